@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MongoClient } from 'mongodb';
+import { startEmbeddedMongo } from './index';
+
+describe('embedded MongoDB (mongo-java-server)', () => {
+  it('keeps on-disk data across a restart', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'casino-h2-'));
+    try {
+      const first = await startEmbeddedMongo({ dataDir });
+      const writer = await MongoClient.connect(first.uri);
+      await writer.db('persist').collection('things').insertOne({ id: 'kept', value: 42 });
+      await writer.close();
+      await first.stop();
+
+      const second = await startEmbeddedMongo({ dataDir });
+      const reader = await MongoClient.connect(second.uri);
+      const doc = await reader.db('persist').collection('things').findOne({ id: 'kept' });
+      await reader.close();
+      await second.stop();
+      expect(doc?.value).toBe(42);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('starts in memory on a free port when no data directory is given', async () => {
+    const server = await startEmbeddedMongo();
+    try {
+      expect(server.port).toBeGreaterThan(0);
+      const client = await MongoClient.connect(server.uri);
+      const reply = await client.db('admin').command({ ping: 1 });
+      await client.close();
+      expect(reply.ok).toBe(1);
+    } finally {
+      await server.stop();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,54 @@
+import { GraphQLError } from 'graphql';
+import type { z } from 'zod';
+
+/** The `extensions.code` values clients can rely on. */
+export const ErrorCode = {
+  BadUserInput: 'BAD_USER_INPUT',
+  Conflict: 'CONFLICT',
+  NotFound: 'NOT_FOUND',
+  Forbidden: 'FORBIDDEN',
+  Unauthenticated: 'UNAUTHENTICATED',
+  Internal: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export function badUserInput(field: string, message: string): GraphQLError {
+  return new GraphQLError(`${field}: ${message}`, {
+    extensions: { code: ErrorCode.BadUserInput, field },
+  });
+}
+
+export function conflict(message: string, field?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.Conflict, ...(field ? { field } : {}) } });
+}
+
+export function notFound(typeName: string, id: string): GraphQLError {
+  return new GraphQLError(`${typeName} ${id} not found`, { extensions: { code: ErrorCode.NotFound } });
+}
+
+/**
+ * Validates a mutation input with a zod schema. The first problem becomes a BAD_USER_INPUT error naming the
+ * offending field as a path from the argument (`input.email`), and every problem is listed in extensions.
+ */
+export function validateInput<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  argument = 'input',
+): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => ({
+    field: [argument, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+  const first = problems[0]!;
+  return throwError(
+    new GraphQLError(`${first.field}: ${first.message}`, {
+      extensions: { code: ErrorCode.BadUserInput, field: first.field, problems },
+    }),
+  );
+}
+
+function throwError(error: GraphQLError): never {
+  throw error;
+}

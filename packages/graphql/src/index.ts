@@ -1,0 +1,2 @@
+export * from './field-resolver';
+export * from './scalars';

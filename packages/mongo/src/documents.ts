@@ -1,0 +1,28 @@
+import { randomUUID } from 'node:crypto';
+import { Decimal128, MongoServerError } from 'mongodb';
+
+/** Ids are UUID strings in `id`; MongoDB's own `_id` is never exposed. */
+export const newId = (): string => randomUUID();
+
+const MONEY = /^-?\d{1,13}(\.\d{1,2})?$/;
+
+/** Money is stored as Decimal128 so sums are exact; inputs must have at most two decimals. */
+export function toMoney(value: string | number): Decimal128 {
+  const text = typeof value === 'number' ? value.toFixed(2) : value.trim();
+  if (!MONEY.test(text)) throw new RangeError(`not a money amount: ${text}`);
+  return Decimal128.fromString(text);
+}
+
+export const isMoneyText = (text: string): boolean => MONEY.test(text.trim());
+
+/**
+ * The field behind a duplicate-key error, when it can be told: from keyPattern on MongoDB, or from the index
+ * name in the message on servers that omit keyPattern.
+ */
+export function duplicateKeyField(error: unknown): string | null {
+  if (!(error instanceof MongoServerError) || error.code !== 11000) return null;
+  const pattern = (error as MongoServerError & { keyPattern?: Record<string, unknown> }).keyPattern;
+  if (pattern) return Object.keys(pattern)[0] ?? 'key';
+  const index = /index: ([\w.]+?)(?:_-?1)+\b/.exec(error.message) ?? /index: (\S+)/.exec(error.message);
+  return index?.[1] ?? 'key';
+}

@@ -1,0 +1,4 @@
+export * from './client';
+export * from './documents';
+export * from './loaders';
+export * from './paginate';

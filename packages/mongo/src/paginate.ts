@@ -1,0 +1,97 @@
+import { BSON } from 'mongodb';
+import type { Collection, Document, Filter, WithId } from 'mongodb';
+import { badUserInput } from '@casino/errors';
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface PagingConfig {
+  defaultSize: number;
+  maxSize: number;
+}
+
+export interface Edge<T> {
+  node: T;
+  cursor: string;
+}
+
+export interface Connection<T = unknown> {
+  edges: Edge<T>[];
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
+  /** Counted only when a client selects it. */
+  totalCount: () => Promise<number>;
+}
+
+export interface SortSpec {
+  /** A field present on every document; ties are broken by `id`. */
+  field: string;
+  direction: 1 | -1;
+}
+
+function encodeCursor(value: unknown, id: string): string {
+  return Buffer.from(BSON.EJSON.stringify([value, id], { relaxed: false })).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [unknown, string] {
+  try {
+    const decoded = BSON.EJSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'), { relaxed: false });
+    if (Array.isArray(decoded) && decoded.length === 2 && typeof decoded[1] === 'string') {
+      return [decoded[0], decoded[1]];
+    }
+  } catch {
+    // fall through to the input error
+  }
+  throw badUserInput('after', 'is not a cursor returned by this connection');
+}
+
+/**
+ * Keyset pagination over (sort field, id): stable under inserts, and each page costs one indexed query
+ * (plus one count when `totalCount` is selected).
+ */
+export async function paginate<T extends Document>(
+  collection: Collection<T>,
+  filter: Filter<T>,
+  args: PageArgs,
+  sort: SortSpec,
+  paging: PagingConfig,
+): Promise<Connection<WithId<T>>> {
+  const size = args.first ?? paging.defaultSize;
+  if (!Number.isInteger(size) || size < 0 || size > paging.maxSize) {
+    throw badUserInput('first', `must be an integer between 0 and ${paging.maxSize}`);
+  }
+  const { field, direction } = sort;
+  const clauses: Document[] = [filter];
+  if (args.after) {
+    const [value, id] = decodeCursor(args.after);
+    const op = direction === -1 ? '$lt' : '$gt';
+    clauses.push({ $or: [{ [field]: { [op]: value } }, { [field]: value, id: { [op]: id } }] });
+  }
+  const query = (clauses.length === 1 ? filter : { $and: clauses }) as Filter<T>;
+  const docs = await collection
+    .find(query, { projection: { _id: 0 } })
+    .sort({ [field]: direction, id: direction })
+    .limit(size + 1)
+    .toArray();
+  const page = docs.slice(0, size);
+  const edges = page.map((node) => ({
+    node: node as WithId<T>,
+    cursor: encodeCursor((node as Document)[field], String((node as Document).id)),
+  }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: docs.length > size,
+      hasPreviousPage: Boolean(args.after),
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount: () => collection.countDocuments(filter),
+  };
+}

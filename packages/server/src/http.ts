@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import type { ApolloServer, BaseContext } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import type { Logger } from '@casino/logger';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+export const CLIENT_NAME_HEADER = 'apollographql-client-name';
+
+/** What every request context starts with, in the gateway and in each subgraph. */
+export interface RequestBase {
+  requestId: string;
+  clientName: string | null;
+  ip: string | null;
+  log: Logger;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+function headerValue(req: express.Request, name: string): string | null {
+  const value = req.headers[name];
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+export interface HttpServiceOptions<C extends BaseContext> {
+  name: string;
+  host: string;
+  port: number;
+  logger: Logger;
+  apollo: ApolloServer<C>;
+  context: (base: RequestBase, req: express.Request) => Promise<C>;
+  /** Whether the service can serve now (its MongoDB answers, or for the gateway its subgraphs do). */
+  ready: () => Promise<boolean>;
+  /** Where GraphQL is served; the gateway adds `/` so Apollo Sandbox opens at the root. */
+  graphqlPaths?: string[];
+}
+
+export interface RunningService {
+  name: string;
+  port: number;
+  /** The GraphQL endpoint, e.g. http://127.0.0.1:4001/graphql */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Serves GraphQL plus `GET /health` (alive) and `GET /ready` (can serve) over one HTTP server. */
+export async function startHttpService<C extends BaseContext>(
+  options: HttpServiceOptions<C>,
+): Promise<RunningService> {
+  const { apollo, logger } = options;
+  await apollo.start();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service: options.name });
+  });
+  app.get('/ready', async (_req, res) => {
+    const ready = await options.ready().catch(() => false);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', service: options.name });
+  });
+
+  app.all(
+    options.graphqlPaths ?? ['/graphql'],
+    (req, res, next) => {
+      const incoming = headerValue(req, REQUEST_ID_HEADER);
+      const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      res.locals.requestId = requestId;
+      res.setHeader(REQUEST_ID_HEADER, requestId);
+      next();
+    },
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const requestId = res.locals.requestId as string;
+        const base: RequestBase = {
+          requestId,
+          clientName: headerValue(req, CLIENT_NAME_HEADER),
+          ip: req.ip ?? null,
+          log: logger.child({ requestId }),
+        };
+        return options.context(base, req);
+      },
+    }),
+  );
+
+  const server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  const url = `http://${host}:${port}${(options.graphqlPaths ?? ['/graphql']).at(-1)}`;
+  logger.info({ port }, `${options.name} listening`);
+
+  return {
+    name: options.name,
+    port,
+    url,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await apollo.stop();
+    },
+  };
+}

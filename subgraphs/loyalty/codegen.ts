@@ -1,0 +1,16 @@
+import { subgraphCodegen } from '@casino/graphql/codegen-preset';
+
+export default subgraphCodegen({
+  dir: __dirname,
+  contextType: '../context#LoyaltyContext',
+  mappers: {
+    Member: '../members/member-store#MemberDocument',
+    Reward: '../rewards/reward-store#RewardDocument',
+    RewardRedemption: '../redemptions/redemption-store#RewardRedemptionDocument',
+    PointsLedgerEntry: '../ledger/ledger-store#PointsLedgerDocument',
+    MemberConnection: '@casino/mongo#Connection',
+    RewardConnection: '@casino/mongo#Connection',
+    RewardRedemptionConnection: '@casino/mongo#Connection',
+    PointsLedgerConnection: '@casino/mongo#Connection',
+  },
+});

@@ -1,0 +1,12 @@
+import type { IndexPlan } from '@casino/mongo';
+import { ledgerIndexes, POINTS_LEDGER } from './ledger/ledger-store';
+import { MEMBERS, memberIndexes } from './members/member-store';
+import { REWARD_REDEMPTIONS, redemptionIndexes } from './redemptions/redemption-store';
+import { REWARDS, rewardIndexes } from './rewards/reward-store';
+
+export const LOYALTY_INDEXES: IndexPlan = {
+  [MEMBERS]: memberIndexes,
+  [REWARDS]: rewardIndexes,
+  [REWARD_REDEMPTIONS]: redemptionIndexes,
+  [POINTS_LEDGER]: ledgerIndexes,
+};

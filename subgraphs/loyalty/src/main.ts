@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '@casino/server';
+import { loyaltySubgraph } from './index';
+
+void runSubgraphProcess(loyaltySubgraph);

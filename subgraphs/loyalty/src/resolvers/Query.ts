@@ -1,0 +1,17 @@
+import type { QueryResolvers } from '../__generated__/resolvers-types';
+
+export const Query: QueryResolvers = {
+  member: (_, { id }, ctx) => ctx.loaders.member.load(id),
+  members: (_, { filter, first, after }, ctx) =>
+    ctx.stores.members.page(filter ?? {}, { first, after }, ctx.paging),
+  reward: (_, { id }, ctx) => ctx.loaders.reward.load(id),
+  rewards: (_, { filter, first, after }, ctx) =>
+    ctx.stores.rewards.page(filter ?? {}, { first, after }, ctx.paging),
+  rewardRedemption: (_, { id }, ctx) => ctx.loaders.redemption.load(id),
+  rewardRedemptions: (_, { filter, first, after }, ctx) =>
+    ctx.stores.redemptions.page(filter ?? {}, { first, after }, ctx.paging),
+  pointsLedgerEntry: (_, { id }, ctx) =>
+    ctx.stores.ledger.collection.findOne({ id }, { projection: { _id: 0 } }),
+  pointsLedgerEntries: (_, { filter, first, after }, ctx) =>
+    ctx.stores.ledger.page(filter ?? {}, { first, after }, ctx.paging),
+};

@@ -1,0 +1,25 @@
+import { scalarResolvers } from '@casino/graphql';
+import type { Resolvers } from '../__generated__/resolvers-types';
+import { Member } from './Member';
+import { Mutation } from './Mutation';
+import { Query } from './Query';
+
+export const resolvers: Resolvers = {
+  ...scalarResolvers,
+  Query,
+  Mutation,
+  Member,
+  Reward: {
+    __resolveReference: (reference, ctx) => ctx.loaders.reward.load(reference.id),
+  },
+  RewardRedemption: {
+    __resolveReference: (reference, ctx) => ctx.loaders.redemption.load(reference.id),
+    member: async (redemption, _, ctx) => (await ctx.loaders.member.load(redemption.member_id))!,
+    reward: async (redemption, _, ctx) => (await ctx.loaders.reward.load(redemption.reward_id))!,
+  },
+  PointsLedgerEntry: {
+    __resolveReference: (reference, ctx) =>
+      ctx.stores.ledger.collection.findOne({ id: reference.id }, { projection: { _id: 0 } }),
+    member: async (entry, _, ctx) => (await ctx.loaders.member.load(entry.member_id))!,
+  },
+};

@@ -1,0 +1,219 @@
+import type { Faker } from '@faker-js/faker';
+import type { Db } from 'mongodb';
+import { ensureIndexes, toMoney } from '@casino/mongo';
+import { LOYALTY_INDEXES } from './indexes';
+import type { PointsLedgerDocument } from './ledger/ledger-store';
+import type { MemberDocument, Tier } from './members/member-store';
+import type { RewardRedemptionDocument } from './redemptions/redemption-store';
+import type { RewardCategory, RewardDocument } from './rewards/reward-store';
+
+/** What other subgraphs' seeds need to know about each demo member. */
+export interface SeededMember {
+  id: string;
+  tier: Tier;
+  registrationDate: Date;
+  selfExcluded: boolean;
+  marketingConsent: boolean;
+  kycVerified: boolean;
+  email: string;
+  phone: string;
+  firstName: string;
+}
+
+export interface LoyaltySeedResult {
+  members: SeededMember[];
+}
+
+const TIER_WEIGHTS: { weight: number; value: Tier }[] = [
+  { weight: 60, value: 'Ruby' },
+  { weight: 25, value: 'Sapphire' },
+  { weight: 11, value: 'Diamond' },
+  { weight: 4, value: 'VIP' },
+];
+const TIER_CREDIT_RANGE: Record<Tier, [number, number]> = {
+  Ruby: [0, 4_999],
+  Sapphire: [5_000, 19_999],
+  Diamond: [20_000, 74_999],
+  VIP: [75_000, 250_000],
+};
+const TIERS_FROM: Record<Tier, Tier[]> = {
+  Ruby: ['Ruby', 'Sapphire', 'Diamond', 'VIP'],
+  Sapphire: ['Sapphire', 'Diamond', 'VIP'],
+  Diamond: ['Diamond', 'VIP'],
+  VIP: ['VIP'],
+};
+
+const REWARD_NAMES: Record<RewardCategory, string[]> = {
+  dining: ['Buffet for two', 'Steakhouse dinner', 'Noodle bar voucher', 'Champagne brunch', 'Dim sum lunch'],
+  accommodation: ['Deluxe room night', 'Suite upgrade', 'Late checkout', 'Spa weekend'],
+  gaming: ['Free play 50', 'Free play 200', 'Slot tournament entry', 'Baccarat lesson'],
+  merchandise: ['Branded jacket', 'Crystal dice set', 'Leather card wallet', 'Poker chip set'],
+};
+
+const BATCH = 1_000;
+
+async function insertInBatches<T extends object>(db: Db, collection: string, docs: T[]): Promise<void> {
+  for (let i = 0; i < docs.length; i += BATCH) {
+    await db.collection(collection).insertMany(docs.slice(i, i + BATCH) as never[], { ordered: false });
+  }
+}
+
+/** Fills loyalty's collections with believable, deterministic demo data (given a seeded faker). */
+export async function seedLoyalty(
+  db: Db,
+  options: { faker: Faker; members: number; now: Date },
+): Promise<LoyaltySeedResult> {
+  const { faker, now } = options;
+  await ensureIndexes(db, LOYALTY_INDEXES);
+
+  const rewards: RewardDocument[] = [];
+  for (const [category, names] of Object.entries(REWARD_NAMES) as [RewardCategory, string[]][]) {
+    for (const name of names) {
+      const minimumTier = faker.helpers.weightedArrayElement(TIER_WEIGHTS);
+      const points = faker.number.int({ min: 5, max: 400 }) * 50;
+      rewards.push({
+        id: faker.string.uuid(),
+        name,
+        description: faker.lorem.sentence({ min: 6, max: 12 }),
+        category,
+        points_required: points,
+        cash_value: toMoney((points / 100).toFixed(2)),
+        tier_access: TIERS_FROM[minimumTier],
+        stock_quantity: faker.datatype.boolean(0.3) ? null : faker.number.int({ min: 0, max: 500 }),
+        is_active: faker.datatype.boolean(0.9),
+        created_at: faker.date.past({ years: 2, refDate: now }),
+      });
+    }
+  }
+
+  const members: MemberDocument[] = [];
+  const ledger: PointsLedgerDocument[] = [];
+  const redemptions: RewardRedemptionDocument[] = [];
+  const usedNumbers = new Set<string>();
+  const usedDocuments = new Set<string>();
+
+  for (let i = 0; i < options.members; i++) {
+    const id = faker.string.uuid();
+    const firstName = faker.person.firstName();
+    const lastName = faker.person.lastName();
+    const tier = faker.helpers.weightedArrayElement(TIER_WEIGHTS);
+    const [minCredits, maxCredits] = TIER_CREDIT_RANGE[tier];
+    const tierCredits = faker.number.int({ min: minCredits, max: maxCredits });
+    const earned = Math.round(tierCredits * faker.number.float({ min: 1, max: 3 }));
+    const registrationDate = faker.date.past({ years: 5, refDate: now });
+    let memberNumber: string;
+    do memberNumber = `M${faker.string.numeric(9)}`;
+    while (usedNumbers.has(memberNumber));
+    usedNumbers.add(memberNumber);
+    let documentNumber: string;
+    do documentNumber = faker.string.alphanumeric({ length: 9, casing: 'upper' });
+    while (usedDocuments.has(documentNumber));
+    usedDocuments.add(documentNumber);
+
+    let balance = earned;
+    const openedAt = faker.date.between({ from: registrationDate, to: now });
+    ledger.push(
+      {
+        id: faker.string.uuid(),
+        member_id: id,
+        balance: 'points',
+        type: 'earn',
+        amount: earned,
+        source: 'opening_balance',
+        source_id: null,
+        reason: 'Balance carried over from the previous loyalty system',
+        idempotency_key: `opening:points:${id}`,
+        created_at: openedAt,
+      },
+      {
+        id: faker.string.uuid(),
+        member_id: id,
+        balance: 'tier_credits',
+        type: 'earn',
+        amount: tierCredits,
+        source: 'opening_balance',
+        source_id: null,
+        reason: 'Tier credits carried over from the previous loyalty system',
+        idempotency_key: `opening:tier_credits:${id}`,
+        created_at: openedAt,
+      },
+    );
+    const affordable = rewards.filter((r) => r.tier_access.includes(tier) && r.points_required <= balance);
+    if (affordable.length > 0 && faker.datatype.boolean(0.35)) {
+      const reward = faker.helpers.arrayElement(affordable);
+      const redemptionId = faker.string.uuid();
+      const redeemedAt = faker.date.between({ from: openedAt, to: now });
+      balance -= reward.points_required;
+      redemptions.push({
+        id: redemptionId,
+        member_id: id,
+        reward_id: reward.id,
+        points_spent: reward.points_required,
+        status: 'completed',
+        redeemed_at: redeemedAt,
+        cancelled_at: null,
+      });
+      ledger.push({
+        id: faker.string.uuid(),
+        member_id: id,
+        balance: 'points',
+        type: 'redeem',
+        amount: -reward.points_required,
+        source: 'redemption',
+        source_id: redemptionId,
+        reason: reward.name,
+        idempotency_key: `redemption:${redemptionId}`,
+        created_at: redeemedAt,
+      });
+    }
+
+    members.push({
+      id,
+      member_number: memberNumber,
+      first_name: firstName,
+      last_name: lastName,
+      email: faker.internet.email({ firstName, lastName }).toLowerCase(),
+      phone: faker.phone.number({ style: 'international' }),
+      date_of_birth: faker.date.birthdate({ min: 21, max: 85, mode: 'age', refDate: now }),
+      nationality: faker.location.country(),
+      nic_passport: documentNumber,
+      tier,
+      points_balance: balance,
+      tier_credits: tierCredits,
+      total_points_earned: earned,
+      lifetime_spend: toMoney((earned * faker.number.float({ min: 0.5, max: 4 })).toFixed(2)),
+      registration_date: registrationDate,
+      last_visit: faker.datatype.boolean(0.9)
+        ? faker.date.between({ from: registrationDate, to: now })
+        : null,
+      is_active: faker.datatype.boolean(0.95),
+      self_excluded: faker.datatype.boolean(0.02),
+      kyc_verified: faker.datatype.boolean(0.8),
+      marketing_consent: faker.datatype.boolean(0.6),
+      preferences: {
+        language: faker.helpers.arrayElement(['en', 'si', 'ta', 'zh', 'hi']),
+        favouriteGame: faker.helpers.arrayElement(['Baccarat', 'Blackjack', 'Roulette', 'Slots', 'Poker']),
+        smoking: faker.datatype.boolean(0.2),
+      },
+    });
+  }
+
+  await insertInBatches(db, 'rewards', rewards);
+  await insertInBatches(db, 'members', members);
+  await insertInBatches(db, 'reward_redemptions', redemptions);
+  await insertInBatches(db, 'points_ledger', ledger);
+
+  return {
+    members: members.map((m) => ({
+      id: m.id,
+      tier: m.tier,
+      registrationDate: m.registration_date,
+      selfExcluded: m.self_excluded,
+      marketingConsent: m.marketing_consent,
+      kycVerified: m.kyc_verified,
+      email: m.email,
+      phone: m.phone,
+      firstName: m.first_name,
+    })),
+  };
+}
