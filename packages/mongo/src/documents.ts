@@ -10,7 +10,9 @@ const MONEY = /^-?\d{1,13}(\.\d{1,2})?$/;
 export function toMoney(value: string | number): Decimal128 {
   const text = typeof value === 'number' ? value.toFixed(2) : value.trim();
   if (!MONEY.test(text)) throw new RangeError(`not a money amount: ${text}`);
-  return Decimal128.fromString(text);
+  const [units, cents = ''] = text.split('.');
+  // always two decimals, so "5" and "5.00" are stored (and shown) the same way
+  return Decimal128.fromString(`${units}.${cents.padEnd(2, '0')}`);
 }
 
 export const isMoneyText = (text: string): boolean => MONEY.test(text.trim());
@@ -26,3 +28,5 @@ export function duplicateKeyField(error: unknown): string | null {
   const index = /index: ([\w.]+?)(?:_-?1)+\b/.exec(error.message) ?? /index: (\S+)/.exec(error.message);
   return index?.[1] ?? 'key';
 }
+
+export const isNegativeMoney = (amount: Decimal128): boolean => amount.toString().startsWith('-');

@@ -1,0 +1,168 @@
+import type { CommandStartedEvent } from 'mongodb';
+import { readProcessEnv } from '@casino/config';
+import { createLogger } from '@casino/logger';
+import { connectMongo, toMoney } from '@casino/mongo';
+import type { MongoConnection } from '@casino/mongo';
+import { createSubgraphApollo, parseSubgraphEnv } from '@casino/server';
+import type { RequestBase } from '@casino/server';
+import { marketingSubgraph } from '../index';
+import type { MarketingContext } from '../context';
+import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import type { CustomerAnalyticsDocument } from './analytics-store';
+import { CUSTOMER_ANALYTICS } from './analytics-store';
+
+const memberId = (i: number) => `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+
+function analytics(i: number): CustomerAnalyticsDocument {
+  return {
+    id: `20000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    member_id: memberId(i),
+    last_activity_date: new Date('2026-02-01T20:00:00.000Z'),
+    visit_frequency: 4.5,
+    avg_session_duration: 95,
+    avg_spend_per_visit: toMoney('850.00'),
+    favorite_games: ['Baccarat'],
+    preferred_visit_times: ['weekend_evening'],
+    social_interactions: 3,
+    birthday_month: (i % 12) + 1,
+    preferred_drinks: [],
+    dietary_preferences: [],
+    risk_score: 12.5,
+    marketing_segments: i % 2 === 0 ? ['weekend_player'] : ['weekend_player', 'vip'],
+    last_updated: new Date('2026-02-02T00:00:00.000Z'),
+  };
+}
+
+const MEMBER_ENTITIES = /* GraphQL */ `
+  query ($r: [_Any!]!) {
+    _entities(representations: $r) {
+      ... on Member {
+        id
+        segments
+        analytics {
+          id
+          riskScore
+          avgSpendPerVisit
+          marketingSegments
+          member {
+            id
+          }
+        }
+      }
+    }
+  }
+`;
+
+interface MemberEntity {
+  id: string;
+  segments: string[];
+  analytics: { id: string; riskScore: number; member: { id: string } } | null;
+}
+
+describe('Member.analytics and Member.segments', () => {
+  let harness: SubgraphHarness;
+  let monitored: MongoConnection;
+  let apollo: ReturnType<typeof createSubgraphApollo<MarketingContext>>;
+  const commands: CommandStartedEvent[] = [];
+
+  beforeAll(async () => {
+    harness = await startSubgraphHarness(marketingSubgraph);
+    await harness.db
+      .collection(CUSTOMER_ANALYTICS)
+      .insertMany(Array.from({ length: 30 }, (_, i) => analytics(i)));
+    // the harness's own client does not monitor commands, so run the subgraph on a second one that does
+    monitored = await connectMongo({
+      uri: readProcessEnv().MONGODB_URI!,
+      database: harness.db.databaseName,
+      appName: 'marketing-command-count',
+      monitorCommands: true,
+    });
+    monitored.client.on('commandStarted', (event) => {
+      if (event.databaseName === harness.db.databaseName) commands.push(event);
+    });
+    const logger = createLogger({ name: 'marketing', level: 'silent' });
+    apollo = createSubgraphApollo<MarketingContext>({
+      typeDefs: marketingSubgraph.typeDefs,
+      resolvers: marketingSubgraph.resolvers,
+      logger,
+    });
+    await apollo.start();
+  });
+  afterAll(async () => {
+    await apollo.stop();
+    await monitored.close();
+    await harness.close();
+  });
+
+  /** Runs the query with a fresh per-request context on the monitored client; returns data and command count. */
+  async function resolveMembers(ids: string[]) {
+    const env = parseSubgraphEnv(marketingSubgraph, {
+      MONGODB_URI: readProcessEnv().MONGODB_URI,
+      MONGODB_DATABASE: harness.db.databaseName,
+      LOG_LEVEL: 'silent',
+    });
+    const logger = createLogger({ name: 'marketing', level: 'silent' });
+    const base: RequestBase = { requestId: 'count', clientName: 'jest', ip: null, log: logger };
+    const contextValue = marketingSubgraph.createContext(base, {
+      db: monitored.db,
+      env,
+      logger,
+      paging: { defaultSize: env.DEFAULT_PAGE_SIZE, maxSize: env.MAX_PAGE_SIZE },
+    });
+    commands.length = 0;
+    const response = await apollo.executeOperation(
+      { query: MEMBER_ENTITIES, variables: { r: ids.map((id) => ({ __typename: 'Member', id })) } },
+      { contextValue },
+    );
+    if (response.body.kind !== 'single') throw new Error('expected a single result');
+    const { data, errors } = response.body.singleResult;
+    expect(errors).toBeUndefined();
+    return {
+      members: (data as { _entities: MemberEntity[] })._entities,
+      commands: commands.map((c) => c.commandName),
+    };
+  }
+
+  it('resolves analytics and segments for members, and nothing for a member without analytics', async () => {
+    const { members } = await resolveMembers([memberId(1), 'unknown-member']);
+    expect(members[0]).toEqual({
+      id: memberId(1),
+      segments: ['weekend_player', 'vip'],
+      analytics: {
+        id: analytics(1).id,
+        riskScore: 12.5,
+        avgSpendPerVisit: '850.00',
+        marketingSegments: ['weekend_player', 'vip'],
+        member: { id: memberId(1) },
+      },
+    });
+    expect(members[1]).toEqual({ id: 'unknown-member', segments: [], analytics: null });
+  });
+
+  it('costs one find for 3 members and the same for 30', async () => {
+    const three = await resolveMembers([0, 1, 2].map(memberId));
+    expect(three.members.map((m) => m.analytics?.member.id)).toEqual([0, 1, 2].map(memberId));
+    const thirty = await resolveMembers(Array.from({ length: 30 }, (_, i) => memberId(i)));
+    expect(thirty.members.every((m, i) => m.analytics?.id === analytics(i).id)).toBe(true);
+    expect(thirty.members.every((m) => m.segments.includes('weekend_player'))).toBe(true);
+
+    expect(three.commands).toEqual(['find']);
+    expect(thirty.commands).toEqual(three.commands);
+  });
+
+  it('answers customerAnalytics(memberId) and CustomerAnalytics entities', async () => {
+    const byMember = await harness.execute<{
+      customerAnalytics: { id: string; birthdayMonth: number } | null;
+    }>(`query($m: ID!) { customerAnalytics(memberId: $m) { id birthdayMonth } }`, { m: memberId(4) });
+    expect(byMember.data!.customerAnalytics).toEqual({ id: analytics(4).id, birthdayMonth: 5 });
+    const entities = await harness.execute<{ _entities: unknown[] }>(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on CustomerAnalytics { id member { id segments } } } }`,
+      { r: [{ __typename: 'CustomerAnalytics', id: analytics(7).id }] },
+    );
+    expect(entities.errors).toBeUndefined();
+    expect(entities.data!._entities).toEqual([
+      { id: analytics(7).id, member: { id: memberId(7), segments: ['weekend_player', 'vip'] } },
+    ]);
+  });
+});

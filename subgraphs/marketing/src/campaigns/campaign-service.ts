@@ -1,0 +1,88 @@
+import { Decimal128 } from 'mongodb';
+import { z } from 'zod';
+import { conflict, validateInput } from '@casino/errors';
+import { duplicateKeyField, isNegativeMoney, newId } from '@casino/mongo';
+import type { CampaignStore, MarketingCampaignDocument } from './campaign-store';
+
+/** Named limits of a campaign definition. */
+export const CAMPAIGN_RULES = {
+  nameMaxLength: 120,
+  descriptionMaxLength: 2_000,
+  campaignTypeMaxLength: 60,
+  maxAudienceSegments: 20,
+  segmentMaxLength: 60,
+};
+
+const createCampaignSchema = z
+  .object({
+    name: z.string().trim().min(1, 'is required').max(CAMPAIGN_RULES.nameMaxLength, 'is too long'),
+    description: z
+      .string()
+      .trim()
+      .max(CAMPAIGN_RULES.descriptionMaxLength, 'is too long')
+      .nullish()
+      .transform((d) => d ?? ''),
+    campaignType: z
+      .string()
+      .trim()
+      .min(1, 'is required')
+      .max(CAMPAIGN_RULES.campaignTypeMaxLength, 'is too long'),
+    targetAudience: z
+      .array(
+        z.string().trim().min(1, 'must not be empty').max(CAMPAIGN_RULES.segmentMaxLength, 'is too long'),
+      )
+      .max(CAMPAIGN_RULES.maxAudienceSegments, `at most ${CAMPAIGN_RULES.maxAudienceSegments} segments`)
+      .transform((segments) => [...new Set(segments)]),
+    startDate: z.date(),
+    endDate: z.date(),
+    budget: z
+      .instanceof(Decimal128, { message: 'must be a money amount' })
+      .refine((amount) => !isNegativeMoney(amount), 'must not be negative'),
+    estimatedReach: z
+      .number()
+      .int('must be a whole number')
+      .min(0, 'must not be negative')
+      .nullish()
+      .transform((n) => n ?? 0),
+    createdBy: z.uuid('is not an admin user id').nullish(),
+  })
+  .refine((input) => input.startDate.getTime() < input.endDate.getTime(), {
+    message: 'must be after startDate',
+    path: ['endDate'],
+  });
+
+export type CreateMarketingCampaignInput = z.input<typeof createCampaignSchema>;
+
+export class CampaignService {
+  constructor(private readonly campaigns: CampaignStore) {}
+
+  /** A new campaign starts in draft with no reach yet. */
+  async create(rawInput: CreateMarketingCampaignInput, now = new Date()): Promise<MarketingCampaignDocument> {
+    const input = validateInput(createCampaignSchema, rawInput);
+    const campaign: MarketingCampaignDocument = {
+      id: newId(),
+      name: input.name,
+      description: input.description,
+      campaign_type: input.campaignType,
+      target_audience: input.targetAudience,
+      start_date: input.startDate,
+      end_date: input.endDate,
+      budget: input.budget,
+      estimated_reach: input.estimatedReach,
+      actual_reach: 0,
+      conversion_rate: 0,
+      status: 'draft',
+      created_by: input.createdBy ?? null,
+      created_at: now,
+    };
+    try {
+      await this.campaigns.insert(campaign);
+      return campaign;
+    } catch (error) {
+      if (duplicateKeyField(error) === 'name') {
+        throw conflict('a marketing campaign with this name already exists', 'input.name');
+      }
+      throw error;
+    }
+  }
+}

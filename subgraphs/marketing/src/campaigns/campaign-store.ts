@@ -1,0 +1,74 @@
+import type { Collection, Db, Decimal128, Filter, IndexDescription } from 'mongodb';
+import { paginate } from '@casino/mongo';
+import type { PageArgs, PagingConfig } from '@casino/mongo';
+
+export type CampaignStatus = 'draft' | 'active' | 'completed' | 'cancelled';
+
+export interface MarketingCampaignDocument {
+  id: string;
+  name: string;
+  description: string;
+  campaign_type: string;
+  target_audience: string[];
+  start_date: Date;
+  end_date: Date;
+  budget: Decimal128;
+  estimated_reach: number;
+  actual_reach: number;
+  /** 0 to 1 */
+  conversion_rate: number;
+  status: CampaignStatus;
+  /** An admin user (compliance), null when not recorded */
+  created_by: string | null;
+  created_at: Date;
+}
+
+export interface CampaignFilterInput {
+  status?: CampaignStatus | null;
+  campaignType?: string | null;
+  activeOn?: Date | null;
+}
+
+export const MARKETING_CAMPAIGNS = 'marketing_campaigns';
+
+export const campaignIndexes: IndexDescription[] = [
+  { key: { id: 1 }, name: 'id_1', unique: true },
+  { key: { name: 1 }, name: 'name_1', unique: true },
+  { key: { start_date: -1, id: -1 }, name: 'start_date_-1_id_-1' },
+  { key: { status: 1, start_date: -1 }, name: 'status_1_start_date_-1' },
+  { key: { campaign_type: 1 }, name: 'campaign_type_1' },
+];
+
+export function campaignFilter(input: CampaignFilterInput): Filter<MarketingCampaignDocument> {
+  const filter: Filter<MarketingCampaignDocument> = {};
+  if (input.status) filter.status = input.status;
+  if (input.campaignType) filter.campaign_type = input.campaignType;
+  if (input.activeOn) {
+    filter.start_date = { $lte: input.activeOn };
+    filter.end_date = { $gt: input.activeOn };
+  }
+  return filter;
+}
+
+export class CampaignStore {
+  readonly collection: Collection<MarketingCampaignDocument>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<MarketingCampaignDocument>(MARKETING_CAMPAIGNS);
+  }
+
+  /** Newest campaigns (by start date) first. */
+  page(filter: CampaignFilterInput, args: PageArgs, paging: PagingConfig) {
+    return paginate(
+      this.collection,
+      campaignFilter(filter),
+      args,
+      { field: 'start_date', direction: -1 },
+      paging,
+    );
+  }
+
+  async insert(campaign: MarketingCampaignDocument): Promise<void> {
+    await this.collection.insertOne({ ...campaign });
+  }
+}

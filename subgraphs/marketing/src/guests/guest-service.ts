@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { conflict, validateInput } from '@casino/errors';
+import { duplicateKeyField, newId, toMoney } from '@casino/mongo';
+import type { GuestStore, WalkInGuestDocument } from './guest-store';
+
+/** Named rules of guest registration. */
+export const WALK_IN_RULES = {
+  nameMaxLength: 100,
+  notesMaxLength: 1_000,
+  /** The visit day used for "one open visit per document per day" starts at this UTC hour */
+  visitDayStartHourUtc: 0,
+};
+
+const name = z.string().trim().min(1, 'is required').max(WALK_IN_RULES.nameMaxLength, 'is too long');
+const emptyToNull = (value: string | null | undefined) => (value ? value : null);
+
+const registerGuestSchema = z.object({
+  firstName: name,
+  lastName: name,
+  phone: z
+    .string()
+    .trim()
+    .regex(/^(\+?[0-9][0-9 ()-]{5,19})?$/, 'is not a valid phone number')
+    .nullish()
+    .transform(emptyToNull),
+  email: z
+    .union([z.literal(''), z.email('is not a valid email address').transform((e) => e.toLowerCase())])
+    .nullish()
+    .transform(emptyToNull),
+  nationality: z.string().trim().min(2, 'is required').max(60, 'is too long'),
+  idDocument: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9-]{5,20}$/, 'must be 5 to 20 letters, digits or dashes'),
+  marketingConsent: z.boolean(),
+  notes: z.string().trim().max(WALK_IN_RULES.notesMaxLength, 'is too long').nullish().transform(emptyToNull),
+});
+
+export type RegisterWalkInGuestInput = z.input<typeof registerGuestSchema>;
+
+/** The day (YYYY-MM-DD) a visit belongs to. */
+export function visitDay(at: Date): string {
+  const shifted = new Date(at.getTime() - WALK_IN_RULES.visitDayStartHourUtc * 3_600_000);
+  return shifted.toISOString().slice(0, 10);
+}
+
+/** Identifies an open visit: the same document cannot have two on one visit day. */
+export function openVisitKey(idDocument: string, at: Date): string {
+  return `${idDocument.trim().toUpperCase()}:${visitDay(at)}`;
+}
+
+export class GuestService {
+  constructor(private readonly guests: GuestStore) {}
+
+  /** Records a guest's entry now: an open visit with no spend yet. */
+  async register(rawInput: RegisterWalkInGuestInput, now = new Date()): Promise<WalkInGuestDocument> {
+    const input = validateInput(registerGuestSchema, rawInput);
+    const guest: WalkInGuestDocument = {
+      id: newId(),
+      first_name: input.firstName,
+      last_name: input.lastName,
+      phone: input.phone,
+      email: input.email,
+      nationality: input.nationality,
+      id_document: input.idDocument,
+      visit_date: now,
+      entry_time: now,
+      exit_time: null,
+      spend_amount: toMoney('0.00'),
+      games_played: [],
+      services_used: [],
+      converted_to_member: false,
+      converted_member_id: null,
+      follow_up_required: false,
+      notes: input.notes,
+      marketing_consent: input.marketingConsent,
+      open_visit_key: openVisitKey(input.idDocument, now),
+    };
+    try {
+      await this.guests.insert(guest);
+      return guest;
+    } catch (error) {
+      if (duplicateKeyField(error) === 'open_visit_key') {
+        throw conflict(
+          'a guest with this identity document is already on the premises today',
+          'input.idDocument',
+        );
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import type { Collection, Db, Decimal128, Filter, IndexDescription } from 'mongodb';
+import { paginate } from '@casino/mongo';
+import type { PageArgs, PagingConfig } from '@casino/mongo';
+
+export interface WalkInGuestDocument {
+  id: string;
+  first_name: string;
+  last_name: string;
+  phone: string | null;
+  email: string | null;
+  nationality: string;
+  /** Stored as given for now; encryption at rest (and a blind index) comes later */
+  id_document: string;
+  visit_date: Date;
+  entry_time: Date;
+  exit_time: Date | null;
+  spend_amount: Decimal128;
+  games_played: string[];
+  services_used: string[];
+  converted_to_member: boolean;
+  /** The loyalty member this guest became */
+  converted_member_id: string | null;
+  follow_up_required: boolean;
+  notes: string | null;
+  marketing_consent: boolean;
+  /**
+   * Present only while the visit is open (no exit time): document + visit day. Its unique sparse index lets
+   * the database refuse a second open visit of the same document on the same day, even under concurrency.
+   * It must be removed ($unset, not set to null) when the guest leaves.
+   */
+  open_visit_key?: string;
+}
+
+export interface GuestFilterInput {
+  visitFrom?: Date | null;
+  visitTo?: Date | null;
+  convertedToMember?: boolean | null;
+  followUpRequired?: boolean | null;
+}
+
+export const WALK_IN_GUESTS = 'walk_in_guests';
+
+export const guestIndexes: IndexDescription[] = [
+  { key: { id: 1 }, name: 'id_1', unique: true },
+  { key: { open_visit_key: 1 }, name: 'open_visit_key_1', unique: true, sparse: true },
+  { key: { visit_date: -1, id: -1 }, name: 'visit_date_-1_id_-1' },
+  { key: { converted_to_member: 1, visit_date: -1 }, name: 'converted_to_member_1_visit_date_-1' },
+  { key: { follow_up_required: 1, visit_date: -1 }, name: 'follow_up_required_1_visit_date_-1' },
+  { key: { converted_member_id: 1 }, name: 'converted_member_id_1' },
+];
+
+export function guestFilter(input: GuestFilterInput): Filter<WalkInGuestDocument> {
+  const filter: Filter<WalkInGuestDocument> = {};
+  if (input.visitFrom || input.visitTo) {
+    filter.visit_date = {
+      ...(input.visitFrom ? { $gte: input.visitFrom } : {}),
+      ...(input.visitTo ? { $lt: input.visitTo } : {}),
+    };
+  }
+  if (input.convertedToMember != null) filter.converted_to_member = input.convertedToMember;
+  if (input.followUpRequired != null) filter.follow_up_required = input.followUpRequired;
+  return filter;
+}
+
+export class GuestStore {
+  readonly collection: Collection<WalkInGuestDocument>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<WalkInGuestDocument>(WALK_IN_GUESTS);
+  }
+
+  /** Most recent visits first. */
+  page(filter: GuestFilterInput, args: PageArgs, paging: PagingConfig) {
+    return paginate(
+      this.collection,
+      guestFilter(filter),
+      args,
+      { field: 'visit_date', direction: -1 },
+      paging,
+    );
+  }
+
+  async insert(guest: WalkInGuestDocument): Promise<void> {
+    await this.collection.insertOne({ ...guest });
+  }
+}

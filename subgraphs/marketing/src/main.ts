@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '@casino/server';
+import { marketingSubgraph } from './index';
+
+void runSubgraphProcess(marketingSubgraph);

@@ -1,0 +1,32 @@
+import { scalarResolvers } from '@casino/graphql';
+import type { Resolvers } from '../__generated__/resolvers-types';
+import { adminUserReference, memberReference } from '../references';
+import { Member } from './Member';
+import { Mutation } from './Mutation';
+import { Query } from './Query';
+import { WalkInGuest } from './WalkInGuest';
+
+export const resolvers: Resolvers = {
+  ...scalarResolvers,
+  Query,
+  Mutation,
+  Member,
+  WalkInGuest,
+  MarketingCampaign: {
+    __resolveReference: (reference, ctx) => ctx.loaders.campaign.load(reference.id),
+    createdBy: (campaign) => adminUserReference(campaign.created_by),
+  },
+  CustomerAnalytics: {
+    __resolveReference: (reference, ctx) => ctx.loaders.analytics.load(reference.id),
+    member: (analytics) => memberReference(analytics.member_id)!,
+  },
+  Notification: {
+    __resolveReference: (reference, ctx) => ctx.loaders.notification.load(reference.id),
+    template: (notification, _, ctx) =>
+      notification.template_id ? ctx.loaders.template.load(notification.template_id) : null,
+  },
+  NotificationTemplate: {
+    __resolveReference: (reference, ctx) => ctx.loaders.template.load(reference.id),
+    createdBy: (template) => adminUserReference(template.created_by),
+  },
+};

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { conflict, validateInput } from '@casino/errors';
+import { duplicateKeyField, newId } from '@casino/mongo';
+import {
+  NOTIFICATION_CATEGORIES,
+  NOTIFICATION_CHANNELS,
+  NOTIFICATION_PRIORITIES,
+} from '../notifications/notification-store';
+import type { NotificationTemplateDocument, TemplateStore } from './template-store';
+
+/** Named limits of a template definition. */
+export const TEMPLATE_RULES = {
+  nameMaxLength: 100,
+  titleMaxLength: 200,
+  contentMaxLength: 5_000,
+  maxVariables: 30,
+};
+
+/** `{first_name}`: a placeholder is an identifier in braces. */
+const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The distinct placeholders used in a text, in order of first use. */
+export function placeholdersIn(text: string): string[] {
+  return [...new Set([...text.matchAll(PLACEHOLDER)].map((match) => match[1]!))];
+}
+
+const createTemplateSchema = z
+  .object({
+    name: z.string().trim().min(1, 'is required').max(TEMPLATE_RULES.nameMaxLength, 'is too long'),
+    category: z.enum(NOTIFICATION_CATEGORIES),
+    title: z.string().trim().min(1, 'is required').max(TEMPLATE_RULES.titleMaxLength, 'is too long'),
+    content: z.string().trim().min(1, 'is required').max(TEMPLATE_RULES.contentMaxLength, 'is too long'),
+    variables: z
+      .array(z.string().trim().regex(VARIABLE_NAME, 'must be a name of letters, digits and underscores'))
+      .max(TEMPLATE_RULES.maxVariables, `at most ${TEMPLATE_RULES.maxVariables} variables`)
+      .nullish()
+      .transform((variables) => [...new Set(variables ?? [])]),
+    channels: z
+      .array(z.enum(NOTIFICATION_CHANNELS))
+      .min(1, 'must name at least one channel')
+      .transform((channels) => [...new Set(channels)]),
+    priority: z
+      .enum(NOTIFICATION_PRIORITIES)
+      .nullish()
+      .transform((p) => p ?? 'normal'),
+    createdBy: z.uuid('is not an admin user id').nullish(),
+  })
+  .superRefine((input, ctx) => {
+    const declared = new Set(input.variables);
+    const undeclared = placeholdersIn(`${input.title}\n${input.content}`).filter((v) => !declared.has(v));
+    if (undeclared.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['variables'],
+        message: `must list every placeholder used; missing ${undeclared.map((v) => `{${v}}`).join(', ')}`,
+      });
+    }
+  });
+
+export type CreateNotificationTemplateInput = z.input<typeof createTemplateSchema>;
+
+export class TemplateService {
+  constructor(private readonly templates: TemplateStore) {}
+
+  async create(
+    rawInput: CreateNotificationTemplateInput,
+    now = new Date(),
+  ): Promise<NotificationTemplateDocument> {
+    const input = validateInput(createTemplateSchema, rawInput);
+    const template: NotificationTemplateDocument = {
+      id: newId(),
+      name: input.name,
+      category: input.category,
+      title: input.title,
+      content: input.content,
+      variables: input.variables,
+      channels: input.channels,
+      priority: input.priority,
+      is_active: true,
+      created_by: input.createdBy ?? null,
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await this.templates.insert(template);
+      return template;
+    } catch (error) {
+      if (duplicateKeyField(error) === 'name') {
+        throw conflict('a notification template with this name already exists', 'input.name');
+      }
+      throw error;
+    }
+  }
+}

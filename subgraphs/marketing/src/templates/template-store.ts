@@ -1,0 +1,63 @@
+import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
+import { paginate } from '@casino/mongo';
+import type { PageArgs, PagingConfig } from '@casino/mongo';
+import type {
+  NotificationCategory,
+  NotificationChannel,
+  NotificationPriority,
+} from '../notifications/notification-store';
+
+export interface NotificationTemplateDocument {
+  id: string;
+  name: string;
+  category: NotificationCategory;
+  /** May contain {variable} placeholders */
+  title: string;
+  /** May contain {variable} placeholders */
+  content: string;
+  /** Every placeholder used in title and content is listed here */
+  variables: string[];
+  channels: NotificationChannel[];
+  priority: NotificationPriority;
+  is_active: boolean;
+  /** An admin user (compliance), null when not recorded */
+  created_by: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface TemplateFilterInput {
+  category?: NotificationCategory | null;
+  isActive?: boolean | null;
+  channel?: NotificationChannel | null;
+}
+
+export const NOTIFICATION_TEMPLATES = 'notification_templates';
+
+export const templateIndexes: IndexDescription[] = [
+  { key: { id: 1 }, name: 'id_1', unique: true },
+  { key: { name: 1 }, name: 'name_1', unique: true },
+  { key: { created_at: -1, id: -1 }, name: 'created_at_-1_id_-1' },
+  { key: { category: 1, is_active: 1 }, name: 'category_1_is_active_1' },
+];
+
+export class TemplateStore {
+  readonly collection: Collection<NotificationTemplateDocument>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<NotificationTemplateDocument>(NOTIFICATION_TEMPLATES);
+  }
+
+  /** Newest first. */
+  page(input: TemplateFilterInput, args: PageArgs, paging: PagingConfig) {
+    const filter: Filter<NotificationTemplateDocument> = {};
+    if (input.category) filter.category = input.category;
+    if (input.isActive != null) filter.is_active = input.isActive;
+    if (input.channel) filter.channels = input.channel;
+    return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
+  }
+
+  async insert(template: NotificationTemplateDocument): Promise<void> {
+    await this.collection.insertOne({ ...template });
+  }
+}
