@@ -1,0 +1,18 @@
+import { subgraphCodegen } from '@casino/graphql/codegen-preset';
+
+export default subgraphCodegen({
+  dir: __dirname,
+  contextType: '../context#ComplianceContext',
+  mappers: {
+    AdminUser: '../admins/admin-user-store#AdminUserDocument',
+    AuditLog: '../audit/audit-log-store#AuditLogDocument',
+    ComplianceReport: '../reports/compliance-report-store#ComplianceReportDocument',
+    DataRetentionPolicy: '../retention/retention-policy-store#DataRetentionPolicyDocument',
+    StaffMember: '../admins/admin-user-store#StaffMemberReference',
+    Member: '../members/member-compliance#MemberReference',
+    AdminUserConnection: '@casino/mongo#Connection',
+    AuditLogConnection: '@casino/mongo#Connection',
+    ComplianceReportConnection: '@casino/mongo#Connection',
+    DataRetentionPolicyConnection: '@casino/mongo#Connection',
+  },
+});

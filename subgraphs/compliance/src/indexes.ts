@@ -1,0 +1,12 @@
+import type { IndexPlan } from '@casino/mongo';
+import { ADMIN_USERS, adminUserIndexes } from './admins/admin-user-store';
+import { AUDIT_LOGS, auditLogIndexes } from './audit/audit-log-store';
+import { COMPLIANCE_REPORTS, complianceReportIndexes } from './reports/compliance-report-store';
+import { DATA_RETENTION_POLICIES, retentionPolicyIndexes } from './retention/retention-policy-store';
+
+export const COMPLIANCE_INDEXES: IndexPlan = {
+  [ADMIN_USERS]: adminUserIndexes,
+  [AUDIT_LOGS]: auditLogIndexes,
+  [COMPLIANCE_REPORTS]: complianceReportIndexes,
+  [DATA_RETENTION_POLICIES]: retentionPolicyIndexes,
+};

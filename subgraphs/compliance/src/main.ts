@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '@casino/server';
+import { complianceSubgraph } from './index';
+
+void runSubgraphProcess(complianceSubgraph);

@@ -1,0 +1,16 @@
+import type { QueryResolvers } from '../__generated__/resolvers-types';
+
+export const Query: QueryResolvers = {
+  adminUser: (_, { id }, ctx) => ctx.loaders.adminUser.load(id),
+  adminUsers: (_, { filter, first, after }, ctx) =>
+    ctx.stores.adminUsers.page(filter ?? {}, { first, after }, ctx.paging),
+  auditLog: (_, { id }, ctx) => ctx.loaders.auditLog.load(id),
+  auditLogs: (_, { filter, first, after }, ctx) =>
+    ctx.stores.auditLogs.page(filter ?? {}, { first, after }, ctx.paging),
+  complianceReport: (_, { id }, ctx) => ctx.loaders.report.load(id),
+  complianceReports: (_, { filter, first, after }, ctx) =>
+    ctx.stores.reports.page(filter ?? {}, { first, after }, ctx.paging),
+  dataRetentionPolicy: (_, { id }, ctx) => ctx.loaders.retentionPolicy.load(id),
+  dataRetentionPolicies: (_, { filter, first, after }, ctx) =>
+    ctx.stores.retentionPolicies.page(filter ?? {}, { first, after }, ctx.paging),
+};

@@ -1,0 +1,20 @@
+import { scalarResolvers } from '@casino/graphql';
+import type { Resolvers } from '../__generated__/resolvers-types';
+import { AdminUser } from './AdminUser';
+import { AuditLog } from './AuditLog';
+import { ComplianceReport } from './ComplianceReport';
+import { DataRetentionPolicy } from './DataRetentionPolicy';
+import { Member } from './Member';
+import { Query } from './Query';
+import { StaffMember } from './StaffMember';
+
+export const resolvers: Resolvers = {
+  ...scalarResolvers,
+  Query,
+  AdminUser,
+  AuditLog,
+  ComplianceReport,
+  DataRetentionPolicy,
+  StaffMember,
+  Member,
+};

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { Collection } from 'mongodb';
+import type { AdminUserDocument } from '../admins/admin-user-store';
+import type { AuditLogDocument } from '../audit/audit-log-store';
+import type { ComplianceReportDocument } from '../reports/compliance-report-store';
+import type { DataRetentionPolicyDocument } from '../retention/retention-policy-store';
+
+/** Builders of stored documents for tests; each call gets fresh ids and unique keys. */
+export function adminDoc(overrides: Partial<AdminUserDocument> = {}): AdminUserDocument {
+  const id = overrides.id ?? randomUUID();
+  return {
+    id,
+    username: `admin-${id.slice(0, 8)}`,
+    email: `admin-${id.slice(0, 8)}@casino.example`,
+    password_hash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo',
+    full_name: 'Test Admin',
+    role: 'Manager',
+    department: 'Gaming',
+    is_active: true,
+    created_at: new Date('2026-01-01T00:00:00.000Z'),
+    last_login: null,
+    permissions: [],
+    two_factor_enabled: false,
+    staff_member_id: null,
+    ...overrides,
+  };
+}
+
+export function auditLogDoc(overrides: Partial<AuditLogDocument> = {}): AuditLogDocument {
+  return {
+    id: randomUUID(),
+    timestamp: new Date('2026-03-01T10:00:00.000Z'),
+    admin_user_id: null,
+    role: null,
+    action: 'updateMember',
+    target_type: 'Member',
+    target_id: randomUUID(),
+    changes: { before: { phone: '[REDACTED]' }, after: { phone: '[REDACTED]' } },
+    request_id: randomUUID(),
+    client_name: 'casino-admin-web',
+    ip: '10.20.0.1',
+    outcome: 'allowed',
+    ...overrides,
+  };
+}
+
+export function reportDoc(overrides: Partial<ComplianceReportDocument> = {}): ComplianceReportDocument {
+  return {
+    id: randomUUID(),
+    report_type: 'aml_report',
+    report_period_start: new Date('2026-01-01T00:00:00.000Z'),
+    report_period_end: new Date('2026-02-01T00:00:00.000Z'),
+    generated_by: randomUUID(),
+    status: 'draft',
+    summary: { transactionsReviewed: 100 },
+    violations: [],
+    recommendations: [],
+    file_path: null,
+    submitted_to: null,
+    submission_date: null,
+    compliance_score: 90,
+    created_at: new Date('2026-02-02T00:00:00.000Z'),
+    updated_at: new Date('2026-02-02T00:00:00.000Z'),
+    ...overrides,
+  };
+}
+
+export function policyDoc(overrides: Partial<DataRetentionPolicyDocument> = {}): DataRetentionPolicyDocument {
+  return {
+    id: randomUUID(),
+    policy_name: 'Gaming session logs',
+    data_category: 'gaming_logs',
+    retention_period_days: 1825,
+    archive_after_days: 180,
+    auto_delete: true,
+    encryption_required: true,
+    backup_required: true,
+    legal_basis: 'PDPA 2022: legal obligation',
+    exceptions: [],
+    status: 'active',
+    created_by: randomUUID(),
+    approved_by: null,
+    approval_date: null,
+    next_review_date: new Date('2027-01-01T00:00:00.000Z'),
+    created_at: new Date('2026-01-01T00:00:00.000Z'),
+    updated_at: new Date('2026-01-01T00:00:00.000Z'),
+    ...overrides,
+  };
+}
+
+/**
+ * Counts the MongoDB reads (find and aggregate) per collection while `run` executes, to prove that a relation
+ * costs one command per batch. The spies call through to the driver.
+ */
+export async function countReads(run: () => Promise<unknown>): Promise<Record<string, number>> {
+  const find = jest.spyOn(Collection.prototype, 'find');
+  const aggregate = jest.spyOn(Collection.prototype, 'aggregate');
+  try {
+    await run();
+    const counts: Record<string, number> = {};
+    for (const [kind, spy] of [
+      ['find', find],
+      ['aggregate', aggregate],
+    ] as const) {
+      for (const context of spy.mock.contexts as Collection[]) {
+        const key = `${context.collectionName}.${kind}`;
+        counts[key] = (counts[key] ?? 0) + 1;
+      }
+    }
+    return counts;
+  } finally {
+    find.mockRestore();
+    aggregate.mockRestore();
+  }
+}
