@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gql } from 'graphql-tag';
+import type { SubgraphDefinition } from '@casino/server';
+import { createWorkforceContext } from './context';
+import type { WorkforceContext } from './context';
+import { WORKFORCE_INDEXES } from './indexes';
+import { resolvers } from './resolvers';
+import { DEFAULT_WORKFORCE_SETTINGS } from './settings';
+import type { WorkforceSettings } from './settings';
+
+export const typeDefs = gql(readFileSync(path.join(__dirname, '../schema.graphql'), 'utf8'));
+
+/** The workforce subgraph with the given rules: staff, training courses and records, performance reviews. */
+export function createWorkforceSubgraph(
+  settings: WorkforceSettings = DEFAULT_WORKFORCE_SETTINGS,
+): SubgraphDefinition<WorkforceContext> {
+  return {
+    name: 'workforce',
+    defaultPort: 4003,
+    defaultDatabase: 'casino_workforce',
+    typeDefs,
+    resolvers,
+    indexes: WORKFORCE_INDEXES,
+    createContext: (base, deps) => createWorkforceContext(base, deps, settings),
+  };
+}
+
+/** The workforce subgraph with the default rules. */
+export const workforceSubgraph: SubgraphDefinition<WorkforceContext> = createWorkforceSubgraph();
+
+export { DEFAULT_WORKFORCE_SETTINGS, parseWorkforceSettings } from './settings';
+export type { WorkforceSettings } from './settings';
+export { seedWorkforce } from './seed';
+export type { SeededStaffMember, WorkforceSeedResult } from './seed';

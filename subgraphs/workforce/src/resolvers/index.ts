@@ -1,0 +1,18 @@
+import { scalarResolvers } from '@casino/graphql';
+import type { Resolvers } from '../__generated__/resolvers-types';
+import { Mutation } from './Mutation';
+import { PerformanceReview } from './PerformanceReview';
+import { Query } from './Query';
+import { StaffMember } from './StaffMember';
+import { TrainingCourse } from './TrainingCourse';
+import { TrainingRecord } from './TrainingRecord';
+
+export const resolvers: Resolvers = {
+  ...scalarResolvers,
+  Query,
+  Mutation,
+  StaffMember,
+  TrainingCourse,
+  TrainingRecord,
+  PerformanceReview,
+};

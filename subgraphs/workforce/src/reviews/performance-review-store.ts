@@ -1,0 +1,49 @@
+import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
+import { paginate } from '@casino/mongo';
+import type { PageArgs, PagingConfig } from '@casino/mongo';
+
+export interface PerformanceReviewDocument {
+  id: string;
+  staff_member_id: string;
+  /** The StaffMember who wrote the review */
+  reviewer_id: string;
+  review_period_start: Date;
+  review_period_end: Date;
+  /** 0-100 */
+  performance_score: number;
+  /** 0-100 */
+  commitment_score: number;
+  strengths: string[];
+  improvements: string[];
+  comments: string | null;
+  created_at: Date;
+}
+
+export interface PerformanceReviewFilterInput {
+  staffMemberId?: string | null;
+  reviewerId?: string | null;
+}
+
+export const PERFORMANCE_REVIEWS = 'performance_reviews';
+
+export const performanceReviewIndexes: IndexDescription[] = [
+  { key: { id: 1 }, name: 'id_1', unique: true },
+  { key: { staff_member_id: 1, created_at: -1 }, name: 'staff_member_id_1_created_at_-1' },
+  { key: { reviewer_id: 1 }, name: 'reviewer_id_1' },
+  { key: { created_at: -1, id: -1 }, name: 'created_at_-1_id_-1' },
+];
+
+export class PerformanceReviewStore {
+  readonly collection: Collection<PerformanceReviewDocument>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<PerformanceReviewDocument>(PERFORMANCE_REVIEWS);
+  }
+
+  page(input: PerformanceReviewFilterInput, args: PageArgs, paging: PagingConfig) {
+    const filter: Filter<PerformanceReviewDocument> = {};
+    if (input.staffMemberId) filter.staff_member_id = input.staffMemberId;
+    if (input.reviewerId) filter.reviewer_id = input.reviewerId;
+    return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
+  }
+}

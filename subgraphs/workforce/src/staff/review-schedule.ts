@@ -1,0 +1,13 @@
+/**
+ * Adds calendar months in UTC, clamping to the last day of a shorter month (31 January + 1 month is
+ * 28 or 29 February, not 2 or 3 March).
+ */
+export function addMonths(date: Date, months: number): Date {
+  const result = new Date(date.getTime());
+  const day = result.getUTCDate();
+  result.setUTCDate(1);
+  result.setUTCMonth(result.getUTCMonth() + months);
+  const lastDay = new Date(Date.UTC(result.getUTCFullYear(), result.getUTCMonth() + 1, 0)).getUTCDate();
+  result.setUTCDate(Math.min(day, lastDay));
+  return result;
+}
