@@ -1,0 +1,36 @@
+import path from 'node:path';
+import { commonEnv, parseEnv, portSchema, z } from '@casino/config';
+
+export const SUBGRAPH_NAMES = ['loyalty', 'gaming', 'workforce', 'marketing', 'compliance'] as const;
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+
+const url = z.url().optional();
+
+export const gatewayEnvSchema = z.object({
+  ...commonEnv,
+  PORT: portSchema.default(4000),
+  SUPERGRAPH_PATH: z.string().default(path.resolve(__dirname, '../../schema/supergraph.graphql')),
+  /** Overrides of the routing URLs written in the supergraph (e.g. service names under docker compose). */
+  LOYALTY_URL: url,
+  GAMING_URL: url,
+  WORKFORCE_URL: url,
+  MARKETING_URL: url,
+  COMPLIANCE_URL: url,
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  READY_CHECK_TIMEOUT_MS: z.coerce.number().int().min(50).default(1_500),
+});
+
+export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
+
+export function parseGatewayEnv(env?: Record<string, string | undefined>): GatewayEnv {
+  return parseEnv('gateway', gatewayEnvSchema, env);
+}
+
+export function subgraphUrlOverrides(env: GatewayEnv): Partial<Record<SubgraphName, string>> {
+  const overrides: Partial<Record<SubgraphName, string>> = {};
+  for (const name of SUBGRAPH_NAMES) {
+    const value = env[`${name.toUpperCase()}_URL` as keyof GatewayEnv];
+    if (typeof value === 'string') overrides[name] = value;
+  }
+  return overrides;
+}

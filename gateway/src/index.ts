@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import type { Fetcher } from '@apollo/utils.fetcher';
+import {
+  ApolloServerPluginLandingPageLocalDefault,
+  ApolloServerPluginLandingPageProductionDefault,
+} from '@apollo/server/plugin/landingPage/default';
+import type { Logger } from '@casino/logger';
+import {
+  CLIENT_NAME_HEADER,
+  REQUEST_ID_HEADER,
+  createErrorFormatter,
+  requestLoggingPlugin,
+  startHttpService,
+} from '@casino/server';
+import type { RequestBase, RunningService } from '@casino/server';
+import type { GatewayEnv, SubgraphName } from './env';
+import { subgraphUrlOverrides } from './env';
+
+export type GatewayContext = RequestBase;
+
+/** Forwards the request id and client name so one request can be followed through every service's logs. */
+class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    if (!('requestId' in context)) return;
+    request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+    if (context.clientName) request.http?.headers.set(CLIENT_NAME_HEADER, context.clientName);
+  }
+}
+
+/** A subgraph that hangs fails its part of the plan instead of holding the client's request forever. */
+function timeoutFetcher(timeoutMs: number): Fetcher {
+  return ((url: string, init?: RequestInit) =>
+    fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as Fetcher;
+}
+
+export interface GatewayOptions {
+  env: GatewayEnv;
+  logger: Logger;
+  /** Takes precedence over env overrides; used by tests that start subgraphs on free ports. */
+  subgraphUrls?: Partial<Record<SubgraphName, string>>;
+}
+
+export interface RunningGateway extends RunningService {
+  gateway: ApolloGateway;
+}
+
+export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions): Promise<RunningGateway> {
+  const supergraphSdl = readFileSync(env.SUPERGRAPH_PATH, 'utf8');
+  const overrides = { ...subgraphUrlOverrides(env), ...subgraphUrls };
+  const routing = new Map<string, string>();
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    logger,
+    buildService({ name, url }) {
+      const target = overrides[name as SubgraphName] ?? url;
+      if (!target) throw new Error(`no URL for subgraph ${name}`);
+      routing.set(name, target);
+      return new SubgraphDataSource({ url: target, fetcher: timeoutFetcher(env.SUBGRAPH_TIMEOUT_MS) });
+    },
+  });
+
+  const production = env.NODE_ENV === 'production';
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    logger,
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter(logger),
+    plugins: [
+      requestLoggingPlugin<GatewayContext>(),
+      production
+        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
+    ],
+  });
+
+  /** Ready when every subgraph says it is ready (which in turn means its MongoDB answers). */
+  const ready = async () => {
+    if (routing.size === 0) return false;
+    const checks = [...routing.values()].map(async (graphqlUrl) => {
+      const readyUrl = new URL('/ready', graphqlUrl);
+      const response = await fetch(readyUrl, { signal: AbortSignal.timeout(env.READY_CHECK_TIMEOUT_MS) });
+      return response.ok;
+    });
+    const results = await Promise.allSettled(checks);
+    return results.every((r) => r.status === 'fulfilled' && r.value);
+  };
+
+  const service = await startHttpService<GatewayContext>({
+    name: 'gateway',
+    host: env.HOST,
+    port: env.PORT,
+    logger,
+    apollo,
+    context: async (base) => base,
+    ready,
+    graphqlPaths: ['/', '/graphql'],
+  });
+  return { ...service, gateway };
+}
+
+export { parseGatewayEnv } from './env';
+export type { GatewayEnv } from './env';

@@ -1,0 +1,55 @@
+import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
+import { paginate } from '@casino/mongo';
+import type { PageArgs, PagingConfig } from '@casino/mongo';
+
+export type GameKind = 'table' | 'machine';
+
+/** A game and the numbers theoretical win is computed from. */
+export interface GameTypeDocument {
+  id: string;
+  code: string;
+  name: string;
+  kind: GameKind;
+  /** House advantage as a fraction, e.g. 0.0106 */
+  house_edge: number;
+  /** Tables only; null for machines */
+  decisions_per_hour: number | null;
+  /** Machines only; null for tables */
+  hold_pct: number | null;
+  /** Points per unit of theo, before the tier multiplier */
+  points_rate: number;
+  is_active: boolean;
+  created_at: Date;
+}
+
+export interface GameTypeFilterInput {
+  kind?: GameKind | null;
+  isActive?: boolean | null;
+}
+
+export const GAME_TYPES = 'game_types';
+
+export const gameTypeIndexes: IndexDescription[] = [
+  { key: { id: 1 }, name: 'id_1', unique: true },
+  { key: { code: 1 }, name: 'code_1', unique: true },
+];
+
+export class GameTypeStore {
+  readonly collection: Collection<GameTypeDocument>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<GameTypeDocument>(GAME_TYPES);
+  }
+
+  /** Ordered by code: the list is short and read by people picking a game. */
+  page(input: GameTypeFilterInput, args: PageArgs, paging: PagingConfig) {
+    const filter: Filter<GameTypeDocument> = {};
+    if (input.kind) filter.kind = input.kind;
+    if (input.isActive != null) filter.is_active = input.isActive;
+    return paginate(this.collection, filter, args, { field: 'code', direction: 1 }, paging);
+  }
+
+  findActiveByCode(code: string): Promise<GameTypeDocument | null> {
+    return this.collection.findOne({ code, is_active: true }, { projection: { _id: 0 } });
+  }
+}

@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '@casino/server';
+import { gamingSubgraph } from './index';
+
+void runSubgraphProcess(gamingSubgraph);

@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import { toMoney } from '@casino/mongo';
+import { gamingSubgraph } from '../index';
+import type { GamingSessionDocument } from '../sessions/session-store';
+import { startCommandCountingExecutor } from '../testing/command-counter';
+import { insertGameTypes, insertSessions, sessionFixture, standardGameTypes } from '../testing/fixtures';
+import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+
+const MEMBER_PLAY = /* GraphQL */ `
+  query MemberPlay($r: [_Any!]!, $first: Int, $status: GamingSessionStatus) {
+    _entities(representations: $r) {
+      ... on Member {
+        id
+        gamingSessions(first: $first, status: $status) {
+          id
+          status
+          sessionStart
+          gameType {
+            code
+          }
+        }
+        playStats {
+          sessionCount
+          totalBuyIn
+          totalCashOut
+          netResult
+          totalTheo
+          averageBet
+          lastSessionAt
+        }
+      }
+    }
+  }
+`;
+
+interface MemberPlay {
+  id: string;
+  gamingSessions: { id: string; status: string; sessionStart: string; gameType: { code: string } | null }[];
+  playStats: {
+    sessionCount: number;
+    totalBuyIn: string;
+    totalCashOut: string;
+    netResult: string;
+    totalTheo: string;
+    averageBet: string | null;
+    lastSessionAt: string | null;
+  };
+}
+
+const representations = (ids: string[]) => ids.map((id) => ({ __typename: 'Member', id }));
+
+describe('Member.gamingSessions and Member.playStats', () => {
+  let harness: SubgraphHarness;
+  const types = standardGameTypes();
+  const player = randomUUID();
+  const newcomer = randomUUID();
+  const crowd = Array.from({ length: 30 }, () => randomUUID());
+  const day = 86_400_000;
+  const t0 = new Date('2025-05-01T18:00:00Z').getTime();
+
+  const playerSessions: GamingSessionDocument[] = [
+    sessionFixture(types.baccarat, {
+      member_id: player,
+      session_start: new Date(t0 - 2 * day),
+      buy_in_amount: toMoney('100.00'),
+      cash_out_amount: toMoney('150.50'),
+      net_result: toMoney('50.50'),
+      theo: toMoney('10.25'),
+      average_bet: toMoney('25.00'),
+    }),
+    sessionFixture(types.slots, {
+      member_id: player,
+      session_start: new Date(t0 - day),
+      buy_in_amount: toMoney('200.00'),
+      cash_out_amount: toMoney('0.00'),
+      net_result: toMoney('-200.00'),
+      theo: toMoney('30.10'),
+      average_bet: toMoney('50.01'),
+    }),
+    sessionFixture(types.blackjack, {
+      member_id: player,
+      session_start: new Date(t0),
+      session_end: null,
+      buy_in_amount: toMoney('300.00'),
+      cash_out_amount: null,
+      net_result: null,
+      theo: null,
+      average_bet: null,
+      status: 'active',
+    }),
+  ];
+
+  beforeAll(async () => {
+    harness = await startSubgraphHarness(gamingSubgraph);
+    await insertGameTypes(harness.db, Object.values(types));
+    await insertSessions(harness.db, playerSessions);
+    // everyone in the crowd has between 2 and 8 sessions, so capping per member matters
+    await insertSessions(
+      harness.db,
+      crowd.flatMap((memberId, m) =>
+        Array.from({ length: 2 + (m % 7) }, (_, i) =>
+          sessionFixture(i % 2 ? types.slots : types.baccarat, {
+            member_id: memberId,
+            session_start: new Date(t0 - (m * 10 + i) * 3_600_000),
+          }),
+        ),
+      ),
+    );
+  });
+  afterAll(() => harness.close());
+
+  it('returns exact totals and the newest sessions first', async () => {
+    const result = await harness.execute<{ _entities: MemberPlay[] }>(MEMBER_PLAY, {
+      r: representations([player, newcomer]),
+    });
+    expect(result.errors).toBeUndefined();
+    const [played, fresh] = result.data!._entities;
+    expect(played!.playStats).toEqual({
+      sessionCount: 3,
+      totalBuyIn: '600.00',
+      totalCashOut: '150.50',
+      // settled sessions only: +50.50 and -200.00; the active one has no result yet
+      netResult: '-149.50',
+      totalTheo: '40.35',
+      averageBet: '37.51', // (25.00 + 50.01) / 2 = 37.505, rounded half up
+      lastSessionAt: new Date(t0).toISOString(),
+    });
+    expect(played!.gamingSessions.map((s) => s.id)).toEqual([...playerSessions].reverse().map((s) => s.id));
+    expect(played!.gamingSessions.map((s) => s.gameType?.code)).toEqual(['blackjack', 'slots', 'baccarat']);
+    expect(fresh).toEqual({
+      id: newcomer,
+      gamingSessions: [],
+      playStats: {
+        sessionCount: 0,
+        totalBuyIn: '0.00',
+        totalCashOut: '0.00',
+        netResult: '0.00',
+        totalTheo: '0.00',
+        averageBet: null,
+        lastSessionAt: null,
+      },
+    });
+  });
+
+  it('applies `first` per member and filters by status', async () => {
+    const result = await harness.execute<{ _entities: MemberPlay[] }>(MEMBER_PLAY, {
+      r: representations([player, crowd[6]!]),
+      first: 2,
+    });
+    expect(result.data!._entities.map((m) => m.gamingSessions.length)).toEqual([2, 2]);
+    expect(result.data!._entities[0]!.gamingSessions.map((s) => s.id)).toEqual([
+      playerSessions[2]!.id,
+      playerSessions[1]!.id,
+    ]);
+
+    const completed = await harness.execute<{ _entities: MemberPlay[] }>(MEMBER_PLAY, {
+      r: representations([player]),
+      status: 'completed',
+    });
+    expect(completed.data!._entities[0]!.gamingSessions.map((s) => s.status)).toEqual([
+      'completed',
+      'completed',
+    ]);
+
+    const tooMany = await harness.execute(MEMBER_PLAY, { r: representations([player]), first: 100_000 });
+    expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+  });
+
+  it('costs the same MongoDB commands for 3 members as for 30', async () => {
+    const counter = await startCommandCountingExecutor(harness.db.databaseName);
+    try {
+      const few = await counter.execute<{ _entities: MemberPlay[] }>(MEMBER_PLAY, {
+        r: representations(crowd.slice(0, 3)),
+        first: 3,
+      });
+      const many = await counter.execute<{ _entities: MemberPlay[] }>(MEMBER_PLAY, {
+        r: representations(crowd),
+        first: 3,
+      });
+      expect(few.errors).toBeUndefined();
+      expect(many.errors).toBeUndefined();
+
+      // the answers are real: every member got its capped sessions and its own totals
+      expect(many.data!._entities).toHaveLength(30);
+      many.data!._entities.forEach((member, m) => {
+        expect(member.id).toBe(crowd[m]);
+        expect(member.playStats.sessionCount).toBe(2 + (m % 7));
+        expect(member.gamingSessions).toHaveLength(Math.min(3, 2 + (m % 7)));
+        expect(member.gamingSessions.every((s) => s.gameType !== null)).toBe(true);
+      });
+
+      // one find for the sessions, one aggregate for the stats, one find for the game types
+      // (the game type find and the aggregate may go out in either order)
+      expect([...few.commands].sort()).toEqual(['aggregate', 'find', 'find']);
+      expect([...many.commands].sort()).toEqual([...few.commands].sort());
+    } finally {
+      await counter.close();
+    }
+  });
+});

@@ -1,0 +1,42 @@
+import { Decimal128 } from 'mongodb';
+
+const DECIMAL = /^([+-]?)(\d+)(?:\.(\d*))?(?:E([+-]?\d+))?$/i;
+
+/** Divides rounding half away from zero, the way cash amounts are rounded. */
+function divideRounded(numerator: bigint, divisor: bigint): bigint {
+  const negative = numerator < 0n !== divisor < 0n;
+  const n = numerator < 0n ? -numerator : numerator;
+  const d = divisor < 0n ? -divisor : divisor;
+  const quotient = (n + d / 2n) / d;
+  return negative ? -quotient : quotient;
+}
+
+/**
+ * Exact integer cents from a stored amount. Aggregations hand back Decimal128 for decimal inputs, but a plain 0
+ * when nothing was summed and, on some servers, a double for averages; all three are accepted.
+ */
+export function toCents(value: Decimal128 | number | null | undefined): bigint {
+  if (value === null || value === undefined) return 0n;
+  const text = value instanceof Decimal128 ? value.toString() : value.toFixed(2);
+  const match = DECIMAL.exec(text);
+  if (!match) throw new RangeError(`not a decimal amount: ${text}`);
+  const [, sign, whole, fraction = '', exponent = '0'] = match;
+  const digits = BigInt(`${whole}${fraction}`);
+  const shift = Number(exponent) - fraction.length + 2;
+  const cents = shift >= 0 ? digits * 10n ** BigInt(shift) : divideRounded(digits, 10n ** BigInt(-shift));
+  return sign === '-' ? -cents : cents;
+}
+
+/** A Decimal128 with exactly two decimals. */
+export function centsToMoney(cents: bigint): Decimal128 {
+  const negative = cents < 0n;
+  const abs = negative ? -cents : cents;
+  const whole = abs / 100n;
+  const fraction = (abs % 100n).toString().padStart(2, '0');
+  return Decimal128.fromString(`${negative ? '-' : ''}${whole}.${fraction}`);
+}
+
+/** Mean in cents, rounded half away from zero; null when there is nothing to average. */
+export function averageCents(totalCents: bigint, count: number): bigint | null {
+  return count > 0 ? divideRounded(totalCents, BigInt(count)) : null;
+}

@@ -1,0 +1,44 @@
+import type { Collection, Db, Decimal128, Filter, IndexDescription } from 'mongodb';
+import { paginate } from '@casino/mongo';
+import type { PageArgs, PagingConfig } from '@casino/mongo';
+
+export type Tier = 'Ruby' | 'Sapphire' | 'Diamond' | 'VIP';
+
+export interface GamingPackageDocument {
+  id: string;
+  name: string;
+  description: string;
+  price: Decimal128;
+  credits: Decimal128;
+  validity_hours: number;
+  tier_access: Tier[];
+  is_active: boolean;
+  created_at: Date;
+}
+
+export interface GamingPackageFilterInput {
+  isActive?: boolean | null;
+  tier?: Tier | null;
+}
+
+export const GAMING_PACKAGES = 'gaming_packages';
+
+export const packageIndexes: IndexDescription[] = [
+  { key: { id: 1 }, name: 'id_1', unique: true },
+  { key: { created_at: -1, id: -1 }, name: 'created_at_-1_id_-1' },
+];
+
+export class GamingPackageStore {
+  readonly collection: Collection<GamingPackageDocument>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<GamingPackageDocument>(GAMING_PACKAGES);
+  }
+
+  page(input: GamingPackageFilterInput, args: PageArgs, paging: PagingConfig) {
+    const filter: Filter<GamingPackageDocument> = {};
+    if (input.isActive != null) filter.is_active = input.isActive;
+    if (input.tier) filter.tier_access = input.tier;
+    return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
+  }
+}

@@ -1,0 +1,10 @@
+import type { MemberResolvers } from '../__generated__/resolvers-types';
+import { memberReference } from '../members/member-reference';
+
+/** Loyalty owns Member; gaming answers only its own fields, batched across every member in the request. */
+export const Member: MemberResolvers = {
+  __resolveReference: (reference) => memberReference(reference.id),
+  gamingSessions: (member, { first, status }, ctx) =>
+    ctx.loaders.memberSessions(first, status ?? null).load(member.id),
+  playStats: (member, _, ctx) => ctx.loaders.playStats.load(member.id),
+};

@@ -1,0 +1,171 @@
+import type { Collection, Db, Decimal128, Filter, IndexDescription } from 'mongodb';
+import { paginate } from '@casino/mongo';
+import type { PageArgs, PagingConfig } from '@casino/mongo';
+import { averageCents, centsToMoney, toCents } from '../money';
+
+export type GamingSessionStatus = 'active' | 'completed' | 'suspended';
+
+export interface GamingSessionDocument {
+  id: string;
+  member_id: string;
+  session_start: Date;
+  session_end: Date | null;
+  /** The game type's code, as the seed data keeps it */
+  game_type: string;
+  game_type_id: string;
+  table_number: string | null;
+  seat_number: number | null;
+  machine_number: string | null;
+  buy_in_amount: Decimal128;
+  cash_out_amount: Decimal128 | null;
+  /** Cash-out minus buy-in, from the member's side */
+  net_result: Decimal128 | null;
+  average_bet: Decimal128 | null;
+  coin_in: Decimal128 | null;
+  theo: Decimal128 | null;
+  duration_minutes: number | null;
+  points_earned: number;
+  status: GamingSessionStatus;
+  /**
+   * Present only while the session is active ("table:<n>:<seat>" or "machine:<n>") and removed when it ends.
+   * A unique sparse index on it makes a second active session on the same seat impossible, even under
+   * concurrent requests; a partial index would say this more directly but mongo-java-server ignores
+   * partialFilterExpression.
+   */
+  seat_lock?: string;
+}
+
+export interface GamingSessionFilterInput {
+  memberId?: string | null;
+  status?: GamingSessionStatus | null;
+  gameType?: string | null;
+  startedFrom?: Date | null;
+  startedTo?: Date | null;
+  tableNumber?: string | null;
+  machineNumber?: string | null;
+}
+
+/** A member's totals, shaped like the GraphQL PlayStats type. */
+export interface PlayStatsSummary {
+  sessionCount: number;
+  totalBuyIn: Decimal128;
+  totalCashOut: Decimal128;
+  netResult: Decimal128;
+  totalTheo: Decimal128;
+  averageBet: Decimal128 | null;
+  lastSessionAt: Date | null;
+}
+
+export const GAMING_SESSIONS = 'gaming_sessions';
+
+export const sessionIndexes: IndexDescription[] = [
+  { key: { id: 1 }, name: 'id_1', unique: true },
+  { key: { member_id: 1 }, name: 'member_id_1' },
+  { key: { session_start: -1 }, name: 'session_start_-1' },
+  { key: { status: 1 }, name: 'status_1' },
+  { key: { session_start: -1, id: -1 }, name: 'session_start_-1_id_-1' },
+  // serves a member's sessions newest first, both the paginated list (ties broken by id) and the loader
+  { key: { member_id: 1, session_start: -1, id: -1 }, name: 'member_id_1_session_start_-1_id_-1' },
+  { key: { seat_lock: 1 }, name: 'seat_lock_1', unique: true, sparse: true },
+];
+
+export function sessionFilter(input: GamingSessionFilterInput): Filter<GamingSessionDocument> {
+  const filter: Filter<GamingSessionDocument> = {};
+  if (input.memberId) filter.member_id = input.memberId;
+  if (input.status) filter.status = input.status;
+  if (input.gameType) filter.game_type = input.gameType;
+  if (input.tableNumber) filter.table_number = input.tableNumber;
+  if (input.machineNumber) filter.machine_number = input.machineNumber;
+  if (input.startedFrom || input.startedTo) {
+    filter.session_start = {
+      ...(input.startedFrom ? { $gte: input.startedFrom } : {}),
+      ...(input.startedTo ? { $lt: input.startedTo } : {}),
+    };
+  }
+  return filter;
+}
+
+interface PlayStatsGroup {
+  _id: string;
+  session_count: number;
+  total_buy_in: Decimal128 | number;
+  total_cash_out: Decimal128 | number;
+  net_result: Decimal128 | number;
+  total_theo: Decimal128 | number;
+  bet_total: Decimal128 | number;
+  bet_count: number;
+  last_session_at: Date | null;
+}
+
+export const emptyPlayStats = (): PlayStatsSummary => ({
+  sessionCount: 0,
+  totalBuyIn: centsToMoney(0n),
+  totalCashOut: centsToMoney(0n),
+  netResult: centsToMoney(0n),
+  totalTheo: centsToMoney(0n),
+  averageBet: null,
+  lastSessionAt: null,
+});
+
+export class GamingSessionStore {
+  readonly collection: Collection<GamingSessionDocument>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<GamingSessionDocument>(GAMING_SESSIONS);
+  }
+
+  page(filter: GamingSessionFilterInput, args: PageArgs, paging: PagingConfig) {
+    return paginate(
+      this.collection,
+      sessionFilter(filter),
+      args,
+      { field: 'session_start', direction: -1 },
+      paging,
+    );
+  }
+
+  /** Rejects with a duplicate-key error on `seat_lock` when the seat already has an active session. */
+  async insert(session: GamingSessionDocument): Promise<void> {
+    await this.collection.insertOne({ ...session });
+  }
+
+  /** Totals for many members in one aggregation; members without sessions are absent from the map. */
+  async playStatsByMember(memberIds: readonly string[]): Promise<Map<string, PlayStatsSummary>> {
+    const groups = await this.collection
+      .aggregate<PlayStatsGroup>([
+        { $match: { member_id: { $in: [...memberIds] } } },
+        {
+          $group: {
+            _id: '$member_id',
+            session_count: { $sum: 1 },
+            total_buy_in: { $sum: '$buy_in_amount' },
+            total_cash_out: { $sum: '$cash_out_amount' },
+            net_result: { $sum: '$net_result' },
+            total_theo: { $sum: '$theo' },
+            // summed and counted rather than $avg, which some servers return as a binary double
+            bet_total: { $sum: '$average_bet' },
+            bet_count: { $sum: { $cond: [{ $gt: ['$average_bet', null] }, 1, 0] } },
+            last_session_at: { $max: '$session_start' },
+          },
+        },
+      ])
+      .toArray();
+    return new Map(
+      groups.map((g) => {
+        const averageBet = averageCents(toCents(g.bet_total), g.bet_count);
+        return [
+          g._id,
+          {
+            sessionCount: g.session_count,
+            totalBuyIn: centsToMoney(toCents(g.total_buy_in)),
+            totalCashOut: centsToMoney(toCents(g.total_cash_out)),
+            netResult: centsToMoney(toCents(g.net_result)),
+            totalTheo: centsToMoney(toCents(g.total_theo)),
+            averageBet: averageBet === null ? null : centsToMoney(averageBet),
+            lastSessionAt: g.last_session_at ?? null,
+          },
+        ];
+      }),
+    );
+  }
+}

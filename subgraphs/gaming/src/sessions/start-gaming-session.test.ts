@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto';
+import { gamingSubgraph } from '../index';
+import { insertGameTypes, standardGameTypes } from '../testing/fixtures';
+import { SESSION_RULES } from './session-service';
+import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+
+const START = /* GraphQL */ `
+  mutation Start($input: StartGamingSessionInput!) {
+    startGamingSession(input: $input) {
+      id
+      member {
+        id
+      }
+      status
+      gameTypeCode
+      gameType {
+        code
+        kind
+      }
+      tableNumber
+      seatNumber
+      machineNumber
+      buyInAmount
+      cashOutAmount
+      netResult
+      theo
+      averageBet
+      coinIn
+      pointsEarned
+      sessionStart
+      sessionEnd
+      durationMinutes
+    }
+  }
+`;
+
+interface StartResult {
+  startGamingSession: Record<string, unknown> & { id: string };
+}
+
+describe('startGamingSession', () => {
+  let harness: SubgraphHarness;
+  const sessions = () => harness.db.collection('gaming_sessions');
+  const memberId = randomUUID();
+  const atTable = {
+    memberId,
+    gameTypeCode: 'baccarat',
+    tableNumber: 'bac-07',
+    seatNumber: 3,
+    buyInAmount: '2500.00',
+  };
+
+  beforeAll(async () => {
+    harness = await startSubgraphHarness(gamingSubgraph);
+    const types = standardGameTypes();
+    await insertGameTypes(harness.db, Object.values(types));
+  });
+  afterAll(() => harness.close());
+
+  it('opens an active table session on a seat, with nothing settled yet', async () => {
+    const before = Date.now();
+    const result = await harness.execute<StartResult>(START, { input: atTable });
+    expect(result.errors).toBeUndefined();
+    const session = result.data!.startGamingSession;
+    expect(session).toMatchObject({
+      member: { id: memberId },
+      status: 'active',
+      gameTypeCode: 'baccarat',
+      gameType: { code: 'baccarat', kind: 'table' },
+      tableNumber: 'BAC-07',
+      seatNumber: 3,
+      machineNumber: null,
+      buyInAmount: '2500.00',
+      cashOutAmount: null,
+      netResult: null,
+      theo: null,
+      averageBet: null,
+      coinIn: null,
+      pointsEarned: 0,
+      sessionEnd: null,
+      durationMinutes: null,
+    });
+    expect(new Date(session.sessionStart as string).getTime()).toBeGreaterThanOrEqual(before - 1000);
+
+    const stored = await sessions().findOne({ id: session.id }, { projection: { _id: 0 } });
+    expect(stored).toMatchObject({
+      member_id: memberId,
+      game_type: 'baccarat',
+      table_number: 'BAC-07',
+      seat_number: 3,
+      status: 'active',
+      seat_lock: 'table:BAC-07:3',
+    });
+    expect(stored!.buy_in_amount.toString()).toBe('2500.00');
+  });
+
+  it('opens a machine session and keeps the given start time', async () => {
+    const startedAt = new Date(Date.now() - 30 * 60_000).toISOString();
+    const result = await harness.execute<StartResult>(START, {
+      input: { memberId, gameTypeCode: 'SLOTS', machineNumber: 'SL-0042', buyInAmount: '200', startedAt },
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.startGamingSession).toMatchObject({
+      gameTypeCode: 'slots',
+      machineNumber: 'SL-0042',
+      tableNumber: null,
+      seatNumber: null,
+      sessionStart: startedAt,
+    });
+    const stored = await sessions().findOne({ id: result.data!.startGamingSession.id });
+    expect(stored!.seat_lock).toBe('machine:SL-0042');
+  });
+
+  it.each([
+    ['an unknown game type', { gameTypeCode: 'pachinko' }, 'input.gameTypeCode'],
+    ['a retired game type', { gameTypeCode: 'sic_bo' }, 'input.gameTypeCode'],
+    [
+      'a machine number for a table game',
+      { tableNumber: null, seatNumber: null, machineNumber: 'SL-1' },
+      'input.tableNumber',
+    ],
+    ['a table number for a machine game', { gameTypeCode: 'slots', seatNumber: null }, 'input.tableNumber'],
+    ['both a table and a machine', { machineNumber: 'SL-0001' }, 'input.tableNumber'],
+    ['neither a table nor a machine', { tableNumber: null, seatNumber: null }, 'input.tableNumber'],
+    [
+      'a seat at a machine',
+      { gameTypeCode: 'slots', tableNumber: null, machineNumber: 'SL-9' },
+      'input.seatNumber',
+    ],
+    ['a seat beyond the last', { seatNumber: SESSION_RULES.maxSeatNumber + 1 }, 'input.seatNumber'],
+    ['a zero buy-in', { buyInAmount: '0.00' }, 'input.buyInAmount'],
+    ['a negative buy-in', { buyInAmount: '-50.00' }, 'input.buyInAmount'],
+    ['a buy-in above the limit', { buyInAmount: '1000000.01' }, 'input.buyInAmount'],
+    ['a member id that is not a UUID', { memberId: 'member-1' }, 'input.memberId'],
+    [
+      'a start in the future',
+      { startedAt: new Date(Date.now() + 3_600_000).toISOString() },
+      'input.startedAt',
+    ],
+    [
+      'a start two days ago',
+      { startedAt: new Date(Date.now() - 48 * 3_600_000).toISOString() },
+      'input.startedAt',
+    ],
+    ['a malformed table number', { tableNumber: 'table #7' }, 'input.tableNumber'],
+  ])('refuses %s as BAD_USER_INPUT naming the field, writing nothing', async (_, change, field) => {
+    const before = await sessions().countDocuments();
+    const result = await harness.execute(START, {
+      input: { ...atTable, tableNumber: 'BAC-20', ...change },
+    });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    expect(result.data).toBeNull();
+    expect(await sessions().countDocuments()).toBe(before);
+  });
+
+  it('refuses a second active session on the same table seat as CONFLICT and writes nothing', async () => {
+    const before = await sessions().countDocuments();
+    const result = await harness.execute(START, {
+      input: { ...atTable, memberId: randomUUID(), gameTypeCode: 'blackjack', tableNumber: 'BAC-07' },
+    });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.seatNumber' });
+    expect(await sessions().countDocuments()).toBe(before);
+
+    const otherSeat = await harness.execute(START, { input: { ...atTable, seatNumber: 4 } });
+    expect(otherSeat.errors).toBeUndefined();
+  });
+
+  it('refuses a second active session on the same machine as CONFLICT and writes nothing', async () => {
+    const before = await sessions().countDocuments();
+    const result = await harness.execute(START, {
+      input: { memberId: randomUUID(), gameTypeCode: 'slots', machineNumber: 'sl-0042', buyInAmount: '20' },
+    });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.machineNumber' });
+    expect(await sessions().countDocuments()).toBe(before);
+  });
+
+  it('lets exactly one of many simultaneous requests take a free machine', async () => {
+    const attempts = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        harness.execute<StartResult>(START, {
+          input: {
+            memberId: randomUUID(),
+            gameTypeCode: 'slots',
+            machineNumber: 'SL-0777',
+            buyInAmount: '100',
+          },
+        }),
+      ),
+    );
+    const won = attempts.filter((a) => !a.errors);
+    const refused = attempts.filter((a) => a.errors?.[0]?.extensions?.code === 'CONFLICT');
+    expect(won).toHaveLength(1);
+    expect(refused).toHaveLength(7);
+    expect(await sessions().countDocuments({ machine_number: 'SL-0777' })).toBe(1);
+  });
+
+  it('frees the seat once the session is no longer active', async () => {
+    const first = await harness.execute<StartResult>(START, {
+      input: { ...atTable, tableNumber: 'BAC-09', seatNumber: 1 },
+    });
+    // how a session ends is another issue; ending it must drop the lock, as here
+    await sessions().updateOne(
+      { id: first.data!.startGamingSession.id },
+      { $set: { status: 'completed', session_end: new Date() }, $unset: { seat_lock: '' } },
+    );
+    const next = await harness.execute(START, {
+      input: { ...atTable, tableNumber: 'BAC-09', seatNumber: 1 },
+    });
+    expect(next.errors).toBeUndefined();
+  });
+
+  it('lets several unseated players share a table', async () => {
+    const input = {
+      memberId: randomUUID(),
+      gameTypeCode: 'blackjack',
+      tableNumber: 'BJ-02',
+      buyInAmount: '300',
+    };
+    const first = await harness.execute<StartResult>(START, { input });
+    const second = await harness.execute<StartResult>(START, { input: { ...input, memberId: randomUUID() } });
+    expect(first.errors).toBeUndefined();
+    expect(second.errors).toBeUndefined();
+    const stored = await sessions().find({ table_number: 'BJ-02' }).toArray();
+    expect(stored).toHaveLength(2);
+    // an explicit null would collide in the sparse unique index, so the field must be absent
+    expect(stored.every((s) => !('seat_lock' in s))).toBe(true);
+  });
+});

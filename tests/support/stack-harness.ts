@@ -1,0 +1,80 @@
+import { createLogger } from '@casino/logger';
+import { readProcessEnv } from '@casino/config';
+import { MongoClient } from 'mongodb';
+import type { DestinationStream } from 'pino';
+import { seedAll } from '../../scripts/seed-all';
+import { SUBGRAPH_NAMES, startStack } from '../../scripts/stack';
+import type { Stack, SubgraphName } from '../../scripts/stack';
+import { uniqueDatabase } from './subgraph-harness';
+
+export interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+export interface TestStack extends Stack {
+  mongoUri: string;
+  databases: Record<SubgraphName, string>;
+  /** POSTs an operation to the gateway (or another GraphQL URL) over real HTTP. */
+  query<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: { url?: string; headers?: Record<string, string> },
+  ): Promise<GraphQLResponse<T> & { headers: Headers; status: number }>;
+}
+
+export const SEED_NOW = new Date('2026-11-01T00:00:00.000Z');
+
+/**
+ * The five subgraphs and the gateway on free ports, in fresh databases of the suite's MongoDB (the embedded
+ * server unless MONGODB_URI is set), optionally seeded with demo data. `stop()` also drops the databases.
+ */
+export async function startTestStack(
+  options: { seedMembers?: number; monitorCommands?: boolean; logDestination?: DestinationStream } = {},
+): Promise<TestStack> {
+  const mongoUri = readProcessEnv().MONGODB_URI!;
+  const databases = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, uniqueDatabase(n)])) as Record<
+    SubgraphName,
+    string
+  >;
+  if (options.seedMembers) {
+    await seedAll({
+      mongoUri,
+      databases,
+      members: options.seedMembers,
+      now: SEED_NOW,
+      demoPassword: 'demo-password-2026',
+      logger: createLogger({ name: 'seed', level: 'silent' }),
+    });
+  }
+  const stack = await startStack({
+    mongoUri,
+    databases,
+    ports: { gateway: 0, loyalty: 0, gaming: 0, workforce: 0, marketing: 0, compliance: 0 },
+    host: '127.0.0.1',
+    logLevel: options.logDestination ? 'info' : 'silent',
+    nodeEnv: 'test',
+    monitorCommands: options.monitorCommands,
+    logDestination: options.logDestination,
+  });
+  return {
+    ...stack,
+    mongoUri,
+    databases,
+    async query(query, variables, requestOptions = {}) {
+      const response = await fetch(requestOptions.url ?? stack.gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...requestOptions.headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as GraphQLResponse<never>;
+      return { ...body, headers: response.headers, status: response.status };
+    },
+    async stop() {
+      await stack.stop();
+      const client = await MongoClient.connect(mongoUri);
+      for (const name of Object.values(databases)) await client.db(name).dropDatabase();
+      await client.close();
+    },
+  };
+}
