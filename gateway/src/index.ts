@@ -67,6 +67,8 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
     gateway,
     logger,
     includeStacktraceInErrorResponses: false,
+    // the process entry points own shutdown: they stop the HTTP servers, Apollo and MongoDB in order
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter(logger),
     plugins: [
       requestLoggingPlugin<GatewayContext>(),

@@ -22,6 +22,8 @@ export function createSubgraphApollo<C extends BaseContext & RequestBase>(option
     fieldResolver: snakeCaseFieldResolver,
     logger: options.logger,
     includeStacktraceInErrorResponses: false,
+    // the process entry points own shutdown: they stop the HTTP servers, Apollo and MongoDB in order
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter(options.logger),
     plugins: [requestLoggingPlugin<C>()],
   });
