@@ -11,7 +11,7 @@ import { connectMongo } from '@casino/mongo';
 import type { MongoConnection } from '@casino/mongo';
 import { parseSubgraphEnv, startSubgraph } from '@casino/server';
 import type { RequestBase, RunningSubgraph, SubgraphDefinition } from '@casino/server';
-import { workforceSubgraph } from '@casino/workforce';
+import { createWorkforceSubgraph, parseWorkforceSettings, workforceSubgraph } from '@casino/workforce';
 
 export const SUBGRAPH_DEFINITIONS = {
   loyalty: loyaltySubgraph,
@@ -65,7 +65,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   try {
     await Promise.all(
       SUBGRAPH_NAMES.map(async (name) => {
-        const definition = SUBGRAPH_DEFINITIONS[name] as SubgraphDefinition<BaseContext & RequestBase>;
+        const definition = (
+          name === 'workforce'
+            ? createWorkforceSubgraph(parseWorkforceSettings())
+            : SUBGRAPH_DEFINITIONS[name]
+        ) as SubgraphDefinition<BaseContext & RequestBase>;
         const env = parseSubgraphEnv(definition, {
           ...common,
           MONGODB_DATABASE: databases[name],
