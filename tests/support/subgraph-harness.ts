@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { BaseContext } from '@apollo/server';
-import type { Db } from 'mongodb';
+import type { CommandStartedEvent, Db } from 'mongodb';
 import { createLogger } from '@casino/logger';
 import { connectMongo, ensureIndexes } from '@casino/mongo';
 import type { MongoConnection } from '@casino/mongo';
@@ -16,11 +16,18 @@ export function uniqueDatabase(name: string): string {
 export interface SubgraphHarness {
   db: Db;
   mongo: MongoConnection;
-  /** Runs an operation through the subgraph's Apollo Server (no HTTP) and returns the single result. */
+  /**
+   * Runs an operation through the subgraph's Apollo Server (no HTTP) and returns the single result with the
+   * names of the MongoDB commands it sent (measured by the driver's command monitoring), in order.
+   */
   execute<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
-  ): Promise<{ data?: T | null; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
+  ): Promise<{
+    data?: T | null;
+    errors?: { message: string; extensions?: Record<string, unknown> }[];
+    commands: string[];
+  }>;
   close(): Promise<void>;
 }
 
@@ -35,7 +42,14 @@ export async function startSubgraphHarness<C extends BaseContext & RequestBase>(
     NODE_ENV: 'test',
   });
   const logger = createLogger({ name: definition.name, level: 'silent' });
-  const mongo = await connectMongo({ uri: env.MONGODB_URI, database: env.MONGODB_DATABASE, appName: 'test' });
+  const mongo = await connectMongo({
+    uri: env.MONGODB_URI,
+    database: env.MONGODB_DATABASE,
+    appName: 'test',
+    monitorCommands: true,
+  });
+  let commands: string[] = [];
+  mongo.client.on('commandStarted', (event: CommandStartedEvent) => commands.push(event.commandName));
   await ensureIndexes(mongo.db, definition.indexes);
   const apollo = createSubgraphApollo<C>({
     typeDefs: definition.typeDefs,
@@ -54,12 +68,15 @@ export async function startSubgraphHarness<C extends BaseContext & RequestBase>(
     mongo,
     async execute(query, variables) {
       const base: RequestBase = { requestId: 'test', clientName: 'jest', ip: null, log: logger };
+      commands = [];
       const response = await apollo.executeOperation(
         { query, variables },
         { contextValue: definition.createContext(base, deps) },
       );
       if (response.body.kind !== 'single') throw new Error('expected a single result');
-      return response.body.singleResult as never;
+      const sent = commands;
+      commands = [];
+      return { ...response.body.singleResult, commands: sent } as never;
     },
     async close() {
       await apollo.stop();

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { toMoney } from '@casino/mongo';
 import { gamingSubgraph } from '../index';
 import type { GamingSessionDocument } from '../sessions/session-store';
-import { startCommandCountingExecutor } from '../testing/command-counter';
 import { insertGameTypes, insertSessions, sessionFixture, standardGameTypes } from '../testing/fixtures';
 import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
@@ -168,34 +167,29 @@ describe('Member.gamingSessions and Member.playStats', () => {
   });
 
   it('costs the same MongoDB commands for 3 members as for 30', async () => {
-    const counter = await startCommandCountingExecutor(harness.db.databaseName);
-    try {
-      const few = await counter.execute<{ _entities: MemberPlay[] }>(MEMBER_PLAY, {
-        r: representations(crowd.slice(0, 3)),
-        first: 3,
-      });
-      const many = await counter.execute<{ _entities: MemberPlay[] }>(MEMBER_PLAY, {
-        r: representations(crowd),
-        first: 3,
-      });
-      expect(few.errors).toBeUndefined();
-      expect(many.errors).toBeUndefined();
+    const few = await harness.execute<{ _entities: MemberPlay[] }>(MEMBER_PLAY, {
+      r: representations(crowd.slice(0, 3)),
+      first: 3,
+    });
+    const many = await harness.execute<{ _entities: MemberPlay[] }>(MEMBER_PLAY, {
+      r: representations(crowd),
+      first: 3,
+    });
+    expect(few.errors).toBeUndefined();
+    expect(many.errors).toBeUndefined();
 
-      // the answers are real: every member got its capped sessions and its own totals
-      expect(many.data!._entities).toHaveLength(30);
-      many.data!._entities.forEach((member, m) => {
-        expect(member.id).toBe(crowd[m]);
-        expect(member.playStats.sessionCount).toBe(2 + (m % 7));
-        expect(member.gamingSessions).toHaveLength(Math.min(3, 2 + (m % 7)));
-        expect(member.gamingSessions.every((s) => s.gameType !== null)).toBe(true);
-      });
+    // the answers are real: every member got its capped sessions and its own totals
+    expect(many.data!._entities).toHaveLength(30);
+    many.data!._entities.forEach((member, m) => {
+      expect(member.id).toBe(crowd[m]);
+      expect(member.playStats.sessionCount).toBe(2 + (m % 7));
+      expect(member.gamingSessions).toHaveLength(Math.min(3, 2 + (m % 7)));
+      expect(member.gamingSessions.every((s) => s.gameType !== null)).toBe(true);
+    });
 
-      // one find for the sessions, one aggregate for the stats, one find for the game types
-      // (the game type find and the aggregate may go out in either order)
-      expect([...few.commands].sort()).toEqual(['aggregate', 'find', 'find']);
-      expect([...many.commands].sort()).toEqual([...few.commands].sort());
-    } finally {
-      await counter.close();
-    }
+    // one find for the sessions, one aggregate for the stats, one find for the game types
+    // (the game type find and the aggregate may go out in either order)
+    expect([...few.commands].sort()).toEqual(['aggregate', 'find', 'find']);
+    expect([...many.commands].sort()).toEqual([...few.commands].sort());
   });
 });
