@@ -34,6 +34,8 @@ export function defaultDatabases(prefix = 'casino'): Record<SubgraphName, string
 export interface StackOptions {
   mongoUri: string;
   databases?: Record<SubgraphName, string>;
+  /** Extra environment for every service (secrets, tunables); the process environment is not read here. */
+  env?: Record<string, string | undefined>;
   /** Port per service; 0 picks a free port. Defaults are the public contract: 4000 for the gateway, 4001-4005. */
   ports?: Partial<Record<SubgraphName | 'gateway', number>>;
   host?: string;
@@ -55,6 +57,7 @@ export interface Stack {
 export async function startStack(options: StackOptions): Promise<Stack> {
   const databases = options.databases ?? defaultDatabases();
   const common = {
+    ...options.env,
     MONGODB_URI: options.mongoUri,
     HOST: options.host ?? '0.0.0.0',
     LOG_LEVEL: options.logLevel ?? 'info',
@@ -63,31 +66,33 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const connections: MongoConnection[] = [];
   const subgraphs = {} as Record<SubgraphName, RunningSubgraph>;
   try {
+    const start = async (name: SubgraphName, complianceUrl?: string) => {
+      const definition = (
+        name === 'workforce' ? createWorkforceSubgraph(parseWorkforceSettings()) : SUBGRAPH_DEFINITIONS[name]
+      ) as SubgraphDefinition<BaseContext & RequestBase>;
+      const env = parseSubgraphEnv(definition, {
+        ...common,
+        MONGODB_DATABASE: databases[name],
+        PORT: String(options.ports?.[name] ?? definition.defaultPort),
+        ...(complianceUrl ? { COMPLIANCE_URL: complianceUrl } : {}),
+      });
+      const mongo = await connectMongo({
+        uri: env.MONGODB_URI,
+        database: env.MONGODB_DATABASE,
+        appName: name,
+        monitorCommands: options.monitorCommands,
+      });
+      connections.push(mongo);
+      subgraphs[name] = await startSubgraph(definition, {
+        env,
+        mongo,
+        logger: createLogger({ name, level: env.LOG_LEVEL, destination: options.logDestination }),
+      });
+    };
+    // compliance first: the others deliver their audit events to it
+    await start('compliance');
     await Promise.all(
-      SUBGRAPH_NAMES.map(async (name) => {
-        const definition = (
-          name === 'workforce'
-            ? createWorkforceSubgraph(parseWorkforceSettings())
-            : SUBGRAPH_DEFINITIONS[name]
-        ) as SubgraphDefinition<BaseContext & RequestBase>;
-        const env = parseSubgraphEnv(definition, {
-          ...common,
-          MONGODB_DATABASE: databases[name],
-          PORT: String(options.ports?.[name] ?? definition.defaultPort),
-        });
-        const mongo = await connectMongo({
-          uri: env.MONGODB_URI,
-          database: env.MONGODB_DATABASE,
-          appName: name,
-          monitorCommands: options.monitorCommands,
-        });
-        connections.push(mongo);
-        subgraphs[name] = await startSubgraph(definition, {
-          env,
-          mongo,
-          logger: createLogger({ name, level: env.LOG_LEVEL, destination: options.logDestination }),
-        });
-      }),
+      SUBGRAPH_NAMES.filter((n) => n !== 'compliance').map((name) => start(name, subgraphs.compliance.url)),
     );
     const gatewayEnv = parseGatewayEnv({ ...common, PORT: String(options.ports?.gateway ?? 4000) });
     const gateway = await startGateway({

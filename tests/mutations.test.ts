@@ -1,6 +1,6 @@
 import { MongoClient } from 'mongodb';
 import type { SubgraphName } from '../scripts/stack';
-import { startTestStack } from './support/stack-harness';
+import { IDENTITIES, startTestStack } from './support/stack-harness';
 import type { TestStack } from './support/stack-harness';
 
 interface MutationCase {
@@ -16,6 +16,7 @@ interface MutationCase {
   duplicate?: { input: Record<string, unknown>; field: string };
 }
 
+const AS_ADMIN = { as: IDENTITIES.SuperAdmin };
 const MEMBER_ID = '5c0a5cc9-2f54-4e43-9d0c-6c1f1d9a7f10';
 
 const CASES: MutationCase[] = [
@@ -156,7 +157,11 @@ describe('create mutations through the gateway', () => {
   describe.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     it('creates the document with a UUID id', async () => {
       const before = await count(c);
-      const result = await stack.query<Record<string, { id: string }>>(c.document, { input: c.valid() });
+      const result = await stack.query<Record<string, { id: string }>>(
+        c.document,
+        { input: c.valid() },
+        AS_ADMIN,
+      );
       expect(result.errors).toBeUndefined();
       const created = result.data![c.name]!;
       expect(created.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
@@ -165,7 +170,7 @@ describe('create mutations through the gateway', () => {
 
     it('answers bad input with BAD_USER_INPUT naming the field, writing nothing', async () => {
       const before = await count(c);
-      const result = await stack.query(c.document, { input: { ...c.valid(), ...c.invalid.input } });
+      const result = await stack.query(c.document, { input: { ...c.valid(), ...c.invalid.input } }, AS_ADMIN);
       expect(result.data?.[c.name] ?? null).toBeNull();
       expect(result.errors?.[0]?.extensions).toMatchObject({
         code: 'BAD_USER_INPUT',
@@ -176,7 +181,11 @@ describe('create mutations through the gateway', () => {
 
     it('answers a duplicate unique key with CONFLICT, writing nothing', async () => {
       const before = await count(c);
-      const result = await stack.query(c.document, { input: { ...c.valid(), ...c.duplicate!.input } });
+      const result = await stack.query(
+        c.document,
+        { input: { ...c.valid(), ...c.duplicate!.input } },
+        AS_ADMIN,
+      );
       expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: c.duplicate!.field });
       expect(await count(c)).toBe(before);
     });

@@ -1,10 +1,11 @@
 import { Writable } from 'node:stream';
 import type { CommandStartedEvent } from 'mongodb';
 import { SUBGRAPH_NAMES } from '../scripts/stack';
-import { startTestStack } from './support/stack-harness';
+import { IDENTITIES, startTestStack } from './support/stack-harness';
 import type { TestStack } from './support/stack-harness';
 
 const SEEDED_MEMBERS = 120;
+const AS_ADMIN = { as: IDENTITIES.SuperAdmin };
 
 describe('the supergraph through the gateway', () => {
   let stack: TestStack;
@@ -66,7 +67,7 @@ describe('the supergraph through the gateway', () => {
     for (;;) {
       const result: Awaited<ReturnType<typeof stack.query<{ members: MembersPage }>>> = await stack.query<{
         members: MembersPage;
-      }>(PAGE, { after });
+      }>(PAGE, { after }, AS_ADMIN);
       expect(result.errors).toBeUndefined();
       const page = result.data!.members;
       expect(page.totalCount).toBe(SEEDED_MEMBERS);
@@ -198,7 +199,7 @@ describe('the supergraph through the gateway', () => {
       const clients = SUBGRAPH_NAMES.map((n) => stack.subgraphs[n].mongo.client);
       for (const client of clients) client.on('commandStarted', listener);
       try {
-        const result = await stack.query<{ members: { edges: unknown[] } }>(QUERY, { first });
+        const result = await stack.query<{ members: { edges: unknown[] } }>(QUERY, { first }, AS_ADMIN);
         expect(result.errors).toBeUndefined();
         expect(result.data!.members.edges).toHaveLength(first);
       } finally {
@@ -221,6 +222,7 @@ describe('the supergraph through the gateway', () => {
       `{ members(first: 1) { edges { node { id playStats { sessionCount } } } } }`,
       {},
       {
+        ...AS_ADMIN,
         headers: { 'x-request-id': requestId, 'apollographql-client-name': 'floor-dashboard' },
       },
     );

@@ -1,24 +1,50 @@
 import path from 'node:path';
-import { commonEnv, parseEnv, portSchema, z } from '@casino/config';
+import {
+  commonEnv,
+  identityEnv,
+  parseEnv,
+  portSchema,
+  refuseDevSecretsInProduction,
+  tokenEnv,
+  z,
+} from '@casino/config';
 
 export const SUBGRAPH_NAMES = ['loyalty', 'gaming', 'workforce', 'marketing', 'compliance'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
 const url = z.url().optional();
 
-export const gatewayEnvSchema = z.object({
-  ...commonEnv,
-  PORT: portSchema.default(4000),
-  SUPERGRAPH_PATH: z.string().default(path.resolve(__dirname, '../../schema/supergraph.graphql')),
-  /** Overrides of the routing URLs written in the supergraph (e.g. service names under docker compose). */
-  LOYALTY_URL: url,
-  GAMING_URL: url,
-  WORKFORCE_URL: url,
-  MARKETING_URL: url,
-  COMPLIANCE_URL: url,
-  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
-  READY_CHECK_TIMEOUT_MS: z.coerce.number().int().min(50).default(1_500),
-});
+/** The password the demo admins are seeded with; a production gateway refuses to run while it is configured. */
+export const DEMO_PASSWORD_DEFAULT = 'demo-password-2026';
+
+export const gatewayEnvSchema = z
+  .object({
+    ...commonEnv,
+    ...identityEnv,
+    ...tokenEnv,
+    DEMO_PASSWORD: z.string().default(DEMO_PASSWORD_DEFAULT),
+    PORT: portSchema.default(4000),
+    SUPERGRAPH_PATH: z.string().default(path.resolve(__dirname, '../../schema/supergraph.graphql')),
+    /** Overrides of the routing URLs written in the supergraph (e.g. service names under docker compose). */
+    LOYALTY_URL: url,
+    GAMING_URL: url,
+    WORKFORCE_URL: url,
+    MARKETING_URL: url,
+    COMPLIANCE_URL: url,
+    SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    READY_CHECK_TIMEOUT_MS: z.coerce.number().int().min(50).default(1_500),
+  })
+  .superRefine((env, ctx) => {
+    refuseDevSecretsInProduction(env, ctx);
+    if (env.NODE_ENV === 'production' && env.DEMO_PASSWORD === DEMO_PASSWORD_DEFAULT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DEMO_PASSWORD'],
+        message:
+          "is the public demo password: change the demo admins' password and set DEMO_PASSWORD to it, or remove those accounts",
+      });
+    }
+  });
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
 

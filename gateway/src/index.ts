@@ -7,6 +7,10 @@ import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
+import type { Request } from 'express';
+import { GraphQLError } from 'graphql';
+import { ANONYMOUS, IDENTITY_HEADER, TokenError, signIdentity, verifyAccessToken } from '@casino/auth';
+import type { Identity, TokenSettings } from '@casino/auth';
 import type { Logger } from '@casino/logger';
 import {
   CLIENT_NAME_HEADER,
@@ -21,13 +25,46 @@ import { subgraphUrlOverrides } from './env';
 
 export type GatewayContext = RequestBase;
 
-/** Forwards the request id and client name so one request can be followed through every service's logs. */
+/**
+ * Forwards the caller's verified identity in a header signed for the subgraphs, plus the request id and
+ * client name so one request can be followed through every service's logs.
+ */
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    if (!('requestId' in context)) return;
-    request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
-    if (context.clientName) request.http?.headers.set(CLIENT_NAME_HEADER, context.clientName);
+  constructor(
+    options: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
+    private readonly identity: { secret: string; ttlSeconds: number },
+  ) {
+    super(options);
   }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const headers = request.http?.headers;
+    if (!headers) return;
+    // requests the gateway makes on its own (none today) go out as anonymous
+    const identity = 'identity' in context ? context.identity : ANONYMOUS;
+    headers.set(IDENTITY_HEADER, signIdentity(identity, this.identity.secret, this.identity.ttlSeconds));
+    if (!('requestId' in context)) return;
+    headers.set(REQUEST_ID_HEADER, context.requestId);
+    if (context.clientName) headers.set(CLIENT_NAME_HEADER, context.clientName);
+  }
+}
+
+/** Verifies the bearer token, if any: no token is anonymous, a bad one refuses the whole request. */
+function authenticateBearer(settings: TokenSettings) {
+  return async (req: Request): Promise<Identity> => {
+    const header = req.headers.authorization;
+    if (!header) return ANONYMOUS;
+    const match = /^Bearer (\S+)$/i.exec(header);
+    try {
+      if (!match) throw new TokenError('expected a Bearer token');
+      return await verifyAccessToken(match[1]!, settings);
+    } catch (error) {
+      if (!(error instanceof TokenError)) throw error;
+      throw new GraphQLError(`Unauthenticated: ${error.message}`, {
+        extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+      });
+    }
+  };
 }
 
 /** A subgraph that hangs fails its part of the plan instead of holding the client's request forever. */
@@ -58,7 +95,10 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
       const target = overrides[name as SubgraphName] ?? url;
       if (!target) throw new Error(`no URL for subgraph ${name}`);
       routing.set(name, target);
-      return new SubgraphDataSource({ url: target, fetcher: timeoutFetcher(env.SUBGRAPH_TIMEOUT_MS) });
+      return new SubgraphDataSource(
+        { url: target, fetcher: timeoutFetcher(env.SUBGRAPH_TIMEOUT_MS) },
+        { secret: env.IDENTITY_SIGNING_SECRET, ttlSeconds: env.IDENTITY_HEADER_TTL_SECONDS },
+      );
     },
   });
 
@@ -96,6 +136,12 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
     port: env.PORT,
     logger,
     apollo,
+    authenticate: authenticateBearer({
+      secret: env.JWT_SECRET,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+    }),
     context: async (base) => base,
     ready,
     graphqlPaths: ['/', '/graphql'],

@@ -1,5 +1,7 @@
 import { createLogger } from '@casino/logger';
-import { readProcessEnv } from '@casino/config';
+import { IDENTITY_HEADER, issueAccessToken, signIdentity } from '@casino/auth';
+import type { AdminIdentity, Identity } from '@casino/auth';
+import { DEV_SECRETS, readProcessEnv } from '@casino/config';
 import { MongoClient } from 'mongodb';
 import type { DestinationStream } from 'pino';
 import { seedAll } from '../../scripts/seed-all';
@@ -15,15 +17,53 @@ export interface GraphQLResponse<T> {
 export interface TestStack extends Stack {
   mongoUri: string;
   databases: Record<SubgraphName, string>;
-  /** POSTs an operation to the gateway (or another GraphQL URL) over real HTTP. */
+  /**
+   * POSTs an operation to the gateway (or another GraphQL URL) over real HTTP, as `as` (an access token is
+   * issued for it) or with an explicit `token`; anonymous otherwise.
+   */
   query<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
-    options?: { url?: string; headers?: Record<string, string> },
+    options?: { url?: string; headers?: Record<string, string>; as?: AdminIdentity; token?: string },
   ): Promise<GraphQLResponse<T> & { headers: Headers; status: number }>;
+  /** An access token for an identity, signed as compliance signs them at login. */
+  tokenFor(identity: AdminIdentity): Promise<string>;
 }
 
 export const SEED_NOW = new Date('2026-11-01T00:00:00.000Z');
+
+/** Test identities: one per role (Manager and Supervisor in Gaming) and a Manager of another department. */
+export const IDENTITIES = {
+  SuperAdmin: admin('superadmin', 'SuperAdmin', null),
+  GeneralAdmin: admin('generaladmin', 'GeneralAdmin', null),
+  Manager: admin('manager', 'Manager', 'Gaming'),
+  Supervisor: admin('supervisor', 'Supervisor', 'Gaming'),
+  OtherManager: admin('fnb-manager', 'Manager', 'F&B'),
+} satisfies Record<string, AdminIdentity>;
+
+function admin(username: string, role: AdminIdentity['role'], department: string | null): AdminIdentity {
+  const suffix = Buffer.from(username).toString('hex').padEnd(12, '0').slice(0, 12);
+  return {
+    kind: 'admin',
+    userId: `00000000-0000-4000-8000-${suffix}`,
+    username,
+    role,
+    department,
+    permissions: [],
+  };
+}
+
+const tokenSettings = {
+  secret: DEV_SECRETS.JWT_SECRET,
+  issuer: 'casino-supergraph',
+  audience: 'casino-dashboards',
+  ttlSeconds: 900,
+};
+
+export async function tokenFor(identity: AdminIdentity): Promise<string> {
+  const { kind: _kind, ...user } = identity;
+  return (await issueAccessToken(user, tokenSettings)).token;
+}
 
 /**
  * The five subgraphs and the gateway on free ports, in fresh databases of the suite's MongoDB (the embedded
@@ -61,10 +101,17 @@ export async function startTestStack(
     ...stack,
     mongoUri,
     databases,
+    tokenFor,
     async query(query, variables, requestOptions = {}) {
+      const token =
+        requestOptions.token ?? (requestOptions.as ? await tokenFor(requestOptions.as) : undefined);
       const response = await fetch(requestOptions.url ?? stack.gateway.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...requestOptions.headers },
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...requestOptions.headers,
+        },
         body: JSON.stringify({ query, variables }),
       });
       const body = (await response.json()) as GraphQLResponse<never>;
@@ -77,4 +124,9 @@ export async function startTestStack(
       await client.close();
     },
   };
+}
+
+/** Headers that let a test call a subgraph directly, signed as the gateway signs them. */
+export function signedIdentityHeaders(identity: Identity = IDENTITIES.SuperAdmin): Record<string, string> {
+  return { [IDENTITY_HEADER]: signIdentity(identity, DEV_SECRETS.IDENTITY_SIGNING_SECRET) };
 }

@@ -4,6 +4,9 @@ import type { CommandStartedEvent, Db } from 'mongodb';
 import { createLogger } from '@casino/logger';
 import { connectMongo, ensureIndexes } from '@casino/mongo';
 import type { MongoConnection } from '@casino/mongo';
+import { createRequestAudit } from '@casino/audit';
+import type { AuditEvent } from '@casino/audit';
+import type { Identity } from '@casino/auth';
 import { createSubgraphApollo, parseSubgraphEnv } from '@casino/server';
 import type { RequestBase, SubgraphDefinition } from '@casino/server';
 import { readProcessEnv } from '@casino/config';
@@ -13,9 +16,21 @@ export function uniqueDatabase(name: string): string {
   return `t${randomBytes(4).toString('hex')}_${name}`;
 }
 
+/** The identity harness operations run as unless a test says otherwise. */
+export const TEST_SUPERADMIN: Identity = {
+  kind: 'admin',
+  userId: '00000000-0000-4000-8000-0000000000aa',
+  username: 'test-superadmin',
+  role: 'SuperAdmin',
+  department: null,
+  permissions: [],
+};
+
 export interface SubgraphHarness {
   db: Db;
   mongo: MongoConnection;
+  /** Audit events the operations produced, in order (the harness keeps them instead of sending them). */
+  auditEvents: AuditEvent[];
   /**
    * Runs an operation through the subgraph's Apollo Server (no HTTP) and returns the single result with the
    * names of the MongoDB commands it sent (measured by the driver's command monitoring), in order.
@@ -23,6 +38,7 @@ export interface SubgraphHarness {
   execute<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
+    options?: { identity?: Identity },
   ): Promise<{
     data?: T | null;
     errors?: { message: string; extensions?: Record<string, unknown> }[];
@@ -51,11 +67,8 @@ export async function startSubgraphHarness<C extends BaseContext & RequestBase>(
   let commands: string[] = [];
   mongo.client.on('commandStarted', (event: CommandStartedEvent) => commands.push(event.commandName));
   await ensureIndexes(mongo.db, definition.indexes);
-  const apollo = createSubgraphApollo<C>({
-    typeDefs: definition.typeDefs,
-    resolvers: definition.resolvers,
-    logger,
-  });
+  const apollo = createSubgraphApollo<C>({ ...definition, logger });
+  const auditEvents: AuditEvent[] = [];
   await apollo.start();
   const deps = {
     db: mongo.db,
@@ -66,12 +79,18 @@ export async function startSubgraphHarness<C extends BaseContext & RequestBase>(
   return {
     db: mongo.db,
     mongo,
-    async execute(query, variables) {
-      const base: RequestBase = { requestId: 'test', clientName: 'jest', ip: null, log: logger };
+    auditEvents,
+    async execute(query, variables, options = {}) {
+      const identity = options.identity ?? TEST_SUPERADMIN;
+      const base: RequestBase = { requestId: 'test', clientName: 'jest', ip: null, log: logger, identity };
+      const audit = createRequestAudit(
+        { identity, requestId: 'test', clientName: 'jest', ip: null, service: definition.name },
+        (event) => auditEvents.push(event),
+      );
       commands = [];
       const response = await apollo.executeOperation(
         { query, variables },
-        { contextValue: definition.createContext(base, deps) },
+        { contextValue: definition.createContext({ ...base, audit }, deps) },
       );
       if (response.body.kind !== 'single') throw new Error('expected a single result');
       const sent = commands;

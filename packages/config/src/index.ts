@@ -54,16 +54,58 @@ export const commonEnv = {
   HOST: z.string().default('0.0.0.0'),
 };
 
-/** Variables of a subgraph: its port, its MongoDB and its database name. */
+/**
+ * Development-only defaults of the shared secrets. They let `pnpm start` work out of the box; every service
+ * refuses to start with them when NODE_ENV=production.
+ */
+export const DEV_SECRETS = {
+  IDENTITY_SIGNING_SECRET: 'dev-only-identity-signing-secret-change-me',
+  JWT_SECRET: 'dev-only-jwt-signing-secret-change-me-now',
+} as const;
+
+const secret = (name: keyof typeof DEV_SECRETS) =>
+  z.string().min(32, 'must be at least 32 characters').default(DEV_SECRETS[name]);
+
+/** The signed identity header between services: the secret and how long a signed header stays valid. */
+export const identityEnv = {
+  IDENTITY_SIGNING_SECRET: secret('IDENTITY_SIGNING_SECRET'),
+  IDENTITY_HEADER_TTL_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
+};
+
+/** Access tokens: issued by compliance at login, verified by the gateway. */
+export const tokenEnv = {
+  JWT_SECRET: secret('JWT_SECRET'),
+  JWT_ISSUER: z.string().min(1).default('casino-supergraph'),
+  JWT_AUDIENCE: z.string().min(1).default('casino-dashboards'),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+};
+
+/** Fails a production configuration that still uses a development secret. */
+export function refuseDevSecretsInProduction(env: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  if (env.NODE_ENV !== 'production') return;
+  for (const [name, value] of Object.entries(DEV_SECRETS)) {
+    if (env[name] === value) {
+      ctx.addIssue({ code: 'custom', path: [name], message: 'must be set to a secret of your own in production' });
+    }
+  }
+}
+
+/** Variables of a subgraph: its port, its MongoDB and database, identity checking and audit delivery. */
 export function subgraphEnv(defaults: { port: number; database: string }) {
-  return z.object({
-    ...commonEnv,
-    PORT: port.default(defaults.port),
-    MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI'),
-    MONGODB_DATABASE: z.string().min(1).default(defaults.database),
-    MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
-    DEFAULT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
-  });
+  return z
+    .object({
+      ...commonEnv,
+      ...identityEnv,
+      ...tokenEnv,
+      PORT: port.default(defaults.port),
+      MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI'),
+      MONGODB_DATABASE: z.string().min(1).default(defaults.database),
+      MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
+      DEFAULT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
+      COMPLIANCE_URL: z.url().default('http://localhost:4005/graphql'),
+      AUDIT_FLUSH_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
+    })
+    .superRefine(refuseDevSecretsInProduction);
 }
 
 export type SubgraphEnv = z.infer<ReturnType<typeof subgraphEnv>>;

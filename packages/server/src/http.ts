@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { ApolloServer, BaseContext } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import type { Identity } from '@casino/auth';
 import type { Logger } from '@casino/logger';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -15,11 +16,13 @@ export interface RequestBase {
   clientName: string | null;
   ip: string | null;
   log: Logger;
+  /** Who is calling, verified before any resolver runs. */
+  identity: Identity;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-function headerValue(req: express.Request, name: string): string | null {
+export function headerValue(req: express.Request, name: string): string | null {
   const value = req.headers[name];
   return typeof value === 'string' && value.length > 0 ? value : null;
 }
@@ -30,6 +33,8 @@ export interface HttpServiceOptions<C extends BaseContext> {
   port: number;
   logger: Logger;
   apollo: ApolloServer<C>;
+  /** Establishes the caller's identity; throws (a GraphQL UNAUTHENTICATED error) to refuse the request. */
+  authenticate: (req: express.Request) => Identity | Promise<Identity>;
   context: (base: RequestBase, req: express.Request) => Promise<C>;
   /** Whether the service can serve now (its MongoDB answers, or for the gateway its subgraphs do). */
   ready: () => Promise<boolean>;
@@ -81,6 +86,7 @@ export async function startHttpService<C extends BaseContext>(
           clientName: headerValue(req, CLIENT_NAME_HEADER),
           ip: req.ip ?? null,
           log: logger.child({ requestId }),
+          identity: await options.authenticate(req),
         };
         return options.context(base, req);
       },

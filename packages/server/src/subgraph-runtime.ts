@@ -1,5 +1,17 @@
 import type { BaseContext } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import type { DocumentNode } from 'graphql';
+import {
+  AUDIT_OUTBOX,
+  AuditOutbox,
+  ComplianceAuditSink,
+  DEFAULT_OUTBOX_SETTINGS,
+  auditOutboxIndexes,
+  createRequestAudit,
+} from '@casino/audit';
+import type { AuditSink, RequestAudit } from '@casino/audit';
+import { IDENTITY_HEADER, IdentityError, verifyIdentity } from '@casino/auth';
+import type { RuleTree } from '@casino/auth';
 import type { Db } from 'mongodb';
 import { exitOnConfigError, parseEnv, subgraphEnv } from '@casino/config';
 import type { SubgraphEnv } from '@casino/config';
@@ -7,7 +19,7 @@ import { createLogger } from '@casino/logger';
 import type { Logger } from '@casino/logger';
 import { connectMongo, ensureIndexes } from '@casino/mongo';
 import type { IndexPlan, MongoConnection, PagingConfig } from '@casino/mongo';
-import { startHttpService } from './http';
+import { headerValue, startHttpService } from './http';
 import type { RequestBase, RunningService } from './http';
 import { createSubgraphApollo } from './subgraph';
 
@@ -19,6 +31,11 @@ export interface SubgraphDeps {
   logger: Logger;
 }
 
+/** What a subgraph's request context starts with: the common base plus the request's audit handle. */
+export interface SubgraphRequestBase extends RequestBase {
+  audit: RequestAudit & { takeChanges(): unknown };
+}
+
 /** Everything that distinguishes one subgraph from another; the runtime below does the rest. */
 export interface SubgraphDefinition<C extends BaseContext & RequestBase> {
   name: string;
@@ -26,12 +43,33 @@ export interface SubgraphDefinition<C extends BaseContext & RequestBase> {
   defaultDatabase: string;
   typeDefs: DocumentNode;
   resolvers: unknown;
+  /** graphql-shield rules: every field of every type needs one (deny by default). */
+  rules: RuleTree;
+  /** Mutations that are part of the audit plumbing and are not themselves audited. */
+  unauditedMutations?: readonly string[];
   indexes: IndexPlan;
-  createContext(base: RequestBase, deps: SubgraphDeps): C;
+  /** Where audit events go; by default compliance's API. Compliance itself stores them directly. */
+  createAuditSink?(deps: SubgraphDeps): AuditSink;
+  createContext(base: SubgraphRequestBase, deps: SubgraphDeps): C;
+}
+
+/** Refuses any request whose identity header the gateway (or a service) did not sign. */
+export function authenticateSignedIdentity(secret: string) {
+  return (req: Parameters<typeof headerValue>[0]) => {
+    try {
+      return verifyIdentity(headerValue(req, IDENTITY_HEADER), secret);
+    } catch (error) {
+      if (!(error instanceof IdentityError)) throw error;
+      throw new GraphQLError('Requests must come through the gateway with a signed identity', {
+        extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+      });
+    }
+  };
 }
 
 export interface RunningSubgraph extends RunningService {
   mongo: MongoConnection;
+  outbox: AuditOutbox;
 }
 
 export interface StartSubgraphOptions {
@@ -64,31 +102,58 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
   const mongo =
     options.mongo ??
     (await connectMongo({ uri: env.MONGODB_URI, database: env.MONGODB_DATABASE, appName: definition.name }));
-  await ensureIndexes(mongo.db, definition.indexes);
+  await ensureIndexes(mongo.db, { ...definition.indexes, [AUDIT_OUTBOX]: auditOutboxIndexes });
   const deps: SubgraphDeps = {
     db: mongo.db,
     env,
     logger,
     paging: { defaultSize: env.DEFAULT_PAGE_SIZE, maxSize: env.MAX_PAGE_SIZE },
   };
+  const sink =
+    definition.createAuditSink?.(deps) ??
+    new ComplianceAuditSink({
+      url: env.COMPLIANCE_URL,
+      service: definition.name,
+      signingSecret: env.IDENTITY_SIGNING_SECRET,
+    });
+  const outbox = new AuditOutbox(mongo.db, sink, logger, {
+    ...DEFAULT_OUTBOX_SETTINGS,
+    intervalMs: env.AUDIT_FLUSH_INTERVAL_MS,
+  });
+  outbox.start();
   const service = await startHttpService<C>({
     name: definition.name,
     host: env.HOST,
     port: env.PORT,
     logger,
-    apollo: createSubgraphApollo<C>({
-      typeDefs: definition.typeDefs,
-      resolvers: definition.resolvers,
-      logger,
-    }),
-    context: async (base) => definition.createContext(base, deps),
+    apollo: createSubgraphApollo<C>({ ...definition, logger }),
+    authenticate: authenticateSignedIdentity(env.IDENTITY_SIGNING_SECRET),
+    context: async (base) =>
+      definition.createContext(
+        {
+          ...base,
+          audit: createRequestAudit(
+            {
+              identity: base.identity,
+              requestId: base.requestId,
+              clientName: base.clientName,
+              ip: base.ip,
+              service: definition.name,
+            },
+            (event) => outbox.record(event),
+          ),
+        },
+        deps,
+      ),
     ready: () => mongo.ping(),
   });
   return {
     ...service,
     mongo,
+    outbox,
     async stop() {
       await service.stop();
+      await outbox.stop();
       if (ownsConnection) await mongo.close();
     },
   };

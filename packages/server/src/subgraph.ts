@@ -2,23 +2,54 @@ import { ApolloServer } from '@apollo/server';
 import type { BaseContext } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import type { DocumentNode } from 'graphql';
+import { isIntrospectionType, isObjectType } from 'graphql';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { auditMutationsMiddleware } from '@casino/audit';
+import { createPermissions } from '@casino/auth';
+import type { RuleTree } from '@casino/auth';
 import { snakeCaseFieldResolver } from '@casino/graphql';
 import type { Logger } from '@casino/logger';
 import type { RequestBase } from './http';
 import { createErrorFormatter, requestLoggingPlugin } from './apollo';
 
-/** Builds the Apollo Server of a subgraph from its SDL and resolver map. */
-export function createSubgraphApollo<C extends BaseContext & RequestBase>(options: {
+export interface SubgraphSchemaParts {
   typeDefs: DocumentNode;
   resolvers: unknown;
-  logger: Logger;
-}): ApolloServer<C> {
+  /** graphql-shield rules for every field of the subgraph (deny by default). */
+  rules: RuleTree;
+  /** Mutations that are audit plumbing themselves and so are not audited. */
+  unauditedMutations?: readonly string[];
+}
+
+/**
+ * The executable subgraph schema: federation (buildSubgraphSchema), then the audit middleware around
+ * graphql-shield, so a mutation the rules deny is still recorded.
+ */
+export function buildSecuredSubgraphSchema(parts: SubgraphSchemaParts): GraphQLSchema {
+  const schema = buildSubgraphSchema({
+    typeDefs: parts.typeDefs,
+    resolvers: parts.resolvers as GraphQLResolverMap<unknown>,
+  });
+  // graphql-middleware wraps fields without a resolver around graphql's default resolver, which would bypass
+  // Apollo's fieldResolver option; give every such field the snake_case resolver first
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || isIntrospectionType(type)) continue;
+    for (const field of Object.values(type.getFields())) field.resolve ??= snakeCaseFieldResolver;
+  }
+  return applyMiddleware(
+    schema,
+    auditMutationsMiddleware(new Set(parts.unauditedMutations ?? [])) as never,
+    createPermissions(parts.rules) as never,
+  );
+}
+
+/** Builds the Apollo Server of a subgraph from its SDL, resolver map and rules. */
+export function createSubgraphApollo<C extends BaseContext & RequestBase>(
+  options: SubgraphSchemaParts & { logger: Logger },
+): ApolloServer<C> {
   return new ApolloServer<C>({
-    schema: buildSubgraphSchema({
-      typeDefs: options.typeDefs,
-      resolvers: options.resolvers as GraphQLResolverMap<unknown>,
-    }),
+    schema: buildSecuredSubgraphSchema(options),
     fieldResolver: snakeCaseFieldResolver,
     logger: options.logger,
     includeStacktraceInErrorResponses: false,

@@ -3,7 +3,7 @@ import type { Db } from 'mongodb';
 import { badUserInput } from '@casino/errors';
 import { createManyByKeyLoader, createOneByKeyLoader } from '@casino/mongo';
 import type { PagingConfig } from '@casino/mongo';
-import type { RequestBase, SubgraphDeps } from '@casino/server';
+import type { SubgraphDeps, SubgraphRequestBase } from '@casino/server';
 import { GameTypeStore } from './game-types/game-type-store';
 import type { GameTypeDocument } from './game-types/game-type-store';
 import { GamingPackageStore } from './packages/package-store';
@@ -42,7 +42,7 @@ export interface GamingLoaders {
   playStats: DataLoader<string, PlayStatsSummary>;
 }
 
-export interface GamingContext extends RequestBase {
+export interface GamingContext extends SubgraphRequestBase {
   paging: PagingConfig;
   stores: GamingStores;
   services: { sessions: GamingSessionService };
@@ -79,7 +79,7 @@ function createLoaders(stores: GamingStores, paging: PagingConfig): GamingLoader
 }
 
 /** Loaders are created per request so one caller's cache never serves another. */
-export function createGamingContext(base: RequestBase, deps: SubgraphDeps): GamingContext {
+export function createGamingContext(base: SubgraphRequestBase, deps: SubgraphDeps): GamingContext {
   const stores = createStores(deps.db);
   return {
     ...base,

@@ -5,6 +5,7 @@ import type { SubgraphDefinition } from '@casino/server';
 import { createGamingContext } from './context';
 import type { GamingContext } from './context';
 import { GAMING_INDEXES } from './indexes';
+import { rules } from './permissions';
 import { resolvers } from './resolvers';
 
 export const typeDefs = gql(readFileSync(path.join(__dirname, '../schema.graphql'), 'utf8'));
@@ -16,6 +17,7 @@ export const gamingSubgraph: SubgraphDefinition<GamingContext> = {
   defaultDatabase: 'casino_gaming',
   typeDefs,
   resolvers,
+  rules,
   indexes: GAMING_INDEXES,
   createContext: createGamingContext,
 };

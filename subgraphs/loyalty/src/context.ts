@@ -2,7 +2,7 @@ import type DataLoader from 'dataloader';
 import type { Db } from 'mongodb';
 import { createOneByKeyLoader } from '@casino/mongo';
 import type { PagingConfig } from '@casino/mongo';
-import type { RequestBase, SubgraphDeps } from '@casino/server';
+import type { SubgraphDeps, SubgraphRequestBase } from '@casino/server';
 import { LedgerStore } from './ledger/ledger-store';
 import { MemberStore } from './members/member-store';
 import type { MemberDocument } from './members/member-store';
@@ -28,7 +28,7 @@ export function createStores(db: Db): LoyaltyStores {
   };
 }
 
-export interface LoyaltyContext extends RequestBase {
+export interface LoyaltyContext extends SubgraphRequestBase {
   paging: PagingConfig;
   stores: LoyaltyStores;
   services: { members: MemberService };
@@ -40,7 +40,7 @@ export interface LoyaltyContext extends RequestBase {
 }
 
 /** Loaders are created per request so one caller's cache never serves another. */
-export function createLoyaltyContext(base: RequestBase, deps: SubgraphDeps): LoyaltyContext {
+export function createLoyaltyContext(base: SubgraphRequestBase, deps: SubgraphDeps): LoyaltyContext {
   const stores = createStores(deps.db);
   return {
     ...base,

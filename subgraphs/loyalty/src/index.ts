@@ -5,6 +5,7 @@ import type { SubgraphDefinition } from '@casino/server';
 import { createLoyaltyContext } from './context';
 import type { LoyaltyContext } from './context';
 import { LOYALTY_INDEXES } from './indexes';
+import { rules } from './permissions';
 import { resolvers } from './resolvers';
 
 export const typeDefs = gql(readFileSync(path.join(__dirname, '../schema.graphql'), 'utf8'));
@@ -16,6 +17,7 @@ export const loyaltySubgraph: SubgraphDefinition<LoyaltyContext> = {
   defaultDatabase: 'casino_loyalty',
   typeDefs,
   resolvers,
+  rules,
   indexes: LOYALTY_INDEXES,
   createContext: createLoyaltyContext,
 };

@@ -2,7 +2,7 @@ import type DataLoader from 'dataloader';
 import type { Db } from 'mongodb';
 import { createManyByKeyLoader, createOneByKeyLoader } from '@casino/mongo';
 import type { PagingConfig } from '@casino/mongo';
-import type { RequestBase, SubgraphDeps } from '@casino/server';
+import type { SubgraphDeps, SubgraphRequestBase } from '@casino/server';
 import { PerformanceReviewStore } from './reviews/performance-review-store';
 import type { PerformanceReviewDocument } from './reviews/performance-review-store';
 import type { WorkforceSettings } from './settings';
@@ -31,7 +31,7 @@ export function createStores(db: Db): WorkforceStores {
   };
 }
 
-export interface WorkforceContext extends RequestBase {
+export interface WorkforceContext extends SubgraphRequestBase {
   paging: PagingConfig;
   stores: WorkforceStores;
   services: { staff: StaffMemberService; courses: TrainingCourseService };
@@ -47,7 +47,7 @@ export interface WorkforceContext extends RequestBase {
 
 /** Loaders are created per request so one caller's cache never serves another. */
 export function createWorkforceContext(
-  base: RequestBase,
+  base: SubgraphRequestBase,
   deps: SubgraphDeps,
   settings: WorkforceSettings,
 ): WorkforceContext {

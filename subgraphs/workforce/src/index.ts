@@ -5,6 +5,7 @@ import type { SubgraphDefinition } from '@casino/server';
 import { createWorkforceContext } from './context';
 import type { WorkforceContext } from './context';
 import { WORKFORCE_INDEXES } from './indexes';
+import { rules } from './permissions';
 import { resolvers } from './resolvers';
 import { DEFAULT_WORKFORCE_SETTINGS } from './settings';
 import type { WorkforceSettings } from './settings';
@@ -21,6 +22,7 @@ export function createWorkforceSubgraph(
     defaultDatabase: 'casino_workforce',
     typeDefs,
     resolvers,
+    rules,
     indexes: WORKFORCE_INDEXES,
     createContext: (base, deps) => createWorkforceContext(base, deps, settings),
   };

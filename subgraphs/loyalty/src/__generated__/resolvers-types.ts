@@ -60,7 +60,7 @@ export type Member = {
   marketingConsent: Scalars['Boolean']['output'];
   memberNumber: Scalars['String']['output'];
   nationality: Scalars['String']['output'];
-  /** The NIC or passport number, masked to its last four characters */
+  /** The NIC or passport number: in full for GeneralAdmin and above or the pii:read permission (each read is audited), otherwise masked to its last four characters */
   nicPassport?: Maybe<Scalars['String']['output']>;
   phone: Scalars['String']['output'];
   /** Spendable reward points */

@@ -247,7 +247,8 @@ export type StaffMember = {
   performanceScore: Scalars['Float']['output'];
   phone: Scalars['String']['output'];
   position: Scalars['String']['output'];
-  salary: Scalars['Money']['output'];
+  /** GeneralAdmin and above, and Managers of the person's department; null (with a FORBIDDEN error) for anyone else */
+  salary?: Maybe<Scalars['Money']['output']>;
   skills: Array<Scalars['String']['output']>;
   /** Percentage (0-100) of the courses required for the position that this person has a current completion of */
   trainingCompletionRate: Scalars['Float']['output'];
@@ -668,7 +669,7 @@ export type StaffMemberResolvers<ContextType = WorkforceContext, ParentType exte
   performanceScore?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   phone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   position?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  salary?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  salary?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   skills?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   trainingCompletionRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   trainingRecords?: Resolver<ResolversTypes['TrainingRecordConnection'], ParentType, ContextType, Partial<StaffMemberTrainingRecordsArgs>>;

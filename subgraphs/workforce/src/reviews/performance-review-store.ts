@@ -21,6 +21,8 @@ export interface PerformanceReviewDocument {
 
 export interface PerformanceReviewFilterInput {
   staffMemberId?: string | null;
+  /** Only records of these staff members (the caller's department); not part of the GraphQL filter */
+  staffMemberIds?: string[];
   reviewerId?: string | null;
 }
 
@@ -42,7 +44,12 @@ export class PerformanceReviewStore {
 
   page(input: PerformanceReviewFilterInput, args: PageArgs, paging: PagingConfig) {
     const filter: Filter<PerformanceReviewDocument> = {};
-    if (input.staffMemberId) filter.staff_member_id = input.staffMemberId;
+    if (input.staffMemberId || input.staffMemberIds) {
+      filter.staff_member_id = {
+        ...(input.staffMemberId ? { $eq: input.staffMemberId } : {}),
+        ...(input.staffMemberIds ? { $in: input.staffMemberIds } : {}),
+      };
+    }
     if (input.reviewerId) filter.reviewer_id = input.reviewerId;
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
   }

@@ -91,6 +91,14 @@ export class StaffMemberStore {
     );
   }
 
+  /** The ids of everyone in a department, to confine training records and reviews to it. */
+  async idsInDepartment(department: string): Promise<string[]> {
+    const found = await this.collection
+      .find({ department: department as Department }, { projection: { _id: 0, id: 1 } })
+      .toArray();
+    return found.map((staffMember) => staffMember.id);
+  }
+
   async exists(id: string): Promise<boolean> {
     const found = await this.collection.findOne({ id }, { projection: { _id: 0, id: 1 } });
     return found !== null;

@@ -1,5 +1,5 @@
 import { workforceSubgraph } from '../index';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { TEST_SUPERADMIN, startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 
 const CREATE = /* GraphQL */ `
@@ -31,6 +31,8 @@ const CREATE = /* GraphQL */ `
 `;
 
 const ADMIN_ID = '0b7f9c1e-1111-4222-8333-444455556666';
+/** The admin the harness signs in as: a course without `createdBy` is credited to them */
+const CALLER_ID = TEST_SUPERADMIN.kind === 'admin' ? TEST_SUPERADMIN.userId : null;
 const fundamentals = {
   courseName: 'Card Dealing Fundamentals',
   category: 'technical',
@@ -49,7 +51,7 @@ describe('createTrainingCourse', () => {
   });
   afterAll(() => harness.close());
 
-  it('creates a permanent, optional course with a passing score of 70 by default', async () => {
+  it('creates a permanent, optional course with a passing score of 70, credited to the caller, by default', async () => {
     const result = await harness.execute<CourseResult>(CREATE, { input: fundamentals });
     expect(result.errors).toBeUndefined();
     const course = result.data!.createTrainingCourse;
@@ -66,7 +68,7 @@ describe('createTrainingCourse', () => {
       isActive: true,
       prerequisiteIds: [],
       prerequisites: [],
-      createdBy: null,
+      createdBy: { id: CALLER_ID },
     });
   });
 

@@ -21,6 +21,8 @@ export interface TrainingRecordDocument {
 
 export interface TrainingRecordFilterInput {
   staffMemberId?: string | null;
+  /** Only records of these staff members (the caller's department); not part of the GraphQL filter */
+  staffMemberIds?: string[];
   courseId?: string | null;
   status?: TrainingRecordStatus | null;
 }
@@ -44,7 +46,12 @@ export class TrainingRecordStore {
 
   page(input: TrainingRecordFilterInput, args: PageArgs, paging: PagingConfig) {
     const filter: Filter<TrainingRecordDocument> = {};
-    if (input.staffMemberId) filter.staff_member_id = input.staffMemberId;
+    if (input.staffMemberId || input.staffMemberIds) {
+      filter.staff_member_id = {
+        ...(input.staffMemberId ? { $eq: input.staffMemberId } : {}),
+        ...(input.staffMemberIds ? { $in: input.staffMemberIds } : {}),
+      };
+    }
     if (input.courseId) filter.course_id = input.courseId;
     if (input.status) filter.status = input.status;
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);

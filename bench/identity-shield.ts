@@ -1,0 +1,120 @@
+/**
+ * Added latency of identity and authorization per request, as medians of many runs:
+ *  - signing + verifying the identity header (gateway -> subgraph),
+ *  - verifying an access token at the gateway,
+ *  - graphql-shield (with the audit middleware) on a real subgraph operation, against the same subgraph
+ *    schema without them.
+ * Run: pnpm bench:auth   (uses the embedded MongoDB, or MONGODB_URI)
+ */
+import { performance } from 'node:perf_hooks';
+import { ApolloServer } from '@apollo/server';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { Faker, en } from '@faker-js/faker';
+import { createRequestAudit } from '@casino/audit';
+import { issueAccessToken, signIdentity, verifyAccessToken, verifyIdentity } from '@casino/auth';
+import type { AdminIdentity } from '@casino/auth';
+import { DEV_SECRETS, readProcessEnv } from '@casino/config';
+import { startEmbeddedMongo } from '@casino/embedded-mongo';
+import { snakeCaseFieldResolver } from '@casino/graphql';
+import { createLogger } from '@casino/logger';
+import { loyaltySubgraph, seedLoyalty } from '@casino/loyalty';
+import { connectMongo } from '@casino/mongo';
+import { createSubgraphApollo, parseSubgraphEnv } from '@casino/server';
+
+const RUNS = Number(process.argv[2] ?? 500);
+const identity: AdminIdentity = {
+  kind: 'admin',
+  userId: '00000000-0000-4000-8000-000000000001',
+  username: 'supervisor',
+  role: 'Supervisor',
+  department: 'Gaming',
+  permissions: [],
+};
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const fmt = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
+
+async function timeEach(runs: number, work: () => unknown): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await work();
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}
+
+async function main(): Promise<void> {
+  const secret = DEV_SECRETS.IDENTITY_SIGNING_SECRET;
+  await timeEach(1000, () => verifyIdentity(signIdentity(identity, secret), secret));
+  const header = await timeEach(20_000, () => verifyIdentity(signIdentity(identity, secret), secret));
+
+  const tokenSettings = { secret: DEV_SECRETS.JWT_SECRET, issuer: 'i', audience: 'a', ttlSeconds: 900 };
+  const { token } = await issueAccessToken(identity, tokenSettings);
+  await timeEach(500, () => verifyAccessToken(token, tokenSettings));
+  const jwt = await timeEach(5_000, () => verifyAccessToken(token, tokenSettings));
+
+  const embedded = readProcessEnv().MONGODB_URI ? null : await startEmbeddedMongo();
+  const uri = readProcessEnv().MONGODB_URI ?? embedded!.uri;
+  const database = `bench_auth_${Date.now()}`;
+  const mongo = await connectMongo({ uri, database, appName: 'bench' });
+  try {
+    const faker = new Faker({ locale: [en] });
+    faker.seed(7);
+    await seedLoyalty(mongo.db, { faker, members: 50, now: new Date('2026-11-01T00:00:00Z') });
+    const logger = createLogger({ name: 'bench', level: 'silent' });
+    const env = parseSubgraphEnv(loyaltySubgraph, { MONGODB_URI: uri, MONGODB_DATABASE: database });
+    const deps = { db: mongo.db, env, logger, paging: { defaultSize: 20, maxSize: 200 } };
+    const secured = createSubgraphApollo({ ...loyaltySubgraph, logger });
+    const bare = new ApolloServer({
+      schema: buildSubgraphSchema({
+        typeDefs: loyaltySubgraph.typeDefs,
+        resolvers: loyaltySubgraph.resolvers as GraphQLResolverMap<unknown>,
+      }),
+      fieldResolver: snakeCaseFieldResolver,
+      logger,
+    });
+    await Promise.all([secured.start(), bare.start()]);
+    const query =
+      '{ members(first: 20) { edges { node { id firstName lastName tier pointsBalance nicPassport } } } }';
+    const run = (server: ApolloServer<never>) => async () => {
+      const base = { requestId: 'b', clientName: null, ip: null, log: logger, identity };
+      const audit = createRequestAudit({ ...base, service: 'loyalty' }, () => undefined);
+      const response = await server.executeOperation(
+        { query },
+        { contextValue: loyaltySubgraph.createContext({ ...base, audit }, deps) as never },
+      );
+      if (response.body.kind !== 'single' || response.body.singleResult.errors)
+        throw new Error('bench query failed');
+    };
+    await timeEach(100, run(secured as never));
+    await timeEach(100, run(bare as never));
+    const withShield: number[] = [];
+    const without: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      withShield.push(...(await timeEach(1, run(secured as never))));
+      without.push(...(await timeEach(1, run(bare as never))));
+    }
+    await Promise.all([secured.stop(), bare.stop()]);
+
+    const lines = [
+      `identity header sign + verify: median ${fmt(median(header))} (20,000 runs)`,
+      `access token verify (gateway): median ${fmt(median(jwt))} (5,000 runs)`,
+      `loyalty members(first: 20), 7 fields x 20 nodes, ${RUNS} interleaved runs each:`,
+      `  with shield + audit middleware: median ${median(withShield).toFixed(3)} ms`,
+      `  without:                        median ${median(without).toFixed(3)} ms`,
+      `  added by shield:                ${(median(withShield) - median(without)).toFixed(3)} ms per request`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await mongo.db.dropDatabase();
+    await mongo.close();
+    await embedded?.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,5 @@
+export * from './compliance-sink';
+export * from './event';
+export * from './middleware';
+export * from './outbox';
+export * from './redact';

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { GraphQLError, getNamedType } from 'graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { Identity } from '@casino/auth';
+import type { AuditEvent, AuditOutcome } from './event';
+import { actorOf } from './event';
+import { redact } from './redact';
+
+/** The per-request handle resolvers use to add to the audit trail. */
+export interface RequestAudit {
+  /** Records an event for this request's actor (PII reads, or details a mutation wants kept). */
+  record(
+    event: Pick<AuditEvent, 'action' | 'targetType' | 'targetId'> &
+      Partial<Pick<AuditEvent, 'changes' | 'outcome'>>,
+  ): void;
+  /** Lets a mutation state the document before and after it, instead of the default (input and result). */
+  setChanges(before: unknown, after: unknown): void;
+}
+
+export interface AuditRequestInfo {
+  identity: Identity;
+  requestId: string | null;
+  clientName: string | null;
+  ip: string | null;
+  service: string;
+}
+
+export function createRequestAudit(
+  info: AuditRequestInfo,
+  sink: (event: AuditEvent) => void,
+): RequestAudit & {
+  takeChanges(): AuditEvent['changes'] | undefined;
+} {
+  let changes: AuditEvent['changes'] | undefined;
+  return {
+    record(event) {
+      sink({
+        id: randomUUID(),
+        timestamp: new Date(),
+        ...actorOf(info.identity),
+        service: info.service,
+        requestId: info.requestId,
+        clientName: info.clientName,
+        ip: info.ip,
+        changes: null,
+        outcome: 'allowed',
+        ...event,
+        ...(event.changes ? { changes: redact(event.changes) as AuditEvent['changes'] } : {}),
+      });
+    },
+    setChanges(before, after) {
+      changes = { before: redact(before), after: redact(after) };
+    },
+    takeChanges() {
+      const taken = changes;
+      changes = undefined;
+      return taken;
+    },
+  };
+}
+
+const DENIED = new Set(['FORBIDDEN', 'UNAUTHENTICATED']);
+
+function outcomeOf(error: unknown): AuditOutcome {
+  if (!error) return 'allowed';
+  return error instanceof GraphQLError && DENIED.has(String(error.extensions.code)) ? 'denied' : 'failed';
+}
+
+function targetIdOf(result: unknown, args: Record<string, unknown>): string | null {
+  const fromResult =
+    result && typeof result === 'object' ? (result as Record<string, unknown>).id : undefined;
+  if (typeof fromResult === 'string') return fromResult;
+  const input = args.input && typeof args.input === 'object' ? (args.input as Record<string, unknown>) : {};
+  for (const candidate of [args.id, input.id, input.memberId, input.staffMemberId]) {
+    if (typeof candidate === 'string') return candidate;
+  }
+  return null;
+}
+
+interface AuditedContext {
+  audit: ReturnType<typeof createRequestAudit>;
+}
+
+/**
+ * graphql-middleware for the Mutation type, placed outside graphql-shield so it sees denials too: every
+ * mutation field, allowed, denied or failed, becomes one audit event. `skip` names mutations that are part of
+ * the audit plumbing itself.
+ */
+export function auditMutationsMiddleware(skip: ReadonlySet<string> = new Set()) {
+  return {
+    Mutation: async (
+      resolve: (
+        parent: unknown,
+        args: Record<string, unknown>,
+        ctx: AuditedContext,
+        info: GraphQLResolveInfo,
+      ) => unknown,
+      parent: unknown,
+      args: Record<string, unknown>,
+      ctx: AuditedContext,
+      info: GraphQLResolveInfo,
+    ) => {
+      if (skip.has(info.fieldName)) return resolve(parent, args, ctx, info);
+      let result: unknown;
+      let thrown: unknown;
+      try {
+        result = await resolve(parent, args, ctx, info);
+      } catch (error) {
+        thrown = error;
+      }
+      const error = thrown ?? (result instanceof Error ? result : null);
+      const outcome = outcomeOf(error);
+      const stated = ctx.audit.takeChanges();
+      ctx.audit.record({
+        action: info.fieldName,
+        targetType: getNamedType(info.returnType).name,
+        targetId: targetIdOf(error ? null : result, args),
+        outcome,
+        changes: stated ?? { before: null, after: outcome === 'allowed' ? result : (args.input ?? args) },
+      });
+      if (thrown) throw thrown;
+      return result;
+    },
+  };
+}

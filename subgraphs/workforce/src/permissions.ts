@@ -1,0 +1,113 @@
+import {
+  and,
+  atLeast,
+  hasRoleOrPermission,
+  inDepartmentScope,
+  inOwnDepartment,
+  isAdmin,
+  isAuthenticated,
+  rule,
+} from '@casino/auth';
+import type { RuleTree } from '@casino/auth';
+import type { WorkforceContext } from './context';
+import type { StaffMemberDocument } from './staff/staff-store';
+
+/** Whether the caller may read the staff member with this id (GeneralAdmin+ without a lookup). */
+async function staffMemberInScope(ctx: WorkforceContext, id: string): Promise<boolean> {
+  if (hasRoleOrPermission(ctx.identity, 'GeneralAdmin')) return true;
+  if (!isAdmin(ctx.identity)) return false;
+  const staffMember = await ctx.loaders.staffMember.load(id);
+  return staffMember !== null && inDepartmentScope(ctx.identity, staffMember.department);
+}
+
+/** A staff member is read by GeneralAdmin+, or by a Manager or Supervisor of the same department. */
+const staffInScope = inOwnDepartment('StaffMember', (parent) => (parent as StaffMemberDocument).department);
+
+/** A training record or review follows the department of the staff member it is about. */
+const aboutStaffInScope = rule('aboutStaffMemberInScope', { cache: 'strict' })(
+  (parent: { staff_member_id: string }, _args, ctx: WorkforceContext) =>
+    staffMemberInScope(ctx, parent.staff_member_id),
+);
+
+/**
+ * `staffMembers(filter:)`: a Manager or Supervisor lists only their own department (the resolver forces it);
+ * asking for another department explicitly is refused. A scoped role without a department gets nothing.
+ */
+const staffListInScope = rule('staffMembersFilterInScope', { cache: 'strict' })((
+  _parent,
+  args: { filter?: { department?: string | null } | null },
+  ctx: WorkforceContext,
+) => {
+  if (hasRoleOrPermission(ctx.identity, 'GeneralAdmin')) return true;
+  if (!isAdmin(ctx.identity) || ctx.identity.department === null) return false;
+  const department = args.filter?.department;
+  return department == null || department === ctx.identity.department;
+});
+
+/**
+ * `trainingRecords` / `performanceReviews(filter:)`: the resolver confines the list to the caller's department;
+ * filtering by a staff member of another department is refused (an unknown id just finds nothing).
+ */
+const recordListInScope = rule('staffMemberFilterInScope', { cache: 'strict' })(async (
+  _parent,
+  args: { filter?: { staffMemberId?: string | null } | null },
+  ctx: WorkforceContext,
+) => {
+  if (hasRoleOrPermission(ctx.identity, 'GeneralAdmin')) return true;
+  if (!isAdmin(ctx.identity) || ctx.identity.department === null) return false;
+  const id = args.filter?.staffMemberId;
+  if (!id) return true;
+  const staffMember = await ctx.loaders.staffMember.load(id);
+  return staffMember === null || staffMember.department === ctx.identity.department;
+});
+
+/** GeneralAdmin+ hire into any department, a Manager only into their own; Supervisors never. */
+const hiresIntoOwnDepartment = inOwnDepartment(
+  'createStaffMember.input',
+  (_parent, args) => (args.input as { department?: string } | undefined)?.department,
+);
+
+const managerOrAbove = atLeast('Manager');
+
+/**
+ * Who may do what in workforce (PRODUCT.md §4). Every admin role reads staff, but Managers and Supervisors
+ * only their own department (the type rule on StaffMember, plus the lists forced to the department);
+ * salaries are for GeneralAdmin+ and the person's own Manager, never a Supervisor. Training records follow
+ * their staff member's department; performance reviews are Manager+ within the same scope. Hiring: GeneralAdmin+
+ * anywhere, a Manager into their own department. Courses are read by everyone and created by Manager+.
+ * Anonymous callers and service identities get nothing (no field is marked `isService`).
+ */
+export const rules: RuleTree = {
+  Query: {
+    staffMember: isAuthenticated,
+    staffMembers: and(isAuthenticated, staffListInScope),
+    trainingCourse: isAuthenticated,
+    trainingCourses: isAuthenticated,
+    trainingRecord: isAuthenticated,
+    trainingRecords: and(isAuthenticated, recordListInScope),
+    performanceReview: managerOrAbove,
+    performanceReviews: and(managerOrAbove, recordListInScope),
+  },
+  Mutation: {
+    createStaffMember: and(managerOrAbove, hiresIntoOwnDepartment),
+    createTrainingCourse: managerOrAbove,
+  },
+  StaffMember: {
+    '*': staffInScope,
+    salary: and(staffInScope, managerOrAbove),
+    performanceReviews: and(staffInScope, managerOrAbove),
+  },
+  StaffMemberEdge: isAuthenticated,
+  StaffMemberConnection: isAuthenticated,
+  TrainingCourse: isAuthenticated,
+  TrainingCourseEdge: isAuthenticated,
+  TrainingCourseConnection: isAuthenticated,
+  TrainingRecord: aboutStaffInScope,
+  TrainingRecordEdge: isAuthenticated,
+  TrainingRecordConnection: isAuthenticated,
+  PerformanceReview: and(managerOrAbove, aboutStaffInScope),
+  PerformanceReviewEdge: managerOrAbove,
+  PerformanceReviewConnection: managerOrAbove,
+  AdminUser: isAuthenticated,
+  PageInfo: isAuthenticated,
+};

@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto';
+import {
+  GraphQLEnumType,
+  GraphQLInputObjectType,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLScalarType,
+  getNamedType,
+  isNonNullType,
+} from 'graphql';
+import type { GraphQLField, GraphQLInputType } from 'graphql';
+import { MongoClient } from 'mongodb';
+import { loadApiSchema } from './support/api-schema';
+import { startTestStack } from './support/stack-harness';
+import type { TestStack } from './support/stack-harness';
+
+/**
+ * The access matrix of PRODUCT.md §4 (and the choices the README's security section states) as data: for
+ * every root field, who may call it. Each cell runs a real operation through the gateway with a real login.
+ */
+type Who = 'anonymous' | 'SuperAdmin' | 'GeneralAdmin' | 'Manager' | 'Supervisor' | 'OtherManager';
+const WHO: Who[] = ['anonymous', 'SuperAdmin', 'GeneralAdmin', 'Manager', 'Supervisor', 'OtherManager'];
+const ADMINS: Who[] = ['SuperAdmin', 'GeneralAdmin', 'Manager', 'Supervisor', 'OtherManager'];
+const MANAGERS_UP: Who[] = ['SuperAdmin', 'GeneralAdmin', 'Manager', 'OtherManager'];
+const GENERAL_UP: Who[] = ['SuperAdmin', 'GeneralAdmin'];
+
+const EXPECTED: Record<string, Who[]> = {
+  // loyalty
+  'Query.member': ADMINS,
+  'Query.members': ADMINS,
+  'Query.reward': ADMINS,
+  'Query.rewards': ADMINS,
+  'Query.rewardRedemption': ADMINS,
+  'Query.rewardRedemptions': ADMINS,
+  'Query.pointsLedgerEntry': ADMINS,
+  'Query.pointsLedgerEntries': ADMINS,
+  'Mutation.registerMember': ADMINS,
+  // gaming
+  'Query.gamingSession': ADMINS,
+  'Query.gamingSessions': ADMINS,
+  'Query.gameType': ADMINS,
+  'Query.gameTypes': ADMINS,
+  'Query.gamingPackage': ADMINS,
+  'Query.gamingPackages': ADMINS,
+  'Mutation.startGamingSession': ADMINS,
+  // workforce: a Gaming staff member is outside the F&B Manager's department
+  'Query.staffMember': ['SuperAdmin', 'GeneralAdmin', 'Manager', 'Supervisor'],
+  'Query.staffMembers': ADMINS,
+  'Query.trainingCourse': ADMINS,
+  'Query.trainingCourses': ADMINS,
+  'Query.trainingRecord': ADMINS,
+  'Query.trainingRecords': ADMINS,
+  'Query.performanceReview': MANAGERS_UP,
+  'Query.performanceReviews': MANAGERS_UP,
+  'Mutation.createStaffMember': ['SuperAdmin', 'GeneralAdmin', 'Manager'],
+  'Mutation.createTrainingCourse': MANAGERS_UP,
+  // marketing
+  'Query.marketingCampaign': ADMINS,
+  'Query.marketingCampaigns': ADMINS,
+  'Query.customerAnalytics': ADMINS,
+  'Query.walkInGuest': ADMINS,
+  'Query.walkInGuests': ADMINS,
+  'Query.notification': ADMINS,
+  'Query.notifications': ADMINS,
+  'Query.notificationTemplate': ADMINS,
+  'Query.notificationTemplates': ADMINS,
+  'Mutation.registerWalkInGuest': ADMINS,
+  'Mutation.createMarketingCampaign': MANAGERS_UP,
+  'Mutation.createNotificationTemplate': MANAGERS_UP,
+  // compliance
+  'Query.me': ADMINS,
+  'Query.adminUser': GENERAL_UP,
+  'Query.adminUsers': GENERAL_UP,
+  'Query.auditLog': GENERAL_UP,
+  'Query.auditLogs': GENERAL_UP,
+  'Query.complianceReport': MANAGERS_UP,
+  'Query.complianceReports': MANAGERS_UP,
+  'Query.dataRetentionPolicy': MANAGERS_UP,
+  'Query.dataRetentionPolicies': MANAGERS_UP,
+  'Mutation.login': ['anonymous', ...ADMINS],
+  'Mutation.refreshToken': ['anonymous', ...ADMINS],
+  'Mutation.changeOwnPassword': ADMINS,
+  'Mutation.beginTwoFactorEnrollment': ADMINS,
+  'Mutation.confirmTwoFactor': ADMINS,
+  'Mutation.createAdminUser': GENERAL_UP,
+  'Mutation.changeAdminRole': GENERAL_UP,
+  'Mutation.deactivateAdminUser': GENERAL_UP,
+  'Mutation.resetAdminPassword': GENERAL_UP,
+  'Mutation.recordAuditEvents': [],
+};
+
+const DEMO_PASSWORD = 'demo-password-2026';
+const schema = loadApiSchema();
+const ROOT_FIELDS = (['Query', 'Mutation'] as const).flatMap((root) => {
+  const type = root === 'Query' ? schema.getQueryType()! : schema.getMutationType()!;
+  return Object.values(type.getFields()).map((field) => ({ root, field, key: `${root}.${field.name}` }));
+});
+
+/** A syntactically valid value for any input type: the rules, not the values, are under test. */
+function placeholder(type: GraphQLInputType): unknown {
+  if (type instanceof GraphQLNonNull) return placeholder(type.ofType);
+  if (type instanceof GraphQLList) return [placeholder(type.ofType)];
+  if (type instanceof GraphQLEnumType) return type.getValues()[0]!.value;
+  if (type instanceof GraphQLInputObjectType) {
+    return Object.fromEntries(
+      Object.values(type.getFields())
+        .filter((f) => isNonNullType(f.type) && f.defaultValue === undefined)
+        .map((f) => [f.name, placeholder(f.type)]),
+    );
+  }
+  const scalar = (type as GraphQLScalarType).name;
+  const values: Record<string, unknown> = {
+    ID: randomUUID(),
+    String: 'placeholder',
+    Int: 1,
+    Float: 1.5,
+    Boolean: true,
+    DateTime: new Date().toISOString(),
+    Money: '10.00',
+    JSON: {},
+  };
+  return values[scalar] ?? 'placeholder';
+}
+
+function operationFor(root: 'Query' | 'Mutation', field: GraphQLField<unknown, unknown>): string {
+  const args = field.args.filter((a) => isNonNullType(a.type));
+  const declared = args.map((a) => `$${a.name}: ${a.type.toString()}`).join(', ');
+  const passed = args.map((a) => `${a.name}: $${a.name}`).join(', ');
+  const named = getNamedType(field.type);
+  // select a real field when there is one, so type-level rules (department scope) are exercised too
+  const selection =
+    named instanceof GraphQLObjectType ? (named.getFields().id ? '{ id }' : '{ __typename }') : '';
+  const keyword = root === 'Query' ? 'query' : 'mutation';
+  return `${keyword} Cell${declared ? `(${declared})` : ''} { ${field.name}${passed ? `(${passed})` : ''} ${selection} }`;
+}
+
+describe('access matrix: every root field for anonymous, each role and a Manager of another department', () => {
+  let stack: TestStack;
+  let client: MongoClient;
+  const tokens = new Map<Who, string>();
+  let gamingStaffId = '';
+
+  const login = async (username: string, password: string) => {
+    const result = await stack.query<{ login: { token: string; refreshToken: string } }>(
+      'mutation ($input: LoginInput!) { login(input: $input) { token refreshToken } }',
+      { input: { username, password } },
+    );
+    if (!result.data?.login) throw new Error(`login of ${username} failed: ${JSON.stringify(result.errors)}`);
+    return result.data.login;
+  };
+
+  beforeAll(async () => {
+    stack = await startTestStack({ seedMembers: 5 });
+    client = await MongoClient.connect(stack.mongoUri);
+    for (const [who, username] of [
+      ['SuperAdmin', 'superadmin'],
+      ['GeneralAdmin', 'generaladmin'],
+      ['Manager', 'manager'],
+      ['Supervisor', 'supervisor'],
+    ] as const) {
+      tokens.set(who, (await login(username, DEMO_PASSWORD)).token);
+    }
+    const created = await stack.query(
+      'mutation ($input: CreateAdminUserInput!) { createAdminUser(input: $input) { id } }',
+      {
+        input: {
+          username: 'fnb-manager',
+          email: 'fnb.manager@casino.example',
+          fullName: 'F&B Manager',
+          role: 'Manager',
+          department: 'F&B',
+          password: 'a-long-enough-password',
+        },
+      },
+      { token: tokens.get('SuperAdmin') },
+    );
+    expect(created.errors).toBeUndefined();
+    tokens.set('OtherManager', (await login('fnb-manager', 'a-long-enough-password')).token);
+    const staff = await client
+      .db(stack.databases.workforce)
+      .collection('staff_members')
+      .findOne({ department: 'Gaming' });
+    gamingStaffId = String(staff!.id);
+  }, 180_000);
+  afterAll(async () => {
+    await client?.close();
+    await stack?.stop();
+  });
+
+  /** Arguments that make a cell meaningful rather than merely valid. */
+  const overrides: Record<string, () => Promise<Record<string, unknown>>> = {
+    'Query.staffMember': async () => ({ id: gamingStaffId }),
+    'Mutation.createStaffMember': async () => ({
+      input: {
+        ...(placeholder(schema.getType('CreateStaffMemberInput') as GraphQLInputType) as object),
+        department: 'Gaming',
+      },
+    }),
+    // a target role a GeneralAdmin may manage, so the cell tests the rule rather than the role ceiling
+    'Mutation.createAdminUser': async () => ({
+      input: {
+        username: `cell-${randomUUID().slice(0, 8)}`,
+        email: 'not-an-email',
+        fullName: 'Matrix Cell',
+        role: 'Supervisor',
+        department: 'Gaming',
+        password: 'a-long-enough-password',
+      },
+    }),
+    'Mutation.changeAdminRole': async () => ({ input: { id: randomUUID(), role: 'Supervisor' } }),
+    'Mutation.login': async () => ({ input: { username: 'generaladmin', password: DEMO_PASSWORD } }),
+    'Mutation.refreshToken': async () => ({
+      input: { refreshToken: (await login('generaladmin', DEMO_PASSWORD)).refreshToken },
+    }),
+  };
+
+  it('has an expectation for every root field, and no stale ones', () => {
+    const keys = ROOT_FIELDS.map((f) => f.key).sort();
+    expect(keys.filter((k) => !(k in EXPECTED))).toEqual([]);
+    expect(Object.keys(EXPECTED).filter((k) => !keys.includes(k))).toEqual([]);
+  });
+
+  const cells = ROOT_FIELDS.flatMap(({ root, field, key }) =>
+    WHO.map((who) => [key, who, root, field] as const),
+  );
+
+  it.each(cells)('%s as %s', async (key, who, root, field) => {
+    const variables =
+      (await overrides[key]?.()) ??
+      Object.fromEntries(
+        field.args.filter((a) => isNonNullType(a.type)).map((a) => [a.name, placeholder(a.type)]),
+      );
+    const result = await stack.query(operationFor(root, field), variables, { token: tokens.get(who) });
+    const denial = result.errors?.find(
+      (e) =>
+        e.path?.[0] === field.name && ['FORBIDDEN', 'UNAUTHENTICATED'].includes(String(e.extensions?.code)),
+    );
+    const expected = EXPECTED[key]?.includes(who) ? 'allowed' : 'denied';
+    const actual = denial ? 'denied' : 'allowed';
+    expect(`${key} as ${who}: ${actual}`).toBe(`${key} as ${who}: ${expected}`);
+    if (denial)
+      expect(String(denial.extensions?.code)).toBe(who === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+  });
+
+  afterAll(() => {
+    process.stdout.write(
+      `access matrix: ${ROOT_FIELDS.length} root fields x ${WHO.length} identities = ${cells.length} cells\n`,
+    );
+  });
+});

@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import { IDENTITIES, startTestStack } from './support/stack-harness';
+import type { TestStack } from './support/stack-harness';
+
+interface AuditEntry {
+  action: string;
+  outcome: string;
+  role: string | null;
+  targetType: string;
+  targetId: string | null;
+  requestId: string | null;
+  clientName: string | null;
+  ip: string | null;
+  changes: unknown;
+  actor: { id: string } | null;
+}
+
+const AUDIT_LOGS = /* GraphQL */ `
+  query ($filter: AuditLogFilter) {
+    auditLogs(filter: $filter, first: 50) {
+      edges {
+        node {
+          action
+          outcome
+          role
+          targetType
+          targetId
+          requestId
+          clientName
+          ip
+          changes
+          actor {
+            id
+          }
+        }
+      }
+    }
+  }
+`;
+
+describe('audit trail through compliance', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ seedMembers: 3 });
+  }, 180_000);
+  afterAll(() => stack?.stop());
+
+  /** Audit delivery is asynchronous (outbox, then compliance's API), so poll for the entry. */
+  async function waitForEntries(filter: Record<string, unknown>, count = 1): Promise<AuditEntry[]> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const result = await stack.query<{ auditLogs: { edges: { node: AuditEntry }[] } }>(
+        AUDIT_LOGS,
+        { filter },
+        { as: IDENTITIES.GeneralAdmin },
+      );
+      expect(result.errors).toBeUndefined();
+      const entries = result.data!.auditLogs.edges.map((e) => e.node);
+      if (entries.length >= count || Date.now() > deadline) return entries;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  it('records an allowed mutation with actor, target, request, client and redacted changes', async () => {
+    const requestId = `audit-${randomUUID()}`;
+    const result = await stack.query<{ registerMember: { id: string } }>(
+      'mutation ($input: RegisterMemberInput!) { registerMember(input: $input) { id } }',
+      {
+        input: {
+          firstName: 'Priyanka',
+          lastName: 'Jayasuriya',
+          email: 'priyanka.j@example.com',
+          phone: '+94 77 765 4321',
+          dateOfBirth: '1985-06-15T00:00:00.000Z',
+          nationality: 'Sri Lanka',
+          nicPassport: '856671234V',
+        },
+      },
+      {
+        as: IDENTITIES.Manager,
+        headers: { 'x-request-id': requestId, 'apollographql-client-name': 'floor-app' },
+      },
+    );
+    expect(result.errors).toBeUndefined();
+    const memberId = result.data!.registerMember.id;
+
+    const [entry] = await waitForEntries({ action: 'registerMember', targetId: memberId });
+    expect(entry).toMatchObject({
+      action: 'registerMember',
+      outcome: 'allowed',
+      role: 'Manager',
+      targetType: 'Member',
+      targetId: memberId,
+      requestId,
+      clientName: 'floor-app',
+      actor: { id: IDENTITIES.Manager.userId },
+    });
+    expect(entry!.ip).toEqual(expect.any(String));
+    const stored = JSON.stringify(entry!.changes);
+    expect(stored).toContain('[redacted]');
+    for (const secret of ['Priyanka', 'Jayasuriya', 'priyanka.j@example.com', '856671234V', '765 4321']) {
+      expect(stored).not.toContain(secret);
+    }
+  });
+
+  it('records a denied mutation as denied, and nothing is created', async () => {
+    const name = `Denied campaign ${randomUUID()}`;
+    const result = await stack.query(
+      'mutation ($input: CreateMarketingCampaignInput!) { createMarketingCampaign(input: $input) { id } }',
+      {
+        input: {
+          name,
+          campaignType: 'event',
+          targetAudience: ['vip'],
+          startDate: '2027-01-01T00:00:00.000Z',
+          endDate: '2027-01-31T00:00:00.000Z',
+          budget: '100.00',
+        },
+      },
+      { as: IDENTITIES.Supervisor },
+    );
+    expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const entries = await waitForEntries({ action: 'createMarketingCampaign', outcome: 'denied' });
+    expect(entries.some((e) => e.actor?.id === IDENTITIES.Supervisor.userId && e.role === 'Supervisor')).toBe(
+      true,
+    );
+    const names = await stack.query<{ marketingCampaigns: { edges: { node: { name: string } }[] } }>(
+      '{ marketingCampaigns(first: 200) { edges { node { name } } } }',
+      {},
+      { as: IDENTITIES.SuperAdmin },
+    );
+    expect(names.data!.marketingCampaigns.edges.map((e) => e.node.name)).not.toContain(name);
+  });
+
+  it('records each decrypted identity document read, and not masked ones', async () => {
+    const members = await stack.query<{
+      members: { edges: { node: { id: string; nicPassport: string } }[] };
+    }>('{ members(first: 1) { edges { node { id nicPassport } } } }', {}, { as: IDENTITIES.SuperAdmin });
+    expect(members.errors).toBeUndefined();
+    const member = members.data!.members.edges[0]!.node;
+    expect(member.nicPassport).not.toMatch(/^\*{4}/);
+    const reads = await waitForEntries({ action: 'pii.read', targetId: member.id });
+    expect(reads[0]).toMatchObject({
+      targetType: 'Member',
+      outcome: 'allowed',
+      actor: { id: IDENTITIES.SuperAdmin.userId },
+    });
+
+    const masked = await stack.query<{ members: { edges: { node: { nicPassport: string } }[] } }>(
+      '{ members(first: 1) { edges { node { nicPassport } } } }',
+      {},
+      { as: IDENTITIES.Supervisor },
+    );
+    expect(masked.data!.members.edges[0]!.node.nicPassport).toMatch(/^\*{4}.{4}$/);
+    const supervisorReads = await waitForEntries(
+      { action: 'pii.read', actorId: IDENTITIES.Supervisor.userId },
+      0,
+    );
+    expect(supervisorReads).toEqual([]);
+  });
+});

@@ -1,0 +1,89 @@
+import { SignJWT } from 'jose';
+import { IDENTITY_HEADER, signIdentity } from '@casino/auth';
+import { DEV_SECRETS } from '@casino/config';
+import { SUBGRAPH_NAMES } from '../scripts/stack';
+import { IDENTITIES, signedIdentityHeaders, startTestStack, tokenFor } from './support/stack-harness';
+import type { TestStack } from './support/stack-harness';
+
+const MEMBERS = '{ members(first: 1) { totalCount edges { node { id firstName } } } }';
+
+describe('identity at the edge and between services', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ seedMembers: 3 });
+  }, 180_000);
+  afterAll(() => stack?.stop());
+
+  it('serves a signed-in caller', async () => {
+    const result = await stack.query<{ members: { totalCount: number } }>(
+      MEMBERS,
+      {},
+      { as: IDENTITIES.Supervisor },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.members.totalCount).toBe(3);
+  });
+
+  it('gives an anonymous caller UNAUTHENTICATED and no data', async () => {
+    const result = await stack.query(MEMBERS);
+    expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(result.data ?? null).toBeNull();
+  });
+
+  it('refuses tampered, expired, foreign, alg-none and mis-addressed tokens', async () => {
+    const good = await tokenFor(IDENTITIES.Supervisor);
+    const [header, payload, signature] = good.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const sign = (claimsOverride: Record<string, unknown>, secret: string = DEV_SECRETS.JWT_SECRET) =>
+      new SignJWT({ ...claims, ...claimsOverride })
+        .setProtectedHeader({ alg: 'HS256' })
+        .sign(new TextEncoder().encode(secret));
+    const tokens = {
+      tampered: `${header}.${encode({ ...claims, role: 'SuperAdmin' })}.${signature}`,
+      expired: await sign({ exp: Math.floor(Date.now() / 1000) - 60 }),
+      foreign: await sign({}, 'an-attacker-secret-that-is-long-enough!!'),
+      algNone: `${encode({ alg: 'none', typ: 'JWT' })}.${payload}.`,
+      wrongAudience: await sign({ aud: 'another-app' }),
+      wrongIssuer: await sign({ iss: 'another-issuer' }),
+    };
+    for (const [name, token] of Object.entries(tokens)) {
+      const result = await stack.query(MEMBERS, {}, { token });
+      expect([name, result.status, result.errors?.[0]?.extensions?.code]).toEqual([
+        name,
+        401,
+        'UNAUTHENTICATED',
+      ]);
+      expect(result.data ?? null).toBeNull();
+    }
+  });
+
+  it.each(SUBGRAPH_NAMES)('%s refuses a direct call without a valid signed identity', async (name) => {
+    const url = stack.subgraphs[name].url;
+    const query = '{ __typename }';
+    const unsigned = await stack.query(query, {}, { url });
+    expect([unsigned.status, unsigned.errors?.[0]?.extensions?.code]).toEqual([401, 'UNAUTHENTICATED']);
+    expect(unsigned.data ?? null).toBeNull();
+
+    const forged = signIdentity(IDENTITIES.SuperAdmin, 'not-the-signing-secret-but-long-enough');
+    const forgedResult = await stack.query(query, {}, { url, headers: { [IDENTITY_HEADER]: forged } });
+    expect(forgedResult.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(forgedResult.data ?? null).toBeNull();
+
+    const expired = signIdentity(
+      IDENTITIES.SuperAdmin,
+      DEV_SECRETS.IDENTITY_SIGNING_SECRET,
+      60,
+      Date.now() - 120_000,
+    );
+    const expiredResult = await stack.query(query, {}, { url, headers: { [IDENTITY_HEADER]: expired } });
+    expect(expiredResult.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+    const signed = await stack.query<{ __typename: string }>(
+      query,
+      {},
+      { url, headers: signedIdentityHeaders() },
+    );
+    expect(signed.data).toEqual({ __typename: 'Query' });
+  });
+});
