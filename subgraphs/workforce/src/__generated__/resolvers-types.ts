@@ -130,7 +130,8 @@ export type PerformanceReview = {
   performanceScore: Scalars['Float']['output'];
   reviewPeriodEnd: Scalars['DateTime']['output'];
   reviewPeriodStart: Scalars['DateTime']['output'];
-  reviewer: StaffMember;
+  /** Null (with a FORBIDDEN error) when the reviewer is outside the caller's department */
+  reviewer?: Maybe<StaffMember>;
   staffMember: StaffMember;
   strengths: Array<Scalars['String']['output']>;
 };
@@ -241,8 +242,8 @@ export type StaffMember = {
   /** Who this person reports to; null for the top of the hierarchy */
   manager?: Maybe<StaffMember>;
   nextReviewDue?: Maybe<Scalars['DateTime']['output']>;
-  /** Newest first */
-  performanceReviews: PerformanceReviewConnection;
+  /** Newest first; null (with a FORBIDDEN error) for callers who may not read reviews */
+  performanceReviews?: Maybe<PerformanceReviewConnection>;
   /** 0-100, from the latest performance review (0 before the first review) */
   performanceScore: Scalars['Float']['output'];
   phone: Scalars['String']['output'];
@@ -616,7 +617,7 @@ export type PerformanceReviewResolvers<ContextType = WorkforceContext, ParentTyp
   performanceScore?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   reviewPeriodEnd?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   reviewPeriodStart?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  reviewer?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType>;
+  reviewer?: Resolver<Maybe<ResolversTypes['StaffMember']>, ParentType, ContextType>;
   staffMember?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType>;
   strengths?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -665,7 +666,7 @@ export type StaffMemberResolvers<ContextType = WorkforceContext, ParentType exte
   lastUpdated?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   manager?: Resolver<Maybe<ResolversTypes['StaffMember']>, ParentType, ContextType>;
   nextReviewDue?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  performanceReviews?: Resolver<ResolversTypes['PerformanceReviewConnection'], ParentType, ContextType, Partial<StaffMemberPerformanceReviewsArgs>>;
+  performanceReviews?: Resolver<Maybe<ResolversTypes['PerformanceReviewConnection']>, ParentType, ContextType, Partial<StaffMemberPerformanceReviewsArgs>>;
   performanceScore?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   phone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   position?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
