@@ -2,7 +2,7 @@ import type DataLoader from 'dataloader';
 import type { Db } from 'mongodb';
 import { createOneByKeyLoader } from '@casino/mongo';
 import type { PagingConfig } from '@casino/mongo';
-import type { RequestBase, SubgraphDeps } from '@casino/server';
+import type { SubgraphDeps, SubgraphRequestBase } from '@casino/server';
 import { AnalyticsStore } from './analytics/analytics-store';
 import type { CustomerAnalyticsDocument } from './analytics/analytics-store';
 import { CampaignService } from './campaigns/campaign-service';
@@ -35,7 +35,7 @@ export function createStores(db: Db): MarketingStores {
   };
 }
 
-export interface MarketingContext extends RequestBase {
+export interface MarketingContext extends SubgraphRequestBase {
   paging: PagingConfig;
   stores: MarketingStores;
   services: { campaigns: CampaignService; guests: GuestService; templates: TemplateService };
@@ -51,7 +51,7 @@ export interface MarketingContext extends RequestBase {
 }
 
 /** Loaders are created per request so one caller's cache never serves another. */
-export function createMarketingContext(base: RequestBase, deps: SubgraphDeps): MarketingContext {
+export function createMarketingContext(base: SubgraphRequestBase, deps: SubgraphDeps): MarketingContext {
   const stores = createStores(deps.db);
   return {
     ...base,

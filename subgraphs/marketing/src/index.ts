@@ -5,6 +5,7 @@ import type { SubgraphDefinition } from '@casino/server';
 import { createMarketingContext } from './context';
 import type { MarketingContext } from './context';
 import { MARKETING_INDEXES } from './indexes';
+import { rules } from './permissions';
 import { resolvers } from './resolvers';
 
 export const typeDefs = gql(readFileSync(path.join(__dirname, '../schema.graphql'), 'utf8'));
@@ -16,6 +17,7 @@ export const marketingSubgraph: SubgraphDefinition<MarketingContext> = {
   defaultDatabase: 'casino_marketing',
   typeDefs,
   resolvers,
+  rules,
   indexes: MARKETING_INDEXES,
   createContext: createMarketingContext,
 };

@@ -3,6 +3,7 @@ import type { SeededMember } from '@casino/loyalty';
 import { connectMongo } from '@casino/mongo';
 import { readProcessEnv } from '@casino/config';
 import { marketingSubgraph } from './index';
+import { DEPARTMENTS } from './departments';
 import { MARKETING_SEED, seedMarketing } from './seed';
 import { startSubgraphHarness, uniqueDatabase } from '../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../tests/support/subgraph-harness';
@@ -83,6 +84,7 @@ describe('seedMarketing', () => {
     for (const c of campaigns) {
       expect(c.start_date.getTime()).toBeLessThan(c.end_date.getTime());
       expect(adminIds).toContain(c.created_by);
+      expect(DEPARTMENTS).toContain(c.department);
       if (c.status === 'completed') expect(c.end_date.getTime()).toBeLessThanOrEqual(now.getTime());
       if (c.status === 'active') {
         expect(c.start_date.getTime()).toBeLessThanOrEqual(now.getTime());
@@ -116,11 +118,19 @@ describe('seedMarketing', () => {
     expect(guests.some((g) => g.converted_to_member)).toBe(true);
   });
 
+  it('gives campaigns and templates a department, several departments between them', async () => {
+    const campaigns = await all<MarketingCampaignDocument>('marketing_campaigns');
+    const templates = await all<NotificationTemplateDocument>('notification_templates');
+    expect(new Set(campaigns.map((c) => c.department)).size).toBeGreaterThanOrEqual(3);
+    expect(new Set(templates.map((t) => t.department)).size).toBeGreaterThanOrEqual(3);
+  });
+
   it('creates templates whose placeholders are all declared', async () => {
     const templates = await all<NotificationTemplateDocument>('notification_templates');
     expect(templates.length).toBeGreaterThanOrEqual(8);
     for (const t of templates) {
       expect(t.channels.length).toBeGreaterThan(0);
+      expect(DEPARTMENTS).toContain(t.department);
       for (const v of placeholdersIn(`${t.title} ${t.content}`)) expect(t.variables).toContain(v);
     }
   });

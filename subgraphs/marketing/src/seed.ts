@@ -6,6 +6,7 @@ import type { CustomerAnalyticsDocument } from './analytics/analytics-store';
 import { CUSTOMER_ANALYTICS } from './analytics/analytics-store';
 import type { CampaignStatus, MarketingCampaignDocument } from './campaigns/campaign-store';
 import { MARKETING_CAMPAIGNS } from './campaigns/campaign-store';
+import type { Department } from './departments';
 import { openVisitKey } from './guests/guest-service';
 import type { WalkInGuestDocument } from './guests/guest-store';
 import { WALK_IN_GUESTS } from './guests/guest-store';
@@ -85,21 +86,57 @@ interface CampaignIdea {
   name: string;
   type: string;
   audience: string[];
+  department: Department;
 }
 
 const CAMPAIGN_IDEAS: CampaignIdea[] = [
-  { name: 'Lunar New Year Jackpot Nights', type: 'event', audience: ['vip', 'high_roller'] },
-  { name: 'Welcome Back Free Play', type: 'retention', audience: ['lapsed'] },
-  { name: 'First Visit Dining Credit', type: 'acquisition', audience: ['new'] },
-  { name: 'Weekend Slot Tournament', type: 'event', audience: ['weekend_player'] },
-  { name: 'Sapphire Upgrade Challenge', type: 'loyalty', audience: ['new', 'weekend_player'] },
-  { name: 'VIP Suite Getaway', type: 'promotion', audience: ['vip'] },
-  { name: 'Baccarat Masters Invitational', type: 'event', audience: ['high_roller', 'vip'] },
-  { name: 'Birthday Month Double Points', type: 'loyalty', audience: ['new', 'weekend_player', 'lapsed'] },
-  { name: 'Monsoon Buffet Festival', type: 'promotion', audience: ['weekend_player'] },
-  { name: 'Lapsed Player Reactivation Mailer', type: 'retention', audience: ['lapsed'] },
-  { name: 'Poker Night Series', type: 'event', audience: ['weekend_player', 'high_roller'] },
-  { name: 'Year-End Gala Draw', type: 'promotion', audience: ['vip', 'high_roller', 'weekend_player'] },
+  {
+    name: 'Lunar New Year Jackpot Nights',
+    type: 'event',
+    audience: ['vip', 'high_roller'],
+    department: 'Gaming',
+  },
+  { name: 'Welcome Back Free Play', type: 'retention', audience: ['lapsed'], department: 'Gaming' },
+  { name: 'First Visit Dining Credit', type: 'acquisition', audience: ['new'], department: 'F&B' },
+  { name: 'Weekend Slot Tournament', type: 'event', audience: ['weekend_player'], department: 'Gaming' },
+  {
+    name: 'Sapphire Upgrade Challenge',
+    type: 'loyalty',
+    audience: ['new', 'weekend_player'],
+    department: 'Management',
+  },
+  { name: 'VIP Suite Getaway', type: 'promotion', audience: ['vip'], department: 'Management' },
+  {
+    name: 'Baccarat Masters Invitational',
+    type: 'event',
+    audience: ['high_roller', 'vip'],
+    department: 'Gaming',
+  },
+  {
+    name: 'Birthday Month Double Points',
+    type: 'loyalty',
+    audience: ['new', 'weekend_player', 'lapsed'],
+    department: 'Management',
+  },
+  { name: 'Monsoon Buffet Festival', type: 'promotion', audience: ['weekend_player'], department: 'F&B' },
+  {
+    name: 'Lapsed Player Reactivation Mailer',
+    type: 'retention',
+    audience: ['lapsed'],
+    department: 'Management',
+  },
+  {
+    name: 'Poker Night Series',
+    type: 'event',
+    audience: ['weekend_player', 'high_roller'],
+    department: 'Gaming',
+  },
+  {
+    name: 'Year-End Gala Draw',
+    type: 'promotion',
+    audience: ['vip', 'high_roller', 'weekend_player'],
+    department: 'F&B',
+  },
 ];
 
 /** Three of each status, in the order the ideas above are assigned. */
@@ -126,6 +163,7 @@ interface TemplateIdea {
   variables: string[];
   channels: NotificationTemplateDocument['channels'];
   priority: NotificationTemplateDocument['priority'];
+  department: Department;
 }
 
 const TEMPLATE_IDEAS: TemplateIdea[] = [
@@ -138,6 +176,7 @@ const TEMPLATE_IDEAS: TemplateIdea[] = [
     variables: ['first_name', 'tier'],
     channels: ['email', 'in_app'],
     priority: 'normal',
+    department: 'Management',
   },
   {
     name: 'tier_upgrade',
@@ -147,6 +186,7 @@ const TEMPLATE_IDEAS: TemplateIdea[] = [
     variables: ['first_name', 'tier'],
     channels: ['email', 'push', 'in_app'],
     priority: 'high',
+    department: 'Management',
   },
   {
     name: 'points_expiry_warning',
@@ -156,6 +196,7 @@ const TEMPLATE_IDEAS: TemplateIdea[] = [
     variables: ['first_name', 'points', 'expiry_date'],
     channels: ['email', 'sms'],
     priority: 'normal',
+    department: 'Gaming',
   },
   {
     name: 'campaign_invitation',
@@ -165,6 +206,7 @@ const TEMPLATE_IDEAS: TemplateIdea[] = [
     variables: ['first_name', 'campaign_name', 'start_date'],
     channels: ['email', 'sms', 'push'],
     priority: 'normal',
+    department: 'Management',
   },
   {
     name: 'birthday_offer',
@@ -175,6 +217,7 @@ const TEMPLATE_IDEAS: TemplateIdea[] = [
     variables: ['first_name'],
     channels: ['email', 'in_app'],
     priority: 'low',
+    department: 'F&B',
   },
   {
     name: 'new_device_login',
@@ -184,6 +227,7 @@ const TEMPLATE_IDEAS: TemplateIdea[] = [
     variables: ['first_name', 'login_time'],
     channels: ['email', 'sms'],
     priority: 'high',
+    department: 'Security',
   },
   {
     name: 'kyc_document_reminder',
@@ -194,6 +238,7 @@ const TEMPLATE_IDEAS: TemplateIdea[] = [
     variables: ['first_name', 'due_date'],
     channels: ['email', 'sms', 'in_app'],
     priority: 'critical',
+    department: 'Security',
   },
   {
     name: 'system_maintenance',
@@ -204,6 +249,7 @@ const TEMPLATE_IDEAS: TemplateIdea[] = [
     variables: ['maintenance_date', 'start_time', 'duration_hours'],
     channels: ['in_app', 'push'],
     priority: 'low',
+    department: 'Maintenance',
   },
 ];
 
@@ -270,6 +316,7 @@ export async function seedMarketing(db: Db, options: MarketingSeedOptions): Prom
       actual_reach: actual,
       conversion_rate: ran ? faker.number.float({ min: 0.01, max: 0.18, fractionDigits: 4 }) : 0,
       status,
+      department: idea.department,
       created_by: anAdmin(),
       created_at: createdAt,
     };
@@ -389,6 +436,7 @@ export async function seedMarketing(db: Db, options: MarketingSeedOptions): Prom
       channels: idea.channels,
       priority: idea.priority,
       is_active: true,
+      department: idea.department,
       created_by: anAdmin(),
       created_at: createdAt,
       updated_at: faker.date.between({ from: createdAt, to: addMs(now, -90 * DAY) }),

@@ -49,8 +49,11 @@ export type CampaignStatus =
 export type CreateMarketingCampaignInput = {
   budget: Scalars['Money']['input'];
   campaignType: Scalars['String']['input'];
-  /** The admin user creating it (until the identity comes from the signed request) */
-  createdBy?: InputMaybe<Scalars['ID']['input']>;
+  /**
+   * The department running it (Gaming, F&B, Security, Management or Maintenance). A Manager's campaigns
+   * belong to their own department (given or not); GeneralAdmin and above may name any department, or none.
+   */
+  department?: InputMaybe<Scalars['String']['input']>;
   description?: InputMaybe<Scalars['String']['input']>;
   /** Must be after startDate */
   endDate: Scalars['DateTime']['input'];
@@ -65,8 +68,11 @@ export type CreateNotificationTemplateInput = {
   channels: Array<NotificationChannel>;
   /** May contain {variable} placeholders listed in variables */
   content: Scalars['String']['input'];
-  /** The admin user creating it (until the identity comes from the signed request) */
-  createdBy?: InputMaybe<Scalars['ID']['input']>;
+  /**
+   * The department owning it (Gaming, F&B, Security, Management or Maintenance). A Manager's templates belong
+   * to their own department (given or not); GeneralAdmin and above may name any department, or none.
+   */
+  department?: InputMaybe<Scalars['String']['input']>;
   name: Scalars['String']['input'];
   priority?: InputMaybe<NotificationPriority>;
   /** May contain {variable} placeholders listed in variables */
@@ -109,6 +115,8 @@ export type MarketingCampaign = {
   conversionRate: Scalars['Float']['output'];
   createdAt: Scalars['DateTime']['output'];
   createdBy?: Maybe<AdminUser>;
+  /** The department running the campaign (Gaming, F&B, Security, Management or Maintenance); null for old campaigns and those of no one department */
+  department?: Maybe<Scalars['String']['output']>;
   description: Scalars['String']['output'];
   endDate: Scalars['DateTime']['output'];
   estimatedReach: Scalars['Int']['output'];
@@ -151,8 +159,9 @@ export type Member = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Creates a campaign in draft */
+  /** Creates a campaign in draft, created by the calling admin user */
   createMarketingCampaign: MarketingCampaign;
+  /** Creates an active template, created by the calling admin user */
   createNotificationTemplate: NotificationTemplate;
   /** Records a guest's entry now, with no spend yet; one open visit per identity document per day */
   registerWalkInGuest: WalkInGuest;
@@ -252,6 +261,8 @@ export type NotificationTemplate = {
   content: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
   createdBy?: Maybe<AdminUser>;
+  /** The department that owns the template (Gaming, F&B, Security, Management or Maintenance); null for old templates and those of no one department */
+  department?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   isActive: Scalars['Boolean']['output'];
   name: Scalars['String']['output'];
@@ -388,7 +399,10 @@ export type WalkInGuest = {
   followUpRequired: Scalars['Boolean']['output'];
   gamesPlayed: Array<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
-  /** The identity document number, masked to its last four characters */
+  /**
+   * The identity document number: in full for GeneralAdmin and above (or the pii:read permission), each
+   * reveal audited; otherwise masked to its last four characters
+   */
   idDocument?: Maybe<Scalars['String']['output']>;
   lastName: Scalars['String']['output'];
   marketingConsent: Scalars['Boolean']['output'];
@@ -663,6 +677,7 @@ export type MarketingCampaignResolvers<ContextType = MarketingContext, ParentTyp
   conversionRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   createdBy?: Resolver<Maybe<ResolversTypes['AdminUser']>, ParentType, ContextType>;
+  department?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   endDate?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   estimatedReach?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -748,6 +763,7 @@ export type NotificationTemplateResolvers<ContextType = MarketingContext, Parent
   content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   createdBy?: Resolver<Maybe<ResolversTypes['AdminUser']>, ParentType, ContextType>;
+  department?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isActive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

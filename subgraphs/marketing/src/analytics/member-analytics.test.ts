@@ -1,12 +1,5 @@
-import type { CommandStartedEvent } from 'mongodb';
-import { readProcessEnv } from '@casino/config';
-import { createLogger } from '@casino/logger';
-import { connectMongo, toMoney } from '@casino/mongo';
-import type { MongoConnection } from '@casino/mongo';
-import { createSubgraphApollo, parseSubgraphEnv } from '@casino/server';
-import type { RequestBase } from '@casino/server';
+import { toMoney } from '@casino/mongo';
 import { marketingSubgraph } from '../index';
-import type { MarketingContext } from '../context';
 import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { CustomerAnalyticsDocument } from './analytics-store';
@@ -62,66 +55,22 @@ interface MemberEntity {
 
 describe('Member.analytics and Member.segments', () => {
   let harness: SubgraphHarness;
-  let monitored: MongoConnection;
-  let apollo: ReturnType<typeof createSubgraphApollo<MarketingContext>>;
-  const commands: CommandStartedEvent[] = [];
 
   beforeAll(async () => {
     harness = await startSubgraphHarness(marketingSubgraph);
     await harness.db
       .collection(CUSTOMER_ANALYTICS)
       .insertMany(Array.from({ length: 30 }, (_, i) => analytics(i)));
-    // the harness's own client does not monitor commands, so run the subgraph on a second one that does
-    monitored = await connectMongo({
-      uri: readProcessEnv().MONGODB_URI!,
-      database: harness.db.databaseName,
-      appName: 'marketing-command-count',
-      monitorCommands: true,
-    });
-    monitored.client.on('commandStarted', (event) => {
-      if (event.databaseName === harness.db.databaseName) commands.push(event);
-    });
-    const logger = createLogger({ name: 'marketing', level: 'silent' });
-    apollo = createSubgraphApollo<MarketingContext>({
-      typeDefs: marketingSubgraph.typeDefs,
-      resolvers: marketingSubgraph.resolvers,
-      logger,
-    });
-    await apollo.start();
   });
-  afterAll(async () => {
-    await apollo.stop();
-    await monitored.close();
-    await harness.close();
-  });
+  afterAll(() => harness.close());
 
-  /** Runs the query with a fresh per-request context on the monitored client; returns data and command count. */
+  /** Resolves the members as the gateway would; returns them with the MongoDB commands the request sent. */
   async function resolveMembers(ids: string[]) {
-    const env = parseSubgraphEnv(marketingSubgraph, {
-      MONGODB_URI: readProcessEnv().MONGODB_URI,
-      MONGODB_DATABASE: harness.db.databaseName,
-      LOG_LEVEL: 'silent',
+    const result = await harness.execute<{ _entities: MemberEntity[] }>(MEMBER_ENTITIES, {
+      r: ids.map((id) => ({ __typename: 'Member', id })),
     });
-    const logger = createLogger({ name: 'marketing', level: 'silent' });
-    const base: RequestBase = { requestId: 'count', clientName: 'jest', ip: null, log: logger };
-    const contextValue = marketingSubgraph.createContext(base, {
-      db: monitored.db,
-      env,
-      logger,
-      paging: { defaultSize: env.DEFAULT_PAGE_SIZE, maxSize: env.MAX_PAGE_SIZE },
-    });
-    commands.length = 0;
-    const response = await apollo.executeOperation(
-      { query: MEMBER_ENTITIES, variables: { r: ids.map((id) => ({ __typename: 'Member', id })) } },
-      { contextValue },
-    );
-    if (response.body.kind !== 'single') throw new Error('expected a single result');
-    const { data, errors } = response.body.singleResult;
-    expect(errors).toBeUndefined();
-    return {
-      members: (data as { _entities: MemberEntity[] })._entities,
-      commands: commands.map((c) => c.commandName),
-    };
+    expect(result.errors).toBeUndefined();
+    return { members: result.data!._entities, commands: result.commands };
   }
 
   it('resolves analytics and segments for members, and nothing for a member without analytics', async () => {

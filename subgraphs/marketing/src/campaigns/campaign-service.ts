@@ -2,6 +2,8 @@ import { Decimal128 } from 'mongodb';
 import { z } from 'zod';
 import { conflict, validateInput } from '@casino/errors';
 import { duplicateKeyField, isNegativeMoney, newId } from '@casino/mongo';
+import { optionalDepartmentSchema } from '../departments';
+import type { Creator } from '../departments';
 import type { CampaignStore, MarketingCampaignDocument } from './campaign-store';
 
 /** Named limits of a campaign definition. */
@@ -44,7 +46,7 @@ const createCampaignSchema = z
       .min(0, 'must not be negative')
       .nullish()
       .transform((n) => n ?? 0),
-    createdBy: z.uuid('is not an admin user id').nullish(),
+    department: optionalDepartmentSchema,
   })
   .refine((input) => input.startDate.getTime() < input.endDate.getTime(), {
     message: 'must be after startDate',
@@ -56,8 +58,15 @@ export type CreateMarketingCampaignInput = z.input<typeof createCampaignSchema>;
 export class CampaignService {
   constructor(private readonly campaigns: CampaignStore) {}
 
-  /** A new campaign starts in draft with no reach yet. */
-  async create(rawInput: CreateMarketingCampaignInput, now = new Date()): Promise<MarketingCampaignDocument> {
+  /**
+   * A new campaign starts in draft with no reach yet. Whether the creator may run a campaign for the input's
+   * department is the permission rules' business; without one it gets the creator's default department.
+   */
+  async create(
+    rawInput: CreateMarketingCampaignInput,
+    creator: Creator,
+    now = new Date(),
+  ): Promise<MarketingCampaignDocument> {
     const input = validateInput(createCampaignSchema, rawInput);
     const campaign: MarketingCampaignDocument = {
       id: newId(),
@@ -72,7 +81,8 @@ export class CampaignService {
       actual_reach: 0,
       conversion_rate: 0,
       status: 'draft',
-      created_by: input.createdBy ?? null,
+      department: input.department ?? creator.defaultDepartment,
+      created_by: creator.userId,
       created_at: now,
     };
     try {

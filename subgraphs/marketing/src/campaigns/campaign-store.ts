@@ -18,6 +18,8 @@ export interface MarketingCampaignDocument {
   /** 0 to 1 */
   conversion_rate: number;
   status: CampaignStatus;
+  /** Gaming, F&B, Security, Management or Maintenance; null (or absent, in old documents) for none */
+  department?: string | null;
   /** An admin user (compliance), null when not recorded */
   created_by: string | null;
   created_at: Date;

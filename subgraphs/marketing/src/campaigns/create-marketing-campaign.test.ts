@@ -1,6 +1,6 @@
 import { Decimal128 } from 'mongodb';
 import { marketingSubgraph } from '../index';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness, TEST_SUPERADMIN } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import { MARKETING_CAMPAIGNS } from './campaign-store';
 
@@ -19,6 +19,7 @@ const CREATE = /* GraphQL */ `
       actualReach
       conversionRate
       status
+      department
       createdBy {
         id
       }
@@ -27,7 +28,7 @@ const CREATE = /* GraphQL */ `
   }
 `;
 
-const adminId = '3f2b8c1e-7d4a-4b9e-9c3d-2a1b0c9d8e7f';
+const adminId = TEST_SUPERADMIN.kind === 'admin' ? TEST_SUPERADMIN.userId : '';
 const validInput = {
   name: '  Diwali Lights Weekend ',
   description: 'Dinner and free play for weekend regulars',
@@ -37,7 +38,7 @@ const validInput = {
   endDate: '2026-11-02T00:00:00.000Z',
   budget: '15000.50',
   estimatedReach: 1200,
-  createdBy: adminId,
+  department: 'F&B',
 };
 
 describe('createMarketingCampaign', () => {
@@ -48,7 +49,7 @@ describe('createMarketingCampaign', () => {
   });
   afterAll(() => harness.close());
 
-  it('creates a draft campaign with no reach yet and exact money', async () => {
+  it('creates a draft campaign with no reach yet and exact money, created by the caller', async () => {
     const result = await harness.execute<{ createMarketingCampaign: Record<string, unknown> }>(CREATE, {
       input: validInput,
     });
@@ -65,16 +66,18 @@ describe('createMarketingCampaign', () => {
       actualReach: 0,
       conversionRate: 0,
       status: 'draft',
+      department: 'F&B',
       createdBy: { id: adminId },
     });
     const stored = await campaigns().findOne({ id: campaign.id });
     expect(stored?.budget).toBeInstanceOf(Decimal128);
     expect(stored?.budget.toString()).toBe('15000.50');
     expect(stored?.created_by).toBe(adminId);
+    expect(stored?.department).toBe('F&B');
   });
 
   it('defaults the optional fields', async () => {
-    const { description: _d, estimatedReach: _e, createdBy: _c, ...required } = validInput;
+    const { description: _d, estimatedReach: _e, department: _c, ...required } = validInput;
     const result = await harness.execute<{ createMarketingCampaign: Record<string, unknown> }>(CREATE, {
       input: { ...required, name: 'Minimal campaign', budget: 0 },
     });
@@ -83,7 +86,8 @@ describe('createMarketingCampaign', () => {
       description: '',
       estimatedReach: 0,
       budget: '0.00',
-      createdBy: null,
+      department: null,
+      createdBy: { id: adminId },
     });
   });
 
@@ -97,7 +101,8 @@ describe('createMarketingCampaign', () => {
       [{ name: '   ' }, 'input.name'],
       [{ campaignType: '' }, 'input.campaignType'],
       [{ targetAudience: ['vip', ' '] }, 'input.targetAudience.1'],
-      [{ createdBy: 'not-a-uuid' }, 'input.createdBy'],
+      [{ department: 'Marketing' }, 'input.department'],
+      [{ department: '' }, 'input.department'],
     ];
     for (const [change, field] of cases) {
       const result = await harness.execute(CREATE, { input: { ...validInput, name: 'Bad one', ...change } });

@@ -1,6 +1,7 @@
 import { toMoney } from '@casino/mongo';
 import { marketingSubgraph } from '../index';
 import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { AS } from '../testing/identities';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { WalkInGuestDocument } from './guest-store';
 import { WALK_IN_GUESTS } from './guest-store';
@@ -121,11 +122,12 @@ describe('walkInGuests and WalkInGuest', () => {
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
   });
 
-  it('resolves a guest by id and as an entity, masking the document', async () => {
+  it('resolves a guest by id and as an entity, masking the document for a Manager', async () => {
     const id = guest(3).id;
     const single = await harness.execute<{ walkInGuest: Record<string, unknown> }>(
       `query($id: ID!) { walkInGuest(id: $id) { id idDocument spendAmount convertedMember { id } } }`,
       { id },
+      { identity: AS.gamingManager },
     );
     expect(single.data!.walkInGuest).toEqual({
       id,

@@ -1,5 +1,5 @@
 import { marketingSubgraph } from '../index';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness, TEST_SUPERADMIN } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import { placeholdersIn } from './template-service';
 import { NOTIFICATION_TEMPLATES } from './template-store';
@@ -16,6 +16,7 @@ const CREATE = /* GraphQL */ `
       channels
       priority
       isActive
+      department
       createdBy {
         id
       }
@@ -62,7 +63,8 @@ describe('createNotificationTemplate', () => {
       channels: ['email', 'sms'],
       priority: 'high',
       isActive: true,
-      createdBy: null,
+      department: null,
+      createdBy: { id: TEST_SUPERADMIN.kind === 'admin' ? TEST_SUPERADMIN.userId : '' },
     });
     expect(template.createdAt).toBe(template.updatedAt);
     expect(await templates().countDocuments({ id: template.id })).toBe(1);
@@ -80,6 +82,15 @@ describe('createNotificationTemplate', () => {
     });
     expect(result.errors).toBeUndefined();
     expect(result.data!.createNotificationTemplate).toMatchObject({ priority: 'normal', variables: [] });
+  });
+
+  it('records the department a GeneralAdmin or above names', async () => {
+    const result = await harness.execute<{ createNotificationTemplate: Record<string, unknown> }>(CREATE, {
+      input: { ...validInput, name: 'security_notice', department: 'Security' },
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.createNotificationTemplate.department).toBe('Security');
+    expect(await templates().findOne({ name: 'security_notice' })).toMatchObject({ department: 'Security' });
   });
 
   it('refuses placeholders that are not declared, naming input.variables, and writes nothing', async () => {
@@ -110,6 +121,7 @@ describe('createNotificationTemplate', () => {
       [{ name: '' }, 'input.name'],
       [{ content: '  ' }, 'input.content'],
       [{ variables: ['first_name', 'points', 'expiry_date', 'bad-name'] }, 'input.variables.3'],
+      [{ department: 'Casino floor' }, 'input.department'],
     ];
     for (const [change, field] of cases) {
       const result = await harness.execute(CREATE, { input: { ...validInput, name: 'other', ...change } });

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { conflict, validateInput } from '@casino/errors';
 import { duplicateKeyField, newId } from '@casino/mongo';
+import { optionalDepartmentSchema } from '../departments';
+import type { Creator } from '../departments';
 import {
   NOTIFICATION_CATEGORIES,
   NOTIFICATION_CHANNELS,
@@ -44,7 +46,7 @@ const createTemplateSchema = z
       .enum(NOTIFICATION_PRIORITIES)
       .nullish()
       .transform((p) => p ?? 'normal'),
-    createdBy: z.uuid('is not an admin user id').nullish(),
+    department: optionalDepartmentSchema,
   })
   .superRefine((input, ctx) => {
     const declared = new Set(input.variables);
@@ -63,8 +65,10 @@ export type CreateNotificationTemplateInput = z.input<typeof createTemplateSchem
 export class TemplateService {
   constructor(private readonly templates: TemplateStore) {}
 
+  /** As for campaigns: without a department in the input, the template gets the creator's default one. */
   async create(
     rawInput: CreateNotificationTemplateInput,
+    creator: Creator,
     now = new Date(),
   ): Promise<NotificationTemplateDocument> {
     const input = validateInput(createTemplateSchema, rawInput);
@@ -78,7 +82,8 @@ export class TemplateService {
       channels: input.channels,
       priority: input.priority,
       is_active: true,
-      created_by: input.createdBy ?? null,
+      department: input.department ?? creator.defaultDepartment,
+      created_by: creator.userId,
       created_at: now,
       updated_at: now,
     };

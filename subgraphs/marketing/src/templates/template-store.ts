@@ -20,6 +20,8 @@ export interface NotificationTemplateDocument {
   channels: NotificationChannel[];
   priority: NotificationPriority;
   is_active: boolean;
+  /** Gaming, F&B, Security, Management or Maintenance; null (or absent, in old documents) for none */
+  department?: string | null;
   /** An admin user (compliance), null when not recorded */
   created_by: string | null;
   created_at: Date;
