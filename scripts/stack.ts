@@ -1,8 +1,9 @@
 import type { BaseContext } from '@apollo/server';
-import { complianceSubgraph } from '@casino/compliance';
+import { complianceSubgraph, createComplianceSubgraph, parseComplianceSettings } from '@casino/compliance';
 import { gamingSubgraph } from '@casino/gaming';
 import { parseGatewayEnv, startGateway } from '@casino/gateway';
 import type { RunningGateway } from '@casino/gateway';
+import { readProcessEnv } from '@casino/config';
 import { createLogger } from '@casino/logger';
 import type { DestinationStream } from 'pino';
 import { loyaltySubgraph } from '@casino/loyalty';
@@ -29,6 +30,17 @@ export function defaultDatabases(prefix = 'casino'): Record<SubgraphName, string
     SubgraphName,
     string
   >;
+}
+
+/** The subgraphs with settings of their own read them from the given environment (or the process's). */
+function configuredDefinition(
+  name: SubgraphName,
+  env?: Record<string, string | undefined>,
+): SubgraphDefinition<BaseContext & RequestBase> {
+  const settingsEnv = env ? { ...readProcessEnv(), ...env } : undefined;
+  if (name === 'workforce') return createWorkforceSubgraph(parseWorkforceSettings(settingsEnv)) as never;
+  if (name === 'compliance') return createComplianceSubgraph(parseComplianceSettings(settingsEnv)) as never;
+  return SUBGRAPH_DEFINITIONS[name] as SubgraphDefinition<BaseContext & RequestBase>;
 }
 
 export interface StackOptions {
@@ -67,9 +79,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const subgraphs = {} as Record<SubgraphName, RunningSubgraph>;
   try {
     const start = async (name: SubgraphName, complianceUrl?: string) => {
-      const definition = (
-        name === 'workforce' ? createWorkforceSubgraph(parseWorkforceSettings()) : SUBGRAPH_DEFINITIONS[name]
-      ) as SubgraphDefinition<BaseContext & RequestBase>;
+      const definition = configuredDefinition(name, options.env);
       const env = parseSubgraphEnv(definition, {
         ...common,
         MONGODB_DATABASE: databases[name],

@@ -1,7 +1,9 @@
 import { exitOnConfigError } from '@casino/config';
 import { EmbeddedMongoUnavailableError, startEmbeddedMongo } from '@casino/embedded-mongo';
 import type { EmbeddedMongo } from '@casino/embedded-mongo';
+import { assertNoDemoPasswords } from '@casino/compliance';
 import { createLogger } from '@casino/logger';
+import { MongoClient } from 'mongodb';
 import { parseStackEnv } from './env';
 import type { StackEnv } from './env';
 import { isEmpty, seedAll, startOfTodayUtc } from './seed-all';
@@ -48,6 +50,16 @@ async function main(): Promise<void> {
       demoPassword: env.DEMO_PASSWORD,
       logger,
     });
+  }
+
+  if (env.NODE_ENV === 'production') {
+    // a production stack must not start while any admin can still sign in with the public demo password
+    const client = await MongoClient.connect(mongoUri);
+    try {
+      await assertNoDemoPasswords(client.db(databases.compliance), env.DEMO_PASSWORD);
+    } finally {
+      await client.close();
+    }
   }
 
   const stack = await startStack({

@@ -5,11 +5,10 @@ import {
   GraphQLList,
   GraphQLNonNull,
   GraphQLObjectType,
-  GraphQLScalarType,
   getNamedType,
   isNonNullType,
 } from 'graphql';
-import type { GraphQLField, GraphQLInputType } from 'graphql';
+import type { GraphQLField, GraphQLInputType, GraphQLScalarType } from 'graphql';
 import { MongoClient } from 'mongodb';
 import { loadApiSchema } from './support/api-schema';
 import { startTestStack } from './support/stack-harness';
@@ -80,6 +79,7 @@ const EXPECTED: Record<string, Who[]> = {
   'Query.dataRetentionPolicies': MANAGERS_UP,
   'Mutation.login': ['anonymous', ...ADMINS],
   'Mutation.refreshToken': ['anonymous', ...ADMINS],
+  'Mutation.logout': ADMINS,
   'Mutation.changeOwnPassword': ADMINS,
   'Mutation.beginTwoFactorEnrollment': ADMINS,
   'Mutation.confirmTwoFactor': ADMINS,

@@ -14,5 +14,7 @@ export default subgraphCodegen({
     AuditLogConnection: '@casino/mongo#Connection',
     ComplianceReportConnection: '@casino/mongo#Connection',
     DataRetentionPolicyConnection: '@casino/mongo#Connection',
+    LoginPayload: '../auth/auth-service#LoginResult',
+    TwoFactorEnrollment: '../auth/two-factor-service#TwoFactorEnrollmentResult',
   },
 });

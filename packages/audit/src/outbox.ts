@@ -93,9 +93,14 @@ export class AuditOutbox {
 
   private flushSoon(): void {
     if (!this.flushing) {
-      this.flushing = this.flush().finally(() => {
-        this.flushing = null;
-      });
+      this.flushing = this.flush()
+        .catch((error: unknown) => {
+          // the outbox itself is unreachable (its MongoDB is down); the next tick tries again
+          this.log.warn({ err: error }, 'audit outbox could not be read');
+        })
+        .finally(() => {
+          this.flushing = null;
+        });
     }
   }
 

@@ -85,7 +85,11 @@ export function refuseDevSecretsInProduction(env: Record<string, unknown>, ctx: 
   if (env.NODE_ENV !== 'production') return;
   for (const [name, value] of Object.entries(DEV_SECRETS)) {
     if (env[name] === value) {
-      ctx.addIssue({ code: 'custom', path: [name], message: 'must be set to a secret of your own in production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: 'must be set to a secret of your own in production',
+      });
     }
   }
 }

@@ -1,4 +1,11 @@
 import DataLoader from 'dataloader';
+
+/**
+ * Dispatch a batch on the next macrotask rather than after the current promise jobs: graphql-shield awaits
+ * its rules before each resolver, which spreads one level's loads over several microtask turns, and they
+ * must still land in one batch.
+ */
+export const BATCH_OPTIONS = { batchScheduleFn: (dispatch: () => void) => setImmediate(dispatch) } as const;
 import type { Collection, Document, Filter, Sort } from 'mongodb';
 
 /**
@@ -16,7 +23,7 @@ export function createOneByKeyLoader<T extends Document>(
       .toArray();
     const byKey = new Map(docs.map((doc) => [String((doc as Document)[key]), doc as T]));
     return keys.map((k) => byKey.get(k) ?? null);
-  });
+  }, BATCH_OPTIONS);
 }
 
 /**
@@ -40,5 +47,5 @@ export function createManyByKeyLoader<T extends Document>(
         list.push(doc as T);
     }
     return keys.map((k) => grouped.get(k)!);
-  });
+  }, BATCH_OPTIONS);
 }

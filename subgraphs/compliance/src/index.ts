@@ -2,26 +2,49 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gql } from 'graphql-tag';
 import type { SubgraphDefinition } from '@casino/server';
+import { AuditLogSink } from './audit/audit-events';
+import { AuditLogStore } from './audit/audit-log-store';
 import { createComplianceContext } from './context';
 import type { ComplianceContext } from './context';
 import { COMPLIANCE_INDEXES } from './indexes';
+import { rules } from './permissions';
 import { resolvers } from './resolvers';
+import { DEFAULT_COMPLIANCE_SETTINGS } from './settings';
+import type { ComplianceSettings } from './settings';
 
 export const typeDefs = gql(readFileSync(path.join(__dirname, '../schema.graphql'), 'utf8'));
 
-/** The compliance subgraph: admin users, audit logs, compliance reports and data retention policies. */
-export const complianceSubgraph: SubgraphDefinition<ComplianceContext> = {
-  name: 'compliance',
-  defaultPort: 4005,
-  defaultDatabase: 'casino_compliance',
-  typeDefs,
-  resolvers,
-  indexes: COMPLIANCE_INDEXES,
-  createContext: createComplianceContext,
-};
+/**
+ * The compliance subgraph with the given settings: admin users and sign-in, audit logs, compliance reports
+ * and data retention policies.
+ */
+export function createComplianceSubgraph(
+  settings: ComplianceSettings = DEFAULT_COMPLIANCE_SETTINGS,
+): SubgraphDefinition<ComplianceContext> {
+  return {
+    name: 'compliance',
+    defaultPort: 4005,
+    defaultDatabase: 'casino_compliance',
+    typeDefs,
+    resolvers,
+    rules,
+    // the audit plumbing itself: auditing each delivery would add an entry per delivered batch
+    unauditedMutations: ['recordAuditEvents'],
+    indexes: COMPLIANCE_INDEXES,
+    // compliance owns audit_logs, so its own events go straight in instead of through its API
+    createAuditSink: (deps) => new AuditLogSink(new AuditLogStore(deps.db)),
+    createContext: (base, deps) => createComplianceContext(base, deps, settings),
+  };
+}
+
+/** The compliance subgraph with the default settings. */
+export const complianceSubgraph: SubgraphDefinition<ComplianceContext> = createComplianceSubgraph();
 
 export type { ComplianceContext } from './context';
 export { COMPLIANCE_INDEXES } from './indexes';
 export { hashPassword } from './admins/password';
+export { assertNoDemoPasswords, DemoPasswordInUseError } from './admins/demo-passwords';
+export { DEFAULT_COMPLIANCE_SETTINGS, DEFAULT_DEMO_PASSWORD, parseComplianceSettings } from './settings';
+export type { ComplianceSettings } from './settings';
 export { demoAdmins, seedCompliance } from './seed';
 export type { ComplianceSeedResult, ComplianceSeedOptions, SeedAdmin, SeedStaffMember } from './seed';

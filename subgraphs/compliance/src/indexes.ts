@@ -1,11 +1,17 @@
 import type { IndexPlan } from '@casino/mongo';
 import { ADMIN_USERS, adminUserIndexes } from './admins/admin-user-store';
 import { AUDIT_LOGS, auditLogIndexes } from './audit/audit-log-store';
+import { LOGIN_THROTTLE, loginThrottleIndexes } from './auth/login-throttle-store';
+import { ADMIN_SESSIONS, adminSessionIndexes } from './auth/session-store';
+import { ADMIN_TWO_FACTOR, adminTwoFactorIndexes } from './auth/two-factor-store';
 import { COMPLIANCE_REPORTS, complianceReportIndexes } from './reports/compliance-report-store';
 import { DATA_RETENTION_POLICIES, retentionPolicyIndexes } from './retention/retention-policy-store';
 
 export const COMPLIANCE_INDEXES: IndexPlan = {
   [ADMIN_USERS]: adminUserIndexes,
+  [ADMIN_SESSIONS]: adminSessionIndexes,
+  [ADMIN_TWO_FACTOR]: adminTwoFactorIndexes,
+  [LOGIN_THROTTLE]: loginThrottleIndexes,
   [AUDIT_LOGS]: auditLogIndexes,
   [COMPLIANCE_REPORTS]: complianceReportIndexes,
   [DATA_RETENTION_POLICIES]: retentionPolicyIndexes,

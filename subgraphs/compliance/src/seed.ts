@@ -307,6 +307,8 @@ function buildPolicies(
 
 interface AuditAction {
   action: string;
+  /** The subgraph that records it */
+  service: 'loyalty' | 'gaming' | 'workforce' | 'marketing' | 'compliance';
   targetType: string;
   target: 'member' | 'staff' | 'report' | 'policy' | 'self' | 'campaign' | 'none';
   allowed: readonly AdminRole[];
@@ -319,11 +321,21 @@ const MANAGERS: readonly AdminRole[] = ['SuperAdmin', 'GeneralAdmin', 'Manager']
 const REDACTED = '[REDACTED]';
 
 const AUDIT_ACTIONS: { weight: number; value: AuditAction }[] = [
-  { weight: 20, value: { action: 'login', targetType: 'AdminUser', target: 'self', allowed: EVERYONE } },
+  {
+    weight: 20,
+    value: {
+      action: 'login',
+      service: 'compliance',
+      targetType: 'AdminUser',
+      target: 'self',
+      allowed: EVERYONE,
+    },
+  },
   {
     weight: 10,
     value: {
       action: 'registerMember',
+      service: 'loyalty',
       targetType: 'Member',
       target: 'member',
       allowed: EVERYONE,
@@ -334,6 +346,7 @@ const AUDIT_ACTIONS: { weight: number; value: AuditAction }[] = [
     weight: 12,
     value: {
       action: 'updateMember',
+      service: 'loyalty',
       targetType: 'Member',
       target: 'member',
       allowed: MANAGERS,
@@ -350,6 +363,7 @@ const AUDIT_ACTIONS: { weight: number; value: AuditAction }[] = [
     weight: 10,
     value: {
       action: 'adjustPoints',
+      service: 'loyalty',
       targetType: 'Member',
       target: 'member',
       allowed: MANAGERS,
@@ -364,12 +378,19 @@ const AUDIT_ACTIONS: { weight: number; value: AuditAction }[] = [
   },
   {
     weight: 8,
-    value: { action: 'revealNicPassport', targetType: 'Member', target: 'member', allowed: ADMINS },
+    value: {
+      action: 'revealNicPassport',
+      service: 'loyalty',
+      targetType: 'Member',
+      target: 'member',
+      allowed: ADMINS,
+    },
   },
   {
     weight: 6,
     value: {
       action: 'updateStaffMember',
+      service: 'workforce',
       targetType: 'StaffMember',
       target: 'staff',
       allowed: MANAGERS,
@@ -383,6 +404,7 @@ const AUDIT_ACTIONS: { weight: number; value: AuditAction }[] = [
     weight: 8,
     value: {
       action: 'recordTraining',
+      service: 'workforce',
       targetType: 'StaffMember',
       target: 'staff',
       allowed: EVERYONE,
@@ -396,6 +418,7 @@ const AUDIT_ACTIONS: { weight: number; value: AuditAction }[] = [
     weight: 5,
     value: {
       action: 'createMarketingCampaign',
+      service: 'marketing',
       targetType: 'MarketingCampaign',
       target: 'campaign',
       allowed: MANAGERS,
@@ -409,6 +432,7 @@ const AUDIT_ACTIONS: { weight: number; value: AuditAction }[] = [
     weight: 4,
     value: {
       action: 'submitComplianceReport',
+      service: 'compliance',
       targetType: 'ComplianceReport',
       target: 'report',
       allowed: ADMINS,
@@ -419,13 +443,23 @@ const AUDIT_ACTIONS: { weight: number; value: AuditAction }[] = [
     weight: 3,
     value: {
       action: 'approveRetentionPolicy',
+      service: 'compliance',
       targetType: 'DataRetentionPolicy',
       target: 'policy',
       allowed: ['SuperAdmin'],
       changes: () => ({ before: { status: 'pending_approval' }, after: { status: 'active' } }),
     },
   },
-  { weight: 6, value: { action: 'readAuditLogs', targetType: 'AuditLog', target: 'none', allowed: ADMINS } },
+  {
+    weight: 6,
+    value: {
+      action: 'readAuditLogs',
+      service: 'compliance',
+      targetType: 'AuditLog',
+      target: 'none',
+      allowed: ADMINS,
+    },
+  },
 ];
 
 const CLIENTS = [
@@ -479,7 +513,9 @@ function buildAuditLogs(
       id: faker.string.uuid(),
       timestamp: faker.date.between({ from, to: now }),
       admin_user_id: actor.id,
+      actor_username: actor.username,
       role: actor.role,
+      service: spec.service,
       action: spec.action,
       target_type: spec.targetType,
       target_id: targetId,

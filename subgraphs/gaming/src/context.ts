@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Db } from 'mongodb';
 import { badUserInput } from '@casino/errors';
-import { createManyByKeyLoader, createOneByKeyLoader } from '@casino/mongo';
+import { BATCH_OPTIONS, createManyByKeyLoader, createOneByKeyLoader } from '@casino/mongo';
 import type { PagingConfig } from '@casino/mongo';
 import type { SubgraphDeps, SubgraphRequestBase } from '@casino/server';
 import { GameTypeStore } from './game-types/game-type-store';
@@ -74,7 +74,7 @@ function createLoaders(stores: GamingStores, paging: PagingConfig): GamingLoader
     playStats: new DataLoader<string, PlayStatsSummary>(async (memberIds) => {
       const stats = await stores.sessions.playStatsByMember(memberIds);
       return memberIds.map((id) => stats.get(id) ?? emptyPlayStats());
-    }),
+    }, BATCH_OPTIONS),
   };
 }
 

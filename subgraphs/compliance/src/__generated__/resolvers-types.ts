@@ -7,6 +7,8 @@ import type { ComplianceReportDocument } from '../reports/compliance-report-stor
 import type { DataRetentionPolicyDocument } from '../retention/retention-policy-store';
 import type { MemberReference } from '../members/member-compliance';
 import type { Connection } from '@casino/mongo';
+import type { LoginResult } from '../auth/auth-service';
+import type { TwoFactorEnrollmentResult } from '../auth/two-factor-service';
 import type { ComplianceContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -79,6 +81,26 @@ export type AdminUserFilter = {
   role?: InputMaybe<AdminRole>;
 };
 
+/** An audit event delivered by a subgraph (the AuditEvent of @casino/audit) */
+export type AuditEventInput = {
+  action: Scalars['String']['input'];
+  actorId?: InputMaybe<Scalars['ID']['input']>;
+  actorUsername?: InputMaybe<Scalars['String']['input']>;
+  /** Before and after values, personal data already redacted */
+  changes?: InputMaybe<Scalars['JSON']['input']>;
+  clientName?: InputMaybe<Scalars['String']['input']>;
+  /** Unique per event; an id already stored is ignored, so a retried delivery records nothing twice */
+  id: Scalars['ID']['input'];
+  ip?: InputMaybe<Scalars['String']['input']>;
+  outcome: AuditOutcome;
+  requestId?: InputMaybe<Scalars['String']['input']>;
+  role?: InputMaybe<AdminRole>;
+  service: Scalars['String']['input'];
+  targetId?: InputMaybe<Scalars['String']['input']>;
+  targetType?: InputMaybe<Scalars['String']['input']>;
+  timestamp: Scalars['DateTime']['input'];
+};
+
 /** One audited action: who did what to which target, and whether it was allowed */
 export type AuditLog = {
   __typename?: 'AuditLog';
@@ -86,6 +108,8 @@ export type AuditLog = {
   action: Scalars['String']['output'];
   /** The admin who acted; null for actions taken by a service identity */
   actor?: Maybe<AdminUser>;
+  /** The actor's username at the time, or service:<name> for a service; null for anonymous callers */
+  actorUsername?: Maybe<Scalars['String']['output']>;
   /** Before and after values of the changed fields, with personal data redacted */
   changes?: Maybe<Scalars['JSON']['output']>;
   clientName?: Maybe<Scalars['String']['output']>;
@@ -95,6 +119,8 @@ export type AuditLog = {
   requestId?: Maybe<Scalars['String']['output']>;
   /** The actor's role at the time of the action */
   role?: Maybe<AdminRole>;
+  /** The subgraph that recorded the action */
+  service?: Maybe<Scalars['String']['output']>;
   targetId?: Maybe<Scalars['String']['output']>;
   /** The type of the affected entity, e.g. Member */
   targetType: Scalars['String']['output'];
@@ -131,6 +157,19 @@ export type AuditOutcome =
   | 'allowed'
   | 'denied'
   | 'failed';
+
+export type ChangeAdminRoleInput = {
+  /** The department the account acts in; kept when omitted, required for Manager and Supervisor */
+  department?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  role: AdminRole;
+};
+
+export type ChangeOwnPasswordInput = {
+  currentPassword: Scalars['String']['input'];
+  /** At least 12 characters */
+  newPassword: Scalars['String']['input'];
+};
 
 export type ComplianceReport = {
   __typename?: 'ComplianceReport';
@@ -190,6 +229,22 @@ export type ComplianceReportType =
   | 'gambling_activity'
   | 'kyc_compliance';
 
+export type CreateAdminUserInput = {
+  /** Required for Manager and Supervisor; one of Gaming, F&B, Security, Management, Maintenance */
+  department?: InputMaybe<Scalars['String']['input']>;
+  email: Scalars['String']['input'];
+  fullName: Scalars['String']['input'];
+  /** At least 12 characters */
+  password: Scalars['String']['input'];
+  /** Named extras on top of the role, e.g. pii:read */
+  permissions?: InputMaybe<Array<Scalars['String']['input']>>;
+  role: AdminRole;
+  /** The workforce StaffMember behind this account */
+  staffMemberId?: InputMaybe<Scalars['ID']['input']>;
+  /** 3 to 50 letters, digits, dots, dashes or underscores; stored in lower case */
+  username: Scalars['String']['input'];
+};
+
 export type DataRetentionPolicy = {
   __typename?: 'DataRetentionPolicy';
   approvalDate?: Maybe<Scalars['DateTime']['output']>;
@@ -230,6 +285,29 @@ export type DataRetentionPolicyFilter = {
   status?: InputMaybe<RetentionPolicyStatus>;
 };
 
+export type LoginInput = {
+  password: Scalars['String']['input'];
+  /** The current code of the authenticator app, required when two-factor authentication is enabled */
+  totpCode?: InputMaybe<Scalars['String']['input']>;
+  username: Scalars['String']['input'];
+};
+
+/** A signed-in session: a short-lived access token and the refresh token that renews it */
+export type LoginPayload = {
+  __typename?: 'LoginPayload';
+  expiresAt: Scalars['DateTime']['output'];
+  /** Exchange it with refreshToken for a new pair before it expires; each one can be used once */
+  refreshToken: Scalars['String']['output'];
+  refreshTokenExpiresAt: Scalars['DateTime']['output'];
+  /** A JWT to send as Authorization: Bearer <token> */
+  token: Scalars['String']['output'];
+  user: AdminUser;
+};
+
+export type LogoutInput = {
+  refreshToken: Scalars['String']['input'];
+};
+
 export type Member = {
   __typename?: 'Member';
   complianceStatus: MemberComplianceStatus;
@@ -250,6 +328,80 @@ export type MemberComplianceStatus = {
   selfExcluded: Scalars['Boolean']['output'];
 };
 
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Starts two-factor enrolment for the caller */
+  beginTwoFactorEnrollment: TwoFactorEnrollment;
+  changeAdminRole: AdminUser;
+  /** Changes the caller's own password; every refresh token of the account is revoked */
+  changeOwnPassword: AdminUser;
+  /** Enables two-factor sign-in for the caller with a current code of the enrolled secret */
+  confirmTwoFactor: AdminUser;
+  createAdminUser: AdminUser;
+  /** Deactivated accounts cannot sign in; their refresh tokens are revoked */
+  deactivateAdminUser: AdminUser;
+  /** Signs in with username and password (and TOTP code when enabled); refused failures lock the username for a while */
+  login: LoginPayload;
+  /** Revokes one of the caller's refresh tokens; whether it was still valid */
+  logout: Scalars['Boolean']['output'];
+  /** Stores audit events delivered by other subgraphs (service identities only); returns how many were new */
+  recordAuditEvents: Scalars['Int']['output'];
+  /** Exchanges a refresh token for a new access token and refresh token; the old refresh token stops working */
+  refreshToken: LoginPayload;
+  /** Sets another account's password; its refresh tokens are revoked */
+  resetAdminPassword: AdminUser;
+};
+
+
+export type MutationChangeAdminRoleArgs = {
+  input: ChangeAdminRoleInput;
+};
+
+
+export type MutationChangeOwnPasswordArgs = {
+  input: ChangeOwnPasswordInput;
+};
+
+
+export type MutationConfirmTwoFactorArgs = {
+  code: Scalars['String']['input'];
+};
+
+
+export type MutationCreateAdminUserArgs = {
+  input: CreateAdminUserInput;
+};
+
+
+export type MutationDeactivateAdminUserArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationLoginArgs = {
+  input: LoginInput;
+};
+
+
+export type MutationLogoutArgs = {
+  input: LogoutInput;
+};
+
+
+export type MutationRecordAuditEventsArgs = {
+  events: Array<AuditEventInput>;
+};
+
+
+export type MutationRefreshTokenArgs = {
+  input: RefreshTokenInput;
+};
+
+
+export type MutationResetAdminPasswordArgs = {
+  input: ResetAdminPasswordInput;
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
@@ -268,6 +420,8 @@ export type Query = {
   complianceReports: ComplianceReportConnection;
   dataRetentionPolicies: DataRetentionPolicyConnection;
   dataRetentionPolicy?: Maybe<DataRetentionPolicy>;
+  /** The signed-in admin's own account */
+  me?: Maybe<AdminUser>;
 };
 
 
@@ -318,6 +472,16 @@ export type QueryDataRetentionPolicyArgs = {
   id: Scalars['ID']['input'];
 };
 
+export type RefreshTokenInput = {
+  refreshToken: Scalars['String']['input'];
+};
+
+export type ResetAdminPasswordInput = {
+  id: Scalars['ID']['input'];
+  /** At least 12 characters */
+  newPassword: Scalars['String']['input'];
+};
+
 export type RetentionDataCategory =
   | 'audit_logs'
   | 'gaming_logs'
@@ -333,6 +497,15 @@ export type StaffMember = {
   __typename?: 'StaffMember';
   adminAccount?: Maybe<AdminUser>;
   id: Scalars['ID']['output'];
+};
+
+/** A begun two-factor enrolment: add the secret to an authenticator app, then confirm with a code */
+export type TwoFactorEnrollment = {
+  __typename?: 'TwoFactorEnrollment';
+  /** The otpauth://totp/ URI for a QR code */
+  otpauthUri: Scalars['String']['output'];
+  /** base32 TOTP secret (HMAC-SHA1, 6 digits); shown only here, once */
+  secret: Scalars['String']['output'];
 };
 
 export type Link__Purpose =
@@ -429,11 +602,14 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AdminUserEdge: ResolverTypeWrapper<Omit<AdminUserEdge, 'node'> & { node: ResolversTypes['AdminUser'] }>;
   AdminUserFilter: AdminUserFilter;
+  AuditEventInput: AuditEventInput;
   AuditLog: ResolverTypeWrapper<AuditLogDocument>;
   AuditLogConnection: ResolverTypeWrapper<Connection>;
   AuditLogEdge: ResolverTypeWrapper<Omit<AuditLogEdge, 'node'> & { node: ResolversTypes['AuditLog'] }>;
   AuditLogFilter: AuditLogFilter;
   AuditOutcome: AuditOutcome;
+  ChangeAdminRoleInput: ChangeAdminRoleInput;
+  ChangeOwnPasswordInput: ChangeOwnPasswordInput;
   ComplianceReport: ResolverTypeWrapper<ComplianceReportDocument>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ComplianceReportConnection: ResolverTypeWrapper<Connection>;
@@ -441,20 +617,28 @@ export type ResolversTypes = ResolversObject<{
   ComplianceReportFilter: ComplianceReportFilter;
   ComplianceReportStatus: ComplianceReportStatus;
   ComplianceReportType: ComplianceReportType;
+  CreateAdminUserInput: CreateAdminUserInput;
   DataRetentionPolicy: ResolverTypeWrapper<DataRetentionPolicyDocument>;
   DataRetentionPolicyConnection: ResolverTypeWrapper<Connection>;
   DataRetentionPolicyEdge: ResolverTypeWrapper<Omit<DataRetentionPolicyEdge, 'node'> & { node: ResolversTypes['DataRetentionPolicy'] }>;
   DataRetentionPolicyFilter: DataRetentionPolicyFilter;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  LoginInput: LoginInput;
+  LoginPayload: ResolverTypeWrapper<LoginResult>;
+  LogoutInput: LogoutInput;
   Member: ResolverTypeWrapper<MemberReference>;
   MemberComplianceStatus: ResolverTypeWrapper<MemberComplianceStatus>;
   Money: ResolverTypeWrapper<Scalars['Money']['output']>;
+  Mutation: ResolverTypeWrapper<{}>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<{}>;
+  RefreshTokenInput: RefreshTokenInput;
+  ResetAdminPasswordInput: ResetAdminPasswordInput;
   RetentionDataCategory: RetentionDataCategory;
   RetentionPolicyStatus: RetentionPolicyStatus;
   StaffMember: ResolverTypeWrapper<StaffMemberReference>;
+  TwoFactorEnrollment: ResolverTypeWrapper<TwoFactorEnrollmentResult>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   link__Purpose: Link__Purpose;
@@ -470,27 +654,38 @@ export type ResolversParentTypes = ResolversObject<{
   Int: Scalars['Int']['output'];
   AdminUserEdge: Omit<AdminUserEdge, 'node'> & { node: ResolversParentTypes['AdminUser'] };
   AdminUserFilter: AdminUserFilter;
+  AuditEventInput: AuditEventInput;
   AuditLog: AuditLogDocument;
   AuditLogConnection: Connection;
   AuditLogEdge: Omit<AuditLogEdge, 'node'> & { node: ResolversParentTypes['AuditLog'] };
   AuditLogFilter: AuditLogFilter;
+  ChangeAdminRoleInput: ChangeAdminRoleInput;
+  ChangeOwnPasswordInput: ChangeOwnPasswordInput;
   ComplianceReport: ComplianceReportDocument;
   Float: Scalars['Float']['output'];
   ComplianceReportConnection: Connection;
   ComplianceReportEdge: Omit<ComplianceReportEdge, 'node'> & { node: ResolversParentTypes['ComplianceReport'] };
   ComplianceReportFilter: ComplianceReportFilter;
+  CreateAdminUserInput: CreateAdminUserInput;
   DataRetentionPolicy: DataRetentionPolicyDocument;
   DataRetentionPolicyConnection: Connection;
   DataRetentionPolicyEdge: Omit<DataRetentionPolicyEdge, 'node'> & { node: ResolversParentTypes['DataRetentionPolicy'] };
   DataRetentionPolicyFilter: DataRetentionPolicyFilter;
   DateTime: Scalars['DateTime']['output'];
   JSON: Scalars['JSON']['output'];
+  LoginInput: LoginInput;
+  LoginPayload: LoginResult;
+  LogoutInput: LogoutInput;
   Member: MemberReference;
   MemberComplianceStatus: MemberComplianceStatus;
   Money: Scalars['Money']['output'];
+  Mutation: {};
   PageInfo: PageInfo;
   Query: {};
+  RefreshTokenInput: RefreshTokenInput;
+  ResetAdminPasswordInput: ResetAdminPasswordInput;
   StaffMember: StaffMemberReference;
+  TwoFactorEnrollment: TwoFactorEnrollmentResult;
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   link__Import: Scalars['link__Import']['output'];
   Boolean: Scalars['Boolean']['output'];
@@ -560,6 +755,7 @@ export type AuditLogResolvers<ContextType = ComplianceContext, ParentType extend
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['AuditLog']>, { __typename: 'AuditLog' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   actor?: Resolver<Maybe<ResolversTypes['AdminUser']>, ParentType, ContextType>;
+  actorUsername?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   changes?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   clientName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -567,6 +763,7 @@ export type AuditLogResolvers<ContextType = ComplianceContext, ParentType extend
   outcome?: Resolver<ResolversTypes['AuditOutcome'], ParentType, ContextType>;
   requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   role?: Resolver<Maybe<ResolversTypes['AdminRole']>, ParentType, ContextType>;
+  service?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   targetId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   targetType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   timestamp?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -662,6 +859,15 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
   name: 'JSON';
 }
 
+export type LoginPayloadResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['LoginPayload'] = ResolversParentTypes['LoginPayload']> = ResolversObject<{
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  refreshToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  refreshTokenExpiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['AdminUser'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type MemberResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Member']>, { __typename: 'Member' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   complianceStatus?: Resolver<ResolversTypes['MemberComplianceStatus'], { __typename: 'Member' } & GraphQLRecursivePick<ParentType, {"id":true}> & GraphQLRecursivePick<ParentType, {"kycVerified":true,"selfExcluded":true}>, ContextType>;
@@ -684,6 +890,20 @@ export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversType
   name: 'Money';
 }
 
+export type MutationResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  beginTwoFactorEnrollment?: Resolver<ResolversTypes['TwoFactorEnrollment'], ParentType, ContextType>;
+  changeAdminRole?: Resolver<ResolversTypes['AdminUser'], ParentType, ContextType, RequireFields<MutationChangeAdminRoleArgs, 'input'>>;
+  changeOwnPassword?: Resolver<ResolversTypes['AdminUser'], ParentType, ContextType, RequireFields<MutationChangeOwnPasswordArgs, 'input'>>;
+  confirmTwoFactor?: Resolver<ResolversTypes['AdminUser'], ParentType, ContextType, RequireFields<MutationConfirmTwoFactorArgs, 'code'>>;
+  createAdminUser?: Resolver<ResolversTypes['AdminUser'], ParentType, ContextType, RequireFields<MutationCreateAdminUserArgs, 'input'>>;
+  deactivateAdminUser?: Resolver<ResolversTypes['AdminUser'], ParentType, ContextType, RequireFields<MutationDeactivateAdminUserArgs, 'id'>>;
+  login?: Resolver<ResolversTypes['LoginPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'input'>>;
+  logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationLogoutArgs, 'input'>>;
+  recordAuditEvents?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationRecordAuditEventsArgs, 'events'>>;
+  refreshToken?: Resolver<ResolversTypes['LoginPayload'], ParentType, ContextType, RequireFields<MutationRefreshTokenArgs, 'input'>>;
+  resetAdminPassword?: Resolver<ResolversTypes['AdminUser'], ParentType, ContextType, RequireFields<MutationResetAdminPasswordArgs, 'input'>>;
+}>;
+
 export type PageInfoResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -701,12 +921,19 @@ export type QueryResolvers<ContextType = ComplianceContext, ParentType extends R
   complianceReports?: Resolver<ResolversTypes['ComplianceReportConnection'], ParentType, ContextType, Partial<QueryComplianceReportsArgs>>;
   dataRetentionPolicies?: Resolver<ResolversTypes['DataRetentionPolicyConnection'], ParentType, ContextType, Partial<QueryDataRetentionPoliciesArgs>>;
   dataRetentionPolicy?: Resolver<Maybe<ResolversTypes['DataRetentionPolicy']>, ParentType, ContextType, RequireFields<QueryDataRetentionPolicyArgs, 'id'>>;
+  me?: Resolver<Maybe<ResolversTypes['AdminUser']>, ParentType, ContextType>;
 }>;
 
 export type StaffMemberResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['StaffMember'] = ResolversParentTypes['StaffMember']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['StaffMember']>, { __typename: 'StaffMember' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   adminAccount?: Resolver<Maybe<ResolversTypes['AdminUser']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type TwoFactorEnrollmentResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['TwoFactorEnrollment'] = ResolversParentTypes['TwoFactorEnrollment']> = ResolversObject<{
+  otpauthUri?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -733,12 +960,15 @@ export type Resolvers<ContextType = ComplianceContext> = ResolversObject<{
   DataRetentionPolicyEdge?: DataRetentionPolicyEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   JSON?: GraphQLScalarType;
+  LoginPayload?: LoginPayloadResolvers<ContextType>;
   Member?: MemberResolvers<ContextType>;
   MemberComplianceStatus?: MemberComplianceStatusResolvers<ContextType>;
   Money?: GraphQLScalarType;
+  Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   StaffMember?: StaffMemberResolvers<ContextType>;
+  TwoFactorEnrollment?: TwoFactorEnrollmentResolvers<ContextType>;
   federation__FieldSet?: GraphQLScalarType;
   link__Import?: GraphQLScalarType;
 }>;

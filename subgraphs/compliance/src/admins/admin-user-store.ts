@@ -1,4 +1,4 @@
-import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
+import type { Collection, Db, Filter, IndexDescription, UpdateFilter } from 'mongodb';
 import { paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
@@ -25,6 +25,8 @@ export interface AdminUserDocument {
   two_factor_enabled: boolean;
   /** The workforce StaffMember behind this account, if any */
   staff_member_id: string | null;
+  /** When the password was last set by its owner or reset by an admin (absent on older accounts) */
+  password_changed_at?: Date | null;
 }
 
 export interface AdminUserFilterInput {
@@ -55,6 +57,44 @@ export class AdminUserStore {
 
   constructor(db: Db) {
     this.collection = db.collection<AdminUserDocument>(ADMIN_USERS);
+  }
+
+  async findById(id: string): Promise<AdminUserDocument | null> {
+    return this.collection.findOne({ id }, { projection: { _id: 0 } });
+  }
+
+  async findByUsername(username: string): Promise<AdminUserDocument | null> {
+    return this.collection.findOne({ username }, { projection: { _id: 0 } });
+  }
+
+  async insert(admin: AdminUserDocument): Promise<void> {
+    await this.collection.insertOne({ ...admin });
+  }
+
+  /**
+   * Applies `update` to the account if it still matches `expected` (the fields the caller decided on), and
+   * returns the account as it is afterwards, or null when it did not match.
+   */
+  updateIf(
+    id: string,
+    expected: Filter<AdminUserDocument>,
+    update: UpdateFilter<AdminUserDocument>,
+  ): Promise<AdminUserDocument | null> {
+    return this.collection.findOneAndUpdate({ ...expected, id }, update, {
+      returnDocument: 'after',
+      projection: { _id: 0 },
+    });
+  }
+
+  countActiveSuperAdmins(): Promise<number> {
+    return this.collection.countDocuments({ role: 'SuperAdmin', is_active: true });
+  }
+
+  /** Usernames and password hashes of every active account. */
+  activeCredentials(): Promise<Pick<AdminUserDocument, 'username' | 'password_hash'>[]> {
+    return this.collection
+      .find({ is_active: true }, { projection: { _id: 0, username: 1, password_hash: 1 } })
+      .toArray();
   }
 
   page(input: AdminUserFilterInput, args: PageArgs, paging: PagingConfig) {

@@ -1,5 +1,7 @@
-import { hash } from '@node-rs/argon2';
+import { randomBytes } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
 import type { Algorithm, Options } from '@node-rs/argon2';
+import { z } from 'zod';
 
 // Algorithm is an ambient const enum, which isolatedModules cannot inline: 2 is Algorithm.Argon2id
 const ARGON2ID = 2 as Algorithm;
@@ -12,7 +14,38 @@ export const PASSWORD_HASH_OPTIONS: Options = {
   parallelism: 1,
 };
 
+/** What a new password must satisfy; the upper bound keeps one request from buying a long hash. */
+export const PASSWORD_RULES = {
+  minLength: 12,
+  maxLength: 256,
+};
+
+export const newPasswordSchema = z
+  .string()
+  .min(PASSWORD_RULES.minLength, `must be at least ${PASSWORD_RULES.minLength} characters`)
+  .max(PASSWORD_RULES.maxLength, `must be at most ${PASSWORD_RULES.maxLength} characters`);
+
 /** Hashes a password into a self-describing PHC string with a random salt. */
 export function hashPassword(plaintext: string): Promise<string> {
   return hash(plaintext, PASSWORD_HASH_OPTIONS);
+}
+
+/** Whether the password matches the stored hash; a malformed hash never matches. */
+export async function verifyPassword(passwordHash: string, plaintext: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, plaintext);
+  } catch {
+    return false;
+  }
+}
+
+let dummyHash: Promise<string> | null = null;
+
+/**
+ * A hash of a random password, made once per process with the same cost as real ones: sign-in verifies
+ * against it when the username is unknown, so the response time does not tell which usernames exist.
+ */
+export function dummyPasswordHash(): Promise<string> {
+  dummyHash ??= hashPassword(randomBytes(32).toString('base64url'));
+  return dummyHash;
 }

@@ -1,3 +1,4 @@
+import { MongoBulkWriteError } from 'mongodb';
 import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
 import { paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
@@ -11,7 +12,11 @@ export interface AuditLogDocument {
   timestamp: Date;
   /** null when a service identity acted */
   admin_user_id: string | null;
+  /** The actor's username at the time (`service:<name>` for a service); absent on older entries */
+  actor_username?: string | null;
   role: AdminRole | null;
+  /** The subgraph that recorded the entry; absent on older entries */
+  service?: string | null;
   action: string;
   target_type: string;
   target_id: string | null;
@@ -48,6 +53,28 @@ export class AuditLogStore {
 
   constructor(db: Db) {
     this.collection = db.collection<AuditLogDocument>(AUDIT_LOGS);
+  }
+
+  /**
+   * Inserts the entries whose ids are not stored yet and returns how many that was: a sender retrying a
+   * batch after a lost answer records nothing twice. Entries are append-only; a known id is never updated.
+   */
+  async insertNew(entries: AuditLogDocument[]): Promise<number> {
+    const unique = [...new Map(entries.map((entry) => [entry.id, entry])).values()];
+    if (unique.length === 0) return 0;
+    try {
+      await this.collection.insertMany(
+        unique.map((entry) => ({ ...entry })),
+        { ordered: false },
+      );
+      return unique.length;
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError)) throw error;
+      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+      if (writeErrors.some((e) => e.code !== 11000)) throw error;
+      // counted from the refused ones: some servers over-report insertedCount after duplicate-key errors
+      return unique.length - writeErrors.length;
+    }
   }
 
   page(input: AuditLogFilterInput, args: PageArgs, paging: PagingConfig) {

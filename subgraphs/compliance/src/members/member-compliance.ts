@@ -1,3 +1,4 @@
+import { BATCH_OPTIONS } from '@casino/mongo';
 import DataLoader from 'dataloader';
 import type {
   ComplianceReportStore,
@@ -30,5 +31,5 @@ export function createMemberViolationLoader(
       (memberId) =>
         byMember.get(memberId) ?? { memberId, openViolations: 0, amlFlagged: false, lastReportedAt: null },
     );
-  });
+  }, BATCH_OPTIONS);
 }

@@ -1,6 +1,8 @@
 import type { QueryResolvers } from '../__generated__/resolvers-types';
 
 export const Query: QueryResolvers = {
+  me: (_, __, ctx) =>
+    ctx.identity.kind === 'admin' ? ctx.loaders.adminUser.load(ctx.identity.userId) : null,
   adminUser: (_, { id }, ctx) => ctx.loaders.adminUser.load(id),
   adminUsers: (_, { filter, first, after }, ctx) =>
     ctx.stores.adminUsers.page(filter ?? {}, { first, after }, ctx.paging),

@@ -5,12 +5,14 @@ import { AuditLog } from './AuditLog';
 import { ComplianceReport } from './ComplianceReport';
 import { DataRetentionPolicy } from './DataRetentionPolicy';
 import { Member } from './Member';
+import { Mutation } from './Mutation';
 import { Query } from './Query';
 import { StaffMember } from './StaffMember';
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
   Query,
+  Mutation,
   AdminUser,
   AuditLog,
   ComplianceReport,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Collection } from 'mongodb';
+import type { AdminIdentity, Identity } from '@casino/auth';
 import type { AdminUserDocument } from '../admins/admin-user-store';
 import type { AuditLogDocument } from '../audit/audit-log-store';
 import type { ComplianceReportDocument } from '../reports/compliance-report-store';
@@ -113,3 +114,50 @@ export async function countReads(run: () => Promise<unknown>): Promise<Record<st
     aggregate.mockRestore();
   }
 }
+
+const admin = (
+  suffix: string,
+  username: string,
+  role: AdminIdentity['role'],
+  department: string | null,
+  permissions: string[] = [],
+): AdminIdentity => ({
+  kind: 'admin',
+  userId: `00000000-0000-4000-8000-0000000000${suffix}`,
+  username,
+  role,
+  department,
+  permissions,
+});
+
+/** Identities of the role matrix; their user ids are fixed so tests can store the matching accounts. */
+export const IDENTITIES = {
+  // the same as the harness's default identity
+  superAdmin: admin('aa', 'test-superadmin', 'SuperAdmin', null),
+  generalAdmin: admin('bb', 'test-generaladmin', 'GeneralAdmin', null),
+  gamingManager: admin('cc', 'test-gaming-manager', 'Manager', 'Gaming'),
+  gamingSupervisor: admin('dd', 'test-gaming-supervisor', 'Supervisor', 'Gaming'),
+  fbManager: admin('ee', 'test-fb-manager', 'Manager', 'F&B'),
+  anonymous: { kind: 'anonymous' } as Identity,
+  loyaltyService: { kind: 'service', service: 'loyalty' } as Identity,
+};
+
+/** The stored account behind an admin identity of the matrix. */
+export function accountOf(
+  identity: AdminIdentity,
+  overrides: Partial<AdminUserDocument> = {},
+): AdminUserDocument {
+  return adminDoc({
+    id: identity.userId,
+    username: identity.username,
+    email: `${identity.username}@casino.example`,
+    role: identity.role,
+    department: identity.department,
+    permissions: [...identity.permissions],
+    ...overrides,
+  });
+}
+
+/** The error code of the first error, or null when there was none. */
+export const errorCode = (result: { errors?: { extensions?: Record<string, unknown> }[] }) =>
+  (result.errors?.[0]?.extensions?.code as string | undefined) ?? null;

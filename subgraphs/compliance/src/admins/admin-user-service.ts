@@ -1,0 +1,259 @@
+import { z } from 'zod';
+import { forbiddenError } from '@casino/auth';
+import type { AdminIdentity, Identity } from '@casino/auth';
+import type { RequestAudit } from '@casino/audit';
+import { badUserInput, conflict, notFound, validateInput } from '@casino/errors';
+import { duplicateKeyField, newId } from '@casino/mongo';
+import type { LoginThrottlePolicy, LoginThrottleStore } from '../auth/login-throttle-store';
+import type { AdminSessionStore } from '../auth/session-store';
+import { ADMIN_ROLES, DEPARTMENTS } from './admin-user-store';
+import type { AdminRole, AdminUserDocument, AdminUserStore } from './admin-user-store';
+import { activeCaller, adminAuditView, adminOf } from './caller';
+import { hashPassword, newPasswordSchema, verifyPassword } from './password';
+
+/** Which account roles each role may create, change, deactivate and reset (PRODUCT.md section 4). */
+export const MANAGEABLE_ROLES: Record<AdminRole, readonly AdminRole[]> = {
+  SuperAdmin: ADMIN_ROLES,
+  GeneralAdmin: ['Manager', 'Supervisor'],
+  Manager: [],
+  Supervisor: [],
+};
+
+/** Roles that act within one department and so must have one. */
+const DEPARTMENTAL_ROLES: readonly AdminRole[] = ['Manager', 'Supervisor'];
+
+const department = z.enum(DEPARTMENTS, { error: `must be one of ${DEPARTMENTS.join(', ')}` });
+
+const createAdminUserSchema = z
+  .object({
+    username: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z0-9][a-z0-9._-]{2,49}$/, 'must be 3 to 50 letters, digits, dots, dashes or underscores'),
+    email: z.email('is not a valid email address').transform((e) => e.toLowerCase()),
+    fullName: z.string().trim().min(1, 'is required').max(100, 'is too long'),
+    role: z.enum(ADMIN_ROLES),
+    department: department.nullish(),
+    password: newPasswordSchema,
+    permissions: z
+      .array(z.string().regex(/^[a-z]+:[a-z]+$/, 'must look like area:action, e.g. pii:read'))
+      .max(20)
+      .nullish(),
+    staffMemberId: z.uuid('is not a valid id').nullish(),
+  })
+  .refine((input) => !DEPARTMENTAL_ROLES.includes(input.role) || input.department, {
+    path: ['department'],
+    message: 'is required for Manager and Supervisor accounts',
+  });
+
+export interface CreateAdminUserInput {
+  username: string;
+  email: string;
+  fullName: string;
+  role: AdminRole;
+  department?: string | null;
+  password: string;
+  permissions?: string[] | null;
+  staffMemberId?: string | null;
+}
+
+export interface ChangeAdminRoleInput {
+  id: string;
+  role: AdminRole;
+  department?: string | null;
+}
+
+const changeRoleSchema = z.object({
+  id: z.string().min(1),
+  role: z.enum(ADMIN_ROLES),
+  department: department.nullish(),
+});
+
+const resetPasswordSchema = z.object({ id: z.string().min(1), newPassword: newPasswordSchema });
+
+const changeOwnPasswordSchema = z
+  .object({ currentPassword: z.string().max(256, 'is too long'), newPassword: newPasswordSchema })
+  .refine((input) => input.newPassword !== input.currentPassword, {
+    path: ['newPassword'],
+    message: 'must differ from the current password',
+  });
+
+const FIELD_NAMES: Record<string, string> = { username: 'input.username', email: 'input.email' };
+
+/**
+ * Account management: who may manage which roles is decided here (the rules only let GeneralAdmin and up
+ * in), and no change may leave the casino without an active SuperAdmin.
+ */
+export class AdminUserService {
+  constructor(
+    private readonly stores: {
+      admins: AdminUserStore;
+      sessions: AdminSessionStore;
+      throttle: LoginThrottleStore;
+    },
+    private readonly throttlePolicy: LoginThrottlePolicy,
+    private readonly audit: Pick<RequestAudit, 'setChanges'>,
+  ) {}
+
+  async create(
+    identity: Identity,
+    rawInput: CreateAdminUserInput,
+    now = new Date(),
+  ): Promise<AdminUserDocument> {
+    const actor = adminOf(identity);
+    assertCanManage(actor, rawInput.role);
+    const input = validateInput(createAdminUserSchema, rawInput);
+    const admin: AdminUserDocument = {
+      id: newId(),
+      username: input.username,
+      email: input.email,
+      password_hash: await hashPassword(input.password),
+      full_name: input.fullName,
+      role: input.role,
+      department: input.department ?? null,
+      is_active: true,
+      created_at: now,
+      last_login: null,
+      permissions: [...new Set(input.permissions ?? [])],
+      two_factor_enabled: false,
+      staff_member_id: input.staffMemberId ?? null,
+      password_changed_at: now,
+    };
+    try {
+      await this.stores.admins.insert(admin);
+    } catch (error) {
+      const field = duplicateKeyField(error);
+      if (field === null) throw error;
+      const named = FIELD_NAMES[field] ?? field;
+      throw conflict(`an admin user with this ${named.replace('input.', '')} already exists`, named);
+    }
+    this.audit.setChanges(null, adminAuditView(admin));
+    return admin;
+  }
+
+  async changeRole(identity: Identity, rawInput: ChangeAdminRoleInput): Promise<AdminUserDocument> {
+    const actor = adminOf(identity);
+    const input = validateInput(changeRoleSchema, rawInput);
+    const target = await this.manageableTarget(actor, input.id);
+    assertCanManage(actor, input.role);
+    const department = input.department !== undefined ? input.department : target.department;
+    if (DEPARTMENTAL_ROLES.includes(input.role) && !department) {
+      throw badUserInput('input.department', 'is required for Manager and Supervisor accounts');
+    }
+    if (input.role === target.role && department === target.department) {
+      this.audit.setChanges(adminAuditView(target), adminAuditView(target));
+      return target;
+    }
+    const changed = await this.stores.admins.updateIf(
+      target.id,
+      { role: target.role, department: target.department },
+      { $set: { role: input.role, department } },
+    );
+    if (!changed) throw conflict('The account changed meanwhile: load it and try again');
+    if (target.role === 'SuperAdmin' && input.role !== 'SuperAdmin' && target.is_active) {
+      await this.keepOneActiveSuperAdmin(
+        target.id,
+        { role: input.role },
+        { role: 'SuperAdmin', department: target.department },
+      );
+    }
+    this.audit.setChanges(adminAuditView(target), adminAuditView(changed));
+    return changed;
+  }
+
+  async deactivate(identity: Identity, id: string, now = new Date()): Promise<AdminUserDocument> {
+    const actor = adminOf(identity);
+    const target = await this.manageableTarget(actor, id);
+    if (!target.is_active) {
+      this.audit.setChanges(adminAuditView(target), adminAuditView(target));
+      return target;
+    }
+    const deactivated = await this.stores.admins.updateIf(
+      target.id,
+      { is_active: true, role: target.role },
+      { $set: { is_active: false } },
+    );
+    if (!deactivated) throw conflict('The account changed meanwhile: load it and try again');
+    if (target.role === 'SuperAdmin') {
+      await this.keepOneActiveSuperAdmin(target.id, { is_active: false }, { is_active: true });
+    }
+    await this.stores.sessions.revokeAllOf(target.id, 'deactivated', now);
+    this.audit.setChanges(adminAuditView(target), adminAuditView(deactivated));
+    return deactivated;
+  }
+
+  async resetPassword(
+    identity: Identity,
+    rawInput: z.input<typeof resetPasswordSchema>,
+    now = new Date(),
+  ): Promise<AdminUserDocument> {
+    const actor = adminOf(identity);
+    const target = await this.manageableTarget(actor, rawInput.id);
+    const input = validateInput(resetPasswordSchema, rawInput);
+    return this.setPassword(target, input.newPassword, now);
+  }
+
+  async changeOwnPassword(
+    identity: Identity,
+    rawInput: z.input<typeof changeOwnPasswordSchema>,
+    now = new Date(),
+  ): Promise<AdminUserDocument> {
+    const input = validateInput(changeOwnPasswordSchema, rawInput);
+    const caller = await activeCaller(this.stores.admins, identity);
+    // guessing the current password here is throttled like guessing it at sign-in
+    const wrong = () => badUserInput('input.currentPassword', 'is not correct');
+    if (await this.stores.throttle.isLocked(caller.username, now)) throw wrong();
+    if (!(await verifyPassword(caller.password_hash, input.currentPassword))) {
+      await this.stores.throttle.recordFailure(caller.username, now, this.throttlePolicy);
+      throw wrong();
+    }
+    return this.setPassword(caller, input.newPassword, now);
+  }
+
+  /** A new password ends every session of the account and clears its failed sign-ins. */
+  private async setPassword(
+    target: AdminUserDocument,
+    password: string,
+    now: Date,
+  ): Promise<AdminUserDocument> {
+    const updated = await this.stores.admins.updateIf(
+      target.id,
+      {},
+      { $set: { password_hash: await hashPassword(password), password_changed_at: now } },
+    );
+    if (!updated) throw notFound('AdminUser', target.id);
+    await this.stores.sessions.revokeAllOf(target.id, 'password_changed', now);
+    await this.stores.throttle.reset(target.username);
+    this.audit.setChanges(adminAuditView(target), adminAuditView(updated));
+    return updated;
+  }
+
+  private async manageableTarget(actor: AdminIdentity, id: string): Promise<AdminUserDocument> {
+    const target = await this.stores.admins.findById(id);
+    if (!target) throw notFound('AdminUser', id);
+    assertCanManage(actor, target.role);
+    return target;
+  }
+
+  /**
+   * Without transactions: the change is already written; if it left no active SuperAdmin, it is undone
+   * (only if the account still shows the change) and refused. Two concurrent demotions of the last two
+   * SuperAdmins both see zero and both undo, so the invariant holds at the cost of a retry.
+   */
+  private async keepOneActiveSuperAdmin(
+    id: string,
+    applied: Partial<AdminUserDocument>,
+    restore: Partial<AdminUserDocument>,
+  ): Promise<void> {
+    if ((await this.stores.admins.countActiveSuperAdmins()) > 0) return;
+    await this.stores.admins.updateIf(id, applied, { $set: restore });
+    throw conflict('This is the last active SuperAdmin: make another account SuperAdmin first');
+  }
+}
+
+function assertCanManage(actor: AdminIdentity, role: AdminRole): void {
+  if (!MANAGEABLE_ROLES[actor.role].includes(role)) {
+    throw forbiddenError(`A ${actor.role} cannot manage ${role} accounts`);
+  }
+}

@@ -1,0 +1,97 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { allow, atLeast, isAuthenticated, isService, or, rule } from '@casino/auth';
+import type { AuthContext, RuleTree } from '@casino/auth';
+
+const callerId = (ctx: AuthContext) => (ctx.identity.kind === 'admin' ? ctx.identity.userId : null);
+
+/** The AdminUser being read is the caller's own account. */
+const isOwnRecord = rule('compliance:isOwnRecord', { cache: 'no_cache' })(
+  (parent: { id?: unknown }, _args, ctx: AuthContext) =>
+    callerId(ctx) !== null && parent.id === callerId(ctx),
+);
+
+/** `adminUser(id)` asks for the caller's own account. */
+const isOwnId = rule('compliance:isOwnId', { cache: 'no_cache' })(
+  (_parent, args: { id?: unknown }, ctx: AuthContext) => callerId(ctx) !== null && args.id === callerId(ctx),
+);
+
+/**
+ * The field is read below a LoginPayload: the account that has just proved its credentials in this very
+ * request (login and refreshToken are the only producers, and only on success). The caller is still
+ * anonymous there, and must be able to read the account it signed in as.
+ */
+const inSignInResult = rule('compliance:inSignInResult', { cache: 'no_cache' })((
+  _parent,
+  _args,
+  _ctx,
+  info: GraphQLResolveInfo,
+) => {
+  for (let node = info.path.prev; node; node = node.prev) {
+    if (node.typename === 'LoginPayload') return true;
+  }
+  return false;
+});
+
+const generalAdmin = atLeast('GeneralAdmin');
+const auditReader = atLeast('GeneralAdmin', 'audit:read');
+const manager = atLeast('Manager');
+
+/** Every role may see who an account is; the rest only GeneralAdmin and up, or the account's owner. */
+const adminIdentityField = or(isAuthenticated, inSignInResult);
+const adminPrivateField = or(generalAdmin, isOwnRecord, inSignInResult);
+
+export const rules: RuleTree = {
+  Query: {
+    me: isAuthenticated,
+    adminUser: or(generalAdmin, isOwnId),
+    adminUsers: generalAdmin,
+    auditLog: auditReader,
+    auditLogs: auditReader,
+    complianceReport: manager,
+    complianceReports: manager,
+    dataRetentionPolicy: manager,
+    dataRetentionPolicies: manager,
+  },
+  Mutation: {
+    login: allow,
+    refreshToken: allow,
+    logout: isAuthenticated,
+    beginTwoFactorEnrollment: isAuthenticated,
+    confirmTwoFactor: isAuthenticated,
+    changeOwnPassword: isAuthenticated,
+    // which roles the caller may manage is decided by the service, from the target account
+    createAdminUser: generalAdmin,
+    changeAdminRole: generalAdmin,
+    deactivateAdminUser: generalAdmin,
+    resetAdminPassword: generalAdmin,
+    recordAuditEvents: isService,
+  },
+  LoginPayload: allow,
+  TwoFactorEnrollment: isAuthenticated,
+  AdminUser: {
+    '*': adminPrivateField,
+    id: adminIdentityField,
+    username: adminIdentityField,
+    fullName: adminIdentityField,
+    role: adminIdentityField,
+    department: adminIdentityField,
+  },
+  AdminUserConnection: generalAdmin,
+  AdminUserEdge: generalAdmin,
+  PageInfo: isAuthenticated,
+  AuditLog: auditReader,
+  AuditLogConnection: auditReader,
+  AuditLogEdge: auditReader,
+  ComplianceReport: manager,
+  ComplianceReportConnection: manager,
+  ComplianceReportEdge: manager,
+  DataRetentionPolicy: manager,
+  DataRetentionPolicyConnection: manager,
+  DataRetentionPolicyEdge: manager,
+  StaffMember: {
+    id: or(isAuthenticated, inSignInResult),
+    adminAccount: generalAdmin,
+  },
+  Member: isAuthenticated,
+  MemberComplianceStatus: isAuthenticated,
+};

@@ -1,0 +1,65 @@
+import { ConfigError } from '@casino/config';
+import { DEFAULT_COMPLIANCE_SETTINGS, loginThrottlePolicy, parseComplianceSettings } from './settings';
+
+describe('compliance settings', () => {
+  it('defaults: 12 h refresh tokens, 5 failures lock for 15 min, 30 s TOTP steps with one step of drift', () => {
+    expect(parseComplianceSettings({})).toEqual(DEFAULT_COMPLIANCE_SETTINGS);
+    expect(DEFAULT_COMPLIANCE_SETTINGS).toMatchObject({
+      refreshTokenTtlSeconds: 43_200,
+      loginMaxFailures: 5,
+      loginLockMinutes: 15,
+      totpStepSeconds: 30,
+      totpWindowSteps: 1,
+      demoPassword: 'demo-password-2026',
+    });
+  });
+
+  it('reads each setting from the environment', () => {
+    expect(
+      parseComplianceSettings({
+        REFRESH_TOKEN_TTL_SECONDS: '3600',
+        LOGIN_MAX_FAILURES: '3',
+        LOGIN_FAILURE_WINDOW_MINUTES: '5',
+        LOGIN_LOCK_MINUTES: '60',
+        TOTP_STEP_SECONDS: '60',
+        TOTP_WINDOW_STEPS: '0',
+        TOTP_ISSUER: 'Grand Casino',
+        TWO_FACTOR_ENROLLMENT_MINUTES: '5',
+        DEMO_PASSWORD: 'another-demo',
+        AUDIT_EVENTS_MAX_PER_CALL: '500',
+      }),
+    ).toEqual({
+      refreshTokenTtlSeconds: 3600,
+      loginMaxFailures: 3,
+      loginFailureWindowMinutes: 5,
+      loginLockMinutes: 60,
+      totpStepSeconds: 60,
+      totpWindowSteps: 0,
+      totpIssuer: 'Grand Casino',
+      twoFactorEnrollmentMinutes: 5,
+      demoPassword: 'another-demo',
+      maxAuditEventsPerCall: 500,
+    });
+  });
+
+  it('reports every bad value at once', () => {
+    try {
+      parseComplianceSettings({ LOGIN_MAX_FAILURES: '0', TOTP_WINDOW_STEPS: 'many' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems.map((p) => p.split(':')[0])).toEqual([
+        'LOGIN_MAX_FAILURES',
+        'TOTP_WINDOW_STEPS',
+      ]);
+    }
+  });
+
+  it('turns the lock rules into milliseconds for the throttle', () => {
+    expect(loginThrottlePolicy(DEFAULT_COMPLIANCE_SETTINGS)).toEqual({
+      maxFailures: 5,
+      windowMs: 900_000,
+      lockMs: 900_000,
+    });
+  });
+});
