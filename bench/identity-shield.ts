@@ -20,7 +20,7 @@ import { snakeCaseFieldResolver } from '@casino/graphql';
 import { createLogger } from '@casino/logger';
 import { loyaltySubgraph, seedLoyalty } from '@casino/loyalty';
 import { connectMongo } from '@casino/mongo';
-import { createSubgraphApollo, parseSubgraphEnv } from '@casino/server';
+import { createServiceClients, createSubgraphApollo, parseSubgraphEnv } from '@casino/server';
 
 const RUNS = Number(process.argv[2] ?? 500);
 const identity: AdminIdentity = {
@@ -65,7 +65,13 @@ async function main(): Promise<void> {
     await seedLoyalty(mongo.db, { faker, members: 50, now: new Date('2026-11-01T00:00:00Z') });
     const logger = createLogger({ name: 'bench', level: 'silent' });
     const env = parseSubgraphEnv(loyaltySubgraph, { MONGODB_URI: uri, MONGODB_DATABASE: database });
-    const deps = { db: mongo.db, env, logger, paging: { defaultSize: 20, maxSize: 200 } };
+    const deps = {
+      db: mongo.db,
+      env,
+      logger,
+      paging: { defaultSize: 20, maxSize: 200 },
+      services: createServiceClients('loyalty', env),
+    };
     const secured = createSubgraphApollo({ ...loyaltySubgraph, logger });
     const bare = new ApolloServer({
       schema: buildSubgraphSchema({

@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { BaseContext } from '@apollo/server';
 import { complianceSubgraph, createComplianceSubgraph, parseComplianceSettings } from '@casino/compliance';
 import { gamingSubgraph } from '@casino/gaming';
@@ -65,6 +67,15 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** A port nothing listens on right now (the OS picks it). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 /** Starts the five subgraphs and the gateway in this process, each on its own HTTP port. */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const databases = options.databases ?? defaultDatabases();
@@ -78,13 +89,26 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const connections: MongoConnection[] = [];
   const subgraphs = {} as Record<SubgraphName, RunningSubgraph>;
   try {
-    const start = async (name: SubgraphName, complianceUrl?: string) => {
+    // every port is fixed before anything starts, so each subgraph knows where the others answer
+    const ports = {} as Record<SubgraphName, number>;
+    for (const name of SUBGRAPH_NAMES) {
+      const wanted = options.ports?.[name] ?? SUBGRAPH_DEFINITIONS[name].defaultPort;
+      ports[name] = wanted === 0 ? await freePort() : wanted;
+    }
+    const callHost = common.HOST === '0.0.0.0' || common.HOST === '::' ? '127.0.0.1' : common.HOST;
+    const serviceUrls = Object.fromEntries(
+      SUBGRAPH_NAMES.map((name) => [
+        `${name.toUpperCase()}_URL`,
+        `http://${callHost}:${ports[name]}/graphql`,
+      ]),
+    );
+    const start = async (name: SubgraphName) => {
       const definition = configuredDefinition(name, options.env);
       const env = parseSubgraphEnv(definition, {
         ...common,
+        ...serviceUrls,
         MONGODB_DATABASE: databases[name],
-        PORT: String(options.ports?.[name] ?? definition.defaultPort),
-        ...(complianceUrl ? { COMPLIANCE_URL: complianceUrl } : {}),
+        PORT: String(ports[name]),
       });
       const mongo = await connectMongo({
         uri: env.MONGODB_URI,
@@ -99,11 +123,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         logger: createLogger({ name, level: env.LOG_LEVEL, destination: options.logDestination }),
       });
     };
-    // compliance first: the others deliver their audit events to it
-    await start('compliance');
-    await Promise.all(
-      SUBGRAPH_NAMES.filter((n) => n !== 'compliance').map((name) => start(name, subgraphs.compliance.url)),
-    );
+    await Promise.all(SUBGRAPH_NAMES.map((name) => start(name)));
     const gatewayEnv = parseGatewayEnv({ ...common, PORT: String(options.ports?.gateway ?? 4000) });
     const gateway = await startGateway({
       env: gatewayEnv,

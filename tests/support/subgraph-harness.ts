@@ -6,9 +6,9 @@ import { connectMongo, ensureIndexes } from '@casino/mongo';
 import type { MongoConnection } from '@casino/mongo';
 import { createRequestAudit } from '@casino/audit';
 import type { AuditEvent } from '@casino/audit';
-import type { Identity } from '@casino/auth';
-import { createSubgraphApollo, parseSubgraphEnv } from '@casino/server';
-import type { RequestBase, SubgraphDefinition } from '@casino/server';
+import type { Identity, ServiceClient } from '@casino/auth';
+import { createServiceClients, createSubgraphApollo, parseSubgraphEnv } from '@casino/server';
+import type { RequestBase, ServiceName, SubgraphDefinition } from '@casino/server';
 import { readProcessEnv } from '@casino/config';
 
 /** A database name no other test file uses, so files can run in parallel against one server. */
@@ -49,6 +49,10 @@ export interface SubgraphHarness {
 
 export async function startSubgraphHarness<C extends BaseContext & RequestBase>(
   definition: SubgraphDefinition<C>,
+  options: {
+    /** Clients for the other subgraphs this one calls (by default they point at nothing that answers). */
+    services?: Partial<Record<ServiceName, ServiceClient>>;
+  } = {},
 ): Promise<SubgraphHarness> {
   const env = parseSubgraphEnv(definition, {
     MONGODB_URI: readProcessEnv().MONGODB_URI,
@@ -75,6 +79,7 @@ export async function startSubgraphHarness<C extends BaseContext & RequestBase>(
     env,
     logger,
     paging: { defaultSize: env.DEFAULT_PAGE_SIZE, maxSize: env.MAX_PAGE_SIZE },
+    services: { ...createServiceClients(definition.name, env), ...options.services },
   };
   return {
     db: mongo.db,

@@ -1,4 +1,4 @@
-import { IDENTITY_HEADER, signIdentity } from '@casino/auth';
+import type { ServiceClient } from '@casino/auth';
 import type { AuditEvent } from './event';
 import type { AuditSink } from './outbox';
 
@@ -8,33 +8,11 @@ const RECORD = /* GraphQL */ `
   }
 `;
 
-/** Delivers audit events through compliance's API, as this service, with a signed service identity. */
+/** Delivers audit events through compliance's API, as this service. */
 export class ComplianceAuditSink implements AuditSink {
-  constructor(
-    private readonly options: { url: string; service: string; signingSecret: string; timeoutMs?: number },
-  ) {}
+  constructor(private readonly compliance: ServiceClient) {}
 
   async deliver(events: AuditEvent[]): Promise<void> {
-    const response = await fetch(this.options.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [IDENTITY_HEADER]: signIdentity(
-          { kind: 'service', service: this.options.service },
-          this.options.signingSecret,
-        ),
-      },
-      body: JSON.stringify({
-        query: RECORD,
-        variables: { events },
-      }),
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 5_000),
-    });
-    const body = (await response.json().catch(() => null)) as { errors?: { message: string }[] } | null;
-    if (!response.ok || !body || body.errors?.length) {
-      throw new Error(
-        `compliance refused audit events: ${response.status} ${body?.errors?.[0]?.message ?? ''}`,
-      );
-    }
+    await this.compliance.request<{ recordAuditEvents: number }>(RECORD, { events });
   }
 }

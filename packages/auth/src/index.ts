@@ -1,3 +1,4 @@
 export * from './identity';
 export * from './rules';
 export * from './tokens';
+export * from './service-client';

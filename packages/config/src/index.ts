@@ -106,7 +106,13 @@ export function subgraphEnv(defaults: { port: number; database: string }) {
       MONGODB_DATABASE: z.string().min(1).default(defaults.database),
       MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
       DEFAULT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
+      /** Where the other subgraphs answer service calls (audit delivery, point credits, reports). */
+      LOYALTY_URL: z.url().default('http://localhost:4001/graphql'),
+      GAMING_URL: z.url().default('http://localhost:4002/graphql'),
+      WORKFORCE_URL: z.url().default('http://localhost:4003/graphql'),
+      MARKETING_URL: z.url().default('http://localhost:4004/graphql'),
       COMPLIANCE_URL: z.url().default('http://localhost:4005/graphql'),
+      SERVICE_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
       AUDIT_FLUSH_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
     })
     .superRefine(refuseDevSecretsInProduction);

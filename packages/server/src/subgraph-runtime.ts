@@ -10,7 +10,7 @@ import {
   createRequestAudit,
 } from '@casino/audit';
 import type { AuditSink, RequestAudit } from '@casino/audit';
-import { IDENTITY_HEADER, IdentityError, verifyIdentity } from '@casino/auth';
+import { IDENTITY_HEADER, IdentityError, ServiceClient, verifyIdentity } from '@casino/auth';
 import type { RuleTree } from '@casino/auth';
 import type { Db } from 'mongodb';
 import { exitOnConfigError, parseEnv, subgraphEnv } from '@casino/config';
@@ -23,12 +23,39 @@ import { headerValue, startHttpService } from './http';
 import type { RequestBase, RunningService } from './http';
 import { createSubgraphApollo } from './subgraph';
 
+export const SERVICE_NAMES = ['loyalty', 'gaming', 'workforce', 'marketing', 'compliance'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
 /** What a subgraph's own code needs at request time. */
 export interface SubgraphDeps {
   db: Db;
   env: SubgraphEnv;
   paging: PagingConfig;
   logger: Logger;
+  /** Clients for the other subgraphs' APIs, calling as this subgraph's service identity. */
+  services: Record<ServiceName, ServiceClient>;
+}
+
+/** Service clients for every subgraph, identified as `self`. */
+export function createServiceClients(self: string, env: SubgraphEnv): Record<ServiceName, ServiceClient> {
+  const urls: Record<ServiceName, string> = {
+    loyalty: env.LOYALTY_URL,
+    gaming: env.GAMING_URL,
+    workforce: env.WORKFORCE_URL,
+    marketing: env.MARKETING_URL,
+    compliance: env.COMPLIANCE_URL,
+  };
+  return Object.fromEntries(
+    SERVICE_NAMES.map((name) => [
+      name,
+      new ServiceClient({
+        url: urls[name],
+        service: self,
+        signingSecret: env.IDENTITY_SIGNING_SECRET,
+        timeoutMs: env.SERVICE_CALL_TIMEOUT_MS,
+      }),
+    ]),
+  ) as Record<ServiceName, ServiceClient>;
 }
 
 /** What a subgraph's request context starts with: the common base plus the request's audit handle. */
@@ -108,14 +135,9 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
     env,
     logger,
     paging: { defaultSize: env.DEFAULT_PAGE_SIZE, maxSize: env.MAX_PAGE_SIZE },
+    services: createServiceClients(definition.name, env),
   };
-  const sink =
-    definition.createAuditSink?.(deps) ??
-    new ComplianceAuditSink({
-      url: env.COMPLIANCE_URL,
-      service: definition.name,
-      signingSecret: env.IDENTITY_SIGNING_SECRET,
-    });
+  const sink = definition.createAuditSink?.(deps) ?? new ComplianceAuditSink(deps.services.compliance);
   const outbox = new AuditOutbox(mongo.db, sink, logger, {
     ...DEFAULT_OUTBOX_SETTINGS,
     intervalMs: env.AUDIT_FLUSH_INTERVAL_MS,

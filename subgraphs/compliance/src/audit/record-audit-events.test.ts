@@ -226,6 +226,7 @@ describe("compliance's own audit sink", () => {
       env: {} as never,
       paging: { defaultSize: 20, maxSize: 200 },
       logger: {} as never,
+      services: {} as never,
     });
     expect(sink).toBeInstanceOf(AuditLogSink);
     await sink.deliver(events);
