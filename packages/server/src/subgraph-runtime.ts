@@ -78,6 +78,12 @@ export interface SubgraphDefinition<C extends BaseContext & RequestBase> {
   /** Where audit events go; by default compliance's API. Compliance itself stores them directly. */
   createAuditSink?(deps: SubgraphDeps): AuditSink;
   createContext(base: SubgraphRequestBase, deps: SubgraphDeps): C;
+  /** Work that runs beside the server (outbox dispatchers, scheduled jobs); stopped before the server. */
+  startBackgroundJobs?(deps: SubgraphDeps): BackgroundJobs;
+}
+
+export interface BackgroundJobs {
+  stop(): Promise<void>;
 }
 
 /** Refuses any request whose identity header the gateway (or a service) did not sign. */
@@ -143,6 +149,7 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
     intervalMs: env.AUDIT_FLUSH_INTERVAL_MS,
   });
   outbox.start();
+  const jobs = definition.startBackgroundJobs?.(deps);
   const service = await startHttpService<C>({
     name: definition.name,
     host: env.HOST,
@@ -174,6 +181,7 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
     mongo,
     outbox,
     async stop() {
+      await jobs?.stop();
       await service.stop();
       await outbox.stop();
       if (ownsConnection) await mongo.close();
