@@ -3,3 +3,4 @@ export * from './event';
 export * from './middleware';
 export * from './outbox';
 export * from './redact';
+export * from './pii';
