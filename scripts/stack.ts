@@ -64,6 +64,10 @@ export interface StackOptions {
 export interface Stack {
   gateway: RunningGateway;
   subgraphs: Record<SubgraphName, RunningSubgraph>;
+  /** Takes one subgraph off the network (its port refuses connections) until `startSubgraphAgain`. */
+  stopSubgraph(name: SubgraphName): Promise<void>;
+  /** Brings a stopped subgraph back on the same port and database. */
+  startSubgraphAgain(name: SubgraphName): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -102,6 +106,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         `http://${callHost}:${ports[name]}/graphql`,
       ]),
     );
+    const stopped = new Set<SubgraphName>();
     const start = async (name: SubgraphName) => {
       const definition = configuredDefinition(name, options.env);
       const env = parseSubgraphEnv(definition, {
@@ -137,9 +142,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return {
       gateway,
       subgraphs,
+      async stopSubgraph(name) {
+        if (stopped.has(name)) return;
+        stopped.add(name);
+        await subgraphs[name].stop();
+      },
+      async startSubgraphAgain(name) {
+        if (!stopped.has(name)) return;
+        stopped.delete(name);
+        await start(name);
+      },
       async stop() {
         await gateway.stop();
-        await Promise.all(Object.values(subgraphs).map((s) => s.stop()));
+        await Promise.all(
+          SUBGRAPH_NAMES.filter((name) => !stopped.has(name)).map((name) => subgraphs[name].stop()),
+        );
         await Promise.all(connections.map((c) => c.close()));
       },
     };

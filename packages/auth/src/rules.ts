@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { allow, deny, rule, shield } from 'graphql-shield';
 import type { IRule, IRules } from 'graphql-shield';
 import type { IMiddlewareGenerator } from 'graphql-middleware';
-import { ErrorCode } from '@casino/errors';
+import { ErrorCode, PUBLIC_ERROR_CODES } from '@casino/errors';
 import type { Identity, Role } from './identity';
 import { hasRoleOrPermission, inDepartmentScope } from './identity';
 
@@ -14,14 +14,6 @@ export interface AuthContext {
 }
 
 export type RuleTree = IRules;
-
-const PUBLIC_CODES = new Set<string>([
-  ErrorCode.BadUserInput,
-  ErrorCode.Conflict,
-  ErrorCode.NotFound,
-  ErrorCode.Forbidden,
-  ErrorCode.Unauthenticated,
-]);
 
 export const unauthenticatedError = (message = 'Sign in first') =>
   new GraphQLError(message, { extensions: { code: ErrorCode.Unauthenticated } });
@@ -96,7 +88,7 @@ function fallbackError(
       ? unauthenticatedError()
       : forbiddenError(`Not allowed: ${field}`);
   }
-  if (thrown instanceof GraphQLError && PUBLIC_CODES.has(String(thrown.extensions.code))) return thrown;
+  if (thrown instanceof GraphQLError && PUBLIC_ERROR_CODES.has(String(thrown.extensions.code))) return thrown;
   ctx.log?.error({ err: thrown, field }, 'unexpected error while resolving');
   return new GraphQLError('Internal server error', { extensions: { code: ErrorCode.Internal } });
 }

@@ -8,8 +8,26 @@ export const ErrorCode = {
   NotFound: 'NOT_FOUND',
   Forbidden: 'FORBIDDEN',
   Unauthenticated: 'UNAUTHENTICATED',
+  /** Another subgraph this one depends on could not be reached; the caller may retry. */
+  ServiceUnavailable: 'SERVICE_UNAVAILABLE',
   Internal: 'INTERNAL_SERVER_ERROR',
 } as const;
+
+/** Codes whose errors reach clients as they are; anything else is masked as INTERNAL_SERVER_ERROR. */
+export const PUBLIC_ERROR_CODES: ReadonlySet<string> = new Set([
+  ErrorCode.BadUserInput,
+  ErrorCode.Conflict,
+  ErrorCode.NotFound,
+  ErrorCode.Forbidden,
+  ErrorCode.Unauthenticated,
+  ErrorCode.ServiceUnavailable,
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 export function badUserInput(field: string, message: string): GraphQLError {

@@ -1,22 +1,8 @@
+import { PUBLIC_ERROR_CODES } from '@casino/errors';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '@casino/logger';
 import type { RequestBase } from './http';
-
-/** Codes that are safe to show to clients as they are; anything else is masked. */
-const PUBLIC_CODES = new Set([
-  'BAD_USER_INPUT',
-  'CONFLICT',
-  'NOT_FOUND',
-  'FORBIDDEN',
-  'UNAUTHENTICATED',
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-]);
 
 /**
  * Keeps internal error text (driver messages, stack traces) out of responses: the client gets a generic
@@ -25,7 +11,7 @@ const PUBLIC_CODES = new Set([
 export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
+    if (typeof code === 'string' && PUBLIC_ERROR_CODES.has(code)) {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
