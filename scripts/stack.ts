@@ -8,7 +8,7 @@ import type { RunningGateway } from '@casino/gateway';
 import { readProcessEnv } from '@casino/config';
 import { createLogger } from '@casino/logger';
 import type { DestinationStream } from 'pino';
-import { loyaltySubgraph } from '@casino/loyalty';
+import { createLoyaltySubgraph, loyaltySubgraph, parseLoyaltySettings } from '@casino/loyalty';
 import { marketingSubgraph } from '@casino/marketing';
 import { connectMongo } from '@casino/mongo';
 import type { MongoConnection } from '@casino/mongo';
@@ -42,6 +42,7 @@ function configuredDefinition(
   const settingsEnv = env ? { ...readProcessEnv(), ...env } : undefined;
   if (name === 'workforce') return createWorkforceSubgraph(parseWorkforceSettings(settingsEnv)) as never;
   if (name === 'compliance') return createComplianceSubgraph(parseComplianceSettings(settingsEnv)) as never;
+  if (name === 'loyalty') return createLoyaltySubgraph(parseLoyaltySettings(settingsEnv)) as never;
   return SUBGRAPH_DEFINITIONS[name] as SubgraphDefinition<BaseContext & RequestBase>;
 }
 

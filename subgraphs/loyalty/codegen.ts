@@ -12,5 +12,6 @@ export default subgraphCodegen({
     RewardConnection: '@casino/mongo#Connection',
     RewardRedemptionConnection: '@casino/mongo#Connection',
     PointsLedgerConnection: '@casino/mongo#Connection',
+    TopReward: '../dashboard/dashboard-service#TopRewardRow',
   },
 });

@@ -10,7 +10,13 @@ import { RedemptionStore } from './redemptions/redemption-store';
 import type { RewardRedemptionDocument } from './redemptions/redemption-store';
 import { RewardStore } from './rewards/reward-store';
 import type { RewardDocument } from './rewards/reward-store';
-import { MemberService } from './members/member-service';
+import { MemberAdminService, MemberService } from './members/member-service';
+import { RewardService } from './rewards/reward-service';
+import { LoyaltyDashboardService } from './dashboard/dashboard-service';
+import { createLastEarnLoader, LoyaltyJobs } from './jobs/loyalty-jobs';
+import { PointsService } from './points/points-service';
+import { DEFAULT_LOYALTY_SETTINGS } from './settings';
+import type { LoyaltySettings } from './settings';
 
 export interface LoyaltyStores {
   members: MemberStore;
@@ -31,26 +37,49 @@ export function createStores(db: Db): LoyaltyStores {
 export interface LoyaltyContext extends SubgraphRequestBase {
   paging: PagingConfig;
   stores: LoyaltyStores;
-  services: { members: MemberService };
+  settings: LoyaltySettings;
+  services: {
+    members: MemberService;
+    memberAdmin: MemberAdminService;
+    rewards: RewardService;
+    points: PointsService;
+    jobs: LoyaltyJobs;
+    dashboard: LoyaltyDashboardService;
+  };
   loaders: {
     member: DataLoader<string, MemberDocument | null>;
     reward: DataLoader<string, RewardDocument | null>;
     redemption: DataLoader<string, RewardRedemptionDocument | null>;
+    /** When each member last earned points (null if never) */
+    lastEarn: DataLoader<string, Date | null>;
   };
 }
 
 /** Loaders are created per request so one caller's cache never serves another. */
-export function createLoyaltyContext(base: SubgraphRequestBase, deps: SubgraphDeps): LoyaltyContext {
+export function createLoyaltyContext(
+  base: SubgraphRequestBase,
+  deps: SubgraphDeps,
+  settings: LoyaltySettings = DEFAULT_LOYALTY_SETTINGS,
+): LoyaltyContext {
   const stores = createStores(deps.db);
   return {
     ...base,
     paging: deps.paging,
     stores,
-    services: { members: new MemberService(stores.members) },
+    settings,
+    services: {
+      members: new MemberService(stores.members),
+      memberAdmin: new MemberAdminService(stores.members),
+      rewards: new RewardService(stores.rewards),
+      points: new PointsService(stores, settings),
+      jobs: new LoyaltyJobs(deps.db, settings),
+      dashboard: new LoyaltyDashboardService(stores, settings),
+    },
     loaders: {
       member: createOneByKeyLoader(stores.members.collection, 'id'),
       reward: createOneByKeyLoader(stores.rewards.collection, 'id'),
       redemption: createOneByKeyLoader(stores.redemptions.collection, 'id'),
+      lastEarn: createLastEarnLoader(stores),
     },
   };
 }

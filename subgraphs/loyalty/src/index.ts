@@ -5,22 +5,36 @@ import type { SubgraphDefinition } from '@casino/server';
 import { createLoyaltyContext } from './context';
 import type { LoyaltyContext } from './context';
 import { LOYALTY_INDEXES } from './indexes';
+import { startLoyaltyJobs } from './jobs/loyalty-jobs';
 import { rules } from './permissions';
 import { resolvers } from './resolvers';
+import { DEFAULT_LOYALTY_SETTINGS } from './settings';
+import type { LoyaltySettings } from './settings';
 
 export const typeDefs = gql(readFileSync(path.join(__dirname, '../schema.graphql'), 'utf8'));
 
-/** The loyalty subgraph: members, rewards, redemptions and the points ledger. */
-export const loyaltySubgraph: SubgraphDefinition<LoyaltyContext> = {
-  name: 'loyalty',
-  defaultPort: 4001,
-  defaultDatabase: 'casino_loyalty',
-  typeDefs,
-  resolvers,
-  rules,
-  indexes: LOYALTY_INDEXES,
-  createContext: createLoyaltyContext,
-};
+/** The loyalty subgraph with the given rules: members, rewards, redemptions and the points ledger. */
+export function createLoyaltySubgraph(
+  settings: LoyaltySettings = DEFAULT_LOYALTY_SETTINGS,
+): SubgraphDefinition<LoyaltyContext> {
+  return {
+    name: 'loyalty',
+    defaultPort: 4001,
+    defaultDatabase: 'casino_loyalty',
+    typeDefs,
+    resolvers,
+    rules,
+    indexes: LOYALTY_INDEXES,
+    createContext: (base, deps) => createLoyaltyContext(base, deps, settings),
+    startBackgroundJobs: (deps) => startLoyaltyJobs(deps.db, settings, deps.logger),
+  };
+}
 
+/** The loyalty subgraph with the default rules. */
+export const loyaltySubgraph: SubgraphDefinition<LoyaltyContext> = createLoyaltySubgraph();
+
+export { LoyaltyJobs } from './jobs/loyalty-jobs';
+export { DEFAULT_LOYALTY_SETTINGS, parseLoyaltySettings } from './settings';
+export type { LoyaltySettings } from './settings';
 export { seedLoyalty } from './seed';
 export type { LoyaltySeedResult, SeededMember } from './seed';

@@ -1,4 +1,5 @@
 import type { IndexPlan } from '@casino/mongo';
+import { jobRunIndexes, LOYALTY_JOB_RUNS } from './jobs/loyalty-jobs';
 import { ledgerIndexes, POINTS_LEDGER } from './ledger/ledger-store';
 import { MEMBERS, memberIndexes } from './members/member-store';
 import { REWARD_REDEMPTIONS, redemptionIndexes } from './redemptions/redemption-store';
@@ -9,4 +10,5 @@ export const LOYALTY_INDEXES: IndexPlan = {
   [REWARDS]: rewardIndexes,
   [REWARD_REDEMPTIONS]: redemptionIndexes,
   [POINTS_LEDGER]: ledgerIndexes,
+  [LOYALTY_JOB_RUNS]: jobRunIndexes,
 };

@@ -1,4 +1,12 @@
+import { exitOnConfigError } from '@casino/config';
 import { runSubgraphProcess } from '@casino/server';
-import { loyaltySubgraph } from './index';
+import { createLoyaltySubgraph, parseLoyaltySettings } from './index';
+import type { LoyaltySettings } from './index';
 
-void runSubgraphProcess(loyaltySubgraph);
+let settings: LoyaltySettings;
+try {
+  settings = parseLoyaltySettings();
+} catch (error) {
+  exitOnConfigError(error);
+}
+void runSubgraphProcess(createLoyaltySubgraph(settings));

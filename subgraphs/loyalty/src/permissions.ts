@@ -1,15 +1,18 @@
-import { isAuthenticated } from '@casino/auth';
+import { atLeast, isAuthenticated, isService, or } from '@casino/auth';
 import type { RuleTree } from '@casino/auth';
+
+const adminOrService = or(isAuthenticated, isService);
 
 /**
  * Who may do what in loyalty (PRODUCT.md §4). Every admin role reads members, rewards, redemptions and the
- * ledger, and registers members. `Member.nicPassport` is readable by every admin role too: its resolver
- * decides between the full number (GeneralAdmin+ or `pii:read`, audited) and the mask. Anonymous callers
- * and service identities get nothing here (no field is marked `isService`).
+ * ledger, registers members and redeems rewards. `Member.nicPassport` is readable by every admin role too: its
+ * resolver decides between the full number (GeneralAdmin+ or `pii:read`, audited) and the mask. Services
+ * (gaming) may read `member(id)` with the fields they need to decide on a session (`id isActive selfExcluded
+ * tier`) and credit finished sessions; nothing else.
  */
 export const rules: RuleTree = {
   Query: {
-    member: isAuthenticated,
+    member: adminOrService,
     members: isAuthenticated,
     reward: isAuthenticated,
     rewards: isAuthenticated,
@@ -17,11 +20,31 @@ export const rules: RuleTree = {
     rewardRedemptions: isAuthenticated,
     pointsLedgerEntry: isAuthenticated,
     pointsLedgerEntries: isAuthenticated,
+    memberLedgerCheck: atLeast('Manager'),
+    loyaltyDashboard: atLeast('Manager'),
   },
   Mutation: {
     registerMember: isAuthenticated,
+    creditGamingSession: isService,
+    redeemReward: isAuthenticated,
+    cancelRedemption: atLeast('Manager'),
+    // the per-role limits (Manager up to a configured amount, Supervisor never) are checked by the service
+    adjustPoints: atLeast('Manager'),
+    createReward: atLeast('Manager'),
+    updateReward: atLeast('Manager'),
+    // kycVerified needs GeneralAdmin or above: checked by the resolver, as it depends on the input
+    updateMember: isAuthenticated,
+    setSelfExclusion: atLeast('Manager'),
+    runLoyaltyJobs: atLeast('SuperAdmin'),
   },
-  Member: { '*': isAuthenticated, nicPassport: isAuthenticated },
+  Member: {
+    '*': isAuthenticated,
+    nicPassport: isAuthenticated,
+    id: adminOrService,
+    isActive: adminOrService,
+    selfExcluded: adminOrService,
+    tier: adminOrService,
+  },
   MemberEdge: isAuthenticated,
   MemberConnection: isAuthenticated,
   Reward: isAuthenticated,
@@ -34,4 +57,12 @@ export const rules: RuleTree = {
   PointsLedgerEntryEdge: isAuthenticated,
   PointsLedgerConnection: isAuthenticated,
   PageInfo: isAuthenticated,
+  LedgerCheck: atLeast('Manager'),
+  LoyaltyDashboard: atLeast('Manager'),
+  TierCount: atLeast('Manager'),
+  TopReward: atLeast('Manager'),
+  TierProgress: isAuthenticated,
+  PointsExpiry: isAuthenticated,
+  GamingSessionCredit: isService,
+  LoyaltyJobsResult: atLeast('SuperAdmin'),
 };

@@ -6,6 +6,7 @@ import type { RewardDocument } from '../rewards/reward-store';
 import type { RewardRedemptionDocument } from '../redemptions/redemption-store';
 import type { PointsLedgerDocument } from '../ledger/ledger-store';
 import type { Connection } from '@casino/mongo';
+import type { TopRewardRow } from '../dashboard/dashboard-service';
 import type { LoyaltyContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -33,10 +34,61 @@ export type Scalars = {
   link__Import: { input: string; output: string; }
 };
 
+export type AdjustPointsInput = {
+  /** Signed: positive credits, negative debits */
+  amount: Scalars['Int']['input'];
+  memberId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+export type CreateRewardInput = {
+  cashValue: Scalars['Money']['input'];
+  category: RewardCategory;
+  description: Scalars['String']['input'];
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  name: Scalars['String']['input'];
+  pointsRequired: Scalars['Int']['input'];
+  /** Units available; null or absent means unlimited */
+  stockQuantity?: InputMaybe<Scalars['Int']['input']>;
+  tierAccess: Array<Tier>;
+};
+
+export type CreditGamingSessionInput = {
+  endedAt: Scalars['DateTime']['input'];
+  memberId: Scalars['ID']['input'];
+  pointsRate: Scalars['Float']['input'];
+  sessionId: Scalars['ID']['input'];
+  theo: Scalars['Money']['input'];
+};
+
+export type DateRangeInput = {
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+};
+
+export type GamingSessionCredit = {
+  __typename?: 'GamingSessionCredit';
+  /** True when this session had already been credited: nothing changed and the stored result is returned */
+  duplicate: Scalars['Boolean']['output'];
+  memberId: Scalars['ID']['output'];
+  points: Scalars['Int']['output'];
+  sessionId: Scalars['ID']['output'];
+  tierCredits: Scalars['Int']['output'];
+};
+
 /** Which balance a ledger entry changes: spendable reward points or tier credits (which decide the tier) */
 export type LedgerBalance =
   | 'points'
   | 'tier_credits';
+
+export type LedgerCheck = {
+  __typename?: 'LedgerCheck';
+  consistent: Scalars['Boolean']['output'];
+  pointsBalance: Scalars['Int']['output'];
+  pointsLedgerSum: Scalars['Int']['output'];
+  tierCredits: Scalars['Int']['output'];
+  tierCreditsLedgerSum: Scalars['Int']['output'];
+};
 
 export type LedgerEntryType =
   | 'adjust'
@@ -44,6 +96,42 @@ export type LedgerEntryType =
   | 'expire'
   | 'redeem'
   | 'reverse';
+
+export type LoyaltyDashboard = {
+  __typename?: 'LoyaltyDashboard';
+  /** Members whose last visit falls in the range */
+  activeMembers: Scalars['Int']['output'];
+  from: Scalars['DateTime']['output'];
+  /** All members now, by tier */
+  membersByTier: Array<TierCount>;
+  /** Members registered in the range */
+  newMembers: Scalars['Int']['output'];
+  /** Points held by all members now: the programme's outstanding liability */
+  outstandingPoints: Scalars['Int']['output'];
+  /** Net hand adjustments in the range */
+  pointsAdjusted: Scalars['Int']['output'];
+  /** Points expired in the range */
+  pointsExpired: Scalars['Int']['output'];
+  /** Points earned in the range */
+  pointsIssued: Scalars['Int']['output'];
+  /** Points spent on rewards in the range, net of cancelled redemptions */
+  pointsRedeemed: Scalars['Int']['output'];
+  /** Exclusive */
+  to: Scalars['DateTime']['output'];
+  /** The rewards redeemed most in the range */
+  topRewards: Array<TopReward>;
+};
+
+/** What one run of the loyalty jobs changed */
+export type LoyaltyJobsResult = {
+  __typename?: 'LoyaltyJobsResult';
+  /** Members whose points expired for lack of activity */
+  membersExpired: Scalars['Int']['output'];
+  membersTierEvaluated: Scalars['Int']['output'];
+  pointsExpired: Scalars['Int']['output'];
+  /** The end of the tier period that was closed (nothing happens when it was already closed) */
+  tierPeriodEnd: Scalars['DateTime']['output'];
+};
 
 /** A loyalty club member. Gaming, marketing and compliance extend this entity with their own fields. */
 export type Member = {
@@ -65,6 +153,8 @@ export type Member = {
   phone: Scalars['String']['output'];
   /** Spendable reward points */
   pointsBalance: Scalars['Int']['output'];
+  /** The points that expire if the member shows no activity before expiresAt; null with an empty balance */
+  pointsExpiringSoon?: Maybe<PointsExpiry>;
   pointsLedger: PointsLedgerConnection;
   preferences: Scalars['JSON']['output'];
   redemptions: RewardRedemptionConnection;
@@ -73,6 +163,8 @@ export type Member = {
   tier: Tier;
   /** Credits of the current tier period; they decide the tier and have no cash value */
   tierCredits: Scalars['Int']['output'];
+  /** How far the member is from the next tier */
+  tierProgress: TierProgress;
   totalPointsEarned: Scalars['Int']['output'];
 };
 
@@ -119,13 +211,74 @@ export type MemberFilter = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** A hand adjustment of a member's points, recorded in the ledger */
+  adjustPoints: PointsLedgerEntry;
+  /** Gives back the points and the unit of stock of a completed redemption */
+  cancelRedemption: RewardRedemption;
+  createReward: Reward;
+  /** Service only (gaming): credits a finished session's points and tier credits, once per session */
+  creditGamingSession: GamingSessionCredit;
+  /** Spends points on a reward: tier access, stock and balance are enforced */
+  redeemReward: RewardRedemption;
   /** Enrols a new member at tier Ruby with empty balances */
   registerMember: Member;
+  /** Runs points expiry and the tier period close as of now (default: the current time); safe to repeat */
+  runLoyaltyJobs: LoyaltyJobsResult;
+  /** Sets or lifts a member's self-exclusion (responsible gaming) */
+  setSelfExclusion: Member;
+  /** Contact details, preferences and consent; kycVerified needs GeneralAdmin or above */
+  updateMember: Member;
+  updateReward: Reward;
+};
+
+
+export type MutationAdjustPointsArgs = {
+  input: AdjustPointsInput;
+};
+
+
+export type MutationCancelRedemptionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateRewardArgs = {
+  input: CreateRewardInput;
+};
+
+
+export type MutationCreditGamingSessionArgs = {
+  input: CreditGamingSessionInput;
+};
+
+
+export type MutationRedeemRewardArgs = {
+  input: RedeemRewardInput;
 };
 
 
 export type MutationRegisterMemberArgs = {
   input: RegisterMemberInput;
+};
+
+
+export type MutationRunLoyaltyJobsArgs = {
+  now?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type MutationSetSelfExclusionArgs = {
+  input: SetSelfExclusionInput;
+};
+
+
+export type MutationUpdateMemberArgs = {
+  input: UpdateMemberInput;
+};
+
+
+export type MutationUpdateRewardArgs = {
+  input: UpdateRewardInput;
 };
 
 export type PageInfo = {
@@ -134,6 +287,12 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
   hasPreviousPage: Scalars['Boolean']['output'];
   startCursor?: Maybe<Scalars['String']['output']>;
+};
+
+export type PointsExpiry = {
+  __typename?: 'PointsExpiry';
+  expiresAt: Scalars['DateTime']['output'];
+  points: Scalars['Int']['output'];
 };
 
 export type PointsLedgerConnection = {
@@ -174,7 +333,11 @@ export type PointsLedgerFilter = {
 
 export type Query = {
   __typename?: 'Query';
+  /** Programme KPIs for Managers and above */
+  loyaltyDashboard: LoyaltyDashboard;
   member?: Maybe<Member>;
+  /** A member's balances next to the sums of their ledger entries (they must be equal) */
+  memberLedgerCheck: LedgerCheck;
   members: MemberConnection;
   pointsLedgerEntries: PointsLedgerConnection;
   pointsLedgerEntry?: Maybe<PointsLedgerEntry>;
@@ -185,8 +348,18 @@ export type Query = {
 };
 
 
+export type QueryLoyaltyDashboardArgs = {
+  range: DateRangeInput;
+};
+
+
 export type QueryMemberArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryMemberLedgerCheckArgs = {
+  memberId: Scalars['ID']['input'];
 };
 
 
@@ -230,6 +403,11 @@ export type QueryRewardsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<RewardFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type RedeemRewardInput = {
+  memberId: Scalars['ID']['input'];
+  rewardId: Scalars['ID']['input'];
 };
 
 export type RedemptionStatus =
@@ -319,11 +497,63 @@ export type RewardRedemptionFilter = {
   status?: InputMaybe<RedemptionStatus>;
 };
 
+export type SetSelfExclusionInput = {
+  memberId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+  selfExcluded: Scalars['Boolean']['input'];
+};
+
 export type Tier =
   | 'Diamond'
   | 'Ruby'
   | 'Sapphire'
   | 'VIP';
+
+export type TierCount = {
+  __typename?: 'TierCount';
+  count: Scalars['Int']['output'];
+  tier: Tier;
+};
+
+export type TierProgress = {
+  __typename?: 'TierProgress';
+  creditsToNextTier: Scalars['Int']['output'];
+  /** null at the top tier */
+  nextTier?: Maybe<Tier>;
+};
+
+export type TopReward = {
+  __typename?: 'TopReward';
+  pointsSpent: Scalars['Int']['output'];
+  /** Completed redemptions in the range */
+  redemptions: Scalars['Int']['output'];
+  reward: Reward;
+};
+
+/** Only the given fields change */
+export type UpdateMemberInput = {
+  email?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  /** GeneralAdmin and above only */
+  kycVerified?: InputMaybe<Scalars['Boolean']['input']>;
+  marketingConsent?: InputMaybe<Scalars['Boolean']['input']>;
+  phone?: InputMaybe<Scalars['String']['input']>;
+  preferences?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+/** Only the given fields change */
+export type UpdateRewardInput = {
+  cashValue?: InputMaybe<Scalars['Money']['input']>;
+  category?: InputMaybe<RewardCategory>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  pointsRequired?: InputMaybe<Scalars['Int']['input']>;
+  /** An explicit null makes the stock unlimited; leaving it out keeps it */
+  stockQuantity?: InputMaybe<Scalars['Int']['input']>;
+  tierAccess?: InputMaybe<Array<Tier>>;
+};
 
 export type Link__Purpose =
   | 'EXECUTION'
@@ -412,24 +642,35 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  AdjustPointsInput: AdjustPointsInput;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  CreateRewardInput: CreateRewardInput;
+  CreditGamingSessionInput: CreditGamingSessionInput;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  DateRangeInput: DateRangeInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  GamingSessionCredit: ResolverTypeWrapper<GamingSessionCredit>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   LedgerBalance: LedgerBalance;
+  LedgerCheck: ResolverTypeWrapper<LedgerCheck>;
   LedgerEntryType: LedgerEntryType;
+  LoyaltyDashboard: ResolverTypeWrapper<Omit<LoyaltyDashboard, 'topRewards'> & { topRewards: Array<ResolversTypes['TopReward']> }>;
+  LoyaltyJobsResult: ResolverTypeWrapper<LoyaltyJobsResult>;
   Member: ResolverTypeWrapper<MemberDocument>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   MemberConnection: ResolverTypeWrapper<Connection>;
   MemberEdge: ResolverTypeWrapper<Omit<MemberEdge, 'node'> & { node: ResolversTypes['Member'] }>;
   MemberFilter: MemberFilter;
   Money: ResolverTypeWrapper<Scalars['Money']['output']>;
   Mutation: ResolverTypeWrapper<{}>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PointsExpiry: ResolverTypeWrapper<PointsExpiry>;
   PointsLedgerConnection: ResolverTypeWrapper<Connection>;
   PointsLedgerEntry: ResolverTypeWrapper<PointsLedgerDocument>;
   PointsLedgerEntryEdge: ResolverTypeWrapper<Omit<PointsLedgerEntryEdge, 'node'> & { node: ResolversTypes['PointsLedgerEntry'] }>;
   PointsLedgerFilter: PointsLedgerFilter;
   Query: ResolverTypeWrapper<{}>;
+  RedeemRewardInput: RedeemRewardInput;
   RedemptionStatus: RedemptionStatus;
   RegisterMemberInput: RegisterMemberInput;
   Reward: ResolverTypeWrapper<RewardDocument>;
@@ -441,7 +682,13 @@ export type ResolversTypes = ResolversObject<{
   RewardRedemptionConnection: ResolverTypeWrapper<Connection>;
   RewardRedemptionEdge: ResolverTypeWrapper<Omit<RewardRedemptionEdge, 'node'> & { node: ResolversTypes['RewardRedemption'] }>;
   RewardRedemptionFilter: RewardRedemptionFilter;
+  SetSelfExclusionInput: SetSelfExclusionInput;
   Tier: Tier;
+  TierCount: ResolverTypeWrapper<TierCount>;
+  TierProgress: ResolverTypeWrapper<TierProgress>;
+  TopReward: ResolverTypeWrapper<TopRewardRow>;
+  UpdateMemberInput: UpdateMemberInput;
+  UpdateRewardInput: UpdateRewardInput;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   link__Purpose: Link__Purpose;
@@ -451,22 +698,33 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  DateTime: Scalars['DateTime']['output'];
-  JSON: Scalars['JSON']['output'];
-  Member: MemberDocument;
-  ID: Scalars['ID']['output'];
+  AdjustPointsInput: AdjustPointsInput;
   Int: Scalars['Int']['output'];
+  ID: Scalars['ID']['output'];
+  CreateRewardInput: CreateRewardInput;
+  CreditGamingSessionInput: CreditGamingSessionInput;
+  Float: Scalars['Float']['output'];
+  DateRangeInput: DateRangeInput;
+  DateTime: Scalars['DateTime']['output'];
+  GamingSessionCredit: GamingSessionCredit;
+  JSON: Scalars['JSON']['output'];
+  LedgerCheck: LedgerCheck;
+  LoyaltyDashboard: Omit<LoyaltyDashboard, 'topRewards'> & { topRewards: Array<ResolversParentTypes['TopReward']> };
+  LoyaltyJobsResult: LoyaltyJobsResult;
+  Member: MemberDocument;
   MemberConnection: Connection;
   MemberEdge: Omit<MemberEdge, 'node'> & { node: ResolversParentTypes['Member'] };
   MemberFilter: MemberFilter;
   Money: Scalars['Money']['output'];
   Mutation: {};
   PageInfo: PageInfo;
+  PointsExpiry: PointsExpiry;
   PointsLedgerConnection: Connection;
   PointsLedgerEntry: PointsLedgerDocument;
   PointsLedgerEntryEdge: Omit<PointsLedgerEntryEdge, 'node'> & { node: ResolversParentTypes['PointsLedgerEntry'] };
   PointsLedgerFilter: PointsLedgerFilter;
   Query: {};
+  RedeemRewardInput: RedeemRewardInput;
   RegisterMemberInput: RegisterMemberInput;
   Reward: RewardDocument;
   RewardConnection: Connection;
@@ -476,6 +734,12 @@ export type ResolversParentTypes = ResolversObject<{
   RewardRedemptionConnection: Connection;
   RewardRedemptionEdge: Omit<RewardRedemptionEdge, 'node'> & { node: ResolversParentTypes['RewardRedemption'] };
   RewardRedemptionFilter: RewardRedemptionFilter;
+  SetSelfExclusionInput: SetSelfExclusionInput;
+  TierCount: TierCount;
+  TierProgress: TierProgress;
+  TopReward: TopRewardRow;
+  UpdateMemberInput: UpdateMemberInput;
+  UpdateRewardInput: UpdateRewardInput;
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   link__Import: Scalars['link__Import']['output'];
   Boolean: Scalars['Boolean']['output'];
@@ -515,9 +779,50 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type GamingSessionCreditResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['GamingSessionCredit'] = ResolversParentTypes['GamingSessionCredit']> = ResolversObject<{
+  duplicate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sessionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  tierCredits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
+
+export type LedgerCheckResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['LedgerCheck'] = ResolversParentTypes['LedgerCheck']> = ResolversObject<{
+  consistent?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  pointsBalance?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pointsLedgerSum?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  tierCredits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  tierCreditsLedgerSum?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type LoyaltyDashboardResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['LoyaltyDashboard'] = ResolversParentTypes['LoyaltyDashboard']> = ResolversObject<{
+  activeMembers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  membersByTier?: Resolver<Array<ResolversTypes['TierCount']>, ParentType, ContextType>;
+  newMembers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  outstandingPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pointsAdjusted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pointsExpired?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pointsIssued?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pointsRedeemed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  topRewards?: Resolver<Array<ResolversTypes['TopReward']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type LoyaltyJobsResultResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['LoyaltyJobsResult'] = ResolversParentTypes['LoyaltyJobsResult']> = ResolversObject<{
+  membersExpired?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  membersTierEvaluated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pointsExpired?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  tierPeriodEnd?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
 
 export type MemberResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Member']>, { __typename: 'Member' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
@@ -536,6 +841,7 @@ export type MemberResolvers<ContextType = LoyaltyContext, ParentType extends Res
   nicPassport?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   pointsBalance?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pointsExpiringSoon?: Resolver<Maybe<ResolversTypes['PointsExpiry']>, ParentType, ContextType>;
   pointsLedger?: Resolver<ResolversTypes['PointsLedgerConnection'], ParentType, ContextType, Partial<MemberPointsLedgerArgs>>;
   preferences?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   redemptions?: Resolver<ResolversTypes['RewardRedemptionConnection'], ParentType, ContextType, Partial<MemberRedemptionsArgs>>;
@@ -543,6 +849,7 @@ export type MemberResolvers<ContextType = LoyaltyContext, ParentType extends Res
   selfExcluded?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   tier?: Resolver<ResolversTypes['Tier'], ParentType, ContextType>;
   tierCredits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  tierProgress?: Resolver<ResolversTypes['TierProgress'], ParentType, ContextType>;
   totalPointsEarned?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -565,7 +872,16 @@ export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversType
 }
 
 export type MutationResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  adjustPoints?: Resolver<ResolversTypes['PointsLedgerEntry'], ParentType, ContextType, RequireFields<MutationAdjustPointsArgs, 'input'>>;
+  cancelRedemption?: Resolver<ResolversTypes['RewardRedemption'], ParentType, ContextType, RequireFields<MutationCancelRedemptionArgs, 'id'>>;
+  createReward?: Resolver<ResolversTypes['Reward'], ParentType, ContextType, RequireFields<MutationCreateRewardArgs, 'input'>>;
+  creditGamingSession?: Resolver<ResolversTypes['GamingSessionCredit'], ParentType, ContextType, RequireFields<MutationCreditGamingSessionArgs, 'input'>>;
+  redeemReward?: Resolver<ResolversTypes['RewardRedemption'], ParentType, ContextType, RequireFields<MutationRedeemRewardArgs, 'input'>>;
   registerMember?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationRegisterMemberArgs, 'input'>>;
+  runLoyaltyJobs?: Resolver<ResolversTypes['LoyaltyJobsResult'], ParentType, ContextType, Partial<MutationRunLoyaltyJobsArgs>>;
+  setSelfExclusion?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationSetSelfExclusionArgs, 'input'>>;
+  updateMember?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationUpdateMemberArgs, 'input'>>;
+  updateReward?: Resolver<ResolversTypes['Reward'], ParentType, ContextType, RequireFields<MutationUpdateRewardArgs, 'input'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -573,6 +889,12 @@ export type PageInfoResolvers<ContextType = LoyaltyContext, ParentType extends R
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PointsExpiryResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['PointsExpiry'] = ResolversParentTypes['PointsExpiry']> = ResolversObject<{
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -604,7 +926,9 @@ export type PointsLedgerEntryEdgeResolvers<ContextType = LoyaltyContext, ParentT
 }>;
 
 export type QueryResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  loyaltyDashboard?: Resolver<ResolversTypes['LoyaltyDashboard'], ParentType, ContextType, RequireFields<QueryLoyaltyDashboardArgs, 'range'>>;
   member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType, RequireFields<QueryMemberArgs, 'id'>>;
+  memberLedgerCheck?: Resolver<ResolversTypes['LedgerCheck'], ParentType, ContextType, RequireFields<QueryMemberLedgerCheckArgs, 'memberId'>>;
   members?: Resolver<ResolversTypes['MemberConnection'], ParentType, ContextType, Partial<QueryMembersArgs>>;
   pointsLedgerEntries?: Resolver<ResolversTypes['PointsLedgerConnection'], ParentType, ContextType, Partial<QueryPointsLedgerEntriesArgs>>;
   pointsLedgerEntry?: Resolver<Maybe<ResolversTypes['PointsLedgerEntry']>, ParentType, ContextType, RequireFields<QueryPointsLedgerEntryArgs, 'id'>>;
@@ -667,6 +991,25 @@ export type RewardRedemptionEdgeResolvers<ContextType = LoyaltyContext, ParentTy
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type TierCountResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['TierCount'] = ResolversParentTypes['TierCount']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  tier?: Resolver<ResolversTypes['Tier'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type TierProgressResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['TierProgress'] = ResolversParentTypes['TierProgress']> = ResolversObject<{
+  creditsToNextTier?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  nextTier?: Resolver<Maybe<ResolversTypes['Tier']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type TopRewardResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['TopReward'] = ResolversParentTypes['TopReward']> = ResolversObject<{
+  pointsSpent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  redemptions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reward?: Resolver<ResolversTypes['Reward'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export interface Federation__FieldSetScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['federation__FieldSet'], any> {
   name: 'federation__FieldSet';
 }
@@ -677,13 +1020,18 @@ export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<Resolv
 
 export type Resolvers<ContextType = LoyaltyContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
+  GamingSessionCredit?: GamingSessionCreditResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  LedgerCheck?: LedgerCheckResolvers<ContextType>;
+  LoyaltyDashboard?: LoyaltyDashboardResolvers<ContextType>;
+  LoyaltyJobsResult?: LoyaltyJobsResultResolvers<ContextType>;
   Member?: MemberResolvers<ContextType>;
   MemberConnection?: MemberConnectionResolvers<ContextType>;
   MemberEdge?: MemberEdgeResolvers<ContextType>;
   Money?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PointsExpiry?: PointsExpiryResolvers<ContextType>;
   PointsLedgerConnection?: PointsLedgerConnectionResolvers<ContextType>;
   PointsLedgerEntry?: PointsLedgerEntryResolvers<ContextType>;
   PointsLedgerEntryEdge?: PointsLedgerEntryEdgeResolvers<ContextType>;
@@ -694,6 +1042,9 @@ export type Resolvers<ContextType = LoyaltyContext> = ResolversObject<{
   RewardRedemption?: RewardRedemptionResolvers<ContextType>;
   RewardRedemptionConnection?: RewardRedemptionConnectionResolvers<ContextType>;
   RewardRedemptionEdge?: RewardRedemptionEdgeResolvers<ContextType>;
+  TierCount?: TierCountResolvers<ContextType>;
+  TierProgress?: TierProgressResolvers<ContextType>;
+  TopReward?: TopRewardResolvers<ContextType>;
   federation__FieldSet?: GraphQLScalarType;
   link__Import?: GraphQLScalarType;
 }>;

@@ -34,6 +34,7 @@ export const ledgerIndexes: IndexDescription[] = [
   { key: { idempotency_key: 1 }, name: 'idempotency_key_1', unique: true },
   { key: { member_id: 1, created_at: -1 }, name: 'member_id_1_created_at_-1' },
   { key: { created_at: -1, id: -1 }, name: 'created_at_-1_id_-1' },
+  { key: { balance: 1, type: 1, created_at: -1 }, name: 'balance_1_type_1_created_at_-1' },
 ];
 
 export class LedgerStore {

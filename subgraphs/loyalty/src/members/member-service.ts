@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { conflict, validateInput } from '@casino/errors';
+import { forbiddenError } from '@casino/auth';
+import { badUserInput, conflict, validateInput } from '@casino/errors';
 import { duplicateKeyField, newId, toMoney } from '@casino/mongo';
 import type { MemberDocument, MemberStore } from './member-store';
 
@@ -93,5 +94,91 @@ export class MemberService {
         throw conflict(`a member with this ${named.replace('input.', '')} already exists`, named);
       }
     }
+  }
+}
+
+const updateMemberSchema = z.object({
+  id: z.string().trim().min(1, 'is required'),
+  email: z
+    .email('is not a valid email address')
+    .transform((e) => e.toLowerCase())
+    .optional(),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9][0-9 ()-]{5,19}$/, 'is not a valid phone number')
+    .optional(),
+  preferences: z.record(z.string(), z.unknown()).optional(),
+  marketingConsent: z.boolean().optional(),
+  kycVerified: z.boolean().optional(),
+});
+
+const selfExclusionSchema = z.object({
+  memberId: z.string().trim().min(1, 'is required'),
+  selfExcluded: z.boolean(),
+  reason: z.string().trim().min(3, 'is required').max(500, 'is too long'),
+});
+
+/** Drops the keys whose value is null (GraphQL's way of saying "leave unchanged" for non-null fields). */
+function present<T extends Record<string, unknown>>(input: T): T {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined)) as T;
+}
+
+/** What the audit trail keeps of a member: the fields these mutations change. */
+export function auditedMember(member: MemberDocument) {
+  return {
+    id: member.id,
+    email: member.email,
+    phone: member.phone,
+    preferences: member.preferences,
+    marketing_consent: member.marketing_consent,
+    kyc_verified: member.kyc_verified,
+    self_excluded: member.self_excluded,
+    self_exclusion_reason: member.self_exclusion_reason ?? null,
+  };
+}
+
+export class MemberAdminService {
+  constructor(private readonly members: MemberStore) {}
+
+  /** Changes a member's contact details, preferences and consent; `kycVerified` only for GeneralAdmin+. */
+  async update(
+    raw: object,
+    mayVerifyKyc: boolean,
+  ): Promise<{ before: MemberDocument; after: MemberDocument }> {
+    const input = validateInput(updateMemberSchema, present(raw as Record<string, unknown>));
+    if (input.kycVerified !== undefined && !mayVerifyKyc) {
+      throw forbiddenError('Only a GeneralAdmin or SuperAdmin may change kycVerified');
+    }
+    const set: Partial<MemberDocument> = {};
+    if (input.email !== undefined) set.email = input.email;
+    if (input.phone !== undefined) set.phone = input.phone;
+    if (input.preferences !== undefined) set.preferences = input.preferences;
+    if (input.marketingConsent !== undefined) set.marketing_consent = input.marketingConsent;
+    if (input.kycVerified !== undefined) set.kyc_verified = input.kycVerified;
+    return this.change(input.id, 'input.id', set);
+  }
+
+  /** Sets or lifts a member's self-exclusion, with the reason kept on the member. */
+  async setSelfExclusion(raw: z.input<typeof selfExclusionSchema>, now = new Date()) {
+    const input = validateInput(selfExclusionSchema, raw);
+    return this.change(input.memberId, 'input.memberId', {
+      self_excluded: input.selfExcluded,
+      self_exclusion_reason: input.reason,
+      self_exclusion_changed_at: now,
+    });
+  }
+
+  private async change(id: string, field: string, set: Partial<MemberDocument>) {
+    const before =
+      Object.keys(set).length === 0
+        ? await this.members.collection.findOne({ id }, { projection: { _id: 0 } })
+        : await this.members.collection.findOneAndUpdate(
+            { id },
+            { $set: set },
+            { returnDocument: 'before', projection: { _id: 0 } },
+          );
+    if (!before) throw badUserInput(field, 'no member with this id');
+    return { before, after: { ...before, ...set } };
   }
 }

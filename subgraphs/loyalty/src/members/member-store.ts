@@ -26,6 +26,9 @@ export interface MemberDocument {
   kyc_verified: boolean;
   marketing_consent: boolean;
   preferences: Record<string, unknown>;
+  /** Why self-exclusion was last set or lifted, and when */
+  self_exclusion_reason?: string | null;
+  self_exclusion_changed_at?: Date | null;
 }
 
 export interface MemberFilterInput {

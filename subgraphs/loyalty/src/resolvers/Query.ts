@@ -14,4 +14,6 @@ export const Query: QueryResolvers = {
     ctx.stores.ledger.collection.findOne({ id }, { projection: { _id: 0 } }),
   pointsLedgerEntries: (_, { filter, first, after }, ctx) =>
     ctx.stores.ledger.page(filter ?? {}, { first, after }, ctx.paging),
+  loyaltyDashboard: (_, { range }, ctx) => ctx.services.dashboard.dashboard(range),
+  memberLedgerCheck: (_, { memberId }, ctx) => ctx.services.points.check(memberId),
 };

@@ -17,6 +17,9 @@ export const resolvers: Resolvers = {
     member: async (redemption, _, ctx) => (await ctx.loaders.member.load(redemption.member_id))!,
     reward: async (redemption, _, ctx) => (await ctx.loaders.reward.load(redemption.reward_id))!,
   },
+  TopReward: {
+    reward: async (top, _, ctx) => (await ctx.loaders.reward.load(top.rewardId))!,
+  },
   PointsLedgerEntry: {
     __resolveReference: (reference, ctx) =>
       ctx.stores.ledger.collection.findOne({ id: reference.id }, { projection: { _id: 0 } }),

@@ -1,0 +1,107 @@
+import { parseEnv, z } from '@casino/config';
+import type { Tier } from './members/member-store';
+
+/** Tunable rules of the loyalty domain (PRODUCT.md §5), with their defaults. */
+export interface LoyaltySettings {
+  /** Points multiplier per tier, applied to theo × points rate */
+  tierMultipliers: Record<Tier, number>;
+  /** Tier credits at which a member reaches each tier (Ruby is where everyone starts) */
+  tierThresholds: Record<Exclude<Tier, 'Ruby'>, number>;
+  /** Largest absolute hand adjustment a Manager may make in one go (GeneralAdmin and above are unlimited) */
+  managerAdjustmentLimit: number;
+  /** Days without activity after which a member's points expire */
+  pointsExpiryDays: number;
+  /** Length of a tier period in months; periods start on 1 January UTC and every this many months after */
+  tierPeriodMonths: number;
+  /** How often the background loyalty jobs (points expiry) run; 0 disables them */
+  jobsIntervalMs: number;
+  /** The longest range a dashboard accepts */
+  maxDashboardRangeDays: number;
+  /** How many rewards the dashboard ranks */
+  dashboardTopRewards: number;
+}
+
+export const DEFAULT_LOYALTY_SETTINGS: LoyaltySettings = {
+  tierMultipliers: { Ruby: 1.0, Sapphire: 1.25, Diamond: 1.5, VIP: 2.0 },
+  tierThresholds: { Sapphire: 5_000, Diamond: 20_000, VIP: 75_000 },
+  managerAdjustmentLimit: 1_000,
+  pointsExpiryDays: 180,
+  tierPeriodMonths: 12,
+  jobsIntervalMs: 3_600_000,
+  maxDashboardRangeDays: 366,
+  dashboardTopRewards: 10,
+};
+
+const D = DEFAULT_LOYALTY_SETTINGS;
+const multiplier = (value: number) => z.coerce.number().min(0).max(100).default(value);
+const threshold = (value: number) => z.coerce.number().int().min(1).default(value);
+
+const loyaltyEnv = z
+  .object({
+    LOYALTY_MULTIPLIER_RUBY: multiplier(D.tierMultipliers.Ruby),
+    LOYALTY_MULTIPLIER_SAPPHIRE: multiplier(D.tierMultipliers.Sapphire),
+    LOYALTY_MULTIPLIER_DIAMOND: multiplier(D.tierMultipliers.Diamond),
+    LOYALTY_MULTIPLIER_VIP: multiplier(D.tierMultipliers.VIP),
+    LOYALTY_THRESHOLD_SAPPHIRE: threshold(D.tierThresholds.Sapphire),
+    LOYALTY_THRESHOLD_DIAMOND: threshold(D.tierThresholds.Diamond),
+    LOYALTY_THRESHOLD_VIP: threshold(D.tierThresholds.VIP),
+    LOYALTY_MANAGER_ADJUSTMENT_LIMIT: z.coerce.number().int().min(0).default(D.managerAdjustmentLimit),
+    LOYALTY_POINTS_EXPIRY_DAYS: z.coerce.number().int().min(1).max(3650).default(D.pointsExpiryDays),
+    LOYALTY_TIER_PERIOD_MONTHS: z.coerce
+      .number()
+      .int()
+      .refine((m) => [1, 2, 3, 4, 6, 12].includes(m), 'must divide 12 (1, 2, 3, 4, 6 or 12)')
+      .default(D.tierPeriodMonths),
+    LOYALTY_JOBS_INTERVAL_MS: z.coerce.number().int().min(0).default(D.jobsIntervalMs),
+    LOYALTY_MAX_DASHBOARD_RANGE_DAYS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(3660)
+      .default(D.maxDashboardRangeDays),
+    LOYALTY_DASHBOARD_TOP_REWARDS: z.coerce.number().int().min(1).max(100).default(D.dashboardTopRewards),
+  })
+  .refine(
+    (env) =>
+      env.LOYALTY_THRESHOLD_SAPPHIRE < env.LOYALTY_THRESHOLD_DIAMOND &&
+      env.LOYALTY_THRESHOLD_DIAMOND < env.LOYALTY_THRESHOLD_VIP,
+    {
+      message: 'tier thresholds must increase: Sapphire < Diamond < VIP',
+      path: ['LOYALTY_THRESHOLD_DIAMOND'],
+    },
+  );
+
+/** Reads the loyalty settings from the environment (the process's, unless one is given). */
+export function parseLoyaltySettings(env?: Record<string, string | undefined>): LoyaltySettings {
+  const p = parseEnv('loyalty', loyaltyEnv, env);
+  return {
+    tierMultipliers: {
+      Ruby: p.LOYALTY_MULTIPLIER_RUBY,
+      Sapphire: p.LOYALTY_MULTIPLIER_SAPPHIRE,
+      Diamond: p.LOYALTY_MULTIPLIER_DIAMOND,
+      VIP: p.LOYALTY_MULTIPLIER_VIP,
+    },
+    tierThresholds: {
+      Sapphire: p.LOYALTY_THRESHOLD_SAPPHIRE,
+      Diamond: p.LOYALTY_THRESHOLD_DIAMOND,
+      VIP: p.LOYALTY_THRESHOLD_VIP,
+    },
+    managerAdjustmentLimit: p.LOYALTY_MANAGER_ADJUSTMENT_LIMIT,
+    pointsExpiryDays: p.LOYALTY_POINTS_EXPIRY_DAYS,
+    tierPeriodMonths: p.LOYALTY_TIER_PERIOD_MONTHS,
+    jobsIntervalMs: p.LOYALTY_JOBS_INTERVAL_MS,
+    maxDashboardRangeDays: p.LOYALTY_MAX_DASHBOARD_RANGE_DAYS,
+    dashboardTopRewards: p.LOYALTY_DASHBOARD_TOP_REWARDS,
+  };
+}
+
+export const TIER_ORDER: readonly Tier[] = ['Ruby', 'Sapphire', 'Diamond', 'VIP'];
+
+/** The tier a number of tier credits earns. */
+export function tierForCredits(credits: number, settings: LoyaltySettings): Tier {
+  let tier: Tier = 'Ruby';
+  for (const candidate of TIER_ORDER.slice(1) as Exclude<Tier, 'Ruby'>[]) {
+    if (credits >= settings.tierThresholds[candidate]) tier = candidate;
+  }
+  return tier;
+}

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import type { Identity } from '@casino/auth';
+import { toMoney } from '@casino/mongo';
+import type { MemberDocument } from '../members/member-store';
+import type { RewardDocument } from '../rewards/reward-store';
+
+export const admin = (role: string, department: string | null = 'Gaming'): Identity =>
+  ({
+    kind: 'admin',
+    userId: randomUUID(),
+    username: `${role.toLowerCase()}-${department ?? 'all'}`,
+    role,
+    department,
+    permissions: [],
+  }) as Identity;
+
+export const SERVICE: Identity = { kind: 'service', service: 'gaming' };
+
+let sequence = 0;
+
+/** A member document with empty balances unless overridden. */
+export function memberDocument(overrides: Partial<MemberDocument> = {}): MemberDocument {
+  sequence += 1;
+  const unique = `${process.pid}${sequence}${Math.floor(Math.random() * 1e6)}`;
+  return {
+    id: randomUUID(),
+    member_number: `M${unique}`,
+    first_name: 'Kasun',
+    last_name: `Silva${sequence}`,
+    email: `kasun.${unique}@example.com`,
+    phone: '+94 77 000 0000',
+    date_of_birth: new Date('1980-05-05T00:00:00Z'),
+    nationality: 'Sri Lanka',
+    nic_passport: `N${unique}`,
+    tier: 'Ruby',
+    points_balance: 0,
+    tier_credits: 0,
+    total_points_earned: 0,
+    lifetime_spend: toMoney('0.00'),
+    registration_date: new Date('2025-01-01T00:00:00Z'),
+    last_visit: null,
+    is_active: true,
+    self_excluded: false,
+    kyc_verified: true,
+    marketing_consent: false,
+    preferences: {},
+    ...overrides,
+  };
+}
+
+export function rewardDocument(overrides: Partial<RewardDocument> = {}): RewardDocument {
+  return {
+    id: randomUUID(),
+    name: 'Dinner for two',
+    description: 'At the harbour restaurant',
+    category: 'dining',
+    points_required: 100,
+    cash_value: toMoney('40.00'),
+    tier_access: ['Ruby', 'Sapphire', 'Diamond', 'VIP'],
+    stock_quantity: null,
+    is_active: true,
+    created_at: new Date('2025-01-01T00:00:00Z'),
+    ...overrides,
+  };
+}
