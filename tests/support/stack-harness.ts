@@ -70,7 +70,13 @@ export async function tokenFor(identity: AdminIdentity): Promise<string> {
  * server unless MONGODB_URI is set), optionally seeded with demo data. `stop()` also drops the databases.
  */
 export async function startTestStack(
-  options: { seedMembers?: number; monitorCommands?: boolean; logDestination?: DestinationStream } = {},
+  options: {
+    seedMembers?: number;
+    monitorCommands?: boolean;
+    logDestination?: DestinationStream;
+    /** Settings for every service (tunables such as dispatcher intervals). */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TestStack> {
   const mongoUri = readProcessEnv().MONGODB_URI!;
   const databases = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, uniqueDatabase(n)])) as Record<
@@ -96,6 +102,7 @@ export async function startTestStack(
     nodeEnv: 'test',
     monitorCommands: options.monitorCommands,
     logDestination: options.logDestination,
+    env: options.env,
   });
   return {
     ...stack,
