@@ -9,7 +9,7 @@ import { readProcessEnv } from '@casino/config';
 import { createLogger } from '@casino/logger';
 import type { DestinationStream } from 'pino';
 import { createLoyaltySubgraph, loyaltySubgraph, parseLoyaltySettings } from '@casino/loyalty';
-import { marketingSubgraph } from '@casino/marketing';
+import { createMarketingSubgraph, marketingSubgraph, parseMarketingSettings } from '@casino/marketing';
 import { connectMongo } from '@casino/mongo';
 import type { MongoConnection } from '@casino/mongo';
 import { parseSubgraphEnv, startSubgraph } from '@casino/server';
@@ -43,6 +43,7 @@ function configuredDefinition(
   if (name === 'workforce') return createWorkforceSubgraph(parseWorkforceSettings(settingsEnv)) as never;
   if (name === 'compliance') return createComplianceSubgraph(parseComplianceSettings(settingsEnv)) as never;
   if (name === 'loyalty') return createLoyaltySubgraph(parseLoyaltySettings(settingsEnv)) as never;
+  if (name === 'marketing') return createMarketingSubgraph(parseMarketingSettings(settingsEnv)) as never;
   return SUBGRAPH_DEFINITIONS[name] as SubgraphDefinition<BaseContext & RequestBase>;
 }
 

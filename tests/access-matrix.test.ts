@@ -67,6 +67,13 @@ const EXPECTED: Record<string, Who[]> = {
   'Mutation.registerWalkInGuest': ADMINS,
   'Mutation.createMarketingCampaign': MANAGERS_UP,
   'Mutation.createNotificationTemplate': MANAGERS_UP,
+  'Query.previewCampaignAudience': MANAGERS_UP,
+  'Query.marketingDashboard': MANAGERS_UP,
+  'Mutation.updateCampaignStatus': MANAGERS_UP,
+  'Mutation.sendNotification': MANAGERS_UP,
+  'Mutation.markNotificationRead': MANAGERS_UP,
+  'Mutation.recordGuestExit': ADMINS,
+  'Mutation.convertWalkInGuest': ADMINS,
   // compliance
   'Query.me': ADMINS,
   'Query.adminUser': GENERAL_UP,

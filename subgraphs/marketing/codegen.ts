@@ -7,6 +7,8 @@ export default subgraphCodegen({
     AdminUser: '../references#AdminUserReference',
     Member: '../references#MemberReference',
     MarketingCampaign: '../campaigns/campaign-store#MarketingCampaignDocument',
+    MarketingDashboard: '../dashboard/dashboard-service#MarketingDashboardFigures',
+    CampaignAudiencePreview: '../campaigns/audience#CampaignAudiencePreviewResult',
     CustomerAnalytics: '../analytics/analytics-store#CustomerAnalyticsDocument',
     WalkInGuest: '../guests/guest-store#WalkInGuestDocument',
     Notification: '../notifications/notification-store#NotificationDocument',

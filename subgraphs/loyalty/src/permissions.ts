@@ -44,6 +44,8 @@ export const rules: RuleTree = {
     isActive: adminOrService,
     selfExcluded: adminOrService,
     tier: adminOrService,
+    // marketing checks consent before it sends marketing to a member
+    marketingConsent: adminOrService,
   },
   MemberEdge: isAuthenticated,
   MemberConnection: isAuthenticated,

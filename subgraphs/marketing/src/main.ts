@@ -1,4 +1,12 @@
+import { exitOnConfigError } from '@casino/config';
 import { runSubgraphProcess } from '@casino/server';
-import { marketingSubgraph } from './index';
+import { createMarketingSubgraph, parseMarketingSettings } from './index';
+import type { MarketingSettings } from './index';
 
-void runSubgraphProcess(marketingSubgraph);
+let settings: MarketingSettings;
+try {
+  settings = parseMarketingSettings();
+} catch (error) {
+  exitOnConfigError(error);
+}
+void runSubgraphProcess(createMarketingSubgraph(settings));

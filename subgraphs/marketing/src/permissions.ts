@@ -1,5 +1,6 @@
-import { hasRoleOrPermission, inDepartmentScope, isAuthenticated, rule } from '@casino/auth';
+import { atLeast, hasRoleOrPermission, inDepartmentScope, isAuthenticated, rule } from '@casino/auth';
 import type { AuthContext, RuleTree } from '@casino/auth';
+import type { MarketingContext } from './context';
 
 interface DepartmentInputArgs {
   input?: { department?: string | null } | null;
@@ -20,6 +21,65 @@ export const managesDepartmentOfInput = rule('marketing:managesDepartmentOfInput
   return inDepartmentScope(identity, args.input?.department ?? identity.department);
 });
 
+interface IdInputArgs {
+  id?: string | null;
+  input?: { id?: string | null } | null;
+}
+
+/**
+ * Changing a campaign (or previewing its audience, by `id` or `input.id`): as for creating one, by the department of the campaign itself. An unknown campaign
+ * passes for Manager and above so that the resolver can answer NOT_FOUND.
+ */
+export const managesCampaignOfInput = rule('marketing:managesCampaignOfInput', { cache: 'strict' })(async (
+  _parent,
+  args: IdInputArgs,
+  ctx: AuthContext & Partial<Pick<MarketingContext, 'loaders'>>,
+) => {
+  const { identity } = ctx;
+  if (identity.kind !== 'admin' || !hasRoleOrPermission(identity, 'Manager')) return false;
+  const id = args.input?.id ?? args.id;
+  if (!id || !ctx.loaders) return false;
+  const campaign = await ctx.loaders.campaign.load(id);
+  if (!campaign) return true;
+  return inDepartmentScope(identity, campaign.department ?? null);
+});
+
+interface TemplateInputArgs {
+  input?: { templateId?: string | null } | null;
+}
+
+/**
+ * Sending a notification: as for managing the template it is rendered from, by the template's department.
+ * An unknown template passes for Manager and above so that the resolver can answer NOT_FOUND.
+ */
+export const managesTemplateOfInput = rule('marketing:managesTemplateOfInput', { cache: 'strict' })(async (
+  _parent,
+  args: TemplateInputArgs,
+  ctx: AuthContext & Partial<Pick<MarketingContext, 'loaders'>>,
+) => {
+  const { identity } = ctx;
+  if (identity.kind !== 'admin' || !hasRoleOrPermission(identity, 'Manager')) return false;
+  const id = args.input?.templateId;
+  if (!id || !ctx.loaders) return false;
+  const template = await ctx.loaders.template.load(id);
+  if (!template) return true;
+  return inDepartmentScope(identity, template.department ?? null);
+});
+
+/** Marking a notification read: its admin recipient, or any Manager and above. */
+export const readsNotificationOfArgs = rule('marketing:readsNotificationOfArgs', { cache: 'strict' })(async (
+  _parent,
+  args: { id?: string },
+  ctx: AuthContext & Partial<Pick<MarketingContext, 'loaders'>>,
+) => {
+  const { identity } = ctx;
+  if (identity.kind !== 'admin') return false;
+  if (hasRoleOrPermission(identity, 'Manager')) return true;
+  if (!args.id || !ctx.loaders) return false;
+  const notification = await ctx.loaders.notification.load(args.id);
+  return notification?.recipient_type === 'admin' && notification.recipient_id === identity.userId;
+});
+
 /**
  * Every admin role reads everything marketing owns; `WalkInGuest.idDocument` is readable by all of them too,
  * its resolver decides between the full (audited) value and the mask. Anonymous callers and services get
@@ -29,6 +89,8 @@ export const rules: RuleTree = {
   Query: {
     marketingCampaign: isAuthenticated,
     marketingCampaigns: isAuthenticated,
+    previewCampaignAudience: managesCampaignOfInput,
+    marketingDashboard: atLeast('Manager'),
     customerAnalytics: isAuthenticated,
     walkInGuest: isAuthenticated,
     walkInGuests: isAuthenticated,
@@ -41,11 +103,25 @@ export const rules: RuleTree = {
     registerWalkInGuest: isAuthenticated,
     createMarketingCampaign: managesDepartmentOfInput,
     createNotificationTemplate: managesDepartmentOfInput,
+    updateCampaignStatus: managesCampaignOfInput,
+    recordGuestExit: isAuthenticated,
+    convertWalkInGuest: isAuthenticated,
+    sendNotification: managesTemplateOfInput,
+    markNotificationRead: readsNotificationOfArgs,
   },
   PageInfo: isAuthenticated,
   AdminUser: isAuthenticated,
   Member: isAuthenticated,
   MarketingCampaign: isAuthenticated,
+  CampaignAudiencePreview: isAuthenticated,
+  MarketingDashboard: atLeast('Manager'),
+  CampaignStats: atLeast('Manager'),
+  CampaignStatusStats: atLeast('Manager'),
+  WalkInStats: atLeast('Manager'),
+  NotificationStats: atLeast('Manager'),
+  NotificationStatusCount: atLeast('Manager'),
+  ChannelDeliveryStats: atLeast('Manager'),
+  AudienceSegmentCount: isAuthenticated,
   MarketingCampaignEdge: isAuthenticated,
   MarketingCampaignConnection: isAuthenticated,
   CustomerAnalytics: isAuthenticated,
@@ -53,6 +129,8 @@ export const rules: RuleTree = {
   WalkInGuestEdge: isAuthenticated,
   WalkInGuestConnection: isAuthenticated,
   Notification: isAuthenticated,
+  NotificationStatusChange: isAuthenticated,
+  NotificationDelivery: isAuthenticated,
   NotificationEdge: isAuthenticated,
   NotificationConnection: isAuthenticated,
   NotificationTemplate: isAuthenticated,

@@ -3,6 +3,8 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { AdminUserReference, MemberReference } from '../references';
 import type { MarketingCampaignDocument } from '../campaigns/campaign-store';
+import type { MarketingDashboardFigures } from '../dashboard/dashboard-service';
+import type { CampaignAudiencePreviewResult } from '../campaigns/audience';
 import type { CustomerAnalyticsDocument } from '../analytics/analytics-store';
 import type { WalkInGuestDocument } from '../guests/guest-store';
 import type { NotificationDocument } from '../notifications/notification-store';
@@ -40,11 +42,71 @@ export type AdminUser = {
   id: Scalars['ID']['output'];
 };
 
+export type AudienceSegmentCount = {
+  __typename?: 'AudienceSegmentCount';
+  members: Scalars['Int']['output'];
+  segment: Scalars['String']['output'];
+};
+
+/** Who a campaign would reach, from marketing's customer analytics */
+export type CampaignAudiencePreview = {
+  __typename?: 'CampaignAudiencePreview';
+  /** Eligible members per target segment (a member in two segments counts in both), largest first */
+  bySegment: Array<AudienceSegmentCount>;
+  campaign: MarketingCampaign;
+  /** The campaign's estimate, for comparison */
+  estimatedReach: Scalars['Int']['output'];
+  /** Members matching the target segments who are left out because they are self-excluded */
+  excludedSelfExcluded: Scalars['Int']['output'];
+  /**
+   * Members with at least one of the campaign's target segments, self-excluded members left out. Marketing
+   * consent is checked per recipient when a notification is sent.
+   */
+  memberCount: Scalars['Int']['output'];
+  /** A few of the eligible members, by id */
+  sample: Array<Member>;
+};
+
+export type CampaignStats = {
+  __typename?: 'CampaignStats';
+  actualReach: Scalars['Int']['output'];
+  /** Average of the campaigns' conversion rates (0 to 1); null without campaigns */
+  averageConversionRate?: Maybe<Scalars['Float']['output']>;
+  byStatus: Array<CampaignStatusStats>;
+  estimatedReach: Scalars['Int']['output'];
+  /** Actual reach over estimated reach; null without an estimate */
+  reachVsEstimate?: Maybe<Scalars['Float']['output']>;
+  total: Scalars['Int']['output'];
+  totalBudget: Scalars['Money']['output'];
+};
+
 export type CampaignStatus =
   | 'active'
   | 'cancelled'
   | 'completed'
   | 'draft';
+
+export type CampaignStatusStats = {
+  __typename?: 'CampaignStatusStats';
+  budget: Scalars['Money']['output'];
+  count: Scalars['Int']['output'];
+  status: CampaignStatus;
+};
+
+export type ChannelDeliveryStats = {
+  __typename?: 'ChannelDeliveryStats';
+  channel: NotificationChannel;
+  delivered: Scalars['Int']['output'];
+  /** delivered / (delivered + failed) */
+  deliveryRate?: Maybe<Scalars['Float']['output']>;
+  failed: Scalars['Int']['output'];
+};
+
+export type ConvertWalkInGuestInput = {
+  id: Scalars['ID']['input'];
+  /** The loyalty member the guest became (registered first with loyalty's registerMember) */
+  memberId: Scalars['ID']['input'];
+};
 
 export type CreateMarketingCampaignInput = {
   budget: Scalars['Money']['input'];
@@ -105,6 +167,15 @@ export type CustomerAnalytics = {
   visitFrequency: Scalars['Float']['output'];
 };
 
+export type DateRangeInput = {
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+};
+
+export type DeliveryStatus =
+  | 'delivered'
+  | 'failed';
+
 export type MarketingCampaign = {
   __typename?: 'MarketingCampaign';
   actualReach: Scalars['Int']['output'];
@@ -148,6 +219,19 @@ export type MarketingCampaignFilter = {
   status?: InputMaybe<CampaignStatus>;
 };
 
+/** Marketing KPIs over a date range (from inclusive, to exclusive) */
+export type MarketingDashboard = {
+  __typename?: 'MarketingDashboard';
+  /** Campaigns whose period overlaps the range */
+  campaigns: CampaignStats;
+  from: Scalars['DateTime']['output'];
+  /** Notifications created in the range */
+  notifications: NotificationStats;
+  to: Scalars['DateTime']['output'];
+  /** Walk-in visits that started in the range */
+  walkIns: WalkInStats;
+};
+
 export type Member = {
   __typename?: 'Member';
   /** Behavioural analytics of the member; null until they are computed */
@@ -155,16 +239,42 @@ export type Member = {
   id: Scalars['ID']['output'];
   /** Marketing segments the member falls in, e.g. high_roller, weekend_player, lapsed, new, vip, self_excluded */
   segments: Array<Scalars['String']['output']>;
+  /** The walk-in visits of the guest(s) converted into this member, most recent first */
+  walkInVisits: Array<WalkInGuest>;
 };
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Links a guest's visit to the member they became, keeping the visit history; a guest is converted once
+   * (CONFLICT after that)
+   */
+  convertWalkInGuest: WalkInGuest;
   /** Creates a campaign in draft, created by the calling admin user */
   createMarketingCampaign: MarketingCampaign;
   /** Creates an active template, created by the calling admin user */
   createNotificationTemplate: NotificationTemplate;
+  /** A delivered notification becomes read (by its admin recipient, or Manager and above); once */
+  markNotificationRead: Notification;
+  /** Records that a guest left, with what they spent and did; a visit ends once (CONFLICT after that) */
+  recordGuestExit: WalkInGuest;
   /** Records a guest's entry now, with no spend yet; one open visit per identity document per day */
   registerWalkInGuest: WalkInGuest;
+  /**
+   * Renders a template for one recipient and sends it now (or leaves it pending until it is due). Marketing
+   * to a member needs their consent and is never sent to a self-excluded member (CONFLICT).
+   */
+  sendNotification: Notification;
+  /**
+   * Moves a campaign along its lifecycle; a Manager only for their own department's campaigns. A move the
+   * campaign's current status does not allow (or that another request made first) is a CONFLICT.
+   */
+  updateCampaignStatus: MarketingCampaign;
+};
+
+
+export type MutationConvertWalkInGuestArgs = {
+  input: ConvertWalkInGuestInput;
 };
 
 
@@ -178,8 +288,28 @@ export type MutationCreateNotificationTemplateArgs = {
 };
 
 
+export type MutationMarkNotificationReadArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRecordGuestExitArgs = {
+  input: RecordGuestExitInput;
+};
+
+
 export type MutationRegisterWalkInGuestArgs = {
   input: RegisterWalkInGuestInput;
+};
+
+
+export type MutationSendNotificationArgs = {
+  input: SendNotificationInput;
+};
+
+
+export type MutationUpdateCampaignStatusArgs = {
+  input: UpdateCampaignStatusInput;
 };
 
 export type Notification = {
@@ -189,6 +319,8 @@ export type Notification = {
   content: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
   deliveredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** How each channel went, once dispatched; delivered when at least one channel took it */
+  deliveries: Array<NotificationDelivery>;
   id: Scalars['ID']['output'];
   metadata: Scalars['JSON']['output'];
   priority: NotificationPriority;
@@ -201,6 +333,8 @@ export type Notification = {
   scheduledAt?: Maybe<Scalars['DateTime']['output']>;
   sentAt?: Maybe<Scalars['DateTime']['output']>;
   status: NotificationStatus;
+  /** Every status it went through, oldest first */
+  statusHistory: Array<NotificationStatusChange>;
   /** The template it was rendered from, if any */
   template?: Maybe<NotificationTemplate>;
   title: Scalars['String']['output'];
@@ -226,6 +360,14 @@ export type NotificationConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+export type NotificationDelivery = {
+  __typename?: 'NotificationDelivery';
+  at: Scalars['DateTime']['output'];
+  channel: NotificationChannel;
+  error?: Maybe<Scalars['String']['output']>;
+  status: DeliveryStatus;
+};
+
 export type NotificationEdge = {
   __typename?: 'NotificationEdge';
   cursor: Scalars['String']['output'];
@@ -245,6 +387,17 @@ export type NotificationPriority =
   | 'low'
   | 'normal';
 
+export type NotificationStats = {
+  __typename?: 'NotificationStats';
+  byChannel: Array<ChannelDeliveryStats>;
+  byStatus: Array<NotificationStatusCount>;
+  /** (delivered + read) / (delivered + read + failed); null when none finished */
+  deliveryRate?: Maybe<Scalars['Float']['output']>;
+  /** read / (delivered + read); null when none was delivered */
+  readRate?: Maybe<Scalars['Float']['output']>;
+  total: Scalars['Int']['output'];
+};
+
 /** A notification moves pending -> sent -> delivered or failed, and a delivered one may then be read */
 export type NotificationStatus =
   | 'delivered'
@@ -252,6 +405,20 @@ export type NotificationStatus =
   | 'pending'
   | 'read'
   | 'sent';
+
+export type NotificationStatusChange = {
+  __typename?: 'NotificationStatusChange';
+  at: Scalars['DateTime']['output'];
+  /** Why, when there is more to say (deferred by quiet hours, the channels' failures) */
+  reason?: Maybe<Scalars['String']['output']>;
+  status: NotificationStatus;
+};
+
+export type NotificationStatusCount = {
+  __typename?: 'NotificationStatusCount';
+  count: Scalars['Int']['output'];
+  status: NotificationStatus;
+};
 
 /** A reusable notification whose title and content may contain {variable} placeholders */
 export type NotificationTemplate = {
@@ -306,10 +473,18 @@ export type Query = {
   customerAnalytics?: Maybe<CustomerAnalytics>;
   marketingCampaign?: Maybe<MarketingCampaign>;
   marketingCampaigns: MarketingCampaignConnection;
+  /**
+   * Campaigns by status, reach against the estimate, conversion, budget, walk-in conversion and notification
+   * delivery over the range; Manager and above. BAD_USER_INPUT range.to when to <= from or the range is longer
+   * than the configured maximum (366 days by default).
+   */
+  marketingDashboard: MarketingDashboard;
   notification?: Maybe<Notification>;
   notificationTemplate?: Maybe<NotificationTemplate>;
   notificationTemplates: NotificationTemplateConnection;
   notifications: NotificationConnection;
+  /** Who the campaign would reach; for those who manage the campaign's department */
+  previewCampaignAudience: CampaignAudiencePreview;
   walkInGuest?: Maybe<WalkInGuest>;
   walkInGuests: WalkInGuestConnection;
 };
@@ -329,6 +504,11 @@ export type QueryMarketingCampaignsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<MarketingCampaignFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryMarketingDashboardArgs = {
+  range: DateRangeInput;
 };
 
 
@@ -356,6 +536,11 @@ export type QueryNotificationsArgs = {
 };
 
 
+export type QueryPreviewCampaignAudienceArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type QueryWalkInGuestArgs = {
   id: Scalars['ID']['input'];
 };
@@ -373,6 +558,16 @@ export type RecipientType =
   | 'system'
   | 'user';
 
+export type RecordGuestExitInput = {
+  gamesPlayed?: InputMaybe<Array<Scalars['String']['input']>>;
+  id: Scalars['ID']['input'];
+  /** Replaces the visit's notes when given */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  servicesUsed?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** What the guest spent during the visit */
+  spendAmount: Scalars['Money']['input'];
+};
+
 export type RegisterWalkInGuestInput = {
   email?: InputMaybe<Scalars['String']['input']>;
   firstName: Scalars['String']['input'];
@@ -383,6 +578,38 @@ export type RegisterWalkInGuestInput = {
   nationality: Scalars['String']['input'];
   notes?: InputMaybe<Scalars['String']['input']>;
   phone?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type SendNotificationInput = {
+  /** Channels the template allows; defaults to all of the template's */
+  channels?: InputMaybe<Array<NotificationChannel>>;
+  /** Defaults to the template's; critical ones are sent even in quiet hours */
+  priority?: InputMaybe<NotificationPriority>;
+  /** Required to send by email */
+  recipientEmail?: InputMaybe<Scalars['String']['input']>;
+  /** A member id for user recipients, an admin user id for admin recipients; none for the system */
+  recipientId?: InputMaybe<Scalars['ID']['input']>;
+  /** Required to send by SMS */
+  recipientPhone?: InputMaybe<Scalars['String']['input']>;
+  recipientType: RecipientType;
+  /** Send later: at this instant (deferred to the end of quiet hours when it falls in them) */
+  scheduledAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** An active template; its department decides who may send it, as for creating one */
+  templateId: Scalars['ID']['input'];
+  /**
+   * A value (text, number or boolean) for every variable of the template, and nothing else; a missing or
+   * unknown one is a BAD_USER_INPUT on input.variables naming it
+   */
+  variables?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+export type UpdateCampaignStatusInput = {
+  id: Scalars['ID']['input'];
+  /**
+   * The new status: draft -> active, draft -> cancelled, active -> completed and active -> cancelled are the
+   * only moves; any other is a CONFLICT
+   */
+  status: CampaignStatus;
 };
 
 /** A visitor who is not (yet) a member */
@@ -434,6 +661,16 @@ export type WalkInGuestFilter = {
   visitFrom?: InputMaybe<Scalars['DateTime']['input']>;
   /** Visits before this instant */
   visitTo?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type WalkInStats = {
+  __typename?: 'WalkInStats';
+  /** converted / visits; null without visits */
+  conversionRate?: Maybe<Scalars['Float']['output']>;
+  /** Visits whose guest was converted to a member */
+  converted: Scalars['Int']['output'];
+  totalSpend: Scalars['Money']['output'];
+  visits: Scalars['Int']['output'];
 };
 
 export type Link__Purpose =
@@ -525,18 +762,27 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 export type ResolversTypes = ResolversObject<{
   AdminUser: ResolverTypeWrapper<AdminUserReference>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  CampaignStatus: CampaignStatus;
-  CreateMarketingCampaignInput: CreateMarketingCampaignInput;
+  AudienceSegmentCount: ResolverTypeWrapper<AudienceSegmentCount>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  CampaignAudiencePreview: ResolverTypeWrapper<CampaignAudiencePreviewResult>;
+  CampaignStats: ResolverTypeWrapper<CampaignStats>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  CampaignStatus: CampaignStatus;
+  CampaignStatusStats: ResolverTypeWrapper<CampaignStatusStats>;
+  ChannelDeliveryStats: ResolverTypeWrapper<ChannelDeliveryStats>;
+  ConvertWalkInGuestInput: ConvertWalkInGuestInput;
+  CreateMarketingCampaignInput: CreateMarketingCampaignInput;
   CreateNotificationTemplateInput: CreateNotificationTemplateInput;
   CustomerAnalytics: ResolverTypeWrapper<CustomerAnalyticsDocument>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  DateRangeInput: DateRangeInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeliveryStatus: DeliveryStatus;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   MarketingCampaign: ResolverTypeWrapper<MarketingCampaignDocument>;
   MarketingCampaignConnection: ResolverTypeWrapper<Connection>;
   MarketingCampaignEdge: ResolverTypeWrapper<Omit<MarketingCampaignEdge, 'node'> & { node: ResolversTypes['MarketingCampaign'] }>;
   MarketingCampaignFilter: MarketingCampaignFilter;
+  MarketingDashboard: ResolverTypeWrapper<MarketingDashboardFigures>;
   Member: ResolverTypeWrapper<MemberReference>;
   Money: ResolverTypeWrapper<Scalars['Money']['output']>;
   Mutation: ResolverTypeWrapper<{}>;
@@ -544,10 +790,14 @@ export type ResolversTypes = ResolversObject<{
   NotificationCategory: NotificationCategory;
   NotificationChannel: NotificationChannel;
   NotificationConnection: ResolverTypeWrapper<Connection>;
+  NotificationDelivery: ResolverTypeWrapper<NotificationDelivery>;
   NotificationEdge: ResolverTypeWrapper<Omit<NotificationEdge, 'node'> & { node: ResolversTypes['Notification'] }>;
   NotificationFilter: NotificationFilter;
   NotificationPriority: NotificationPriority;
+  NotificationStats: ResolverTypeWrapper<NotificationStats>;
   NotificationStatus: NotificationStatus;
+  NotificationStatusChange: ResolverTypeWrapper<NotificationStatusChange>;
+  NotificationStatusCount: ResolverTypeWrapper<NotificationStatusCount>;
   NotificationTemplate: ResolverTypeWrapper<NotificationTemplateDocument>;
   NotificationTemplateConnection: ResolverTypeWrapper<Connection>;
   NotificationTemplateEdge: ResolverTypeWrapper<Omit<NotificationTemplateEdge, 'node'> & { node: ResolversTypes['NotificationTemplate'] }>;
@@ -555,11 +805,15 @@ export type ResolversTypes = ResolversObject<{
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<{}>;
   RecipientType: RecipientType;
+  RecordGuestExitInput: RecordGuestExitInput;
   RegisterWalkInGuestInput: RegisterWalkInGuestInput;
+  SendNotificationInput: SendNotificationInput;
+  UpdateCampaignStatusInput: UpdateCampaignStatusInput;
   WalkInGuest: ResolverTypeWrapper<WalkInGuestDocument>;
   WalkInGuestConnection: ResolverTypeWrapper<Connection>;
   WalkInGuestEdge: ResolverTypeWrapper<Omit<WalkInGuestEdge, 'node'> & { node: ResolversTypes['WalkInGuest'] }>;
   WalkInGuestFilter: WalkInGuestFilter;
+  WalkInStats: ResolverTypeWrapper<WalkInStats>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   link__Purpose: Link__Purpose;
@@ -571,35 +825,51 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   AdminUser: AdminUserReference;
   ID: Scalars['ID']['output'];
-  CreateMarketingCampaignInput: CreateMarketingCampaignInput;
+  AudienceSegmentCount: AudienceSegmentCount;
   Int: Scalars['Int']['output'];
+  CampaignAudiencePreview: CampaignAudiencePreviewResult;
+  CampaignStats: CampaignStats;
+  Float: Scalars['Float']['output'];
+  CampaignStatusStats: CampaignStatusStats;
+  ChannelDeliveryStats: ChannelDeliveryStats;
+  ConvertWalkInGuestInput: ConvertWalkInGuestInput;
+  CreateMarketingCampaignInput: CreateMarketingCampaignInput;
   CreateNotificationTemplateInput: CreateNotificationTemplateInput;
   CustomerAnalytics: CustomerAnalyticsDocument;
-  Float: Scalars['Float']['output'];
+  DateRangeInput: DateRangeInput;
   DateTime: Scalars['DateTime']['output'];
   JSON: Scalars['JSON']['output'];
   MarketingCampaign: MarketingCampaignDocument;
   MarketingCampaignConnection: Connection;
   MarketingCampaignEdge: Omit<MarketingCampaignEdge, 'node'> & { node: ResolversParentTypes['MarketingCampaign'] };
   MarketingCampaignFilter: MarketingCampaignFilter;
+  MarketingDashboard: MarketingDashboardFigures;
   Member: MemberReference;
   Money: Scalars['Money']['output'];
   Mutation: {};
   Notification: NotificationDocument;
   NotificationConnection: Connection;
+  NotificationDelivery: NotificationDelivery;
   NotificationEdge: Omit<NotificationEdge, 'node'> & { node: ResolversParentTypes['Notification'] };
   NotificationFilter: NotificationFilter;
+  NotificationStats: NotificationStats;
+  NotificationStatusChange: NotificationStatusChange;
+  NotificationStatusCount: NotificationStatusCount;
   NotificationTemplate: NotificationTemplateDocument;
   NotificationTemplateConnection: Connection;
   NotificationTemplateEdge: Omit<NotificationTemplateEdge, 'node'> & { node: ResolversParentTypes['NotificationTemplate'] };
   NotificationTemplateFilter: NotificationTemplateFilter;
   PageInfo: PageInfo;
   Query: {};
+  RecordGuestExitInput: RecordGuestExitInput;
   RegisterWalkInGuestInput: RegisterWalkInGuestInput;
+  SendNotificationInput: SendNotificationInput;
+  UpdateCampaignStatusInput: UpdateCampaignStatusInput;
   WalkInGuest: WalkInGuestDocument;
   WalkInGuestConnection: Connection;
   WalkInGuestEdge: Omit<WalkInGuestEdge, 'node'> & { node: ResolversParentTypes['WalkInGuest'] };
   WalkInGuestFilter: WalkInGuestFilter;
+  WalkInStats: WalkInStats;
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   link__Import: Scalars['link__Import']['output'];
   Boolean: Scalars['Boolean']['output'];
@@ -638,6 +908,48 @@ export type TagDirectiveResolver<Result, Parent, ContextType = MarketingContext,
 export type AdminUserResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['AdminUser'] = ResolversParentTypes['AdminUser']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['AdminUser']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type AudienceSegmentCountResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['AudienceSegmentCount'] = ResolversParentTypes['AudienceSegmentCount']> = ResolversObject<{
+  members?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  segment?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CampaignAudiencePreviewResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['CampaignAudiencePreview'] = ResolversParentTypes['CampaignAudiencePreview']> = ResolversObject<{
+  bySegment?: Resolver<Array<ResolversTypes['AudienceSegmentCount']>, ParentType, ContextType>;
+  campaign?: Resolver<ResolversTypes['MarketingCampaign'], ParentType, ContextType>;
+  estimatedReach?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  excludedSelfExcluded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  memberCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sample?: Resolver<Array<ResolversTypes['Member']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CampaignStatsResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['CampaignStats'] = ResolversParentTypes['CampaignStats']> = ResolversObject<{
+  actualReach?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  averageConversionRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  byStatus?: Resolver<Array<ResolversTypes['CampaignStatusStats']>, ParentType, ContextType>;
+  estimatedReach?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reachVsEstimate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalBudget?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CampaignStatusStatsResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['CampaignStatusStats'] = ResolversParentTypes['CampaignStatusStats']> = ResolversObject<{
+  budget?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['CampaignStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ChannelDeliveryStatsResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['ChannelDeliveryStats'] = ResolversParentTypes['ChannelDeliveryStats']> = ResolversObject<{
+  channel?: Resolver<ResolversTypes['NotificationChannel'], ParentType, ContextType>;
+  delivered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deliveryRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -702,11 +1014,21 @@ export type MarketingCampaignEdgeResolvers<ContextType = MarketingContext, Paren
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type MarketingDashboardResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['MarketingDashboard'] = ResolversParentTypes['MarketingDashboard']> = ResolversObject<{
+  campaigns?: Resolver<ResolversTypes['CampaignStats'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  notifications?: Resolver<ResolversTypes['NotificationStats'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  walkIns?: Resolver<ResolversTypes['WalkInStats'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type MemberResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Member']>, { __typename: 'Member' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   analytics?: Resolver<Maybe<ResolversTypes['CustomerAnalytics']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   segments?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  walkInVisits?: Resolver<Array<ResolversTypes['WalkInGuest']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -715,9 +1037,14 @@ export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversType
 }
 
 export type MutationResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  convertWalkInGuest?: Resolver<ResolversTypes['WalkInGuest'], ParentType, ContextType, RequireFields<MutationConvertWalkInGuestArgs, 'input'>>;
   createMarketingCampaign?: Resolver<ResolversTypes['MarketingCampaign'], ParentType, ContextType, RequireFields<MutationCreateMarketingCampaignArgs, 'input'>>;
   createNotificationTemplate?: Resolver<ResolversTypes['NotificationTemplate'], ParentType, ContextType, RequireFields<MutationCreateNotificationTemplateArgs, 'input'>>;
+  markNotificationRead?: Resolver<ResolversTypes['Notification'], ParentType, ContextType, RequireFields<MutationMarkNotificationReadArgs, 'id'>>;
+  recordGuestExit?: Resolver<ResolversTypes['WalkInGuest'], ParentType, ContextType, RequireFields<MutationRecordGuestExitArgs, 'input'>>;
   registerWalkInGuest?: Resolver<ResolversTypes['WalkInGuest'], ParentType, ContextType, RequireFields<MutationRegisterWalkInGuestArgs, 'input'>>;
+  sendNotification?: Resolver<ResolversTypes['Notification'], ParentType, ContextType, RequireFields<MutationSendNotificationArgs, 'input'>>;
+  updateCampaignStatus?: Resolver<ResolversTypes['MarketingCampaign'], ParentType, ContextType, RequireFields<MutationUpdateCampaignStatusArgs, 'input'>>;
 }>;
 
 export type NotificationResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['Notification'] = ResolversParentTypes['Notification']> = ResolversObject<{
@@ -727,6 +1054,7 @@ export type NotificationResolvers<ContextType = MarketingContext, ParentType ext
   content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   deliveredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  deliveries?: Resolver<Array<ResolversTypes['NotificationDelivery']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   metadata?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   priority?: Resolver<ResolversTypes['NotificationPriority'], ParentType, ContextType>;
@@ -738,6 +1066,7 @@ export type NotificationResolvers<ContextType = MarketingContext, ParentType ext
   scheduledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   sentAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['NotificationStatus'], ParentType, ContextType>;
+  statusHistory?: Resolver<Array<ResolversTypes['NotificationStatusChange']>, ParentType, ContextType>;
   template?: Resolver<Maybe<ResolversTypes['NotificationTemplate']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -750,9 +1079,39 @@ export type NotificationConnectionResolvers<ContextType = MarketingContext, Pare
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type NotificationDeliveryResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['NotificationDelivery'] = ResolversParentTypes['NotificationDelivery']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  channel?: Resolver<ResolversTypes['NotificationChannel'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['DeliveryStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type NotificationEdgeResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['NotificationEdge'] = ResolversParentTypes['NotificationEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Notification'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type NotificationStatsResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['NotificationStats'] = ResolversParentTypes['NotificationStats']> = ResolversObject<{
+  byChannel?: Resolver<Array<ResolversTypes['ChannelDeliveryStats']>, ParentType, ContextType>;
+  byStatus?: Resolver<Array<ResolversTypes['NotificationStatusCount']>, ParentType, ContextType>;
+  deliveryRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  readRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type NotificationStatusChangeResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['NotificationStatusChange'] = ResolversParentTypes['NotificationStatusChange']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['NotificationStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type NotificationStatusCountResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['NotificationStatusCount'] = ResolversParentTypes['NotificationStatusCount']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['NotificationStatus'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -799,10 +1158,12 @@ export type QueryResolvers<ContextType = MarketingContext, ParentType extends Re
   customerAnalytics?: Resolver<Maybe<ResolversTypes['CustomerAnalytics']>, ParentType, ContextType, RequireFields<QueryCustomerAnalyticsArgs, 'memberId'>>;
   marketingCampaign?: Resolver<Maybe<ResolversTypes['MarketingCampaign']>, ParentType, ContextType, RequireFields<QueryMarketingCampaignArgs, 'id'>>;
   marketingCampaigns?: Resolver<ResolversTypes['MarketingCampaignConnection'], ParentType, ContextType, Partial<QueryMarketingCampaignsArgs>>;
+  marketingDashboard?: Resolver<ResolversTypes['MarketingDashboard'], ParentType, ContextType, RequireFields<QueryMarketingDashboardArgs, 'range'>>;
   notification?: Resolver<Maybe<ResolversTypes['Notification']>, ParentType, ContextType, RequireFields<QueryNotificationArgs, 'id'>>;
   notificationTemplate?: Resolver<Maybe<ResolversTypes['NotificationTemplate']>, ParentType, ContextType, RequireFields<QueryNotificationTemplateArgs, 'id'>>;
   notificationTemplates?: Resolver<ResolversTypes['NotificationTemplateConnection'], ParentType, ContextType, Partial<QueryNotificationTemplatesArgs>>;
   notifications?: Resolver<ResolversTypes['NotificationConnection'], ParentType, ContextType, Partial<QueryNotificationsArgs>>;
+  previewCampaignAudience?: Resolver<ResolversTypes['CampaignAudiencePreview'], ParentType, ContextType, RequireFields<QueryPreviewCampaignAudienceArgs, 'id'>>;
   walkInGuest?: Resolver<Maybe<ResolversTypes['WalkInGuest']>, ParentType, ContextType, RequireFields<QueryWalkInGuestArgs, 'id'>>;
   walkInGuests?: Resolver<ResolversTypes['WalkInGuestConnection'], ParentType, ContextType, Partial<QueryWalkInGuestsArgs>>;
 }>;
@@ -843,6 +1204,14 @@ export type WalkInGuestEdgeResolvers<ContextType = MarketingContext, ParentType 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type WalkInStatsResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['WalkInStats'] = ResolversParentTypes['WalkInStats']> = ResolversObject<{
+  conversionRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  converted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalSpend?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  visits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export interface Federation__FieldSetScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['federation__FieldSet'], any> {
   name: 'federation__FieldSet';
 }
@@ -853,18 +1222,28 @@ export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<Resolv
 
 export type Resolvers<ContextType = MarketingContext> = ResolversObject<{
   AdminUser?: AdminUserResolvers<ContextType>;
+  AudienceSegmentCount?: AudienceSegmentCountResolvers<ContextType>;
+  CampaignAudiencePreview?: CampaignAudiencePreviewResolvers<ContextType>;
+  CampaignStats?: CampaignStatsResolvers<ContextType>;
+  CampaignStatusStats?: CampaignStatusStatsResolvers<ContextType>;
+  ChannelDeliveryStats?: ChannelDeliveryStatsResolvers<ContextType>;
   CustomerAnalytics?: CustomerAnalyticsResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   JSON?: GraphQLScalarType;
   MarketingCampaign?: MarketingCampaignResolvers<ContextType>;
   MarketingCampaignConnection?: MarketingCampaignConnectionResolvers<ContextType>;
   MarketingCampaignEdge?: MarketingCampaignEdgeResolvers<ContextType>;
+  MarketingDashboard?: MarketingDashboardResolvers<ContextType>;
   Member?: MemberResolvers<ContextType>;
   Money?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   Notification?: NotificationResolvers<ContextType>;
   NotificationConnection?: NotificationConnectionResolvers<ContextType>;
+  NotificationDelivery?: NotificationDeliveryResolvers<ContextType>;
   NotificationEdge?: NotificationEdgeResolvers<ContextType>;
+  NotificationStats?: NotificationStatsResolvers<ContextType>;
+  NotificationStatusChange?: NotificationStatusChangeResolvers<ContextType>;
+  NotificationStatusCount?: NotificationStatusCountResolvers<ContextType>;
   NotificationTemplate?: NotificationTemplateResolvers<ContextType>;
   NotificationTemplateConnection?: NotificationTemplateConnectionResolvers<ContextType>;
   NotificationTemplateEdge?: NotificationTemplateEdgeResolvers<ContextType>;
@@ -873,6 +1252,7 @@ export type Resolvers<ContextType = MarketingContext> = ResolversObject<{
   WalkInGuest?: WalkInGuestResolvers<ContextType>;
   WalkInGuestConnection?: WalkInGuestConnectionResolvers<ContextType>;
   WalkInGuestEdge?: WalkInGuestEdgeResolvers<ContextType>;
+  WalkInStats?: WalkInStatsResolvers<ContextType>;
   federation__FieldSet?: GraphQLScalarType;
   link__Import?: GraphQLScalarType;
 }>;

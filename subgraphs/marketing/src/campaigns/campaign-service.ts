@@ -1,10 +1,10 @@
 import { Decimal128 } from 'mongodb';
 import { z } from 'zod';
-import { conflict, validateInput } from '@casino/errors';
+import { conflict, notFound, validateInput } from '@casino/errors';
 import { duplicateKeyField, isNegativeMoney, newId } from '@casino/mongo';
 import { optionalDepartmentSchema } from '../departments';
 import type { Creator } from '../departments';
-import type { CampaignStore, MarketingCampaignDocument } from './campaign-store';
+import type { CampaignStatus, CampaignStore, MarketingCampaignDocument } from './campaign-store';
 
 /** Named limits of a campaign definition. */
 export const CAMPAIGN_RULES = {
@@ -53,6 +53,19 @@ const createCampaignSchema = z
     path: ['endDate'],
   });
 
+/** The only moves of a campaign's lifecycle: for each status, the statuses it may go to. */
+export const CAMPAIGN_TRANSITIONS: Record<CampaignStatus, readonly CampaignStatus[]> = {
+  draft: ['active', 'cancelled'],
+  active: ['completed', 'cancelled'],
+  completed: [],
+  cancelled: [],
+};
+
+export interface CampaignStatusChange {
+  before: MarketingCampaignDocument;
+  after: MarketingCampaignDocument;
+}
+
 export type CreateMarketingCampaignInput = z.input<typeof createCampaignSchema>;
 
 export class CampaignService {
@@ -94,5 +107,21 @@ export class CampaignService {
       }
       throw error;
     }
+  }
+
+  /**
+   * Moves a campaign along its lifecycle. The update is guarded by the status it was read in, so of two
+   * concurrent moves from the same status only one wins; the other (and any move the lifecycle does not
+   * allow) is a CONFLICT.
+   */
+  async updateStatus(id: string, to: CampaignStatus, now = new Date()): Promise<CampaignStatusChange> {
+    const before = await this.campaigns.findById(id);
+    if (!before) throw notFound('MarketingCampaign', id);
+    if (!CAMPAIGN_TRANSITIONS[before.status].includes(to)) {
+      throw conflict(`a ${before.status} campaign cannot become ${to}`, 'input.status');
+    }
+    const after = await this.campaigns.transition(id, before.status, to, now);
+    if (!after) throw conflict('the campaign changed status meanwhile; read it again', 'input.status');
+    return { before, after };
   }
 }

@@ -23,6 +23,8 @@ export interface MarketingCampaignDocument {
   /** An admin user (compliance), null when not recorded */
   created_by: string | null;
   created_at: Date;
+  /** When the status last changed (absent until it first does) */
+  status_changed_at?: Date;
 }
 
 export interface CampaignFilterInput {
@@ -68,6 +70,22 @@ export class CampaignStore {
       { field: 'start_date', direction: -1 },
       paging,
     );
+  }
+
+  /**
+   * Moves a campaign from one status to another only if it is still in `from`, in one atomic update; null
+   * when it is not (anymore).
+   */
+  transition(id: string, from: CampaignStatus, to: CampaignStatus, at: Date) {
+    return this.collection.findOneAndUpdate(
+      { id, status: from },
+      { $set: { status: to, status_changed_at: at } },
+      { returnDocument: 'after', projection: { _id: 0 } },
+    );
+  }
+
+  findById(id: string) {
+    return this.collection.findOne({ id }, { projection: { _id: 0 } });
   }
 
   async insert(campaign: MarketingCampaignDocument): Promise<void> {

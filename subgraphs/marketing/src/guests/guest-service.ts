@@ -1,12 +1,16 @@
 import { z } from 'zod';
-import { conflict, validateInput } from '@casino/errors';
-import { duplicateKeyField, newId, toMoney } from '@casino/mongo';
+import { conflict, notFound, validateInput } from '@casino/errors';
+import { Decimal128 } from 'mongodb';
+import { duplicateKeyField, isNegativeMoney, newId, toMoney } from '@casino/mongo';
 import type { GuestStore, WalkInGuestDocument } from './guest-store';
 
 /** Named rules of guest registration. */
 export const WALK_IN_RULES = {
   nameMaxLength: 100,
   notesMaxLength: 1_000,
+  /** Games or services listed on one visit */
+  maxVisitItems: 50,
+  visitItemMaxLength: 60,
   /** The visit day used for "one open visit per document per day" starts at this UTC hour */
   visitDayStartHourUtc: 0,
 };
@@ -35,6 +39,35 @@ const registerGuestSchema = z.object({
   marketingConsent: z.boolean(),
   notes: z.string().trim().max(WALK_IN_RULES.notesMaxLength, 'is too long').nullish().transform(emptyToNull),
 });
+
+const visitItems = z
+  .array(z.string().trim().min(1, 'must not be empty').max(WALK_IN_RULES.visitItemMaxLength, 'is too long'))
+  .max(WALK_IN_RULES.maxVisitItems, `at most ${WALK_IN_RULES.maxVisitItems} items`)
+  .nullish()
+  .transform((items) => [...new Set(items ?? [])]);
+
+const recordExitSchema = z.object({
+  id: z.string().min(1, 'is required'),
+  spendAmount: z
+    .instanceof(Decimal128, { message: 'must be a money amount' })
+    .refine((amount) => !isNegativeMoney(amount), 'must not be negative'),
+  gamesPlayed: visitItems,
+  servicesUsed: visitItems,
+  notes: z.string().trim().max(WALK_IN_RULES.notesMaxLength, 'is too long').nullish(),
+});
+
+const convertSchema = z.object({
+  id: z.string().min(1, 'is required'),
+  memberId: z.string().trim().min(1, 'is required').max(100, 'is too long'),
+});
+
+export type RecordGuestExitInput = z.input<typeof recordExitSchema>;
+export type ConvertWalkInGuestInput = z.input<typeof convertSchema>;
+
+export interface GuestChange {
+  before: WalkInGuestDocument;
+  after: WalkInGuestDocument;
+}
 
 export type RegisterWalkInGuestInput = z.input<typeof registerGuestSchema>;
 
@@ -88,5 +121,37 @@ export class GuestService {
       }
       throw error;
     }
+  }
+
+  /**
+   * Ends the guest's visit now with what they spent and did. Only an open visit can end, atomically, so a
+   * second exit (even a concurrent one) is a CONFLICT; the open-visit key goes with it.
+   */
+  async recordExit(rawInput: RecordGuestExitInput, now = new Date()): Promise<GuestChange> {
+    const input = validateInput(recordExitSchema, rawInput);
+    const before = await this.guests.findById(input.id);
+    if (!before) throw notFound('WalkInGuest', input.id);
+    const after = await this.guests.recordExit(input.id, {
+      exit_time: now,
+      spend_amount: input.spendAmount,
+      games_played: input.gamesPlayed,
+      services_used: input.servicesUsed,
+      ...(input.notes !== undefined ? { notes: input.notes ? input.notes : null } : {}),
+    });
+    if (!after) throw conflict('this visit has already ended', 'input.id');
+    return { before, after };
+  }
+
+  /**
+   * Links the guest to the member they became (registered first through loyalty); the visit stays as it was,
+   * so the member keeps their history. A guest converts once: a second conversion is a CONFLICT.
+   */
+  async convert(rawInput: ConvertWalkInGuestInput, now = new Date()): Promise<GuestChange> {
+    const input = validateInput(convertSchema, rawInput);
+    const before = await this.guests.findById(input.id);
+    if (!before) throw notFound('WalkInGuest', input.id);
+    const after = await this.guests.convert(input.id, input.memberId, now);
+    if (!after) throw conflict('this guest has already been converted to a member', 'input.id');
+    return { before, after };
   }
 }

@@ -20,6 +20,8 @@ export interface WalkInGuestDocument {
   converted_to_member: boolean;
   /** The loyalty member this guest became */
   converted_member_id: string | null;
+  /** When the guest was linked to a member (absent until then) */
+  converted_at?: Date;
   follow_up_required: boolean;
   notes: string | null;
   marketing_consent: boolean;
@@ -77,6 +79,40 @@ export class GuestStore {
       args,
       { field: 'visit_date', direction: -1 },
       paging,
+    );
+  }
+
+  findById(id: string) {
+    return this.collection.findOne({ id }, { projection: { _id: 0 } });
+  }
+
+  /** Ends an open visit (no exit time yet) in one atomic update, freeing its open-visit key; null if none. */
+  recordExit(
+    id: string,
+    exit: Pick<WalkInGuestDocument, 'exit_time' | 'spend_amount' | 'games_played' | 'services_used'> & {
+      notes?: string | null;
+    },
+  ) {
+    const set: Partial<WalkInGuestDocument> = {
+      exit_time: exit.exit_time,
+      spend_amount: exit.spend_amount,
+      games_played: exit.games_played,
+      services_used: exit.services_used,
+    };
+    if (exit.notes !== undefined) set.notes = exit.notes;
+    return this.collection.findOneAndUpdate(
+      { id, exit_time: null },
+      { $set: set, $unset: { open_visit_key: '' } },
+      { returnDocument: 'after', projection: { _id: 0 } },
+    );
+  }
+
+  /** Links a not yet converted guest to a member in one atomic update; null if already converted (or none). */
+  convert(id: string, memberId: string, at: Date) {
+    return this.collection.findOneAndUpdate(
+      { id, converted_to_member: false },
+      { $set: { converted_to_member: true, converted_member_id: memberId, converted_at: at } },
+      { returnDocument: 'after', projection: { _id: 0 } },
     );
   }
 

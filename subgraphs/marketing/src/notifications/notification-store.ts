@@ -18,6 +18,22 @@ export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
 export type NotificationStatus = 'pending' | 'sent' | 'delivered' | 'failed' | 'read';
 export type RecipientType = 'user' | 'admin' | 'system';
 
+/** One move of a notification's status, in order. */
+export interface NotificationStatusChange {
+  status: NotificationStatus;
+  at: Date;
+  /** Why, when there is more to say (a deferral, a failure) */
+  reason?: string | null;
+}
+
+/** How one channel's delivery went. */
+export interface NotificationDelivery {
+  channel: NotificationChannel;
+  status: 'delivered' | 'failed';
+  at: Date;
+  error: string | null;
+}
+
 export interface NotificationDocument {
   id: string;
   template_id: string | null;
@@ -38,6 +54,12 @@ export interface NotificationDocument {
   read_at: Date | null;
   metadata: Record<string, unknown>;
   created_at: Date;
+  /** When the dispatcher may send it: now, the requested time, or the end of quiet hours (pending only) */
+  due_at?: Date | null;
+  /** Every status it went through, in order (absent in old documents) */
+  status_history?: NotificationStatusChange[];
+  /** One entry per channel once it was dispatched (absent until then) */
+  deliveries?: NotificationDelivery[];
 }
 
 export interface NotificationFilterInput {
@@ -56,6 +78,7 @@ export const notificationIndexes: IndexDescription[] = [
   { key: { created_at: -1 }, name: 'created_at_-1' },
   { key: { created_at: -1, id: -1 }, name: 'created_at_-1_id_-1' },
   { key: { recipient_id: 1, created_at: -1 }, name: 'recipient_id_1_created_at_-1' },
+  { key: { status: 1, due_at: 1 }, name: 'status_1_due_at_1' },
 ];
 
 export class NotificationStore {
@@ -73,5 +96,58 @@ export class NotificationStore {
     if (input.category) filter.category = input.category;
     if (input.priority) filter.priority = input.priority;
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
+  }
+
+  findById(id: string) {
+    return this.collection.findOne({ id }, { projection: { _id: 0 } });
+  }
+
+  async insert(notification: NotificationDocument): Promise<void> {
+    await this.collection.insertOne({ ...notification });
+  }
+
+  /** Takes a pending notification for sending (pending -> sent); null when another dispatcher took it. */
+  claim(id: string, at: Date) {
+    return this.collection.findOneAndUpdate(
+      { id, status: 'pending' },
+      {
+        $set: { status: 'sent', sent_at: at, due_at: null },
+        $push: { status_history: { status: 'sent', at } },
+      },
+      { returnDocument: 'after', projection: { _id: 0 } },
+    );
+  }
+
+  /** Records how the channels went (sent -> delivered or failed). */
+  finish(id: string, outcome: 'delivered' | 'failed', deliveries: NotificationDelivery[], at: Date) {
+    const reason =
+      outcome === 'failed' ? deliveries.map((d) => `${d.channel}: ${d.error ?? 'failed'}`).join('; ') : null;
+    return this.collection.findOneAndUpdate(
+      { id, status: 'sent' },
+      {
+        $set: { status: outcome, deliveries, ...(outcome === 'delivered' ? { delivered_at: at } : {}) },
+        $push: { status_history: { status: outcome, at, reason } },
+      },
+      { returnDocument: 'after', projection: { _id: 0 } },
+    );
+  }
+
+  /** delivered -> read; null when the notification is not delivered (unread) anymore. */
+  markRead(id: string, at: Date) {
+    return this.collection.findOneAndUpdate(
+      { id, status: 'delivered' },
+      { $set: { status: 'read', read_at: at }, $push: { status_history: { status: 'read', at } } },
+      { returnDocument: 'after', projection: { _id: 0 } },
+    );
+  }
+
+  /** Ids of pending notifications that are due, earliest first. */
+  async dueIds(now: Date, limit: number): Promise<string[]> {
+    const docs = await this.collection
+      .find({ status: 'pending', due_at: { $lte: now } }, { projection: { _id: 0, id: 1 } })
+      .sort({ due_at: 1 })
+      .limit(limit)
+      .toArray();
+    return docs.map((doc) => doc.id);
   }
 }

@@ -6,4 +6,5 @@ export const Member: MemberResolvers = {
   analytics: (member, _, ctx) => ctx.loaders.analyticsByMember.load(member.id),
   segments: async (member, _, ctx) =>
     (await ctx.loaders.analyticsByMember.load(member.id))?.marketing_segments ?? [],
+  walkInVisits: (member, _, ctx) => ctx.loaders.guestsByMember.load(member.id),
 };

@@ -16,6 +16,10 @@ export const resolvers: Resolvers = {
     __resolveReference: (reference, ctx) => ctx.loaders.campaign.load(reference.id),
     createdBy: (campaign) => adminUserReference(campaign.created_by),
   },
+  CampaignAudiencePreview: {
+    estimatedReach: (preview) => preview.campaign.estimated_reach,
+    sample: (preview) => preview.sampleMemberIds.map((id) => memberReference(id)!),
+  },
   CustomerAnalytics: {
     __resolveReference: (reference, ctx) => ctx.loaders.analytics.load(reference.id),
     member: (analytics) => memberReference(analytics.member_id)!,
@@ -24,6 +28,9 @@ export const resolvers: Resolvers = {
     __resolveReference: (reference, ctx) => ctx.loaders.notification.load(reference.id),
     template: (notification, _, ctx) =>
       notification.template_id ? ctx.loaders.template.load(notification.template_id) : null,
+    statusHistory: (notification) =>
+      (notification.status_history ?? []).map((change) => ({ ...change, reason: change.reason ?? null })),
+    deliveries: (notification) => notification.deliveries ?? [],
   },
   NotificationTemplate: {
     __resolveReference: (reference, ctx) => ctx.loaders.template.load(reference.id),

@@ -59,6 +59,10 @@ export class TemplateStore {
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
   }
 
+  findById(id: string) {
+    return this.collection.findOne({ id }, { projection: { _id: 0 } });
+  }
+
   async insert(template: NotificationTemplateDocument): Promise<void> {
     await this.collection.insertOne({ ...template });
   }

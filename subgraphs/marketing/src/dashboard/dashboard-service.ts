@@ -1,0 +1,198 @@
+import type { Decimal128 } from 'mongodb';
+import { badUserInput } from '@casino/errors';
+import { toMoney } from '@casino/mongo';
+import type { CampaignStatus, CampaignStore } from '../campaigns/campaign-store';
+import type { GuestStore } from '../guests/guest-store';
+import type {
+  NotificationChannel,
+  NotificationStatus,
+  NotificationStore,
+} from '../notifications/notification-store';
+import type { MarketingSettings } from '../settings';
+
+const DAY_MS = 86_400_000;
+
+export interface DateRange {
+  from: Date;
+  to: Date;
+}
+
+export interface MarketingDashboardFigures {
+  from: Date;
+  to: Date;
+  campaigns: {
+    total: number;
+    byStatus: { status: CampaignStatus; count: number; budget: Decimal128 }[];
+    totalBudget: Decimal128;
+    estimatedReach: number;
+    actualReach: number;
+    reachVsEstimate: number | null;
+    averageConversionRate: number | null;
+  };
+  walkIns: {
+    visits: number;
+    converted: number;
+    conversionRate: number | null;
+    totalSpend: Decimal128;
+  };
+  notifications: {
+    total: number;
+    byStatus: { status: NotificationStatus; count: number }[];
+    deliveryRate: number | null;
+    readRate: number | null;
+    byChannel: {
+      channel: NotificationChannel;
+      delivered: number;
+      failed: number;
+      deliveryRate: number | null;
+    }[];
+  };
+}
+
+const ratio = (part: number, whole: number) =>
+  whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null;
+const money = (value: Decimal128 | null | undefined) => toMoney(value ? value.toString() : '0');
+
+interface CampaignFacets {
+  byStatus: { _id: CampaignStatus; n: number; budget: Decimal128 }[];
+  totals: { n: number; budget: Decimal128; estimated: number; actual: number; conversion: number | null }[];
+}
+interface GuestTotals {
+  visits: number;
+  converted: number;
+  spend: Decimal128;
+}
+interface NotificationFacets {
+  byStatus: { _id: NotificationStatus; n: number }[];
+  byChannel: { _id: { channel: NotificationChannel; status: 'delivered' | 'failed' }; n: number }[];
+}
+
+/**
+ * Marketing KPIs over a range (from inclusive, to exclusive), each counted by an aggregation in MongoDB:
+ * campaigns running in the range (period overlapping it) by status with budget, reach against the estimate
+ * and average conversion; walk-in visits in the range and how many converted to members; notifications
+ * created in the range by status, with delivery and read rates overall and per channel.
+ */
+export class MarketingDashboardService {
+  constructor(
+    private readonly campaigns: CampaignStore,
+    private readonly guests: GuestStore,
+    private readonly notifications: NotificationStore,
+    private readonly settings: MarketingSettings,
+  ) {}
+
+  async dashboard(range: DateRange): Promise<MarketingDashboardFigures> {
+    const span = range.to.getTime() - range.from.getTime();
+    if (span <= 0) throw badUserInput('range.to', 'must be after range.from');
+    if (span > this.settings.dashboardMaxRangeDays * DAY_MS) {
+      throw badUserInput('range.to', `the range must not exceed ${this.settings.dashboardMaxRangeDays} days`);
+    }
+    const [campaignFacets, guestTotals, notificationFacets] = await Promise.all([
+      this.campaigns.collection
+        .aggregate<CampaignFacets>([
+          { $match: { start_date: { $lt: range.to }, end_date: { $gt: range.from } } },
+          {
+            $facet: {
+              byStatus: [
+                { $group: { _id: '$status', n: { $sum: 1 }, budget: { $sum: '$budget' } } },
+                { $sort: { _id: 1 } },
+              ],
+              totals: [
+                {
+                  $group: {
+                    _id: null,
+                    n: { $sum: 1 },
+                    budget: { $sum: '$budget' },
+                    estimated: { $sum: '$estimated_reach' },
+                    actual: { $sum: '$actual_reach' },
+                    conversion: { $avg: '$conversion_rate' },
+                  },
+                },
+              ],
+            },
+          },
+        ])
+        .toArray(),
+      this.guests.collection
+        .aggregate<GuestTotals>([
+          { $match: { visit_date: { $gte: range.from, $lt: range.to } } },
+          {
+            $group: {
+              _id: null,
+              visits: { $sum: 1 },
+              converted: { $sum: { $cond: ['$converted_to_member', 1, 0] } },
+              spend: { $sum: '$spend_amount' },
+            },
+          },
+        ])
+        .toArray(),
+      this.notifications.collection
+        .aggregate<NotificationFacets>([
+          { $match: { created_at: { $gte: range.from, $lt: range.to } } },
+          {
+            $facet: {
+              byStatus: [{ $group: { _id: '$status', n: { $sum: 1 } } }, { $sort: { _id: 1 } }],
+              byChannel: [
+                { $unwind: '$deliveries' },
+                {
+                  $group: {
+                    _id: { channel: '$deliveries.channel', status: '$deliveries.status' },
+                    n: { $sum: 1 },
+                  },
+                },
+              ],
+            },
+          },
+        ])
+        .toArray(),
+    ]);
+
+    const campaigns = campaignFacets[0] ?? { byStatus: [], totals: [] };
+    const totals = campaigns.totals[0];
+    const guests = guestTotals[0];
+    const notes = notificationFacets[0] ?? { byStatus: [], byChannel: [] };
+    const count = (status: NotificationStatus) => notes.byStatus.find((row) => row._id === status)?.n ?? 0;
+    const reached = count('delivered') + count('read');
+    const channels = [...new Set(notes.byChannel.map((row) => row._id.channel))].sort();
+    const channelCount = (channel: NotificationChannel, status: 'delivered' | 'failed') =>
+      notes.byChannel.find((row) => row._id.channel === channel && row._id.status === status)?.n ?? 0;
+
+    return {
+      from: range.from,
+      to: range.to,
+      campaigns: {
+        total: totals?.n ?? 0,
+        byStatus: campaigns.byStatus.map((row) => ({
+          status: row._id,
+          count: row.n,
+          budget: money(row.budget),
+        })),
+        totalBudget: money(totals?.budget),
+        estimatedReach: totals?.estimated ?? 0,
+        actualReach: totals?.actual ?? 0,
+        reachVsEstimate: ratio(totals?.actual ?? 0, totals?.estimated ?? 0),
+        averageConversionRate:
+          totals?.conversion === null || totals?.conversion === undefined
+            ? null
+            : Math.round(totals.conversion * 10_000) / 10_000,
+      },
+      walkIns: {
+        visits: guests?.visits ?? 0,
+        converted: guests?.converted ?? 0,
+        conversionRate: ratio(guests?.converted ?? 0, guests?.visits ?? 0),
+        totalSpend: money(guests?.spend),
+      },
+      notifications: {
+        total: notes.byStatus.reduce((sum, row) => sum + row.n, 0),
+        byStatus: notes.byStatus.map((row) => ({ status: row._id, count: row.n })),
+        deliveryRate: ratio(reached, reached + count('failed')),
+        readRate: ratio(count('read'), reached),
+        byChannel: channels.map((channel) => {
+          const delivered = channelCount(channel, 'delivered');
+          const failed = channelCount(channel, 'failed');
+          return { channel, delivered, failed, deliveryRate: ratio(delivered, delivered + failed) };
+        }),
+      },
+    };
+  }
+}
