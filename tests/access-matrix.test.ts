@@ -65,6 +65,12 @@ const EXPECTED: Record<string, Who[]> = {
   'Query.performanceReviews': MANAGERS_UP,
   'Mutation.createStaffMember': ['SuperAdmin', 'GeneralAdmin', 'Manager'],
   'Mutation.createTrainingCourse': MANAGERS_UP,
+  // these name a Gaming staff member or the Gaming department (see the overrides below)
+  'Query.overdueTraining': ['SuperAdmin', 'GeneralAdmin', 'Manager', 'Supervisor'],
+  'Query.workforceDashboard': MANAGERS_UP,
+  'Mutation.updateStaffMember': ['SuperAdmin', 'GeneralAdmin', 'Manager'],
+  'Mutation.recordTrainingCompletion': ['SuperAdmin', 'GeneralAdmin', 'Manager', 'Supervisor'],
+  'Mutation.createPerformanceReview': ['SuperAdmin', 'GeneralAdmin', 'Manager'],
   // marketing
   'Query.marketingCampaign': ADMINS,
   'Query.marketingCampaigns': ADMINS,
@@ -209,6 +215,23 @@ describe('access matrix: every root field for anonymous, each role and a Manager
   /** Arguments that make a cell meaningful rather than merely valid. */
   const overrides: Record<string, () => Promise<Record<string, unknown>>> = {
     'Query.staffMember': async () => ({ id: gamingStaffId }),
+    'Query.overdueTraining': async () => ({ department: 'Gaming' }),
+    'Mutation.updateStaffMember': async () => ({ input: { id: gamingStaffId, phone: 'not a phone' } }),
+    'Mutation.recordTrainingCompletion': async () => ({
+      input: {
+        staffMemberId: gamingStaffId,
+        courseId: randomUUID(),
+        score: 90,
+        completedAt: new Date().toISOString(),
+      },
+    }),
+    'Mutation.createPerformanceReview': async () => ({
+      input: {
+        ...(placeholder(schema.getType('CreatePerformanceReviewInput') as GraphQLInputType) as object),
+        staffMemberId: gamingStaffId,
+        reviewerId: randomUUID(),
+      },
+    }),
     'Mutation.createStaffMember': async () => ({
       input: {
         ...(placeholder(schema.getType('CreateStaffMemberInput') as GraphQLInputType) as object),

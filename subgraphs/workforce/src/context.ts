@@ -3,7 +3,9 @@ import type { Db } from 'mongodb';
 import { createManyByKeyLoader, createOneByKeyLoader } from '@casino/mongo';
 import type { PagingConfig } from '@casino/mongo';
 import type { SubgraphDeps, SubgraphRequestBase } from '@casino/server';
+import { WorkforceDashboardService } from './dashboard/dashboard-service';
 import { PerformanceReviewStore } from './reviews/performance-review-store';
+import { PerformanceReviewService } from './reviews/review-service';
 import type { PerformanceReviewDocument } from './reviews/performance-review-store';
 import type { WorkforceSettings } from './settings';
 import { StaffMemberService } from './staff/staff-service';
@@ -13,6 +15,7 @@ import { TrainingCourseService } from './training/course-service';
 import { TrainingCourseStore } from './training/course-store';
 import type { TrainingCourseDocument } from './training/course-store';
 import { TrainingRecordStore } from './training/training-record-store';
+import { TrainingService } from './training/training-service';
 import type { TrainingRecordDocument } from './training/training-record-store';
 
 export interface WorkforceStores {
@@ -34,7 +37,14 @@ export function createStores(db: Db): WorkforceStores {
 export interface WorkforceContext extends SubgraphRequestBase {
   paging: PagingConfig;
   stores: WorkforceStores;
-  services: { staff: StaffMemberService; courses: TrainingCourseService };
+  settings: WorkforceSettings;
+  services: {
+    staff: StaffMemberService;
+    courses: TrainingCourseService;
+    training: TrainingService;
+    reviews: PerformanceReviewService;
+    dashboard: WorkforceDashboardService;
+  };
   loaders: {
     staffMember: DataLoader<string, StaffMemberDocument | null>;
     /** Direct reports keyed by their manager's id */
@@ -52,13 +62,25 @@ export function createWorkforceContext(
   settings: WorkforceSettings,
 ): WorkforceContext {
   const stores = createStores(deps.db);
+  const training = new TrainingService(stores.staff, stores.courses, stores.trainingRecords);
   return {
     ...base,
     paging: deps.paging,
     stores,
+    settings,
     services: {
-      staff: new StaffMemberService(stores.staff, settings),
+      staff: new StaffMemberService(stores.staff, settings, (staffMember) =>
+        training.refreshCompletionRate(staffMember),
+      ),
       courses: new TrainingCourseService(stores.courses),
+      training,
+      reviews: new PerformanceReviewService(stores.staff, stores.reviews, settings),
+      dashboard: new WorkforceDashboardService(
+        stores.staff,
+        stores.courses,
+        stores.trainingRecords,
+        settings,
+      ),
     },
     loaders: {
       staffMember: createOneByKeyLoader(stores.staff.collection, 'id'),

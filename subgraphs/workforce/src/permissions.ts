@@ -69,12 +69,51 @@ const hiresIntoOwnDepartment = inOwnDepartment(
 
 const managerOrAbove = atLeast('Manager');
 
+type InputArgs = { input?: Record<string, unknown> | null };
+const inputField = (args: InputArgs, name: string): string | undefined => {
+  const value = args.input?.[name];
+  return typeof value === 'string' ? value : undefined;
+};
+
+/**
+ * `updateStaffMember`: the person must be in the caller's scope, and a move to another department must be
+ * into it too (a Manager can neither edit nor transfer staff outside their own department).
+ */
+const staffUpdateInScope = rule('updateStaffMember.inScope', { cache: 'strict' })(async (
+  _parent,
+  args: InputArgs,
+  ctx: WorkforceContext,
+) => {
+  const id = inputField(args, 'id');
+  if (!id || !(await staffMemberInScope(ctx, id))) return false;
+  const department = args.input?.department;
+  return department == null || inDepartmentScope(ctx.identity, String(department));
+});
+
+/** A mutation about `input.staffMemberId` follows that person's department. */
+const inputStaffMemberInScope = rule('input.staffMemberId.inScope', { cache: 'strict' })((
+  _parent,
+  args: InputArgs,
+  ctx: WorkforceContext,
+) => {
+  const id = inputField(args, 'staffMemberId');
+  return id !== undefined && staffMemberInScope(ctx, id);
+});
+
+/** `overdueTraining(department:)`: GeneralAdmin+ any department, Managers and Supervisors their own. */
+const departmentArgInScope = inOwnDepartment('overdueTraining.department', (_parent, args) =>
+  typeof args.department === 'string' ? args.department : undefined,
+);
+
 /**
  * Who may do what in workforce (PRODUCT.md §4). Every admin role reads staff, but Managers and Supervisors
  * only their own department (the type rule on StaffMember, plus the lists forced to the department);
  * salaries are for GeneralAdmin+ and the person's own Manager, never a Supervisor. Training records follow
  * their staff member's department; performance reviews are Manager+ within the same scope. Hiring: GeneralAdmin+
  * anywhere, a Manager into their own department. Courses are read by everyone and created by Manager+.
+ * Staff updates (terminations included) and reviews are Manager+ within scope; training completions are
+ * recorded by Supervisors+ within scope; overdue training follows the department asked for; the dashboard is
+ * Manager+ (Managers see their own department only).
  * Anonymous callers and service identities get nothing (no field is marked `isService`).
  */
 export const rules: RuleTree = {
@@ -87,10 +126,17 @@ export const rules: RuleTree = {
     trainingRecords: and(isAuthenticated, recordListInScope),
     performanceReview: managerOrAbove,
     performanceReviews: and(managerOrAbove, recordListInScope),
+    overdueTraining: departmentArgInScope,
+    // Managers get their own department's figures (the resolver confines the pipelines to it)
+    workforceDashboard: managerOrAbove,
   },
   Mutation: {
     createStaffMember: and(managerOrAbove, hiresIntoOwnDepartment),
     createTrainingCourse: managerOrAbove,
+    updateStaffMember: and(managerOrAbove, staffUpdateInScope),
+    // Supervisors record training for their own department; Managers+ within their scope
+    recordTrainingCompletion: inputStaffMemberInScope,
+    createPerformanceReview: and(managerOrAbove, inputStaffMemberInScope),
   },
   StaffMember: {
     '*': staffInScope,
@@ -108,6 +154,11 @@ export const rules: RuleTree = {
   PerformanceReview: and(managerOrAbove, aboutStaffInScope),
   PerformanceReviewEdge: managerOrAbove,
   PerformanceReviewConnection: managerOrAbove,
+  OverdueTraining: isAuthenticated,
+  OverdueCourse: isAuthenticated,
+  WorkforceDashboard: managerOrAbove,
+  WorkforceFigures: managerOrAbove,
+  HeadcountByStatus: managerOrAbove,
   AdminUser: isAuthenticated,
   PageInfo: isAuthenticated,
 };

@@ -49,6 +49,8 @@ export interface WorkforceSeedOptions {
   adminIds: string[];
   /** Defaults to the subgraph's default review interval */
   reviewIntervalMonths?: number;
+  /** Multiplies the head count of every position below the department heads (default 1: about 120 staff) */
+  staffScale?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -94,7 +96,7 @@ export async function seedWorkforce(db: Db, options: WorkforceSeedOptions): Prom
   await ensureIndexes(db, WORKFORCE_INDEXES);
 
   const courses = seedCourses(faker, now, options.adminIds);
-  const staff = seedStaff(faker, now);
+  const staff = seedStaff(faker, now, options.staffScale ?? 1);
   const records: TrainingRecordDocument[] = [];
   const reviews: PerformanceReviewDocument[] = [];
   const reviewerOfTopManager = staff.find((s) => s.position === HR_MANAGER)!;
@@ -181,7 +183,7 @@ function seedCourses(faker: Faker, now: Date, adminIds: string[]): TrainingCours
   });
 }
 
-function seedStaff(faker: Faker, now: Date): StaffMemberDocument[] {
+function seedStaff(faker: Faker, now: Date, scale: number): StaffMemberDocument[] {
   const staff: StaffMemberDocument[] = [];
   const usedEmails = new Set<string>();
   const yearsAgo = (years: number) => now.getTime() - years * YEAR_MS;
@@ -258,7 +260,7 @@ function seedStaff(faker: Faker, now: Date): StaffMemberDocument[] {
             'active',
           );
     for (const position of spec.positions) {
-      for (let i = 0; i < position.count; i++) {
+      for (let i = 0; i < Math.round(position.count * scale); i++) {
         hire(
           spec.department,
           position,

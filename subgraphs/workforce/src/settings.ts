@@ -4,10 +4,16 @@ import { parseEnv, z } from '@casino/config';
 export interface WorkforceSettings {
   /** Months between performance reviews; the first review is due this long after the hire date */
   reviewIntervalMonths: number;
+  /** Most levels walked up the reporting chain (cycle checks, reviewer checks) before giving up */
+  maxHierarchyDepth: number;
+  /** Longest dashboard date range, in days */
+  maxDashboardRangeDays: number;
 }
 
 export const DEFAULT_WORKFORCE_SETTINGS: WorkforceSettings = {
   reviewIntervalMonths: 12,
+  maxHierarchyDepth: 50,
+  maxDashboardRangeDays: 366,
 };
 
 const workforceEnv = z.object({
@@ -17,10 +23,26 @@ const workforceEnv = z.object({
     .min(1)
     .max(60)
     .default(DEFAULT_WORKFORCE_SETTINGS.reviewIntervalMonths),
+  WORKFORCE_MAX_HIERARCHY_DEPTH: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .max(1_000)
+    .default(DEFAULT_WORKFORCE_SETTINGS.maxHierarchyDepth),
+  WORKFORCE_MAX_DASHBOARD_RANGE_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3_660)
+    .default(DEFAULT_WORKFORCE_SETTINGS.maxDashboardRangeDays),
 });
 
 /** Reads the workforce settings from the environment (the process's, unless one is given). */
 export function parseWorkforceSettings(env?: Record<string, string | undefined>): WorkforceSettings {
   const parsed = parseEnv('workforce', workforceEnv, env);
-  return { reviewIntervalMonths: parsed.WORKFORCE_REVIEW_INTERVAL_MONTHS };
+  return {
+    reviewIntervalMonths: parsed.WORKFORCE_REVIEW_INTERVAL_MONTHS,
+    maxHierarchyDepth: parsed.WORKFORCE_MAX_HIERARCHY_DEPTH,
+    maxDashboardRangeDays: parsed.WORKFORCE_MAX_DASHBOARD_RANGE_DAYS,
+  };
 }

@@ -45,6 +45,21 @@ export type CourseCategory =
   | 'safety'
   | 'technical';
 
+export type CreatePerformanceReviewInput = {
+  comments?: InputMaybe<Scalars['String']['input']>;
+  /** 0-100 */
+  commitmentScore: Scalars['Float']['input'];
+  improvements?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** 0-100 */
+  performanceScore: Scalars['Float']['input'];
+  reviewPeriodEnd: Scalars['DateTime']['input'];
+  reviewPeriodStart: Scalars['DateTime']['input'];
+  /** The staff member's manager, or someone above them in the hierarchy */
+  reviewerId: Scalars['ID']['input'];
+  staffMemberId: Scalars['ID']['input'];
+  strengths?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
 export type CreateStaffMemberInput = {
   certifications?: InputMaybe<Array<Scalars['String']['input']>>;
   /** One of Gaming, F&B, Security, Management, Maintenance */
@@ -83,6 +98,11 @@ export type CreateTrainingCourseInput = {
   validityMonths?: InputMaybe<Scalars['Int']['input']>;
 };
 
+export type DateRangeInput = {
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+};
+
 export type DifficultyLevel =
   | 'advanced'
   | 'beginner'
@@ -93,11 +113,29 @@ export type EmploymentStatus =
   | 'inactive'
   | 'terminated';
 
+export type HeadcountByStatus = {
+  __typename?: 'HeadcountByStatus';
+  count: Scalars['Int']['output'];
+  department: Scalars['String']['output'];
+  employmentStatus: EmploymentStatus;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Records a review and makes its scores the staff member's current ones (when it is the latest period) */
+  createPerformanceReview: PerformanceReview;
   /** Hires a staff member: scores and training completion start at 0, the first review is due one review interval after the hire date */
   createStaffMember: StaffMember;
   createTrainingCourse: TrainingCourse;
+  /** Records an assessed attempt: completed at or above the passing score, failed below it */
+  recordTrainingCompletion: TrainingRecord;
+  /** Changes the given fields; employmentStatus: terminated terminates the employment */
+  updateStaffMember: StaffMember;
+};
+
+
+export type MutationCreatePerformanceReviewArgs = {
+  input: CreatePerformanceReviewInput;
 };
 
 
@@ -108,6 +146,30 @@ export type MutationCreateStaffMemberArgs = {
 
 export type MutationCreateTrainingCourseArgs = {
   input: CreateTrainingCourseInput;
+};
+
+
+export type MutationRecordTrainingCompletionArgs = {
+  input: RecordTrainingCompletionInput;
+};
+
+
+export type MutationUpdateStaffMemberArgs = {
+  input: UpdateStaffMemberInput;
+};
+
+/** A mandatory course a staff member lacks a current completion of */
+export type OverdueCourse = {
+  __typename?: 'OverdueCourse';
+  course: TrainingCourse;
+  /** When the latest completion expired; null when the course was never completed */
+  expiredAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type OverdueTraining = {
+  __typename?: 'OverdueTraining';
+  courses: Array<OverdueCourse>;
+  staffMember: StaffMember;
 };
 
 export type PageInfo = {
@@ -156,6 +218,8 @@ export type PerformanceReviewFilter = {
 
 export type Query = {
   __typename?: 'Query';
+  /** Active staff of the department with mandatory courses for their position not completed or expired, by last name */
+  overdueTraining: Array<OverdueTraining>;
   performanceReview?: Maybe<PerformanceReview>;
   /** Newest first */
   performanceReviews: PerformanceReviewConnection;
@@ -168,6 +232,13 @@ export type Query = {
   trainingRecord?: Maybe<TrainingRecord>;
   /** Newest first */
   trainingRecords: TrainingRecordConnection;
+  /** Workforce KPIs: Managers see their own department only */
+  workforceDashboard: WorkforceDashboard;
+};
+
+
+export type QueryOverdueTrainingArgs = {
+  department: Scalars['String']['input'];
 };
 
 
@@ -216,6 +287,19 @@ export type QueryTrainingRecordsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<TrainingRecordFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryWorkforceDashboardArgs = {
+  range: DateRangeInput;
+};
+
+export type RecordTrainingCompletionInput = {
+  completedAt: Scalars['DateTime']['input'];
+  courseId: Scalars['ID']['input'];
+  /** Assessment score 0-100; below the course's passing score the record is failed */
+  score: Scalars['Float']['input'];
+  staffMemberId: Scalars['ID']['input'];
 };
 
 /** An employee of the casino. Compliance extends this entity with the linked admin account. */
@@ -385,6 +469,54 @@ export type TrainingRecordStatus =
   | 'failed'
   | 'in_progress';
 
+export type UpdateStaffMemberInput = {
+  certifications?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** One of Gaming, F&B, Security, Management, Maintenance */
+  department?: InputMaybe<Scalars['String']['input']>;
+  email?: InputMaybe<Scalars['String']['input']>;
+  emergencyContact?: InputMaybe<Scalars['JSON']['input']>;
+  /** terminated ends the employment */
+  employmentStatus?: InputMaybe<EmploymentStatus>;
+  firstName?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  lastName?: InputMaybe<Scalars['String']['input']>;
+  /** An existing staff member who does not report (directly or not) to this one; null removes the manager, omitted keeps it */
+  managerId?: InputMaybe<Scalars['ID']['input']>;
+  phone?: InputMaybe<Scalars['String']['input']>;
+  position?: InputMaybe<Scalars['String']['input']>;
+  salary?: InputMaybe<Scalars['Money']['input']>;
+  skills?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+export type WorkforceDashboard = {
+  __typename?: 'WorkforceDashboard';
+  /** One entry per department in scope, by name */
+  byDepartment: Array<WorkforceFigures>;
+  from: Scalars['DateTime']['output'];
+  headcount: Array<HeadcountByStatus>;
+  to: Scalars['DateTime']['output'];
+  totals: WorkforceFigures;
+};
+
+/** Figures of one department (or of every department in scope, for the totals) */
+export type WorkforceFigures = {
+  __typename?: 'WorkforceFigures';
+  activeHeadcount: Scalars['Int']['output'];
+  averageCommitmentScore?: Maybe<Scalars['Float']['output']>;
+  /** Average over active staff who have had a review; null when none has */
+  averagePerformanceScore?: Maybe<Scalars['Float']['output']>;
+  /** Null for the totals */
+  department?: Maybe<Scalars['String']['output']>;
+  /** Mandatory (staff, course) assignments of active staff without a current completion */
+  overdueTrainingCount: Scalars['Int']['output'];
+  /** Active staff whose next review is due within the range */
+  reviewsDueInRange: Scalars['Int']['output'];
+  /** Active staff with at least one overdue mandatory course */
+  staffWithOverdueTraining: Scalars['Int']['output'];
+  /** Percentage (0-100) of the mandatory (staff, course) assignments of active staff with a current completion; null when nothing is required */
+  trainingCompletionRate?: Maybe<Scalars['Float']['output']>;
+};
+
 export type Link__Purpose =
   | 'EXECUTION'
   | 'SECURITY';
@@ -475,22 +607,28 @@ export type ResolversTypes = ResolversObject<{
   AdminUser: ResolverTypeWrapper<AdminUser>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   CourseCategory: CourseCategory;
+  CreatePerformanceReviewInput: CreatePerformanceReviewInput;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   CreateStaffMemberInput: CreateStaffMemberInput;
   CreateTrainingCourseInput: CreateTrainingCourseInput;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  DateRangeInput: DateRangeInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DifficultyLevel: DifficultyLevel;
   EmploymentStatus: EmploymentStatus;
+  HeadcountByStatus: ResolverTypeWrapper<HeadcountByStatus>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Money: ResolverTypeWrapper<Scalars['Money']['output']>;
   Mutation: ResolverTypeWrapper<{}>;
+  OverdueCourse: ResolverTypeWrapper<Omit<OverdueCourse, 'course'> & { course: ResolversTypes['TrainingCourse'] }>;
+  OverdueTraining: ResolverTypeWrapper<Omit<OverdueTraining, 'courses' | 'staffMember'> & { courses: Array<ResolversTypes['OverdueCourse']>, staffMember: ResolversTypes['StaffMember'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PerformanceReview: ResolverTypeWrapper<PerformanceReviewDocument>;
   PerformanceReviewConnection: ResolverTypeWrapper<Connection>;
   PerformanceReviewEdge: ResolverTypeWrapper<Omit<PerformanceReviewEdge, 'node'> & { node: ResolversTypes['PerformanceReview'] }>;
   PerformanceReviewFilter: PerformanceReviewFilter;
   Query: ResolverTypeWrapper<{}>;
+  RecordTrainingCompletionInput: RecordTrainingCompletionInput;
   StaffMember: ResolverTypeWrapper<StaffMemberDocument>;
   StaffMemberConnection: ResolverTypeWrapper<Connection>;
   StaffMemberEdge: ResolverTypeWrapper<Omit<StaffMemberEdge, 'node'> & { node: ResolversTypes['StaffMember'] }>;
@@ -504,6 +642,9 @@ export type ResolversTypes = ResolversObject<{
   TrainingRecordEdge: ResolverTypeWrapper<Omit<TrainingRecordEdge, 'node'> & { node: ResolversTypes['TrainingRecord'] }>;
   TrainingRecordFilter: TrainingRecordFilter;
   TrainingRecordStatus: TrainingRecordStatus;
+  UpdateStaffMemberInput: UpdateStaffMemberInput;
+  WorkforceDashboard: ResolverTypeWrapper<WorkforceDashboard>;
+  WorkforceFigures: ResolverTypeWrapper<WorkforceFigures>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   link__Purpose: Link__Purpose;
@@ -515,20 +656,26 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   AdminUser: AdminUser;
   ID: Scalars['ID']['output'];
+  CreatePerformanceReviewInput: CreatePerformanceReviewInput;
+  Float: Scalars['Float']['output'];
   CreateStaffMemberInput: CreateStaffMemberInput;
   CreateTrainingCourseInput: CreateTrainingCourseInput;
-  Float: Scalars['Float']['output'];
   Int: Scalars['Int']['output'];
+  DateRangeInput: DateRangeInput;
   DateTime: Scalars['DateTime']['output'];
+  HeadcountByStatus: HeadcountByStatus;
   JSON: Scalars['JSON']['output'];
   Money: Scalars['Money']['output'];
   Mutation: {};
+  OverdueCourse: Omit<OverdueCourse, 'course'> & { course: ResolversParentTypes['TrainingCourse'] };
+  OverdueTraining: Omit<OverdueTraining, 'courses' | 'staffMember'> & { courses: Array<ResolversParentTypes['OverdueCourse']>, staffMember: ResolversParentTypes['StaffMember'] };
   PageInfo: PageInfo;
   PerformanceReview: PerformanceReviewDocument;
   PerformanceReviewConnection: Connection;
   PerformanceReviewEdge: Omit<PerformanceReviewEdge, 'node'> & { node: ResolversParentTypes['PerformanceReview'] };
   PerformanceReviewFilter: PerformanceReviewFilter;
   Query: {};
+  RecordTrainingCompletionInput: RecordTrainingCompletionInput;
   StaffMember: StaffMemberDocument;
   StaffMemberConnection: Connection;
   StaffMemberEdge: Omit<StaffMemberEdge, 'node'> & { node: ResolversParentTypes['StaffMember'] };
@@ -541,6 +688,9 @@ export type ResolversParentTypes = ResolversObject<{
   TrainingRecordConnection: Connection;
   TrainingRecordEdge: Omit<TrainingRecordEdge, 'node'> & { node: ResolversParentTypes['TrainingRecord'] };
   TrainingRecordFilter: TrainingRecordFilter;
+  UpdateStaffMemberInput: UpdateStaffMemberInput;
+  WorkforceDashboard: WorkforceDashboard;
+  WorkforceFigures: WorkforceFigures;
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   link__Import: Scalars['link__Import']['output'];
   Boolean: Scalars['Boolean']['output'];
@@ -586,6 +736,13 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type HeadcountByStatusResolvers<ContextType = WorkforceContext, ParentType extends ResolversParentTypes['HeadcountByStatus'] = ResolversParentTypes['HeadcountByStatus']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  department?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  employmentStatus?: Resolver<ResolversTypes['EmploymentStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
@@ -595,8 +752,23 @@ export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversType
 }
 
 export type MutationResolvers<ContextType = WorkforceContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  createPerformanceReview?: Resolver<ResolversTypes['PerformanceReview'], ParentType, ContextType, RequireFields<MutationCreatePerformanceReviewArgs, 'input'>>;
   createStaffMember?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationCreateStaffMemberArgs, 'input'>>;
   createTrainingCourse?: Resolver<ResolversTypes['TrainingCourse'], ParentType, ContextType, RequireFields<MutationCreateTrainingCourseArgs, 'input'>>;
+  recordTrainingCompletion?: Resolver<ResolversTypes['TrainingRecord'], ParentType, ContextType, RequireFields<MutationRecordTrainingCompletionArgs, 'input'>>;
+  updateStaffMember?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationUpdateStaffMemberArgs, 'input'>>;
+}>;
+
+export type OverdueCourseResolvers<ContextType = WorkforceContext, ParentType extends ResolversParentTypes['OverdueCourse'] = ResolversParentTypes['OverdueCourse']> = ResolversObject<{
+  course?: Resolver<ResolversTypes['TrainingCourse'], ParentType, ContextType>;
+  expiredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type OverdueTrainingResolvers<ContextType = WorkforceContext, ParentType extends ResolversParentTypes['OverdueTraining'] = ResolversParentTypes['OverdueTraining']> = ResolversObject<{
+  courses?: Resolver<Array<ResolversTypes['OverdueCourse']>, ParentType, ContextType>;
+  staffMember?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = WorkforceContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -637,6 +809,7 @@ export type PerformanceReviewEdgeResolvers<ContextType = WorkforceContext, Paren
 }>;
 
 export type QueryResolvers<ContextType = WorkforceContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  overdueTraining?: Resolver<Array<ResolversTypes['OverdueTraining']>, ParentType, ContextType, RequireFields<QueryOverdueTrainingArgs, 'department'>>;
   performanceReview?: Resolver<Maybe<ResolversTypes['PerformanceReview']>, ParentType, ContextType, RequireFields<QueryPerformanceReviewArgs, 'id'>>;
   performanceReviews?: Resolver<ResolversTypes['PerformanceReviewConnection'], ParentType, ContextType, Partial<QueryPerformanceReviewsArgs>>;
   staffMember?: Resolver<Maybe<ResolversTypes['StaffMember']>, ParentType, ContextType, RequireFields<QueryStaffMemberArgs, 'id'>>;
@@ -645,6 +818,7 @@ export type QueryResolvers<ContextType = WorkforceContext, ParentType extends Re
   trainingCourses?: Resolver<ResolversTypes['TrainingCourseConnection'], ParentType, ContextType, Partial<QueryTrainingCoursesArgs>>;
   trainingRecord?: Resolver<Maybe<ResolversTypes['TrainingRecord']>, ParentType, ContextType, RequireFields<QueryTrainingRecordArgs, 'id'>>;
   trainingRecords?: Resolver<ResolversTypes['TrainingRecordConnection'], ParentType, ContextType, Partial<QueryTrainingRecordsArgs>>;
+  workforceDashboard?: Resolver<ResolversTypes['WorkforceDashboard'], ParentType, ContextType, RequireFields<QueryWorkforceDashboardArgs, 'range'>>;
 }>;
 
 export type StaffMemberResolvers<ContextType = WorkforceContext, ParentType extends ResolversParentTypes['StaffMember'] = ResolversParentTypes['StaffMember']> = ResolversObject<{
@@ -754,6 +928,27 @@ export type TrainingRecordEdgeResolvers<ContextType = WorkforceContext, ParentTy
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type WorkforceDashboardResolvers<ContextType = WorkforceContext, ParentType extends ResolversParentTypes['WorkforceDashboard'] = ResolversParentTypes['WorkforceDashboard']> = ResolversObject<{
+  byDepartment?: Resolver<Array<ResolversTypes['WorkforceFigures']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  headcount?: Resolver<Array<ResolversTypes['HeadcountByStatus']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  totals?: Resolver<ResolversTypes['WorkforceFigures'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type WorkforceFiguresResolvers<ContextType = WorkforceContext, ParentType extends ResolversParentTypes['WorkforceFigures'] = ResolversParentTypes['WorkforceFigures']> = ResolversObject<{
+  activeHeadcount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  averageCommitmentScore?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  averagePerformanceScore?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  department?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  overdueTrainingCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reviewsDueInRange?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  staffWithOverdueTraining?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  trainingCompletionRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export interface Federation__FieldSetScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['federation__FieldSet'], any> {
   name: 'federation__FieldSet';
 }
@@ -765,9 +960,12 @@ export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<Resolv
 export type Resolvers<ContextType = WorkforceContext> = ResolversObject<{
   AdminUser?: AdminUserResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  HeadcountByStatus?: HeadcountByStatusResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Money?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
+  OverdueCourse?: OverdueCourseResolvers<ContextType>;
+  OverdueTraining?: OverdueTrainingResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PerformanceReview?: PerformanceReviewResolvers<ContextType>;
   PerformanceReviewConnection?: PerformanceReviewConnectionResolvers<ContextType>;
@@ -782,6 +980,8 @@ export type Resolvers<ContextType = WorkforceContext> = ResolversObject<{
   TrainingRecord?: TrainingRecordResolvers<ContextType>;
   TrainingRecordConnection?: TrainingRecordConnectionResolvers<ContextType>;
   TrainingRecordEdge?: TrainingRecordEdgeResolvers<ContextType>;
+  WorkforceDashboard?: WorkforceDashboardResolvers<ContextType>;
+  WorkforceFigures?: WorkforceFiguresResolvers<ContextType>;
   federation__FieldSet?: GraphQLScalarType;
   link__Import?: GraphQLScalarType;
 }>;

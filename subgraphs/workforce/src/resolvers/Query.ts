@@ -22,6 +22,9 @@ export const Query: QueryResolvers = {
       { first, after },
       ctx.paging,
     ),
+  overdueTraining: (_, { department }, ctx) => ctx.services.training.overdue(department),
+  workforceDashboard: (_, { range }, ctx) =>
+    ctx.services.dashboard.dashboard(range, staffDepartmentScope(ctx.identity)),
   performanceReview: (_, { id }, ctx) => ctx.loaders.performanceReview.load(id),
   performanceReviews: async (_, { filter, first, after }, ctx) =>
     ctx.stores.reviews.page(

@@ -1,4 +1,4 @@
-import { createWorkforceSubgraph, workforceSubgraph } from '../index';
+import { DEFAULT_WORKFORCE_SETTINGS, createWorkforceSubgraph, workforceSubgraph } from '../index';
 import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 
@@ -151,7 +151,9 @@ describe('createStaffMember', () => {
 describe('createStaffMember with a configured review interval', () => {
   let harness: SubgraphHarness;
   beforeAll(async () => {
-    harness = await startSubgraphHarness(createWorkforceSubgraph({ reviewIntervalMonths: 6 }));
+    harness = await startSubgraphHarness(
+      createWorkforceSubgraph({ ...DEFAULT_WORKFORCE_SETTINGS, reviewIntervalMonths: 6 }),
+    );
   });
   afterAll(() => harness.close());
 

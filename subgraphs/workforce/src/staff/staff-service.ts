@@ -1,11 +1,12 @@
 import { Decimal128 } from 'mongodb';
 import { z } from 'zod';
-import { badUserInput, conflict, validateInput } from '@casino/errors';
+import { badUserInput, conflict, notFound, validateInput } from '@casino/errors';
 import { duplicateKeyField, isNegativeMoney, newId } from '@casino/mongo';
 import type { WorkforceSettings } from '../settings';
 import { departmentSchema } from './departments';
 import { addMonths } from './review-schedule';
 import type { StaffMemberDocument, StaffMemberStore } from './staff-store';
+import { isInChainAbove } from './hierarchy';
 
 /** Named rules of hiring. */
 export const STAFF_RULES = {
@@ -48,6 +49,47 @@ const createStaffMemberSchema = z.object({
   emergencyContact: z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }).nullish(),
 });
 
+const updateStaffMemberSchema = z.object({
+  id: z.string().trim().min(1, 'is required'),
+  firstName: name.optional(),
+  lastName: name.optional(),
+  email: createStaffMemberSchema.shape.email.optional(),
+  phone: createStaffMemberSchema.shape.phone.optional(),
+  position: createStaffMemberSchema.shape.position.optional(),
+  department: departmentSchema.optional(),
+  salary: createStaffMemberSchema.shape.salary.optional(),
+  managerId: z.string().trim().min(1, 'must not be empty').nullable().optional(),
+  employmentStatus: z.enum(['active', 'inactive', 'terminated']).optional(),
+  skills: createStaffMemberSchema.shape.skills.unwrap().unwrap().optional(),
+  certifications: createStaffMemberSchema.shape.certifications.unwrap().unwrap().optional(),
+  emergencyContact: createStaffMemberSchema.shape.emergencyContact.unwrap().unwrap().optional(),
+});
+
+/** As the GraphQL input arrives: nulls where a field is not nullable are refused by the validation. */
+export type UpdateStaffMemberInput = { id: string } & { [field: string]: unknown };
+
+/** The stored fields each input field changes. */
+const UPDATABLE: Record<string, keyof StaffMemberDocument> = {
+  firstName: 'first_name',
+  lastName: 'last_name',
+  email: 'email',
+  phone: 'phone',
+  position: 'position',
+  department: 'department',
+  salary: 'salary',
+  managerId: 'manager_id',
+  employmentStatus: 'employment_status',
+  skills: 'skills',
+  certifications: 'certifications',
+  emergencyContact: 'emergency_contact',
+};
+
+/** What an update did, for the audit trail. */
+export interface StaffMemberChange {
+  before: StaffMemberDocument;
+  after: StaffMemberDocument;
+}
+
 /** The department arrives as free text and is checked against the known departments. */
 export type CreateStaffMemberInput = Omit<z.input<typeof createStaffMemberSchema>, 'department'> & {
   department: string;
@@ -59,7 +101,57 @@ export class StaffMemberService {
   constructor(
     private readonly staff: StaffMemberStore,
     private readonly settings: WorkforceSettings,
+    /** Recomputes a person's training completion rate (after a change of position) */
+    private readonly refreshTrainingRate: (staffMember: StaffMemberDocument) => Promise<StaffMemberDocument>,
   ) {}
+
+  /**
+   * Changes the given fields (an omitted field is kept; `managerId: null` removes the manager). A new manager
+   * must exist and must not report to this person, directly or not (no cycle in the hierarchy).
+   * `employmentStatus: terminated` terminates the employment. The write is guarded by `last_updated`, so a
+   * concurrent change is refused as CONFLICT instead of being overwritten.
+   */
+  async update(rawInput: UpdateStaffMemberInput, now = new Date()): Promise<StaffMemberChange> {
+    const input = validateInput(updateStaffMemberSchema, rawInput);
+    const before = await this.staff.findById(input.id);
+    if (!before) throw notFound('StaffMember', input.id);
+    const set: Partial<StaffMemberDocument> = {};
+    for (const [field, stored] of Object.entries(UPDATABLE)) {
+      const value = input[field as keyof typeof input];
+      if (value === undefined) continue;
+      (set as Record<string, unknown>)[stored] =
+        field === 'skills' || field === 'certifications' ? dedupe(value as string[]) : value;
+    }
+    if (Object.keys(set).length === 0) throw badUserInput('input', 'names no field to change');
+    if (input.managerId != null && input.managerId !== before.manager_id) {
+      await this.checkNewManager(before.id, input.managerId);
+    }
+    let after: StaffMemberDocument | null;
+    try {
+      after = await this.staff.collection.findOneAndUpdate(
+        { id: before.id, last_updated: before.last_updated },
+        { $set: { ...set, last_updated: now } },
+        { returnDocument: 'after', projection: { _id: 0 } },
+      );
+    } catch (error) {
+      const field = duplicateKeyField(error);
+      if (field === null) throw error;
+      const named = FIELD_NAMES[field] ?? field;
+      throw conflict(`a staff member with this ${named.replace('input.', '')} already exists`, named);
+    }
+    if (!after) throw conflict('the staff member was changed meanwhile; read it again and retry', 'input.id');
+    if (after.position !== before.position) after = await this.refreshTrainingRate(after);
+    return { before, after };
+  }
+
+  private async checkNewManager(id: string, managerId: string): Promise<void> {
+    const field = 'input.managerId';
+    if (managerId === id) throw badUserInput(field, 'a staff member cannot be their own manager');
+    if (!(await this.staff.exists(managerId))) throw badUserInput(field, 'is not an existing staff member');
+    if (await isInChainAbove(this.staff, managerId, id, this.settings.maxHierarchyDepth, field)) {
+      throw badUserInput(field, 'reports to this staff member (directly or not): the hierarchy would loop');
+    }
+  }
 
   async create(rawInput: CreateStaffMemberInput, now = new Date()): Promise<StaffMemberDocument> {
     const input = validateInput(createStaffMemberSchema, rawInput);

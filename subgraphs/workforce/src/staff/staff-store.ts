@@ -104,6 +104,16 @@ export class StaffMemberStore {
     return found !== null;
   }
 
+  /** The manager of a staff member (null at the top, or for an unknown id). */
+  async managerIdOf(id: string): Promise<string | null> {
+    const found = await this.collection.findOne({ id }, { projection: { _id: 0, manager_id: 1 } });
+    return found?.manager_id ?? null;
+  }
+
+  findById(id: string): Promise<StaffMemberDocument | null> {
+    return this.collection.findOne({ id }, { projection: { _id: 0 } });
+  }
+
   async insert(staffMember: StaffMemberDocument): Promise<void> {
     await this.collection.insertOne({ ...staffMember });
   }

@@ -1,0 +1,139 @@
+/**
+ * Latency of `workforceDashboard` through the subgraph's Apollo Server (shield, audit middleware and
+ * resolvers included, no HTTP), against the workforce demo data scaled up to about 1,200 staff (the demo
+ * data of `pnpm seed --members 10000` has the default ~120 staff: the workforce seed does not scale with
+ * members, so the staff are multiplied by --staff-scale, default 10, to make the measurement meaningful).
+ * Run: pnpm exec tsx subgraphs/workforce/bench/dashboard.ts [--runs 300] [--staff-scale 10]
+ * Uses MONGODB_URI when set, otherwise starts the embedded MongoDB.
+ */
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { Faker, en } from '@faker-js/faker';
+import { createRequestAudit } from '@casino/audit';
+import type { AdminIdentity } from '@casino/auth';
+import { readProcessEnv } from '@casino/config';
+import { startEmbeddedMongo } from '@casino/embedded-mongo';
+import { createLogger } from '@casino/logger';
+import { connectMongo } from '@casino/mongo';
+import { createServiceClients, createSubgraphApollo, parseSubgraphEnv } from '@casino/server';
+import { workforceSubgraph, seedWorkforce } from '../src/index';
+
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '300' }, 'staff-scale': { type: 'string', default: '10' } },
+});
+const RUNS = Number(values.runs);
+const STAFF_SCALE = Number(values['staff-scale']);
+const NOW = new Date('2026-11-01T00:00:00.000Z');
+const QUERY = /* GraphQL */ `
+  query Dashboard($range: DateRangeInput!) {
+    workforceDashboard(range: $range) {
+      headcount {
+        department
+        employmentStatus
+        count
+      }
+      totals {
+        activeHeadcount
+        averagePerformanceScore
+        averageCommitmentScore
+        trainingCompletionRate
+        overdueTrainingCount
+        staffWithOverdueTraining
+        reviewsDueInRange
+      }
+      byDepartment {
+        department
+        activeHeadcount
+        averagePerformanceScore
+        averageCommitmentScore
+        trainingCompletionRate
+        overdueTrainingCount
+        staffWithOverdueTraining
+        reviewsDueInRange
+      }
+    }
+  }
+`;
+const RANGE = { from: '2026-10-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z' };
+
+const admin = (role: AdminIdentity['role'], department: string | null): AdminIdentity => ({
+  kind: 'admin',
+  userId: '00000000-0000-4000-8000-000000000001',
+  username: role.toLowerCase(),
+  role,
+  department,
+  permissions: [],
+});
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+async function main(): Promise<void> {
+  if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs must be a positive integer');
+  if (!(STAFF_SCALE > 0)) throw new Error('--staff-scale must be positive');
+  const embedded = readProcessEnv().MONGODB_URI ? null : await startEmbeddedMongo();
+  const uri = readProcessEnv().MONGODB_URI ?? embedded!.uri;
+  const database = `bench_workforce_${Date.now()}`;
+  const mongo = await connectMongo({ uri, database, appName: 'bench' });
+  try {
+    const faker = new Faker({ locale: [en] });
+    faker.seed(7);
+    const seeded = await seedWorkforce(mongo.db, { faker, now: NOW, adminIds: [], staffScale: STAFF_SCALE });
+    const [records, reviews] = await Promise.all([
+      mongo.db.collection('training_records').estimatedDocumentCount(),
+      mongo.db.collection('performance_reviews').estimatedDocumentCount(),
+    ]);
+    const logger = createLogger({ name: 'bench', level: 'silent' });
+    const env = parseSubgraphEnv(workforceSubgraph, { MONGODB_URI: uri, MONGODB_DATABASE: database });
+    const deps = {
+      db: mongo.db,
+      env,
+      logger,
+      paging: { defaultSize: 20, maxSize: 200 },
+      services: createServiceClients('workforce', env),
+    };
+    const apollo = createSubgraphApollo({ ...workforceSubgraph, logger });
+    await apollo.start();
+    const run = async (identity: AdminIdentity) => {
+      const base = { requestId: 'bench', clientName: null, ip: null, log: logger, identity };
+      const audit = createRequestAudit({ ...base, service: 'workforce' }, () => undefined);
+      const started = performance.now();
+      const response = await apollo.executeOperation(
+        { query: QUERY, variables: { range: RANGE } },
+        { contextValue: workforceSubgraph.createContext({ ...base, audit }, deps) },
+      );
+      const elapsed = performance.now() - started;
+      if (response.body.kind !== 'single' || response.body.singleResult.errors) {
+        throw new Error(`dashboard failed: ${JSON.stringify(response.body)}`);
+      }
+      return elapsed;
+    };
+    const lines = [
+      `workforce demo data: ${seeded.staff.length} staff (staff scale ${STAFF_SCALE}), ${records} training records, ${reviews} reviews`,
+      `workforceDashboard, ${RUNS} runs each after 20 warm-up runs:`,
+    ];
+    for (const [label, identity] of [
+      ['GeneralAdmin (all departments)', admin('GeneralAdmin', null)],
+      ['Manager (Gaming only)        ', admin('Manager', 'Gaming')],
+    ] as const) {
+      for (let i = 0; i < 20; i++) await run(identity);
+      const samples: number[] = [];
+      for (let i = 0; i < RUNS; i++) samples.push(await run(identity));
+      samples.sort((a, b) => a - b);
+      lines.push(
+        `  ${label}: median ${percentile(samples, 50).toFixed(2)} ms, p99 ${percentile(samples, 99).toFixed(2)} ms, max ${samples.at(-1)!.toFixed(2)} ms`,
+      );
+    }
+    await apollo.stop();
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await mongo.db.dropDatabase();
+    await mongo.close();
+    await embedded?.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,283 @@
+import type { Document } from 'mongodb';
+import { badUserInput } from '@casino/errors';
+import type { WorkforceSettings } from '../settings';
+import { DEPARTMENTS } from '../staff/departments';
+import type { EmploymentStatus, StaffMemberStore } from '../staff/staff-store';
+import type { TrainingCourseStore } from '../training/course-store';
+import type { TrainingRecordStore } from '../training/training-record-store';
+
+const DAY_MS = 86_400_000;
+
+export interface DateRange {
+  from: Date;
+  to: Date;
+}
+
+export interface WorkforceFigures {
+  department: string | null;
+  activeHeadcount: number;
+  averagePerformanceScore: number | null;
+  averageCommitmentScore: number | null;
+  trainingCompletionRate: number | null;
+  overdueTrainingCount: number;
+  staffWithOverdueTraining: number;
+  reviewsDueInRange: number;
+}
+
+export interface WorkforceDashboard {
+  from: Date;
+  to: Date;
+  headcount: { department: string; employmentStatus: EmploymentStatus; count: number }[];
+  totals: WorkforceFigures;
+  byDepartment: WorkforceFigures[];
+}
+
+interface StaffFacets {
+  headcount: { _id: { d: string; s: EmploymentStatus }; n: number }[];
+  scores: { _id: string; performance: number; commitment: number }[];
+  scoresAll: { _id: null; performance: number; commitment: number }[];
+  reviewsDue: { _id: string; n: number }[];
+  positions: { _id: { d: string; p: string }; n: number }[];
+}
+
+interface RecordFacets {
+  /** Current mandatory completions of active staff, per department */
+  pairs: { _id: string; n: number }[];
+  /** Active staff with every mandatory course of their position current, per department */
+  complete: { _id: string; n: number }[];
+}
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
+
+/**
+ * Workforce KPIs computed by aggregation pipelines in MongoDB: headcount by department and status, current
+ * scores, mandatory training (assignments = active staff x mandatory courses of their position; a
+ * completion counts while unexpired at `now`), and reviews due within the range. `department` confines
+ * every figure to one department (Managers); null covers every department.
+ */
+export class WorkforceDashboardService {
+  constructor(
+    private readonly staff: StaffMemberStore,
+    private readonly courses: TrainingCourseStore,
+    private readonly records: TrainingRecordStore,
+    private readonly settings: WorkforceSettings,
+  ) {}
+
+  checkRange(range: DateRange): void {
+    const span = range.to.getTime() - range.from.getTime();
+    if (span <= 0) throw badUserInput('range.to', 'must be after range.from');
+    if (span > this.settings.maxDashboardRangeDays * DAY_MS) {
+      throw badUserInput('range.to', `the range must not exceed ${this.settings.maxDashboardRangeDays} days`);
+    }
+  }
+
+  async dashboard(
+    range: DateRange,
+    department: string | null,
+    now = new Date(),
+  ): Promise<WorkforceDashboard> {
+    this.checkRange(range);
+    const scope: Document = department === null ? {} : { department };
+    // the catalogue is small: which mandatory courses each position needs
+    const mandatory = await this.courses.collection
+      .find(
+        { is_active: true, is_mandatory: true },
+        { projection: { _id: 0, id: 1, required_for_positions: 1 } },
+      )
+      .toArray();
+    const requiredByPosition = new Map<string, string[]>();
+    for (const course of mandatory) {
+      for (const position of course.required_for_positions) {
+        requiredByPosition.set(position, [...(requiredByPosition.get(position) ?? []), course.id]);
+      }
+    }
+
+    const [staffFacets] = await this.staff.collection
+      .aggregate<StaffFacets>([
+        { $match: scope },
+        {
+          $facet: {
+            headcount: [{ $group: { _id: { d: '$department', s: '$employment_status' }, n: { $sum: 1 } } }],
+            scores: [
+              { $match: { employment_status: 'active', last_performance_review: { $ne: null } } },
+              {
+                $group: {
+                  _id: '$department',
+                  performance: { $avg: '$performance_score' },
+                  commitment: { $avg: '$commitment_score' },
+                },
+              },
+            ],
+            scoresAll: [
+              { $match: { employment_status: 'active', last_performance_review: { $ne: null } } },
+              {
+                $group: {
+                  _id: null,
+                  performance: { $avg: '$performance_score' },
+                  commitment: { $avg: '$commitment_score' },
+                },
+              },
+            ],
+            reviewsDue: [
+              {
+                $match: {
+                  employment_status: 'active',
+                  next_review_due: { $gte: range.from, $lt: range.to },
+                },
+              },
+              { $group: { _id: '$department', n: { $sum: 1 } } },
+            ],
+            positions: [
+              { $match: { employment_status: 'active' } },
+              { $group: { _id: { d: '$department', p: '$position' }, n: { $sum: 1 } } },
+            ],
+          },
+        },
+      ])
+      .toArray();
+
+    const recordFacets = await this.currentCompletions(requiredByPosition, scope, now);
+
+    const departments = department === null ? [...DEPARTMENTS].sort() : [department];
+    const blank = (name: string | null): WorkforceFigures => ({
+      department: name,
+      activeHeadcount: 0,
+      averagePerformanceScore: null,
+      averageCommitmentScore: null,
+      trainingCompletionRate: null,
+      overdueTrainingCount: 0,
+      staffWithOverdueTraining: 0,
+      reviewsDueInRange: 0,
+    });
+    const figures = new Map(departments.map((name) => [name, blank(name)]));
+    const totals = blank(null);
+    const required = new Map<string, { assignments: number; staff: number }>();
+    for (const row of staffFacets!.positions) {
+      const figure = figures.get(row._id.d);
+      if (!figure) continue;
+      figure.activeHeadcount += row.n;
+      const courses = requiredByPosition.get(row._id.p)?.length ?? 0;
+      const entry = required.get(row._id.d) ?? { assignments: 0, staff: 0 };
+      entry.assignments += row.n * courses;
+      if (courses > 0) entry.staff += row.n;
+      required.set(row._id.d, entry);
+    }
+    for (const row of staffFacets!.scores) {
+      const figure = figures.get(row._id);
+      if (!figure) continue;
+      figure.averagePerformanceScore = round2(row.performance);
+      figure.averageCommitmentScore = round2(row.commitment);
+    }
+    for (const row of staffFacets!.reviewsDue) {
+      const figure = figures.get(row._id);
+      if (figure) figure.reviewsDueInRange = row.n;
+    }
+    const pairs = new Map(recordFacets.pairs.map((row) => [row._id, row.n]));
+    const complete = new Map(recordFacets.complete.map((row) => [row._id, row.n]));
+    let allAssignments = 0;
+    let allCurrent = 0;
+    for (const figure of figures.values()) {
+      const name = figure.department!;
+      const needed = required.get(name) ?? { assignments: 0, staff: 0 };
+      const current = pairs.get(name) ?? 0;
+      figure.trainingCompletionRate =
+        needed.assignments === 0 ? null : round2((current / needed.assignments) * 100);
+      figure.overdueTrainingCount = needed.assignments - current;
+      figure.staffWithOverdueTraining = needed.staff - (complete.get(name) ?? 0);
+      allAssignments += needed.assignments;
+      allCurrent += current;
+      totals.activeHeadcount += figure.activeHeadcount;
+      totals.overdueTrainingCount += figure.overdueTrainingCount;
+      totals.staffWithOverdueTraining += figure.staffWithOverdueTraining;
+      totals.reviewsDueInRange += figure.reviewsDueInRange;
+    }
+    totals.trainingCompletionRate = allAssignments === 0 ? null : round2((allCurrent / allAssignments) * 100);
+    const all = staffFacets!.scoresAll[0];
+    if (all) {
+      totals.averagePerformanceScore = round2(all.performance);
+      totals.averageCommitmentScore = round2(all.commitment);
+    }
+    return {
+      from: range.from,
+      to: range.to,
+      headcount: staffFacets!.headcount
+        .map((row) => ({ department: row._id.d, employmentStatus: row._id.s, count: row.n }))
+        .sort(
+          (a, b) =>
+            a.department.localeCompare(b.department) || a.employmentStatus.localeCompare(b.employmentStatus),
+        ),
+      totals,
+      byDepartment: [...figures.values()],
+    };
+  }
+
+  /**
+   * Current completions of mandatory courses by active staff whose position requires them: one per
+   * (person, course), counted per department; and the people with all of theirs current.
+   */
+  private async currentCompletions(
+    requiredByPosition: Map<string, string[]>,
+    scope: Document,
+    now: Date,
+  ): Promise<RecordFacets> {
+    if (requiredByPosition.size === 0) return { pairs: [], complete: [] };
+    const courseIds = [...new Set([...requiredByPosition.values()].flat())];
+    const staffScope: Document = { 'staff.employment_status': 'active' };
+    if (scope.department) staffScope['staff.department'] = scope.department;
+    const [facets] = await this.records.collection
+      .aggregate<RecordFacets>([
+        {
+          $match: {
+            course_id: { $in: courseIds },
+            status: 'completed',
+            $or: [{ expires_at: null }, { expires_at: { $gt: now } }],
+          },
+        },
+        { $project: { _id: 0, staff_member_id: 1, course_id: 1 } },
+        {
+          $lookup: {
+            from: this.staff.collection.collectionName,
+            localField: 'staff_member_id',
+            foreignField: 'id',
+            as: 'staff',
+          },
+        },
+        { $unwind: '$staff' },
+        { $match: staffScope },
+        {
+          $match: {
+            $or: [...requiredByPosition].map(([position, ids]) => ({
+              'staff.position': position,
+              course_id: { $in: ids },
+            })),
+          },
+        },
+        {
+          $group: {
+            _id: { s: '$staff_member_id', c: '$course_id' },
+            d: { $first: '$staff.department' },
+            p: { $first: '$staff.position' },
+          },
+        },
+        { $group: { _id: { s: '$_id.s', d: '$d', p: '$p' }, n: { $sum: 1 } } },
+        {
+          $facet: {
+            pairs: [{ $group: { _id: '$_id.d', n: { $sum: '$n' } } }],
+            complete: [
+              {
+                $match: {
+                  $or: [...requiredByPosition].map(([position, ids]) => ({
+                    '_id.p': position,
+                    n: ids.length,
+                  })),
+                },
+              },
+              { $group: { _id: '$_id.d', n: { $sum: 1 } } },
+            ],
+          },
+        },
+      ])
+      .toArray();
+    return facets ?? { pairs: [], complete: [] };
+  }
+}

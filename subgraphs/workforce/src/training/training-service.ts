@@ -1,0 +1,260 @@
+import { z } from 'zod';
+import { badUserInput, conflict, notFound, validateInput } from '@casino/errors';
+import { newId } from '@casino/mongo';
+import type { Department } from '../staff/departments';
+import { departmentSchema } from '../staff/departments';
+import { addMonths } from '../staff/review-schedule';
+import type { StaffMemberDocument, StaffMemberStore } from '../staff/staff-store';
+import type { TrainingCourseDocument, TrainingCourseStore } from './course-store';
+import type { TrainingRecordDocument, TrainingRecordStore } from './training-record-store';
+
+/** Named limits of recording training. */
+export const TRAINING_RULES = {
+  /** A completion may be dated this far ahead of the server clock (clock skew), not more */
+  maxMinutesAhead: 5,
+};
+
+const MINUTE_MS = 60_000;
+
+const recordCompletionSchema = z.object({
+  staffMemberId: z.string().trim().min(1, 'is required'),
+  courseId: z.string().trim().min(1, 'is required'),
+  score: z.number().min(0, 'must be 0 to 100').max(100, 'must be 0 to 100'),
+  completedAt: z
+    .date()
+    .refine(
+      (d) => d.getTime() <= Date.now() + TRAINING_RULES.maxMinutesAhead * MINUTE_MS,
+      'must not be in the future',
+    ),
+});
+
+export type RecordTrainingCompletionInput = z.input<typeof recordCompletionSchema>;
+
+/** Records still open for another attempt: a new assessment updates them instead of adding a record. */
+const OPEN_STATUSES: TrainingRecordDocument['status'][] = ['enrolled', 'in_progress', 'failed'];
+
+/** A current completion at `at`: completed, and not expired by then. */
+const currentAt = (at: Date) => ({
+  status: { $in: ['completed', 'expired'] as TrainingRecordDocument['status'][] },
+  completed_at: { $lte: at },
+  $or: [{ expires_at: null }, { expires_at: { $gt: at } }],
+});
+
+export interface OverdueCourseEntry {
+  course: TrainingCourseDocument;
+  expiredAt: Date | null;
+}
+
+export interface OverdueTrainingEntry {
+  staffMember: StaffMemberDocument;
+  courses: OverdueCourseEntry[];
+}
+
+export class TrainingService {
+  constructor(
+    private readonly staff: StaffMemberStore,
+    private readonly courses: TrainingCourseStore,
+    private readonly records: TrainingRecordStore,
+  ) {}
+
+  /** The active mandatory courses required for a position. */
+  requiredCourses(position: string): Promise<TrainingCourseDocument[]> {
+    return this.courses.collection
+      .find(
+        { is_active: true, is_mandatory: true, required_for_positions: position },
+        { projection: { _id: 0 } },
+      )
+      .toArray();
+  }
+
+  /**
+   * Stores the person's training completion rate computed from their records: the share of the mandatory
+   * courses of their position with a completion that has not expired at `now`.
+   */
+  async refreshCompletionRate(
+    staffMember: StaffMemberDocument,
+    now = new Date(),
+  ): Promise<StaffMemberDocument> {
+    const required = (await this.requiredCourses(staffMember.position)).map((course) => course.id);
+    let rate = 0;
+    if (required.length > 0) {
+      const done = await this.records.collection.distinct('course_id', {
+        staff_member_id: staffMember.id,
+        course_id: { $in: required },
+        status: 'completed',
+        $or: [{ expires_at: null }, { expires_at: { $gt: now } }],
+      });
+      rate = Math.round((done.length / required.length) * 10_000) / 100;
+    }
+    await this.staff.collection.updateOne(
+      { id: staffMember.id },
+      { $set: { training_completion_rate: rate } },
+    );
+    return { ...staffMember, training_completion_rate: rate };
+  }
+
+  /**
+   * Records an assessed attempt at a course. Every prerequisite must have a completion that was current on
+   * `completedAt`. At or above the passing score the record is completed (expiring `validityMonths` after
+   * `completedAt`, or already expired when that is past); below it, failed. An open record of the course
+   * (enrolled, in progress or failed) takes the attempt; otherwise a new record is added. The person's
+   * training completion rate is recomputed from the records.
+   */
+  async recordCompletion(
+    rawInput: RecordTrainingCompletionInput,
+    now = new Date(),
+  ): Promise<{ before: TrainingRecordDocument | null; after: TrainingRecordDocument }> {
+    const input = validateInput(recordCompletionSchema, rawInput);
+    const staffMember = await this.staff.findById(input.staffMemberId);
+    if (!staffMember) throw notFound('StaffMember', input.staffMemberId);
+    if (staffMember.employment_status === 'terminated') {
+      throw badUserInput('input.staffMemberId', 'is terminated');
+    }
+    if (input.completedAt.getTime() < staffMember.hire_date.getTime()) {
+      throw badUserInput('input.completedAt', 'is before the hire date');
+    }
+    const course = await this.courses.collection.findOne({ id: input.courseId }, { projection: { _id: 0 } });
+    if (!course) throw badUserInput('input.courseId', 'is not an existing course');
+    if (!course.is_active) throw badUserInput('input.courseId', 'is not an active course');
+    await this.checkPrerequisites(staffMember.id, course, input.completedAt);
+
+    const passed = input.score >= course.passing_score;
+    const expiresAt =
+      passed && course.validity_months ? addMonths(input.completedAt, course.validity_months) : null;
+    const status: TrainingRecordDocument['status'] = !passed
+      ? 'failed'
+      : expiresAt !== null && expiresAt.getTime() <= now.getTime()
+        ? 'expired'
+        : 'completed';
+    const outcome = {
+      status,
+      score: input.score,
+      completed_at: passed ? input.completedAt : null,
+      expires_at: expiresAt,
+    };
+
+    if (passed) {
+      const same = await this.records.collection.findOne(
+        { staff_member_id: staffMember.id, course_id: course.id, completed_at: input.completedAt },
+        { projection: { _id: 0, id: 1 } },
+      );
+      if (same) throw conflict('this completion is already recorded', 'input.completedAt');
+    }
+    const open = await this.records.collection.findOne(
+      { staff_member_id: staffMember.id, course_id: course.id, status: { $in: OPEN_STATUSES } },
+      { sort: { created_at: -1 }, projection: { _id: 0 } },
+    );
+    let after: TrainingRecordDocument | null = null;
+    if (open) {
+      // guarded by the status read, so two attempts recorded at once do not both take the same record
+      after = await this.records.collection.findOneAndUpdate(
+        { id: open.id, status: open.status, attempts: open.attempts },
+        { $set: outcome, $inc: { attempts: 1 } },
+        { returnDocument: 'after', projection: { _id: 0 } },
+      );
+      if (!after) throw conflict('the training record was changed meanwhile; try again', 'input.courseId');
+    } else {
+      after = {
+        id: newId(),
+        staff_member_id: staffMember.id,
+        course_id: course.id,
+        started_at: input.completedAt,
+        attempts: 1,
+        created_at: now,
+        ...outcome,
+      };
+      await this.records.collection.insertOne({ ...after });
+    }
+    await this.refreshCompletionRate(staffMember, now);
+    return { before: open, after };
+  }
+
+  private async checkPrerequisites(
+    staffMemberId: string,
+    course: TrainingCourseDocument,
+    at: Date,
+  ): Promise<void> {
+    if (course.prerequisites.length === 0) return;
+    const done = new Set(
+      await this.records.collection.distinct('course_id', {
+        staff_member_id: staffMemberId,
+        course_id: { $in: course.prerequisites },
+        ...currentAt(at),
+      }),
+    );
+    const missing = course.prerequisites.filter((id) => !done.has(id));
+    if (missing.length === 0) return;
+    const names = await this.courses.collection
+      .find({ id: { $in: missing } }, { projection: { _id: 0, course_name: 1 } })
+      .toArray();
+    const named = names.length > 0 ? names.map((c) => c.course_name).join(', ') : missing.join(', ');
+    throw badUserInput('input.courseId', `needs a current completion of the prerequisite ${named} first`);
+  }
+
+  /**
+   * Active staff of a department lacking a current completion (at `now`) of a mandatory course of their
+   * position, by last name, each with the courses and when the latest completion expired (null: never done).
+   */
+  async overdue(rawDepartment: string, now = new Date()): Promise<OverdueTrainingEntry[]> {
+    const department = departmentSchema.safeParse(rawDepartment);
+    if (!department.success) throw badUserInput('department', department.error.issues[0]!.message);
+    const mandatory = await this.courses.collection
+      .find({ is_active: true, is_mandatory: true }, { projection: { _id: 0 }, sort: { course_name: 1 } })
+      .toArray();
+    if (mandatory.length === 0) return [];
+    const positions = [...new Set(mandatory.flatMap((course) => course.required_for_positions))];
+    const staff = await this.staff.collection
+      .find(
+        {
+          department: department.data as Department,
+          employment_status: 'active',
+          position: { $in: positions },
+        },
+        { projection: { _id: 0 }, sort: { last_name: 1, first_name: 1, id: 1 } },
+      )
+      .toArray();
+    if (staff.length === 0) return [];
+    // per person and course: whether a completion is current, and when the latest one expires
+    const completions = await this.records.collection
+      .aggregate<{ _id: { s: string; c: string }; latestExpiry: Date | null; current: number }>([
+        {
+          $match: {
+            staff_member_id: { $in: staff.map((s) => s.id) },
+            course_id: { $in: mandatory.map((c) => c.id) },
+            status: { $in: ['completed', 'expired'] },
+          },
+        },
+        {
+          $project: {
+            staff_member_id: 1,
+            course_id: 1,
+            expires_at: 1,
+            current: {
+              $cond: [{ $or: [{ $eq: ['$expires_at', null] }, { $gt: ['$expires_at', now] }] }, 1, 0],
+            },
+          },
+        },
+        {
+          $group: {
+            _id: { s: '$staff_member_id', c: '$course_id' },
+            latestExpiry: { $max: '$expires_at' },
+            current: { $max: '$current' },
+          },
+        },
+      ])
+      .toArray();
+    const byPair = new Map(completions.map((row) => [`${row._id.s}|${row._id.c}`, row]));
+    const result: OverdueTrainingEntry[] = [];
+    for (const staffMember of staff) {
+      const courses: OverdueCourseEntry[] = [];
+      for (const course of mandatory) {
+        if (!course.required_for_positions.includes(staffMember.position)) continue;
+        const row = byPair.get(`${staffMember.id}|${course.id}`);
+        if (row?.current) continue;
+        courses.push({ course, expiredAt: row?.latestExpiry ?? null });
+      }
+      if (courses.length > 0) result.push({ staffMember, courses });
+    }
+    return result;
+  }
+}
