@@ -1,3 +1,2 @@
 export * from './field-resolver';
 export * from './scalars';
-export * from './masking';
