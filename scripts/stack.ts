@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { BaseContext } from '@apollo/server';
 import { complianceSubgraph, createComplianceSubgraph, parseComplianceSettings } from '@casino/compliance';
-import { gamingSubgraph } from '@casino/gaming';
+import { createGamingSubgraph, gamingSubgraph, parseGamingSettings } from '@casino/gaming';
 import { parseGatewayEnv, startGateway } from '@casino/gateway';
 import type { RunningGateway } from '@casino/gateway';
 import { readProcessEnv } from '@casino/config';
@@ -44,6 +44,7 @@ function configuredDefinition(
   if (name === 'compliance') return createComplianceSubgraph(parseComplianceSettings(settingsEnv)) as never;
   if (name === 'loyalty') return createLoyaltySubgraph(parseLoyaltySettings(settingsEnv)) as never;
   if (name === 'marketing') return createMarketingSubgraph(parseMarketingSettings(settingsEnv)) as never;
+  if (name === 'gaming') return createGamingSubgraph(parseGamingSettings(settingsEnv)) as never;
   return SUBGRAPH_DEFINITIONS[name] as SubgraphDefinition<BaseContext & RequestBase>;
 }
 

@@ -54,6 +54,10 @@ const EXPECTED: Record<string, Who[]> = {
   'Query.gamingPackage': ADMINS,
   'Query.gamingPackages': ADMINS,
   'Mutation.startGamingSession': ADMINS,
+  'Mutation.endGamingSession': ADMINS,
+  'Mutation.purchaseGamingPackage': ADMINS,
+  'Query.gamingDashboard': MANAGERS_UP,
+  'Query.amlCashSummary': GENERAL_UP,
   // workforce: a Gaming staff member is outside the F&B Manager's department
   'Query.staffMember': ['SuperAdmin', 'GeneralAdmin', 'Manager', 'Supervisor'],
   'Query.staffMembers': ADMINS,

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import type { Db } from 'mongodb';
+import type { Db, Decimal128 } from 'mongodb';
+import type { ServiceClient } from '@casino/auth';
 import { badUserInput } from '@casino/errors';
 import { BATCH_OPTIONS, createManyByKeyLoader, createOneByKeyLoader } from '@casino/mongo';
 import type { PagingConfig } from '@casino/mongo';
@@ -8,9 +9,17 @@ import { GameTypeStore } from './game-types/game-type-store';
 import type { GameTypeDocument } from './game-types/game-type-store';
 import { GamingPackageStore } from './packages/package-store';
 import type { GamingPackageDocument } from './packages/package-store';
+import { centsToMoney } from './money';
+import { AmlCashSummary } from './aml/aml-cash-summary';
+import { GamingDashboardService } from './dashboard/dashboard-service';
+import { LoyaltyMembers } from './members/loyalty-members';
+import { PACKAGE_PURCHASES, PackagePurchaseService } from './packages/purchase-service';
+import type { PackagePurchaseDocument } from './packages/purchase-service';
 import { GamingSessionService } from './sessions/session-service';
 import { emptyPlayStats, GamingSessionStore } from './sessions/session-store';
 import type { GamingSessionDocument, GamingSessionStatus, PlayStatsSummary } from './sessions/session-store';
+import { DEFAULT_GAMING_SETTINGS } from './settings';
+import type { GamingSettings } from './settings';
 
 export interface GamingStores {
   sessions: GamingSessionStore;
@@ -40,17 +49,44 @@ export interface GamingLoaders {
   ): DataLoader<string, GamingSessionDocument[]>;
   /** Totals per member, one aggregation per batch. */
   playStats: DataLoader<string, PlayStatsSummary>;
+  /** A member's package purchases, soonest expiry first; one `find` per batch (valid only, or all). */
+  memberPackages(includeExpired: boolean): DataLoader<string, PackagePurchaseDocument[]>;
+  /** Average daily theo over the last `days` days; one aggregation per batch and look-back. */
+  averageDailyTheo(days: number): DataLoader<string, Decimal128>;
 }
 
 export interface GamingContext extends SubgraphRequestBase {
+  settings: GamingSettings;
+  /** Loyalty's API, called as the gaming service */
+  loyalty: ServiceClient;
   paging: PagingConfig;
   stores: GamingStores;
-  services: { sessions: GamingSessionService };
+  services: {
+    sessions: GamingSessionService;
+    purchases: PackagePurchaseService;
+    dashboard: GamingDashboardService;
+    aml: AmlCashSummary;
+  };
   loaders: GamingLoaders;
 }
 
-function createLoaders(stores: GamingStores, paging: PagingConfig): GamingLoaders {
+function createLoaders(
+  db: Db,
+  stores: GamingStores,
+  paging: PagingConfig,
+  settings: GamingSettings,
+): GamingLoaders {
+  const adtLoaders = new Map<number, DataLoader<string, Decimal128>>();
   const memberSessionLoaders = new Map<string, DataLoader<string, GamingSessionDocument[]>>();
+  const purchases = db.collection<PackagePurchaseDocument>(PACKAGE_PURCHASES);
+  const now = new Date();
+  const packageLoaders = {
+    valid: createManyByKeyLoader(purchases, 'member_id', {
+      filter: { expires_at: { $gt: now } },
+      sort: { member_id: 1, expires_at: 1, id: 1 },
+    }),
+    all: createManyByKeyLoader(purchases, 'member_id', { sort: { member_id: 1, expires_at: 1, id: 1 } }),
+  };
   return {
     session: createOneByKeyLoader(stores.sessions.collection, 'id'),
     gameType: createOneByKeyLoader(stores.gameTypes.collection, 'id'),
@@ -75,17 +111,48 @@ function createLoaders(stores: GamingStores, paging: PagingConfig): GamingLoader
       const stats = await stores.sessions.playStatsByMember(memberIds);
       return memberIds.map((id) => stats.get(id) ?? emptyPlayStats());
     }, BATCH_OPTIONS),
+    memberPackages: (includeExpired) => (includeExpired ? packageLoaders.all : packageLoaders.valid),
+    averageDailyTheo(days) {
+      if (!Number.isInteger(days) || days < 1 || days > settings.maxAdtDays) {
+        throw badUserInput('days', `must be an integer between 1 and ${settings.maxAdtDays}`);
+      }
+      let loader = adtLoaders.get(days);
+      if (!loader) {
+        const since = new Date(now.getTime() - days * 86_400_000);
+        loader = new DataLoader<string, Decimal128>(async (memberIds) => {
+          const adt = await stores.sessions.averageDailyTheoByMember(memberIds, since, {
+            dayStartHour: settings.gamingDayStartHour,
+            utcOffsetMinutes: settings.localUtcOffsetMinutes,
+          });
+          return memberIds.map((id) => adt.get(id) ?? centsToMoney(0n));
+        }, BATCH_OPTIONS);
+        adtLoaders.set(days, loader);
+      }
+      return loader;
+    },
   };
 }
 
 /** Loaders are created per request so one caller's cache never serves another. */
-export function createGamingContext(base: SubgraphRequestBase, deps: SubgraphDeps): GamingContext {
+export function createGamingContext(
+  base: SubgraphRequestBase,
+  deps: SubgraphDeps,
+  settings: GamingSettings = DEFAULT_GAMING_SETTINGS,
+): GamingContext {
   const stores = createStores(deps.db);
+  const members = new LoyaltyMembers(deps.services.loyalty, base.log);
   return {
     ...base,
+    settings,
+    loyalty: deps.services.loyalty,
     paging: deps.paging,
     stores,
-    services: { sessions: new GamingSessionService(stores.sessions, stores.gameTypes) },
-    loaders: createLoaders(stores, deps.paging),
+    services: {
+      sessions: new GamingSessionService(stores.sessions, stores.gameTypes, members),
+      purchases: new PackagePurchaseService(deps.db, stores.packages, members),
+      dashboard: new GamingDashboardService(stores.sessions, settings),
+      aml: new AmlCashSummary(stores.sessions, settings),
+    },
+    loaders: createLoaders(deps.db, stores, deps.paging, settings),
   };
 }

@@ -7,22 +7,44 @@ import type { GamingContext } from './context';
 import { GAMING_INDEXES } from './indexes';
 import { rules } from './permissions';
 import { resolvers } from './resolvers';
+import { CreditDispatcher } from './credits/credit-dispatcher';
+import { DEFAULT_GAMING_SETTINGS } from './settings';
+import type { GamingSettings } from './settings';
 
 export const typeDefs = gql(readFileSync(path.join(__dirname, '../schema.graphql'), 'utf8'));
 
-/** The gaming subgraph: game types, gaming sessions and packages, and members' play. */
-export const gamingSubgraph: SubgraphDefinition<GamingContext> = {
-  name: 'gaming',
-  defaultPort: 4002,
-  defaultDatabase: 'casino_gaming',
-  typeDefs,
-  resolvers,
-  rules,
-  indexes: GAMING_INDEXES,
-  createContext: createGamingContext,
-};
+/**
+ * The gaming subgraph with the given settings: game types, gaming sessions and packages, members' play, and
+ * the dispatcher that credits ended sessions' points through loyalty.
+ */
+export function createGamingSubgraph(
+  settings: GamingSettings = DEFAULT_GAMING_SETTINGS,
+): SubgraphDefinition<GamingContext> {
+  return {
+    name: 'gaming',
+    defaultPort: 4002,
+    defaultDatabase: 'casino_gaming',
+    typeDefs,
+    resolvers,
+    rules,
+    indexes: GAMING_INDEXES,
+    createContext: (base, deps) => createGamingContext(base, deps, settings),
+    startBackgroundJobs(deps) {
+      const dispatcher = new CreditDispatcher(deps.db, deps.services.loyalty, deps.logger, settings);
+      dispatcher.start();
+      return { stop: () => dispatcher.stop() };
+    },
+  };
+}
+
+/** The gaming subgraph with the default settings. */
+export const gamingSubgraph: SubgraphDefinition<GamingContext> = createGamingSubgraph();
 
 export type { GamingContext } from './context';
 export { GAMING_INDEXES } from './indexes';
 export { seedGaming } from './seed';
 export type { GamingSeedResult } from './seed';
+export { DEFAULT_GAMING_SETTINGS, parseGamingSettings } from './settings';
+export type { GamingSettings } from './settings';
+export { CreditDispatcher, creditRetryDelayMs, dispatchPendingCredits } from './credits/credit-dispatcher';
+export type { DispatchSummary } from './credits/credit-dispatcher';

@@ -1,4 +1,12 @@
+import { exitOnConfigError } from '@casino/config';
 import { runSubgraphProcess } from '@casino/server';
-import { gamingSubgraph } from './index';
+import { createGamingSubgraph, parseGamingSettings } from './index';
+import type { GamingSettings } from './index';
 
-void runSubgraphProcess(gamingSubgraph);
+let settings: GamingSettings;
+try {
+  settings = parseGamingSettings();
+} catch (error) {
+  exitOnConfigError(error);
+}
+void runSubgraphProcess(createGamingSubgraph(settings));

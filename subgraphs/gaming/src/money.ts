@@ -40,3 +40,34 @@ export function centsToMoney(cents: bigint): Decimal128 {
 export function averageCents(totalCents: bigint, count: number): bigint | null {
   return count > 0 ? divideRounded(totalCents, BigInt(count)) : null;
 }
+
+/**
+ * A finite number as an exact fraction of its shortest decimal form (0.0106 is 106/10000), so rates stored
+ * as doubles multiply money without binary rounding.
+ */
+export function decimalFraction(value: number): { numerator: bigint; denominator: bigint } {
+  if (!Number.isFinite(value)) throw new RangeError(`not a finite rate: ${value}`);
+  const match = DECIMAL.exec(String(value));
+  if (!match) throw new RangeError(`not a decimal rate: ${value}`);
+  const [, sign, whole, fraction = '', exponent = '0'] = match;
+  const digits = BigInt(`${sign === '-' ? '-' : ''}${whole}${fraction}`);
+  const shift = Number(exponent) - fraction.length;
+  return shift >= 0
+    ? { numerator: digits * 10n ** BigInt(shift), denominator: 1n }
+    : { numerator: digits, denominator: 10n ** BigInt(-shift) };
+}
+
+/**
+ * Cents times a product of exact factors divided by an integer divisor, rounded once at the end (half away
+ * from zero): theo is avgBet x decisions/hour x (ms / 3,600,000) x house edge with a single rounding.
+ */
+export function multiplyCents(cents: bigint, factors: number[], divisor = 1n): bigint {
+  let numerator = cents;
+  let denominator = divisor;
+  for (const factor of factors) {
+    const fraction = decimalFraction(factor);
+    numerator *= fraction.numerator;
+    denominator *= fraction.denominator;
+  }
+  return divideRounded(numerator, denominator);
+}

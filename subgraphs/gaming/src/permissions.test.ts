@@ -6,6 +6,8 @@ import { gamingSubgraph, typeDefs } from './index';
 import { GAMING_PACKAGES } from './packages/package-store';
 import { rules } from './permissions';
 import { GAMING_SESSIONS } from './sessions/session-store';
+import { startTestLoyalty } from './testing/loyalty';
+import type { TestLoyalty } from './testing/loyalty';
 import { insertGameTypes, insertSessions, sessionFixture, standardGameTypes } from './testing/fixtures';
 import { startSubgraphHarness, TEST_SUPERADMIN } from '../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../tests/support/subgraph-harness';
@@ -123,6 +125,7 @@ const START = /* GraphQL */ `
 
 describe('gaming permissions', () => {
   let harness: SubgraphHarness;
+  let loyalty: TestLoyalty;
   const types = standardGameTypes();
   const playerId = randomUUID();
   const session = sessionFixture(types.baccarat, { member_id: playerId });
@@ -137,7 +140,8 @@ describe('gaming permissions', () => {
   }
 
   beforeAll(async () => {
-    harness = await startSubgraphHarness(gamingSubgraph);
+    loyalty = await startTestLoyalty();
+    harness = await startSubgraphHarness(gamingSubgraph, { services: { loyalty: loyalty.client } });
     await insertGameTypes(harness.db, Object.values(types));
     await insertSessions(harness.db, [session]);
     await harness.db.collection(GAMING_PACKAGES).insertOne({
@@ -152,7 +156,10 @@ describe('gaming permissions', () => {
       created_at: new Date('2025-01-01T00:00:00Z'),
     });
   });
-  afterAll(() => harness.close());
+  afterAll(async () => {
+    await harness.close();
+    await loyalty.stop();
+  });
 
   it('has an explicit rule for every object type and every Query and Mutation field', () => {
     const tree = rules as Record<string, unknown>;
@@ -233,12 +240,13 @@ describe('gaming permissions', () => {
     it.each(ADMINS.map(([name, identity], seat) => [name, identity, seat + 1] as const))(
       'lets %s start a session',
       async (_, identity, seat) => {
+        const memberId = await loyalty.addMember();
         const { result, events } = await audited(() =>
           harness.execute<{ startGamingSession: { id: string } }>(
             START,
             {
               input: {
-                memberId: randomUUID(),
+                memberId,
                 gameTypeCode: 'blackjack',
                 tableNumber: 'bj-01',
                 seatNumber: seat,

@@ -5,7 +5,10 @@ import type { MemberReference } from '../members/member-reference';
 import type { GamingSessionDocument } from '../sessions/session-store';
 import type { GameTypeDocument } from '../game-types/game-type-store';
 import type { GamingPackageDocument } from '../packages/package-store';
+import type { PackagePurchaseDocument } from '../packages/purchase-service';
 import type { Connection } from '@casino/mongo';
+import type { MemberCashDayResult } from '../aml/aml-cash-summary';
+import type { GamingDashboardResult, Performance, PlayerTheoResult } from '../dashboard/dashboard-service';
 import type { GamingContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -31,6 +34,50 @@ export type Scalars = {
   Money: { input: import("mongodb").Decimal128; output: import("mongodb").Decimal128; }
   federation__FieldSet: { input: string; output: string; }
   link__Import: { input: string; output: string; }
+};
+
+/** A buy-in (cash in, at the session start) or a cash-out (at the session end) */
+export type CashTransaction = {
+  __typename?: 'CashTransaction';
+  amount: Scalars['Money']['output'];
+  at: Scalars['DateTime']['output'];
+  kind: CashTransactionKind;
+  sessionId: Scalars['ID']['output'];
+};
+
+export type CashTransactionKind =
+  | 'cash_in'
+  | 'cash_out';
+
+/** Delivery of an ended session's points to loyalty: queued with the ending itself, delivered by a dispatcher */
+export type CreditStatus =
+  /** Loyalty has credited the points */
+  | 'delivered'
+  /** Waiting for (or retrying) delivery to loyalty */
+  | 'pending';
+
+export type DailyGamingPerformance = {
+  __typename?: 'DailyGamingPerformance';
+  /** The gaming day, YYYY-MM-DD (a gaming day starts at the configured local hour) */
+  day: Scalars['String']['output'];
+  performance: GamingPerformance;
+};
+
+export type DateRangeInput = {
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+};
+
+export type EndGamingSessionInput = {
+  /** Average wager per decision; required for table games */
+  averageBet?: InputMaybe<Scalars['Money']['input']>;
+  /** What the member left with */
+  cashOutAmount: Scalars['Money']['input'];
+  /** Total wagered; required for machine games */
+  coinIn?: InputMaybe<Scalars['Money']['input']>;
+  /** When play ended; defaults to now */
+  endedAt?: InputMaybe<Scalars['DateTime']['input']>;
+  sessionId: Scalars['ID']['input'];
 };
 
 /** Whether a game is dealt at a table (theo from average bet and pace) or played on a machine (theo from coin-in) */
@@ -76,6 +123,26 @@ export type GameTypeFilter = {
   kind?: InputMaybe<GameKind>;
 };
 
+export type GameTypePerformance = {
+  __typename?: 'GameTypePerformance';
+  gameTypeCode: Scalars['String']['output'];
+  performance: GamingPerformance;
+};
+
+/** The floor over a date range: sessions are counted by their start, in [from, to) */
+export type GamingDashboard = {
+  __typename?: 'GamingDashboard';
+  byDay: Array<DailyGamingPerformance>;
+  byGameType: Array<GameTypePerformance>;
+  from: Scalars['DateTime']['output'];
+  /** Sessions active right now, whatever the range */
+  openSessions: Scalars['Int']['output'];
+  to: Scalars['DateTime']['output'];
+  /** The players with the most theo in the range, highest first */
+  topPlayers: Array<PlayerTheo>;
+  totals: GamingPerformance;
+};
+
 /** A prepaid bundle of gaming credits */
 export type GamingPackage = {
   __typename?: 'GamingPackage';
@@ -109,6 +176,44 @@ export type GamingPackageFilter = {
   tier?: InputMaybe<Tier>;
 };
 
+/** A gaming package a member bought: prepaid credits usable until expiresAt */
+export type GamingPackagePurchase = {
+  __typename?: 'GamingPackagePurchase';
+  creditsRemaining: Scalars['Money']['output'];
+  creditsTotal: Scalars['Money']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  member: Member;
+  package?: Maybe<GamingPackage>;
+  /** The package's name when it was bought */
+  packageName: Scalars['String']['output'];
+  price: Scalars['Money']['output'];
+  purchasedAt: Scalars['DateTime']['output'];
+  /** Computed when read: expired once expiresAt has passed */
+  status: GamingPackagePurchaseStatus;
+};
+
+export type GamingPackagePurchaseStatus =
+  /** Valid and with credits left */
+  | 'active'
+  /** The validity has run out; remaining credits can no longer be played */
+  | 'expired'
+  /** Valid but no credits left */
+  | 'used';
+
+/** Sessions, money and theo of one slice of the floor. House net win is buy-in minus cash-out of completed sessions. */
+export type GamingPerformance = {
+  __typename?: 'GamingPerformance';
+  /** House net win divided by theo (actual vs theoretical); null when theo is zero */
+  actualToTheo?: Maybe<Scalars['Float']['output']>;
+  completedSessionCount: Scalars['Int']['output'];
+  houseNetWin: Scalars['Money']['output'];
+  sessionCount: Scalars['Int']['output'];
+  theo: Scalars['Money']['output'];
+  totalBuyIn: Scalars['Money']['output'];
+  totalCashOut: Scalars['Money']['output'];
+};
+
 /** One stretch of rated play by a member at a table seat or a machine */
 export type GamingSession = {
   __typename?: 'GamingSession';
@@ -118,6 +223,8 @@ export type GamingSession = {
   cashOutAmount?: Maybe<Scalars['Money']['output']>;
   /** Total wagered on a machine; null for tables and until rated */
   coinIn?: Maybe<Scalars['Money']['output']>;
+  /** Where the session's points credit stands; null while the session is active (and for sessions settled before credits were queued) */
+  creditStatus?: Maybe<CreditStatus>;
   durationMinutes?: Maybe<Scalars['Int']['output']>;
   gameType?: Maybe<GameType>;
   /** The game type's code, kept on the session */
@@ -127,6 +234,7 @@ export type GamingSession = {
   member: Member;
   /** Cash-out minus buy-in from the member's side; null until the session is settled */
   netResult?: Maybe<Scalars['Money']['output']>;
+  /** Reward points loyalty credited for the session; 0 until the credit is delivered */
   pointsEarned: Scalars['Int']['output'];
   seatNumber?: Maybe<Scalars['Int']['output']>;
   sessionEnd?: Maybe<Scalars['DateTime']['output']>;
@@ -135,6 +243,8 @@ export type GamingSession = {
   tableNumber?: Maybe<Scalars['String']['output']>;
   /** Theoretical win of the house; null until the session is rated */
   theo?: Maybe<Scalars['Money']['output']>;
+  /** Tier credits loyalty credited for the session; null until the credit is delivered */
+  tierCredits?: Maybe<Scalars['Int']['output']>;
 };
 
 export type GamingSessionConnection = {
@@ -170,10 +280,24 @@ export type GamingSessionStatus =
 
 export type Member = {
   __typename?: 'Member';
+  /** Average daily theo over the last `days` days: the sum of theo divided by the gaming days with rated play (0 without play) */
+  averageDailyTheo: Scalars['Money']['output'];
+  /** Packages the member bought that are still valid, soonest expiry first; with includeExpired, expired ones too */
+  gamingPackages: Array<GamingPackagePurchase>;
   /** The member's most recent sessions, newest first */
   gamingSessions: Array<GamingSession>;
   id: Scalars['ID']['output'];
   playStats: PlayStats;
+};
+
+
+export type MemberAverageDailyTheoArgs = {
+  days?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MemberGamingPackagesArgs = {
+  includeExpired?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -182,10 +306,37 @@ export type MemberGamingSessionsArgs = {
   status?: InputMaybe<GamingSessionStatus>;
 };
 
+/** A member's cash on one gaming day, summed separately in and out (AML) */
+export type MemberCashDay = {
+  __typename?: 'MemberCashDay';
+  cashIn: Scalars['Money']['output'];
+  cashOut: Scalars['Money']['output'];
+  /** YYYY-MM-DD; the gaming day starts at the requested local hour */
+  gamingDay: Scalars['String']['output'];
+  member: Member;
+  memberId: Scalars['ID']['output'];
+  /** Zero amounts are left out */
+  transactions: Array<CashTransaction>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Settles an active session (net result, duration, theo) and queues its points credit with loyalty */
+  endGamingSession: GamingSession;
+  /** Sells an active package to a member whose tier it allows; credits are valid for the package's validity hours */
+  purchaseGamingPackage: GamingPackagePurchase;
   /** Opens an active session at a free table seat or machine; settlement, theo and points come when it ends */
   startGamingSession: GamingSession;
+};
+
+
+export type MutationEndGamingSessionArgs = {
+  input: EndGamingSessionInput;
+};
+
+
+export type MutationPurchaseGamingPackageArgs = {
+  input: PurchaseGamingPackageInput;
 };
 
 
@@ -216,14 +367,37 @@ export type PlayStats = {
   totalTheo: Scalars['Money']['output'];
 };
 
+export type PlayerTheo = {
+  __typename?: 'PlayerTheo';
+  member: Member;
+  sessionCount: Scalars['Int']['output'];
+  theo: Scalars['Money']['output'];
+};
+
+export type PurchaseGamingPackageInput = {
+  memberId: Scalars['ID']['input'];
+  packageId: Scalars['ID']['input'];
+};
+
 export type Query = {
   __typename?: 'Query';
+  /** Cash in and out per member per gaming day for transactions in [from, to); compliance's service, GeneralAdmin+ */
+  amlCashSummary: Array<MemberCashDay>;
   gameType?: Maybe<GameType>;
   gameTypes: GameTypeConnection;
+  /** Manager and above */
+  gamingDashboard: GamingDashboard;
   gamingPackage?: Maybe<GamingPackage>;
   gamingPackages: GamingPackageConnection;
   gamingSession?: Maybe<GamingSession>;
   gamingSessions: GamingSessionConnection;
+};
+
+
+export type QueryAmlCashSummaryArgs = {
+  dayStartHour: Scalars['Int']['input'];
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
 };
 
 
@@ -236,6 +410,11 @@ export type QueryGameTypesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<GameTypeFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryGamingDashboardArgs = {
+  range: DateRangeInput;
 };
 
 
@@ -370,19 +549,30 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  CashTransaction: ResolverTypeWrapper<CashTransaction>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  CashTransactionKind: CashTransactionKind;
+  CreditStatus: CreditStatus;
+  DailyGamingPerformance: ResolverTypeWrapper<Omit<DailyGamingPerformance, 'performance'> & { performance: ResolversTypes['GamingPerformance'] }>;
+  DateRangeInput: DateRangeInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  EndGamingSessionInput: EndGamingSessionInput;
   GameKind: GameKind;
   GameType: ResolverTypeWrapper<GameTypeDocument>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   GameTypeConnection: ResolverTypeWrapper<Connection>;
   GameTypeEdge: ResolverTypeWrapper<Omit<GameTypeEdge, 'node'> & { node: ResolversTypes['GameType'] }>;
   GameTypeFilter: GameTypeFilter;
+  GameTypePerformance: ResolverTypeWrapper<Omit<GameTypePerformance, 'performance'> & { performance: ResolversTypes['GamingPerformance'] }>;
+  GamingDashboard: ResolverTypeWrapper<GamingDashboardResult>;
   GamingPackage: ResolverTypeWrapper<GamingPackageDocument>;
   GamingPackageConnection: ResolverTypeWrapper<Connection>;
   GamingPackageEdge: ResolverTypeWrapper<Omit<GamingPackageEdge, 'node'> & { node: ResolversTypes['GamingPackage'] }>;
   GamingPackageFilter: GamingPackageFilter;
+  GamingPackagePurchase: ResolverTypeWrapper<PackagePurchaseDocument>;
+  GamingPackagePurchaseStatus: GamingPackagePurchaseStatus;
+  GamingPerformance: ResolverTypeWrapper<Performance>;
   GamingSession: ResolverTypeWrapper<GamingSessionDocument>;
   GamingSessionConnection: ResolverTypeWrapper<Connection>;
   GamingSessionEdge: ResolverTypeWrapper<Omit<GamingSessionEdge, 'node'> & { node: ResolversTypes['GamingSession'] }>;
@@ -390,10 +580,13 @@ export type ResolversTypes = ResolversObject<{
   GamingSessionStatus: GamingSessionStatus;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Member: ResolverTypeWrapper<MemberReference>;
+  MemberCashDay: ResolverTypeWrapper<MemberCashDayResult>;
   Money: ResolverTypeWrapper<Scalars['Money']['output']>;
   Mutation: ResolverTypeWrapper<{}>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PlayStats: ResolverTypeWrapper<PlayStats>;
+  PlayerTheo: ResolverTypeWrapper<PlayerTheoResult>;
+  PurchaseGamingPackageInput: PurchaseGamingPackageInput;
   Query: ResolverTypeWrapper<{}>;
   StartGamingSessionInput: StartGamingSessionInput;
   Tier: Tier;
@@ -406,28 +599,39 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  CashTransaction: CashTransaction;
+  ID: Scalars['ID']['output'];
+  DailyGamingPerformance: Omit<DailyGamingPerformance, 'performance'> & { performance: ResolversParentTypes['GamingPerformance'] };
+  DateRangeInput: DateRangeInput;
   DateTime: Scalars['DateTime']['output'];
+  EndGamingSessionInput: EndGamingSessionInput;
   GameType: GameTypeDocument;
   Int: Scalars['Int']['output'];
   Float: Scalars['Float']['output'];
-  ID: Scalars['ID']['output'];
   GameTypeConnection: Connection;
   GameTypeEdge: Omit<GameTypeEdge, 'node'> & { node: ResolversParentTypes['GameType'] };
   GameTypeFilter: GameTypeFilter;
+  GameTypePerformance: Omit<GameTypePerformance, 'performance'> & { performance: ResolversParentTypes['GamingPerformance'] };
+  GamingDashboard: GamingDashboardResult;
   GamingPackage: GamingPackageDocument;
   GamingPackageConnection: Connection;
   GamingPackageEdge: Omit<GamingPackageEdge, 'node'> & { node: ResolversParentTypes['GamingPackage'] };
   GamingPackageFilter: GamingPackageFilter;
+  GamingPackagePurchase: PackagePurchaseDocument;
+  GamingPerformance: Performance;
   GamingSession: GamingSessionDocument;
   GamingSessionConnection: Connection;
   GamingSessionEdge: Omit<GamingSessionEdge, 'node'> & { node: ResolversParentTypes['GamingSession'] };
   GamingSessionFilter: GamingSessionFilter;
   JSON: Scalars['JSON']['output'];
   Member: MemberReference;
+  MemberCashDay: MemberCashDayResult;
   Money: Scalars['Money']['output'];
   Mutation: {};
   PageInfo: PageInfo;
   PlayStats: PlayStats;
+  PlayerTheo: PlayerTheoResult;
+  PurchaseGamingPackageInput: PurchaseGamingPackageInput;
   Query: {};
   StartGamingSessionInput: StartGamingSessionInput;
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
@@ -465,6 +669,20 @@ export type TagDirectiveArgs = {
 
 export type TagDirectiveResolver<Result, Parent, ContextType = GamingContext, Args = TagDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type CashTransactionResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['CashTransaction'] = ResolversParentTypes['CashTransaction']> = ResolversObject<{
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['CashTransactionKind'], ParentType, ContextType>;
+  sessionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type DailyGamingPerformanceResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['DailyGamingPerformance'] = ResolversParentTypes['DailyGamingPerformance']> = ResolversObject<{
+  day?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  performance?: Resolver<ResolversTypes['GamingPerformance'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -497,6 +715,23 @@ export type GameTypeEdgeResolvers<ContextType = GamingContext, ParentType extend
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type GameTypePerformanceResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['GameTypePerformance'] = ResolversParentTypes['GameTypePerformance']> = ResolversObject<{
+  gameTypeCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  performance?: Resolver<ResolversTypes['GamingPerformance'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type GamingDashboardResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['GamingDashboard'] = ResolversParentTypes['GamingDashboard']> = ResolversObject<{
+  byDay?: Resolver<Array<ResolversTypes['DailyGamingPerformance']>, ParentType, ContextType>;
+  byGameType?: Resolver<Array<ResolversTypes['GameTypePerformance']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  openSessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  topPlayers?: Resolver<Array<ResolversTypes['PlayerTheo']>, ParentType, ContextType>;
+  totals?: Resolver<ResolversTypes['GamingPerformance'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type GamingPackageResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['GamingPackage'] = ResolversParentTypes['GamingPackage']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['GamingPackage']>, { __typename: 'GamingPackage' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -524,12 +759,38 @@ export type GamingPackageEdgeResolvers<ContextType = GamingContext, ParentType e
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type GamingPackagePurchaseResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['GamingPackagePurchase'] = ResolversParentTypes['GamingPackagePurchase']> = ResolversObject<{
+  creditsRemaining?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  creditsTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  package?: Resolver<Maybe<ResolversTypes['GamingPackage']>, ParentType, ContextType>;
+  packageName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  price?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  purchasedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['GamingPackagePurchaseStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type GamingPerformanceResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['GamingPerformance'] = ResolversParentTypes['GamingPerformance']> = ResolversObject<{
+  actualToTheo?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  completedSessionCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  houseNetWin?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  sessionCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  theo?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  totalBuyIn?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  totalCashOut?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type GamingSessionResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['GamingSession'] = ResolversParentTypes['GamingSession']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['GamingSession']>, { __typename: 'GamingSession' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   averageBet?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   buyInAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   cashOutAmount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   coinIn?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  creditStatus?: Resolver<Maybe<ResolversTypes['CreditStatus']>, ParentType, ContextType>;
   durationMinutes?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   gameType?: Resolver<Maybe<ResolversTypes['GameType']>, ParentType, ContextType>;
   gameTypeCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -544,6 +805,7 @@ export type GamingSessionResolvers<ContextType = GamingContext, ParentType exten
   status?: Resolver<ResolversTypes['GamingSessionStatus'], ParentType, ContextType>;
   tableNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   theo?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  tierCredits?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -566,9 +828,21 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 
 export type MemberResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Member']>, { __typename: 'Member' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  averageDailyTheo?: Resolver<ResolversTypes['Money'], ParentType, ContextType, RequireFields<MemberAverageDailyTheoArgs, 'days'>>;
+  gamingPackages?: Resolver<Array<ResolversTypes['GamingPackagePurchase']>, ParentType, ContextType, RequireFields<MemberGamingPackagesArgs, 'includeExpired'>>;
   gamingSessions?: Resolver<Array<ResolversTypes['GamingSession']>, ParentType, ContextType, RequireFields<MemberGamingSessionsArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   playStats?: Resolver<ResolversTypes['PlayStats'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type MemberCashDayResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['MemberCashDay'] = ResolversParentTypes['MemberCashDay']> = ResolversObject<{
+  cashIn?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  cashOut?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  gamingDay?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  transactions?: Resolver<Array<ResolversTypes['CashTransaction']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -577,6 +851,8 @@ export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversType
 }
 
 export type MutationResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  endGamingSession?: Resolver<ResolversTypes['GamingSession'], ParentType, ContextType, RequireFields<MutationEndGamingSessionArgs, 'input'>>;
+  purchaseGamingPackage?: Resolver<ResolversTypes['GamingPackagePurchase'], ParentType, ContextType, RequireFields<MutationPurchaseGamingPackageArgs, 'input'>>;
   startGamingSession?: Resolver<ResolversTypes['GamingSession'], ParentType, ContextType, RequireFields<MutationStartGamingSessionArgs, 'input'>>;
 }>;
 
@@ -599,9 +875,18 @@ export type PlayStatsResolvers<ContextType = GamingContext, ParentType extends R
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type PlayerTheoResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['PlayerTheo'] = ResolversParentTypes['PlayerTheo']> = ResolversObject<{
+  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  sessionCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  theo?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  amlCashSummary?: Resolver<Array<ResolversTypes['MemberCashDay']>, ParentType, ContextType, RequireFields<QueryAmlCashSummaryArgs, 'dayStartHour' | 'from' | 'to'>>;
   gameType?: Resolver<Maybe<ResolversTypes['GameType']>, ParentType, ContextType, RequireFields<QueryGameTypeArgs, 'id'>>;
   gameTypes?: Resolver<ResolversTypes['GameTypeConnection'], ParentType, ContextType, Partial<QueryGameTypesArgs>>;
+  gamingDashboard?: Resolver<ResolversTypes['GamingDashboard'], ParentType, ContextType, RequireFields<QueryGamingDashboardArgs, 'range'>>;
   gamingPackage?: Resolver<Maybe<ResolversTypes['GamingPackage']>, ParentType, ContextType, RequireFields<QueryGamingPackageArgs, 'id'>>;
   gamingPackages?: Resolver<ResolversTypes['GamingPackageConnection'], ParentType, ContextType, Partial<QueryGamingPackagesArgs>>;
   gamingSession?: Resolver<Maybe<ResolversTypes['GamingSession']>, ParentType, ContextType, RequireFields<QueryGamingSessionArgs, 'id'>>;
@@ -617,22 +902,30 @@ export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<Resolv
 }
 
 export type Resolvers<ContextType = GamingContext> = ResolversObject<{
+  CashTransaction?: CashTransactionResolvers<ContextType>;
+  DailyGamingPerformance?: DailyGamingPerformanceResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   GameType?: GameTypeResolvers<ContextType>;
   GameTypeConnection?: GameTypeConnectionResolvers<ContextType>;
   GameTypeEdge?: GameTypeEdgeResolvers<ContextType>;
+  GameTypePerformance?: GameTypePerformanceResolvers<ContextType>;
+  GamingDashboard?: GamingDashboardResolvers<ContextType>;
   GamingPackage?: GamingPackageResolvers<ContextType>;
   GamingPackageConnection?: GamingPackageConnectionResolvers<ContextType>;
   GamingPackageEdge?: GamingPackageEdgeResolvers<ContextType>;
+  GamingPackagePurchase?: GamingPackagePurchaseResolvers<ContextType>;
+  GamingPerformance?: GamingPerformanceResolvers<ContextType>;
   GamingSession?: GamingSessionResolvers<ContextType>;
   GamingSessionConnection?: GamingSessionConnectionResolvers<ContextType>;
   GamingSessionEdge?: GamingSessionEdgeResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Member?: MemberResolvers<ContextType>;
+  MemberCashDay?: MemberCashDayResolvers<ContextType>;
   Money?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PlayStats?: PlayStatsResolvers<ContextType>;
+  PlayerTheo?: PlayerTheoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   federation__FieldSet?: GraphQLScalarType;
   link__Import?: GraphQLScalarType;

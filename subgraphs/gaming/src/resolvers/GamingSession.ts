@@ -6,4 +6,6 @@ export const GamingSession: GamingSessionResolvers = {
   member: (session) => memberReference(session.member_id),
   gameType: (session, _, ctx) => ctx.loaders.gameType.load(session.game_type_id),
   gameTypeCode: (session) => session.game_type,
+  tierCredits: (session) => session.tier_credits ?? null,
+  creditStatus: (session) => session.credit?.status ?? null,
 };

@@ -7,4 +7,7 @@ export const Member: MemberResolvers = {
   gamingSessions: (member, { first, status }, ctx) =>
     ctx.loaders.memberSessions(first, status ?? null).load(member.id),
   playStats: (member, _, ctx) => ctx.loaders.playStats.load(member.id),
+  averageDailyTheo: (member, { days }, ctx) => ctx.loaders.averageDailyTheo(days).load(member.id),
+  gamingPackages: (member, { includeExpired }, ctx) =>
+    ctx.loaders.memberPackages(includeExpired ?? false).load(member.id),
 };

@@ -2,4 +2,10 @@ import type { MutationResolvers } from '../__generated__/resolvers-types';
 
 export const Mutation: MutationResolvers = {
   startGamingSession: (_, { input }, ctx) => ctx.services.sessions.start(input),
+  purchaseGamingPackage: (_, { input }, ctx) => ctx.services.purchases.purchase(input),
+  endGamingSession: async (_, { input }, ctx) => {
+    const { before, after } = await ctx.services.sessions.end(input);
+    ctx.audit.setChanges(before, after);
+    return after;
+  },
 };

@@ -7,6 +7,8 @@ export const Query: QueryResolvers = {
   gameType: (_, { id }, ctx) => ctx.loaders.gameType.load(id),
   gameTypes: (_, { filter, first, after }, ctx) =>
     ctx.stores.gameTypes.page(filter ?? {}, { first, after }, ctx.paging),
+  amlCashSummary: (_, args, ctx) => ctx.services.aml.summary(args),
+  gamingDashboard: (_, { range }, ctx) => ctx.services.dashboard.dashboard(range),
   gamingPackage: (_, { id }, ctx) => ctx.loaders.gamingPackage.load(id),
   gamingPackages: (_, { filter, first, after }, ctx) =>
     ctx.stores.packages.page(filter ?? {}, { first, after }, ctx.paging),

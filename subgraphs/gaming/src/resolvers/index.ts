@@ -1,5 +1,7 @@
 import { scalarResolvers } from '@casino/graphql';
 import type { Resolvers } from '../__generated__/resolvers-types';
+import { memberReference } from '../members/member-reference';
+import { purchaseStatus } from '../packages/purchase-service';
 import { GamingSession } from './GamingSession';
 import { Member } from './Member';
 import { Mutation } from './Mutation';
@@ -13,6 +15,17 @@ export const resolvers: Resolvers = {
   GamingSession,
   GameType: {
     __resolveReference: (reference, ctx) => ctx.loaders.gameType.load(reference.id),
+  },
+  MemberCashDay: {
+    member: (day) => memberReference(day.memberId),
+  },
+  PlayerTheo: {
+    member: (player) => memberReference(player.memberId),
+  },
+  GamingPackagePurchase: {
+    member: (purchase) => memberReference(purchase.member_id),
+    package: (purchase, _, ctx) => ctx.loaders.gamingPackage.load(purchase.package_id),
+    status: (purchase) => purchaseStatus(purchase),
   },
   GamingPackage: {
     __resolveReference: (reference, ctx) => ctx.loaders.gamingPackage.load(reference.id),

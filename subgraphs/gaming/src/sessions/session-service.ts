@@ -1,9 +1,12 @@
 import { Decimal128 } from 'mongodb';
 import { z } from 'zod';
-import { badUserInput, conflict, validateInput } from '@casino/errors';
+import { badUserInput, conflict, ErrorCode, notFound, validateInput } from '@casino/errors';
 import { duplicateKeyField, newId } from '@casino/mongo';
+import { GraphQLError } from 'graphql';
 import type { GameTypeStore } from '../game-types/game-type-store';
-import { toCents } from '../money';
+import type { LoyaltyMembers } from '../members/loyalty-members';
+import type { GameTypeDocument } from '../game-types/game-type-store';
+import { centsToMoney, multiplyCents, toCents } from '../money';
 import type { GamingSessionDocument, GamingSessionStore } from './session-store';
 
 /** Named rules for opening a session; pass other values to the service to tune them. */
@@ -16,6 +19,8 @@ export const SESSION_RULES = {
   maxBackdateHours: 24,
   /** Tolerance for a client clock slightly ahead of ours */
   clockSkewMinutes: 5,
+  /** Largest cash-out, average bet or coin-in accepted when a session ends */
+  maxEndAmount: '100000000.00',
 };
 
 export type SessionRules = typeof SESSION_RULES;
@@ -75,10 +80,56 @@ function startSessionSchema(rules: SessionRules, now: Date) {
 
 export type StartGamingSessionInput = z.input<ReturnType<typeof startSessionSchema>>;
 
+function endSessionSchema(rules: SessionRules, now: Date) {
+  const max = toCents(Decimal128.fromString(rules.maxEndAmount));
+  const latest = now.getTime() + rules.clockSkewMinutes * 60_000;
+  const amount = (positive: boolean) =>
+    z
+      .custom<Decimal128>((value) => value instanceof Decimal128, 'must be an amount')
+      .refine(
+        (a) => (positive ? toCents(a) > 0n : toCents(a) >= 0n),
+        positive ? 'must be greater than zero' : 'must not be negative',
+      )
+      .refine((a) => toCents(a) <= max, `must not exceed ${rules.maxEndAmount}`);
+  return z.object({
+    sessionId: z.uuid('is not a session id'),
+    cashOutAmount: amount(false),
+    averageBet: amount(true).nullish(),
+    coinIn: amount(false).nullish(),
+    endedAt: z
+      .date()
+      .refine((d) => d.getTime() <= latest, 'must not be in the future')
+      .nullish(),
+  });
+}
+
+export type EndGamingSessionInput = z.input<ReturnType<typeof endSessionSchema>>;
+
+const HOUR_MS = 3_600_000n;
+
+/**
+ * The house's theoretical win, in cents, rounded once: tables avgBet x decisions/hour x hours x house edge,
+ * machines coinIn x hold (the house edge when no hold is recorded).
+ */
+export function theoCents(
+  gameType: Pick<GameTypeDocument, 'kind' | 'house_edge' | 'decisions_per_hour' | 'hold_pct'>,
+  play: { averageBetCents: bigint | null; coinInCents: bigint | null; durationMs: number },
+): bigint {
+  if (gameType.kind === 'machine') {
+    return multiplyCents(play.coinInCents ?? 0n, [gameType.hold_pct ?? gameType.house_edge]);
+  }
+  return multiplyCents(
+    play.averageBetCents ?? 0n,
+    [gameType.decisions_per_hour ?? 0, play.durationMs, gameType.house_edge],
+    HOUR_MS,
+  );
+}
+
 export class GamingSessionService {
   constructor(
     private readonly sessions: GamingSessionStore,
     private readonly gameTypes: GameTypeStore,
+    private readonly members: LoyaltyMembers,
     private readonly rules: SessionRules = SESSION_RULES,
   ) {}
 
@@ -100,6 +151,20 @@ export class GamingSessionService {
         'input.tableNumber',
         `${gameType.name} is played on a machine: give a machine number, not a table number`,
       );
+    }
+
+    // asked last, once the request is otherwise valid; loyalty unreachable refuses (fail closed)
+    const member = await this.members.find(input.memberId);
+    if (!member) throw badUserInput('input.memberId', `no member has the id ${input.memberId}`);
+    if (member.selfExcluded) {
+      throw new GraphQLError('The member is self-excluded and cannot start a gaming session', {
+        extensions: { code: ErrorCode.Forbidden, field: 'input.memberId' },
+      });
+    }
+    if (!member.isActive) {
+      throw new GraphQLError('The member is inactive and cannot start a gaming session', {
+        extensions: { code: ErrorCode.Forbidden, field: 'input.memberId' },
+      });
     }
 
     const tableNumber = input.tableNumber ?? null;
@@ -146,5 +211,67 @@ export class GamingSessionService {
             'input.seatNumber',
           );
     }
+  }
+
+  /**
+   * Ends an active session in ONE guarded update: settles it (cash-out, net result, duration, theo), frees
+   * the seat and queues the points credit on the same document. A second end finds no active session and is
+   * refused as CONFLICT, so nothing is counted twice.
+   */
+  async end(
+    rawInput: EndGamingSessionInput,
+    now = new Date(),
+  ): Promise<{ before: GamingSessionDocument; after: GamingSessionDocument }> {
+    const input = validateInput(endSessionSchema(this.rules, now), rawInput);
+    const session = await this.sessions.collection.findOne(
+      { id: input.sessionId },
+      { projection: { _id: 0 } },
+    );
+    if (!session) throw notFound('GamingSession', input.sessionId);
+    if (session.status !== 'active') {
+      throw conflict(`gaming session ${session.id} is already ${session.status}`, 'input.sessionId');
+    }
+    const gameType = await this.gameTypes.collection.findOne(
+      { id: session.game_type_id },
+      { projection: { _id: 0 } },
+    );
+    if (!gameType) throw new Error(`game type ${session.game_type_id} of session ${session.id} is missing`);
+    if (gameType.kind === 'table') {
+      if (!input.averageBet) {
+        throw badUserInput('input.averageBet', `${gameType.name} is a table game: give the average bet`);
+      }
+      if (input.coinIn) throw badUserInput('input.coinIn', 'only applies to machine games');
+    } else {
+      if (!input.coinIn) {
+        throw badUserInput('input.coinIn', `${gameType.name} is played on a machine: give the coin-in`);
+      }
+      if (input.averageBet) throw badUserInput('input.averageBet', 'only applies to table games');
+    }
+    const endedAt = input.endedAt ?? now;
+    const durationMs = endedAt.getTime() - session.session_start.getTime();
+    if (durationMs < 0) throw badUserInput('input.endedAt', 'must not be before the session started');
+
+    const cashOutCents = toCents(input.cashOutAmount);
+    const averageBetCents = input.averageBet ? toCents(input.averageBet) : null;
+    const coinInCents = input.coinIn ? toCents(input.coinIn) : null;
+    const theo = theoCents(gameType, { averageBetCents, coinInCents, durationMs });
+    const settled = {
+      session_end: endedAt,
+      cash_out_amount: centsToMoney(cashOutCents),
+      net_result: centsToMoney(cashOutCents - toCents(session.buy_in_amount)),
+      average_bet: averageBetCents === null ? null : centsToMoney(averageBetCents),
+      coin_in: coinInCents === null ? null : centsToMoney(coinInCents),
+      theo: centsToMoney(theo),
+      duration_minutes: Math.round(durationMs / 60_000),
+      status: 'completed' as const,
+      credit: { status: 'pending' as const, attempts: 0, next_attempt_at: now, last_error: null },
+    };
+    const after = await this.sessions.collection.findOneAndUpdate(
+      { id: session.id, status: 'active' },
+      { $set: settled, $unset: { seat_lock: '' } },
+      { returnDocument: 'after', projection: { _id: 0 } },
+    );
+    if (!after) throw conflict(`gaming session ${session.id} has already ended`, 'input.sessionId');
+    return { before: session, after };
   }
 }

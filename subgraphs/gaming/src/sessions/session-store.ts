@@ -1,6 +1,7 @@
 import type { Collection, Db, Decimal128, Filter, IndexDescription } from 'mongodb';
 import { paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
+import { gamingDayExpression } from '../gaming-day';
 import { averageCents, centsToMoney, toCents } from '../money';
 
 export type GamingSessionStatus = 'active' | 'completed' | 'suspended';
@@ -33,6 +34,24 @@ export interface GamingSessionDocument {
    * partialFilterExpression.
    */
   seat_lock?: string;
+  /** Tier credits loyalty granted for the session, once the credit is delivered */
+  tier_credits?: number | null;
+  /**
+   * The outbox row of the session's points credit, set in the same update that ends the session so the
+   * credit cannot be lost: the dispatcher delivers it to loyalty and marks it delivered.
+   */
+  credit?: SessionCredit;
+}
+
+export type CreditStatus = 'pending' | 'delivered';
+
+export interface SessionCredit {
+  status: CreditStatus;
+  attempts: number;
+  /** When the dispatcher should try (again); null once delivered */
+  next_attempt_at: Date | null;
+  last_error?: string | null;
+  delivered_at?: Date | null;
 }
 
 export interface GamingSessionFilterInput {
@@ -67,6 +86,10 @@ export const sessionIndexes: IndexDescription[] = [
   // serves a member's sessions newest first, both the paginated list (ties broken by id) and the loader
   { key: { member_id: 1, session_start: -1, id: -1 }, name: 'member_id_1_session_start_-1_id_-1' },
   { key: { seat_lock: 1 }, name: 'seat_lock_1', unique: true, sparse: true },
+  // dashboards: sessions started in a range, by status
+  { key: { session_start: 1, status: 1 }, name: 'session_start_1_status_1' },
+  // the credit dispatcher's scan: pending credits that are due
+  { key: { 'credit.status': 1, 'credit.next_attempt_at': 1 }, name: 'credit_status_1_next_attempt_at_1' },
 ];
 
 export function sessionFilter(input: GamingSessionFilterInput): Filter<GamingSessionDocument> {
@@ -167,5 +190,34 @@ export class GamingSessionStore {
         ];
       }),
     );
+  }
+
+  /**
+   * Average daily theo per member since `since`: the sum of theo over the rated sessions divided by the
+   * number of distinct gaming days with rated play. One aggregation for all the members.
+   */
+  async averageDailyTheoByMember(
+    memberIds: readonly string[],
+    since: Date,
+    gamingDay: { dayStartHour: number; utcOffsetMinutes: number },
+  ): Promise<Map<string, Decimal128>> {
+    const groups = await this.collection
+      .aggregate<{ _id: string; theo: Decimal128 | number; days: number }>([
+        {
+          $match: { member_id: { $in: [...memberIds] }, session_start: { $gte: since }, theo: { $ne: null } },
+        },
+        {
+          $group: {
+            _id: {
+              member: '$member_id',
+              day: gamingDayExpression('$session_start', gamingDay.dayStartHour, gamingDay.utcOffsetMinutes),
+            },
+            theo: { $sum: '$theo' },
+          },
+        },
+        { $group: { _id: '$_id.member', theo: { $sum: '$theo' }, days: { $sum: 1 } } },
+      ])
+      .toArray();
+    return new Map(groups.map((g) => [g._id, centsToMoney(averageCents(toCents(g.theo), g.days) ?? 0n)]));
   }
 }

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { gamingSubgraph } from '../index';
 import { insertGameTypes, standardGameTypes } from '../testing/fixtures';
+import { unreachableService } from '../testing/dead-service';
+import { startTestLoyalty } from '../testing/loyalty';
+import type { TestLoyalty } from '../testing/loyalty';
 import { SESSION_RULES } from './session-service';
 import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
@@ -41,6 +44,7 @@ interface StartResult {
 
 describe('startGamingSession', () => {
   let harness: SubgraphHarness;
+  let loyalty: TestLoyalty;
   const sessions = () => harness.db.collection('gaming_sessions');
   const memberId = randomUUID();
   const atTable = {
@@ -52,11 +56,16 @@ describe('startGamingSession', () => {
   };
 
   beforeAll(async () => {
-    harness = await startSubgraphHarness(gamingSubgraph);
+    loyalty = await startTestLoyalty();
+    await loyalty.addMember({ id: memberId });
+    harness = await startSubgraphHarness(gamingSubgraph, { services: { loyalty: loyalty.client } });
     const types = standardGameTypes();
     await insertGameTypes(harness.db, Object.values(types));
   });
-  afterAll(() => harness.close());
+  afterAll(async () => {
+    await harness.close();
+    await loyalty.stop();
+  });
 
   it('opens an active table session on a seat, with nothing settled yet', async () => {
     const before = Date.now();
@@ -157,7 +166,12 @@ describe('startGamingSession', () => {
   it('refuses a second active session on the same table seat as CONFLICT and writes nothing', async () => {
     const before = await sessions().countDocuments();
     const result = await harness.execute(START, {
-      input: { ...atTable, memberId: randomUUID(), gameTypeCode: 'blackjack', tableNumber: 'BAC-07' },
+      input: {
+        ...atTable,
+        memberId: await loyalty.addMember(),
+        gameTypeCode: 'blackjack',
+        tableNumber: 'BAC-07',
+      },
     });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.seatNumber' });
     expect(await sessions().countDocuments()).toBe(before);
@@ -169,18 +183,24 @@ describe('startGamingSession', () => {
   it('refuses a second active session on the same machine as CONFLICT and writes nothing', async () => {
     const before = await sessions().countDocuments();
     const result = await harness.execute(START, {
-      input: { memberId: randomUUID(), gameTypeCode: 'slots', machineNumber: 'sl-0042', buyInAmount: '20' },
+      input: {
+        memberId: await loyalty.addMember(),
+        gameTypeCode: 'slots',
+        machineNumber: 'sl-0042',
+        buyInAmount: '20',
+      },
     });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.machineNumber' });
     expect(await sessions().countDocuments()).toBe(before);
   });
 
   it('lets exactly one of many simultaneous requests take a free machine', async () => {
+    const players = await Promise.all(Array.from({ length: 8 }, () => loyalty.addMember()));
     const attempts = await Promise.all(
-      Array.from({ length: 8 }, () =>
+      players.map((player) =>
         harness.execute<StartResult>(START, {
           input: {
-            memberId: randomUUID(),
+            memberId: player,
             gameTypeCode: 'slots',
             machineNumber: 'SL-0777',
             buyInAmount: '100',
@@ -212,18 +232,66 @@ describe('startGamingSession', () => {
 
   it('lets several unseated players share a table', async () => {
     const input = {
-      memberId: randomUUID(),
+      memberId: await loyalty.addMember(),
       gameTypeCode: 'blackjack',
       tableNumber: 'BJ-02',
       buyInAmount: '300',
     };
     const first = await harness.execute<StartResult>(START, { input });
-    const second = await harness.execute<StartResult>(START, { input: { ...input, memberId: randomUUID() } });
+    const second = await harness.execute<StartResult>(START, {
+      input: { ...input, memberId: await loyalty.addMember() },
+    });
     expect(first.errors).toBeUndefined();
     expect(second.errors).toBeUndefined();
     const stored = await sessions().find({ table_number: 'BJ-02' }).toArray();
     expect(stored).toHaveLength(2);
     // an explicit null would collide in the sparse unique index, so the field must be absent
     expect(stored.every((s) => !('seat_lock' in s))).toBe(true);
+  });
+
+  describe('the member, as loyalty knows them', () => {
+    it('refuses a member loyalty does not know as BAD_USER_INPUT, writing nothing', async () => {
+      const before = await sessions().countDocuments();
+      const result = await harness.execute(START, {
+        input: { ...atTable, memberId: randomUUID(), tableNumber: 'BAC-30' },
+      });
+      expect(result.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'input.memberId',
+      });
+      expect(result.data).toBeNull();
+      expect(await sessions().countDocuments()).toBe(before);
+    });
+
+    it.each([
+      ['a self-excluded member', { self_excluded: true }, /self-excluded/],
+      ['an inactive member', { is_active: false }, /inactive/],
+    ])('refuses %s as FORBIDDEN with a clear message, writing nothing', async (_, flags, message) => {
+      const member = await loyalty.addMember(flags);
+      const before = await sessions().countDocuments();
+      const result = await harness.execute(START, {
+        input: { ...atTable, memberId: member, tableNumber: 'BAC-31' },
+      });
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+      expect(result.errors?.[0]?.message).toMatch(message);
+      expect(await sessions().countDocuments()).toBe(before);
+      expect(await sessions().countDocuments({ member_id: member })).toBe(0);
+    });
+
+    it('refuses with SERVICE_UNAVAILABLE when loyalty cannot be reached, writing nothing', async () => {
+      const offline = await startSubgraphHarness(gamingSubgraph, {
+        services: { loyalty: await unreachableService() },
+      });
+      try {
+        await insertGameTypes(offline.db, Object.values(standardGameTypes()));
+        const result = await offline.execute(START, { input: atTable });
+        expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+        expect(result.errors?.[0]?.message).toMatch(/Loyalty could not be reached/);
+        expect(result.data).toBeNull();
+        expect(await offline.db.collection('gaming_sessions').countDocuments()).toBe(0);
+      } finally {
+        await offline.close();
+      }
+    });
   });
 });

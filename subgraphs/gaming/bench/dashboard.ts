@@ -1,0 +1,195 @@
+/**
+ * Latency of gamingDashboard over 30 days on a realistic floor: 200,000 sessions spread over 35 days (about
+ * 5,700 a day, 5,000 members, four game types), queried through the subgraph's Apollo Server with shield and
+ * audit (no HTTP), as a Manager. Prints median and p99 of the measured runs.
+ * Run: pnpm exec tsx subgraphs/gaming/bench/dashboard.ts [runs=200] [sessions=200000]
+ * (uses MONGODB_URI when set, otherwise starts the embedded MongoDB)
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { createRequestAudit } from '@casino/audit';
+import type { AdminIdentity } from '@casino/auth';
+import { readProcessEnv } from '@casino/config';
+import { startEmbeddedMongo } from '@casino/embedded-mongo';
+import { createLogger } from '@casino/logger';
+import { connectMongo, ensureIndexes } from '@casino/mongo';
+import { createServiceClients, createSubgraphApollo, parseSubgraphEnv } from '@casino/server';
+import { createGamingSubgraph, parseGamingSettings } from '../src/index';
+import { centsToMoney } from '../src/money';
+import { GAMING_SESSIONS } from '../src/sessions/session-store';
+import type { GamingSessionDocument } from '../src/sessions/session-store';
+import { insertGameTypes, standardGameTypes } from '../src/testing/fixtures';
+
+const RUNS = Number(process.argv[2] ?? 200);
+const SESSIONS = Number(process.argv[3] ?? 200_000);
+const DAYS = 35;
+const MEMBERS = 5_000;
+const BATCH = 5_000;
+const WARMUP = 5;
+const DAY_MS = 86_400_000;
+
+const manager: AdminIdentity = {
+  kind: 'admin',
+  userId: '00000000-0000-4000-8000-000000000002',
+  username: 'bench-manager',
+  role: 'Manager',
+  department: 'Gaming',
+  permissions: [],
+};
+
+const QUERY = /* GraphQL */ `
+  query Dashboard($range: DateRangeInput!) {
+    gamingDashboard(range: $range) {
+      totals {
+        sessionCount
+        totalBuyIn
+        totalCashOut
+        houseNetWin
+        theo
+        actualToTheo
+      }
+      byGameType {
+        gameTypeCode
+        performance {
+          sessionCount
+          houseNetWin
+          theo
+          actualToTheo
+        }
+      }
+      byDay {
+        day
+        performance {
+          sessionCount
+          houseNetWin
+          theo
+        }
+      }
+      openSessions
+      topPlayers {
+        member {
+          id
+        }
+        theo
+      }
+    }
+  }
+`;
+
+/** A small deterministic generator, so every run inserts the same floor. */
+function random(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1_664_525 + 1_013_904_223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+async function main(): Promise<void> {
+  const embedded = readProcessEnv().MONGODB_URI ? null : await startEmbeddedMongo();
+  const uri = readProcessEnv().MONGODB_URI ?? embedded!.uri;
+  const database = `bench_gaming_${Date.now()}`;
+  const mongo = await connectMongo({ uri, database, appName: 'bench' });
+  try {
+    const definition = createGamingSubgraph(parseGamingSettings({}));
+    await ensureIndexes(mongo.db, definition.indexes);
+    const types = Object.values(standardGameTypes()).filter((t) => t.is_active);
+    await insertGameTypes(mongo.db, types);
+
+    const next = random(42);
+    const members = Array.from({ length: MEMBERS }, () => randomUUID());
+    const end = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+    const start = end - DAYS * DAY_MS;
+    const insertStarted = performance.now();
+    for (let done = 0; done < SESSIONS; done += BATCH) {
+      const batch: GamingSessionDocument[] = [];
+      for (let i = done; i < Math.min(done + BATCH, SESSIONS); i++) {
+        const gameType = types[Math.floor(next() * types.length)]!;
+        const sessionStart = new Date(start + Math.floor(next() * DAYS * DAY_MS));
+        const minutes = 15 + Math.floor(next() * 240);
+        const buyIn = BigInt(2_000 + Math.floor(next() * 500_000));
+        const cashOut = BigInt(Math.floor(Number(buyIn) * next() * 1.8));
+        // the last few hours' sessions are still running
+        const active = sessionStart.getTime() > end - 3 * 3_600_000 && next() < 0.5;
+        batch.push({
+          id: randomUUID(),
+          member_id: members[Math.floor(next() * members.length)]!,
+          session_start: sessionStart,
+          session_end: active ? null : new Date(sessionStart.getTime() + minutes * 60_000),
+          game_type: gameType.code,
+          game_type_id: gameType.id,
+          table_number: gameType.kind === 'table' ? `T-${Math.floor(next() * 60)}` : null,
+          seat_number: null,
+          machine_number: gameType.kind === 'machine' ? `SL-${Math.floor(next() * 400)}` : null,
+          buy_in_amount: centsToMoney(buyIn),
+          cash_out_amount: active ? null : centsToMoney(cashOut),
+          net_result: active ? null : centsToMoney(cashOut - buyIn),
+          average_bet: active ? null : centsToMoney(buyIn / 20n),
+          coin_in: null,
+          theo: active ? null : centsToMoney(BigInt(Math.floor(Number(buyIn) * 0.02 * (minutes / 60)))),
+          duration_minutes: active ? null : minutes,
+          points_earned: 0,
+          status: active ? 'active' : 'completed',
+        });
+      }
+      await mongo.db.collection(GAMING_SESSIONS).insertMany(batch, { ordered: false });
+    }
+    const insertSeconds = (performance.now() - insertStarted) / 1000;
+
+    const logger = createLogger({ name: 'bench', level: 'silent' });
+    const env = parseSubgraphEnv(definition, { MONGODB_URI: uri, MONGODB_DATABASE: database });
+    const deps = {
+      db: mongo.db,
+      env,
+      logger,
+      paging: { defaultSize: env.DEFAULT_PAGE_SIZE, maxSize: env.MAX_PAGE_SIZE },
+      services: createServiceClients('gaming', env),
+    };
+    const apollo = createSubgraphApollo({ ...definition, logger });
+    await apollo.start();
+    const range = { from: new Date(end - 30 * DAY_MS).toISOString(), to: new Date(end).toISOString() };
+    const run = async () => {
+      const base = { requestId: 'bench', clientName: null, ip: null, log: logger, identity: manager };
+      const audit = createRequestAudit({ ...base, service: 'gaming' }, () => undefined);
+      const response = await apollo.executeOperation(
+        { query: QUERY, variables: { range } },
+        { contextValue: definition.createContext({ ...base, audit }, deps) },
+      );
+      if (response.body.kind !== 'single' || response.body.singleResult.errors) {
+        throw new Error(`dashboard failed: ${JSON.stringify(response.body)}`);
+      }
+      return response.body.singleResult.data as {
+        gamingDashboard: { totals: { sessionCount: number }; byDay: unknown[] };
+      };
+    };
+    let last = await run();
+    for (let i = 1; i < WARMUP; i++) await run();
+    const samples: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const started = performance.now();
+      last = await run();
+      samples.push(performance.now() - started);
+    }
+    await apollo.stop();
+    const sorted = [...samples].sort((a, b) => a - b);
+    const lines = [
+      `gamingDashboard over 30 days: ${SESSIONS.toLocaleString('en')} sessions in ${DAYS} days inserted in ${insertSeconds.toFixed(1)} s`,
+      `  range holds ${last.gamingDashboard.totals.sessionCount.toLocaleString('en')} sessions, ${last.gamingDashboard.byDay.length} gaming days`,
+      `  ${RUNS} runs (after ${WARMUP} warm-up): median ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`,
+      `  MongoDB: ${embedded ? 'embedded mongo-java-server' : uri.replace(/\/\/[^@]*@/, '//')}`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await mongo.db.dropDatabase();
+    await mongo.close();
+    await embedded?.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

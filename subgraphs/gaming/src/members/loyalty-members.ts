@@ -1,0 +1,51 @@
+import { GraphQLError } from 'graphql';
+import type { ServiceClient } from '@casino/auth';
+import { ErrorCode } from '@casino/errors';
+import type { Logger } from '@casino/logger';
+import type { Tier } from '../__generated__/resolvers-types';
+
+/** What gaming needs to know about a member before seating them or selling them a package. */
+export interface LoyaltyMember {
+  id: string;
+  isActive: boolean;
+  selfExcluded: boolean;
+  tier: Tier;
+}
+
+/** Loyalty's `member(id)` read as the gaming service (issue 4 contract). */
+export const LOYALTY_MEMBER = /* GraphQL */ `
+  query GamingMemberCheck($id: ID!) {
+    member(id: $id) {
+      id
+      isActive
+      selfExcluded
+      tier
+    }
+  }
+`;
+
+/** A subgraph this one depends on could not answer; the operation was refused without writing anything. */
+export function serviceUnavailable(message: string, cause?: unknown): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.ServiceUnavailable },
+    originalError: cause instanceof Error ? cause : undefined,
+  });
+}
+
+/** Members as loyalty knows them. Any failure to get an answer fails closed with SERVICE_UNAVAILABLE. */
+export class LoyaltyMembers {
+  constructor(
+    private readonly loyalty: ServiceClient,
+    private readonly log?: Logger,
+  ) {}
+
+  async find(id: string): Promise<LoyaltyMember | null> {
+    try {
+      const data = await this.loyalty.request<{ member: LoyaltyMember | null }>(LOYALTY_MEMBER, { id });
+      return data.member;
+    } catch (error) {
+      this.log?.warn({ err: error, memberId: id }, 'loyalty member check failed');
+      throw serviceUnavailable('Loyalty could not be reached to check the member; try again shortly', error);
+    }
+  }
+}

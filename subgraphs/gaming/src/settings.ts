@@ -1,0 +1,103 @@
+import { parseEnv, z } from '@casino/config';
+
+/** Tunable rules of the gaming domain, with their defaults. */
+export interface GamingSettings {
+  /** How often the credit dispatcher looks for ended sessions whose points loyalty has not yet credited */
+  creditDispatchIntervalMs: number;
+  /** Sessions sent to loyalty per dispatcher pass (each is its own call) */
+  creditBatchSize: number;
+  /** Wait before the first retry of a failed credit; doubles with every further failure */
+  creditRetryBaseMs: number;
+  /** Longest wait between two retries of one session's credit */
+  creditRetryMaxMs: number;
+  /** Local hour at which a gaming day starts (play before it counts for the previous day) */
+  gamingDayStartHour: number;
+  /** The casino's local time as minutes ahead of UTC (e.g. 330 for UTC+05:30) */
+  localUtcOffsetMinutes: number;
+  /** Longest look-back accepted by Member.averageDailyTheo(days) */
+  maxAdtDays: number;
+  /** Longest date range a dashboard accepts */
+  dashboardMaxRangeDays: number;
+  /** How many players the dashboard ranks by theo */
+  dashboardTopPlayers: number;
+}
+
+export const DEFAULT_GAMING_SETTINGS: GamingSettings = {
+  creditDispatchIntervalMs: 2_000,
+  creditBatchSize: 50,
+  creditRetryBaseMs: 1_000,
+  creditRetryMaxMs: 300_000,
+  gamingDayStartHour: 6,
+  localUtcOffsetMinutes: 0,
+  maxAdtDays: 3_650,
+  dashboardMaxRangeDays: 366,
+  dashboardTopPlayers: 10,
+};
+
+const gamingEnv = z.object({
+  GAMING_CREDIT_DISPATCH_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(3_600_000)
+    .default(DEFAULT_GAMING_SETTINGS.creditDispatchIntervalMs),
+  GAMING_CREDIT_BATCH_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000)
+    .default(DEFAULT_GAMING_SETTINGS.creditBatchSize),
+  GAMING_CREDIT_RETRY_BASE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3_600_000)
+    .default(DEFAULT_GAMING_SETTINGS.creditRetryBaseMs),
+  GAMING_CREDIT_RETRY_MAX_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(86_400_000)
+    .default(DEFAULT_GAMING_SETTINGS.creditRetryMaxMs),
+  GAMING_DAY_START_HOUR: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(23)
+    .default(DEFAULT_GAMING_SETTINGS.gamingDayStartHour),
+  GAMING_LOCAL_UTC_OFFSET_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(-720)
+    .max(840)
+    .default(DEFAULT_GAMING_SETTINGS.localUtcOffsetMinutes),
+  GAMING_MAX_ADT_DAYS: z.coerce.number().int().min(1).max(36_500).default(DEFAULT_GAMING_SETTINGS.maxAdtDays),
+  GAMING_DASHBOARD_MAX_RANGE_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3_660)
+    .default(DEFAULT_GAMING_SETTINGS.dashboardMaxRangeDays),
+  GAMING_DASHBOARD_TOP_PLAYERS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000)
+    .default(DEFAULT_GAMING_SETTINGS.dashboardTopPlayers),
+});
+
+/** Reads the gaming settings from the environment (the process's, unless one is given). */
+export function parseGamingSettings(env?: Record<string, string | undefined>): GamingSettings {
+  const parsed = parseEnv('gaming', gamingEnv, env);
+  return {
+    creditDispatchIntervalMs: parsed.GAMING_CREDIT_DISPATCH_INTERVAL_MS,
+    creditBatchSize: parsed.GAMING_CREDIT_BATCH_SIZE,
+    creditRetryBaseMs: parsed.GAMING_CREDIT_RETRY_BASE_MS,
+    creditRetryMaxMs: parsed.GAMING_CREDIT_RETRY_MAX_MS,
+    gamingDayStartHour: parsed.GAMING_DAY_START_HOUR,
+    localUtcOffsetMinutes: parsed.GAMING_LOCAL_UTC_OFFSET_MINUTES,
+    maxAdtDays: parsed.GAMING_MAX_ADT_DAYS,
+    dashboardMaxRangeDays: parsed.GAMING_DASHBOARD_MAX_RANGE_DAYS,
+    dashboardTopPlayers: parsed.GAMING_DASHBOARD_TOP_PLAYERS,
+  };
+}

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from 'mongodb';
+import { ServiceClient } from '@casino/auth';
+import { readProcessEnv } from '@casino/config';
+import { createLogger } from '@casino/logger';
+import { loyaltySubgraph } from '@casino/loyalty';
+import { toMoney } from '@casino/mongo';
+import { parseSubgraphEnv, startSubgraph } from '@casino/server';
+import type { RunningSubgraph } from '@casino/server';
+import { uniqueDatabase } from '../../../../tests/support/subgraph-harness';
+
+export interface TestMember {
+  id?: string;
+  tier?: 'Ruby' | 'Sapphire' | 'Diamond' | 'VIP';
+  is_active?: boolean;
+  self_excluded?: boolean;
+}
+
+/** The real loyalty subgraph on a free port with its own database, for gaming's cross-subgraph tests. */
+export interface TestLoyalty {
+  running: RunningSubgraph;
+  db: Db;
+  /** Calls loyalty as the gaming service, signed with the same secret loyalty checks. */
+  client: ServiceClient;
+  /** Inserts a member straight into loyalty's database and returns its id. */
+  addMember(member?: TestMember): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startTestLoyalty(): Promise<TestLoyalty> {
+  const env = parseSubgraphEnv(loyaltySubgraph, {
+    MONGODB_URI: readProcessEnv().MONGODB_URI,
+    MONGODB_DATABASE: uniqueDatabase('loyalty'),
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+  });
+  const running = await startSubgraph(loyaltySubgraph, {
+    env,
+    logger: createLogger({ name: 'loyalty', level: 'silent' }),
+  });
+  const client = new ServiceClient({
+    url: running.url,
+    service: 'gaming',
+    signingSecret: env.IDENTITY_SIGNING_SECRET,
+    timeoutMs: env.SERVICE_CALL_TIMEOUT_MS,
+  });
+  let sequence = 0;
+  return {
+    running,
+    db: running.mongo.db,
+    client,
+    async addMember(member = {}) {
+      const id = member.id ?? randomUUID();
+      sequence += 1;
+      await running.mongo.db.collection('members').insertOne({
+        id,
+        member_number: `G${String(sequence).padStart(7, '0')}${id.slice(0, 4)}`,
+        first_name: 'Test',
+        last_name: `Player${sequence}`,
+        email: `player-${id}@example.test`,
+        phone: '+94770000000',
+        date_of_birth: new Date('1980-01-01T00:00:00Z'),
+        nationality: 'LK',
+        nic_passport: `TEST-${id}`,
+        tier: member.tier ?? 'Ruby',
+        points_balance: 0,
+        tier_credits: 0,
+        total_points_earned: 0,
+        lifetime_spend: toMoney('0.00'),
+        registration_date: new Date('2024-01-01T00:00:00Z'),
+        last_visit: null,
+        is_active: member.is_active ?? true,
+        self_excluded: member.self_excluded ?? false,
+        kyc_verified: true,
+        marketing_consent: false,
+        preferences: {},
+      });
+      return id;
+    },
+    async stop() {
+      await running.mongo.db.dropDatabase();
+      await running.stop();
+    },
+  };
+}
