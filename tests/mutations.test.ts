@@ -17,7 +17,8 @@ interface MutationCase {
 }
 
 const AS_ADMIN = { as: IDENTITIES.SuperAdmin };
-const MEMBER_ID = '5c0a5cc9-2f54-4e43-9d0c-6c1f1d9a7f10';
+/** Two members gaming may seat (active, not self-excluded), read from loyalty's seeded data. */
+const PLAYERS: string[] = [];
 
 const CASES: MutationCase[] = [
   {
@@ -60,13 +61,18 @@ const CASES: MutationCase[] = [
     document:
       'mutation ($input: StartGamingSessionInput!) { startGamingSession(input: $input) { id status } }',
     valid: () => ({
-      memberId: MEMBER_ID,
+      memberId: PLAYERS[0],
       gameTypeCode: 'slots',
       machineNumber: 'SL-0042',
       buyInAmount: '200.00',
     }),
     invalid: { input: { buyInAmount: '-5.00' }, field: 'input.buyInAmount' },
-    duplicate: { input: { memberId: 'a3c5f0de-8a0c-4b6f-9f51-2b8d0b3b7e21' }, field: 'input.machineNumber' },
+    duplicate: {
+      get input() {
+        return { memberId: PLAYERS[1] };
+      },
+      field: 'input.machineNumber',
+    },
   },
   {
     name: 'createStaffMember',
@@ -143,8 +149,15 @@ describe('create mutations through the gateway', () => {
   let client: MongoClient;
 
   beforeAll(async () => {
-    stack = await startTestStack({ seedMembers: 5 });
+    stack = await startTestStack({ seedMembers: 10 });
     client = await MongoClient.connect(stack.mongoUri);
+    const players = await client
+      .db(stack.databases.loyalty)
+      .collection('members')
+      .find({ is_active: true, self_excluded: false })
+      .limit(2)
+      .toArray();
+    PLAYERS.push(...players.map((p) => String(p.id)));
   }, 180_000);
   afterAll(async () => {
     await client?.close();
