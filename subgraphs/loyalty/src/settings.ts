@@ -19,6 +19,8 @@ export interface LoyaltySettings {
   maxDashboardRangeDays: number;
   /** How many rewards the dashboard ranks */
   dashboardTopRewards: number;
+  /** How many recently applied credit ids a member document remembers, so a retried credit cannot apply twice */
+  appliedEntriesKept: number;
 }
 
 export const DEFAULT_LOYALTY_SETTINGS: LoyaltySettings = {
@@ -30,6 +32,7 @@ export const DEFAULT_LOYALTY_SETTINGS: LoyaltySettings = {
   jobsIntervalMs: 3_600_000,
   maxDashboardRangeDays: 366,
   dashboardTopRewards: 10,
+  appliedEntriesKept: 50,
 };
 
 const D = DEFAULT_LOYALTY_SETTINGS;
@@ -60,6 +63,7 @@ const loyaltyEnv = z
       .max(3660)
       .default(D.maxDashboardRangeDays),
     LOYALTY_DASHBOARD_TOP_REWARDS: z.coerce.number().int().min(1).max(100).default(D.dashboardTopRewards),
+    LOYALTY_APPLIED_ENTRIES_KEPT: z.coerce.number().int().min(2).max(1000).default(D.appliedEntriesKept),
   })
   .refine(
     (env) =>
@@ -92,6 +96,7 @@ export function parseLoyaltySettings(env?: Record<string, string | undefined>): 
     jobsIntervalMs: p.LOYALTY_JOBS_INTERVAL_MS,
     maxDashboardRangeDays: p.LOYALTY_MAX_DASHBOARD_RANGE_DAYS,
     dashboardTopRewards: p.LOYALTY_DASHBOARD_TOP_REWARDS,
+    appliedEntriesKept: p.LOYALTY_APPLIED_ENTRIES_KEPT,
   };
 }
 

@@ -17,6 +17,11 @@ export interface PointsLedgerDocument {
   reason: string | null;
   /** Unique per effect, so a retried credit is recorded once */
   idempotency_key: string;
+  /**
+   * Credits are recorded before they move the balance: false until the balance has moved (absent on entries
+   * written in one step).
+   */
+  applied?: boolean;
   created_at: Date;
 }
 

@@ -202,6 +202,47 @@ describe('creditGamingSession', () => {
     const manager = await harness.execute(CHECK, { memberId: member.id }, { identity: admin('Manager') });
     expect(manager.errors).toBeUndefined();
   });
+
+  it('finishes a credit whose first attempt died after recording it, and applies it once', async () => {
+    const member = await insertMember({
+      tier: 'Ruby',
+      points_balance: 0,
+      tier_credits: 0,
+      total_points_earned: 0,
+    });
+    const sessionId = randomUUID();
+    // the first attempt recorded the points entry and crashed before the balance moved
+    await harness.db.collection('points_ledger').insertOne({
+      id: randomUUID(),
+      member_id: member.id,
+      balance: 'points',
+      type: 'earn',
+      amount: 40,
+      source: 'gaming_session',
+      source_id: sessionId,
+      reason: null,
+      idempotency_key: `gaming_session:${sessionId}:points`,
+      applied: false,
+      created_at: new Date(),
+    });
+    const retried = await Promise.all([1, 2, 3].map(() => credit(input(member.id, '40.00', 1, sessionId))));
+    for (const result of retried) expect(result.errors).toBeUndefined();
+    const again = await credit(input(member.id, '40.00', 1, sessionId));
+    expect(again.data!.creditGamingSession).toMatchObject({ points: 40, tierCredits: 40, duplicate: true });
+
+    const stored = await members().findOne({ id: member.id });
+    expect(stored).toMatchObject({ points_balance: 40, tier_credits: 40, total_points_earned: 40 });
+    const check = await harness.execute<{ memberLedgerCheck: { consistent: boolean } }>(
+      CHECK,
+      { memberId: member.id },
+      {
+        identity: admin('Manager'),
+      },
+    );
+    expect(check.data!.memberLedgerCheck.consistent).toBe(true);
+    const entries = await harness.db.collection('points_ledger').find({ source_id: sessionId }).toArray();
+    expect(entries.map((e) => e.applied)).toEqual([true, true]);
+  });
 });
 
 describe('loyalty settings', () => {

@@ -100,6 +100,42 @@ export class PointsService {
     }
   }
 
+  /** Records a credit entry as not yet applied, or returns the one already recorded under its key. */
+  private async recordOrFind(
+    entry: PointsLedgerDocument,
+  ): Promise<{ entry: PointsLedgerDocument; created: boolean }> {
+    if (await this.record({ ...entry, applied: false }))
+      return { entry: { ...entry, applied: false }, created: true };
+    const existing = await this.stores.ledger.collection.findOne(
+      { idempotency_key: entry.idempotency_key },
+      { projection: { _id: 0 } },
+    );
+    return { entry: existing!, created: false };
+  }
+
+  /**
+   * Moves the balance by a recorded credit exactly once: the `$inc` only matches while the entry's id is not
+   * among the member's recently applied ids, and pushes it there in the same single-document update; the
+   * entry is then marked applied. A retry after a crash between the two steps finds the id and does nothing.
+   */
+  private async applyCredit(entry: PointsLedgerDocument, visitedAt: Date): Promise<void> {
+    const inc: Record<string, number> =
+      entry.balance === 'points'
+        ? { points_balance: entry.amount, total_points_earned: entry.amount }
+        : { tier_credits: entry.amount };
+    const updated = await this.stores.members.collection.findOneAndUpdate(
+      { id: entry.member_id, applied_entries: { $ne: entry.id } },
+      {
+        $inc: inc,
+        $max: { last_visit: visitedAt },
+        $push: { applied_entries: { $each: [entry.id], $slice: -this.settings.appliedEntriesKept } },
+      },
+      { returnDocument: 'after', projection: { _id: 0 } },
+    );
+    await this.stores.ledger.collection.updateOne({ id: entry.id }, { $set: { applied: true } });
+    if (updated) await this.promote(updated);
+  }
+
   /** Moves the member up to the tier its credits earn (never down: that happens at the end of a tier period). */
   async promote(member: Pick<MemberDocument, 'id' | 'tier_credits'>): Promise<Tier> {
     const earned = tierForCredits(member.tier_credits, this.settings);
@@ -129,22 +165,17 @@ export class PointsService {
     const common = { source: 'gaming_session', sourceId: input.sessionId, at: new Date() };
     const pointsKey = `gaming_session:${input.sessionId}:points`;
     const creditsKey = `gaming_session:${input.sessionId}:tier_credits`;
-    const pointsNew = await this.record(
+    const pointsEntry = await this.recordOrFind(
       this.entry(member.id, 'points', 'earn', points, { ...common, key: pointsKey }),
     );
-    const creditsNew = await this.record(
+    const creditsEntry = await this.recordOrFind(
       this.entry(member.id, 'tier_credits', 'earn', tierCredits, { ...common, key: creditsKey }),
     );
-    const inc: Record<string, number> = {};
-    if (pointsNew) Object.assign(inc, { points_balance: points, total_points_earned: points });
-    if (creditsNew) inc.tier_credits = tierCredits;
-    if (pointsNew || creditsNew) {
-      const updated = await this.stores.members.collection.findOneAndUpdate(
-        { id: member.id },
-        { $inc: inc, $max: { last_visit: input.endedAt } },
-        { returnDocument: 'after', projection: { _id: 0 } },
-      );
-      if (updated) await this.promote(updated);
+    const pointsNew = pointsEntry.created;
+    // apply each entry that is not applied yet, including one a crashed earlier attempt recorded but never
+    // applied: the member document remembers the ids it applied, so applying twice is impossible
+    for (const { entry } of [pointsEntry, creditsEntry]) {
+      if (entry.applied === false) await this.applyCredit(entry, input.endedAt);
     }
     if (pointsNew) {
       // a concurrent retry may have recorded the tier credits entry; it is the same amount either way
