@@ -14,13 +14,12 @@ import { Faker, en } from '@faker-js/faker';
 import { createRequestAudit } from '@casino/audit';
 import { issueAccessToken, signIdentity, verifyAccessToken, verifyIdentity } from '@casino/auth';
 import type { AdminIdentity } from '@casino/auth';
-import { DEV_SECRETS, readProcessEnv } from '@casino/config';
-import { startEmbeddedMongo } from '@casino/embedded-mongo';
+import { DEV_SECRETS } from '@casino/config';
 import { snakeCaseFieldResolver } from '@casino/graphql';
 import { createLogger } from '@casino/logger';
 import { loyaltySubgraph, seedLoyalty } from '@casino/loyalty';
-import { connectMongo } from '@casino/mongo';
 import { createServiceClients, createSubgraphApollo, parseSubgraphEnv } from '@casino/server';
+import { percentile, withScratchDatabase } from './support';
 
 const RUNS = Number(process.argv[2] ?? 500);
 const identity: AdminIdentity = {
@@ -32,7 +31,11 @@ const identity: AdminIdentity = {
   permissions: [],
 };
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 const fmt = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
 
 async function timeEach(runs: number, work: () => unknown): Promise<number[]> {
@@ -55,11 +58,7 @@ async function main(): Promise<void> {
   await timeEach(500, () => verifyAccessToken(token, tokenSettings));
   const jwt = await timeEach(5_000, () => verifyAccessToken(token, tokenSettings));
 
-  const embedded = readProcessEnv().MONGODB_URI ? null : await startEmbeddedMongo();
-  const uri = readProcessEnv().MONGODB_URI ?? embedded!.uri;
-  const database = `bench_auth_${Date.now()}`;
-  const mongo = await connectMongo({ uri, database, appName: 'bench' });
-  try {
+  await withScratchDatabase('bench_auth', async ({ mongo, uri, database }) => {
     const faker = new Faker({ locale: [en] });
     faker.seed(7);
     await seedLoyalty(mongo.db, { faker, members: 50, now: new Date('2026-11-01T00:00:00Z') });
@@ -113,11 +112,7 @@ async function main(): Promise<void> {
       `  added by shield:                ${(median(withShield) - median(without)).toFixed(3)} ms per request`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
-  } finally {
-    await mongo.db.dropDatabase();
-    await mongo.close();
-    await embedded?.stop();
-  }
+  });
 }
 
 main().catch((error: unknown) => {

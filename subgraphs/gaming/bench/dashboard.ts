@@ -9,16 +9,15 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createRequestAudit } from '@casino/audit';
 import type { AdminIdentity } from '@casino/auth';
-import { readProcessEnv } from '@casino/config';
-import { startEmbeddedMongo } from '@casino/embedded-mongo';
 import { createLogger } from '@casino/logger';
-import { connectMongo, ensureIndexes } from '@casino/mongo';
+import { ensureIndexes } from '@casino/mongo';
 import { createServiceClients, createSubgraphApollo, parseSubgraphEnv } from '@casino/server';
 import { createGamingSubgraph, parseGamingSettings } from '../src/index';
 import { centsToMoney } from '../src/money';
 import { GAMING_SESSIONS } from '../src/sessions/session-store';
 import type { GamingSessionDocument } from '../src/sessions/session-store';
 import { insertGameTypes, standardGameTypes } from '../src/testing/fixtures';
+import { percentile, withScratchDatabase } from '../../../bench/support';
 
 const RUNS = Number(process.argv[2] ?? 200);
 const SESSIONS = Number(process.argv[3] ?? 200_000);
@@ -85,15 +84,8 @@ function random(seed: number) {
   };
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-
 async function main(): Promise<void> {
-  const embedded = readProcessEnv().MONGODB_URI ? null : await startEmbeddedMongo();
-  const uri = readProcessEnv().MONGODB_URI ?? embedded!.uri;
-  const database = `bench_gaming_${Date.now()}`;
-  const mongo = await connectMongo({ uri, database, appName: 'bench' });
-  try {
+  await withScratchDatabase('bench_gaming', async ({ mongo, uri, database, embedded }) => {
     const definition = createGamingSubgraph(parseGamingSettings({}));
     await ensureIndexes(mongo.db, definition.indexes);
     const types = Object.values(standardGameTypes()).filter((t) => t.is_active);
@@ -182,11 +174,7 @@ async function main(): Promise<void> {
       `  MongoDB: ${embedded ? 'embedded mongo-java-server' : uri.replace(/\/\/[^@]*@/, '//')}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
-  } finally {
-    await mongo.db.dropDatabase();
-    await mongo.close();
-    await embedded?.stop();
-  }
+  });
 }
 
 main().catch((error: unknown) => {

@@ -11,12 +11,10 @@ import { parseArgs } from 'node:util';
 import { Faker, en } from '@faker-js/faker';
 import { createRequestAudit } from '@casino/audit';
 import type { AdminIdentity } from '@casino/auth';
-import { readProcessEnv } from '@casino/config';
-import { startEmbeddedMongo } from '@casino/embedded-mongo';
 import { createLogger } from '@casino/logger';
-import { connectMongo } from '@casino/mongo';
 import { createServiceClients, createSubgraphApollo, parseSubgraphEnv } from '@casino/server';
 import { workforceSubgraph, seedWorkforce } from '../src/index';
+import { percentile, withScratchDatabase } from '../../../bench/support';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '300' }, 'staff-scale': { type: 'string', default: '10' } },
@@ -65,17 +63,10 @@ const admin = (role: AdminIdentity['role'], department: string | null): AdminIde
   permissions: [],
 });
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-
 async function main(): Promise<void> {
   if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs must be a positive integer');
   if (!(STAFF_SCALE > 0)) throw new Error('--staff-scale must be positive');
-  const embedded = readProcessEnv().MONGODB_URI ? null : await startEmbeddedMongo();
-  const uri = readProcessEnv().MONGODB_URI ?? embedded!.uri;
-  const database = `bench_workforce_${Date.now()}`;
-  const mongo = await connectMongo({ uri, database, appName: 'bench' });
-  try {
+  await withScratchDatabase('bench_workforce', async ({ mongo, uri, database }) => {
     const faker = new Faker({ locale: [en] });
     faker.seed(7);
     const seeded = await seedWorkforce(mongo.db, { faker, now: NOW, adminIds: [], staffScale: STAFF_SCALE });
@@ -126,11 +117,7 @@ async function main(): Promise<void> {
     }
     await apollo.stop();
     process.stdout.write(`${lines.join('\n')}\n`);
-  } finally {
-    await mongo.db.dropDatabase();
-    await mongo.close();
-    await embedded?.stop();
-  }
+  });
 }
 
 main().catch((error: unknown) => {
