@@ -1,5 +1,5 @@
 import { ConfigError } from '@casino/config';
-import { parseGatewayEnv } from './env';
+import { parseGatewayEnv, subgraphUrlOverrides } from './env';
 
 describe('gateway configuration', () => {
   it('starts in development with the built-in development secrets', () => {
@@ -30,5 +30,16 @@ describe('gateway configuration', () => {
       DEMO_PASSWORD: 'an-operator-chosen-password',
     });
     expect(env.NODE_ENV).toBe('production');
+  });
+
+  it('routes each subgraph to its *_URL override, keeping the supergraph URL for the rest', () => {
+    const env = parseGatewayEnv({
+      LOYALTY_URL: 'http://loyalty:4001/graphql',
+      COMPLIANCE_URL: 'http://c:4005/graphql',
+    });
+    expect(subgraphUrlOverrides(env)).toEqual({
+      loyalty: 'http://loyalty:4001/graphql',
+      compliance: 'http://c:4005/graphql',
+    });
   });
 });

@@ -8,9 +8,10 @@ import {
   tokenEnv,
   z,
 } from '@casino/config';
+import { SERVICE_NAMES } from '@casino/server';
+import type { ServiceName } from '@casino/server';
 
-export const SUBGRAPH_NAMES = ['loyalty', 'gaming', 'workforce', 'marketing', 'compliance'] as const;
-export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+export type SubgraphName = ServiceName;
 
 const url = z.url().optional();
 
@@ -54,7 +55,7 @@ export function parseGatewayEnv(env?: Record<string, string | undefined>): Gatew
 
 export function subgraphUrlOverrides(env: GatewayEnv): Partial<Record<SubgraphName, string>> {
   const overrides: Partial<Record<SubgraphName, string>> = {};
-  for (const name of SUBGRAPH_NAMES) {
+  for (const name of SERVICE_NAMES) {
     const value = env[`${name.toUpperCase()}_URL` as keyof GatewayEnv];
     if (typeof value === 'string') overrides[name] = value;
   }
