@@ -1,5 +1,7 @@
 import { Faker, en } from '@faker-js/faker';
 import { MongoClient } from 'mongodb';
+import { protectorFromEnv } from '@casino/crypto';
+import type { ProtectionEnv } from '@casino/crypto';
 import { demoAdmins, seedCompliance } from '@casino/compliance';
 import { seedGaming } from '@casino/gaming';
 import type { Logger } from '@casino/logger';
@@ -15,6 +17,8 @@ export interface SeedOptions {
   /** Every date is relative to this instant, so a run is reproducible for a given `now`. */
   now: Date;
   demoPassword: string;
+  /** Data keys: the seed seals protected fields exactly as the services do. */
+  protection: ProtectionEnv;
   logger: Logger;
 }
 
@@ -50,6 +54,7 @@ export async function isEmpty(mongoUri: string, databases: Record<SubgraphName, 
  */
 export async function seedAll(options: SeedOptions): Promise<void> {
   const { now, logger } = options;
+  const protector = protectorFromEnv(options.protection);
   const client = await MongoClient.connect(options.mongoUri);
   const db = (name: SubgraphName) => client.db(options.databases[name]);
   const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {

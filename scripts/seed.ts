@@ -4,7 +4,7 @@ import { startEmbeddedMongo } from '@casino/embedded-mongo';
 import type { EmbeddedMongo } from '@casino/embedded-mongo';
 import { createLogger } from '@casino/logger';
 import { MongoClient } from 'mongodb';
-import { parseStackEnv } from './env';
+import { parseStackEnv, protectionEnvOf } from './env';
 import type { StackEnv } from './env';
 import { isEmpty, seedAll, startOfTodayUtc } from './seed-all';
 import { defaultDatabases } from './stack';
@@ -60,7 +60,15 @@ async function main(): Promise<void> {
       return;
     }
     const started = Date.now();
-    await seedAll({ mongoUri, databases, members, now, demoPassword: env.DEMO_PASSWORD, logger });
+    await seedAll({
+      mongoUri,
+      databases,
+      members,
+      now,
+      demoPassword: env.DEMO_PASSWORD,
+      protection: protectionEnvOf(env),
+      logger,
+    });
     logger.info({ members, ms: Date.now() - started }, 'demo data ready');
   } finally {
     await embedded?.stop();

@@ -4,7 +4,7 @@ import type { EmbeddedMongo } from '@casino/embedded-mongo';
 import { assertNoDemoPasswords } from '@casino/compliance';
 import { createLogger } from '@casino/logger';
 import { MongoClient } from 'mongodb';
-import { parseStackEnv } from './env';
+import { parseStackEnv, protectionEnvOf } from './env';
 import type { StackEnv } from './env';
 import { isEmpty, seedAll, startOfTodayUtc } from './seed-all';
 import { defaultDatabases, startStack } from './stack';
@@ -48,6 +48,7 @@ async function main(): Promise<void> {
       members: env.SEED_MEMBERS,
       now: startOfTodayUtc(),
       demoPassword: env.DEMO_PASSWORD,
+      protection: protectionEnvOf(env),
       logger,
     });
   }
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
     host: env.HOST,
     logLevel: env.LOG_LEVEL,
     nodeEnv: env.NODE_ENV,
+    env: protectionEnvOf(env),
   });
   logger.info(
     { url: 'http://localhost:4000/graphql', startupMs: Date.now() - started },

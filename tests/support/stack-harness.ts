@@ -7,7 +7,7 @@ import type { DestinationStream } from 'pino';
 import { seedAll } from '../../scripts/seed-all';
 import { SUBGRAPH_NAMES, startStack } from '../../scripts/stack';
 import type { Stack, SubgraphName } from '../../scripts/stack';
-import { uniqueDatabase } from './subgraph-harness';
+import { testProtectionEnv, uniqueDatabase } from './subgraph-harness';
 
 export interface GraphQLResponse<T> {
   data?: T | null;
@@ -79,6 +79,8 @@ export async function startTestStack(
   } = {},
 ): Promise<TestStack> {
   const mongoUri = readProcessEnv().MONGODB_URI!;
+  // fresh data keys per stack unless the test brings its own (e.g. to restart with a rotated keyring)
+  const env = { ...testProtectionEnv(), ...options.env };
   const databases = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, uniqueDatabase(n)])) as Record<
     SubgraphName,
     string
@@ -90,6 +92,7 @@ export async function startTestStack(
       members: options.seedMembers,
       now: SEED_NOW,
       demoPassword: 'demo-password-2026',
+      protection: env,
       logger: createLogger({ name: 'seed', level: 'silent' }),
     });
   }
@@ -102,7 +105,7 @@ export async function startTestStack(
     nodeEnv: 'test',
     monitorCommands: options.monitorCommands,
     logDestination: options.logDestination,
-    env: options.env,
+    env,
   });
   return {
     ...stack,

@@ -7,9 +7,32 @@ import type { MongoConnection } from '@casino/mongo';
 import { createRequestAudit } from '@casino/audit';
 import type { AuditEvent } from '@casino/audit';
 import type { Identity, ServiceClient } from '@casino/auth';
-import { createServiceClients, createSubgraphApollo, parseSubgraphEnv } from '@casino/server';
+import {
+  createProtector,
+  createServiceClients,
+  createSubgraphApollo,
+  parseSubgraphEnv,
+} from '@casino/server';
 import type { RequestBase, ServiceName, SubgraphDefinition } from '@casino/server';
 import { readProcessEnv } from '@casino/config';
+import { generateKeySpec } from '@casino/crypto';
+import type { FieldProtector } from '@casino/crypto';
+
+/**
+ * Fresh data keys for one test database: random per call, so no key lives in a fixture. Pass the result
+ * (possibly with an extra key and another current id) as `env` to a harness or a test stack.
+ */
+export function testProtectionEnv(keyId = 'test1'): {
+  DATA_ENCRYPTION_KEYS: string;
+  DATA_ENCRYPTION_KEY_ID: string;
+  BLIND_INDEX_KEY: string;
+} {
+  return {
+    DATA_ENCRYPTION_KEYS: generateKeySpec(keyId),
+    DATA_ENCRYPTION_KEY_ID: keyId,
+    BLIND_INDEX_KEY: randomBytes(32).toString('base64'),
+  };
+}
 
 /** A database name no other test file uses, so files can run in parallel against one server. */
 export function uniqueDatabase(name: string): string {
@@ -29,6 +52,8 @@ export const TEST_SUPERADMIN: Identity = {
 export interface SubgraphHarness {
   db: Db;
   mongo: MongoConnection;
+  /** The subgraph's field protector (when it holds personal data), to seal fixtures and open raw values. */
+  protector: FieldProtector | undefined;
   /** Audit events the operations produced, in order (the harness keeps them instead of sending them). */
   auditEvents: AuditEvent[];
   /**
@@ -44,7 +69,8 @@ export interface SubgraphHarness {
     errors?: { message: string; extensions?: Record<string, unknown> }[];
     commands: string[];
   }>;
-  close(): Promise<void>;
+  /** Stops the subgraph and drops its database (kept with `keepDatabase`, e.g. to restart with other keys). */
+  close(options?: { keepDatabase?: boolean }): Promise<void>;
 }
 
 export async function startSubgraphHarness<C extends BaseContext & RequestBase>(
@@ -52,6 +78,8 @@ export async function startSubgraphHarness<C extends BaseContext & RequestBase>(
   options: {
     /** Clients for the other subgraphs this one calls (by default they point at nothing that answers). */
     services?: Partial<Record<ServiceName, ServiceClient>>;
+    /** Extra environment (e.g. data keys from `testProtectionEnv`, or a database to reuse with `MONGODB_DATABASE`). */
+    env?: Record<string, string>;
   } = {},
 ): Promise<SubgraphHarness> {
   const env = parseSubgraphEnv(definition, {
@@ -60,7 +88,10 @@ export async function startSubgraphHarness<C extends BaseContext & RequestBase>(
     PORT: '0',
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
+    ...testProtectionEnv(),
+    ...options.env,
   });
+  const protector = createProtector(definition, env);
   const logger = createLogger({ name: definition.name, level: 'silent' });
   const mongo = await connectMongo({
     uri: env.MONGODB_URI,
@@ -80,10 +111,12 @@ export async function startSubgraphHarness<C extends BaseContext & RequestBase>(
     logger,
     paging: { defaultSize: env.DEFAULT_PAGE_SIZE, maxSize: env.MAX_PAGE_SIZE },
     services: { ...createServiceClients(definition.name, env), ...options.services },
+    protector,
   };
   return {
     db: mongo.db,
     mongo,
+    protector,
     auditEvents,
     async execute(query, variables, options = {}) {
       const identity = options.identity ?? TEST_SUPERADMIN;
@@ -102,9 +135,9 @@ export async function startSubgraphHarness<C extends BaseContext & RequestBase>(
       commands = [];
       return { ...response.body.singleResult, commands: sent } as never;
     },
-    async close() {
+    async close(closeOptions = {}) {
       await apollo.stop();
-      await mongo.db.dropDatabase();
+      if (!closeOptions.keepDatabase) await mongo.db.dropDatabase();
       await mongo.close();
     },
   };

@@ -114,6 +114,13 @@ export function subgraphEnv(defaults: { port: number; database: string }) {
       COMPLIANCE_URL: z.url().default('http://localhost:4005/graphql'),
       SERVICE_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
       AUDIT_FLUSH_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
+      /**
+       * Keys for personal data at rest (`id:base64,...`, the id new values use, the blind-index key). Required
+       * by the subgraphs that hold protected fields; checked by @casino/crypto's `protectorFromEnv`.
+       */
+      DATA_ENCRYPTION_KEYS: z.string().optional(),
+      DATA_ENCRYPTION_KEY_ID: z.string().optional(),
+      BLIND_INDEX_KEY: z.string().optional(),
     })
     .superRefine(refuseDevSecretsInProduction);
 }

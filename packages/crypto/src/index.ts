@@ -1,2 +1,4 @@
 export * from './field';
 export * from './keyring';
+export * from './protector';
+export * from './rotation';

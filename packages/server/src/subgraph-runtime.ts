@@ -13,8 +13,10 @@ import type { AuditSink, RequestAudit } from '@casino/audit';
 import { IDENTITY_HEADER, IdentityError, ServiceClient, verifyIdentity } from '@casino/auth';
 import type { RuleTree } from '@casino/auth';
 import type { Db } from 'mongodb';
-import { exitOnConfigError, parseEnv, subgraphEnv } from '@casino/config';
+import { ConfigError, exitOnConfigError, parseEnv, subgraphEnv } from '@casino/config';
 import type { SubgraphEnv } from '@casino/config';
+import { ProtectionConfigError, protectorFromEnv } from '@casino/crypto';
+import type { FieldProtector } from '@casino/crypto';
 import { createLogger } from '@casino/logger';
 import type { Logger } from '@casino/logger';
 import { connectMongo, ensureIndexes } from '@casino/mongo';
@@ -34,6 +36,8 @@ export interface SubgraphDeps {
   logger: Logger;
   /** Clients for the other subgraphs' APIs, calling as this subgraph's service identity. */
   services: Record<ServiceName, ServiceClient>;
+  /** Seals and opens protected fields; present exactly when the definition `holdsPersonalData`. */
+  protector?: FieldProtector;
 }
 
 /** Service clients for every subgraph, identified as `self`. */
@@ -75,6 +79,8 @@ export interface SubgraphDefinition<C extends BaseContext & RequestBase> {
   /** Mutations that are part of the audit plumbing and are not themselves audited. */
   unauditedMutations?: readonly string[];
   indexes: IndexPlan;
+  /** Stores encrypted personal data: the service then needs the data keys and refuses to start without them. */
+  holdsPersonalData?: boolean;
   /** Where audit events go; by default compliance's API. Compliance itself stores them directly. */
   createAuditSink?(deps: SubgraphDeps): AuditSink;
   createContext(base: SubgraphRequestBase, deps: SubgraphDeps): C;
@@ -114,14 +120,36 @@ export interface StartSubgraphOptions {
 
 /** Parses a subgraph's env from a plain record, with its own defaults. */
 export function parseSubgraphEnv(
-  definition: Pick<SubgraphDefinition<never>, 'name' | 'defaultPort' | 'defaultDatabase'>,
+  definition: Pick<
+    SubgraphDefinition<never>,
+    'name' | 'defaultPort' | 'defaultDatabase' | 'holdsPersonalData'
+  >,
   env?: Record<string, string | undefined>,
 ): SubgraphEnv {
-  return parseEnv(
+  const parsed = parseEnv(
     definition.name,
     subgraphEnv({ port: definition.defaultPort, database: definition.defaultDatabase }),
     env,
   );
+  createProtector(definition, parsed);
+  return parsed;
+}
+
+/**
+ * The field protector of a subgraph that holds personal data (undefined for the others). Missing or malformed
+ * keys are a configuration error naming each variable, so the service stops at start, never at first use.
+ */
+export function createProtector(
+  definition: Pick<SubgraphDefinition<never>, 'name' | 'holdsPersonalData'>,
+  env: SubgraphEnv,
+): FieldProtector | undefined {
+  if (!definition.holdsPersonalData) return undefined;
+  try {
+    return protectorFromEnv(env);
+  } catch (error) {
+    if (error instanceof ProtectionConfigError) throw new ConfigError(definition.name, error.problems);
+    throw error;
+  }
 }
 
 /** Connects to MongoDB, creates the indexes and serves the subgraph over HTTP. */
@@ -142,6 +170,7 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
     logger,
     paging: { defaultSize: env.DEFAULT_PAGE_SIZE, maxSize: env.MAX_PAGE_SIZE },
     services: createServiceClients(definition.name, env),
+    protector: createProtector(definition, env),
   };
   const sink = definition.createAuditSink?.(deps) ?? new ComplianceAuditSink(deps.services.compliance);
   const outbox = new AuditOutbox(mongo.db, sink, logger, {

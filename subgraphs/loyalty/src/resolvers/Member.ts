@@ -6,7 +6,13 @@ import type { MemberResolvers } from '../__generated__/resolvers-types';
 export const Member: MemberResolvers = {
   __resolveReference: (reference, ctx) => ctx.loaders.member.load(reference.id),
   nicPassport: (member, _, ctx) =>
-    revealIdentityDocument(ctx, member.nic_passport, { type: 'Member', id: member.id, field: 'nicPassport' }),
+    revealIdentityDocument(ctx, member.nic_passport, {
+      type: 'Member',
+      id: member.id,
+      field: 'nicPassport',
+      collection: 'members',
+      storedField: 'nic_passport',
+    }),
   redemptions: (member, { first, after }, ctx) =>
     ctx.stores.redemptions.page({ memberId: member.id }, { first, after }, ctx.paging),
   pointsLedger: (member, { first, after }, ctx) =>

@@ -10,6 +10,8 @@ export const WalkInGuest: WalkInGuestResolvers = {
       type: 'WalkInGuest',
       id: guest.id,
       field: 'idDocument',
+      collection: 'walk_in_guests',
+      storedField: 'id_document',
     }),
   convertedMember: (guest) => memberReference(guest.converted_member_id),
 };
