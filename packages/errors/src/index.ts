@@ -70,3 +70,21 @@ export function validateInput<S extends z.ZodType>(
 function throwError(error: GraphQLError): never {
   throw error;
 }
+
+/**
+ * graphql-js quotes the offending input in its coercion and validation messages ("Variable "$input" got
+ * invalid value "PX77..." at ...", "String cannot represent a non string value: 1234", "found 1234"). Inputs
+ * carry identity documents, salaries and passwords, so every message leaves with the value cut out and the
+ * place and reason kept.
+ */
+const INPUT_ECHOES: [RegExp, string][] = [
+  [/got invalid value [\s\S]*? at "([^"]*)"; /, 'got an invalid value at "$1"; '],
+  [/got invalid value [\s\S]*?; /, 'got an invalid value; '],
+  [/(cannot represent(?: an?)?(?: non[- ][\w -]+?)? value): [\s\S]*$/, '$1.'],
+  [/(Expected value of type "[^"]+"), found [\s\S]*$/, '$1.'],
+  [/Value [\s\S]*? does not exist in "([^"]+)" enum\.?/, 'Value does not exist in "$1" enum.'],
+];
+
+export function withoutInputEchoes(message: string): string {
+  return INPUT_ECHOES.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), message);
+}

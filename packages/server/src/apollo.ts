@@ -1,4 +1,4 @@
-import { PUBLIC_ERROR_CODES } from '@casino/errors';
+import { PUBLIC_ERROR_CODES, withoutInputEchoes } from '@casino/errors';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '@casino/logger';
@@ -13,7 +13,7 @@ export function createErrorFormatter(logger: Logger) {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && PUBLIC_ERROR_CODES.has(code)) {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      return { ...formatted, message: withoutInputEchoes(formatted.message), extensions };
     }
     logger.error({ err: error, path: formatted.path }, 'unexpected error while resolving');
     return {

@@ -56,6 +56,9 @@ export function createSubgraphApollo<C extends BaseContext & RequestBase>(
     // the process entry points own shutdown: they stop the HTTP servers, Apollo and MongoDB in order
     stopOnTerminationSignals: false,
     formatError: createErrorFormatter(options.logger),
+    // a bad variable is answered like any other BAD_USER_INPUT (HTTP 200), so the gateway relays the error
+    // instead of treating the subgraph's 400 as a failed fetch
+    status400ForVariableCoercionErrors: false,
     plugins: [requestLoggingPlugin<C>()],
   });
 }
