@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DEV_SECRETS } from '@casino/config';
+import { DEV_PROTECTION_ENV } from '@casino/crypto';
+
+/**
+ * docker-compose.yml is how users run the full stack, and no engine runs here to try it: this keeps the
+ * development defaults it hands every service identical to the ones the code knows (and refuses in production).
+ */
+describe('docker-compose.yml', () => {
+  const compose = readFileSync(path.resolve(__dirname, '../docker-compose.yml'), 'utf8');
+
+  it.each(Object.entries({ ...DEV_SECRETS, ...DEV_PROTECTION_ENV }))(
+    'defaults %s to the development value the services recognise',
+    (name, value) => {
+      expect(compose).toContain(`${name}: \${${name}:-${value}}`);
+    },
+  );
+
+  it('starts every service the stack has', () => {
+    for (const service of [
+      'loyalty',
+      'gaming',
+      'workforce',
+      'marketing',
+      'compliance',
+      'gateway',
+      'seed',
+      'mongo',
+    ]) {
+      expect(compose).toMatch(new RegExp(`^  ${service}:$`, 'm'));
+    }
+  });
+});
