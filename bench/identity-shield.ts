@@ -6,6 +6,7 @@
  *    schema without them.
  * Run: pnpm bench:auth   (uses the embedded MongoDB, or MONGODB_URI)
  */
+import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ApolloServer } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -15,6 +16,7 @@ import { createRequestAudit } from '@casino/audit';
 import { issueAccessToken, signIdentity, verifyAccessToken, verifyIdentity } from '@casino/auth';
 import type { AdminIdentity } from '@casino/auth';
 import { DEV_SECRETS } from '@casino/config';
+import { generateKeySpec, protectorFromEnv } from '@casino/crypto';
 import { snakeCaseFieldResolver } from '@casino/graphql';
 import { createLogger } from '@casino/logger';
 import { loyaltySubgraph, seedLoyalty } from '@casino/loyalty';
@@ -61,15 +63,22 @@ async function main(): Promise<void> {
   await withScratchDatabase('bench_auth', async ({ mongo, uri, database }) => {
     const faker = new Faker({ locale: [en] });
     faker.seed(7);
-    await seedLoyalty(mongo.db, { faker, members: 50, now: new Date('2026-11-01T00:00:00Z') });
+    const keys = {
+      DATA_ENCRYPTION_KEYS: generateKeySpec('bench'),
+      DATA_ENCRYPTION_KEY_ID: 'bench',
+      BLIND_INDEX_KEY: randomBytes(32).toString('base64'),
+    };
+    const protector = protectorFromEnv(keys);
+    await seedLoyalty(mongo.db, { faker, members: 50, now: new Date('2026-11-01T00:00:00Z'), protector });
     const logger = createLogger({ name: 'bench', level: 'silent' });
-    const env = parseSubgraphEnv(loyaltySubgraph, { MONGODB_URI: uri, MONGODB_DATABASE: database });
+    const env = parseSubgraphEnv(loyaltySubgraph, { MONGODB_URI: uri, MONGODB_DATABASE: database, ...keys });
     const deps = {
       db: mongo.db,
       env,
       logger,
       paging: { defaultSize: 20, maxSize: 200 },
       services: createServiceClients('loyalty', env),
+      protector,
     };
     const secured = createSubgraphApollo({ ...loyaltySubgraph, logger });
     const bare = new ApolloServer({

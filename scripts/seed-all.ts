@@ -67,10 +67,15 @@ export async function seedAll(options: SeedOptions): Promise<void> {
     const admins = demoAdmins(fakerFor('compliance', now));
     const adminIds = admins.map((a) => a.id);
     const loyalty = await timed('loyalty', () =>
-      seedLoyalty(db('loyalty'), { faker: fakerFor('loyalty', now), members: options.members, now }),
+      seedLoyalty(db('loyalty'), {
+        faker: fakerFor('loyalty', now),
+        members: options.members,
+        now,
+        protector,
+      }),
     );
     const workforce = await timed('workforce', () =>
-      seedWorkforce(db('workforce'), { faker: fakerFor('workforce', now), now, adminIds }),
+      seedWorkforce(db('workforce'), { faker: fakerFor('workforce', now), now, adminIds, protector }),
     );
     await timed('gaming', () =>
       seedGaming(db('gaming'), { faker: fakerFor('gaming', now), now, members: loyalty.members }),
@@ -81,6 +86,7 @@ export async function seedAll(options: SeedOptions): Promise<void> {
         now,
         members: loyalty.members,
         adminIds,
+        protector,
       }),
     );
     await timed('compliance', () =>

@@ -75,6 +75,8 @@ const EXPECTED: Record<string, Who[]> = {
   'Mutation.updateStaffMember': ['SuperAdmin', 'GeneralAdmin', 'Manager'],
   'Mutation.recordTrainingCompletion': ['SuperAdmin', 'GeneralAdmin', 'Manager', 'Supervisor'],
   'Mutation.createPerformanceReview': ['SuperAdmin', 'GeneralAdmin', 'Manager'],
+  // key rotation: compliance's service identity only
+  'Mutation.resealWorkforceProtectedFields': [],
   // marketing
   'Query.marketingCampaign': ADMINS,
   'Query.marketingCampaigns': ADMINS,
@@ -116,6 +118,37 @@ const EXPECTED: Record<string, Who[]> = {
   'Mutation.deactivateAdminUser': GENERAL_UP,
   'Mutation.resetAdminPassword': GENERAL_UP,
   'Mutation.recordAuditEvents': [],
+  'Query.keyRotationRuns': ['SuperAdmin'],
+  'Mutation.rotateEncryptionKey': ['SuperAdmin'],
+  // compliance reports, retention and erasure
+  'Query.complianceDashboard': MANAGERS_UP,
+  'Query.erasureRequests': GENERAL_UP,
+  'Mutation.generateComplianceReport': GENERAL_UP,
+  'Mutation.submitComplianceReport': GENERAL_UP,
+  'Mutation.approveComplianceReport': ['SuperAdmin'],
+  'Mutation.createDataRetentionPolicy': GENERAL_UP,
+  'Mutation.approveDataRetentionPolicy': ['SuperAdmin'],
+  'Mutation.runRetentionPolicy': GENERAL_UP,
+  'Mutation.placeLegalHold': GENERAL_UP,
+  'Mutation.releaseLegalHold': GENERAL_UP,
+  'Mutation.eraseMember': GENERAL_UP,
+  'Mutation.recomputeCustomerAnalytics': GENERAL_UP,
+  // what the subgraphs serve each other (service identity only): feeds for reports, dashboards and
+  // analytics, and each owner's part of key rotation, retention and erasure
+  'Query.complianceCashCounts': [],
+  'Query.complianceMemberCounts': [],
+  'Query.compliancePlayVolumes': [],
+  'Query.responsibleGamingSummary': [],
+  'Query.selfExcludedMemberIds': [],
+  'Query.memberPlayProfiles': [],
+  'Mutation.resealLoyaltyProtectedFields': [],
+  'Mutation.resealMarketingProtectedFields': [],
+  'Mutation.applyGamingRetention': [],
+  'Mutation.applyLoyaltyRetention': [],
+  'Mutation.applyMarketingRetention': [],
+  'Mutation.eraseGamingMemberData': [],
+  'Mutation.eraseLoyaltyMemberData': [],
+  'Mutation.eraseMarketingMemberData': [],
 };
 
 const DEMO_PASSWORD = 'demo-password-2026';

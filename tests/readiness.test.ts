@@ -1,6 +1,7 @@
 import { startEmbeddedMongo } from '@casino/embedded-mongo';
 import type { EmbeddedMongo } from '@casino/embedded-mongo';
 import { startStack } from '../scripts/stack';
+import { testProtectionEnv } from './support/subgraph-harness';
 import type { Stack } from '../scripts/stack';
 
 /** Its own MongoDB, so this test can take it away without disturbing the other test files. */
@@ -16,6 +17,7 @@ describe('readiness follows MongoDB', () => {
       host: '127.0.0.1',
       logLevel: 'silent',
       nodeEnv: 'test',
+      env: testProtectionEnv(),
     });
   }, 120_000);
   afterAll(async () => {

@@ -12,5 +12,6 @@ export default subgraphCodegen({
     TrainingCourseConnection: '@casino/mongo#Connection',
     TrainingRecordConnection: '@casino/mongo#Connection',
     PerformanceReviewConnection: '@casino/mongo#Connection',
+    WorkforceDashboard: '../dashboard/dashboard-service#WorkforceDashboardData',
   },
 });

@@ -28,6 +28,8 @@ export interface TestStack extends Stack {
   ): Promise<GraphQLResponse<T> & { headers: Headers; status: number }>;
   /** An access token for an identity, signed as compliance signs them at login. */
   tokenFor(identity: AdminIdentity): Promise<string>;
+  /** Stops every service and drops the databases, unless kept (to start another stack on them). */
+  stop(options?: { keepDatabases?: boolean }): Promise<void>;
 }
 
 export const SEED_NOW = new Date('2026-11-01T00:00:00.000Z');
@@ -76,15 +78,16 @@ export async function startTestStack(
     logDestination?: DestinationStream;
     /** Settings for every service (tunables such as dispatcher intervals). */
     env?: Record<string, string>;
+    /** Databases of an earlier stack (stopped with `keepDatabases`) to start on instead of fresh ones. */
+    databases?: Record<SubgraphName, string>;
   } = {},
 ): Promise<TestStack> {
   const mongoUri = readProcessEnv().MONGODB_URI!;
   // fresh data keys per stack unless the test brings its own (e.g. to restart with a rotated keyring)
   const env = { ...testProtectionEnv(), ...options.env };
-  const databases = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, uniqueDatabase(n)])) as Record<
-    SubgraphName,
-    string
-  >;
+  const databases =
+    options.databases ??
+    (Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, uniqueDatabase(n)])) as Record<SubgraphName, string>);
   if (options.seedMembers) {
     await seedAll({
       mongoUri,
@@ -127,8 +130,9 @@ export async function startTestStack(
       const body = (await response.json()) as GraphQLResponse<never>;
       return { ...body, headers: response.headers, status: response.status };
     },
-    async stop() {
+    async stop(stopOptions = {}) {
       await stack.stop();
+      if (stopOptions.keepDatabases) return;
       const client = await MongoClient.connect(mongoUri);
       for (const name of Object.values(databases)) await client.db(name).dropDatabase();
       await client.close();

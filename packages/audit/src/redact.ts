@@ -18,6 +18,15 @@ const SENSITIVE_KEYS = new Set(
     'nic_passport_index',
     'id_document_index',
     'address',
+    // free text that can carry anyone's name or circumstances: guest notes, rendered notifications, template
+    // variables, self-exclusion reasons
+    'notes',
+    'title',
+    'content',
+    'variables',
+    'metadata',
+    'selfExclusionReason',
+    'self_exclusion_reason',
     'idDocument',
     'id_document',
     'salary',

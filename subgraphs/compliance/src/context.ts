@@ -14,13 +14,23 @@ import { LoginThrottleStore } from './auth/login-throttle-store';
 import { AdminSessionStore } from './auth/session-store';
 import { TwoFactorService } from './auth/two-factor-service';
 import { AdminTwoFactorStore } from './auth/two-factor-store';
+import { ComplianceDashboardService } from './dashboard/dashboard-service';
+import { ErasureService } from './erasure/erasure-service';
+import { ErasureRequestStore } from './erasure/erasure-store';
 import { createMemberViolationLoader } from './members/member-compliance';
+import { KeyRotationService } from './key-rotation/key-rotation-service';
+import { KeyRotationStore } from './key-rotation/key-rotation-store';
+import { ComplianceReportService } from './reports/report-service';
+import { Upstream } from './reports/upstream';
+import { RetentionPolicyService } from './retention/retention-service';
 import { ComplianceReportStore } from './reports/compliance-report-store';
 import type { ComplianceReportDocument, MemberViolationStats } from './reports/compliance-report-store';
 import { RetentionPolicyStore } from './retention/retention-policy-store';
 import type { DataRetentionPolicyDocument } from './retention/retention-policy-store';
 import { DEFAULT_COMPLIANCE_SETTINGS, loginThrottlePolicy } from './settings';
 import type { ComplianceSettings } from './settings';
+import { LegalHoldService } from './retention-enforcement/legal-hold-store';
+import { RetentionRunner } from './retention-enforcement/retention-runner';
 
 export interface ComplianceStores {
   adminUsers: AdminUserStore;
@@ -30,6 +40,7 @@ export interface ComplianceStores {
   auditLogs: AuditLogStore;
   reports: ComplianceReportStore;
   retentionPolicies: RetentionPolicyStore;
+  keyRotations: KeyRotationStore;
 }
 
 export function createStores(db: Db): ComplianceStores {
@@ -41,6 +52,7 @@ export function createStores(db: Db): ComplianceStores {
     auditLogs: new AuditLogStore(db),
     reports: new ComplianceReportStore(db),
     retentionPolicies: new RetentionPolicyStore(db),
+    keyRotations: new KeyRotationStore(db),
   };
 }
 
@@ -49,6 +61,10 @@ export interface ComplianceServices {
   twoFactor: TwoFactorService;
   adminUsers: AdminUserService;
   auditEvents: AuditEventService;
+  reports: ComplianceReportService;
+  retentionPolicies: RetentionPolicyService;
+  dashboard: ComplianceDashboardService;
+  keyRotation: KeyRotationService;
 }
 
 export interface ComplianceContext extends SubgraphRequestBase {
@@ -63,6 +79,10 @@ export interface ComplianceContext extends SubgraphRequestBase {
     retentionPolicy: DataLoader<string, DataRetentionPolicyDocument | null>;
     memberViolations: DataLoader<string, MemberViolationStats>;
   };
+  /** runRetentionPolicy and legal holds */
+  retentionEnforcement: { runner: RetentionRunner; legalHolds: LegalHoldService };
+  /** eraseMember and erasureRequests: the right to erasure across the subgraphs */
+  erasure: { store: ErasureRequestStore; service: ErasureService };
 }
 
 /** Loaders are created per request so one caller's cache never serves another. */
@@ -89,6 +109,16 @@ export function createComplianceContext(
     sessions: stores.sessions,
     throttle: stores.loginThrottle,
   };
+  const upstream = {
+    gaming: new Upstream('gaming', deps.services.gaming, base.log),
+    loyalty: new Upstream('loyalty', deps.services.loyalty, base.log),
+  };
+  const sources = {
+    ...upstream,
+    auditLogs: stores.auditLogs,
+    retentionPolicies: stores.retentionPolicies,
+    db: deps.db,
+  };
   return {
     ...base,
     paging: deps.paging,
@@ -98,6 +128,10 @@ export function createComplianceContext(
       twoFactor,
       adminUsers: new AdminUserService(accountStores, throttlePolicy, base.audit),
       auditEvents: new AuditEventService(stores.auditLogs, settings),
+      reports: new ComplianceReportService(stores.reports, sources, settings, base.audit),
+      retentionPolicies: new RetentionPolicyService(stores.retentionPolicies, settings, base.audit),
+      dashboard: new ComplianceDashboardService(stores, upstream, settings),
+      keyRotation: new KeyRotationService(stores.keyRotations, deps.services, settings, base.log),
     },
     loaders: {
       adminUser: createOneByKeyLoader(stores.adminUsers.collection, 'id'),
@@ -107,5 +141,17 @@ export function createComplianceContext(
       retentionPolicy: createOneByKeyLoader(stores.retentionPolicies.collection, 'id'),
       memberViolations: createMemberViolationLoader(stores.reports),
     },
+    retentionEnforcement: {
+      runner: new RetentionRunner(deps.db, deps.services, settings, base.log),
+      legalHolds: new LegalHoldService(deps.db, base.audit),
+    },
+    erasure: erasureServices(deps, base.log),
   };
+}
+
+/** The erasure request store and the service calling loyalty, marketing and gaming as compliance. */
+function erasureServices(deps: SubgraphDeps, log: SubgraphRequestBase['log']): ComplianceContext['erasure'] {
+  const store = new ErasureRequestStore(deps.db);
+  const { loyalty, marketing, gaming } = deps.services;
+  return { store, service: new ErasureService(store, { loyalty, marketing, gaming }, deps.db, log) };
 }

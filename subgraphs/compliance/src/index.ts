@@ -7,7 +7,11 @@ import { AuditLogStore } from './audit/audit-log-store';
 import { createComplianceContext } from './context';
 import type { ComplianceContext } from './context';
 import { COMPLIANCE_INDEXES } from './indexes';
+import { KEY_ROTATIONS, keyRotationIndexes } from './key-rotation/key-rotation-store';
 import { rules } from './permissions';
+import { RETENTION_ENFORCEMENT_INDEXES } from './retention-enforcement/indexes';
+import { RetentionRunner } from './retention-enforcement/retention-runner';
+import { startRetentionSchedule } from './retention-enforcement/retention-schedule';
 import { resolvers } from './resolvers';
 import { DEFAULT_COMPLIANCE_SETTINGS } from './settings';
 import type { ComplianceSettings } from './settings';
@@ -30,10 +34,17 @@ export function createComplianceSubgraph(
     rules,
     // the audit plumbing itself: auditing each delivery would add an entry per delivered batch
     unauditedMutations: ['recordAuditEvents'],
-    indexes: COMPLIANCE_INDEXES,
+    indexes: { ...COMPLIANCE_INDEXES, [KEY_ROTATIONS]: keyRotationIndexes, ...RETENTION_ENFORCEMENT_INDEXES },
     // compliance owns audit_logs, so its own events go straight in instead of through its API
     createAuditSink: (deps) => new AuditLogSink(new AuditLogStore(deps.db)),
     createContext: (base, deps) => createComplianceContext(base, deps, settings),
+    // every active retention policy on a schedule (retentionRunIntervalMinutes; 0 disables it)
+    startBackgroundJobs: (deps) =>
+      startRetentionSchedule(
+        new RetentionRunner(deps.db, deps.services, settings, deps.logger),
+        settings.retentionRunIntervalMinutes,
+        deps.logger,
+      ),
   };
 }
 

@@ -5,6 +5,7 @@ import { LOGIN_THROTTLE, loginThrottleIndexes } from './auth/login-throttle-stor
 import { ADMIN_SESSIONS, adminSessionIndexes } from './auth/session-store';
 import { ADMIN_TWO_FACTOR, adminTwoFactorIndexes } from './auth/two-factor-store';
 import { COMPLIANCE_REPORTS, complianceReportIndexes } from './reports/compliance-report-store';
+import { ERASURE_REQUESTS, erasureRequestIndexes } from './erasure/erasure-store';
 import { DATA_RETENTION_POLICIES, retentionPolicyIndexes } from './retention/retention-policy-store';
 
 export const COMPLIANCE_INDEXES: IndexPlan = {
@@ -15,4 +16,5 @@ export const COMPLIANCE_INDEXES: IndexPlan = {
   [AUDIT_LOGS]: auditLogIndexes,
   [COMPLIANCE_REPORTS]: complianceReportIndexes,
   [DATA_RETENTION_POLICIES]: retentionPolicyIndexes,
+  [ERASURE_REQUESTS]: erasureRequestIndexes,
 };

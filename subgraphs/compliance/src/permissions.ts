@@ -32,6 +32,8 @@ const inSignInResult = rule('compliance:inSignInResult', { cache: 'no_cache' })(
   return false;
 });
 
+const superAdmin = atLeast('SuperAdmin');
+const reportApprover = atLeast('SuperAdmin', 'reports:approve');
 const generalAdmin = atLeast('GeneralAdmin');
 const auditReader = atLeast('GeneralAdmin', 'audit:read');
 const manager = atLeast('Manager');
@@ -51,6 +53,9 @@ export const rules: RuleTree = {
     complianceReports: manager,
     dataRetentionPolicy: manager,
     dataRetentionPolicies: manager,
+    complianceDashboard: manager,
+    keyRotationRuns: superAdmin,
+    erasureRequests: generalAdmin,
   },
   Mutation: {
     login: allow,
@@ -65,6 +70,22 @@ export const rules: RuleTree = {
     deactivateAdminUser: generalAdmin,
     resetAdminPassword: generalAdmin,
     recordAuditEvents: isService,
+    // reports: GeneralAdmin creates and submits; a SuperAdmin, or a lower role granted reports:approve,
+    // approves (the service adds: never the admin who submitted it)
+    generateComplianceReport: generalAdmin,
+    submitComplianceReport: generalAdmin,
+    approveComplianceReport: reportApprover,
+    // retention policies: GeneralAdmin creates, a SuperAdmin approves (the service adds: not the creator)
+    createDataRetentionPolicy: generalAdmin,
+    approveDataRetentionPolicy: superAdmin,
+    // key rotation re-seals every subgraph's personal data: SuperAdmin only (audited like every mutation)
+    rotateEncryptionKey: superAdmin,
+    // retention enforcement: GeneralAdmin runs an active policy now and places or releases legal holds
+    runRetentionPolicy: generalAdmin,
+    placeLegalHold: generalAdmin,
+    releaseLegalHold: generalAdmin,
+    // right to erasure: GeneralAdmin and above (audited like every mutation)
+    eraseMember: generalAdmin,
   },
   LoginPayload: allow,
   TwoFactorEnrollment: isAuthenticated,
@@ -88,10 +109,24 @@ export const rules: RuleTree = {
   DataRetentionPolicy: manager,
   DataRetentionPolicyConnection: manager,
   DataRetentionPolicyEdge: manager,
+  ComplianceDashboard: manager,
+  SeverityCount: manager,
+  ReportStatusCount: manager,
   StaffMember: {
     id: or(isAuthenticated, inSignInResult),
     adminAccount: generalAdmin,
   },
   Member: isAuthenticated,
   MemberComplianceStatus: isAuthenticated,
+  KeyRotationRun: superAdmin,
+  KeyRotationField: superAdmin,
+  KeyRotationRunConnection: superAdmin,
+  KeyRotationRunEdge: superAdmin,
+  RetentionRun: generalAdmin,
+  LegalHold: generalAdmin,
+  ErasureRequest: generalAdmin,
+  ErasureRequestConnection: generalAdmin,
+  ErasureRequestEdge: generalAdmin,
+  ErasureStepResult: generalAdmin,
+  ErasureCount: generalAdmin,
 };

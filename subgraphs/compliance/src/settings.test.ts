@@ -1,5 +1,10 @@
 import { ConfigError } from '@casino/config';
-import { DEFAULT_COMPLIANCE_SETTINGS, loginThrottlePolicy, parseComplianceSettings } from './settings';
+import {
+  DEFAULT_COMPLIANCE_SETTINGS,
+  jurisdictionRulesOf,
+  loginThrottlePolicy,
+  parseComplianceSettings,
+} from './settings';
 
 describe('compliance settings', () => {
   it('defaults: 12 h refresh tokens, 5 failures lock for 15 min, 30 s TOTP steps with one step of drift', () => {
@@ -29,6 +34,7 @@ describe('compliance settings', () => {
         AUDIT_EVENTS_MAX_PER_CALL: '500',
       }),
     ).toEqual({
+      ...DEFAULT_COMPLIANCE_SETTINGS,
       refreshTokenTtlSeconds: 3600,
       loginMaxFailures: 3,
       loginFailureWindowMinutes: 5,
@@ -40,6 +46,48 @@ describe('compliance settings', () => {
       demoPassword: 'another-demo',
       maxAuditEventsPerCall: 500,
     });
+  });
+
+  it('reads the report rules, with the jurisdictions as JSON', () => {
+    const settings = parseComplianceSettings({
+      COMPLIANCE_JURISDICTION: 'lk',
+      COMPLIANCE_JURISDICTIONS: JSON.stringify({
+        lk: { ctrThreshold: '2000000.00', mtlThreshold: '500000.00', gamingDayStartHour: 4 },
+      }),
+      COMPLIANCE_KYC_PLAY_THRESHOLD: '2500.00',
+      COMPLIANCE_LONG_SESSION_HOURS: '6',
+      COMPLIANCE_LARGE_LOSS_THRESHOLD: '7500',
+      COMPLIANCE_DENIED_ATTEMPTS_THRESHOLD: '3',
+      COMPLIANCE_MAX_REPORT_PERIOD_DAYS: '31',
+      COMPLIANCE_MAX_DASHBOARD_RANGE_DAYS: '90',
+      RETENTION_REVIEW_INTERVAL_DAYS: '180',
+      COMPLIANCE_POLICY_REVIEW_DUE_DAYS: '14',
+    });
+    expect(settings).toMatchObject({
+      jurisdiction: 'lk',
+      kycPlayThreshold: '2500.00',
+      longSessionHours: 6,
+      largeLossThreshold: '7500',
+      deniedAttemptsThreshold: 3,
+      maxReportPeriodDays: 31,
+      maxDashboardRangeDays: 90,
+      retentionReviewIntervalDays: 180,
+      policyReviewDueWithinDays: 14,
+    });
+    expect(jurisdictionRulesOf(settings)).toEqual({
+      ctrThreshold: '2000000.00',
+      mtlThreshold: '500000.00',
+      gamingDayStartHour: 4,
+    });
+    expect(jurisdictionRulesOf(DEFAULT_COMPLIANCE_SETTINGS)).toEqual({
+      ctrThreshold: '10000.00',
+      mtlThreshold: '3000.00',
+      gamingDayStartHour: 6,
+    });
+    expect(() => parseComplianceSettings({ COMPLIANCE_JURISDICTION: 'nowhere' })).toThrow(ConfigError);
+    expect(() => parseComplianceSettings({ COMPLIANCE_JURISDICTIONS: '{"x":{"ctrThreshold":"a"}}' })).toThrow(
+      ConfigError,
+    );
   });
 
   it('reports every bad value at once', () => {

@@ -1,4 +1,4 @@
-import { parseEnv, z } from '@casino/config';
+import { ConfigError, parseEnv, z } from '@casino/config';
 import type { LoginThrottlePolicy } from './auth/login-throttle-store';
 
 /** Tunable rules of sign-in, two-factor authentication and audit intake, with their defaults. */
@@ -23,7 +23,51 @@ export interface ComplianceSettings {
   demoPassword: string;
   /** The most audit events one recordAuditEvents call may carry */
   maxAuditEventsPerCall: number;
+  /** Longest compliance report period, in days */
+  maxReportPeriodDays: number;
+  /** Longest complianceDashboard range, in days */
+  maxDashboardRangeDays: number;
+  /** The jurisdiction whose AML thresholds apply; one of `jurisdictions` */
+  jurisdiction: string;
+  /** AML rules per jurisdiction (PRODUCT.md §5) */
+  jurisdictions: Record<string, JurisdictionRules>;
+  /** Members not KYC-verified whose buy-ins in a report period add up to more than this are flagged */
+  kycPlayThreshold: string;
+  /** A session at least this long is an unusually long one (responsible gaming) */
+  longSessionHours: number;
+  /** A member's settled loss on one gaming day above this is a large loss (responsible gaming) */
+  largeLossThreshold: string;
+  /** Denied attempts by one actor in a report period above this are a finding */
+  deniedAttemptsThreshold: number;
+  /** A new retention policy is due for review this many days after it is created */
+  retentionReviewIntervalDays: number;
+  /** The dashboard counts policies whose review falls due within this many days */
+  policyReviewDueWithinDays: number;
+  /** rotateEncryptionKey: values re-sealed per call to a subgraph, when the caller names no batch size */
+  keyRotationBatchSize: number;
+  /** rotateEncryptionKey: most batches per subgraph in one run, when the caller names none (a rerun resumes) */
+  keyRotationMaxBatches: number;
+  /** Retention enforcement: records each step of an owner handles per call */
+  retentionBatchSize: number;
+  /** Retention enforcement: most owner calls in one run of a policy (the next run carries on) */
+  retentionMaxBatches: number;
+  /** Every active retention policy runs this often, in minutes; 0 disables the schedule */
+  retentionRunIntervalMinutes: number;
+  /** A run of a policy still marked running after this long is taken as abandoned */
+  retentionRunStaleMinutes: number;
 }
+
+/** AML thresholds of one jurisdiction: decimal amounts in its currency, and where its gaming day starts. */
+export interface JurisdictionRules {
+  /** A member's cash in, or cash out, on one gaming day above this needs a Currency Transaction Report */
+  ctrThreshold: string;
+  /** A single cash transaction at or above this goes on the Multiple Transaction Log */
+  mtlThreshold: string;
+  /** Local hour (0-23) at which the gaming day starts */
+  gamingDayStartHour: number;
+}
+
+export const DEFAULT_JURISDICTION = 'default';
 
 export const DEFAULT_DEMO_PASSWORD = 'demo-password-2026';
 
@@ -38,11 +82,36 @@ export const DEFAULT_COMPLIANCE_SETTINGS: ComplianceSettings = {
   twoFactorEnrollmentMinutes: 10,
   demoPassword: DEFAULT_DEMO_PASSWORD,
   maxAuditEventsPerCall: 1_000,
+  maxReportPeriodDays: 366,
+  maxDashboardRangeDays: 366,
+  jurisdiction: DEFAULT_JURISDICTION,
+  jurisdictions: {
+    [DEFAULT_JURISDICTION]: { ctrThreshold: '10000.00', mtlThreshold: '3000.00', gamingDayStartHour: 6 },
+  },
+  kycPlayThreshold: '5000.00',
+  longSessionHours: 8,
+  largeLossThreshold: '10000.00',
+  deniedAttemptsThreshold: 5,
+  retentionReviewIntervalDays: 365,
+  policyReviewDueWithinDays: 30,
+  keyRotationBatchSize: 200,
+  keyRotationMaxBatches: 1_000,
+  retentionBatchSize: 500,
+  retentionMaxBatches: 100,
+  retentionRunIntervalMinutes: 24 * 60,
+  retentionRunStaleMinutes: 120,
 };
 
 const D = DEFAULT_COMPLIANCE_SETTINGS;
 const int = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
+
+const money = z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, 'must be a decimal amount such as 10000.00');
+const jurisdictionRules = z.object({
+  ctrThreshold: money,
+  mtlThreshold: money,
+  gamingDayStartHour: z.number().int().min(0).max(23),
+});
 
 const complianceEnv = z.object({
   REFRESH_TOKEN_TTL_SECONDS: int(60, 30 * 86_400, D.refreshTokenTtlSeconds),
@@ -55,12 +124,41 @@ const complianceEnv = z.object({
   TWO_FACTOR_ENROLLMENT_MINUTES: int(1, 24 * 60, D.twoFactorEnrollmentMinutes),
   DEMO_PASSWORD: z.string().min(1).default(D.demoPassword),
   AUDIT_EVENTS_MAX_PER_CALL: int(1, 10_000, D.maxAuditEventsPerCall),
+  COMPLIANCE_MAX_REPORT_PERIOD_DAYS: int(1, 3_660, D.maxReportPeriodDays),
+  COMPLIANCE_MAX_DASHBOARD_RANGE_DAYS: int(1, 3_660, D.maxDashboardRangeDays),
+  COMPLIANCE_JURISDICTION: z.string().trim().min(1).default(D.jurisdiction),
+  // JSON: { "<name>": { "ctrThreshold": "10000.00", "mtlThreshold": "3000.00", "gamingDayStartHour": 6 } }
+  COMPLIANCE_JURISDICTIONS: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined || text.trim() === '') return D.jurisdictions;
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string().min(1), jurisdictionRules)),
+  COMPLIANCE_KYC_PLAY_THRESHOLD: money.default(D.kycPlayThreshold),
+  COMPLIANCE_LONG_SESSION_HOURS: int(1, 72, D.longSessionHours),
+  COMPLIANCE_LARGE_LOSS_THRESHOLD: money.default(D.largeLossThreshold),
+  COMPLIANCE_DENIED_ATTEMPTS_THRESHOLD: int(0, 100_000, D.deniedAttemptsThreshold),
+  RETENTION_REVIEW_INTERVAL_DAYS: int(1, 3_660, D.retentionReviewIntervalDays),
+  COMPLIANCE_POLICY_REVIEW_DUE_DAYS: int(1, 3_660, D.policyReviewDueWithinDays),
+  KEY_ROTATION_BATCH_SIZE: int(1, 1_000, D.keyRotationBatchSize),
+  KEY_ROTATION_MAX_BATCHES: int(1, 1_000_000, D.keyRotationMaxBatches),
+  RETENTION_BATCH_SIZE: int(1, 10_000, D.retentionBatchSize),
+  RETENTION_MAX_BATCHES: int(1, 1_000_000, D.retentionMaxBatches),
+  RETENTION_RUN_INTERVAL_MINUTES: int(0, 366 * 24 * 60, D.retentionRunIntervalMinutes),
+  RETENTION_RUN_STALE_MINUTES: int(1, 7 * 24 * 60, D.retentionRunStaleMinutes),
 });
 
 /** Reads the compliance settings from the environment (the process's, unless one is given). */
 export function parseComplianceSettings(env?: Record<string, string | undefined>): ComplianceSettings {
   const parsed = parseEnv('compliance', complianceEnv, env);
-  return {
+  const settings: ComplianceSettings = {
     refreshTokenTtlSeconds: parsed.REFRESH_TOKEN_TTL_SECONDS,
     loginMaxFailures: parsed.LOGIN_MAX_FAILURES,
     loginFailureWindowMinutes: parsed.LOGIN_FAILURE_WINDOW_MINUTES,
@@ -71,7 +169,34 @@ export function parseComplianceSettings(env?: Record<string, string | undefined>
     twoFactorEnrollmentMinutes: parsed.TWO_FACTOR_ENROLLMENT_MINUTES,
     demoPassword: parsed.DEMO_PASSWORD,
     maxAuditEventsPerCall: parsed.AUDIT_EVENTS_MAX_PER_CALL,
+    maxReportPeriodDays: parsed.COMPLIANCE_MAX_REPORT_PERIOD_DAYS,
+    maxDashboardRangeDays: parsed.COMPLIANCE_MAX_DASHBOARD_RANGE_DAYS,
+    jurisdiction: parsed.COMPLIANCE_JURISDICTION,
+    jurisdictions: parsed.COMPLIANCE_JURISDICTIONS,
+    kycPlayThreshold: parsed.COMPLIANCE_KYC_PLAY_THRESHOLD,
+    longSessionHours: parsed.COMPLIANCE_LONG_SESSION_HOURS,
+    largeLossThreshold: parsed.COMPLIANCE_LARGE_LOSS_THRESHOLD,
+    deniedAttemptsThreshold: parsed.COMPLIANCE_DENIED_ATTEMPTS_THRESHOLD,
+    retentionReviewIntervalDays: parsed.RETENTION_REVIEW_INTERVAL_DAYS,
+    policyReviewDueWithinDays: parsed.COMPLIANCE_POLICY_REVIEW_DUE_DAYS,
+    keyRotationBatchSize: parsed.KEY_ROTATION_BATCH_SIZE,
+    keyRotationMaxBatches: parsed.KEY_ROTATION_MAX_BATCHES,
+    retentionBatchSize: parsed.RETENTION_BATCH_SIZE,
+    retentionMaxBatches: parsed.RETENTION_MAX_BATCHES,
+    retentionRunIntervalMinutes: parsed.RETENTION_RUN_INTERVAL_MINUTES,
+    retentionRunStaleMinutes: parsed.RETENTION_RUN_STALE_MINUTES,
   };
+  if (!settings.jurisdictions[settings.jurisdiction]) {
+    throw new ConfigError('compliance', [
+      `COMPLIANCE_JURISDICTION: ${settings.jurisdiction} is not one of COMPLIANCE_JURISDICTIONS`,
+    ]);
+  }
+  return settings;
+}
+
+/** The AML rules of the configured jurisdiction. */
+export function jurisdictionRulesOf(settings: ComplianceSettings): JurisdictionRules {
+  return settings.jurisdictions[settings.jurisdiction]!;
 }
 
 /** The sign-in lock rules in the form the throttle store takes. */

@@ -7,6 +7,7 @@ import type { PagingConfig } from '@casino/mongo';
 import type { SubgraphDeps, SubgraphRequestBase } from '@casino/server';
 import { GameTypeStore } from './game-types/game-type-store';
 import type { GameTypeDocument } from './game-types/game-type-store';
+import { GamingMemberErasureService } from './erasure/erase-member';
 import { GamingPackageStore } from './packages/package-store';
 import type { GamingPackageDocument } from './packages/package-store';
 import { centsToMoney } from './money';
@@ -20,6 +21,7 @@ import { emptyPlayStats, GamingSessionStore } from './sessions/session-store';
 import type { GamingSessionDocument, GamingSessionStatus, PlayStatsSummary } from './sessions/session-store';
 import { DEFAULT_GAMING_SETTINGS } from './settings';
 import type { GamingSettings } from './settings';
+import { GamingRetention } from './retention-enforcement/gaming-retention';
 
 export interface GamingStores {
   sessions: GamingSessionStore;
@@ -68,6 +70,10 @@ export interface GamingContext extends SubgraphRequestBase {
     aml: AmlCashSummary;
   };
   loaders: GamingLoaders;
+  /** applyGamingRetention: compliance's gaming_logs policy */
+  retentionEnforcement: GamingRetention;
+  /** eraseGamingMemberData: gaming's step of compliance's eraseMember */
+  memberErasure: GamingMemberErasureService;
 }
 
 function createLoaders(
@@ -154,5 +160,7 @@ export function createGamingContext(
       aml: new AmlCashSummary(stores.sessions, settings),
     },
     loaders: createLoaders(deps.db, stores, deps.paging, settings),
+    retentionEnforcement: new GamingRetention(deps.db),
+    memberErasure: new GamingMemberErasureService(deps.db),
   };
 }

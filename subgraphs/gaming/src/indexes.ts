@@ -3,10 +3,12 @@ import { GAME_TYPES, gameTypeIndexes } from './game-types/game-type-store';
 import { GAMING_PACKAGES, packageIndexes } from './packages/package-store';
 import { PACKAGE_PURCHASES, packagePurchaseIndexes } from './packages/purchase-service';
 import { GAMING_SESSIONS, sessionIndexes } from './sessions/session-store';
+import { GAMING_RETENTION_INDEXES } from './retention-enforcement/gaming-retention';
 
 export const GAMING_INDEXES: IndexPlan = {
   [GAME_TYPES]: gameTypeIndexes,
   [GAMING_SESSIONS]: sessionIndexes,
   [GAMING_PACKAGES]: packageIndexes,
   [PACKAGE_PURCHASES]: packagePurchaseIndexes,
+  ...GAMING_RETENTION_INDEXES,
 };

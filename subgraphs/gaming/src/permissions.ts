@@ -21,11 +21,21 @@ export const rules: RuleTree = {
     gamingPackages: isAuthenticated,
     gamingDashboard: atLeast('Manager'),
     amlCashSummary: complianceReader,
+    // compliance feed: aggregates for compliance's reports and dashboard, service identities only
+    complianceCashCounts: isService,
+    compliancePlayVolumes: isService,
+    responsibleGamingSummary: isService,
+    // marketing's analytics job: members' play profiles, service identities only
+    memberPlayProfiles: isService,
   },
   Mutation: {
     startGamingSession: isAuthenticated,
     endGamingSession: isAuthenticated,
     purchaseGamingPackage: isAuthenticated,
+    // retention enforcement: compliance's service runs the gaming_logs policy
+    applyGamingRetention: isService,
+    // right to erasure: compliance's eraseMember runs gaming's step here
+    eraseGamingMemberData: isService,
   },
   Member: isAuthenticated,
   PlayStats: isAuthenticated,
@@ -41,10 +51,20 @@ export const rules: RuleTree = {
   GamingPackagePurchase: isAuthenticated,
   PageInfo: isAuthenticated,
   GamingDashboard: atLeast('Manager'),
+  GamingMemberErasure: isService,
   GamingPerformance: atLeast('Manager'),
   GameTypePerformance: atLeast('Manager'),
   DailyGamingPerformance: atLeast('Manager'),
   PlayerTheo: atLeast('Manager'),
   MemberCashDay: complianceReader,
   CashTransaction: complianceReader,
+  ComplianceCashCounts: isService,
+  MemberPlayVolume: isService,
+  LongGamingSession: isService,
+  MemberLossDay: isService,
+  WatchedMemberPlay: isService,
+  ResponsibleGamingSummary: isService,
+  MemberPlayProfile: isService,
+  MemberPlayProfilePage: isService,
+  GamingRetentionResult: isService,
 };

@@ -2,6 +2,7 @@ import type DataLoader from 'dataloader';
 import type { Db } from 'mongodb';
 import { createOneByKeyLoader } from '@casino/mongo';
 import type { PagingConfig } from '@casino/mongo';
+import type { FieldProtector } from '@casino/crypto';
 import type { SubgraphDeps, SubgraphRequestBase } from '@casino/server';
 import { LedgerStore } from './ledger/ledger-store';
 import { MemberStore } from './members/member-store';
@@ -11,6 +12,8 @@ import type { RewardRedemptionDocument } from './redemptions/redemption-store';
 import { RewardStore } from './rewards/reward-store';
 import type { RewardDocument } from './rewards/reward-store';
 import { MemberAdminService, MemberService } from './members/member-service';
+import { resealProtectedFields } from '@casino/crypto';
+import { LOYALTY_PROTECTED_FIELDS } from './members/protected-fields';
 import { RewardService } from './rewards/reward-service';
 import { LoyaltyDashboardService } from './dashboard/dashboard-service';
 import { createLastEarnLoader, LoyaltyJobs } from './jobs/loyalty-jobs';
@@ -25,9 +28,10 @@ export interface LoyaltyStores {
   ledger: LedgerStore;
 }
 
-export function createStores(db: Db): LoyaltyStores {
+/** `protector` is needed only for look-ups by identity document (members' blind index). */
+export function createStores(db: Db, protector?: FieldProtector): LoyaltyStores {
   return {
-    members: new MemberStore(db),
+    members: new MemberStore(db, protector),
     rewards: new RewardStore(db),
     redemptions: new RedemptionStore(db),
     ledger: new LedgerStore(db),
@@ -38,6 +42,8 @@ export interface LoyaltyContext extends SubgraphRequestBase {
   paging: PagingConfig;
   stores: LoyaltyStores;
   settings: LoyaltySettings;
+  /** Seals and opens members' identity documents (loyalty holds personal data, so it always has one). */
+  protector: FieldProtector;
   services: {
     members: MemberService;
     memberAdmin: MemberAdminService;
@@ -45,6 +51,8 @@ export interface LoyaltyContext extends SubgraphRequestBase {
     points: PointsService;
     jobs: LoyaltyJobs;
     dashboard: LoyaltyDashboardService;
+    /** Re-seals protected fields under the current key, one batch per field (key rotation) */
+    resealProtectedFields(batchSize: number): ReturnType<typeof resealProtectedFields>;
   };
   loaders: {
     member: DataLoader<string, MemberDocument | null>;
@@ -55,25 +63,35 @@ export interface LoyaltyContext extends SubgraphRequestBase {
   };
 }
 
+/** The subgraph's field protector; the runtime always provides one because loyalty holds personal data. */
+export function requireProtector(deps: Pick<SubgraphDeps, 'protector'>): FieldProtector {
+  if (!deps.protector) throw new Error('loyalty holds personal data but no field protector was configured');
+  return deps.protector;
+}
+
 /** Loaders are created per request so one caller's cache never serves another. */
 export function createLoyaltyContext(
   base: SubgraphRequestBase,
   deps: SubgraphDeps,
   settings: LoyaltySettings = DEFAULT_LOYALTY_SETTINGS,
 ): LoyaltyContext {
-  const stores = createStores(deps.db);
+  const protector = requireProtector(deps);
+  const stores = createStores(deps.db, protector);
   return {
     ...base,
     paging: deps.paging,
     stores,
     settings,
+    protector,
     services: {
-      members: new MemberService(stores.members),
+      members: new MemberService(stores.members, protector),
       memberAdmin: new MemberAdminService(stores.members),
       rewards: new RewardService(stores.rewards),
       points: new PointsService(stores, settings),
       jobs: new LoyaltyJobs(deps.db, settings),
       dashboard: new LoyaltyDashboardService(stores, settings),
+      resealProtectedFields: (batchSize) =>
+        resealProtectedFields(deps.db, protector, LOYALTY_PROTECTED_FIELDS, batchSize),
     },
     loaders: {
       member: createOneByKeyLoader(stores.members.collection, 'id'),

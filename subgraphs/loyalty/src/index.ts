@@ -25,6 +25,7 @@ export function createLoyaltySubgraph(
     resolvers,
     rules,
     indexes: LOYALTY_INDEXES,
+    holdsPersonalData: true,
     createContext: (base, deps) => createLoyaltyContext(base, deps, settings),
     startBackgroundJobs: (deps) => startLoyaltyJobs(deps.db, settings, deps.logger),
   };

@@ -3,6 +3,7 @@ import { Kind } from 'graphql';
 import type { Identity } from '@casino/auth';
 import { toMoney } from '@casino/mongo';
 import { loyaltySubgraph, typeDefs } from './index';
+import { protectIdentityDocument } from './members/member-store';
 import type { MemberDocument } from './members/member-store';
 import { rules } from './permissions';
 import { startSubgraphHarness, TEST_SUPERADMIN } from '../../../tests/support/subgraph-harness';
@@ -216,6 +217,11 @@ describe('loyalty permissions', () => {
   const entryId = randomUUID();
   const ids = { memberId: member.id, rewardId, redemptionId, entryId };
   const members = () => harness.db.collection('members');
+  /** The member as the service stores it: identity document sealed, with its blind index. */
+  const sealed = (m: MemberDocument) => ({
+    ...m,
+    ...protectIdentityDocument(harness.protector!, m.id, m.nic_passport!),
+  });
   /** The audit events an operation adds. */
   async function audited<T>(operation: () => Promise<T>) {
     const from = harness.auditEvents.length;
@@ -225,7 +231,7 @@ describe('loyalty permissions', () => {
 
   beforeAll(async () => {
     harness = await startSubgraphHarness(loyaltySubgraph);
-    await members().insertOne({ ...member });
+    await members().insertOne(sealed(member));
     await harness.db.collection('rewards').insertOne({
       id: rewardId,
       name: 'Dinner for two',
@@ -355,7 +361,7 @@ describe('loyalty permissions', () => {
 
     it('audits one read per revealed value in a list', async () => {
       const extra = [memberDocument(), memberDocument()];
-      await members().insertMany(extra.map((m) => ({ ...m })));
+      await members().insertMany(extra.map(sealed));
       const query = /* GraphQL */ `
         {
           members(first: 50) {
@@ -385,7 +391,8 @@ describe('loyalty permissions', () => {
 
     it('reveals nothing and audits nothing for a member without a document number', async () => {
       const old = memberDocument();
-      await members().insertOne({ ...old, nic_passport: null });
+      const { nic_passport: _none, ...withoutDocument } = old;
+      await members().insertOne(withoutDocument);
       const { result, events } = await audited(() =>
         harness.execute(NIC, { id: old.id }, { identity: SUPERADMIN }),
       );
@@ -426,7 +433,8 @@ describe('loyalty permissions', () => {
         expect(result.errors?.[0]?.extensions?.code).toBe(code);
         expect(result.data).toBeNull();
         expect(await members().countDocuments()).toBe(before);
-        expect(await members().countDocuments({ nic_passport: 'DENIED12345' })).toBe(0);
+        const index = harness.protector!.lookupKey('DENIED12345');
+        expect(await members().countDocuments({ nic_passport_index: index })).toBe(0);
         expect(events).toHaveLength(1);
         expect(events[0]).toMatchObject({
           action: 'registerMember',

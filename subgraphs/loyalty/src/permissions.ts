@@ -22,6 +22,9 @@ export const rules: RuleTree = {
     pointsLedgerEntries: isAuthenticated,
     memberLedgerCheck: atLeast('Manager'),
     loyaltyDashboard: atLeast('Manager'),
+    // compliance feed: member figures for compliance's reports and dashboard, service identities only
+    complianceMemberCounts: isService,
+    selfExcludedMemberIds: isService,
   },
   Mutation: {
     registerMember: isAuthenticated,
@@ -36,6 +39,12 @@ export const rules: RuleTree = {
     updateMember: isAuthenticated,
     setSelfExclusion: atLeast('Manager'),
     runLoyaltyJobs: atLeast('SuperAdmin'),
+    // key rotation: the orchestrating service re-seals protected fields in batches
+    resealLoyaltyProtectedFields: isService,
+    // right to erasure: compliance's eraseMember anonymises the member here
+    eraseLoyaltyMemberData: isService,
+    // retention enforcement: compliance's service runs the member_data policy
+    applyLoyaltyRetention: isService,
   },
   Member: {
     '*': isAuthenticated,
@@ -43,9 +52,16 @@ export const rules: RuleTree = {
     id: adminOrService,
     isActive: adminOrService,
     selfExcluded: adminOrService,
+    // compliance's KYC report reads it for the heavy players gaming names
+    kycVerified: adminOrService,
     tier: adminOrService,
     // marketing checks consent before it sends marketing to a member
     marketingConsent: adminOrService,
+    // marketing's analytics job reads these for segments and birthday months (as `_entities`)
+    pointsBalance: adminOrService,
+    totalPointsEarned: adminOrService,
+    registrationDate: adminOrService,
+    dateOfBirth: adminOrService,
   },
   MemberEdge: isAuthenticated,
   MemberConnection: isAuthenticated,
@@ -67,4 +83,8 @@ export const rules: RuleTree = {
   PointsExpiry: isAuthenticated,
   GamingSessionCredit: isService,
   LoyaltyJobsResult: atLeast('SuperAdmin'),
+  ComplianceMemberCounts: isService,
+  ProtectedFieldRotation: isService,
+  LoyaltyMemberErasure: isService,
+  LoyaltyRetentionResult: isService,
 };

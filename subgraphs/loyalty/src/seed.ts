@@ -1,8 +1,10 @@
 import type { Faker } from '@faker-js/faker';
 import type { Db } from 'mongodb';
+import type { FieldProtector } from '@casino/crypto';
 import { ensureIndexes, toMoney } from '@casino/mongo';
 import { LOYALTY_INDEXES } from './indexes';
 import type { PointsLedgerDocument } from './ledger/ledger-store';
+import { protectIdentityDocument } from './members/member-store';
 import type { MemberDocument, Tier } from './members/member-store';
 import type { RewardRedemptionDocument } from './redemptions/redemption-store';
 import type { RewardCategory, RewardDocument } from './rewards/reward-store';
@@ -61,7 +63,13 @@ async function insertInBatches<T extends object>(db: Db, collection: string, doc
 /** Fills loyalty's collections with believable, deterministic demo data (given a seeded faker). */
 export async function seedLoyalty(
   db: Db,
-  options: { faker: Faker; members: number; now: Date },
+  options: {
+    faker: Faker;
+    members: number;
+    now: Date;
+    /** Seals identity documents exactly as the service does (with the stack's keys) */
+    protector: FieldProtector;
+  },
 ): Promise<LoyaltySeedResult> {
   const { faker, now } = options;
   await ensureIndexes(db, LOYALTY_INDEXES);
@@ -176,7 +184,7 @@ export async function seedLoyalty(
       phone: faker.phone.number({ style: 'international' }),
       date_of_birth: faker.date.birthdate({ min: 21, max: 85, mode: 'age', refDate: now }),
       nationality: faker.location.country(),
-      nic_passport: documentNumber,
+      ...protectIdentityDocument(options.protector, id, documentNumber),
       tier,
       points_balance: balance,
       tier_credits: tierCredits,

@@ -21,6 +21,11 @@ export interface LoyaltySettings {
   dashboardTopRewards: number;
   /** How many recently applied credit ids a member document remembers, so a retried credit cannot apply twice */
   appliedEntriesKept: number;
+  /**
+   * How long an entry of an interactive flow (redemption, cancellation, adjustment) may stay unapplied before
+   * the jobs' sweep treats its flow as crashed and finishes or undoes it; younger ones may still be in flight
+   */
+  interruptedAfterMs: number;
 }
 
 export const DEFAULT_LOYALTY_SETTINGS: LoyaltySettings = {
@@ -33,6 +38,7 @@ export const DEFAULT_LOYALTY_SETTINGS: LoyaltySettings = {
   maxDashboardRangeDays: 366,
   dashboardTopRewards: 10,
   appliedEntriesKept: 50,
+  interruptedAfterMs: 60_000,
 };
 
 const D = DEFAULT_LOYALTY_SETTINGS;
@@ -64,6 +70,7 @@ const loyaltyEnv = z
       .default(D.maxDashboardRangeDays),
     LOYALTY_DASHBOARD_TOP_REWARDS: z.coerce.number().int().min(1).max(100).default(D.dashboardTopRewards),
     LOYALTY_APPLIED_ENTRIES_KEPT: z.coerce.number().int().min(2).max(1000).default(D.appliedEntriesKept),
+    LOYALTY_INTERRUPTED_AFTER_MS: z.coerce.number().int().min(1_000).default(D.interruptedAfterMs),
   })
   .refine(
     (env) =>
@@ -97,6 +104,7 @@ export function parseLoyaltySettings(env?: Record<string, string | undefined>): 
     maxDashboardRangeDays: p.LOYALTY_MAX_DASHBOARD_RANGE_DAYS,
     dashboardTopRewards: p.LOYALTY_DASHBOARD_TOP_REWARDS,
     appliedEntriesKept: p.LOYALTY_APPLIED_ENTRIES_KEPT,
+    interruptedAfterMs: p.LOYALTY_INTERRUPTED_AFTER_MS,
   };
 }
 

@@ -2,16 +2,22 @@ import type DataLoader from 'dataloader';
 import type { Db } from 'mongodb';
 import { createManyByKeyLoader, createOneByKeyLoader } from '@casino/mongo';
 import type { PagingConfig } from '@casino/mongo';
+import type { FieldProtector } from '@casino/crypto';
 import type { SubgraphDeps, SubgraphRequestBase } from '@casino/server';
 import { AnalyticsStore } from './analytics/analytics-store';
+import { AnalyticsRecomputeJob } from './analytics/recompute-job';
 import type { CustomerAnalyticsDocument } from './analytics/analytics-store';
+import { previewCampaignAudience } from './campaigns/audience';
 import { CampaignService } from './campaigns/campaign-service';
 import { CampaignStore } from './campaigns/campaign-store';
 import type { MarketingCampaignDocument } from './campaigns/campaign-store';
 import { MarketingDashboardService } from './dashboard/dashboard-service';
 import { GuestService } from './guests/guest-service';
 import { GuestStore } from './guests/guest-store';
+import { resealProtectedFields } from '@casino/crypto';
+import { MARKETING_PROTECTED_FIELDS } from './guests/protected-fields';
 import type { WalkInGuestDocument } from './guests/guest-store';
+import { eraseMarketingMember } from './erasure/erase-member';
 import { createChannelAdapters } from './notifications/channels';
 import { NotificationDispatcher } from './notifications/dispatcher';
 import { loyaltyMemberLookup } from './notifications/member-consent';
@@ -22,6 +28,7 @@ import { TemplateService } from './templates/template-service';
 import { TemplateStore } from './templates/template-store';
 import type { MarketingSettings } from './settings';
 import type { NotificationTemplateDocument } from './templates/template-store';
+import { MarketingRetention } from './retention-enforcement/marketing-retention';
 
 export interface MarketingStores {
   campaigns: CampaignStore;
@@ -31,11 +38,12 @@ export interface MarketingStores {
   templates: TemplateStore;
 }
 
-export function createStores(db: Db): MarketingStores {
+/** `protector` is needed only for look-ups by identity document (guests' blind index). */
+export function createStores(db: Db, protector?: FieldProtector): MarketingStores {
   return {
     campaigns: new CampaignStore(db),
     analytics: new AnalyticsStore(db),
-    guests: new GuestStore(db),
+    guests: new GuestStore(db, protector),
     notifications: new NotificationStore(db),
     templates: new TemplateStore(db),
   };
@@ -45,12 +53,21 @@ export interface MarketingContext extends SubgraphRequestBase {
   paging: PagingConfig;
   settings: MarketingSettings;
   stores: MarketingStores;
+  /** Seals and opens guests' identity documents (marketing holds personal data, so it always has one). */
+  protector: FieldProtector;
   services: {
     campaigns: CampaignService;
+    /** Who a campaign would reach: candidates from analytics, each checked with loyalty (fail closed) */
+    previewCampaignAudience(campaignId: string): ReturnType<typeof previewCampaignAudience>;
     guests: GuestService;
     templates: TemplateService;
     notifications: NotificationService;
     dashboard: MarketingDashboardService;
+    analytics: AnalyticsRecomputeJob;
+    /** Re-seals protected fields under the current key, one batch per field (key rotation) */
+    resealProtectedFields(batchSize: number): ReturnType<typeof resealProtectedFields>;
+    /** Right to erasure: erases what marketing holds about a member */
+    eraseMember(memberId: string): ReturnType<typeof eraseMarketingMember>;
   };
   loaders: {
     campaign: DataLoader<string, MarketingCampaignDocument | null>;
@@ -63,6 +80,24 @@ export interface MarketingContext extends SubgraphRequestBase {
     notification: DataLoader<string, NotificationDocument | null>;
     template: DataLoader<string, NotificationTemplateDocument | null>;
   };
+  /** applyMarketingRetention: compliance's marketing_data policy */
+  retentionEnforcement: MarketingRetention;
+}
+
+/** The customer analytics job, calling gaming and loyalty as the marketing service. */
+export function createAnalyticsJob(deps: SubgraphDeps, settings: MarketingSettings): AnalyticsRecomputeJob {
+  return new AnalyticsRecomputeJob(
+    deps.db,
+    { gaming: deps.services.gaming, loyalty: deps.services.loyalty },
+    settings.analytics,
+    deps.logger,
+  );
+}
+
+/** The subgraph's field protector; the runtime always provides one because marketing holds personal data. */
+export function requireProtector(deps: Pick<SubgraphDeps, 'protector'>): FieldProtector {
+  if (!deps.protector) throw new Error('marketing holds personal data but no field protector was configured');
+  return deps.protector;
 }
 
 /** Loaders are created per request so one caller's cache never serves another. */
@@ -71,15 +106,22 @@ export function createMarketingContext(
   deps: SubgraphDeps,
   settings: MarketingSettings,
 ): MarketingContext {
-  const stores = createStores(deps.db);
+  const protector = requireProtector(deps);
+  const stores = createStores(deps.db, protector);
   return {
     ...base,
     paging: deps.paging,
     settings,
     stores,
+    protector,
     services: {
       campaigns: new CampaignService(stores.campaigns),
-      guests: new GuestService(stores.guests),
+      previewCampaignAudience: (campaignId) =>
+        previewCampaignAudience(stores.campaigns, stores.analytics, deps.services.loyalty, campaignId, {
+          sampleSize: settings.audienceSampleSize,
+          checkBatchSize: settings.audienceCheckBatchSize,
+        }),
+      guests: new GuestService(stores.guests, protector),
       templates: new TemplateService(stores.templates),
       notifications: new NotificationService(
         stores.notifications,
@@ -94,6 +136,10 @@ export function createMarketingContext(
         stores.notifications,
         settings,
       ),
+      analytics: createAnalyticsJob(deps, settings),
+      resealProtectedFields: (batchSize) =>
+        resealProtectedFields(deps.db, protector, MARKETING_PROTECTED_FIELDS, batchSize),
+      eraseMember: (memberId) => eraseMarketingMember(deps.db, memberId),
     },
     loaders: {
       campaign: createOneByKeyLoader(stores.campaigns.collection, 'id'),
@@ -106,5 +152,6 @@ export function createMarketingContext(
       notification: createOneByKeyLoader(stores.notifications.collection, 'id'),
       template: createOneByKeyLoader(stores.templates.collection, 'id'),
     },
+    retentionEnforcement: new MarketingRetention(deps.db),
   };
 }

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gql } from 'graphql-tag';
 import type { SubgraphDefinition } from '@casino/server';
-import { createMarketingContext } from './context';
+import { startAnalyticsRecompute } from './analytics/recompute-job';
+import { createAnalyticsJob, createMarketingContext } from './context';
 import type { MarketingContext } from './context';
 import { MARKETING_INDEXES } from './indexes';
 import { rules } from './permissions';
@@ -28,8 +29,21 @@ export function createMarketingSubgraph(
     resolvers,
     rules,
     indexes: MARKETING_INDEXES,
+    holdsPersonalData: true,
     createContext: (base, deps) => createMarketingContext(base, deps, settings),
-    startBackgroundJobs: (deps) => startNotificationDispatch(deps.db, settings, deps.logger),
+    startBackgroundJobs(deps) {
+      const dispatch = startNotificationDispatch(deps.db, settings, deps.logger);
+      const analytics = startAnalyticsRecompute(
+        () => createAnalyticsJob(deps, settings),
+        settings.analytics,
+        deps.logger,
+      );
+      return {
+        async stop() {
+          await Promise.all([dispatch.stop(), analytics.stop()]);
+        },
+      };
+    },
   };
 }
 
@@ -37,6 +51,7 @@ export function createMarketingSubgraph(
 export const marketingSubgraph: SubgraphDefinition<MarketingContext> = createMarketingSubgraph();
 
 export { dispatchDueNotifications } from './notifications/dispatcher';
+export { AnalyticsRecomputeJob } from './analytics/recompute-job';
 export { DEFAULT_MARKETING_SETTINGS, parseMarketingSettings } from './settings';
 export type { MarketingSettings } from './settings';
 

@@ -1,5 +1,6 @@
 import { isObjectType } from 'graphql';
 import type { Identity } from '@casino/auth';
+import type { FieldProtector } from '@casino/crypto';
 import { toMoney } from '@casino/mongo';
 import { buildSecuredSubgraphSchema } from '@casino/server';
 import { marketingSubgraph } from './index';
@@ -9,7 +10,7 @@ import { startSubgraphHarness } from '../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../tests/support/subgraph-harness';
 import { MARKETING_CAMPAIGNS } from './campaigns/campaign-store';
 import type { WalkInGuestDocument } from './guests/guest-store';
-import { WALK_IN_GUESTS } from './guests/guest-store';
+import { protectIdDocument, WALK_IN_GUESTS } from './guests/guest-store';
 import { NOTIFICATION_TEMPLATES } from './templates/template-store';
 
 type Result = Awaited<ReturnType<SubgraphHarness['execute']>>;
@@ -48,6 +49,9 @@ describe('the rule tree', () => {
 
 const guestId = (i: number) => `30000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
 
+/** The harness's protector: guests' identity documents are stored sealed, as the service stores them. */
+let protector: FieldProtector;
+
 function guest(i: number): WalkInGuestDocument {
   const entry = new Date(Date.UTC(2026, 2, 1, 12) - i * 3_600_000);
   return {
@@ -57,7 +61,7 @@ function guest(i: number): WalkInGuestDocument {
     phone: null,
     email: null,
     nationality: 'Sri Lanka',
-    id_document: `N90000000${i}V`,
+    ...protectIdDocument(protector, guestId(i), `N90000000${i}V`),
     visit_date: entry,
     entry_time: entry,
     exit_time: new Date(entry.getTime() + 600_000),
@@ -137,6 +141,7 @@ describe('marketing permissions', () => {
 
   beforeAll(async () => {
     harness = await startSubgraphHarness(marketingSubgraph);
+    protector = harness.protector!;
     await harness.db.collection(WALK_IN_GUESTS).insertMany([0, 1, 2].map(guest));
   });
   afterAll(() => harness.close());

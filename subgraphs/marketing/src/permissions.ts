@@ -1,4 +1,11 @@
-import { atLeast, hasRoleOrPermission, inDepartmentScope, isAuthenticated, rule } from '@casino/auth';
+import {
+  atLeast,
+  hasRoleOrPermission,
+  inDepartmentScope,
+  isAuthenticated,
+  isService,
+  rule,
+} from '@casino/auth';
 import type { AuthContext, RuleTree } from '@casino/auth';
 import type { MarketingContext } from './context';
 
@@ -108,6 +115,13 @@ export const rules: RuleTree = {
     convertWalkInGuest: isAuthenticated,
     sendNotification: managesTemplateOfInput,
     markNotificationRead: readsNotificationOfArgs,
+    recomputeCustomerAnalytics: atLeast('GeneralAdmin'),
+    // key rotation: the orchestrating service re-seals protected fields in batches
+    resealMarketingProtectedFields: isService,
+    // right to erasure: compliance's eraseMember erases the member's marketing data here
+    eraseMarketingMemberData: isService,
+    // retention enforcement: compliance's service runs the marketing_data policy
+    applyMarketingRetention: isService,
   },
   PageInfo: isAuthenticated,
   AdminUser: isAuthenticated,
@@ -122,10 +136,14 @@ export const rules: RuleTree = {
   NotificationStatusCount: atLeast('Manager'),
   ChannelDeliveryStats: atLeast('Manager'),
   AudienceSegmentCount: isAuthenticated,
+  AudienceExclusions: isAuthenticated,
   MarketingCampaignEdge: isAuthenticated,
   MarketingCampaignConnection: isAuthenticated,
   CustomerAnalytics: isAuthenticated,
+  AnalyticsRun: atLeast('GeneralAdmin'),
   WalkInGuest: { '*': isAuthenticated, idDocument: isAuthenticated },
+  ProtectedFieldRotation: isService,
+  MarketingMemberErasure: isService,
   WalkInGuestEdge: isAuthenticated,
   WalkInGuestConnection: isAuthenticated,
   Notification: isAuthenticated,
@@ -136,4 +154,5 @@ export const rules: RuleTree = {
   NotificationTemplate: isAuthenticated,
   NotificationTemplateEdge: isAuthenticated,
   NotificationTemplateConnection: isAuthenticated,
+  MarketingRetentionResult: isService,
 };

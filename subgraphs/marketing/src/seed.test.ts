@@ -53,7 +53,13 @@ describe('seedMarketing', () => {
   beforeAll(async () => {
     harness = await startSubgraphHarness(marketingSubgraph);
     members = demoMembers(seededFaker(7));
-    result = await seedMarketing(harness.db, { faker: seededFaker(42), now, members, adminIds });
+    result = await seedMarketing(harness.db, {
+      faker: seededFaker(42),
+      now,
+      members,
+      adminIds,
+      protector: harness.protector!,
+    });
   });
   afterAll(() => harness.close());
 
@@ -107,8 +113,16 @@ describe('seedMarketing', () => {
         expect(g.exit_time.getTime()).toBeLessThanOrEqual(now.getTime());
         expect(g.open_visit_key).toBeUndefined();
       } else {
-        expect(g.open_visit_key).toMatch(/^[A-Z0-9]+:\d{4}-\d{2}-\d{2}$/);
+        expect(g.open_visit_key).toBe(`${g.id_document_index}:${g.visit_date.toISOString().slice(0, 10)}`);
       }
+      // the identity document is sealed, bound to the guest, with its blind index beside it
+      expect(g.id_document).toMatch(/^enc\.v1\./);
+      const plaintext = harness.protector!.open(g.id_document, {
+        collection: 'walk_in_guests',
+        field: 'id_document',
+        documentId: g.id,
+      });
+      expect(g.id_document_index).toBe(harness.protector!.lookupKey(plaintext));
       expect(g.converted_to_member).toBe(g.converted_member_id !== null);
       if (g.converted_member_id) {
         const member = members.find((m) => m.id === g.converted_member_id)!;
@@ -228,19 +242,14 @@ describe('seedMarketing', () => {
       appName: 'test',
     });
     try {
-      await seedMarketing(other.db, { faker: seededFaker(42), now, members, adminIds });
+      const protector = harness.protector!;
+      await seedMarketing(other.db, { faker: seededFaker(42), now, members, adminIds, protector });
+      // sealed values differ run to run (fresh IVs); everything else, blind indexes included, does not
+      const projection = { _id: 0, id_document: 0 } as const;
       for (const name of ['marketing_campaigns', 'customer_analytics', 'walk_in_guests', 'notifications']) {
         const sort = { id: 1 } as const;
-        const a = await harness.db
-          .collection(name)
-          .find({}, { projection: { _id: 0 } })
-          .sort(sort)
-          .toArray();
-        const b = await other.db
-          .collection(name)
-          .find({}, { projection: { _id: 0 } })
-          .sort(sort)
-          .toArray();
+        const a = await harness.db.collection(name).find({}, { projection }).sort(sort).toArray();
+        const b = await other.db.collection(name).find({}, { projection }).sort(sort).toArray();
         expect(b).toEqual(a);
       }
     } finally {

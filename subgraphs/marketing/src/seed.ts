@@ -1,5 +1,6 @@
 import type { Faker } from '@faker-js/faker';
 import type { Db } from 'mongodb';
+import type { FieldProtector } from '@casino/crypto';
 import type { SeededMember } from '@casino/loyalty';
 import { ensureIndexes, toMoney } from '@casino/mongo';
 import type { CustomerAnalyticsDocument } from './analytics/analytics-store';
@@ -9,7 +10,7 @@ import { MARKETING_CAMPAIGNS } from './campaigns/campaign-store';
 import type { Department } from './departments';
 import { openVisitKey } from './guests/guest-service';
 import type { WalkInGuestDocument } from './guests/guest-store';
-import { WALK_IN_GUESTS } from './guests/guest-store';
+import { protectIdDocument, WALK_IN_GUESTS } from './guests/guest-store';
 import { MARKETING_INDEXES } from './indexes';
 import type { NotificationDocument, NotificationStatus } from './notifications/notification-store';
 import { NOTIFICATIONS } from './notifications/notification-store';
@@ -23,6 +24,8 @@ export interface MarketingSeedOptions {
   members: SeededMember[];
   /** Compliance's admin users, recorded as creators */
   adminIds: string[];
+  /** Seals identity documents exactly as the service does (with the stack's keys) */
+  protector: FieldProtector;
 }
 
 export interface MarketingSeedResult {
@@ -277,7 +280,7 @@ function render(text: string, values: Record<string, string>): string {
  * members and admin users seeded by loyalty and compliance.
  */
 export async function seedMarketing(db: Db, options: MarketingSeedOptions): Promise<MarketingSeedResult> {
-  const { faker, now, members, adminIds } = options;
+  const { faker, now, members, adminIds, protector } = options;
   await ensureIndexes(db, MARKETING_INDEXES);
   const anAdmin = () => (adminIds.length > 0 ? faker.helpers.arrayElement(adminIds) : null);
 
@@ -384,9 +387,10 @@ export async function seedMarketing(db: Db, options: MarketingSeedOptions): Prom
         ? faker.date.between({ from: addMs(now, -MARKETING_SEED.openVisitHours * HOUR), to: now })
         : faker.date.recent({ days: MARKETING_SEED.walkInDays, refDate: now });
     const idDocument = faker.string.alphanumeric({ length: 9, casing: 'upper' });
+    const documentIndex = protector.lookupKey(idDocument);
     const mayBeInside = now.getTime() - entry.getTime() < MARKETING_SEED.openVisitHours * HOUR;
     const stillInside =
-      mayBeInside && faker.datatype.boolean(0.7) && !openKeys.has(openVisitKey(idDocument, entry));
+      mayBeInside && faker.datatype.boolean(0.7) && !openKeys.has(openVisitKey(documentIndex, entry));
     const exit = stillInside
       ? null
       : minDate(addMs(entry, faker.number.int({ min: 30, max: 8 * 60 }) * 60_000), now);
@@ -395,14 +399,15 @@ export async function seedMarketing(db: Db, options: MarketingSeedOptions): Prom
     const converted =
       !stillInside && joinedSince.length > 0 && faker.datatype.boolean(MARKETING_SEED.guestConversionRate);
     const played = faker.datatype.boolean(0.75) ? faker.helpers.arrayElements(GAMES, { min: 1, max: 3 }) : [];
+    const id = faker.string.uuid();
     const guest: WalkInGuestDocument = {
-      id: faker.string.uuid(),
+      id,
       first_name: firstName,
       last_name: lastName,
       phone: faker.datatype.boolean(0.8) ? faker.phone.number({ style: 'international' }) : null,
       email: faker.datatype.boolean(0.6) ? faker.internet.email({ firstName, lastName }).toLowerCase() : null,
       nationality: faker.location.country(),
-      id_document: idDocument,
+      ...protectIdDocument(protector, id, idDocument),
       visit_date: entry,
       entry_time: entry,
       exit_time: exit,
@@ -418,7 +423,7 @@ export async function seedMarketing(db: Db, options: MarketingSeedOptions): Prom
       marketing_consent: marketingConsent,
     };
     if (stillInside) {
-      guest.open_visit_key = openVisitKey(idDocument, entry);
+      guest.open_visit_key = openVisitKey(documentIndex, entry);
       openKeys.add(guest.open_visit_key);
     }
     guests.push(guest);

@@ -30,7 +30,72 @@ export interface MarketingSettings {
   dashboardMaxRangeDays: number;
   /** How many members an audience preview shows */
   audienceSampleSize: number;
+  /** An audience's candidates are checked with loyalty (consent, self-exclusion, active) this many ids per call */
+  audienceCheckBatchSize: number;
+  analytics: AnalyticsSettings;
 }
+
+/**
+ * The customer analytics job (src/analytics/recompute-job.ts): how it walks the members, the window it
+ * looks at, the risk score's weights and the marketing segments' rules.
+ */
+export interface AnalyticsSettings {
+  /** How often the job recomputes every member's analytics; 0 disables the schedule (on demand only) */
+  intervalMs: number;
+  /** Members per batch: one gaming call and one loyalty call each */
+  batchSize: number;
+  /** The play the analytics describe: the sessions started in the last this many days */
+  windowDays: number;
+  /** A run not heard of (no batch finished) for this long counts as crashed and no longer blocks a new one */
+  runStaleMs: number;
+  /** How many favourite games to keep per member */
+  favoriteGames: number;
+  /** A session at least this long counts as long (a risk indicator) */
+  longSessionMinutes: number;
+  /**
+   * risk_score = 100 x (wChase x chase + wLong x long + wFreq x freq + wLoss x loss) / (sum of the weights),
+   * each indicator from 0 to 1: chase = loss-chasing days / visits, long = long sessions / settled sessions,
+   * freq = min(visits per 30 days / riskFrequencyCeiling, 1), loss = min(losses / buy-in, 1).
+   */
+  riskWeightLossChasing: number;
+  riskWeightLongSessions: number;
+  riskWeightFrequency: number;
+  riskWeightLossRatio: number;
+  /** Visits per 30 days at which the frequency indicator is at its maximum */
+  riskFrequencyCeiling: number;
+  /** high_roller: average buy-in per visit at least this */
+  highRollerMinSpendPerVisit: number;
+  /** frequent_visitor: at least this many visits per 30 days */
+  frequentVisitorMinVisits: number;
+  /** lapsed: the last visit is at least this many days old */
+  lapsedAfterDays: number;
+  /** new_member: registered less than this many days ago */
+  newMemberDays: number;
+  /** at_risk: a risk score at least this */
+  atRiskMinScore: number;
+  /** points_collector: a reward points balance at least this */
+  pointsCollectorMinBalance: number;
+}
+
+export const DEFAULT_ANALYTICS_SETTINGS: AnalyticsSettings = {
+  intervalMs: 6 * 3_600_000,
+  batchSize: 500,
+  windowDays: 90,
+  runStaleMs: 3_600_000,
+  favoriteGames: 3,
+  longSessionMinutes: 240,
+  riskWeightLossChasing: 40,
+  riskWeightLongSessions: 25,
+  riskWeightFrequency: 15,
+  riskWeightLossRatio: 20,
+  riskFrequencyCeiling: 20,
+  highRollerMinSpendPerVisit: 5_000,
+  frequentVisitorMinVisits: 8,
+  lapsedAfterDays: 60,
+  newMemberDays: 30,
+  atRiskMinScore: 50,
+  pointsCollectorMinBalance: 10_000,
+};
 
 export const DEFAULT_MARKETING_SETTINGS: MarketingSettings = {
   smtpHost: 'localhost',
@@ -47,6 +112,8 @@ export const DEFAULT_MARKETING_SETTINGS: MarketingSettings = {
   dispatchBatchSize: 100,
   dashboardMaxRangeDays: 366,
   audienceSampleSize: 10,
+  audienceCheckBatchSize: 500,
+  analytics: DEFAULT_ANALYTICS_SETTINGS,
 };
 
 const hour = z.coerce.number().int().min(0).max(23).optional();
@@ -55,6 +122,32 @@ const optionalUrl = z
   .optional()
   .transform((v) => (v ? v : undefined))
   .pipe(z.url().optional());
+
+const A = DEFAULT_ANALYTICS_SETTINGS;
+const int = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+const number = (min: number, max: number, fallback: number) =>
+  z.coerce.number().min(min).max(max).default(fallback);
+
+const analyticsEnv = {
+  ANALYTICS_INTERVAL_MS: int(0, 7 * 86_400_000, A.intervalMs),
+  ANALYTICS_BATCH_SIZE: int(1, 1_000, A.batchSize),
+  ANALYTICS_WINDOW_DAYS: int(1, 366, A.windowDays),
+  ANALYTICS_RUN_STALE_MS: int(1_000, 86_400_000, A.runStaleMs),
+  ANALYTICS_FAVORITE_GAMES: int(0, 20, A.favoriteGames),
+  ANALYTICS_LONG_SESSION_MINUTES: int(1, 1_440, A.longSessionMinutes),
+  ANALYTICS_RISK_WEIGHT_LOSS_CHASING: number(0, 1_000, A.riskWeightLossChasing),
+  ANALYTICS_RISK_WEIGHT_LONG_SESSIONS: number(0, 1_000, A.riskWeightLongSessions),
+  ANALYTICS_RISK_WEIGHT_FREQUENCY: number(0, 1_000, A.riskWeightFrequency),
+  ANALYTICS_RISK_WEIGHT_LOSS_RATIO: number(0, 1_000, A.riskWeightLossRatio),
+  ANALYTICS_RISK_FREQUENCY_CEILING: number(0.01, 1_000, A.riskFrequencyCeiling),
+  SEGMENT_HIGH_ROLLER_MIN_SPEND_PER_VISIT: number(0, 1e12, A.highRollerMinSpendPerVisit),
+  SEGMENT_FREQUENT_VISITOR_MIN_VISITS: number(0, 1_000, A.frequentVisitorMinVisits),
+  SEGMENT_LAPSED_AFTER_DAYS: int(1, 3_660, A.lapsedAfterDays),
+  SEGMENT_NEW_MEMBER_DAYS: int(1, 3_660, A.newMemberDays),
+  SEGMENT_AT_RISK_MIN_SCORE: number(0, 100, A.atRiskMinScore),
+  SEGMENT_POINTS_COLLECTOR_MIN_BALANCE: int(0, 1e12, A.pointsCollectorMinBalance),
+};
 
 const marketingEnv = z.object({
   SMTP_HOST: z.string().min(1).default(DEFAULT_MARKETING_SETTINGS.smtpHost),
@@ -93,6 +186,13 @@ const marketingEnv = z.object({
     .min(0)
     .max(100)
     .default(DEFAULT_MARKETING_SETTINGS.audienceSampleSize),
+  CAMPAIGN_AUDIENCE_CHECK_BATCH_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(5_000)
+    .default(DEFAULT_MARKETING_SETTINGS.audienceCheckBatchSize),
+  ...analyticsEnv,
 });
 
 /** Reads the marketing settings from the environment (the process's, unless one is given). */
@@ -113,5 +213,25 @@ export function parseMarketingSettings(env?: Record<string, string | undefined>)
     dispatchBatchSize: parsed.NOTIFICATION_DISPATCH_BATCH_SIZE,
     dashboardMaxRangeDays: parsed.MARKETING_DASHBOARD_MAX_RANGE_DAYS,
     audienceSampleSize: parsed.CAMPAIGN_AUDIENCE_SAMPLE_SIZE,
+    audienceCheckBatchSize: parsed.CAMPAIGN_AUDIENCE_CHECK_BATCH_SIZE,
+    analytics: {
+      intervalMs: parsed.ANALYTICS_INTERVAL_MS,
+      batchSize: parsed.ANALYTICS_BATCH_SIZE,
+      windowDays: parsed.ANALYTICS_WINDOW_DAYS,
+      runStaleMs: parsed.ANALYTICS_RUN_STALE_MS,
+      favoriteGames: parsed.ANALYTICS_FAVORITE_GAMES,
+      longSessionMinutes: parsed.ANALYTICS_LONG_SESSION_MINUTES,
+      riskWeightLossChasing: parsed.ANALYTICS_RISK_WEIGHT_LOSS_CHASING,
+      riskWeightLongSessions: parsed.ANALYTICS_RISK_WEIGHT_LONG_SESSIONS,
+      riskWeightFrequency: parsed.ANALYTICS_RISK_WEIGHT_FREQUENCY,
+      riskWeightLossRatio: parsed.ANALYTICS_RISK_WEIGHT_LOSS_RATIO,
+      riskFrequencyCeiling: parsed.ANALYTICS_RISK_FREQUENCY_CEILING,
+      highRollerMinSpendPerVisit: parsed.SEGMENT_HIGH_ROLLER_MIN_SPEND_PER_VISIT,
+      frequentVisitorMinVisits: parsed.SEGMENT_FREQUENT_VISITOR_MIN_VISITS,
+      lapsedAfterDays: parsed.SEGMENT_LAPSED_AFTER_DAYS,
+      newMemberDays: parsed.SEGMENT_NEW_MEMBER_DAYS,
+      atRiskMinScore: parsed.SEGMENT_AT_RISK_MIN_SCORE,
+      pointsCollectorMinBalance: parsed.SEGMENT_POINTS_COLLECTOR_MIN_BALANCE,
+    },
   };
 }

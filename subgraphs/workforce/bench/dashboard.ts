@@ -12,7 +12,13 @@ import { Faker, en } from '@faker-js/faker';
 import { createRequestAudit } from '@casino/audit';
 import type { AdminIdentity } from '@casino/auth';
 import { createLogger } from '@casino/logger';
-import { createServiceClients, createSubgraphApollo, parseSubgraphEnv } from '@casino/server';
+import { DEV_PROTECTION_ENV } from '@casino/crypto';
+import {
+  createProtector,
+  createServiceClients,
+  createSubgraphApollo,
+  parseSubgraphEnv,
+} from '@casino/server';
 import { workforceSubgraph, seedWorkforce } from '../src/index';
 import { percentile, withScratchDatabase } from '../../../bench/support';
 
@@ -69,19 +75,32 @@ async function main(): Promise<void> {
   await withScratchDatabase('bench_workforce', async ({ mongo, uri, database }) => {
     const faker = new Faker({ locale: [en] });
     faker.seed(7);
-    const seeded = await seedWorkforce(mongo.db, { faker, now: NOW, adminIds: [], staffScale: STAFF_SCALE });
+    // development keys: the bench's scratch data protects nothing
+    const env = parseSubgraphEnv(workforceSubgraph, {
+      MONGODB_URI: uri,
+      MONGODB_DATABASE: database,
+      ...DEV_PROTECTION_ENV,
+    });
+    const protector = createProtector(workforceSubgraph, env)!;
+    const seeded = await seedWorkforce(mongo.db, {
+      faker,
+      now: NOW,
+      adminIds: [],
+      staffScale: STAFF_SCALE,
+      protector,
+    });
     const [records, reviews] = await Promise.all([
       mongo.db.collection('training_records').estimatedDocumentCount(),
       mongo.db.collection('performance_reviews').estimatedDocumentCount(),
     ]);
     const logger = createLogger({ name: 'bench', level: 'silent' });
-    const env = parseSubgraphEnv(workforceSubgraph, { MONGODB_URI: uri, MONGODB_DATABASE: database });
     const deps = {
       db: mongo.db,
       env,
       logger,
       paging: { defaultSize: 20, maxSize: 200 },
       services: createServiceClients('workforce', env),
+      protector,
     };
     const apollo = createSubgraphApollo({ ...workforceSubgraph, logger });
     await apollo.start();

@@ -1,6 +1,7 @@
 import type DataLoader from 'dataloader';
 import type { Db } from 'mongodb';
 import { createManyByKeyLoader, createOneByKeyLoader } from '@casino/mongo';
+import type { FieldProtector } from '@casino/crypto';
 import type { PagingConfig } from '@casino/mongo';
 import type { SubgraphDeps, SubgraphRequestBase } from '@casino/server';
 import { WorkforceDashboardService } from './dashboard/dashboard-service';
@@ -8,6 +9,7 @@ import { PerformanceReviewStore } from './reviews/performance-review-store';
 import { PerformanceReviewService } from './reviews/review-service';
 import type { PerformanceReviewDocument } from './reviews/performance-review-store';
 import type { WorkforceSettings } from './settings';
+import { WorkforceProtection } from './staff/salary';
 import { StaffMemberService } from './staff/staff-service';
 import { StaffMemberStore } from './staff/staff-store';
 import type { StaffMemberDocument } from './staff/staff-store';
@@ -36,6 +38,8 @@ export function createStores(db: Db): WorkforceStores {
 
 export interface WorkforceContext extends SubgraphRequestBase {
   paging: PagingConfig;
+  /** Seals and opens `staff_members.salary` (responses go through `revealProtectedAmount` only) */
+  protector: FieldProtector;
   stores: WorkforceStores;
   settings: WorkforceSettings;
   services: {
@@ -44,6 +48,8 @@ export interface WorkforceContext extends SubgraphRequestBase {
     training: TrainingService;
     reviews: PerformanceReviewService;
     dashboard: WorkforceDashboardService;
+    /** Re-sealing of the protected fields under the current key (key rotation) */
+    protection: WorkforceProtection;
   };
   loaders: {
     staffMember: DataLoader<string, StaffMemberDocument | null>;
@@ -62,14 +68,16 @@ export function createWorkforceContext(
   settings: WorkforceSettings,
 ): WorkforceContext {
   const stores = createStores(deps.db);
+  const protector = requireProtector(deps);
   const training = new TrainingService(stores.staff, stores.courses, stores.trainingRecords);
   return {
     ...base,
     paging: deps.paging,
+    protector,
     stores,
     settings,
     services: {
-      staff: new StaffMemberService(stores.staff, settings, (staffMember) =>
+      staff: new StaffMemberService(stores.staff, settings, protector, (staffMember) =>
         training.refreshCompletionRate(staffMember),
       ),
       courses: new TrainingCourseService(stores.courses),
@@ -80,7 +88,9 @@ export function createWorkforceContext(
         stores.courses,
         stores.trainingRecords,
         settings,
+        protector,
       ),
+      protection: new WorkforceProtection(deps.db, protector),
     },
     loaders: {
       staffMember: createOneByKeyLoader(stores.staff.collection, 'id'),
@@ -92,4 +102,10 @@ export function createWorkforceContext(
       performanceReview: createOneByKeyLoader(stores.reviews.collection, 'id'),
     },
   };
+}
+
+/** Workforce holds personal data, so the runtime always loads the keys; a missing protector is a wiring bug. */
+function requireProtector(deps: SubgraphDeps): FieldProtector {
+  if (!deps.protector) throw new Error('workforce holds personal data but no field protector was loaded');
+  return deps.protector;
 }

@@ -24,6 +24,8 @@ export function createWorkforceSubgraph(
     resolvers,
     rules,
     indexes: WORKFORCE_INDEXES,
+    // staff_members.salary is encrypted at rest: the service refuses to start without the data keys
+    holdsPersonalData: true,
     createContext: (base, deps) => createWorkforceContext(base, deps, settings),
   };
 }

@@ -1,9 +1,10 @@
-import { Decimal128 } from 'mongodb';
+import type { FieldProtector } from '@casino/crypto';
 import type { Identity } from '@casino/auth';
 import { typeDefs, workforceSubgraph } from './index';
 import { rules } from './permissions';
 import type { PerformanceReviewDocument } from './reviews/performance-review-store';
 import type { Department } from './staff/departments';
+import { sealSalary } from './staff/salary';
 import type { StaffMemberDocument } from './staff/staff-store';
 import type { TrainingCourseDocument } from './training/course-store';
 import type { TrainingRecordDocument } from './training/training-record-store';
@@ -48,6 +49,7 @@ function staffMember(
   department: Department,
   managerId: string | null,
   salary: string,
+  protector: FieldProtector,
 ): StaffMemberDocument {
   employeeNumber += 1;
   return {
@@ -60,7 +62,7 @@ function staffMember(
     position: `${firstName} position`,
     department,
     hire_date: new Date('2020-01-01T00:00:00.000Z'),
-    salary: Decimal128.fromString(salary),
+    salary: sealSalary(protector, salary, id),
     manager_id: managerId,
     employment_status: 'active',
     skills: [],
@@ -146,11 +148,18 @@ describe('workforce permissions', () => {
     await harness.db
       .collection('staff_members')
       .insertMany([
-        staffMember(ids.generalManager, 'Gehan', 'Management', null, '300000.00'),
-        staffMember(ids.gamingDirector, 'Gayan', 'Gaming', ids.generalManager, '200000.00'),
-        staffMember(ids.dealer, 'Dilan', 'Gaming', ids.gamingDirector, '80000.00'),
-        staffMember(ids.fnbDirector, 'Fathima', 'F&B', ids.generalManager, '190000.00'),
-        staffMember(ids.waiter, 'Wasantha', 'F&B', ids.fnbDirector, '60000.00'),
+        staffMember(ids.generalManager, 'Gehan', 'Management', null, '300000.00', harness.protector!),
+        staffMember(
+          ids.gamingDirector,
+          'Gayan',
+          'Gaming',
+          ids.generalManager,
+          '200000.00',
+          harness.protector!,
+        ),
+        staffMember(ids.dealer, 'Dilan', 'Gaming', ids.gamingDirector, '80000.00', harness.protector!),
+        staffMember(ids.fnbDirector, 'Fathima', 'F&B', ids.generalManager, '190000.00', harness.protector!),
+        staffMember(ids.waiter, 'Wasantha', 'F&B', ids.fnbDirector, '60000.00', harness.protector!),
       ]);
     await harness.db.collection('training_courses').insertOne({ ...course });
     await harness.db

@@ -6,6 +6,7 @@ import {
   inOwnDepartment,
   isAdmin,
   isAuthenticated,
+  isService,
   rule,
 } from '@casino/auth';
 import type { RuleTree } from '@casino/auth';
@@ -69,6 +70,20 @@ const hiresIntoOwnDepartment = inOwnDepartment(
 
 const managerOrAbove = atLeast('Manager');
 
+/**
+ * `WorkforceDashboard.payroll`: the salary rule applied to the dashboard's scope. GeneralAdmin+ see every
+ * department's salaries; a Manager those of their own department, to which the dashboard is confined;
+ * anyone else (Supervisors, a Manager without a department) gets null with FORBIDDEN.
+ */
+const salariesInDashboardScope = and(
+  managerOrAbove,
+  rule('payrollInScope', { cache: 'contextual' })(
+    (_parent, _args, ctx: WorkforceContext) =>
+      hasRoleOrPermission(ctx.identity, 'GeneralAdmin') ||
+      (isAdmin(ctx.identity) && ctx.identity.department !== null),
+  ),
+);
+
 type InputArgs = { input?: Record<string, unknown> | null };
 const inputField = (args: InputArgs, name: string): string | undefined => {
   const value = args.input?.[name];
@@ -114,7 +129,8 @@ const departmentArgInScope = inOwnDepartment('overdueTraining.department', (_par
  * Staff updates (terminations included) and reviews are Manager+ within scope; training completions are
  * recorded by Supervisors+ within scope; overdue training follows the department asked for; the dashboard is
  * Manager+ (Managers see their own department only).
- * Anonymous callers and service identities get nothing (no field is marked `isService`).
+ * Payroll figures follow the salary rule within the dashboard's scope. Anonymous callers get nothing; service
+ * identities only the key rotation's re-seal (compliance's rotateEncryptionKey).
  */
 export const rules: RuleTree = {
   Query: {
@@ -137,6 +153,7 @@ export const rules: RuleTree = {
     // Supervisors record training for their own department; Managers+ within their scope
     recordTrainingCompletion: inputStaffMemberInScope,
     createPerformanceReview: and(managerOrAbove, inputStaffMemberInScope),
+    resealWorkforceProtectedFields: isService,
   },
   StaffMember: {
     '*': staffInScope,
@@ -156,7 +173,10 @@ export const rules: RuleTree = {
   PerformanceReviewConnection: managerOrAbove,
   OverdueTraining: isAuthenticated,
   OverdueCourse: isAuthenticated,
-  WorkforceDashboard: managerOrAbove,
+  WorkforceDashboard: { '*': managerOrAbove, payroll: salariesInDashboardScope },
+  WorkforcePayroll: salariesInDashboardScope,
+  DepartmentPayroll: salariesInDashboardScope,
+  ProtectedFieldRotation: isService,
   WorkforceFigures: managerOrAbove,
   HeadcountByStatus: managerOrAbove,
   AdminUser: isAuthenticated,

@@ -7,6 +7,7 @@ import { seedWorkforce, workforceSubgraph } from './index';
 import type { WorkforceSeedResult } from './index';
 import type { PerformanceReviewDocument } from './reviews/performance-review-store';
 import { DEPARTMENTS } from './staff/departments';
+import { salaryContext } from './staff/salary';
 import type { StaffMemberDocument } from './staff/staff-store';
 import type { TrainingCourseDocument } from './training/course-store';
 import type { TrainingRecordDocument } from './training/training-record-store';
@@ -49,7 +50,12 @@ describe('seedWorkforce', () => {
     monitoredDb.current = monitored.db;
     monitored.client.on('commandStarted', (event: CommandStartedEvent) => commands.push(event.commandName));
 
-    result = await seedWorkforce(harness.db, { faker: seededFaker(7), now: NOW, adminIds: ADMIN_IDS });
+    result = await seedWorkforce(harness.db, {
+      faker: seededFaker(7),
+      now: NOW,
+      adminIds: ADMIN_IDS,
+      protector: harness.protector!,
+    });
     const all = <T>(name: string) =>
       harness.db
         .collection(name)
@@ -81,6 +87,16 @@ describe('seedWorkforce', () => {
       lastName: sample.last_name,
       position: sample.position,
     });
+  });
+
+  it('stores every salary sealed under the current key, bound to its staff member, within its range', () => {
+    for (const person of staff) {
+      expect(person.salary).toMatch(new RegExp(`^enc\\.v1\\.${harness.protector!.currentKeyId}\\.`));
+      const amount = Number(harness.protector!.open(person.salary, salaryContext(person.id)));
+      expect(amount).toBeGreaterThanOrEqual(24_000);
+      expect(amount).toBeLessThanOrEqual(240_000);
+      expect(JSON.stringify(person)).not.toContain(amount.toFixed(2));
+    }
   });
 
   it('builds a manager hierarchy without cycles: one top manager, heads under them, others under heads', () => {
@@ -198,7 +214,12 @@ describe('seedWorkforce', () => {
   it('is deterministic for the same faker seed', async () => {
     const other = harness.mongo.client.db(`${harness.db.databaseName}_again`);
     try {
-      const again = await seedWorkforce(other, { faker: seededFaker(7), now: NOW, adminIds: ADMIN_IDS });
+      const again = await seedWorkforce(other, {
+        faker: seededFaker(7),
+        now: NOW,
+        adminIds: ADMIN_IDS,
+        protector: harness.protector!,
+      });
       expect(again).toEqual(result);
       expect(await other.collection('training_records').countDocuments()).toBe(records.length);
     } finally {
@@ -278,7 +299,7 @@ describe('seedWorkforce', () => {
       {
         id: person.id,
         employeeId: person.employee_id,
-        salary: person.salary.toString(),
+        salary: harness.protector!.open(person.salary, salaryContext(person.id)),
         trainingRecords: { totalCount: records.filter((r) => r.staff_member_id === person.id).length },
       },
       {

@@ -1,6 +1,7 @@
 import type { Faker } from '@faker-js/faker';
 import type { Db } from 'mongodb';
-import { ensureIndexes, toMoney } from '@casino/mongo';
+import type { FieldProtector } from '@casino/crypto';
+import { ensureIndexes } from '@casino/mongo';
 import { WORKFORCE_INDEXES } from './indexes';
 import type { PerformanceReviewDocument } from './reviews/performance-review-store';
 import { PERFORMANCE_REVIEWS } from './reviews/performance-review-store';
@@ -20,6 +21,7 @@ import type { PositionSpec } from './seed-catalog';
 import { DEFAULT_WORKFORCE_SETTINGS } from './settings';
 import type { Department } from './staff/departments';
 import { addMonths } from './staff/review-schedule';
+import { sealSalary } from './staff/salary';
 import { STAFF_MEMBERS } from './staff/staff-store';
 import type { EmploymentStatus, StaffMemberDocument } from './staff/staff-store';
 import { trainingCompletionRate } from './training/completion';
@@ -47,6 +49,8 @@ export interface WorkforceSeedOptions {
   now: Date;
   /** Admin accounts (compliance) that created the training courses */
   adminIds: string[];
+  /** Seals salaries exactly as the service does (they are stored only encrypted) */
+  protector: FieldProtector;
   /** Defaults to the subgraph's default review interval */
   reviewIntervalMonths?: number;
   /** Multiplies the head count of every position below the department heads (default 1: about 120 staff) */
@@ -96,7 +100,7 @@ export async function seedWorkforce(db: Db, options: WorkforceSeedOptions): Prom
   await ensureIndexes(db, WORKFORCE_INDEXES);
 
   const courses = seedCourses(faker, now, options.adminIds);
-  const staff = seedStaff(faker, now, options.staffScale ?? 1);
+  const staff = seedStaff(faker, now, options.staffScale ?? 1, options.protector);
   const records: TrainingRecordDocument[] = [];
   const reviews: PerformanceReviewDocument[] = [];
   const reviewerOfTopManager = staff.find((s) => s.position === HR_MANAGER)!;
@@ -183,7 +187,7 @@ function seedCourses(faker: Faker, now: Date, adminIds: string[]): TrainingCours
   });
 }
 
-function seedStaff(faker: Faker, now: Date, scale: number): StaffMemberDocument[] {
+function seedStaff(faker: Faker, now: Date, scale: number, protector: FieldProtector): StaffMemberDocument[] {
   const staff: StaffMemberDocument[] = [];
   const usedEmails = new Set<string>();
   const yearsAgo = (years: number) => now.getTime() - years * YEAR_MS;
@@ -202,8 +206,10 @@ function seedStaff(faker: Faker, now: Date, scale: number): StaffMemberDocument[
     while (usedEmails.has(email));
     usedEmails.add(email);
     const [minSalary, maxSalary] = position.salary;
+    const id = faker.string.uuid();
+    const salary = (faker.number.int({ min: minSalary / 100, max: maxSalary / 100 }) * 100).toFixed(2);
     const member: StaffMemberDocument = {
-      id: faker.string.uuid(),
+      id,
       employee_id: `EMP-${String(1001 + staff.length)}`,
       first_name: firstName,
       last_name: lastName,
@@ -212,7 +218,7 @@ function seedStaff(faker: Faker, now: Date, scale: number): StaffMemberDocument[
       position: position.title,
       department,
       hire_date: hireDate,
-      salary: toMoney((faker.number.int({ min: minSalary / 100, max: maxSalary / 100 }) * 100).toFixed(2)),
+      salary: sealSalary(protector, salary, id),
       manager_id: managerId,
       employment_status: status,
       skills: faker.helpers.arrayElements(position.skills, {

@@ -8,7 +8,12 @@ import type { DataRetentionPolicyDocument } from '../retention/retention-policy-
 import type { MemberReference } from '../members/member-compliance';
 import type { Connection } from '@casino/mongo';
 import type { LoginResult } from '../auth/auth-service';
+import type { ComplianceDashboardResult } from '../dashboard/dashboard-service';
 import type { TwoFactorEnrollmentResult } from '../auth/two-factor-service';
+import type { ErasureRequestDocument } from '../erasure/erasure-store';
+import type { KeyRotationRunDocument, KeyRotationFieldProgress } from '../key-rotation/key-rotation-store';
+import type { RetentionRunDocument } from '../retention-enforcement/retention-runner';
+import type { LegalHoldDocument } from '../retention-enforcement/legal-hold-store';
 import type { ComplianceContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -171,8 +176,34 @@ export type ChangeOwnPasswordInput = {
   newPassword: Scalars['String']['input'];
 };
 
+/** Compliance KPIs over [from, to); member figures and policy reviews are as of now, whatever the range */
+export type ComplianceDashboard = {
+  __typename?: 'ComplianceDashboard';
+  /** CTR entries (member gaming days with cash in or out above the jurisdiction's threshold) in the range */
+  ctrCount: Scalars['Int']['output'];
+  from: Scalars['DateTime']['output'];
+  /** KYC-verified members over all members, 0 to 1; null without members */
+  kycRate?: Maybe<Scalars['Float']['output']>;
+  kycVerifiedCount: Scalars['Int']['output'];
+  memberCount: Scalars['Int']['output'];
+  /** Single cash transactions at or above the jurisdiction's MTL threshold in the range */
+  mtlCount: Scalars['Int']['output'];
+  /** Unresolved findings (open or under review) detected in the range, by severity (every severity listed) */
+  openViolations: Array<SeverityCount>;
+  /** Active or pending policies whose review is overdue or due within policyReviewWindowDays */
+  policiesDueForReview: Scalars['Int']['output'];
+  policyReviewWindowDays: Scalars['Int']['output'];
+  /** Reports created in the range, by status (every status listed) */
+  reportsByStatus: Array<ReportStatusCount>;
+  selfExcludedCount: Scalars['Int']['output'];
+  to: Scalars['DateTime']['output'];
+};
+
 export type ComplianceReport = {
   __typename?: 'ComplianceReport';
+  approvedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who approved it (a SuperAdmin, or an admin granted reports:approve, other than the submitter); null until approved */
+  approvedBy?: Maybe<AdminUser>;
   /** From 0 to 100 */
   complianceScore: Scalars['Float']['output'];
   createdAt: Scalars['DateTime']['output'];
@@ -185,6 +216,8 @@ export type ComplianceReport = {
   reportType: ComplianceReportType;
   status: ComplianceReportStatus;
   submissionDate?: Maybe<Scalars['DateTime']['output']>;
+  /** Who submitted it; null until submitted */
+  submittedBy?: Maybe<AdminUser>;
   /** The regulatory body the report was submitted to */
   submittedTo?: Maybe<Scalars['String']['output']>;
   /** Headline figures of the report; their keys depend on the report type */
@@ -245,6 +278,25 @@ export type CreateAdminUserInput = {
   username: Scalars['String']['input'];
 };
 
+export type CreateDataRetentionPolicyInput = {
+  /** Positive and at most retentionPeriodDays; when the data moves to the archive */
+  archiveAfterDays: Scalars['Int']['input'];
+  /** Delete (rather than anonymise) once the retention period ends; default false */
+  autoDelete?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Default true */
+  backupRequired?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCategory: RetentionDataCategory;
+  /** Default true */
+  encryptionRequired?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Conditions that suspend deletion: open_aml_case, legal_hold, active_dispute, regulatory_request */
+  exceptions?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The PDPA ground for keeping the data; not empty */
+  legalBasis: Scalars['String']['input'];
+  policyName: Scalars['String']['input'];
+  /** Positive; how long the data is kept */
+  retentionPeriodDays: Scalars['Int']['input'];
+};
+
 export type DataRetentionPolicy = {
   __typename?: 'DataRetentionPolicy';
   approvalDate?: Maybe<Scalars['DateTime']['output']>;
@@ -283,6 +335,159 @@ export type DataRetentionPolicyEdge = {
 export type DataRetentionPolicyFilter = {
   dataCategory?: InputMaybe<RetentionDataCategory>;
   status?: InputMaybe<RetentionPolicyStatus>;
+};
+
+export type DateRangeInput = {
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+};
+
+export type EraseMemberInput = {
+  memberId: Scalars['ID']['input'];
+  /** Why (e.g. the member's written request); kept with the request */
+  reason: Scalars['String']['input'];
+  /** The operator's reference, e.g. a ticket number */
+  requestReference?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** One figure of an erasure step: what was anonymised, deleted or kept */
+export type ErasureCount = {
+  __typename?: 'ErasureCount';
+  count: Scalars['Int']['output'];
+  name: Scalars['String']['output'];
+};
+
+/** A member's erasure request: one per member; eraseMember again resumes it as a new attempt */
+export type ErasureRequest = {
+  __typename?: 'ErasureRequest';
+  /** How many times the steps were run */
+  attempts: Scalars['Int']['output'];
+  /** When the latest attempt completed every step */
+  completedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Subgraphs whose step failed in the latest attempt */
+  failedSubgraphs: Array<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  lastAttemptAt: Scalars['DateTime']['output'];
+  /** The member's id, kept: it alone identifies no one, and the financial records stay under it */
+  memberId: Scalars['ID']['output'];
+  reason: Scalars['String']['output'];
+  requestReference?: Maybe<Scalars['String']['output']>;
+  requestedAt: Scalars['DateTime']['output'];
+  /** The admin user who asked for it */
+  requestedBy?: Maybe<AdminUser>;
+  requestedByUsername?: Maybe<Scalars['String']['output']>;
+  status: ErasureStatus;
+  /** Per subgraph, in the order they run */
+  steps: Array<ErasureStepResult>;
+};
+
+export type ErasureRequestConnection = {
+  __typename?: 'ErasureRequestConnection';
+  edges: Array<ErasureRequestEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ErasureRequestEdge = {
+  __typename?: 'ErasureRequestEdge';
+  cursor: Scalars['String']['output'];
+  node: ErasureRequest;
+};
+
+export type ErasureStatus =
+  | 'completed'
+  | 'failed'
+  | 'in_progress';
+
+/** How one subgraph's step of an erasure went in the latest attempt */
+export type ErasureStepResult = {
+  __typename?: 'ErasureStepResult';
+  counts: Array<ErasureCount>;
+  /** Which subgraph failed and how (no personal data) */
+  error?: Maybe<Scalars['String']['output']>;
+  /** Null when the step failed */
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  status: ErasureStepStatus;
+  /** loyalty, marketing, gaming or compliance */
+  subgraph: Scalars['String']['output'];
+};
+
+export type ErasureStepStatus =
+  | 'completed'
+  | 'failed';
+
+export type GenerateComplianceReportInput = {
+  /** Exclusive; after periodStart and at most the configured maximum period (default 366 days) later */
+  periodEnd: Scalars['DateTime']['input'];
+  periodStart: Scalars['DateTime']['input'];
+  reportType: ComplianceReportType;
+};
+
+/** One protected field of one subgraph, as a key rotation run left it */
+export type KeyRotationField = {
+  __typename?: 'KeyRotationField';
+  collection: Scalars['String']['output'];
+  field: Scalars['String']['output'];
+  /** The key the subgraph seals with */
+  keyId: Scalars['String']['output'];
+  /** Values still not sealed with the current key after the run's last batch */
+  remaining: Scalars['Int']['output'];
+  /** Values this run re-sealed under the current key */
+  resealed: Scalars['Int']['output'];
+  subgraph: Scalars['String']['output'];
+};
+
+/** One rotateEncryptionKey run */
+export type KeyRotationRun = {
+  __typename?: 'KeyRotationRun';
+  batchSize: Scalars['Int']['output'];
+  error?: Maybe<Scalars['String']['output']>;
+  /** Subgraphs that could not be reached */
+  failedSubgraphs: Array<Scalars['String']['output']>;
+  fields: Array<KeyRotationField>;
+  /** Null while the run is going on (or when it was cut short) */
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  /** The current key id the subgraphs reported; null when none answered */
+  keyId?: Maybe<Scalars['String']['output']>;
+  maxBatches: Scalars['Int']['output'];
+  startedAt: Scalars['DateTime']['output'];
+  startedBy?: Maybe<AdminUser>;
+  status: KeyRotationStatus;
+};
+
+export type KeyRotationRunConnection = {
+  __typename?: 'KeyRotationRunConnection';
+  edges: Array<KeyRotationRunEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type KeyRotationRunEdge = {
+  __typename?: 'KeyRotationRunEdge';
+  cursor: Scalars['String']['output'];
+  node: KeyRotationRun;
+};
+
+export type KeyRotationStatus =
+  /** Every protected value is sealed with the current key */
+  | 'completed'
+  /** A subgraph could not be reached, or the subgraphs seal with different keys: run it again once fixed */
+  | 'failed'
+  /** maxBatches was reached (or the run was cut short) with values left: run it again to resume */
+  | 'incomplete';
+
+/** While active, retention enforcement leaves every record of the subject alone (policies listing legal_hold) */
+export type LegalHold = {
+  __typename?: 'LegalHold';
+  id: Scalars['ID']['output'];
+  placedAt: Scalars['DateTime']['output'];
+  placedBy: AdminUser;
+  reason: Scalars['String']['output'];
+  releasedAt?: Maybe<Scalars['DateTime']['output']>;
+  releasedBy?: Maybe<AdminUser>;
+  /** A member id, or the id of another record (e.g. a walk-in guest) */
+  subjectId: Scalars['ID']['output'];
 };
 
 export type LoginInput = {
@@ -330,6 +535,10 @@ export type MemberComplianceStatus = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Approves a submitted report; SuperAdmin (or an admin granted reports:approve), never the admin who submitted it */
+  approveComplianceReport: ComplianceReport;
+  /** Makes a pending policy active (retiring the category's previous active policy); SuperAdmin, not the creator */
+  approveDataRetentionPolicy: DataRetentionPolicy;
   /** Starts two-factor enrolment for the caller */
   beginTwoFactorEnrollment: TwoFactorEnrollment;
   changeAdminRole: AdminUser;
@@ -338,18 +547,50 @@ export type Mutation = {
   /** Enables two-factor sign-in for the caller with a current code of the enrolled secret */
   confirmTwoFactor: AdminUser;
   createAdminUser: AdminUser;
+  /** A new policy waiting for approval; GeneralAdmin+ */
+  createDataRetentionPolicy: DataRetentionPolicy;
   /** Deactivated accounts cannot sign in; their refresh tokens are revoked */
   deactivateAdminUser: AdminUser;
+  /**
+   * Erases a member's personal data in every subgraph (names, contact details, identity documents, analytics,
+   * notification texts, converted walk-in visits' personal fields); the ledger, balances, sessions and AML data
+   * are kept under the member id. GeneralAdmin and above. NOT_FOUND for an unknown member; when a subgraph
+   * cannot finish its step the request is recorded as failed naming it (SERVICE_UNAVAILABLE) and calling again
+   * resumes it. Idempotent.
+   */
+  eraseMember: ErasureRequest;
+  /** Builds a report over the period from this and other subgraphs' data and stores it as completed; GeneralAdmin+ */
+  generateComplianceReport: ComplianceReport;
   /** Signs in with username and password (and TOTP code when enabled); refused failures lock the username for a while */
   login: LoginPayload;
   /** Revokes one of the caller's refresh tokens; whether it was still valid */
   logout: Scalars['Boolean']['output'];
+  /** Holds a subject's records from retention enforcement; GeneralAdmin+ */
+  placeLegalHold: LegalHold;
   /** Stores audit events delivered by other subgraphs (service identities only); returns how many were new */
   recordAuditEvents: Scalars['Int']['output'];
   /** Exchanges a refresh token for a new access token and refresh token; the old refresh token stops working */
   refreshToken: LoginPayload;
+  /** Releases an active legal hold; GeneralAdmin+ */
+  releaseLegalHold: LegalHold;
   /** Sets another account's password; its refresh tokens are revoked */
   resetAdminPassword: AdminUser;
+  /** Re-seals every protected field of loyalty, marketing and workforce under the services' current key, in batches; resumes whatever an earlier run left; SuperAdmin */
+  rotateEncryptionKey: KeyRotationRun;
+  /** Enforces an active, approved policy now (archive, then delete or anonymise); GeneralAdmin+ */
+  runRetentionPolicy: RetentionRun;
+  /** Records that a completed report went to a regulatory body; GeneralAdmin+ */
+  submitComplianceReport: ComplianceReport;
+};
+
+
+export type MutationApproveComplianceReportArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationApproveDataRetentionPolicyArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -373,8 +614,23 @@ export type MutationCreateAdminUserArgs = {
 };
 
 
+export type MutationCreateDataRetentionPolicyArgs = {
+  input: CreateDataRetentionPolicyInput;
+};
+
+
 export type MutationDeactivateAdminUserArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationEraseMemberArgs = {
+  input: EraseMemberInput;
+};
+
+
+export type MutationGenerateComplianceReportArgs = {
+  input: GenerateComplianceReportInput;
 };
 
 
@@ -388,6 +644,11 @@ export type MutationLogoutArgs = {
 };
 
 
+export type MutationPlaceLegalHoldArgs = {
+  input: PlaceLegalHoldInput;
+};
+
+
 export type MutationRecordAuditEventsArgs = {
   events: Array<AuditEventInput>;
 };
@@ -398,8 +659,29 @@ export type MutationRefreshTokenArgs = {
 };
 
 
+export type MutationReleaseLegalHoldArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationResetAdminPasswordArgs = {
   input: ResetAdminPasswordInput;
+};
+
+
+export type MutationRotateEncryptionKeyArgs = {
+  input?: InputMaybe<RotateEncryptionKeyInput>;
+};
+
+
+export type MutationRunRetentionPolicyArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSubmitComplianceReportArgs = {
+  id: Scalars['ID']['input'];
+  submittedTo: Scalars['String']['input'];
 };
 
 export type PageInfo = {
@@ -410,16 +692,27 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+export type PlaceLegalHoldInput = {
+  reason: Scalars['String']['input'];
+  subjectId: Scalars['ID']['input'];
+};
+
 export type Query = {
   __typename?: 'Query';
   adminUser?: Maybe<AdminUser>;
   adminUsers: AdminUserConnection;
   auditLog?: Maybe<AuditLog>;
   auditLogs: AuditLogConnection;
+  /** Manager and above */
+  complianceDashboard: ComplianceDashboard;
   complianceReport?: Maybe<ComplianceReport>;
   complianceReports: ComplianceReportConnection;
   dataRetentionPolicies: DataRetentionPolicyConnection;
   dataRetentionPolicy?: Maybe<DataRetentionPolicy>;
+  /** Erasure requests, most recent first; GeneralAdmin and above */
+  erasureRequests: ErasureRequestConnection;
+  /** Key rotation runs, newest first; SuperAdmin */
+  keyRotationRuns: KeyRotationRunConnection;
   /** The signed-in admin's own account */
   me?: Maybe<AdminUser>;
 };
@@ -449,6 +742,11 @@ export type QueryAuditLogsArgs = {
 };
 
 
+export type QueryComplianceDashboardArgs = {
+  range: DateRangeInput;
+};
+
+
 export type QueryComplianceReportArgs = {
   id: Scalars['ID']['input'];
 };
@@ -472,8 +770,26 @@ export type QueryDataRetentionPolicyArgs = {
   id: Scalars['ID']['input'];
 };
 
+
+export type QueryErasureRequestsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryKeyRotationRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type RefreshTokenInput = {
   refreshToken: Scalars['String']['input'];
+};
+
+export type ReportStatusCount = {
+  __typename?: 'ReportStatusCount';
+  count: Scalars['Int']['output'];
+  status: ComplianceReportStatus;
 };
 
 export type ResetAdminPasswordInput = {
@@ -493,6 +809,49 @@ export type RetentionPolicyStatus =
   | 'inactive'
   | 'pending_approval';
 
+/** One run of a retention policy; counts add up the batches, skipped and remaining are as of the last batch */
+export type RetentionRun = {
+  __typename?: 'RetentionRun';
+  /** Archived records past the retention period anonymised */
+  anonymised: Scalars['Int']['output'];
+  /** Records moved to the archive */
+  archived: Scalars['Int']['output'];
+  batches: Scalars['Int']['output'];
+  dataCategory: RetentionDataCategory;
+  /** Archived records past the retention period deleted (autoDelete) */
+  deleted: Scalars['Int']['output'];
+  error?: Maybe<Scalars['String']['output']>;
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  policy: DataRetentionPolicy;
+  /** Records past a threshold still to be processed (the batch limit was reached) */
+  remaining: Scalars['Int']['output'];
+  /** Records past a threshold held by an exception (open AML case, legal hold) */
+  skipped: Scalars['Int']['output'];
+  startedAt: Scalars['DateTime']['output'];
+  status: RetentionRunStatus;
+  /** `schedule`, or the id of the admin who ran it */
+  triggeredBy: Scalars['String']['output'];
+};
+
+export type RetentionRunStatus =
+  | 'completed'
+  | 'failed'
+  | 'running';
+
+export type RotateEncryptionKeyInput = {
+  /** Values re-sealed per call to a subgraph (1-1000); the configured default when omitted */
+  batchSize?: InputMaybe<Scalars['Int']['input']>;
+  /** Most calls per subgraph in this run; the configured default when omitted */
+  maxBatches?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type SeverityCount = {
+  __typename?: 'SeverityCount';
+  count: Scalars['Int']['output'];
+  severity: ViolationSeverity;
+};
+
 export type StaffMember = {
   __typename?: 'StaffMember';
   adminAccount?: Maybe<AdminUser>;
@@ -507,6 +866,13 @@ export type TwoFactorEnrollment = {
   /** base32 TOTP secret (HMAC-SHA1, 6 digits); shown only here, once */
   secret: Scalars['String']['output'];
 };
+
+/** How serious a finding is; the compliance score subtracts a weight per finding */
+export type ViolationSeverity =
+  | 'critical'
+  | 'high'
+  | 'low'
+  | 'medium';
 
 export type Link__Purpose =
   | 'EXECUTION'
@@ -610,20 +976,38 @@ export type ResolversTypes = ResolversObject<{
   AuditOutcome: AuditOutcome;
   ChangeAdminRoleInput: ChangeAdminRoleInput;
   ChangeOwnPasswordInput: ChangeOwnPasswordInput;
-  ComplianceReport: ResolverTypeWrapper<ComplianceReportDocument>;
+  ComplianceDashboard: ResolverTypeWrapper<ComplianceDashboardResult>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  ComplianceReport: ResolverTypeWrapper<ComplianceReportDocument>;
   ComplianceReportConnection: ResolverTypeWrapper<Connection>;
   ComplianceReportEdge: ResolverTypeWrapper<Omit<ComplianceReportEdge, 'node'> & { node: ResolversTypes['ComplianceReport'] }>;
   ComplianceReportFilter: ComplianceReportFilter;
   ComplianceReportStatus: ComplianceReportStatus;
   ComplianceReportType: ComplianceReportType;
   CreateAdminUserInput: CreateAdminUserInput;
+  CreateDataRetentionPolicyInput: CreateDataRetentionPolicyInput;
   DataRetentionPolicy: ResolverTypeWrapper<DataRetentionPolicyDocument>;
   DataRetentionPolicyConnection: ResolverTypeWrapper<Connection>;
   DataRetentionPolicyEdge: ResolverTypeWrapper<Omit<DataRetentionPolicyEdge, 'node'> & { node: ResolversTypes['DataRetentionPolicy'] }>;
   DataRetentionPolicyFilter: DataRetentionPolicyFilter;
+  DateRangeInput: DateRangeInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  EraseMemberInput: EraseMemberInput;
+  ErasureCount: ResolverTypeWrapper<ErasureCount>;
+  ErasureRequest: ResolverTypeWrapper<ErasureRequestDocument>;
+  ErasureRequestConnection: ResolverTypeWrapper<Connection>;
+  ErasureRequestEdge: ResolverTypeWrapper<Omit<ErasureRequestEdge, 'node'> & { node: ResolversTypes['ErasureRequest'] }>;
+  ErasureStatus: ErasureStatus;
+  ErasureStepResult: ResolverTypeWrapper<ErasureStepResult>;
+  ErasureStepStatus: ErasureStepStatus;
+  GenerateComplianceReportInput: GenerateComplianceReportInput;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  KeyRotationField: ResolverTypeWrapper<KeyRotationFieldProgress>;
+  KeyRotationRun: ResolverTypeWrapper<KeyRotationRunDocument>;
+  KeyRotationRunConnection: ResolverTypeWrapper<Connection>;
+  KeyRotationRunEdge: ResolverTypeWrapper<Omit<KeyRotationRunEdge, 'node'> & { node: ResolversTypes['KeyRotationRun'] }>;
+  KeyRotationStatus: KeyRotationStatus;
+  LegalHold: ResolverTypeWrapper<LegalHoldDocument>;
   LoginInput: LoginInput;
   LoginPayload: ResolverTypeWrapper<LoginResult>;
   LogoutInput: LogoutInput;
@@ -632,13 +1016,20 @@ export type ResolversTypes = ResolversObject<{
   Money: ResolverTypeWrapper<Scalars['Money']['output']>;
   Mutation: ResolverTypeWrapper<{}>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PlaceLegalHoldInput: PlaceLegalHoldInput;
   Query: ResolverTypeWrapper<{}>;
   RefreshTokenInput: RefreshTokenInput;
+  ReportStatusCount: ResolverTypeWrapper<ReportStatusCount>;
   ResetAdminPasswordInput: ResetAdminPasswordInput;
   RetentionDataCategory: RetentionDataCategory;
   RetentionPolicyStatus: RetentionPolicyStatus;
+  RetentionRun: ResolverTypeWrapper<RetentionRunDocument>;
+  RetentionRunStatus: RetentionRunStatus;
+  RotateEncryptionKeyInput: RotateEncryptionKeyInput;
+  SeverityCount: ResolverTypeWrapper<SeverityCount>;
   StaffMember: ResolverTypeWrapper<StaffMemberReference>;
   TwoFactorEnrollment: ResolverTypeWrapper<TwoFactorEnrollmentResult>;
+  ViolationSeverity: ViolationSeverity;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   link__Purpose: Link__Purpose;
@@ -661,18 +1052,33 @@ export type ResolversParentTypes = ResolversObject<{
   AuditLogFilter: AuditLogFilter;
   ChangeAdminRoleInput: ChangeAdminRoleInput;
   ChangeOwnPasswordInput: ChangeOwnPasswordInput;
-  ComplianceReport: ComplianceReportDocument;
+  ComplianceDashboard: ComplianceDashboardResult;
   Float: Scalars['Float']['output'];
+  ComplianceReport: ComplianceReportDocument;
   ComplianceReportConnection: Connection;
   ComplianceReportEdge: Omit<ComplianceReportEdge, 'node'> & { node: ResolversParentTypes['ComplianceReport'] };
   ComplianceReportFilter: ComplianceReportFilter;
   CreateAdminUserInput: CreateAdminUserInput;
+  CreateDataRetentionPolicyInput: CreateDataRetentionPolicyInput;
   DataRetentionPolicy: DataRetentionPolicyDocument;
   DataRetentionPolicyConnection: Connection;
   DataRetentionPolicyEdge: Omit<DataRetentionPolicyEdge, 'node'> & { node: ResolversParentTypes['DataRetentionPolicy'] };
   DataRetentionPolicyFilter: DataRetentionPolicyFilter;
+  DateRangeInput: DateRangeInput;
   DateTime: Scalars['DateTime']['output'];
+  EraseMemberInput: EraseMemberInput;
+  ErasureCount: ErasureCount;
+  ErasureRequest: ErasureRequestDocument;
+  ErasureRequestConnection: Connection;
+  ErasureRequestEdge: Omit<ErasureRequestEdge, 'node'> & { node: ResolversParentTypes['ErasureRequest'] };
+  ErasureStepResult: ErasureStepResult;
+  GenerateComplianceReportInput: GenerateComplianceReportInput;
   JSON: Scalars['JSON']['output'];
+  KeyRotationField: KeyRotationFieldProgress;
+  KeyRotationRun: KeyRotationRunDocument;
+  KeyRotationRunConnection: Connection;
+  KeyRotationRunEdge: Omit<KeyRotationRunEdge, 'node'> & { node: ResolversParentTypes['KeyRotationRun'] };
+  LegalHold: LegalHoldDocument;
   LoginInput: LoginInput;
   LoginPayload: LoginResult;
   LogoutInput: LogoutInput;
@@ -681,9 +1087,14 @@ export type ResolversParentTypes = ResolversObject<{
   Money: Scalars['Money']['output'];
   Mutation: {};
   PageInfo: PageInfo;
+  PlaceLegalHoldInput: PlaceLegalHoldInput;
   Query: {};
   RefreshTokenInput: RefreshTokenInput;
+  ReportStatusCount: ReportStatusCount;
   ResetAdminPasswordInput: ResetAdminPasswordInput;
+  RetentionRun: RetentionRunDocument;
+  RotateEncryptionKeyInput: RotateEncryptionKeyInput;
+  SeverityCount: SeverityCount;
   StaffMember: StaffMemberReference;
   TwoFactorEnrollment: TwoFactorEnrollmentResult;
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
@@ -783,8 +1194,26 @@ export type AuditLogEdgeResolvers<ContextType = ComplianceContext, ParentType ex
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type ComplianceDashboardResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['ComplianceDashboard'] = ResolversParentTypes['ComplianceDashboard']> = ResolversObject<{
+  ctrCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  kycRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  kycVerifiedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  memberCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  mtlCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  openViolations?: Resolver<Array<ResolversTypes['SeverityCount']>, ParentType, ContextType>;
+  policiesDueForReview?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  policyReviewWindowDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reportsByStatus?: Resolver<Array<ResolversTypes['ReportStatusCount']>, ParentType, ContextType>;
+  selfExcludedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type ComplianceReportResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['ComplianceReport'] = ResolversParentTypes['ComplianceReport']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ComplianceReport']>, { __typename: 'ComplianceReport' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  approvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  approvedBy?: Resolver<Maybe<ResolversTypes['AdminUser']>, ParentType, ContextType>;
   complianceScore?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   filePath?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -796,6 +1225,7 @@ export type ComplianceReportResolvers<ContextType = ComplianceContext, ParentTyp
   reportType?: Resolver<ResolversTypes['ComplianceReportType'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ComplianceReportStatus'], ParentType, ContextType>;
   submissionDate?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  submittedBy?: Resolver<Maybe<ResolversTypes['AdminUser']>, ParentType, ContextType>;
   submittedTo?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   summary?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -855,9 +1285,103 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type ErasureCountResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['ErasureCount'] = ResolversParentTypes['ErasureCount']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ErasureRequestResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['ErasureRequest'] = ResolversParentTypes['ErasureRequest']> = ResolversObject<{
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  failedSubgraphs?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastAttemptAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  requestReference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  requestedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  requestedBy?: Resolver<Maybe<ResolversTypes['AdminUser']>, ParentType, ContextType>;
+  requestedByUsername?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ErasureStatus'], ParentType, ContextType>;
+  steps?: Resolver<Array<ResolversTypes['ErasureStepResult']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ErasureRequestConnectionResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['ErasureRequestConnection'] = ResolversParentTypes['ErasureRequestConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ErasureRequestEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ErasureRequestEdgeResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['ErasureRequestEdge'] = ResolversParentTypes['ErasureRequestEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ErasureRequest'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ErasureStepResultResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['ErasureStepResult'] = ResolversParentTypes['ErasureStepResult']> = ResolversObject<{
+  counts?: Resolver<Array<ResolversTypes['ErasureCount']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ErasureStepStatus'], ParentType, ContextType>;
+  subgraph?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
+
+export type KeyRotationFieldResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['KeyRotationField'] = ResolversParentTypes['KeyRotationField']> = ResolversObject<{
+  collection?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  keyId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  remaining?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resealed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  subgraph?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type KeyRotationRunResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['KeyRotationRun'] = ResolversParentTypes['KeyRotationRun']> = ResolversObject<{
+  batchSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  failedSubgraphs?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  fields?: Resolver<Array<ResolversTypes['KeyRotationField']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  keyId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  maxBatches?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  startedBy?: Resolver<Maybe<ResolversTypes['AdminUser']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['KeyRotationStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type KeyRotationRunConnectionResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['KeyRotationRunConnection'] = ResolversParentTypes['KeyRotationRunConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['KeyRotationRunEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type KeyRotationRunEdgeResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['KeyRotationRunEdge'] = ResolversParentTypes['KeyRotationRunEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['KeyRotationRun'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type LegalHoldResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['LegalHold'] = ResolversParentTypes['LegalHold']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  placedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  placedBy?: Resolver<ResolversTypes['AdminUser'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  releasedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  releasedBy?: Resolver<Maybe<ResolversTypes['AdminUser']>, ParentType, ContextType>;
+  subjectId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
 
 export type LoginPayloadResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['LoginPayload'] = ResolversParentTypes['LoginPayload']> = ResolversObject<{
   expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -891,17 +1415,27 @@ export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversType
 }
 
 export type MutationResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  approveComplianceReport?: Resolver<ResolversTypes['ComplianceReport'], ParentType, ContextType, RequireFields<MutationApproveComplianceReportArgs, 'id'>>;
+  approveDataRetentionPolicy?: Resolver<ResolversTypes['DataRetentionPolicy'], ParentType, ContextType, RequireFields<MutationApproveDataRetentionPolicyArgs, 'id'>>;
   beginTwoFactorEnrollment?: Resolver<ResolversTypes['TwoFactorEnrollment'], ParentType, ContextType>;
   changeAdminRole?: Resolver<ResolversTypes['AdminUser'], ParentType, ContextType, RequireFields<MutationChangeAdminRoleArgs, 'input'>>;
   changeOwnPassword?: Resolver<ResolversTypes['AdminUser'], ParentType, ContextType, RequireFields<MutationChangeOwnPasswordArgs, 'input'>>;
   confirmTwoFactor?: Resolver<ResolversTypes['AdminUser'], ParentType, ContextType, RequireFields<MutationConfirmTwoFactorArgs, 'code'>>;
   createAdminUser?: Resolver<ResolversTypes['AdminUser'], ParentType, ContextType, RequireFields<MutationCreateAdminUserArgs, 'input'>>;
+  createDataRetentionPolicy?: Resolver<ResolversTypes['DataRetentionPolicy'], ParentType, ContextType, RequireFields<MutationCreateDataRetentionPolicyArgs, 'input'>>;
   deactivateAdminUser?: Resolver<ResolversTypes['AdminUser'], ParentType, ContextType, RequireFields<MutationDeactivateAdminUserArgs, 'id'>>;
+  eraseMember?: Resolver<ResolversTypes['ErasureRequest'], ParentType, ContextType, RequireFields<MutationEraseMemberArgs, 'input'>>;
+  generateComplianceReport?: Resolver<ResolversTypes['ComplianceReport'], ParentType, ContextType, RequireFields<MutationGenerateComplianceReportArgs, 'input'>>;
   login?: Resolver<ResolversTypes['LoginPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'input'>>;
   logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationLogoutArgs, 'input'>>;
+  placeLegalHold?: Resolver<ResolversTypes['LegalHold'], ParentType, ContextType, RequireFields<MutationPlaceLegalHoldArgs, 'input'>>;
   recordAuditEvents?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationRecordAuditEventsArgs, 'events'>>;
   refreshToken?: Resolver<ResolversTypes['LoginPayload'], ParentType, ContextType, RequireFields<MutationRefreshTokenArgs, 'input'>>;
+  releaseLegalHold?: Resolver<ResolversTypes['LegalHold'], ParentType, ContextType, RequireFields<MutationReleaseLegalHoldArgs, 'id'>>;
   resetAdminPassword?: Resolver<ResolversTypes['AdminUser'], ParentType, ContextType, RequireFields<MutationResetAdminPasswordArgs, 'input'>>;
+  rotateEncryptionKey?: Resolver<ResolversTypes['KeyRotationRun'], ParentType, ContextType, Partial<MutationRotateEncryptionKeyArgs>>;
+  runRetentionPolicy?: Resolver<ResolversTypes['RetentionRun'], ParentType, ContextType, RequireFields<MutationRunRetentionPolicyArgs, 'id'>>;
+  submitComplianceReport?: Resolver<ResolversTypes['ComplianceReport'], ParentType, ContextType, RequireFields<MutationSubmitComplianceReportArgs, 'id' | 'submittedTo'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -917,11 +1451,44 @@ export type QueryResolvers<ContextType = ComplianceContext, ParentType extends R
   adminUsers?: Resolver<ResolversTypes['AdminUserConnection'], ParentType, ContextType, Partial<QueryAdminUsersArgs>>;
   auditLog?: Resolver<Maybe<ResolversTypes['AuditLog']>, ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'id'>>;
   auditLogs?: Resolver<ResolversTypes['AuditLogConnection'], ParentType, ContextType, Partial<QueryAuditLogsArgs>>;
+  complianceDashboard?: Resolver<ResolversTypes['ComplianceDashboard'], ParentType, ContextType, RequireFields<QueryComplianceDashboardArgs, 'range'>>;
   complianceReport?: Resolver<Maybe<ResolversTypes['ComplianceReport']>, ParentType, ContextType, RequireFields<QueryComplianceReportArgs, 'id'>>;
   complianceReports?: Resolver<ResolversTypes['ComplianceReportConnection'], ParentType, ContextType, Partial<QueryComplianceReportsArgs>>;
   dataRetentionPolicies?: Resolver<ResolversTypes['DataRetentionPolicyConnection'], ParentType, ContextType, Partial<QueryDataRetentionPoliciesArgs>>;
   dataRetentionPolicy?: Resolver<Maybe<ResolversTypes['DataRetentionPolicy']>, ParentType, ContextType, RequireFields<QueryDataRetentionPolicyArgs, 'id'>>;
+  erasureRequests?: Resolver<ResolversTypes['ErasureRequestConnection'], ParentType, ContextType, Partial<QueryErasureRequestsArgs>>;
+  keyRotationRuns?: Resolver<ResolversTypes['KeyRotationRunConnection'], ParentType, ContextType, Partial<QueryKeyRotationRunsArgs>>;
   me?: Resolver<Maybe<ResolversTypes['AdminUser']>, ParentType, ContextType>;
+}>;
+
+export type ReportStatusCountResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['ReportStatusCount'] = ResolversParentTypes['ReportStatusCount']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ComplianceReportStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type RetentionRunResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['RetentionRun'] = ResolversParentTypes['RetentionRun']> = ResolversObject<{
+  anonymised?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  archived?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  batches?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  dataCategory?: Resolver<ResolversTypes['RetentionDataCategory'], ParentType, ContextType>;
+  deleted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  policy?: Resolver<ResolversTypes['DataRetentionPolicy'], ParentType, ContextType>;
+  remaining?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  skipped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['RetentionRunStatus'], ParentType, ContextType>;
+  triggeredBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type SeverityCountResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['SeverityCount'] = ResolversParentTypes['SeverityCount']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  severity?: Resolver<ResolversTypes['ViolationSeverity'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type StaffMemberResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['StaffMember'] = ResolversParentTypes['StaffMember']> = ResolversObject<{
@@ -952,6 +1519,7 @@ export type Resolvers<ContextType = ComplianceContext> = ResolversObject<{
   AuditLog?: AuditLogResolvers<ContextType>;
   AuditLogConnection?: AuditLogConnectionResolvers<ContextType>;
   AuditLogEdge?: AuditLogEdgeResolvers<ContextType>;
+  ComplianceDashboard?: ComplianceDashboardResolvers<ContextType>;
   ComplianceReport?: ComplianceReportResolvers<ContextType>;
   ComplianceReportConnection?: ComplianceReportConnectionResolvers<ContextType>;
   ComplianceReportEdge?: ComplianceReportEdgeResolvers<ContextType>;
@@ -959,7 +1527,17 @@ export type Resolvers<ContextType = ComplianceContext> = ResolversObject<{
   DataRetentionPolicyConnection?: DataRetentionPolicyConnectionResolvers<ContextType>;
   DataRetentionPolicyEdge?: DataRetentionPolicyEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  ErasureCount?: ErasureCountResolvers<ContextType>;
+  ErasureRequest?: ErasureRequestResolvers<ContextType>;
+  ErasureRequestConnection?: ErasureRequestConnectionResolvers<ContextType>;
+  ErasureRequestEdge?: ErasureRequestEdgeResolvers<ContextType>;
+  ErasureStepResult?: ErasureStepResultResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  KeyRotationField?: KeyRotationFieldResolvers<ContextType>;
+  KeyRotationRun?: KeyRotationRunResolvers<ContextType>;
+  KeyRotationRunConnection?: KeyRotationRunConnectionResolvers<ContextType>;
+  KeyRotationRunEdge?: KeyRotationRunEdgeResolvers<ContextType>;
+  LegalHold?: LegalHoldResolvers<ContextType>;
   LoginPayload?: LoginPayloadResolvers<ContextType>;
   Member?: MemberResolvers<ContextType>;
   MemberComplianceStatus?: MemberComplianceStatusResolvers<ContextType>;
@@ -967,6 +1545,9 @@ export type Resolvers<ContextType = ComplianceContext> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ReportStatusCount?: ReportStatusCountResolvers<ContextType>;
+  RetentionRun?: RetentionRunResolvers<ContextType>;
+  SeverityCount?: SeverityCountResolvers<ContextType>;
   StaffMember?: StaffMemberResolvers<ContextType>;
   TwoFactorEnrollment?: TwoFactorEnrollmentResolvers<ContextType>;
   federation__FieldSet?: GraphQLScalarType;

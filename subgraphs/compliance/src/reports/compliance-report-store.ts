@@ -37,6 +37,10 @@ export interface ComplianceReportDocument {
   /** The regulatory body it went to */
   submitted_to: string | null;
   submission_date: Date | null;
+  /** The admin who submitted it; absent on reports stored before the lifecycle existed */
+  submitted_by?: string | null;
+  approved_by?: string | null;
+  approved_at?: Date | null;
   /** 0 to 100 */
   compliance_score: number;
   created_at: Date;
@@ -77,6 +81,8 @@ export const complianceReportIndexes: IndexDescription[] = [
   { key: { 'violations.member_id': 1 }, name: 'violations.member_id_1' },
   { key: { generated_by: 1 }, name: 'generated_by_1' },
   { key: { created_at: -1, id: -1 }, name: 'created_at_-1_id_-1' },
+  { key: { status: 1 }, name: 'status_1' },
+  { key: { 'violations.detected_at': 1 }, name: 'violations.detected_at_1' },
 ];
 
 export class ComplianceReportStore {

@@ -1,4 +1,6 @@
 import type { MutationResolvers } from '../__generated__/resolvers-types';
+import { retentionEnforcementMutations } from '../retention-enforcement/resolvers';
+import { erasureMutations } from '../erasure/resolvers';
 
 export const Mutation: MutationResolvers = {
   login: (_, { input }, ctx) => ctx.services.auth.login(input),
@@ -12,4 +14,14 @@ export const Mutation: MutationResolvers = {
   resetAdminPassword: (_, { input }, ctx) => ctx.services.adminUsers.resetPassword(ctx.identity, input),
   changeOwnPassword: (_, { input }, ctx) => ctx.services.adminUsers.changeOwnPassword(ctx.identity, input),
   recordAuditEvents: (_, { events }, ctx) => ctx.services.auditEvents.record(events),
+  generateComplianceReport: (_, { input }, ctx) => ctx.services.reports.generate(ctx.identity, input),
+  submitComplianceReport: (_, { id, submittedTo }, ctx) =>
+    ctx.services.reports.submit(ctx.identity, id, submittedTo),
+  approveComplianceReport: (_, { id }, ctx) => ctx.services.reports.approve(ctx.identity, id),
+  createDataRetentionPolicy: (_, { input }, ctx) =>
+    ctx.services.retentionPolicies.create(ctx.identity, input),
+  approveDataRetentionPolicy: (_, { id }, ctx) => ctx.services.retentionPolicies.approve(ctx.identity, id),
+  rotateEncryptionKey: (_, { input }, ctx) => ctx.services.keyRotation.rotate(ctx.identity, input),
+  ...retentionEnforcementMutations,
+  ...erasureMutations,
 };

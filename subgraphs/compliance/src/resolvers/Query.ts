@@ -1,4 +1,5 @@
 import type { QueryResolvers } from '../__generated__/resolvers-types';
+import { erasureQueries } from '../erasure/resolvers';
 
 export const Query: QueryResolvers = {
   me: (_, __, ctx) =>
@@ -15,4 +16,7 @@ export const Query: QueryResolvers = {
   dataRetentionPolicy: (_, { id }, ctx) => ctx.loaders.retentionPolicy.load(id),
   dataRetentionPolicies: (_, { filter, first, after }, ctx) =>
     ctx.stores.retentionPolicies.page(filter ?? {}, { first, after }, ctx.paging),
+  complianceDashboard: (_, { range }, ctx) => ctx.services.dashboard.dashboard(range),
+  keyRotationRuns: (_, { first, after }, ctx) => ctx.stores.keyRotations.page({ first, after }, ctx.paging),
+  ...erasureQueries,
 };

@@ -4,10 +4,13 @@ import { AdminUser } from './AdminUser';
 import { AuditLog } from './AuditLog';
 import { ComplianceReport } from './ComplianceReport';
 import { DataRetentionPolicy } from './DataRetentionPolicy';
+import { KeyRotationRun } from '../key-rotation/KeyRotationRun';
 import { Member } from './Member';
 import { Mutation } from './Mutation';
 import { Query } from './Query';
 import { StaffMember } from './StaffMember';
+import { LegalHold, RetentionRun } from '../retention-enforcement/resolvers';
+import { ErasureRequest } from '../erasure/resolvers';
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
@@ -19,4 +22,8 @@ export const resolvers: Resolvers = {
   DataRetentionPolicy,
   StaffMember,
   Member,
+  KeyRotationRun,
+  RetentionRun,
+  LegalHold,
+  ErasureRequest,
 };

@@ -3,6 +3,12 @@ import { paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export type RetentionDataCategory = 'member_data' | 'gaming_logs' | 'audit_logs' | 'marketing_data';
+export const RETENTION_DATA_CATEGORIES: readonly RetentionDataCategory[] = [
+  'member_data',
+  'gaming_logs',
+  'audit_logs',
+  'marketing_data',
+];
 export type RetentionPolicyStatus = 'active' | 'inactive' | 'pending_approval';
 
 export interface DataRetentionPolicyDocument {
@@ -37,6 +43,7 @@ export const retentionPolicyIndexes: IndexDescription[] = [
   { key: { id: 1 }, name: 'id_1', unique: true },
   { key: { data_category: 1, status: 1 }, name: 'data_category_1_status_1' },
   { key: { created_at: -1, id: -1 }, name: 'created_at_-1_id_-1' },
+  { key: { status: 1, next_review_date: 1 }, name: 'status_1_next_review_date_1' },
 ];
 
 export class RetentionPolicyStore {

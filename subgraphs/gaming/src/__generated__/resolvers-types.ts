@@ -49,6 +49,15 @@ export type CashTransactionKind =
   | 'cash_in'
   | 'cash_out';
 
+/** CTR and MTL entries of a range (compliance's service) */
+export type ComplianceCashCounts = {
+  __typename?: 'ComplianceCashCounts';
+  /** Member gaming days whose cash in, or cash out, summed separately, is above the CTR threshold (one per direction) */
+  ctrCount: Scalars['Int']['output'];
+  /** Single buy-ins or cash-outs at or above the MTL threshold */
+  mtlCount: Scalars['Int']['output'];
+};
+
 /** Delivery of an ended session's points to loyalty: queued with the ending itself, delivered by a dispatcher */
 export type CreditStatus =
   /** Loyalty has credited the points */
@@ -143,6 +152,18 @@ export type GamingDashboard = {
   totals: GamingPerformance;
 };
 
+/** What gaming did when a member was erased: sessions and purchases kept under the member id */
+export type GamingMemberErasure = {
+  __typename?: 'GamingMemberErasure';
+  memberId: Scalars['ID']['output'];
+  /** Package purchases kept (financial records) */
+  packagePurchasesKept: Scalars['Int']['output'];
+  /** Free-text personal fields cleared (gaming stores none about a member, so 0) */
+  personalFieldsCleared: Scalars['Int']['output'];
+  /** Gaming sessions kept, with their AML data (required by law) */
+  sessionsKept: Scalars['Int']['output'];
+};
+
 /** A prepaid bundle of gaming credits */
 export type GamingPackage = {
   __typename?: 'GamingPackage';
@@ -214,6 +235,31 @@ export type GamingPerformance = {
   totalCashOut: Scalars['Money']['output'];
 };
 
+/** One batch of a retention policy, as compliance sends it; ages are in days before `now` */
+export type GamingRetentionInput = {
+  /** Ended sessions older than this move to gaming_sessions_archive */
+  archiveAfterDays: Scalars['Int']['input'];
+  autoDelete: Scalars['Boolean']['input'];
+  /** The most records each step handles in this call */
+  batchSize: Scalars['Int']['input'];
+  /** Member ids held by an exception (open AML case, legal hold): their sessions are left alone */
+  exceptions: Array<Scalars['ID']['input']>;
+  /** The run's clock */
+  now: Scalars['DateTime']['input'];
+  /** Archived sessions older than this are deleted (autoDelete) or anonymised */
+  retentionPeriodDays: Scalars['Int']['input'];
+};
+
+/** What one batch did; skipped (held by an exception) and remaining (still due) are counts after the batch */
+export type GamingRetentionResult = {
+  __typename?: 'GamingRetentionResult';
+  anonymised: Scalars['Int']['output'];
+  archived: Scalars['Int']['output'];
+  deleted: Scalars['Int']['output'];
+  remaining: Scalars['Int']['output'];
+  skipped: Scalars['Int']['output'];
+};
+
 /** One stretch of rated play by a member at a table seat or a machine */
 export type GamingSession = {
   __typename?: 'GamingSession';
@@ -278,6 +324,15 @@ export type GamingSessionStatus =
   | 'completed'
   | 'suspended';
 
+export type LongGamingSession = {
+  __typename?: 'LongGamingSession';
+  /** Up to the requested asOf instant for a session still open */
+  durationMinutes: Scalars['Int']['output'];
+  memberId: Scalars['ID']['output'];
+  sessionId: Scalars['ID']['output'];
+  sessionStart: Scalars['DateTime']['output'];
+};
+
 export type Member = {
   __typename?: 'Member';
   /** Average daily theo over the last `days` days: the sum of theo divided by the gaming days with rated play (0 without play) */
@@ -319,10 +374,78 @@ export type MemberCashDay = {
   transactions: Array<CashTransaction>;
 };
 
+export type MemberLossDay = {
+  __typename?: 'MemberLossDay';
+  gamingDay: Scalars['String']['output'];
+  memberId: Scalars['ID']['output'];
+  /** Settled loss of the member on the gaming day, positive */
+  netLoss: Scalars['Money']['output'];
+  sessionCount: Scalars['Int']['output'];
+};
+
+/** A member's play over a window (sessions started in it), for marketing's analytics; service only */
+export type MemberPlayProfile = {
+  __typename?: 'MemberPlayProfile';
+  /** Total buy-in divided by visits */
+  avgBuyInPerVisit: Scalars['Money']['output'];
+  /** Mean length of the settled sessions, in minutes; null when none is settled */
+  avgSessionMinutes?: Maybe<Scalars['Float']['output']>;
+  /** Up to topGames game type codes: most theo first, then most sessions, then by code */
+  favoriteGames: Array<Scalars['String']['output']>;
+  /** Start of the member's latest session in the window */
+  lastActivity: Scalars['DateTime']['output'];
+  /** Settled sessions at least longSessionMinutes long */
+  longSessions: Scalars['Int']['output'];
+  longestSessionMinutes?: Maybe<Scalars['Int']['output']>;
+  /** Settled sessions with a negative net result */
+  losingSessions: Scalars['Int']['output'];
+  /** Gaming days with two or more losing sessions (playing on to win back a loss) */
+  lossChasingDays: Scalars['Int']['output'];
+  memberId: Scalars['ID']['output'];
+  /** Cash-out minus buy-in of the settled sessions, from the member's side */
+  netResult: Scalars['Money']['output'];
+  /** The parts of the day the member's sessions started in, most sessions first (ties by name) */
+  preferredVisitTimes: Array<VisitTime>;
+  /** Sessions started in the window */
+  sessions: Scalars['Int']['output'];
+  /** Sessions with a recorded length */
+  settledSessions: Scalars['Int']['output'];
+  totalBuyIn: Scalars['Money']['output'];
+  /** What the losing sessions lost together, as a positive amount */
+  totalLosses: Scalars['Money']['output'];
+  totalTheo: Scalars['Money']['output'];
+  /** Distinct gaming days with a session */
+  visits: Scalars['Int']['output'];
+};
+
+/** One page of member play profiles, by member id */
+export type MemberPlayProfilePage = {
+  __typename?: 'MemberPlayProfilePage';
+  /** The last member id of the page: pass it as after for the next page; null for an empty page */
+  endCursor?: Maybe<Scalars['ID']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  profiles: Array<MemberPlayProfile>;
+};
+
+/** A member's buy-ins over a range (compliance's service) */
+export type MemberPlayVolume = {
+  __typename?: 'MemberPlayVolume';
+  buyIn: Scalars['Money']['output'];
+  memberId: Scalars['ID']['output'];
+  sessionCount: Scalars['Int']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
+  /** One bounded batch of the gaming_logs retention policy (compliance's service only) */
+  applyGamingRetention: GamingRetentionResult;
   /** Settles an active session (net result, duration, theo) and queues its points credit with loyalty */
   endGamingSession: GamingSession;
+  /**
+   * Gaming's step of a member's erasure: sessions and package purchases are kept under the member id, which
+   * alone identifies no one; reports what was kept. Idempotent. Service only (compliance's eraseMember).
+   */
+  eraseGamingMemberData: GamingMemberErasure;
   /** Sells an active package to a member whose tier it allows; credits are valid for the package's validity hours */
   purchaseGamingPackage: GamingPackagePurchase;
   /** Opens an active session at a free table seat or machine; settlement, theo and points come when it ends */
@@ -330,8 +453,18 @@ export type Mutation = {
 };
 
 
+export type MutationApplyGamingRetentionArgs = {
+  input: GamingRetentionInput;
+};
+
+
 export type MutationEndGamingSessionArgs = {
   input: EndGamingSessionInput;
+};
+
+
+export type MutationEraseGamingMemberDataArgs = {
+  memberId: Scalars['ID']['input'];
 };
 
 
@@ -383,6 +516,10 @@ export type Query = {
   __typename?: 'Query';
   /** Cash in and out per member per gaming day for transactions in [from, to); compliance's service, GeneralAdmin+ */
   amlCashSummary: Array<MemberCashDay>;
+  /** Counts of CTR and MTL entries for transactions in [from, to); service only */
+  complianceCashCounts: ComplianceCashCounts;
+  /** Members whose buy-ins of sessions started in [from, to) exceed minBuyIn, biggest first; service only */
+  compliancePlayVolumes: Array<MemberPlayVolume>;
   gameType?: Maybe<GameType>;
   gameTypes: GameTypeConnection;
   /** Manager and above */
@@ -391,12 +528,36 @@ export type Query = {
   gamingPackages: GamingPackageConnection;
   gamingSession?: Maybe<GamingSession>;
   gamingSessions: GamingSessionConnection;
+  /**
+   * Play profiles of the members with sessions started in the window, ordered by member id, first (1 to 1000)
+   * at a time after the member id `after`; one aggregation per call. Service only. BAD_USER_INPUT on window.to
+   * when the window is empty or longer than the dashboard maximum.
+   */
+  memberPlayProfiles: MemberPlayProfilePage;
+  /** Sessions started in [from, to): totals, long sessions, large member-day losses, play of the watched members; service only */
+  responsibleGamingSummary: ResponsibleGamingSummary;
 };
 
 
 export type QueryAmlCashSummaryArgs = {
   dayStartHour: Scalars['Int']['input'];
   from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+};
+
+
+export type QueryComplianceCashCountsArgs = {
+  ctrThreshold: Scalars['Money']['input'];
+  dayStartHour: Scalars['Int']['input'];
+  from: Scalars['DateTime']['input'];
+  mtlThreshold: Scalars['Money']['input'];
+  to: Scalars['DateTime']['input'];
+};
+
+
+export type QueryCompliancePlayVolumesArgs = {
+  from: Scalars['DateTime']['input'];
+  minBuyIn: Scalars['Money']['input'];
   to: Scalars['DateTime']['input'];
 };
 
@@ -441,6 +602,36 @@ export type QueryGamingSessionsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+export type QueryMemberPlayProfilesArgs = {
+  after?: InputMaybe<Scalars['ID']['input']>;
+  first: Scalars['Int']['input'];
+  longSessionMinutes: Scalars['Int']['input'];
+  topGames: Scalars['Int']['input'];
+  window: DateRangeInput;
+};
+
+
+export type QueryResponsibleGamingSummaryArgs = {
+  asOf: Scalars['DateTime']['input'];
+  dayStartHour: Scalars['Int']['input'];
+  from: Scalars['DateTime']['input'];
+  largeLoss: Scalars['Money']['input'];
+  longSessionMinutes: Scalars['Int']['input'];
+  to: Scalars['DateTime']['input'];
+  watchMemberIds: Array<Scalars['ID']['input']>;
+};
+
+/** Responsible-gaming figures of the sessions started in a range (compliance's service) */
+export type ResponsibleGamingSummary = {
+  __typename?: 'ResponsibleGamingSummary';
+  largeLossDays: Array<MemberLossDay>;
+  longSessions: Array<LongGamingSession>;
+  memberCount: Scalars['Int']['output'];
+  sessionCount: Scalars['Int']['output'];
+  watchedMembers: Array<WatchedMemberPlay>;
+};
+
 export type StartGamingSessionInput = {
   buyInAmount: Scalars['Money']['input'];
   /** Code of an active game type, e.g. baccarat */
@@ -461,6 +652,20 @@ export type Tier =
   | 'Ruby'
   | 'Sapphire'
   | 'VIP';
+
+/** The part of the (local) day a session started in: night 00-06, morning 06-12, afternoon 12-18, evening 18-24 */
+export type VisitTime =
+  | 'afternoon'
+  | 'evening'
+  | 'morning'
+  | 'night';
+
+export type WatchedMemberPlay = {
+  __typename?: 'WatchedMemberPlay';
+  firstSessionAt: Scalars['DateTime']['output'];
+  memberId: Scalars['ID']['output'];
+  sessionCount: Scalars['Int']['output'];
+};
 
 export type Link__Purpose =
   | 'EXECUTION'
@@ -552,6 +757,8 @@ export type ResolversTypes = ResolversObject<{
   CashTransaction: ResolverTypeWrapper<CashTransaction>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   CashTransactionKind: CashTransactionKind;
+  ComplianceCashCounts: ResolverTypeWrapper<ComplianceCashCounts>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CreditStatus: CreditStatus;
   DailyGamingPerformance: ResolverTypeWrapper<Omit<DailyGamingPerformance, 'performance'> & { performance: ResolversTypes['GamingPerformance'] }>;
   DateRangeInput: DateRangeInput;
@@ -559,13 +766,13 @@ export type ResolversTypes = ResolversObject<{
   EndGamingSessionInput: EndGamingSessionInput;
   GameKind: GameKind;
   GameType: ResolverTypeWrapper<GameTypeDocument>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   GameTypeConnection: ResolverTypeWrapper<Connection>;
   GameTypeEdge: ResolverTypeWrapper<Omit<GameTypeEdge, 'node'> & { node: ResolversTypes['GameType'] }>;
   GameTypeFilter: GameTypeFilter;
   GameTypePerformance: ResolverTypeWrapper<Omit<GameTypePerformance, 'performance'> & { performance: ResolversTypes['GamingPerformance'] }>;
   GamingDashboard: ResolverTypeWrapper<GamingDashboardResult>;
+  GamingMemberErasure: ResolverTypeWrapper<GamingMemberErasure>;
   GamingPackage: ResolverTypeWrapper<GamingPackageDocument>;
   GamingPackageConnection: ResolverTypeWrapper<Connection>;
   GamingPackageEdge: ResolverTypeWrapper<Omit<GamingPackageEdge, 'node'> & { node: ResolversTypes['GamingPackage'] }>;
@@ -573,14 +780,21 @@ export type ResolversTypes = ResolversObject<{
   GamingPackagePurchase: ResolverTypeWrapper<PackagePurchaseDocument>;
   GamingPackagePurchaseStatus: GamingPackagePurchaseStatus;
   GamingPerformance: ResolverTypeWrapper<Performance>;
+  GamingRetentionInput: GamingRetentionInput;
+  GamingRetentionResult: ResolverTypeWrapper<GamingRetentionResult>;
   GamingSession: ResolverTypeWrapper<GamingSessionDocument>;
   GamingSessionConnection: ResolverTypeWrapper<Connection>;
   GamingSessionEdge: ResolverTypeWrapper<Omit<GamingSessionEdge, 'node'> & { node: ResolversTypes['GamingSession'] }>;
   GamingSessionFilter: GamingSessionFilter;
   GamingSessionStatus: GamingSessionStatus;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  LongGamingSession: ResolverTypeWrapper<LongGamingSession>;
   Member: ResolverTypeWrapper<MemberReference>;
   MemberCashDay: ResolverTypeWrapper<MemberCashDayResult>;
+  MemberLossDay: ResolverTypeWrapper<MemberLossDay>;
+  MemberPlayProfile: ResolverTypeWrapper<MemberPlayProfile>;
+  MemberPlayProfilePage: ResolverTypeWrapper<MemberPlayProfilePage>;
+  MemberPlayVolume: ResolverTypeWrapper<MemberPlayVolume>;
   Money: ResolverTypeWrapper<Scalars['Money']['output']>;
   Mutation: ResolverTypeWrapper<{}>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -588,8 +802,11 @@ export type ResolversTypes = ResolversObject<{
   PlayerTheo: ResolverTypeWrapper<PlayerTheoResult>;
   PurchaseGamingPackageInput: PurchaseGamingPackageInput;
   Query: ResolverTypeWrapper<{}>;
+  ResponsibleGamingSummary: ResolverTypeWrapper<ResponsibleGamingSummary>;
   StartGamingSessionInput: StartGamingSessionInput;
   Tier: Tier;
+  VisitTime: VisitTime;
+  WatchedMemberPlay: ResolverTypeWrapper<WatchedMemberPlay>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   link__Purpose: Link__Purpose;
@@ -601,31 +818,40 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   CashTransaction: CashTransaction;
   ID: Scalars['ID']['output'];
+  ComplianceCashCounts: ComplianceCashCounts;
+  Int: Scalars['Int']['output'];
   DailyGamingPerformance: Omit<DailyGamingPerformance, 'performance'> & { performance: ResolversParentTypes['GamingPerformance'] };
   DateRangeInput: DateRangeInput;
   DateTime: Scalars['DateTime']['output'];
   EndGamingSessionInput: EndGamingSessionInput;
   GameType: GameTypeDocument;
-  Int: Scalars['Int']['output'];
   Float: Scalars['Float']['output'];
   GameTypeConnection: Connection;
   GameTypeEdge: Omit<GameTypeEdge, 'node'> & { node: ResolversParentTypes['GameType'] };
   GameTypeFilter: GameTypeFilter;
   GameTypePerformance: Omit<GameTypePerformance, 'performance'> & { performance: ResolversParentTypes['GamingPerformance'] };
   GamingDashboard: GamingDashboardResult;
+  GamingMemberErasure: GamingMemberErasure;
   GamingPackage: GamingPackageDocument;
   GamingPackageConnection: Connection;
   GamingPackageEdge: Omit<GamingPackageEdge, 'node'> & { node: ResolversParentTypes['GamingPackage'] };
   GamingPackageFilter: GamingPackageFilter;
   GamingPackagePurchase: PackagePurchaseDocument;
   GamingPerformance: Performance;
+  GamingRetentionInput: GamingRetentionInput;
+  GamingRetentionResult: GamingRetentionResult;
   GamingSession: GamingSessionDocument;
   GamingSessionConnection: Connection;
   GamingSessionEdge: Omit<GamingSessionEdge, 'node'> & { node: ResolversParentTypes['GamingSession'] };
   GamingSessionFilter: GamingSessionFilter;
   JSON: Scalars['JSON']['output'];
+  LongGamingSession: LongGamingSession;
   Member: MemberReference;
   MemberCashDay: MemberCashDayResult;
+  MemberLossDay: MemberLossDay;
+  MemberPlayProfile: MemberPlayProfile;
+  MemberPlayProfilePage: MemberPlayProfilePage;
+  MemberPlayVolume: MemberPlayVolume;
   Money: Scalars['Money']['output'];
   Mutation: {};
   PageInfo: PageInfo;
@@ -633,7 +859,9 @@ export type ResolversParentTypes = ResolversObject<{
   PlayerTheo: PlayerTheoResult;
   PurchaseGamingPackageInput: PurchaseGamingPackageInput;
   Query: {};
+  ResponsibleGamingSummary: ResponsibleGamingSummary;
   StartGamingSessionInput: StartGamingSessionInput;
+  WatchedMemberPlay: WatchedMemberPlay;
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   link__Import: Scalars['link__Import']['output'];
   Boolean: Scalars['Boolean']['output'];
@@ -674,6 +902,12 @@ export type CashTransactionResolvers<ContextType = GamingContext, ParentType ext
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['CashTransactionKind'], ParentType, ContextType>;
   sessionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ComplianceCashCountsResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['ComplianceCashCounts'] = ResolversParentTypes['ComplianceCashCounts']> = ResolversObject<{
+  ctrCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  mtlCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -732,6 +966,14 @@ export type GamingDashboardResolvers<ContextType = GamingContext, ParentType ext
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type GamingMemberErasureResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['GamingMemberErasure'] = ResolversParentTypes['GamingMemberErasure']> = ResolversObject<{
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  packagePurchasesKept?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  personalFieldsCleared?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sessionsKept?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type GamingPackageResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['GamingPackage'] = ResolversParentTypes['GamingPackage']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['GamingPackage']>, { __typename: 'GamingPackage' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -784,6 +1026,15 @@ export type GamingPerformanceResolvers<ContextType = GamingContext, ParentType e
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type GamingRetentionResultResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['GamingRetentionResult'] = ResolversParentTypes['GamingRetentionResult']> = ResolversObject<{
+  anonymised?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  archived?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deleted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  remaining?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  skipped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type GamingSessionResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['GamingSession'] = ResolversParentTypes['GamingSession']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['GamingSession']>, { __typename: 'GamingSession' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   averageBet?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
@@ -826,6 +1077,14 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
   name: 'JSON';
 }
 
+export type LongGamingSessionResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['LongGamingSession'] = ResolversParentTypes['LongGamingSession']> = ResolversObject<{
+  durationMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sessionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sessionStart?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type MemberResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Member']>, { __typename: 'Member' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   averageDailyTheo?: Resolver<ResolversTypes['Money'], ParentType, ContextType, RequireFields<MemberAverageDailyTheoArgs, 'days'>>;
@@ -846,12 +1105,57 @@ export type MemberCashDayResolvers<ContextType = GamingContext, ParentType exten
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type MemberLossDayResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['MemberLossDay'] = ResolversParentTypes['MemberLossDay']> = ResolversObject<{
+  gamingDay?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  netLoss?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  sessionCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type MemberPlayProfileResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['MemberPlayProfile'] = ResolversParentTypes['MemberPlayProfile']> = ResolversObject<{
+  avgBuyInPerVisit?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  avgSessionMinutes?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  favoriteGames?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  lastActivity?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  longSessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  longestSessionMinutes?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  losingSessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lossChasingDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  netResult?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  preferredVisitTimes?: Resolver<Array<ResolversTypes['VisitTime']>, ParentType, ContextType>;
+  sessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  settledSessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalBuyIn?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  totalLosses?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  totalTheo?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  visits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type MemberPlayProfilePageResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['MemberPlayProfilePage'] = ResolversParentTypes['MemberPlayProfilePage']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  profiles?: Resolver<Array<ResolversTypes['MemberPlayProfile']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type MemberPlayVolumeResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['MemberPlayVolume'] = ResolversParentTypes['MemberPlayVolume']> = ResolversObject<{
+  buyIn?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sessionCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Money'], any> {
   name: 'Money';
 }
 
 export type MutationResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  applyGamingRetention?: Resolver<ResolversTypes['GamingRetentionResult'], ParentType, ContextType, RequireFields<MutationApplyGamingRetentionArgs, 'input'>>;
   endGamingSession?: Resolver<ResolversTypes['GamingSession'], ParentType, ContextType, RequireFields<MutationEndGamingSessionArgs, 'input'>>;
+  eraseGamingMemberData?: Resolver<ResolversTypes['GamingMemberErasure'], ParentType, ContextType, RequireFields<MutationEraseGamingMemberDataArgs, 'memberId'>>;
   purchaseGamingPackage?: Resolver<ResolversTypes['GamingPackagePurchase'], ParentType, ContextType, RequireFields<MutationPurchaseGamingPackageArgs, 'input'>>;
   startGamingSession?: Resolver<ResolversTypes['GamingSession'], ParentType, ContextType, RequireFields<MutationStartGamingSessionArgs, 'input'>>;
 }>;
@@ -884,6 +1188,8 @@ export type PlayerTheoResolvers<ContextType = GamingContext, ParentType extends 
 
 export type QueryResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   amlCashSummary?: Resolver<Array<ResolversTypes['MemberCashDay']>, ParentType, ContextType, RequireFields<QueryAmlCashSummaryArgs, 'dayStartHour' | 'from' | 'to'>>;
+  complianceCashCounts?: Resolver<ResolversTypes['ComplianceCashCounts'], ParentType, ContextType, RequireFields<QueryComplianceCashCountsArgs, 'ctrThreshold' | 'dayStartHour' | 'from' | 'mtlThreshold' | 'to'>>;
+  compliancePlayVolumes?: Resolver<Array<ResolversTypes['MemberPlayVolume']>, ParentType, ContextType, RequireFields<QueryCompliancePlayVolumesArgs, 'from' | 'minBuyIn' | 'to'>>;
   gameType?: Resolver<Maybe<ResolversTypes['GameType']>, ParentType, ContextType, RequireFields<QueryGameTypeArgs, 'id'>>;
   gameTypes?: Resolver<ResolversTypes['GameTypeConnection'], ParentType, ContextType, Partial<QueryGameTypesArgs>>;
   gamingDashboard?: Resolver<ResolversTypes['GamingDashboard'], ParentType, ContextType, RequireFields<QueryGamingDashboardArgs, 'range'>>;
@@ -891,6 +1197,24 @@ export type QueryResolvers<ContextType = GamingContext, ParentType extends Resol
   gamingPackages?: Resolver<ResolversTypes['GamingPackageConnection'], ParentType, ContextType, Partial<QueryGamingPackagesArgs>>;
   gamingSession?: Resolver<Maybe<ResolversTypes['GamingSession']>, ParentType, ContextType, RequireFields<QueryGamingSessionArgs, 'id'>>;
   gamingSessions?: Resolver<ResolversTypes['GamingSessionConnection'], ParentType, ContextType, Partial<QueryGamingSessionsArgs>>;
+  memberPlayProfiles?: Resolver<ResolversTypes['MemberPlayProfilePage'], ParentType, ContextType, RequireFields<QueryMemberPlayProfilesArgs, 'first' | 'longSessionMinutes' | 'topGames' | 'window'>>;
+  responsibleGamingSummary?: Resolver<ResolversTypes['ResponsibleGamingSummary'], ParentType, ContextType, RequireFields<QueryResponsibleGamingSummaryArgs, 'asOf' | 'dayStartHour' | 'from' | 'largeLoss' | 'longSessionMinutes' | 'to' | 'watchMemberIds'>>;
+}>;
+
+export type ResponsibleGamingSummaryResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['ResponsibleGamingSummary'] = ResolversParentTypes['ResponsibleGamingSummary']> = ResolversObject<{
+  largeLossDays?: Resolver<Array<ResolversTypes['MemberLossDay']>, ParentType, ContextType>;
+  longSessions?: Resolver<Array<ResolversTypes['LongGamingSession']>, ParentType, ContextType>;
+  memberCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sessionCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  watchedMembers?: Resolver<Array<ResolversTypes['WatchedMemberPlay']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type WatchedMemberPlayResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['WatchedMemberPlay'] = ResolversParentTypes['WatchedMemberPlay']> = ResolversObject<{
+  firstSessionAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sessionCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export interface Federation__FieldSetScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['federation__FieldSet'], any> {
@@ -903,6 +1227,7 @@ export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<Resolv
 
 export type Resolvers<ContextType = GamingContext> = ResolversObject<{
   CashTransaction?: CashTransactionResolvers<ContextType>;
+  ComplianceCashCounts?: ComplianceCashCountsResolvers<ContextType>;
   DailyGamingPerformance?: DailyGamingPerformanceResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   GameType?: GameTypeResolvers<ContextType>;
@@ -910,23 +1235,32 @@ export type Resolvers<ContextType = GamingContext> = ResolversObject<{
   GameTypeEdge?: GameTypeEdgeResolvers<ContextType>;
   GameTypePerformance?: GameTypePerformanceResolvers<ContextType>;
   GamingDashboard?: GamingDashboardResolvers<ContextType>;
+  GamingMemberErasure?: GamingMemberErasureResolvers<ContextType>;
   GamingPackage?: GamingPackageResolvers<ContextType>;
   GamingPackageConnection?: GamingPackageConnectionResolvers<ContextType>;
   GamingPackageEdge?: GamingPackageEdgeResolvers<ContextType>;
   GamingPackagePurchase?: GamingPackagePurchaseResolvers<ContextType>;
   GamingPerformance?: GamingPerformanceResolvers<ContextType>;
+  GamingRetentionResult?: GamingRetentionResultResolvers<ContextType>;
   GamingSession?: GamingSessionResolvers<ContextType>;
   GamingSessionConnection?: GamingSessionConnectionResolvers<ContextType>;
   GamingSessionEdge?: GamingSessionEdgeResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  LongGamingSession?: LongGamingSessionResolvers<ContextType>;
   Member?: MemberResolvers<ContextType>;
   MemberCashDay?: MemberCashDayResolvers<ContextType>;
+  MemberLossDay?: MemberLossDayResolvers<ContextType>;
+  MemberPlayProfile?: MemberPlayProfileResolvers<ContextType>;
+  MemberPlayProfilePage?: MemberPlayProfilePageResolvers<ContextType>;
+  MemberPlayVolume?: MemberPlayVolumeResolvers<ContextType>;
   Money?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PlayStats?: PlayStatsResolvers<ContextType>;
   PlayerTheo?: PlayerTheoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ResponsibleGamingSummary?: ResponsibleGamingSummaryResolvers<ContextType>;
+  WatchedMemberPlay?: WatchedMemberPlayResolvers<ContextType>;
   federation__FieldSet?: GraphQLScalarType;
   link__Import?: GraphQLScalarType;
 }>;

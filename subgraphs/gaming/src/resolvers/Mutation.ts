@@ -8,4 +8,14 @@ export const Mutation: MutationResolvers = {
     ctx.audit.setChanges(before, after);
     return after;
   },
+  applyGamingRetention: async (_, { input }, ctx) => {
+    const counts = await ctx.retentionEnforcement.apply(input);
+    ctx.audit.setChanges(null, counts);
+    return counts;
+  },
+  eraseGamingMemberData: async (_, { memberId }, ctx) => {
+    const result = await ctx.memberErasure.erase(memberId);
+    ctx.audit.setChanges(null, { erased: true, ...result });
+    return result;
+  },
 };

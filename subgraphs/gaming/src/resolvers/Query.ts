@@ -1,6 +1,10 @@
 import type { QueryResolvers } from '../__generated__/resolvers-types';
+import { complianceFeedQueries } from '../compliance-feed/compliance-feed';
+import { memberProfileQueries } from '../member-profiles/member-profiles';
 
 export const Query: QueryResolvers = {
+  ...complianceFeedQueries,
+  ...memberProfileQueries,
   gamingSession: (_, { id }, ctx) => ctx.loaders.session.load(id),
   gamingSessions: (_, { filter, first, after }, ctx) =>
     ctx.stores.sessions.page(filter ?? {}, { first, after }, ctx.paging),

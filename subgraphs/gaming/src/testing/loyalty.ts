@@ -5,9 +5,9 @@ import { readProcessEnv } from '@casino/config';
 import { createLogger } from '@casino/logger';
 import { loyaltySubgraph } from '@casino/loyalty';
 import { toMoney } from '@casino/mongo';
-import { parseSubgraphEnv, startSubgraph } from '@casino/server';
+import { createProtector, parseSubgraphEnv, startSubgraph } from '@casino/server';
 import type { RunningSubgraph } from '@casino/server';
-import { uniqueDatabase } from '../../../../tests/support/subgraph-harness';
+import { testProtectionEnv, uniqueDatabase } from '../../../../tests/support/subgraph-harness';
 
 export interface TestMember {
   id?: string;
@@ -29,6 +29,7 @@ export interface TestLoyalty {
 
 export async function startTestLoyalty(): Promise<TestLoyalty> {
   const env = parseSubgraphEnv(loyaltySubgraph, {
+    ...testProtectionEnv(),
     MONGODB_URI: readProcessEnv().MONGODB_URI,
     MONGODB_DATABASE: uniqueDatabase('loyalty'),
     HOST: '127.0.0.1',
@@ -46,6 +47,8 @@ export async function startTestLoyalty(): Promise<TestLoyalty> {
     signingSecret: env.IDENTITY_SIGNING_SECRET,
     timeoutMs: env.SERVICE_CALL_TIMEOUT_MS,
   });
+  // the same keys as the running loyalty: members are stored as loyalty stores them (document sealed)
+  const protector = createProtector(loyaltySubgraph, env)!;
   let sequence = 0;
   return {
     running,
@@ -63,7 +66,12 @@ export async function startTestLoyalty(): Promise<TestLoyalty> {
         phone: '+94770000000',
         date_of_birth: new Date('1980-01-01T00:00:00Z'),
         nationality: 'LK',
-        nic_passport: `TEST-${id}`,
+        nic_passport: protector.seal(`TEST-${id}`, {
+          collection: 'members',
+          field: 'nic_passport',
+          documentId: id,
+        }),
+        nic_passport_index: protector.lookupKey(`TEST-${id}`),
         tier: member.tier ?? 'Ruby',
         points_balance: 0,
         tier_credits: 0,

@@ -41,6 +41,14 @@ export type AdjustPointsInput = {
   reason: Scalars['String']['input'];
 };
 
+/** Member figures for compliance's dashboard (compliance's service) */
+export type ComplianceMemberCounts = {
+  __typename?: 'ComplianceMemberCounts';
+  kycVerifiedCount: Scalars['Int']['output'];
+  memberCount: Scalars['Int']['output'];
+  selfExcludedCount: Scalars['Int']['output'];
+};
+
 export type CreateRewardInput = {
   cashValue: Scalars['Money']['input'];
   category: RewardCategory;
@@ -133,6 +141,46 @@ export type LoyaltyJobsResult = {
   tierPeriodEnd: Scalars['DateTime']['output'];
 };
 
+/** What loyalty anonymised, and the financial records it kept under the member id, when it erased a member */
+export type LoyaltyMemberErasure = {
+  __typename?: 'LoyaltyMemberErasure';
+  /** When the member was first erased */
+  erasedAt: Scalars['DateTime']['output'];
+  /** Points ledger entries kept under the member id */
+  ledgerEntriesKept: Scalars['Int']['output'];
+  memberId: Scalars['ID']['output'];
+  /** Members whose personal fields were replaced by placeholders (1, also when repeated) */
+  membersAnonymised: Scalars['Int']['output'];
+  /** Reward redemptions kept under the member id */
+  redemptionsKept: Scalars['Int']['output'];
+};
+
+/** One batch of a retention policy, as compliance sends it; ages are in days before `now` */
+export type LoyaltyRetentionInput = {
+  /** Members are never moved (their ledger stays): the archive step copies nothing */
+  archiveAfterDays: Scalars['Int']['input'];
+  /** Members are never deleted: delete means anonymise the profile */
+  autoDelete: Scalars['Boolean']['input'];
+  /** The most members anonymised in this call */
+  batchSize: Scalars['Int']['input'];
+  /** Member ids held by an exception (open AML case, legal hold) */
+  exceptions: Array<Scalars['ID']['input']>;
+  /** The run's clock */
+  now: Scalars['DateTime']['input'];
+  /** Members inactive (last visit, or registration) for longer than this are anonymised like an erasure */
+  retentionPeriodDays: Scalars['Int']['input'];
+};
+
+/** What one batch did; skipped (held) and remaining (still due) are counts after the batch */
+export type LoyaltyRetentionResult = {
+  __typename?: 'LoyaltyRetentionResult';
+  anonymised: Scalars['Int']['output'];
+  archived: Scalars['Int']['output'];
+  deleted: Scalars['Int']['output'];
+  remaining: Scalars['Int']['output'];
+  skipped: Scalars['Int']['output'];
+};
+
 /** A loyalty club member. Gaming, marketing and compliance extend this entity with their own fields. */
 export type Member = {
   __typename?: 'Member';
@@ -203,6 +251,8 @@ export type MemberFilter = {
   lastNamePrefix?: InputMaybe<Scalars['String']['input']>;
   marketingConsent?: InputMaybe<Scalars['Boolean']['input']>;
   memberNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Exact NIC or passport number (case, spaces and dashes ignored), matched through its blind index */
+  nicPassport?: InputMaybe<Scalars['String']['input']>;
   registeredFrom?: InputMaybe<Scalars['DateTime']['input']>;
   registeredTo?: InputMaybe<Scalars['DateTime']['input']>;
   selfExcluded?: InputMaybe<Scalars['Boolean']['input']>;
@@ -213,15 +263,28 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** A hand adjustment of a member's points, recorded in the ledger */
   adjustPoints: PointsLedgerEntry;
+  /** One bounded batch of the member_data retention policy (compliance's service only) */
+  applyLoyaltyRetention: LoyaltyRetentionResult;
   /** Gives back the points and the unit of stock of a completed redemption */
   cancelRedemption: RewardRedemption;
   createReward: Reward;
   /** Service only (gaming): credits a finished session's points and tier credits, once per session */
   creditGamingSession: GamingSessionCredit;
+  /**
+   * Anonymises a member's personal data (names, contact details, identity document, preferences; date of birth
+   * reduced to its year), withdraws marketing consent and deactivates the member; the ledger, balances and
+   * redemptions are kept. Idempotent; NOT_FOUND for an unknown member. Service only (compliance's eraseMember).
+   */
+  eraseLoyaltyMemberData: LoyaltyMemberErasure;
   /** Spends points on a reward: tier access, stock and balance are enforced */
   redeemReward: RewardRedemption;
   /** Enrols a new member at tier Ruby with empty balances */
   registerMember: Member;
+  /**
+   * Re-seals up to batchSize (1-1000) values of each of loyalty's protected fields under the current key; call
+   * again until every remaining is 0. Service only.
+   */
+  resealLoyaltyProtectedFields: Array<ProtectedFieldRotation>;
   /** Runs points expiry and the tier period close as of now (default: the current time); safe to repeat */
   runLoyaltyJobs: LoyaltyJobsResult;
   /** Sets or lifts a member's self-exclusion (responsible gaming) */
@@ -234,6 +297,11 @@ export type Mutation = {
 
 export type MutationAdjustPointsArgs = {
   input: AdjustPointsInput;
+};
+
+
+export type MutationApplyLoyaltyRetentionArgs = {
+  input: LoyaltyRetentionInput;
 };
 
 
@@ -252,6 +320,11 @@ export type MutationCreditGamingSessionArgs = {
 };
 
 
+export type MutationEraseLoyaltyMemberDataArgs = {
+  memberId: Scalars['ID']['input'];
+};
+
+
 export type MutationRedeemRewardArgs = {
   input: RedeemRewardInput;
 };
@@ -259,6 +332,11 @@ export type MutationRedeemRewardArgs = {
 
 export type MutationRegisterMemberArgs = {
   input: RegisterMemberInput;
+};
+
+
+export type MutationResealLoyaltyProtectedFieldsArgs = {
+  batchSize: Scalars['Int']['input'];
 };
 
 
@@ -331,8 +409,21 @@ export type PointsLedgerFilter = {
   type?: InputMaybe<LedgerEntryType>;
 };
 
+/** Progress of re-sealing one protected field under the current key */
+export type ProtectedFieldRotation = {
+  __typename?: 'ProtectedFieldRotation';
+  collection: Scalars['String']['output'];
+  field: Scalars['String']['output'];
+  /** Id of the key values are now sealed with */
+  keyId: Scalars['String']['output'];
+  remaining: Scalars['Int']['output'];
+  resealed: Scalars['Int']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
+  /** All members, KYC-verified and self-excluded, counted; service only */
+  complianceMemberCounts: ComplianceMemberCounts;
   /** Programme KPIs for Managers and above */
   loyaltyDashboard: LoyaltyDashboard;
   member?: Maybe<Member>;
@@ -345,6 +436,8 @@ export type Query = {
   rewardRedemption?: Maybe<RewardRedemption>;
   rewardRedemptions: RewardRedemptionConnection;
   rewards: RewardConnection;
+  /** Ids of the self-excluded members; service only */
+  selfExcludedMemberIds: Array<Scalars['ID']['output']>;
 };
 
 
@@ -645,6 +738,7 @@ export type ResolversTypes = ResolversObject<{
   AdjustPointsInput: AdjustPointsInput;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  ComplianceMemberCounts: ResolverTypeWrapper<ComplianceMemberCounts>;
   CreateRewardInput: CreateRewardInput;
   CreditGamingSessionInput: CreditGamingSessionInput;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -657,6 +751,9 @@ export type ResolversTypes = ResolversObject<{
   LedgerEntryType: LedgerEntryType;
   LoyaltyDashboard: ResolverTypeWrapper<Omit<LoyaltyDashboard, 'topRewards'> & { topRewards: Array<ResolversTypes['TopReward']> }>;
   LoyaltyJobsResult: ResolverTypeWrapper<LoyaltyJobsResult>;
+  LoyaltyMemberErasure: ResolverTypeWrapper<LoyaltyMemberErasure>;
+  LoyaltyRetentionInput: LoyaltyRetentionInput;
+  LoyaltyRetentionResult: ResolverTypeWrapper<LoyaltyRetentionResult>;
   Member: ResolverTypeWrapper<MemberDocument>;
   MemberConnection: ResolverTypeWrapper<Connection>;
   MemberEdge: ResolverTypeWrapper<Omit<MemberEdge, 'node'> & { node: ResolversTypes['Member'] }>;
@@ -669,6 +766,7 @@ export type ResolversTypes = ResolversObject<{
   PointsLedgerEntry: ResolverTypeWrapper<PointsLedgerDocument>;
   PointsLedgerEntryEdge: ResolverTypeWrapper<Omit<PointsLedgerEntryEdge, 'node'> & { node: ResolversTypes['PointsLedgerEntry'] }>;
   PointsLedgerFilter: PointsLedgerFilter;
+  ProtectedFieldRotation: ResolverTypeWrapper<ProtectedFieldRotation>;
   Query: ResolverTypeWrapper<{}>;
   RedeemRewardInput: RedeemRewardInput;
   RedemptionStatus: RedemptionStatus;
@@ -701,6 +799,7 @@ export type ResolversParentTypes = ResolversObject<{
   AdjustPointsInput: AdjustPointsInput;
   Int: Scalars['Int']['output'];
   ID: Scalars['ID']['output'];
+  ComplianceMemberCounts: ComplianceMemberCounts;
   CreateRewardInput: CreateRewardInput;
   CreditGamingSessionInput: CreditGamingSessionInput;
   Float: Scalars['Float']['output'];
@@ -711,6 +810,9 @@ export type ResolversParentTypes = ResolversObject<{
   LedgerCheck: LedgerCheck;
   LoyaltyDashboard: Omit<LoyaltyDashboard, 'topRewards'> & { topRewards: Array<ResolversParentTypes['TopReward']> };
   LoyaltyJobsResult: LoyaltyJobsResult;
+  LoyaltyMemberErasure: LoyaltyMemberErasure;
+  LoyaltyRetentionInput: LoyaltyRetentionInput;
+  LoyaltyRetentionResult: LoyaltyRetentionResult;
   Member: MemberDocument;
   MemberConnection: Connection;
   MemberEdge: Omit<MemberEdge, 'node'> & { node: ResolversParentTypes['Member'] };
@@ -723,6 +825,7 @@ export type ResolversParentTypes = ResolversObject<{
   PointsLedgerEntry: PointsLedgerDocument;
   PointsLedgerEntryEdge: Omit<PointsLedgerEntryEdge, 'node'> & { node: ResolversParentTypes['PointsLedgerEntry'] };
   PointsLedgerFilter: PointsLedgerFilter;
+  ProtectedFieldRotation: ProtectedFieldRotation;
   Query: {};
   RedeemRewardInput: RedeemRewardInput;
   RegisterMemberInput: RegisterMemberInput;
@@ -775,6 +878,13 @@ export type TagDirectiveArgs = {
 
 export type TagDirectiveResolver<Result, Parent, ContextType = LoyaltyContext, Args = TagDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type ComplianceMemberCountsResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['ComplianceMemberCounts'] = ResolversParentTypes['ComplianceMemberCounts']> = ResolversObject<{
+  kycVerifiedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  memberCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  selfExcludedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -821,6 +931,24 @@ export type LoyaltyJobsResultResolvers<ContextType = LoyaltyContext, ParentType 
   membersTierEvaluated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pointsExpired?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   tierPeriodEnd?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type LoyaltyMemberErasureResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['LoyaltyMemberErasure'] = ResolversParentTypes['LoyaltyMemberErasure']> = ResolversObject<{
+  erasedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  ledgerEntriesKept?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  membersAnonymised?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  redemptionsKept?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type LoyaltyRetentionResultResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['LoyaltyRetentionResult'] = ResolversParentTypes['LoyaltyRetentionResult']> = ResolversObject<{
+  anonymised?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  archived?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deleted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  remaining?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  skipped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -873,11 +1001,14 @@ export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversType
 
 export type MutationResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   adjustPoints?: Resolver<ResolversTypes['PointsLedgerEntry'], ParentType, ContextType, RequireFields<MutationAdjustPointsArgs, 'input'>>;
+  applyLoyaltyRetention?: Resolver<ResolversTypes['LoyaltyRetentionResult'], ParentType, ContextType, RequireFields<MutationApplyLoyaltyRetentionArgs, 'input'>>;
   cancelRedemption?: Resolver<ResolversTypes['RewardRedemption'], ParentType, ContextType, RequireFields<MutationCancelRedemptionArgs, 'id'>>;
   createReward?: Resolver<ResolversTypes['Reward'], ParentType, ContextType, RequireFields<MutationCreateRewardArgs, 'input'>>;
   creditGamingSession?: Resolver<ResolversTypes['GamingSessionCredit'], ParentType, ContextType, RequireFields<MutationCreditGamingSessionArgs, 'input'>>;
+  eraseLoyaltyMemberData?: Resolver<ResolversTypes['LoyaltyMemberErasure'], ParentType, ContextType, RequireFields<MutationEraseLoyaltyMemberDataArgs, 'memberId'>>;
   redeemReward?: Resolver<ResolversTypes['RewardRedemption'], ParentType, ContextType, RequireFields<MutationRedeemRewardArgs, 'input'>>;
   registerMember?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationRegisterMemberArgs, 'input'>>;
+  resealLoyaltyProtectedFields?: Resolver<Array<ResolversTypes['ProtectedFieldRotation']>, ParentType, ContextType, RequireFields<MutationResealLoyaltyProtectedFieldsArgs, 'batchSize'>>;
   runLoyaltyJobs?: Resolver<ResolversTypes['LoyaltyJobsResult'], ParentType, ContextType, Partial<MutationRunLoyaltyJobsArgs>>;
   setSelfExclusion?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationSetSelfExclusionArgs, 'input'>>;
   updateMember?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationUpdateMemberArgs, 'input'>>;
@@ -925,7 +1056,17 @@ export type PointsLedgerEntryEdgeResolvers<ContextType = LoyaltyContext, ParentT
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type ProtectedFieldRotationResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['ProtectedFieldRotation'] = ResolversParentTypes['ProtectedFieldRotation']> = ResolversObject<{
+  collection?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  keyId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  remaining?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resealed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  complianceMemberCounts?: Resolver<ResolversTypes['ComplianceMemberCounts'], ParentType, ContextType>;
   loyaltyDashboard?: Resolver<ResolversTypes['LoyaltyDashboard'], ParentType, ContextType, RequireFields<QueryLoyaltyDashboardArgs, 'range'>>;
   member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType, RequireFields<QueryMemberArgs, 'id'>>;
   memberLedgerCheck?: Resolver<ResolversTypes['LedgerCheck'], ParentType, ContextType, RequireFields<QueryMemberLedgerCheckArgs, 'memberId'>>;
@@ -936,6 +1077,7 @@ export type QueryResolvers<ContextType = LoyaltyContext, ParentType extends Reso
   rewardRedemption?: Resolver<Maybe<ResolversTypes['RewardRedemption']>, ParentType, ContextType, RequireFields<QueryRewardRedemptionArgs, 'id'>>;
   rewardRedemptions?: Resolver<ResolversTypes['RewardRedemptionConnection'], ParentType, ContextType, Partial<QueryRewardRedemptionsArgs>>;
   rewards?: Resolver<ResolversTypes['RewardConnection'], ParentType, ContextType, Partial<QueryRewardsArgs>>;
+  selfExcludedMemberIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
 }>;
 
 export type RewardResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['Reward'] = ResolversParentTypes['Reward']> = ResolversObject<{
@@ -1019,12 +1161,15 @@ export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<Resolv
 }
 
 export type Resolvers<ContextType = LoyaltyContext> = ResolversObject<{
+  ComplianceMemberCounts?: ComplianceMemberCountsResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   GamingSessionCredit?: GamingSessionCreditResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   LedgerCheck?: LedgerCheckResolvers<ContextType>;
   LoyaltyDashboard?: LoyaltyDashboardResolvers<ContextType>;
   LoyaltyJobsResult?: LoyaltyJobsResultResolvers<ContextType>;
+  LoyaltyMemberErasure?: LoyaltyMemberErasureResolvers<ContextType>;
+  LoyaltyRetentionResult?: LoyaltyRetentionResultResolvers<ContextType>;
   Member?: MemberResolvers<ContextType>;
   MemberConnection?: MemberConnectionResolvers<ContextType>;
   MemberEdge?: MemberEdgeResolvers<ContextType>;
@@ -1035,6 +1180,7 @@ export type Resolvers<ContextType = LoyaltyContext> = ResolversObject<{
   PointsLedgerConnection?: PointsLedgerConnectionResolvers<ContextType>;
   PointsLedgerEntry?: PointsLedgerEntryResolvers<ContextType>;
   PointsLedgerEntryEdge?: PointsLedgerEntryEdgeResolvers<ContextType>;
+  ProtectedFieldRotation?: ProtectedFieldRotationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Reward?: RewardResolvers<ContextType>;
   RewardConnection?: RewardConnectionResolvers<ContextType>;

@@ -77,7 +77,9 @@ export class LoyaltyDashboardService {
         .toArray(),
       this.stores.ledger.collection
         .aggregate<{ _id: { type: LedgerEntryType; source: string }; sum: number }>([
-          { $match: { balance: 'points', created_at: inRange } },
+          // an entry not yet marked applied (a posting in flight, or one a crash left for the rerun or the
+          // sweep to finish or undo) is not part of any figure until it is
+          { $match: { balance: 'points', created_at: inRange, applied: { $ne: false } } },
           { $group: { _id: { type: '$type', source: '$source' }, sum: { $sum: '$amount' } } },
         ])
         .toArray(),

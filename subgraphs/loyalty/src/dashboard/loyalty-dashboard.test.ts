@@ -76,6 +76,20 @@ describe('loyaltyDashboard', () => {
         created_at: at,
       })),
     );
+    // a redemption's debit recorded but never applied (its flow crashed) is not part of the figures
+    await db.collection('points_ledger').insertOne({
+      id: randomUUID(),
+      member_id: members[0]!.id,
+      balance: 'points',
+      type: 'redeem',
+      amount: -900,
+      source: 'redemption',
+      source_id: null,
+      reason: null,
+      idempotency_key: `test:${randomUUID()}`,
+      applied: false,
+      created_at: IN,
+    });
     // tier credits are not points: they never count as issued
     await db.collection('points_ledger').insertOne({
       id: randomUUID(),

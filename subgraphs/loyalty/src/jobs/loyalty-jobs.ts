@@ -1,13 +1,16 @@
 import DataLoader from 'dataloader';
 import type { Collection, Db, IndexDescription } from 'mongodb';
 import type { Logger } from '@casino/logger';
-import { BATCH_OPTIONS, newId } from '@casino/mongo';
+import { BATCH_OPTIONS } from '@casino/mongo';
 import type { BackgroundJobs } from '@casino/server';
 import { createStores } from '../context';
 import type { LoyaltyStores } from '../context';
 import type { PointsLedgerDocument } from '../ledger/ledger-store';
 import type { MemberDocument, Tier } from '../members/member-store';
+import { ledgerEntry } from '../points/points-ledger';
+import type { PostingHooks } from '../points/points-ledger';
 import { PointsService } from '../points/points-service';
+import type { SweepResult } from '../points/points-service';
 import { TIER_ORDER, tierForCredits } from '../settings';
 import type { LoyaltySettings } from '../settings';
 
@@ -81,25 +84,55 @@ export async function lastActivityOf(
   return new Map(members.map((m) => [m.id, lastActivity(m, lastEarn.get(m.id))] as const));
 }
 
-/** Points expiry and tier periods; every step is keyed in the ledger, so running it twice changes nothing. */
+export interface LoyaltyJobsOptions {
+  /** Crash points for tests (see PointsLedger) */
+  hooks?: PostingHooks;
+  /** Overrides `settings.interruptedAfterMs` (tests) */
+  interruptedAfterMs?: number;
+}
+
+/**
+ * Points expiry and tier periods. Every balance change is a posting keyed in the ledger (see PointsLedger): a
+ * rerun finds the entries an earlier run recorded and finishes the ones it did not apply, so running the jobs
+ * twice, or again after a crash between any two steps, ends with the balances of one clean run.
+ */
 export class LoyaltyJobs {
   private readonly stores: LoyaltyStores;
   private readonly points: PointsService;
   private readonly runs: Collection<JobRunDocument>;
+  private readonly interruptedAfterMs: number;
 
   constructor(
     db: Db,
     private readonly settings: LoyaltySettings,
+    options: LoyaltyJobsOptions = {},
   ) {
     this.stores = createStores(db);
-    this.points = new PointsService(this.stores, settings);
+    this.points = new PointsService(this.stores, settings, options.hooks);
     this.runs = db.collection<JobRunDocument>(LOYALTY_JOB_RUNS);
+    this.interruptedAfterMs = options.interruptedAfterMs ?? settings.interruptedAfterMs;
+  }
+
+  private get ledger() {
+    return this.points.ledger;
   }
 
   /** Expires the whole balance of members with a positive balance and no activity for the configured days. */
   async expirePoints(now: Date, batchSize = 500): Promise<ExpiryResult> {
     const cutoff = new Date(now.getTime() - this.settings.pointsExpiryDays * DAY_MS);
     const result: ExpiryResult = { membersExpired: 0, pointsExpired: 0 };
+    const count = (expired: number) => {
+      if (expired <= 0) return;
+      result.membersExpired += 1;
+      result.pointsExpired += expired;
+    };
+    // first the expiries an earlier run recorded and did not finish (its member may not be found below
+    // again: once the balance moved it is zero)
+    const unfinished = this.stores.ledger.collection.find(
+      { source: 'points_expiry', applied: false },
+      { projection: { _id: 0 } },
+    );
+    for await (const entry of unfinished) count(await this.postExpiry(entry));
     // a visit after the cutoff is activity enough; the ledger decides for the rest
     const cursor = this.stores.members.collection.find(
       { points_balance: { $gt: 0 }, $or: [{ last_visit: null }, { last_visit: { $lt: cutoff } }] },
@@ -111,11 +144,7 @@ export class LoyaltyJobs {
       for (const member of batch) {
         const last = activity.get(member.id)!;
         if (last >= cutoff) continue;
-        const expired = await this.expireMember(member, last, now);
-        if (expired > 0) {
-          result.membersExpired += 1;
-          result.pointsExpired += expired;
-        }
+        count(await this.expireMember(member, last, now));
       }
       batch = [];
     };
@@ -127,50 +156,37 @@ export class LoyaltyJobs {
     return result;
   }
 
-  private async expireMember(member: MemberDocument, lastActivity: Date, now: Date): Promise<number> {
-    const amount = member.points_balance;
-    const key = `expire:${member.id}:${isoDay(lastActivity)}`;
-    const entry = this.ledgerEntry(member.id, 'points', 'expire', -amount, 'points_expiry', key, now);
-    if (!(await this.points.record(entry))) return 0;
-    const debited = await this.stores.members.collection.updateOne(
-      { id: member.id, points_balance: { $gte: amount } },
-      { $inc: { points_balance: -amount } },
+  /** One expiry per stretch of inactivity (keyed by its last activity), of the balance seen when recorded. */
+  private expireMember(member: MemberDocument, lastActivity: Date, now: Date): Promise<number> {
+    return this.postExpiry(
+      ledgerEntry({
+        memberId: member.id,
+        balance: 'points',
+        type: 'expire',
+        amount: -member.points_balance,
+        source: 'points_expiry',
+        key: `expire:${member.id}:${isoDay(lastActivity)}`,
+        at: now,
+      }),
     );
-    if (debited.modifiedCount === 1) return amount;
-    // the balance was spent meanwhile: the entry is undone by its own reversal, so the ledger still adds up
-    await this.points.record(
-      this.ledgerEntry(member.id, 'points', 'reverse', amount, 'points_expiry', `${key}:reverse`, now),
-    );
-    return 0;
   }
 
-  private ledgerEntry(
-    memberId: string,
-    balance: PointsLedgerDocument['balance'],
-    type: PointsLedgerDocument['type'],
-    amount: number,
-    source: string,
-    key: string,
-    at: Date,
-  ): PointsLedgerDocument {
-    return {
-      id: newId(),
-      member_id: memberId,
-      balance,
-      type,
-      amount,
-      source,
-      source_id: null,
-      reason: null,
-      idempotency_key: key,
-      created_at: at,
-    };
+  /**
+   * The points this call expired: those of the entry as recorded (a rerun finishes the first run's entry),
+   * 0 when it was finished before, or refused because the balance was spent meanwhile (the entry is then
+   * deleted and the next run looks at the member afresh).
+   */
+  private async postExpiry(entry: PointsLedgerDocument): Promise<number> {
+    const posted = await this.ledger.post([entry]);
+    if (posted.status === 'refused' || !posted.resumed) return 0;
+    return -posted.entries[0]!.entry.amount;
   }
 
   /**
    * Closes the tier period ending at `periodEnd`: each member's tier becomes the one earned by the credits of
    * the period (or by the credits already earned since, if higher), and those credits are reset by a ledger
-   * entry keyed by period and member. Credits earned after `periodEnd` stay.
+   * entry keyed by period and member. Credits earned after `periodEnd` stay. A rerun finishes the resets an
+   * earlier run recorded but did not apply (or applied but did not mark) and sets those members' tiers.
    */
   async evaluateTierPeriod(periodEnd: Date): Promise<TierPeriodResult> {
     const runId = `tier_period:${periodEnd.toISOString()}`;
@@ -188,15 +204,23 @@ export class LoyaltyJobs {
       { projection: { _id: 0, id: 1 } },
     );
     for await (const { id } of cursor) {
-      const credits = periodCredits.get(id) ?? 0;
-      const key = `${runId}:${id}`;
-      const reset = this.ledgerEntry(id, 'tier_credits', 'expire', -credits, 'tier_period', key, periodEnd);
-      if (!(await this.points.record(reset))) continue;
-      const after = await this.stores.members.collection.findOneAndUpdate(
-        { id },
-        { $inc: { tier_credits: -credits } },
-        { returnDocument: 'after', projection: { _id: 0 } },
-      );
+      const posted = await this.ledger.post([
+        ledgerEntry({
+          memberId: id,
+          balance: 'tier_credits',
+          type: 'expire',
+          amount: -(periodCredits.get(id) ?? 0),
+          source: 'tier_period',
+          key: `${runId}:${id}`,
+          at: periodEnd,
+        }),
+      ]);
+      // finished by an earlier run, or refused (fewer credits than the ledger says: left for the check)
+      if (posted.status === 'refused' || !posted.resumed) continue;
+      const credits = -posted.entries[0]!.entry.amount;
+      const after =
+        posted.member ??
+        (await this.stores.members.collection.findOne({ id }, { projection: { _id: 0, tier_credits: 1 } }));
       if (!after) continue;
       const earned: Tier = [
         tierForCredits(credits, this.settings),
@@ -209,13 +233,19 @@ export class LoyaltyJobs {
     return { periodEnd, membersEvaluated: evaluated };
   }
 
-  /** Everything due at `now`: points expiry, and the close of the tier period that ended last. */
-  async run(now: Date): Promise<{ expiry: ExpiryResult; tierPeriod: TierPeriodResult }> {
+  /**
+   * Everything due at `now`: the entries of interactive flows that crashed midway (settled: see
+   * PointsService.settleInterrupted), points expiry, and the close of the tier period that ended last.
+   */
+  async run(
+    now: Date,
+  ): Promise<{ interrupted: SweepResult; expiry: ExpiryResult; tierPeriod: TierPeriodResult }> {
+    const interrupted = await this.points.settleInterrupted(new Date(Date.now() - this.interruptedAfterMs));
     const expiry = await this.expirePoints(now);
     const tierPeriod = await this.evaluateTierPeriod(
       currentTierPeriodStart(now, this.settings.tierPeriodMonths),
     );
-    return { expiry, tierPeriod };
+    return { interrupted, expiry, tierPeriod };
   }
 }
 

@@ -18,10 +18,12 @@ export interface PointsLedgerDocument {
   /** Unique per effect, so a retried credit is recorded once */
   idempotency_key: string;
   /**
-   * Credits are recorded before they move the balance: false until the balance has moved (absent on entries
-   * written in one step).
+   * Entries are recorded before they move the balance (see PointsLedger): false until the balance has moved
+   * and the entry is marked (absent on entries written in one step, e.g. the seeded opening balances).
    */
   applied?: boolean;
+  /** The reward a redemption's debit paid for (so a sweep can finish or undo an interrupted redemption) */
+  reward_id?: string;
   created_at: Date;
 }
 

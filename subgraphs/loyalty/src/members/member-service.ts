@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { forbiddenError } from '@casino/auth';
 import { badUserInput, conflict, validateInput } from '@casino/errors';
 import { duplicateKeyField, newId, toMoney } from '@casino/mongo';
+import type { FieldProtector } from '@casino/crypto';
+import { protectIdentityDocument } from './member-store';
 import type { MemberDocument, MemberStore } from './member-store';
 
 /** Named rules of enrolment. */
@@ -51,16 +53,23 @@ export function newMemberNumber(): string {
   return `M${Math.floor(100_000_000 + Math.random() * 900_000_000)}`;
 }
 
-const FIELD_NAMES: Record<string, string> = { nic_passport: 'input.nicPassport', email: 'input.email' };
+const FIELD_NAMES: Record<string, string> = {
+  nic_passport_index: 'input.nicPassport',
+  email: 'input.email',
+};
 
 export class MemberService {
-  constructor(private readonly members: MemberStore) {}
+  constructor(
+    private readonly members: MemberStore,
+    private readonly protector: FieldProtector,
+  ) {}
 
   async register(rawInput: RegisterMemberInput, now = new Date()): Promise<MemberDocument> {
     const input = validateInput(registerMemberSchema, rawInput);
     for (let attempt = 1; ; attempt++) {
+      const id = newId();
       const member: MemberDocument = {
-        id: newId(),
+        id,
         member_number: newMemberNumber(),
         first_name: input.firstName,
         last_name: input.lastName,
@@ -68,7 +77,9 @@ export class MemberService {
         phone: input.phone,
         date_of_birth: input.dateOfBirth,
         nationality: input.nationality,
-        nic_passport: input.nicPassport.toUpperCase(),
+        // sealed with its blind index beside it: a second member with the same document (however typed) is a
+        // duplicate key on the unique index, and the plaintext is never stored nor a query filter
+        ...protectIdentityDocument(this.protector, id, input.nicPassport.toUpperCase()),
         tier: 'Ruby',
         points_balance: 0,
         tier_credits: 0,
@@ -122,6 +133,12 @@ const selfExclusionSchema = z.object({
 /** Drops the keys whose value is null (GraphQL's way of saying "leave unchanged" for non-null fields). */
 function present<T extends Record<string, unknown>>(input: T): T {
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined)) as T;
+}
+
+/** What the audit trail keeps of a newly registered member: no identity document, sealed or hashed. */
+export function auditedNewMember(member: MemberDocument) {
+  const { nic_passport: _sealed, nic_passport_index: _index, ...rest } = member;
+  return { ...rest, nicPassport: member.nic_passport ? '[protected]' : null };
 }
 
 /** What the audit trail keeps of a member: the fields these mutations change. */

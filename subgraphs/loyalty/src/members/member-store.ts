@@ -1,4 +1,5 @@
 import type { Collection, Db, Decimal128, Filter, IndexDescription } from 'mongodb';
+import type { FieldProtector } from '@casino/crypto';
 import { paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
@@ -13,7 +14,13 @@ export interface MemberDocument {
   phone: string;
   date_of_birth: Date;
   nationality: string;
-  nic_passport: string;
+  /** NIC or passport number, sealed by the FieldProtector (never plaintext); absent for members without one */
+  nic_passport?: string | null;
+  /**
+   * Blind index of the document number (`protector.lookupKey`) for exact look-ups and uniqueness. Omitted (not
+   * null) when there is no document, so the sparse unique index skips the member.
+   */
+  nic_passport_index?: string;
   tier: Tier;
   points_balance: number;
   tier_credits: number;
@@ -40,11 +47,19 @@ export interface MemberFilterInput {
   memberNumber?: string | null;
   email?: string | null;
   lastNamePrefix?: string | null;
+  /** Exact identity document, found through its blind index (never a plaintext filter) */
+  nicPassport?: string | null;
   registeredFrom?: Date | null;
   registeredTo?: Date | null;
 }
 
 export const MEMBERS = 'members';
+/** Where the identity document lives: its sealed value and the blind index beside it. */
+export const NIC_PASSPORT = {
+  collection: 'members',
+  field: 'nic_passport',
+  index: 'nic_passport_index',
+} as const;
 
 export const memberIndexes: IndexDescription[] = [
   { key: { id: 1 }, name: 'id_1', unique: true },
@@ -52,15 +67,36 @@ export const memberIndexes: IndexDescription[] = [
   { key: { email: 1 }, name: 'email_1' },
   { key: { tier: 1 }, name: 'tier_1' },
   { key: { is_active: 1 }, name: 'is_active_1' },
-  { key: { nic_passport: 1 }, name: 'nic_passport_1', unique: true },
+  { key: { nic_passport_index: 1 }, name: 'nic_passport_index_1', unique: true, sparse: true },
   { key: { registration_date: -1, id: -1 }, name: 'registration_date_-1_id_-1' },
   { key: { last_name: 1 }, name: 'last_name_1' },
 ];
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-export function memberFilter(input: MemberFilterInput): Filter<MemberDocument> {
+/** Seals a member's identity document and computes its blind index (both bound to the member's id). */
+export function protectIdentityDocument(
+  protector: FieldProtector,
+  memberId: string,
+  documentNumber: string,
+): Pick<MemberDocument, 'nic_passport' | 'nic_passport_index'> {
+  return {
+    nic_passport: protector.seal(documentNumber, {
+      collection: NIC_PASSPORT.collection,
+      field: NIC_PASSPORT.field,
+      documentId: memberId,
+    }),
+    nic_passport_index: protector.lookupKey(documentNumber),
+  };
+}
+
+export function memberFilter(input: MemberFilterInput, protector?: FieldProtector): Filter<MemberDocument> {
   const filter: Filter<MemberDocument> = {};
+  // an empty document number matches nothing (it is not "no filter")
+  if (input.nicPassport != null) {
+    if (!protector) throw new Error('looking members up by identity document needs the field protector');
+    filter.nic_passport_index = protector.lookupKey(input.nicPassport);
+  }
   if (input.tier) filter.tier = input.tier;
   if (input.isActive != null) filter.is_active = input.isActive;
   if (input.selfExcluded != null) filter.self_excluded = input.selfExcluded;
@@ -81,14 +117,18 @@ export function memberFilter(input: MemberFilterInput): Filter<MemberDocument> {
 export class MemberStore {
   readonly collection: Collection<MemberDocument>;
 
-  constructor(db: Db) {
+  /** The protector is needed only to look members up by identity document (the blind index). */
+  constructor(
+    db: Db,
+    private readonly protector?: FieldProtector,
+  ) {
     this.collection = db.collection<MemberDocument>(MEMBERS);
   }
 
   page(filter: MemberFilterInput, args: PageArgs, paging: PagingConfig) {
     return paginate(
       this.collection,
-      memberFilter(filter),
+      memberFilter(filter, this.protector),
       args,
       { field: 'registration_date', direction: -1 },
       paging,

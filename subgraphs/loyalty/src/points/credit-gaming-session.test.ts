@@ -182,7 +182,7 @@ describe('creditGamingSession', () => {
       member: { id: member.id, isActive: true, selfExcluded: true, tier: 'Diamond' },
     });
     const more = await harness.execute(
-      `query ($id: ID!) { member(id: $id) { id pointsBalance } }`,
+      `query ($id: ID!) { member(id: $id) { id email } }`,
       { id: member.id },
       { identity: SERVICE },
     );

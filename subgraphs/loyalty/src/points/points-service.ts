@@ -5,12 +5,13 @@ import type { Identity } from '@casino/auth';
 import { badUserInput, conflict, notFound, validateInput } from '@casino/errors';
 import { duplicateKeyField, newId } from '@casino/mongo';
 import type { LoyaltyStores } from '../context';
-import type { LedgerBalance, LedgerEntryType, PointsLedgerDocument } from '../ledger/ledger-store';
+import type { PointsLedgerDocument } from '../ledger/ledger-store';
 import type { MemberDocument, Tier } from '../members/member-store';
 import type { RewardRedemptionDocument } from '../redemptions/redemption-store';
-import type { RewardDocument } from '../rewards/reward-store';
 import { TIER_ORDER, tierForCredits } from '../settings';
 import type { LoyaltySettings } from '../settings';
+import { ledgerEntry, PointsLedger } from './points-ledger';
+import type { PostingHooks } from './points-ledger';
 
 export interface GamingSessionCredit {
   memberId: string;
@@ -54,86 +55,26 @@ export type CreditGamingSessionInput = z.input<typeof creditSchema>;
 /** floor(), forgiving binary floating point noise (0.29 x 100 is 28.999999999999996, which earns 29). */
 const wholePoints = (value: number) => Math.max(0, Math.floor(value + 1e-9));
 
-const isDuplicate = (error: unknown) => duplicateKeyField(error) !== null;
+/** What the sweep did with entries of interrupted flows. */
+export interface SweepResult {
+  finished: number;
+  undone: number;
+}
 
 /**
- * Every change to a member's balances goes through here: a ledger entry with a unique idempotency key, and
- * the balance moved by the same amount with a single-document `$inc` (guarded when it debits). There are no
- * transactions, so credits record the entry first (a duplicate key means "already applied"), and debits move
- * the balance under a guard first and then record the entry.
+ * The points flows: gaming credits, redemptions and their cancellation, hand adjustments. Every balance change
+ * is a posting through `PointsLedger.post` (record the entry unapplied, move the balance once under a guard,
+ * mark it applied), so a crash between any two steps is finished by the flow's retry or by the jobs' sweep.
  */
 export class PointsService {
+  readonly ledger: PointsLedger;
+
   constructor(
     private readonly stores: LoyaltyStores,
     private readonly settings: LoyaltySettings,
-  ) {}
-
-  private entry(
-    memberId: string,
-    balance: LedgerBalance,
-    type: LedgerEntryType,
-    amount: number,
-    fields: { source: string; sourceId?: string | null; reason?: string | null; key: string; at: Date },
-  ): PointsLedgerDocument {
-    return {
-      id: newId(),
-      member_id: memberId,
-      balance,
-      type,
-      amount,
-      source: fields.source,
-      source_id: fields.sourceId ?? null,
-      reason: fields.reason ?? null,
-      idempotency_key: fields.key,
-      created_at: fields.at,
-    };
-  }
-
-  /** Records an entry; false when its idempotency key was already recorded. */
-  async record(entry: PointsLedgerDocument): Promise<boolean> {
-    try {
-      await this.stores.ledger.collection.insertOne({ ...entry });
-      return true;
-    } catch (error) {
-      if (isDuplicate(error)) return false;
-      throw error;
-    }
-  }
-
-  /** Records a credit entry as not yet applied, or returns the one already recorded under its key. */
-  private async recordOrFind(
-    entry: PointsLedgerDocument,
-  ): Promise<{ entry: PointsLedgerDocument; created: boolean }> {
-    if (await this.record({ ...entry, applied: false }))
-      return { entry: { ...entry, applied: false }, created: true };
-    const existing = await this.stores.ledger.collection.findOne(
-      { idempotency_key: entry.idempotency_key },
-      { projection: { _id: 0 } },
-    );
-    return { entry: existing!, created: false };
-  }
-
-  /**
-   * Moves the balance by a recorded credit exactly once: the `$inc` only matches while the entry's id is not
-   * among the member's recently applied ids, and pushes it there in the same single-document update; the
-   * entry is then marked applied. A retry after a crash between the two steps finds the id and does nothing.
-   */
-  private async applyCredit(entry: PointsLedgerDocument, visitedAt: Date): Promise<void> {
-    const inc: Record<string, number> =
-      entry.balance === 'points'
-        ? { points_balance: entry.amount, total_points_earned: entry.amount }
-        : { tier_credits: entry.amount };
-    const updated = await this.stores.members.collection.findOneAndUpdate(
-      { id: entry.member_id, applied_entries: { $ne: entry.id } },
-      {
-        $inc: inc,
-        $max: { last_visit: visitedAt },
-        $push: { applied_entries: { $each: [entry.id], $slice: -this.settings.appliedEntriesKept } },
-      },
-      { returnDocument: 'after', projection: { _id: 0 } },
-    );
-    await this.stores.ledger.collection.updateOne({ id: entry.id }, { $set: { applied: true } });
-    if (updated) await this.promote(updated);
+    hooks: PostingHooks = {},
+  ) {
+    this.ledger = new PointsLedger(stores, settings, hooks);
   }
 
   /** Moves the member up to the tier its credits earn (never down: that happens at the end of a tier period). */
@@ -162,30 +103,33 @@ export class PointsService {
     const base = Number(input.theo.toString()) * input.pointsRate;
     const points = wholePoints(base * this.settings.tierMultipliers[member.tier]);
     const tierCredits = wholePoints(base);
-    const common = { source: 'gaming_session', sourceId: input.sessionId, at: new Date() };
+    const common = {
+      memberId: member.id,
+      type: 'earn' as const,
+      source: 'gaming_session',
+      sourceId: input.sessionId,
+      at: new Date(),
+    };
     const pointsKey = `gaming_session:${input.sessionId}:points`;
     const creditsKey = `gaming_session:${input.sessionId}:tier_credits`;
-    const pointsEntry = await this.recordOrFind(
-      this.entry(member.id, 'points', 'earn', points, { ...common, key: pointsKey }),
+    // a retry (concurrent or after a crash) finds the entries recorded under the session's keys and finishes
+    // them; both move the balances in one update, so they apply together, once
+    const posted = await this.ledger.post(
+      [
+        ledgerEntry({ ...common, balance: 'points', amount: points, key: pointsKey }),
+        ledgerEntry({ ...common, balance: 'tier_credits', amount: tierCredits, key: creditsKey }),
+      ],
+      { visitedAt: input.endedAt },
     );
-    const creditsEntry = await this.recordOrFind(
-      this.entry(member.id, 'tier_credits', 'earn', tierCredits, { ...common, key: creditsKey }),
-    );
-    const pointsNew = pointsEntry.created;
-    // apply each entry that is not applied yet, including one a crashed earlier attempt recorded but never
-    // applied: the member document remembers the ids it applied, so applying twice is impossible
-    for (const { entry } of [pointsEntry, creditsEntry]) {
-      if (entry.applied === false) await this.applyCredit(entry, input.endedAt);
-    }
-    if (pointsNew) {
+    if (posted.status === 'refused') throw badUserInput('input.memberId', 'no member with this id');
+    if (posted.resumed) await this.promote(posted.member ?? (await this.requireMember(member.id)));
+    if (posted.entries[0]!.created) {
       // a concurrent retry may have recorded the tier credits entry; it is the same amount either way
       return { memberId: member.id, sessionId: input.sessionId, points, tierCredits, duplicate: false };
     }
     // already credited (a retry, or one that raced this one): answer with what was recorded
-    const stored = await this.stores.ledger.collection
-      .find({ idempotency_key: { $in: [pointsKey, creditsKey] } }, { projection: { _id: 0 } })
-      .toArray();
-    const amountOf = (key: string) => stored.find((e) => e.idempotency_key === key)?.amount ?? 0;
+    const amountOf = (key: string) =>
+      posted.entries.find((e) => e.entry.idempotency_key === key)?.entry.amount ?? 0;
     return {
       memberId: member.id,
       sessionId: input.sessionId,
@@ -195,42 +139,16 @@ export class PointsService {
     };
   }
 
-  /** The member's balances next to the sums of their ledger entries. */
-  async check(memberId: string): Promise<LedgerCheck> {
-    const member = await this.stores.members.collection.findOne({ id: memberId }, { projection: { _id: 0 } });
-    if (!member) throw notFound('Member', memberId);
-    const sums = await this.stores.ledger.collection
-      .aggregate<{ _id: LedgerBalance; sum: number }>([
-        { $match: { member_id: memberId } },
-        { $group: { _id: '$balance', sum: { $sum: '$amount' } } },
-      ])
-      .toArray();
-    const sumOf = (balance: LedgerBalance) => sums.find((s) => s._id === balance)?.sum ?? 0;
-    const result = {
-      pointsBalance: member.points_balance,
-      pointsLedgerSum: sumOf('points'),
-      tierCredits: member.tier_credits,
-      tierCreditsLedgerSum: sumOf('tier_credits'),
-    };
-    return {
-      ...result,
-      consistent:
-        result.pointsBalance === result.pointsLedgerSum && result.tierCredits === result.tierCreditsLedgerSum,
-    };
-  }
-
-  /** Takes `amount` points from the member only if the balance covers it; the updated member or null. */
-  private debit(memberId: string, amount: number) {
-    return this.stores.members.collection.findOneAndUpdate(
-      { id: memberId, points_balance: { $gte: amount } },
-      { $inc: { points_balance: -amount } },
-      { returnDocument: 'after', projection: { _id: 0 } },
-    );
+  /** The member's balances next to the sums of the ledger entries that are part of them. */
+  check(memberId: string): Promise<LedgerCheck> {
+    return this.ledger.check(memberId);
   }
 
   /**
-   * Redeems a reward: stock taken under a guard, then the points under a guard (the stock is given back if
-   * the points do not cover it), then the redemption and its ledger entry.
+   * Redeems a reward: a unit of stock is reserved under a guard, then the points are posted as a guarded
+   * debit (if the balance does not cover them the stock is given back), then the redemption is stored under
+   * the id the ledger entry names. A crash after the stock is reserved and the entry recorded is settled by
+   * the sweep: undone (stock back) if the points never moved, finished (redemption stored) if they did.
    */
   async redeem(raw: z.input<typeof redeemSchema>): Promise<RewardRedemptionDocument> {
     const input = validateInput(redeemSchema, raw);
@@ -257,14 +175,29 @@ export class PointsService {
       );
       if (taken.modifiedCount === 0) throw conflict('This reward is out of stock', 'input.rewardId');
     }
-    const debited = await this.debit(member.id, cost);
-    if (!debited) {
-      if (limited) await this.restock(reward);
+    const now = new Date();
+    const redemptionId = newId();
+    // the debit's guard (points_balance >= cost, in the same update as the $inc) is what lets exactly the
+    // covered redemptions through when many run at once
+    const posted = await this.ledger.post([
+      ledgerEntry({
+        memberId: member.id,
+        balance: 'points',
+        type: 'redeem',
+        amount: -cost,
+        source: 'redemption',
+        sourceId: redemptionId,
+        rewardId: reward.id,
+        key: `redemption:${redemptionId}:points`,
+        at: now,
+      }),
+    ]);
+    if (posted.status === 'refused') {
+      if (limited && posted.voidedHere) await this.restock(reward.id);
       throw conflict(`Not enough points: the reward costs ${cost}`, 'input.rewardId');
     }
-    const now = new Date();
     const redemption: RewardRedemptionDocument = {
-      id: newId(),
+      id: redemptionId,
       member_id: member.id,
       reward_id: reward.id,
       points_spent: cost,
@@ -272,54 +205,72 @@ export class PointsService {
       redeemed_at: now,
       cancelled_at: null,
     };
-    await this.record(
-      this.entry(member.id, 'points', 'redeem', -cost, {
-        source: 'redemption',
-        sourceId: redemption.id,
-        key: `redemption:${redemption.id}:points`,
-        at: now,
-      }),
-    );
-    await this.stores.redemptions.collection.insertOne({ ...redemption });
+    await this.storeRedemption(redemption);
     return redemption;
   }
 
-  private async restock(reward: Pick<RewardDocument, 'id'>) {
+  /** Stores a redemption unless the sweep already stored it. */
+  private async storeRedemption(redemption: RewardRedemptionDocument) {
+    try {
+      await this.stores.redemptions.collection.insertOne({ ...redemption });
+    } catch (error) {
+      if (duplicateKeyField(error) === null) throw error;
+    }
+  }
+
+  private async restock(rewardId: string) {
     await this.stores.rewards.collection.updateOne(
-      { id: reward.id, stock_quantity: { $ne: null } },
+      { id: rewardId, stock_quantity: { $ne: null } },
       { $inc: { stock_quantity: 1 } },
     );
   }
 
-  /** Cancels a completed redemption: the points and the unit of stock come back, exactly once. */
+  /**
+   * Cancels a completed redemption: the points and the unit of stock come back, exactly once. A cancel that
+   * finds the redemption already cancelled still finishes what an interrupted cancel left undone (both steps
+   * are idempotent) before it answers CONFLICT.
+   */
   async cancelRedemption(redemptionId: string): Promise<RewardRedemptionDocument> {
     const now = new Date();
     const cancelled = await this.stores.redemptions.collection.findOneAndUpdate(
       { id: redemptionId, status: 'completed' },
-      { $set: { status: 'cancelled', cancelled_at: now } },
+      { $set: { status: 'cancelled', cancelled_at: now, stock_returned: false } },
       { returnDocument: 'after', projection: { _id: 0 } },
     );
     if (!cancelled) {
-      const exists = await this.stores.redemptions.collection.countDocuments({ id: redemptionId });
-      if (!exists) throw notFound('RewardRedemption', redemptionId);
+      const existing = await this.stores.redemptions.collection.findOne(
+        { id: redemptionId },
+        { projection: { _id: 0 } },
+      );
+      if (!existing) throw notFound('RewardRedemption', redemptionId);
+      await this.finishCancel(existing);
       throw conflict('This redemption is already cancelled', 'id');
     }
-    const reversed = await this.record(
-      this.entry(cancelled.member_id, 'points', 'reverse', cancelled.points_spent, {
-        source: 'redemption',
-        sourceId: cancelled.id,
-        key: `redemption:${cancelled.id}:reverse`,
-        at: now,
-      }),
-    );
-    if (reversed) {
-      await this.stores.members.collection.updateOne(
-        { id: cancelled.member_id },
-        { $inc: { points_balance: cancelled.points_spent } },
-      );
-      await this.restock({ id: cancelled.reward_id });
-    }
+    await this.finishCancel(cancelled);
     return cancelled;
+  }
+
+  /** The effects of a cancellation: the points posted back (keyed by the redemption) and the stock returned. */
+  private async finishCancel(redemption: RewardRedemptionDocument) {
+    await this.ledger.post([
+      ledgerEntry({
+        memberId: redemption.member_id,
+        balance: 'points',
+        type: 'reverse',
+        amount: redemption.points_spent,
+        source: 'redemption',
+        sourceId: redemption.id,
+        rewardId: redemption.reward_id,
+        key: `redemption:${redemption.id}:reverse`,
+        at: redemption.cancelled_at ?? new Date(),
+      }),
+    ]);
+    // the flag is claimed by one caller only; a crash right after it loses one unit of stock, never points
+    const claimed = await this.stores.redemptions.collection.updateOne(
+      { id: redemption.id, status: 'cancelled', stock_returned: false },
+      { $set: { stock_returned: true } },
+    );
+    if (claimed.modifiedCount === 1) await this.restock(redemption.reward_id);
   }
 
   /**
@@ -339,27 +290,76 @@ export class PointsService {
       );
     }
     const member = await this.requireMember(input.memberId);
-    const now = new Date();
-    const entry = this.entry(member.id, 'points', 'adjust', input.amount, {
-      source: 'manual_adjustment',
-      sourceId: identity.userId,
-      reason: input.reason,
-      key: `adjust:${newId()}`,
-      at: now,
-    });
-    let after: MemberDocument | null;
-    if (input.amount < 0) {
-      after = await this.debit(member.id, -input.amount);
-      if (!after) throw conflict('The adjustment would take the balance below zero', 'input.amount');
-      await this.record(entry);
-    } else {
-      await this.record(entry);
-      after = await this.stores.members.collection.findOneAndUpdate(
-        { id: member.id },
-        { $inc: { points_balance: input.amount } },
-        { returnDocument: 'after', projection: { _id: 0 } },
-      );
+    const posted = await this.ledger.post([
+      ledgerEntry({
+        memberId: member.id,
+        balance: 'points',
+        type: 'adjust',
+        amount: input.amount,
+        source: 'manual_adjustment',
+        sourceId: identity.userId,
+        reason: input.reason,
+        key: `adjust:${newId()}`,
+        at: new Date(),
+      }),
+    ]);
+    if (posted.status === 'refused') {
+      throw conflict('The adjustment would take the balance below zero', 'input.amount');
     }
-    return { entry, before: after!.points_balance - input.amount, after: after!.points_balance };
+    const entry = { ...posted.entries[0]!.entry, applied: true };
+    const before = posted.before?.points_balance ?? member.points_balance;
+    return { entry, before, after: before + input.amount };
+  }
+
+  /**
+   * Settles the entries of redemptions, cancellations and adjustments left unapplied by a crash more than
+   * `olderThan` ago (younger ones may still be in flight; settling those too would be safe, only surprising).
+   * An entry whose points moved is finished (marked, and a redemption stored); one whose points never moved is
+   * undone if its caller got an error (a redemption's debit, with its unit of stock given back, or an
+   * adjustment) and finished otherwise (the points of a cancellation, which the cancel already promised).
+   */
+  async settleInterrupted(olderThan: Date): Promise<SweepResult> {
+    const result: SweepResult = { finished: 0, undone: 0 };
+    const cursor = this.stores.ledger.collection.find(
+      {
+        applied: false,
+        source: { $in: ['redemption', 'manual_adjustment'] },
+        created_at: { $lt: olderThan },
+      },
+      { projection: { _id: 0 } },
+    );
+    for await (const entry of cursor) {
+      if (entry.type === 'reverse') {
+        const redemption = await this.stores.redemptions.collection.findOne(
+          { id: entry.source_id! },
+          { projection: { _id: 0 } },
+        );
+        if (redemption) await this.finishCancel(redemption);
+        else await this.ledger.post([entry]);
+        result.finished += 1;
+        continue;
+      }
+      const outcome = await this.ledger.cancelPending(entry);
+      if (outcome === 'applied') {
+        result.finished += 1;
+        if (entry.type === 'redeem' && entry.source_id) {
+          await this.storeRedemption({
+            id: entry.source_id,
+            member_id: entry.member_id,
+            reward_id: entry.reward_id!,
+            points_spent: -entry.amount,
+            status: 'completed',
+            redeemed_at: entry.created_at,
+            cancelled_at: null,
+          });
+        }
+        continue;
+      }
+      result.undone += 1;
+      if (outcome === 'voided' && entry.type === 'redeem' && entry.reward_id) {
+        await this.restock(entry.reward_id);
+      }
+    }
+    return result;
   }
 }

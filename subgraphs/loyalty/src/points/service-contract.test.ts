@@ -6,7 +6,7 @@ import { parseSubgraphEnv, startSubgraph } from '@casino/server';
 import type { RunningSubgraph } from '@casino/server';
 import { createLoyaltySubgraph, parseLoyaltySettings } from '../index';
 import { memberDocument } from '../test-support/fixtures';
-import { uniqueDatabase } from '../../../../tests/support/subgraph-harness';
+import { testProtectionEnv, uniqueDatabase } from '../../../../tests/support/subgraph-harness';
 
 /** The loyalty side of the gaming contract (issue 4), over HTTP with a signed service identity. */
 describe('loyalty as gaming calls it', () => {
@@ -16,6 +16,7 @@ describe('loyalty as gaming calls it', () => {
 
   beforeAll(async () => {
     const env = parseSubgraphEnv(definition, {
+      ...testProtectionEnv(),
       MONGODB_URI: readProcessEnv().MONGODB_URI,
       MONGODB_DATABASE: uniqueDatabase('loyalty'),
       PORT: '0',

@@ -10,6 +10,11 @@ export interface RewardRedemptionDocument {
   status: 'completed' | 'cancelled';
   redeemed_at: Date;
   cancelled_at: Date | null;
+  /**
+   * Set to false when the redemption is cancelled and to true by the one caller that then gives the unit of
+   * stock back (absent on redemptions cancelled before this flag existed: their stock came back already)
+   */
+  stock_returned?: boolean;
 }
 
 export interface RedemptionFilterInput {

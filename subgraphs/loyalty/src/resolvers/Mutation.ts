@@ -1,9 +1,16 @@
 import { hasRoleOrPermission } from '@casino/auth';
-import { auditedMember } from '../members/member-service';
+import { auditedMember, auditedNewMember } from '../members/member-service';
+import { eraseLoyaltyMember } from '../erasure/erase-member';
 import type { MutationResolvers } from '../__generated__/resolvers-types';
+import { LoyaltyRetention } from '../retention-enforcement/loyalty-retention';
 
 export const Mutation: MutationResolvers = {
-  registerMember: (_, { input }, ctx) => ctx.services.members.register(input),
+  registerMember: async (_, { input }, ctx) => {
+    const member = await ctx.services.members.register(input);
+    // neither the sealed document nor its blind index goes into the audit trail
+    ctx.audit.setChanges(null, auditedNewMember(member));
+    return member;
+  },
   creditGamingSession: (_, { input }, ctx) => ctx.services.points.creditGamingSession(input),
   redeemReward: (_, { input }, ctx) => ctx.services.points.redeem(input),
   cancelRedemption: (_, { id }, ctx) => ctx.services.points.cancelRedemption(id),
@@ -39,5 +46,17 @@ export const Mutation: MutationResolvers = {
       tierPeriodEnd: tierPeriod.periodEnd,
       membersTierEvaluated: tierPeriod.membersEvaluated,
     };
+  },
+  resealLoyaltyProtectedFields: (_, { batchSize }, ctx) => ctx.services.resealProtectedFields(batchSize),
+  eraseLoyaltyMemberData: async (_, { memberId }, ctx) => {
+    const result = await eraseLoyaltyMember(ctx.stores, memberId);
+    // counts only: neither the old nor the new personal values go into the audit trail
+    ctx.audit.setChanges(null, { erased: true, ...result });
+    return result;
+  },
+  applyLoyaltyRetention: async (_, { input }, ctx) => {
+    const counts = await new LoyaltyRetention(ctx.stores).apply(input);
+    ctx.audit.setChanges(null, counts);
+    return counts;
   },
 };

@@ -1,6 +1,8 @@
 import type { QueryResolvers } from '../__generated__/resolvers-types';
+import { complianceFeedQueries } from '../compliance-feed/compliance-feed';
 
 export const Query: QueryResolvers = {
+  ...complianceFeedQueries,
   member: (_, { id }, ctx) => ctx.loaders.member.load(id),
   members: (_, { filter, first, after }, ctx) =>
     ctx.stores.members.page(filter ?? {}, { first, after }, ctx.paging),

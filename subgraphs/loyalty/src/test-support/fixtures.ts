@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '@casino/auth';
+import type { FieldProtector } from '@casino/crypto';
 import { toMoney } from '@casino/mongo';
+import { protectIdentityDocument } from '../members/member-store';
 import type { MemberDocument } from '../members/member-store';
 import type { RewardDocument } from '../rewards/reward-store';
 
@@ -18,12 +20,21 @@ export const SERVICE: Identity = { kind: 'service', service: 'gaming' };
 
 let sequence = 0;
 
-/** A member document with empty balances unless overridden. */
-export function memberDocument(overrides: Partial<MemberDocument> = {}): MemberDocument {
+/**
+ * A member document with empty balances unless overridden. With a protector (`harness.protector`) it carries
+ * a sealed identity document (`documentNumber`, or a unique one) and its blind index, as the service stores
+ * them; without one it has no identity document at all, never a plaintext one.
+ */
+export function memberDocument(
+  overrides: Partial<MemberDocument> = {},
+  protector?: FieldProtector,
+  documentNumber?: string,
+): MemberDocument {
   sequence += 1;
   const unique = `${process.pid}${sequence}${Math.floor(Math.random() * 1e6)}`;
+  const id = overrides.id ?? randomUUID();
   return {
-    id: randomUUID(),
+    id,
     member_number: `M${unique}`,
     first_name: 'Kasun',
     last_name: `Silva${sequence}`,
@@ -31,7 +42,7 @@ export function memberDocument(overrides: Partial<MemberDocument> = {}): MemberD
     phone: '+94 77 000 0000',
     date_of_birth: new Date('1980-05-05T00:00:00Z'),
     nationality: 'Sri Lanka',
-    nic_passport: `N${unique}`,
+    ...(protector ? protectIdentityDocument(protector, id, documentNumber ?? `N${unique}`) : {}),
     tier: 'Ruby',
     points_balance: 0,
     tier_credits: 0,

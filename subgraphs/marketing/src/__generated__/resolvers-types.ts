@@ -6,6 +6,7 @@ import type { MarketingCampaignDocument } from '../campaigns/campaign-store';
 import type { MarketingDashboardFigures } from '../dashboard/dashboard-service';
 import type { CampaignAudiencePreviewResult } from '../campaigns/audience';
 import type { CustomerAnalyticsDocument } from '../analytics/analytics-store';
+import type { AnalyticsRunDocument } from '../analytics/analytics-runs';
 import type { WalkInGuestDocument } from '../guests/guest-store';
 import type { NotificationDocument } from '../notifications/notification-store';
 import type { NotificationTemplateDocument } from '../templates/template-store';
@@ -42,6 +43,52 @@ export type AdminUser = {
   id: Scalars['ID']['output'];
 };
 
+/** One run of the customer analytics job, which recomputes every member's analytics from gaming and loyalty */
+export type AnalyticsRun = {
+  __typename?: 'AnalyticsRun';
+  batches: Scalars['Int']['output'];
+  /** Why a failed run failed */
+  error?: Maybe<Scalars['String']['output']>;
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  /** Members whose analytics the run wrote */
+  membersProcessed: Scalars['Int']['output'];
+  startedAt: Scalars['DateTime']['output'];
+  status: AnalyticsRunStatus;
+  trigger: AnalyticsRunTrigger;
+  /** The play the run looked at: sessions started in [windowFrom, windowTo) */
+  windowFrom: Scalars['DateTime']['output'];
+  windowTo: Scalars['DateTime']['output'];
+};
+
+export type AnalyticsRunStatus =
+  | 'completed'
+  /** Stopped early (a service could not be reached, or the run was abandoned); the members it reached keep their new analytics */
+  | 'failed'
+  | 'running';
+
+export type AnalyticsRunTrigger =
+  /** Started by recomputeCustomerAnalytics */
+  | 'on_demand'
+  /** Started by the schedule (every ANALYTICS_INTERVAL_MS) */
+  | 'scheduled';
+
+/**
+ * Why members matching a campaign's target segments are left out of its audience. A member with several
+ * reasons counts once, under the first of: selfExcluded, noMarketingConsent, inactive, unknownMember.
+ */
+export type AudienceExclusions = {
+  __typename?: 'AudienceExclusions';
+  /** Member accounts that are not active */
+  inactive: Scalars['Int']['output'];
+  /** Without marketing consent */
+  noMarketingConsent: Scalars['Int']['output'];
+  /** Self-excluded (per loyalty now, or per their analytics segments) */
+  selfExcluded: Scalars['Int']['output'];
+  /** Member ids loyalty does not know */
+  unknownMember: Scalars['Int']['output'];
+};
+
 export type AudienceSegmentCount = {
   __typename?: 'AudienceSegmentCount';
   members: Scalars['Int']['output'];
@@ -56,15 +103,23 @@ export type CampaignAudiencePreview = {
   campaign: MarketingCampaign;
   /** The campaign's estimate, for comparison */
   estimatedReach: Scalars['Int']['output'];
-  /** Members matching the target segments who are left out because they are self-excluded */
+  /** Members matching the target segments who are left out, by reason */
+  excluded: AudienceExclusions;
+  /**
+   * Members matching the target segments who are left out because they are self-excluded
+   * @deprecated Use excluded.selfExcluded
+   */
   excludedSelfExcluded: Scalars['Int']['output'];
   /**
-   * Members with at least one of the campaign's target segments, self-excluded members left out. Marketing
-   * consent is checked per recipient when a notification is sent.
+   * Eligible members: those with at least one of the campaign's target segments who, according to loyalty right
+   * now, are not self-excluded, have given marketing consent and are active. Without loyalty's answer the
+   * preview fails (SERVICE_UNAVAILABLE) rather than show an unchecked audience.
    */
   memberCount: Scalars['Int']['output'];
   /** A few of the eligible members, by id */
   sample: Array<Member>;
+  /** The ids of the same few eligible members */
+  sampleMemberIds: Array<Scalars['ID']['output']>;
 };
 
 export type CampaignStats = {
@@ -147,10 +202,12 @@ export type CustomerAnalytics = {
   __typename?: 'CustomerAnalytics';
   /** Average gaming session length, in minutes */
   avgSessionDuration: Scalars['Int']['output'];
+  /** Average buy-in per visit over the analytics window */
   avgSpendPerVisit: Scalars['Money']['output'];
   /** 1 to 12; null when unknown */
   birthdayMonth?: Maybe<Scalars['Int']['output']>;
   dietaryPreferences: Array<Scalars['String']['output']>;
+  /** Game type codes the member plays most (most theo first) */
   favoriteGames: Array<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   lastActivityDate?: Maybe<Scalars['DateTime']['output']>;
@@ -158,12 +215,15 @@ export type CustomerAnalytics = {
   marketingSegments: Array<Scalars['String']['output']>;
   member: Member;
   preferredDrinks: Array<Scalars['String']['output']>;
-  /** Parts of the week the member usually visits, e.g. weekday_evening, weekend_night */
+  /** Parts of the day the member's sessions start in (morning, afternoon, evening, night), most frequent first */
   preferredVisitTimes: Array<Scalars['String']['output']>;
-  /** Responsible-gaming risk, from 0 (none) to 100 (highest) */
+  /**
+   * Responsible-gaming risk, from 0 (none) to 100 (highest): the weighted mean of loss chasing, long sessions,
+   * visit frequency and losses against buy-in over the analytics window (weights are settings)
+   */
   riskScore: Scalars['Float']['output'];
   socialInteractions: Scalars['Int']['output'];
-  /** Average visits per month */
+  /** Visits (distinct gaming days) per 30 days over the analytics window */
   visitFrequency: Scalars['Float']['output'];
 };
 
@@ -232,12 +292,57 @@ export type MarketingDashboard = {
   walkIns: WalkInStats;
 };
 
+/** What marketing erased for a member */
+export type MarketingMemberErasure = {
+  __typename?: 'MarketingMemberErasure';
+  /** Customer analytics documents deleted (the member is also kept out of future analytics runs) */
+  analyticsDeleted: Scalars['Int']['output'];
+  /** Ids of the walk-in guest visits erased (their audit entries are about the member too) */
+  guestIds: Array<Scalars['ID']['output']>;
+  /** Walk-in guest visits converted into the member whose names, contact details, notes and identity document were erased */
+  guestsAnonymised: Scalars['Int']['output'];
+  memberId: Scalars['ID']['output'];
+  /** Ids of the notifications erased (their audit entries are about the member too) */
+  notificationIds: Array<Scalars['ID']['output']>;
+  /** Notifications to the member whose title, content, recipient address and metadata were erased */
+  notificationsAnonymised: Scalars['Int']['output'];
+};
+
+/** One batch of a retention policy, as compliance sends it; ages are in days before `now` */
+export type MarketingRetentionInput = {
+  /** Final-state notifications and never-converted walk-in guests older than this move to their _archive collections */
+  archiveAfterDays: Scalars['Int']['input'];
+  autoDelete: Scalars['Boolean']['input'];
+  /** The most records each step handles per collection in this call */
+  batchSize: Scalars['Int']['input'];
+  /** Ids held by an exception: notifications to these members, and walk-in guests with these ids, are left alone */
+  exceptions: Array<Scalars['ID']['input']>;
+  /** The run's clock */
+  now: Scalars['DateTime']['input'];
+  /** Archived records older than this are deleted (autoDelete) or anonymised */
+  retentionPeriodDays: Scalars['Int']['input'];
+};
+
+/** What one batch did (both collections); skipped (held) and remaining (still due) are counts after the batch */
+export type MarketingRetentionResult = {
+  __typename?: 'MarketingRetentionResult';
+  anonymised: Scalars['Int']['output'];
+  archived: Scalars['Int']['output'];
+  deleted: Scalars['Int']['output'];
+  remaining: Scalars['Int']['output'];
+  skipped: Scalars['Int']['output'];
+};
+
 export type Member = {
   __typename?: 'Member';
   /** Behavioural analytics of the member; null until they are computed */
   analytics?: Maybe<CustomerAnalytics>;
   id: Scalars['ID']['output'];
-  /** Marketing segments the member falls in, e.g. high_roller, weekend_player, lapsed, new, vip, self_excluded */
+  /**
+   * Marketing segments the member falls in, as the analytics job assigns them: high_roller, frequent_visitor,
+   * lapsed, new_member, at_risk, points_collector, tier_<tier> (e.g. tier_vip), no_marketing_consent and
+   * self_excluded
+   */
   segments: Array<Scalars['String']['output']>;
   /** The walk-in visits of the guest(s) converted into this member, most recent first */
   walkInVisits: Array<WalkInGuest>;
@@ -245,6 +350,8 @@ export type Member = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** One bounded batch of the marketing_data retention policy (compliance's service only) */
+  applyMarketingRetention: MarketingRetentionResult;
   /**
    * Links a guest's visit to the member they became, keeping the visit history; a guest is converted once
    * (CONFLICT after that)
@@ -254,12 +361,29 @@ export type Mutation = {
   createMarketingCampaign: MarketingCampaign;
   /** Creates an active template, created by the calling admin user */
   createNotificationTemplate: NotificationTemplate;
+  /**
+   * Erases a member's personal data in marketing: analytics deleted, notifications to them and the walk-in
+   * visits converted into them anonymised (visits, spend and delivery facts kept). Idempotent. Service only
+   * (compliance's eraseMember).
+   */
+  eraseMarketingMemberData: MarketingMemberErasure;
   /** A delivered notification becomes read (by its admin recipient, or Manager and above); once */
   markNotificationRead: Notification;
+  /**
+   * Recomputes every member's customer analytics now (visits, spend, favourite games, visit times, risk score,
+   * segments) from gaming's play and loyalty's members; GeneralAdmin and above. CONFLICT while another run is
+   * in progress; SERVICE_UNAVAILABLE when gaming or loyalty cannot be reached (the run is recorded as failed).
+   */
+  recomputeCustomerAnalytics: AnalyticsRun;
   /** Records that a guest left, with what they spent and did; a visit ends once (CONFLICT after that) */
   recordGuestExit: WalkInGuest;
   /** Records a guest's entry now, with no spend yet; one open visit per identity document per day */
   registerWalkInGuest: WalkInGuest;
+  /**
+   * Re-seals up to batchSize (1-1000) values of each of marketing's protected fields under the current key;
+   * call again until every remaining is 0. Service only.
+   */
+  resealMarketingProtectedFields: Array<ProtectedFieldRotation>;
   /**
    * Renders a template for one recipient and sends it now (or leaves it pending until it is due). Marketing
    * to a member needs their consent and is never sent to a self-excluded member (CONFLICT).
@@ -270,6 +394,11 @@ export type Mutation = {
    * campaign's current status does not allow (or that another request made first) is a CONFLICT.
    */
   updateCampaignStatus: MarketingCampaign;
+};
+
+
+export type MutationApplyMarketingRetentionArgs = {
+  input: MarketingRetentionInput;
 };
 
 
@@ -288,6 +417,11 @@ export type MutationCreateNotificationTemplateArgs = {
 };
 
 
+export type MutationEraseMarketingMemberDataArgs = {
+  memberId: Scalars['ID']['input'];
+};
+
+
 export type MutationMarkNotificationReadArgs = {
   id: Scalars['ID']['input'];
 };
@@ -300,6 +434,11 @@ export type MutationRecordGuestExitArgs = {
 
 export type MutationRegisterWalkInGuestArgs = {
   input: RegisterWalkInGuestInput;
+};
+
+
+export type MutationResealMarketingProtectedFieldsArgs = {
+  batchSize: Scalars['Int']['input'];
 };
 
 
@@ -466,6 +605,17 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
   hasPreviousPage: Scalars['Boolean']['output'];
   startCursor?: Maybe<Scalars['String']['output']>;
+};
+
+/** Progress of re-sealing one protected field under the current key */
+export type ProtectedFieldRotation = {
+  __typename?: 'ProtectedFieldRotation';
+  collection: Scalars['String']['output'];
+  field: Scalars['String']['output'];
+  /** Id of the key values are now sealed with */
+  keyId: Scalars['String']['output'];
+  remaining: Scalars['Int']['output'];
+  resealed: Scalars['Int']['output'];
 };
 
 export type Query = {
@@ -657,6 +807,8 @@ export type WalkInGuestEdge = {
 export type WalkInGuestFilter = {
   convertedToMember?: InputMaybe<Scalars['Boolean']['input']>;
   followUpRequired?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Exact identity document (case, spaces and dashes ignored), matched through its blind index */
+  idDocument?: InputMaybe<Scalars['String']['input']>;
   /** Visits on or after this instant */
   visitFrom?: InputMaybe<Scalars['DateTime']['input']>;
   /** Visits before this instant */
@@ -762,8 +914,12 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 export type ResolversTypes = ResolversObject<{
   AdminUser: ResolverTypeWrapper<AdminUserReference>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  AudienceSegmentCount: ResolverTypeWrapper<AudienceSegmentCount>;
+  AnalyticsRun: ResolverTypeWrapper<AnalyticsRunDocument>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  AnalyticsRunStatus: AnalyticsRunStatus;
+  AnalyticsRunTrigger: AnalyticsRunTrigger;
+  AudienceExclusions: ResolverTypeWrapper<AudienceExclusions>;
+  AudienceSegmentCount: ResolverTypeWrapper<AudienceSegmentCount>;
   CampaignAudiencePreview: ResolverTypeWrapper<CampaignAudiencePreviewResult>;
   CampaignStats: ResolverTypeWrapper<CampaignStats>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -783,6 +939,9 @@ export type ResolversTypes = ResolversObject<{
   MarketingCampaignEdge: ResolverTypeWrapper<Omit<MarketingCampaignEdge, 'node'> & { node: ResolversTypes['MarketingCampaign'] }>;
   MarketingCampaignFilter: MarketingCampaignFilter;
   MarketingDashboard: ResolverTypeWrapper<MarketingDashboardFigures>;
+  MarketingMemberErasure: ResolverTypeWrapper<MarketingMemberErasure>;
+  MarketingRetentionInput: MarketingRetentionInput;
+  MarketingRetentionResult: ResolverTypeWrapper<MarketingRetentionResult>;
   Member: ResolverTypeWrapper<MemberReference>;
   Money: ResolverTypeWrapper<Scalars['Money']['output']>;
   Mutation: ResolverTypeWrapper<{}>;
@@ -803,6 +962,7 @@ export type ResolversTypes = ResolversObject<{
   NotificationTemplateEdge: ResolverTypeWrapper<Omit<NotificationTemplateEdge, 'node'> & { node: ResolversTypes['NotificationTemplate'] }>;
   NotificationTemplateFilter: NotificationTemplateFilter;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  ProtectedFieldRotation: ResolverTypeWrapper<ProtectedFieldRotation>;
   Query: ResolverTypeWrapper<{}>;
   RecipientType: RecipientType;
   RecordGuestExitInput: RecordGuestExitInput;
@@ -825,8 +985,10 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   AdminUser: AdminUserReference;
   ID: Scalars['ID']['output'];
-  AudienceSegmentCount: AudienceSegmentCount;
+  AnalyticsRun: AnalyticsRunDocument;
   Int: Scalars['Int']['output'];
+  AudienceExclusions: AudienceExclusions;
+  AudienceSegmentCount: AudienceSegmentCount;
   CampaignAudiencePreview: CampaignAudiencePreviewResult;
   CampaignStats: CampaignStats;
   Float: Scalars['Float']['output'];
@@ -844,6 +1006,9 @@ export type ResolversParentTypes = ResolversObject<{
   MarketingCampaignEdge: Omit<MarketingCampaignEdge, 'node'> & { node: ResolversParentTypes['MarketingCampaign'] };
   MarketingCampaignFilter: MarketingCampaignFilter;
   MarketingDashboard: MarketingDashboardFigures;
+  MarketingMemberErasure: MarketingMemberErasure;
+  MarketingRetentionInput: MarketingRetentionInput;
+  MarketingRetentionResult: MarketingRetentionResult;
   Member: MemberReference;
   Money: Scalars['Money']['output'];
   Mutation: {};
@@ -860,6 +1025,7 @@ export type ResolversParentTypes = ResolversObject<{
   NotificationTemplateEdge: Omit<NotificationTemplateEdge, 'node'> & { node: ResolversParentTypes['NotificationTemplate'] };
   NotificationTemplateFilter: NotificationTemplateFilter;
   PageInfo: PageInfo;
+  ProtectedFieldRotation: ProtectedFieldRotation;
   Query: {};
   RecordGuestExitInput: RecordGuestExitInput;
   RegisterWalkInGuestInput: RegisterWalkInGuestInput;
@@ -911,6 +1077,28 @@ export type AdminUserResolvers<ContextType = MarketingContext, ParentType extend
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type AnalyticsRunResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['AnalyticsRun'] = ResolversParentTypes['AnalyticsRun']> = ResolversObject<{
+  batches?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  membersProcessed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AnalyticsRunStatus'], ParentType, ContextType>;
+  trigger?: Resolver<ResolversTypes['AnalyticsRunTrigger'], ParentType, ContextType>;
+  windowFrom?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  windowTo?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type AudienceExclusionsResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['AudienceExclusions'] = ResolversParentTypes['AudienceExclusions']> = ResolversObject<{
+  inactive?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  noMarketingConsent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  selfExcluded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unknownMember?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type AudienceSegmentCountResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['AudienceSegmentCount'] = ResolversParentTypes['AudienceSegmentCount']> = ResolversObject<{
   members?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   segment?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -921,9 +1109,11 @@ export type CampaignAudiencePreviewResolvers<ContextType = MarketingContext, Par
   bySegment?: Resolver<Array<ResolversTypes['AudienceSegmentCount']>, ParentType, ContextType>;
   campaign?: Resolver<ResolversTypes['MarketingCampaign'], ParentType, ContextType>;
   estimatedReach?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  excluded?: Resolver<ResolversTypes['AudienceExclusions'], ParentType, ContextType>;
   excludedSelfExcluded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   memberCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sample?: Resolver<Array<ResolversTypes['Member']>, ParentType, ContextType>;
+  sampleMemberIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1023,6 +1213,25 @@ export type MarketingDashboardResolvers<ContextType = MarketingContext, ParentTy
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type MarketingMemberErasureResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['MarketingMemberErasure'] = ResolversParentTypes['MarketingMemberErasure']> = ResolversObject<{
+  analyticsDeleted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  guestIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  guestsAnonymised?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  notificationIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  notificationsAnonymised?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type MarketingRetentionResultResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['MarketingRetentionResult'] = ResolversParentTypes['MarketingRetentionResult']> = ResolversObject<{
+  anonymised?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  archived?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deleted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  remaining?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  skipped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type MemberResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Member']>, { __typename: 'Member' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   analytics?: Resolver<Maybe<ResolversTypes['CustomerAnalytics']>, ParentType, ContextType>;
@@ -1037,12 +1246,16 @@ export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversType
 }
 
 export type MutationResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  applyMarketingRetention?: Resolver<ResolversTypes['MarketingRetentionResult'], ParentType, ContextType, RequireFields<MutationApplyMarketingRetentionArgs, 'input'>>;
   convertWalkInGuest?: Resolver<ResolversTypes['WalkInGuest'], ParentType, ContextType, RequireFields<MutationConvertWalkInGuestArgs, 'input'>>;
   createMarketingCampaign?: Resolver<ResolversTypes['MarketingCampaign'], ParentType, ContextType, RequireFields<MutationCreateMarketingCampaignArgs, 'input'>>;
   createNotificationTemplate?: Resolver<ResolversTypes['NotificationTemplate'], ParentType, ContextType, RequireFields<MutationCreateNotificationTemplateArgs, 'input'>>;
+  eraseMarketingMemberData?: Resolver<ResolversTypes['MarketingMemberErasure'], ParentType, ContextType, RequireFields<MutationEraseMarketingMemberDataArgs, 'memberId'>>;
   markNotificationRead?: Resolver<ResolversTypes['Notification'], ParentType, ContextType, RequireFields<MutationMarkNotificationReadArgs, 'id'>>;
+  recomputeCustomerAnalytics?: Resolver<ResolversTypes['AnalyticsRun'], ParentType, ContextType>;
   recordGuestExit?: Resolver<ResolversTypes['WalkInGuest'], ParentType, ContextType, RequireFields<MutationRecordGuestExitArgs, 'input'>>;
   registerWalkInGuest?: Resolver<ResolversTypes['WalkInGuest'], ParentType, ContextType, RequireFields<MutationRegisterWalkInGuestArgs, 'input'>>;
+  resealMarketingProtectedFields?: Resolver<Array<ResolversTypes['ProtectedFieldRotation']>, ParentType, ContextType, RequireFields<MutationResealMarketingProtectedFieldsArgs, 'batchSize'>>;
   sendNotification?: Resolver<ResolversTypes['Notification'], ParentType, ContextType, RequireFields<MutationSendNotificationArgs, 'input'>>;
   updateCampaignStatus?: Resolver<ResolversTypes['MarketingCampaign'], ParentType, ContextType, RequireFields<MutationUpdateCampaignStatusArgs, 'input'>>;
 }>;
@@ -1154,6 +1367,15 @@ export type PageInfoResolvers<ContextType = MarketingContext, ParentType extends
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type ProtectedFieldRotationResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['ProtectedFieldRotation'] = ResolversParentTypes['ProtectedFieldRotation']> = ResolversObject<{
+  collection?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  keyId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  remaining?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resealed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   customerAnalytics?: Resolver<Maybe<ResolversTypes['CustomerAnalytics']>, ParentType, ContextType, RequireFields<QueryCustomerAnalyticsArgs, 'memberId'>>;
   marketingCampaign?: Resolver<Maybe<ResolversTypes['MarketingCampaign']>, ParentType, ContextType, RequireFields<QueryMarketingCampaignArgs, 'id'>>;
@@ -1222,6 +1444,8 @@ export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<Resolv
 
 export type Resolvers<ContextType = MarketingContext> = ResolversObject<{
   AdminUser?: AdminUserResolvers<ContextType>;
+  AnalyticsRun?: AnalyticsRunResolvers<ContextType>;
+  AudienceExclusions?: AudienceExclusionsResolvers<ContextType>;
   AudienceSegmentCount?: AudienceSegmentCountResolvers<ContextType>;
   CampaignAudiencePreview?: CampaignAudiencePreviewResolvers<ContextType>;
   CampaignStats?: CampaignStatsResolvers<ContextType>;
@@ -1234,6 +1458,8 @@ export type Resolvers<ContextType = MarketingContext> = ResolversObject<{
   MarketingCampaignConnection?: MarketingCampaignConnectionResolvers<ContextType>;
   MarketingCampaignEdge?: MarketingCampaignEdgeResolvers<ContextType>;
   MarketingDashboard?: MarketingDashboardResolvers<ContextType>;
+  MarketingMemberErasure?: MarketingMemberErasureResolvers<ContextType>;
+  MarketingRetentionResult?: MarketingRetentionResultResolvers<ContextType>;
   Member?: MemberResolvers<ContextType>;
   Money?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
@@ -1248,6 +1474,7 @@ export type Resolvers<ContextType = MarketingContext> = ResolversObject<{
   NotificationTemplateConnection?: NotificationTemplateConnectionResolvers<ContextType>;
   NotificationTemplateEdge?: NotificationTemplateEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  ProtectedFieldRotation?: ProtectedFieldRotationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   WalkInGuest?: WalkInGuestResolvers<ContextType>;
   WalkInGuestConnection?: WalkInGuestConnectionResolvers<ContextType>;

@@ -1,3 +1,5 @@
+import { GraphQLError } from 'graphql';
+import type { ServiceClient } from '@casino/auth';
 import { notFound } from '@casino/errors';
 import type { AnalyticsStore } from '../analytics/analytics-store';
 import type { CampaignStore, MarketingCampaignDocument } from './campaign-store';
@@ -5,65 +7,194 @@ import type { CampaignStore, MarketingCampaignDocument } from './campaign-store'
 /** The segment marking self-excluded members, who are never in a marketing audience. */
 export const SELF_EXCLUDED_SEGMENT = 'self_excluded';
 
+/** Why a candidate is left out; a member with several reasons counts under the first in this order. */
+export interface AudienceExclusions {
+  selfExcluded: number;
+  noMarketingConsent: number;
+  inactive: number;
+  unknownMember: number;
+}
+
 export interface CampaignAudiencePreviewResult {
   campaign: MarketingCampaignDocument;
+  /** Eligible members: in a target segment, and (per loyalty, now) not self-excluded, consenting, active */
   memberCount: number;
-  excludedSelfExcluded: number;
+  excluded: AudienceExclusions;
   bySegment: { segment: string; members: number }[];
   sampleMemberIds: string[];
 }
 
-interface AudienceFacets {
-  included: { n: number }[];
-  excluded: { n: number }[];
-  bySegment: { _id: string; n: number }[];
-  sample: { member_id: string }[];
+export interface AudienceOptions {
+  /** How many eligible members to name */
+  sampleSize: number;
+  /** Candidate ids per loyalty call */
+  checkBatchSize: number;
+}
+
+/** A member's current standing with loyalty, the owner of members. */
+interface LoyaltyMemberStatus {
+  id: string;
+  selfExcluded: boolean;
+  marketingConsent: boolean;
+  isActive: boolean;
+}
+
+/** Loyalty's members by id, as federation entities: one call per batch of candidates. */
+export const LOYALTY_AUDIENCE_CHECK = /* GraphQL */ `
+  query CampaignAudienceCheck($representations: [_Any!]!) {
+    _entities(representations: $representations) {
+      ... on Member {
+        id
+        selfExcluded
+        marketingConsent
+        isActive
+      }
+    }
+  }
+`;
+
+/** Loyalty could not confirm the candidates: no audience is returned unchecked (fail closed). */
+function loyaltyUnavailable(error: unknown): GraphQLError {
+  return new GraphQLError(
+    'Loyalty could not be reached to check the audience (self-exclusion, marketing consent); try again shortly',
+    {
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+      originalError: error instanceof Error ? error : undefined,
+    },
+  );
+}
+
+/** Asks loyalty about one batch of member ids; the map holds only the members loyalty knows. */
+async function checkWithLoyalty(
+  loyalty: ServiceClient,
+  memberIds: string[],
+): Promise<Map<string, LoyaltyMemberStatus>> {
+  let data: { _entities: (Partial<LoyaltyMemberStatus> | null)[] };
+  try {
+    data = await loyalty.request<{ _entities: (Partial<LoyaltyMemberStatus> | null)[] }>(
+      LOYALTY_AUDIENCE_CHECK,
+      { representations: memberIds.map((id) => ({ __typename: 'Member', id })) },
+    );
+  } catch (error) {
+    throw loyaltyUnavailable(error);
+  }
+  if (!Array.isArray(data?._entities) || data._entities.length !== memberIds.length) {
+    throw loyaltyUnavailable(
+      new Error('loyalty answered the audience check with the wrong number of members'),
+    );
+  }
+  const known = new Map<string, LoyaltyMemberStatus>();
+  for (const member of data._entities) {
+    if (
+      member &&
+      typeof member.id === 'string' &&
+      typeof member.selfExcluded === 'boolean' &&
+      typeof member.marketingConsent === 'boolean' &&
+      typeof member.isActive === 'boolean'
+    ) {
+      known.set(member.id, member as LoyaltyMemberStatus);
+    }
+  }
+  return known;
+}
+
+/** The first reason a member is left out, or null when they may be reached. */
+function exclusionReason(member: LoyaltyMemberStatus | undefined): keyof AudienceExclusions | null {
+  if (!member) return 'unknownMember';
+  if (member.selfExcluded) return 'selfExcluded';
+  if (!member.marketingConsent) return 'noMarketingConsent';
+  if (!member.isActive) return 'inactive';
+  return null;
 }
 
 /**
- * Who a campaign would reach, from marketing's own analytics: members with at least one of the campaign's
- * target segments, self-excluded members left out (and counted apart). Counted in MongoDB in one
- * aggregation. Marketing consent is loyalty's to know and is enforced per recipient when sending.
+ * Who a campaign would reach. The candidates are the members with at least one of the campaign's target
+ * segments in marketing's analytics, streamed from MongoDB (member ids only, in id order). Segments are
+ * recomputed periodically and may be stale, so every candidate's CURRENT self-exclusion, marketing consent
+ * and activity are checked with loyalty, `checkBatchSize` ids per call; a member loyalty does not know is
+ * left out too. Members whose (possibly stale) segments already say self-excluded are left out without asking.
+ * Without loyalty's answer nothing is returned: SERVICE_UNAVAILABLE. The eligible members' per-segment counts
+ * are grouped in MongoDB, one aggregation per batch.
  */
 export async function previewCampaignAudience(
   campaigns: CampaignStore,
   analytics: AnalyticsStore,
+  loyalty: ServiceClient,
   id: string,
-  sampleSize: number,
+  options: AudienceOptions,
 ): Promise<CampaignAudiencePreviewResult> {
   const campaign = await campaigns.findById(id);
   if (!campaign) throw notFound('MarketingCampaign', id);
   const targets = campaign.target_audience.filter((segment) => segment !== SELF_EXCLUDED_SEGMENT);
-  const eligible = { marketing_segments: { $ne: SELF_EXCLUDED_SEGMENT } };
-  const [facets] = await analytics.collection
-    .aggregate<AudienceFacets>([
-      { $match: { marketing_segments: { $in: targets } } },
-      {
-        $facet: {
-          included: [{ $match: eligible }, { $count: 'n' }],
-          excluded: [{ $match: { marketing_segments: SELF_EXCLUDED_SEGMENT } }, { $count: 'n' }],
-          bySegment: [
-            { $match: eligible },
-            { $unwind: '$marketing_segments' },
-            { $match: { marketing_segments: { $in: targets } } },
-            { $group: { _id: '$marketing_segments', n: { $sum: 1 } } },
-            { $sort: { n: -1, _id: 1 } },
-          ],
-          sample: [
-            { $match: eligible },
-            { $sort: { member_id: 1 } },
-            { $limit: Math.max(sampleSize, 1) },
-            { $project: { _id: 0, member_id: 1 } },
-          ],
-        },
-      },
-    ])
-    .toArray();
+  const excluded: AudienceExclusions = {
+    selfExcluded: 0,
+    noMarketingConsent: 0,
+    inactive: 0,
+    unknownMember: 0,
+  };
+  const bySegment = new Map<string, number>();
+  const sampleMemberIds: string[] = [];
+  let memberCount = 0;
+  if (targets.length === 0) return { campaign, memberCount, excluded, bySegment: [], sampleMemberIds };
+
+  const inTargets = { marketing_segments: { $in: targets } };
+  excluded.selfExcluded += await analytics.collection.countDocuments({
+    $and: [inTargets, { marketing_segments: SELF_EXCLUDED_SEGMENT }],
+  });
+
+  const checkBatch = async (memberIds: string[]) => {
+    const known = await checkWithLoyalty(loyalty, memberIds);
+    const eligible: string[] = [];
+    for (const memberId of memberIds) {
+      const reason = exclusionReason(known.get(memberId));
+      if (reason) excluded[reason] += 1;
+      else eligible.push(memberId);
+    }
+    if (eligible.length === 0) return;
+    memberCount += eligible.length;
+    for (const memberId of eligible) {
+      if (sampleMemberIds.length >= options.sampleSize) break;
+      sampleMemberIds.push(memberId);
+    }
+    const counts = await analytics.collection
+      .aggregate<{ _id: string; n: number }>([
+        { $match: { member_id: { $in: eligible } } },
+        { $unwind: '$marketing_segments' },
+        { $match: { marketing_segments: { $in: targets } } },
+        { $group: { _id: '$marketing_segments', n: { $sum: 1 } } },
+      ])
+      .toArray();
+    for (const row of counts) bySegment.set(row._id, (bySegment.get(row._id) ?? 0) + row.n);
+  };
+
+  const cursor = analytics.collection
+    .find<{ member_id: string }>(
+      { $and: [inTargets, { marketing_segments: { $ne: SELF_EXCLUDED_SEGMENT } }] },
+      { projection: { _id: 0, member_id: 1 } },
+    )
+    .sort({ member_id: 1 })
+    .batchSize(options.checkBatchSize);
+  try {
+    let batch: string[] = [];
+    for await (const { member_id } of cursor) {
+      batch.push(member_id);
+      if (batch.length >= options.checkBatchSize) {
+        await checkBatch(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) await checkBatch(batch);
+  } finally {
+    await cursor.close();
+  }
+
   return {
     campaign,
-    memberCount: facets?.included[0]?.n ?? 0,
-    excludedSelfExcluded: facets?.excluded[0]?.n ?? 0,
-    bySegment: (facets?.bySegment ?? []).map((row) => ({ segment: row._id, members: row.n })),
-    sampleMemberIds: (facets?.sample ?? []).slice(0, sampleSize).map((row) => row.member_id),
+    memberCount,
+    excluded,
+    bySegment: [...bySegment]
+      .map(([segment, members]) => ({ segment, members }))
+      .sort((a, b) => b.members - a.members || (a.segment < b.segment ? -1 : a.segment > b.segment ? 1 : 0)),
+    sampleMemberIds,
   };
 }

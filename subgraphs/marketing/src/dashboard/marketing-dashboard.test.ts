@@ -1,4 +1,5 @@
 import type { Identity } from '@casino/auth';
+import type { FieldProtector } from '@casino/crypto';
 import { toMoney } from '@casino/mongo';
 import { marketingSubgraph } from '../index';
 import { AS } from '../testing/identities';
@@ -7,7 +8,7 @@ import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness
 import type { CampaignStatus, MarketingCampaignDocument } from '../campaigns/campaign-store';
 import { MARKETING_CAMPAIGNS } from '../campaigns/campaign-store';
 import type { WalkInGuestDocument } from '../guests/guest-store';
-import { WALK_IN_GUESTS } from '../guests/guest-store';
+import { protectIdDocument, WALK_IN_GUESTS } from '../guests/guest-store';
 import type {
   NotificationDelivery,
   NotificationDocument,
@@ -90,15 +91,19 @@ function campaign(
   };
 }
 
+/** The harness's protector: guests' identity documents are stored sealed, as the service stores them. */
+let protector: FieldProtector;
+
 function guest(visit: number, converted: boolean, spend: string): WalkInGuestDocument {
+  const docId = id();
   return {
-    id: id(),
+    id: docId,
     first_name: 'G',
     last_name: 'W',
     phone: null,
     email: null,
     nationality: 'Sri Lanka',
-    id_document: `DOC${n}X`,
+    ...protectIdDocument(protector, docId, `DOC${n}X`),
     visit_date: day(visit),
     entry_time: day(visit),
     exit_time: day(visit),
@@ -152,6 +157,7 @@ describe('marketingDashboard', () => {
   const range = { from: day(10).toISOString(), to: day(20).toISOString() };
   beforeAll(async () => {
     harness = await startSubgraphHarness(marketingSubgraph);
+    protector = harness.protector!;
     await harness.db.collection(MARKETING_CAMPAIGNS).insertMany([
       campaign('active', 5, 15, '1000.50', 100, 80, 0.1),
       campaign('active', 12, 25, '500.25', 100, 40, 0.3),

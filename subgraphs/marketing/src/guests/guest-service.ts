@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { conflict, notFound, validateInput } from '@casino/errors';
 import { Decimal128 } from 'mongodb';
 import { duplicateKeyField, isNegativeMoney, newId, toMoney } from '@casino/mongo';
+import type { FieldProtector } from '@casino/crypto';
+import { protectIdDocument } from './guest-store';
 import type { GuestStore, WalkInGuestDocument } from './guest-store';
 
 /** Named rules of guest registration. */
@@ -77,25 +79,33 @@ export function visitDay(at: Date): string {
   return shifted.toISOString().slice(0, 10);
 }
 
-/** Identifies an open visit: the same document cannot have two on one visit day. */
-export function openVisitKey(idDocument: string, at: Date): string {
-  return `${idDocument.trim().toUpperCase()}:${visitDay(at)}`;
+/**
+ * Identifies an open visit: the same document cannot have two on one visit day. Built from the document's
+ * blind index (`protector.lookupKey`), never from the document number itself.
+ */
+export function openVisitKey(documentIndex: string, at: Date): string {
+  return `${documentIndex}:${visitDay(at)}`;
 }
 
 export class GuestService {
-  constructor(private readonly guests: GuestStore) {}
+  constructor(
+    private readonly guests: GuestStore,
+    private readonly protector: FieldProtector,
+  ) {}
 
   /** Records a guest's entry now: an open visit with no spend yet. */
   async register(rawInput: RegisterWalkInGuestInput, now = new Date()): Promise<WalkInGuestDocument> {
     const input = validateInput(registerGuestSchema, rawInput);
+    const id = newId();
+    const document = protectIdDocument(this.protector, id, input.idDocument);
     const guest: WalkInGuestDocument = {
-      id: newId(),
+      id,
       first_name: input.firstName,
       last_name: input.lastName,
       phone: input.phone,
       email: input.email,
       nationality: input.nationality,
-      id_document: input.idDocument,
+      ...document,
       visit_date: now,
       entry_time: now,
       exit_time: null,
@@ -107,7 +117,7 @@ export class GuestService {
       follow_up_required: false,
       notes: input.notes,
       marketing_consent: input.marketingConsent,
-      open_visit_key: openVisitKey(input.idDocument, now),
+      open_visit_key: openVisitKey(document.id_document_index, now),
     };
     try {
       await this.guests.insert(guest);

@@ -1,4 +1,5 @@
 import type { Collection, Db, Decimal128, Filter, IndexDescription } from 'mongodb';
+import type { FieldProtector } from '@casino/crypto';
 import { paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
@@ -9,8 +10,10 @@ export interface WalkInGuestDocument {
   phone: string | null;
   email: string | null;
   nationality: string;
-  /** Stored as given for now; encryption at rest (and a blind index) comes later */
+  /** The identity document as given, sealed by the FieldProtector (never plaintext) */
   id_document: string;
+  /** Blind index of the document (`protector.lookupKey`), for look-ups; a guest may come several times */
+  id_document_index: string;
   visit_date: Date;
   entry_time: Date;
   exit_time: Date | null;
@@ -26,7 +29,7 @@ export interface WalkInGuestDocument {
   notes: string | null;
   marketing_consent: boolean;
   /**
-   * Present only while the visit is open (no exit time): document + visit day. Its unique sparse index lets
+   * Present only while the visit is open (no exit time): the document's blind index + visit day. Its unique sparse index lets
    * the database refuse a second open visit of the same document on the same day, even under concurrency.
    * It must be removed ($unset, not set to null) when the guest leaves.
    */
@@ -38,9 +41,33 @@ export interface GuestFilterInput {
   visitTo?: Date | null;
   convertedToMember?: boolean | null;
   followUpRequired?: boolean | null;
+  /** Exact identity document, found through its blind index (never a plaintext filter) */
+  idDocument?: string | null;
 }
 
 export const WALK_IN_GUESTS = 'walk_in_guests';
+/** Where a guest's identity document lives: its sealed value and the blind index beside it. */
+export const ID_DOCUMENT = {
+  collection: WALK_IN_GUESTS,
+  field: 'id_document',
+  index: 'id_document_index',
+} as const;
+
+/** Seals a guest's identity document and computes its blind index (both bound to the guest's id). */
+export function protectIdDocument(
+  protector: FieldProtector,
+  guestId: string,
+  documentNumber: string,
+): Pick<WalkInGuestDocument, 'id_document' | 'id_document_index'> {
+  return {
+    id_document: protector.seal(documentNumber, {
+      collection: ID_DOCUMENT.collection,
+      field: ID_DOCUMENT.field,
+      documentId: guestId,
+    }),
+    id_document_index: protector.lookupKey(documentNumber),
+  };
+}
 
 export const guestIndexes: IndexDescription[] = [
   { key: { id: 1 }, name: 'id_1', unique: true },
@@ -49,10 +76,19 @@ export const guestIndexes: IndexDescription[] = [
   { key: { converted_to_member: 1, visit_date: -1 }, name: 'converted_to_member_1_visit_date_-1' },
   { key: { follow_up_required: 1, visit_date: -1 }, name: 'follow_up_required_1_visit_date_-1' },
   { key: { converted_member_id: 1 }, name: 'converted_member_id_1' },
+  { key: { id_document_index: 1 }, name: 'id_document_index_1' },
 ];
 
-export function guestFilter(input: GuestFilterInput): Filter<WalkInGuestDocument> {
+export function guestFilter(
+  input: GuestFilterInput,
+  protector?: FieldProtector,
+): Filter<WalkInGuestDocument> {
   const filter: Filter<WalkInGuestDocument> = {};
+  // an empty document number matches nothing (it is not "no filter")
+  if (input.idDocument != null) {
+    if (!protector) throw new Error('looking guests up by identity document needs the field protector');
+    filter.id_document_index = protector.lookupKey(input.idDocument);
+  }
   if (input.visitFrom || input.visitTo) {
     filter.visit_date = {
       ...(input.visitFrom ? { $gte: input.visitFrom } : {}),
@@ -67,7 +103,11 @@ export function guestFilter(input: GuestFilterInput): Filter<WalkInGuestDocument
 export class GuestStore {
   readonly collection: Collection<WalkInGuestDocument>;
 
-  constructor(db: Db) {
+  /** The protector is needed only to look guests up by identity document (the blind index). */
+  constructor(
+    db: Db,
+    private readonly protector?: FieldProtector,
+  ) {
     this.collection = db.collection<WalkInGuestDocument>(WALK_IN_GUESTS);
   }
 
@@ -75,7 +115,7 @@ export class GuestStore {
   page(filter: GuestFilterInput, args: PageArgs, paging: PagingConfig) {
     return paginate(
       this.collection,
-      guestFilter(filter),
+      guestFilter(filter, this.protector),
       args,
       { field: 'visit_date', direction: -1 },
       paging,

@@ -43,6 +43,7 @@ type Guest = Record<string, unknown> & { id: string };
 describe('registerWalkInGuest', () => {
   let harness: SubgraphHarness;
   const guests = () => harness.db.collection(WALK_IN_GUESTS);
+  const indexOf = (documentNumber: string) => harness.protector!.lookupKey(documentNumber);
   beforeAll(async () => {
     harness = await startSubgraphHarness(marketingSubgraph);
   });
@@ -68,9 +69,15 @@ describe('registerWalkInGuest', () => {
     });
     expect(guest.entryTime).toBe(guest.visitDate);
     expect(new Date(guest.entryTime as string).getTime()).toBeGreaterThanOrEqual(before);
+    // stored sealed, with the blind index beside it and in the open-visit key: no plaintext anywhere
     const stored = await guests().findOne({ id: guest.id });
-    expect(stored?.id_document).toBe('n901234567v');
-    expect(stored?.open_visit_key).toMatch(/^N901234567V:\d{4}-\d{2}-\d{2}$/);
+    expect(JSON.stringify(stored).toUpperCase()).not.toContain('N901234567V');
+    expect(stored?.id_document).toMatch(/^enc\.v1\./);
+    const context = { collection: 'walk_in_guests', field: 'id_document', documentId: guest.id };
+    expect(harness.protector!.open(stored!.id_document as string, context)).toBe('n901234567v');
+    const index = harness.protector!.lookupKey('N901234567V');
+    expect(stored?.id_document_index).toBe(index);
+    expect(stored?.open_visit_key).toBe(`${index}:${(guest.visitDate as string).slice(0, 10)}`);
   });
 
   it('names the invalid field and writes nothing', async () => {
@@ -112,16 +119,16 @@ describe('registerWalkInGuest', () => {
     ]);
     expect(results.filter((r) => !r.errors)).toHaveLength(1);
     expect(results.filter((r) => r.errors?.[0]?.extensions?.code === 'CONFLICT')).toHaveLength(2);
-    expect(await guests().countDocuments({ id_document: 'P7654321' })).toBe(1);
+    expect(await guests().countDocuments({ id_document_index: indexOf('P7654321') })).toBe(1);
   });
 
   it('admits the document again once the earlier visit has ended', async () => {
     await guests().updateOne(
-      { id_document: 'P7654321' },
+      { id_document_index: indexOf('P7654321') },
       { $set: { exit_time: new Date() }, $unset: { open_visit_key: '' } },
     );
     const result = await harness.execute(REGISTER, { input: { ...validInput, idDocument: 'P7654321' } });
     expect(result.errors).toBeUndefined();
-    expect(await guests().countDocuments({ id_document: 'P7654321' })).toBe(2);
+    expect(await guests().countDocuments({ id_document_index: indexOf('P7654321') })).toBe(2);
   });
 });

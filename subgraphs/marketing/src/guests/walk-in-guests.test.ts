@@ -1,24 +1,29 @@
+import type { FieldProtector } from '@casino/crypto';
 import { toMoney } from '@casino/mongo';
 import { marketingSubgraph } from '../index';
 import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import { AS } from '../testing/identities';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { WalkInGuestDocument } from './guest-store';
-import { WALK_IN_GUESTS } from './guest-store';
+import { protectIdDocument, WALK_IN_GUESTS } from './guest-store';
 
 const DAY = 86_400_000;
 const now = new Date('2026-03-01T12:00:00.000Z');
 
+/** The harness's protector: guests' identity documents are stored sealed, as the service stores them. */
+let protector: FieldProtector;
+
 function guest(i: number, overrides: Partial<WalkInGuestDocument> = {}): WalkInGuestDocument {
   const entry = new Date(now.getTime() - i * DAY);
+  const guestId = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
   return {
-    id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    id: guestId,
     first_name: `Guest${i}`,
     last_name: 'Walker',
     phone: null,
     email: null,
     nationality: 'India',
-    id_document: `DOC${1000 + i}`,
+    ...protectIdDocument(protector, guestId, `DOC${1000 + i}`),
     visit_date: entry,
     entry_time: entry,
     exit_time: new Date(entry.getTime() + 3_600_000),
@@ -75,6 +80,7 @@ describe('walkInGuests and WalkInGuest', () => {
   let harness: SubgraphHarness;
   beforeAll(async () => {
     harness = await startSubgraphHarness(marketingSubgraph);
+    protector = harness.protector!;
     await harness.db.collection(WALK_IN_GUESTS).insertMany(Array.from({ length: 10 }, (_, i) => guest(i)));
   });
   afterAll(() => harness.close());

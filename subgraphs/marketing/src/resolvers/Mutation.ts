@@ -1,17 +1,26 @@
+import { recomputeOnDemand } from '../analytics/recompute-job';
 import { creatorOf } from '../departments';
 import type { MutationResolvers } from '../__generated__/resolvers-types';
 import type { WalkInGuestDocument } from '../guests/guest-store';
 
-/** A guest as the audit trail may keep it: the open-visit key embeds the document number. */
+/**
+ * A guest as the audit trail may keep it: neither the sealed document, nor its blind index, nor the
+ * open-visit key built from that index.
+ */
 function auditedGuest(guest: WalkInGuestDocument) {
-  const { open_visit_key: _openVisitKey, ...audited } = guest;
-  return audited;
+  const {
+    open_visit_key: _openVisitKey,
+    id_document: _sealed,
+    id_document_index: _index,
+    ...audited
+  } = guest;
+  return { ...audited, idDocument: '[protected]' };
 }
 
 export const Mutation: MutationResolvers = {
   registerWalkInGuest: async (_, { input }, ctx) => {
     const guest = await ctx.services.guests.register(input);
-    // the open-visit key embeds the document number, which the audit trail must not keep
+    // the identity document (sealed, indexed, or in the open-visit key) stays out of the audit trail
     ctx.audit.setChanges(null, auditedGuest(guest));
     return guest;
   },
@@ -41,9 +50,27 @@ export const Mutation: MutationResolvers = {
     ctx.audit.setChanges(null, notification);
     return notification;
   },
+  // audited like every mutation; the run itself is the record of what changed
+  recomputeCustomerAnalytics: async (_, __, ctx) => {
+    const run = await recomputeOnDemand(ctx.services.analytics);
+    ctx.audit.setChanges(null, run);
+    return run;
+  },
   markNotificationRead: async (_, { id }, ctx) => {
     const { before, after } = await ctx.services.notifications.markRead(id);
     ctx.audit.setChanges(before, after);
     return after;
+  },
+  resealMarketingProtectedFields: (_, { batchSize }, ctx) => ctx.services.resealProtectedFields(batchSize),
+  eraseMarketingMemberData: async (_, { memberId }, ctx) => {
+    const result = await ctx.services.eraseMember(memberId);
+    // counts only: no erased value goes into the audit trail
+    ctx.audit.setChanges(null, { erased: true, ...result });
+    return result;
+  },
+  applyMarketingRetention: async (_, { input }, ctx) => {
+    const counts = await ctx.retentionEnforcement.apply(input);
+    ctx.audit.setChanges(null, counts);
+    return counts;
   },
 };

@@ -1,13 +1,11 @@
 import type { QueryResolvers } from '../__generated__/resolvers-types';
-import { previewCampaignAudience } from '../campaigns/audience';
 
 export const Query: QueryResolvers = {
   marketingCampaign: (_, { id }, ctx) => ctx.loaders.campaign.load(id),
   marketingCampaigns: (_, { filter, first, after }, ctx) =>
     ctx.stores.campaigns.page(filter ?? {}, { first, after }, ctx.paging),
   marketingDashboard: (_, { range }, ctx) => ctx.services.dashboard.dashboard(range),
-  previewCampaignAudience: (_, { id }, ctx) =>
-    previewCampaignAudience(ctx.stores.campaigns, ctx.stores.analytics, id, ctx.settings.audienceSampleSize),
+  previewCampaignAudience: (_, { id }, ctx) => ctx.services.previewCampaignAudience(id),
   customerAnalytics: (_, { memberId }, ctx) => ctx.loaders.analyticsByMember.load(memberId),
   walkInGuest: (_, { id }, ctx) => ctx.loaders.guest.load(id),
   walkInGuests: (_, { filter, first, after }, ctx) =>

@@ -18,6 +18,7 @@ export const resolvers: Resolvers = {
   },
   CampaignAudiencePreview: {
     estimatedReach: (preview) => preview.campaign.estimated_reach,
+    excludedSelfExcluded: (preview) => preview.excluded.selfExcluded,
     sample: (preview) => preview.sampleMemberIds.map((id) => memberReference(id)!),
   },
   CustomerAnalytics: {

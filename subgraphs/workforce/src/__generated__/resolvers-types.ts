@@ -6,6 +6,7 @@ import type { TrainingCourseDocument } from '../training/course-store';
 import type { TrainingRecordDocument } from '../training/training-record-store';
 import type { PerformanceReviewDocument } from '../reviews/performance-review-store';
 import type { Connection } from '@casino/mongo';
+import type { WorkforceDashboardData } from '../dashboard/dashboard-service';
 import type { WorkforceContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -103,6 +104,15 @@ export type DateRangeInput = {
   to: Scalars['DateTime']['input'];
 };
 
+export type DepartmentPayroll = {
+  __typename?: 'DepartmentPayroll';
+  /** Null when the department has no active staff */
+  averageSalary?: Maybe<Scalars['Money']['output']>;
+  department: Scalars['String']['output'];
+  staffCount: Scalars['Int']['output'];
+  totalSalary: Scalars['Money']['output'];
+};
+
 export type DifficultyLevel =
   | 'advanced'
   | 'beginner'
@@ -129,6 +139,8 @@ export type Mutation = {
   createTrainingCourse: TrainingCourse;
   /** Records an assessed attempt: completed at or above the passing score, failed below it */
   recordTrainingCompletion: TrainingRecord;
+  /** Key rotation (service only, called by compliance's rotateEncryptionKey): re-seals up to batchSize values of each protected field under the current key (1-1000) */
+  resealWorkforceProtectedFields: Array<ProtectedFieldRotation>;
   /** Changes the given fields; employmentStatus: terminated terminates the employment */
   updateStaffMember: StaffMember;
 };
@@ -151,6 +163,11 @@ export type MutationCreateTrainingCourseArgs = {
 
 export type MutationRecordTrainingCompletionArgs = {
   input: RecordTrainingCompletionInput;
+};
+
+
+export type MutationResealWorkforceProtectedFieldsArgs = {
+  batchSize: Scalars['Int']['input'];
 };
 
 
@@ -214,6 +231,17 @@ export type PerformanceReviewEdge = {
 export type PerformanceReviewFilter = {
   reviewerId?: InputMaybe<Scalars['ID']['input']>;
   staffMemberId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Progress of re-sealing one protected field under the current key */
+export type ProtectedFieldRotation = {
+  __typename?: 'ProtectedFieldRotation';
+  collection: Scalars['String']['output'];
+  field: Scalars['String']['output'];
+  /** Id of the key values are now sealed with */
+  keyId: Scalars['String']['output'];
+  remaining: Scalars['Int']['output'];
+  resealed: Scalars['Int']['output'];
 };
 
 export type Query = {
@@ -494,6 +522,8 @@ export type WorkforceDashboard = {
   byDepartment: Array<WorkforceFigures>;
   from: Scalars['DateTime']['output'];
   headcount: Array<HeadcountByStatus>;
+  /** Current salaries of active staff, by department: for those who may see salaries in the dashboard's scope (GeneralAdmin and above every department, Managers their own); null (with a FORBIDDEN error) for anyone else */
+  payroll?: Maybe<WorkforcePayroll>;
   to: Scalars['DateTime']['output'];
   totals: WorkforceFigures;
 };
@@ -515,6 +545,18 @@ export type WorkforceFigures = {
   staffWithOverdueTraining: Scalars['Int']['output'];
   /** Percentage (0-100) of the mandatory (staff, course) assignments of active staff with a current completion; null when nothing is required */
   trainingCompletionRate?: Maybe<Scalars['Float']['output']>;
+};
+
+/** Salary totals of active staff (salaries are opened inside workforce; no single salary is shown) */
+export type WorkforcePayroll = {
+  __typename?: 'WorkforcePayroll';
+  /** Null when nobody is counted */
+  averageSalary?: Maybe<Scalars['Money']['output']>;
+  /** One entry per department in scope, by name */
+  byDepartment: Array<DepartmentPayroll>;
+  /** Active staff counted */
+  staffCount: Scalars['Int']['output'];
+  totalSalary: Scalars['Money']['output'];
 };
 
 export type Link__Purpose =
@@ -614,6 +656,7 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DateRangeInput: DateRangeInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DepartmentPayroll: ResolverTypeWrapper<DepartmentPayroll>;
   DifficultyLevel: DifficultyLevel;
   EmploymentStatus: EmploymentStatus;
   HeadcountByStatus: ResolverTypeWrapper<HeadcountByStatus>;
@@ -627,6 +670,7 @@ export type ResolversTypes = ResolversObject<{
   PerformanceReviewConnection: ResolverTypeWrapper<Connection>;
   PerformanceReviewEdge: ResolverTypeWrapper<Omit<PerformanceReviewEdge, 'node'> & { node: ResolversTypes['PerformanceReview'] }>;
   PerformanceReviewFilter: PerformanceReviewFilter;
+  ProtectedFieldRotation: ResolverTypeWrapper<ProtectedFieldRotation>;
   Query: ResolverTypeWrapper<{}>;
   RecordTrainingCompletionInput: RecordTrainingCompletionInput;
   StaffMember: ResolverTypeWrapper<StaffMemberDocument>;
@@ -643,8 +687,9 @@ export type ResolversTypes = ResolversObject<{
   TrainingRecordFilter: TrainingRecordFilter;
   TrainingRecordStatus: TrainingRecordStatus;
   UpdateStaffMemberInput: UpdateStaffMemberInput;
-  WorkforceDashboard: ResolverTypeWrapper<WorkforceDashboard>;
+  WorkforceDashboard: ResolverTypeWrapper<WorkforceDashboardData>;
   WorkforceFigures: ResolverTypeWrapper<WorkforceFigures>;
+  WorkforcePayroll: ResolverTypeWrapper<WorkforcePayroll>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   link__Purpose: Link__Purpose;
@@ -663,6 +708,7 @@ export type ResolversParentTypes = ResolversObject<{
   Int: Scalars['Int']['output'];
   DateRangeInput: DateRangeInput;
   DateTime: Scalars['DateTime']['output'];
+  DepartmentPayroll: DepartmentPayroll;
   HeadcountByStatus: HeadcountByStatus;
   JSON: Scalars['JSON']['output'];
   Money: Scalars['Money']['output'];
@@ -674,6 +720,7 @@ export type ResolversParentTypes = ResolversObject<{
   PerformanceReviewConnection: Connection;
   PerformanceReviewEdge: Omit<PerformanceReviewEdge, 'node'> & { node: ResolversParentTypes['PerformanceReview'] };
   PerformanceReviewFilter: PerformanceReviewFilter;
+  ProtectedFieldRotation: ProtectedFieldRotation;
   Query: {};
   RecordTrainingCompletionInput: RecordTrainingCompletionInput;
   StaffMember: StaffMemberDocument;
@@ -689,8 +736,9 @@ export type ResolversParentTypes = ResolversObject<{
   TrainingRecordEdge: Omit<TrainingRecordEdge, 'node'> & { node: ResolversParentTypes['TrainingRecord'] };
   TrainingRecordFilter: TrainingRecordFilter;
   UpdateStaffMemberInput: UpdateStaffMemberInput;
-  WorkforceDashboard: WorkforceDashboard;
+  WorkforceDashboard: WorkforceDashboardData;
   WorkforceFigures: WorkforceFigures;
+  WorkforcePayroll: WorkforcePayroll;
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   link__Import: Scalars['link__Import']['output'];
   Boolean: Scalars['Boolean']['output'];
@@ -736,6 +784,14 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DepartmentPayrollResolvers<ContextType = WorkforceContext, ParentType extends ResolversParentTypes['DepartmentPayroll'] = ResolversParentTypes['DepartmentPayroll']> = ResolversObject<{
+  averageSalary?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  department?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  staffCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalSalary?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type HeadcountByStatusResolvers<ContextType = WorkforceContext, ParentType extends ResolversParentTypes['HeadcountByStatus'] = ResolversParentTypes['HeadcountByStatus']> = ResolversObject<{
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   department?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -756,6 +812,7 @@ export type MutationResolvers<ContextType = WorkforceContext, ParentType extends
   createStaffMember?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationCreateStaffMemberArgs, 'input'>>;
   createTrainingCourse?: Resolver<ResolversTypes['TrainingCourse'], ParentType, ContextType, RequireFields<MutationCreateTrainingCourseArgs, 'input'>>;
   recordTrainingCompletion?: Resolver<ResolversTypes['TrainingRecord'], ParentType, ContextType, RequireFields<MutationRecordTrainingCompletionArgs, 'input'>>;
+  resealWorkforceProtectedFields?: Resolver<Array<ResolversTypes['ProtectedFieldRotation']>, ParentType, ContextType, RequireFields<MutationResealWorkforceProtectedFieldsArgs, 'batchSize'>>;
   updateStaffMember?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationUpdateStaffMemberArgs, 'input'>>;
 }>;
 
@@ -805,6 +862,15 @@ export type PerformanceReviewConnectionResolvers<ContextType = WorkforceContext,
 export type PerformanceReviewEdgeResolvers<ContextType = WorkforceContext, ParentType extends ResolversParentTypes['PerformanceReviewEdge'] = ResolversParentTypes['PerformanceReviewEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['PerformanceReview'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ProtectedFieldRotationResolvers<ContextType = WorkforceContext, ParentType extends ResolversParentTypes['ProtectedFieldRotation'] = ResolversParentTypes['ProtectedFieldRotation']> = ResolversObject<{
+  collection?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  keyId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  remaining?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resealed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -932,6 +998,7 @@ export type WorkforceDashboardResolvers<ContextType = WorkforceContext, ParentTy
   byDepartment?: Resolver<Array<ResolversTypes['WorkforceFigures']>, ParentType, ContextType>;
   from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   headcount?: Resolver<Array<ResolversTypes['HeadcountByStatus']>, ParentType, ContextType>;
+  payroll?: Resolver<Maybe<ResolversTypes['WorkforcePayroll']>, ParentType, ContextType>;
   to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   totals?: Resolver<ResolversTypes['WorkforceFigures'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -949,6 +1016,14 @@ export type WorkforceFiguresResolvers<ContextType = WorkforceContext, ParentType
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type WorkforcePayrollResolvers<ContextType = WorkforceContext, ParentType extends ResolversParentTypes['WorkforcePayroll'] = ResolversParentTypes['WorkforcePayroll']> = ResolversObject<{
+  averageSalary?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  byDepartment?: Resolver<Array<ResolversTypes['DepartmentPayroll']>, ParentType, ContextType>;
+  staffCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalSalary?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export interface Federation__FieldSetScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['federation__FieldSet'], any> {
   name: 'federation__FieldSet';
 }
@@ -960,6 +1035,7 @@ export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<Resolv
 export type Resolvers<ContextType = WorkforceContext> = ResolversObject<{
   AdminUser?: AdminUserResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DepartmentPayroll?: DepartmentPayrollResolvers<ContextType>;
   HeadcountByStatus?: HeadcountByStatusResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Money?: GraphQLScalarType;
@@ -970,6 +1046,7 @@ export type Resolvers<ContextType = WorkforceContext> = ResolversObject<{
   PerformanceReview?: PerformanceReviewResolvers<ContextType>;
   PerformanceReviewConnection?: PerformanceReviewConnectionResolvers<ContextType>;
   PerformanceReviewEdge?: PerformanceReviewEdgeResolvers<ContextType>;
+  ProtectedFieldRotation?: ProtectedFieldRotationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   StaffMember?: StaffMemberResolvers<ContextType>;
   StaffMemberConnection?: StaffMemberConnectionResolvers<ContextType>;
@@ -982,6 +1059,7 @@ export type Resolvers<ContextType = WorkforceContext> = ResolversObject<{
   TrainingRecordEdge?: TrainingRecordEdgeResolvers<ContextType>;
   WorkforceDashboard?: WorkforceDashboardResolvers<ContextType>;
   WorkforceFigures?: WorkforceFiguresResolvers<ContextType>;
+  WorkforcePayroll?: WorkforcePayrollResolvers<ContextType>;
   federation__FieldSet?: GraphQLScalarType;
   link__Import?: GraphQLScalarType;
 }>;

@@ -1,7 +1,10 @@
-import type { Document } from 'mongodb';
+import type { Decimal128, Document } from 'mongodb';
+import { toMoney } from '@casino/mongo';
+import type { FieldProtector } from '@casino/crypto';
 import { badUserInput } from '@casino/errors';
 import type { WorkforceSettings } from '../settings';
 import { DEPARTMENTS } from '../staff/departments';
+import { averageCents, centsToMoney, openSalary, toCents } from '../staff/salary';
 import type { EmploymentStatus, StaffMemberStore } from '../staff/staff-store';
 import type { TrainingCourseStore } from '../training/course-store';
 import type { TrainingRecordStore } from '../training/training-record-store';
@@ -24,12 +27,28 @@ export interface WorkforceFigures {
   reviewsDueInRange: number;
 }
 
-export interface WorkforceDashboard {
+export interface WorkforceDashboardData {
   from: Date;
   to: Date;
   headcount: { department: string; employmentStatus: EmploymentStatus; count: number }[];
   totals: WorkforceFigures;
   byDepartment: WorkforceFigures[];
+  /** The department every figure is confined to (null: all); the payroll resolver computes within it */
+  scope: string | null;
+}
+
+export interface DepartmentPayroll {
+  department: string;
+  staffCount: number;
+  totalSalary: Decimal128;
+  averageSalary: Decimal128 | null;
+}
+
+export interface WorkforcePayroll {
+  staffCount: number;
+  totalSalary: Decimal128;
+  averageSalary: Decimal128 | null;
+  byDepartment: DepartmentPayroll[];
 }
 
 interface StaffFacets {
@@ -61,6 +80,7 @@ export class WorkforceDashboardService {
     private readonly courses: TrainingCourseStore,
     private readonly records: TrainingRecordStore,
     private readonly settings: WorkforceSettings,
+    private readonly protector: FieldProtector,
   ) {}
 
   checkRange(range: DateRange): void {
@@ -75,7 +95,7 @@ export class WorkforceDashboardService {
     range: DateRange,
     department: string | null,
     now = new Date(),
-  ): Promise<WorkforceDashboard> {
+  ): Promise<WorkforceDashboardData> {
     this.checkRange(range);
     const scope: Document = department === null ? {} : { department };
     // the catalogue is small: which mandatory courses each position needs
@@ -208,7 +228,47 @@ export class WorkforceDashboardService {
         ),
       totals,
       byDepartment: [...figures.values()],
+      scope: department,
     };
+  }
+
+  /**
+   * Total and average current salary of active staff, per department in scope and overall. Salaries are
+   * sealed at rest with a fresh IV each (AES-GCM), so MongoDB cannot `$sum` them: an aggregation over
+   * ciphertext would add up nothing. The figures are therefore computed here, inside workforce, and only
+   * the sums leave it: the query projects just `department` and `salary` of the matching staff (and `id`, which the ciphertext is
+   * bound to), each value
+   * is opened in a tight loop and added in exact cents, and no plaintext is kept, logged or returned.
+   * Callers are checked by the field's rule (the same who may see salaries in this scope).
+   */
+  async payroll(department: string | null): Promise<WorkforcePayroll> {
+    const scope: Document = { employment_status: 'active' };
+    if (department !== null) scope.department = department;
+    const departments = department === null ? [...DEPARTMENTS].sort() : [department];
+    const sums = new Map(departments.map((name) => [name, { count: 0, cents: 0n }]));
+    const cursor = this.staff.collection.find(scope, {
+      projection: { _id: 0, id: 1, department: 1, salary: 1 },
+    });
+    for await (const row of cursor) {
+      const sum = sums.get(row.department);
+      if (!sum) continue;
+      sum.count += 1;
+      sum.cents += toCents(openSalary(this.protector, row.salary, row.id));
+    }
+    const money = (count: number, cents: bigint) => ({
+      staffCount: count,
+      totalSalary: toMoney(centsToMoney(cents)),
+      averageSalary: count === 0 ? null : toMoney(centsToMoney(averageCents(cents, count))),
+    });
+    let count = 0;
+    let cents = 0n;
+    const byDepartment = departments.map((name) => {
+      const sum = sums.get(name)!;
+      count += sum.count;
+      cents += sum.cents;
+      return { department: name, ...money(sum.count, sum.cents) };
+    });
+    return { ...money(count, cents), byDepartment };
   }
 
   /**

@@ -8,6 +8,7 @@ import {
   courseDoc,
   recordDoc,
   staffDoc,
+  useFixtureProtector,
 } from '../testing/fixtures';
 import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
@@ -81,6 +82,7 @@ describe('workforceDashboard', () => {
 
   beforeAll(async () => {
     harness = await startSubgraphHarness(workforceSubgraph);
+    useFixtureProtector(harness.protector);
     await harness.db.collection('training_courses').insertMany([
       courseDoc('c1', 'Dealing', { is_mandatory: true, required_for_positions: ['Dealer'] }),
       courseDoc('c2', 'Protection', {

@@ -1,7 +1,22 @@
 import type { MutationResolvers } from '../__generated__/resolvers-types';
+import { CHANGED_MARKER } from '../staff/salary';
+import type { StaffMemberDocument } from '../staff/staff-store';
+
+/**
+ * A staff member as the audit trail sees it: the salary (sealed) never goes in, in plaintext or ciphertext;
+ * a marker says it changed.
+ */
+function auditView(staffMember: StaffMemberDocument, salaryChanged: boolean): Record<string, unknown> {
+  const { salary: _sealed, ...rest } = staffMember;
+  return salaryChanged ? { ...rest, salary: CHANGED_MARKER } : rest;
+}
 
 export const Mutation: MutationResolvers = {
-  createStaffMember: (_, { input }, ctx) => ctx.services.staff.create(input),
+  createStaffMember: async (_, { input }, ctx) => {
+    const staffMember = await ctx.services.staff.create(input);
+    ctx.audit.setChanges(null, auditView(staffMember, true));
+    return staffMember;
+  },
   // the course is credited to the signed-in admin unless the input names someone
   createTrainingCourse: (_, { input }, ctx) =>
     ctx.services.courses.create({
@@ -10,7 +25,8 @@ export const Mutation: MutationResolvers = {
     }),
   updateStaffMember: async (_, { input }, ctx) => {
     const { before, after } = await ctx.services.staff.update(input);
-    ctx.audit.setChanges(before, after);
+    const salaryChanged = input.salary != null;
+    ctx.audit.setChanges(auditView(before, salaryChanged), auditView(after, salaryChanged));
     return after;
   },
   recordTrainingCompletion: async (_, { input }, ctx) => {
@@ -24,4 +40,5 @@ export const Mutation: MutationResolvers = {
     ctx.loaders.staffMember.clear(staffMember.id).prime(staffMember.id, staffMember);
     return review;
   },
+  resealWorkforceProtectedFields: (_, { batchSize }, ctx) => ctx.services.protection.reseal(batchSize),
 };

@@ -6,6 +6,7 @@ import { Query } from './Query';
 import { StaffMember } from './StaffMember';
 import { TrainingCourse } from './TrainingCourse';
 import { TrainingRecord } from './TrainingRecord';
+import { WorkforceDashboard } from './WorkforceDashboard';
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
@@ -15,4 +16,5 @@ export const resolvers: Resolvers = {
   TrainingCourse,
   TrainingRecord,
   PerformanceReview,
+  WorkforceDashboard,
 };

@@ -1,6 +1,12 @@
 import type { Identity } from '@casino/auth';
 import { workforceSubgraph } from '../index';
-import { FNB_MANAGER, GAMING_MANAGER, GAMING_SUPERVISOR, staffDoc } from '../testing/fixtures';
+import {
+  FNB_MANAGER,
+  GAMING_MANAGER,
+  GAMING_SUPERVISOR,
+  staffDoc,
+  useFixtureProtector,
+} from '../testing/fixtures';
 import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 
@@ -67,6 +73,7 @@ describe('createPerformanceReview', () => {
 
   beforeAll(async () => {
     harness = await startSubgraphHarness(workforceSubgraph);
+    useFixtureProtector(harness.protector);
     await harness.db
       .collection('staff_members')
       .insertMany([

@@ -1,4 +1,5 @@
 import { DEFAULT_WORKFORCE_SETTINGS, createWorkforceSubgraph, workforceSubgraph } from '../index';
+import { salaryContext } from './salary';
 import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 
@@ -80,7 +81,13 @@ describe('createStaffMember', () => {
       directReports: [],
     });
     const stored = await staff().findOne({ id: created.id });
-    expect(stored?.salary?._bsontype).toBe('Decimal128');
+    // sealed at rest, bound to this staff member: no plaintext anywhere in the raw document
+    expect(stored?.salary).toMatch(/^enc\.v1\./);
+    expect(JSON.stringify(stored)).not.toContain('125000');
+    expect(harness.protector!.open(stored!.salary, salaryContext(created.id))).toBe('125000.00');
+    const event = harness.auditEvents.find((e) => e.action === 'createStaffMember')!;
+    expect(JSON.stringify(event.changes)).not.toContain('125000');
+    expect(JSON.stringify(event.changes)).not.toContain(stored!.salary);
     expect(stored?.manager_id).toBeNull();
   });
 

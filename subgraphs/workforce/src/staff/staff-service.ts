@@ -2,11 +2,13 @@ import { Decimal128 } from 'mongodb';
 import { z } from 'zod';
 import { badUserInput, conflict, notFound, validateInput } from '@casino/errors';
 import { duplicateKeyField, isNegativeMoney, newId } from '@casino/mongo';
+import type { FieldProtector } from '@casino/crypto';
 import type { WorkforceSettings } from '../settings';
 import { departmentSchema } from './departments';
 import { addMonths } from './review-schedule';
 import type { StaffMemberDocument, StaffMemberStore } from './staff-store';
 import { isInChainAbove } from './hierarchy';
+import { sealSalary } from './salary';
 
 /** Named rules of hiring. */
 export const STAFF_RULES = {
@@ -101,6 +103,8 @@ export class StaffMemberService {
   constructor(
     private readonly staff: StaffMemberStore,
     private readonly settings: WorkforceSettings,
+    /** Seals the salary: it is stored only encrypted */
+    private readonly protector: FieldProtector,
     /** Recomputes a person's training completion rate (after a change of position) */
     private readonly refreshTrainingRate: (staffMember: StaffMemberDocument) => Promise<StaffMemberDocument>,
   ) {}
@@ -120,7 +124,11 @@ export class StaffMemberService {
       const value = input[field as keyof typeof input];
       if (value === undefined) continue;
       (set as Record<string, unknown>)[stored] =
-        field === 'skills' || field === 'certifications' ? dedupe(value as string[]) : value;
+        field === 'skills' || field === 'certifications'
+          ? dedupe(value as string[])
+          : field === 'salary'
+            ? sealSalary(this.protector, value as Decimal128, before.id)
+            : value;
     }
     if (Object.keys(set).length === 0) throw badUserInput('input', 'names no field to change');
     if (input.managerId != null && input.managerId !== before.manager_id) {
@@ -158,8 +166,9 @@ export class StaffMemberService {
     if (input.managerId && !(await this.staff.exists(input.managerId))) {
       throw badUserInput('input.managerId', 'is not an existing staff member');
     }
+    const id = newId();
     const staffMember: StaffMemberDocument = {
-      id: newId(),
+      id,
       employee_id: input.employeeId,
       first_name: input.firstName,
       last_name: input.lastName,
@@ -168,7 +177,7 @@ export class StaffMemberService {
       position: input.position,
       department: input.department,
       hire_date: input.hireDate,
-      salary: input.salary,
+      salary: sealSalary(this.protector, input.salary, id),
       manager_id: input.managerId ?? null,
       employment_status: 'active',
       skills: dedupe(input.skills ?? []),

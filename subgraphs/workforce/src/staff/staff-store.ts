@@ -1,4 +1,4 @@
-import type { Collection, Db, Decimal128, Filter, IndexDescription } from 'mongodb';
+import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
 import { badUserInput } from '@casino/errors';
 import { paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
@@ -17,8 +17,11 @@ export interface StaffMemberDocument {
   position: string;
   department: Department;
   hire_date: Date;
-  /** Stored as Decimal128 until salary encryption lands */
-  salary: Decimal128;
+  /**
+   * Sealed decimal text (`enc.v1.<keyId>...`, see `staff/salary.ts`): never a query filter, never logged,
+   * opened only by `revealProtectedAmount` and the payroll figures
+   */
+  salary: string;
   manager_id: string | null;
   employment_status: EmploymentStatus;
   skills: string[];

@@ -7,6 +7,7 @@ import {
   courseDoc,
   recordDoc,
   staffDoc,
+  useFixtureProtector,
 } from '../testing/fixtures';
 import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
@@ -55,6 +56,7 @@ describe('updateStaffMember', () => {
 
   beforeAll(async () => {
     harness = await startSubgraphHarness(workforceSubgraph);
+    useFixtureProtector(harness.protector);
     await harness.db
       .collection('staff_members')
       .insertMany([
@@ -104,11 +106,18 @@ describe('updateStaffMember', () => {
       manager: { id: ids.pitBoss },
     });
     expect(result.data!.updateStaffMember.lastUpdated).not.toBe('2026-01-01T00:00:00.000Z');
-    const event = harness.auditEvents.at(-1)!;
+    const event = harness.auditEvents.find((e) => e.action === 'updateStaffMember')!;
     expect(event).toMatchObject({ action: 'updateStaffMember', targetId: ids.dealer, outcome: 'allowed' });
     const changes = event.changes as { before: Record<string, unknown>; after: Record<string, unknown> };
     expect(changes.before).toMatchObject({ first_name: '[redacted]', salary: '[redacted]', skills: [] });
     expect(changes.after).toMatchObject({ salary: '[redacted]', skills: ['Baccarat', 'Roulette'] });
+    // neither the plaintext nor the ciphertext of the salary goes into the audit entry
+    const raw = await stored(ids.dealer);
+    expect(raw!.salary).toMatch(/^enc\.v1\./);
+    expect(JSON.stringify(event.changes)).not.toContain('61000');
+    expect(JSON.stringify(event.changes)).not.toContain(raw!.salary);
+    // the read of the new salary in the response is audited
+    expect(harness.auditEvents.some((e) => e.action === 'pii.read' && e.targetId === ids.dealer)).toBe(true);
   });
 
   it('recomputes the training completion rate when the position changes', async () => {
@@ -206,6 +215,7 @@ describe('updateStaffMember with a bounded hierarchy walk', () => {
     harness = await startSubgraphHarness(
       createWorkforceSubgraph({ ...DEFAULT_WORKFORCE_SETTINGS, maxHierarchyDepth: 2 }),
     );
+    useFixtureProtector(harness.protector);
     const chain = ['a', 'b', 'c', 'd', 'e'].map((letter, index, all) =>
       staffDoc(`chain-${letter}`, `Chain${letter}`, 'Gaming', index === 0 ? null : `chain-${all[index - 1]}`),
     );

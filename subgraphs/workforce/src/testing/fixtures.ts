@@ -1,6 +1,9 @@
-import { Decimal128 } from 'mongodb';
+import { generateKeySpec, protectorFromEnv } from '@casino/crypto';
+import type { FieldProtector } from '@casino/crypto';
 import type { Identity } from '@casino/auth';
+import { randomBytes } from 'node:crypto';
 import type { Department } from '../staff/departments';
+import { sealSalary } from '../staff/salary';
 import type { StaffMemberDocument } from '../staff/staff-store';
 import type { TrainingCourseDocument } from '../training/course-store';
 import type { TrainingRecordDocument } from '../training/training-record-store';
@@ -25,14 +28,30 @@ export const FNB_SUPERVISOR = adminIdentity('00000000-0000-4000-8000-0000000000c
 export const FIXTURE_TIME = new Date('2026-01-01T00:00:00.000Z');
 let employeeNumber = 0;
 
+/**
+ * The protector fixtures seal salaries with when a test does not pass its harness's (`harness.protector`):
+ * a fixture stored through another harness must be sealed with that harness's keys to read back.
+ */
+let fixtureProtector: FieldProtector | undefined;
+export function useFixtureProtector(protector: FieldProtector | undefined): void {
+  fixtureProtector = protector;
+}
+const defaultProtector = () =>
+  (fixtureProtector ??= protectorFromEnv({
+    DATA_ENCRYPTION_KEYS: generateKeySpec('fixture'),
+    DATA_ENCRYPTION_KEY_ID: 'fixture',
+    BLIND_INDEX_KEY: randomBytes(32).toString('base64'),
+  }));
+
 export function staffDoc(
   id: string,
   firstName: string,
   department: Department,
   managerId: string | null,
-  changes: Partial<StaffMemberDocument> = {},
+  changes: Partial<StaffMemberDocument> & { salaryText?: string } = {},
 ): StaffMemberDocument {
   employeeNumber += 1;
+  const { salaryText = '50000.00', ...rest } = changes;
   return {
     id,
     employee_id: `EMP-${5000 + employeeNumber}`,
@@ -43,7 +62,7 @@ export function staffDoc(
     position: 'Dealer',
     department,
     hire_date: new Date('2020-01-01T00:00:00.000Z'),
-    salary: Decimal128.fromString('50000.00'),
+    salary: sealSalary(defaultProtector(), salaryText, id),
     manager_id: managerId,
     employment_status: 'active',
     skills: [],
@@ -56,7 +75,7 @@ export function staffDoc(
     emergency_contact: {},
     created_at: FIXTURE_TIME,
     last_updated: FIXTURE_TIME,
-    ...changes,
+    ...rest,
   };
 }
 

@@ -8,6 +8,7 @@ import {
   courseDoc,
   recordDoc,
   staffDoc,
+  useFixtureProtector,
 } from '../testing/fixtures';
 import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
@@ -86,6 +87,7 @@ describe('recordTrainingCompletion and overdueTraining', () => {
 
   beforeAll(async () => {
     harness = await startSubgraphHarness(workforceSubgraph);
+    useFixtureProtector(harness.protector);
     await harness.db
       .collection('staff_members')
       .insertMany([

@@ -1,0 +1,204 @@
+/**
+ * Latency of `complianceDashboard` through the compliance subgraph's Apollo Server (shield, resolvers, no HTTP
+ * in front of it), with its real dependencies: the demo data `pnpm seed --members N` writes for loyalty, gaming
+ * and compliance (their own seed functions, with the same faker seeds as scripts/seed-all) in scratch
+ * databases, and the real loyalty and gaming subgraphs started on free ports, which compliance calls over HTTP
+ * as a service for the member counts and the CTR/MTL counts.
+ * Run: pnpm exec tsx subgraphs/compliance/bench/dashboard.ts [--runs 200] [--members 10000]
+ * Uses MONGODB_URI when set, otherwise starts the embedded MongoDB.
+ */
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { createRequestAudit } from '@casino/audit';
+import { ServiceClient } from '@casino/auth';
+import type { AdminIdentity } from '@casino/auth';
+import { Faker, en } from '@faker-js/faker';
+import { DEV_PROTECTION_ENV, protectorFromEnv } from '@casino/crypto';
+import { gamingSubgraph, seedGaming } from '@casino/gaming';
+import { createLogger } from '@casino/logger';
+import { loyaltySubgraph, seedLoyalty } from '@casino/loyalty';
+import { createServiceClients, createSubgraphApollo, parseSubgraphEnv, startSubgraph } from '@casino/server';
+import type { SubgraphDefinition } from '@casino/server';
+import { complianceSubgraph, demoAdmins, seedCompliance } from '../src/index';
+import { percentile, withScratchDatabase } from '../../../bench/support';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '200' },
+    members: { type: 'string', default: '10000' },
+    profile: { type: 'boolean', default: false },
+  },
+});
+const RUNS = Number(values.runs);
+const MEMBERS = Number(values.members);
+const NOW = new Date('2026-11-01T00:00:00.000Z');
+const QUERY = /* GraphQL */ `
+  query Dashboard($range: DateRangeInput!) {
+    complianceDashboard(range: $range) {
+      memberCount
+      kycVerifiedCount
+      kycRate
+      selfExcludedCount
+      ctrCount
+      mtlCount
+      openViolations {
+        severity
+        count
+      }
+      reportsByStatus {
+        status
+        count
+      }
+      policiesDueForReview
+    }
+  }
+`;
+// the 90 days before the seed's reference instant, where the seeded play is
+const RANGE = { from: '2026-08-03T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z' };
+
+/** scripts/seed-all's faker seeds, so the data is the same as `pnpm seed` writes */
+function faker(seed: number): Faker {
+  const f = new Faker({ locale: [en] });
+  f.seed(seed);
+  f.setDefaultRefDate(NOW);
+  return f;
+}
+
+const generalAdmin: AdminIdentity = {
+  kind: 'admin',
+  userId: '00000000-0000-4000-8000-000000000001',
+  username: 'generaladmin',
+  role: 'GeneralAdmin',
+  department: null,
+  permissions: [],
+};
+
+async function main(): Promise<void> {
+  if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs must be a positive integer');
+  if (!Number.isInteger(MEMBERS) || MEMBERS < 1) throw new Error('--members must be a positive integer');
+  await withScratchDatabase('bench_compliance', async ({ mongo, uri, database }) => {
+    const databases = { loyalty: `${database}_loyalty`, gaming: `${database}_gaming` };
+    const logger = createLogger({ name: 'bench', level: 'silent' });
+    const protection = { ...DEV_PROTECTION_ENV };
+    const upstreams: { stop(): Promise<void> }[] = [];
+    try {
+      const loyaltyData = await seedLoyalty(mongo.client.db(databases.loyalty), {
+        faker: faker(2026_01),
+        members: MEMBERS,
+        now: NOW,
+        protector: protectorFromEnv(protection),
+      });
+      await seedGaming(mongo.client.db(databases.gaming), {
+        faker: faker(2026_02),
+        now: NOW,
+        members: loyaltyData.members,
+      });
+      await seedCompliance(mongo.db, {
+        faker: faker(2026_05),
+        now: NOW,
+        admins: demoAdmins(faker(2026_05)),
+        demoPassword: 'bench-password-2026',
+        staff: [],
+        members: loyaltyData.members,
+      });
+      const start = async (definition: SubgraphDefinition<never>, db: string) => {
+        const env = parseSubgraphEnv(definition, {
+          ...protection,
+          MONGODB_URI: uri,
+          MONGODB_DATABASE: db,
+          HOST: '127.0.0.1',
+          PORT: '0',
+          LOG_LEVEL: 'silent',
+          // measure slow answers instead of failing on them (the service default is a few seconds)
+          SERVICE_CALL_TIMEOUT_MS: '60000',
+        });
+        const running = await startSubgraph(definition, { env, logger });
+        upstreams.push(running);
+        return new ServiceClient({
+          url: running.url,
+          service: 'compliance',
+          signingSecret: env.IDENTITY_SIGNING_SECRET,
+          timeoutMs: env.SERVICE_CALL_TIMEOUT_MS,
+        });
+      };
+      const [loyalty, gaming] = await Promise.all([
+        start(loyaltySubgraph as unknown as SubgraphDefinition<never>, databases.loyalty),
+        start(gamingSubgraph as unknown as SubgraphDefinition<never>, databases.gaming),
+      ]);
+      const env = parseSubgraphEnv(complianceSubgraph, { MONGODB_URI: uri, MONGODB_DATABASE: database });
+      const deps = {
+        db: mongo.db,
+        env,
+        logger,
+        paging: { defaultSize: 20, maxSize: 200 },
+        services: { ...createServiceClients('compliance', env), loyalty, gaming },
+      };
+      const apollo = createSubgraphApollo({ ...complianceSubgraph, logger });
+      await apollo.start();
+      const [sessions, members] = await Promise.all([
+        mongo.client.db(databases.gaming).collection('gaming_sessions').estimatedDocumentCount(),
+        mongo.client.db(databases.loyalty).collection('members').estimatedDocumentCount(),
+      ]);
+      let last: unknown;
+      const run = async () => {
+        const base = { requestId: 'bench', clientName: null, ip: null, log: logger, identity: generalAdmin };
+        const audit = createRequestAudit({ ...base, service: 'compliance' }, () => undefined);
+        const started = performance.now();
+        const response = await apollo.executeOperation(
+          { query: QUERY, variables: { range: RANGE } },
+          { contextValue: complianceSubgraph.createContext({ ...base, audit }, deps) },
+        );
+        const elapsed = performance.now() - started;
+        if (response.body.kind !== 'single' || response.body.singleResult.errors) {
+          throw new Error(`dashboard failed: ${JSON.stringify(response.body)}`);
+        }
+        last = response.body.singleResult.data;
+        return elapsed;
+      };
+      if (values.profile) {
+        const { GAMING_CASH_COUNTS, LOYALTY_MEMBER_COUNTS } = await import('../src/reports/upstream');
+        for (const [label, call] of [
+          ['loyalty counts', () => loyalty.request(LOYALTY_MEMBER_COUNTS)],
+          [
+            'gaming counts',
+            () =>
+              gaming.request(GAMING_CASH_COUNTS, {
+                ...RANGE,
+                dayStartHour: 6,
+                ctrThreshold: '10000.00',
+                mtlThreshold: '3000.00',
+              }),
+          ],
+        ] as const) {
+          const t = performance.now();
+          for (let i = 0; i < 10; i++) await call();
+          process.stdout.write(`${label}: ${((performance.now() - t) / 10).toFixed(1)} ms\n`);
+        }
+      }
+      for (let i = 0; i < 20; i++) await run();
+      const samples: number[] = [];
+      for (let i = 0; i < RUNS; i++) samples.push(await run());
+      samples.sort((a, b) => a - b);
+      await apollo.stop();
+      process.stdout.write(
+        [
+          `demo data: ${members} members, ${sessions} gaming sessions (--members ${MEMBERS})`,
+          `complianceDashboard over ${RANGE.from} .. ${RANGE.to}, ${RUNS} runs after 20 warm-up runs:`,
+          `  median ${percentile(samples, 50).toFixed(2)} ms, p99 ${percentile(samples, 99).toFixed(2)} ms, max ${samples.at(-1)!.toFixed(2)} ms`,
+          `  figures: ${JSON.stringify((last as { complianceDashboard: unknown }).complianceDashboard)}`,
+          '',
+        ].join('\n'),
+      );
+    } finally {
+      await Promise.all(upstreams.map((u) => u.stop()));
+      for (const name of ['loyalty', 'gaming'] as const) {
+        await mongo.client.db(databases[name]).dropDatabase();
+      }
+    }
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

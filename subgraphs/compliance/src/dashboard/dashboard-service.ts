@@ -1,0 +1,123 @@
+import { badUserInput } from '@casino/errors';
+import type {
+  ComplianceReportStatus,
+  ComplianceReportStore,
+  ViolationSeverity,
+} from '../reports/compliance-report-store';
+import { GAMING_CASH_COUNTS, LOYALTY_MEMBER_COUNTS } from '../reports/upstream';
+import type { Upstream } from '../reports/upstream';
+import type { RetentionPolicyStore } from '../retention/retention-policy-store';
+import type { ComplianceSettings } from '../settings';
+import { jurisdictionRulesOf } from '../settings';
+
+const DAY_MS = 86_400_000;
+const SEVERITIES: readonly ViolationSeverity[] = ['critical', 'high', 'medium', 'low'];
+const REPORT_STATUSES: readonly ComplianceReportStatus[] = ['draft', 'completed', 'submitted', 'approved'];
+/** Violation statuses that still count as open on the dashboard */
+const UNRESOLVED = ['open', 'under_review'];
+
+export interface DashboardRange {
+  from: Date;
+  to: Date;
+}
+
+/** Shaped like the GraphQL ComplianceDashboard type. */
+export interface ComplianceDashboardResult {
+  from: Date;
+  to: Date;
+  memberCount: number;
+  kycVerifiedCount: number;
+  kycRate: number | null;
+  selfExcludedCount: number;
+  ctrCount: number;
+  mtlCount: number;
+  openViolations: { severity: ViolationSeverity; count: number }[];
+  reportsByStatus: { status: ComplianceReportStatus; count: number }[];
+  policiesDueForReview: number;
+  policyReviewWindowDays: number;
+}
+
+/**
+ * Compliance KPIs: member figures from loyalty's and CTR/MTL counts from gaming's service aggregates (nothing
+ * but the counts crosses the wire), compliance's own figures from one $facet over the reports and one count
+ * of policies. The three run in parallel.
+ */
+export class ComplianceDashboardService {
+  constructor(
+    private readonly stores: { reports: ComplianceReportStore; retentionPolicies: RetentionPolicyStore },
+    private readonly upstream: { gaming: Upstream; loyalty: Upstream },
+    private readonly settings: ComplianceSettings,
+  ) {}
+
+  async dashboard(range: DashboardRange, now = new Date()): Promise<ComplianceDashboardResult> {
+    const span = range.to.getTime() - range.from.getTime();
+    if (span <= 0) throw badUserInput('range.to', 'must be after range.from');
+    if (span > this.settings.maxDashboardRangeDays * DAY_MS) {
+      throw badUserInput('range.to', `the range must not exceed ${this.settings.maxDashboardRangeDays} days`);
+    }
+    const rules = jurisdictionRulesOf(this.settings);
+    const reviewBy = new Date(now.getTime() + this.settings.policyReviewDueWithinDays * DAY_MS);
+    const [members, cash, own, due] = await Promise.all([
+      this.upstream.loyalty.request<{
+        complianceMemberCounts: { memberCount: number; kycVerifiedCount: number; selfExcludedCount: number };
+      }>(LOYALTY_MEMBER_COUNTS),
+      this.upstream.gaming.request<{ complianceCashCounts: { ctrCount: number; mtlCount: number } }>(
+        GAMING_CASH_COUNTS,
+        {
+          from: range.from.toISOString(),
+          to: range.to.toISOString(),
+          dayStartHour: rules.gamingDayStartHour,
+          ctrThreshold: rules.ctrThreshold,
+          mtlThreshold: rules.mtlThreshold,
+        },
+      ),
+      this.ownFigures(range),
+      this.stores.retentionPolicies.collection.countDocuments({
+        status: { $in: ['active', 'pending_approval'] },
+        next_review_date: { $lt: reviewBy },
+      }),
+    ]);
+    const m = members.complianceMemberCounts;
+    return {
+      from: range.from,
+      to: range.to,
+      memberCount: m.memberCount,
+      kycVerifiedCount: m.kycVerifiedCount,
+      kycRate: m.memberCount > 0 ? m.kycVerifiedCount / m.memberCount : null,
+      selfExcludedCount: m.selfExcludedCount,
+      ctrCount: cash.complianceCashCounts.ctrCount,
+      mtlCount: cash.complianceCashCounts.mtlCount,
+      openViolations: SEVERITIES.map((severity) => ({ severity, count: own.violations.get(severity) ?? 0 })),
+      reportsByStatus: REPORT_STATUSES.map((status) => ({ status, count: own.reports.get(status) ?? 0 })),
+      policiesDueForReview: due,
+      policyReviewWindowDays: this.settings.policyReviewDueWithinDays,
+    };
+  }
+
+  /** Reports created in the range by status, and unresolved findings detected in the range by severity. */
+  private async ownFigures(range: DashboardRange) {
+    const inRange = { $gte: range.from, $lt: range.to };
+    const [row] = await this.stores.reports.collection
+      .aggregate<{
+        reports: { _id: ComplianceReportStatus; n: number }[];
+        violations: { _id: ViolationSeverity; n: number }[];
+      }>([
+        { $match: { $or: [{ created_at: inRange }, { 'violations.detected_at': inRange }] } },
+        {
+          $facet: {
+            reports: [{ $match: { created_at: inRange } }, { $group: { _id: '$status', n: { $sum: 1 } } }],
+            violations: [
+              { $unwind: '$violations' },
+              { $match: { 'violations.detected_at': inRange, 'violations.status': { $in: UNRESOLVED } } },
+              { $group: { _id: '$violations.severity', n: { $sum: 1 } } },
+            ],
+          },
+        },
+      ])
+      .toArray();
+    return {
+      reports: new Map((row?.reports ?? []).map((r) => [r._id, r.n])),
+      violations: new Map((row?.violations ?? []).map((v) => [v._id, v.n])),
+    };
+  }
+}

@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import type { Db } from 'mongodb';
+import { z } from 'zod';
+import { ServiceCallError } from '@casino/auth';
+import type { Identity, ServiceClient } from '@casino/auth';
+import { ErrorCode, notFound, validateInput } from '@casino/errors';
+import type { Logger } from '@casino/logger';
+import { eraseComplianceMemberData } from './compliance-step';
+import { ERASURE_STEPS } from './erasure-store';
+import type {
+  ErasureRequestDocument,
+  ErasureRequestStore,
+  ErasureStepResult,
+  ErasureSubgraph,
+} from './erasure-store';
+
+/** Bounds of what an operator types into an erasure request. */
+export const ERASURE_INPUT_LIMITS = {
+  reasonMaxLength: 1_000,
+  referenceMaxLength: 200,
+  idMaxLength: 100,
+} as const;
+
+const eraseMemberSchema = z.object({
+  memberId: z.string().trim().min(1, 'is required').max(ERASURE_INPUT_LIMITS.idMaxLength, 'is too long'),
+  reason: z.string().trim().min(1, 'is required').max(ERASURE_INPUT_LIMITS.reasonMaxLength, 'is too long'),
+  requestReference: z
+    .string()
+    .trim()
+    .max(ERASURE_INPUT_LIMITS.referenceMaxLength, 'is too long')
+    .nullish()
+    .transform((value) => (value ? value : null)),
+});
+
+export type EraseMemberInput = z.input<typeof eraseMemberSchema>;
+
+/** Loyalty's member, asked before anything is stored: an unknown member is NOT_FOUND. */
+const LOYALTY_MEMBER_EXISTS = /* GraphQL */ `
+  query ErasureMemberExists($id: ID!) {
+    member(id: $id) {
+      id
+    }
+  }
+`;
+const ERASE_LOYALTY = /* GraphQL */ `
+  mutation EraseLoyaltyMemberData($memberId: ID!) {
+    eraseLoyaltyMemberData(memberId: $memberId) {
+      membersAnonymised
+      ledgerEntriesKept
+      redemptionsKept
+    }
+  }
+`;
+const ERASE_MARKETING = /* GraphQL */ `
+  mutation EraseMarketingMemberData($memberId: ID!) {
+    eraseMarketingMemberData(memberId: $memberId) {
+      analyticsDeleted
+      notificationsAnonymised
+      guestsAnonymised
+      notificationIds
+      guestIds
+    }
+  }
+`;
+const ERASE_GAMING = /* GraphQL */ `
+  mutation EraseGamingMemberData($memberId: ID!) {
+    eraseGamingMemberData(memberId: $memberId) {
+      sessionsKept
+      packagePurchasesKept
+      personalFieldsCleared
+    }
+  }
+`;
+
+/** The other subgraphs' erasure steps, called as the compliance service. */
+export interface ErasureUpstreams {
+  loyalty: ServiceClient;
+  marketing: ServiceClient;
+  gaming: ServiceClient;
+}
+
+/** A step's outcome inside one attempt: the counts to record, and what later steps need from it. */
+interface StepOutcome {
+  counts: Record<string, number>;
+  relatedTargetIds?: string[];
+}
+
+function numbers(record: Record<string, unknown>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(record).filter((entry): entry is [string, number] => typeof entry[1] === 'number'),
+  );
+}
+
+function serviceUnavailable(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.ServiceUnavailable, ...extensions } });
+}
+
+/**
+ * The right to erasure (PDPA), owned by compliance: records the request, then runs every subgraph's step
+ * (loyalty, marketing and gaming as their service-only mutations, compliance's own in-process), each
+ * idempotent, and records each step's counts. A step that fails leaves the request `failed` naming the
+ * subgraph (SERVICE_UNAVAILABLE); calling again resumes the same request and re-runs every step.
+ */
+export class ErasureService {
+  constructor(
+    private readonly store: ErasureRequestStore,
+    private readonly upstreams: ErasureUpstreams,
+    private readonly db: Db,
+    private readonly log?: Pick<Logger, 'warn'>,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async eraseMember(identity: Identity, rawInput: EraseMemberInput): Promise<ErasureRequestDocument> {
+    const input = validateInput(eraseMemberSchema, rawInput);
+    await this.assertMemberExists(input.memberId);
+
+    const now = this.clock();
+    const request = await this.store.startAttempt({
+      id: randomUUID(),
+      member_id: input.memberId,
+      reason: input.reason,
+      request_reference: input.requestReference,
+      requested_by: identity.kind === 'admin' ? identity.userId : null,
+      requested_by_username:
+        identity.kind === 'admin'
+          ? identity.username
+          : identity.kind === 'service'
+            ? `service:${identity.service}`
+            : null,
+      requested_at: now,
+      status: 'in_progress',
+      attempts: 1,
+      last_attempt_at: now,
+      results: {},
+      failed_subgraphs: [],
+      completed_at: null,
+    });
+
+    const failed: ErasureSubgraph[] = [];
+    const relatedTargetIds: string[] = [];
+    for (const subgraph of ERASURE_STEPS) {
+      let result: ErasureStepResult;
+      try {
+        const outcome = await this.runStep(subgraph, input.memberId, relatedTargetIds);
+        relatedTargetIds.push(...(outcome.relatedTargetIds ?? []));
+        result = { status: 'completed', counts: outcome.counts, finished_at: this.clock(), error: null };
+      } catch (error) {
+        failed.push(subgraph);
+        this.log?.warn({ err: error, subgraph, erasureRequestId: request.id }, 'erasure step failed');
+        result = { status: 'failed', counts: {}, finished_at: null, error: stepError(subgraph, error) };
+      }
+      await this.store.recordStep(request.id, subgraph, result);
+    }
+    return this.store.finishAttempt(request.id, failed, this.clock());
+  }
+
+  /** The error a failed attempt answers with; the request itself is stored (and returned by the query). */
+  static failure(request: ErasureRequestDocument): GraphQLError {
+    return serviceUnavailable(
+      `The erasure could not be completed: ${request.failed_subgraphs.join(', ')} could not finish its step; ` +
+        'the request is recorded as failed, run eraseMember again to resume it',
+      { subgraphs: request.failed_subgraphs, erasureRequestId: request.id },
+    );
+  }
+
+  private async assertMemberExists(memberId: string): Promise<void> {
+    let member: { id: string } | null;
+    try {
+      ({ member } = await this.upstreams.loyalty.request<{ member: { id: string } | null }>(
+        LOYALTY_MEMBER_EXISTS,
+        { id: memberId },
+      ));
+    } catch (error) {
+      this.log?.warn({ err: error }, 'erasure: loyalty member check failed');
+      throw serviceUnavailable(
+        'loyalty could not be reached to check the member; nothing was erased, try again',
+        {
+          subgraphs: ['loyalty'],
+        },
+      );
+    }
+    if (!member) throw notFound('Member', memberId);
+  }
+
+  private async runStep(
+    subgraph: ErasureSubgraph,
+    memberId: string,
+    relatedTargetIds: string[],
+  ): Promise<StepOutcome> {
+    switch (subgraph) {
+      case 'loyalty': {
+        const data = await this.upstreams.loyalty.request<{
+          eraseLoyaltyMemberData: Record<string, unknown>;
+        }>(ERASE_LOYALTY, { memberId });
+        return { counts: numbers(data.eraseLoyaltyMemberData) };
+      }
+      case 'marketing': {
+        const data = await this.upstreams.marketing.request<{
+          eraseMarketingMemberData: Record<string, unknown> & {
+            notificationIds: string[];
+            guestIds: string[];
+          };
+        }>(ERASE_MARKETING, { memberId });
+        const result = data.eraseMarketingMemberData;
+        return {
+          counts: numbers(result),
+          relatedTargetIds: [...result.notificationIds, ...result.guestIds],
+        };
+      }
+      case 'gaming': {
+        const data = await this.upstreams.gaming.request<{ eraseGamingMemberData: Record<string, unknown> }>(
+          ERASE_GAMING,
+          { memberId },
+        );
+        return { counts: numbers(data.eraseGamingMemberData) };
+      }
+      case 'compliance':
+        return {
+          counts: numbers({ ...(await eraseComplianceMemberData(this.db, memberId, relatedTargetIds)) }),
+        };
+    }
+  }
+}
+
+/** What a failed step records: which subgraph and how, never the upstream's message (it may echo input). */
+function stepError(subgraph: ErasureSubgraph, error: unknown): string {
+  if (error instanceof ServiceCallError) {
+    return error.code ? `${subgraph} answered ${error.code}` : `${subgraph} could not be reached`;
+  }
+  return `${subgraph} failed unexpectedly`;
+}

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from 'mongodb';
+import { ServiceClient } from '@casino/auth';
+import { readProcessEnv } from '@casino/config';
+import type { FieldProtector } from '@casino/crypto';
+import { gamingSubgraph } from '@casino/gaming';
+import { createLogger } from '@casino/logger';
+import { loyaltySubgraph } from '@casino/loyalty';
+import { marketingSubgraph } from '@casino/marketing';
+import { toMoney } from '@casino/mongo';
+import { createProtector, parseSubgraphEnv, startSubgraph } from '@casino/server';
+import type { RunningSubgraph, SubgraphDefinition } from '@casino/server';
+import { testProtectionEnv, uniqueDatabase } from '../../../../tests/support/subgraph-harness';
+
+/** A real other subgraph on a free port with its own database, called as the compliance service. */
+export interface ErasureUpstream {
+  running: RunningSubgraph;
+  db: Db;
+  protector: FieldProtector | undefined;
+  client: ServiceClient;
+  stop(): Promise<void>;
+}
+
+async function startUpstream(definition: SubgraphDefinition<never>): Promise<ErasureUpstream> {
+  const env = parseSubgraphEnv(definition, {
+    ...testProtectionEnv(),
+    MONGODB_URI: readProcessEnv().MONGODB_URI,
+    MONGODB_DATABASE: uniqueDatabase(definition.name),
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+  });
+  const running = await startSubgraph(definition, {
+    env,
+    logger: createLogger({ name: definition.name, level: 'silent' }),
+  });
+  return {
+    running,
+    db: running.mongo.db,
+    protector: createProtector(definition, env),
+    client: new ServiceClient({
+      url: running.url,
+      service: 'compliance',
+      signingSecret: env.IDENTITY_SIGNING_SECRET,
+      timeoutMs: env.SERVICE_CALL_TIMEOUT_MS,
+    }),
+    async stop() {
+      await running.mongo.db.dropDatabase();
+      await running.stop();
+    },
+  };
+}
+
+/** Loyalty, marketing and gaming, each real, for compliance's erasure tests. */
+export async function startErasureUpstreams() {
+  const [loyalty, marketing, gaming] = await Promise.all([
+    startUpstream(loyaltySubgraph as unknown as SubgraphDefinition<never>),
+    startUpstream(marketingSubgraph as unknown as SubgraphDefinition<never>),
+    startUpstream(gamingSubgraph as unknown as SubgraphDefinition<never>),
+  ]);
+  return {
+    loyalty,
+    marketing,
+    gaming,
+    async stop() {
+      await Promise.all([loyalty.stop(), marketing.stop(), gaming.stop()]);
+    },
+  };
+}
+
+/**
+ * A client that forwards to a real subgraph, or (after `cut()`) to an address nothing answers on: the
+ * subgraph is down as far as the caller can tell, until `restore()`.
+ */
+export function switchableClient(target: ServiceClient): {
+  client: ServiceClient;
+  cut(): void;
+  restore(): void;
+} {
+  const down = new ServiceClient({
+    url: 'http://127.0.0.1:9/graphql',
+    service: 'compliance',
+    signingSecret: 'unused',
+    timeoutMs: 500,
+  });
+  let current = target;
+  const client = {
+    get url() {
+      return current.url;
+    },
+    request: (query: string, variables?: Record<string, unknown>) => current.request(query, variables),
+  } as unknown as ServiceClient;
+  return {
+    client,
+    cut: () => {
+      current = down;
+    },
+    restore: () => {
+      current = target;
+    },
+  };
+}
+
+/** What a member's personal data looked like before the erasure, to search for afterwards. */
+export interface TestPerson {
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string;
+  nic: string;
+}
+
+/** Stores a member the way loyalty stores them (identity document sealed, with its blind index). */
+export async function insertLoyaltyMember(upstream: ErasureUpstream): Promise<TestPerson> {
+  const id = randomUUID();
+  const tag = id.slice(0, 8);
+  const person = {
+    id,
+    firstName: `Ruwani${tag}`,
+    lastName: `Fernando${tag}`,
+    email: `ruwani.${tag}@example.com`,
+    phone: `+94 77 ${tag.slice(0, 3)} ${tag.slice(3, 7)}`.replace(/[a-f]/g, '5'),
+    nic: `NIC${tag}`.toUpperCase(),
+  };
+  await upstream.db.collection('members').insertOne({
+    id,
+    member_number: `E${tag}`,
+    first_name: person.firstName,
+    last_name: person.lastName,
+    email: person.email,
+    phone: person.phone,
+    date_of_birth: new Date('1985-06-15T00:00:00Z'),
+    nationality: 'Sri Lanka',
+    nic_passport: upstream.protector!.seal(person.nic, {
+      collection: 'members',
+      field: 'nic_passport',
+      documentId: id,
+    }),
+    nic_passport_index: upstream.protector!.lookupKey(person.nic),
+    tier: 'Ruby',
+    points_balance: 0,
+    tier_credits: 0,
+    total_points_earned: 0,
+    lifetime_spend: toMoney('0.00'),
+    registration_date: new Date('2024-01-01T00:00:00Z'),
+    last_visit: null,
+    is_active: true,
+    self_excluded: false,
+    kyc_verified: true,
+    marketing_consent: true,
+    preferences: { language: 'si' },
+  });
+  return person;
+}

@@ -1,0 +1,296 @@
+import { randomBytes } from 'node:crypto';
+import type { Identity } from '@casino/auth';
+import { IDENTITY_HEADER, ServiceClient, signIdentity } from '@casino/auth';
+import { readProcessEnv } from '@casino/config';
+import { generateKeySpec, keyIdOf } from '@casino/crypto';
+import { createLogger } from '@casino/logger';
+import { connectMongo } from '@casino/mongo';
+import type { MongoConnection } from '@casino/mongo';
+import { parseSubgraphEnv, startSubgraph } from '@casino/server';
+import type { RunningSubgraph } from '@casino/server';
+import { workforceSubgraph } from '@casino/workforce';
+import { complianceSubgraph } from '../index';
+import type { ComplianceContext } from '../context';
+import { DEFAULT_COMPLIANCE_SETTINGS } from '../settings';
+import { KeyRotationService, RESEAL_TARGETS } from './key-rotation-service';
+import type { ResealTarget } from './key-rotation-service';
+import { KeyRotationStore } from './key-rotation-store';
+import {
+  TEST_SUPERADMIN,
+  startSubgraphHarness,
+  uniqueDatabase,
+} from '../../../../tests/support/subgraph-harness';
+import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+
+const GENERAL_ADMIN: Identity = {
+  kind: 'admin',
+  userId: '00000000-0000-4000-8000-0000000000e1',
+  username: 'test-general',
+  role: 'GeneralAdmin',
+  department: null,
+  permissions: [],
+};
+
+const RUN_FIELDS = `id status keyId batchSize maxBatches startedAt finishedAt failedSubgraphs error
+  fields { subgraph collection field resealed remaining keyId }`;
+const ROTATE = `mutation($input: RotateEncryptionKeyInput) { rotateEncryptionKey(input: $input) { ${RUN_FIELDS} } }`;
+const RUNS = `{ keyRotationRuns(first: 10) { totalCount edges { node { id status } } } }`;
+const SALARIES = `{ staffMembers(first: 50) { edges { node { id salary } } } }`;
+const STAFF = 7;
+
+const blindKey = randomBytes(32).toString('base64');
+const k1 = generateKeySpec('k1');
+const k2 = generateKeySpec('k2');
+const keys = (spec: string, current: string) => ({
+  DATA_ENCRYPTION_KEYS: spec,
+  DATA_ENCRYPTION_KEY_ID: current,
+  BLIND_INDEX_KEY: blindKey,
+});
+
+/** The real workforce subgraph over HTTP, on a database kept across restarts (e.g. with another keyring). */
+class TestWorkforce {
+  running: RunningSubgraph | null = null;
+  readonly database = uniqueDatabase('workforce');
+  private secret = '';
+
+  async start(protection: Record<string, string>): Promise<void> {
+    const env = parseSubgraphEnv(workforceSubgraph, {
+      MONGODB_URI: readProcessEnv().MONGODB_URI,
+      MONGODB_DATABASE: this.database,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'test',
+      ...protection,
+    });
+    this.secret = env.IDENTITY_SIGNING_SECRET;
+    this.running = await startSubgraph(workforceSubgraph, {
+      env,
+      logger: createLogger({ name: 'workforce', level: 'silent' }),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.running?.stop();
+    this.running = null;
+  }
+
+  /** Calls workforce as compliance; refused (like a service that is down) while it is stopped. */
+  client(as: string): Pick<ServiceClient, 'request'> {
+    return {
+      request: (query, variables) => {
+        if (!this.running) throw new Error('workforce unreachable: connection refused');
+        return new ServiceClient({
+          url: this.running.url,
+          service: as,
+          signingSecret: this.secret,
+        }).request(query, variables);
+      },
+    };
+  }
+
+  /** Calls workforce as a SuperAdmin signed in at the gateway. */
+  async asAdmin<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const response = await fetch(this.running!.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [IDENTITY_HEADER]: signIdentity(TEST_SUPERADMIN, this.secret),
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data: T; errors?: unknown[] };
+    expect(body.errors).toBeUndefined();
+    return body.data;
+  }
+}
+
+describe('rotateEncryptionKey with the real workforce subgraph', () => {
+  const workforce = new TestWorkforce();
+  let raw: MongoConnection;
+  let harness: SubgraphHarness;
+  /** The subgraphs this compliance rotates (the test's workforce only, unless a test says otherwise) */
+  let targets: readonly ResealTarget[] = [
+    { subgraph: 'workforce', mutation: 'resealWorkforceProtectedFields' },
+  ];
+  const rotate = (input: Record<string, number> | null, identity: Identity = TEST_SUPERADMIN) =>
+    harness.execute<{ rotateEncryptionKey: Record<string, unknown> }>(ROTATE, { input }, { identity });
+  const salariesAs = () =>
+    workforce.asAdmin<{ staffMembers: { edges: { node: Record<string, string> }[] } }>(SALARIES);
+
+  beforeAll(async () => {
+    raw = await connectMongo({
+      uri: readProcessEnv().MONGODB_URI!,
+      database: workforce.database,
+      appName: 'key-rotation-test',
+    });
+    harness = await startSubgraphHarness({
+      ...complianceSubgraph,
+      createContext: (base, deps) => {
+        const ctx: ComplianceContext = complianceSubgraph.createContext(base, deps);
+        ctx.services.keyRotation = new KeyRotationService(
+          ctx.stores.keyRotations,
+          { ...deps.services, workforce: workforce.client('compliance') },
+          DEFAULT_COMPLIANCE_SETTINGS,
+          base.log,
+          targets,
+        );
+        return ctx;
+      },
+    });
+  });
+  afterAll(async () => {
+    await workforce.stop();
+    await raw.db.dropDatabase();
+    await raw.close();
+    await harness.close();
+  });
+
+  it('is for SuperAdmins only, and checks its input', async () => {
+    const denied = await rotate(null, GENERAL_ADMIN);
+    expect(denied.data).toBeNull();
+    expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const list = await harness.execute(RUNS, {}, { identity: GENERAL_ADMIN });
+    expect(list.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    for (const [input, field] of [
+      [{ batchSize: 0 }, 'input.batchSize'],
+      [{ batchSize: 1001 }, 'input.batchSize'],
+      [{ maxBatches: 0 }, 'input.maxBatches'],
+    ] as const) {
+      const result = await rotate(input);
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
+    expect(await harness.db.collection('key_rotations').countDocuments()).toBe(0);
+  });
+
+  it('re-seals in batches, stops at maxBatches, fails while workforce is down and finishes on a rerun', async () => {
+    // staff hired under k1 through workforce's API: salaries sealed with k1
+    await workforce.start(keys(k1, 'k1'));
+    const hire = `mutation($input: CreateStaffMemberInput!) { createStaffMember(input: $input) { id } }`;
+    for (let i = 0; i < STAFF; i++) {
+      await workforce.asAdmin(hire, {
+        input: {
+          employeeId: `EMP-K${i}`,
+          firstName: 'Key',
+          lastName: `Holder${i}`,
+          email: `key.holder${i}@casino.example`,
+          phone: '+94 77 000 2222',
+          position: 'Dealer',
+          department: 'Gaming',
+          hireDate: '2025-01-01T00:00:00.000Z',
+          salary: `${40000 + i}.50`,
+        },
+      });
+    }
+    const before = await salariesAs();
+    expect(before.staffMembers.edges).toHaveLength(STAFF);
+    const stored = await raw.db.collection('staff_members').find({}).toArray();
+    for (const doc of stored) expect(keyIdOf(doc.salary as string)).toBe('k1');
+
+    // the operator rolls the services to the keyring k2,k1 with k2 current
+    await workforce.stop();
+    await workforce.start(keys(`${k2},${k1}`, 'k2'));
+
+    const first = await rotate({ batchSize: 2, maxBatches: 2 });
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.rotateEncryptionKey).toMatchObject({
+      status: 'incomplete',
+      keyId: 'k2',
+      batchSize: 2,
+      maxBatches: 2,
+      failedSubgraphs: [],
+      error: null,
+      fields: [
+        {
+          subgraph: 'workforce',
+          collection: 'staff_members',
+          field: 'salary',
+          resealed: 4,
+          remaining: STAFF - 4,
+          keyId: 'k2',
+        },
+      ],
+    });
+    expect(first.data!.rotateEncryptionKey.finishedAt).not.toBeNull();
+    // mid-way, salaries under either key read the same
+    expect(await salariesAs()).toEqual(before);
+    // nothing of a salary reaches compliance: not in the run, not in the audit trail
+    const audited = harness.auditEvents.filter((e) => e.action === 'rotateEncryptionKey');
+    expect(audited.length).toBeGreaterThan(0);
+    const runs = JSON.stringify(await harness.db.collection('key_rotations').find({}).toArray());
+    for (const edge of before.staffMembers.edges) {
+      expect(runs).not.toContain(edge.node.salary!);
+      expect(JSON.stringify(harness.auditEvents)).not.toContain(edge.node.salary!);
+    }
+
+    // workforce goes down: the run is stored failed, naming it, and the caller gets SERVICE_UNAVAILABLE
+    await workforce.stop();
+    const down = await rotate({ batchSize: 2 });
+    expect(down.data).toBeNull();
+    expect(down.errors?.[0]?.extensions).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      service: 'workforce',
+    });
+    const failedRun = await harness.db
+      .collection('key_rotations')
+      .findOne({ id: down.errors![0]!.extensions!.runId as string });
+    expect(failedRun).toMatchObject({ status: 'failed', failed_subgraphs: ['workforce'] });
+    expect(failedRun!.finished_at).toBeInstanceOf(Date);
+
+    // back up: a rerun with the defaults finishes the job
+    await workforce.start(keys(`${k2},${k1}`, 'k2'));
+    const rerun = await rotate(null);
+    expect(rerun.errors).toBeUndefined();
+    expect(rerun.data!.rotateEncryptionKey).toMatchObject({
+      status: 'completed',
+      batchSize: DEFAULT_COMPLIANCE_SETTINGS.keyRotationBatchSize,
+      maxBatches: DEFAULT_COMPLIANCE_SETTINGS.keyRotationMaxBatches,
+      fields: [expect.objectContaining({ resealed: STAFF - 4, remaining: 0 })],
+    });
+    for (const doc of await raw.db.collection('staff_members').find({}).toArray()) {
+      expect(doc.salary).toMatch(/^enc\.v1\.k2\./);
+    }
+    // nothing left: another run completes at once
+    const again = await rotate(null);
+    expect(again.data!.rotateEncryptionKey).toMatchObject({
+      status: 'completed',
+      fields: [expect.objectContaining({ resealed: 0, remaining: 0 })],
+    });
+
+    // the old key can go: with k2 only, every salary reads as before
+    await workforce.stop();
+    await workforce.start(keys(k2, 'k2'));
+    expect(await salariesAs()).toEqual(before);
+
+    const list = await harness.execute<{
+      keyRotationRuns: { totalCount: number; edges: { node: { status: string } }[] };
+    }>(RUNS);
+    expect(list.errors).toBeUndefined();
+    expect(list.data!.keyRotationRuns.totalCount).toBe(4);
+    expect(list.data!.keyRotationRuns.edges.map((e) => e.node.status)).toEqual([
+      'completed',
+      'completed',
+      'failed',
+      'incomplete',
+    ]);
+  });
+
+  it('calls loyalty, marketing and workforce by default; any that is down fails the run, the others go on', async () => {
+    targets = RESEAL_TARGETS;
+    // the harness's loyalty and marketing clients point at nothing that answers
+    const result = await rotate({ batchSize: 5, maxBatches: 1 });
+    expect(result.errors?.[0]?.extensions).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      services: ['loyalty', 'marketing'],
+    });
+    const run = await new KeyRotationStore(harness.db).findById(
+      result.errors![0]!.extensions!.runId as string,
+    );
+    expect(run).toMatchObject({
+      status: 'failed',
+      failed_subgraphs: ['loyalty', 'marketing'],
+      key_id: 'k2',
+      fields: [expect.objectContaining({ subgraph: 'workforce', remaining: 0 })],
+    });
+  });
+});

@@ -1,0 +1,418 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from 'mongodb';
+import type { AuditLogStore } from '../audit/audit-log-store';
+import type { RetentionDataCategory, RetentionPolicyStore } from '../retention/retention-policy-store';
+import { RETENTION_DATA_CATEGORIES } from '../retention/retention-policy-store';
+import type { ComplianceSettings } from '../settings';
+import { jurisdictionRulesOf } from '../settings';
+import type {
+  ComplianceReportType,
+  ComplianceViolation,
+  ViolationCategory,
+  ViolationSeverity,
+} from './compliance-report-store';
+import {
+  GAMING_AML_CASH,
+  GAMING_PLAY_VOLUMES,
+  GAMING_RESPONSIBLE_GAMING,
+  LOYALTY_MEMBERS_KYC,
+  LOYALTY_SELF_EXCLUDED,
+  cents,
+  moneyText,
+} from './upstream';
+import type { MemberCashDay, ResponsibleGamingSummary, Upstream } from './upstream';
+
+export interface ReportPeriod {
+  from: Date;
+  to: Date;
+}
+
+/** What a report type computes; the service adds the score, status and bookkeeping. */
+export interface ReportContent {
+  summary: Record<string, unknown>;
+  violations: ComplianceViolation[];
+  recommendations: string[];
+}
+
+export interface ReportSources {
+  gaming: Upstream;
+  loyalty: Upstream;
+  auditLogs: AuditLogStore;
+  retentionPolicies: RetentionPolicyStore;
+  /** Compliance's database, for the optional retention_runs collection of the retention job */
+  db: Db;
+}
+
+/** Where retention enforcement (a later job) records its runs; a data retention report lists the latest. */
+export const RETENTION_RUNS = 'retention_runs';
+/** How many of the latest retention runs a data retention report lists */
+export const RETENTION_RUNS_LISTED = 10;
+/** Members asked of loyalty per `_entities` call */
+const ENTITY_BATCH = 500;
+
+function finding(
+  category: ViolationCategory,
+  severity: ViolationSeverity,
+  description: string,
+  now: Date,
+  details: Record<string, unknown> = {},
+): ComplianceViolation {
+  return { id: randomUUID(), category, severity, status: 'open', description, detected_at: now, ...details };
+}
+
+const period = (p: ReportPeriod) => ({ from: p.from.toISOString(), to: p.to.toISOString() });
+
+/**
+ * AML (PRODUCT.md §5): gaming's cash per member per gaming day. A CTR entry for each member gaming day whose
+ * cash in, or cash out (summed separately), is above the jurisdiction's CTR threshold — one entry per
+ * direction; an MTL entry for each single transaction at or above the MTL threshold. CTR entries are findings
+ * of medium severity (a report to file), MTL entries of low severity (to log).
+ */
+async function amlReport(p: ReportPeriod, sources: ReportSources, settings: ComplianceSettings, now: Date) {
+  const rules = jurisdictionRulesOf(settings);
+  const ctr = cents(rules.ctrThreshold);
+  const mtl = cents(rules.mtlThreshold);
+  const { amlCashSummary: days } = await sources.gaming.request<{ amlCashSummary: MemberCashDay[] }>(
+    GAMING_AML_CASH,
+    { ...period(p), dayStartHour: rules.gamingDayStartHour },
+  );
+  const violations: ComplianceViolation[] = [];
+  let totalIn = 0n;
+  let totalOut = 0n;
+  let ctrCount = 0;
+  let mtlCount = 0;
+  for (const day of days) {
+    const sums = { cash_in: cents(day.cashIn), cash_out: cents(day.cashOut) };
+    totalIn += sums.cash_in;
+    totalOut += sums.cash_out;
+    for (const direction of ['cash_in', 'cash_out'] as const) {
+      if (sums[direction] <= ctr) continue;
+      ctrCount += 1;
+      violations.push(
+        finding(
+          'aml',
+          'medium',
+          `Currency Transaction Report required: ${direction.replace('_', ' ')} of ${moneyText(sums[direction])} on gaming day ${day.gamingDay}`,
+          now,
+          {
+            member_id: day.memberId,
+            entry: 'ctr',
+            gaming_day: day.gamingDay,
+            direction,
+            amount: moneyText(sums[direction]),
+          },
+        ),
+      );
+    }
+    for (const tx of day.transactions) {
+      if (cents(tx.amount) < mtl) continue;
+      mtlCount += 1;
+      violations.push(
+        finding(
+          'aml',
+          'low',
+          `Multiple Transaction Log entry: ${tx.kind.replace('_', ' ')} of ${moneyText(cents(tx.amount))}`,
+          now,
+          {
+            member_id: day.memberId,
+            entry: 'mtl',
+            gaming_day: day.gamingDay,
+            direction: tx.kind,
+            amount: moneyText(cents(tx.amount)),
+            session_id: tx.sessionId,
+            at: tx.at,
+          },
+        ),
+      );
+    }
+  }
+  const recommendations: string[] = [];
+  if (ctrCount > 0)
+    recommendations.push(`File ${ctrCount} Currency Transaction Report(s) with the regulator.`);
+  if (mtlCount > 0)
+    recommendations.push(`Record ${mtlCount} transaction(s) on the Multiple Transaction Log.`);
+  return {
+    summary: {
+      jurisdiction: settings.jurisdiction,
+      ctrThreshold: rules.ctrThreshold,
+      mtlThreshold: rules.mtlThreshold,
+      gamingDayStartHour: rules.gamingDayStartHour,
+      memberDays: days.length,
+      members: new Set(days.map((d) => d.memberId)).size,
+      totalCashIn: moneyText(totalIn),
+      totalCashOut: moneyText(totalOut),
+      ctrCount,
+      mtlCount,
+    },
+    violations,
+    recommendations,
+  };
+}
+
+/**
+ * KYC: members whose buy-ins in the period add up to more than the KYC play threshold (gaming computes who),
+ * of whom loyalty says they are not KYC-verified: a high-severity finding each. Identity document expiry is
+ * not part of the member data (the seed model has no expiry date), so it cannot be checked; the summary says so.
+ */
+async function kycReport(p: ReportPeriod, sources: ReportSources, settings: ComplianceSettings, now: Date) {
+  const { compliancePlayVolumes: heavy } = await sources.gaming.request<{
+    compliancePlayVolumes: { memberId: string; buyIn: string; sessionCount: number }[];
+  }>(GAMING_PLAY_VOLUMES, { ...period(p), minBuyIn: settings.kycPlayThreshold });
+  const verified = new Map<string, boolean>();
+  for (let i = 0; i < heavy.length; i += ENTITY_BATCH) {
+    const batch = heavy.slice(i, i + ENTITY_BATCH);
+    const { _entities: members } = await sources.loyalty.request<{
+      _entities: ({ id: string; kycVerified: boolean } | null)[];
+    }>(LOYALTY_MEMBERS_KYC, {
+      representations: batch.map((m) => ({ __typename: 'Member', id: m.memberId })),
+    });
+    for (const member of members) if (member) verified.set(member.id, member.kycVerified);
+  }
+  const violations = heavy
+    .filter((m) => verified.get(m.memberId) === false)
+    .map((m) =>
+      finding(
+        'kyc',
+        'high',
+        `Member is not KYC-verified but bought in ${m.buyIn} over ${m.sessionCount} session(s) in the period`,
+        now,
+        { member_id: m.memberId, buy_in: m.buyIn, session_count: m.sessionCount },
+      ),
+    );
+  const unknown = heavy.filter((m) => !verified.has(m.memberId)).length;
+  return {
+    summary: {
+      playMeasure: 'buy_in',
+      playThreshold: settings.kycPlayThreshold,
+      membersAboveThreshold: heavy.length,
+      unverifiedAboveThreshold: violations.length,
+      membersUnknownToLoyalty: unknown,
+      documentExpiry:
+        'not checked: the member data has no identity document expiry date (seed model, collection members)',
+    },
+    violations,
+    recommendations:
+      violations.length > 0
+        ? [
+            `Complete KYC verification for ${violations.length} member(s) before further play above the threshold.`,
+          ]
+        : [],
+  };
+}
+
+/**
+ * Responsible gaming over sessions started in the period (aggregated by gaming): self-excluded members (from
+ * loyalty) who played (high), sessions at least the configured long-session hours (low), member gaming days
+ * with a settled loss above the large-loss threshold (medium).
+ */
+async function gamblingReport(
+  p: ReportPeriod,
+  sources: ReportSources,
+  settings: ComplianceSettings,
+  now: Date,
+) {
+  const rules = jurisdictionRulesOf(settings);
+  const { selfExcludedMemberIds: excluded } = await sources.loyalty.request<{
+    selfExcludedMemberIds: string[];
+  }>(LOYALTY_SELF_EXCLUDED);
+  const { responsibleGamingSummary: rg } = await sources.gaming.request<{
+    responsibleGamingSummary: ResponsibleGamingSummary;
+  }>(GAMING_RESPONSIBLE_GAMING, {
+    ...period(p),
+    dayStartHour: rules.gamingDayStartHour,
+    longSessionMinutes: settings.longSessionHours * 60,
+    largeLoss: settings.largeLossThreshold,
+    watchMemberIds: excluded,
+    asOf: new Date(Math.min(now.getTime(), p.to.getTime())).toISOString(),
+  });
+  const violations: ComplianceViolation[] = [
+    ...rg.watchedMembers.map((m) =>
+      finding(
+        'self_exclusion',
+        'high',
+        `Self-excluded member played ${m.sessionCount} session(s) in the period`,
+        now,
+        { member_id: m.memberId, session_count: m.sessionCount, first_session_at: m.firstSessionAt },
+      ),
+    ),
+    ...rg.largeLossDays.map((d) =>
+      finding('responsible_gambling', 'medium', `Lost ${d.netLoss} on gaming day ${d.gamingDay}`, now, {
+        member_id: d.memberId,
+        gaming_day: d.gamingDay,
+        net_loss: d.netLoss,
+        session_count: d.sessionCount,
+      }),
+    ),
+    ...rg.longSessions.map((s) =>
+      finding('responsible_gambling', 'low', `Session of ${s.durationMinutes} minutes`, now, {
+        member_id: s.memberId,
+        session_id: s.sessionId,
+        session_start: s.sessionStart,
+        duration_minutes: s.durationMinutes,
+      }),
+    ),
+  ];
+  const recommendations: string[] = [];
+  if (rg.watchedMembers.length > 0) {
+    recommendations.push('Investigate how self-excluded members were seated and tighten the floor check.');
+  }
+  if (rg.largeLossDays.length + rg.longSessions.length > 0) {
+    recommendations.push(
+      'Offer responsible-gaming interventions to the members with long sessions or large losses.',
+    );
+  }
+  return {
+    summary: {
+      sessions: rg.sessionCount,
+      membersPlaying: rg.memberCount,
+      selfExcludedMembers: excluded.length,
+      selfExcludedWithSessions: rg.watchedMembers.length,
+      longSessionHours: settings.longSessionHours,
+      longSessions: rg.longSessions.length,
+      largeLossThreshold: settings.largeLossThreshold,
+      largeLossMemberDays: rg.largeLossDays.length,
+    },
+    violations,
+    recommendations,
+  };
+}
+
+/**
+ * Compliance's own audit trail in the period, aggregated in MongoDB: entries by outcome, pii.read entries,
+ * refused sign-ins (login entries not allowed), and actors with more denied attempts than the threshold
+ * (medium each).
+ */
+async function auditReport(p: ReportPeriod, sources: ReportSources, settings: ComplianceSettings, now: Date) {
+  const [row] = await sources.auditLogs.collection
+    .aggregate<{
+      outcomes: { _id: string; n: number }[];
+      pii: { n: number }[];
+      logins: { _id: string; n: number }[];
+      denied: { _id: { id: string | null; name: string | null }; n: number }[];
+    }>([
+      { $match: { timestamp: { $gte: p.from, $lt: p.to } } },
+      {
+        $facet: {
+          outcomes: [{ $group: { _id: '$outcome', n: { $sum: 1 } } }],
+          pii: [{ $match: { action: 'pii.read' } }, { $count: 'n' }],
+          logins: [{ $match: { action: 'login' } }, { $group: { _id: '$outcome', n: { $sum: 1 } } }],
+          denied: [
+            { $match: { outcome: 'denied' } },
+            {
+              $group: {
+                _id: { id: '$admin_user_id', name: { $ifNull: ['$actor_username', null] } },
+                n: { $sum: 1 },
+              },
+            },
+            { $match: { n: { $gt: settings.deniedAttemptsThreshold } } },
+            { $sort: { n: -1 } },
+          ],
+        },
+      },
+    ])
+    .toArray();
+  const byOutcome = { allowed: 0, denied: 0, failed: 0 } as Record<string, number>;
+  for (const o of row?.outcomes ?? []) byOutcome[o._id] = o.n;
+  const logins = { allowed: 0, denied: 0, failed: 0 } as Record<string, number>;
+  for (const o of row?.logins ?? []) logins[o._id] = o.n;
+  const violations = (row?.denied ?? []).map((d) =>
+    finding(
+      'access_control',
+      'medium',
+      `${d._id.name ?? d._id.id ?? 'an anonymous caller'} had ${d.n} denied attempts in the period`,
+      now,
+      { actor_id: d._id.id, actor_username: d._id.name, denied_attempts: d.n },
+    ),
+  );
+  return {
+    summary: {
+      entries: byOutcome.allowed! + byOutcome.denied! + byOutcome.failed!,
+      byOutcome,
+      piiReads: row?.pii[0]?.n ?? 0,
+      logins: { succeeded: logins.allowed, refused: logins.denied! + logins.failed! },
+      lockouts: 'not recorded in the audit trail (a locked sign-in is refused like a wrong password)',
+      deniedAttemptsThreshold: settings.deniedAttemptsThreshold,
+      actorsAboveDeniedThreshold: violations.length,
+    },
+    violations,
+    recommendations:
+      violations.length > 0
+        ? ['Review the accounts with repeated denied attempts and their permissions.']
+        : [],
+  };
+}
+
+/**
+ * Retention policies as of now: by status, active or pending policies overdue for review (medium each),
+ * data categories without an active policy (high each), and the latest runs of retention enforcement when
+ * its collection exists (empty otherwise).
+ */
+async function retentionReport(_p: ReportPeriod, sources: ReportSources, _s: ComplianceSettings, now: Date) {
+  const [row] = await sources.retentionPolicies.collection
+    .aggregate<{
+      byStatus: { _id: string; n: number }[];
+      activeCategories: { _id: RetentionDataCategory }[];
+      overdue: { id: string; policy_name: string; data_category: string; next_review_date: Date }[];
+    }>([
+      {
+        $facet: {
+          byStatus: [{ $group: { _id: '$status', n: { $sum: 1 } } }],
+          activeCategories: [{ $match: { status: 'active' } }, { $group: { _id: '$data_category' } }],
+          overdue: [
+            { $match: { status: { $in: ['active', 'pending_approval'] }, next_review_date: { $lt: now } } },
+            { $project: { _id: 0, id: 1, policy_name: 1, data_category: 1, next_review_date: 1 } },
+            { $sort: { next_review_date: 1 } },
+          ],
+        },
+      },
+    ])
+    .toArray();
+  const byStatus = { active: 0, inactive: 0, pending_approval: 0 } as Record<string, number>;
+  for (const s of row?.byStatus ?? []) byStatus[s._id] = s.n;
+  const covered = new Set((row?.activeCategories ?? []).map((c) => c._id));
+  const uncovered = RETENTION_DATA_CATEGORIES.filter((c) => !covered.has(c));
+  const runs = await sources.db
+    .collection(RETENTION_RUNS)
+    .find({}, { projection: { _id: 0 } })
+    .sort({ started_at: -1 })
+    .limit(RETENTION_RUNS_LISTED)
+    .toArray();
+  const violations = [
+    ...uncovered.map((category) =>
+      finding('data_protection', 'high', `No active retention policy for ${category}`, now, {
+        data_category: category,
+      }),
+    ),
+    ...(row?.overdue ?? []).map((policy) =>
+      finding('data_protection', 'medium', `Policy "${policy.policy_name}" is overdue for review`, now, {
+        policy_id: policy.id,
+        data_category: policy.data_category,
+        next_review_date: policy.next_review_date,
+      }),
+    ),
+  ];
+  const recommendations: string[] = [];
+  if (uncovered.length > 0) recommendations.push(`Adopt retention policies for: ${uncovered.join(', ')}.`);
+  if ((row?.overdue ?? []).length > 0) recommendations.push('Review the policies past their review date.');
+  return {
+    summary: {
+      policiesByStatus: byStatus,
+      categoriesWithoutActivePolicy: uncovered,
+      overdueForReview: (row?.overdue ?? []).length,
+      lastRetentionRuns: runs,
+    },
+    violations,
+    recommendations,
+  };
+}
+
+export const REPORT_BUILDERS: Record<
+  ComplianceReportType,
+  (p: ReportPeriod, sources: ReportSources, settings: ComplianceSettings, now: Date) => Promise<ReportContent>
+> = {
+  aml_report: amlReport,
+  kyc_compliance: kycReport,
+  gambling_activity: gamblingReport,
+  audit_trail: auditReport,
+  data_retention: retentionReport,
+};

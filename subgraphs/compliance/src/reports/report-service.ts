@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import type { RequestAudit } from '@casino/audit';
+import { forbiddenError } from '@casino/auth';
+import type { Identity } from '@casino/auth';
+import { badUserInput, conflict, notFound, validateInput } from '@casino/errors';
+import { z } from 'zod';
+import { adminOf } from '../admins/caller';
+import type { ComplianceSettings } from '../settings';
+import type {
+  ComplianceReportDocument,
+  ComplianceReportStatus,
+  ComplianceReportStore,
+  ComplianceReportType,
+} from './compliance-report-store';
+import { REPORT_BUILDERS } from './report-builders';
+import type { ReportSources } from './report-builders';
+import { complianceScore } from './score';
+
+const DAY_MS = 86_400_000;
+
+export interface GenerateReportInput {
+  reportType: ComplianceReportType;
+  periodStart: Date;
+  periodEnd: Date;
+}
+
+/** The regulatory body a report goes to */
+const submittedToSchema = z.string().trim().min(1, 'must not be empty').max(200);
+
+/**
+ * Who may approve a submitted report: the shield lets SuperAdmins (and admins granted `reports:approve`)
+ * through; here, never the admin who submitted it — four eyes on what goes to the regulator.
+ */
+const approveRule = 'a report is approved by someone other than the admin who submitted it';
+
+/**
+ * Compliance reports: generated from the owners' data (stored as completed), then submitted to a regulator
+ * and approved. Every transition is one guarded single-document update, so of two concurrent attempts one wins
+ * and the other gets CONFLICT.
+ */
+export class ComplianceReportService {
+  constructor(
+    private readonly reports: ComplianceReportStore,
+    private readonly sources: ReportSources,
+    private readonly settings: ComplianceSettings,
+    private readonly audit: Pick<RequestAudit, 'setChanges'>,
+  ) {}
+
+  async generate(identity: Identity, input: GenerateReportInput, now = new Date()) {
+    const caller = adminOf(identity);
+    const span = input.periodEnd.getTime() - input.periodStart.getTime();
+    if (span <= 0) throw badUserInput('input.periodEnd', 'must be after periodStart');
+    if (span > this.settings.maxReportPeriodDays * DAY_MS) {
+      throw badUserInput(
+        'input.periodEnd',
+        `the period must not exceed ${this.settings.maxReportPeriodDays} days`,
+      );
+    }
+    // a dependency that is down throws SERVICE_UNAVAILABLE here, before anything is stored
+    const content = await REPORT_BUILDERS[input.reportType](
+      { from: input.periodStart, to: input.periodEnd },
+      this.sources,
+      this.settings,
+      now,
+    );
+    const report: ComplianceReportDocument = {
+      id: randomUUID(),
+      report_type: input.reportType,
+      report_period_start: input.periodStart,
+      report_period_end: input.periodEnd,
+      generated_by: caller.userId,
+      status: 'completed',
+      summary: content.summary,
+      violations: content.violations,
+      recommendations: content.recommendations,
+      file_path: null,
+      submitted_to: null,
+      submission_date: null,
+      submitted_by: null,
+      approved_by: null,
+      approved_at: null,
+      compliance_score: complianceScore(content.violations),
+      created_at: now,
+      updated_at: now,
+    };
+    await this.reports.collection.insertOne({ ...report });
+    this.audit.setChanges(null, auditView(report));
+    return report;
+  }
+
+  async submit(identity: Identity, id: string, submittedTo: string, now = new Date()) {
+    const caller = adminOf(identity);
+    const body = validateInput(submittedToSchema, submittedTo, 'submittedTo');
+    const updated = await this.reports.collection.findOneAndUpdate(
+      { id, status: 'completed' },
+      {
+        $set: {
+          status: 'submitted',
+          submitted_to: body,
+          submission_date: now,
+          submitted_by: caller.userId,
+          updated_at: now,
+        },
+      },
+      { returnDocument: 'after', projection: { _id: 0 } },
+    );
+    if (!updated) throw await this.refused(id, 'completed', 'submitted');
+    this.audit.setChanges({ id, status: 'completed' }, auditView(updated));
+    return updated;
+  }
+
+  async approve(identity: Identity, id: string, now = new Date()) {
+    const caller = adminOf(identity);
+    const current = await this.reports.collection.findOne({ id }, { projection: { _id: 0 } });
+    if (!current) throw notFound('ComplianceReport', id);
+    if (current.status === 'submitted' && current.submitted_by === caller.userId) {
+      throw forbiddenError(`You submitted this report, so another approver must approve it: ${approveRule}`);
+    }
+    const updated = await this.reports.collection.findOneAndUpdate(
+      { id, status: 'submitted', submitted_by: { $ne: caller.userId } },
+      { $set: { status: 'approved', approved_by: caller.userId, approved_at: now, updated_at: now } },
+      { returnDocument: 'after', projection: { _id: 0 } },
+    );
+    if (!updated) throw await this.refused(id, 'submitted', 'approved');
+    this.audit.setChanges({ id, status: current.status }, auditView(updated));
+    return updated;
+  }
+
+  /** Why a guarded transition matched nothing: the report is unknown, or in another status. */
+  private async refused(id: string, from: ComplianceReportStatus, to: ComplianceReportStatus) {
+    const current = await this.reports.collection.findOne({ id }, { projection: { _id: 0, status: 1 } });
+    if (!current) return notFound('ComplianceReport', id);
+    return conflict(`Only a ${from} report can be ${to}; this one is ${current.status}`, 'id');
+  }
+}
+
+/** What the audit trail keeps of a report: its identity and lifecycle, not every finding. */
+function auditView(report: ComplianceReportDocument) {
+  return {
+    id: report.id,
+    reportType: report.report_type,
+    status: report.status,
+    complianceScore: report.compliance_score,
+    violations: report.violations.length,
+    submittedTo: report.submitted_to,
+    submittedBy: report.submitted_by ?? null,
+    approvedBy: report.approved_by ?? null,
+  };
+}

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from 'mongodb';
+import { ServiceClient } from '@casino/auth';
+import { readProcessEnv } from '@casino/config';
+import { gamingSubgraph } from '@casino/gaming';
+import { createLogger } from '@casino/logger';
+import { loyaltySubgraph } from '@casino/loyalty';
+import { toMoney } from '@casino/mongo';
+import { parseSubgraphEnv, startSubgraph } from '@casino/server';
+import type { RunningSubgraph, SubgraphDefinition } from '@casino/server';
+import { testProtectionEnv, uniqueDatabase } from '../../../../tests/support/subgraph-harness';
+
+/** A real other subgraph on a free port with its own database, and a client calling it as compliance. */
+export interface TestUpstream {
+  running: RunningSubgraph;
+  db: Db;
+  client: ServiceClient;
+  stop(): Promise<void>;
+}
+
+async function startUpstream(definition: SubgraphDefinition<never>): Promise<TestUpstream> {
+  const env = parseSubgraphEnv(definition, {
+    ...testProtectionEnv(),
+    MONGODB_URI: readProcessEnv().MONGODB_URI,
+    MONGODB_DATABASE: uniqueDatabase(definition.name),
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+  });
+  const running = await startSubgraph(definition, {
+    env,
+    logger: createLogger({ name: definition.name, level: 'silent' }),
+  });
+  return {
+    running,
+    db: running.mongo.db,
+    client: new ServiceClient({
+      url: running.url,
+      service: 'compliance',
+      signingSecret: env.IDENTITY_SIGNING_SECRET,
+      timeoutMs: env.SERVICE_CALL_TIMEOUT_MS,
+    }),
+    async stop() {
+      await running.mongo.db.dropDatabase();
+      await running.stop();
+    },
+  };
+}
+
+export const startTestGaming = () => startUpstream(gamingSubgraph as unknown as SubgraphDefinition<never>);
+export const startTestLoyalty = () => startUpstream(loyaltySubgraph as unknown as SubgraphDefinition<never>);
+
+export interface TestSession {
+  member_id: string;
+  session_start: Date;
+  session_end?: Date | null;
+  buy_in: string;
+  /** null while the session is active */
+  cash_out?: string | null;
+}
+
+/** Stores settled (or, without a cash-out, active) sessions straight into gaming's database. */
+export async function insertTestSessions(gaming: Db, sessions: TestSession[]): Promise<string[]> {
+  const docs = sessions.map((s) => {
+    const settled = s.cash_out !== null && s.cash_out !== undefined;
+    const net = settled ? (Number(s.cash_out) - Number(s.buy_in)).toFixed(2) : null;
+    return {
+      id: randomUUID(),
+      member_id: s.member_id,
+      session_start: s.session_start,
+      session_end: settled ? (s.session_end ?? null) : null,
+      game_type: 'baccarat',
+      game_type_id: randomUUID(),
+      table_number: 'BAC-01',
+      seat_number: null,
+      machine_number: null,
+      buy_in_amount: toMoney(s.buy_in),
+      cash_out_amount: settled ? toMoney(s.cash_out!) : null,
+      net_result: net === null ? null : toMoney(net),
+      average_bet: null,
+      coin_in: null,
+      theo: null,
+      duration_minutes: null,
+      points_earned: 0,
+      status: settled ? 'completed' : 'active',
+    };
+  });
+  if (docs.length > 0) await gaming.collection('gaming_sessions').insertMany(docs);
+  return docs.map((d) => d.id);
+}
+
+export interface TestMember {
+  id?: string;
+  kyc_verified?: boolean;
+  self_excluded?: boolean;
+}
+
+/** Stores members straight into loyalty's database. */
+export async function insertTestMembers(loyalty: Db, members: TestMember[]): Promise<string[]> {
+  const docs = members.map((m, i) => {
+    const id = m.id ?? randomUUID();
+    return {
+      id,
+      member_number: `C${String(i).padStart(6, '0')}${id.slice(0, 4)}`,
+      first_name: 'Test',
+      last_name: `Member${i}`,
+      email: `member-${id}@example.test`,
+      phone: '+94770000000',
+      date_of_birth: new Date('1980-01-01T00:00:00Z'),
+      nationality: 'LK',
+      // unique in loyalty; compliance never reads it
+      nic_passport: `TEST-${id}`,
+      tier: 'Ruby',
+      points_balance: 0,
+      tier_credits: 0,
+      total_points_earned: 0,
+      lifetime_spend: toMoney('0.00'),
+      registration_date: new Date('2024-01-01T00:00:00Z'),
+      last_visit: null,
+      is_active: true,
+      self_excluded: m.self_excluded ?? false,
+      kyc_verified: m.kyc_verified ?? true,
+      marketing_consent: false,
+      preferences: {},
+    };
+  });
+  if (docs.length > 0) await loyalty.collection('members').insertMany(docs);
+  return docs.map((d) => d.id);
+}

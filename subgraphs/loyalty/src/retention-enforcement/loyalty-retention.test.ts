@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type { Identity } from '@casino/auth';
+import { loyaltySubgraph } from '../index';
+import { MEMBERS } from '../members/member-store';
+import type { MemberDocument } from '../members/member-store';
+import { admin, memberDocument } from '../test-support/fixtures';
+import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+
+const APPLY = /* GraphQL */ `
+  mutation ($input: LoyaltyRetentionInput!) {
+    applyLoyaltyRetention(input: $input) {
+      archived
+      deleted
+      anonymised
+      skipped
+      remaining
+    }
+  }
+`;
+
+type Counts = Record<'archived' | 'deleted' | 'anonymised' | 'skipped' | 'remaining', number>;
+
+const compliance: Identity = { kind: 'service', service: 'compliance' };
+const DAY = 86_400_000;
+const now = new Date('2026-06-01T00:00:00Z');
+const ago = (days: number, minutes = 0) => new Date(now.getTime() - days * DAY - minutes * 60_000);
+
+describe('applyLoyaltyRetention', () => {
+  let harness: SubgraphHarness;
+  const apply = (input: Record<string, unknown> = {}, identity: Identity = compliance) =>
+    harness.execute<{ applyLoyaltyRetention: Counts }>(
+      APPLY,
+      {
+        input: {
+          archiveAfterDays: 365,
+          retentionPeriodDays: 1000,
+          autoDelete: false,
+          exceptions: [],
+          batchSize: 2,
+          now: now.toISOString(),
+          ...input,
+        },
+      },
+      { identity },
+    );
+  const run = async (input: Record<string, unknown> = {}) => {
+    const total = { archived: 0, deleted: 0, anonymised: 0, skipped: 0, remaining: 0, batches: 0 };
+    do {
+      const result = await apply(input);
+      expect(result.errors).toBeUndefined();
+      const counts = result.data!.applyLoyaltyRetention;
+      total.archived += counts.archived;
+      total.deleted += counts.deleted;
+      total.anonymised += counts.anonymised;
+      total.skipped = counts.skipped;
+      total.remaining = counts.remaining;
+      total.batches += 1;
+    } while (total.remaining > 0 && total.batches < 50);
+    return total;
+  };
+  const member = (overrides: Partial<MemberDocument>) => memberDocument(overrides, harness.protector);
+
+  beforeAll(async () => {
+    harness = await startSubgraphHarness(loyaltySubgraph);
+  });
+  afterAll(() => harness.close());
+
+  it('anonymises members inactive past the retention period, never deletes, honours exceptions', async () => {
+    const active = [
+      member({ registration_date: ago(2000), last_visit: ago(999) }),
+      member({ registration_date: ago(1000, -1), last_visit: null }),
+    ];
+    const inactive = [
+      member({ registration_date: ago(2000), last_visit: ago(1000, 1) }),
+      member({ registration_date: ago(1001), last_visit: null }),
+      member({ registration_date: ago(3000), last_visit: ago(1500), points_balance: 200 }),
+    ];
+    const held = member({ registration_date: ago(3000), last_visit: null });
+    await harness.db.collection(MEMBERS).insertMany([...active, ...inactive, held].map((m) => ({ ...m })));
+    await harness.db.collection('points_ledger').insertOne({
+      id: randomUUID(),
+      member_id: inactive[2]!.id,
+      balance: 'points',
+      type: 'earn',
+      amount: 200,
+      source: 'gaming_session',
+      source_id: randomUUID(),
+      reason: null,
+      idempotency_key: randomUUID(),
+      created_at: ago(1500),
+    });
+
+    // autoDelete: "delete" still only anonymises a member
+    const total = await run({ autoDelete: true, exceptions: [held.id] });
+    expect(total).toMatchObject({ archived: 0, deleted: 0, anonymised: 3, skipped: 1, remaining: 0 });
+    expect(total.batches).toBeGreaterThan(1);
+    expect(await harness.db.collection(MEMBERS).countDocuments()).toBe(6);
+    const docs = new Map(
+      (await harness.db.collection(MEMBERS).find({}).toArray()).map((d) => [d.id as string, d]),
+    );
+    for (const m of inactive) {
+      const doc = docs.get(m.id)!;
+      expect(doc).toMatchObject({ first_name: 'Erased', is_active: false, anonymised_at: now });
+      expect(doc.email).not.toBe(m.email);
+      expect(doc).not.toHaveProperty('nic_passport');
+    }
+    expect(docs.get(inactive[2]!.id)!.points_balance).toBe(200);
+    expect(await harness.db.collection('points_ledger').countDocuments({ member_id: inactive[2]!.id })).toBe(
+      1,
+    );
+    for (const m of [...active, held])
+      expect(docs.get(m.id)).toMatchObject({ first_name: 'Kasun', email: m.email });
+
+    expect(await run({ exceptions: [held.id] })).toMatchObject({ anonymised: 0, skipped: 1, remaining: 0 });
+    expect(await run()).toMatchObject({ anonymised: 1, skipped: 0, remaining: 0 });
+    expect(await run()).toMatchObject({ anonymised: 0, remaining: 0 });
+  });
+
+  it('is for services only and validates its input', async () => {
+    expect((await apply({}, admin('SuperAdmin', null))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const bad = await apply({ retentionPeriodDays: 10 });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.archiveAfterDays',
+    });
+  });
+});

@@ -1,0 +1,285 @@
+import { GraphQLError } from 'graphql';
+import type { Collection, Db } from 'mongodb';
+import { ServiceCallError } from '@casino/auth';
+import type { ServiceClient } from '@casino/auth';
+import { conflict, ErrorCode } from '@casino/errors';
+import type { Logger } from '@casino/logger';
+import { ERASED_MEMBERS } from '../erasure/erase-member';
+import type { ErasedMemberDocument } from '../erasure/erase-member';
+import type { AnalyticsSettings } from '../settings';
+import { AnalyticsRunStore } from './analytics-runs';
+import type { AnalyticsRunDocument, AnalyticsRunTrigger } from './analytics-runs';
+import { AnalyticsStore } from './analytics-store';
+import { deriveAnalytics } from './derive';
+import type { LoyaltyFacts, PlayProfile } from './derive';
+
+/** Gaming's service-only page of play profiles (members with sessions in the window, by member id). */
+export const MEMBER_PLAY_PROFILES = /* GraphQL */ `
+  query AnalyticsPlayProfiles(
+    $window: DateRangeInput!
+    $first: Int!
+    $after: ID
+    $longSessionMinutes: Int!
+    $topGames: Int!
+  ) {
+    memberPlayProfiles(
+      window: $window
+      first: $first
+      after: $after
+      longSessionMinutes: $longSessionMinutes
+      topGames: $topGames
+    ) {
+      endCursor
+      hasNextPage
+      profiles {
+        memberId
+        sessions
+        visits
+        lastActivity
+        avgSessionMinutes
+        totalBuyIn
+        avgBuyInPerVisit
+        totalLosses
+        favoriteGames
+        preferredVisitTimes
+        settledSessions
+        lossChasingDays
+        longSessions
+      }
+    }
+  }
+`;
+
+/** Loyalty's members by id, as federation entities (one call for a whole batch). */
+export const LOYALTY_MEMBER_FACTS = /* GraphQL */ `
+  query AnalyticsMemberFacts($representations: [_Any!]!) {
+    _entities(representations: $representations) {
+      ... on Member {
+        id
+        tier
+        pointsBalance
+        totalPointsEarned
+        registrationDate
+        dateOfBirth
+        marketingConsent
+        selfExcluded
+        isActive
+      }
+    }
+  }
+`;
+
+interface ProfilePage {
+  memberPlayProfiles: { endCursor: string | null; hasNextPage: boolean; profiles: PlayProfile[] };
+}
+
+const DAY_MS = 86_400_000;
+
+/** Another run holds the job; this one did nothing. */
+export class AnalyticsRunInProgress extends Error {
+  override name = 'AnalyticsRunInProgress';
+}
+
+/** gaming or loyalty could not answer; the run stopped after its last complete batch. */
+export class AnalyticsServiceUnavailable extends Error {
+  override name = 'AnalyticsServiceUnavailable';
+}
+
+/**
+ * Recomputes every member's customer analytics from gaming's play profiles and loyalty's members.
+ *
+ * Phase 1 walks gaming's members with play in the window, a batch at a time (one gaming call and one loyalty
+ * call per batch), and upserts each member's derived fields. Phase 2 sweeps the analytics documents phase 1
+ * did not reach (members with no play in the window): their play figures go to zero, their last activity is
+ * kept, and their segments are recomputed from loyalty (tier, consent, self-exclusion may have changed).
+ *
+ * Every write is a per-member upsert of values that depend only on the data and the run's instant, so a
+ * repeated or resumed run writes the same documents; a batch is written only once both services answered.
+ * One run at a time holds the job (a lock in `analytics_runs`); a crashed run's lock goes stale.
+ */
+export class AnalyticsRecomputeJob {
+  private readonly runs: AnalyticsRunStore;
+  private readonly analytics: AnalyticsStore;
+  private readonly erased: Collection<ErasedMemberDocument>;
+
+  constructor(
+    db: Db,
+    private readonly services: { gaming: ServiceClient; loyalty: ServiceClient },
+    private readonly settings: AnalyticsSettings,
+    private readonly logger?: Logger,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.runs = new AnalyticsRunStore(db);
+    this.analytics = new AnalyticsStore(db);
+    this.erased = db.collection<ErasedMemberDocument>(ERASED_MEMBERS);
+  }
+
+  /** Members among `ids` erased on request: their analytics are never derived again (one find per batch). */
+  private async erasedAmong(ids: string[]): Promise<Set<string>> {
+    const rows = await this.erased
+      .find({ member_id: { $in: ids } }, { projection: { _id: 0, member_id: 1 } })
+      .toArray();
+    return new Set(rows.map((row) => row.member_id));
+  }
+
+  async run(trigger: AnalyticsRunTrigger): Promise<AnalyticsRunDocument> {
+    const now = this.clock();
+    const window = { from: new Date(now.getTime() - this.settings.windowDays * DAY_MS), to: now };
+    const run = await this.runs.start(trigger, window, now, this.settings.runStaleMs);
+    if (!run) throw new AnalyticsRunInProgress('another analytics run is in progress');
+    try {
+      await this.walkPlayers(run, now);
+      await this.sweepOthers(run, now);
+      return await this.runs.finish(run.id, { error: null }, this.clock());
+    } catch (error) {
+      const message =
+        error instanceof AnalyticsServiceUnavailable ? error.message : 'the run failed unexpectedly';
+      this.logger?.error({ err: error, runId: run.id }, 'customer analytics run failed');
+      await this.runs.finish(run.id, { error: message }, this.clock());
+      throw error;
+    }
+  }
+
+  private async walkPlayers(run: AnalyticsRunDocument, now: Date): Promise<void> {
+    let after: string | null = null;
+    for (;;) {
+      const page: ProfilePage = await this.call('gaming', () =>
+        this.services.gaming.request<ProfilePage>(MEMBER_PLAY_PROFILES, {
+          window: { from: run.window_from.toISOString(), to: run.window_to.toISOString() },
+          first: this.settings.batchSize,
+          after,
+          longSessionMinutes: this.settings.longSessionMinutes,
+          topGames: this.settings.favoriteGames,
+        }),
+      );
+      const { endCursor, hasNextPage } = page.memberPlayProfiles;
+      const erased = await this.erasedAmong(page.memberPlayProfiles.profiles.map((p) => p.memberId));
+      const profiles = page.memberPlayProfiles.profiles.filter((p) => !erased.has(p.memberId));
+      if (profiles.length > 0) {
+        const members = await this.memberFacts(profiles.map((p) => p.memberId));
+        await this.analytics.upsertDerived(
+          profiles.map((profile) => ({
+            memberId: profile.memberId,
+            derived: deriveAnalytics({
+              profile,
+              member: members.get(profile.memberId) ?? null,
+              lastActivity: new Date(profile.lastActivity),
+              windowDays: this.settings.windowDays,
+              settings: this.settings,
+              now,
+            }),
+          })),
+        );
+        await this.runs.progress(run.id, profiles.length, this.clock());
+      }
+      if (!hasNextPage || !endCursor) return;
+      after = endCursor;
+    }
+  }
+
+  private async sweepOthers(run: AnalyticsRunDocument, now: Date): Promise<void> {
+    let previous = '';
+    for (;;) {
+      const stale = await this.analytics.staleSince(now, this.settings.batchSize);
+      const key = stale.map((doc) => doc.member_id).join(',');
+      // each batch is refreshed to last_updated = now, so the next query moves on; never loop on a batch
+      if (stale.length === 0 || key === previous) return;
+      previous = key;
+      const members = await this.memberFacts(stale.map((doc) => doc.member_id));
+      await this.analytics.upsertDerived(
+        stale.map((doc) => ({
+          memberId: doc.member_id,
+          derived: deriveAnalytics({
+            profile: null,
+            member: members.get(doc.member_id) ?? null,
+            lastActivity: doc.last_activity_date ?? null,
+            windowDays: this.settings.windowDays,
+            settings: this.settings,
+            now,
+          }),
+        })),
+      );
+      await this.runs.progress(run.id, stale.length, this.clock());
+    }
+  }
+
+  private async memberFacts(ids: string[]): Promise<Map<string, LoyaltyFacts>> {
+    const data = await this.call('loyalty', () =>
+      this.services.loyalty.request<{ _entities: (LoyaltyFacts | null)[] }>(LOYALTY_MEMBER_FACTS, {
+        representations: ids.map((id) => ({ __typename: 'Member', id })),
+      }),
+    );
+    return new Map(
+      data._entities.filter((m): m is LoyaltyFacts => m !== null && !!m.id).map((m) => [m.id, m]),
+    );
+  }
+
+  private async call<T>(service: 'gaming' | 'loyalty', request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      if (!(error instanceof ServiceCallError)) throw error;
+      this.logger?.warn({ err: error, service }, 'customer analytics: service call failed');
+      throw new AnalyticsServiceUnavailable(
+        error.code ? `${service} refused the request (${error.code})` : `${service} could not be reached`,
+      );
+    }
+  }
+}
+
+/** The mutation's view of a run: the errors a caller can act on, with their codes. */
+export async function recomputeOnDemand(job: AnalyticsRecomputeJob): Promise<AnalyticsRunDocument> {
+  try {
+    return await job.run('on_demand');
+  } catch (error) {
+    if (error instanceof AnalyticsRunInProgress) {
+      throw conflict('A customer analytics run is already in progress; try again when it has finished');
+    }
+    if (error instanceof AnalyticsServiceUnavailable) {
+      throw new GraphQLError(
+        `Customer analytics could not be recomputed: ${error.message}; the members done so far are kept, try again shortly`,
+        { extensions: { code: ErrorCode.ServiceUnavailable } },
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * The scheduled job: one run per interval (none when the interval is 0), never two at once in this process;
+ * a failed run is logged and the next interval tries again. Stop waits for the current run. The job may be
+ * given as a factory, called at the first tick.
+ */
+export function startAnalyticsRecompute(
+  job: AnalyticsRecomputeJob | (() => AnalyticsRecomputeJob),
+  settings: AnalyticsSettings,
+  logger: Logger,
+): { stop(): Promise<void> } {
+  if (settings.intervalMs <= 0) return { stop: async () => undefined };
+  let running: Promise<unknown> | null = null;
+  let instance: AnalyticsRecomputeJob | null = null;
+  const timer = setInterval(() => {
+    if (running) return;
+    instance ??= typeof job === 'function' ? job() : job;
+    running = instance
+      .run('scheduled')
+      .then((run) =>
+        logger.info({ runId: run.id, members: run.members_processed }, 'customer analytics run done'),
+      )
+      .catch((error: unknown) => {
+        if (error instanceof AnalyticsRunInProgress)
+          logger.debug('customer analytics run skipped: one is running');
+        else logger.warn({ err: error }, 'customer analytics run failed; retrying next interval');
+      })
+      .finally(() => {
+        running = null;
+      });
+  }, settings.intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
