@@ -40,6 +40,25 @@ export async function connectMongo(options: {
 /** Index declarations per collection, owned by each store. */
 export type IndexPlan = Record<string, IndexDescription[]>;
 
+/**
+ * Drops indexes a subgraph no longer declares (by collection and name), e.g. the unique index on a field that
+ * is now stored encrypted. Missing collections or indexes are fine: the drop is for older databases.
+ */
+export async function dropRetiredIndexes(db: Db, retired: Record<string, readonly string[]>): Promise<void> {
+  for (const [collection, names] of Object.entries(retired)) {
+    const existing = new Set(
+      (
+        await db
+          .collection(collection)
+          .listIndexes()
+          .toArray()
+          .catch(() => [])
+      ).map((i) => String(i.name)),
+    );
+    for (const name of names) if (existing.has(name)) await db.collection(collection).dropIndex(name);
+  }
+}
+
 /** Creates every declared index; createIndexes is a no-op for indexes that already exist with the same spec. */
 export async function ensureIndexes(db: Db, plan: IndexPlan): Promise<void> {
   for (const [collection, indexes] of Object.entries(plan)) {

@@ -19,7 +19,7 @@ import { ProtectionConfigError, protectorFromEnv } from '@casino/crypto';
 import type { FieldProtector } from '@casino/crypto';
 import { createLogger } from '@casino/logger';
 import type { Logger } from '@casino/logger';
-import { connectMongo, ensureIndexes } from '@casino/mongo';
+import { connectMongo, dropRetiredIndexes, ensureIndexes } from '@casino/mongo';
 import type { IndexPlan, MongoConnection, PagingConfig } from '@casino/mongo';
 import { headerValue, startHttpService } from './http';
 import type { RequestBase, RunningService } from './http';
@@ -79,6 +79,8 @@ export interface SubgraphDefinition<C extends BaseContext & RequestBase> {
   /** Mutations that are part of the audit plumbing and are not themselves audited. */
   unauditedMutations?: readonly string[];
   indexes: IndexPlan;
+  /** Indexes older versions created and this one must not keep, by collection: dropped at start */
+  retiredIndexes?: Record<string, readonly string[]>;
   /** Stores encrypted personal data: the service then needs the data keys and refuses to start without them. */
   holdsPersonalData?: boolean;
   /** Where audit events go; by default compliance's API. Compliance itself stores them directly. */
@@ -163,6 +165,7 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
   const mongo =
     options.mongo ??
     (await connectMongo({ uri: env.MONGODB_URI, database: env.MONGODB_DATABASE, appName: definition.name }));
+  await dropRetiredIndexes(mongo.db, definition.retiredIndexes ?? {});
   await ensureIndexes(mongo.db, { ...definition.indexes, [AUDIT_OUTBOX]: auditOutboxIndexes });
   const deps: SubgraphDeps = {
     db: mongo.db,

@@ -25,6 +25,8 @@ export function createLoyaltySubgraph(
     resolvers,
     rules,
     indexes: LOYALTY_INDEXES,
+    // the plaintext document's unique index, from before identity documents were sealed (blind index now)
+    retiredIndexes: { members: ['nic_passport_1'] },
     holdsPersonalData: true,
     createContext: (base, deps) => createLoyaltyContext(base, deps, settings),
     startBackgroundJobs: (deps) => startLoyaltyJobs(deps.db, settings, deps.logger),
