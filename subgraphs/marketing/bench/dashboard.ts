@@ -1,0 +1,193 @@
+/**
+ * Latency of `marketingDashboard` over 30 days through the marketing subgraph's Apollo Server (shield, audit
+ * middleware and resolvers included, no HTTP), against the demo data `pnpm seed --members N` writes: loyalty's
+ * seed (for the members) in a scratch database of its own, then marketing's seed with those members, both with
+ * the same faker seeds and admin ids as scripts/seed-all. Queried as a GeneralAdmin; prints median and p99.
+ * Run: pnpm exec tsx subgraphs/marketing/bench/dashboard.ts [--runs 200] [--members 10000]
+ * Uses MONGODB_URI when set, otherwise starts the embedded MongoDB.
+ */
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { Faker, en } from '@faker-js/faker';
+import { createRequestAudit } from '@casino/audit';
+import type { AdminIdentity } from '@casino/auth';
+import { demoAdmins } from '@casino/compliance';
+import { DEV_PROTECTION_ENV, protectorFromEnv } from '@casino/crypto';
+import { createLogger } from '@casino/logger';
+import { seedLoyalty } from '@casino/loyalty';
+import {
+  createProtector,
+  createServiceClients,
+  createSubgraphApollo,
+  parseSubgraphEnv,
+} from '@casino/server';
+import { CUSTOMER_ANALYTICS } from '../src/analytics/analytics-store';
+import { MARKETING_CAMPAIGNS } from '../src/campaigns/campaign-store';
+import { WALK_IN_GUESTS } from '../src/guests/guest-store';
+import { marketingSubgraph, seedMarketing } from '../src/index';
+import { NOTIFICATIONS } from '../src/notifications/notification-store';
+import { percentile, withScratchDatabase } from '../../../bench/support';
+
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '200' }, members: { type: 'string', default: '10000' } },
+});
+const RUNS = Number(values.runs);
+const MEMBERS = Number(values.members);
+const WARMUP = 20;
+const DAY_MS = 86_400_000;
+const NOW = new Date('2026-11-01T00:00:00.000Z');
+// the 30 days ending at the seed's reference instant
+const RANGE = { from: new Date(NOW.getTime() - 30 * DAY_MS).toISOString(), to: NOW.toISOString() };
+const QUERY = /* GraphQL */ `
+  query Dashboard($range: DateRangeInput!) {
+    marketingDashboard(range: $range) {
+      from
+      to
+      campaigns {
+        total
+        byStatus {
+          status
+          count
+          budget
+        }
+        totalBudget
+        estimatedReach
+        actualReach
+        reachVsEstimate
+        averageConversionRate
+      }
+      walkIns {
+        visits
+        converted
+        conversionRate
+        totalSpend
+      }
+      notifications {
+        total
+        byStatus {
+          status
+          count
+        }
+        deliveryRate
+        readRate
+        byChannel {
+          channel
+          delivered
+          failed
+          deliveryRate
+        }
+      }
+    }
+  }
+`;
+
+/** scripts/seed-all's faker seeds, so the data is the same as `pnpm seed` writes */
+function faker(seed: number): Faker {
+  const f = new Faker({ locale: [en] });
+  f.seed(seed);
+  f.setDefaultRefDate(NOW);
+  return f;
+}
+
+const generalAdmin: AdminIdentity = {
+  kind: 'admin',
+  userId: '00000000-0000-4000-8000-000000000001',
+  username: 'generaladmin',
+  role: 'GeneralAdmin',
+  department: null,
+  permissions: [],
+};
+
+interface DashboardData {
+  marketingDashboard: {
+    campaigns: { total: number };
+    walkIns: { visits: number };
+    notifications: { total: number };
+  };
+}
+
+async function main(): Promise<void> {
+  if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs must be a positive integer');
+  if (!Number.isInteger(MEMBERS) || MEMBERS < 1) throw new Error('--members must be a positive integer');
+  await withScratchDatabase('bench_marketing', async ({ mongo, uri, database, embedded }) => {
+    const loyaltyDatabase = `${database}_loyalty`;
+    try {
+      // development keys: the bench's scratch data protects nothing
+      const protector = protectorFromEnv(DEV_PROTECTION_ENV);
+      const seedStarted = performance.now();
+      const loyalty = await seedLoyalty(mongo.client.db(loyaltyDatabase), {
+        faker: faker(2026_01),
+        members: MEMBERS,
+        now: NOW,
+        protector,
+      });
+      await seedMarketing(mongo.db, {
+        faker: faker(2026_04),
+        now: NOW,
+        members: loyalty.members,
+        adminIds: demoAdmins(faker(2026_05)).map((a) => a.id),
+        protector,
+      });
+      const seedSeconds = (performance.now() - seedStarted) / 1000;
+      const [campaigns, notifications, guests, analytics] = await Promise.all(
+        [MARKETING_CAMPAIGNS, NOTIFICATIONS, WALK_IN_GUESTS, CUSTOMER_ANALYTICS].map((name) =>
+          mongo.db.collection(name).estimatedDocumentCount(),
+        ),
+      );
+
+      const env = parseSubgraphEnv(marketingSubgraph, {
+        MONGODB_URI: uri,
+        MONGODB_DATABASE: database,
+        ...DEV_PROTECTION_ENV,
+      });
+      const logger = createLogger({ name: 'bench', level: 'silent' });
+      const deps = {
+        db: mongo.db,
+        env,
+        logger,
+        paging: { defaultSize: 20, maxSize: 200 },
+        services: createServiceClients('marketing', env),
+        protector: createProtector(marketingSubgraph, env)!,
+      };
+      const apollo = createSubgraphApollo({ ...marketingSubgraph, logger });
+      await apollo.start();
+      let last: DashboardData | undefined;
+      const run = async () => {
+        const base = { requestId: 'bench', clientName: null, ip: null, log: logger, identity: generalAdmin };
+        const audit = createRequestAudit({ ...base, service: 'marketing' }, () => undefined);
+        const started = performance.now();
+        const response = await apollo.executeOperation(
+          { query: QUERY, variables: { range: RANGE } },
+          { contextValue: marketingSubgraph.createContext({ ...base, audit }, deps) },
+        );
+        const elapsed = performance.now() - started;
+        if (response.body.kind !== 'single' || response.body.singleResult.errors) {
+          throw new Error(`dashboard failed: ${JSON.stringify(response.body)}`);
+        }
+        last = response.body.singleResult.data as unknown as DashboardData;
+        return elapsed;
+      };
+      for (let i = 0; i < WARMUP; i++) await run();
+      const samples: number[] = [];
+      for (let i = 0; i < RUNS; i++) samples.push(await run());
+      samples.sort((a, b) => a - b);
+      await apollo.stop();
+      const figures = last!.marketingDashboard;
+      const lines = [
+        `marketing demo data (--members ${MEMBERS}, seeded in ${seedSeconds.toFixed(1)} s): ${campaigns} campaigns, ${notifications} notifications, ${guests} walk-in guests, ${analytics} customer analytics docs`,
+        `  range ${RANGE.from} .. ${RANGE.to} holds ${figures.campaigns.total} campaigns, ${figures.walkIns.visits} walk-in visits, ${figures.notifications.total} notifications`,
+        `marketingDashboard as GeneralAdmin, ${RUNS} runs after ${WARMUP} warm-up runs:`,
+        `  median ${percentile(samples, 50).toFixed(2)} ms, p99 ${percentile(samples, 99).toFixed(2)} ms, max ${samples.at(-1)!.toFixed(2)} ms`,
+        `  MongoDB: ${embedded ? 'embedded mongo-java-server' : uri.replace(/\/\/[^@]*@/, '//')}`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    } finally {
+      await mongo.client.db(loyaltyDatabase).dropDatabase();
+    }
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
