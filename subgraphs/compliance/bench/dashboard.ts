@@ -4,7 +4,8 @@
  * and compliance (their own seed functions, with the same faker seeds as scripts/seed-all) in scratch
  * databases, and the real loyalty and gaming subgraphs started on free ports, which compliance calls over HTTP
  * as a service for the member counts and the CTR/MTL counts.
- * Run: pnpm exec tsx subgraphs/compliance/bench/dashboard.ts [--runs 200] [--members 10000]
+ * Run: pnpm exec tsx subgraphs/compliance/bench/dashboard.ts [--runs 200] [--members 10000] [--profile]
+ * (--profile first times the two upstream calls on their own).
  * Uses MONGODB_URI when set, otherwise starts the embedded MongoDB.
  */
 import { performance } from 'node:perf_hooks';
