@@ -2,3 +2,4 @@ export * from './client';
 export * from './documents';
 export * from './loaders';
 export * from './paginate';
+export * from './retention';

@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import { AUDIT_LOGS } from '../audit/audit-log-store';
-import { applyRetentionBatch, archiveIndexes, archiveOf } from './retention-batch';
-import type { RetentionBatchInput, RetentionCounts, RetentionTarget } from './retention-batch';
+import { applyRetentionBatch, archiveIndexes, archiveOf } from '@casino/mongo';
+import type { RetentionBatchInput, RetentionCounts, RetentionTarget } from '@casino/mongo';
 
 /**
  * The `audit_logs` retention category, enforced in-process (compliance owns the trail). An entry's age runs

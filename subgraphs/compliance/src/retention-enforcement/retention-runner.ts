@@ -16,7 +16,7 @@ import type { DataRetentionPolicyDocument, RetentionDataCategory } from '../rete
 import type { ComplianceSettings } from '../settings';
 import { applyAuditRetention } from './audit-retention';
 import { LegalHoldService } from './legal-hold-store';
-import type { RetentionBatchInput, RetentionCounts } from './retention-batch';
+import type { RetentionBatchInput, RetentionCounts } from '@casino/mongo';
 
 export type RetentionRunStatus = 'running' | 'completed' | 'failed';
 

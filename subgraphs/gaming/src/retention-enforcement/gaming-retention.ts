@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import { GAMING_SESSIONS } from '../sessions/session-store';
-import { applyRetentionBatch, archiveIndexes, archiveOf, validateRetentionInput } from './retention-batch';
-import type { RetentionCounts, RetentionTarget } from './retention-batch';
+import { applyRetentionBatch, archiveIndexes, archiveOf, validateRetentionInput } from '@casino/mongo';
+import type { RetentionCounts, RetentionTarget } from '@casino/mongo';
 
 /**
  * The `gaming_logs` retention category: ended gaming sessions. A session's age runs from when it ended

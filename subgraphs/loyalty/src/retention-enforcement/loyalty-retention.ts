@@ -1,8 +1,8 @@
 import type { Collection, Document, Filter } from 'mongodb';
 import type { LoyaltyStores } from '../context';
 import { eraseLoyaltyMember } from '../erasure/erase-member';
-import { validateRetentionInput } from './retention-batch';
-import type { RetentionCounts } from './retention-batch';
+import { validateRetentionInput } from '@casino/mongo';
+import type { RetentionCounts } from '@casino/mongo';
 
 const DAY_MS = 86_400_000;
 

@@ -2,8 +2,8 @@ import type { Db } from 'mongodb';
 import { ERASED_GUEST, ERASED_TEXT } from '../erasure/erase-member';
 import { WALK_IN_GUESTS } from '../guests/guest-store';
 import { NOTIFICATIONS } from '../notifications/notification-store';
-import { applyRetentionBatch, archiveIndexes, archiveOf, validateRetentionInput } from './retention-batch';
-import type { RetentionCounts, RetentionTarget } from './retention-batch';
+import { applyRetentionBatch, archiveIndexes, archiveOf, validateRetentionInput } from '@casino/mongo';
+import type { RetentionCounts, RetentionTarget } from '@casino/mongo';
 
 /**
  * Notifications in a final state (delivered, failed, read: nothing will happen to them any more), aged from
