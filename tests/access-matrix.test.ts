@@ -140,6 +140,7 @@ const EXPECTED: Record<string, Who[]> = {
   'Query.compliancePlayVolumes': [],
   'Query.responsibleGamingSummary': [],
   'Query.selfExcludedMemberIds': [],
+  'Query.membersWithExpiringDocuments': [],
   'Query.memberPlayProfiles': [],
   'Mutation.resealLoyaltyProtectedFields': [],
   'Mutation.resealMarketingProtectedFields': [],

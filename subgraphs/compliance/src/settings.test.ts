@@ -55,6 +55,8 @@ describe('compliance settings', () => {
         lk: { ctrThreshold: '2000000.00', mtlThreshold: '500000.00', gamingDayStartHour: 4 },
       }),
       COMPLIANCE_KYC_PLAY_THRESHOLD: '2500.00',
+      COMPLIANCE_DOCUMENT_EXPIRY_WARNING_DAYS: '30',
+      COMPLIANCE_DOCUMENT_EXPIRY_PAGE_SIZE: '250',
       COMPLIANCE_LONG_SESSION_HOURS: '6',
       COMPLIANCE_LARGE_LOSS_THRESHOLD: '7500',
       COMPLIANCE_DENIED_ATTEMPTS_THRESHOLD: '3',
@@ -66,6 +68,8 @@ describe('compliance settings', () => {
     expect(settings).toMatchObject({
       jurisdiction: 'lk',
       kycPlayThreshold: '2500.00',
+      documentExpiryWarningDays: 30,
+      documentExpiryPageSize: 250,
       longSessionHours: 6,
       largeLossThreshold: '7500',
       deniedAttemptsThreshold: 3,

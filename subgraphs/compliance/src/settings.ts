@@ -33,6 +33,10 @@ export interface ComplianceSettings {
   jurisdictions: Record<string, JurisdictionRules>;
   /** Members not KYC-verified whose buy-ins in a report period add up to more than this are flagged */
   kycPlayThreshold: string;
+  /** kyc_compliance: identity documents expiring within this many days after the period end are a finding */
+  documentExpiryWarningDays: number;
+  /** kyc_compliance: members asked of loyalty per page of expiring identity documents (loyalty allows 1,000) */
+  documentExpiryPageSize: number;
   /** A session at least this long is an unusually long one (responsible gaming) */
   longSessionHours: number;
   /** A member's settled loss on one gaming day above this is a large loss (responsible gaming) */
@@ -89,6 +93,8 @@ export const DEFAULT_COMPLIANCE_SETTINGS: ComplianceSettings = {
     [DEFAULT_JURISDICTION]: { ctrThreshold: '10000.00', mtlThreshold: '3000.00', gamingDayStartHour: 6 },
   },
   kycPlayThreshold: '5000.00',
+  documentExpiryWarningDays: 60,
+  documentExpiryPageSize: 1_000,
   longSessionHours: 8,
   largeLossThreshold: '10000.00',
   deniedAttemptsThreshold: 5,
@@ -142,6 +148,8 @@ const complianceEnv = z.object({
     })
     .pipe(z.record(z.string().min(1), jurisdictionRules)),
   COMPLIANCE_KYC_PLAY_THRESHOLD: money.default(D.kycPlayThreshold),
+  COMPLIANCE_DOCUMENT_EXPIRY_WARNING_DAYS: int(1, 3_660, D.documentExpiryWarningDays),
+  COMPLIANCE_DOCUMENT_EXPIRY_PAGE_SIZE: int(1, 1_000, D.documentExpiryPageSize),
   COMPLIANCE_LONG_SESSION_HOURS: int(1, 72, D.longSessionHours),
   COMPLIANCE_LARGE_LOSS_THRESHOLD: money.default(D.largeLossThreshold),
   COMPLIANCE_DENIED_ATTEMPTS_THRESHOLD: int(0, 100_000, D.deniedAttemptsThreshold),
@@ -174,6 +182,8 @@ export function parseComplianceSettings(env?: Record<string, string | undefined>
     jurisdiction: parsed.COMPLIANCE_JURISDICTION,
     jurisdictions: parsed.COMPLIANCE_JURISDICTIONS,
     kycPlayThreshold: parsed.COMPLIANCE_KYC_PLAY_THRESHOLD,
+    documentExpiryWarningDays: parsed.COMPLIANCE_DOCUMENT_EXPIRY_WARNING_DAYS,
+    documentExpiryPageSize: parsed.COMPLIANCE_DOCUMENT_EXPIRY_PAGE_SIZE,
     longSessionHours: parsed.COMPLIANCE_LONG_SESSION_HOURS,
     largeLossThreshold: parsed.COMPLIANCE_LARGE_LOSS_THRESHOLD,
     deniedAttemptsThreshold: parsed.COMPLIANCE_DENIED_ATTEMPTS_THRESHOLD,

@@ -25,6 +25,7 @@ export const rules: RuleTree = {
     // compliance feed: member figures for compliance's reports and dashboard, service identities only
     complianceMemberCounts: isService,
     selfExcludedMemberIds: isService,
+    membersWithExpiringDocuments: isService,
   },
   Mutation: {
     registerMember: isAuthenticated,
@@ -62,6 +63,8 @@ export const rules: RuleTree = {
     totalPointsEarned: adminOrService,
     registrationDate: adminOrService,
     dateOfBirth: adminOrService,
+    // compliance reads it with the members' KYC state
+    documentExpiry: adminOrService,
   },
   MemberEdge: isAuthenticated,
   MemberConnection: isAuthenticated,
@@ -84,6 +87,8 @@ export const rules: RuleTree = {
   GamingSessionCredit: isService,
   LoyaltyJobsResult: atLeast('SuperAdmin'),
   ComplianceMemberCounts: isService,
+  ExpiringDocumentPage: isService,
+  ExpiringDocumentMember: isService,
   ProtectedFieldRotation: isService,
   LoyaltyMemberErasure: isService,
   LoyaltyRetentionResult: isService,

@@ -53,6 +53,23 @@ const REWARD_NAMES: Record<RewardCategory, string[]> = {
 };
 
 const BATCH = 1_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Identity document expiries: about 1% already expired, 3% within the next 60 days, the rest 1-8 years ahead */
+const DOCUMENT_EXPIRY = { expiredShare: 0.01, soonShare: 0.03, soonDays: 60, minYears: 1, maxYears: 8 };
+
+/** A member's identity document expiry, relative to `now` (deterministic with the given faker). */
+function documentExpiry(faker: Faker, now: Date): Date {
+  const draw = faker.number.float({ min: 0, max: 1 });
+  const at = (days: number) => new Date(now.getTime() + days * DAY_MS);
+  if (draw < DOCUMENT_EXPIRY.expiredShare) return faker.date.between({ from: at(-365), to: at(-1) });
+  if (draw < DOCUMENT_EXPIRY.expiredShare + DOCUMENT_EXPIRY.soonShare) {
+    return faker.date.between({ from: at(1), to: at(DOCUMENT_EXPIRY.soonDays) });
+  }
+  return faker.date.between({
+    from: at(DOCUMENT_EXPIRY.minYears * 365),
+    to: at(DOCUMENT_EXPIRY.maxYears * 365),
+  });
+}
 
 async function insertInBatches<T extends object>(db: Db, collection: string, docs: T[]): Promise<void> {
   for (let i = 0; i < docs.length; i += BATCH) {
@@ -203,6 +220,7 @@ export async function seedLoyalty(
         favouriteGame: faker.helpers.arrayElement(['Baccarat', 'Blackjack', 'Roulette', 'Slots', 'Poker']),
         smoking: faker.datatype.boolean(0.2),
       },
+      document_expiry: documentExpiry(faker, now),
     });
   }
 

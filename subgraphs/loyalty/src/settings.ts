@@ -22,6 +22,12 @@ export interface LoyaltySettings {
   /** How many recently applied credit ids a member document remembers, so a retried credit cannot apply twice */
   appliedEntriesKept: number;
   /**
+   * How many ids of the entries it reserved stock for a reward remembers (`reserved_for`). An interrupted
+   * redemption must be settled (by its retry or the sweep) before this many further redemptions of the same
+   * reward push its id out; after that its unit is not given back (stock is lost, never oversold)
+   */
+  reservedEntriesKept: number;
+  /**
    * How long an entry of an interactive flow (redemption, cancellation, adjustment) may stay unapplied before
    * the jobs' sweep treats its flow as crashed and finishes or undoes it; younger ones may still be in flight
    */
@@ -38,6 +44,7 @@ export const DEFAULT_LOYALTY_SETTINGS: LoyaltySettings = {
   maxDashboardRangeDays: 366,
   dashboardTopRewards: 10,
   appliedEntriesKept: 50,
+  reservedEntriesKept: 200,
   interruptedAfterMs: 60_000,
 };
 
@@ -70,6 +77,7 @@ const loyaltyEnv = z
       .default(D.maxDashboardRangeDays),
     LOYALTY_DASHBOARD_TOP_REWARDS: z.coerce.number().int().min(1).max(100).default(D.dashboardTopRewards),
     LOYALTY_APPLIED_ENTRIES_KEPT: z.coerce.number().int().min(2).max(1000).default(D.appliedEntriesKept),
+    LOYALTY_RESERVED_ENTRIES_KEPT: z.coerce.number().int().min(2).max(5000).default(D.reservedEntriesKept),
     LOYALTY_INTERRUPTED_AFTER_MS: z.coerce.number().int().min(1_000).default(D.interruptedAfterMs),
   })
   .refine(
@@ -104,6 +112,7 @@ export function parseLoyaltySettings(env?: Record<string, string | undefined>): 
     maxDashboardRangeDays: p.LOYALTY_MAX_DASHBOARD_RANGE_DAYS,
     dashboardTopRewards: p.LOYALTY_DASHBOARD_TOP_REWARDS,
     appliedEntriesKept: p.LOYALTY_APPLIED_ENTRIES_KEPT,
+    reservedEntriesKept: p.LOYALTY_RESERVED_ENTRIES_KEPT,
     interruptedAfterMs: p.LOYALTY_INTERRUPTED_AFTER_MS,
   };
 }

@@ -63,6 +63,7 @@ describe('generateComplianceReport', () => {
   let loyalty: TestUpstream;
   let harness: SubgraphHarness;
   let a: string, b: string, c: string, d: string, x: string, y: string;
+  let expiredAtEnd: string, expiringAfterEnd: string, expiringAtWarningEdge: string;
   let sessions: string[];
 
   const generate = async (reportType: string, period = PERIOD) => {
@@ -91,6 +92,17 @@ describe('generateComplianceReport', () => {
       { kyc_verified: false },
       { self_excluded: true },
       { self_excluded: true },
+    ]);
+    // identity documents around the period end (2026-03-03T06:00Z) and the end of the 60 warning days after it
+    // (2026-05-02T06:00Z); none of these members plays
+    [expiredAtEnd, expiringAfterEnd, expiringAtWarningEdge] = await insertTestMembers(loyalty.db, [
+      { document_expiry: new Date('2026-03-03T06:00:00.000Z') },
+      { document_expiry: new Date('2026-03-03T06:00:00.001Z'), kyc_verified: false },
+      { document_expiry: new Date('2026-05-02T05:59:59.999Z') },
+      // at the end of the warning window (exclusive), later, or an inactive member: no finding
+      { document_expiry: new Date('2026-05-02T06:00:00.000Z') },
+      { document_expiry: new Date('2029-01-01T00:00:00.000Z') },
+      { document_expiry: new Date('2025-01-01T00:00:00.000Z'), is_active: false },
     ]);
     sessions = await insertTestSessions(gaming.db, [
       // a, gaming day 03-01: in 6,000 + 5,000 = 11,000 (CTR), out 2,000 + 12,500 = 14,500 (CTR); MTL 6,000, 5,000, 12,500
@@ -227,23 +239,49 @@ describe('generateComplianceReport', () => {
     });
   });
 
-  it('kyc_compliance: unverified members whose buy-ins exceed the threshold (5,000)', async () => {
+  it('kyc_compliance: unverified members above the play threshold (5,000), expired and expiring documents', async () => {
     const report = await generate('kyc_compliance');
-    expect(report.summary).toMatchObject({
+    expect(report.summary).toEqual({
       playMeasure: 'buy_in',
       playThreshold: '5000.00',
       membersAboveThreshold: 3,
       unverifiedAboveThreshold: 2,
       membersUnknownToLoyalty: 0,
+      documentExpiryWarningDays: 60,
+      expiredDocuments: 1,
+      expiringDocuments: 2,
     });
-    expect(report.summary.documentExpiry).toMatch(/^not checked/);
-    expect(report.violations.map((v) => [v.member_id, v.category, v.severity, v.buy_in]).sort()).toEqual(
+    expect(
+      report.violations
+        .filter((v) => v.buy_in)
+        .map((v) => [v.member_id, v.category, v.severity, v.buy_in])
+        .sort(),
+    ).toEqual(
       [
         [b, 'kyc', 'high', '10000.00'],
         [d, 'kyc', 'high', '11999.96'],
       ].sort(),
     );
-    expect(report.complianceScore).toBe(70);
+    expect(
+      report.violations
+        .filter((v) => v.document_expiry)
+        .map((v) => [
+          v.member_id,
+          v.category,
+          v.severity,
+          // a Date through the in-process harness, an ISO string over HTTP
+          new Date(v.document_expiry as string).toISOString(),
+          v.kyc_verified,
+        ]),
+    ).toEqual([
+      [expiredAtEnd, 'kyc', 'high', '2026-03-03T06:00:00.000Z', true],
+      [expiringAfterEnd, 'kyc', 'medium', '2026-03-03T06:00:00.001Z', false],
+      [expiringAtWarningEdge, 'kyc', 'medium', '2026-05-02T05:59:59.999Z', true],
+    ]);
+    expect(report.violations).toHaveLength(5);
+    expect(report.recommendations).toHaveLength(3);
+    // 100 - 2 high (unverified heavy players) x 15 - 1 high (expired document) x 15 - 2 medium (expiring) x 5 = 45
+    expect(report.complianceScore).toBe(45);
   });
 
   it('gambling_activity: self-excluded play, long sessions (open ones too) and large daily losses', async () => {

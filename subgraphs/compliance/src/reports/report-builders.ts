@@ -15,12 +15,13 @@ import {
   GAMING_AML_CASH,
   GAMING_PLAY_VOLUMES,
   GAMING_RESPONSIBLE_GAMING,
+  LOYALTY_EXPIRING_DOCUMENTS,
   LOYALTY_MEMBERS_KYC,
   LOYALTY_SELF_EXCLUDED,
   cents,
   moneyText,
 } from './upstream';
-import type { MemberCashDay, ResponsibleGamingSummary, Upstream } from './upstream';
+import type { ExpiringDocumentPage, MemberCashDay, ResponsibleGamingSummary, Upstream } from './upstream';
 
 export interface ReportPeriod {
   from: Date;
@@ -49,6 +50,7 @@ export const RETENTION_RUNS = 'retention_runs';
 export const RETENTION_RUNS_LISTED = 10;
 /** Members asked of loyalty per `_entities` call */
 const ENTITY_BATCH = 500;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 function finding(
   category: ViolationCategory,
@@ -151,8 +153,10 @@ async function amlReport(p: ReportPeriod, sources: ReportSources, settings: Comp
 
 /**
  * KYC: members whose buy-ins in the period add up to more than the KYC play threshold (gaming computes who),
- * of whom loyalty says they are not KYC-verified: a high-severity finding each. Identity document expiry is
- * not part of the member data (the seed model has no expiry date), so it cannot be checked; the summary says so.
+ * of whom loyalty says they are not KYC-verified: a high-severity finding each. Identity documents of active
+ * members (loyalty's expiring-documents feed, walked page by page): one expired on the period end (its expiry
+ * at or before the period end) is a high-severity finding, one expiring within the configured warning days after
+ * the period end (after it, and before the end plus those days) a medium-severity one.
  */
 async function kycReport(p: ReportPeriod, sources: ReportSources, settings: ComplianceSettings, now: Date) {
   const { compliancePlayVolumes: heavy } = await sources.gaming.request<{
@@ -168,7 +172,7 @@ async function kycReport(p: ReportPeriod, sources: ReportSources, settings: Comp
     });
     for (const member of members) if (member) verified.set(member.id, member.kycVerified);
   }
-  const violations = heavy
+  const unverified = heavy
     .filter((m) => verified.get(m.memberId) === false)
     .map((m) =>
       finding(
@@ -180,23 +184,69 @@ async function kycReport(p: ReportPeriod, sources: ReportSources, settings: Comp
       ),
     );
   const unknown = heavy.filter((m) => !verified.has(m.memberId)).length;
+
+  const warnUntil = new Date(p.to.getTime() + settings.documentExpiryWarningDays * DAY_MS);
+  const expired: ComplianceViolation[] = [];
+  const expiring: ComplianceViolation[] = [];
+  for (let after: string | null = null; ;) {
+    const { membersWithExpiringDocuments: page }: { membersWithExpiringDocuments: ExpiringDocumentPage } =
+      await sources.loyalty.request(LOYALTY_EXPIRING_DOCUMENTS, {
+        before: warnUntil.toISOString(),
+        first: settings.documentExpiryPageSize,
+        after,
+      });
+    for (const m of page.members) {
+      const expiry = new Date(m.documentExpiry);
+      const details = { member_id: m.memberId, document_expiry: expiry, kyc_verified: m.kycVerified };
+      if (expiry.getTime() <= p.to.getTime()) {
+        expired.push(
+          finding('kyc', 'high', `Identity document expired on ${m.documentExpiry}`, now, details),
+        );
+      } else {
+        expiring.push(
+          finding(
+            'kyc',
+            'medium',
+            `Identity document expires on ${m.documentExpiry}, within ${settings.documentExpiryWarningDays} days of the period end`,
+            now,
+            details,
+          ),
+        );
+      }
+    }
+    if (!page.hasNextPage || page.endCursor === null) break;
+    after = page.endCursor;
+  }
+
+  const recommendations: string[] = [];
+  if (unverified.length > 0) {
+    recommendations.push(
+      `Complete KYC verification for ${unverified.length} member(s) before further play above the threshold.`,
+    );
+  }
+  if (expired.length > 0) {
+    recommendations.push(
+      `Obtain a valid identity document from ${expired.length} member(s) whose document has expired.`,
+    );
+  }
+  if (expiring.length > 0) {
+    recommendations.push(
+      `Ask ${expiring.length} member(s) to renew their identity document before it expires.`,
+    );
+  }
   return {
     summary: {
       playMeasure: 'buy_in',
       playThreshold: settings.kycPlayThreshold,
       membersAboveThreshold: heavy.length,
-      unverifiedAboveThreshold: violations.length,
+      unverifiedAboveThreshold: unverified.length,
       membersUnknownToLoyalty: unknown,
-      documentExpiry:
-        'not checked: the member data has no identity document expiry date (seed model, collection members)',
+      documentExpiryWarningDays: settings.documentExpiryWarningDays,
+      expiredDocuments: expired.length,
+      expiringDocuments: expiring.length,
     },
-    violations,
-    recommendations:
-      violations.length > 0
-        ? [
-            `Complete KYC verification for ${violations.length} member(s) before further play above the threshold.`,
-          ]
-        : [],
+    violations: [...unverified, ...expired, ...expiring],
+    recommendations,
   };
 }
 

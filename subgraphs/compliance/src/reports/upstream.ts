@@ -147,6 +147,27 @@ export const LOYALTY_MEMBERS_KYC = /* GraphQL */ `
   }
 `;
 
+/** One page of active members whose identity document expires before a date (by expiry, then id). */
+export const LOYALTY_EXPIRING_DOCUMENTS = /* GraphQL */ `
+  query ComplianceExpiringDocuments($before: DateTime!, $first: Int!, $after: ID) {
+    membersWithExpiringDocuments(before: $before, first: $first, after: $after) {
+      members {
+        memberId
+        documentExpiry
+        kycVerified
+      }
+      endCursor
+      hasNextPage
+    }
+  }
+`;
+
+export interface ExpiringDocumentPage {
+  members: { memberId: string; documentExpiry: string; kycVerified: boolean }[];
+  endCursor: string | null;
+  hasNextPage: boolean;
+}
+
 export interface MemberCashDay {
   memberId: string;
   gamingDay: string;

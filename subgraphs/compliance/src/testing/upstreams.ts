@@ -94,6 +94,9 @@ export interface TestMember {
   id?: string;
   kyc_verified?: boolean;
   self_excluded?: boolean;
+  is_active?: boolean;
+  /** The identity document's expiry; none recorded when absent */
+  document_expiry?: Date;
 }
 
 /** Stores members straight into loyalty's database. */
@@ -118,11 +121,12 @@ export async function insertTestMembers(loyalty: Db, members: TestMember[]): Pro
       lifetime_spend: toMoney('0.00'),
       registration_date: new Date('2024-01-01T00:00:00Z'),
       last_visit: null,
-      is_active: true,
+      is_active: m.is_active ?? true,
       self_excluded: m.self_excluded ?? false,
       kyc_verified: m.kyc_verified ?? true,
       marketing_consent: false,
       preferences: {},
+      ...(m.document_expiry ? { document_expiry: m.document_expiry } : {}),
     };
   });
   if (docs.length > 0) await loyalty.collection('members').insertMany(docs);

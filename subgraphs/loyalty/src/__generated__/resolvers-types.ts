@@ -37,6 +37,8 @@ export type Scalars = {
 export type AdjustPointsInput = {
   /** Signed: positive credits, negative debits */
   amount: Scalars['Int']['input'];
+  /** Optional client key (at most 100 characters) making retries safe: a retry with the same key answers with the ledger entry the key first made; the same key with another amount or reason is a CONFLICT */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   memberId: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
 };
@@ -72,6 +74,23 @@ export type CreditGamingSessionInput = {
 export type DateRangeInput = {
   from: Scalars['DateTime']['input'];
   to: Scalars['DateTime']['input'];
+};
+
+/** An active member's identity document expiry */
+export type ExpiringDocumentMember = {
+  __typename?: 'ExpiringDocumentMember';
+  documentExpiry: Scalars['DateTime']['output'];
+  kycVerified: Scalars['Boolean']['output'];
+  memberId: Scalars['ID']['output'];
+};
+
+/** One page of members with expiring documents, by expiry then id */
+export type ExpiringDocumentPage = {
+  __typename?: 'ExpiringDocumentPage';
+  /** Pass as after for the next page; null on an empty page */
+  endCursor?: Maybe<Scalars['ID']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  members: Array<ExpiringDocumentMember>;
 };
 
 export type GamingSessionCredit = {
@@ -185,6 +204,8 @@ export type LoyaltyRetentionResult = {
 export type Member = {
   __typename?: 'Member';
   dateOfBirth: Scalars['DateTime']['output'];
+  /** When the member's identity document expires; null when not recorded */
+  documentExpiry?: Maybe<Scalars['DateTime']['output']>;
   email: Scalars['String']['output'];
   firstName: Scalars['String']['output'];
   id: Scalars['ID']['output'];
@@ -430,6 +451,11 @@ export type Query = {
   /** A member's balances next to the sums of their ledger entries (they must be equal) */
   memberLedgerCheck: LedgerCheck;
   members: MemberConnection;
+  /**
+   * Active members whose identity document expires before the given instant (already expired ones included), sorted
+   * by expiry then member id; first is 1-1000, after the endCursor of the previous page. Service only.
+   */
+  membersWithExpiringDocuments: ExpiringDocumentPage;
   pointsLedgerEntries: PointsLedgerConnection;
   pointsLedgerEntry?: Maybe<PointsLedgerEntry>;
   reward?: Maybe<Reward>;
@@ -460,6 +486,13 @@ export type QueryMembersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<MemberFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryMembersWithExpiringDocumentsArgs = {
+  after?: InputMaybe<Scalars['ID']['input']>;
+  before: Scalars['DateTime']['input'];
+  first: Scalars['Int']['input'];
 };
 
 
@@ -499,6 +532,8 @@ export type QueryRewardsArgs = {
 };
 
 export type RedeemRewardInput = {
+  /** Optional client key (at most 100 characters) making retries safe: a retry with the same key answers with the redemption the key first made; the same key for another reward is a CONFLICT */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   memberId: Scalars['ID']['input'];
   rewardId: Scalars['ID']['input'];
 };
@@ -509,6 +544,8 @@ export type RedemptionStatus =
 
 export type RegisterMemberInput = {
   dateOfBirth: Scalars['DateTime']['input'];
+  /** When the identity document expires; must be in the future */
+  documentExpiry?: InputMaybe<Scalars['DateTime']['input']>;
   email: Scalars['String']['input'];
   firstName: Scalars['String']['input'];
   lastName: Scalars['String']['input'];
@@ -625,6 +662,8 @@ export type TopReward = {
 
 /** Only the given fields change */
 export type UpdateMemberInput = {
+  /** The expiry of a renewed identity document; GeneralAdmin and above only */
+  documentExpiry?: InputMaybe<Scalars['DateTime']['input']>;
   email?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
   /** GeneralAdmin and above only */
@@ -744,6 +783,8 @@ export type ResolversTypes = ResolversObject<{
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   DateRangeInput: DateRangeInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  ExpiringDocumentMember: ResolverTypeWrapper<ExpiringDocumentMember>;
+  ExpiringDocumentPage: ResolverTypeWrapper<ExpiringDocumentPage>;
   GamingSessionCredit: ResolverTypeWrapper<GamingSessionCredit>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   LedgerBalance: LedgerBalance;
@@ -805,6 +846,8 @@ export type ResolversParentTypes = ResolversObject<{
   Float: Scalars['Float']['output'];
   DateRangeInput: DateRangeInput;
   DateTime: Scalars['DateTime']['output'];
+  ExpiringDocumentMember: ExpiringDocumentMember;
+  ExpiringDocumentPage: ExpiringDocumentPage;
   GamingSessionCredit: GamingSessionCredit;
   JSON: Scalars['JSON']['output'];
   LedgerCheck: LedgerCheck;
@@ -889,6 +932,20 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type ExpiringDocumentMemberResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['ExpiringDocumentMember'] = ResolversParentTypes['ExpiringDocumentMember']> = ResolversObject<{
+  documentExpiry?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  kycVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ExpiringDocumentPageResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['ExpiringDocumentPage'] = ResolversParentTypes['ExpiringDocumentPage']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  members?: Resolver<Array<ResolversTypes['ExpiringDocumentMember']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type GamingSessionCreditResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['GamingSessionCredit'] = ResolversParentTypes['GamingSessionCredit']> = ResolversObject<{
   duplicate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -955,6 +1012,7 @@ export type LoyaltyRetentionResultResolvers<ContextType = LoyaltyContext, Parent
 export type MemberResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Member']>, { __typename: 'Member' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   dateOfBirth?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  documentExpiry?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   firstName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1071,6 +1129,7 @@ export type QueryResolvers<ContextType = LoyaltyContext, ParentType extends Reso
   member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType, RequireFields<QueryMemberArgs, 'id'>>;
   memberLedgerCheck?: Resolver<ResolversTypes['LedgerCheck'], ParentType, ContextType, RequireFields<QueryMemberLedgerCheckArgs, 'memberId'>>;
   members?: Resolver<ResolversTypes['MemberConnection'], ParentType, ContextType, Partial<QueryMembersArgs>>;
+  membersWithExpiringDocuments?: Resolver<ResolversTypes['ExpiringDocumentPage'], ParentType, ContextType, RequireFields<QueryMembersWithExpiringDocumentsArgs, 'before' | 'first'>>;
   pointsLedgerEntries?: Resolver<ResolversTypes['PointsLedgerConnection'], ParentType, ContextType, Partial<QueryPointsLedgerEntriesArgs>>;
   pointsLedgerEntry?: Resolver<Maybe<ResolversTypes['PointsLedgerEntry']>, ParentType, ContextType, RequireFields<QueryPointsLedgerEntryArgs, 'id'>>;
   reward?: Resolver<Maybe<ResolversTypes['Reward']>, ParentType, ContextType, RequireFields<QueryRewardArgs, 'id'>>;
@@ -1163,6 +1222,8 @@ export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<Resolv
 export type Resolvers<ContextType = LoyaltyContext> = ResolversObject<{
   ComplianceMemberCounts?: ComplianceMemberCountsResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  ExpiringDocumentMember?: ExpiringDocumentMemberResolvers<ContextType>;
+  ExpiringDocumentPage?: ExpiringDocumentPageResolvers<ContextType>;
   GamingSessionCredit?: GamingSessionCreditResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   LedgerCheck?: LedgerCheckResolvers<ContextType>;

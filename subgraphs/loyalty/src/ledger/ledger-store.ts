@@ -24,6 +24,13 @@ export interface PointsLedgerDocument {
   applied?: boolean;
   /** The reward a redemption's debit paid for (so a sweep can finish or undo an interrupted redemption) */
   reward_id?: string;
+  /**
+   * On a redemption's debit: true when the reward had limited stock as the entry was recorded, so a unit is
+   * reserved for it (after the entry is recorded, before the points move) and the reward lists the entry's id
+   * in `reserved_for` while it holds that unit; the sweep of an entry that never applied gives the unit back
+   * only if the reward still lists it. Absent on entries recorded before reservations were tied to entries.
+   */
+  reserves_stock?: boolean;
   created_at: Date;
 }
 

@@ -36,6 +36,8 @@ const registerMemberSchema = z.object({
     .regex(/^[A-Za-z0-9-]{5,20}$/, 'must be 5 to 20 letters, digits or dashes'),
   marketingConsent: z.boolean().nullish(),
   preferences: z.record(z.string(), z.unknown()).nullish(),
+  /** When the identity document expires; checked to be in the future by `register` (against its `now`) */
+  documentExpiry: z.date().nullish(),
 });
 
 export type RegisterMemberInput = z.input<typeof registerMemberSchema>;
@@ -66,6 +68,9 @@ export class MemberService {
 
   async register(rawInput: RegisterMemberInput, now = new Date()): Promise<MemberDocument> {
     const input = validateInput(registerMemberSchema, rawInput);
+    if (input.documentExpiry && input.documentExpiry.getTime() <= now.getTime()) {
+      throw badUserInput('input.documentExpiry', 'must be in the future');
+    }
     for (let attempt = 1; ; attempt++) {
       const id = newId();
       const member: MemberDocument = {
@@ -92,6 +97,7 @@ export class MemberService {
         kyc_verified: false,
         marketing_consent: input.marketingConsent ?? false,
         preferences: input.preferences ?? {},
+        document_expiry: input.documentExpiry ?? null,
       };
       try {
         await this.members.insert(member);
@@ -122,6 +128,8 @@ const updateMemberSchema = z.object({
   preferences: z.record(z.string(), z.unknown()).optional(),
   marketingConsent: z.boolean().optional(),
   kycVerified: z.boolean().optional(),
+  /** A renewed identity document's expiry (GeneralAdmin+, like kycVerified) */
+  documentExpiry: z.date().optional(),
 });
 
 const selfExclusionSchema = z.object({
@@ -152,13 +160,17 @@ export function auditedMember(member: MemberDocument) {
     kyc_verified: member.kyc_verified,
     self_excluded: member.self_excluded,
     self_exclusion_reason: member.self_exclusion_reason ?? null,
+    document_expiry: member.document_expiry ?? null,
   };
 }
 
 export class MemberAdminService {
   constructor(private readonly members: MemberStore) {}
 
-  /** Changes a member's contact details, preferences and consent; `kycVerified` only for GeneralAdmin+. */
+  /**
+   * Changes a member's contact details, preferences and consent; `kycVerified` and `documentExpiry` (a renewed
+   * identity document) only for GeneralAdmin+.
+   */
   async update(
     raw: object,
     mayVerifyKyc: boolean,
@@ -167,12 +179,16 @@ export class MemberAdminService {
     if (input.kycVerified !== undefined && !mayVerifyKyc) {
       throw forbiddenError('Only a GeneralAdmin or SuperAdmin may change kycVerified');
     }
+    if (input.documentExpiry !== undefined && !mayVerifyKyc) {
+      throw forbiddenError('Only a GeneralAdmin or SuperAdmin may change documentExpiry');
+    }
     const set: Partial<MemberDocument> = {};
     if (input.email !== undefined) set.email = input.email;
     if (input.phone !== undefined) set.phone = input.phone;
     if (input.preferences !== undefined) set.preferences = input.preferences;
     if (input.marketingConsent !== undefined) set.marketing_consent = input.marketingConsent;
     if (input.kycVerified !== undefined) set.kyc_verified = input.kycVerified;
+    if (input.documentExpiry !== undefined) set.document_expiry = input.documentExpiry;
     return this.change(input.id, 'input.id', set);
   }
 

@@ -36,6 +36,8 @@ export interface MemberDocument {
   /** Why self-exclusion was last set or lifted, and when */
   self_exclusion_reason?: string | null;
   self_exclusion_changed_at?: Date | null;
+  /** When the identity document expires (not personal data in itself: plaintext); absent when not recorded */
+  document_expiry?: Date | null;
 }
 
 export interface MemberFilterInput {
@@ -70,6 +72,8 @@ export const memberIndexes: IndexDescription[] = [
   { key: { nic_passport_index: 1 }, name: 'nic_passport_index_1', unique: true, sparse: true },
   { key: { registration_date: -1, id: -1 }, name: 'registration_date_-1_id_-1' },
   { key: { last_name: 1 }, name: 'last_name_1' },
+  // compliance's expiring-documents feed walks members by expiry (then id)
+  { key: { document_expiry: 1 }, name: 'document_expiry_1' },
 ];
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

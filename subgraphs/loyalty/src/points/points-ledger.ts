@@ -16,6 +16,8 @@ export const voidMarker = (entryId: string) => `void:${entryId}`;
 export interface PostingHooks {
   /** After the entries are recorded (step a), before the balance moves */
   afterRecord?: (entries: PointsLedgerDocument[]) => Promise<void> | void;
+  /** After `PostOptions.prepare` accepted the entries (e.g. a unit of stock reserved), before the balance moves */
+  afterPrepare?: (entries: PointsLedgerDocument[]) => Promise<void> | void;
   /** After the balance moved (step b), before the entries are marked applied */
   afterApply?: (entries: PointsLedgerDocument[]) => Promise<void> | void;
 }
@@ -25,6 +27,21 @@ export interface PostOptions {
   guard?: Filter<MemberDocument>;
   /** Moves the member's last visit forward to this time in the same update (gaming credits) */
   visitedAt?: Date;
+  /**
+   * Called with each entry found already recorded under its key (a retry): throws to reject it, e.g. when a
+   * client's idempotency key was used for a different request
+   */
+  onExisting?: (entry: PointsLedgerDocument) => void;
+  /**
+   * Runs after the entries are recorded and before the balance moves, on every attempt (it must be
+   * idempotent): answering false refuses the posting (the entries are voided, unless they applied already)
+   */
+  prepare?: (entries: PointsLedgerDocument[]) => Promise<boolean>;
+  /**
+   * Runs once the balance has moved and before the entries are marked applied, by every attempt that sees
+   * them moved (it must be idempotent): what it stores is in place before the entries look finished
+   */
+  beforeMark?: (entries: PointsLedgerDocument[]) => Promise<void>;
 }
 
 export type PostResult =
@@ -42,8 +59,10 @@ export type PostResult =
   | {
       status: 'refused';
       entries: { entry: PointsLedgerDocument; created: boolean }[];
-      /** True for the one caller whose refusal voided the entries: it alone compensates (e.g. gives stock back) */
+      /** True for the one caller whose refusal voided the entries */
       voidedHere: boolean;
+      /** What refused it: the balance guard, or `PostOptions.prepare` */
+      refusedBy: 'guard' | 'prepare';
     };
 
 export interface EntryFields {
@@ -55,6 +74,8 @@ export interface EntryFields {
   sourceId?: string | null;
   reason?: string | null;
   rewardId?: string | null;
+  /** A redemption's debit that reserves a unit of the reward's stock (see `PointsLedgerDocument`) */
+  reservesStock?: boolean;
   key: string;
   at: Date;
 }
@@ -71,6 +92,7 @@ export function ledgerEntry(fields: EntryFields): PointsLedgerDocument {
     source_id: fields.sourceId ?? null,
     reason: fields.reason ?? null,
     ...(fields.rewardId ? { reward_id: fields.rewardId } : {}),
+    ...(fields.reservesStock !== undefined ? { reserves_stock: fields.reservesStock } : {}),
     idempotency_key: fields.key,
     created_at: fields.at,
   };
@@ -98,6 +120,10 @@ const MAX_ATTEMPTS = 8;
  *     applied" (the id is there: go on to c) from "refused by the guard": the refusal is made final by pushing
  *     a void marker under the same condition (so no late attempt can apply it) and the entry is deleted;
  *  c. mark the entries `applied: true`.
+ *
+ * A posting may add a step of its own between a and b (`prepare`, e.g. a redemption reserving a unit of stock
+ * for the entry, idempotent by the entry's id) and one between b and c (`beforeMark`, e.g. storing the
+ * redemption, so it exists before the entry looks finished); every attempt that gets that far runs them.
  *
  * A crash between any two steps leaves a state the next attempt finishes, and the ledger check stays true at
  * every step because it counts an entry once it is marked applied OR its id is in the member's list.
@@ -150,14 +176,30 @@ export class PointsLedger {
     if (entries.some((e) => e.member_id !== memberId)) throw new Error('a posting is for one member');
     const recorded: { entry: PointsLedgerDocument; created: boolean }[] = [];
     for (const entry of entries) recorded.push(await this.recordOrFind(entry));
+    for (const r of recorded) if (!r.created) options.onExisting?.(r.entry);
     const pending = recorded.map((r) => r.entry).filter((e) => e.applied === false);
     if (pending.length === 0) {
       return { status: 'applied', entries: recorded, resumed: false, member: null, before: null };
     }
     await this.hooks.afterRecord?.(pending);
+    if (options.prepare) {
+      if (!(await options.prepare(pending))) {
+        const settled = await this.settle(memberId, pending, options.beforeMark);
+        if (settled !== 'applied') {
+          return {
+            status: 'refused',
+            entries: recorded,
+            voidedHere: settled === 'voided',
+            refusedBy: 'prepare',
+          };
+        }
+        return { status: 'applied', entries: recorded, resumed: true, member: null, before: null };
+      }
+      await this.hooks.afterPrepare?.(pending);
+    }
     const outcome = await this.apply(memberId, pending, options);
     if (outcome.status === 'refused') {
-      return { status: 'refused', entries: recorded, voidedHere: outcome.voidedHere };
+      return { status: 'refused', entries: recorded, voidedHere: outcome.voidedHere, refusedBy: 'guard' };
     }
     return {
       status: 'applied',
@@ -220,6 +262,7 @@ export class PointsLedger {
         const fields = after as unknown as Record<string, number>;
         for (const [field, delta] of Object.entries(inc)) fields[field] = (fields[field] ?? 0) + delta;
         await this.hooks.afterApply?.(todo);
+        await options.beforeMark?.(todo);
         await this.markApplied(ids, this.evicted(before.applied_entries ?? [], ids));
         return { status: 'applied', before, after };
       }
@@ -233,7 +276,10 @@ export class PointsLedger {
       const voided = todo.filter((e) => list.has(voidMarker(e.id)));
       const rest = todo.filter((e) => !list.has(e.id) && !list.has(voidMarker(e.id)));
       const appliedIds = applied.map((e) => e.id);
-      if (appliedIds.length > 0) await this.markApplied(appliedIds, []);
+      if (appliedIds.length > 0) {
+        await options.beforeMark?.(applied);
+        await this.markApplied(appliedIds, []);
+      }
       if (voided.length > 0) {
         // refused by an earlier attempt: finish its clean-up (the entries never moved the balance)
         await this.deleteUnapplied(voided.map((e) => e.id));
@@ -255,15 +301,19 @@ export class PointsLedger {
   /** Pushes the void markers unless an entry got applied or voided first; deletes the entries if it did. */
   private async voidEntries(memberId: string, entries: PointsLedgerDocument[]): Promise<boolean> {
     const ids = entries.map((e) => e.id);
-    const voided = await this.members.updateOne(
+    const voided = (await this.members.findOneAndUpdate(
       { id: memberId, applied_entries: { $nin: [...ids, ...ids.map(voidMarker)] } },
       {
         $push: {
           applied_entries: { $each: ids.map(voidMarker), $slice: -this.settings.appliedEntriesKept },
         },
       },
-    );
-    if (voided.modifiedCount === 0) return false;
+      { returnDocument: 'before', projection: { _id: 0, applied_entries: 1 } },
+    )) as Pick<PostingMember, 'applied_entries'> | null;
+    if (!voided) return false;
+    // the markers push ids out of the kept window like any posting does: mark those entries applied too
+    const evicted = this.evicted(voided.applied_entries ?? [], ids.map(voidMarker));
+    if (evicted.length > 0) await this.markApplied([], evicted);
     await this.deleteUnapplied(ids);
     return true;
   }
@@ -291,24 +341,38 @@ export class PointsLedger {
    * an error), unless they already moved the balance: 'applied' (then they are marked applied), 'voided' by
    * this call, or 'gone' (voided by someone else).
    */
-  async cancelPending(entry: PointsLedgerDocument): Promise<'applied' | 'voided' | 'gone'> {
+  async cancelPending(
+    entry: PointsLedgerDocument,
+    beforeMark?: PostOptions['beforeMark'],
+  ): Promise<'applied' | 'voided' | 'gone'> {
+    return this.settle(entry.member_id, [entry], beforeMark);
+  }
+
+  /** `cancelPending` for entries that apply together (all or none); `beforeMark` runs before they are marked. */
+  private async settle(
+    memberId: string,
+    entries: PointsLedgerDocument[],
+    beforeMark?: PostOptions['beforeMark'],
+  ): Promise<'applied' | 'voided' | 'gone'> {
+    const ids = entries.map((e) => e.id);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      if (await this.voidEntries(entry.member_id, [entry])) return 'voided';
+      if (await this.voidEntries(memberId, entries)) return 'voided';
       const member = (await this.members.findOne(
-        { id: entry.member_id },
+        { id: memberId },
         { projection: { _id: 0, applied_entries: 1 } },
       )) as Pick<PostingMember, 'applied_entries'> | null;
       const list = new Set(member?.applied_entries ?? []);
-      if (list.has(entry.id)) {
-        await this.markApplied([entry.id], []);
+      if (ids.some((id) => list.has(id))) {
+        await beforeMark?.(entries);
+        await this.markApplied(ids, []);
         return 'applied';
       }
-      if (list.has(voidMarker(entry.id)) || !member) {
-        await this.deleteUnapplied([entry.id]);
+      if (ids.some((id) => list.has(voidMarker(id))) || !member) {
+        await this.deleteUnapplied(ids);
         return 'gone';
       }
     }
-    throw new Error(`could not settle ledger entry ${entry.id}`);
+    throw new Error(`could not settle ledger entries ${ids.join(', ')}`);
   }
 
   /**

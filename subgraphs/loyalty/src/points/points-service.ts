@@ -39,10 +39,14 @@ const creditSchema = z.object({
   endedAt: z.date(),
 });
 
-const redeemSchema = z.object({ memberId: id, rewardId: id });
+/** A client's key for retrying a request safely (the mobile app retries on timeouts). */
+const idempotencyKey = z.string().trim().min(1, 'must not be empty').max(100, 'is too long').nullish();
+
+const redeemSchema = z.object({ memberId: id, rewardId: id, idempotencyKey });
 
 const adjustSchema = z.object({
   memberId: id,
+  idempotencyKey,
   amount: z
     .number()
     .int()
@@ -51,6 +55,19 @@ const adjustSchema = z.object({
 });
 
 export type CreditGamingSessionInput = z.input<typeof creditSchema>;
+
+/** The redemption a redemption's debit entry paid for (every attempt derives the same one from the entry). */
+function redemptionOf(entry: PointsLedgerDocument): RewardRedemptionDocument {
+  return {
+    id: entry.source_id!,
+    member_id: entry.member_id,
+    reward_id: entry.reward_id!,
+    points_spent: -entry.amount,
+    status: 'completed',
+    redeemed_at: entry.created_at,
+    cancelled_at: null,
+  };
+}
 
 /** floor(), forgiving binary floating point noise (0.29 x 100 is 28.999999999999996, which earns 29). */
 const wholePoints = (value: number) => Math.max(0, Math.floor(value + 1e-9));
@@ -145,13 +162,40 @@ export class PointsService {
   }
 
   /**
-   * Redeems a reward: a unit of stock is reserved under a guard, then the points are posted as a guarded
-   * debit (if the balance does not cover them the stock is given back), then the redemption is stored under
-   * the id the ledger entry names. A crash after the stock is reserved and the entry recorded is settled by
-   * the sweep: undone (stock back) if the points never moved, finished (redemption stored) if they did.
+   * Redeems a reward in single-document steps, each safe to repeat:
+   *
+   *  1. the debit is recorded unapplied, naming the reward and whether it reserves stock (`reserves_stock`);
+   *  2. for a reward with limited stock a unit is reserved FOR THAT ENTRY: one guarded update on the reward
+   *     takes it only while `stock_quantity > 0` and the entry's id is not yet in `reserved_for`, and pushes
+   *     the id there (so a retry or a concurrent attempt at the same entry never takes a second unit);
+   *  3. the points move as a guarded debit (`PointsLedger`), or the entry is voided;
+   *  4. the redemption is stored under the id the entry names, then the entry is marked applied.
+   *
+   * A refused entry (out of stock, or not enough points) gives its unit back by the update that pulls its id
+   * from `reserved_for`, so exactly once whoever tries. A crash between any two steps is finished by a retry
+   * with the same `idempotencyKey` or by the sweep (`settleInterrupted`). With a key the entry's idempotency
+   * key is `redeem:<memberId>:<key>`: a retry answers with the redemption the key first made, and the key
+   * used for another reward is a CONFLICT.
    */
   async redeem(raw: z.input<typeof redeemSchema>): Promise<RewardRedemptionDocument> {
     const input = validateInput(redeemSchema, raw);
+    const key = input.idempotencyKey ? `redeem:${input.memberId}:${input.idempotencyKey}` : null;
+    const sameRequest = (entry: PointsLedgerDocument) => {
+      if (entry.reward_id !== input.rewardId) {
+        throw conflict('This idempotency key was used to redeem another reward', 'input.idempotencyKey');
+      }
+    };
+    if (key) {
+      // a retry of a redemption that went through answers with it, whatever changed since
+      const earlier = await this.stores.ledger.collection.findOne(
+        { idempotency_key: key },
+        { projection: { _id: 0 } },
+      );
+      if (earlier) {
+        sameRequest(earlier);
+        if (earlier.applied !== false) return this.finishRedemption(earlier);
+      }
+    }
     const member = await this.requireMember(input.memberId);
     const reward = await this.stores.rewards.collection.findOne(
       { id: input.rewardId },
@@ -167,49 +211,98 @@ export class PointsService {
     }
     if (!reward.is_active) throw conflict('This reward is not active', 'input.rewardId');
     const cost = reward.points_required;
-    const limited = reward.stock_quantity !== null;
-    if (limited) {
-      const taken = await this.stores.rewards.collection.updateOne(
-        { id: reward.id, is_active: true, stock_quantity: { $gt: 0 } },
-        { $inc: { stock_quantity: -1 } },
-      );
-      if (taken.modifiedCount === 0) throw conflict('This reward is out of stock', 'input.rewardId');
-    }
-    const now = new Date();
     const redemptionId = newId();
     // the debit's guard (points_balance >= cost, in the same update as the $inc) is what lets exactly the
-    // covered redemptions through when many run at once
-    const posted = await this.ledger.post([
-      ledgerEntry({
-        memberId: member.id,
-        balance: 'points',
-        type: 'redeem',
-        amount: -cost,
-        source: 'redemption',
-        sourceId: redemptionId,
-        rewardId: reward.id,
-        key: `redemption:${redemptionId}:points`,
-        at: now,
-      }),
-    ]);
+    // covered redemptions through when many run at once; the reservation's guard does the same for stock
+    const posted = await this.ledger.post(
+      [
+        ledgerEntry({
+          memberId: member.id,
+          balance: 'points',
+          type: 'redeem',
+          amount: -cost,
+          source: 'redemption',
+          sourceId: redemptionId,
+          rewardId: reward.id,
+          reservesStock: reward.stock_quantity !== null,
+          key: key ?? `redemption:${redemptionId}:points`,
+          at: new Date(),
+        }),
+      ],
+      {
+        onExisting: sameRequest,
+        prepare: async ([entry]) => this.reserveStock(entry!),
+        beforeMark: async ([entry]) => this.storeRedemption(redemptionOf(entry!)),
+      },
+    );
+    const entry = posted.entries[0]!.entry;
     if (posted.status === 'refused') {
-      if (limited && posted.voidedHere) await this.restock(reward.id);
-      throw conflict(`Not enough points: the reward costs ${cost}`, 'input.rewardId');
+      await this.releaseStock(entry);
+      if (posted.refusedBy === 'prepare') throw conflict('This reward is out of stock', 'input.rewardId');
+      throw conflict(`Not enough points: the reward costs ${-entry.amount}`, 'input.rewardId');
     }
-    const redemption: RewardRedemptionDocument = {
-      id: redemptionId,
-      member_id: member.id,
-      reward_id: reward.id,
-      points_spent: cost,
-      status: 'completed',
-      redeemed_at: now,
-      cancelled_at: null,
-    };
+    return this.finishRedemption(entry);
+  }
+
+  /**
+   * Step 2 of a redemption: reserves a unit of the reward's stock for the entry, once. True when the unit is
+   * reserved for it (by this call or an earlier attempt) or the reward no longer limits its stock.
+   */
+  private async reserveStock(entry: PointsLedgerDocument): Promise<boolean> {
+    if (!entry.reserves_stock) return true;
+    const rewards = this.stores.rewards.collection;
+    // THE reservation guard: without `reserved_for: { $ne: entry.id }` every retry of the same entry (ten
+    // concurrent calls with one idempotency key, a resume after a crash) takes another unit
+    const taken = await rewards.updateOne(
+      { id: entry.reward_id!, is_active: true, stock_quantity: { $gt: 0 }, reserved_for: { $ne: entry.id } },
+      {
+        $inc: { stock_quantity: -1 },
+        $push: { reserved_for: { $each: [entry.id], $slice: -this.settings.reservedEntriesKept } },
+      },
+    );
+    if (taken.modifiedCount === 1) return true;
+    const reward = await rewards.findOne(
+      { id: entry.reward_id! },
+      { projection: { _id: 0, stock_quantity: 1, reserved_for: 1, is_active: 1 } },
+    );
+    if (!reward) return false;
+    if ((reward.reserved_for ?? []).includes(entry.id)) return true;
+    return reward.is_active && reward.stock_quantity === null;
+  }
+
+  /**
+   * Gives back the unit reserved for an entry that can no longer apply (voided): the update that pulls the
+   * entry's id from `reserved_for` is the one that returns the unit, so it comes back once.
+   */
+  private async releaseStock(entry: PointsLedgerDocument): Promise<boolean> {
+    if (!entry.reward_id) return false;
+    const rewards = this.stores.rewards.collection;
+    const limited = await rewards.updateOne(
+      { id: entry.reward_id, reserved_for: entry.id, stock_quantity: { $ne: null } },
+      { $pull: { reserved_for: entry.id }, $inc: { stock_quantity: 1 } },
+    );
+    if (limited.modifiedCount === 1) return true;
+    // the reward became unlimited meanwhile: there is nothing to count back, only the id to forget
+    await rewards.updateOne(
+      { id: entry.reward_id, reserved_for: entry.id, stock_quantity: null },
+      { $pull: { reserved_for: entry.id } },
+    );
+    return false;
+  }
+
+  /** The redemption a debit entry paid for: stored unless it is already (by an earlier attempt or the sweep). */
+  private async finishRedemption(entry: PointsLedgerDocument): Promise<RewardRedemptionDocument> {
+    const stored = await this.stores.redemptions.collection.findOne(
+      { id: entry.source_id! },
+      { projection: { _id: 0 } },
+    );
+    if (stored) return stored;
+    const redemption = redemptionOf(entry);
     await this.storeRedemption(redemption);
     return redemption;
   }
 
-  /** Stores a redemption unless the sweep already stored it. */
+  /** Stores a redemption unless an earlier attempt or the sweep already stored it. */
   private async storeRedemption(redemption: RewardRedemptionDocument) {
     try {
       await this.stores.redemptions.collection.insertOne({ ...redemption });
@@ -290,33 +383,53 @@ export class PointsService {
       );
     }
     const member = await this.requireMember(input.memberId);
-    const posted = await this.ledger.post([
-      ledgerEntry({
-        memberId: member.id,
-        balance: 'points',
-        type: 'adjust',
-        amount: input.amount,
-        source: 'manual_adjustment',
-        sourceId: identity.userId,
-        reason: input.reason,
-        key: `adjust:${newId()}`,
-        at: new Date(),
-      }),
-    ]);
+    const key = input.idempotencyKey ? `adjust:${member.id}:${input.idempotencyKey}` : `adjust:${newId()}`;
+    const posted = await this.ledger.post(
+      [
+        ledgerEntry({
+          memberId: member.id,
+          balance: 'points',
+          type: 'adjust',
+          amount: input.amount,
+          source: 'manual_adjustment',
+          sourceId: identity.userId,
+          reason: input.reason,
+          key,
+          at: new Date(),
+        }),
+      ],
+      {
+        // a retry with the client's key answers with the entry the key first made, if it asked for the same
+        onExisting: (entry) => {
+          if (entry.amount !== input.amount || entry.reason !== input.reason) {
+            throw conflict('This idempotency key was used for another adjustment', 'input.idempotencyKey');
+          }
+        },
+      },
+    );
     if (posted.status === 'refused') {
       throw conflict('The adjustment would take the balance below zero', 'input.amount');
     }
     const entry = { ...posted.entries[0]!.entry, applied: true };
-    const before = posted.before?.points_balance ?? member.points_balance;
-    return { entry, before, after: before + input.amount };
+    if (posted.before) {
+      return {
+        entry,
+        before: posted.before.points_balance,
+        after: posted.before.points_balance + input.amount,
+      };
+    }
+    // the points moved before this call (a retry): this call changed nothing
+    const now = (await this.requireMember(member.id)).points_balance;
+    return { entry, before: now, after: now };
   }
 
   /**
    * Settles the entries of redemptions, cancellations and adjustments left unapplied by a crash more than
    * `olderThan` ago (younger ones may still be in flight; settling those too would be safe, only surprising).
-   * An entry whose points moved is finished (marked, and a redemption stored); one whose points never moved is
-   * undone if its caller got an error (a redemption's debit, with its unit of stock given back, or an
-   * adjustment) and finished otherwise (the points of a cancellation, which the cancel already promised).
+   * An entry whose points moved is finished (a redemption stored, then the entry marked); one whose points never
+   * moved is undone if its caller got an error (a redemption's debit, with its unit of stock given back if the
+   * reward's `reserved_for` still holds the entry's id, or an adjustment) and finished otherwise (the points of
+   * a cancellation, which the cancel already promised). Running it twice, or several at once, is safe.
    */
   async settleInterrupted(olderThan: Date): Promise<SweepResult> {
     const result: SweepResult = { finished: 0, undone: 0 };
@@ -339,25 +452,24 @@ export class PointsService {
         result.finished += 1;
         continue;
       }
-      const outcome = await this.ledger.cancelPending(entry);
+      const redemption = entry.type === 'redeem' && !!entry.source_id && !!entry.reward_id;
+      // a redemption is stored before its entry is marked applied, so no crash leaves points spent unseen
+      const outcome = await this.ledger.cancelPending(
+        entry,
+        redemption ? async () => this.storeRedemption(redemptionOf(entry)) : undefined,
+      );
       if (outcome === 'applied') {
         result.finished += 1;
-        if (entry.type === 'redeem' && entry.source_id) {
-          await this.storeRedemption({
-            id: entry.source_id,
-            member_id: entry.member_id,
-            reward_id: entry.reward_id!,
-            points_spent: -entry.amount,
-            status: 'completed',
-            redeemed_at: entry.created_at,
-            cancelled_at: null,
-          });
-        }
         continue;
       }
       result.undone += 1;
-      if (outcome === 'voided' && entry.type === 'redeem' && entry.reward_id) {
-        await this.restock(entry.reward_id);
+      if (!redemption) continue;
+      if (entry.reserves_stock !== undefined) {
+        // the unit comes back only if the reward still lists it as reserved for this entry (pulled with it)
+        await this.releaseStock(entry);
+      } else if (outcome === 'voided') {
+        // recorded before reservations were tied to entries: the stock was taken before the entry existed
+        await this.restock(entry.reward_id!);
       }
     }
     return result;

@@ -15,6 +15,13 @@ export interface RewardDocument {
   tier_access: Tier[];
   /** null means unlimited */
   stock_quantity: number | null;
+  /**
+   * The ids of the ledger entries (redemption debits) the most recent units of stock were reserved for, the
+   * last `reservedEntriesKept` of them: a unit is taken in the same guarded update that pushes the id (so it
+   * is taken once per entry), and given back for an entry that never applied in the update that pulls it
+   * (so it comes back once). See PointsService.redeem.
+   */
+  reserved_for?: string[];
   is_active: boolean;
   created_at: Date;
 }
