@@ -6,14 +6,17 @@ import { connectMongo, ensureIndexes } from '@casino/mongo';
 import type { MongoConnection } from '@casino/mongo';
 import { createRequestAudit } from '@casino/audit';
 import type { AuditEvent } from '@casino/audit';
-import type { Identity, ServiceClient } from '@casino/auth';
+import { ServiceClient } from '@casino/auth';
+import type { Identity } from '@casino/auth';
 import {
   createProtector,
   createServiceClients,
   createSubgraphApollo,
   parseSubgraphEnv,
+  startSubgraph,
 } from '@casino/server';
-import type { RequestBase, ServiceName, SubgraphDefinition } from '@casino/server';
+import type { RequestBase, RunningSubgraph, ServiceName, SubgraphDefinition } from '@casino/server';
+import type { SubgraphEnv } from '@casino/config';
 import { readProcessEnv } from '@casino/config';
 import { generateKeySpec } from '@casino/crypto';
 import type { FieldProtector } from '@casino/crypto';
@@ -139,6 +142,60 @@ export async function startSubgraphHarness<C extends BaseContext & RequestBase>(
       await apollo.stop();
       if (!closeOptions.keepDatabase) await mongo.db.dropDatabase();
       await mongo.close();
+    },
+  };
+}
+
+/** A real subgraph served over HTTP on a free port, with its own database, for cross-subgraph tests. */
+export interface ServedSubgraph {
+  running: RunningSubgraph;
+  db: Db;
+  env: SubgraphEnv;
+  /** Its field protector (when it holds personal data), to store fixtures exactly as it stores them */
+  protector: FieldProtector | undefined;
+  /** A client calling it as another subgraph's service identity, signed with the secret it checks */
+  clientAs(service: ServiceName): ServiceClient;
+  /** Stops it and drops its database */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts another subgraph for real (HTTP, shield, its own indexes and background jobs) so a test reaches it
+ * through a ServiceClient exactly as production does; no hand-written stand-in for its business logic.
+ */
+export async function startServedSubgraph<C extends BaseContext & RequestBase>(
+  definition: SubgraphDefinition<C>,
+  options: { env?: Record<string, string> } = {},
+): Promise<ServedSubgraph> {
+  const env = parseSubgraphEnv(definition, {
+    ...testProtectionEnv(),
+    MONGODB_URI: readProcessEnv().MONGODB_URI,
+    MONGODB_DATABASE: uniqueDatabase(definition.name),
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+    ...options.env,
+  });
+  const running = await startSubgraph(definition, {
+    env,
+    logger: createLogger({ name: definition.name, level: 'silent' }),
+  });
+  return {
+    running,
+    db: running.mongo.db,
+    env,
+    protector: createProtector(definition, env),
+    clientAs: (service) =>
+      new ServiceClient({
+        url: running.url,
+        service,
+        signingSecret: env.IDENTITY_SIGNING_SECRET,
+        timeoutMs: env.SERVICE_CALL_TIMEOUT_MS,
+      }),
+    async stop() {
+      await running.mongo.db.dropDatabase();
+      await running.stop();
     },
   };
 }

@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
 import { ServiceClient } from '@casino/auth';
-import { readProcessEnv } from '@casino/config';
 import type { FieldProtector } from '@casino/crypto';
 import { gamingSubgraph } from '@casino/gaming';
-import { createLogger } from '@casino/logger';
 import { loyaltySubgraph } from '@casino/loyalty';
 import { marketingSubgraph } from '@casino/marketing';
 import { toMoney } from '@casino/mongo';
-import { createProtector, parseSubgraphEnv, startSubgraph } from '@casino/server';
 import type { RunningSubgraph, SubgraphDefinition } from '@casino/server';
-import { testProtectionEnv, uniqueDatabase } from '../../../../tests/support/subgraph-harness';
+import { startServedSubgraph } from '../../../../tests/support/subgraph-harness';
 
 /** A real other subgraph on a free port with its own database, called as the compliance service. */
 export interface ErasureUpstream {
@@ -22,33 +19,13 @@ export interface ErasureUpstream {
 }
 
 async function startUpstream(definition: SubgraphDefinition<never>): Promise<ErasureUpstream> {
-  const env = parseSubgraphEnv(definition, {
-    ...testProtectionEnv(),
-    MONGODB_URI: readProcessEnv().MONGODB_URI,
-    MONGODB_DATABASE: uniqueDatabase(definition.name),
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    NODE_ENV: 'test',
-  });
-  const running = await startSubgraph(definition, {
-    env,
-    logger: createLogger({ name: definition.name, level: 'silent' }),
-  });
+  const served = await startServedSubgraph(definition);
   return {
-    running,
-    db: running.mongo.db,
-    protector: createProtector(definition, env),
-    client: new ServiceClient({
-      url: running.url,
-      service: 'compliance',
-      signingSecret: env.IDENTITY_SIGNING_SECRET,
-      timeoutMs: env.SERVICE_CALL_TIMEOUT_MS,
-    }),
-    async stop() {
-      await running.mongo.db.dropDatabase();
-      await running.stop();
-    },
+    running: served.running,
+    db: served.db,
+    protector: served.protector,
+    client: served.clientAs('compliance'),
+    stop: served.stop,
   };
 }
 

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
-import { ServiceClient } from '@casino/auth';
-import { readProcessEnv } from '@casino/config';
+import type { ServiceClient } from '@casino/auth';
 import { gamingSubgraph } from '@casino/gaming';
-import { createLogger } from '@casino/logger';
 import { loyaltySubgraph } from '@casino/loyalty';
 import { toMoney } from '@casino/mongo';
-import { parseSubgraphEnv, startSubgraph } from '@casino/server';
 import type { RunningSubgraph, SubgraphDefinition } from '@casino/server';
-import { testProtectionEnv, uniqueDatabase } from '../../../../tests/support/subgraph-harness';
+import { startServedSubgraph } from '../../../../tests/support/subgraph-harness';
 
 /** A real other subgraph on a free port with its own database, and a client calling it as compliance. */
 export interface TestUpstream {
@@ -19,33 +16,8 @@ export interface TestUpstream {
 }
 
 async function startUpstream(definition: SubgraphDefinition<never>): Promise<TestUpstream> {
-  const env = parseSubgraphEnv(definition, {
-    ...testProtectionEnv(),
-    MONGODB_URI: readProcessEnv().MONGODB_URI,
-    MONGODB_DATABASE: uniqueDatabase(definition.name),
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    NODE_ENV: 'test',
-  });
-  const running = await startSubgraph(definition, {
-    env,
-    logger: createLogger({ name: definition.name, level: 'silent' }),
-  });
-  return {
-    running,
-    db: running.mongo.db,
-    client: new ServiceClient({
-      url: running.url,
-      service: 'compliance',
-      signingSecret: env.IDENTITY_SIGNING_SECRET,
-      timeoutMs: env.SERVICE_CALL_TIMEOUT_MS,
-    }),
-    async stop() {
-      await running.mongo.db.dropDatabase();
-      await running.stop();
-    },
-  };
+  const served = await startServedSubgraph(definition);
+  return { running: served.running, db: served.db, client: served.clientAs('compliance'), stop: served.stop };
 }
 
 export const startTestGaming = () => startUpstream(gamingSubgraph as unknown as SubgraphDefinition<never>);

@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
-import { ServiceClient } from '@casino/auth';
-import { readProcessEnv } from '@casino/config';
-import { createLogger } from '@casino/logger';
+import type { ServiceClient } from '@casino/auth';
 import { loyaltySubgraph } from '@casino/loyalty';
 import { toMoney } from '@casino/mongo';
-import { createProtector, parseSubgraphEnv, startSubgraph } from '@casino/server';
 import type { RunningSubgraph } from '@casino/server';
-import { testProtectionEnv, uniqueDatabase } from '../../../../tests/support/subgraph-harness';
+import { startServedSubgraph } from '../../../../tests/support/subgraph-harness';
 
 export interface TestMember {
   id?: string;
@@ -28,27 +25,11 @@ export interface TestLoyalty {
 }
 
 export async function startTestLoyalty(): Promise<TestLoyalty> {
-  const env = parseSubgraphEnv(loyaltySubgraph, {
-    ...testProtectionEnv(),
-    MONGODB_URI: readProcessEnv().MONGODB_URI,
-    MONGODB_DATABASE: uniqueDatabase('loyalty'),
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    NODE_ENV: 'test',
-  });
-  const running = await startSubgraph(loyaltySubgraph, {
-    env,
-    logger: createLogger({ name: 'loyalty', level: 'silent' }),
-  });
-  const client = new ServiceClient({
-    url: running.url,
-    service: 'gaming',
-    signingSecret: env.IDENTITY_SIGNING_SECRET,
-    timeoutMs: env.SERVICE_CALL_TIMEOUT_MS,
-  });
+  const served = await startServedSubgraph(loyaltySubgraph);
+  const running = served.running;
+  const client = served.clientAs('gaming');
   // the same keys as the running loyalty: members are stored as loyalty stores them (document sealed)
-  const protector = createProtector(loyaltySubgraph, env)!;
+  const protector = served.protector!;
   let sequence = 0;
   return {
     running,
@@ -87,9 +68,6 @@ export async function startTestLoyalty(): Promise<TestLoyalty> {
       });
       return id;
     },
-    async stop() {
-      await running.mongo.db.dropDatabase();
-      await running.stop();
-    },
+    stop: () => served.stop(),
   };
 }

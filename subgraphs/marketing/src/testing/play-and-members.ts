@@ -1,11 +1,8 @@
 import type { BaseContext } from '@apollo/server';
 import type { Db } from 'mongodb';
-import { ServiceClient } from '@casino/auth';
-import { readProcessEnv } from '@casino/config';
-import { createLogger } from '@casino/logger';
+import type { ServiceClient } from '@casino/auth';
 import { loyaltySubgraph } from '@casino/loyalty';
 import { toMoney } from '@casino/mongo';
-import { parseSubgraphEnv, startSubgraph } from '@casino/server';
 import type { RequestBase, RunningSubgraph, SubgraphDefinition } from '@casino/server';
 // the real gaming subgraph and its own fixtures: marketing's analytics are tested against gaming's real query
 // (gaming's package has no export for its test fixtures; its package.json has no `exports`, so the path works)
@@ -16,7 +13,7 @@ import {
   sessionFixture,
   standardGameTypes,
 } from '@casino/gaming/src/testing/fixtures';
-import { testProtectionEnv, uniqueDatabase } from '../../../../tests/support/subgraph-harness';
+import { startServedSubgraph } from '../../../../tests/support/subgraph-harness';
 
 export interface TestLoyaltyMember {
   id: string;
@@ -55,26 +52,8 @@ export interface PlayAndMembers extends Members {
 async function start<C extends BaseContext & RequestBase>(
   definition: SubgraphDefinition<C>,
 ): Promise<{ running: RunningSubgraph; client: ServiceClient }> {
-  const env = parseSubgraphEnv(definition, {
-    ...testProtectionEnv(),
-    MONGODB_URI: readProcessEnv().MONGODB_URI,
-    MONGODB_DATABASE: uniqueDatabase(definition.name),
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    NODE_ENV: 'test',
-  });
-  const running = await startSubgraph(definition, {
-    env,
-    logger: createLogger({ name: definition.name, level: 'silent' }),
-  });
-  const client = new ServiceClient({
-    url: running.url,
-    service: 'marketing',
-    signingSecret: env.IDENTITY_SIGNING_SECRET,
-    timeoutMs: env.SERVICE_CALL_TIMEOUT_MS,
-  });
-  return { running, client };
+  const served = await startServedSubgraph(definition);
+  return { running: served.running, client: served.clientAs('marketing') };
 }
 
 /** Only loyalty, the owner of members. */
