@@ -22,6 +22,14 @@ describe('the supergraph through the gateway', () => {
       seedMembers: SEEDED_MEMBERS,
       monitorCommands: true,
       logDestination: destination,
+      // background work (credit and notification dispatchers, scheduled jobs) stays out of the command counts
+      env: {
+        GAMING_CREDIT_DISPATCH_INTERVAL_MS: '3600000',
+        NOTIFICATION_DISPATCH_INTERVAL_MS: '3600000',
+        LOYALTY_JOBS_INTERVAL_MS: '0',
+        ANALYTICS_INTERVAL_MS: '0',
+        RETENTION_RUN_INTERVAL_MINUTES: '0',
+      },
     });
   }, 180_000);
   afterAll(() => stack?.stop());
