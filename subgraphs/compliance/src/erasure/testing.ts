@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
+import { memberDocument } from '@casino/loyalty/src/test-support/fixtures';
 import { ServiceClient } from '@casino/auth';
 import type { FieldProtector } from '@casino/crypto';
 import { gamingSubgraph } from '@casino/gaming';
 import { loyaltySubgraph } from '@casino/loyalty';
 import { marketingSubgraph } from '@casino/marketing';
-import { toMoney } from '@casino/mongo';
 import type { RunningSubgraph, SubgraphDefinition } from '@casino/server';
 import { startServedSubgraph } from '../../../../tests/support/subgraph-harness';
 
@@ -101,33 +101,21 @@ export async function insertLoyaltyMember(upstream: ErasureUpstream): Promise<Te
     phone: `+94 77 ${tag.slice(0, 3)} ${tag.slice(3, 7)}`.replace(/[a-f]/g, '5'),
     nic: `NIC${tag}`.toUpperCase(),
   };
-  await upstream.db.collection('members').insertOne({
-    id,
-    member_number: `E${tag}`,
-    first_name: person.firstName,
-    last_name: person.lastName,
-    email: person.email,
-    phone: person.phone,
-    date_of_birth: new Date('1985-06-15T00:00:00Z'),
-    nationality: 'Sri Lanka',
-    nic_passport: upstream.protector!.seal(person.nic, {
-      collection: 'members',
-      field: 'nic_passport',
-      documentId: id,
-    }),
-    nic_passport_index: upstream.protector!.lookupKey(person.nic),
-    tier: 'Ruby',
-    points_balance: 0,
-    tier_credits: 0,
-    total_points_earned: 0,
-    lifetime_spend: toMoney('0.00'),
-    registration_date: new Date('2024-01-01T00:00:00Z'),
-    last_visit: null,
-    is_active: true,
-    self_excluded: false,
-    kyc_verified: true,
-    marketing_consent: true,
-    preferences: { language: 'si' },
-  });
+  await upstream.db.collection('members').insertOne(
+    memberDocument(
+      {
+        id,
+        first_name: person.firstName,
+        last_name: person.lastName,
+        email: person.email,
+        phone: person.phone,
+        date_of_birth: new Date('1985-06-15T00:00:00Z'),
+        marketing_consent: true,
+        preferences: { language: 'si' },
+      },
+      upstream.protector,
+      person.nic,
+    ),
+  );
   return person;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
+import { memberDocument } from '@casino/loyalty/src/test-support/fixtures';
 import type { ServiceClient } from '@casino/auth';
 import { gamingSubgraph } from '@casino/gaming';
 import { loyaltySubgraph } from '@casino/loyalty';
@@ -73,34 +74,16 @@ export interface TestMember {
 
 /** Stores members straight into loyalty's database. */
 export async function insertTestMembers(loyalty: Db, members: TestMember[]): Promise<string[]> {
-  const docs = members.map((m, i) => {
-    const id = m.id ?? randomUUID();
-    return {
-      id,
-      member_number: `C${String(i).padStart(6, '0')}${id.slice(0, 4)}`,
-      first_name: 'Test',
-      last_name: `Member${i}`,
-      email: `member-${id}@example.test`,
-      phone: '+94770000000',
-      date_of_birth: new Date('1980-01-01T00:00:00Z'),
-      nationality: 'LK',
-      // unique in loyalty; compliance never reads it
-      nic_passport: `TEST-${id}`,
-      tier: 'Ruby',
-      points_balance: 0,
-      tier_credits: 0,
-      total_points_earned: 0,
-      lifetime_spend: toMoney('0.00'),
-      registration_date: new Date('2024-01-01T00:00:00Z'),
-      last_visit: null,
+  const docs = members.map((m) =>
+    // loyalty's own fixture (no identity document: compliance never reads one)
+    memberDocument({
+      ...(m.id ? { id: m.id } : {}),
       is_active: m.is_active ?? true,
       self_excluded: m.self_excluded ?? false,
       kyc_verified: m.kyc_verified ?? true,
-      marketing_consent: false,
-      preferences: {},
       ...(m.document_expiry ? { document_expiry: m.document_expiry } : {}),
-    };
-  });
+    }),
+  );
   if (docs.length > 0) await loyalty.collection('members').insertMany(docs);
   return docs.map((d) => d.id);
 }
