@@ -139,6 +139,9 @@ describe('rotateEncryptionKey across the subgraphs, through the gateway', () => 
         ...PROTECTED.map((t) => `${t.subgraph}.${t.collection}.${t.field}`),
         // guests moved to the archive by retention keep their sealed document: re-sealed too (empty here)
         'marketing.walk_in_guests_archive.id_document',
+        // compliance's own TOTP secrets, re-sealed in-process (none enrolled here)
+        'compliance.admin_two_factor.secret',
+        'compliance.admin_two_factor.pending_secret',
       ].sort(),
     );
     for (const field of first.fields) expect(field.resealed).toBeLessThanOrEqual(5);

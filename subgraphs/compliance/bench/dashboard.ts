@@ -126,10 +126,16 @@ async function main(): Promise<void> {
         start(loyaltySubgraph as unknown as SubgraphDefinition<never>, databases.loyalty),
         start(gamingSubgraph as unknown as SubgraphDefinition<never>, databases.gaming),
       ]);
-      const env = parseSubgraphEnv(complianceSubgraph, { MONGODB_URI: uri, MONGODB_DATABASE: database });
+      const env = parseSubgraphEnv(complianceSubgraph, {
+        ...protection,
+        MONGODB_URI: uri,
+        MONGODB_DATABASE: database,
+      });
       const deps = {
         db: mongo.db,
         env,
+        // compliance holds personal data (the sealed TOTP secrets)
+        protector: protectorFromEnv(protection),
         logger,
         paging: { defaultSize: 20, maxSize: 200 },
         services: { ...createServiceClients('compliance', env), loyalty, gaming },

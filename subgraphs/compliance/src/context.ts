@@ -1,5 +1,7 @@
 import type DataLoader from 'dataloader';
 import type { Db } from 'mongodb';
+import { resealProtectedFields } from '@casino/crypto';
+import type { FieldProtector } from '@casino/crypto';
 import { createOneByKeyLoader } from '@casino/mongo';
 import type { PagingConfig } from '@casino/mongo';
 import type { SubgraphDeps, SubgraphRequestBase } from '@casino/server';
@@ -13,12 +15,13 @@ import { AuthService } from './auth/auth-service';
 import { LoginThrottleStore } from './auth/login-throttle-store';
 import { AdminSessionStore } from './auth/session-store';
 import { TwoFactorService } from './auth/two-factor-service';
-import { AdminTwoFactorStore } from './auth/two-factor-store';
+import { AdminTwoFactorStore, TWO_FACTOR_PROTECTED_FIELDS } from './auth/two-factor-store';
 import { ComplianceDashboardService } from './dashboard/dashboard-service';
 import { ErasureService } from './erasure/erasure-service';
 import { ErasureRequestStore } from './erasure/erasure-store';
 import { createMemberViolationLoader } from './members/member-compliance';
-import { KeyRotationService } from './key-rotation/key-rotation-service';
+import { KeyRotationService, RESEAL_TARGETS } from './key-rotation/key-rotation-service';
+import type { ResealTarget } from './key-rotation/key-rotation-service';
 import { KeyRotationStore } from './key-rotation/key-rotation-store';
 import { ComplianceReportService } from './reports/report-service';
 import { Upstream } from './reports/upstream';
@@ -43,12 +46,12 @@ export interface ComplianceStores {
   keyRotations: KeyRotationStore;
 }
 
-export function createStores(db: Db): ComplianceStores {
+export function createStores(db: Db, protector: FieldProtector): ComplianceStores {
   return {
     adminUsers: new AdminUserStore(db),
     sessions: new AdminSessionStore(db),
     loginThrottle: new LoginThrottleStore(db),
-    twoFactor: new AdminTwoFactorStore(db),
+    twoFactor: new AdminTwoFactorStore(db, protector),
     auditLogs: new AuditLogStore(db),
     reports: new ComplianceReportStore(db),
     retentionPolicies: new RetentionPolicyStore(db),
@@ -69,6 +72,8 @@ export interface ComplianceServices {
 
 export interface ComplianceContext extends SubgraphRequestBase {
   paging: PagingConfig;
+  /** Seals and opens the TOTP secrets (compliance holds personal data) */
+  protector: FieldProtector;
   stores: ComplianceStores;
   services: ComplianceServices;
   loaders: {
@@ -85,13 +90,39 @@ export interface ComplianceContext extends SubgraphRequestBase {
   erasure: { store: ErasureRequestStore; service: ErasureService };
 }
 
+/** The subgraph's field protector; the runtime always provides one because compliance holds personal data. */
+export function requireProtector(deps: Pick<SubgraphDeps, 'protector'>): FieldProtector {
+  if (!deps.protector)
+    throw new Error('compliance holds personal data but no field protector was configured');
+  return deps.protector;
+}
+
+/**
+ * Key rotation's in-process target for compliance's own protected fields (the TOTP secrets): what a
+ * `reseal<Name>ProtectedFields` mutation does, after giving documents from before sealing their `id`.
+ */
+export function complianceResealTarget(
+  db: Db,
+  protector: FieldProtector,
+  twoFactor: AdminTwoFactorStore,
+): ResealTarget {
+  return {
+    subgraph: 'compliance',
+    reseal: async (batchSize) => {
+      await twoFactor.backfillIds();
+      return resealProtectedFields(db, protector, TWO_FACTOR_PROTECTED_FIELDS, batchSize);
+    },
+  };
+}
+
 /** Loaders are created per request so one caller's cache never serves another. */
 export function createComplianceContext(
   base: SubgraphRequestBase,
   deps: SubgraphDeps,
   settings: ComplianceSettings = DEFAULT_COMPLIANCE_SETTINGS,
 ): ComplianceContext {
-  const stores = createStores(deps.db);
+  const protector = requireProtector(deps);
+  const stores = createStores(deps.db, protector);
   const throttlePolicy = loginThrottlePolicy(settings);
   const twoFactor = new TwoFactorService(
     { admins: stores.adminUsers, twoFactor: stores.twoFactor },
@@ -122,6 +153,7 @@ export function createComplianceContext(
   return {
     ...base,
     paging: deps.paging,
+    protector,
     stores,
     services: {
       auth: new AuthService(accountStores, twoFactor, throttlePolicy, settings, tokens, base.audit),
@@ -131,7 +163,10 @@ export function createComplianceContext(
       reports: new ComplianceReportService(stores.reports, sources, settings, base.audit),
       retentionPolicies: new RetentionPolicyService(stores.retentionPolicies, settings, base.audit),
       dashboard: new ComplianceDashboardService(stores, upstream, settings),
-      keyRotation: new KeyRotationService(stores.keyRotations, deps.services, settings, base.log),
+      keyRotation: new KeyRotationService(stores.keyRotations, deps.services, settings, base.log, [
+        ...RESEAL_TARGETS,
+        complianceResealTarget(deps.db, protector, stores.twoFactor),
+      ]),
     },
     loaders: {
       adminUser: createOneByKeyLoader(stores.adminUsers.collection, 'id'),

@@ -29,6 +29,8 @@ export function createComplianceSubgraph(
     name: 'compliance',
     defaultPort: 4005,
     defaultDatabase: 'casino_compliance',
+    // the admins' TOTP secrets are sealed at rest: the data keys are required
+    holdsPersonalData: true,
     typeDefs,
     resolvers,
     rules,

@@ -83,7 +83,18 @@ describe('two-factor enrolment', () => {
     expect(uri.searchParams.get('secret')).toBe(secret);
     expect(uri.searchParams.get('period')).toBe('30');
 
-    expect(await twoFactorOf()).toMatchObject({ secret: null, pending_secret: secret });
+    // stored sealed for this admin: the raw document holds no plaintext of the secret
+    const stored = await twoFactorOf();
+    expect(stored).toMatchObject({ id: manager.userId, secret: null });
+    expect(stored!.pending_secret).toMatch(/^enc\.v1\./);
+    expect(JSON.stringify(stored)).not.toContain(secret);
+    expect(
+      harness.protector!.open(stored!.pending_secret!, {
+        collection: ADMIN_TWO_FACTOR,
+        field: 'pending_secret',
+        documentId: manager.userId,
+      }),
+    ).toBe(secret);
     const account = await harness.db.collection(ADMIN_USERS).findOne({ id: manager.userId });
     expect(account!.two_factor_enabled).toBe(false);
     // the audit entry of the enrolment does not keep the secret
@@ -110,7 +121,17 @@ describe('two-factor enrolment', () => {
     );
     expect(confirmed.errors).toBeUndefined();
     expect(confirmed.data!.confirmTwoFactor).toEqual({ id: manager.userId, twoFactorEnabled: true });
-    expect(await twoFactorOf()).toMatchObject({ secret, pending_secret: null });
+    const stored = await twoFactorOf();
+    expect(stored).toMatchObject({ pending_secret: null });
+    expect(stored!.secret).toMatch(/^enc\.v1\./);
+    expect(JSON.stringify(stored)).not.toContain(secret);
+    expect(
+      harness.protector!.open(stored!.secret!, {
+        collection: ADMIN_TWO_FACTOR,
+        field: 'secret',
+        documentId: manager.userId,
+      }),
+    ).toBe(secret);
     expect(harness.auditEvents[0]!.changes).toMatchObject({
       before: { two_factor_enabled: false },
       after: { two_factor_enabled: true },

@@ -38,6 +38,7 @@ export class TwoFactorService {
     if (caller.two_factor_enabled)
       throw conflict('Two-factor authentication is already enabled for this account');
     const secret = generateTotpSecret();
+    // stored sealed; the plaintext leaves only in this answer, once
     const expiresAt = new Date(now.getTime() + this.settings.twoFactorEnrollmentMinutes * 60_000);
     await this.stores.twoFactor.setPending(caller.id, secret, expiresAt, now);
     this.audit.setChanges(null, { user_id: caller.id, pending_until: expiresAt });
@@ -59,13 +60,14 @@ export class TwoFactorService {
     if (caller.two_factor_enabled)
       throw conflict('Two-factor authentication is already enabled for this account');
     const record = await this.stores.twoFactor.findByUser(caller.id);
-    const pending = record?.pending_secret;
-    if (!pending || !record.pending_expires_at || record.pending_expires_at <= now) {
+    const stored = record?.pending_secret;
+    if (!stored || !record.pending_expires_at || record.pending_expires_at <= now) {
       throw conflict('No two-factor enrolment is waiting for confirmation: begin one first');
     }
+    const pending = this.stores.twoFactor.openSecret(record, 'pending_secret')!;
     const step = verifyTotp(base32Decode(pending), code, now, this.settings.totpWindowSteps, this.totp);
     if (step === null) throw badUserInput('code', 'is not the current code of the authenticator');
-    if (!(await this.stores.twoFactor.confirmPending(caller.id, pending, step, now))) {
+    if (!(await this.stores.twoFactor.confirmPending(caller.id, stored, pending, step, now))) {
       throw conflict('The enrolment changed meanwhile: begin again');
     }
     const enabled = await this.stores.admins.updateIf(caller.id, {}, { $set: { two_factor_enabled: true } });
@@ -77,7 +79,8 @@ export class TwoFactorService {
   async acceptSignInCode(user: AdminUserDocument, code: string, now: Date): Promise<boolean> {
     const record = await this.stores.twoFactor.findByUser(user.id);
     if (!record?.secret) return false;
-    const step = verifyTotp(base32Decode(record.secret), code, now, this.settings.totpWindowSteps, this.totp);
+    const secret = this.stores.twoFactor.openSecret(record, 'secret')!;
+    const step = verifyTotp(base32Decode(secret), code, now, this.settings.totpWindowSteps, this.totp);
     if (step === null) return false;
     return this.stores.twoFactor.claimStep(user.id, record.secret, step, now);
   }

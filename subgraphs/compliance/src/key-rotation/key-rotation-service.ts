@@ -11,20 +11,26 @@ import type {
   KeyRotationStore,
 } from './key-rotation-store';
 
-/** The subgraphs holding protected fields, and the service-only mutation that re-seals each one's. */
+/**
+ * The other subgraphs holding protected fields, and the service-only mutation that re-seals each one's
+ * (compliance's own TOTP secrets are added in-process by its context, see `complianceResealTarget`).
+ */
 export const RESEAL_TARGETS = [
   { subgraph: 'loyalty', mutation: 'resealLoyaltyProtectedFields' },
   { subgraph: 'marketing', mutation: 'resealMarketingProtectedFields' },
   { subgraph: 'workforce', mutation: 'resealWorkforceProtectedFields' },
 ] as const;
 
-export interface ResealTarget {
-  subgraph: string;
-  mutation: string;
-}
+/**
+ * One subgraph's protected fields: re-sealed over HTTP by its service-only mutation, or (compliance's own
+ * TOTP secrets) in-process by a function doing what such a mutation does.
+ */
+export type ResealTarget =
+  | { subgraph: string; mutation: string }
+  | { subgraph: string; reseal: (batchSize: number) => Promise<ProtectedFieldRotation[]> };
 
 /** What the re-seal mutations answer (the shareable ProtectedFieldRotation type). */
-interface ProtectedFieldRotation {
+export interface ProtectedFieldRotation {
   collection: string;
   field: string;
   resealed: number;
@@ -62,7 +68,8 @@ const resealMutation = (name: string) =>
  * each subgraph's service-only re-seal mutation in batches, until every field reports nothing remaining or
  * `maxBatches` calls per subgraph were made. The subgraphs re-seal with compare-and-set, so a run can stop
  * anywhere (or run beside another) without losing a value; calling it again resumes whatever is left. Only
- * the subgraphs open and seal values: no protected value ever reaches compliance.
+ * the subgraphs open and seal values: no other subgraph's protected value ever reaches compliance (its own
+ * TOTP secrets it re-seals in-process, reported as subgraph `compliance`).
  */
 export class KeyRotationService {
   constructor(
@@ -149,14 +156,9 @@ export class KeyRotationService {
     input: { batchSize: number; maxBatches: number },
     keyIds: Map<string, string>,
   ): Promise<void> {
-    const client = this.clients[target.subgraph];
-    if (!client) throw new Error(`no service client for ${target.subgraph}`);
+    const reseal = this.resealer(target);
     for (let batch = 0; batch < input.maxBatches; batch++) {
-      const data = await client.request<Record<string, ProtectedFieldRotation[]>>(
-        resealMutation(target.mutation),
-        { batchSize: input.batchSize },
-      );
-      const progress = data[target.mutation] ?? [];
+      const progress = await reseal(input.batchSize);
       for (const field of progress) {
         keyIds.set(target.subgraph, field.keyId);
         run.key_id ??= field.keyId;
@@ -167,6 +169,20 @@ export class KeyRotationService {
       // values remain but none could be re-sealed (each lost its compare-and-set): leave them to a rerun
       if (progress.every((f) => f.resealed === 0)) return;
     }
+  }
+
+  /** One re-seal batch of the target: its own function, or its mutation through the service client. */
+  private resealer(target: ResealTarget): (batchSize: number) => Promise<ProtectedFieldRotation[]> {
+    if ('reseal' in target) return target.reseal;
+    const client = this.clients[target.subgraph];
+    if (!client) throw new Error(`no service client for ${target.subgraph}`);
+    return async (batchSize) => {
+      const data = await client.request<Record<string, ProtectedFieldRotation[]>>(
+        resealMutation(target.mutation),
+        { batchSize },
+      );
+      return data[target.mutation] ?? [];
+    };
   }
 }
 

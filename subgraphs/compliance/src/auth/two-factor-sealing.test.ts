@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import { ConfigError } from '@casino/config';
+import { generateKeySpec, keyIdOf } from '@casino/crypto';
+import type { SubgraphDefinition } from '@casino/server';
+import { parseSubgraphEnv } from '@casino/server';
+import { complianceResealTarget } from '../context';
+import type { ComplianceContext } from '../context';
+import { complianceSubgraph } from '../index';
+import { ADMIN_USERS } from '../admins/admin-user-store';
+import { hashPassword } from '../admins/password';
+import { KeyRotationService } from '../key-rotation/key-rotation-service';
+import { DEFAULT_COMPLIANCE_SETTINGS } from '../settings';
+import { adminDoc } from '../testing/fixtures';
+import { startSubgraphHarness, uniqueDatabase } from '../../../../tests/support/subgraph-harness';
+import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { ADMIN_TWO_FACTOR, AdminTwoFactorStore } from './two-factor-store';
+import type { AdminTwoFactorDocument } from './two-factor-store';
+import { base32Decode, generateTotpSecret, totp } from './totp';
+
+const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { user { id } } }`;
+const ROTATE = `mutation($input: RotateEncryptionKeyInput) {
+  rotateEncryptionKey(input: $input) { status keyId fields { subgraph collection field resealed remaining keyId } }
+}`;
+const PASSWORD = 'a long enough password';
+
+const blindKey = randomBytes(32).toString('base64');
+const k1 = generateKeySpec('k1');
+const k2 = generateKeySpec('k2');
+const keys = (spec: string, current: string) => ({
+  DATA_ENCRYPTION_KEYS: spec,
+  DATA_ENCRYPTION_KEY_ID: current,
+  BLIND_INDEX_KEY: blindKey,
+});
+
+/** Compliance whose key rotation re-seals only its own fields (the other subgraphs are not running here). */
+const complianceOnlyRotation: SubgraphDefinition<ComplianceContext> = {
+  ...complianceSubgraph,
+  createContext: (base, deps) => {
+    const ctx = complianceSubgraph.createContext(base, deps);
+    ctx.services.keyRotation = new KeyRotationService(
+      ctx.stores.keyRotations,
+      deps.services,
+      DEFAULT_COMPLIANCE_SETTINGS,
+      base.log,
+      [complianceResealTarget(deps.db, ctx.protector, ctx.stores.twoFactor)],
+    );
+    return ctx;
+  },
+};
+
+describe('TOTP secrets sealed at rest', () => {
+  const database = uniqueDatabase('compliance');
+  let harness: SubgraphHarness;
+  const legacy = adminDoc({ username: 'legacy.totp', two_factor_enabled: true });
+  const legacySecret = generateTotpSecret();
+
+  const start = (protection: Record<string, string>) =>
+    startSubgraphHarness(complianceOnlyRotation, { env: { ...protection, MONGODB_DATABASE: database } });
+  const rawOf = () =>
+    harness.db
+      .collection<AdminTwoFactorDocument>(ADMIN_TWO_FACTOR)
+      .findOne({ user_id: legacy.id }, { projection: { _id: 0 } });
+  /** Signs in with the code of `offsetSteps` from now, after forgetting the last used step. */
+  const loginWithCode = async (offsetSteps = 0) => {
+    await harness.db
+      .collection(ADMIN_TWO_FACTOR)
+      .updateOne({ user_id: legacy.id }, { $set: { last_used_step: null } });
+    const code = totp(base32Decode(legacySecret), new Date(Date.now() + offsetSteps * 30_000));
+    return harness.execute(LOGIN, {
+      input: { username: legacy.username, password: PASSWORD, totpCode: code },
+    });
+  };
+
+  beforeAll(async () => {
+    harness = await start(keys(k1, 'k1'));
+    await harness.db
+      .collection(ADMIN_USERS)
+      .insertOne({ ...legacy, password_hash: await hashPassword(PASSWORD) });
+    // stored before the secrets were sealed: plaintext, and no `id`
+    await harness.db.collection(ADMIN_TWO_FACTOR).insertOne({
+      user_id: legacy.id,
+      secret: legacySecret,
+      pending_secret: null,
+      pending_expires_at: null,
+      last_used_step: null,
+      updated_at: new Date(),
+    });
+  });
+  afterAll(() => harness.close());
+
+  it('still verifies a legacy plaintext secret, which one re-seal batch seals', async () => {
+    expect((await loginWithCode()).errors).toBeUndefined();
+
+    const target = complianceResealTarget(
+      harness.db,
+      harness.protector!,
+      new AdminTwoFactorStore(harness.db, harness.protector!),
+    );
+    if (!('reseal' in target)) throw new Error('compliance re-seals in-process');
+    const [secret, pending] = await target.reseal(1);
+    expect(secret).toEqual({
+      collection: ADMIN_TWO_FACTOR,
+      field: 'secret',
+      resealed: 1,
+      remaining: 0,
+      keyId: 'k1',
+    });
+    expect(pending).toMatchObject({ field: 'pending_secret', resealed: 0, remaining: 0 });
+
+    const raw = await rawOf();
+    expect(raw).toMatchObject({ id: legacy.id });
+    expect(keyIdOf(raw!.secret!)).toBe('k1');
+    expect(JSON.stringify(raw)).not.toContain(legacySecret);
+    expect((await loginWithCode()).errors).toBeUndefined();
+  });
+
+  it('is re-sealed by rotateEncryptionKey (subgraph compliance) and signs in under either key', async () => {
+    await harness.close({ keepDatabase: true });
+    harness = await start(keys(`${k2},${k1}`, 'k2'));
+    // mid-rotation, the k1 value still verifies
+    expect((await loginWithCode()).errors).toBeUndefined();
+
+    const result = await harness.execute<{ rotateEncryptionKey: Record<string, unknown> }>(ROTATE, {
+      input: { batchSize: 1 },
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.rotateEncryptionKey).toEqual({
+      status: 'completed',
+      keyId: 'k2',
+      fields: [
+        {
+          subgraph: 'compliance',
+          collection: ADMIN_TWO_FACTOR,
+          field: 'secret',
+          resealed: 1,
+          remaining: 0,
+          keyId: 'k2',
+        },
+        {
+          subgraph: 'compliance',
+          collection: ADMIN_TWO_FACTOR,
+          field: 'pending_secret',
+          resealed: 0,
+          remaining: 0,
+          keyId: 'k2',
+        },
+      ],
+    });
+    const raw = await rawOf();
+    expect(keyIdOf(raw!.secret!)).toBe('k2');
+    expect(JSON.stringify(raw)).not.toContain(legacySecret);
+
+    // the old key can go
+    await harness.close({ keepDatabase: true });
+    harness = await start(keys(k2, 'k2'));
+    expect((await loginWithCode()).errors).toBeUndefined();
+  });
+
+  it('refuses to start without the data keys, naming each variable', () => {
+    let caught: unknown;
+    try {
+      parseSubgraphEnv(complianceSubgraph, { MONGODB_URI: 'mongodb://127.0.0.1:27017', NODE_ENV: 'test' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems.join('\n');
+    expect(problems).toContain('DATA_ENCRYPTION_KEYS');
+    expect(problems).toContain('DATA_ENCRYPTION_KEY_ID');
+    expect(problems).toContain('BLIND_INDEX_KEY');
+  });
+});
