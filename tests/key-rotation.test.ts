@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
-import { generateKeySpec, keyIdOf } from '@casino/crypto';
+import { keyIdOf } from '@casino/crypto';
+import { keyRotationEnvs } from './support/subgraph-harness';
 import { IDENTITIES, startTestStack } from './support/stack-harness';
 import type { TestStack } from './support/stack-harness';
 
@@ -9,17 +9,7 @@ import type { TestStack } from './support/stack-harness';
  * databases with the keyring k2,k1 (k2 current), rotateEncryptionKey run in small interrupted steps until it
  * completes, then the services restarted with k2 only: every protected value still reads the same.
  */
-const blindIndexKey = randomBytes(32).toString('base64');
-const k1 = generateKeySpec('k1');
-const k2 = generateKeySpec('k2');
-const keyring = (spec: string, current: string) => ({
-  DATA_ENCRYPTION_KEYS: spec,
-  DATA_ENCRYPTION_KEY_ID: current,
-  BLIND_INDEX_KEY: blindIndexKey,
-});
-const keysV1 = keyring(k1, 'k1');
-const keysRotating = keyring(`${k2},${k1}`, 'k2');
-const keysV2 = keyring(k2, 'k2');
+const { before: keysV1, during: keysRotating, after: keysV2 } = keyRotationEnvs();
 
 /** Every protected field: where it is stored, and how to read it through the gateway (id -> value). */
 const PROTECTED = [

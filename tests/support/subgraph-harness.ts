@@ -146,6 +146,25 @@ export async function startSubgraphHarness<C extends BaseContext & RequestBase>(
   };
 }
 
+/**
+ * The three keyrings of a key rotation, sharing one blind-index key: `before` (k1 only), `during` (k2 current,
+ * k1 still readable) and `after` (k2 only, k1 retired). Fresh random keys per call.
+ */
+export function keyRotationEnvs(): Record<
+  'before' | 'during' | 'after',
+  ReturnType<typeof testProtectionEnv>
+> {
+  const blindIndexKey = randomBytes(32).toString('base64');
+  const k1 = generateKeySpec('k1');
+  const k2 = generateKeySpec('k2');
+  const keyring = (spec: string, current: string) => ({
+    DATA_ENCRYPTION_KEYS: spec,
+    DATA_ENCRYPTION_KEY_ID: current,
+    BLIND_INDEX_KEY: blindIndexKey,
+  });
+  return { before: keyring(k1, 'k1'), during: keyring(`${k2},${k1}`, 'k2'), after: keyring(k2, 'k2') };
+}
+
 /** A real subgraph served over HTTP on a free port, with its own database, for cross-subgraph tests. */
 export interface ServedSubgraph {
   running: RunningSubgraph;

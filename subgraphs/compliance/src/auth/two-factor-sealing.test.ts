@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { ConfigError } from '@casino/config';
-import { generateKeySpec, keyIdOf } from '@casino/crypto';
+import { keyIdOf } from '@casino/crypto';
 import type { SubgraphDefinition } from '@casino/server';
 import { parseSubgraphEnv } from '@casino/server';
 import { complianceResealTarget } from '../context';
@@ -11,7 +10,11 @@ import { hashPassword } from '../admins/password';
 import { KeyRotationService } from '../key-rotation/key-rotation-service';
 import { DEFAULT_COMPLIANCE_SETTINGS } from '../settings';
 import { adminDoc } from '../testing/fixtures';
-import { startSubgraphHarness, uniqueDatabase } from '../../../../tests/support/subgraph-harness';
+import {
+  keyRotationEnvs,
+  startSubgraphHarness,
+  uniqueDatabase,
+} from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import { ADMIN_TWO_FACTOR, AdminTwoFactorStore } from './two-factor-store';
 import type { AdminTwoFactorDocument } from './two-factor-store';
@@ -23,14 +26,7 @@ const ROTATE = `mutation($input: RotateEncryptionKeyInput) {
 }`;
 const PASSWORD = 'a long enough password';
 
-const blindKey = randomBytes(32).toString('base64');
-const k1 = generateKeySpec('k1');
-const k2 = generateKeySpec('k2');
-const keys = (spec: string, current: string) => ({
-  DATA_ENCRYPTION_KEYS: spec,
-  DATA_ENCRYPTION_KEY_ID: current,
-  BLIND_INDEX_KEY: blindKey,
-});
+const keyrings = keyRotationEnvs();
 
 /** Compliance whose key rotation re-seals only its own fields (the other subgraphs are not running here). */
 const complianceOnlyRotation: SubgraphDefinition<ComplianceContext> = {
@@ -72,7 +68,7 @@ describe('TOTP secrets sealed at rest', () => {
   };
 
   beforeAll(async () => {
-    harness = await start(keys(k1, 'k1'));
+    harness = await start(keyrings.before);
     await harness.db
       .collection(ADMIN_USERS)
       .insertOne({ ...legacy, password_hash: await hashPassword(PASSWORD) });
@@ -116,7 +112,7 @@ describe('TOTP secrets sealed at rest', () => {
 
   it('is re-sealed by rotateEncryptionKey (subgraph compliance) and signs in under either key', async () => {
     await harness.close({ keepDatabase: true });
-    harness = await start(keys(`${k2},${k1}`, 'k2'));
+    harness = await start(keyrings.during);
     // mid-rotation, the k1 value still verifies
     expect((await loginWithCode()).errors).toBeUndefined();
 
@@ -152,7 +148,7 @@ describe('TOTP secrets sealed at rest', () => {
 
     // the old key can go
     await harness.close({ keepDatabase: true });
-    harness = await start(keys(k2, 'k2'));
+    harness = await start(keyrings.after);
     expect((await loginWithCode()).errors).toBeUndefined();
   });
 

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { Identity } from '@casino/auth';
 import { IDENTITY_HEADER, ServiceClient, signIdentity } from '@casino/auth';
 import { readProcessEnv } from '@casino/config';
-import { generateKeySpec, keyIdOf } from '@casino/crypto';
+import { keyIdOf } from '@casino/crypto';
 import { createLogger } from '@casino/logger';
 import { connectMongo } from '@casino/mongo';
 import type { MongoConnection } from '@casino/mongo';
@@ -16,8 +15,9 @@ import { KeyRotationService, RESEAL_TARGETS } from './key-rotation-service';
 import type { ResealTarget } from './key-rotation-service';
 import { KeyRotationStore } from './key-rotation-store';
 import {
-  TEST_SUPERADMIN,
+  keyRotationEnvs,
   startSubgraphHarness,
+  TEST_SUPERADMIN,
   uniqueDatabase,
 } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
@@ -38,14 +38,7 @@ const RUNS = `{ keyRotationRuns(first: 10) { totalCount edges { node { id status
 const SALARIES = `{ staffMembers(first: 50) { edges { node { id salary } } } }`;
 const STAFF = 7;
 
-const blindKey = randomBytes(32).toString('base64');
-const k1 = generateKeySpec('k1');
-const k2 = generateKeySpec('k2');
-const keys = (spec: string, current: string) => ({
-  DATA_ENCRYPTION_KEYS: spec,
-  DATA_ENCRYPTION_KEY_ID: current,
-  BLIND_INDEX_KEY: blindKey,
-});
+const keyrings = keyRotationEnvs();
 
 /** The real workforce subgraph over HTTP, on a database kept across restarts (e.g. with another keyring). */
 class TestWorkforce {
@@ -165,7 +158,7 @@ describe('rotateEncryptionKey with the real workforce subgraph', () => {
 
   it('re-seals in batches, stops at maxBatches, fails while workforce is down and finishes on a rerun', async () => {
     // staff hired under k1 through workforce's API: salaries sealed with k1
-    await workforce.start(keys(k1, 'k1'));
+    await workforce.start(keyrings.before);
     const hire = `mutation($input: CreateStaffMemberInput!) { createStaffMember(input: $input) { id } }`;
     for (let i = 0; i < STAFF; i++) {
       await workforce.asAdmin(hire, {
@@ -189,7 +182,7 @@ describe('rotateEncryptionKey with the real workforce subgraph', () => {
 
     // the operator rolls the services to the keyring k2,k1 with k2 current
     await workforce.stop();
-    await workforce.start(keys(`${k2},${k1}`, 'k2'));
+    await workforce.start(keyrings.during);
 
     const first = await rotate({ batchSize: 2, maxBatches: 2 });
     expect(first.errors).toBeUndefined();
@@ -238,7 +231,7 @@ describe('rotateEncryptionKey with the real workforce subgraph', () => {
     expect(failedRun!.finished_at).toBeInstanceOf(Date);
 
     // back up: a rerun with the defaults finishes the job
-    await workforce.start(keys(`${k2},${k1}`, 'k2'));
+    await workforce.start(keyrings.during);
     const rerun = await rotate(null);
     expect(rerun.errors).toBeUndefined();
     expect(rerun.data!.rotateEncryptionKey).toMatchObject({
@@ -259,7 +252,7 @@ describe('rotateEncryptionKey with the real workforce subgraph', () => {
 
     // the old key can go: with k2 only, every salary reads as before
     await workforce.stop();
-    await workforce.start(keys(k2, 'k2'));
+    await workforce.start(keyrings.after);
     expect(await salariesAs()).toEqual(before);
 
     const list = await harness.execute<{

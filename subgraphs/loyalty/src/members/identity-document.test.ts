@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from '@casino/config';
-import { generateKeySpec, keyIdOf } from '@casino/crypto';
+import { keyIdOf } from '@casino/crypto';
 import { parseSubgraphEnv } from '@casino/server';
 import { loyaltySubgraph } from '../index';
 import { admin, memberDocument, SERVICE } from '../test-support/fixtures';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { keyRotationEnvs, startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import { MEMBERS } from './member-store';
 import type { MemberDocument } from './member-store';
@@ -149,18 +149,11 @@ describe('members.nic_passport: sealed at rest, found by blind index', () => {
 });
 
 describe('re-sealing members after a key change', () => {
-  const blindKey = randomBytes(32).toString('base64');
-  const k1 = generateKeySpec('k1');
-  const k2 = generateKeySpec('k2');
-  const keys = (spec: string, current: string) => ({
-    DATA_ENCRYPTION_KEYS: spec,
-    DATA_ENCRYPTION_KEY_ID: current,
-    BLIND_INDEX_KEY: blindKey,
-  });
+  const keyrings = keyRotationEnvs();
   const documents = ['R1000001', 'R1000002', 'R1000003', 'R1000004', 'R1000005'];
 
   it('re-seals every document in batches, readable throughout and with the new key only at the end', async () => {
-    const first = await startSubgraphHarness(loyaltySubgraph, { env: keys(k1, 'k1') });
+    const first = await startSubgraphHarness(loyaltySubgraph, { env: keyrings.before });
     const database = first.db.databaseName;
     const ids: string[] = [];
     for (const nic of documents) {
@@ -173,7 +166,7 @@ describe('re-sealing members after a key change', () => {
     await first.close({ keepDatabase: true });
 
     const rotating = await startSubgraphHarness(loyaltySubgraph, {
-      env: { ...keys(`${k2},${k1}`, 'k2'), MONGODB_DATABASE: database },
+      env: { ...keyrings.during, MONGODB_DATABASE: database },
     });
     const readAll = async (harness: SubgraphHarness) => {
       for (const [i, id] of ids.entries()) {
@@ -210,7 +203,7 @@ describe('re-sealing members after a key change', () => {
     await rotating.close({ keepDatabase: true });
 
     const after = await startSubgraphHarness(loyaltySubgraph, {
-      env: { ...keys(k2, 'k2'), MONGODB_DATABASE: database },
+      env: { ...keyrings.after, MONGODB_DATABASE: database },
     });
     try {
       await readAll(after);

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { ConfigError } from '@casino/config';
-import { generateKeySpec, keyIdOf } from '@casino/crypto';
+import { keyIdOf } from '@casino/crypto';
 import { parseSubgraphEnv } from '@casino/server';
 import { marketingSubgraph } from '../index';
 import { AS } from '../testing/identities';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { keyRotationEnvs, startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import { WALK_IN_GUESTS } from './guest-store';
 import type { WalkInGuestDocument } from './guest-store';
@@ -123,25 +122,18 @@ describe('walk_in_guests.id_document: sealed at rest, found by blind index', () 
 });
 
 describe('re-sealing walk-in guests after a key change', () => {
-  const blindKey = randomBytes(32).toString('base64');
-  const k1 = generateKeySpec('k1');
-  const k2 = generateKeySpec('k2');
-  const keys = (spec: string, current: string) => ({
-    DATA_ENCRYPTION_KEYS: spec,
-    DATA_ENCRYPTION_KEY_ID: current,
-    BLIND_INDEX_KEY: blindKey,
-  });
+  const keyrings = keyRotationEnvs();
   const documents = ['W2000001', 'W2000002', 'W2000003', 'W2000004', 'W2000005'];
 
   it('re-seals every document in batches, readable throughout and with the new key only at the end', async () => {
-    const first = await startSubgraphHarness(marketingSubgraph, { env: keys(k1, 'k1') });
+    const first = await startSubgraphHarness(marketingSubgraph, { env: keyrings.before });
     const database = first.db.databaseName;
     const ids: string[] = [];
     for (const doc of documents) ids.push(await register(first, doc));
     await first.close({ keepDatabase: true });
 
     const rotating = await startSubgraphHarness(marketingSubgraph, {
-      env: { ...keys(`${k2},${k1}`, 'k2'), MONGODB_DATABASE: database },
+      env: { ...keyrings.during, MONGODB_DATABASE: database },
     });
     const readAll = async (harness: SubgraphHarness) => {
       for (const [i, id] of ids.entries()) {
@@ -175,7 +167,7 @@ describe('re-sealing walk-in guests after a key change', () => {
     await rotating.close({ keepDatabase: true });
 
     const after = await startSubgraphHarness(marketingSubgraph, {
-      env: { ...keys(k2, 'k2'), MONGODB_DATABASE: database },
+      env: { ...keyrings.after, MONGODB_DATABASE: database },
     });
     try {
       await readAll(after);

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { Decimal128 } from 'mongodb';
 import type { Identity } from '@casino/auth';
 import { ConfigError, readProcessEnv } from '@casino/config';
-import { generateKeySpec, keyIdOf } from '@casino/crypto';
+import { keyIdOf } from '@casino/crypto';
 import { parseSubgraphEnv } from '@casino/server';
 import { workforceSubgraph } from '../index';
 import {
@@ -14,7 +13,11 @@ import {
   useFixtureProtector,
 } from '../testing/fixtures';
 import { salaryContext } from './salary';
-import { TEST_SUPERADMIN, startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import {
+  keyRotationEnvs,
+  startSubgraphHarness,
+  TEST_SUPERADMIN,
+} from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 
 const GENERAL_ADMIN = adminIdentity('00000000-0000-4000-8000-0000000000d1', 'GeneralAdmin', null);
@@ -207,14 +210,7 @@ describe('salary encrypted at rest', () => {
   });
 
   it('re-seals every salary under a new key in batches; reads work throughout and with the new key only', async () => {
-    const blind = randomBytes(32).toString('base64');
-    const k1 = generateKeySpec('k1');
-    const k2 = generateKeySpec('k2');
-    const keys = (spec: string, current: string) => ({
-      DATA_ENCRYPTION_KEYS: spec,
-      DATA_ENCRYPTION_KEY_ID: current,
-      BLIND_INDEX_KEY: blind,
-    });
+    const keyrings = keyRotationEnvs();
     const readAll = async (harness: SubgraphHarness) => {
       const result = await harness.execute<{ staffMembers: { edges: { node: Record<string, string> }[] } }>(
         `{ staffMembers(first: 50) { edges { node { id salary } } } }`,
@@ -223,7 +219,7 @@ describe('salary encrypted at rest', () => {
       return Object.fromEntries(result.data!.staffMembers.edges.map((e) => [e.node.id!, e.node.salary!]));
     };
 
-    let harness = await startSubgraphHarness(workforceSubgraph, { env: keys(k1, 'k1') });
+    let harness = await startSubgraphHarness(workforceSubgraph, { env: keyrings.before });
     const database = harness.db.databaseName;
     useFixtureProtector(harness.protector);
     await harness.db.collection('staff_members').insertMany(staffFixtures());
@@ -256,7 +252,7 @@ describe('salary encrypted at rest', () => {
     await harness.close({ keepDatabase: true });
 
     harness = await startSubgraphHarness(workforceSubgraph, {
-      env: { ...keys(`${k2},${k1}`, 'k2'), MONGODB_DATABASE: database },
+      env: { ...keyrings.during, MONGODB_DATABASE: database },
     });
     const reseal = () =>
       harness.execute<{ resealWorkforceProtectedFields: { resealed: number; remaining: number }[] }>(
@@ -281,7 +277,7 @@ describe('salary encrypted at rest', () => {
     await harness.close({ keepDatabase: true });
 
     harness = await startSubgraphHarness(workforceSubgraph, {
-      env: { ...keys(k2, 'k2'), MONGODB_DATABASE: database },
+      env: { ...keyrings.after, MONGODB_DATABASE: database },
     });
     try {
       expect(await readAll(harness)).toEqual(expected);
