@@ -1,6 +1,7 @@
 /**
  * Added latency of identity and authorization per request, as medians of many runs:
- *  - signing + verifying the identity header (gateway -> subgraph),
+ *  - the per-request credential (gateway -> subgraph): sign at the gateway, then verify at the subgraph with
+ *    its body hash and one-time-id check (in memory, and in Redis when REDIS_URL is set),
  *  - verifying an access token at the gateway,
  *  - graphql-shield (with the audit middleware) on a real subgraph operation, against the same subgraph
  *    schema without them.
@@ -13,9 +14,21 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { Faker, en } from '@faker-js/faker';
 import { createRequestAudit } from '@casino/audit';
-import { issueAccessToken, signIdentity, verifyAccessToken, verifyIdentity } from '@casino/auth';
+import {
+  MemoryReplayGuard,
+  RedisReplayGuard,
+  connectRedis,
+  developmentSigner,
+  issueAccessToken,
+  parsePublicKeys,
+  devPublicKeysSpec,
+  signRequestCredential,
+  verifyAccessToken,
+  verifyRequestCredential,
+} from '@casino/auth';
+import type { ReplayGuard } from '@casino/auth';
 import type { AdminIdentity } from '@casino/auth';
-import { DEV_SECRETS } from '@casino/config';
+import { DEV_SECRETS, readProcessEnv } from '@casino/config';
 import { generateKeySpec, protectorFromEnv } from '@casino/crypto';
 import { snakeCaseFieldResolver } from '@casino/graphql';
 import { createLogger } from '@casino/logger';
@@ -51,9 +64,37 @@ async function timeEach(runs: number, work: () => unknown): Promise<number[]> {
 }
 
 async function main(): Promise<void> {
-  const secret = DEV_SECRETS.IDENTITY_SIGNING_SECRET;
-  await timeEach(1000, () => verifyIdentity(signIdentity(identity, secret), secret));
-  const header = await timeEach(20_000, () => verifyIdentity(signIdentity(identity, secret), secret));
+  // a typical planned subgraph request body
+  const body = JSON.stringify({
+    query:
+      'query($representations:[_Any!]!){_entities(representations:$representations){...on Member{id tier}}}',
+    variables: {
+      representations: Array.from({ length: 20 }, (_, i) => ({ __typename: 'Member', id: `m${i}` })),
+    },
+  });
+  const signer = developmentSigner('gateway');
+  const keys = parsePublicKeys(devPublicKeysSpec());
+  const credentialRound = (replay: ReplayGuard) => async () => {
+    const token = await signRequestCredential(signer, {
+      identity,
+      audience: 'loyalty',
+      body,
+      ip: '10.0.0.7',
+    });
+    await verifyRequestCredential({ audience: 'loyalty', keys, maxTtlSeconds: 30, replay }, token, body);
+  };
+  const memory = new MemoryReplayGuard();
+  await timeEach(1000, credentialRound(memory));
+  const credential = await timeEach(20_000, credentialRound(memory));
+  const redisUrl = readProcessEnv().REDIS_URL;
+  let credentialRedis: number[] | null = null;
+  if (redisUrl) {
+    const redis = connectRedis(redisUrl);
+    const shared = new RedisReplayGuard(redis);
+    await timeEach(1000, credentialRound(shared));
+    credentialRedis = await timeEach(10_000, credentialRound(shared));
+    await redis.quit();
+  }
 
   const tokenSettings = { secret: DEV_SECRETS.JWT_SECRET, issuer: 'i', audience: 'a', ttlSeconds: 900 };
   const { token } = await issueAccessToken(identity, tokenSettings);
@@ -113,7 +154,10 @@ async function main(): Promise<void> {
     await Promise.all([secured.stop(), bare.stop()]);
 
     const lines = [
-      `identity header sign + verify: median ${fmt(median(header))} (20,000 runs)`,
+      `request credential sign + verify + one-time id (memory): median ${fmt(median(credential))} (20,000 runs)`,
+      credentialRedis
+        ? `request credential sign + verify + one-time id (Redis): median ${fmt(median(credentialRedis))} (10,000 runs)`
+        : 'request credential with Redis: set REDIS_URL to measure',
       `access token verify (gateway): median ${fmt(median(jwt))} (5,000 runs)`,
       `loyalty members(first: 20), 7 fields x 20 nodes, ${RUNS} interleaved runs each:`,
       `  with shield + audit middleware: median ${median(withShield).toFixed(3)} ms`,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { SUBGRAPH_NAMES } from '../scripts/stack';
 import type { SubgraphName } from '../scripts/stack';
-import { signedIdentityHeaders, startTestStack } from './support/stack-harness';
+import { IDENTITIES, startTestStack } from './support/stack-harness';
 import type { TestStack } from './support/stack-harness';
 
 /** Where each entity's documents live: the owning subgraph and collection. */
@@ -105,7 +105,7 @@ describe('_entities for every @key of every subgraph', () => {
           },
         ],
       },
-      { url: stack.subgraphs[subgraph].url, headers: signedIdentityHeaders() },
+      { url: stack.subgraphs[subgraph].url, signedAs: IDENTITIES.SuperAdmin },
     );
     expect(result.errors).toBeUndefined();
     expect(result.data!._entities[0]).toMatchObject({ id });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import type { AdminIdentity } from '@casino/auth';
-import { IDENTITIES, signedIdentityHeaders, startTestStack } from './support/stack-harness';
+import { IDENTITIES, startTestStack } from './support/stack-harness';
 import type { GraphQLResponse, TestStack } from './support/stack-harness';
 
 /**
@@ -163,7 +163,7 @@ describe('eraseMember: the right to erasure across every subgraph', () => {
       ? stack.query<T>(query, variables, { as: identity })
       : stack.query<T>(query, variables, {
           url: stack.subgraphs.compliance.url,
-          headers: signedIdentityHeaders(identity),
+          signedAs: identity,
         });
 
   const db = (name: keyof TestStack['databases']) => mongo.db(stack.databases[name]);

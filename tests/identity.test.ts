@@ -1,8 +1,9 @@
 import { SignJWT } from 'jose';
-import { IDENTITY_HEADER, signIdentity } from '@casino/auth';
+import { REQUEST_CREDENTIAL_HEADER, signRequestCredential } from '@casino/auth';
+import { generateKeyPairSync } from 'node:crypto';
 import { DEV_SECRETS } from '@casino/config';
 import { SUBGRAPH_NAMES } from '../scripts/stack';
-import { IDENTITIES, signedIdentityHeaders, startTestStack, tokenFor } from './support/stack-harness';
+import { IDENTITIES, gatewayCredential, startTestStack, tokenFor } from './support/stack-harness';
 import type { TestStack } from './support/stack-harness';
 
 const MEMBERS = '{ members(first: 1) { totalCount edges { node { id firstName } } } }';
@@ -58,32 +59,50 @@ describe('identity at the edge and between services', () => {
     }
   });
 
-  it.each(SUBGRAPH_NAMES)('%s refuses a direct call without a valid signed identity', async (name) => {
+  it.each(SUBGRAPH_NAMES)('%s refuses a direct call without a valid request credential', async (name) => {
     const url = stack.subgraphs[name].url;
     const query = '{ __typename }';
+    const body = JSON.stringify({ query, variables: {} });
     const unsigned = await stack.query(query, {}, { url });
     expect([unsigned.status, unsigned.errors?.[0]?.extensions?.code]).toEqual([401, 'UNAUTHENTICATED']);
     expect(unsigned.data ?? null).toBeNull();
 
-    const forged = signIdentity(IDENTITIES.SuperAdmin, 'not-the-signing-secret-but-long-enough');
-    const forgedResult = await stack.query(query, {}, { url, headers: { [IDENTITY_HEADER]: forged } });
-    expect(forgedResult.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    expect(forgedResult.data ?? null).toBeNull();
-
-    const expired = signIdentity(
-      IDENTITIES.SuperAdmin,
-      DEV_SECRETS.IDENTITY_SIGNING_SECRET,
-      60,
-      Date.now() - 120_000,
+    // signed with a key of the attacker's own, under the gateway's name
+    const attacker = { issuer: 'gateway', key: generateKeyPairSync('ed25519').privateKey, ttlSeconds: 30 };
+    const forged = await signRequestCredential(attacker, {
+      identity: IDENTITIES.SuperAdmin,
+      audience: name,
+      body,
+    });
+    const forgedResult = await stack.query(
+      query,
+      {},
+      { url, headers: { [REQUEST_CREDENTIAL_HEADER]: forged } },
     );
-    const expiredResult = await stack.query(query, {}, { url, headers: { [IDENTITY_HEADER]: expired } });
-    expect(expiredResult.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect([forgedResult.status, forgedResult.errors?.[0]?.extensions?.code]).toEqual([
+      401,
+      'UNAUTHENTICATED',
+    ]);
+    expect(forgedResult.data ?? null).toBeNull();
 
     const signed = await stack.query<{ __typename: string }>(
       query,
       {},
-      { url, headers: signedIdentityHeaders() },
+      { url, signedAs: IDENTITIES.SuperAdmin },
     );
     expect(signed.data).toEqual({ __typename: 'Query' });
+
+    // a credential made for another subgraph
+    const other = SUBGRAPH_NAMES.find((n) => n !== name)!;
+    const misaddressed = await gatewayCredential(IDENTITIES.SuperAdmin, other, body);
+    const misaddressedResult = await stack.query(
+      query,
+      {},
+      {
+        url,
+        headers: { [REQUEST_CREDENTIAL_HEADER]: misaddressed },
+      },
+    );
+    expect(misaddressedResult.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });

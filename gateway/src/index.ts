@@ -9,8 +9,21 @@ import {
 } from '@apollo/server/plugin/landingPage/default';
 import type { Request } from 'express';
 import { GraphQLError } from 'graphql';
-import { ANONYMOUS, IDENTITY_HEADER, TokenError, signIdentity, verifyAccessToken } from '@casino/auth';
-import type { Identity, TokenSettings } from '@casino/auth';
+import {
+  ANONYMOUS,
+  CredentialConfigError,
+  REQUEST_CREDENTIAL_HEADER,
+  RedisRevocationFeed,
+  RevocationList,
+  ServiceClient,
+  TokenError,
+  connectRedis,
+  credentialKeysFromEnv,
+  signRequestCredential,
+  verifyAccessToken,
+} from '@casino/auth';
+import type { CredentialSigner, Identity, RevocationFeed, TokenSettings } from '@casino/auth';
+import { ConfigError } from '@casino/config';
 import type { Logger } from '@casino/logger';
 import {
   CLIENT_NAME_HEADER,
@@ -25,16 +38,26 @@ import { subgraphUrlOverrides } from './env';
 
 export type GatewayContext = RequestBase;
 
+/** Internal only: links a request leaving willSendRequest to the fetch that sends its final body. */
+const PENDING_HEADER = 'x-casino-pending-credential';
+
 /**
- * Forwards the caller's verified identity in a header signed for the subgraphs, plus the request id and
- * client name so one request can be followed through every service's logs.
+ * Forwards the caller's verified identity to a subgraph in a request credential made for exactly that
+ * request (this subgraph, this body, a one-time id, a short expiry), plus the request id and client name so
+ * one request can be followed through every service's logs. The body is serialised after willSendRequest,
+ * so the credential is signed in the fetcher, over the exact bytes sent.
  */
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  private readonly pending = new Map<string, { identity: Identity; ip: string | null }>();
+  private nextPending = 0;
+
   constructor(
-    options: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
-    private readonly identity: { secret: string; ttlSeconds: number },
+    options: { url: string; timeoutMs: number },
+    private readonly subgraph: string,
+    private readonly signer: CredentialSigner,
   ) {
-    super(options);
+    super({ url: options.url });
+    this.fetcher = this.signingFetcher(options.timeoutMs);
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -42,22 +65,48 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (!headers) return;
     // requests the gateway makes on its own (none today) go out as anonymous
     const identity = 'identity' in context ? context.identity : ANONYMOUS;
-    headers.set(IDENTITY_HEADER, signIdentity(identity, this.identity.secret, this.identity.ttlSeconds));
+    const ip = 'ip' in context ? context.ip : null;
+    const ticket = String(this.nextPending++);
+    this.pending.set(ticket, { identity, ip });
+    headers.set(PENDING_HEADER, ticket);
     if (!('requestId' in context)) return;
     headers.set(REQUEST_ID_HEADER, context.requestId);
     if (context.clientName) headers.set(CLIENT_NAME_HEADER, context.clientName);
   }
+
+  /** A subgraph that hangs fails its part of the plan instead of holding the client's request forever. */
+  private signingFetcher(timeoutMs: number): Fetcher {
+    return (async (url: string, init: RequestInit & { headers: Record<string, string> }) => {
+      const headers = { ...init.headers };
+      const ticket = headers[PENDING_HEADER];
+      delete headers[PENDING_HEADER];
+      const caller = ticket !== undefined ? this.pending.get(ticket) : undefined;
+      if (ticket !== undefined) this.pending.delete(ticket);
+      headers[REQUEST_CREDENTIAL_HEADER] = await signRequestCredential(this.signer, {
+        identity: caller?.identity ?? ANONYMOUS,
+        ip: caller?.ip ?? null,
+        audience: this.subgraph,
+        body: typeof init.body === 'string' ? init.body : '',
+      });
+      return fetch(url, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
+    }) as unknown as Fetcher;
+  }
 }
 
-/** Verifies the bearer token, if any: no token is anonymous, a bad one refuses the whole request. */
-function authenticateBearer(settings: TokenSettings) {
-  return async (req: Request): Promise<Identity> => {
+/**
+ * Verifies the bearer token, if any: no token is anonymous, a bad one (or one of a revoked session) refuses
+ * the whole request.
+ */
+function authenticateBearer(settings: TokenSettings, revocations: RevocationList) {
+  return async (req: Request): Promise<{ identity: Identity }> => {
     const header = req.headers.authorization;
-    if (!header) return ANONYMOUS;
+    if (!header) return { identity: ANONYMOUS };
     const match = /^Bearer (\S+)$/i.exec(header);
     try {
       if (!match) throw new TokenError('expected a Bearer token');
-      return await verifyAccessToken(match[1]!, settings);
+      const identity = await verifyAccessToken(match[1]!, settings);
+      if (revocations.isRevoked(identity.sessionId)) throw new TokenError('the session has ended');
+      return { identity };
     } catch (error) {
       if (!(error instanceof TokenError)) throw error;
       throw new GraphQLError(`Unauthenticated: ${error.message}`, {
@@ -67,10 +116,17 @@ function authenticateBearer(settings: TokenSettings) {
   };
 }
 
-/** A subgraph that hangs fails its part of the plan instead of holding the client's request forever. */
-function timeoutFetcher(timeoutMs: number): Fetcher {
-  return ((url: string, init?: RequestInit) =>
-    fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as Fetcher;
+/** Compliance's list of ended sessions, read as the gateway's own service identity. */
+function complianceRevocationFeed(client: ServiceClient): RevocationFeed {
+  return {
+    async since(since) {
+      const data = await client.request<{ revokedSessions: { sessionId: string; revokedAt: string }[] }>(
+        'query RevocationFeed($since: DateTime!) { revokedSessions(since: $since) { sessionId revokedAt } }',
+        { since: since.toISOString() },
+      );
+      return data.revokedSessions.map((s) => ({ sessionId: s.sessionId, revokedAt: new Date(s.revokedAt) }));
+    },
+  };
 }
 
 export interface GatewayOptions {
@@ -82,12 +138,15 @@ export interface GatewayOptions {
 
 export interface RunningGateway extends RunningService {
   gateway: ApolloGateway;
+  /** The ended sessions this gateway refuses (refreshed every REVOCATION_POLL_MS). */
+  revocations: RevocationList;
 }
 
 export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions): Promise<RunningGateway> {
   const supergraphSdl = readFileSync(env.SUPERGRAPH_PATH, 'utf8');
   const overrides = { ...subgraphUrlOverrides(env), ...subgraphUrls };
   const routing = new Map<string, string>();
+  const keys = gatewayCredentialKeys(env);
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
@@ -95,10 +154,7 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
       const target = overrides[name as SubgraphName] ?? url;
       if (!target) throw new Error(`no URL for subgraph ${name}`);
       routing.set(name, target);
-      return new SubgraphDataSource(
-        { url: target, fetcher: timeoutFetcher(env.SUBGRAPH_TIMEOUT_MS) },
-        { secret: env.IDENTITY_SIGNING_SECRET, ttlSeconds: env.IDENTITY_HEADER_TTL_SECONDS },
-      );
+      return new SubgraphDataSource({ url: target, timeoutMs: env.SUBGRAPH_TIMEOUT_MS }, name, keys.signer);
     },
   });
 
@@ -130,23 +186,71 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
     return results.every((r) => r.status === 'fulfilled' && r.value);
   };
 
+  const redis = env.REDIS_URL ? connectRedis(env.REDIS_URL) : null;
+  const accessTtlMs = env.ACCESS_TOKEN_TTL_SECONDS * 1000;
+  const complianceUrl = overrides.compliance ?? complianceRoutingUrl(supergraphSdl);
+  const revocations = new RevocationList(
+    redis
+      ? new RedisRevocationFeed(redis, accessTtlMs)
+      : complianceRevocationFeed(
+          new ServiceClient({
+            url: complianceUrl,
+            target: 'compliance',
+            signer: keys.signer,
+            timeoutMs: env.READY_CHECK_TIMEOUT_MS,
+          }),
+        ),
+    { pollMs: env.REVOCATION_POLL_MS, retainMs: accessTtlMs, log: logger },
+  );
+  // compliance may start after the gateway: the first read is not awaited, later polls catch up
+  void revocations.start();
+
   const service = await startHttpService<GatewayContext>({
     name: 'gateway',
     host: env.HOST,
     port: env.PORT,
     logger,
     apollo,
-    authenticate: authenticateBearer({
-      secret: env.JWT_SECRET,
-      issuer: env.JWT_ISSUER,
-      audience: env.JWT_AUDIENCE,
-      ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
-    }),
+    authenticate: authenticateBearer(
+      {
+        secret: env.JWT_SECRET,
+        issuer: env.JWT_ISSUER,
+        audience: env.JWT_AUDIENCE,
+        ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+      },
+      revocations,
+    ),
     context: async (base) => base,
     ready,
     graphqlPaths: ['/', '/graphql'],
   });
-  return { ...service, gateway };
+  return {
+    ...service,
+    gateway,
+    revocations,
+    async stop() {
+      revocations.stop();
+      await service.stop();
+      await redis?.quit();
+    },
+  };
+}
+
+/** The gateway's signer; a configuration error naming each variable when its keys are unusable. */
+function gatewayCredentialKeys(env: GatewayEnv) {
+  try {
+    return credentialKeysFromEnv('gateway', env);
+  } catch (error) {
+    if (error instanceof CredentialConfigError) throw new ConfigError('gateway', error.problems);
+    throw error;
+  }
+}
+
+/** Compliance's URL as the supergraph routes it (used when no override is configured). */
+function complianceRoutingUrl(supergraphSdl: string): string {
+  const match = /COMPLIANCE\s*@join__graph\(name:\s*"compliance",\s*url:\s*"([^"]+)"/.exec(supergraphSdl);
+  if (!match) throw new Error('the supergraph names no compliance subgraph');
+  return match[1]!;
 }
 
 export { parseGatewayEnv } from './env';

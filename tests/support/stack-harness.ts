@@ -1,5 +1,10 @@
 import { createLogger } from '@casino/logger';
-import { IDENTITY_HEADER, issueAccessToken, signIdentity } from '@casino/auth';
+import {
+  REQUEST_CREDENTIAL_HEADER,
+  developmentSigner,
+  issueAccessToken,
+  signRequestCredential,
+} from '@casino/auth';
 import type { AdminIdentity, Identity } from '@casino/auth';
 import { DEV_SECRETS, readProcessEnv } from '@casino/config';
 import { MongoClient } from 'mongodb';
@@ -24,7 +29,17 @@ export interface TestStack extends Stack {
   query<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
-    options?: { url?: string; headers?: Record<string, string>; as?: AdminIdentity; token?: string },
+    options?: {
+      url?: string;
+      headers?: Record<string, string>;
+      as?: AdminIdentity;
+      token?: string;
+      /**
+       * Calls a subgraph directly (its `url`) with a request credential the gateway would make for exactly
+       * this request: signed with the gateway's development key, for that subgraph, over this body.
+       */
+      signedAs?: Identity;
+    },
   ): Promise<GraphQLResponse<T> & { headers: Headers; status: number }>;
   /** An access token for an identity, signed as compliance signs them at login. */
   tokenFor(identity: AdminIdentity): Promise<string>;
@@ -110,6 +125,11 @@ export async function startTestStack(
     logDestination: options.logDestination,
     env,
   });
+  const subgraphAt = (url: string): string => {
+    const name = SUBGRAPH_NAMES.find((n) => stack.subgraphs[n].url === url);
+    if (!name) throw new Error(`${url} is not one of this stack's subgraphs`);
+    return name;
+  };
   return {
     ...stack,
     mongoUri,
@@ -118,17 +138,29 @@ export async function startTestStack(
     async query(query, variables, requestOptions = {}) {
       const token =
         requestOptions.token ?? (requestOptions.as ? await tokenFor(requestOptions.as) : undefined);
-      const response = await fetch(requestOptions.url ?? stack.gateway.url, {
+      const url = requestOptions.url ?? stack.gateway.url;
+      const body = JSON.stringify({ query, variables });
+      const credential = requestOptions.signedAs
+        ? {
+            [REQUEST_CREDENTIAL_HEADER]: await gatewayCredential(
+              requestOptions.signedAs,
+              subgraphAt(url),
+              body,
+            ),
+          }
+        : {};
+      const response = await fetch(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
           ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...credential,
           ...requestOptions.headers,
         },
-        body: JSON.stringify({ query, variables }),
+        body,
       });
-      const body = (await response.json()) as GraphQLResponse<never>;
-      return { ...body, headers: response.headers, status: response.status };
+      const answer = (await response.json()) as GraphQLResponse<never>;
+      return { ...answer, headers: response.headers, status: response.status };
     },
     async stop(stopOptions = {}) {
       await stack.stop();
@@ -140,7 +172,7 @@ export async function startTestStack(
   };
 }
 
-/** Headers that let a test call a subgraph directly, signed as the gateway signs them. */
-export function signedIdentityHeaders(identity: Identity = IDENTITIES.SuperAdmin): Record<string, string> {
-  return { [IDENTITY_HEADER]: signIdentity(identity, DEV_SECRETS.IDENTITY_SIGNING_SECRET) };
+/** A request credential as the gateway makes it (development key) for one request to `subgraph`. */
+export function gatewayCredential(identity: Identity, subgraph: string, body: string): Promise<string> {
+  return signRequestCredential(developmentSigner('gateway'), { identity, audience: subgraph, body });
 }

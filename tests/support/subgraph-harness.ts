@@ -6,7 +6,7 @@ import { connectMongo, ensureIndexes } from '@casino/mongo';
 import type { MongoConnection } from '@casino/mongo';
 import { createRequestAudit } from '@casino/audit';
 import type { AuditEvent } from '@casino/audit';
-import { ServiceClient } from '@casino/auth';
+import { ServiceClient, developmentSigner } from '@casino/auth';
 import type { Identity } from '@casino/auth';
 import {
   createProtector,
@@ -17,7 +17,7 @@ import {
 } from '@casino/server';
 import type { RequestBase, RunningSubgraph, ServiceName, SubgraphDefinition } from '@casino/server';
 import type { SubgraphEnv } from '@casino/config';
-import { readProcessEnv } from '@casino/config';
+import { readProcessEnv, stringInputLimitsOf } from '@casino/config';
 import { generateKeySpec } from '@casino/crypto';
 import type { FieldProtector } from '@casino/crypto';
 
@@ -66,7 +66,7 @@ export interface SubgraphHarness {
   execute<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
-    options?: { identity?: Identity },
+    options?: { identity?: Identity; /** the client address (null unless given) */ ip?: string },
   ): Promise<{
     data?: T | null;
     errors?: { message: string; extensions?: Record<string, unknown> }[];
@@ -105,7 +105,7 @@ export async function startSubgraphHarness<C extends BaseContext & RequestBase>(
   let commands: string[] = [];
   mongo.client.on('commandStarted', (event: CommandStartedEvent) => commands.push(event.commandName));
   await ensureIndexes(mongo.db, definition.indexes);
-  const apollo = createSubgraphApollo<C>({ ...definition, logger });
+  const apollo = createSubgraphApollo<C>({ ...definition, logger, inputLimits: stringInputLimitsOf(env) });
   const auditEvents: AuditEvent[] = [];
   await apollo.start();
   const deps = {
@@ -123,9 +123,10 @@ export async function startSubgraphHarness<C extends BaseContext & RequestBase>(
     auditEvents,
     async execute(query, variables, options = {}) {
       const identity = options.identity ?? TEST_SUPERADMIN;
-      const base: RequestBase = { requestId: 'test', clientName: 'jest', ip: null, log: logger, identity };
+      const ip = options.ip ?? null;
+      const base: RequestBase = { requestId: 'test', clientName: 'jest', ip, log: logger, identity };
       const audit = createRequestAudit(
-        { identity, requestId: 'test', clientName: 'jest', ip: null, service: definition.name },
+        { identity, requestId: 'test', clientName: 'jest', ip, service: definition.name },
         (event) => auditEvents.push(event),
       );
       commands = [];
@@ -172,7 +173,7 @@ export interface ServedSubgraph {
   env: SubgraphEnv;
   /** Its field protector (when it holds personal data), to store fixtures exactly as it stores them */
   protector: FieldProtector | undefined;
-  /** A client calling it as another subgraph's service identity, signed with the secret it checks */
+  /** A client calling it as another subgraph's service identity, signed with that service's development key */
   clientAs(service: ServiceName): ServiceClient;
   /** Stops it and drops its database */
   stop(): Promise<void>;
@@ -208,8 +209,8 @@ export async function startServedSubgraph<C extends BaseContext & RequestBase>(
     clientAs: (service) =>
       new ServiceClient({
         url: running.url,
-        service,
-        signingSecret: env.IDENTITY_SIGNING_SECRET,
+        target: definition.name,
+        signer: developmentSigner(service),
         timeoutMs: env.SERVICE_CALL_TIMEOUT_MS,
       }),
     async stop() {

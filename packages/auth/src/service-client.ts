@@ -1,4 +1,5 @@
-import { IDENTITY_HEADER, signIdentity } from './identity';
+import type { CredentialSigner } from './credential';
+import { REQUEST_CREDENTIAL_HEADER, signRequestCredential } from './credential';
 
 export interface ServiceError {
   message: string;
@@ -27,15 +28,17 @@ export class ServiceCallError extends Error {
 export interface ServiceClientOptions {
   /** The owner's GraphQL endpoint, e.g. http://localhost:4001/graphql */
   url: string;
-  /** This service's name, as the owner will see it in its rules and audit trail. */
-  service: string;
-  signingSecret: string;
+  /** The owner's service name: the only audience the request credential is good for. */
+  target: string;
+  /** This service's key; its issuer name is the service identity the owner sees in its rules and audit trail. */
+  signer: CredentialSigner;
   timeoutMs?: number;
 }
 
 /**
- * Calls another subgraph's API directly (not through the gateway) as a service identity, signed like the
- * gateway signs callers. Owners decide with `isService` rules what a service may do.
+ * Calls another subgraph's API directly (not through the gateway) as a service identity, each request with a
+ * credential of its own (bound to the owner, the body and a one-time id). Owners name in their rules which
+ * services may call what.
  */
 export class ServiceClient {
   constructor(private readonly options: ServiceClientOptions) {}
@@ -45,36 +48,36 @@ export class ServiceClient {
   }
 
   async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const body = JSON.stringify({ query, variables });
+    const credential = await signRequestCredential(this.options.signer, {
+      identity: { kind: 'service', service: this.options.signer.issuer },
+      audience: this.options.target,
+      body,
+    });
     let response: Response;
     try {
       response = await fetch(this.options.url, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [IDENTITY_HEADER]: signIdentity(
-            { kind: 'service', service: this.options.service },
-            this.options.signingSecret,
-          ),
-        },
-        body: JSON.stringify({ query, variables }),
+        headers: { 'content-type': 'application/json', [REQUEST_CREDENTIAL_HEADER]: credential },
+        body,
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 5_000),
       });
     } catch (error) {
       throw new ServiceCallError(`${this.options.url} unreachable: ${(error as Error).message}`);
     }
-    const body = (await response.json().catch(() => null)) as { data?: T; errors?: ServiceError[] } | null;
-    if (!body)
+    const answer = (await response.json().catch(() => null)) as { data?: T; errors?: ServiceError[] } | null;
+    if (!answer)
       throw new ServiceCallError(
         `${this.options.url} answered ${response.status} without JSON`,
         [],
         response.status,
       );
-    if (body.errors?.length) {
-      throw new ServiceCallError(body.errors[0]!.message, body.errors, response.status);
+    if (answer.errors?.length) {
+      throw new ServiceCallError(answer.errors[0]!.message, answer.errors, response.status);
     }
-    if (!response.ok || body.data === undefined) {
+    if (!response.ok || answer.data === undefined) {
       throw new ServiceCallError(`${this.options.url} answered ${response.status}`, [], response.status);
     }
-    return body.data;
+    return answer.data;
   }
 }

@@ -28,6 +28,7 @@ export async function issueAccessToken(
     role: user.role,
     department: user.department,
     permissions: user.permissions,
+    ...(user.sessionId ? { sid: user.sessionId } : {}),
   })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(user.userId)
@@ -54,7 +55,7 @@ export async function verifyAccessToken(token: string, settings: TokenSettings):
     const role = payload.role as Role;
     if (!ROLES.includes(role) || typeof payload.username !== 'string')
       throw new TokenError('token claims are invalid');
-    return {
+    const identity: AdminIdentity = {
       kind: 'admin',
       userId: payload.sub!,
       username: payload.username,
@@ -62,6 +63,8 @@ export async function verifyAccessToken(token: string, settings: TokenSettings):
       department: typeof payload.department === 'string' ? payload.department : null,
       permissions: Array.isArray(payload.permissions) ? (payload.permissions as string[]) : [],
     };
+    if (typeof payload.sid === 'string') identity.sessionId = payload.sid;
+    return identity;
   } catch (error) {
     if (error instanceof TokenError) throw error;
     if (error instanceof errors.JWTExpired) throw new TokenError('token expired');

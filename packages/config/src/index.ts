@@ -59,17 +59,26 @@ export const commonEnv = {
  * refuses to start with them when NODE_ENV=production.
  */
 export const DEV_SECRETS = {
-  IDENTITY_SIGNING_SECRET: 'dev-only-identity-signing-secret-change-me',
   JWT_SECRET: 'dev-only-jwt-signing-secret-change-me-now',
 } as const;
 
 const secret = (name: keyof typeof DEV_SECRETS) =>
   z.string().min(32, 'must be at least 32 characters').default(DEV_SECRETS[name]);
 
-/** The signed identity header between services: the secret and how long a signed header stays valid. */
+/**
+ * The per-request credentials between gateway and subgraphs and between services: this service's Ed25519 key
+ * (a base64 32-byte seed), the public keys of every caller it accepts (`gateway:<x>,loyalty:<x>,...`), the
+ * longest lifetime a credential may have, and Redis (one-time ids and revocations shared by every replica).
+ * Unset keys fall back to public development keys, refused in production by @casino/auth's
+ * `credentialKeysFromEnv`.
+ */
 export const identityEnv = {
-  IDENTITY_SIGNING_SECRET: secret('IDENTITY_SIGNING_SECRET'),
-  IDENTITY_HEADER_TTL_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
+  SERVICE_SIGNING_KEY: z.string().optional(),
+  SERVICE_PUBLIC_KEYS: z.string().optional(),
+  REQUEST_CREDENTIAL_TTL_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  /** How often the list of revoked sessions is refreshed (a sign-out takes effect everywhere within this). */
+  REVOCATION_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(500),
 };
 
 /** Access tokens: issued by compliance at login, verified by the gateway. */
@@ -114,6 +123,18 @@ export function subgraphEnv(defaults: { port: number; database: string }) {
       COMPLIANCE_URL: z.url().default('http://localhost:4005/graphql'),
       SERVICE_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
       AUDIT_FLUSH_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
+      /** Failed deliveries after which an outbox row (audit event, point credit, notification) is set aside as dead */
+      OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(10),
+      /** Bounds on every `JSON` input value: nesting levels, serialized bytes, object keys over all levels */
+      INPUT_JSON_MAX_DEPTH: z.coerce.number().int().min(1).max(64).default(10),
+      INPUT_JSON_MAX_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
+      INPUT_JSON_MAX_KEYS: z.coerce.number().int().min(1).max(100_000).default(200),
+      /**
+       * The longest string any argument may carry: names and ids (every `ID`, `name`, `username`, `*Name`,
+       * `*Prefix`) and everything else (free text). Services may hold a field to less, never to more.
+       */
+      INPUT_MAX_NAME_LENGTH: z.coerce.number().int().min(36).max(1_000).default(100),
+      INPUT_MAX_TEXT_LENGTH: z.coerce.number().int().min(100).max(100_000).default(2_000),
       /**
        * Keys for personal data at rest (`id:base64,...`, the id new values use, the blind-index key). Required
        * by the subgraphs that hold protected fields; checked by @casino/crypto's `protectorFromEnv`.
@@ -126,5 +147,19 @@ export function subgraphEnv(defaults: { port: number; database: string }) {
 }
 
 export type SubgraphEnv = z.infer<ReturnType<typeof subgraphEnv>>;
+
+/** The `JSON` input bounds a subgraph's schema enforces, from its settings. */
+export function jsonInputLimitsOf(env: SubgraphEnv): { maxDepth: number; maxBytes: number; maxKeys: number } {
+  return {
+    maxDepth: env.INPUT_JSON_MAX_DEPTH,
+    maxBytes: env.INPUT_JSON_MAX_BYTES,
+    maxKeys: env.INPUT_JSON_MAX_KEYS,
+  };
+}
+
+/** The string argument bounds a subgraph enforces before execution, from its settings. */
+export function stringInputLimitsOf(env: SubgraphEnv): { maxNameLength: number; maxTextLength: number } {
+  return { maxNameLength: env.INPUT_MAX_NAME_LENGTH, maxTextLength: env.INPUT_MAX_TEXT_LENGTH };
+}
 
 export { port as portSchema, z };

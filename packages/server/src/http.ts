@@ -27,6 +27,20 @@ export function headerValue(req: express.Request, name: string): string | null {
   return typeof value === 'string' && value.length > 0 ? value : null;
 }
 
+/** The raw bytes of a JSON request body, kept so a request credential can be checked against them. */
+export function rawBodyOf(req: express.Request): Buffer {
+  return (req as express.Request & { rawBody?: Buffer }).rawBody ?? EMPTY_BODY;
+}
+
+const EMPTY_BODY = Buffer.alloc(0);
+
+/** Who the request is from, established before any resolver runs. */
+export interface Authenticated {
+  identity: Identity;
+  /** The client's address when a trusted caller vouches for it (a subgraph behind the gateway). */
+  ip?: string | null;
+}
+
 export interface HttpServiceOptions<C extends BaseContext> {
   name: string;
   host: string;
@@ -34,7 +48,7 @@ export interface HttpServiceOptions<C extends BaseContext> {
   logger: Logger;
   apollo: ApolloServer<C>;
   /** Establishes the caller's identity; throws (a GraphQL UNAUTHENTICATED error) to refuse the request. */
-  authenticate: (req: express.Request) => Identity | Promise<Identity>;
+  authenticate: (req: express.Request) => Authenticated | Promise<Authenticated>;
   context: (base: RequestBase, req: express.Request) => Promise<C>;
   /** Whether the service can serve now (its MongoDB answers, or for the gateway its subgraphs do). */
   ready: () => Promise<boolean>;
@@ -77,16 +91,22 @@ export async function startHttpService<C extends BaseContext>(
       res.setHeader(REQUEST_ID_HEADER, requestId);
       next();
     },
-    express.json({ limit: '1mb' }),
+    express.json({
+      limit: '1mb',
+      verify: (req, _res, buffer) => {
+        (req as express.Request & { rawBody?: Buffer }).rawBody = buffer;
+      },
+    }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;
+        const caller = await options.authenticate(req);
         const base: RequestBase = {
           requestId,
           clientName: headerValue(req, CLIENT_NAME_HEADER),
-          ip: req.ip ?? null,
+          ip: caller.ip !== undefined ? caller.ip : (req.ip ?? null),
           log: logger.child({ requestId }),
-          identity: await options.authenticate(req),
+          identity: caller.identity,
         };
         return options.context(base, req);
       },

@@ -10,10 +10,21 @@ import {
   createRequestAudit,
 } from '@casino/audit';
 import type { AuditSink, RequestAudit } from '@casino/audit';
-import { IDENTITY_HEADER, IdentityError, ServiceClient, verifyIdentity } from '@casino/auth';
-import type { RuleTree } from '@casino/auth';
+import {
+  CredentialConfigError,
+  IdentityError,
+  REQUEST_CREDENTIAL_HEADER,
+  ServiceClient,
+  connectRedis,
+  createCredentialVerifier,
+  createReplayGuard,
+  credentialKeysFromEnv,
+  verifyRequestCredential,
+} from '@casino/auth';
+import type { CredentialKeys, CredentialSigner, CredentialVerifier, RuleTree } from '@casino/auth';
 import type { Db } from 'mongodb';
-import { ConfigError, exitOnConfigError, parseEnv, subgraphEnv } from '@casino/config';
+import type Redis from 'ioredis';
+import { ConfigError, exitOnConfigError, jsonInputLimitsOf, parseEnv, subgraphEnv } from '@casino/config';
 import type { SubgraphEnv } from '@casino/config';
 import { ProtectionConfigError, protectorFromEnv } from '@casino/crypto';
 import type { FieldProtector } from '@casino/crypto';
@@ -21,7 +32,7 @@ import { createLogger } from '@casino/logger';
 import type { Logger } from '@casino/logger';
 import { connectMongo, dropRetiredIndexes, ensureIndexes } from '@casino/mongo';
 import type { IndexPlan, MongoConnection, PagingConfig } from '@casino/mongo';
-import { headerValue, startHttpService } from './http';
+import { headerValue, rawBodyOf, startHttpService } from './http';
 import type { RequestBase, RunningService } from './http';
 import { createSubgraphApollo } from './subgraph';
 
@@ -38,10 +49,19 @@ export interface SubgraphDeps {
   services: Record<ServiceName, ServiceClient>;
   /** Seals and opens protected fields; present exactly when the definition `holdsPersonalData`. */
   protector?: FieldProtector;
+  /** State shared by every replica (one-time ids, revocations) when REDIS_URL is set. */
+  redis?: Redis | null;
 }
 
-/** Service clients for every subgraph, identified as `self`. */
-export function createServiceClients(self: string, env: SubgraphEnv): Record<ServiceName, ServiceClient> {
+/**
+ * Service clients for every subgraph, each request signed as `self` (a service name, whose key comes from the
+ * env, or its signer).
+ */
+export function createServiceClients(
+  self: string | CredentialSigner,
+  env: SubgraphEnv,
+): Record<ServiceName, ServiceClient> {
+  const signer = typeof self === 'string' ? credentialKeysOf(self, env).signer : self;
   const urls: Record<ServiceName, string> = {
     loyalty: env.LOYALTY_URL,
     gaming: env.GAMING_URL,
@@ -52,12 +72,7 @@ export function createServiceClients(self: string, env: SubgraphEnv): Record<Ser
   return Object.fromEntries(
     SERVICE_NAMES.map((name) => [
       name,
-      new ServiceClient({
-        url: urls[name],
-        service: self,
-        signingSecret: env.IDENTITY_SIGNING_SECRET,
-        timeoutMs: env.SERVICE_CALL_TIMEOUT_MS,
-      }),
+      new ServiceClient({ url: urls[name], target: name, signer, timeoutMs: env.SERVICE_CALL_TIMEOUT_MS }),
     ]),
   ) as Record<ServiceName, ServiceClient>;
 }
@@ -94,18 +109,42 @@ export interface BackgroundJobs {
   stop(): Promise<void>;
 }
 
-/** Refuses any request whose identity header the gateway (or a service) did not sign. */
-export function authenticateSignedIdentity(secret: string) {
-  return (req: Parameters<typeof headerValue>[0]) => {
+const refused = () =>
+  new GraphQLError('Requests must come through the gateway with a valid request credential', {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+  });
+
+/**
+ * Accepts a request only with a request credential made for it: signed by the gateway or a service, for this
+ * service, over exactly this body, unexpired and never used before. Only POST carries a body to bind, so
+ * nothing else is served.
+ */
+export function authenticateRequestCredential(verifier: CredentialVerifier, logger?: Logger) {
+  return async (req: Parameters<typeof headerValue>[0]) => {
+    if (req.method !== 'POST') throw refused();
     try {
-      return verifyIdentity(headerValue(req, IDENTITY_HEADER), secret);
+      return await verifyRequestCredential(
+        verifier,
+        headerValue(req, REQUEST_CREDENTIAL_HEADER),
+        rawBodyOf(req),
+      );
     } catch (error) {
       if (!(error instanceof IdentityError)) throw error;
-      throw new GraphQLError('Requests must come through the gateway with a signed identity', {
-        extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-      });
+      // the reason goes to the log only: an attacker learns nothing from the answer
+      logger?.warn({ reason: error.message, ip: req.ip }, 'request credential refused');
+      throw refused();
     }
   };
+}
+
+/** This service's credential keys; a configuration error (naming each variable) when they are unusable. */
+export function credentialKeysOf(name: string, env: SubgraphEnv): CredentialKeys {
+  try {
+    return credentialKeysFromEnv(name, env);
+  } catch (error) {
+    if (error instanceof CredentialConfigError) throw new ConfigError(name, error.problems);
+    throw error;
+  }
 }
 
 export interface RunningSubgraph extends RunningService {
@@ -134,6 +173,7 @@ export function parseSubgraphEnv(
     env,
   );
   createProtector(definition, parsed);
+  credentialKeysOf(definition.name, parsed);
   return parsed;
 }
 
@@ -167,18 +207,23 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
     (await connectMongo({ uri: env.MONGODB_URI, database: env.MONGODB_DATABASE, appName: definition.name }));
   await dropRetiredIndexes(mongo.db, definition.retiredIndexes ?? {});
   await ensureIndexes(mongo.db, { ...definition.indexes, [AUDIT_OUTBOX]: auditOutboxIndexes });
+  const keys = credentialKeysOf(definition.name, env);
+  const redis = env.REDIS_URL ? connectRedis(env.REDIS_URL) : null;
+  const verifier = createCredentialVerifier(definition.name, keys, env, createReplayGuard(redis));
   const deps: SubgraphDeps = {
     db: mongo.db,
     env,
     logger,
     paging: { defaultSize: env.DEFAULT_PAGE_SIZE, maxSize: env.MAX_PAGE_SIZE },
-    services: createServiceClients(definition.name, env),
+    services: createServiceClients(keys.signer, env),
     protector: createProtector(definition, env),
+    redis,
   };
   const sink = definition.createAuditSink?.(deps) ?? new ComplianceAuditSink(deps.services.compliance);
   const outbox = new AuditOutbox(mongo.db, sink, logger, {
     ...DEFAULT_OUTBOX_SETTINGS,
     intervalMs: env.AUDIT_FLUSH_INTERVAL_MS,
+    maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
   });
   outbox.start();
   const jobs = definition.startBackgroundJobs?.(deps);
@@ -187,8 +232,8 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
     host: env.HOST,
     port: env.PORT,
     logger,
-    apollo: createSubgraphApollo<C>({ ...definition, logger }),
-    authenticate: authenticateSignedIdentity(env.IDENTITY_SIGNING_SECRET),
+    apollo: createSubgraphApollo<C>({ ...definition, logger, jsonLimits: jsonInputLimitsOf(env) }),
+    authenticate: authenticateRequestCredential(verifier, logger),
     context: async (base) =>
       definition.createContext(
         {
@@ -217,6 +262,7 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
       await service.stop();
       await outbox.stop();
       if (ownsConnection) await mongo.close();
+      await redis?.quit();
     },
   };
 }

@@ -11,7 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createRequestAudit } from '@casino/audit';
-import { ServiceClient } from '@casino/auth';
+import { ServiceClient, developmentSigner } from '@casino/auth';
 import type { AdminIdentity } from '@casino/auth';
 import { Faker, en } from '@faker-js/faker';
 import { DEV_PROTECTION_ENV, protectorFromEnv } from '@casino/crypto';
@@ -117,8 +117,8 @@ async function main(): Promise<void> {
         upstreams.push(running);
         return new ServiceClient({
           url: running.url,
-          service: 'compliance',
-          signingSecret: env.IDENTITY_SIGNING_SECRET,
+          target: definition.name,
+          signer: developmentSigner('compliance'),
           timeoutMs: env.SERVICE_CALL_TIMEOUT_MS,
         });
       };

@@ -14,6 +14,9 @@ import type { AuditLogDocument } from './audit/audit-log-store';
 import { AuthService } from './auth/auth-service';
 import { LoginThrottleStore } from './auth/login-throttle-store';
 import { AdminSessionStore } from './auth/session-store';
+import { RevokedSessionStore } from './auth/revoked-session-store';
+import { SessionRevocations } from './auth/session-revocations';
+import { RedisRevocationFeed } from '@casino/auth';
 import { TwoFactorService } from './auth/two-factor-service';
 import { AdminTwoFactorStore, TWO_FACTOR_PROTECTED_FIELDS } from './auth/two-factor-store';
 import { ComplianceDashboardService } from './dashboard/dashboard-service';
@@ -46,10 +49,14 @@ export interface ComplianceStores {
   keyRotations: KeyRotationStore;
 }
 
-export function createStores(db: Db, protector: FieldProtector): ComplianceStores {
+export function createStores(
+  db: Db,
+  protector: FieldProtector,
+  revocations?: SessionRevocations,
+): ComplianceStores {
   return {
     adminUsers: new AdminUserStore(db),
-    sessions: new AdminSessionStore(db),
+    sessions: new AdminSessionStore(db, revocations?.onRevoked),
     loginThrottle: new LoginThrottleStore(db),
     twoFactor: new AdminTwoFactorStore(db, protector),
     auditLogs: new AuditLogStore(db),
@@ -76,6 +83,8 @@ export interface ComplianceContext extends SubgraphRequestBase {
   protector: FieldProtector;
   stores: ComplianceStores;
   services: ComplianceServices;
+  /** Ended sign-in sessions, read by the gateway to refuse their access tokens */
+  revocations: SessionRevocations;
   loaders: {
     adminUser: DataLoader<string, AdminUserDocument | null>;
     adminUserByStaffMember: DataLoader<string, AdminUserDocument | null>;
@@ -122,7 +131,12 @@ export function createComplianceContext(
   settings: ComplianceSettings = DEFAULT_COMPLIANCE_SETTINGS,
 ): ComplianceContext {
   const protector = requireProtector(deps);
-  const stores = createStores(deps.db, protector);
+  const revocations = new SessionRevocations(
+    new RevokedSessionStore(deps.db),
+    deps.redis ? new RedisRevocationFeed(deps.redis, deps.env.ACCESS_TOKEN_TTL_SECONDS * 1000) : null,
+    deps.env.ACCESS_TOKEN_TTL_SECONDS * 1000,
+  );
+  const stores = createStores(deps.db, protector, revocations);
   const throttlePolicy = loginThrottlePolicy(settings);
   const twoFactor = new TwoFactorService(
     { admins: stores.adminUsers, twoFactor: stores.twoFactor },
@@ -155,6 +169,7 @@ export function createComplianceContext(
     paging: deps.paging,
     protector,
     stores,
+    revocations,
     services: {
       auth: new AuthService(accountStores, twoFactor, throttlePolicy, settings, tokens, base.audit),
       twoFactor,

@@ -3,6 +3,7 @@ import { ADMIN_USERS, adminUserIndexes } from './admins/admin-user-store';
 import { AUDIT_LOGS, auditLogIndexes } from './audit/audit-log-store';
 import { LOGIN_THROTTLE, loginThrottleIndexes } from './auth/login-throttle-store';
 import { ADMIN_SESSIONS, adminSessionIndexes } from './auth/session-store';
+import { REVOKED_SESSIONS, revokedSessionIndexes } from './auth/revoked-session-store';
 import { ADMIN_TWO_FACTOR, adminTwoFactorIndexes } from './auth/two-factor-store';
 import { COMPLIANCE_REPORTS, complianceReportIndexes } from './reports/compliance-report-store';
 import { ERASURE_REQUESTS, erasureRequestIndexes } from './erasure/erasure-store';
@@ -11,6 +12,7 @@ import { DATA_RETENTION_POLICIES, retentionPolicyIndexes } from './retention/ret
 export const COMPLIANCE_INDEXES: IndexPlan = {
   [ADMIN_USERS]: adminUserIndexes,
   [ADMIN_SESSIONS]: adminSessionIndexes,
+  [REVOKED_SESSIONS]: revokedSessionIndexes,
   [ADMIN_TWO_FACTOR]: adminTwoFactorIndexes,
   [LOGIN_THROTTLE]: loginThrottleIndexes,
   [AUDIT_LOGS]: auditLogIndexes,

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { issueAccessToken, unauthenticatedError } from '@casino/auth';
 import type { Identity, TokenSettings } from '@casino/auth';
 import type { RequestAudit } from '@casino/audit';
-import { ErrorCode, validateInput } from '@casino/errors';
+import { ErrorCode, rateLimited, validateInput } from '@casino/errors';
 import { newId } from '@casino/mongo';
 import type { AdminUserDocument, AdminUserStore } from '../admins/admin-user-store';
 import { adminOf } from '../admins/caller';
@@ -12,6 +12,7 @@ import { PASSWORD_RULES, dummyPasswordHash, verifyPassword } from '../admins/pas
 import type { ComplianceSettings } from '../settings';
 import type { LoginThrottlePolicy, LoginThrottleStore } from './login-throttle-store';
 import type { AdminSessionStore } from './session-store';
+import { sessionIdOf } from './session-store';
 import type { TwoFactorService } from './two-factor-service';
 
 /** What a successful sign-in or refresh hands back (the LoginPayload). */
@@ -27,6 +28,10 @@ export interface LoginResult {
 export const INVALID_CREDENTIALS = 'The username, password or two-factor code is not correct';
 
 const invalidCredentials = () => unauthenticatedError(INVALID_CREDENTIALS);
+
+/** A sign-in (or password check) refused for rate reasons, before any password was looked at. */
+export const tooManyAttempts = (until: Date, now: Date) =>
+  rateLimited('Too many sign-in attempts: try again later', until.getTime() - now.getTime());
 
 const invalidRefreshToken = () => unauthenticatedError('The refresh token is not valid: sign in again');
 
@@ -61,18 +66,25 @@ export class AuthService {
     private readonly audit: Pick<RequestAudit, 'setChanges'>,
   ) {}
 
-  async login(rawInput: LoginInput, now = new Date()): Promise<LoginResult> {
+  /**
+   * `address` is the client's (null when unknown: such requests share one bucket). A refusal for rate
+   * reasons is decided from the counters before the password is looked at, so RATE_LIMITED says nothing about
+   * the password and is answered as such, with when to retry; it cannot tell a real username from an unknown
+   * one either, since those are counted alike. Every attempt that does reach the password check and fails
+   * (unknown username, wrong password, inactive account, wrong code) keeps one indistinguishable answer.
+   */
+  async login(rawInput: LoginInput, address: string | null = null, now = new Date()): Promise<LoginResult> {
     const input = validateInput(loginSchema, rawInput);
     const { admins, throttle } = this.stores;
-    // a locked username is refused before its password is even looked at, right or wrong
-    if (await throttle.isLocked(input.username, now)) throw invalidCredentials();
+    const refusedUntil = await throttle.refusedUntil(input.username, address, now, this.throttlePolicy);
+    if (refusedUntil) throw tooManyAttempts(refusedUntil, now);
     const user = await admins.findByUsername(input.username);
     // an unknown username costs the same argon2 verification as a known one
     const passwordMatches = await verifyPassword(
       user?.password_hash ?? (await dummyPasswordHash()),
       input.password,
     );
-    if (!user || !user.is_active || !passwordMatches) return this.refuse(input.username, now);
+    if (!user || !user.is_active || !passwordMatches) return this.refuse(input.username, address, now);
     if (user.two_factor_enabled) {
       if (!input.totpCode) {
         throw new GraphQLError('A two-factor code is required for this account', {
@@ -80,16 +92,16 @@ export class AuthService {
         });
       }
       if (!(await this.twoFactor.acceptSignInCode(user, input.totpCode, now))) {
-        return this.refuse(input.username, now);
+        return this.refuse(input.username, address, now);
       }
     }
-    await throttle.reset(input.username);
+    await throttle.forgetPair(input.username, address);
     const signedIn = (await admins.updateIf(user.id, {}, { $set: { last_login: now } })) ?? user;
     return this.issue(signedIn, now);
   }
 
-  private async refuse(username: string, now: Date): Promise<never> {
-    await this.stores.throttle.recordFailure(username, now, this.throttlePolicy);
+  private async refuse(username: string, address: string | null, now: Date): Promise<never> {
+    await this.stores.throttle.recordFailure(username, address, now, this.throttlePolicy);
     throw invalidCredentials();
   }
 
@@ -110,21 +122,26 @@ export class AuthService {
     }
     const user = await this.stores.admins.findById(session.user_id);
     if (!user || !user.is_active) throw invalidRefreshToken();
-    return this.issue(user, now);
+    // the refreshed tokens continue the same sign-in session: signing out ends all of them
+    return this.issue(user, now, sessionIdOf(session));
   }
 
   /** Revokes one of the caller's refresh tokens; whether it was live. */
   async logout(identity: Identity, rawInput: { refreshToken: string }, now = new Date()): Promise<boolean> {
     const caller = adminOf(identity);
     const input = validateInput(refreshSchema, rawInput);
-    return this.stores.sessions.revokeOne(sha256(input.refreshToken), caller.userId, 'logout', now);
+    const revoked = await this.stores.sessions.revokeOne(sha256(input.refreshToken), caller.userId, 'logout', now);
+    // the access token used to sign out stops working too, whichever refresh token was presented
+    if (caller.sessionId) await this.stores.sessions.revokeSession(caller.sessionId, caller.userId, now);
+    return revoked;
   }
 
-  private async issue(user: AdminUserDocument, now: Date): Promise<LoginResult> {
+  private async issue(user: AdminUserDocument, now: Date, sessionId: string = newId()): Promise<LoginResult> {
     // the role and permissions come from the account as it is now, so a refresh picks up any change
     const { token, expiresAt } = await issueAccessToken(
       {
         userId: user.id,
+        sessionId,
         username: user.username,
         role: user.role,
         department: user.department,
@@ -137,6 +154,7 @@ export class AuthService {
     const refreshTokenExpiresAt = new Date(now.getTime() + this.settings.refreshTokenTtlSeconds * 1000);
     await this.stores.sessions.insert({
       id: newId(),
+      session_id: sessionId,
       user_id: user.id,
       token_hash: sha256(refreshToken),
       created_at: now,

@@ -1,6 +1,13 @@
 import type { Collection, Db, IndexDescription } from 'mongodb';
 
-export type SessionRevocation = 'rotated' | 'reuse_detected' | 'logout' | 'password_changed' | 'deactivated';
+export type SessionRevocation =
+  | 'rotated'
+  | 'reuse_detected'
+  | 'logout'
+  | 'password_changed'
+  | 'deactivated'
+  /** the account's role, department or permissions changed: tokens carrying the old ones must stop */
+  | 'privileges_changed';
 
 /**
  * One refresh token. Only its SHA-256 hash is stored: a copy of this collection does not let anyone sign
@@ -8,6 +15,11 @@ export type SessionRevocation = 'rotated' | 'reuse_detected' | 'logout' | 'passw
  */
 export interface AdminSessionDocument {
   id: string;
+  /**
+   * The sign-in session this refresh token continues: set at sign-in, kept by every refresh, carried as `sid`
+   * in the access tokens. Older rows have none; their id stands in.
+   */
+  session_id?: string;
   user_id: string;
   token_hash: string;
   created_at: Date;
@@ -26,10 +38,22 @@ export const adminSessionIndexes: IndexDescription[] = [
   { key: { expires_at: 1 }, name: 'expires_at_1', expireAfterSeconds: 0 },
 ];
 
+/** Told about every session this store ends, so that its access tokens stop working too. */
+export type OnSessionsRevoked = (
+  sessions: { sessionId: string; userId: string }[],
+  now: Date,
+) => Promise<void>;
+
+export const sessionIdOf = (session: Pick<AdminSessionDocument, 'id' | 'session_id'>) =>
+  session.session_id ?? session.id;
+
 export class AdminSessionStore {
   readonly collection: Collection<AdminSessionDocument>;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly onRevoked: OnSessionsRevoked = async () => {},
+  ) {
     this.collection = db.collection<AdminSessionDocument>(ADMIN_SESSIONS);
   }
 
@@ -53,20 +77,39 @@ export class AdminSessionStore {
     return this.collection.findOne({ token_hash: tokenHash }, { projection: { _id: 0 } });
   }
 
-  /** Revokes one live session of the user; whether there was one. */
+  /** Revokes one live session of the user, and its access tokens; whether there was one. */
   async revokeOne(tokenHash: string, userId: string, reason: SessionRevocation, now: Date): Promise<boolean> {
-    const result = await this.collection.updateOne(
+    const revoked = await this.collection.findOneAndUpdate(
       { token_hash: tokenHash, user_id: userId, revoked_at: null },
       { $set: { revoked_at: now, revoked_reason: reason } },
+      { projection: { _id: 0, id: 1, session_id: 1 } },
     );
-    return result.modifiedCount === 1;
+    if (!revoked) return false;
+    await this.onRevoked([{ sessionId: sessionIdOf(revoked), userId }], now);
+    return true;
   }
 
-  /** Revokes every live session of the user; how many there were. */
+  /** Ends a session's access tokens even when its refresh token is already gone (e.g. sign-out). */
+  async revokeSession(sessionId: string, userId: string, now: Date): Promise<void> {
+    await this.onRevoked([{ sessionId, userId }], now);
+  }
+
+  /** Revokes every live session of the user, and their access tokens; how many there were. */
   async revokeAllOf(userId: string, reason: SessionRevocation, now: Date): Promise<number> {
     const result = await this.collection.updateMany(
       { user_id: userId, revoked_at: null },
       { $set: { revoked_at: now, revoked_reason: reason } },
+    );
+    // the rows this call revoked carry exactly its time and reason
+    const revoked = await this.collection
+      .find(
+        { user_id: userId, revoked_at: now, revoked_reason: reason },
+        { projection: { _id: 0, id: 1, session_id: 1 } },
+      )
+      .toArray();
+    await this.onRevoked(
+      revoked.map((row) => ({ sessionId: sessionIdOf(row), userId })),
+      now,
     );
     return result.modifiedCount;
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
 import { memberDocument } from '@casino/loyalty/src/test-support/fixtures';
-import { ServiceClient } from '@casino/auth';
+import { developmentSigner, ServiceClient } from '@casino/auth';
 import type { FieldProtector } from '@casino/crypto';
 import { gamingSubgraph } from '@casino/gaming';
 import { loyaltySubgraph } from '@casino/loyalty';
@@ -57,8 +57,8 @@ export function switchableClient(target: ServiceClient): {
 } {
   const down = new ServiceClient({
     url: 'http://127.0.0.1:9/graphql',
-    service: 'compliance',
-    signingSecret: 'unused',
+    target: 'gaming',
+    signer: developmentSigner('compliance'),
     timeoutMs: 500,
   });
   let current = target;

@@ -1,5 +1,10 @@
 import type { Identity } from '@casino/auth';
-import { IDENTITY_HEADER, ServiceClient, signIdentity } from '@casino/auth';
+import {
+  REQUEST_CREDENTIAL_HEADER,
+  ServiceClient,
+  developmentSigner,
+  signRequestCredential,
+} from '@casino/auth';
 import { readProcessEnv } from '@casino/config';
 import { keyIdOf } from '@casino/crypto';
 import { createLogger } from '@casino/logger';
@@ -44,7 +49,6 @@ const keyrings = keyRotationEnvs();
 class TestWorkforce {
   running: RunningSubgraph | null = null;
   readonly database = uniqueDatabase('workforce');
-  private secret = '';
 
   async start(protection: Record<string, string>): Promise<void> {
     const env = parseSubgraphEnv(workforceSubgraph, {
@@ -56,7 +60,6 @@ class TestWorkforce {
       NODE_ENV: 'test',
       ...protection,
     });
-    this.secret = env.IDENTITY_SIGNING_SECRET;
     this.running = await startSubgraph(workforceSubgraph, {
       env,
       logger: createLogger({ name: 'workforce', level: 'silent' }),
@@ -75,8 +78,8 @@ class TestWorkforce {
         if (!this.running) throw new Error('workforce unreachable: connection refused');
         return new ServiceClient({
           url: this.running.url,
-          service: as,
-          signingSecret: this.secret,
+          target: 'workforce',
+          signer: developmentSigner(as),
         }).request(query, variables);
       },
     };
@@ -84,17 +87,20 @@ class TestWorkforce {
 
   /** Calls workforce as a SuperAdmin signed in at the gateway. */
   async asAdmin<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const body = JSON.stringify({ query, variables });
+    const credential = await signRequestCredential(developmentSigner('gateway'), {
+      identity: TEST_SUPERADMIN,
+      audience: 'workforce',
+      body,
+    });
     const response = await fetch(this.running!.url, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [IDENTITY_HEADER]: signIdentity(TEST_SUPERADMIN, this.secret),
-      },
-      body: JSON.stringify({ query, variables }),
+      headers: { 'content-type': 'application/json', [REQUEST_CREDENTIAL_HEADER]: credential },
+      body,
     });
-    const body = (await response.json()) as { data: T; errors?: unknown[] };
-    expect(body.errors).toBeUndefined();
-    return body.data;
+    const answer = (await response.json()) as { data: T; errors?: unknown[] };
+    expect(answer.errors).toBeUndefined();
+    return answer.data;
   }
 }
 

@@ -13,7 +13,7 @@ import type { TestUpstream } from '../testing/upstreams';
 import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import { RetentionRunner } from './retention-runner';
-import { ServiceClient } from '@casino/auth';
+import { developmentSigner, ServiceClient } from '@casino/auth';
 
 const RUN_FIELDS = `id status triggeredBy dataCategory batches archived deleted anonymised skipped remaining
   startedAt finishedAt error policy { id }`;
@@ -306,8 +306,8 @@ describe('runRetentionPolicy end to end with the real gaming subgraph', () => {
       services: {
         gaming: new ServiceClient({
           url: 'http://127.0.0.1:9/graphql',
-          service: 'compliance',
-          signingSecret: 'nothing-answers',
+          target: 'gaming',
+          signer: developmentSigner('compliance'),
           timeoutMs: 1_000,
         }),
       },

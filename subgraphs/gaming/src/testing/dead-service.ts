@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { ServiceClient } from '@casino/auth';
+import { developmentSigner, ServiceClient } from '@casino/auth';
 
 /** A port nothing listens on right now (the OS picks it, then it is closed again). */
 export async function deadPort(): Promise<number> {
@@ -15,8 +15,8 @@ export async function deadPort(): Promise<number> {
 export async function unreachableService(): Promise<ServiceClient> {
   return new ServiceClient({
     url: `http://127.0.0.1:${await deadPort()}/graphql`,
-    service: 'gaming',
-    signingSecret: 'unused-because-nothing-answers',
+    target: 'loyalty',
+    signer: developmentSigner('gaming'),
     timeoutMs: 1_000,
   });
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ServiceClient, ServiceCallError } from '@casino/auth';
+import { developmentSigner, ServiceCallError, ServiceClient } from '@casino/auth';
 import { readProcessEnv } from '@casino/config';
 import { createLogger } from '@casino/logger';
 import { parseSubgraphEnv, startSubgraph } from '@casino/server';
@@ -30,8 +30,8 @@ describe('loyalty as gaming calls it', () => {
     });
     gaming = new ServiceClient({
       url: running.url,
-      service: 'gaming',
-      signingSecret: env.IDENTITY_SIGNING_SECRET,
+      target: 'loyalty',
+      signer: developmentSigner('gaming'),
     });
   });
   afterAll(async () => {
