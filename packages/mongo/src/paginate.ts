@@ -29,20 +29,57 @@ export interface Connection<T = unknown> {
   totalCount: () => Promise<number>;
 }
 
+/** What the sort field holds, so a cursor can be checked to carry exactly that and nothing else. */
+export type SortValueType = 'date' | 'string' | 'number' | 'decimal';
+
 export interface SortSpec {
   /** A field present on every document; ties are broken by `id`. */
   field: string;
   direction: 1 | -1;
+  /** The type of `field` on every document; timestamps (`created_at` and the like) unless said otherwise */
+  type?: SortValueType;
 }
 
 function encodeCursor(value: unknown, id: string): string {
   return Buffer.from(BSON.EJSON.stringify([value, id], { relaxed: false })).toString('base64url');
 }
 
-function decodeCursor(cursor: string): [unknown, string] {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Whether a decoded sort value is exactly what the encoder writes for a field of this type: a cursor goes
+ * into the keyset query, so anything else (an object such as `{ "$ne": null }`, an array, another type)
+ * must never reach it.
+ */
+function isSortValue(value: unknown, type: SortValueType): boolean {
+  switch (type) {
+    case 'date':
+      return value instanceof Date && !Number.isNaN(value.getTime());
+    case 'string':
+      return typeof value === 'string';
+    case 'number':
+      return (
+        (value instanceof BSON.Int32 || value instanceof BSON.Double || value instanceof BSON.Long) &&
+        Number.isFinite(Number(value.valueOf()))
+      );
+    case 'decimal':
+      return value instanceof BSON.Decimal128;
+  }
+}
+
+/** A cursor is exactly `[sortValue, id]`, the sort value of the sort field's type and the id a UUID. */
+function decodeCursor(cursor: string, type: SortValueType): [unknown, string] {
   try {
-    const decoded = BSON.EJSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'), { relaxed: false });
-    if (Array.isArray(decoded) && decoded.length === 2 && typeof decoded[1] === 'string') {
+    const decoded: unknown = BSON.EJSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'), {
+      relaxed: false,
+    });
+    if (
+      Array.isArray(decoded) &&
+      decoded.length === 2 &&
+      isSortValue(decoded[0], type) &&
+      typeof decoded[1] === 'string' &&
+      UUID.test(decoded[1])
+    ) {
       return [decoded[0], decoded[1]];
     }
   } catch {
@@ -66,10 +103,10 @@ export async function paginate<T extends Document>(
   if (!Number.isInteger(size) || size < 0 || size > paging.maxSize) {
     throw badUserInput('first', `must be an integer between 0 and ${paging.maxSize}`);
   }
-  const { field, direction } = sort;
+  const { field, direction, type = 'date' } = sort;
   const clauses: Document[] = [filter];
   if (args.after) {
-    const [value, id] = decodeCursor(args.after);
+    const [value, id] = decodeCursor(args.after, type);
     const op = direction === -1 ? '$lt' : '$gt';
     clauses.push({ $or: [{ [field]: { [op]: value } }, { [field]: value, id: { [op]: id } }] });
   }

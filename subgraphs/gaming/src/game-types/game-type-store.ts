@@ -46,7 +46,7 @@ export class GameTypeStore {
     const filter: Filter<GameTypeDocument> = {};
     if (input.kind) filter.kind = input.kind;
     if (input.isActive != null) filter.is_active = input.isActive;
-    return paginate(this.collection, filter, args, { field: 'code', direction: 1 }, paging);
+    return paginate(this.collection, filter, args, { field: 'code', direction: 1, type: 'string' }, paging);
   }
 
   findActiveByCode(code: string): Promise<GameTypeDocument | null> {
