@@ -1,4 +1,5 @@
 export * from './apollo';
 export * from './http';
+export * from './input-limits';
 export * from './subgraph';
 export * from './subgraph-runtime';

@@ -12,6 +12,8 @@ import { snakeCaseFieldResolver } from '@casino/graphql';
 import type { Logger } from '@casino/logger';
 import type { RequestBase } from './http';
 import { createErrorFormatter, requestLoggingPlugin } from './apollo';
+import { DEFAULT_STRING_INPUT_LIMITS, stringInputLimitsPlugin } from './input-limits';
+import type { StringInputLimits } from './input-limits';
 
 export interface SubgraphSchemaParts {
   typeDefs: DocumentNode;
@@ -44,9 +46,12 @@ export function buildSecuredSubgraphSchema(parts: SubgraphSchemaParts): GraphQLS
   );
 }
 
-/** Builds the Apollo Server of a subgraph from its SDL, resolver map and rules. */
+/**
+ * Builds the Apollo Server of a subgraph from its SDL, resolver map and rules. Every string argument is held
+ * to `inputLimits` (the settings' INPUT_MAX_TEXT_LENGTH / INPUT_MAX_NAME_LENGTH, see `stringInputLimitsOf`).
+ */
 export function createSubgraphApollo<C extends BaseContext & RequestBase>(
-  options: SubgraphSchemaParts & { logger: Logger },
+  options: SubgraphSchemaParts & { logger: Logger; inputLimits?: StringInputLimits },
 ): ApolloServer<C> {
   return new ApolloServer<C>({
     schema: buildSecuredSubgraphSchema(options),
@@ -59,6 +64,9 @@ export function createSubgraphApollo<C extends BaseContext & RequestBase>(
     // a bad variable is answered like any other BAD_USER_INPUT (HTTP 200), so the gateway relays the error
     // instead of treating the subgraph's 400 as a failed fetch
     status400ForVariableCoercionErrors: false,
-    plugins: [requestLoggingPlugin<C>()],
+    plugins: [
+      requestLoggingPlugin<C>(),
+      stringInputLimitsPlugin<C>(options.inputLimits ?? DEFAULT_STRING_INPUT_LIMITS),
+    ],
   });
 }

@@ -23,7 +23,7 @@ const days = z.number().int('must be a whole number of days').positive('must be 
 
 const createSchema = z
   .object({
-    policyName: z.string().trim().min(1, 'must not be empty').max(200),
+    policyName: z.string().trim().min(1, 'must not be empty').max(100),
     dataCategory: z.enum(RETENTION_DATA_CATEGORIES as [string, ...string[]]),
     retentionPeriodDays: days,
     archiveAfterDays: days,

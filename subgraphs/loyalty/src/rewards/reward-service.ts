@@ -9,7 +9,7 @@ const TIERS = ['Ruby', 'Sapphire', 'Diamond', 'VIP'] as const;
 const CATEGORIES = ['dining', 'accommodation', 'gaming', 'merchandise'] as const;
 
 const fields = {
-  name: z.string().trim().min(1, 'is required').max(200, 'is too long'),
+  name: z.string().trim().min(1, 'is required').max(100, 'is too long'),
   description: z.string().trim().max(2_000, 'is too long'),
   category: z.enum(CATEGORIES),
   pointsRequired: z.number().int().min(1, 'must be at least 1').max(10_000_000, 'is too large'),

@@ -8,7 +8,7 @@ import type { CampaignStatus, CampaignStore, MarketingCampaignDocument } from '.
 
 /** Named limits of a campaign definition. */
 export const CAMPAIGN_RULES = {
-  nameMaxLength: 120,
+  nameMaxLength: 100,
   descriptionMaxLength: 2_000,
   campaignTypeMaxLength: 60,
   maxAudienceSegments: 20,

@@ -14,7 +14,7 @@ import type { NotificationTemplateDocument, TemplateStore } from './template-sto
 export const TEMPLATE_RULES = {
   nameMaxLength: 100,
   titleMaxLength: 200,
-  contentMaxLength: 5_000,
+  contentMaxLength: 2_000,
   maxVariables: 30,
 };
 

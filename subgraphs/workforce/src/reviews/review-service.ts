@@ -10,7 +10,7 @@ import type { PerformanceReviewDocument, PerformanceReviewStore } from './perfor
 /** Named limits of performance reviews. */
 export const REVIEW_RULES = {
   maxListEntries: 20,
-  maxCommentLength: 5_000,
+  maxCommentLength: 2_000,
   /** A review may end this far ahead of the server clock (clock skew), not more */
   maxMinutesAhead: 5,
 };

@@ -16,7 +16,7 @@ const list = <T extends z.ZodType>(item: T) =>
   z.array(item).max(COURSE_RULES.maxListEntries, 'has too many entries').nullish();
 
 const createTrainingCourseSchema = z.object({
-  courseName: z.string().trim().min(3, 'must be at least 3 characters').max(150, 'is too long'),
+  courseName: z.string().trim().min(3, 'must be at least 3 characters').max(100, 'is too long'),
   description: z.string().trim().max(2_000, 'is too long').nullish(),
   category: z.enum(['safety', 'technical', 'customer_service', 'compliance', 'leadership']),
   difficultyLevel: z.enum(['beginner', 'intermediate', 'advanced']),
