@@ -29,9 +29,9 @@ export function privateKeyFromSeed(seed: string | Buffer): KeyObject {
   return createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, raw]), format: 'der', type: 'pkcs8' });
 }
 
-/** The raw public key (base64url, the JWK `x`) of a private key. */
+/** The raw public key (base64url, the JWK `x`) of a key pair's private or public half. */
 export function publicKeyString(key: KeyObject): string {
-  const jwk = createPublicKey(key).export({ format: 'jwk' });
+  const jwk = (key.type === 'public' ? key : createPublicKey(key)).export({ format: 'jwk' });
   return jwk.x!;
 }
 
@@ -176,7 +176,7 @@ export async function verifyRequestCredential(
   }
   const key = kid ? verifier.keys.get(kid) : undefined;
   if (!kid || !key) return fail('request credential from an unknown caller');
-  const tolerance = verifier.clockToleranceSeconds ?? 5;
+  const tolerance = verifier.clockToleranceSeconds ?? 2;
   let payload: Record<string, unknown>;
   try {
     ({ payload } = await jwtVerify(token, key, {
