@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { BaseContext } from '@apollo/server';
@@ -5,6 +6,7 @@ import { complianceSubgraph, createComplianceSubgraph, parseComplianceSettings }
 import { createGamingSubgraph, gamingSubgraph, parseGamingSettings } from '@casino/gaming';
 import { parseGatewayEnv, startGateway } from '@casino/gateway';
 import type { RunningGateway } from '@casino/gateway';
+import { CALLER_NAMES, privateKeyFromSeed, publicKeyString } from '@casino/auth';
 import { readProcessEnv } from '@casino/config';
 import { createLogger } from '@casino/logger';
 import type { DestinationStream } from 'pino';
@@ -55,7 +57,13 @@ export interface StackOptions {
   env?: Record<string, string | undefined>;
   /** Port per service; 0 picks a free port. Defaults are the public contract: 4000 for the gateway, 4001-4005. */
   ports?: Partial<Record<SubgraphName | 'gateway', number>>;
+  /** Where the gateway listens (all interfaces by default); the subgraphs listen on loopback only. */
   host?: string;
+  /**
+   * Fresh key pairs for the request credentials at every start (held in memory, never written), instead of
+   * the public development keys or keys from the environment: the one-process stack needs no key set-up.
+   */
+  ephemeralKeys?: boolean;
   logLevel?: string;
   nodeEnv?: 'development' | 'test' | 'production';
   /** Open each subgraph's MongoDB connection with command monitoring (tests count commands with it). */
@@ -72,6 +80,23 @@ export interface Stack {
   /** Brings a stopped subgraph back on the same port and database. */
   startSubgraphAgain(name: SubgraphName): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** A key pair per caller for this run only, as each service's SERVICE_SIGNING_KEY and SERVICE_PUBLIC_KEYS. */
+function ephemeralCredentialKeys(): Record<
+  SubgraphName | 'gateway',
+  { SERVICE_SIGNING_KEY: string; SERVICE_PUBLIC_KEYS: string }
+> {
+  const seeds = Object.fromEntries(CALLER_NAMES.map((name) => [name, randomBytes(32)]));
+  const publicKeys = CALLER_NAMES.map(
+    (name) => `${name}:${publicKeyString(privateKeyFromSeed(seeds[name]!))}`,
+  ).join(',');
+  return Object.fromEntries(
+    CALLER_NAMES.map((name) => [
+      name,
+      { SERVICE_SIGNING_KEY: seeds[name]!.toString('base64'), SERVICE_PUBLIC_KEYS: publicKeys },
+    ]),
+  ) as never;
 }
 
 /** A port nothing listens on right now (the OS picks it). */
@@ -102,19 +127,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const wanted = options.ports?.[name] ?? SUBGRAPH_DEFINITIONS[name].defaultPort;
       ports[name] = wanted === 0 ? await freePort() : wanted;
     }
-    const callHost = common.HOST === '0.0.0.0' || common.HOST === '::' ? '127.0.0.1' : common.HOST;
+    // in one process the subgraphs are reached over loopback only: nothing but the gateway is exposed
     const serviceUrls = Object.fromEntries(
-      SUBGRAPH_NAMES.map((name) => [
-        `${name.toUpperCase()}_URL`,
-        `http://${callHost}:${ports[name]}/graphql`,
-      ]),
+      SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${ports[name]}/graphql`]),
     );
+    const keys = options.ephemeralKeys ? ephemeralCredentialKeys() : null;
     const stopped = new Set<SubgraphName>();
     const start = async (name: SubgraphName) => {
       const definition = configuredDefinition(name, options.env);
       const env = parseSubgraphEnv(definition, {
         ...common,
         ...serviceUrls,
+        ...keys?.[name],
+        HOST: '127.0.0.1',
         MONGODB_DATABASE: databases[name],
         PORT: String(ports[name]),
       });
@@ -132,7 +157,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       });
     };
     await Promise.all(SUBGRAPH_NAMES.map((name) => start(name)));
-    const gatewayEnv = parseGatewayEnv({ ...common, PORT: String(options.ports?.gateway ?? 4000) });
+    const gatewayEnv = parseGatewayEnv({
+      ...common,
+      ...keys?.gateway,
+      PORT: String(options.ports?.gateway ?? 4000),
+    });
     const gateway = await startGateway({
       env: gatewayEnv,
       logger: createLogger({

@@ -67,6 +67,7 @@ async function main(): Promise<void> {
     mongoUri,
     databases,
     host: env.HOST,
+    ephemeralKeys: true,
     logLevel: env.LOG_LEVEL,
     nodeEnv: env.NODE_ENV,
     env: protectionEnvOf(env),

@@ -32,3 +32,19 @@ describe('docker-compose.yml', () => {
     }
   });
 });
+
+describe('docker-compose.yml exposure', () => {
+  const compose = readFileSync(path.resolve(__dirname, '../docker-compose.yml'), 'utf8');
+
+  it('publishes only the gateway port: MongoDB, Redis and the subgraphs stay on the compose network', () => {
+    expect([...compose.matchAll(/^\s+ports: \[(.*)\]$/gm)].map((m) => m[1])).toEqual(["'4000:4000'"]);
+  });
+
+  it.each(['loyalty', 'gaming', 'workforce', 'marketing', 'compliance', 'gateway'])(
+    'gives %s a signing key of its own',
+    (service) => {
+      const block = compose.split(/^  (?=\w)/m).find((b) => b.startsWith(`${service}:`))!;
+      expect(block).toContain(`SERVICE_SIGNING_KEY: '\${${service.toUpperCase()}_SIGNING_KEY:-}'`);
+    },
+  );
+});

@@ -1,3 +1,5 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { CALLER_NAMES, devPublicKeysSpec, developmentSigner, publicKeyString } from '@casino/auth';
 import { ConfigError } from '@casino/config';
 import { parseGatewayEnv, subgraphUrlOverrides } from './env';
 
@@ -18,15 +20,32 @@ describe('gateway configuration', () => {
     expect(caught).toBeInstanceOf(ConfigError);
     const problems = (caught as ConfigError).problems.join('\n');
     expect(problems).toMatch(/^JWT_SECRET: /m);
-    expect(problems).toMatch(/^IDENTITY_SIGNING_SECRET: /m);
+    expect(problems).toMatch(/^SERVICE_SIGNING_KEY: is required in production/m);
+    expect(problems).toMatch(/^SERVICE_PUBLIC_KEYS: is required in production/m);
     expect(problems).toMatch(/^DEMO_PASSWORD: /m);
+  });
+
+  it('refuses production with the public development keys of the request credentials', () => {
+    const devSeed = Buffer.from(developmentSigner('gateway').key.export({ format: 'jwk' }).d!, 'base64url');
+    expect(() =>
+      parseGatewayEnv({
+        NODE_ENV: 'production',
+        JWT_SECRET: 'p'.repeat(40),
+        DEMO_PASSWORD: 'an-operator-chosen-password',
+        SERVICE_SIGNING_KEY: devSeed.toString('base64'),
+        SERVICE_PUBLIC_KEYS: devPublicKeysSpec(),
+      }),
+    ).toThrow(/SERVICE_SIGNING_KEY: is the public development key/);
   });
 
   it('starts in production once every secret is its own', () => {
     const env = parseGatewayEnv({
       NODE_ENV: 'production',
       JWT_SECRET: 'p'.repeat(40),
-      IDENTITY_SIGNING_SECRET: 'q'.repeat(40),
+      SERVICE_SIGNING_KEY: randomBytes(32).toString('base64'),
+      SERVICE_PUBLIC_KEYS: CALLER_NAMES.map(
+        (name) => `${name}:${publicKeyString(generateKeyPairSync('ed25519').publicKey)}`,
+      ).join(','),
       DEMO_PASSWORD: 'an-operator-chosen-password',
     });
     expect(env.NODE_ENV).toBe('production');

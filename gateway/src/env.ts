@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { CredentialConfigError, credentialKeysFromEnv } from '@casino/auth';
 import {
   commonEnv,
   identityEnv,
@@ -37,6 +38,15 @@ export const gatewayEnvSchema = z
   })
   .superRefine((env, ctx) => {
     refuseDevSecretsInProduction(env, ctx);
+    try {
+      credentialKeysFromEnv('gateway', env);
+    } catch (error) {
+      if (!(error instanceof CredentialConfigError)) throw error;
+      for (const problem of error.problems) {
+        const [variable, ...message] = problem.split(': ');
+        ctx.addIssue({ code: 'custom', path: [variable!], message: message.join(': ') });
+      }
+    }
     if (env.NODE_ENV === 'production' && env.DEMO_PASSWORD === DEMO_PASSWORD_DEFAULT) {
       ctx.addIssue({
         code: 'custom',

@@ -11,7 +11,6 @@ import type { Request } from 'express';
 import { GraphQLError } from 'graphql';
 import {
   ANONYMOUS,
-  CredentialConfigError,
   REQUEST_CREDENTIAL_HEADER,
   RedisRevocationFeed,
   RevocationList,
@@ -23,12 +22,12 @@ import {
   verifyAccessToken,
 } from '@casino/auth';
 import type { CredentialSigner, Identity, RevocationFeed, TokenSettings } from '@casino/auth';
-import { ConfigError } from '@casino/config';
 import type { Logger } from '@casino/logger';
 import {
   CLIENT_NAME_HEADER,
   REQUEST_ID_HEADER,
   createErrorFormatter,
+  rateLimitStatusPlugin,
   requestLoggingPlugin,
   startHttpService,
 } from '@casino/server';
@@ -146,7 +145,8 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
   const supergraphSdl = readFileSync(env.SUPERGRAPH_PATH, 'utf8');
   const overrides = { ...subgraphUrlOverrides(env), ...subgraphUrls };
   const routing = new Map<string, string>();
-  const keys = gatewayCredentialKeys(env);
+  // checked when the env was parsed
+  const keys = credentialKeysFromEnv('gateway', env);
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
@@ -168,6 +168,7 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
     formatError: createErrorFormatter(logger),
     plugins: [
       requestLoggingPlugin<GatewayContext>(),
+      rateLimitStatusPlugin<GatewayContext>(),
       production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
@@ -234,16 +235,6 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
       await redis?.quit();
     },
   };
-}
-
-/** The gateway's signer; a configuration error naming each variable when its keys are unusable. */
-function gatewayCredentialKeys(env: GatewayEnv) {
-  try {
-    return credentialKeysFromEnv('gateway', env);
-  } catch (error) {
-    if (error instanceof CredentialConfigError) throw new ConfigError('gateway', error.problems);
-    throw error;
-  }
 }
 
 /** Compliance's URL as the supergraph routes it (used when no override is configured). */

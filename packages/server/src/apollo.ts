@@ -48,3 +48,28 @@ export function requestLoggingPlugin<
     },
   };
 }
+
+/**
+ * A refusal for rate reasons (RATE_LIMITED, from any subgraph) answers HTTP 429 with `Retry-After`, the longest
+ * wait any of the errors asks for, so clients and proxies back off the standard way.
+ */
+export function rateLimitStatusPlugin<C extends BaseContext>(): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          let retryAfter: number | null = null;
+          for (const error of response.body.singleResult.errors ?? []) {
+            if (error.extensions?.code !== 'RATE_LIMITED') continue;
+            const seconds = Number(error.extensions.retryAfterSeconds);
+            retryAfter = Math.max(retryAfter ?? 1, Number.isFinite(seconds) ? Math.ceil(seconds) : 1);
+          }
+          if (retryAfter === null) return;
+          response.http.status = 429;
+          response.http.headers.set('retry-after', String(retryAfter));
+        },
+      };
+    },
+  };
+}
