@@ -10,6 +10,8 @@ export const ErrorCode = {
   Unauthenticated: 'UNAUTHENTICATED',
   /** Another subgraph this one depends on could not be reached; the caller may retry. */
   ServiceUnavailable: 'SERVICE_UNAVAILABLE',
+  /** Too many attempts: `extensions.retryAfterSeconds` says when to try again (the gateway answers 429). */
+  RateLimited: 'RATE_LIMITED',
   Internal: 'INTERNAL_SERVER_ERROR',
 } as const;
 
@@ -21,6 +23,7 @@ export const PUBLIC_ERROR_CODES: ReadonlySet<string> = new Set([
   ErrorCode.Forbidden,
   ErrorCode.Unauthenticated,
   ErrorCode.ServiceUnavailable,
+  ErrorCode.RateLimited,
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
@@ -42,6 +45,12 @@ export function conflict(message: string, field?: string): GraphQLError {
 
 export function notFound(typeName: string, id: string): GraphQLError {
   return new GraphQLError(`${typeName} ${id} not found`, { extensions: { code: ErrorCode.NotFound } });
+}
+
+/** Refused for rate reasons; `retryAfterSeconds` is a whole number of at least 1. */
+export function rateLimited(message: string, retryAfterMs: number): GraphQLError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new GraphQLError(message, { extensions: { code: ErrorCode.RateLimited, retryAfterSeconds } });
 }
 
 /**

@@ -107,11 +107,29 @@ describe('compliance settings', () => {
     }
   });
 
-  it('turns the lock rules into milliseconds for the throttle', () => {
+  it('turns the sign-in limits into milliseconds for the throttle', () => {
     expect(loginThrottlePolicy(DEFAULT_COMPLIANCE_SETTINGS)).toEqual({
-      maxFailures: 5,
-      windowMs: 900_000,
-      lockMs: 900_000,
+      pair: { maxFailures: 5, windowMs: 900_000, lockMs: 900_000 },
+      username: { slowdownAfter: 10, windowMs: 900_000, baseDelayMs: 1_000, maxDelayMs: 30_000 },
+      address: { maxFailures: 20, windowMs: 60_000 },
     });
+  });
+
+  it('reads the per-address and per-username limits from the environment', () => {
+    const settings = parseComplianceSettings({
+      LOGIN_SLOWDOWN_AFTER_FAILURES: '25',
+      LOGIN_SLOWDOWN_BASE_SECONDS: '2',
+      LOGIN_SLOWDOWN_MAX_SECONDS: '120',
+      LOGIN_ADDRESS_MAX_FAILURES: '50',
+      LOGIN_ADDRESS_WINDOW_SECONDS: '300',
+    });
+    expect(settings).toMatchObject({
+      loginSlowdownAfterFailures: 25,
+      loginSlowdownBaseSeconds: 2,
+      loginSlowdownMaxSeconds: 120,
+      loginAddressMaxFailures: 50,
+      loginAddressWindowSeconds: 300,
+    });
+    expect(() => parseComplianceSettings({ LOGIN_ADDRESS_MAX_FAILURES: '0' })).toThrow(ConfigError);
   });
 });

@@ -5,12 +5,22 @@ import type { LoginThrottlePolicy } from './auth/login-throttle-store';
 export interface ComplianceSettings {
   /** How long a refresh token can be exchanged for a new pair */
   refreshTokenTtlSeconds: number;
-  /** Failed sign-ins for one username, within the window, that lock it */
+  /** Failed sign-ins for one username from one address, within the window, that lock that pair */
   loginMaxFailures: number;
   /** The window in which failures are counted; it restarts with the first failure after it ends */
   loginFailureWindowMinutes: number;
-  /** How long a locked username is refused, even with the right password */
+  /** How long a locked username and address pair is refused, even with the right password */
   loginLockMinutes: number;
+  /** Failed sign-ins for one username from all addresses, within the window, after which it is slowed down */
+  loginSlowdownAfterFailures: number;
+  /** The first wait of a slowed-down username; it doubles with each further failure */
+  loginSlowdownBaseSeconds: number;
+  /** The longest wait of a slowed-down username */
+  loginSlowdownMaxSeconds: number;
+  /** Failed sign-ins from one address, over all usernames, within its window, that refuse the address */
+  loginAddressMaxFailures: number;
+  /** The window of the per-address limit; the address is refused until it ends */
+  loginAddressWindowSeconds: number;
   /** RFC 6238 time step; authenticator apps assume 30 s */
   totpStepSeconds: number;
   /** Steps of clock drift accepted either side of the current one */
@@ -80,6 +90,11 @@ export const DEFAULT_COMPLIANCE_SETTINGS: ComplianceSettings = {
   loginMaxFailures: 5,
   loginFailureWindowMinutes: 15,
   loginLockMinutes: 15,
+  loginSlowdownAfterFailures: 10,
+  loginSlowdownBaseSeconds: 1,
+  loginSlowdownMaxSeconds: 30,
+  loginAddressMaxFailures: 20,
+  loginAddressWindowSeconds: 60,
   totpStepSeconds: 30,
   totpWindowSteps: 1,
   totpIssuer: 'Casino Back Office',
@@ -124,6 +139,11 @@ const complianceEnv = z.object({
   LOGIN_MAX_FAILURES: int(1, 100, D.loginMaxFailures),
   LOGIN_FAILURE_WINDOW_MINUTES: int(1, 24 * 60, D.loginFailureWindowMinutes),
   LOGIN_LOCK_MINUTES: int(1, 24 * 60, D.loginLockMinutes),
+  LOGIN_SLOWDOWN_AFTER_FAILURES: int(1, 10_000, D.loginSlowdownAfterFailures),
+  LOGIN_SLOWDOWN_BASE_SECONDS: int(1, 60, D.loginSlowdownBaseSeconds),
+  LOGIN_SLOWDOWN_MAX_SECONDS: int(1, 3_600, D.loginSlowdownMaxSeconds),
+  LOGIN_ADDRESS_MAX_FAILURES: int(1, 100_000, D.loginAddressMaxFailures),
+  LOGIN_ADDRESS_WINDOW_SECONDS: int(1, 24 * 3_600, D.loginAddressWindowSeconds),
   TOTP_STEP_SECONDS: int(15, 120, D.totpStepSeconds),
   TOTP_WINDOW_STEPS: int(0, 5, D.totpWindowSteps),
   TOTP_ISSUER: z.string().trim().min(1).max(60).default(D.totpIssuer),
@@ -171,6 +191,11 @@ export function parseComplianceSettings(env?: Record<string, string | undefined>
     loginMaxFailures: parsed.LOGIN_MAX_FAILURES,
     loginFailureWindowMinutes: parsed.LOGIN_FAILURE_WINDOW_MINUTES,
     loginLockMinutes: parsed.LOGIN_LOCK_MINUTES,
+    loginSlowdownAfterFailures: parsed.LOGIN_SLOWDOWN_AFTER_FAILURES,
+    loginSlowdownBaseSeconds: parsed.LOGIN_SLOWDOWN_BASE_SECONDS,
+    loginSlowdownMaxSeconds: parsed.LOGIN_SLOWDOWN_MAX_SECONDS,
+    loginAddressMaxFailures: parsed.LOGIN_ADDRESS_MAX_FAILURES,
+    loginAddressWindowSeconds: parsed.LOGIN_ADDRESS_WINDOW_SECONDS,
     totpStepSeconds: parsed.TOTP_STEP_SECONDS,
     totpWindowSteps: parsed.TOTP_WINDOW_STEPS,
     totpIssuer: parsed.TOTP_ISSUER,
@@ -209,11 +234,20 @@ export function jurisdictionRulesOf(settings: ComplianceSettings): JurisdictionR
   return settings.jurisdictions[settings.jurisdiction]!;
 }
 
-/** The sign-in lock rules in the form the throttle store takes. */
+/** The sign-in limits in the form the throttle store takes. */
 export function loginThrottlePolicy(settings: ComplianceSettings): LoginThrottlePolicy {
+  const windowMs = settings.loginFailureWindowMinutes * 60_000;
   return {
-    maxFailures: settings.loginMaxFailures,
-    windowMs: settings.loginFailureWindowMinutes * 60_000,
-    lockMs: settings.loginLockMinutes * 60_000,
+    pair: { maxFailures: settings.loginMaxFailures, windowMs, lockMs: settings.loginLockMinutes * 60_000 },
+    username: {
+      slowdownAfter: settings.loginSlowdownAfterFailures,
+      windowMs,
+      baseDelayMs: settings.loginSlowdownBaseSeconds * 1000,
+      maxDelayMs: Math.max(settings.loginSlowdownBaseSeconds, settings.loginSlowdownMaxSeconds) * 1000,
+    },
+    address: {
+      maxFailures: settings.loginAddressMaxFailures,
+      windowMs: settings.loginAddressWindowSeconds * 1000,
+    },
   };
 }

@@ -167,6 +167,8 @@ export type ChangeAdminRoleInput = {
   /** The department the account acts in; kept when omitted, required for Manager and Supervisor */
   department?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
+  /** Replaces the account's named extras when given (only ones the caller holds may be added); kept when omitted */
+  permissions?: InputMaybe<Array<Scalars['String']['input']>>;
   role: AdminRole;
 };
 
@@ -269,7 +271,7 @@ export type CreateAdminUserInput = {
   fullName: Scalars['String']['input'];
   /** At least 12 characters */
   password: Scalars['String']['input'];
-  /** Named extras on top of the role, e.g. pii:read */
+  /** Named extras on top of the role: pii:read, audit:read or reports:approve, each only if the caller holds it */
   permissions?: InputMaybe<Array<Scalars['String']['input']>>;
   role: AdminRole;
   /** The workforce StaffMember behind this account */
@@ -541,6 +543,7 @@ export type Mutation = {
   approveDataRetentionPolicy: DataRetentionPolicy;
   /** Starts two-factor enrolment for the caller */
   beginTwoFactorEnrollment: TwoFactorEnrollment;
+  /** Changes an account's role, department and permissions; when anything changes, its sessions end */
   changeAdminRole: AdminUser;
   /** Changes the caller's own password; every refresh token of the account is revoked */
   changeOwnPassword: AdminUser;

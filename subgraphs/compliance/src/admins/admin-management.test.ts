@@ -5,7 +5,8 @@ import { createComplianceSubgraph } from '../index';
 import { LOGIN_THROTTLE } from '../auth/login-throttle-store';
 import { ADMIN_SESSIONS } from '../auth/session-store';
 import type { AdminSessionDocument } from '../auth/session-store';
-import { IDENTITIES, accountOf, adminDoc, errorCode } from '../testing/fixtures';
+import { COMPLIANCE_REPORTS } from '../reports/compliance-report-store';
+import { IDENTITIES, accountOf, adminDoc, errorCode, reportDoc } from '../testing/fixtures';
 import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import { ADMIN_USERS } from './admin-user-store';
@@ -16,6 +17,8 @@ const ADMIN = 'id username email fullName role department isActive permissions s
 
 const CREATE = `mutation($input: CreateAdminUserInput!) { createAdminUser(input: $input) { ${ADMIN} } }`;
 const CHANGE_ROLE = `mutation($input: ChangeAdminRoleInput!) { changeAdminRole(input: $input) { id role department } }`;
+const CHANGE_PRIVILEGES = `mutation($input: ChangeAdminRoleInput!) { changeAdminRole(input: $input) { id role permissions } }`;
+const APPROVE_REPORT = `mutation($id: ID!) { approveComplianceReport(id: $id) { id status } }`;
 const DEACTIVATE = `mutation($id: ID!) { deactivateAdminUser(id: $id) { id isActive } }`;
 const RESET = `mutation($input: ResetAdminPasswordInput!) { resetAdminPassword(input: $input) { id } }`;
 const CHANGE_OWN = `mutation($input: ChangeOwnPasswordInput!) { changeOwnPassword(input: $input) { id } }`;
@@ -465,20 +468,34 @@ describe('admin user management', () => {
     it('throttles guesses of the current password like sign-in', async () => {
       const self = await account('Supervisor');
       const identity: Identity = { ...gamingSupervisor, userId: self.id, username: self.username };
+      const from = { identity, ip: '203.0.113.7' };
       for (let i = 0; i < 5; i++) {
-        await run(
+        await harness.execute(
           CHANGE_OWN,
           { input: { currentPassword: `guess ${i}`, newPassword: 'my own new password' } },
-          identity,
+          from,
         );
       }
-      const right = await run(
+      const right = await harness.execute(
         CHANGE_OWN,
         { input: { currentPassword: PASSWORD, newPassword: 'my own new password' } },
-        identity,
+        from,
       );
-      expect(right.errors![0]!.extensions).toMatchObject({ field: 'input.currentPassword' });
+      // refused before the password is checked, so the answer says nothing about it
+      expect(right.errors![0]!.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+      expect(right.errors![0]!.extensions!.retryAfterSeconds).toBeGreaterThan(14 * 60);
       expect((await stored(self.id))!.password_hash).toBe(passwordHash);
+      // the guesses locked that address only: the owner can still sign in elsewhere
+      expect((await signIn(self.username, PASSWORD)).errors).toBeUndefined();
+      expect(
+        errorCode(
+          await harness.execute(
+            LOGIN,
+            { input: { username: self.username, password: PASSWORD } },
+            { identity: anonymous, ip: from.ip },
+          ),
+        ),
+      ).toBe('RATE_LIMITED');
     });
 
     it('refuses anonymous callers and deactivated accounts', async () => {
@@ -488,6 +505,220 @@ describe('admin user management', () => {
       const identity: Identity = { ...gamingSupervisor, userId: gone.id, username: gone.username };
       expect(errorCode(await run(CHANGE_OWN, { input }, identity))).toBe('UNAUTHENTICATED');
       expect((await stored(gone.id))!.password_hash).toBe(passwordHash);
+    });
+  });
+  describe('grants stay within the granter', () => {
+    /** The identity a token of the stored account would carry. */
+    const identityOf = (doc: AdminUserDocument): Identity => ({
+      kind: 'admin',
+      userId: doc.id,
+      username: doc.username,
+      role: doc.role,
+      department: doc.department,
+      permissions: [...doc.permissions],
+    });
+    const created = (username: string) =>
+      harness.db.collection<AdminUserDocument>(ADMIN_USERS).findOne({ username: username.toLowerCase() });
+    const sessionOf = async (refreshToken: string) =>
+      harness.db
+        .collection<AdminSessionDocument>(ADMIN_SESSIONS)
+        .findOne({ token_hash: createHash('sha256').update(refreshToken).digest('hex') });
+
+    it('refuses the GeneralAdmin creating a Manager with reports:approve, audit:read and pii:read, writing nothing', async () => {
+      const before = await countAdmins();
+      harness.auditEvents.length = 0;
+      const input = newAdmin({
+        role: 'Manager',
+        permissions: ['reports:approve', 'audit:read', 'pii:read'],
+      });
+      const result = await run(CREATE, { input }, generalAdmin);
+      expect(result.data).toBeNull();
+      expect(result.errors![0]!.extensions).toEqual({ code: 'FORBIDDEN' });
+      expect(result.errors![0]!.message).toBe(
+        'Granting reports:approve needs SuperAdmin or the reports:approve permission',
+      );
+      expect(await countAdmins()).toBe(before);
+      expect(await created(input.username as string)).toBeNull();
+      expect(harness.auditEvents).toHaveLength(1);
+      expect(harness.auditEvents[0]).toMatchObject({
+        action: 'createAdminUser',
+        outcome: 'denied',
+        actorId: generalAdmin.userId,
+      });
+      expect(JSON.stringify(harness.auditEvents)).not.toContain('twelve chars!');
+    });
+
+    it('lets a GeneralAdmin grant audit:read and pii:read, which its role holds; that Manager still cannot approve', async () => {
+      const input = newAdmin({ role: 'Manager', permissions: ['audit:read', 'pii:read', 'audit:read'] });
+      const result = await run<{ createAdminUser: { permissions: string[] } }>(
+        CREATE,
+        { input },
+        generalAdmin,
+      );
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.createAdminUser.permissions).toEqual(['audit:read', 'pii:read']);
+      const manager = (await created(input.username as string))!;
+      expect(manager.permissions).toEqual(['audit:read', 'pii:read']);
+
+      // the report the GeneralAdmin submitted waits for someone with reports:approve
+      const report = reportDoc({ status: 'submitted', generated_by: generalAdmin.userId });
+      await harness.db
+        .collection(COMPLIANCE_REPORTS)
+        .insertOne({ ...report, submitted_by: generalAdmin.userId, submitted_to: 'Regulator' });
+      const approval = await run(APPROVE_REPORT, { id: report.id }, identityOf(manager));
+      expect(errorCode(approval)).toBe('FORBIDDEN');
+      expect(await harness.db.collection(COMPLIANCE_REPORTS).findOne({ id: report.id })).toMatchObject({
+        status: 'submitted',
+      });
+    });
+
+    it('lets a GeneralAdmin given reports:approve by a SuperAdmin pass it on, and not once it is withdrawn', async () => {
+      const approver = await account('GeneralAdmin');
+      const grant = await run(
+        CHANGE_PRIVILEGES,
+        { input: { id: approver.id, role: 'GeneralAdmin', permissions: ['reports:approve'] } },
+        superAdmin,
+      );
+      expect(grant.errors).toBeUndefined();
+      const granter = (await stored(approver.id))!;
+      const input = newAdmin({ role: 'Manager', permissions: ['reports:approve'] });
+      expect((await run(CREATE, { input }, identityOf(granter))).errors).toBeUndefined();
+      expect((await created(input.username as string))!.permissions).toEqual(['reports:approve']);
+
+      // withdrawn: an access token that still claims it is not enough, the account decides
+      await run(
+        CHANGE_PRIVILEGES,
+        { input: { id: approver.id, role: 'GeneralAdmin', permissions: [] } },
+        superAdmin,
+      );
+      const again = newAdmin({ role: 'Manager', permissions: ['reports:approve'] });
+      expect(errorCode(await run(CREATE, { input: again }, identityOf(granter)))).toBe('FORBIDDEN');
+      expect(await created(again.username as string)).toBeNull();
+    });
+
+    it('lets a SuperAdmin grant every known permission to any role', async () => {
+      const input = newAdmin({
+        role: 'Supervisor',
+        permissions: ['reports:approve', 'audit:read', 'pii:read'],
+      });
+      expect((await run(CREATE, { input }, superAdmin)).errors).toBeUndefined();
+      expect((await created(input.username as string))!.permissions).toEqual([
+        'reports:approve',
+        'audit:read',
+        'pii:read',
+      ]);
+    });
+
+    it('refuses unknown permissions as bad input, naming the field', async () => {
+      const before = await countAdmins();
+      for (const permissions of [['reports:approve', 'staff:salary'], ['training:write']]) {
+        const result = await run(CREATE, { input: newAdmin({ permissions }) }, superAdmin);
+        expect(result.errors![0]!.extensions).toMatchObject({
+          code: 'BAD_USER_INPUT',
+          field: 'input.permissions',
+        });
+      }
+      const target = await account('Manager');
+      const update = await run(
+        CHANGE_PRIVILEGES,
+        { input: { id: target.id, role: 'Manager', permissions: ['staff:salary'] } },
+        superAdmin,
+      );
+      expect(update.errors![0]!.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'input.permissions',
+      });
+      expect(await countAdmins()).toBe(before + 1);
+      expect((await stored(target.id))!.permissions).toEqual([]);
+    });
+
+    it('lets no Manager or Supervisor grant anything, even a permission it was given', async () => {
+      const manager = await account('Manager', { permissions: ['pii:read'] });
+      const supervisor = await account('Supervisor', { permissions: ['audit:read'] });
+      const target = await account('Supervisor');
+      const before = await countAdmins();
+      for (const [granter, permission] of [
+        [manager, 'pii:read'],
+        [supervisor, 'audit:read'],
+      ] as const) {
+        const create = newAdmin({ role: 'Supervisor', permissions: [permission] });
+        expect(errorCode(await run(CREATE, { input: create }, identityOf(granter)))).toBe('FORBIDDEN');
+        const update = { id: target.id, role: 'Supervisor', permissions: [permission] };
+        expect(errorCode(await run(CHANGE_PRIVILEGES, { input: update }, identityOf(granter)))).toBe(
+          'FORBIDDEN',
+        );
+      }
+      expect(await countAdmins()).toBe(before);
+      expect((await stored(target.id))!.permissions).toEqual([]);
+    });
+
+    it('applies the same rules to changes: a GeneralAdmin cannot add reports:approve, nothing is written', async () => {
+      const target = await account('Manager');
+      harness.auditEvents.length = 0;
+      const result = await run(
+        CHANGE_PRIVILEGES,
+        { input: { id: target.id, role: 'Manager', permissions: ['pii:read', 'reports:approve'] } },
+        generalAdmin,
+      );
+      expect(result.errors![0]!.extensions).toEqual({ code: 'FORBIDDEN' });
+      expect(result.errors![0]!.message).toMatch(/^Granting reports:approve needs SuperAdmin/);
+      expect(await stored(target.id)).toEqual(target);
+      expect(harness.auditEvents[0]).toMatchObject({ action: 'changeAdminRole', outcome: 'denied' });
+    });
+
+    it("ends the account's sessions when its permissions change, and lets a GeneralAdmin take away what it cannot give", async () => {
+      const target = await account('Manager', { permissions: ['reports:approve'] });
+      const { refreshToken } = (await signIn(target.username, PASSWORD)).data!.login;
+
+      // keeping a permission the GeneralAdmin lacks is not granting it
+      const added = await run<{ changeAdminRole: { permissions: string[] } }>(
+        CHANGE_PRIVILEGES,
+        { input: { id: target.id, role: 'Manager', permissions: ['reports:approve', 'pii:read'] } },
+        generalAdmin,
+      );
+      expect(added.errors).toBeUndefined();
+      expect(added.data!.changeAdminRole.permissions).toEqual(['reports:approve', 'pii:read']);
+      expect(await sessionOf(refreshToken)).toMatchObject({ revoked_reason: 'privileges_changed' });
+      expect(errorCode(await run(REFRESH, { input: { refreshToken } }, anonymous))).toBe('UNAUTHENTICATED');
+
+      const second = (await signIn(target.username, PASSWORD)).data!.login.refreshToken;
+      const reduced = await run(
+        CHANGE_PRIVILEGES,
+        { input: { id: target.id, role: 'Manager', permissions: [] } },
+        generalAdmin,
+      );
+      expect(reduced.errors).toBeUndefined();
+      expect((await stored(target.id))!.permissions).toEqual([]);
+      expect(await sessionOf(second)).toMatchObject({ revoked_reason: 'privileges_changed' });
+
+      // no change, no ended sessions
+      const third = (await signIn(target.username, PASSWORD)).data!.login.refreshToken;
+      await run(CHANGE_PRIVILEGES, { input: { id: target.id, role: 'Manager' } }, generalAdmin);
+      expect(await sessionOf(third)).toMatchObject({ revoked_at: null });
+    });
+
+    it("ends the account's sessions when its role changes", async () => {
+      const target = await account('Supervisor');
+      const { refreshToken } = (await signIn(target.username, PASSWORD)).data!.login;
+      const result = await run(CHANGE_ROLE, { input: { id: target.id, role: 'Manager' } }, generalAdmin);
+      expect(result.errors).toBeUndefined();
+      expect(await sessionOf(refreshToken)).toMatchObject({ revoked_reason: 'privileges_changed' });
+    });
+
+    it('judges the caller by its account as it is now, not by an older access token', async () => {
+      const demoted = await account('Manager');
+      const staleToken: Identity = {
+        kind: 'admin',
+        userId: demoted.id,
+        username: demoted.username,
+        role: 'GeneralAdmin',
+        department: null,
+        permissions: [],
+      };
+      const input = newAdmin({ role: 'Supervisor' });
+      const result = await run(CREATE, { input }, staleToken);
+      expect(errorCode(result)).toBe('FORBIDDEN');
+      expect(await created(input.username as string)).toBeNull();
     });
   });
 });

@@ -1,17 +1,23 @@
 import { z } from 'zod';
 import { forbiddenError } from '@casino/auth';
-import type { AdminIdentity, Identity } from '@casino/auth';
+import type { Identity } from '@casino/auth';
 import type { RequestAudit } from '@casino/audit';
 import { badUserInput, conflict, notFound, validateInput } from '@casino/errors';
 import { duplicateKeyField, newId } from '@casino/mongo';
+import { tooManyAttempts } from '../auth/auth-service';
 import type { LoginThrottlePolicy, LoginThrottleStore } from '../auth/login-throttle-store';
 import type { AdminSessionStore } from '../auth/session-store';
 import { ADMIN_ROLES, DEPARTMENTS } from './admin-user-store';
 import type { AdminRole, AdminUserDocument, AdminUserStore } from './admin-user-store';
-import { activeCaller, adminAuditView, adminOf } from './caller';
+import { activeCaller, adminAuditView } from './caller';
+import { assertMayGrant } from './permission-catalogue';
 import { hashPassword, newPasswordSchema, verifyPassword } from './password';
 
-/** Which account roles each role may create, change, deactivate and reset (PRODUCT.md section 4). */
+/**
+ * Which account roles each role may create, change, deactivate and reset (PRODUCT.md section 4). With the
+ * permission catalogue this keeps every grant within the granter: no role above one's own, and SuperAdmin
+ * alone hands out SuperAdmin (GeneralAdmin stops at Manager and Supervisor, below itself).
+ */
 export const MANAGEABLE_ROLES: Record<AdminRole, readonly AdminRole[]> = {
   SuperAdmin: ADMIN_ROLES,
   GeneralAdmin: ['Manager', 'Supervisor'],
@@ -23,6 +29,11 @@ export const MANAGEABLE_ROLES: Record<AdminRole, readonly AdminRole[]> = {
 const DEPARTMENTAL_ROLES: readonly AdminRole[] = ['Manager', 'Supervisor'];
 
 const department = z.enum(DEPARTMENTS, { error: `must be one of ${DEPARTMENTS.join(', ')}` });
+
+const permissions = z
+  .array(z.string().regex(/^[a-z]+:[a-z]+$/, 'must look like area:action, e.g. pii:read'))
+  .max(20)
+  .transform((names) => [...new Set(names)]);
 
 const createAdminUserSchema = z
   .object({
@@ -36,10 +47,7 @@ const createAdminUserSchema = z
     role: z.enum(ADMIN_ROLES),
     department: department.nullish(),
     password: newPasswordSchema,
-    permissions: z
-      .array(z.string().regex(/^[a-z]+:[a-z]+$/, 'must look like area:action, e.g. pii:read'))
-      .max(20)
-      .nullish(),
+    permissions: permissions.nullish(),
     staffMemberId: z.uuid('is not a valid id').nullish(),
   })
   .refine((input) => !DEPARTMENTAL_ROLES.includes(input.role) || input.department, {
@@ -62,12 +70,15 @@ export interface ChangeAdminRoleInput {
   id: string;
   role: AdminRole;
   department?: string | null;
+  /** Replaces the account's named extras when given; kept when omitted */
+  permissions?: string[] | null;
 }
 
 const changeRoleSchema = z.object({
   id: z.string().min(1),
   role: z.enum(ADMIN_ROLES),
   department: department.nullish(),
+  permissions: permissions.nullish(),
 });
 
 const resetPasswordSchema = z.object({ id: z.string().min(1), newPassword: newPasswordSchema });
@@ -82,8 +93,14 @@ const changeOwnPasswordSchema = z
 const FIELD_NAMES: Record<string, string> = { username: 'input.username', email: 'input.email' };
 
 /**
- * Account management: who may manage which roles is decided here (the rules only let GeneralAdmin and up
- * in), and no change may leave the casino without an active SuperAdmin.
+ * Account management: who may manage which roles, and grant which permissions, is decided here (the rules
+ * only let GeneralAdmin and up in), and no change may leave the casino without an active SuperAdmin. What
+ * the caller may do is read from its account as it is now, not from its access token, which can predate a
+ * demotion or a withdrawn permission.
+ *
+ * A GeneralAdmin may grant `audit:read` and `pii:read`: it holds both by its role, and the role matrix has
+ * them as the extras a lower role is given. It may pass on `reports:approve` only if a SuperAdmin gave it that
+ * permission.
  */
 export class AdminUserService {
   constructor(
@@ -101,9 +118,11 @@ export class AdminUserService {
     rawInput: CreateAdminUserInput,
     now = new Date(),
   ): Promise<AdminUserDocument> {
-    const actor = adminOf(identity);
-    assertCanManage(actor, rawInput.role);
+    const granter = await activeCaller(this.stores.admins, identity);
+    assertCanManage(granter, rawInput.role);
     const input = validateInput(createAdminUserSchema, rawInput);
+    const granted = input.permissions ?? [];
+    assertMayGrant(granter, granted, 'input.permissions');
     const admin: AdminUserDocument = {
       id: newId(),
       username: input.username,
@@ -115,7 +134,7 @@ export class AdminUserService {
       is_active: true,
       created_at: now,
       last_login: null,
-      permissions: [...new Set(input.permissions ?? [])],
+      permissions: granted,
       two_factor_enabled: false,
       staff_member_id: input.staffMemberId ?? null,
       password_changed_at: now,
@@ -132,38 +151,53 @@ export class AdminUserService {
     return admin;
   }
 
-  async changeRole(identity: Identity, rawInput: ChangeAdminRoleInput): Promise<AdminUserDocument> {
-    const actor = adminOf(identity);
+  /**
+   * Changes an account's role, department and (when given) permissions, under the same rules as creating
+   * it: both the account's current role and the new one must be manageable by the caller, and every
+   * permission added must be held by the caller. Any change ends the account's sessions, so no access token
+   * keeps the old role or permissions.
+   */
+  async changeRole(
+    identity: Identity,
+    rawInput: ChangeAdminRoleInput,
+    now = new Date(),
+  ): Promise<AdminUserDocument> {
+    const granter = await activeCaller(this.stores.admins, identity);
     const input = validateInput(changeRoleSchema, rawInput);
-    const target = await this.manageableTarget(actor, input.id);
-    assertCanManage(actor, input.role);
+    const target = await this.manageableTarget(granter, input.id);
+    assertCanManage(granter, input.role);
+    const permissions = input.permissions ?? target.permissions;
+    const added = permissions.filter((permission) => !target.permissions.includes(permission));
+    assertMayGrant(granter, added, 'input.permissions');
     const department = input.department !== undefined ? input.department : target.department;
     if (DEPARTMENTAL_ROLES.includes(input.role) && !department) {
       throw badUserInput('input.department', 'is required for Manager and Supervisor accounts');
     }
-    if (input.role === target.role && department === target.department) {
+    const samePermissions = permissions.length === target.permissions.length && added.length === 0;
+    if (input.role === target.role && department === target.department && samePermissions) {
       this.audit.setChanges(adminAuditView(target), adminAuditView(target));
       return target;
     }
     const changed = await this.stores.admins.updateIf(
       target.id,
-      { role: target.role, department: target.department },
-      { $set: { role: input.role, department } },
+      { role: target.role, department: target.department, permissions: target.permissions },
+      { $set: { role: input.role, department, permissions } },
     );
     if (!changed) throw conflict('The account changed meanwhile: load it and try again');
     if (target.role === 'SuperAdmin' && input.role !== 'SuperAdmin' && target.is_active) {
       await this.keepOneActiveSuperAdmin(
         target.id,
         { role: input.role },
-        { role: 'SuperAdmin', department: target.department },
+        { role: 'SuperAdmin', department: target.department, permissions: target.permissions },
       );
     }
+    await this.stores.sessions.revokeAllOf(target.id, 'privileges_changed', now);
     this.audit.setChanges(adminAuditView(target), adminAuditView(changed));
     return changed;
   }
 
   async deactivate(identity: Identity, id: string, now = new Date()): Promise<AdminUserDocument> {
-    const actor = adminOf(identity);
+    const actor = await activeCaller(this.stores.admins, identity);
     const target = await this.manageableTarget(actor, id);
     if (!target.is_active) {
       this.audit.setChanges(adminAuditView(target), adminAuditView(target));
@@ -188,7 +222,7 @@ export class AdminUserService {
     rawInput: z.input<typeof resetPasswordSchema>,
     now = new Date(),
   ): Promise<AdminUserDocument> {
-    const actor = adminOf(identity);
+    const actor = await activeCaller(this.stores.admins, identity);
     const target = await this.manageableTarget(actor, rawInput.id);
     const input = validateInput(resetPasswordSchema, rawInput);
     return this.setPassword(target, input.newPassword, now);
@@ -197,21 +231,23 @@ export class AdminUserService {
   async changeOwnPassword(
     identity: Identity,
     rawInput: z.input<typeof changeOwnPasswordSchema>,
+    address: string | null = null,
     now = new Date(),
   ): Promise<AdminUserDocument> {
     const input = validateInput(changeOwnPasswordSchema, rawInput);
     const caller = await activeCaller(this.stores.admins, identity);
-    // guessing the current password here is throttled like guessing it at sign-in
-    const wrong = () => badUserInput('input.currentPassword', 'is not correct');
-    if (await this.stores.throttle.isLocked(caller.username, now)) throw wrong();
+    // guessing the current password here is counted and refused like guessing it at sign-in
+    const { throttle } = this.stores;
+    const refusedUntil = await throttle.refusedUntil(caller.username, address, now, this.throttlePolicy);
+    if (refusedUntil) throw tooManyAttempts(refusedUntil, now);
     if (!(await verifyPassword(caller.password_hash, input.currentPassword))) {
-      await this.stores.throttle.recordFailure(caller.username, now, this.throttlePolicy);
-      throw wrong();
+      await throttle.recordFailure(caller.username, address, now, this.throttlePolicy);
+      throw badUserInput('input.currentPassword', 'is not correct');
     }
     return this.setPassword(caller, input.newPassword, now);
   }
 
-  /** A new password ends every session of the account and clears its failed sign-ins. */
+  /** A new password ends every session of the account and forgets the failed guesses of the old one. */
   private async setPassword(
     target: AdminUserDocument,
     password: string,
@@ -224,12 +260,15 @@ export class AdminUserService {
     );
     if (!updated) throw notFound('AdminUser', target.id);
     await this.stores.sessions.revokeAllOf(target.id, 'password_changed', now);
-    await this.stores.throttle.reset(target.username);
+    await this.stores.throttle.forgetUsername(target.username);
     this.audit.setChanges(adminAuditView(target), adminAuditView(updated));
     return updated;
   }
 
-  private async manageableTarget(actor: AdminIdentity, id: string): Promise<AdminUserDocument> {
+  private async manageableTarget(
+    actor: Pick<AdminUserDocument, 'role'>,
+    id: string,
+  ): Promise<AdminUserDocument> {
     const target = await this.stores.admins.findById(id);
     if (!target) throw notFound('AdminUser', id);
     assertCanManage(actor, target.role);
@@ -252,8 +291,9 @@ export class AdminUserService {
   }
 }
 
-function assertCanManage(actor: AdminIdentity, role: AdminRole): void {
+function assertCanManage(actor: Pick<AdminUserDocument, 'role'>, role: AdminRole): void {
   if (!MANAGEABLE_ROLES[actor.role].includes(role)) {
-    throw forbiddenError(`A ${actor.role} cannot manage ${role} accounts`);
+    const needed = ADMIN_ROLES.filter((r) => MANAGEABLE_ROLES[r].includes(role)).at(-1) ?? 'SuperAdmin';
+    throw forbiddenError(`A ${actor.role} cannot manage ${role} accounts: that needs ${needed}`);
   }
 }

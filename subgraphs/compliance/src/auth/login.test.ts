@@ -10,7 +10,7 @@ import { IDENTITIES, accountOf, adminDoc, errorCode } from '../testing/fixtures'
 import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import { INVALID_CREDENTIALS } from './auth-service';
-import { LOGIN_THROTTLE } from './login-throttle-store';
+import { LOGIN_THROTTLE, UNKNOWN_ADDRESS } from './login-throttle-store';
 import type { LoginThrottleDocument } from './login-throttle-store';
 import { ADMIN_SESSIONS } from './session-store';
 import type { AdminSessionDocument } from './session-store';
@@ -86,10 +86,13 @@ describe('login, refresh and logout', () => {
     harness.execute<{ login: LoginData }>(LOGIN, { input }, anonymous);
   const refresh = (refreshToken: string) =>
     harness.execute<{ refreshToken: LoginData }>(REFRESH, { input: { refreshToken } }, anonymous);
-  const throttleOf = (username: string) =>
-    harness.db
-      .collection<LoginThrottleDocument>(LOGIN_THROTTLE)
-      .findOne({ username }, { projection: { _id: 0 } });
+  const throttle = () => harness.db.collection<LoginThrottleDocument>(LOGIN_THROTTLE);
+  const pairOf = (username: string, address: string) =>
+    throttle().findOne({ scope: 'pair', username, address }, { projection: { _id: 0 } });
+  const usernameEntry = (username: string) =>
+    throttle().findOne({ scope: 'username', username }, { projection: { _id: 0 } });
+  const addressEntry = (address: string) =>
+    throttle().findOne({ scope: 'address', address }, { projection: { _id: 0 } });
   const sessionsOf = (userId: string) =>
     harness.db
       .collection<AdminSessionDocument>(ADMIN_SESSIONS)
@@ -231,68 +234,203 @@ describe('login, refresh and logout', () => {
     });
   });
 
-  describe('failed sign-in lock', () => {
-    it('locks a username at the fifth failure, and then refuses even the right password alike', async () => {
+  describe('sign-in limits', () => {
+    const A = '203.0.113.10';
+    const B = '198.51.100.20';
+    const loginFrom = (ip: string, input: Record<string, unknown>) =>
+      harness.execute<{ login: LoginData }>(LOGIN, { input }, { ...anonymous, ip });
+    const rateLimit = (result: { errors?: { extensions?: Record<string, unknown> }[] }) => {
+      expect(result.errors).toHaveLength(1);
+      const extensions = result.errors![0]!.extensions!;
+      expect(extensions.code).toBe('RATE_LIMITED');
+      expect(Number.isInteger(extensions.retryAfterSeconds)).toBe(true);
+      return extensions.retryAfterSeconds as number;
+    };
+
+    it('locks a username at one address at the fifth failure; the right password from there is refused too', async () => {
       for (let i = 1; i <= 4; i++) {
-        await login({ username: 'jane.doe', password: `wrong-${i}` });
-        expect(await throttleOf('jane.doe')).toMatchObject({ failures: i, locked_until: null });
+        await loginFrom(A, { username: 'jane.doe', password: `wrong-${i}` });
+        expect(await pairOf('jane.doe', A)).toMatchObject({ failures: i, locked_until: null });
       }
       const before = Date.now();
-      await login({ username: 'jane.doe', password: 'wrong-5' });
-      const locked = await throttleOf('jane.doe');
+      const fifth = await loginFrom(A, { username: 'jane.doe', password: 'wrong-5' });
+      // the attempt that was checked answers like every failed one
+      expect(fifth.errors![0]!.message).toBe(INVALID_CREDENTIALS);
+      const locked = await pairOf('jane.doe', A);
       expect(locked!.failures).toBe(5);
       const lockMs = locked!.locked_until!.getTime() - before;
       expect(lockMs).toBeGreaterThan(15 * 60_000 - 2_000);
       expect(lockMs).toBeLessThanOrEqual(15 * 60_000 + 2_000);
 
-      const right = await login({ username: 'jane.doe', password: PASSWORD });
+      // refused before the password is looked at, so saying so reveals nothing about the password
+      const right = await loginFrom(A, { username: 'jane.doe', password: PASSWORD });
       expect(right.data).toBeNull();
-      expect(right.errors![0]!.message).toBe(INVALID_CREDENTIALS);
-      expect(right.errors![0]!.extensions).toEqual({ code: 'UNAUTHENTICATED' });
+      const retryAfter = rateLimit(right);
+      expect(retryAfter).toBeGreaterThan(15 * 60 - 5);
+      expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+      expect(await loginFrom(A, { username: 'jane.doe', password: 'wrong-6' })).toMatchObject({
+        errors: [{ extensions: { code: 'RATE_LIMITED' } }],
+      });
+      expect((await pairOf('jane.doe', A))!.failures).toBe(5);
     });
 
-    it('locks unknown usernames the same way, so a lock does not reveal which ones exist', async () => {
-      for (let i = 0; i < 5; i++) await login({ username: 'ghost', password: 'whatever' });
-      expect((await throttleOf('ghost'))!.locked_until).not.toBeNull();
+    it('does not let wrong passwords from one address lock the admin out from another', async () => {
+      const superadmin = adminDoc({
+        username: 'superadmin',
+        role: 'SuperAdmin',
+        department: null,
+        password_hash: passwordHash,
+      });
+      await harness.db.collection(ADMIN_USERS).insertOne({ ...superadmin });
+      for (let i = 0; i < 8; i++) await loginFrom(A, { username: 'superadmin', password: `guess-${i}` });
+      expect(errorCode(await loginFrom(A, { username: 'superadmin', password: PASSWORD }))).toBe(
+        'RATE_LIMITED',
+      );
+
+      const started = Date.now();
+      const owner = await loginFrom(B, { username: 'superadmin', password: PASSWORD });
+      expect(owner.errors).toBeUndefined();
+      expect(owner.data!.login.user.id).toBe(superadmin.id);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      // A stays locked: the owner's success does not clear the guesser's lock
+      expect(errorCode(await loginFrom(A, { username: 'superadmin', password: PASSWORD }))).toBe(
+        'RATE_LIMITED',
+      );
+    });
+
+    it('treats unknown usernames the same, so a refusal does not reveal which ones exist', async () => {
+      for (let i = 0; i < 5; i++) {
+        await loginFrom(A, { username: 'ghost', password: 'whatever' });
+        await loginFrom(A, { username: 'jane.doe', password: 'whatever' });
+      }
+      const ghost = await loginFrom(A, { username: 'ghost', password: 'whatever' });
+      const jane = await loginFrom(A, { username: 'jane.doe', password: PASSWORD });
+      expect(ghost.errors![0]!.message).toBe(jane.errors![0]!.message);
+      expect(Math.abs(rateLimit(ghost) - rateLimit(jane))).toBeLessThanOrEqual(1);
     });
 
     it('counts concurrent failures atomically', async () => {
       await Promise.all(
-        Array.from({ length: 5 }, (_, i) => login({ username: 'jane.doe', password: `parallel-${i}` })),
+        Array.from({ length: 5 }, (_, i) =>
+          loginFrom(A, { username: 'jane.doe', password: `parallel-${i}` }),
+        ),
       );
-      const entry = await throttleOf('jane.doe');
+      const entry = await pairOf('jane.doe', A);
       expect(entry!.failures).toBe(5);
       expect(entry!.locked_until).not.toBeNull();
+      expect(await usernameEntry('jane.doe')).toMatchObject({ failures: 5 });
+      expect(await addressEntry(A)).toMatchObject({ failures: 5 });
     });
 
-    it('lets the account in once the lock has run out, and forgets the failures', async () => {
-      for (let i = 0; i < 5; i++) await login({ username: 'jane.doe', password: 'wrong' });
-      await harness.db
-        .collection(LOGIN_THROTTLE)
-        .updateOne({ username: 'jane.doe' }, { $set: { locked_until: new Date(Date.now() - 1000) } });
-      const result = await login({ username: 'jane.doe', password: PASSWORD });
-      expect(result.errors).toBeUndefined();
-      expect(await throttleOf('jane.doe')).toBeNull();
-    });
-
-    it('starts counting afresh after a successful sign-in', async () => {
-      for (let i = 0; i < 4; i++) await login({ username: 'jane.doe', password: 'wrong' });
-      expect((await login({ username: 'jane.doe', password: PASSWORD })).errors).toBeUndefined();
-      expect(await throttleOf('jane.doe')).toBeNull();
-      for (let i = 0; i < 4; i++) await login({ username: 'jane.doe', password: 'wrong' });
-      expect((await login({ username: 'jane.doe', password: PASSWORD })).errors).toBeUndefined();
-    });
-
-    it('only counts failures within the window', async () => {
-      for (let i = 0; i < 4; i++) await login({ username: 'jane.doe', password: 'wrong' });
+    it('lets the address in once the lock has run out, and forgets its failures for the username', async () => {
+      for (let i = 0; i < 5; i++) await loginFrom(A, { username: 'jane.doe', password: 'wrong' });
       await harness.db
         .collection(LOGIN_THROTTLE)
         .updateOne(
-          { username: 'jane.doe' },
-          { $set: { window_started_at: new Date(Date.now() - 16 * 60_000) } },
+          { scope: 'pair', username: 'jane.doe', address: A },
+          { $set: { locked_until: new Date(Date.now() - 1000) } },
         );
-      await login({ username: 'jane.doe', password: 'wrong' });
-      expect(await throttleOf('jane.doe')).toMatchObject({ failures: 1, locked_until: null });
+      const result = await loginFrom(A, { username: 'jane.doe', password: PASSWORD });
+      expect(result.errors).toBeUndefined();
+      expect(await pairOf('jane.doe', A)).toBeNull();
+    });
+
+    it('starts counting afresh at that address after a successful sign-in', async () => {
+      for (let i = 0; i < 4; i++) await loginFrom(A, { username: 'jane.doe', password: 'wrong' });
+      expect((await loginFrom(A, { username: 'jane.doe', password: PASSWORD })).errors).toBeUndefined();
+      expect(await pairOf('jane.doe', A)).toBeNull();
+      // a success does not wipe what the username and the address have seen
+      expect(await usernameEntry('jane.doe')).toMatchObject({ failures: 4 });
+      expect(await addressEntry(A)).toMatchObject({ failures: 4 });
+      for (let i = 0; i < 4; i++) await loginFrom(A, { username: 'jane.doe', password: 'wrong' });
+      expect((await loginFrom(A, { username: 'jane.doe', password: PASSWORD })).errors).toBeUndefined();
+    });
+
+    it('only counts failures within the window', async () => {
+      for (let i = 0; i < 4; i++) await loginFrom(A, { username: 'jane.doe', password: 'wrong' });
+      await harness.db
+        .collection(LOGIN_THROTTLE)
+        .updateMany({}, { $set: { window_started_at: new Date(Date.now() - 16 * 60_000) } });
+      await loginFrom(A, { username: 'jane.doe', password: 'wrong' });
+      expect(await pairOf('jane.doe', A)).toMatchObject({ failures: 1, locked_until: null });
+      expect(await usernameEntry('jane.doe')).toMatchObject({ failures: 1 });
+    });
+
+    it('shares one bucket between requests that carry no address', async () => {
+      for (let i = 0; i < 5; i++) await login({ username: 'jane.doe', password: 'wrong' });
+      expect(errorCode(await login({ username: 'jane.doe', password: PASSWORD }))).toBe('RATE_LIMITED');
+      expect(await pairOf('jane.doe', UNKNOWN_ADDRESS)).toMatchObject({ failures: 5 });
+      expect((await loginFrom(B, { username: 'jane.doe', password: PASSWORD })).errors).toBeUndefined();
+    });
+
+    describe('with small windows', () => {
+      let quick: SubgraphHarness;
+      const quickLogin = (ip: string, username: string, password: string) =>
+        quick.execute<{ login: LoginData }>(LOGIN, { input: { username, password } }, { ...anonymous, ip });
+
+      beforeAll(async () => {
+        quick = await startSubgraphHarness(
+          createComplianceSubgraph({
+            ...DEFAULT_COMPLIANCE_SETTINGS,
+            loginAddressMaxFailures: 6,
+            loginAddressWindowSeconds: 2,
+            loginSlowdownAfterFailures: 3,
+            loginSlowdownBaseSeconds: 1,
+            loginSlowdownMaxSeconds: 8,
+          }),
+        );
+        await quick.db.collection(ADMIN_USERS).insertOne({ ...jane });
+      });
+      afterAll(() => quick.close());
+      beforeEach(() => quick.db.collection(LOGIN_THROTTLE).deleteMany({}));
+
+      it('refuses an address that fails across many usernames until its window ends, then lets it in', async () => {
+        const answers = [];
+        for (let i = 0; i < 6; i++) answers.push(errorCode(await quickLogin(A, `user-${i}`, 'guess')));
+        expect(answers).toEqual(Array(6).fill('UNAUTHENTICATED'));
+
+        const refused = await quickLogin(A, 'jane.doe', PASSWORD);
+        const retryAfter = rateLimit(refused);
+        expect(retryAfter).toBeGreaterThanOrEqual(1);
+        expect(retryAfter).toBeLessThanOrEqual(2);
+        expect(errorCode(await quickLogin(A, 'user-99', 'guess'))).toBe('RATE_LIMITED');
+        // other addresses are not affected
+        expect((await quickLogin(B, 'jane.doe', PASSWORD)).errors).toBeUndefined();
+
+        await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000 + 100));
+        expect((await quickLogin(A, 'jane.doe', PASSWORD)).errors).toBeUndefined();
+      });
+
+      it('slows a username guessed from many addresses, but not its owner at an address that has not failed', async () => {
+        const guessers = Array.from({ length: 7 }, (_, i) => `10.0.0.${i + 1}`);
+        // three failures from three addresses: the slow-down starts, 1 s
+        for (const ip of guessers.slice(0, 3)) {
+          expect(errorCode(await quickLogin(ip, 'jane.doe', 'guess'))).toBe('UNAUTHENTICATED');
+        }
+        expect(rateLimit(await quickLogin(guessers[0]!, 'jane.doe', 'guess'))).toBe(1);
+        // each new address gets its one guess, and every failure doubles the wait, up to 8 s
+        const waits = [];
+        for (const ip of guessers.slice(3)) {
+          expect(errorCode(await quickLogin(ip, 'jane.doe', 'guess'))).toBe('UNAUTHENTICATED');
+          waits.push(rateLimit(await quickLogin(ip, 'jane.doe', PASSWORD)));
+        }
+        expect(waits).toEqual([2, 4, 8, 8]);
+        // a refusal is not a failure: the counters did not move
+        expect(await quick.db.collection(LOGIN_THROTTLE).findOne({ scope: 'username' })).toMatchObject({
+          failures: 7,
+        });
+
+        // the owner at an address that has not failed gets straight to the password check
+        const owner = await quickLogin('192.0.2.50', 'jane.doe', PASSWORD);
+        expect(owner.errors).toBeUndefined();
+
+        // once the wait has passed, a guesser may try again (and fails on the password)
+        await quick.db
+          .collection(LOGIN_THROTTLE)
+          .updateOne({ scope: 'username' }, { $set: { next_attempt_at: new Date(Date.now() - 1) } });
+        expect(errorCode(await quickLogin(guessers[0]!, 'jane.doe', 'guess'))).toBe('UNAUTHENTICATED');
+        expect(rateLimit(await quickLogin(guessers[0]!, 'jane.doe', 'guess'))).toBe(8);
+      });
     });
 
     it('takes its limits from the settings', async () => {
@@ -306,11 +444,13 @@ describe('login, refresh and logout', () => {
       try {
         await strict.db.collection(ADMIN_USERS).insertOne({ ...jane });
         const attempt = (password: string) =>
-          strict.execute(LOGIN, { input: { username: 'jane.doe', password } }, anonymous);
+          strict.execute(LOGIN, { input: { username: 'jane.doe', password } }, { ...anonymous, ip: A });
         await attempt('wrong');
         await attempt('wrong');
-        expect(errorCode(await attempt(PASSWORD))).toBe('UNAUTHENTICATED');
-        const entry = await strict.db.collection<LoginThrottleDocument>(LOGIN_THROTTLE).findOne({});
+        expect(rateLimit(await attempt(PASSWORD))).toBeGreaterThan(59 * 60);
+        const entry = await strict.db
+          .collection<LoginThrottleDocument>(LOGIN_THROTTLE)
+          .findOne({ scope: 'pair' });
         expect(entry!.locked_until!.getTime() - Date.now()).toBeGreaterThan(59 * 60_000);
       } finally {
         await strict.close();
@@ -343,7 +483,7 @@ describe('login, refresh and logout', () => {
       const result = await login({ username: 'two.factor', password: PASSWORD });
       expect(result.errors![0]!.extensions).toEqual({ code: 'UNAUTHENTICATED', twoFactorRequired: true });
       expect(result.errors![0]!.message).toMatch(/two-factor code is required/);
-      expect(await throttleOf('two.factor')).toBeNull();
+      expect(await pairOf('two.factor', UNKNOWN_ADDRESS)).toBeNull();
     });
 
     it('refuses a wrong code like a wrong password, and counts it', async () => {
@@ -352,7 +492,7 @@ describe('login, refresh and logout', () => {
       const result = await login({ username: 'two.factor', password: PASSWORD, totpCode: wrong });
       expect(result.errors![0]!.message).toBe(INVALID_CREDENTIALS);
       expect(result.errors![0]!.extensions).toEqual({ code: 'UNAUTHENTICATED' });
-      expect((await throttleOf('two.factor'))!.failures).toBe(1);
+      expect((await pairOf('two.factor', UNKNOWN_ADDRESS))!.failures).toBe(1);
     });
 
     it('signs in with the current code once; the same code cannot be used again', async () => {

@@ -3,7 +3,7 @@ import { retentionEnforcementMutations } from '../retention-enforcement/resolver
 import { erasureMutations } from '../erasure/resolvers';
 
 export const Mutation: MutationResolvers = {
-  login: (_, { input }, ctx) => ctx.services.auth.login(input),
+  login: (_, { input }, ctx) => ctx.services.auth.login(input, ctx.ip),
   refreshToken: (_, { input }, ctx) => ctx.services.auth.refresh(input),
   logout: (_, { input }, ctx) => ctx.services.auth.logout(ctx.identity, input),
   beginTwoFactorEnrollment: (_, __, ctx) => ctx.services.twoFactor.begin(ctx.identity),
@@ -12,7 +12,8 @@ export const Mutation: MutationResolvers = {
   changeAdminRole: (_, { input }, ctx) => ctx.services.adminUsers.changeRole(ctx.identity, input),
   deactivateAdminUser: (_, { id }, ctx) => ctx.services.adminUsers.deactivate(ctx.identity, id),
   resetAdminPassword: (_, { input }, ctx) => ctx.services.adminUsers.resetPassword(ctx.identity, input),
-  changeOwnPassword: (_, { input }, ctx) => ctx.services.adminUsers.changeOwnPassword(ctx.identity, input),
+  changeOwnPassword: (_, { input }, ctx) =>
+    ctx.services.adminUsers.changeOwnPassword(ctx.identity, input, ctx.ip),
   recordAuditEvents: (_, { events }, ctx) => ctx.services.auditEvents.record(events),
   generateComplianceReport: (_, { input }, ctx) => ctx.services.reports.generate(ctx.identity, input),
   submitComplianceReport: (_, { id, submittedTo }, ctx) =>
