@@ -140,7 +140,7 @@ export async function startTestStack(
         requestOptions.token ?? (requestOptions.as ? await tokenFor(requestOptions.as) : undefined);
       const url = requestOptions.url ?? stack.gateway.url;
       const body = JSON.stringify({ query, variables });
-      const credential = requestOptions.signedAs
+      const credential: Record<string, string> = requestOptions.signedAs
         ? {
             [REQUEST_CREDENTIAL_HEADER]: await gatewayCredential(
               requestOptions.signedAs,
