@@ -131,6 +131,7 @@ describe('login, refresh and logout', () => {
         role: 'Manager',
         department: 'Gaming',
         permissions: ['pii:read'],
+        sessionId: expect.any(String),
       });
       const expiresAt = new Date(payload.expiresAt).getTime();
       expect(expiresAt).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 900_000);
