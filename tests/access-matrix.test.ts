@@ -267,7 +267,6 @@ describe('access matrix: every root field for anonymous, each role and a Manager
       input: {
         ...(placeholder(schema.getType('CreatePerformanceReviewInput') as GraphQLInputType) as object),
         staffMemberId: gamingStaffId,
-        reviewerId: randomUUID(),
       },
     }),
     'Mutation.createStaffMember': async () => ({

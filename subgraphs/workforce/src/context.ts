@@ -9,6 +9,7 @@ import { PerformanceReviewStore } from './reviews/performance-review-store';
 import { PerformanceReviewService } from './reviews/review-service';
 import type { PerformanceReviewDocument } from './reviews/performance-review-store';
 import type { WorkforceSettings } from './settings';
+import { AdminStaffLinks } from './staff/admin-staff-links';
 import { WorkforceProtection } from './staff/salary';
 import { StaffMemberService } from './staff/staff-service';
 import { StaffMemberStore } from './staff/staff-store';
@@ -82,7 +83,12 @@ export function createWorkforceContext(
       ),
       courses: new TrainingCourseService(stores.courses),
       training,
-      reviews: new PerformanceReviewService(stores.staff, stores.reviews, settings),
+      reviews: new PerformanceReviewService(
+        stores.staff,
+        stores.reviews,
+        settings,
+        new AdminStaffLinks(deps.services.compliance),
+      ),
       dashboard: new WorkforceDashboardService(
         stores.staff,
         stores.courses,

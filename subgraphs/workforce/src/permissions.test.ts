@@ -596,12 +596,23 @@ describe('workforce permissions', () => {
       ['SuperAdmin', SUPERADMIN],
       ['GeneralAdmin', GENERAL_ADMIN],
       ['a Manager', GAMING_MANAGER],
-    ])('%s creates a course, credited to them unless the input names someone', async (_, identity) => {
+    ])('%s creates a course, credited to them', async (_, identity) => {
       const own = await as(identity, CREATE, { input: input() });
       expect(own.errors).toBeUndefined();
       expect(own.data).toMatchObject({ createTrainingCourse: { createdBy: { id: userIdOf(identity) } } });
-      const named = await as(identity, CREATE, { input: input({ createdBy: userIdOf(SUPERADMIN) }) });
-      expect(named.data).toMatchObject({ createTrainingCourse: { createdBy: { id: userIdOf(SUPERADMIN) } } });
+      const stored = await harness.db
+        .collection('training_courses')
+        .findOne({ id: (own.data as { createTrainingCourse: { id: string } }).createTrainingCourse.id });
+      expect(stored).toMatchObject({ created_by: userIdOf(identity) });
+    });
+
+    it('takes no creator from the input: a Manager naming the SuperAdmin is a validation error, nothing written', async () => {
+      const before = await courseCount();
+      const named = await as(GAMING_MANAGER, CREATE, { input: input({ createdBy: userIdOf(SUPERADMIN) }) });
+      expect(named.data ?? null).toBeNull();
+      expect(named.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(named.errors?.[0]?.message).toContain('createdBy');
+      expect(await courseCount()).toBe(before);
     });
 
     it.each([

@@ -55,8 +55,6 @@ export type CreatePerformanceReviewInput = {
   performanceScore: Scalars['Float']['input'];
   reviewPeriodEnd: Scalars['DateTime']['input'];
   reviewPeriodStart: Scalars['DateTime']['input'];
-  /** The staff member's manager, or someone above them in the hierarchy */
-  reviewerId: Scalars['ID']['input'];
   staffMemberId: Scalars['ID']['input'];
   strengths?: InputMaybe<Array<Scalars['String']['input']>>;
 };
@@ -84,8 +82,6 @@ export type CreateTrainingCourseInput = {
   category: CourseCategory;
   contentModules?: InputMaybe<Array<Scalars['String']['input']>>;
   courseName: Scalars['String']['input'];
-  /** The admin creating the course (taken from the signed-in identity later) */
-  createdBy?: InputMaybe<Scalars['ID']['input']>;
   description?: InputMaybe<Scalars['String']['input']>;
   difficultyLevel: DifficultyLevel;
   durationHours: Scalars['Float']['input'];
@@ -132,10 +128,15 @@ export type HeadcountByStatus = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Records a review and makes its scores the staff member's current ones (when it is the latest period) */
+  /**
+   * Records a review written by the caller, whose account must be linked to a staff record that is the staff
+   * member's manager or above them in the hierarchy, and makes its scores the staff member's current ones (when
+   * it is the latest period)
+   */
   createPerformanceReview: PerformanceReview;
   /** Hires a staff member: scores and training completion start at 0, the first review is due one review interval after the hire date */
   createStaffMember: StaffMember;
+  /** Adds a course to the catalogue, created by the caller */
   createTrainingCourse: TrainingCourse;
   /** Records an assessed attempt: completed at or above the passing score, failed below it */
   recordTrainingCompletion: TrainingRecord;

@@ -17,12 +17,8 @@ export const Mutation: MutationResolvers = {
     ctx.audit.setChanges(null, auditView(staffMember, true));
     return staffMember;
   },
-  // the course is credited to the signed-in admin unless the input names someone
   createTrainingCourse: (_, { input }, ctx) =>
-    ctx.services.courses.create({
-      ...input,
-      createdBy: input.createdBy ?? (ctx.identity.kind === 'admin' ? ctx.identity.userId : null),
-    }),
+    ctx.services.courses.create(input, ctx.identity.kind === 'admin' ? ctx.identity.userId : null),
   updateStaffMember: async (_, { input }, ctx) => {
     const { before, after } = await ctx.services.staff.update(input);
     const salaryChanged = input.salary != null;
@@ -36,7 +32,7 @@ export const Mutation: MutationResolvers = {
     return after;
   },
   createPerformanceReview: async (_, { input }, ctx) => {
-    const { review, staffMember } = await ctx.services.reviews.create(input);
+    const { review, staffMember } = await ctx.services.reviews.create(input, ctx.identity);
     ctx.loaders.staffMember.clear(staffMember.id).prime(staffMember.id, staffMember);
     return review;
   },

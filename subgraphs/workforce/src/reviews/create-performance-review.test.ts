@@ -1,14 +1,15 @@
 import type { Identity } from '@casino/auth';
+import { complianceSubgraph } from '@casino/compliance';
 import { workforceSubgraph } from '../index';
 import {
+  adminIdentity,
   FNB_MANAGER,
-  GAMING_MANAGER,
   GAMING_SUPERVISOR,
   staffDoc,
   useFixtureProtector,
 } from '../testing/fixtures';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startServedSubgraph, startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import type { ServedSubgraph, SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 
 const CREATE = /* GraphQL */ `
   mutation Review($input: CreatePerformanceReviewInput!) {
@@ -44,6 +45,30 @@ const ids = {
   gone: '13000000-0000-4000-8000-000000000007',
 };
 
+/** Back-office accounts, each linked (in compliance) to a staff record, except the SuperAdmin's */
+const admins = {
+  pitBoss: adminIdentity('13000000-0000-4000-8000-0000000000a3', 'Manager', 'Gaming'),
+  director: adminIdentity('13000000-0000-4000-8000-0000000000a2', 'Manager', 'Gaming'),
+  peer: adminIdentity('13000000-0000-4000-8000-0000000000a5', 'Manager', 'Gaming'),
+  gm: adminIdentity('13000000-0000-4000-8000-0000000000a1', 'GeneralAdmin', null),
+  unlinked: {
+    kind: 'admin',
+    userId: '13000000-0000-4000-8000-0000000000a9',
+    username: 'head-office',
+    role: 'SuperAdmin',
+    department: null,
+    permissions: [],
+  } as Identity,
+};
+const linkOf: [keyof typeof admins, string | null][] = [
+  ['pitBoss', ids.pitBoss],
+  ['director', ids.director],
+  ['peer', ids.peer],
+  ['gm', ids.gm],
+  ['unlinked', null],
+];
+const userIdOf = (identity: Identity) => (identity.kind === 'admin' ? identity.userId : '');
+
 type Reviewed = {
   createPerformanceReview: {
     id: string;
@@ -55,7 +80,6 @@ const firstError = (result: Result) => result.errors?.[0]?.extensions;
 
 const base = {
   staffMemberId: ids.dealer,
-  reviewerId: ids.pitBoss,
   reviewPeriodStart: '2025-01-01T00:00:00.000Z',
   reviewPeriodEnd: '2025-07-01T00:00:00.000Z',
   performanceScore: 82.5,
@@ -67,12 +91,38 @@ const base = {
 
 describe('createPerformanceReview', () => {
   let harness: SubgraphHarness;
-  const create = (input: Record<string, unknown>, identity?: Identity) =>
-    harness.execute<Reviewed>(CREATE, { input }, identity ? { identity } : {});
+  let compliance: ServedSubgraph;
+  const create = (input: Record<string, unknown>, identity: Identity = admins.pitBoss) =>
+    harness.execute<Reviewed>(CREATE, { input }, { identity });
   const staff = (id: string) => harness.db.collection('staff_members').findOne({ id });
+  const reviewCount = () => harness.db.collection('performance_reviews').countDocuments();
 
   beforeAll(async () => {
-    harness = await startSubgraphHarness(workforceSubgraph);
+    compliance = await startServedSubgraph(complianceSubgraph);
+    await compliance.db.collection('admin_users').insertMany(
+      linkOf.map(([key, staffMemberId]) => {
+        const identity = admins[key];
+        const admin = identity.kind === 'admin' ? identity : null;
+        return {
+          id: admin!.userId,
+          username: admin!.username,
+          email: `${key}@casino.example`,
+          password_hash: 'not-a-hash',
+          full_name: key,
+          role: admin!.role,
+          department: admin!.department,
+          is_active: true,
+          created_at: new Date('2024-01-01T00:00:00.000Z'),
+          last_login: null,
+          permissions: [],
+          two_factor_enabled: false,
+          staff_member_id: staffMemberId,
+        };
+      }),
+    );
+    harness = await startSubgraphHarness(workforceSubgraph, {
+      services: { compliance: compliance.clientAs('workforce') },
+    });
     useFixtureProtector(harness.protector);
     await harness.db
       .collection('staff_members')
@@ -86,9 +136,12 @@ describe('createPerformanceReview', () => {
         staffDoc(ids.gone, 'Gone', 'Gaming', ids.pitBoss, { employment_status: 'terminated' }),
       ]);
   });
-  afterAll(() => harness.close());
+  afterAll(async () => {
+    await harness.close();
+    await compliance.stop();
+  });
 
-  it("by the staff member's manager: stored, and the scores become the person's, next review one interval after the period", async () => {
+  it("by the staff member's manager, the caller: stored, and the scores become the person's, next review one interval after the period", async () => {
     const result = await create(base);
     expect(result.errors).toBeUndefined();
     const review = result.data!.createPerformanceReview;
@@ -117,14 +170,17 @@ describe('createPerformanceReview', () => {
   });
 
   it('by someone higher up the chain (in another department), an earlier period not taking over the scores', async () => {
-    const result = await create({
-      ...base,
-      reviewerId: ids.gm,
-      reviewPeriodStart: '2024-07-01T00:00:00.000Z',
-      reviewPeriodEnd: '2025-01-01T00:00:00.000Z',
-      performanceScore: 40,
-    });
+    const result = await create(
+      {
+        ...base,
+        reviewPeriodStart: '2024-07-01T00:00:00.000Z',
+        reviewPeriodEnd: '2025-01-01T00:00:00.000Z',
+        performanceScore: 40,
+      },
+      admins.gm,
+    );
     expect(result.errors).toBeUndefined();
+    expect(result.data!.createPerformanceReview.reviewer).toEqual({ id: ids.gm });
     expect(result.data!.createPerformanceReview.staffMember).toMatchObject({
       performanceScore: 82.5,
       nextReviewDue: '2026-07-01T00:00:00.000Z',
@@ -140,23 +196,43 @@ describe('createPerformanceReview', () => {
     expect(firstError(result)).toMatchObject({ code: 'CONFLICT', field: 'input.reviewPeriodStart' });
   });
 
-  it.each([
-    ['a peer', ids.peer, ids.dealer],
-    ['someone below', ids.pitBoss, ids.dealer],
-    ['another branch', ids.peer, ids.fnbDirector],
-    ['an unknown person', ids.peer, '99999999-0000-4000-8000-000000000000'],
-  ])('refuses %s as reviewer with BAD_USER_INPUT input.reviewerId', async (_, staffMemberId, reviewerId) => {
-    const before = await harness.db.collection('performance_reviews').countDocuments();
-    const result = await create({ ...base, staffMemberId, reviewerId });
-    expect(firstError(result)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.reviewerId' });
-    expect(await harness.db.collection('performance_reviews').countDocuments()).toBe(before);
+  it('takes no reviewer from the input: naming one is a validation error and nothing is written', async () => {
+    const before = await reviewCount();
+    const result = await create(
+      {
+        ...base,
+        staffMemberId: ids.peer,
+        reviewerId: ids.gm,
+        reviewPeriodStart: '2023-01-01T00:00:00.000Z',
+        reviewPeriodEnd: '2023-06-01T00:00:00.000Z',
+      },
+      admins.peer,
+    );
+    expect(result.data ?? null).toBeNull();
+    expect(firstError(result)).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(result.errors![0]!.message).toContain('reviewerId');
+    expect(await reviewCount()).toBe(before);
   });
 
-  it('refuses a person reviewing themselves and a person without a manager', async () => {
-    const self = await create({ ...base, staffMemberId: ids.peer, reviewerId: ids.peer });
-    expect(firstError(self)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.reviewerId' });
-    const top = await create({ ...base, staffMemberId: ids.gm, reviewerId: ids.director });
-    expect(firstError(top)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.reviewerId' });
+  it.each([
+    ['a peer', admins.peer, ids.dealer],
+    ['their own superior', admins.pitBoss, ids.director],
+    ['themselves', admins.peer, ids.peer],
+    ['the top of the hierarchy (no manager), by themselves', admins.gm, ids.gm],
+  ])('refuses %s as reviewer with BAD_USER_INPUT input.staffMemberId', async (_, identity, staffMemberId) => {
+    const before = await reviewCount();
+    const result = await create({ ...base, staffMemberId }, identity);
+    expect(firstError(result)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.staffMemberId' });
+    expect(await reviewCount()).toBe(before);
+  });
+
+  it('refuses an account without a staff record as FORBIDDEN, writing nothing', async () => {
+    const before = await reviewCount();
+    const result = await create({ ...base, staffMemberId: ids.peer }, admins.unlinked);
+    expect(firstError(result)).toMatchObject({ code: 'FORBIDDEN' });
+    expect(result.errors![0]!.message).toContain('not linked to a staff record');
+    expect(await reviewCount()).toBe(before);
+    expect(userIdOf(admins.unlinked)).not.toBe('');
   });
 
   it.each([
@@ -190,8 +266,8 @@ describe('createPerformanceReview', () => {
       expect(firstError(result)).toMatchObject({ code: 'FORBIDDEN' });
     });
 
-    it('is allowed for a Manager of the department', async () => {
-      const result = await create(input, GAMING_MANAGER);
+    it('is allowed for a Manager of the department above them', async () => {
+      const result = await create(input, admins.pitBoss);
       expect(result.errors).toBeUndefined();
       expect((await staff(ids.peer))?.performance_score).toBe(82.5);
     });

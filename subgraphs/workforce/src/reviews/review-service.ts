@@ -1,7 +1,10 @@
 import { z } from 'zod';
+import { forbiddenError } from '@casino/auth';
+import type { Identity } from '@casino/auth';
 import { badUserInput, conflict, notFound, validateInput } from '@casino/errors';
 import { newId } from '@casino/mongo';
 import type { WorkforceSettings } from '../settings';
+import type { AdminStaffLinks } from '../staff/admin-staff-links';
 import { isInChainAbove } from '../staff/hierarchy';
 import { addMonths } from '../staff/review-schedule';
 import type { StaffMemberDocument, StaffMemberStore } from '../staff/staff-store';
@@ -24,7 +27,6 @@ const entries = z
 const createReviewSchema = z
   .object({
     staffMemberId: z.string().trim().min(1, 'is required'),
-    reviewerId: z.string().trim().min(1, 'is required'),
     reviewPeriodStart: z.date(),
     reviewPeriodEnd: z
       .date()
@@ -50,15 +52,19 @@ export class PerformanceReviewService {
     private readonly staff: StaffMemberStore,
     private readonly reviews: PerformanceReviewStore,
     private readonly settings: WorkforceSettings,
+    private readonly links: AdminStaffLinks,
   ) {}
 
   /**
-   * Records a review written by the staff member's manager or someone above them in the hierarchy. When no
+   * Records a review written by the caller: their account's staff record (the link compliance keeps) must be
+   * the staff member's manager or someone above them in the hierarchy, so nobody reviews themselves, a peer or
+   * their own superior, and an account without a staff record writes no review. When no
    * review of a later period exists, its scores become the person's current scores, `last_performance_review`
    * is now and the next review is due one review interval after the period end.
    */
   async create(
     rawInput: CreatePerformanceReviewInput,
+    caller: Identity,
     now = new Date(),
   ): Promise<{ review: PerformanceReviewDocument; staffMember: StaffMemberDocument }> {
     const input = validateInput(createReviewSchema, rawInput);
@@ -67,19 +73,29 @@ export class PerformanceReviewService {
     if (staffMember.employment_status === 'terminated') {
       throw badUserInput('input.staffMemberId', 'is terminated');
     }
-    const field = 'input.reviewerId';
-    if (input.reviewerId === staffMember.id)
-      throw badUserInput(field, 'a staff member cannot review themselves');
+    if (caller.kind !== 'admin') throw forbiddenError('A review is written by a signed-in admin');
+    const reviewerId = await this.links.staffMemberIdOf(caller.userId);
+    if (reviewerId === null) {
+      throw forbiddenError(
+        'A review is written by a staff member: this account is not linked to a staff record',
+      );
+    }
     const above =
+      reviewerId !== staffMember.id &&
       staffMember.manager_id !== null &&
       (await isInChainAbove(
         this.staff,
         staffMember.manager_id,
-        input.reviewerId,
+        reviewerId,
         this.settings.maxHierarchyDepth,
-        field,
+        'input.staffMemberId',
       ));
-    if (!above) throw badUserInput(field, "is not the staff member's manager or above them in the hierarchy");
+    if (!above) {
+      throw badUserInput(
+        'input.staffMemberId',
+        "is not someone you manage: a review is written by the staff member's manager or someone above them",
+      );
+    }
 
     const clash = await this.reviews.collection.findOne(
       {
@@ -94,7 +110,7 @@ export class PerformanceReviewService {
     const review: PerformanceReviewDocument = {
       id: newId(),
       staff_member_id: staffMember.id,
-      reviewer_id: input.reviewerId,
+      reviewer_id: reviewerId,
       review_period_start: input.reviewPeriodStart,
       review_period_end: input.reviewPeriodEnd,
       performance_score: input.performanceScore,

@@ -36,7 +36,6 @@ const createTrainingCourseSchema = z.object({
   contentModules: list(text),
   assessmentQuestions: list(z.record(z.string(), z.unknown(), { error: 'must be a JSON object' })),
   isMandatory: z.boolean().nullish(),
-  createdBy: z.string().trim().min(1, 'must not be empty').nullish(),
 });
 
 export type CreateTrainingCourseInput = z.input<typeof createTrainingCourseSchema>;
@@ -44,7 +43,12 @@ export type CreateTrainingCourseInput = z.input<typeof createTrainingCourseSchem
 export class TrainingCourseService {
   constructor(private readonly courses: TrainingCourseStore) {}
 
-  async create(rawInput: CreateTrainingCourseInput, now = new Date()): Promise<TrainingCourseDocument> {
+  /** `createdBy` is the signed-in admin creating it (never a value of the input). */
+  async create(
+    rawInput: CreateTrainingCourseInput,
+    createdBy: string | null,
+    now = new Date(),
+  ): Promise<TrainingCourseDocument> {
     const input = validateInput(createTrainingCourseSchema, rawInput);
     const prerequisites = [...new Set(input.prerequisites ?? [])];
     const existing = await this.courses.existingIds(prerequisites);
@@ -66,7 +70,7 @@ export class TrainingCourseService {
       passing_score: input.passingScore ?? COURSE_RULES.defaultPassingScore,
       validity_months: input.validityMonths ?? null,
       is_mandatory: input.isMandatory ?? false,
-      created_by: input.createdBy ?? null,
+      created_by: createdBy,
       is_active: true,
       created_at: now,
       last_updated: now,

@@ -1,3 +1,4 @@
+import type { Identity } from '@casino/auth';
 import { workforceSubgraph } from '../index';
 import { TEST_SUPERADMIN, startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
@@ -31,7 +32,16 @@ const CREATE = /* GraphQL */ `
 `;
 
 const ADMIN_ID = '0b7f9c1e-1111-4222-8333-444455556666';
-/** The admin the harness signs in as: a course without `createdBy` is credited to them */
+/** Another admin signed in: the course is credited to whoever creates it */
+const COURSE_AUTHOR: Identity = {
+  kind: 'admin',
+  userId: ADMIN_ID,
+  username: 'course-author',
+  role: 'GeneralAdmin',
+  department: null,
+  permissions: [],
+};
+/** The admin the harness signs in as: a course is credited to whoever creates it */
 const CALLER_ID = TEST_SUPERADMIN.kind === 'admin' ? TEST_SUPERADMIN.userId : null;
 const fundamentals = {
   courseName: 'Card Dealing Fundamentals',
@@ -72,24 +82,27 @@ describe('createTrainingCourse', () => {
     });
   });
 
-  it('links existing prerequisites, the creating admin and the assessment', async () => {
+  it('links existing prerequisites, the creating admin (the caller) and the assessment', async () => {
     const questions = [{ question: 'What beats a natural?', options: ['Nothing', 'A pair'], answerIndex: 0 }];
-    const result = await harness.execute<CourseResult>(CREATE, {
-      input: {
-        courseName: 'Baccarat Game Protection',
-        category: 'technical',
-        difficultyLevel: 'advanced',
-        durationHours: 12.5,
-        passingScore: 85,
-        validityMonths: 24,
-        prerequisites: [fundamentalsId],
-        requiredForPositions: ['Pit Supervisor'],
-        contentModules: ['Edge sorting', 'Collusion'],
-        assessmentQuestions: questions,
-        isMandatory: true,
-        createdBy: ADMIN_ID,
+    const result = await harness.execute<CourseResult>(
+      CREATE,
+      {
+        input: {
+          courseName: 'Baccarat Game Protection',
+          category: 'technical',
+          difficultyLevel: 'advanced',
+          durationHours: 12.5,
+          passingScore: 85,
+          validityMonths: 24,
+          prerequisites: [fundamentalsId],
+          requiredForPositions: ['Pit Supervisor'],
+          contentModules: ['Edge sorting', 'Collusion'],
+          assessmentQuestions: questions,
+          isMandatory: true,
+        },
       },
-    });
+      { identity: COURSE_AUTHOR },
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data!.createTrainingCourse).toMatchObject({
       durationHours: 12.5,
