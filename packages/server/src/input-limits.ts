@@ -133,6 +133,8 @@ export function stringInputLimitsPlugin<C extends BaseContext>(
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
+          // Apollo has already refused a document without a resolvable operation
+          if (!operation) return;
           const fragments = document.definitions.filter(
             (d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION,
           );
