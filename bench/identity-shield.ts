@@ -25,10 +25,11 @@ import {
   signRequestCredential,
   verifyAccessToken,
   verifyRequestCredential,
+  developmentTokenSettings,
 } from '@casino/auth';
 import type { ReplayGuard } from '@casino/auth';
 import type { AdminIdentity } from '@casino/auth';
-import { DEV_SECRETS, readProcessEnv } from '@casino/config';
+import { readProcessEnv } from '@casino/config';
 import { generateKeySpec, protectorFromEnv } from '@casino/crypto';
 import { snakeCaseFieldResolver } from '@casino/graphql';
 import { createLogger } from '@casino/logger';
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
     await redis.quit();
   }
 
-  const tokenSettings = { secret: DEV_SECRETS.JWT_SECRET, issuer: 'i', audience: 'a', ttlSeconds: 900 };
+  const tokenSettings = developmentTokenSettings();
   const { token } = await issueAccessToken(identity, tokenSettings);
   await timeEach(500, () => verifyAccessToken(token, tokenSettings));
   const jwt = await timeEach(5_000, () => verifyAccessToken(token, tokenSettings));

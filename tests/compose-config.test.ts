@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEV_SECRETS } from '@casino/config';
 import { DEV_PROTECTION_ENV } from '@casino/crypto';
 
 /**
@@ -10,7 +9,7 @@ import { DEV_PROTECTION_ENV } from '@casino/crypto';
 describe('docker-compose.yml', () => {
   const compose = readFileSync(path.resolve(__dirname, '../docker-compose.yml'), 'utf8');
 
-  it.each(Object.entries({ ...DEV_SECRETS, ...DEV_PROTECTION_ENV }))(
+  it.each(Object.entries(DEV_PROTECTION_ENV))(
     'defaults %s to the development value the services recognise',
     (name, value) => {
       expect(compose).toContain(`${name}: \${${name}:-${value}}`);

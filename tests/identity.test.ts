@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
-import { REQUEST_CREDENTIAL_HEADER, signRequestCredential } from '@casino/auth';
+import { REQUEST_CREDENTIAL_HEADER, developmentTokenSettings, signRequestCredential } from '@casino/auth';
 import { generateKeyPairSync } from 'node:crypto';
-import { DEV_SECRETS } from '@casino/config';
+import type { KeyObject } from 'node:crypto';
 import { SUBGRAPH_NAMES } from '../scripts/stack';
 import { IDENTITIES, gatewayCredential, startTestStack, tokenFor } from './support/stack-harness';
 import type { TestStack } from './support/stack-harness';
@@ -31,20 +31,25 @@ describe('identity at the edge and between services', () => {
     expect(result.data ?? null).toBeNull();
   });
 
-  it('refuses tampered, expired, foreign, alg-none and mis-addressed tokens', async () => {
+  it('refuses tampered, expired, foreign, alg-none, key-confusion and mis-addressed tokens', async () => {
     const good = await tokenFor(IDENTITIES.Supervisor);
     const [header, payload, signature] = good.split('.') as [string, string, string];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const { kid } = JSON.parse(Buffer.from(header, 'base64url').toString()) as { kid: string };
     const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-    const sign = (claimsOverride: Record<string, unknown>, secret: string = DEV_SECRETS.JWT_SECRET) =>
-      new SignJWT({ ...claims, ...claimsOverride })
-        .setProtectedHeader({ alg: 'HS256' })
-        .sign(new TextEncoder().encode(secret));
+    const dev = developmentTokenSettings();
+    const sign = (claimsOverride: Record<string, unknown>, key: KeyObject = dev.signingKey!) =>
+      new SignJWT({ ...claims, ...claimsOverride }).setProtectedHeader({ alg: 'EdDSA', kid }).sign(key);
+    const publicKey = [...dev.publicKeys.values()][0]!.export({ format: 'jwk' }).x!;
     const tokens = {
       tampered: `${header}.${encode({ ...claims, role: 'SuperAdmin' })}.${signature}`,
       expired: await sign({ exp: Math.floor(Date.now() / 1000) - 60 }),
-      foreign: await sign({}, 'an-attacker-secret-that-is-long-enough!!'),
+      foreign: await sign({}, generateKeyPairSync('ed25519').privateKey),
       algNone: `${encode({ alg: 'none', typ: 'JWT' })}.${payload}.`,
+      // HS256 keyed with the published public key: the classic algorithm-confusion forgery
+      keyConfusion: await new SignJWT({ ...claims, role: 'SuperAdmin' })
+        .setProtectedHeader({ alg: 'HS256', kid })
+        .sign(new TextEncoder().encode(publicKey)),
       wrongAudience: await sign({ aud: 'another-app' }),
       wrongIssuer: await sign({ iss: 'another-issuer' }),
     };

@@ -7,7 +7,7 @@ describe('gateway configuration', () => {
   it('starts in development with the built-in development secrets', () => {
     const env = parseGatewayEnv({});
     expect(env.PORT).toBe(4000);
-    expect(env.JWT_SECRET.length).toBeGreaterThanOrEqual(32);
+    expect(env.ACCESS_TOKEN_PUBLIC_KEYS).toBeUndefined();
   });
 
   it('refuses production with the default signing secrets or the demo password, naming each', () => {
@@ -19,7 +19,7 @@ describe('gateway configuration', () => {
     }
     expect(caught).toBeInstanceOf(ConfigError);
     const problems = (caught as ConfigError).problems.join('\n');
-    expect(problems).toMatch(/^JWT_SECRET: /m);
+    expect(problems).toMatch(/^ACCESS_TOKEN_PUBLIC_KEYS: is required in production/m);
     expect(problems).toMatch(/^SERVICE_SIGNING_KEY: is required in production/m);
     expect(problems).toMatch(/^SERVICE_PUBLIC_KEYS: is required in production/m);
     expect(problems).toMatch(/^DEMO_PASSWORD: /m);
@@ -30,7 +30,7 @@ describe('gateway configuration', () => {
     expect(() =>
       parseGatewayEnv({
         NODE_ENV: 'production',
-        JWT_SECRET: 'p'.repeat(40),
+        ACCESS_TOKEN_PUBLIC_KEYS: publicKeyString(generateKeyPairSync('ed25519').publicKey),
         DEMO_PASSWORD: 'an-operator-chosen-password',
         SERVICE_SIGNING_KEY: devSeed.toString('base64'),
         SERVICE_PUBLIC_KEYS: devPublicKeysSpec(),
@@ -41,7 +41,7 @@ describe('gateway configuration', () => {
   it('starts in production once every secret is its own', () => {
     const env = parseGatewayEnv({
       NODE_ENV: 'production',
-      JWT_SECRET: 'p'.repeat(40),
+      ACCESS_TOKEN_PUBLIC_KEYS: publicKeyString(generateKeyPairSync('ed25519').publicKey),
       SERVICE_SIGNING_KEY: randomBytes(32).toString('base64'),
       SERVICE_PUBLIC_KEYS: CALLER_NAMES.map(
         (name) => `${name}:${publicKeyString(generateKeyPairSync('ed25519').publicKey)}`,

@@ -1,14 +1,6 @@
 import path from 'node:path';
-import { CredentialConfigError, credentialKeysFromEnv } from '@casino/auth';
-import {
-  commonEnv,
-  identityEnv,
-  parseEnv,
-  portSchema,
-  refuseDevSecretsInProduction,
-  tokenEnv,
-  z,
-} from '@casino/config';
+import { CredentialConfigError, accessTokenSettingsFromEnv, credentialKeysFromEnv } from '@casino/auth';
+import { commonEnv, identityEnv, jsonInputEnv, parseEnv, portSchema, tokenEnv, z } from '@casino/config';
 import { SERVICE_NAMES } from '@casino/server';
 import type { ServiceName } from '@casino/server';
 
@@ -24,6 +16,7 @@ export const gatewayEnvSchema = z
     ...commonEnv,
     ...identityEnv,
     ...tokenEnv,
+    ...jsonInputEnv,
     DEMO_PASSWORD: z.string().default(DEMO_PASSWORD_DEFAULT),
     PORT: portSchema.default(4000),
     SUPERGRAPH_PATH: z.string().default(path.resolve(__dirname, '../../schema/supergraph.graphql')),
@@ -37,14 +30,18 @@ export const gatewayEnvSchema = z
     READY_CHECK_TIMEOUT_MS: z.coerce.number().int().min(50).default(1_500),
   })
   .superRefine((env, ctx) => {
-    refuseDevSecretsInProduction(env, ctx);
-    try {
-      credentialKeysFromEnv('gateway', env);
-    } catch (error) {
-      if (!(error instanceof CredentialConfigError)) throw error;
-      for (const problem of error.problems) {
-        const [variable, ...message] = problem.split(': ');
-        ctx.addIssue({ code: 'custom', path: [variable!], message: message.join(': ') });
+    for (const check of [
+      () => credentialKeysFromEnv('gateway', env),
+      () => accessTokenSettingsFromEnv(env),
+    ]) {
+      try {
+        check();
+      } catch (error) {
+        if (!(error instanceof CredentialConfigError)) throw error;
+        for (const problem of error.problems) {
+          const [variable, ...message] = problem.split(': ');
+          ctx.addIssue({ code: 'custom', path: [variable!], message: message.join(': ') });
+        }
       }
     }
     if (env.NODE_ENV === 'production' && env.DEMO_PASSWORD === DEMO_PASSWORD_DEFAULT) {

@@ -14,18 +14,22 @@ import {
   REQUEST_CREDENTIAL_HEADER,
   RedisRevocationFeed,
   RevocationList,
+  complianceRevocationFeed,
   ServiceClient,
+  accessTokenSettingsFromEnv,
   TokenError,
   connectRedis,
   credentialKeysFromEnv,
   signRequestCredential,
   verifyAccessToken,
 } from '@casino/auth';
-import type { CredentialSigner, Identity, RevocationFeed, TokenSettings } from '@casino/auth';
+import type { CredentialSigner, Identity, TokenSettings } from '@casino/auth';
+import { jsonInputLimitsOf } from '@casino/config';
 import type { Logger } from '@casino/logger';
 import {
   CLIENT_NAME_HEADER,
   REQUEST_ID_HEADER,
+  boundJsonInputs,
   createErrorFormatter,
   rateLimitStatusPlugin,
   requestLoggingPlugin,
@@ -115,19 +119,6 @@ function authenticateBearer(settings: TokenSettings, revocations: RevocationList
   };
 }
 
-/** Compliance's list of ended sessions, read as the gateway's own service identity. */
-function complianceRevocationFeed(client: ServiceClient): RevocationFeed {
-  return {
-    async since(since) {
-      const data = await client.request<{ revokedSessions: { sessionId: string; revokedAt: string }[] }>(
-        'query RevocationFeed($since: DateTime!) { revokedSessions(since: $since) { sessionId revokedAt } }',
-        { since: since.toISOString() },
-      );
-      return data.revokedSessions.map((s) => ({ sessionId: s.sessionId, revokedAt: new Date(s.revokedAt) }));
-    },
-  };
-}
-
 export interface GatewayOptions {
   env: GatewayEnv;
   logger: Logger;
@@ -157,6 +148,9 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
       return new SubgraphDataSource({ url: target, timeoutMs: env.SUBGRAPH_TIMEOUT_MS }, name, keys.signer);
     },
   });
+
+  // the supergraph's JSON scalar accepts anything: bound it like the subgraphs do, before any planning
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => boundJsonInputs(apiSchema, jsonInputLimitsOf(env)));
 
   const production = env.NODE_ENV === 'production';
   const apollo = new ApolloServer<GatewayContext>({
@@ -212,15 +206,7 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
     port: env.PORT,
     logger,
     apollo,
-    authenticate: authenticateBearer(
-      {
-        secret: env.JWT_SECRET,
-        issuer: env.JWT_ISSUER,
-        audience: env.JWT_AUDIENCE,
-        ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
-      },
-      revocations,
-    ),
+    authenticate: authenticateBearer(accessTokenSettingsFromEnv(env), revocations),
     context: async (base) => base,
     ready,
     graphqlPaths: ['/', '/graphql'],

@@ -4,9 +4,10 @@ import {
   developmentSigner,
   issueAccessToken,
   signRequestCredential,
+  developmentTokenSettings,
 } from '@casino/auth';
 import type { AdminIdentity, Identity } from '@casino/auth';
-import { DEV_SECRETS, readProcessEnv } from '@casino/config';
+import { readProcessEnv } from '@casino/config';
 import { MongoClient } from 'mongodb';
 import type { DestinationStream } from 'pino';
 import { seedAll } from '../../scripts/seed-all';
@@ -70,12 +71,7 @@ function admin(username: string, role: AdminIdentity['role'], department: string
   };
 }
 
-const tokenSettings = {
-  secret: DEV_SECRETS.JWT_SECRET,
-  issuer: 'casino-supergraph',
-  audience: 'casino-dashboards',
-  ttlSeconds: 900,
-};
+const tokenSettings = developmentTokenSettings();
 
 export async function tokenFor(identity: AdminIdentity): Promise<string> {
   const { kind: _kind, ...user } = identity;

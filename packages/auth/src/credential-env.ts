@@ -11,6 +11,8 @@ import {
   publicKeyString,
 } from './credential';
 import type { ReplayGuard } from './replay-guard';
+import type { TokenSettings } from './tokens';
+import { devAccessTokenPublicKey, devAccessTokenSeed, keyIdOf, parseAccessTokenPublicKeys } from './tokens';
 import { MemoryReplayGuard, RedisReplayGuard } from './replay-guard';
 
 /** Key variables that are missing, malformed or still the public development keys in production. */
@@ -101,4 +103,82 @@ export function createCredentialVerifier(
 /** A caller's signer with its public development key (tests and local tools; refused in production). */
 export function developmentSigner(issuer: string, ttlSeconds = 30): CredentialSigner {
   return { issuer, key: privateKeyFromSeed(devSeedOf(issuer)), ttlSeconds };
+}
+
+export interface AccessTokenEnv {
+  NODE_ENV: string;
+  JWT_ISSUER: string;
+  JWT_AUDIENCE: string;
+  ACCESS_TOKEN_TTL_SECONDS: number;
+  ACCESS_TOKEN_SIGNING_KEY?: string | undefined;
+  ACCESS_TOKEN_PUBLIC_KEYS?: string | undefined;
+}
+
+/**
+ * Access-token settings from the environment: the public keys every verifier needs, and (with `issuer: true`,
+ * compliance only) the signing key, whose public half must be among the published keys. Outside production
+ * unset values are the public development keys; production requires its own.
+ */
+export function accessTokenSettingsFromEnv(
+  env: AccessTokenEnv,
+  options: { issuer?: boolean } = {},
+): TokenSettings {
+  const production = env.NODE_ENV === 'production';
+  const problems: string[] = [];
+  let publicKeys = new Map<string, KeyObject>();
+  if (env.ACCESS_TOKEN_PUBLIC_KEYS || !production) {
+    try {
+      publicKeys = parseAccessTokenPublicKeys(env.ACCESS_TOKEN_PUBLIC_KEYS || devAccessTokenPublicKey());
+      if (
+        production &&
+        [...publicKeys.values()].some((k) => publicKeyString(k) === devAccessTokenPublicKey())
+      ) {
+        problems.push('ACCESS_TOKEN_PUBLIC_KEYS: contains the public development key');
+      }
+    } catch {
+      problems.push('ACCESS_TOKEN_PUBLIC_KEYS: must be base64url Ed25519 public keys separated by commas');
+    }
+  } else {
+    problems.push('ACCESS_TOKEN_PUBLIC_KEYS: is required in production (`pnpm keys` makes them)');
+  }
+  let signingKey: KeyObject | undefined;
+  if (options.issuer) {
+    if (env.ACCESS_TOKEN_SIGNING_KEY || !production) {
+      try {
+        signingKey = privateKeyFromSeed(env.ACCESS_TOKEN_SIGNING_KEY || devAccessTokenSeed());
+        if (production && publicKeyString(signingKey) === devAccessTokenPublicKey()) {
+          problems.push('ACCESS_TOKEN_SIGNING_KEY: is the public development key');
+        } else if (publicKeys.size > 0 && !publicKeys.has(keyIdOf(signingKey))) {
+          problems.push('ACCESS_TOKEN_PUBLIC_KEYS: must include the public key of ACCESS_TOKEN_SIGNING_KEY');
+        }
+      } catch {
+        problems.push(
+          'ACCESS_TOKEN_SIGNING_KEY: must be a base64 32-byte Ed25519 seed (`pnpm keys` makes them)',
+        );
+      }
+    } else {
+      problems.push('ACCESS_TOKEN_SIGNING_KEY: is required in production (`pnpm keys` makes them)');
+    }
+  }
+  if (problems.length > 0) throw new CredentialConfigError(problems);
+  return {
+    issuer: env.JWT_ISSUER,
+    audience: env.JWT_AUDIENCE,
+    ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+    signingKey,
+    publicKeys,
+  };
+}
+
+/** Access-token settings with the public development keys (tests and local tools). */
+export function developmentTokenSettings(ttlSeconds = 900): TokenSettings {
+  return accessTokenSettingsFromEnv(
+    {
+      NODE_ENV: 'development',
+      JWT_ISSUER: 'casino-supergraph',
+      JWT_AUDIENCE: 'casino-dashboards',
+      ACCESS_TOKEN_TTL_SECONDS: ttlSeconds,
+    },
+    { issuer: true },
+  );
 }

@@ -6,3 +6,4 @@ export * from './credential';
 export * from './credential-env';
 export * from './replay-guard';
 export * from './revocation';
+export * from './router-signature';

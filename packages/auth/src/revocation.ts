@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import type { ServiceClient } from './service-client';
 
 /** A session whose access tokens must stop working, from `revokedAt` on. */
 export interface RevokedSession {
@@ -106,4 +107,17 @@ export class RedisRevocationFeed implements RevocationFeed {
     }
     return sessions;
   }
+}
+
+/** Compliance's list of ended sessions (`revokedSessions`), read through a service client. */
+export function complianceRevocationFeed(client: Pick<ServiceClient, 'request'>): RevocationFeed {
+  return {
+    async since(since) {
+      const data = await client.request<{ revokedSessions: { sessionId: string; revokedAt: string }[] }>(
+        'query RevocationFeed($since: DateTime!) { revokedSessions(since: $since) { sessionId revokedAt } }',
+        { since: since.toISOString() },
+      );
+      return data.revokedSessions.map((s) => ({ sessionId: s.sessionId, revokedAt: new Date(s.revokedAt) }));
+    },
+  };
 }

@@ -26,10 +26,52 @@ export const isAuthenticated = rule('isAuthenticated', { cache: 'contextual' })(
   (_parent, _args, ctx: AuthContext) => ctx.identity.kind === 'admin',
 );
 
-/** Another service of this system, identified by the signed identity header. */
-export const isService = rule('isService', { cache: 'contextual' })(
-  (_parent, _args, ctx: AuthContext) => ctx.identity.kind === 'service',
-);
+const serviceRules = new Map<string, IRule>();
+/** The services each `fromService` rule admits, so tests can read who may call what from the rules. */
+const servicesOfRule = new WeakMap<object, readonly string[]>();
+
+/**
+ * Only these services, by the name in their signed service identity (never admin users, never another
+ * service): every service-only field names its real callers, so a compromised or misconfigured service
+ * reaches nothing it has no business calling. There is deliberately no rule for "any service".
+ */
+export function fromService(...services: [string, ...string[]]): IRule {
+  const names = [...new Set(services)].sort();
+  if (names.length === 0 || names.some((name) => name.trim() === '')) {
+    throw new Error('fromService needs at least one service name');
+  }
+  const name = `fromService:${names.join(',')}`;
+  let existing = serviceRules.get(name);
+  if (!existing) {
+    existing = rule(name, { cache: 'contextual' })(
+      (_parent, _args, ctx: AuthContext) =>
+        ctx.identity.kind === 'service' && names.includes(ctx.identity.service),
+    );
+    serviceRules.set(name, existing);
+    servicesOfRule.set(existing, Object.freeze(names));
+  }
+  return existing;
+}
+
+/**
+ * The services a rule lets in through `fromService`, anywhere inside `or`/`and`/`chain` (sorted, no
+ * duplicates); empty when the rule admits no service identity.
+ */
+export function servicesAllowedBy(ruleOrTree: unknown): string[] {
+  const found = new Set<string>();
+  const visit = (node: unknown) => {
+    if (!node || typeof node !== 'object') return;
+    const own = servicesOfRule.get(node);
+    if (own) own.forEach((name) => found.add(name));
+    // or/and/chain/race hold their rules (graphql-shield exports no classes to test against); a negation
+    // admits what its rule refuses, so it never names services this way
+    const logic = node as { getRules?: () => unknown[]; constructor?: { name?: string } };
+    if (typeof logic.getRules !== 'function' || logic.constructor?.name === 'RuleNot') return;
+    logic.getRules().forEach(visit);
+  };
+  visit(ruleOrTree);
+  return [...found].sort();
+}
 
 const roleRules = new Map<string, IRule>();
 

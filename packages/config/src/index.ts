@@ -55,17 +55,6 @@ export const commonEnv = {
 };
 
 /**
- * Development-only defaults of the shared secrets. They let `pnpm start` work out of the box; every service
- * refuses to start with them when NODE_ENV=production.
- */
-export const DEV_SECRETS = {
-  JWT_SECRET: 'dev-only-jwt-signing-secret-change-me-now',
-} as const;
-
-const secret = (name: keyof typeof DEV_SECRETS) =>
-  z.string().min(32, 'must be at least 32 characters').default(DEV_SECRETS[name]);
-
-/**
  * The per-request credentials between gateway and subgraphs and between services: this service's Ed25519 key
  * (a base64 32-byte seed), the public keys of every caller it accepts (`gateway:<x>,loyalty:<x>,...`), the
  * longest lifetime a credential may have, and Redis (one-time ids and revocations shared by every replica).
@@ -76,40 +65,86 @@ export const identityEnv = {
   SERVICE_SIGNING_KEY: z.string().optional(),
   SERVICE_PUBLIC_KEYS: z.string().optional(),
   REQUEST_CREDENTIAL_TTL_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
   /** How often the list of revoked sessions is refreshed (a sign-out takes effect everywhere within this). */
   REVOCATION_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(500),
 };
 
-/** Access tokens: issued by compliance at login, verified by the gateway. */
+/**
+ * Access tokens: EdDSA JWTs issued by compliance at login (ACCESS_TOKEN_SIGNING_KEY, a base64 32-byte seed,
+ * compliance only) and verified by the gateway and by subgraphs behind a router (ACCESS_TOKEN_PUBLIC_KEYS,
+ * base64url public keys, the current one first). Unset keys are the public development keys, refused in
+ * production by @casino/auth's `accessTokenSettingsFromEnv`.
+ */
 export const tokenEnv = {
-  JWT_SECRET: secret('JWT_SECRET'),
+  ACCESS_TOKEN_SIGNING_KEY: z.string().optional(),
+  ACCESS_TOKEN_PUBLIC_KEYS: z.string().optional(),
   JWT_ISSUER: z.string().min(1).default('casino-supergraph'),
   JWT_AUDIENCE: z.string().min(1).default('casino-dashboards'),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
 };
 
-/** Fails a production configuration that still uses a development secret. */
-export function refuseDevSecretsInProduction(env: Record<string, unknown>, ctx: z.RefinementCtx): void {
-  if (env.NODE_ENV !== 'production') return;
-  for (const [name, value] of Object.entries(DEV_SECRETS)) {
-    if (env[name] === value) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [name],
-        message: 'must be set to a secret of your own in production',
-      });
+/**
+ * Bounds on every `JSON` input value: nesting levels, serialized bytes, object keys over all levels. The gateway
+ * checks them before planning and each subgraph again, so both read the same variables.
+ */
+export const jsonInputEnv = {
+  INPUT_JSON_MAX_DEPTH: z.coerce.number().int().min(1).max(64).default(10),
+  INPUT_JSON_MAX_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
+  INPUT_JSON_MAX_KEYS: z.coerce.number().int().min(1).max(100_000).default(200),
+};
+
+/** Variables of a subgraph: its port, its MongoDB and database, identity checking and audit delivery. */
+/**
+ * Router mode: what a request that comes through Apollo Router or Hive Router (instead of this project's
+ * gateway) must present. `mtls`: the router's client certificate, issued by TLS_CLIENT_CA_FILE (the subgraph
+ * then serves HTTPS with TLS_CERT_FILE / TLS_KEY_FILE); `signature`: the per-request HMAC signature computed
+ * with ROUTER_SIGNING_SECRET. Either way the user's forwarded access token is verified by the subgraph itself.
+ * Empty (the default): only the gateway's and the services' request credentials are accepted.
+ */
+export const routerEnv = {
+  ROUTER_TRUST: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(['mtls', 'signature']))),
+  TLS_CERT_FILE: z.string().optional(),
+  TLS_KEY_FILE: z.string().optional(),
+  TLS_CLIENT_CA_FILE: z.string().optional(),
+  ROUTER_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+};
+
+function requireRouterSettings(
+  env: { ROUTER_TRUST: string[] } & Partial<Record<keyof typeof routerEnv, unknown>>,
+  ctx: z.RefinementCtx,
+): void {
+  const missing = (name: string, why: string) =>
+    ctx.addIssue({ code: 'custom', path: [name], message: `is required when ROUTER_TRUST includes ${why}` });
+  if (env.ROUTER_TRUST.includes('mtls')) {
+    for (const name of ['TLS_CERT_FILE', 'TLS_KEY_FILE', 'TLS_CLIENT_CA_FILE'] as const) {
+      if (!env[name]) missing(name, 'mtls');
     }
+  }
+  if (env.ROUTER_TRUST.includes('signature') && !env.ROUTER_SIGNING_SECRET) {
+    missing('ROUTER_SIGNING_SECRET', 'signature');
   }
 }
 
-/** Variables of a subgraph: its port, its MongoDB and database, identity checking and audit delivery. */
 export function subgraphEnv(defaults: { port: number; database: string }) {
   return z
     .object({
       ...commonEnv,
       ...identityEnv,
       ...tokenEnv,
+      ...routerEnv,
       PORT: port.default(defaults.port),
       MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI'),
       MONGODB_DATABASE: z.string().min(1).default(defaults.database),
@@ -125,10 +160,7 @@ export function subgraphEnv(defaults: { port: number; database: string }) {
       AUDIT_FLUSH_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
       /** Failed deliveries after which an outbox row (audit event, point credit, notification) is set aside as dead */
       OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(10),
-      /** Bounds on every `JSON` input value: nesting levels, serialized bytes, object keys over all levels */
-      INPUT_JSON_MAX_DEPTH: z.coerce.number().int().min(1).max(64).default(10),
-      INPUT_JSON_MAX_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
-      INPUT_JSON_MAX_KEYS: z.coerce.number().int().min(1).max(100_000).default(200),
+      ...jsonInputEnv,
       /**
        * The longest string any argument may carry: names and ids (every `ID`, `name`, `username`, `*Name`,
        * `*Prefix`) and everything else (free text). Services may hold a field to less, never to more.
@@ -143,13 +175,17 @@ export function subgraphEnv(defaults: { port: number; database: string }) {
       DATA_ENCRYPTION_KEY_ID: z.string().optional(),
       BLIND_INDEX_KEY: z.string().optional(),
     })
-    .superRefine(refuseDevSecretsInProduction);
+    .superRefine(requireRouterSettings);
 }
 
 export type SubgraphEnv = z.infer<ReturnType<typeof subgraphEnv>>;
 
-/** The `JSON` input bounds a subgraph's schema enforces, from its settings. */
-export function jsonInputLimitsOf(env: SubgraphEnv): { maxDepth: number; maxBytes: number; maxKeys: number } {
+/** The `JSON` input bounds a schema enforces, from the settings of its service. */
+export function jsonInputLimitsOf(env: {
+  INPUT_JSON_MAX_DEPTH: number;
+  INPUT_JSON_MAX_BYTES: number;
+  INPUT_JSON_MAX_KEYS: number;
+}): { maxDepth: number; maxBytes: number; maxKeys: number } {
   return {
     maxDepth: env.INPUT_JSON_MAX_DEPTH,
     maxBytes: env.INPUT_JSON_MAX_BYTES,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { ApolloServer, BaseContext } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -54,6 +55,13 @@ export interface HttpServiceOptions<C extends BaseContext> {
   ready: () => Promise<boolean>;
   /** Where GraphQL is served; the gateway adds `/` so Apollo Sandbox opens at the root. */
   graphqlPaths?: string[];
+  /** Public JSON documents served with GET (e.g. the access-token JWKS). */
+  documents?: { path: string; body: () => unknown }[];
+  /**
+   * Serve HTTPS; with `clientCa`, ask every client for a certificate and record whether it was issued by that
+   * CA (`req.socket.authorized`): callers that rely on it check it, others (service credentials) need none.
+   */
+  tls?: { cert: Buffer; key: Buffer; clientCa?: Buffer };
 }
 
 export interface RunningService {
@@ -81,6 +89,13 @@ export async function startHttpService<C extends BaseContext>(
     const ready = await options.ready().catch(() => false);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', service: options.name });
   });
+
+  for (const document of options.documents ?? []) {
+    app.get(document.path, (_req, res) => {
+      res.setHeader('cache-control', 'public, max-age=300');
+      res.json(document.body());
+    });
+  }
 
   app.all(
     options.graphqlPaths ?? ['/graphql'],
@@ -113,14 +128,24 @@ export async function startHttpService<C extends BaseContext>(
     }),
   );
 
-  const server = createServer(app);
+  const { tls } = options;
+  const server = tls
+    ? createTlsServer(
+        {
+          cert: tls.cert,
+          key: tls.key,
+          ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: false } : {}),
+        },
+        app,
+      )
+    : createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
-  const url = `http://${host}:${port}${(options.graphqlPaths ?? ['/graphql']).at(-1)}`;
+  const url = `${tls ? 'https' : 'http'}://${host}:${port}${(options.graphqlPaths ?? ['/graphql']).at(-1)}`;
   logger.info({ port }, `${options.name} listening`);
 
   return {

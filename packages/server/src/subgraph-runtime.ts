@@ -18,13 +18,25 @@ import {
   connectRedis,
   createCredentialVerifier,
   createReplayGuard,
+  RedisRevocationFeed,
+  RevocationList,
+  accessTokenSettingsFromEnv,
+  complianceRevocationFeed,
   credentialKeysFromEnv,
   verifyRequestCredential,
 } from '@casino/auth';
+import type { RevocationFeed } from '@casino/auth';
 import type { CredentialKeys, CredentialSigner, CredentialVerifier, RuleTree } from '@casino/auth';
 import type { Db } from 'mongodb';
 import type Redis from 'ioredis';
-import { ConfigError, exitOnConfigError, jsonInputLimitsOf, parseEnv, subgraphEnv } from '@casino/config';
+import {
+  ConfigError,
+  exitOnConfigError,
+  jsonInputLimitsOf,
+  parseEnv,
+  subgraphEnv,
+  stringInputLimitsOf,
+} from '@casino/config';
 import type { SubgraphEnv } from '@casino/config';
 import { ProtectionConfigError, protectorFromEnv } from '@casino/crypto';
 import type { FieldProtector } from '@casino/crypto';
@@ -33,6 +45,7 @@ import type { Logger } from '@casino/logger';
 import { connectMongo, dropRetiredIndexes, ensureIndexes } from '@casino/mongo';
 import type { IndexPlan, MongoConnection, PagingConfig } from '@casino/mongo';
 import { headerValue, rawBodyOf, startHttpService } from './http';
+import { RouterTrust, routerTlsOf } from './router-trust';
 import type { RequestBase, RunningService } from './http';
 import { createSubgraphApollo } from './subgraph';
 
@@ -101,6 +114,13 @@ export interface SubgraphDefinition<C extends BaseContext & RequestBase> {
   /** Where audit events go; by default compliance's API. Compliance itself stores them directly. */
   createAuditSink?(deps: SubgraphDeps): AuditSink;
   createContext(base: SubgraphRequestBase, deps: SubgraphDeps): C;
+  /** Public JSON documents the service serves with GET (compliance: the access-token JWKS). */
+  documents?(deps: SubgraphDeps): { path: string; body: () => unknown }[];
+  /**
+   * Where this subgraph reads ended sessions in router mode when Redis is not configured; by default
+   * compliance's `revokedSessions` (compliance itself reads its own store).
+   */
+  revocationFeed?(deps: SubgraphDeps): RevocationFeed;
   /** Work that runs beside the server (outbox dispatchers, scheduled jobs); stopped before the server. */
   startBackgroundJobs?(deps: SubgraphDeps): BackgroundJobs;
 }
@@ -116,25 +136,56 @@ const refused = () =>
 
 /**
  * Accepts a request only with a request credential made for it: signed by the gateway or a service, for this
- * service, over exactly this body, unexpired and never used before. Only POST carries a body to bind, so
- * nothing else is served.
+ * service, over exactly this body, unexpired and never used before. In router mode a request without one may
+ * instead present what the router holds (client certificate, per-request signature) with the user's access
+ * token. Only POST carries a body to bind, so nothing else is served.
  */
-export function authenticateRequestCredential(verifier: CredentialVerifier, logger?: Logger) {
+export function authenticateSubgraphRequest(
+  verifier: CredentialVerifier,
+  router: RouterTrust | null,
+  logger?: Logger,
+) {
   return async (req: Parameters<typeof headerValue>[0]) => {
     if (req.method !== 'POST') throw refused();
     try {
-      return await verifyRequestCredential(
-        verifier,
-        headerValue(req, REQUEST_CREDENTIAL_HEADER),
-        rawBodyOf(req),
-      );
+      const credential = headerValue(req, REQUEST_CREDENTIAL_HEADER);
+      if (credential || !router) return await verifyRequestCredential(verifier, credential, rawBodyOf(req));
+      return await router.authenticate(req);
     } catch (error) {
       if (!(error instanceof IdentityError)) throw error;
       // the reason goes to the log only: an attacker learns nothing from the answer
-      logger?.warn({ reason: error.message, ip: req.ip }, 'request credential refused');
+      logger?.warn({ reason: error.message, ip: req.ip }, 'request refused: no valid credential');
       throw refused();
     }
   };
+}
+
+/** Router mode: the revocation list (Redis, compliance's API or the definition's own feed) and the checks. */
+function createRouterTrust(
+  definition: Pick<SubgraphDefinition<never>, 'name' | 'revocationFeed'>,
+  deps: SubgraphDeps,
+  verifier: CredentialVerifier,
+): RouterTrust & { revocations: RevocationList } {
+  const { env } = deps;
+  const retainMs = env.ACCESS_TOKEN_TTL_SECONDS * 1000;
+  const feed = deps.redis
+    ? new RedisRevocationFeed(deps.redis, retainMs)
+    : (definition.revocationFeed?.(deps) ?? complianceRevocationFeed(deps.services.compliance));
+  const revocations = new RevocationList(feed, {
+    pollMs: env.REVOCATION_POLL_MS,
+    retainMs,
+    log: deps.logger,
+  });
+  const trust = new RouterTrust({
+    audience: definition.name,
+    requireClientCertificate: env.ROUTER_TRUST.includes('mtls'),
+    signingSecret: env.ROUTER_TRUST.includes('signature') ? env.ROUTER_SIGNING_SECRET! : null,
+    maxTtlSeconds: env.REQUEST_CREDENTIAL_TTL_SECONDS,
+    tokens: accessTokenSettingsFromEnv(env),
+    revocations,
+    replay: verifier.replay,
+  });
+  return Object.assign(trust, { revocations });
 }
 
 /** This service's credential keys; a configuration error (naming each variable) when they are unusable. */
@@ -219,6 +270,8 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
     protector: createProtector(definition, env),
     redis,
   };
+  const router = env.ROUTER_TRUST.length > 0 ? createRouterTrust(definition, deps, verifier) : null;
+  await router?.revocations.start();
   const sink = definition.createAuditSink?.(deps) ?? new ComplianceAuditSink(deps.services.compliance);
   const outbox = new AuditOutbox(mongo.db, sink, logger, {
     ...DEFAULT_OUTBOX_SETTINGS,
@@ -232,8 +285,15 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
     host: env.HOST,
     port: env.PORT,
     logger,
-    apollo: createSubgraphApollo<C>({ ...definition, logger, jsonLimits: jsonInputLimitsOf(env) }),
-    authenticate: authenticateRequestCredential(verifier, logger),
+    apollo: createSubgraphApollo<C>({
+      ...definition,
+      logger,
+      jsonLimits: jsonInputLimitsOf(env),
+      inputLimits: stringInputLimitsOf(env),
+    }),
+    authenticate: authenticateSubgraphRequest(verifier, router, logger),
+    tls: routerTlsOf(env),
+    documents: definition.documents?.(deps),
     context: async (base) =>
       definition.createContext(
         {
@@ -259,6 +319,7 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
     outbox,
     async stop() {
       await jobs?.stop();
+      router?.revocations.stop();
       await service.stop();
       await outbox.stop();
       if (ownsConnection) await mongo.close();

@@ -1,3 +1,5 @@
+import { auditDeadLetterSource } from '@casino/audit';
+import { DeadLetters } from '@casino/mongo';
 import type DataLoader from 'dataloader';
 import type { Db } from 'mongodb';
 import { resealProtectedFields } from '@casino/crypto';
@@ -16,7 +18,7 @@ import { LoginThrottleStore } from './auth/login-throttle-store';
 import { AdminSessionStore } from './auth/session-store';
 import { RevokedSessionStore } from './auth/revoked-session-store';
 import { SessionRevocations } from './auth/session-revocations';
-import { RedisRevocationFeed } from '@casino/auth';
+import { RedisRevocationFeed, accessTokenSettingsFromEnv } from '@casino/auth';
 import { TwoFactorService } from './auth/two-factor-service';
 import { AdminTwoFactorStore, TWO_FACTOR_PROTECTED_FIELDS } from './auth/two-factor-store';
 import { ComplianceDashboardService } from './dashboard/dashboard-service';
@@ -78,6 +80,8 @@ export interface ComplianceServices {
 }
 
 export interface ComplianceContext extends SubgraphRequestBase {
+  /** Dead rows of this subgraph's outboxes (the dead-letter query and its retry) */
+  deadLetters: DeadLetters;
   paging: PagingConfig;
   /** Seals and opens the TOTP secrets (compliance holds personal data) */
   protector: FieldProtector;
@@ -143,12 +147,7 @@ export function createComplianceContext(
     settings,
     base.audit,
   );
-  const tokens = {
-    secret: deps.env.JWT_SECRET,
-    issuer: deps.env.JWT_ISSUER,
-    audience: deps.env.JWT_AUDIENCE,
-    ttlSeconds: deps.env.ACCESS_TOKEN_TTL_SECONDS,
-  };
+  const tokens = accessTokenSettingsFromEnv(deps.env, { issuer: true });
   const accountStores = {
     admins: stores.adminUsers,
     sessions: stores.sessions,
@@ -166,6 +165,7 @@ export function createComplianceContext(
   };
   return {
     ...base,
+    deadLetters: new DeadLetters([auditDeadLetterSource(deps.db)]),
     paging: deps.paging,
     protector,
     stores,

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gql } from 'graphql-tag';
+import { accessTokenJwks, accessTokenSettingsFromEnv } from '@casino/auth';
 import type { SubgraphDefinition } from '@casino/server';
+import { RevokedSessionStore } from './auth/revoked-session-store';
+import { REVOCATION_FEED_PAGE } from './auth/session-revocations';
 import { AuditLogSink } from './audit/audit-events';
 import { AuditLogStore } from './audit/audit-log-store';
 import { createComplianceContext } from './context';
@@ -40,6 +43,16 @@ export function createComplianceSubgraph(
     // compliance owns audit_logs, so its own events go straight in instead of through its API
     createAuditSink: (deps) => new AuditLogSink(new AuditLogStore(deps.db)),
     createContext: (base, deps) => createComplianceContext(base, deps, settings),
+    // the public keys of access tokens, for the gateway's operators and for routers that verify tokens
+    documents: (deps) => {
+      const jwks = accessTokenJwks(accessTokenSettingsFromEnv(deps.env).publicKeys);
+      return [{ path: '/.well-known/jwks.json', body: () => jwks }];
+    },
+    // behind a router, compliance reads ended sessions from its own store
+    revocationFeed: (deps) => {
+      const store = new RevokedSessionStore(deps.db);
+      return { since: (since) => store.since(since, REVOCATION_FEED_PAGE) };
+    },
     // every active retention policy on a schedule (retentionRunIntervalMinutes; 0 disables it)
     startBackgroundJobs: (deps) =>
       startRetentionSchedule(

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { verifyAccessToken } from '@casino/auth';
-import { DEV_SECRETS } from '@casino/config';
+import { verifyAccessToken, developmentTokenSettings } from '@casino/auth';
 import { createComplianceSubgraph } from '../index';
 import { ADMIN_USERS } from '../admins/admin-user-store';
 import type { AdminUserDocument } from '../admins/admin-user-store';
@@ -65,12 +64,7 @@ interface LoginData {
   user: Record<string, unknown> & { id: string };
 }
 
-const TOKEN_SETTINGS = {
-  secret: DEV_SECRETS.JWT_SECRET,
-  issuer: 'casino-supergraph',
-  audience: 'casino-dashboards',
-  ttlSeconds: 900,
-};
+const TOKEN_SETTINGS = developmentTokenSettings();
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const anonymous = { identity: IDENTITIES.anonymous };
