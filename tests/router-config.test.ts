@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { ROUTER_SIGNATURE_HEADER } from '@casino/auth';
+import { SUBGRAPH_NAMES } from '../scripts/stack';
+
+/**
+ * No router runs in CI (both take 13-20 minutes to build), so the shipped configuration is held to what the
+ * subgraphs' router mode expects; tests/router-mode.test.ts drives the subgraph side with real TLS clients and
+ * a signer computing the same signature as the Hive expression below.
+ */
+const read = (file: string) =>
+  parse(readFileSync(path.resolve(__dirname, '../deploy/router', file), 'utf8')) as Record<string, any>;
+
+describe('deploy/router/hive/router.config.yaml', () => {
+  const config = read('hive/router.config.yaml');
+
+  it('verifies access tokens as compliance issues them (EdDSA, issuer, audience, its JWKS)', () => {
+    expect(config.jwt).toMatchObject({
+      enabled: true,
+      allowed_algorithms: ['EdDSA'],
+      issuers: ['casino-supergraph'],
+      audiences: ['casino-dashboards'],
+    });
+    expect(config.jwt.jwks_providers[0].url).toMatch(/compliance:4005\/\.well-known\/jwks\.json$/);
+  });
+
+  it('signs every subgraph request the way the subgraphs verify it', () => {
+    const rules = config.headers.all.request as Record<string, any>[];
+    const insert = rules.find((rule) => rule.insert?.name === ROUTER_SIGNATURE_HEADER)?.insert;
+    expect(insert).toBeDefined();
+    const expression = insert.expression as string;
+    // the claims of RouterSignatureClaims, in the sorted order encode_json writes them
+    const keys = [...expression.matchAll(/"(\w+)":/g)].map((m) => m[1]);
+    expect(keys).toEqual(['aud', 'exp', 'nonce', 'sid', 'sub']);
+    expect(expression).toContain('"aud": .subgraph.name');
+    expect(expression).toContain('uuid_v4()');
+    expect(expression).toMatch(/hmac\(payload, string!\(env\("ROUTER_SIGNING_SECRET"\)\), "SHA-256"\)/);
+    expect(expression).toMatch(/payload \+ "\." \+ encode_base64\(/);
+    const propagated = rules.flatMap((rule) => [rule.propagate?.named ?? []].flat());
+    expect(propagated).toEqual(expect.arrayContaining(['authorization']));
+  });
+
+  it('presents its client certificate to every subgraph, over HTTPS', () => {
+    expect(config.traffic_shaping.all.tls.client_auth).toMatchObject({
+      cert_file: expect.any(String),
+      key_file: expect.any(String),
+    });
+    expect(Object.keys(config.override_subgraph_urls).sort()).toEqual([...SUBGRAPH_NAMES].sort());
+    for (const target of Object.values(config.override_subgraph_urls) as { url: string }[]) {
+      expect(target.url).toMatch(/^https:\/\//);
+    }
+  });
+});
+
+describe('deploy/router/apollo/router.yaml', () => {
+  const config = read('apollo/router.yaml');
+
+  it('forwards the access token and presents its client certificate to every subgraph, over HTTPS', () => {
+    const propagated = (config.headers.all.request as Record<string, any>[]).map(
+      (rule) => rule.propagate?.named,
+    );
+    expect(propagated).toContain('authorization');
+    expect(config.tls.subgraph.all.client_authentication).toMatchObject({
+      certificate_chain: expect.any(String),
+      key: expect.any(String),
+    });
+    expect(Object.keys(config.override_subgraph_url).sort()).toEqual([...SUBGRAPH_NAMES].sort());
+    for (const url of Object.values(config.override_subgraph_url) as string[])
+      expect(url).toMatch(/^https:\/\//);
+  });
+});
