@@ -62,7 +62,7 @@ export function credentialKeysFromEnv(self: string, env: CredentialEnv): Credent
   let callers = new Map<string, KeyObject>();
   if (env.SERVICE_PUBLIC_KEYS || !production) {
     try {
-      callers = parsePublicKeys(env.SERVICE_PUBLIC_KEYS ?? devPublicKeysSpec());
+      callers = parsePublicKeys(env.SERVICE_PUBLIC_KEYS || devPublicKeysSpec());
     } catch (error) {
       problems.push(`SERVICE_PUBLIC_KEYS: ${(error as Error).message}`);
     }
