@@ -210,6 +210,7 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
     context: async (base) => base,
     ready,
     graphqlPaths: ['/', '/graphql'],
+    trustProxy: env.TRUST_PROXY,
   });
   return {
     ...service,

@@ -52,6 +52,12 @@ export const commonEnv = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOST: z.string().default('0.0.0.0'),
+  /**
+   * Which proxies in front of the gateway may state the client's address in X-Forwarded-For (Express's
+   * `trust proxy`: `loopback`, subnets such as `10.0.0.0/8`, or a hop count). Sign-in limits and the audit
+   * trail rely on that address, so trust only the load balancer, never the clients' own network.
+   */
+  TRUST_PROXY: z.string().default('loopback'),
 };
 
 /**

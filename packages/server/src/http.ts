@@ -55,6 +55,8 @@ export interface HttpServiceOptions<C extends BaseContext> {
   ready: () => Promise<boolean>;
   /** Where GraphQL is served; the gateway adds `/` so Apollo Sandbox opens at the root. */
   graphqlPaths?: string[];
+  /** Express `trust proxy`: who may state the client's address in X-Forwarded-For (TRUST_PROXY). */
+  trustProxy?: string;
   /** Public JSON documents served with GET (e.g. the access-token JWKS). */
   documents?: { path: string; body: () => unknown }[];
   /**
@@ -80,7 +82,8 @@ export async function startHttpService<C extends BaseContext>(
   await apollo.start();
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  const trustProxy = options.trustProxy ?? 'loopback';
+  app.set('trust proxy', /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy);
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: options.name });
