@@ -46,6 +46,17 @@ const EXPECTED: Record<string, Who[]> = {
   'Mutation.updateMember': ADMINS,
   'Mutation.setSelfExclusion': MANAGERS_UP,
   'Mutation.runLoyaltyJobs': ['SuperAdmin'],
+  // dead outbox rows, in every subgraph: SuperAdmins only
+  'Query.loyaltyDeadLetters': ['SuperAdmin'],
+  'Mutation.retryLoyaltyDeadLetter': ['SuperAdmin'],
+  'Query.gamingDeadLetters': ['SuperAdmin'],
+  'Mutation.retryGamingDeadLetter': ['SuperAdmin'],
+  'Query.workforceDeadLetters': ['SuperAdmin'],
+  'Mutation.retryWorkforceDeadLetter': ['SuperAdmin'],
+  'Query.marketingDeadLetters': ['SuperAdmin'],
+  'Mutation.retryMarketingDeadLetter': ['SuperAdmin'],
+  'Query.complianceDeadLetters': ['SuperAdmin'],
+  'Mutation.retryComplianceDeadLetter': ['SuperAdmin'],
   // gaming
   'Query.gamingSession': ADMINS,
   'Query.gamingSessions': ADMINS,

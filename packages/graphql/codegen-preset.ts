@@ -36,6 +36,7 @@ export function subgraphCodegen(options: {
             DateTime: 'Date',
             Money: 'import("mongodb").Decimal128',
             JSON: 'Record<string, unknown>',
+            AuditChanges: 'Record<string, unknown>',
             federation__FieldSet: 'string',
             link__Import: 'string',
           },

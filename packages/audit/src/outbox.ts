@@ -1,5 +1,7 @@
 import type { Collection, Db, IndexDescription } from 'mongodb';
 import type { Logger } from '@casino/logger';
+import { deliveryFailureOf, retryDelayMs } from '@casino/mongo';
+import type { DeadLetterPage, DeadLetterSource, DeliveryFailure } from '@casino/mongo';
 import type { AuditEvent } from './event';
 
 /** Where events go once they leave a subgraph: compliance's API, or compliance's own store. */
@@ -12,6 +14,8 @@ export interface OutboxSettings {
   batchSize: number;
   retryBaseMs: number;
   retryMaxMs: number;
+  /** Failed deliveries after which an event is set aside as dead instead of retried */
+  maxAttempts: number;
 }
 
 export const DEFAULT_OUTBOX_SETTINGS: OutboxSettings = {
@@ -19,14 +23,28 @@ export const DEFAULT_OUTBOX_SETTINGS: OutboxSettings = {
   batchSize: 200,
   retryBaseMs: 500,
   retryMaxMs: 60_000,
+  maxAttempts: 10,
 };
 
 interface OutboxDocument {
   id: string;
   event: AuditEvent;
   attempts: number;
-  next_attempt_at: Date;
+  /** null once the event is dead */
+  next_attempt_at: Date | null;
   created_at: Date;
+  last_error?: DeliveryFailure | null;
+  /** Set when the event was set aside after `maxAttempts` failed deliveries */
+  dead_at?: Date | null;
+}
+
+export const AUDIT_EVENT_KIND = 'audit-event';
+
+interface DueRow {
+  id: string;
+  attempts: number;
+  /** null when the row could not be read */
+  event: AuditEvent | null;
 }
 
 export const AUDIT_OUTBOX = 'audit_outbox';
@@ -34,13 +52,16 @@ export const AUDIT_OUTBOX = 'audit_outbox';
 export const auditOutboxIndexes: IndexDescription[] = [
   { key: { id: 1 }, name: 'id_1', unique: true },
   { key: { next_attempt_at: 1 }, name: 'next_attempt_at_1' },
+  { key: { dead_at: 1 }, name: 'dead_at_1' },
 ];
 
 /**
  * Audit events are first written to the subgraph's own `audit_outbox` (a fast local insert), then delivered
  * to compliance in batches. A failed delivery stays in the outbox and is retried with backoff, so an outage
  * of compliance delays the trail but loses nothing; compliance ignores ids it already has, so a retry never
- * records twice.
+ * records twice. One event that keeps failing (compliance refuses it, or it cannot even be read) never holds
+ * up the others: a failed batch is retried event by event, and after `maxAttempts` failures an event is set
+ * aside as dead, kept for a SuperAdmin to inspect and retry.
  */
 export class AuditOutbox {
   private readonly collection: Collection<OutboxDocument>;
@@ -49,7 +70,7 @@ export class AuditOutbox {
   private pendingInserts = new Set<Promise<void>>();
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly sink: AuditSink,
     private readonly log: Logger,
     private readonly settings: OutboxSettings = DEFAULT_OUTBOX_SETTINGS,
@@ -107,35 +128,120 @@ export class AuditOutbox {
   /** Delivers everything that is due; returns when the outbox holds nothing deliverable right now. */
   async flush(): Promise<void> {
     for (;;) {
+      // ids first: a row whose event cannot be read must not take the whole batch with it
       const due = await this.collection
-        .find({ next_attempt_at: { $lte: new Date() } }, { projection: { _id: 0 } })
+        .find({ next_attempt_at: { $lte: new Date() } }, { projection: { _id: 0, id: 1, attempts: 1 } })
         .sort({ next_attempt_at: 1 })
         .limit(this.settings.batchSize)
         .toArray();
       if (due.length === 0) return;
-      const ids = due.map((d) => d.id);
+      const rows = await this.read(due);
+      const readable = rows.filter((row): row is DueRow & { event: AuditEvent } => row.event !== null);
+      if (readable.length === 0) continue;
       try {
-        await this.sink.deliver(due.map((d) => d.event));
-        await this.collection.deleteMany({ id: { $in: ids } });
+        await this.sink.deliver(readable.map((row) => row.event));
+        await this.collection.deleteMany({ id: { $in: readable.map((row) => row.id) } });
       } catch (error) {
-        const attempts = Math.max(...due.map((d) => d.attempts)) + 1;
-        const delay = Math.min(this.settings.retryBaseMs * 2 ** (attempts - 1), this.settings.retryMaxMs);
+        if (readable.length === 1) {
+          await this.failed(readable[0]!, error);
+          continue;
+        }
         this.log.warn(
-          { err: error, events: ids.length, attempts, retryInMs: delay },
-          'audit delivery failed',
+          { err: error, events: readable.length },
+          'audit batch delivery failed; delivering one by one',
         );
-        await this.collection.updateMany(
-          { id: { $in: ids } },
-          { $inc: { attempts: 1 }, $set: { next_attempt_at: new Date(Date.now() + delay) } },
-        );
-        return;
+        if (!(await this.deliverOneByOne(readable))) return;
       }
     }
   }
 
-  /** Number of events still waiting for delivery. */
+  /** Full rows of `due`, in one read or, when that fails, one read per row; an unreadable row counts a failure. */
+  private async read(due: { id: string; attempts: number }[]): Promise<DueRow[]> {
+    try {
+      const docs = await this.collection
+        .find({ id: { $in: due.map((d) => d.id) } }, { projection: { _id: 0, id: 1, attempts: 1, event: 1 } })
+        .toArray();
+      const byId = new Map(docs.map((doc) => [doc.id, doc]));
+      return due.map((d) => ({ id: d.id, attempts: d.attempts, event: byId.get(d.id)?.event ?? null }));
+    } catch {
+      const rows: DueRow[] = [];
+      for (const d of due) {
+        try {
+          const doc = await this.collection.findOne({ id: d.id }, { projection: { _id: 0, event: 1 } });
+          rows.push({ id: d.id, attempts: d.attempts, event: doc?.event ?? null });
+        } catch (error) {
+          await this.failed({ id: d.id, attempts: d.attempts }, error);
+          rows.push({ id: d.id, attempts: d.attempts, event: null });
+        }
+      }
+      return rows;
+    }
+  }
+
+  /**
+   * Delivers each event alone so one refused event cannot hold the others back. Returns false when nothing at
+   * all went through (the sink is down rather than refusing one event): the rest then waits for its backoff.
+   */
+  private async deliverOneByOne(rows: (DueRow & { event: AuditEvent })[]): Promise<boolean> {
+    let delivered = 0;
+    for (const [index, row] of rows.entries()) {
+      try {
+        await this.sink.deliver([row.event]);
+        await this.collection.deleteOne({ id: row.id });
+        delivered += 1;
+      } catch (error) {
+        await this.failed(row, error);
+        if (delivered === 0 && index >= 1) {
+          // two refusals in a row and no success: treat it as an outage, back off the rest of the batch too
+          for (const rest of rows.slice(index + 1)) await this.failed(rest, error);
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** One more failed attempt for a row: a later retry, or dead after `maxAttempts`. */
+  private async failed(row: { id: string; attempts: number }, error: unknown): Promise<void> {
+    const attempts = row.attempts + 1;
+    const lastError = deliveryFailureOf(error);
+    if (attempts >= this.settings.maxAttempts) {
+      this.log.error(
+        { auditEventId: row.id, attempts, code: lastError.code },
+        'audit event set aside as dead after repeated failures',
+      );
+      await this.collection.updateOne(
+        { id: row.id },
+        { $set: { attempts, last_error: lastError, next_attempt_at: null, dead_at: new Date() } },
+      );
+      return;
+    }
+    const delay = retryDelayMs(attempts, this.settings.retryBaseMs, this.settings.retryMaxMs);
+    this.log.warn(
+      { auditEventId: row.id, attempts, retryInMs: delay, code: lastError.code },
+      'audit delivery failed',
+    );
+    await this.collection.updateOne(
+      { id: row.id },
+      { $set: { attempts, last_error: lastError, next_attempt_at: new Date(Date.now() + delay) } },
+    );
+  }
+
+  /** Events set aside as dead, newest first. */
+  deadLetters(limit: number): Promise<DeadLetterPage> {
+    return auditDeadLetters(this.db, limit);
+  }
+
+  /** Puts a dead event back in line; false when no dead event has this id. */
+  async retryDead(id: string): Promise<boolean> {
+    const retried = await retryDeadAuditEvent(this.db, id);
+    if (retried) this.flushSoon();
+    return retried;
+  }
+
+  /** Number of events still waiting for delivery (dead ones excluded). */
   pending(): Promise<number> {
-    return this.collection.countDocuments({});
+    return this.collection.countDocuments({ dead_at: null });
   }
 
   async stop(): Promise<void> {
@@ -144,4 +250,47 @@ export class AuditOutbox {
     await Promise.allSettled([...this.pendingInserts]);
     await this.flushing;
   }
+}
+
+/**
+ * Audit events of a subgraph's outbox set aside as dead, newest first: ids, attempts and why, never their
+ * content (which may be what could not be read).
+ */
+export async function auditDeadLetters(db: Db, limit: number): Promise<DeadLetterPage> {
+  const collection = db.collection<OutboxDocument>(AUDIT_OUTBOX);
+  const filter = { dead_at: { $ne: null } };
+  const [count, docs] = await Promise.all([
+    collection.countDocuments(filter),
+    collection
+      .find(filter, { projection: { _id: 0, id: 1, attempts: 1, last_error: 1, dead_at: 1 } })
+      .sort({ dead_at: -1 })
+      .limit(limit)
+      .toArray(),
+  ]);
+  return {
+    count,
+    items: docs.map((doc) => ({
+      id: doc.id,
+      kind: AUDIT_EVENT_KIND,
+      attempts: doc.attempts,
+      lastError: doc.last_error ?? null,
+      deadSince: doc.dead_at!,
+    })),
+  };
+}
+
+/** Puts a dead audit event back in line with a fresh count of attempts; false when no dead event has this id. */
+export async function retryDeadAuditEvent(db: Db, id: string): Promise<boolean> {
+  const result = await db
+    .collection<OutboxDocument>(AUDIT_OUTBOX)
+    .updateOne(
+      { id, dead_at: { $ne: null } },
+      { $set: { attempts: 0, dead_at: null, next_attempt_at: new Date() } },
+    );
+  return result.modifiedCount === 1;
+}
+
+/** The audit outbox's dead events, for a subgraph's dead-letter query. */
+export function auditDeadLetterSource(db: Db): DeadLetterSource {
+  return { page: (limit) => auditDeadLetters(db, limit), retry: (id) => retryDeadAuditEvent(db, id) };
 }

@@ -51,26 +51,65 @@ const SENSITIVE_KEYS = new Set(
 
 export const REDACTED = '[redacted]';
 
-/** A deep copy with personal data and secrets replaced, safe to store in the audit trail or to log. */
-export function redact(value: unknown, depth = 0): unknown {
-  if (value === null || value === undefined || depth > 8) return value ?? null;
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
-  if (typeof value === 'object') {
-    const source = value as Record<string, unknown>;
-    if (typeof (source as { toJSON?: unknown }).toJSON === 'function' && !(value.constructor === Object)) {
-      return String(value);
+/** Stands for whatever lies deeper than `REDACTION_MAX_DEPTH`: kept out of the trail, so nothing in it leaks. */
+export const TOO_DEEP = '[nested too deep]';
+
+/**
+ * Levels of nesting an audited value keeps. Inputs are far shallower (JSON inputs are bounded); anything
+ * deeper is replaced whole, so the stored entry stays readable and nothing under it is kept in clear.
+ */
+export const REDACTION_MAX_DEPTH = 24;
+
+/**
+ * What compliance accepts as one audit event's `changes`: a before and an after of redacted values, each at most
+ * `REDACTION_MAX_DEPTH` deep; wider than the bounds on client JSON inputs because a change carries whole
+ * documents (with their JSON fields) twice.
+ */
+export const AUDIT_CHANGES_LIMITS = {
+  maxDepth: REDACTION_MAX_DEPTH + 2,
+  maxBytes: 1_048_576,
+  maxKeys: 20_000,
+} as const;
+
+/**
+ * A deep copy with personal data and secrets replaced, safe to store in the audit trail or to log. Walks
+ * without recursion, so no value is too deep to redact.
+ */
+export function redact(value: unknown): unknown {
+  const root: { value?: unknown } = {};
+  const stack: { value: unknown; depth: number; assign: (out: unknown) => void }[] = [
+    { value, depth: 0, assign: (out) => (root.value = out) },
+  ];
+  while (stack.length > 0) {
+    const { value: item, depth, assign } = stack.pop()!;
+    if (item === null || item === undefined) {
+      assign(null);
+    } else if (item instanceof Date) {
+      assign(item.toISOString());
+    } else if (typeof item !== 'object') {
+      assign(item);
+    } else if (depth >= REDACTION_MAX_DEPTH) {
+      assign(TOO_DEEP);
+    } else if (Array.isArray(item)) {
+      const out: unknown[] = new Array<unknown>(item.length);
+      assign(out);
+      item.forEach((element, index) =>
+        stack.push({ value: element, depth: depth + 1, assign: (v) => (out[index] = v) }),
+      );
+    } else if (typeof (item as { toJSON?: unknown }).toJSON === 'function' && item.constructor !== Object) {
+      assign(String(item));
+    } else {
+      const out: Record<string, unknown> = {};
+      assign(out);
+      for (const [key, element] of Object.entries(item)) {
+        if (key === '_id') continue;
+        // the key is placed now so the copy keeps the original key order
+        out[key] = SENSITIVE_KEYS.has(key.toLowerCase()) ? (element === null ? null : REDACTED) : null;
+        if (out[key] === null && element !== null) {
+          stack.push({ value: element, depth: depth + 1, assign: (v) => (out[key] = v) });
+        }
+      }
     }
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(source)) {
-      if (key === '_id') continue;
-      out[key] = SENSITIVE_KEYS.has(key.toLowerCase())
-        ? item === null
-          ? null
-          : REDACTED
-        : redact(item, depth + 1);
-    }
-    return out;
   }
-  return value;
+  return root.value;
 }

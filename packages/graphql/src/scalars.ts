@@ -57,31 +57,127 @@ export const MoneyScalar = new GraphQLScalarType<Decimal128, string>({
   },
 });
 
-function literalToValue(ast: ValueNode): unknown {
-  switch (ast.kind) {
-    case Kind.STRING:
-    case Kind.BOOLEAN:
-      return ast.value;
-    case Kind.INT:
-    case Kind.FLOAT:
-      return Number(ast.value);
-    case Kind.NULL:
-      return null;
-    case Kind.LIST:
-      return ast.values.map(literalToValue);
-    case Kind.OBJECT:
-      return Object.fromEntries(ast.fields.map((f) => [f.name.value, literalToValue(f.value)]));
-    default:
-      throw inputError('JSON literal cannot contain variables');
-  }
+/** Bounds on one `JSON` input value, so a single request cannot store what later reads cannot handle. */
+export interface JsonInputLimits {
+  /** Most levels of nested objects and arrays (`{"a":{"b":1}}` is 2) */
+  maxDepth: number;
+  /** Most bytes of the value serialized as JSON (UTF-8) */
+  maxBytes: number;
+  /** Most object keys in the whole value, counted over every level */
+  maxKeys: number;
 }
 
-export const JSONScalar = new GraphQLScalarType<unknown, unknown>({
-  name: 'JSON',
-  description: 'A free-form JSON value (used for preferences, summaries and metadata)',
-  serialize: (value) => value,
-  parseValue: (value) => value,
-  parseLiteral: literalToValue,
-});
+export const DEFAULT_JSON_INPUT_LIMITS: JsonInputLimits = { maxDepth: 10, maxBytes: 16_384, maxKeys: 200 };
+
+const tooDeep = (name: string, limits: JsonInputLimits) =>
+  inputError(`${name} value is nested deeper than ${limits.maxDepth} levels`);
+const tooManyKeys = (name: string, limits: JsonInputLimits) =>
+  inputError(`${name} value has more than ${limits.maxKeys} keys`);
+
+/**
+ * Walks a value (from a variable, so already parsed JSON) without recursion, refusing it as soon as it is
+ * deeper or has more keys than allowed, then measures its serialized size. Returns the value unchanged.
+ */
+function checkJsonValue(value: unknown, limits: JsonInputLimits, name: string): unknown {
+  let keys = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item === 'string' || typeof item === 'boolean') continue;
+    if (typeof item === 'number') {
+      if (!Number.isFinite(item)) throw inputError(`${name} numbers must be finite`);
+      continue;
+    }
+    if (typeof item !== 'object') throw inputError(`${name} value must be plain JSON`);
+    if (depth + 1 > limits.maxDepth) throw tooDeep(name, limits);
+    if (Array.isArray(item)) {
+      for (const element of item) stack.push([element, depth + 1]);
+      continue;
+    }
+    const entries = Object.entries(item);
+    keys += entries.length;
+    if (keys > limits.maxKeys) throw tooManyKeys(name, limits);
+    for (const [, element] of entries) stack.push([element, depth + 1]);
+  }
+  // depth is bounded by now, so stringify cannot run out of stack
+  if (Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8') > limits.maxBytes) {
+    throw inputError(`${name} value is larger than ${limits.maxBytes} bytes`);
+  }
+  return value;
+}
+
+/**
+ * Builds the value of an inline literal without recursion, with the same bounds as a variable; a literal
+ * deeper than allowed is refused before any of its deeper levels is built.
+ */
+function literalToValue(ast: ValueNode, limits: JsonInputLimits, name: string): unknown {
+  let keys = 0;
+  const root: { value?: unknown } = {};
+  const stack: { node: ValueNode; depth: number; assign: (value: unknown) => void }[] = [
+    { node: ast, depth: 0, assign: (value) => (root.value = value) },
+  ];
+  while (stack.length > 0) {
+    const { node, depth, assign } = stack.pop()!;
+    switch (node.kind) {
+      case Kind.STRING:
+      case Kind.BOOLEAN:
+        assign(node.value);
+        break;
+      case Kind.INT:
+      case Kind.FLOAT:
+        assign(Number(node.value));
+        break;
+      case Kind.NULL:
+        assign(null);
+        break;
+      case Kind.LIST: {
+        if (depth + 1 > limits.maxDepth) throw tooDeep(name, limits);
+        const list: unknown[] = new Array<unknown>(node.values.length);
+        assign(list);
+        node.values.forEach((element, index) =>
+          stack.push({ node: element, depth: depth + 1, assign: (value) => (list[index] = value) }),
+        );
+        break;
+      }
+      case Kind.OBJECT: {
+        if (depth + 1 > limits.maxDepth) throw tooDeep(name, limits);
+        keys += node.fields.length;
+        if (keys > limits.maxKeys) throw tooManyKeys(name, limits);
+        const object: Record<string, unknown> = {};
+        assign(object);
+        for (const field of node.fields) {
+          stack.push({
+            node: field.value,
+            depth: depth + 1,
+            assign: (value) => (object[field.name.value] = value),
+          });
+        }
+        break;
+      }
+      default:
+        throw inputError(`${name} literal cannot contain variables`);
+    }
+  }
+  return checkJsonValue(root.value, limits, name);
+}
+
+/**
+ * A free-form JSON scalar whose inputs, as variables or inline literals, are bounded by `limits`. Subgraphs
+ * build theirs from their settings; `JSONScalar` carries the defaults.
+ */
+export function createJsonScalar(
+  limits: JsonInputLimits = DEFAULT_JSON_INPUT_LIMITS,
+  name = 'JSON',
+): GraphQLScalarType<unknown, unknown> {
+  return new GraphQLScalarType<unknown, unknown>({
+    name,
+    description: 'A free-form JSON value (used for preferences, summaries and metadata)',
+    serialize: (value) => value,
+    parseValue: (value) => checkJsonValue(value, limits, name),
+    parseLiteral: (ast) => literalToValue(ast, limits, name),
+  });
+}
+
+export const JSONScalar = createJsonScalar();
 
 export const scalarResolvers = { DateTime: DateTimeScalar, Money: MoneyScalar, JSON: JSONScalar };

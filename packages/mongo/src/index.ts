@@ -3,3 +3,4 @@ export * from './documents';
 export * from './loaders';
 export * from './paginate';
 export * from './retention';
+export * from './dead-letters';

@@ -4,16 +4,29 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '@casino/logger';
 import type { RequestBase } from './http';
 
+const VARIABLE_PATH = /^Variable "\$[^"]+" got an invalid value at "([^"]+)"; /;
+
 /**
  * Keeps internal error text (driver messages, stack traces) out of responses: the client gets a generic
  * message and the request id; the log gets the detail.
  */
 export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = formatted.extensions?.code;
+    let code = formatted.extensions?.code;
+    // a scalar that refuses an inline literal (a JSON value too deep, say) fails validation: it is still the
+    // caller's input that is wrong, so it keeps the scalar's BAD_USER_INPUT
+    const original = (error as { originalError?: { extensions?: Record<string, unknown> } } | null)
+      ?.originalError;
+    if (code === 'GRAPHQL_VALIDATION_FAILED' && original?.extensions?.code === 'BAD_USER_INPUT') {
+      code = 'BAD_USER_INPUT';
+      formatted = { ...formatted, extensions: { ...formatted.extensions, code } };
+    }
     if (typeof code === 'string' && PUBLIC_ERROR_CODES.has(code)) {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, message: withoutInputEchoes(formatted.message), extensions };
+      const message = withoutInputEchoes(formatted.message);
+      // a variable refused while coercing it names where in the variable: keep that as the field too
+      const at = code === 'BAD_USER_INPUT' && !extensions.field ? VARIABLE_PATH.exec(message) : null;
+      return { ...formatted, message, extensions: at ? { ...extensions, field: at[1] } : extensions };
     }
     logger.error({ err: error, path: formatted.path }, 'unexpected error while resolving');
     return {

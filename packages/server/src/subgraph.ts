@@ -8,7 +8,8 @@ import { applyMiddleware } from 'graphql-middleware';
 import { auditMutationsMiddleware } from '@casino/audit';
 import { createPermissions } from '@casino/auth';
 import type { RuleTree } from '@casino/auth';
-import { snakeCaseFieldResolver } from '@casino/graphql';
+import { createJsonScalar, snakeCaseFieldResolver } from '@casino/graphql';
+import type { JsonInputLimits } from '@casino/graphql';
 import type { Logger } from '@casino/logger';
 import type { RequestBase } from './http';
 import { createErrorFormatter, requestLoggingPlugin } from './apollo';
@@ -22,6 +23,13 @@ export interface SubgraphSchemaParts {
   rules: RuleTree;
   /** Mutations that are audit plumbing themselves and so are not audited. */
   unauditedMutations?: readonly string[];
+  /** Bounds on `JSON` inputs from the subgraph's settings (the scalar's defaults otherwise). */
+  jsonLimits?: JsonInputLimits;
+}
+
+function withJsonLimits(resolvers: unknown, limits: JsonInputLimits | undefined): unknown {
+  const map = resolvers as Record<string, unknown>;
+  return limits && map.JSON ? { ...map, JSON: createJsonScalar(limits) } : resolvers;
 }
 
 /**
@@ -31,7 +39,7 @@ export interface SubgraphSchemaParts {
 export function buildSecuredSubgraphSchema(parts: SubgraphSchemaParts): GraphQLSchema {
   const schema = buildSubgraphSchema({
     typeDefs: parts.typeDefs,
-    resolvers: parts.resolvers as GraphQLResolverMap<unknown>,
+    resolvers: withJsonLimits(parts.resolvers, parts.jsonLimits) as GraphQLResolverMap<unknown>,
   });
   // graphql-middleware wraps fields without a resolver around graphql's default resolver, which would bypass
   // Apollo's fieldResolver option; give every such field the snake_case resolver first

@@ -43,7 +43,12 @@ const adminIdentityField = or(isAuthenticated, inSignInResult);
 const adminPrivateField = or(generalAdmin, isOwnRecord, inSignInResult);
 
 export const rules: RuleTree = {
+  // dead outbox rows: ids, attempts and errors only, for SuperAdmins
+  DeadLetterPage: atLeast('SuperAdmin'),
+  DeadLetter: atLeast('SuperAdmin'),
+  DeliveryFailure: atLeast('SuperAdmin'),
   Query: {
+    complianceDeadLetters: atLeast('SuperAdmin'),
     me: isAuthenticated,
     adminUser: or(generalAdmin, isOwnId),
     adminUsers: generalAdmin,
@@ -58,6 +63,7 @@ export const rules: RuleTree = {
     erasureRequests: generalAdmin,
   },
   Mutation: {
+    retryComplianceDeadLetter: atLeast('SuperAdmin'),
     login: allow,
     refreshToken: allow,
     logout: isAuthenticated,

@@ -1,3 +1,6 @@
+import { auditDeadLetterSource } from '@casino/audit';
+import { creditDeadLetterSource } from './credits/credit-dispatcher';
+import { DeadLetters } from '@casino/mongo';
 import DataLoader from 'dataloader';
 import type { Db, Decimal128 } from 'mongodb';
 import type { ServiceClient } from '@casino/auth';
@@ -58,6 +61,8 @@ export interface GamingLoaders {
 }
 
 export interface GamingContext extends SubgraphRequestBase {
+  /** Dead rows of this subgraph's outboxes (the dead-letter query and its retry) */
+  deadLetters: DeadLetters;
   settings: GamingSettings;
   /** Loyalty's API, called as the gaming service */
   loyalty: ServiceClient;
@@ -149,6 +154,7 @@ export function createGamingContext(
   const members = new LoyaltyMembers(deps.services.loyalty, base.log);
   return {
     ...base,
+    deadLetters: new DeadLetters([auditDeadLetterSource(deps.db), creditDeadLetterSource(deps.db)]),
     settings,
     loyalty: deps.services.loyalty,
     paging: deps.paging,

@@ -30,7 +30,10 @@ export function createGamingSubgraph(
     indexes: GAMING_INDEXES,
     createContext: (base, deps) => createGamingContext(base, deps, settings),
     startBackgroundJobs(deps) {
-      const dispatcher = new CreditDispatcher(deps.db, deps.services.loyalty, deps.logger, settings);
+      const dispatcher = new CreditDispatcher(deps.db, deps.services.loyalty, deps.logger, {
+        ...settings,
+        maxAttempts: deps.env.OUTBOX_MAX_ATTEMPTS,
+      });
       dispatcher.start();
       return { stop: () => dispatcher.stop() };
     },

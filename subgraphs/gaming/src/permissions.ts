@@ -12,7 +12,12 @@ const complianceReader = or(isService, atLeast('GeneralAdmin'));
  * above. Anonymous callers get nothing; service identities only the AML cash summary.
  */
 export const rules: RuleTree = {
+  // dead outbox rows: ids, attempts and errors only, for SuperAdmins
+  DeadLetterPage: atLeast('SuperAdmin'),
+  DeadLetter: atLeast('SuperAdmin'),
+  DeliveryFailure: atLeast('SuperAdmin'),
   Query: {
+    gamingDeadLetters: atLeast('SuperAdmin'),
     gamingSession: isAuthenticated,
     gamingSessions: isAuthenticated,
     gameType: isAuthenticated,
@@ -29,6 +34,7 @@ export const rules: RuleTree = {
     memberPlayProfiles: isService,
   },
   Mutation: {
+    retryGamingDeadLetter: atLeast('SuperAdmin'),
     startGamingSession: isAuthenticated,
     endGamingSession: isAuthenticated,
     purchaseGamingPackage: isAuthenticated,

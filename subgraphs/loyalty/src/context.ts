@@ -1,3 +1,5 @@
+import { auditDeadLetterSource } from '@casino/audit';
+import { DeadLetters } from '@casino/mongo';
 import type DataLoader from 'dataloader';
 import type { Db } from 'mongodb';
 import { createOneByKeyLoader } from '@casino/mongo';
@@ -39,6 +41,8 @@ export function createStores(db: Db, protector?: FieldProtector): LoyaltyStores 
 }
 
 export interface LoyaltyContext extends SubgraphRequestBase {
+  /** Dead rows of this subgraph's outboxes (the dead-letter query and its retry) */
+  deadLetters: DeadLetters;
   paging: PagingConfig;
   stores: LoyaltyStores;
   settings: LoyaltySettings;
@@ -79,6 +83,7 @@ export function createLoyaltyContext(
   const stores = createStores(deps.db, protector);
   return {
     ...base,
+    deadLetters: new DeadLetters([auditDeadLetterSource(deps.db)]),
     paging: deps.paging,
     stores,
     settings,

@@ -11,7 +11,12 @@ const adminOrService = or(isAuthenticated, isService);
  * tier`) and credit finished sessions; nothing else.
  */
 export const rules: RuleTree = {
+  // dead outbox rows: ids, attempts and errors only, for SuperAdmins
+  DeadLetterPage: atLeast('SuperAdmin'),
+  DeadLetter: atLeast('SuperAdmin'),
+  DeliveryFailure: atLeast('SuperAdmin'),
   Query: {
+    loyaltyDeadLetters: atLeast('SuperAdmin'),
     member: adminOrService,
     members: isAuthenticated,
     reward: isAuthenticated,
@@ -28,6 +33,7 @@ export const rules: RuleTree = {
     membersWithExpiringDocuments: isService,
   },
   Mutation: {
+    retryLoyaltyDeadLetter: atLeast('SuperAdmin'),
     registerMember: isAuthenticated,
     creditGamingSession: isService,
     redeemReward: isAuthenticated,

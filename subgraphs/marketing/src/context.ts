@@ -1,3 +1,6 @@
+import { auditDeadLetterSource } from '@casino/audit';
+import { notificationDeadLetterSource } from './notifications/notification-store';
+import { DeadLetters } from '@casino/mongo';
 import type DataLoader from 'dataloader';
 import type { Db } from 'mongodb';
 import { createManyByKeyLoader, createOneByKeyLoader } from '@casino/mongo';
@@ -50,6 +53,8 @@ export function createStores(db: Db, protector?: FieldProtector): MarketingStore
 }
 
 export interface MarketingContext extends SubgraphRequestBase {
+  /** Dead rows of this subgraph's outboxes (the dead-letter query and its retry) */
+  deadLetters: DeadLetters;
   paging: PagingConfig;
   settings: MarketingSettings;
   stores: MarketingStores;
@@ -110,6 +115,7 @@ export function createMarketingContext(
   const stores = createStores(deps.db, protector);
   return {
     ...base,
+    deadLetters: new DeadLetters([auditDeadLetterSource(deps.db), notificationDeadLetterSource(deps.db)]),
     paging: deps.paging,
     settings,
     stores,

@@ -32,7 +32,12 @@ export function createMarketingSubgraph(
     holdsPersonalData: true,
     createContext: (base, deps) => createMarketingContext(base, deps, settings),
     startBackgroundJobs(deps) {
-      const dispatch = startNotificationDispatch(deps.db, settings, deps.logger);
+      const dispatch = startNotificationDispatch(
+        deps.db,
+        settings,
+        deps.logger,
+        deps.env.OUTBOX_MAX_ATTEMPTS,
+      );
       const analytics = startAnalyticsRecompute(
         () => createAnalyticsJob(deps, settings),
         settings.analytics,

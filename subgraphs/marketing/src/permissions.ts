@@ -93,7 +93,12 @@ export const readsNotificationOfArgs = rule('marketing:readsNotificationOfArgs',
  * nothing here.
  */
 export const rules: RuleTree = {
+  // dead outbox rows: ids, attempts and errors only, for SuperAdmins
+  DeadLetterPage: atLeast('SuperAdmin'),
+  DeadLetter: atLeast('SuperAdmin'),
+  DeliveryFailure: atLeast('SuperAdmin'),
   Query: {
+    marketingDeadLetters: atLeast('SuperAdmin'),
     marketingCampaign: isAuthenticated,
     marketingCampaigns: isAuthenticated,
     previewCampaignAudience: managesCampaignOfInput,
@@ -107,6 +112,7 @@ export const rules: RuleTree = {
     notificationTemplates: isAuthenticated,
   },
   Mutation: {
+    retryMarketingDeadLetter: atLeast('SuperAdmin'),
     registerWalkInGuest: isAuthenticated,
     createMarketingCampaign: managesDepartmentOfInput,
     createNotificationTemplate: managesDepartmentOfInput,

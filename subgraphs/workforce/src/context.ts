@@ -1,3 +1,5 @@
+import { auditDeadLetterSource } from '@casino/audit';
+import { DeadLetters } from '@casino/mongo';
 import type DataLoader from 'dataloader';
 import type { Db } from 'mongodb';
 import { createManyByKeyLoader, createOneByKeyLoader } from '@casino/mongo';
@@ -38,6 +40,8 @@ export function createStores(db: Db): WorkforceStores {
 }
 
 export interface WorkforceContext extends SubgraphRequestBase {
+  /** Dead rows of this subgraph's outboxes (the dead-letter query and its retry) */
+  deadLetters: DeadLetters;
   paging: PagingConfig;
   /** Seals and opens `staff_members.salary` (responses go through `revealProtectedAmount` only) */
   protector: FieldProtector;
@@ -73,6 +77,7 @@ export function createWorkforceContext(
   const training = new TrainingService(stores.staff, stores.courses, stores.trainingRecords);
   return {
     ...base,
+    deadLetters: new DeadLetters([auditDeadLetterSource(deps.db)]),
     paging: deps.paging,
     protector,
     stores,

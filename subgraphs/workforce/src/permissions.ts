@@ -133,7 +133,12 @@ const departmentArgInScope = inOwnDepartment('overdueTraining.department', (_par
  * identities only the key rotation's re-seal (compliance's rotateEncryptionKey).
  */
 export const rules: RuleTree = {
+  // dead outbox rows: ids, attempts and errors only, for SuperAdmins
+  DeadLetterPage: atLeast('SuperAdmin'),
+  DeadLetter: atLeast('SuperAdmin'),
+  DeliveryFailure: atLeast('SuperAdmin'),
   Query: {
+    workforceDeadLetters: atLeast('SuperAdmin'),
     staffMember: isAuthenticated,
     staffMembers: and(isAuthenticated, staffListInScope),
     trainingCourse: isAuthenticated,
@@ -147,6 +152,7 @@ export const rules: RuleTree = {
     workforceDashboard: managerOrAbove,
   },
   Mutation: {
+    retryWorkforceDeadLetter: atLeast('SuperAdmin'),
     createStaffMember: and(managerOrAbove, hiresIntoOwnDepartment),
     createTrainingCourse: managerOrAbove,
     updateStaffMember: and(managerOrAbove, staffUpdateInScope),

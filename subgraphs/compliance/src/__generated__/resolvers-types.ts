@@ -31,6 +31,8 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /** The before and after values of an audited change, as a service delivers them (redacted, bounded in depth and size) */
+  AuditChanges: { input: Record<string, unknown>; output: Record<string, unknown>; }
   /** An ISO-8601 instant in UTC */
   DateTime: { input: Date; output: Date; }
   /** A free-form JSON value */
@@ -92,7 +94,7 @@ export type AuditEventInput = {
   actorId?: InputMaybe<Scalars['ID']['input']>;
   actorUsername?: InputMaybe<Scalars['String']['input']>;
   /** Before and after values, personal data already redacted */
-  changes?: InputMaybe<Scalars['JSON']['input']>;
+  changes?: InputMaybe<Scalars['AuditChanges']['input']>;
   clientName?: InputMaybe<Scalars['String']['input']>;
   /** Unique per event; an id already stored is ignored, so a retried delivery records nothing twice */
   id: Scalars['ID']['input'];
@@ -344,6 +346,33 @@ export type DateRangeInput = {
   to: Scalars['DateTime']['input'];
 };
 
+/** An outbox row set aside after too many failed deliveries (OUTBOX_MAX_ATTEMPTS): kept, no longer retried */
+export type DeadLetter = {
+  __typename?: 'DeadLetter';
+  attempts: Scalars['Int']['output'];
+  deadSince: Scalars['DateTime']['output'];
+  /** The row's id: the audit event's, the gaming session's (point credit) or the notification's */
+  id: Scalars['ID']['output'];
+  /** Which outbox: audit-event, point-credit or notification */
+  kind: Scalars['String']['output'];
+  lastError?: Maybe<DeliveryFailure>;
+};
+
+/** Dead outbox rows of one subgraph: how many, and the most recent */
+export type DeadLetterPage = {
+  __typename?: 'DeadLetterPage';
+  count: Scalars['Int']['output'];
+  items: Array<DeadLetter>;
+};
+
+/** Why the last delivery of an outbox row failed, without personal data */
+export type DeliveryFailure = {
+  __typename?: 'DeliveryFailure';
+  /** The receiver's error code (e.g. BAD_USER_INPUT), HTTP_<status>, or the kind of local error */
+  code: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+};
+
 export type EraseMemberInput = {
   memberId: Scalars['ID']['input'];
   /** Why (e.g. the member's written request); kept with the request */
@@ -578,6 +607,8 @@ export type Mutation = {
   releaseLegalHold: LegalHold;
   /** Sets another account's password; its refresh tokens are revoked */
   resetAdminPassword: AdminUser;
+  /** Puts a dead outbox row back in line with a fresh count of attempts; false when no dead row has this id; SuperAdmin */
+  retryComplianceDeadLetter: Scalars['Boolean']['output'];
   /** Re-seals every protected field of loyalty, marketing and workforce under the services' current key, in batches; resumes whatever an earlier run left; SuperAdmin */
   rotateEncryptionKey: KeyRotationRun;
   /** Enforces an active, approved policy now (archive, then delete or anonymise); GeneralAdmin+ */
@@ -672,6 +703,11 @@ export type MutationResetAdminPasswordArgs = {
 };
 
 
+export type MutationRetryComplianceDeadLetterArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationRotateEncryptionKeyArgs = {
   input?: InputMaybe<RotateEncryptionKeyInput>;
 };
@@ -708,6 +744,8 @@ export type Query = {
   auditLogs: AuditLogConnection;
   /** Manager and above */
   complianceDashboard: ComplianceDashboard;
+  /** Outbox rows (audit events) set aside after too many failed deliveries, newest first; SuperAdmin */
+  complianceDeadLetters: DeadLetterPage;
   complianceReport?: Maybe<ComplianceReport>;
   complianceReports: ComplianceReportConnection;
   dataRetentionPolicies: DataRetentionPolicyConnection;
@@ -747,6 +785,11 @@ export type QueryAuditLogsArgs = {
 
 export type QueryComplianceDashboardArgs = {
   range: DateRangeInput;
+};
+
+
+export type QueryComplianceDeadLettersArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -971,6 +1014,7 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AdminUserEdge: ResolverTypeWrapper<Omit<AdminUserEdge, 'node'> & { node: ResolversTypes['AdminUser'] }>;
   AdminUserFilter: AdminUserFilter;
+  AuditChanges: ResolverTypeWrapper<Scalars['AuditChanges']['output']>;
   AuditEventInput: AuditEventInput;
   AuditLog: ResolverTypeWrapper<AuditLogDocument>;
   AuditLogConnection: ResolverTypeWrapper<Connection>;
@@ -995,6 +1039,9 @@ export type ResolversTypes = ResolversObject<{
   DataRetentionPolicyFilter: DataRetentionPolicyFilter;
   DateRangeInput: DateRangeInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeadLetter: ResolverTypeWrapper<DeadLetter>;
+  DeadLetterPage: ResolverTypeWrapper<DeadLetterPage>;
+  DeliveryFailure: ResolverTypeWrapper<DeliveryFailure>;
   EraseMemberInput: EraseMemberInput;
   ErasureCount: ResolverTypeWrapper<ErasureCount>;
   ErasureRequest: ResolverTypeWrapper<ErasureRequestDocument>;
@@ -1048,6 +1095,7 @@ export type ResolversParentTypes = ResolversObject<{
   Int: Scalars['Int']['output'];
   AdminUserEdge: Omit<AdminUserEdge, 'node'> & { node: ResolversParentTypes['AdminUser'] };
   AdminUserFilter: AdminUserFilter;
+  AuditChanges: Scalars['AuditChanges']['output'];
   AuditEventInput: AuditEventInput;
   AuditLog: AuditLogDocument;
   AuditLogConnection: Connection;
@@ -1069,6 +1117,9 @@ export type ResolversParentTypes = ResolversObject<{
   DataRetentionPolicyFilter: DataRetentionPolicyFilter;
   DateRangeInput: DateRangeInput;
   DateTime: Scalars['DateTime']['output'];
+  DeadLetter: DeadLetter;
+  DeadLetterPage: DeadLetterPage;
+  DeliveryFailure: DeliveryFailure;
   EraseMemberInput: EraseMemberInput;
   ErasureCount: ErasureCount;
   ErasureRequest: ErasureRequestDocument;
@@ -1164,6 +1215,10 @@ export type AdminUserEdgeResolvers<ContextType = ComplianceContext, ParentType e
   node?: Resolver<ResolversTypes['AdminUser'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
+
+export interface AuditChangesScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['AuditChanges'], any> {
+  name: 'AuditChanges';
+}
 
 export type AuditLogResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['AuditLog'] = ResolversParentTypes['AuditLog']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['AuditLog']>, { __typename: 'AuditLog' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
@@ -1287,6 +1342,27 @@ export type DataRetentionPolicyEdgeResolvers<ContextType = ComplianceContext, Pa
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DeadLetterResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['DeadLetter'] = ResolversParentTypes['DeadLetter']> = ResolversObject<{
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deadSince?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['DeliveryFailure']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type DeadLetterPageResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['DeadLetterPage'] = ResolversParentTypes['DeadLetterPage']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['DeadLetter']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type DeliveryFailureResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['DeliveryFailure'] = ResolversParentTypes['DeliveryFailure']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
 
 export type ErasureCountResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['ErasureCount'] = ResolversParentTypes['ErasureCount']> = ResolversObject<{
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1436,6 +1512,7 @@ export type MutationResolvers<ContextType = ComplianceContext, ParentType extend
   refreshToken?: Resolver<ResolversTypes['LoginPayload'], ParentType, ContextType, RequireFields<MutationRefreshTokenArgs, 'input'>>;
   releaseLegalHold?: Resolver<ResolversTypes['LegalHold'], ParentType, ContextType, RequireFields<MutationReleaseLegalHoldArgs, 'id'>>;
   resetAdminPassword?: Resolver<ResolversTypes['AdminUser'], ParentType, ContextType, RequireFields<MutationResetAdminPasswordArgs, 'input'>>;
+  retryComplianceDeadLetter?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRetryComplianceDeadLetterArgs, 'id'>>;
   rotateEncryptionKey?: Resolver<ResolversTypes['KeyRotationRun'], ParentType, ContextType, Partial<MutationRotateEncryptionKeyArgs>>;
   runRetentionPolicy?: Resolver<ResolversTypes['RetentionRun'], ParentType, ContextType, RequireFields<MutationRunRetentionPolicyArgs, 'id'>>;
   submitComplianceReport?: Resolver<ResolversTypes['ComplianceReport'], ParentType, ContextType, RequireFields<MutationSubmitComplianceReportArgs, 'id' | 'submittedTo'>>;
@@ -1455,6 +1532,7 @@ export type QueryResolvers<ContextType = ComplianceContext, ParentType extends R
   auditLog?: Resolver<Maybe<ResolversTypes['AuditLog']>, ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'id'>>;
   auditLogs?: Resolver<ResolversTypes['AuditLogConnection'], ParentType, ContextType, Partial<QueryAuditLogsArgs>>;
   complianceDashboard?: Resolver<ResolversTypes['ComplianceDashboard'], ParentType, ContextType, RequireFields<QueryComplianceDashboardArgs, 'range'>>;
+  complianceDeadLetters?: Resolver<ResolversTypes['DeadLetterPage'], ParentType, ContextType, RequireFields<QueryComplianceDeadLettersArgs, 'first'>>;
   complianceReport?: Resolver<Maybe<ResolversTypes['ComplianceReport']>, ParentType, ContextType, RequireFields<QueryComplianceReportArgs, 'id'>>;
   complianceReports?: Resolver<ResolversTypes['ComplianceReportConnection'], ParentType, ContextType, Partial<QueryComplianceReportsArgs>>;
   dataRetentionPolicies?: Resolver<ResolversTypes['DataRetentionPolicyConnection'], ParentType, ContextType, Partial<QueryDataRetentionPoliciesArgs>>;
@@ -1519,6 +1597,7 @@ export type Resolvers<ContextType = ComplianceContext> = ResolversObject<{
   AdminUser?: AdminUserResolvers<ContextType>;
   AdminUserConnection?: AdminUserConnectionResolvers<ContextType>;
   AdminUserEdge?: AdminUserEdgeResolvers<ContextType>;
+  AuditChanges?: GraphQLScalarType;
   AuditLog?: AuditLogResolvers<ContextType>;
   AuditLogConnection?: AuditLogConnectionResolvers<ContextType>;
   AuditLogEdge?: AuditLogEdgeResolvers<ContextType>;
@@ -1530,6 +1609,9 @@ export type Resolvers<ContextType = ComplianceContext> = ResolversObject<{
   DataRetentionPolicyConnection?: DataRetentionPolicyConnectionResolvers<ContextType>;
   DataRetentionPolicyEdge?: DataRetentionPolicyEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DeadLetter?: DeadLetterResolvers<ContextType>;
+  DeadLetterPage?: DeadLetterPageResolvers<ContextType>;
+  DeliveryFailure?: DeliveryFailureResolvers<ContextType>;
   ErasureCount?: ErasureCountResolvers<ContextType>;
   ErasureRequest?: ErasureRequestResolvers<ContextType>;
   ErasureRequestConnection?: ErasureRequestConnectionResolvers<ContextType>;

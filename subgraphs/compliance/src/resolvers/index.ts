@@ -1,4 +1,5 @@
-import { scalarResolvers } from '@casino/graphql';
+import { AUDIT_CHANGES_LIMITS } from '@casino/audit';
+import { createJsonScalar, scalarResolvers } from '@casino/graphql';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { AdminUser } from './AdminUser';
 import { AuditLog } from './AuditLog';
@@ -11,11 +12,13 @@ import { Query } from './Query';
 import { StaffMember } from './StaffMember';
 import { LegalHold, RetentionRun } from '../retention-enforcement/resolvers';
 import { ErasureRequest } from '../erasure/resolvers';
+import { deadLetterMutation, deadLetterQuery } from './dead-letters';
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
-  Query,
-  Mutation,
+  AuditChanges: createJsonScalar(AUDIT_CHANGES_LIMITS, 'AuditChanges'),
+  Query: { ...Query, ...deadLetterQuery },
+  Mutation: { ...Mutation, ...deadLetterMutation },
   AdminUser,
   AuditLog,
   ComplianceReport,

@@ -60,6 +60,8 @@ export type ComplianceCashCounts = {
 
 /** Delivery of an ended session's points to loyalty: queued with the ending itself, delivered by a dispatcher */
 export type CreditStatus =
+  /** Set aside after too many failed deliveries (see gamingDeadLetters); a SuperAdmin can retry it */
+  | 'dead'
   /** Loyalty has credited the points */
   | 'delivered'
   /** Waiting for (or retrying) delivery to loyalty */
@@ -75,6 +77,33 @@ export type DailyGamingPerformance = {
 export type DateRangeInput = {
   from: Scalars['DateTime']['input'];
   to: Scalars['DateTime']['input'];
+};
+
+/** An outbox row set aside after too many failed deliveries (OUTBOX_MAX_ATTEMPTS): kept, no longer retried */
+export type DeadLetter = {
+  __typename?: 'DeadLetter';
+  attempts: Scalars['Int']['output'];
+  deadSince: Scalars['DateTime']['output'];
+  /** The row's id: the audit event's, the gaming session's (point credit) or the notification's */
+  id: Scalars['ID']['output'];
+  /** Which outbox: audit-event, point-credit or notification */
+  kind: Scalars['String']['output'];
+  lastError?: Maybe<DeliveryFailure>;
+};
+
+/** Dead outbox rows of one subgraph: how many, and the most recent */
+export type DeadLetterPage = {
+  __typename?: 'DeadLetterPage';
+  count: Scalars['Int']['output'];
+  items: Array<DeadLetter>;
+};
+
+/** Why the last delivery of an outbox row failed, without personal data */
+export type DeliveryFailure = {
+  __typename?: 'DeliveryFailure';
+  /** The receiver's error code (e.g. BAD_USER_INPUT), HTTP_<status>, or the kind of local error */
+  code: Scalars['String']['output'];
+  message: Scalars['String']['output'];
 };
 
 export type EndGamingSessionInput = {
@@ -448,6 +477,8 @@ export type Mutation = {
   eraseGamingMemberData: GamingMemberErasure;
   /** Sells an active package to a member whose tier it allows; credits are valid for the package's validity hours */
   purchaseGamingPackage: GamingPackagePurchase;
+  /** Puts a dead outbox row back in line with a fresh count of attempts; false when no dead row has this id; SuperAdmin */
+  retryGamingDeadLetter: Scalars['Boolean']['output'];
   /** Opens an active session at a free table seat or machine; settlement, theo and points come when it ends */
   startGamingSession: GamingSession;
 };
@@ -470,6 +501,11 @@ export type MutationEraseGamingMemberDataArgs = {
 
 export type MutationPurchaseGamingPackageArgs = {
   input: PurchaseGamingPackageInput;
+};
+
+
+export type MutationRetryGamingDeadLetterArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -524,6 +560,8 @@ export type Query = {
   gameTypes: GameTypeConnection;
   /** Manager and above */
   gamingDashboard: GamingDashboard;
+  /** Outbox rows (audit events and point credits to loyalty) set aside after too many failed deliveries, newest first; SuperAdmin */
+  gamingDeadLetters: DeadLetterPage;
   gamingPackage?: Maybe<GamingPackage>;
   gamingPackages: GamingPackageConnection;
   gamingSession?: Maybe<GamingSession>;
@@ -576,6 +614,11 @@ export type QueryGameTypesArgs = {
 
 export type QueryGamingDashboardArgs = {
   range: DateRangeInput;
+};
+
+
+export type QueryGamingDeadLettersArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -763,6 +806,9 @@ export type ResolversTypes = ResolversObject<{
   DailyGamingPerformance: ResolverTypeWrapper<Omit<DailyGamingPerformance, 'performance'> & { performance: ResolversTypes['GamingPerformance'] }>;
   DateRangeInput: DateRangeInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeadLetter: ResolverTypeWrapper<DeadLetter>;
+  DeadLetterPage: ResolverTypeWrapper<DeadLetterPage>;
+  DeliveryFailure: ResolverTypeWrapper<DeliveryFailure>;
   EndGamingSessionInput: EndGamingSessionInput;
   GameKind: GameKind;
   GameType: ResolverTypeWrapper<GameTypeDocument>;
@@ -823,6 +869,9 @@ export type ResolversParentTypes = ResolversObject<{
   DailyGamingPerformance: Omit<DailyGamingPerformance, 'performance'> & { performance: ResolversParentTypes['GamingPerformance'] };
   DateRangeInput: DateRangeInput;
   DateTime: Scalars['DateTime']['output'];
+  DeadLetter: DeadLetter;
+  DeadLetterPage: DeadLetterPage;
+  DeliveryFailure: DeliveryFailure;
   EndGamingSessionInput: EndGamingSessionInput;
   GameType: GameTypeDocument;
   Float: Scalars['Float']['output'];
@@ -920,6 +969,27 @@ export type DailyGamingPerformanceResolvers<ContextType = GamingContext, ParentT
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DeadLetterResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['DeadLetter'] = ResolversParentTypes['DeadLetter']> = ResolversObject<{
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deadSince?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['DeliveryFailure']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type DeadLetterPageResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['DeadLetterPage'] = ResolversParentTypes['DeadLetterPage']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['DeadLetter']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type DeliveryFailureResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['DeliveryFailure'] = ResolversParentTypes['DeliveryFailure']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
 
 export type GameTypeResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['GameType'] = ResolversParentTypes['GameType']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['GameType']>, { __typename: 'GameType' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
@@ -1157,6 +1227,7 @@ export type MutationResolvers<ContextType = GamingContext, ParentType extends Re
   endGamingSession?: Resolver<ResolversTypes['GamingSession'], ParentType, ContextType, RequireFields<MutationEndGamingSessionArgs, 'input'>>;
   eraseGamingMemberData?: Resolver<ResolversTypes['GamingMemberErasure'], ParentType, ContextType, RequireFields<MutationEraseGamingMemberDataArgs, 'memberId'>>;
   purchaseGamingPackage?: Resolver<ResolversTypes['GamingPackagePurchase'], ParentType, ContextType, RequireFields<MutationPurchaseGamingPackageArgs, 'input'>>;
+  retryGamingDeadLetter?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRetryGamingDeadLetterArgs, 'id'>>;
   startGamingSession?: Resolver<ResolversTypes['GamingSession'], ParentType, ContextType, RequireFields<MutationStartGamingSessionArgs, 'input'>>;
 }>;
 
@@ -1193,6 +1264,7 @@ export type QueryResolvers<ContextType = GamingContext, ParentType extends Resol
   gameType?: Resolver<Maybe<ResolversTypes['GameType']>, ParentType, ContextType, RequireFields<QueryGameTypeArgs, 'id'>>;
   gameTypes?: Resolver<ResolversTypes['GameTypeConnection'], ParentType, ContextType, Partial<QueryGameTypesArgs>>;
   gamingDashboard?: Resolver<ResolversTypes['GamingDashboard'], ParentType, ContextType, RequireFields<QueryGamingDashboardArgs, 'range'>>;
+  gamingDeadLetters?: Resolver<ResolversTypes['DeadLetterPage'], ParentType, ContextType, RequireFields<QueryGamingDeadLettersArgs, 'first'>>;
   gamingPackage?: Resolver<Maybe<ResolversTypes['GamingPackage']>, ParentType, ContextType, RequireFields<QueryGamingPackageArgs, 'id'>>;
   gamingPackages?: Resolver<ResolversTypes['GamingPackageConnection'], ParentType, ContextType, Partial<QueryGamingPackagesArgs>>;
   gamingSession?: Resolver<Maybe<ResolversTypes['GamingSession']>, ParentType, ContextType, RequireFields<QueryGamingSessionArgs, 'id'>>;
@@ -1230,6 +1302,9 @@ export type Resolvers<ContextType = GamingContext> = ResolversObject<{
   ComplianceCashCounts?: ComplianceCashCountsResolvers<ContextType>;
   DailyGamingPerformance?: DailyGamingPerformanceResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DeadLetter?: DeadLetterResolvers<ContextType>;
+  DeadLetterPage?: DeadLetterPageResolvers<ContextType>;
+  DeliveryFailure?: DeliveryFailureResolvers<ContextType>;
   GameType?: GameTypeResolvers<ContextType>;
   GameTypeConnection?: GameTypeConnectionResolvers<ContextType>;
   GameTypeEdge?: GameTypeEdgeResolvers<ContextType>;

@@ -1,6 +1,8 @@
 import type { Collection, Db } from 'mongodb';
 import type { ServiceClient } from '@casino/auth';
 import type { Logger } from '@casino/logger';
+import { DEFAULT_OUTBOX_MAX_ATTEMPTS, deliveryFailureOf } from '@casino/mongo';
+import type { DeadLetterPage, DeadLetterSource } from '@casino/mongo';
 import { GAME_TYPES } from '../game-types/game-type-store';
 import type { GameTypeDocument } from '../game-types/game-type-store';
 import { GAMING_SESSIONS } from '../sessions/session-store';
@@ -34,11 +36,18 @@ interface CreditResult {
 export type CreditDispatchSettings = Pick<
   GamingSettings,
   'creditBatchSize' | 'creditRetryBaseMs' | 'creditRetryMaxMs'
->;
+> & {
+  /** Failed deliveries after which a credit is set aside as dead (OUTBOX_MAX_ATTEMPTS) */
+  maxAttempts?: number;
+};
+
+export const POINT_CREDIT_KIND = 'point-credit';
 
 export interface DispatchSummary {
   delivered: number;
   failed: number;
+  /** Credits set aside as dead in this pass */
+  dead: number;
 }
 
 /** Wait before the next attempt after `attempts` failures: base x 2^(attempts-1), capped. */
@@ -48,8 +57,10 @@ export function creditRetryDelayMs(attempts: number, settings: CreditDispatchSet
 
 /**
  * Delivers every due pending credit once (one loyalty call per session) and returns what happened. A
- * failure keeps the credit pending with one more attempt and a later `next_attempt_at`; nothing is dropped.
- * Loyalty's idempotency keys make a repeat after a lost answer harmless.
+ * failure keeps the credit pending with one more attempt and a later `next_attempt_at`; after `maxAttempts`
+ * failures it is set aside as dead (kept, no longer retried) so it never holds up the others. Each session is
+ * read and delivered on its own, so one that cannot even be read fails alone. Loyalty's idempotency keys make
+ * a repeat after a lost answer harmless.
  */
 export async function dispatchPendingCredits(
   db: Db,
@@ -59,11 +70,12 @@ export async function dispatchPendingCredits(
   now: () => Date = () => new Date(),
 ): Promise<DispatchSummary> {
   const sessions: Collection<GamingSessionDocument> = db.collection(GAMING_SESSIONS);
-  const summary: DispatchSummary = { delivered: 0, failed: 0 };
+  const summary: DispatchSummary = { delivered: 0, failed: 0, dead: 0 };
+  const maxAttempts = settings.maxAttempts ?? DEFAULT_OUTBOX_MAX_ATTEMPTS;
   const due = await sessions
     .find(
       { 'credit.status': 'pending', 'credit.next_attempt_at': { $lte: now() } },
-      { projection: { _id: 0 } },
+      { projection: { _id: 0, id: 1, game_type_id: 1, 'credit.attempts': 1 } },
     )
     .sort({ 'credit.next_attempt_at': 1 })
     .limit(settings.creditBatchSize)
@@ -77,10 +89,15 @@ export async function dispatchPendingCredits(
     )
     .toArray();
   const pointsRates = new Map(gameTypes.map((g) => [g.id, g.points_rate]));
-  for (const session of due) {
-    const pointsRate = pointsRates.get(session.game_type_id);
+  for (const row of due) {
+    const pointsRate = pointsRates.get(row.game_type_id);
     try {
-      if (pointsRate === undefined) throw new Error(`game type ${session.game_type_id} is missing`);
+      if (pointsRate === undefined) throw new Error(`game type ${row.game_type_id} is missing`);
+      const session = await sessions.findOne(
+        { id: row.id, 'credit.status': 'pending' },
+        { projection: { _id: 0 } },
+      );
+      if (!session) continue;
       const result = await loyalty.request<CreditResult>(CREDIT_GAMING_SESSION, {
         input: {
           memberId: session.member_id,
@@ -105,19 +122,40 @@ export async function dispatchPendingCredits(
       );
       summary.delivered += 1;
     } catch (error) {
-      const attempts = (session.credit?.attempts ?? 0) + 1;
+      const attempts = (row.credit?.attempts ?? 0) + 1;
+      const lastError = deliveryFailureOf(error);
+      if (attempts >= maxAttempts) {
+        log?.error(
+          { sessionId: row.id, attempts, code: lastError.code },
+          'gaming session credit set aside as dead after repeated failures',
+        );
+        await sessions.updateOne(
+          { id: row.id, 'credit.status': 'pending' },
+          {
+            $set: {
+              'credit.status': 'dead',
+              'credit.attempts': attempts,
+              'credit.next_attempt_at': null,
+              'credit.last_error': lastError,
+              'credit.dead_at': now(),
+            },
+          },
+        );
+        summary.dead += 1;
+        continue;
+      }
       const delay = creditRetryDelayMs(attempts, settings);
       log?.warn(
-        { err: error, sessionId: session.id, attempts, retryInMs: delay },
+        { sessionId: row.id, attempts, retryInMs: delay, code: lastError.code },
         'gaming session credit failed',
       );
       await sessions.updateOne(
-        { id: session.id, 'credit.status': 'pending' },
+        { id: row.id, 'credit.status': 'pending' },
         {
-          $inc: { 'credit.attempts': 1 },
           $set: {
+            'credit.attempts': attempts,
             'credit.next_attempt_at': new Date(now().getTime() + delay),
-            'credit.last_error': (error as Error).message.slice(0, 500),
+            'credit.last_error': lastError,
           },
         },
       );
@@ -125,6 +163,46 @@ export async function dispatchPendingCredits(
     }
   }
   return summary;
+}
+
+/** Credits set aside as dead, most recent first (ids, attempts and why; nothing about the member). */
+export async function deadCredits(db: Db, limit: number): Promise<DeadLetterPage> {
+  const sessions: Collection<GamingSessionDocument> = db.collection(GAMING_SESSIONS);
+  const filter = { 'credit.status': 'dead' as const };
+  const [count, docs] = await Promise.all([
+    sessions.countDocuments(filter),
+    sessions
+      .find(filter, { projection: { _id: 0, id: 1, credit: 1 } })
+      .sort({ 'credit.dead_at': -1 })
+      .limit(limit)
+      .toArray(),
+  ]);
+  return {
+    count,
+    items: docs.map((doc) => ({
+      id: doc.id,
+      kind: POINT_CREDIT_KIND,
+      attempts: doc.credit?.attempts ?? 0,
+      lastError: typeof doc.credit?.last_error === 'object' ? (doc.credit.last_error ?? null) : null,
+      deadSince: doc.credit?.dead_at ?? new Date(0),
+    })),
+  };
+}
+
+/** Queues a dead credit again with a fresh count of attempts; false when the session has no dead credit. */
+export async function retryDeadCredit(db: Db, sessionId: string, now = new Date()): Promise<boolean> {
+  const result = await db.collection<GamingSessionDocument>(GAMING_SESSIONS).updateOne(
+    { id: sessionId, 'credit.status': 'dead' },
+    {
+      $set: {
+        'credit.status': 'pending',
+        'credit.attempts': 0,
+        'credit.next_attempt_at': now,
+        'credit.dead_at': null,
+      },
+    },
+  );
+  return result.modifiedCount === 1;
 }
 
 /** Runs `dispatchPendingCredits` on an interval beside the server; one pass at a time. */
@@ -136,7 +214,8 @@ export class CreditDispatcher {
     private readonly db: Db,
     private readonly loyalty: ServiceClient,
     private readonly log: Logger,
-    private readonly settings: GamingSettings = DEFAULT_GAMING_SETTINGS,
+    private readonly settings: GamingSettings &
+      Pick<CreditDispatchSettings, 'maxAttempts'> = DEFAULT_GAMING_SETTINGS,
   ) {}
 
   start(): void {
@@ -159,4 +238,9 @@ export class CreditDispatcher {
     this.timer = null;
     await this.running;
   }
+}
+
+/** The point-credit outbox's dead credits, for gaming's dead-letter query. */
+export function creditDeadLetterSource(db: Db): DeadLetterSource {
+  return { page: (limit) => deadCredits(db, limit), retry: (id) => retryDeadCredit(db, id) };
 }

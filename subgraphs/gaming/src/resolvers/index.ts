@@ -6,11 +6,12 @@ import { GamingSession } from './GamingSession';
 import { Member } from './Member';
 import { Mutation } from './Mutation';
 import { Query } from './Query';
+import { deadLetterMutation, deadLetterQuery } from './dead-letters';
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
-  Query,
-  Mutation,
+  Query: { ...Query, ...deadLetterQuery },
+  Mutation: { ...Mutation, ...deadLetterMutation },
   Member,
   GamingSession,
   GameType: {

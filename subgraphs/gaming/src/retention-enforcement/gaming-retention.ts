@@ -13,7 +13,11 @@ export const GAMING_LOGS_TARGET: RetentionTarget = {
   collection: GAMING_SESSIONS,
   ageField: 'session_end',
   // a suspended session may resume, and a points credit still pending is the dispatcher's to deliver first
-  inScope: { status: 'completed', session_end: { $ne: null }, 'credit.status': { $ne: 'pending' } },
+  inScope: {
+    status: 'completed',
+    session_end: { $ne: null },
+    'credit.status': { $nin: ['pending', 'dead'] },
+  },
   heldBy: ['member_id'],
   anonymise: { member_id: null, table_number: null, seat_number: null, machine_number: null },
 };

@@ -272,16 +272,20 @@ describe('endGamingSession', () => {
 
       let now = new Date();
       const first = await dispatchPendingCredits(harness.db, loyalty, settings, undefined, () => now);
-      expect(first).toEqual({ delivered: 0, failed: pending });
+      expect(first).toEqual({ delivered: 0, failed: pending, dead: 0 });
       let stored = await sessions().findOne({ id });
       expect(stored!.credit).toMatchObject({ status: 'pending', attempts: 1 });
       expect(stored!.credit.next_attempt_at.getTime()).toBe(now.getTime() + 1_000);
-      expect(stored!.credit.last_error).toContain('unreachable');
+      expect(stored!.credit.last_error).toMatchObject({
+        code: 'UNREACHABLE',
+        message: expect.stringContaining('unreachable'),
+      });
 
       // not due yet: nothing is tried
       expect(await dispatchPendingCredits(harness.db, loyalty, settings, undefined, () => now)).toEqual({
         delivered: 0,
         failed: 0,
+        dead: 0,
       });
 
       // due again: attempts grow and the wait doubles up to the cap
@@ -310,6 +314,7 @@ describe('endGamingSession', () => {
       });
       const jobs = definition.startBackgroundJobs!({
         db: harness.db,
+        env: { OUTBOX_MAX_ATTEMPTS: 10 },
         logger: createLogger({ name: 'gaming', level: 'silent' }),
         services: { loyalty },
       } as never);
@@ -356,7 +361,7 @@ describe('endGamingSession', () => {
         { $set: { 'credit.next_attempt_at': new Date(Date.now() + 3_600_000) } },
       );
       const summary = await dispatchPendingCredits(harness.db, realLoyalty.client);
-      expect(summary).toEqual({ delivered: 1, failed: 0 });
+      expect(summary).toEqual({ delivered: 1, failed: 0, dead: 0 });
 
       const READ = /* GraphQL */ `
         query ($id: ID!) {
@@ -385,11 +390,13 @@ describe('endGamingSession', () => {
       expect(await dispatchPendingCredits(harness.db, realLoyalty.client)).toEqual({
         delivered: 1,
         failed: 0,
+        dead: 0,
       });
       expect(await balance()).toMatchObject({ points_balance: 38, tier_credits: 38 });
       expect(await dispatchPendingCredits(harness.db, realLoyalty.client)).toEqual({
         delivered: 0,
         failed: 0,
+        dead: 0,
       });
     });
   });

@@ -1,6 +1,6 @@
 import type { Collection, Db, Decimal128, Filter, IndexDescription } from 'mongodb';
 import { paginate } from '@casino/mongo';
-import type { PageArgs, PagingConfig } from '@casino/mongo';
+import type { DeliveryFailure, PageArgs, PagingConfig } from '@casino/mongo';
 import { gamingDayExpression } from '../gaming-day';
 import { averageCents, centsToMoney, toCents } from '../money';
 
@@ -43,15 +43,18 @@ export interface GamingSessionDocument {
   credit?: SessionCredit;
 }
 
-export type CreditStatus = 'pending' | 'delivered';
+export type CreditStatus = 'pending' | 'delivered' | 'dead';
 
 export interface SessionCredit {
   status: CreditStatus;
   attempts: number;
   /** When the dispatcher should try (again); null once delivered */
   next_attempt_at: Date | null;
-  last_error?: string | null;
+  /** Why the last delivery failed (no personal data); a plain message in credits queued by older versions */
+  last_error?: DeliveryFailure | string | null;
   delivered_at?: Date | null;
+  /** Set when the credit was set aside after too many failed deliveries */
+  dead_at?: Date | null;
 }
 
 export interface GamingSessionFilterInput {
@@ -90,6 +93,7 @@ export const sessionIndexes: IndexDescription[] = [
   { key: { session_start: 1, status: 1 }, name: 'session_start_1_status_1' },
   // the credit dispatcher's scan: pending credits that are due
   { key: { 'credit.status': 1, 'credit.next_attempt_at': 1 }, name: 'credit_status_1_next_attempt_at_1' },
+  { key: { 'credit.status': 1, 'credit.dead_at': -1 }, name: 'credit_status_1_dead_at_-1' },
 ];
 
 export function sessionFilter(input: GamingSessionFilterInput): Filter<GamingSessionDocument> {

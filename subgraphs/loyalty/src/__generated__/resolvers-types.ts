@@ -76,6 +76,33 @@ export type DateRangeInput = {
   to: Scalars['DateTime']['input'];
 };
 
+/** An outbox row set aside after too many failed deliveries (OUTBOX_MAX_ATTEMPTS): kept, no longer retried */
+export type DeadLetter = {
+  __typename?: 'DeadLetter';
+  attempts: Scalars['Int']['output'];
+  deadSince: Scalars['DateTime']['output'];
+  /** The row's id: the audit event's, the gaming session's (point credit) or the notification's */
+  id: Scalars['ID']['output'];
+  /** Which outbox: audit-event, point-credit or notification */
+  kind: Scalars['String']['output'];
+  lastError?: Maybe<DeliveryFailure>;
+};
+
+/** Dead outbox rows of one subgraph: how many, and the most recent */
+export type DeadLetterPage = {
+  __typename?: 'DeadLetterPage';
+  count: Scalars['Int']['output'];
+  items: Array<DeadLetter>;
+};
+
+/** Why the last delivery of an outbox row failed, without personal data */
+export type DeliveryFailure = {
+  __typename?: 'DeliveryFailure';
+  /** The receiver's error code (e.g. BAD_USER_INPUT), HTTP_<status>, or the kind of local error */
+  code: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+};
+
 /** An active member's identity document expiry */
 export type ExpiringDocumentMember = {
   __typename?: 'ExpiringDocumentMember';
@@ -306,6 +333,8 @@ export type Mutation = {
    * again until every remaining is 0. Service only.
    */
   resealLoyaltyProtectedFields: Array<ProtectedFieldRotation>;
+  /** Puts a dead outbox row back in line with a fresh count of attempts; false when no dead row has this id; SuperAdmin */
+  retryLoyaltyDeadLetter: Scalars['Boolean']['output'];
   /** Runs points expiry and the tier period close as of now (default: the current time); safe to repeat */
   runLoyaltyJobs: LoyaltyJobsResult;
   /** Sets or lifts a member's self-exclusion (responsible gaming) */
@@ -358,6 +387,11 @@ export type MutationRegisterMemberArgs = {
 
 export type MutationResealLoyaltyProtectedFieldsArgs = {
   batchSize: Scalars['Int']['input'];
+};
+
+
+export type MutationRetryLoyaltyDeadLetterArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -447,6 +481,8 @@ export type Query = {
   complianceMemberCounts: ComplianceMemberCounts;
   /** Programme KPIs for Managers and above */
   loyaltyDashboard: LoyaltyDashboard;
+  /** Outbox rows (audit events) set aside after too many failed deliveries, newest first; SuperAdmin */
+  loyaltyDeadLetters: DeadLetterPage;
   member?: Maybe<Member>;
   /** A member's balances next to the sums of their ledger entries (they must be equal) */
   memberLedgerCheck: LedgerCheck;
@@ -469,6 +505,11 @@ export type Query = {
 
 export type QueryLoyaltyDashboardArgs = {
   range: DateRangeInput;
+};
+
+
+export type QueryLoyaltyDeadLettersArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -783,6 +824,9 @@ export type ResolversTypes = ResolversObject<{
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   DateRangeInput: DateRangeInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeadLetter: ResolverTypeWrapper<DeadLetter>;
+  DeadLetterPage: ResolverTypeWrapper<DeadLetterPage>;
+  DeliveryFailure: ResolverTypeWrapper<DeliveryFailure>;
   ExpiringDocumentMember: ResolverTypeWrapper<ExpiringDocumentMember>;
   ExpiringDocumentPage: ResolverTypeWrapper<ExpiringDocumentPage>;
   GamingSessionCredit: ResolverTypeWrapper<GamingSessionCredit>;
@@ -846,6 +890,9 @@ export type ResolversParentTypes = ResolversObject<{
   Float: Scalars['Float']['output'];
   DateRangeInput: DateRangeInput;
   DateTime: Scalars['DateTime']['output'];
+  DeadLetter: DeadLetter;
+  DeadLetterPage: DeadLetterPage;
+  DeliveryFailure: DeliveryFailure;
   ExpiringDocumentMember: ExpiringDocumentMember;
   ExpiringDocumentPage: ExpiringDocumentPage;
   GamingSessionCredit: GamingSessionCredit;
@@ -931,6 +978,27 @@ export type ComplianceMemberCountsResolvers<ContextType = LoyaltyContext, Parent
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DeadLetterResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['DeadLetter'] = ResolversParentTypes['DeadLetter']> = ResolversObject<{
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deadSince?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['DeliveryFailure']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type DeadLetterPageResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['DeadLetterPage'] = ResolversParentTypes['DeadLetterPage']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['DeadLetter']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type DeliveryFailureResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['DeliveryFailure'] = ResolversParentTypes['DeliveryFailure']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
 
 export type ExpiringDocumentMemberResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['ExpiringDocumentMember'] = ResolversParentTypes['ExpiringDocumentMember']> = ResolversObject<{
   documentExpiry?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1067,6 +1135,7 @@ export type MutationResolvers<ContextType = LoyaltyContext, ParentType extends R
   redeemReward?: Resolver<ResolversTypes['RewardRedemption'], ParentType, ContextType, RequireFields<MutationRedeemRewardArgs, 'input'>>;
   registerMember?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationRegisterMemberArgs, 'input'>>;
   resealLoyaltyProtectedFields?: Resolver<Array<ResolversTypes['ProtectedFieldRotation']>, ParentType, ContextType, RequireFields<MutationResealLoyaltyProtectedFieldsArgs, 'batchSize'>>;
+  retryLoyaltyDeadLetter?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRetryLoyaltyDeadLetterArgs, 'id'>>;
   runLoyaltyJobs?: Resolver<ResolversTypes['LoyaltyJobsResult'], ParentType, ContextType, Partial<MutationRunLoyaltyJobsArgs>>;
   setSelfExclusion?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationSetSelfExclusionArgs, 'input'>>;
   updateMember?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationUpdateMemberArgs, 'input'>>;
@@ -1126,6 +1195,7 @@ export type ProtectedFieldRotationResolvers<ContextType = LoyaltyContext, Parent
 export type QueryResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   complianceMemberCounts?: Resolver<ResolversTypes['ComplianceMemberCounts'], ParentType, ContextType>;
   loyaltyDashboard?: Resolver<ResolversTypes['LoyaltyDashboard'], ParentType, ContextType, RequireFields<QueryLoyaltyDashboardArgs, 'range'>>;
+  loyaltyDeadLetters?: Resolver<ResolversTypes['DeadLetterPage'], ParentType, ContextType, RequireFields<QueryLoyaltyDeadLettersArgs, 'first'>>;
   member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType, RequireFields<QueryMemberArgs, 'id'>>;
   memberLedgerCheck?: Resolver<ResolversTypes['LedgerCheck'], ParentType, ContextType, RequireFields<QueryMemberLedgerCheckArgs, 'memberId'>>;
   members?: Resolver<ResolversTypes['MemberConnection'], ParentType, ContextType, Partial<QueryMembersArgs>>;
@@ -1222,6 +1292,9 @@ export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<Resolv
 export type Resolvers<ContextType = LoyaltyContext> = ResolversObject<{
   ComplianceMemberCounts?: ComplianceMemberCountsResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DeadLetter?: DeadLetterResolvers<ContextType>;
+  DeadLetterPage?: DeadLetterPageResolvers<ContextType>;
+  DeliveryFailure?: DeliveryFailureResolvers<ContextType>;
   ExpiringDocumentMember?: ExpiringDocumentMemberResolvers<ContextType>;
   ExpiringDocumentPage?: ExpiringDocumentPageResolvers<ContextType>;
   GamingSessionCredit?: GamingSessionCreditResolvers<ContextType>;

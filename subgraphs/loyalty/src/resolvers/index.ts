@@ -3,11 +3,12 @@ import type { Resolvers } from '../__generated__/resolvers-types';
 import { Member } from './Member';
 import { Mutation } from './Mutation';
 import { Query } from './Query';
+import { deadLetterMutation, deadLetterQuery } from './dead-letters';
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
-  Query,
-  Mutation,
+  Query: { ...Query, ...deadLetterQuery },
+  Mutation: { ...Mutation, ...deadLetterMutation },
   Member,
   Reward: {
     __resolveReference: (reference, ctx) => ctx.loaders.reward.load(reference.id),

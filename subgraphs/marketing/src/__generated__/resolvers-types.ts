@@ -232,6 +232,33 @@ export type DateRangeInput = {
   to: Scalars['DateTime']['input'];
 };
 
+/** An outbox row set aside after too many failed deliveries (OUTBOX_MAX_ATTEMPTS): kept, no longer retried */
+export type DeadLetter = {
+  __typename?: 'DeadLetter';
+  attempts: Scalars['Int']['output'];
+  deadSince: Scalars['DateTime']['output'];
+  /** The row's id: the audit event's, the gaming session's (point credit) or the notification's */
+  id: Scalars['ID']['output'];
+  /** Which outbox: audit-event, point-credit or notification */
+  kind: Scalars['String']['output'];
+  lastError?: Maybe<DeliveryFailure>;
+};
+
+/** Dead outbox rows of one subgraph: how many, and the most recent */
+export type DeadLetterPage = {
+  __typename?: 'DeadLetterPage';
+  count: Scalars['Int']['output'];
+  items: Array<DeadLetter>;
+};
+
+/** Why the last delivery of an outbox row failed, without personal data */
+export type DeliveryFailure = {
+  __typename?: 'DeliveryFailure';
+  /** The receiver's error code (e.g. BAD_USER_INPUT), HTTP_<status>, or the kind of local error */
+  code: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+};
+
 export type DeliveryStatus =
   | 'delivered'
   | 'failed';
@@ -384,6 +411,8 @@ export type Mutation = {
    * call again until every remaining is 0. Service only.
    */
   resealMarketingProtectedFields: Array<ProtectedFieldRotation>;
+  /** Puts a dead outbox row back in line with a fresh count of attempts; false when no dead row has this id; SuperAdmin */
+  retryMarketingDeadLetter: Scalars['Boolean']['output'];
   /**
    * Renders a template for one recipient and sends it now (or leaves it pending until it is due). Marketing
    * to a member needs their consent and is never sent to a self-excluded member (CONFLICT).
@@ -439,6 +468,11 @@ export type MutationRegisterWalkInGuestArgs = {
 
 export type MutationResealMarketingProtectedFieldsArgs = {
   batchSize: Scalars['Int']['input'];
+};
+
+
+export type MutationRetryMarketingDeadLetterArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -629,6 +663,8 @@ export type Query = {
    * than the configured maximum (366 days by default).
    */
   marketingDashboard: MarketingDashboard;
+  /** Outbox rows (audit events and notifications) set aside after too many failed deliveries, newest first; SuperAdmin */
+  marketingDeadLetters: DeadLetterPage;
   notification?: Maybe<Notification>;
   notificationTemplate?: Maybe<NotificationTemplate>;
   notificationTemplates: NotificationTemplateConnection;
@@ -659,6 +695,11 @@ export type QueryMarketingCampaignsArgs = {
 
 export type QueryMarketingDashboardArgs = {
   range: DateRangeInput;
+};
+
+
+export type QueryMarketingDeadLettersArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -932,6 +973,9 @@ export type ResolversTypes = ResolversObject<{
   CustomerAnalytics: ResolverTypeWrapper<CustomerAnalyticsDocument>;
   DateRangeInput: DateRangeInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeadLetter: ResolverTypeWrapper<DeadLetter>;
+  DeadLetterPage: ResolverTypeWrapper<DeadLetterPage>;
+  DeliveryFailure: ResolverTypeWrapper<DeliveryFailure>;
   DeliveryStatus: DeliveryStatus;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   MarketingCampaign: ResolverTypeWrapper<MarketingCampaignDocument>;
@@ -1000,6 +1044,9 @@ export type ResolversParentTypes = ResolversObject<{
   CustomerAnalytics: CustomerAnalyticsDocument;
   DateRangeInput: DateRangeInput;
   DateTime: Scalars['DateTime']['output'];
+  DeadLetter: DeadLetter;
+  DeadLetterPage: DeadLetterPage;
+  DeliveryFailure: DeliveryFailure;
   JSON: Scalars['JSON']['output'];
   MarketingCampaign: MarketingCampaignDocument;
   MarketingCampaignConnection: Connection;
@@ -1167,6 +1214,27 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DeadLetterResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['DeadLetter'] = ResolversParentTypes['DeadLetter']> = ResolversObject<{
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deadSince?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['DeliveryFailure']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type DeadLetterPageResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['DeadLetterPage'] = ResolversParentTypes['DeadLetterPage']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['DeadLetter']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type DeliveryFailureResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['DeliveryFailure'] = ResolversParentTypes['DeliveryFailure']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
@@ -1256,6 +1324,7 @@ export type MutationResolvers<ContextType = MarketingContext, ParentType extends
   recordGuestExit?: Resolver<ResolversTypes['WalkInGuest'], ParentType, ContextType, RequireFields<MutationRecordGuestExitArgs, 'input'>>;
   registerWalkInGuest?: Resolver<ResolversTypes['WalkInGuest'], ParentType, ContextType, RequireFields<MutationRegisterWalkInGuestArgs, 'input'>>;
   resealMarketingProtectedFields?: Resolver<Array<ResolversTypes['ProtectedFieldRotation']>, ParentType, ContextType, RequireFields<MutationResealMarketingProtectedFieldsArgs, 'batchSize'>>;
+  retryMarketingDeadLetter?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRetryMarketingDeadLetterArgs, 'id'>>;
   sendNotification?: Resolver<ResolversTypes['Notification'], ParentType, ContextType, RequireFields<MutationSendNotificationArgs, 'input'>>;
   updateCampaignStatus?: Resolver<ResolversTypes['MarketingCampaign'], ParentType, ContextType, RequireFields<MutationUpdateCampaignStatusArgs, 'input'>>;
 }>;
@@ -1381,6 +1450,7 @@ export type QueryResolvers<ContextType = MarketingContext, ParentType extends Re
   marketingCampaign?: Resolver<Maybe<ResolversTypes['MarketingCampaign']>, ParentType, ContextType, RequireFields<QueryMarketingCampaignArgs, 'id'>>;
   marketingCampaigns?: Resolver<ResolversTypes['MarketingCampaignConnection'], ParentType, ContextType, Partial<QueryMarketingCampaignsArgs>>;
   marketingDashboard?: Resolver<ResolversTypes['MarketingDashboard'], ParentType, ContextType, RequireFields<QueryMarketingDashboardArgs, 'range'>>;
+  marketingDeadLetters?: Resolver<ResolversTypes['DeadLetterPage'], ParentType, ContextType, RequireFields<QueryMarketingDeadLettersArgs, 'first'>>;
   notification?: Resolver<Maybe<ResolversTypes['Notification']>, ParentType, ContextType, RequireFields<QueryNotificationArgs, 'id'>>;
   notificationTemplate?: Resolver<Maybe<ResolversTypes['NotificationTemplate']>, ParentType, ContextType, RequireFields<QueryNotificationTemplateArgs, 'id'>>;
   notificationTemplates?: Resolver<ResolversTypes['NotificationTemplateConnection'], ParentType, ContextType, Partial<QueryNotificationTemplatesArgs>>;
@@ -1453,6 +1523,9 @@ export type Resolvers<ContextType = MarketingContext> = ResolversObject<{
   ChannelDeliveryStats?: ChannelDeliveryStatsResolvers<ContextType>;
   CustomerAnalytics?: CustomerAnalyticsResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DeadLetter?: DeadLetterResolvers<ContextType>;
+  DeadLetterPage?: DeadLetterPageResolvers<ContextType>;
+  DeliveryFailure?: DeliveryFailureResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   MarketingCampaign?: MarketingCampaignResolvers<ContextType>;
   MarketingCampaignConnection?: MarketingCampaignConnectionResolvers<ContextType>;

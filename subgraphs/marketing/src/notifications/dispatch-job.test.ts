@@ -59,6 +59,7 @@ describe('the notification dispatch background job', () => {
     const definition = createMarketingSubgraph({ ...DEFAULT_MARKETING_SETTINGS, dispatchIntervalMs: 100 });
     const jobs = definition.startBackgroundJobs!({
       db: mongo.db,
+      env: { OUTBOX_MAX_ATTEMPTS: 10 },
       logger: createLogger({ name: 'marketing', level: 'silent' }),
     } as Parameters<NonNullable<typeof definition.startBackgroundJobs>>[0]);
     try {

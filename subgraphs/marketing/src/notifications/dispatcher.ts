@@ -1,11 +1,27 @@
 import type { Db } from 'mongodb';
 import type { Logger } from '@casino/logger';
+import { DEFAULT_OUTBOX_MAX_ATTEMPTS, deliveryFailureOf, retryDelayMs } from '@casino/mongo';
 import type { MarketingSettings } from '../settings';
 import { createChannelAdapters } from './channels';
 import type { ChannelAdapters } from './channels';
 import { DeliveryError } from './channels/types';
 import { NotificationStore } from './notification-store';
 import type { NotificationDelivery, NotificationDocument } from './notification-store';
+
+/** How often a notification that cannot be claimed is tried again, and after how many failed rounds it is dead. */
+export interface DispatchRetry {
+  /** OUTBOX_MAX_ATTEMPTS */
+  maxAttempts: number;
+  /** Wait before the first retry; doubles with every further failure, up to 32 times this */
+  baseMs: number;
+}
+
+/** The claim (or reading what it returned) failed: no channel has seen the notification. */
+class UnclaimedError extends Error {
+  constructor(override readonly cause: unknown) {
+    super('the notification could not be claimed');
+  }
+}
 
 /**
  * Sends notifications on their channels. A notification is claimed atomically (pending -> sent) before any
@@ -17,11 +33,17 @@ export class NotificationDispatcher {
     private readonly store: NotificationStore,
     private readonly adapters: ChannelAdapters,
     private readonly logger?: Logger,
+    private readonly retry: DispatchRetry = { maxAttempts: DEFAULT_OUTBOX_MAX_ATTEMPTS, baseMs: 30_000 },
   ) {}
 
   /** Dispatches one pending notification now; null when it was not pending (anymore). */
   async dispatch(id: string, now = new Date()): Promise<NotificationDocument | null> {
-    const claimed = await this.store.claim(id, now);
+    let claimed: NotificationDocument | null;
+    try {
+      claimed = await this.store.claim(id, now);
+    } catch (error) {
+      throw new UnclaimedError(error);
+    }
     if (!claimed) return null;
     const deliveries: NotificationDelivery[] = [];
     for (const channel of claimed.channels) {
@@ -44,7 +66,27 @@ export class NotificationDispatcher {
   async dispatchDue(now: Date, limit: number): Promise<number> {
     let sent = 0;
     for (const id of await this.store.dueIds(now, limit)) {
-      if (await this.dispatch(id, now)) sent += 1;
+      try {
+        if (await this.dispatch(id, now)) sent += 1;
+      } catch (error) {
+        // one notification that cannot be claimed or read must not hold up the rest of the batch
+        if (!(error instanceof UnclaimedError)) {
+          this.logger?.error({ err: error, notificationId: id }, 'notification dispatch failed');
+          continue;
+        }
+        const failure = deliveryFailureOf(error.cause);
+        const dead = await this.store.dispatchFailed(id, failure, {
+          maxAttempts: this.retry.maxAttempts,
+          retryInMs: (attempts) => retryDelayMs(attempts, this.retry.baseMs, this.retry.baseMs * 32),
+          at: now,
+        });
+        this.logger?.warn(
+          { notificationId: id, code: failure.code, dead },
+          dead
+            ? 'notification set aside as dead after repeated failures'
+            : 'notification could not be claimed',
+        );
+      }
     }
     return sent;
   }
@@ -59,11 +101,13 @@ export function dispatchDueNotifications(
   settings: MarketingSettings,
   now = new Date(),
   logger?: Logger,
+  maxAttempts = DEFAULT_OUTBOX_MAX_ATTEMPTS,
 ): Promise<number> {
   const dispatcher = new NotificationDispatcher(
     new NotificationStore(db),
     createChannelAdapters(settings),
     logger,
+    { maxAttempts, baseMs: settings.dispatchIntervalMs },
   );
   return dispatcher.dispatchDue(now, settings.dispatchBatchSize);
 }
@@ -73,11 +117,12 @@ export function startNotificationDispatch(
   db: Db,
   settings: MarketingSettings,
   logger: Logger,
+  maxAttempts = DEFAULT_OUTBOX_MAX_ATTEMPTS,
 ): { stop(): Promise<void> } {
   let running: Promise<unknown> | null = null;
   const timer = setInterval(() => {
     if (running) return;
-    running = dispatchDueNotifications(db, settings, new Date(), logger)
+    running = dispatchDueNotifications(db, settings, new Date(), logger, maxAttempts)
       .catch((error: unknown) => logger.error({ err: error }, 'notification dispatch failed'))
       .finally(() => {
         running = null;

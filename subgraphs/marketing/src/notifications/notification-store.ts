@@ -1,6 +1,12 @@
 import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
 import { paginate } from '@casino/mongo';
-import type { PageArgs, PagingConfig } from '@casino/mongo';
+import type {
+  DeadLetterPage,
+  DeadLetterSource,
+  DeliveryFailure,
+  PageArgs,
+  PagingConfig,
+} from '@casino/mongo';
 
 export const NOTIFICATION_CATEGORIES = [
   'security',
@@ -60,7 +66,15 @@ export interface NotificationDocument {
   status_history?: NotificationStatusChange[];
   /** One entry per channel once it was dispatched (absent until then) */
   deliveries?: NotificationDelivery[];
+  /** Dispatch rounds that failed before any channel saw it (the notification could not be claimed or read) */
+  dispatch_attempts?: number;
+  /** Why the last such round failed (no personal data) */
+  dispatch_error?: DeliveryFailure | null;
+  /** Set when it was set aside after too many failed rounds: pending, never due, kept for a SuperAdmin */
+  dead_at?: Date | null;
 }
+
+export const NOTIFICATION_KIND = 'notification';
 
 export interface NotificationFilterInput {
   recipientId?: string | null;
@@ -79,6 +93,7 @@ export const notificationIndexes: IndexDescription[] = [
   { key: { created_at: -1, id: -1 }, name: 'created_at_-1_id_-1' },
   { key: { recipient_id: 1, created_at: -1 }, name: 'recipient_id_1_created_at_-1' },
   { key: { status: 1, due_at: 1 }, name: 'status_1_due_at_1' },
+  { key: { dead_at: 1 }, name: 'dead_at_1' },
 ];
 
 export class NotificationStore {
@@ -141,6 +156,71 @@ export class NotificationStore {
     );
   }
 
+  /**
+   * A dispatch round failed before any channel saw the notification: it goes back to pending (also if the
+   * claim went through but its answer could not be read) to be tried again after `retryInMs`, or, at
+   * `maxAttempts`, is set aside as dead. Returns whether it is now dead.
+   */
+  async dispatchFailed(
+    id: string,
+    failure: DeliveryFailure,
+    options: { maxAttempts: number; retryInMs: (attempts: number) => number; at: Date },
+  ): Promise<boolean> {
+    const current = await this.collection.findOne(
+      { id, status: { $in: ['pending', 'sent'] }, deliveries: { $exists: false } },
+      { projection: { _id: 0, dispatch_attempts: 1 } },
+    );
+    if (!current) return false;
+    const attempts = (current.dispatch_attempts ?? 0) + 1;
+    const dead = attempts >= options.maxAttempts;
+    await this.collection.updateOne(
+      { id, status: { $in: ['pending', 'sent'] }, deliveries: { $exists: false } },
+      {
+        $set: {
+          status: 'pending',
+          sent_at: null,
+          dispatch_attempts: attempts,
+          dispatch_error: failure,
+          due_at: dead ? null : new Date(options.at.getTime() + options.retryInMs(attempts)),
+          ...(dead ? { dead_at: options.at } : {}),
+        },
+      },
+    );
+    return dead;
+  }
+
+  /** Notifications set aside as dead, most recent first (ids, attempts and why; never their content). */
+  async deadLetters(limit: number): Promise<DeadLetterPage> {
+    const filter = { dead_at: { $ne: null } };
+    const [count, docs] = await Promise.all([
+      this.collection.countDocuments(filter),
+      this.collection
+        .find(filter, { projection: { _id: 0, id: 1, dispatch_attempts: 1, dispatch_error: 1, dead_at: 1 } })
+        .sort({ dead_at: -1 })
+        .limit(limit)
+        .toArray(),
+    ]);
+    return {
+      count,
+      items: docs.map((doc) => ({
+        id: doc.id,
+        kind: NOTIFICATION_KIND,
+        attempts: doc.dispatch_attempts ?? 0,
+        lastError: doc.dispatch_error ?? null,
+        deadSince: doc.dead_at!,
+      })),
+    };
+  }
+
+  /** Makes a dead notification due again with a fresh count of attempts; false when none has this id. */
+  async retryDead(id: string, at: Date): Promise<boolean> {
+    const result = await this.collection.updateOne(
+      { id, dead_at: { $ne: null } },
+      { $set: { dead_at: null, dispatch_attempts: 0, due_at: at } },
+    );
+    return result.modifiedCount === 1;
+  }
+
   /** Ids of pending notifications that are due, earliest first. */
   async dueIds(now: Date, limit: number): Promise<string[]> {
     const docs = await this.collection
@@ -150,4 +230,10 @@ export class NotificationStore {
       .toArray();
     return docs.map((doc) => doc.id);
   }
+}
+
+/** The notification outbox's dead notifications, for marketing's dead-letter query. */
+export function notificationDeadLetterSource(db: Db): DeadLetterSource {
+  const store = new NotificationStore(db);
+  return { page: (limit) => store.deadLetters(limit), retry: (id) => store.retryDead(id, new Date()) };
 }

@@ -5,11 +5,12 @@ import { Member } from './Member';
 import { Mutation } from './Mutation';
 import { Query } from './Query';
 import { WalkInGuest } from './WalkInGuest';
+import { deadLetterMutation, deadLetterQuery } from './dead-letters';
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
-  Query,
-  Mutation,
+  Query: { ...Query, ...deadLetterQuery },
+  Mutation: { ...Mutation, ...deadLetterMutation },
   Member,
   WalkInGuest,
   MarketingCampaign: {

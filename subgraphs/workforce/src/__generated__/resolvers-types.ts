@@ -100,6 +100,33 @@ export type DateRangeInput = {
   to: Scalars['DateTime']['input'];
 };
 
+/** An outbox row set aside after too many failed deliveries (OUTBOX_MAX_ATTEMPTS): kept, no longer retried */
+export type DeadLetter = {
+  __typename?: 'DeadLetter';
+  attempts: Scalars['Int']['output'];
+  deadSince: Scalars['DateTime']['output'];
+  /** The row's id: the audit event's, the gaming session's (point credit) or the notification's */
+  id: Scalars['ID']['output'];
+  /** Which outbox: audit-event, point-credit or notification */
+  kind: Scalars['String']['output'];
+  lastError?: Maybe<DeliveryFailure>;
+};
+
+/** Dead outbox rows of one subgraph: how many, and the most recent */
+export type DeadLetterPage = {
+  __typename?: 'DeadLetterPage';
+  count: Scalars['Int']['output'];
+  items: Array<DeadLetter>;
+};
+
+/** Why the last delivery of an outbox row failed, without personal data */
+export type DeliveryFailure = {
+  __typename?: 'DeliveryFailure';
+  /** The receiver's error code (e.g. BAD_USER_INPUT), HTTP_<status>, or the kind of local error */
+  code: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+};
+
 export type DepartmentPayroll = {
   __typename?: 'DepartmentPayroll';
   /** Null when the department has no active staff */
@@ -142,6 +169,8 @@ export type Mutation = {
   recordTrainingCompletion: TrainingRecord;
   /** Key rotation (service only, called by compliance's rotateEncryptionKey): re-seals up to batchSize values of each protected field under the current key (1-1000) */
   resealWorkforceProtectedFields: Array<ProtectedFieldRotation>;
+  /** Puts a dead outbox row back in line with a fresh count of attempts; false when no dead row has this id; SuperAdmin */
+  retryWorkforceDeadLetter: Scalars['Boolean']['output'];
   /** Changes the given fields; employmentStatus: terminated terminates the employment */
   updateStaffMember: StaffMember;
 };
@@ -169,6 +198,11 @@ export type MutationRecordTrainingCompletionArgs = {
 
 export type MutationResealWorkforceProtectedFieldsArgs = {
   batchSize: Scalars['Int']['input'];
+};
+
+
+export type MutationRetryWorkforceDeadLetterArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -263,6 +297,8 @@ export type Query = {
   trainingRecords: TrainingRecordConnection;
   /** Workforce KPIs: Managers see their own department only */
   workforceDashboard: WorkforceDashboard;
+  /** Outbox rows (audit events) set aside after too many failed deliveries, newest first; SuperAdmin */
+  workforceDeadLetters: DeadLetterPage;
 };
 
 
@@ -321,6 +357,11 @@ export type QueryTrainingRecordsArgs = {
 
 export type QueryWorkforceDashboardArgs = {
   range: DateRangeInput;
+};
+
+
+export type QueryWorkforceDeadLettersArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type RecordTrainingCompletionInput = {
@@ -657,6 +698,9 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DateRangeInput: DateRangeInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeadLetter: ResolverTypeWrapper<DeadLetter>;
+  DeadLetterPage: ResolverTypeWrapper<DeadLetterPage>;
+  DeliveryFailure: ResolverTypeWrapper<DeliveryFailure>;
   DepartmentPayroll: ResolverTypeWrapper<DepartmentPayroll>;
   DifficultyLevel: DifficultyLevel;
   EmploymentStatus: EmploymentStatus;
@@ -709,6 +753,9 @@ export type ResolversParentTypes = ResolversObject<{
   Int: Scalars['Int']['output'];
   DateRangeInput: DateRangeInput;
   DateTime: Scalars['DateTime']['output'];
+  DeadLetter: DeadLetter;
+  DeadLetterPage: DeadLetterPage;
+  DeliveryFailure: DeliveryFailure;
   DepartmentPayroll: DepartmentPayroll;
   HeadcountByStatus: HeadcountByStatus;
   JSON: Scalars['JSON']['output'];
@@ -785,6 +832,27 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DeadLetterResolvers<ContextType = WorkforceContext, ParentType extends ResolversParentTypes['DeadLetter'] = ResolversParentTypes['DeadLetter']> = ResolversObject<{
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deadSince?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['DeliveryFailure']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type DeadLetterPageResolvers<ContextType = WorkforceContext, ParentType extends ResolversParentTypes['DeadLetterPage'] = ResolversParentTypes['DeadLetterPage']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['DeadLetter']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type DeliveryFailureResolvers<ContextType = WorkforceContext, ParentType extends ResolversParentTypes['DeliveryFailure'] = ResolversParentTypes['DeliveryFailure']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type DepartmentPayrollResolvers<ContextType = WorkforceContext, ParentType extends ResolversParentTypes['DepartmentPayroll'] = ResolversParentTypes['DepartmentPayroll']> = ResolversObject<{
   averageSalary?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   department?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -814,6 +882,7 @@ export type MutationResolvers<ContextType = WorkforceContext, ParentType extends
   createTrainingCourse?: Resolver<ResolversTypes['TrainingCourse'], ParentType, ContextType, RequireFields<MutationCreateTrainingCourseArgs, 'input'>>;
   recordTrainingCompletion?: Resolver<ResolversTypes['TrainingRecord'], ParentType, ContextType, RequireFields<MutationRecordTrainingCompletionArgs, 'input'>>;
   resealWorkforceProtectedFields?: Resolver<Array<ResolversTypes['ProtectedFieldRotation']>, ParentType, ContextType, RequireFields<MutationResealWorkforceProtectedFieldsArgs, 'batchSize'>>;
+  retryWorkforceDeadLetter?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRetryWorkforceDeadLetterArgs, 'id'>>;
   updateStaffMember?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationUpdateStaffMemberArgs, 'input'>>;
 }>;
 
@@ -886,6 +955,7 @@ export type QueryResolvers<ContextType = WorkforceContext, ParentType extends Re
   trainingRecord?: Resolver<Maybe<ResolversTypes['TrainingRecord']>, ParentType, ContextType, RequireFields<QueryTrainingRecordArgs, 'id'>>;
   trainingRecords?: Resolver<ResolversTypes['TrainingRecordConnection'], ParentType, ContextType, Partial<QueryTrainingRecordsArgs>>;
   workforceDashboard?: Resolver<ResolversTypes['WorkforceDashboard'], ParentType, ContextType, RequireFields<QueryWorkforceDashboardArgs, 'range'>>;
+  workforceDeadLetters?: Resolver<ResolversTypes['DeadLetterPage'], ParentType, ContextType, RequireFields<QueryWorkforceDeadLettersArgs, 'first'>>;
 }>;
 
 export type StaffMemberResolvers<ContextType = WorkforceContext, ParentType extends ResolversParentTypes['StaffMember'] = ResolversParentTypes['StaffMember']> = ResolversObject<{
@@ -1036,6 +1106,9 @@ export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<Resolv
 export type Resolvers<ContextType = WorkforceContext> = ResolversObject<{
   AdminUser?: AdminUserResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DeadLetter?: DeadLetterResolvers<ContextType>;
+  DeadLetterPage?: DeadLetterPageResolvers<ContextType>;
+  DeliveryFailure?: DeliveryFailureResolvers<ContextType>;
   DepartmentPayroll?: DepartmentPayrollResolvers<ContextType>;
   HeadcountByStatus?: HeadcountByStatusResolvers<ContextType>;
   JSON?: GraphQLScalarType;

@@ -7,11 +7,12 @@ import { StaffMember } from './StaffMember';
 import { TrainingCourse } from './TrainingCourse';
 import { TrainingRecord } from './TrainingRecord';
 import { WorkforceDashboard } from './WorkforceDashboard';
+import { deadLetterMutation, deadLetterQuery } from './dead-letters';
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
-  Query,
-  Mutation,
+  Query: { ...Query, ...deadLetterQuery },
+  Mutation: { ...Mutation, ...deadLetterMutation },
   StaffMember,
   TrainingCourse,
   TrainingRecord,
