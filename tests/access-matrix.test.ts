@@ -38,6 +38,7 @@ const EXPECTED: Record<string, Who[]> = {
   'Query.memberLedgerCheck': MANAGERS_UP,
   'Query.loyaltyDashboard': MANAGERS_UP,
   'Mutation.creditGamingSession': [],
+  'Query.gamingSessionForCredit': [],
   'Mutation.redeemReward': ADMINS,
   'Mutation.cancelRedemption': MANAGERS_UP,
   'Mutation.adjustPoints': MANAGERS_UP,
@@ -130,6 +131,7 @@ const EXPECTED: Record<string, Who[]> = {
   'Mutation.resetAdminPassword': GENERAL_UP,
   'Mutation.recordAuditEvents': [],
   'Query.keyRotationRuns': ['SuperAdmin'],
+  'Query.revokedSessions': [],
   'Mutation.rotateEncryptionKey': ['SuperAdmin'],
   // compliance reports, retention and erasure
   'Query.complianceDashboard': MANAGERS_UP,
@@ -212,6 +214,7 @@ describe('access matrix: every root field for anonymous, each role and a Manager
   let stack: TestStack;
   let client: MongoClient;
   const tokens = new Map<Who, string>();
+  const credentials = new Map<Who, [string, string]>();
   let gamingStaffId = '';
 
   const login = async (username: string, password: string) => {
@@ -233,6 +236,7 @@ describe('access matrix: every root field for anonymous, each role and a Manager
       ['Supervisor', 'supervisor'],
     ] as const) {
       tokens.set(who, (await login(username, DEMO_PASSWORD)).token);
+      credentials.set(who, [username, DEMO_PASSWORD]);
     }
     const created = await stack.query(
       'mutation ($input: CreateAdminUserInput!) { createAdminUser(input: $input) { id } }',
@@ -250,6 +254,7 @@ describe('access matrix: every root field for anonymous, each role and a Manager
     );
     expect(created.errors).toBeUndefined();
     tokens.set('OtherManager', (await login('fnb-manager', 'a-long-enough-password')).token);
+    credentials.set('OtherManager', ['fnb-manager', 'a-long-enough-password']);
     const staff = await client
       .db(stack.databases.workforce)
       .collection('staff_members')
@@ -320,7 +325,10 @@ describe('access matrix: every root field for anonymous, each role and a Manager
       Object.fromEntries(
         field.args.filter((a) => isNonNullType(a.type)).map((a) => [a.name, placeholder(a.type)]),
       );
-    const result = await stack.query(operationFor(root, field), variables, { token: tokens.get(who) });
+    // signing out ends the session of the token used: that cell gets a session of its own
+    const own = key === 'Mutation.logout' ? credentials.get(who) : undefined;
+    const token = own ? (await login(...own)).token : tokens.get(who);
+    const result = await stack.query(operationFor(root, field), variables, { token });
     const denial = result.errors?.find(
       (e) =>
         e.path?.[0] === field.name && ['FORBIDDEN', 'UNAUTHENTICATED'].includes(String(e.extensions?.code)),
