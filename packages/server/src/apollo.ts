@@ -38,6 +38,12 @@ export function createErrorFormatter(logger: Logger) {
   };
 }
 
+/**
+ * Operations that machines send several times a second (the gateway re-reading the ended sessions): logged
+ * at debug level so they do not drown the request log.
+ */
+const ROUTINE_OPERATIONS = new Set(['RevocationFeed']);
+
 /** One log line per operation: name, duration and error count, never variables. */
 export function requestLoggingPlugin<
   C extends BaseContext & Pick<RequestBase, 'log'>,
@@ -48,14 +54,16 @@ export function requestLoggingPlugin<
       return {
         async willSendResponse({ operationName, errors }) {
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
-          contextValue.log.info(
-            {
-              operationName: operationName ?? null,
-              durationMs: Math.round(ms * 10) / 10,
-              errors: errors?.length ?? 0,
-            },
-            'graphql request',
-          );
+          const line = {
+            operationName: operationName ?? null,
+            durationMs: Math.round(ms * 10) / 10,
+            errors: errors?.length ?? 0,
+          };
+          if (operationName && ROUTINE_OPERATIONS.has(operationName) && !errors?.length) {
+            contextValue.log.debug(line, 'graphql request');
+          } else {
+            contextValue.log.info(line, 'graphql request');
+          }
         },
       };
     },
