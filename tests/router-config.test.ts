@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { ROUTER_SIGNATURE_HEADER } from '@casino/auth';
+import { ROUTER_SIGNATURE_HEADER, signRouterRequest } from '@casino/auth';
 import { SUBGRAPH_NAMES } from '../scripts/stack';
 
 /**
@@ -39,6 +39,23 @@ describe('deploy/router/hive/router.config.yaml', () => {
     expect(expression).toMatch(/payload \+ "\." \+ encode_base64\(/);
     const propagated = rules.flatMap((rule) => [rule.propagate?.named ?? []].flat());
     expect(propagated).toEqual(expect.arrayContaining(['authorization']));
+  });
+
+  it('computes, with real VRL, byte for byte what the subgraphs verify (a recorded test vector)', () => {
+    // The expression above run by the `vrl` CLI 0.38 (crates.io), `env(...)` read as `get_env_var!(...)`, on
+    // { subgraph: { name: 'loyalty' }, request: { jwt: { claims: { sub, sid } } } } with this test secret.
+    const fromVrl =
+      'eyJhdWQiOiJsb3lhbHR5IiwiZXhwIjoxNzk2NTE5ODM1LCJub25jZSI6IjIwY2JjNDMzLWUxNTgtNDE0Mi04ZDZiLTI1NThiZTgyMTkyMCIs' +
+      'InNpZCI6IjViMGU4ZjdhLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwYzBkZSIsInN1YiI6IjAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTczNzU3' +
+      'MDY1NzIifQ==.I0RjpVCrhswnVfe5MUoNfOMSmh26jRKXogB28cusR/w=';
+    const signed = signRouterRequest('router-signing-secret-for-this-test-only-0123456789', {
+      aud: 'loyalty',
+      sub: '00000000-0000-4000-8000-7375706572',
+      sid: '5b0e8f7a-0000-4000-8000-00000000c0de',
+      nonce: '20cbc433-e158-4142-8d6b-2558be821920',
+      now: (1_796_519_835 - 30) * 1000,
+    });
+    expect(signed).toBe(fromVrl);
   });
 
   it('presents its client certificate to every subgraph, over HTTPS', () => {
