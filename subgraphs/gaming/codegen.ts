@@ -16,5 +16,6 @@ export default subgraphCodegen({
     PlayerTheo: '../dashboard/dashboard-service#PlayerTheoResult',
     GameTypeConnection: '@casino/mongo#Connection',
     GamingPackageConnection: '@casino/mongo#Connection',
+    GamingSessionCreditCheck: '../credits/session-credit-terms#SessionCreditTerms',
   },
 });

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { allow, atLeast, isAuthenticated, isService, or, rule } from '@casino/auth';
+import { allow, atLeast, fromService, isAuthenticated, or, rule } from '@casino/auth';
 import type { AuthContext, RuleTree } from '@casino/auth';
 
 const callerId = (ctx: AuthContext) => (ctx.identity.kind === 'admin' ? ctx.identity.userId : null);
@@ -75,7 +75,9 @@ export const rules: RuleTree = {
     changeAdminRole: generalAdmin,
     deactivateAdminUser: generalAdmin,
     resetAdminPassword: generalAdmin,
-    recordAuditEvents: isService,
+    // the subgraphs that deliver their audit trail here (compliance stores its own directly); the service
+    // also refuses events naming another service than the caller
+    recordAuditEvents: fromService('gaming', 'loyalty', 'marketing', 'workforce'),
     // reports: GeneralAdmin creates and submits; a SuperAdmin, or a lower role granted reports:approve,
     // approves (the service adds: never the admin who submitted it)
     generateComplianceReport: generalAdmin,

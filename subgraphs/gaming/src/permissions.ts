@@ -1,15 +1,21 @@
-import { atLeast, isAuthenticated, isService, or } from '@casino/auth';
+import { atLeast, fromService, isAuthenticated, or } from '@casino/auth';
 import type { RuleTree } from '@casino/auth';
 
+/** Compliance's service: its report and dashboard feeds, retention enforcement and erasure steps. */
+const compliance = fromService('compliance');
+/** Marketing's service: its analytics job reads members' play profiles. */
+const marketing = fromService('marketing');
+/** Loyalty's service: it checks a session against gaming's record before crediting points for it. */
+const loyalty = fromService('loyalty');
 /** Cash per member per gaming day: compliance's service (CTR/MTL) and GeneralAdmin and above. */
-const complianceReader = or(isService, atLeast('GeneralAdmin'));
+const complianceReader = or(compliance, atLeast('GeneralAdmin'));
 
 /**
  * Who may do what in gaming (PRODUCT.md §4). Every admin role reads sessions, game types, packages and
  * members' play, starts and ends gaming sessions and sells packages (tier access is checked by the service).
  * Managing game types and packages has no mutation here yet; when one is added it gets
  * `or(atLeast('GeneralAdmin'), inOwnDepartment(...))` (Supervisor never). Dashboards are for Manager and
- * above. Anonymous callers get nothing; service identities only the AML cash summary.
+ * above. Anonymous callers get nothing; each service only the feeds and steps it calls (named below).
  */
 export const rules: RuleTree = {
   // dead outbox rows: ids, attempts and errors only, for SuperAdmins
@@ -26,12 +32,14 @@ export const rules: RuleTree = {
     gamingPackages: isAuthenticated,
     gamingDashboard: atLeast('Manager'),
     amlCashSummary: complianceReader,
-    // compliance feed: aggregates for compliance's reports and dashboard, service identities only
-    complianceCashCounts: isService,
-    compliancePlayVolumes: isService,
-    responsibleGamingSummary: isService,
-    // marketing's analytics job: members' play profiles, service identities only
-    memberPlayProfiles: isService,
+    // compliance feed: aggregates for compliance's reports and dashboard, compliance's service only
+    complianceCashCounts: compliance,
+    compliancePlayVolumes: compliance,
+    responsibleGamingSummary: compliance,
+    // marketing's analytics job: members' play profiles, marketing's service only
+    memberPlayProfiles: marketing,
+    // loyalty re-checks a credit against the session before it posts points
+    gamingSessionForCredit: loyalty,
   },
   Mutation: {
     retryGamingDeadLetter: atLeast('SuperAdmin'),
@@ -39,9 +47,9 @@ export const rules: RuleTree = {
     endGamingSession: isAuthenticated,
     purchaseGamingPackage: isAuthenticated,
     // retention enforcement: compliance's service runs the gaming_logs policy
-    applyGamingRetention: isService,
+    applyGamingRetention: compliance,
     // right to erasure: compliance's eraseMember runs gaming's step here
-    eraseGamingMemberData: isService,
+    eraseGamingMemberData: compliance,
   },
   Member: isAuthenticated,
   PlayStats: isAuthenticated,
@@ -57,20 +65,21 @@ export const rules: RuleTree = {
   GamingPackagePurchase: isAuthenticated,
   PageInfo: isAuthenticated,
   GamingDashboard: atLeast('Manager'),
-  GamingMemberErasure: isService,
+  GamingMemberErasure: compliance,
   GamingPerformance: atLeast('Manager'),
   GameTypePerformance: atLeast('Manager'),
   DailyGamingPerformance: atLeast('Manager'),
   PlayerTheo: atLeast('Manager'),
   MemberCashDay: complianceReader,
   CashTransaction: complianceReader,
-  ComplianceCashCounts: isService,
-  MemberPlayVolume: isService,
-  LongGamingSession: isService,
-  MemberLossDay: isService,
-  WatchedMemberPlay: isService,
-  ResponsibleGamingSummary: isService,
-  MemberPlayProfile: isService,
-  MemberPlayProfilePage: isService,
-  GamingRetentionResult: isService,
+  ComplianceCashCounts: compliance,
+  MemberPlayVolume: compliance,
+  LongGamingSession: compliance,
+  MemberLossDay: compliance,
+  WatchedMemberPlay: compliance,
+  ResponsibleGamingSummary: compliance,
+  MemberPlayProfile: marketing,
+  MemberPlayProfilePage: marketing,
+  GamingRetentionResult: compliance,
+  GamingSessionCreditCheck: loyalty,
 };

@@ -20,6 +20,7 @@ import { RewardService } from './rewards/reward-service';
 import { LoyaltyDashboardService } from './dashboard/dashboard-service';
 import { createLastEarnLoader, LoyaltyJobs } from './jobs/loyalty-jobs';
 import { PointsService } from './points/points-service';
+import { GamingSessionCredits, gamingSessionLookup } from './points/gaming-session-credits';
 import { DEFAULT_LOYALTY_SETTINGS } from './settings';
 import type { LoyaltySettings } from './settings';
 
@@ -53,6 +54,8 @@ export interface LoyaltyContext extends SubgraphRequestBase {
     memberAdmin: MemberAdminService;
     rewards: RewardService;
     points: PointsService;
+    /** creditGamingSession: gaming's credits, checked against gaming's record before they are posted */
+    sessionCredits: GamingSessionCredits;
     jobs: LoyaltyJobs;
     dashboard: LoyaltyDashboardService;
     /** Re-seals protected fields under the current key, one batch per field (key rotation) */
@@ -81,6 +84,7 @@ export function createLoyaltyContext(
 ): LoyaltyContext {
   const protector = requireProtector(deps);
   const stores = createStores(deps.db, protector);
+  const points = new PointsService(stores, settings);
   return {
     ...base,
     deadLetters: new DeadLetters([auditDeadLetterSource(deps.db)]),
@@ -92,7 +96,12 @@ export function createLoyaltyContext(
       members: new MemberService(stores.members, protector),
       memberAdmin: new MemberAdminService(stores.members),
       rewards: new RewardService(stores.rewards),
-      points: new PointsService(stores, settings),
+      points,
+      sessionCredits: new GamingSessionCredits(
+        points,
+        gamingSessionLookup(deps.services.gaming, base.log),
+        base.log,
+      ),
       jobs: new LoyaltyJobs(deps.db, settings),
       dashboard: new LoyaltyDashboardService(stores, settings),
       resealProtectedFields: (batchSize) =>

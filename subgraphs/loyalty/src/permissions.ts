@@ -1,14 +1,23 @@
-import { atLeast, isAuthenticated, isService, or } from '@casino/auth';
+import { atLeast, fromService, isAuthenticated, or } from '@casino/auth';
 import type { RuleTree } from '@casino/auth';
 
-const adminOrService = or(isAuthenticated, isService);
+/** The services that call loyalty, each for its own reads and writes (see the rules below). */
+const compliance = fromService('compliance');
+const gaming = fromService('gaming');
+/** `member(id)`: gaming before seating a member, marketing before sending, compliance before an erasure */
+const memberReaders = or(isAuthenticated, fromService('compliance', 'gaming', 'marketing'));
+/** Member fields gaming reads to decide on a session, marketing on an audience or a message */
+const gamingAndMarketing = or(isAuthenticated, fromService('gaming', 'marketing'));
+/** Member fields marketing reads for consent, audiences and its analytics job (as `_entities`) */
+const marketing = or(isAuthenticated, fromService('marketing'));
 
 /**
  * Who may do what in loyalty (PRODUCT.md §4). Every admin role reads members, rewards, redemptions and the
  * ledger, registers members and redeems rewards. `Member.nicPassport` is readable by every admin role too: its
- * resolver decides between the full number (GeneralAdmin+ or `pii:read`, audited) and the mask. Services
- * (gaming) may read `member(id)` with the fields they need to decide on a session (`id isActive selfExcluded
- * tier`) and credit finished sessions; nothing else.
+ * resolver decides between the full number (GeneralAdmin+ or `pii:read`, audited) and the mask. Each service
+ * reaches only what it really calls: gaming reads `member(id)` with the fields it needs to decide on a session
+ * (`id isActive selfExcluded tier`) and credits finished sessions; marketing reads consent and the facts of its
+ * analytics; compliance reads its feeds and KYC state and runs key rotation, erasure and retention here.
  */
 export const rules: RuleTree = {
   // dead outbox rows: ids, attempts and errors only, for SuperAdmins
@@ -17,7 +26,7 @@ export const rules: RuleTree = {
   DeliveryFailure: atLeast('SuperAdmin'),
   Query: {
     loyaltyDeadLetters: atLeast('SuperAdmin'),
-    member: adminOrService,
+    member: memberReaders,
     members: isAuthenticated,
     reward: isAuthenticated,
     rewards: isAuthenticated,
@@ -28,14 +37,14 @@ export const rules: RuleTree = {
     memberLedgerCheck: atLeast('Manager'),
     loyaltyDashboard: atLeast('Manager'),
     // compliance feed: member figures for compliance's reports and dashboard, service identities only
-    complianceMemberCounts: isService,
-    selfExcludedMemberIds: isService,
-    membersWithExpiringDocuments: isService,
+    complianceMemberCounts: compliance,
+    selfExcludedMemberIds: compliance,
+    membersWithExpiringDocuments: compliance,
   },
   Mutation: {
     retryLoyaltyDeadLetter: atLeast('SuperAdmin'),
     registerMember: isAuthenticated,
-    creditGamingSession: isService,
+    creditGamingSession: gaming,
     redeemReward: isAuthenticated,
     cancelRedemption: atLeast('Manager'),
     // the per-role limits (Manager up to a configured amount, Supervisor never) are checked by the service
@@ -47,30 +56,30 @@ export const rules: RuleTree = {
     setSelfExclusion: atLeast('Manager'),
     runLoyaltyJobs: atLeast('SuperAdmin'),
     // key rotation: the orchestrating service re-seals protected fields in batches
-    resealLoyaltyProtectedFields: isService,
+    resealLoyaltyProtectedFields: compliance,
     // right to erasure: compliance's eraseMember anonymises the member here
-    eraseLoyaltyMemberData: isService,
+    eraseLoyaltyMemberData: compliance,
     // retention enforcement: compliance's service runs the member_data policy
-    applyLoyaltyRetention: isService,
+    applyLoyaltyRetention: compliance,
   },
   Member: {
     '*': isAuthenticated,
     nicPassport: isAuthenticated,
-    id: adminOrService,
-    isActive: adminOrService,
-    selfExcluded: adminOrService,
+    id: memberReaders,
+    isActive: gamingAndMarketing,
+    selfExcluded: gamingAndMarketing,
     // compliance's KYC report reads it for the heavy players gaming names
-    kycVerified: adminOrService,
-    tier: adminOrService,
+    kycVerified: or(isAuthenticated, fromService('compliance')),
+    tier: gamingAndMarketing,
     // marketing checks consent before it sends marketing to a member
-    marketingConsent: adminOrService,
+    marketingConsent: marketing,
     // marketing's analytics job reads these for segments and birthday months (as `_entities`)
-    pointsBalance: adminOrService,
-    totalPointsEarned: adminOrService,
-    registrationDate: adminOrService,
-    dateOfBirth: adminOrService,
-    // compliance reads it with the members' KYC state
-    documentExpiry: adminOrService,
+    pointsBalance: marketing,
+    totalPointsEarned: marketing,
+    registrationDate: marketing,
+    dateOfBirth: marketing,
+    // compliance reads expiry dates through membersWithExpiringDocuments, never through Member
+    documentExpiry: isAuthenticated,
   },
   MemberEdge: isAuthenticated,
   MemberConnection: isAuthenticated,
@@ -90,12 +99,12 @@ export const rules: RuleTree = {
   TopReward: atLeast('Manager'),
   TierProgress: isAuthenticated,
   PointsExpiry: isAuthenticated,
-  GamingSessionCredit: isService,
+  GamingSessionCredit: gaming,
   LoyaltyJobsResult: atLeast('SuperAdmin'),
-  ComplianceMemberCounts: isService,
-  ExpiringDocumentPage: isService,
-  ExpiringDocumentMember: isService,
-  ProtectedFieldRotation: isService,
-  LoyaltyMemberErasure: isService,
-  LoyaltyRetentionResult: isService,
+  ComplianceMemberCounts: compliance,
+  ExpiringDocumentPage: compliance,
+  ExpiringDocumentMember: compliance,
+  ProtectedFieldRotation: compliance,
+  LoyaltyMemberErasure: compliance,
+  LoyaltyRetentionResult: compliance,
 };

@@ -2,8 +2,8 @@ import {
   atLeast,
   hasRoleOrPermission,
   inDepartmentScope,
+  fromService,
   isAuthenticated,
-  isService,
   rule,
 } from '@casino/auth';
 import type { AuthContext, RuleTree } from '@casino/auth';
@@ -89,8 +89,8 @@ export const readsNotificationOfArgs = rule('marketing:readsNotificationOfArgs',
 
 /**
  * Every admin role reads everything marketing owns; `WalkInGuest.idDocument` is readable by all of them too,
- * its resolver decides between the full (audited) value and the mask. Anonymous callers and services get
- * nothing here.
+ * its resolver decides between the full (audited) value and the mask. Anonymous callers get nothing;
+ * compliance's service only its key rotation, erasure and retention steps.
  */
 export const rules: RuleTree = {
   // dead outbox rows: ids, attempts and errors only, for SuperAdmins
@@ -123,11 +123,11 @@ export const rules: RuleTree = {
     markNotificationRead: readsNotificationOfArgs,
     recomputeCustomerAnalytics: atLeast('GeneralAdmin'),
     // key rotation: the orchestrating service re-seals protected fields in batches
-    resealMarketingProtectedFields: isService,
+    resealMarketingProtectedFields: fromService('compliance'),
     // right to erasure: compliance's eraseMember erases the member's marketing data here
-    eraseMarketingMemberData: isService,
+    eraseMarketingMemberData: fromService('compliance'),
     // retention enforcement: compliance's service runs the marketing_data policy
-    applyMarketingRetention: isService,
+    applyMarketingRetention: fromService('compliance'),
   },
   PageInfo: isAuthenticated,
   AdminUser: isAuthenticated,
@@ -148,8 +148,8 @@ export const rules: RuleTree = {
   CustomerAnalytics: isAuthenticated,
   AnalyticsRun: atLeast('GeneralAdmin'),
   WalkInGuest: { '*': isAuthenticated, idDocument: isAuthenticated },
-  ProtectedFieldRotation: isService,
-  MarketingMemberErasure: isService,
+  ProtectedFieldRotation: fromService('compliance'),
+  MarketingMemberErasure: fromService('compliance'),
   WalkInGuestEdge: isAuthenticated,
   WalkInGuestConnection: isAuthenticated,
   Notification: isAuthenticated,
@@ -160,5 +160,5 @@ export const rules: RuleTree = {
   NotificationTemplate: isAuthenticated,
   NotificationTemplateEdge: isAuthenticated,
   NotificationTemplateConnection: isAuthenticated,
-  MarketingRetentionResult: isService,
+  MarketingRetentionResult: fromService('compliance'),
 };

@@ -5,8 +5,8 @@ import {
   inDepartmentScope,
   inOwnDepartment,
   isAdmin,
+  fromService,
   isAuthenticated,
-  isService,
   rule,
 } from '@casino/auth';
 import type { RuleTree } from '@casino/auth';
@@ -159,7 +159,7 @@ export const rules: RuleTree = {
     // Supervisors record training for their own department; Managers+ within their scope
     recordTrainingCompletion: inputStaffMemberInScope,
     createPerformanceReview: and(managerOrAbove, inputStaffMemberInScope),
-    resealWorkforceProtectedFields: isService,
+    resealWorkforceProtectedFields: fromService('compliance'),
   },
   StaffMember: {
     '*': staffInScope,
@@ -182,7 +182,7 @@ export const rules: RuleTree = {
   WorkforceDashboard: { '*': managerOrAbove, payroll: salariesInDashboardScope },
   WorkforcePayroll: salariesInDashboardScope,
   DepartmentPayroll: salariesInDashboardScope,
-  ProtectedFieldRotation: isService,
+  ProtectedFieldRotation: fromService('compliance'),
   WorkforceFigures: managerOrAbove,
   HeadcountByStatus: managerOrAbove,
   AdminUser: isAuthenticated,

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { redact } from '@casino/audit';
 import type { AuditEvent, AuditSink } from '@casino/audit';
+import { forbiddenError } from '@casino/auth';
+import type { Identity } from '@casino/auth';
 import { badUserInput, validateInput } from '@casino/errors';
 import { ADMIN_ROLES } from '../admins/admin-user-store';
 import type { AuditLogDocument, AuditLogStore } from './audit-log-store';
@@ -59,12 +61,19 @@ export class AuditEventService {
     private readonly limits: { maxAuditEventsPerCall: number },
   ) {}
 
-  /** Stores the events it does not have yet; returns how many were new. */
-  record(rawEvents: AuditEventRecord[]): Promise<number> {
+  /**
+   * Stores the events it does not have yet; returns how many were new. A service delivers its own trail
+   * only: a batch with any event naming another service is refused whole (FORBIDDEN) and nothing is stored,
+   * so a compromised service cannot write entries in another service's name.
+   */
+  record(caller: Identity, rawEvents: AuditEventRecord[]): Promise<number> {
     if (rawEvents.length > this.limits.maxAuditEventsPerCall) {
       throw badUserInput('events', `at most ${this.limits.maxAuditEventsPerCall} events per call`);
     }
     const events = validateInput(z.array(auditEventSchema), rawEvents, 'events');
+    if (caller.kind !== 'service' || events.some((event) => event.service !== caller.service)) {
+      throw forbiddenError('Audit events must name the calling service as their service');
+    }
     return this.auditLogs.insertNew(events.map(toAuditLogDocument));
   }
 }

@@ -60,8 +60,8 @@ describe('recordAuditEvents', () => {
       actorId: null,
       actorUsername: 'service:gaming',
       role: null,
-      service: 'gaming',
-      action: 'creditPoints',
+      service: 'loyalty',
+      action: 'creditGamingSession',
       outcome: 'failed',
       changes: null,
     });
@@ -96,7 +96,7 @@ describe('recordAuditEvents', () => {
       admin_user_id: null,
       actor_username: 'service:gaming',
       role: null,
-      service: 'gaming',
+      service: 'loyalty',
       outcome: 'failed',
       changes: null,
     });
@@ -148,6 +148,27 @@ describe('recordAuditEvents', () => {
       expect(errorCode(await harness.execute(RECORD, { events: [wireEvent()] }, { identity }))).toBe(code);
     }
     expect(await logs()).toEqual([]);
+  });
+
+  it('refuses a batch with any event naming another service than the caller, storing none of it', async () => {
+    const own = wireEvent();
+    const forged = wireEvent({ service: 'compliance', action: 'eraseMember' });
+    const refused = await harness.execute(RECORD, { events: [own, forged] }, asService);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(refused.errors?.[0]?.message).toMatch(/must name the calling service/);
+    expect(refused.data).toBeNull();
+    // the same events are refused to every other service too: the batch must name its sender throughout
+    const asGaming = await harness.execute(
+      RECORD,
+      { events: [own] },
+      { identity: { kind: 'service', service: 'gaming' } },
+    );
+    expect(asGaming.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await logs()).toEqual([]);
+    // its own events alone go through
+    const accepted = await harness.execute(RECORD, { events: [own] }, asService);
+    expect(accepted.data).toEqual({ recordAuditEvents: 1 });
+    expect((await logs()).map((log) => [log.id, log.service])).toEqual([[own.id, 'loyalty']]);
   });
 
   it('refuses malformed events, naming the field, and stores none of the batch', async () => {

@@ -14,7 +14,7 @@ export const Mutation: MutationResolvers = {
   resetAdminPassword: (_, { input }, ctx) => ctx.services.adminUsers.resetPassword(ctx.identity, input),
   changeOwnPassword: (_, { input }, ctx) =>
     ctx.services.adminUsers.changeOwnPassword(ctx.identity, input, ctx.ip),
-  recordAuditEvents: (_, { events }, ctx) => ctx.services.auditEvents.record(events),
+  recordAuditEvents: (_, { events }, ctx) => ctx.services.auditEvents.record(ctx.identity, events),
   generateComplianceReport: (_, { input }, ctx) => ctx.services.reports.generate(ctx.identity, input),
   submitComplianceReport: (_, { id, submittedTo }, ctx) =>
     ctx.services.reports.submit(ctx.identity, id, submittedTo),

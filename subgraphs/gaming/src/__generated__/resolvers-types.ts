@@ -9,6 +9,7 @@ import type { PackagePurchaseDocument } from '../packages/purchase-service';
 import type { Connection } from '@casino/mongo';
 import type { MemberCashDayResult } from '../aml/aml-cash-summary';
 import type { GamingDashboardResult, Performance, PlayerTheoResult } from '../dashboard/dashboard-service';
+import type { SessionCreditTerms } from '../credits/session-credit-terms';
 import type { GamingContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -329,6 +330,23 @@ export type GamingSessionConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/**
+ * A gaming session as gaming credits it, so loyalty can check a credit against gaming's record before it posts
+ * points (loyalty's service only). The numbers are exactly those gaming's credit dispatcher sends.
+ */
+export type GamingSessionCreditCheck = {
+  __typename?: 'GamingSessionCreditCheck';
+  /** When play ended; null while the session is active */
+  endedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  memberId: Scalars['ID']['output'];
+  /** The points rate of the session's game type, the rate the credit uses; null when the game type is gone */
+  pointsRate?: Maybe<Scalars['Float']['output']>;
+  status: GamingSessionStatus;
+  /** The session's theoretical win the credit is for (0.00 when the session recorded none) */
+  theo: Scalars['Money']['output'];
+};
+
 export type GamingSessionEdge = {
   __typename?: 'GamingSessionEdge';
   cursor: Scalars['String']['output'];
@@ -565,6 +583,8 @@ export type Query = {
   gamingPackage?: Maybe<GamingPackage>;
   gamingPackages: GamingPackageConnection;
   gamingSession?: Maybe<GamingSession>;
+  /** A session's credit terms, for loyalty to check a points credit against; null when there is no such session; service only (loyalty) */
+  gamingSessionForCredit?: Maybe<GamingSessionCreditCheck>;
   gamingSessions: GamingSessionConnection;
   /**
    * Play profiles of the members with sessions started in the window, ordered by member id, first (1 to 1000)
@@ -635,6 +655,11 @@ export type QueryGamingPackagesArgs = {
 
 
 export type QueryGamingSessionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryGamingSessionForCreditArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -830,6 +855,7 @@ export type ResolversTypes = ResolversObject<{
   GamingRetentionResult: ResolverTypeWrapper<GamingRetentionResult>;
   GamingSession: ResolverTypeWrapper<GamingSessionDocument>;
   GamingSessionConnection: ResolverTypeWrapper<Connection>;
+  GamingSessionCreditCheck: ResolverTypeWrapper<SessionCreditTerms>;
   GamingSessionEdge: ResolverTypeWrapper<Omit<GamingSessionEdge, 'node'> & { node: ResolversTypes['GamingSession'] }>;
   GamingSessionFilter: GamingSessionFilter;
   GamingSessionStatus: GamingSessionStatus;
@@ -891,6 +917,7 @@ export type ResolversParentTypes = ResolversObject<{
   GamingRetentionResult: GamingRetentionResult;
   GamingSession: GamingSessionDocument;
   GamingSessionConnection: Connection;
+  GamingSessionCreditCheck: SessionCreditTerms;
   GamingSessionEdge: Omit<GamingSessionEdge, 'node'> & { node: ResolversParentTypes['GamingSession'] };
   GamingSessionFilter: GamingSessionFilter;
   JSON: Scalars['JSON']['output'];
@@ -1137,6 +1164,16 @@ export type GamingSessionConnectionResolvers<ContextType = GamingContext, Parent
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type GamingSessionCreditCheckResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['GamingSessionCreditCheck'] = ResolversParentTypes['GamingSessionCreditCheck']> = ResolversObject<{
+  endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  pointsRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['GamingSessionStatus'], ParentType, ContextType>;
+  theo?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type GamingSessionEdgeResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['GamingSessionEdge'] = ResolversParentTypes['GamingSessionEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['GamingSession'], ParentType, ContextType>;
@@ -1268,6 +1305,7 @@ export type QueryResolvers<ContextType = GamingContext, ParentType extends Resol
   gamingPackage?: Resolver<Maybe<ResolversTypes['GamingPackage']>, ParentType, ContextType, RequireFields<QueryGamingPackageArgs, 'id'>>;
   gamingPackages?: Resolver<ResolversTypes['GamingPackageConnection'], ParentType, ContextType, Partial<QueryGamingPackagesArgs>>;
   gamingSession?: Resolver<Maybe<ResolversTypes['GamingSession']>, ParentType, ContextType, RequireFields<QueryGamingSessionArgs, 'id'>>;
+  gamingSessionForCredit?: Resolver<Maybe<ResolversTypes['GamingSessionCreditCheck']>, ParentType, ContextType, RequireFields<QueryGamingSessionForCreditArgs, 'id'>>;
   gamingSessions?: Resolver<ResolversTypes['GamingSessionConnection'], ParentType, ContextType, Partial<QueryGamingSessionsArgs>>;
   memberPlayProfiles?: Resolver<ResolversTypes['MemberPlayProfilePage'], ParentType, ContextType, RequireFields<QueryMemberPlayProfilesArgs, 'first' | 'longSessionMinutes' | 'topGames' | 'window'>>;
   responsibleGamingSummary?: Resolver<ResolversTypes['ResponsibleGamingSummary'], ParentType, ContextType, RequireFields<QueryResponsibleGamingSummaryArgs, 'asOf' | 'dayStartHour' | 'from' | 'largeLoss' | 'longSessionMinutes' | 'to' | 'watchMemberIds'>>;
@@ -1319,6 +1357,7 @@ export type Resolvers<ContextType = GamingContext> = ResolversObject<{
   GamingRetentionResult?: GamingRetentionResultResolvers<ContextType>;
   GamingSession?: GamingSessionResolvers<ContextType>;
   GamingSessionConnection?: GamingSessionConnectionResolvers<ContextType>;
+  GamingSessionCreditCheck?: GamingSessionCreditCheckResolvers<ContextType>;
   GamingSessionEdge?: GamingSessionEdgeResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   LongGamingSession?: LongGamingSessionResolvers<ContextType>;

@@ -9,6 +9,7 @@ import { GAMING_SESSIONS } from '../sessions/session-store';
 import type { GamingSessionDocument } from '../sessions/session-store';
 import { DEFAULT_GAMING_SETTINGS } from '../settings';
 import type { GamingSettings } from '../settings';
+import { sessionCreditTerms } from './session-credit-terms';
 
 /** Loyalty's mutation (issue 4 contract): idempotent per session, so a repeated delivery credits once. */
 export const CREDIT_GAMING_SESSION = /* GraphQL */ `
@@ -98,13 +99,16 @@ export async function dispatchPendingCredits(
         { projection: { _id: 0 } },
       );
       if (!session) continue;
+      // the numbers loyalty checks against gamingSessionForCredit, computed the same way; a refusal (the rate
+      // changed meanwhile, loyalty unable to reach gaming) keeps the credit pending for the next attempt
+      const terms = sessionCreditTerms(session, { points_rate: pointsRate });
       const result = await loyalty.request<CreditResult>(CREDIT_GAMING_SESSION, {
         input: {
-          memberId: session.member_id,
-          sessionId: session.id,
-          theo: session.theo?.toString() ?? '0.00',
+          memberId: terms.memberId,
+          sessionId: terms.id,
+          theo: terms.theo.toString(),
           pointsRate,
-          endedAt: (session.session_end ?? now()).toISOString(),
+          endedAt: (terms.endedAt ?? now()).toISOString(),
         },
       });
       await sessions.updateOne(

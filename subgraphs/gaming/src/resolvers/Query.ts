@@ -1,5 +1,6 @@
 import type { QueryResolvers } from '../__generated__/resolvers-types';
 import { complianceFeedQueries } from '../compliance-feed/compliance-feed';
+import { sessionCreditTerms } from '../credits/session-credit-terms';
 import { memberProfileQueries } from '../member-profiles/member-profiles';
 
 export const Query: QueryResolvers = {
@@ -12,6 +13,10 @@ export const Query: QueryResolvers = {
   gameTypes: (_, { filter, first, after }, ctx) =>
     ctx.stores.gameTypes.page(filter ?? {}, { first, after }, ctx.paging),
   amlCashSummary: (_, args, ctx) => ctx.services.aml.summary(args),
+  gamingSessionForCredit: async (_, { id }, ctx) => {
+    const session = await ctx.loaders.session.load(id);
+    return session && sessionCreditTerms(session, await ctx.loaders.gameType.load(session.game_type_id));
+  },
   gamingDashboard: (_, { range }, ctx) => ctx.services.dashboard.dashboard(range),
   gamingPackage: (_, { id }, ctx) => ctx.loaders.gamingPackage.load(id),
   gamingPackages: (_, { filter, first, after }, ctx) =>

@@ -8,8 +8,12 @@ import { unreachableService } from '../testing/dead-service';
 import { startTestLoyalty } from '../testing/loyalty';
 import type { TestLoyalty } from '../testing/loyalty';
 import { theoCents } from './session-service';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import {
+  startServedSubgraph,
+  startSubgraphHarness,
+  uniqueDatabase,
+} from '../../../../tests/support/subgraph-harness';
+import type { ServedSubgraph, SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 
 const START = /* GraphQL */ `
   mutation Start($input: StartGamingSessionInput!) {
@@ -129,16 +133,29 @@ describe('endGamingSession', () => {
     return result.data!.startGamingSession.id;
   }
 
+  let gamingApi: ServedSubgraph;
+
   beforeAll(async () => {
     loyalty = await unreachableService();
-    realLoyalty = await startTestLoyalty();
+    // loyalty checks every credit with gaming over HTTP: gaming's API served on the harness's database
+    // (without its background dispatcher, which the tests below run by hand)
+    const database = uniqueDatabase('gaming');
+    gamingApi = await startServedSubgraph(
+      { ...gamingSubgraph, startBackgroundJobs: undefined },
+      { env: { MONGODB_DATABASE: database } },
+    );
+    realLoyalty = await startTestLoyalty({ gamingUrl: gamingApi.running.url });
     await realLoyalty.addMember({ id: memberId });
     // sessions start against the real loyalty; the credit tests deliver to the unreachable one
-    harness = await startSubgraphHarness(gamingSubgraph, { services: { loyalty: realLoyalty.client } });
+    harness = await startSubgraphHarness(gamingSubgraph, {
+      services: { loyalty: realLoyalty.client },
+      env: { MONGODB_DATABASE: database },
+    });
     await insertGameTypes(harness.db, Object.values(standardGameTypes()));
   });
   afterAll(async () => {
     await harness.close();
+    await gamingApi.stop();
     await realLoyalty.stop();
   });
 

@@ -23,8 +23,11 @@ export interface TestLoyalty {
   stop(): Promise<void>;
 }
 
-export async function startTestLoyalty(): Promise<TestLoyalty> {
-  const served = await startServedSubgraph(loyaltySubgraph);
+/** `gamingUrl`: where loyalty checks the sessions it is asked to credit (gaming served over HTTP). */
+export async function startTestLoyalty(options: { gamingUrl?: string } = {}): Promise<TestLoyalty> {
+  const served = await startServedSubgraph(loyaltySubgraph, {
+    env: options.gamingUrl ? { GAMING_URL: options.gamingUrl } : {},
+  });
   const running = served.running;
   const client = served.clientAs('gaming');
   // the same keys as the running loyalty: members are stored as loyalty stores them (document sealed)

@@ -1,6 +1,6 @@
 import { loyaltySubgraph } from '../index';
 import type { MemberDocument } from '../members/member-store';
-import { SERVICE, admin, memberDocument } from '../test-support/fixtures';
+import { COMPLIANCE_SERVICE, admin, memberDocument } from '../test-support/fixtures';
 import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 
@@ -35,7 +35,7 @@ describe('membersWithExpiringDocuments (compliance feed)', () => {
     const result = await harness.execute<{ membersWithExpiringDocuments: Page }>(
       EXPIRING,
       { before: BEFORE, first, after },
-      { identity: SERVICE },
+      { identity: COMPLIANCE_SERVICE },
     );
     expect(result.errors).toBeUndefined();
     return result.data!.membersWithExpiringDocuments;
@@ -101,7 +101,11 @@ describe('membersWithExpiringDocuments (compliance feed)', () => {
       [1001, null, 'first'],
       [10, 'not-a-cursor', 'after'],
     ] as const) {
-      const result = await harness.execute(EXPIRING, { before: BEFORE, first, after }, { identity: SERVICE });
+      const result = await harness.execute(
+        EXPIRING,
+        { before: BEFORE, first, after },
+        { identity: COMPLIANCE_SERVICE },
+      );
       expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     }
   });

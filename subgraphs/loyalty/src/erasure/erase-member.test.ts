@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { loyaltySubgraph } from '../index';
-import { admin, memberDocument, SERVICE } from '../test-support/fixtures';
+import { admin, COMPLIANCE_SERVICE, memberDocument, SERVICE } from '../test-support/fixtures';
 import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import { MEMBERS } from '../members/member-store';
@@ -89,7 +89,7 @@ describe('eraseLoyaltyMemberData (right to erasure)', () => {
 
   it('anonymises the personal fields, removes the identity document and keeps the financial records', async () => {
     const { member, nic } = await memberWithHistory();
-    const first = await harness.execute(ERASE, { memberId: member.id }, { identity: SERVICE });
+    const first = await harness.execute(ERASE, { memberId: member.id }, { identity: COMPLIANCE_SERVICE });
     expect(first.errors).toBeUndefined();
     expect(first.data).toMatchObject({
       eraseLoyaltyMemberData: {
@@ -142,7 +142,7 @@ describe('eraseLoyaltyMemberData (right to erasure)', () => {
     }
 
     // a second run changes nothing and keeps the first erasure time
-    const second = await harness.execute(ERASE, { memberId: member.id }, { identity: SERVICE });
+    const second = await harness.execute(ERASE, { memberId: member.id }, { identity: COMPLIANCE_SERVICE });
     expect(second.errors).toBeUndefined();
     expect(second.data).toEqual(first.data);
     const after = await harness.db.collection(MEMBERS).findOne({ id: member.id }, { projection: { _id: 0 } });
@@ -150,14 +150,16 @@ describe('eraseLoyaltyMemberData (right to erasure)', () => {
   });
 
   it('answers NOT_FOUND for an unknown member', async () => {
-    const result = await harness.execute(ERASE, { memberId: randomUUID() }, { identity: SERVICE });
+    const result = await harness.execute(ERASE, { memberId: randomUUID() }, { identity: COMPLIANCE_SERVICE });
     expect(result.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
-  it('is for services only', async () => {
+  it("is for compliance's service only", async () => {
     const { member } = await memberWithHistory();
-    const result = await harness.execute(ERASE, { memberId: member.id }, { identity: GENERAL_ADMIN });
-    expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    for (const identity of [GENERAL_ADMIN, SERVICE]) {
+      const result = await harness.execute(ERASE, { memberId: member.id }, { identity });
+      expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    }
     const raw = await harness.db.collection(MEMBERS).findOne({ id: member.id });
     expect(raw!.first_name).toBe(member.first_name);
   });
@@ -165,7 +167,7 @@ describe('eraseLoyaltyMemberData (right to erasure)', () => {
   it('keeps audit entries free of personal values', async () => {
     const { member, nic } = await memberWithHistory();
     harness.auditEvents.length = 0;
-    await harness.execute(ERASE, { memberId: member.id }, { identity: SERVICE });
+    await harness.execute(ERASE, { memberId: member.id }, { identity: COMPLIANCE_SERVICE });
     const json = JSON.stringify(harness.auditEvents);
     expect(harness.auditEvents.map((e) => e.action)).toContain('eraseLoyaltyMemberData');
     for (const value of [member.first_name, member.last_name, member.email, member.phone, nic]) {

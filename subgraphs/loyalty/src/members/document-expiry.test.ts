@@ -1,6 +1,6 @@
 import { loyaltySubgraph } from '../index';
 import type { MemberDocument } from './member-store';
-import { SERVICE, admin, memberDocument } from '../test-support/fixtures';
+import { COMPLIANCE_SERVICE, SERVICE, admin, memberDocument } from '../test-support/fixtures';
 import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 
@@ -108,14 +108,17 @@ describe('identity document expiry', () => {
     });
   });
 
-  it('is readable by admins and by services', async () => {
+  it('is readable by admins; services read expiry dates through the compliance feed only', async () => {
     const member = memberDocument({ document_expiry: new Date('2030-02-01T00:00:00Z') });
     await members().insertOne({ ...member });
     const query = `query ($id: ID!) { member(id: $id) { id documentExpiry } }`;
-    for (const identity of [admin('Supervisor'), SERVICE]) {
+    const read = await harness.execute(query, { id: member.id }, { identity: admin('Supervisor') });
+    expect(read.errors).toBeUndefined();
+    expect(read.data).toEqual({ member: { id: member.id, documentExpiry: '2030-02-01T00:00:00.000Z' } });
+    for (const identity of [SERVICE, COMPLIANCE_SERVICE]) {
       const result = await harness.execute(query, { id: member.id }, { identity });
-      expect(result.errors).toBeUndefined();
-      expect(result.data).toEqual({ member: { id: member.id, documentExpiry: '2030-02-01T00:00:00.000Z' } });
+      expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+      expect(JSON.stringify(result.data)).not.toContain('2030-02-01');
     }
   });
 });

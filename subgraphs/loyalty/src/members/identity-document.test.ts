@@ -3,7 +3,7 @@ import { ConfigError } from '@casino/config';
 import { keyIdOf } from '@casino/crypto';
 import { parseSubgraphEnv } from '@casino/server';
 import { loyaltySubgraph } from '../index';
-import { admin, memberDocument, SERVICE } from '../test-support/fixtures';
+import { admin, COMPLIANCE_SERVICE, memberDocument } from '../test-support/fixtures';
 import { keyRotationEnvs, startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import { MEMBERS } from './member-store';
@@ -142,7 +142,7 @@ describe('members.nic_passport: sealed at rest, found by blind index', () => {
     const manager = await harness.execute(RESEAL, { batchSize: 10 }, { identity: GENERAL_ADMIN });
     expect(manager.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     for (const batchSize of [0, 1001]) {
-      const result = await harness.execute(RESEAL, { batchSize }, { identity: SERVICE });
+      const result = await harness.execute(RESEAL, { batchSize }, { identity: COMPLIANCE_SERVICE });
       expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'batchSize' });
     }
   });
@@ -180,7 +180,7 @@ describe('re-sealing members after a key change', () => {
     for (;;) {
       const result = await rotating.execute<{
         resealLoyaltyProtectedFields: { field: string; resealed: number; remaining: number; keyId: string }[];
-      }>(RESEAL, { batchSize: 2 }, { identity: SERVICE });
+      }>(RESEAL, { batchSize: 2 }, { identity: COMPLIANCE_SERVICE });
       expect(result.errors).toBeUndefined();
       const [progress] = result.data!.resealLoyaltyProtectedFields;
       expect(progress).toMatchObject({ collection: 'members', field: 'nic_passport', keyId: 'k2' });

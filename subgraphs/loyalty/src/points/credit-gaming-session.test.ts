@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { startTestGaming } from '@casino/gaming/src/testing/gaming';
+import type { TestGaming, TestSession } from '@casino/gaming/src/testing/gaming';
+import { unreachableService } from '@casino/gaming/src/testing/dead-service';
 import { createLoyaltySubgraph, loyaltySubgraph } from '../index';
 import { DEFAULT_LOYALTY_SETTINGS, parseLoyaltySettings } from '../settings';
 import type { MemberDocument } from '../members/member-store';
@@ -41,18 +44,28 @@ const SERVICE_READ = /* GraphQL */ `
   }
 `;
 
+/** A session gaming holds (through gaming's own fixtures), and the credit gaming's dispatcher sends for it. */
+async function playedSession(gaming: TestGaming, session: TestSession) {
+  const stored = await gaming.addSession(session);
+  return {
+    memberId: stored.member_id,
+    sessionId: stored.id,
+    theo: stored.theo?.toString() ?? '0.00',
+    pointsRate: session.pointsRate ?? 1,
+    endedAt: stored.session_end?.toISOString() ?? new Date().toISOString(),
+  };
+}
+
+/** Loyalty's credit arithmetic, on sessions a real gaming subgraph holds (every credit is checked there). */
 describe('creditGamingSession', () => {
+  let gaming: TestGaming;
   let harness: SubgraphHarness;
   const members = () => harness.db.collection<MemberDocument>('members');
   const credit = (input: Record<string, unknown>, identity = SERVICE) =>
     harness.execute<{ creditGamingSession: Record<string, unknown> }>(CREDIT, { input }, { identity });
-  const input = (memberId: string, theo: string, pointsRate = 1, sessionId: string = randomUUID()) => ({
-    memberId,
-    sessionId,
-    theo,
-    pointsRate,
-    endedAt: '2026-03-01T22:00:00.000Z',
-  });
+  /** The credit of a new session of the member that gaming holds with this theo and rate */
+  const input = (memberId: string, theo: string, pointsRate = 1) =>
+    playedSession(gaming, { memberId, theo, pointsRate, endedAt: new Date('2026-03-01T22:00:00.000Z') });
   async function insertMember(overrides: Partial<MemberDocument> = {}) {
     const member = memberDocument(overrides);
     await members().insertOne({ ...member });
@@ -60,22 +73,27 @@ describe('creditGamingSession', () => {
   }
 
   beforeAll(async () => {
-    harness = await startSubgraphHarness(loyaltySubgraph);
+    gaming = await startTestGaming();
+    harness = await startSubgraphHarness(loyaltySubgraph, { services: { gaming: gaming.client } });
   });
-  afterAll(() => harness.close());
+  afterAll(async () => {
+    await harness.close();
+    await gaming.stop();
+  });
 
   it('credits points with the tier multiplier and tier credits without it, once per session', async () => {
     const member = await insertMember({ tier: 'Ruby' });
-    const first = await credit(input(member.id, '1000.50', 2, 'session-1'));
+    const session = await input(member.id, '1000.50', 2);
+    const first = await credit(session);
     expect(first.errors).toBeUndefined();
     expect(first.data!.creditGamingSession).toEqual({
       memberId: member.id,
-      sessionId: 'session-1',
+      sessionId: session.sessionId,
       points: 2001,
       tierCredits: 2001,
       duplicate: false,
     });
-    const again = await credit(input(member.id, '1000.50', 2, 'session-1'));
+    const again = await credit(session);
     expect(again.errors).toBeUndefined();
     expect(again.data!.creditGamingSession).toMatchObject({
       points: 2001,
@@ -87,18 +105,16 @@ describe('creditGamingSession', () => {
     expect(stored!.last_visit).toEqual(new Date('2026-03-01T22:00:00.000Z'));
     const entries = await harness.db.collection('points_ledger').find({ member_id: member.id }).toArray();
     expect(entries.map((e) => e.idempotency_key).sort()).toEqual([
-      'gaming_session:session-1:points',
-      'gaming_session:session-1:tier_credits',
+      `gaming_session:${session.sessionId}:points`,
+      `gaming_session:${session.sessionId}:tier_credits`,
     ]);
     expect(entries.every((e) => e.type === 'earn' && e.source === 'gaming_session')).toBe(true);
   });
 
   it('counts concurrent retries of one session once', async () => {
     const member = await insertMember();
-    const sessionId = randomUUID();
-    const results = await Promise.all(
-      Array.from({ length: 10 }, () => credit(input(member.id, '100.00', 1, sessionId))),
-    );
+    const session = await input(member.id, '100.00', 1);
+    const results = await Promise.all(Array.from({ length: 10 }, () => credit(session)));
     expect(results.every((r) => r.errors === undefined)).toBe(true);
     expect(results.filter((r) => !r.data!.creditGamingSession.duplicate)).toHaveLength(1);
     expect(await members().findOne({ id: member.id })).toMatchObject({
@@ -113,33 +129,33 @@ describe('creditGamingSession', () => {
     ['VIP', 200],
   ] as const)('applies the %s multiplier to points only', async (tier, points) => {
     const member = await insertMember({ tier });
-    const result = await credit(input(member.id, '100.00'));
+    const result = await credit(await input(member.id, '100.00'));
     expect(result.data!.creditGamingSession).toMatchObject({ points, tierCredits: 100 });
   });
 
   it('floors exact decimal products without floating point loss', async () => {
     const member = await insertMember({ tier: 'Ruby' });
-    const result = await credit(input(member.id, '0.29', 100));
+    const result = await credit(await input(member.id, '0.29', 100));
     expect(result.data!.creditGamingSession).toMatchObject({ points: 29, tierCredits: 29 });
   });
 
   it('moves the tier up as soon as credits cross a threshold, never down', async () => {
     const member = await insertMember();
-    await credit(input(member.id, '4999.00'));
+    await credit(await input(member.id, '4999.00'));
     expect((await members().findOne({ id: member.id }))!.tier).toBe('Ruby');
-    await credit(input(member.id, '1.00'));
+    await credit(await input(member.id, '1.00'));
     expect((await members().findOne({ id: member.id }))!.tier).toBe('Sapphire');
-    await credit(input(member.id, '80000.00'));
+    await credit(await input(member.id, '80000.00'));
     expect((await members().findOne({ id: member.id }))!.tier).toBe('VIP');
     const vip = await insertMember({ tier: 'VIP' });
-    await credit(input(vip.id, '10.00'));
+    await credit(await input(vip.id, '10.00'));
     expect((await members().findOne({ id: vip.id }))!.tier).toBe('VIP');
   });
 
   it('keeps the balances equal to the ledger sums', async () => {
     const member = await insertMember();
-    await credit(input(member.id, '123.45', 1.5));
-    await credit(input(member.id, '99.99', 0.5));
+    await credit(await input(member.id, '123.45', 1.5));
+    await credit(await input(member.id, '99.99', 0.5));
     const check = await harness.execute(CHECK, { memberId: member.id });
     expect(check.errors).toBeUndefined();
     expect(check.data).toEqual({
@@ -153,22 +169,27 @@ describe('creditGamingSession', () => {
     });
   });
 
-  it('names an unknown member and rejects a negative theo', async () => {
-    const unknown = await credit(input(randomUUID(), '10.00'));
+  it('names a member gaming played that loyalty does not know, and rejects a negative theo', async () => {
+    const unknown = await credit(await input(randomUUID(), '10.00'));
     expect(unknown.errors?.[0]?.extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
       field: 'input.memberId',
     });
     const member = await insertMember();
-    const negative = await credit(input(member.id, '-10.00'));
+    const negative = await credit({ ...(await input(member.id, '10.00')), theo: '-10.00' });
     expect(negative.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.theo' });
     expect(await harness.db.collection('points_ledger').countDocuments({ member_id: member.id })).toBe(0);
   });
 
-  it('is for services only', async () => {
+  it("is for gaming's service only", async () => {
     const member = await insertMember();
-    for (const identity of [admin('SuperAdmin', null), { kind: 'anonymous' as const }]) {
-      const result = await credit(input(member.id, '10.00'), identity);
+    const session = await input(member.id, '10.00');
+    for (const identity of [
+      admin('SuperAdmin', null),
+      { kind: 'anonymous' as const },
+      { kind: 'service' as const, service: 'marketing' },
+    ]) {
+      const result = await credit(session, identity);
       expect(['FORBIDDEN', 'UNAUTHENTICATED']).toContain(result.errors?.[0]?.extensions?.code);
     }
     expect(await harness.db.collection('points_ledger').countDocuments({ member_id: member.id })).toBe(0);
@@ -210,7 +231,8 @@ describe('creditGamingSession', () => {
       tier_credits: 0,
       total_points_earned: 0,
     });
-    const sessionId = randomUUID();
+    const session = await input(member.id, '40.00', 1);
+    const sessionId = session.sessionId;
     // the first attempt recorded the points entry and crashed before the balance moved
     await harness.db.collection('points_ledger').insertOne({
       id: randomUUID(),
@@ -225,9 +247,9 @@ describe('creditGamingSession', () => {
       applied: false,
       created_at: new Date(),
     });
-    const retried = await Promise.all([1, 2, 3].map(() => credit(input(member.id, '40.00', 1, sessionId))));
+    const retried = await Promise.all([1, 2, 3].map(() => credit(session)));
     for (const result of retried) expect(result.errors).toBeUndefined();
-    const again = await credit(input(member.id, '40.00', 1, sessionId));
+    const again = await credit(session);
     expect(again.data!.creditGamingSession).toMatchObject({ points: 40, tierCredits: 40, duplicate: true });
 
     const stored = await members().findOne({ id: member.id });
@@ -242,6 +264,158 @@ describe('creditGamingSession', () => {
     expect(check.data!.memberLedgerCheck.consistent).toBe(true);
     const entries = await harness.db.collection('points_ledger').find({ source_id: sessionId }).toArray();
     expect(entries.map((e) => e.applied)).toEqual([true, true]);
+  });
+});
+
+/**
+ * Loyalty never trusts a caller's numbers: a credit is posted only when gaming, which owns sessions, holds a
+ * completed session of that member with exactly that theo, points rate and end.
+ */
+describe("creditGamingSession checked against gaming's record", () => {
+  let gaming: TestGaming;
+  let harness: SubgraphHarness;
+  const members = () => harness.db.collection<MemberDocument>('members');
+  const ledger = () => harness.db.collection('points_ledger');
+  const credit = (input: Record<string, unknown>, on: SubgraphHarness = harness) =>
+    on.execute<{ creditGamingSession: Record<string, unknown> }>(CREDIT, { input }, { identity: SERVICE });
+  async function insertMember() {
+    const member = memberDocument({
+      tier: 'Ruby',
+      points_balance: 0,
+      tier_credits: 0,
+      total_points_earned: 0,
+    });
+    await members().insertOne({ ...member });
+    return member;
+  }
+  const stored = (id: string) => members().findOne({ id }, { projection: { _id: 0 } });
+  /** Another loyalty on the same database whose gaming is down */
+  async function loyaltyWithoutGaming() {
+    return startSubgraphHarness(loyaltySubgraph, {
+      services: { gaming: await unreachableService() },
+      env: { MONGODB_DATABASE: harness.db.databaseName },
+    });
+  }
+
+  beforeAll(async () => {
+    gaming = await startTestGaming();
+    harness = await startSubgraphHarness(loyaltySubgraph, { services: { gaming: gaming.client } });
+  });
+  afterAll(async () => {
+    await harness.close();
+    await gaming.stop();
+  });
+
+  it('refuses a forged credit for a session gaming never had, moves nothing and audits it as denied', async () => {
+    const member = await insertMember();
+    const before = await stored(member.id);
+    const ledgerBefore = await ledger().countDocuments();
+    harness.auditEvents.length = 0;
+    const sessionId = randomUUID();
+    const forged = await credit({
+      memberId: member.id,
+      sessionId,
+      theo: '5000000.00',
+      pointsRate: 1,
+      endedAt: '2026-03-01T22:00:00.000Z',
+    });
+    expect(forged.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(forged.errors![0]!.message).toMatch(/does not match gaming's record/);
+    expect(forged.data).toBeNull();
+    expect(await stored(member.id)).toEqual(before);
+    expect(await ledger().countDocuments()).toBe(ledgerBefore);
+    expect(await ledger().countDocuments({ source_id: sessionId })).toBe(0);
+    expect(harness.auditEvents.map((e) => [e.action, e.outcome, e.targetId])).toEqual([
+      ['creditGamingSession', 'denied', member.id],
+    ]);
+  });
+
+  it.each([
+    ['an inflated theo', { theo: '5000000.00' }],
+    ['a theo off by a cent', { theo: '250.01' }],
+    ['another points rate', { pointsRate: 10 }],
+    ['another end', { endedAt: '2026-03-01T22:01:00.000Z' }],
+  ])('refuses a real session sent with %s, then credits the true one', async (_, change) => {
+    const member = await insertMember();
+    const session = await playedSession(gaming, {
+      memberId: member.id,
+      theo: '250.00',
+      pointsRate: 2,
+      endedAt: new Date('2026-03-01T22:00:00.000Z'),
+    });
+    const before = await stored(member.id);
+    const refused = await credit({ ...session, ...change });
+    expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(await stored(member.id)).toEqual(before);
+    expect(await ledger().countDocuments({ source_id: session.sessionId })).toBe(0);
+    // the session itself was creditable: only the changed number was refused
+    const real = await credit(session);
+    expect(real.data!.creditGamingSession).toMatchObject({ points: 500, tierCredits: 500, duplicate: false });
+    expect(await stored(member.id)).toMatchObject({ points_balance: 500, tier_credits: 500 });
+  });
+
+  it("refuses crediting another member's session to a member", async () => {
+    const player = await insertMember();
+    const other = await insertMember();
+    const session = await playedSession(gaming, { memberId: player.id, theo: '300.00' });
+    const before = [await stored(player.id), await stored(other.id)];
+    const refused = await credit({ ...session, memberId: other.id });
+    expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect([await stored(player.id), await stored(other.id)]).toEqual(before);
+    expect(await ledger().countDocuments({ source_id: session.sessionId })).toBe(0);
+  });
+
+  it('refuses a session still being played', async () => {
+    const member = await insertMember();
+    const session = await playedSession(gaming, { memberId: member.id, active: true });
+    const refused = await credit({ ...session, theo: '100.00' });
+    expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(await stored(member.id)).toMatchObject({ points_balance: 0, tier_credits: 0 });
+    expect(await ledger().countDocuments({ member_id: member.id })).toBe(0);
+  });
+
+  it('credits the real session once; a retry is answered from the ledger even with gaming down', async () => {
+    const member = await insertMember();
+    const session = await playedSession(gaming, { memberId: member.id, theo: '120.00', pointsRate: 1 });
+    const first = await credit(session);
+    expect(first.data!.creditGamingSession).toMatchObject({
+      points: 120,
+      tierCredits: 120,
+      duplicate: false,
+    });
+    const offline = await loyaltyWithoutGaming();
+    try {
+      const retry = await credit(session, offline);
+      expect(retry.errors).toBeUndefined();
+      expect(retry.data!.creditGamingSession).toMatchObject({
+        points: 120,
+        tierCredits: 120,
+        duplicate: true,
+      });
+      // a replay of the applied session with other numbers gets the recorded credit, and nothing moves
+      const replay = await credit({ ...session, theo: '5000000.00' }, offline);
+      expect(replay.data!.creditGamingSession).toMatchObject({ points: 120, duplicate: true });
+    } finally {
+      await offline.close({ keepDatabase: true });
+    }
+    expect(await stored(member.id)).toMatchObject({ points_balance: 120, tier_credits: 120 });
+    expect(await ledger().countDocuments({ source_id: session.sessionId })).toBe(2);
+  });
+
+  it('answers SERVICE_UNAVAILABLE while gaming cannot be reached, crediting nothing', async () => {
+    const member = await insertMember();
+    const session = await playedSession(gaming, { memberId: member.id, theo: '80.00' });
+    const offline = await loyaltyWithoutGaming();
+    try {
+      const result = await credit(session, offline);
+      expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['SERVICE_UNAVAILABLE']);
+    } finally {
+      await offline.close({ keepDatabase: true });
+    }
+    expect(await stored(member.id)).toMatchObject({ points_balance: 0, tier_credits: 0 });
+    expect(await ledger().countDocuments({ member_id: member.id })).toBe(0);
+    // once gaming answers again the dispatcher's next attempt goes through
+    expect((await credit(session)).data!.creditGamingSession).toMatchObject({ points: 80 });
   });
 });
 

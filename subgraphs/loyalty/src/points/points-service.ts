@@ -31,7 +31,7 @@ export interface LedgerCheck {
 
 const id = z.string().trim().min(1, 'is required');
 
-const creditSchema = z.object({
+export const creditSchema = z.object({
   memberId: id,
   sessionId: id,
   theo: z.custom<Decimal128>().refine((t) => !String(t).startsWith('-'), 'must not be negative'),
@@ -113,7 +113,28 @@ export class PointsService {
     return member;
   }
 
-  /** Credits the points and tier credits of a finished gaming session, once per session. */
+  /**
+   * The credit of a gaming session already applied for this member (both entries recorded under the
+   * session's keys and applied), as a retry is answered; null otherwise (not credited, interrupted, or
+   * credited to another member).
+   */
+  async findAppliedSessionCredit(sessionId: string, memberId: string): Promise<GamingSessionCredit | null> {
+    const pointsKey = `gaming_session:${sessionId}:points`;
+    const creditsKey = `gaming_session:${sessionId}:tier_credits`;
+    const entries = await this.stores.ledger.collection
+      .find({ idempotency_key: { $in: [pointsKey, creditsKey] } }, { projection: { _id: 0 } })
+      .toArray();
+    const points = entries.find((e) => e.idempotency_key === pointsKey);
+    const credits = entries.find((e) => e.idempotency_key === creditsKey);
+    if (!points || !credits) return null;
+    if ([points, credits].some((e) => e.applied === false || e.member_id !== memberId)) return null;
+    return { memberId, sessionId, points: points.amount, tierCredits: credits.amount, duplicate: true };
+  }
+
+  /**
+   * Credits the points and tier credits of a finished gaming session, once per session. It posts the numbers
+   * it is given: only `GamingSessionCredits`, which has checked them against gaming's record, may call it.
+   */
   async creditGamingSession(raw: CreditGamingSessionInput): Promise<GamingSessionCredit> {
     const input = validateInput(creditSchema, raw);
     const member = await this.requireMember(input.memberId);

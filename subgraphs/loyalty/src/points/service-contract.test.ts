@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { developmentSigner, ServiceCallError, ServiceClient } from '@casino/auth';
+import { startTestGaming } from '@casino/gaming/src/testing/gaming';
+import type { TestGaming } from '@casino/gaming/src/testing/gaming';
 import { readProcessEnv } from '@casino/config';
 import { createLogger } from '@casino/logger';
 import { parseSubgraphEnv, startSubgraph } from '@casino/server';
@@ -8,14 +10,20 @@ import { createLoyaltySubgraph, parseLoyaltySettings } from '../index';
 import { memberDocument } from '../test-support/fixtures';
 import { testProtectionEnv, uniqueDatabase } from '../../../../tests/support/subgraph-harness';
 
-/** The loyalty side of the gaming contract (issue 4), over HTTP with a signed service identity. */
+/**
+ * The loyalty side of the gaming contract (issue 4), over HTTP with a signed service identity; loyalty checks
+ * each credit with the real gaming subgraph, over HTTP too.
+ */
 describe('loyalty as gaming calls it', () => {
   let running: RunningSubgraph;
   let gaming: ServiceClient;
+  let realGaming: TestGaming;
   const definition = createLoyaltySubgraph(parseLoyaltySettings({ LOYALTY_JOBS_INTERVAL_MS: '0' }));
 
   beforeAll(async () => {
+    realGaming = await startTestGaming();
     const env = parseSubgraphEnv(definition, {
+      GAMING_URL: realGaming.url,
       ...testProtectionEnv(),
       MONGODB_URI: readProcessEnv().MONGODB_URI,
       MONGODB_DATABASE: uniqueDatabase('loyalty'),
@@ -37,6 +45,7 @@ describe('loyalty as gaming calls it', () => {
   afterAll(async () => {
     await running.mongo.db.dropDatabase();
     await running.stop();
+    await realGaming.stop();
   });
 
   it('answers the member read and credits a session once', async () => {
@@ -50,19 +59,37 @@ describe('loyalty as gaming calls it', () => {
     const credit = `mutation ($input: CreditGamingSessionInput!) {
       creditGamingSession(input: $input) { memberId sessionId points tierCredits duplicate }
     }`;
+    const session = await realGaming.addSession({ memberId: member.id, theo: '200.00', pointsRate: 1 });
     const input = {
       memberId: member.id,
-      sessionId: randomUUID(),
+      sessionId: session.id,
       theo: '200.00',
       pointsRate: 1,
-      endedAt: new Date().toISOString(),
+      endedAt: session.session_end!.toISOString(),
     };
     const first = await gaming.request<{ creditGamingSession: unknown }>(credit, { input });
     expect(first.creditGamingSession).toMatchObject({ points: 250, tierCredits: 200, duplicate: false });
     const retry = await gaming.request<{ creditGamingSession: unknown }>(credit, { input });
     expect(retry.creditGamingSession).toMatchObject({ points: 250, tierCredits: 200, duplicate: true });
+    // a credit gaming does not vouch for (here: a session gaming never had) is refused
+    const forged = await gaming
+      .request(credit, { input: { ...input, sessionId: randomUUID() } })
+      .catch((error: unknown) => error);
+    expect(forged).toBeInstanceOf(ServiceCallError);
+    expect((forged as ServiceCallError).code).toBe('FORBIDDEN');
+    // a session gaming holds for a member loyalty does not know names the member
+    const stranger = randomUUID();
+    const strangers = await realGaming.addSession({ memberId: stranger, theo: '10.00' });
     const unknown = await gaming
-      .request(credit, { input: { ...input, memberId: randomUUID() } })
+      .request(credit, {
+        input: {
+          ...input,
+          memberId: stranger,
+          sessionId: strangers.id,
+          theo: '10.00',
+          endedAt: strangers.session_end!.toISOString(),
+        },
+      })
       .catch((error: unknown) => error);
     expect(unknown).toBeInstanceOf(ServiceCallError);
     expect((unknown as ServiceCallError).code).toBe('BAD_USER_INPUT');

@@ -11,7 +11,7 @@ export const Mutation: MutationResolvers = {
     ctx.audit.setChanges(null, auditedNewMember(member));
     return member;
   },
-  creditGamingSession: (_, { input }, ctx) => ctx.services.points.creditGamingSession(input),
+  creditGamingSession: (_, { input }, ctx) => ctx.services.sessionCredits.credit(input),
   redeemReward: (_, { input }, ctx) => ctx.services.points.redeem(input),
   cancelRedemption: (_, { id }, ctx) => ctx.services.points.cancelRedemption(id),
   adjustPoints: async (_, { input }, ctx) => {

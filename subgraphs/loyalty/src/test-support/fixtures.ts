@@ -16,7 +16,10 @@ export const admin = (role: string, department: string | null = 'Gaming'): Ident
     permissions: [],
   }) as Identity;
 
+/** Gaming's service identity: it reads members before seating them and credits finished sessions. */
 export const SERVICE: Identity = { kind: 'service', service: 'gaming' };
+/** Compliance's service identity: its feeds, key rotation, erasure and retention steps. */
+export const COMPLIANCE_SERVICE: Identity = { kind: 'service', service: 'compliance' };
 
 let sequence = 0;
 

@@ -158,7 +158,7 @@ describe('eraseMarketingMemberData (right to erasure)', () => {
     const { guest, notificationId } = await memberData(memberId);
     const untouched = await memberData(other);
 
-    const first = await harness.execute(ERASE, { memberId }, { identity: AS.service });
+    const first = await harness.execute(ERASE, { memberId }, { identity: AS.compliance });
     expect(first.errors).toBeUndefined();
     expect(first.data).toEqual({
       eraseMarketingMemberData: {
@@ -228,7 +228,7 @@ describe('eraseMarketingMemberData (right to erasure)', () => {
     expect(await harness.db.collection(CUSTOMER_ANALYTICS).countDocuments({ member_id: other })).toBe(1);
 
     // repeating it is harmless
-    const second = await harness.execute(ERASE, { memberId }, { identity: AS.service });
+    const second = await harness.execute(ERASE, { memberId }, { identity: AS.compliance });
     expect(second.errors).toBeUndefined();
     expect(second.data).toEqual({
       eraseMarketingMemberData: {
@@ -251,7 +251,7 @@ describe('eraseMarketingMemberData (right to erasure)', () => {
     expect(await harness.db.collection(CUSTOMER_ANALYTICS).countDocuments({ member_id: memberId })).toBe(1);
 
     harness.auditEvents.length = 0;
-    await harness.execute(ERASE, { memberId }, { identity: AS.service });
+    await harness.execute(ERASE, { memberId }, { identity: AS.compliance });
     expect(harness.auditEvents.map((e) => e.action)).toEqual(['eraseMarketingMemberData']);
     const json = JSON.stringify(harness.auditEvents);
     for (const value of [PERSON.firstName, PERSON.lastName, PERSON.phone, PERSON.email, guest.idDocument]) {

@@ -30,4 +30,6 @@ export const AS = {
   managerWithoutDepartment: admin(7, 'floating.manager', 'Manager', null),
   anonymous: { kind: 'anonymous' } as Identity,
   service: { kind: 'service', service: 'loyalty' } as Identity,
+  /** Compliance's service: the only one that runs key rotation, erasure and retention here */
+  compliance: { kind: 'service', service: 'compliance' } as Identity,
 };
