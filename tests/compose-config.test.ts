@@ -42,7 +42,7 @@ describe('docker-compose.yml exposure', () => {
   it.each(['loyalty', 'gaming', 'workforce', 'marketing', 'compliance', 'gateway'])(
     'gives %s a signing key of its own',
     (service) => {
-      const block = compose.split(/^  (?=\w)/m).find((b) => b.startsWith(`${service}:`))!;
+      const block = compose.split(/^ {2}(?=\w)/m).find((b) => b.startsWith(`${service}:`))!;
       expect(block).toContain(`SERVICE_SIGNING_KEY: '\${${service.toUpperCase()}_SIGNING_KEY:-}'`);
     },
   );

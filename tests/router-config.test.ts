@@ -9,11 +9,29 @@ import { SUBGRAPH_NAMES } from '../scripts/stack';
  * subgraphs' router mode expects; tests/router-mode.test.ts drives the subgraph side with real TLS clients and
  * a signer computing the same signature as the Hive expression below.
  */
-const read = (file: string) =>
-  parse(readFileSync(path.resolve(__dirname, '../deploy/router', file), 'utf8')) as Record<string, any>;
+interface HeaderRule {
+  propagate?: { named: string | string[] };
+  insert?: { name: string; expression?: string };
+}
+
+interface HiveConfig {
+  jwt: { jwks_providers: { url: string }[] } & Record<string, unknown>;
+  headers: { all: { request: HeaderRule[] } };
+  traffic_shaping: { all: { tls: { client_auth: unknown } } };
+  override_subgraph_urls: Record<string, { url: string }>;
+}
+
+interface ApolloConfig {
+  headers: { all: { request: HeaderRule[] } };
+  tls: { subgraph: { all: { client_authentication: unknown } } };
+  override_subgraph_url: Record<string, string>;
+}
+
+const read = <T>(file: string) =>
+  parse(readFileSync(path.resolve(__dirname, '../deploy/router', file), 'utf8')) as T;
 
 describe('deploy/router/hive/router.config.yaml', () => {
-  const config = read('hive/router.config.yaml');
+  const config = read<HiveConfig>('hive/router.config.yaml');
 
   it('verifies access tokens as compliance issues them (EdDSA, issuer, audience, its JWKS)', () => {
     expect(config.jwt).toMatchObject({
@@ -26,10 +44,10 @@ describe('deploy/router/hive/router.config.yaml', () => {
   });
 
   it('signs every subgraph request the way the subgraphs verify it', () => {
-    const rules = config.headers.all.request as Record<string, any>[];
-    const insert = rules.find((rule) => rule.insert?.name === ROUTER_SIGNATURE_HEADER)?.insert;
-    expect(insert).toBeDefined();
-    const expression = insert.expression as string;
+    const rules = config.headers.all.request;
+    const expression = rules.find((rule) => rule.insert?.name === ROUTER_SIGNATURE_HEADER)?.insert
+      ?.expression;
+    if (!expression) throw new Error(`no ${ROUTER_SIGNATURE_HEADER} expression`);
     // the claims of RouterSignatureClaims, in the sorted order encode_json writes them
     const keys = [...expression.matchAll(/"(\w+)":/g)].map((m) => m[1]);
     expect(keys).toEqual(['aud', 'exp', 'nonce', 'sid', 'sub']);
@@ -64,26 +82,23 @@ describe('deploy/router/hive/router.config.yaml', () => {
       key_file: expect.any(String),
     });
     expect(Object.keys(config.override_subgraph_urls).sort()).toEqual([...SUBGRAPH_NAMES].sort());
-    for (const target of Object.values(config.override_subgraph_urls) as { url: string }[]) {
+    for (const target of Object.values(config.override_subgraph_urls)) {
       expect(target.url).toMatch(/^https:\/\//);
     }
   });
 });
 
 describe('deploy/router/apollo/router.yaml', () => {
-  const config = read('apollo/router.yaml');
+  const config = read<ApolloConfig>('apollo/router.yaml');
 
   it('forwards the access token and presents its client certificate to every subgraph, over HTTPS', () => {
-    const propagated = (config.headers.all.request as Record<string, any>[]).map(
-      (rule) => rule.propagate?.named,
-    );
+    const propagated = config.headers.all.request.map((rule) => rule.propagate?.named);
     expect(propagated).toContain('authorization');
     expect(config.tls.subgraph.all.client_authentication).toMatchObject({
       certificate_chain: expect.any(String),
       key: expect.any(String),
     });
     expect(Object.keys(config.override_subgraph_url).sort()).toEqual([...SUBGRAPH_NAMES].sort());
-    for (const url of Object.values(config.override_subgraph_url) as string[])
-      expect(url).toMatch(/^https:\/\//);
+    for (const url of Object.values(config.override_subgraph_url)) expect(url).toMatch(/^https:\/\//);
   });
 });
