@@ -60,6 +60,8 @@ export const rules: RuleTree = {
     dataRetentionPolicies: manager,
     complianceDashboard: manager,
     keyRotationRuns: superAdmin,
+    // the gateway, and each subgraph when it sits behind a router and checks access tokens itself
+    revokedSessions: fromService('gateway', 'gaming', 'loyalty', 'marketing', 'workforce'),
     erasureRequests: generalAdmin,
   },
   Mutation: {
@@ -104,6 +106,8 @@ export const rules: RuleTree = {
     fullName: adminIdentityField,
     role: adminIdentityField,
     department: adminIdentityField,
+    // workforce records a performance review under the caller's own staff record
+    staffMember: or(adminPrivateField, fromService('workforce')),
   },
   AdminUserConnection: generalAdmin,
   AdminUserEdge: generalAdmin,
@@ -121,12 +125,13 @@ export const rules: RuleTree = {
   SeverityCount: manager,
   ReportStatusCount: manager,
   StaffMember: {
-    id: or(isAuthenticated, inSignInResult),
+    id: or(isAuthenticated, inSignInResult, fromService('workforce')),
     adminAccount: generalAdmin,
   },
   Member: isAuthenticated,
   MemberComplianceStatus: isAuthenticated,
   KeyRotationRun: superAdmin,
+  RevokedSession: fromService('gateway', 'gaming', 'loyalty', 'marketing', 'workforce'),
   KeyRotationField: superAdmin,
   KeyRotationRunConnection: superAdmin,
   KeyRotationRunEdge: superAdmin,

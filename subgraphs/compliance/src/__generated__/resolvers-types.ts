@@ -756,6 +756,8 @@ export type Query = {
   keyRotationRuns: KeyRotationRunConnection;
   /** The signed-in admin's own account */
   me?: Maybe<AdminUser>;
+  /** Sign-in sessions ended at or after since, oldest first (at most 500): the gateway and routers refuse their access tokens. Services only */
+  revokedSessions: Array<RevokedSession>;
 };
 
 
@@ -828,6 +830,11 @@ export type QueryKeyRotationRunsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+export type QueryRevokedSessionsArgs = {
+  since: Scalars['DateTime']['input'];
+};
+
 export type RefreshTokenInput = {
   refreshToken: Scalars['String']['input'];
 };
@@ -884,6 +891,13 @@ export type RetentionRunStatus =
   | 'completed'
   | 'failed'
   | 'running';
+
+/** A sign-in session whose access tokens no longer work */
+export type RevokedSession = {
+  __typename?: 'RevokedSession';
+  revokedAt: Scalars['DateTime']['output'];
+  sessionId: Scalars['ID']['output'];
+};
 
 export type RotateEncryptionKeyInput = {
   /** Values re-sealed per call to a subgraph (1-1000); the configured default when omitted */
@@ -1075,6 +1089,7 @@ export type ResolversTypes = ResolversObject<{
   RetentionPolicyStatus: RetentionPolicyStatus;
   RetentionRun: ResolverTypeWrapper<RetentionRunDocument>;
   RetentionRunStatus: RetentionRunStatus;
+  RevokedSession: ResolverTypeWrapper<RevokedSession>;
   RotateEncryptionKeyInput: RotateEncryptionKeyInput;
   SeverityCount: ResolverTypeWrapper<SeverityCount>;
   StaffMember: ResolverTypeWrapper<StaffMemberReference>;
@@ -1147,6 +1162,7 @@ export type ResolversParentTypes = ResolversObject<{
   ReportStatusCount: ReportStatusCount;
   ResetAdminPasswordInput: ResetAdminPasswordInput;
   RetentionRun: RetentionRunDocument;
+  RevokedSession: RevokedSession;
   RotateEncryptionKeyInput: RotateEncryptionKeyInput;
   SeverityCount: SeverityCount;
   StaffMember: StaffMemberReference;
@@ -1540,6 +1556,7 @@ export type QueryResolvers<ContextType = ComplianceContext, ParentType extends R
   erasureRequests?: Resolver<ResolversTypes['ErasureRequestConnection'], ParentType, ContextType, Partial<QueryErasureRequestsArgs>>;
   keyRotationRuns?: Resolver<ResolversTypes['KeyRotationRunConnection'], ParentType, ContextType, Partial<QueryKeyRotationRunsArgs>>;
   me?: Resolver<Maybe<ResolversTypes['AdminUser']>, ParentType, ContextType>;
+  revokedSessions?: Resolver<Array<ResolversTypes['RevokedSession']>, ParentType, ContextType, RequireFields<QueryRevokedSessionsArgs, 'since'>>;
 }>;
 
 export type ReportStatusCountResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['ReportStatusCount'] = ResolversParentTypes['ReportStatusCount']> = ResolversObject<{
@@ -1563,6 +1580,12 @@ export type RetentionRunResolvers<ContextType = ComplianceContext, ParentType ex
   startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['RetentionRunStatus'], ParentType, ContextType>;
   triggeredBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type RevokedSessionResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['RevokedSession'] = ResolversParentTypes['RevokedSession']> = ResolversObject<{
+  revokedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  sessionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1632,6 +1655,7 @@ export type Resolvers<ContextType = ComplianceContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   ReportStatusCount?: ReportStatusCountResolvers<ContextType>;
   RetentionRun?: RetentionRunResolvers<ContextType>;
+  RevokedSession?: RevokedSessionResolvers<ContextType>;
   SeverityCount?: SeverityCountResolvers<ContextType>;
   StaffMember?: StaffMemberResolvers<ContextType>;
   TwoFactorEnrollment?: TwoFactorEnrollmentResolvers<ContextType>;

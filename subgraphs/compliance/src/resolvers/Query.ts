@@ -18,5 +18,6 @@ export const Query: QueryResolvers = {
     ctx.stores.retentionPolicies.page(filter ?? {}, { first, after }, ctx.paging),
   complianceDashboard: (_, { range }, ctx) => ctx.services.dashboard.dashboard(range),
   keyRotationRuns: (_, { first, after }, ctx) => ctx.stores.keyRotations.page({ first, after }, ctx.paging),
+  revokedSessions: (_, { since }, ctx) => ctx.revocations.since(since),
   ...erasureQueries,
 };
