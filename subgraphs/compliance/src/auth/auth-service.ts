@@ -130,7 +130,12 @@ export class AuthService {
   async logout(identity: Identity, rawInput: { refreshToken: string }, now = new Date()): Promise<boolean> {
     const caller = adminOf(identity);
     const input = validateInput(refreshSchema, rawInput);
-    const revoked = await this.stores.sessions.revokeOne(sha256(input.refreshToken), caller.userId, 'logout', now);
+    const revoked = await this.stores.sessions.revokeOne(
+      sha256(input.refreshToken),
+      caller.userId,
+      'logout',
+      now,
+    );
     // the access token used to sign out stops working too, whichever refresh token was presented
     if (caller.sessionId) await this.stores.sessions.revokeSession(caller.sessionId, caller.userId, now);
     return revoked;
