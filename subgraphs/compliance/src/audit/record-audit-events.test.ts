@@ -1,9 +1,10 @@
+import type { AdminIdentity } from '@casino/auth';
 import { randomUUID } from 'node:crypto';
 import { createRequestAudit } from '@casino/audit';
 import type { AuditEvent } from '@casino/audit';
 import { createComplianceSubgraph } from '../index';
 import { DEFAULT_COMPLIANCE_SETTINGS } from '../settings';
-import { IDENTITIES, errorCode } from '../testing/fixtures';
+import { IDENTITIES, accountOf, errorCode } from '../testing/fixtures';
 import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import { AuditLogSink } from './audit-events';
@@ -224,7 +225,9 @@ describe("compliance's own audit sink", () => {
   afterAll(() => harness.close());
 
   it("writes compliance's own events straight into audit_logs, with the same dedupe", async () => {
-    // the events compliance's mutations produce, captured by the harness instead of the outbox
+    // the events compliance's mutations produce, captured by the harness instead of the outbox; the caller's
+    // account exists and is active, so deactivating a missing account fails (NOT_FOUND) rather than is denied
+    await harness.db.collection('admin_users').insertOne(accountOf(IDENTITIES.generalAdmin as AdminIdentity));
     await harness.execute(
       `mutation { deactivateAdminUser(id: "missing") { id } }`,
       {},

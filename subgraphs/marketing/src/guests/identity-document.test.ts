@@ -115,7 +115,7 @@ describe('walk_in_guests.id_document: sealed at rest, found by blind index', () 
     const admin = await harness.execute(RESEAL, { batchSize: 10 }, { identity: AS.superAdmin });
     expect(admin.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     for (const batchSize of [0, 1001]) {
-      const result = await harness.execute(RESEAL, { batchSize }, { identity: AS.service });
+      const result = await harness.execute(RESEAL, { batchSize }, { identity: AS.compliance });
       expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'batchSize' });
     }
   });
@@ -147,7 +147,7 @@ describe('re-sealing walk-in guests after a key change', () => {
     for (;;) {
       const result = await rotating.execute<{
         resealMarketingProtectedFields: { resealed: number; remaining: number; keyId: string }[];
-      }>(RESEAL, { batchSize: 2 }, { identity: AS.service });
+      }>(RESEAL, { batchSize: 2 }, { identity: AS.compliance });
       expect(result.errors).toBeUndefined();
       const [progress] = result.data!.resealMarketingProtectedFields;
       expect(progress).toMatchObject({ collection: 'walk_in_guests', field: 'id_document', keyId: 'k2' });
