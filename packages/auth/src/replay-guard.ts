@@ -29,9 +29,11 @@ export class MemoryReplayGuard implements ReplayGuard {
   }
 
   private sweep(now: number): void {
-    // ids are inserted roughly in expiry order, so the sweep usually stops early
+    // ids arrive in about the order they expire (one lifetime for all), so the sweep stops at the first live
+    // one; an id that outlives its neighbours only delays their removal, never past the longest lifetime
     for (const [id, expiresAt] of this.seen) {
-      if (expiresAt <= now) this.seen.delete(id);
+      if (expiresAt > now) break;
+      this.seen.delete(id);
     }
     this.nextSweep = now + 1_000;
   }
