@@ -21,9 +21,9 @@ import {
   connectRedis,
   credentialKeysFromEnv,
   signRequestCredential,
-  verifyAccessToken,
+  AccessTokenVerifier,
 } from '@casino/auth';
-import type { CredentialSigner, Identity, TokenSettings } from '@casino/auth';
+import type { CredentialSigner, Identity } from '@casino/auth';
 import { jsonInputLimitsOf } from '@casino/config';
 import type { Logger } from '@casino/logger';
 import {
@@ -100,14 +100,14 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
  * Verifies the bearer token, if any: no token is anonymous, a bad one (or one of a revoked session) refuses
  * the whole request.
  */
-function authenticateBearer(settings: TokenSettings, revocations: RevocationList) {
+function authenticateBearer(tokens: AccessTokenVerifier, revocations: RevocationList) {
   return async (req: Request): Promise<{ identity: Identity }> => {
     const header = req.headers.authorization;
     if (!header) return { identity: ANONYMOUS };
     const match = /^Bearer (\S+)$/i.exec(header);
     try {
       if (!match) throw new TokenError('expected a Bearer token');
-      const identity = await verifyAccessToken(match[1]!, settings);
+      const identity = await tokens.verify(match[1]!);
       if (revocations.isRevoked(identity.sessionId)) throw new TokenError('the session has ended');
       return { identity };
     } catch (error) {
@@ -206,7 +206,7 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
     port: env.PORT,
     logger,
     apollo,
-    authenticate: authenticateBearer(accessTokenSettingsFromEnv(env), revocations),
+    authenticate: authenticateBearer(new AccessTokenVerifier(accessTokenSettingsFromEnv(env)), revocations),
     context: async (base) => base,
     ready,
     graphqlPaths: ['/', '/graphql'],

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { SignJWT, jwtVerify } from 'jose';
 import {
   bodyHash,
   devPublicKeysSpec,
@@ -53,6 +53,21 @@ describe('request credentials', () => {
       issuer: 'gateway',
       ip: '10.1.2.3',
     });
+  });
+
+  it('are standard JWS: jose verifies what we sign', async () => {
+    const token = await signRequestCredential(gateway, { identity: manager, audience: 'loyalty', body });
+    const { payload, protectedHeader } = await jwtVerify(
+      token,
+      parsePublicKeys(devPublicKeysSpec()).get('gateway')!,
+      {
+        algorithms: ['EdDSA'],
+        audience: 'loyalty',
+        issuer: 'gateway',
+      },
+    );
+    expect(protectedHeader).toEqual({ alg: 'EdDSA', typ: 'casino-request+jwt', kid: 'gateway' });
+    expect(payload).toMatchObject({ bh: bodyHash(body), idn: manager, jti: expect.any(String) });
   });
 
   it('are refused for every way of reusing or forging them, each for its own reason', async () => {
@@ -123,6 +138,23 @@ describe('request credentials', () => {
         'an unknown caller',
         async () => verifyRequestCredential(v, await sign({}, gateway.key, 'router'), body),
         'request credential from an unknown caller',
+      ],
+      [
+        'HS256 keyed with the public key',
+        async () =>
+          verifyRequestCredential(
+            v,
+            await new SignJWT({ bh: bodyHash(body), idn: manager })
+              .setProtectedHeader({ alg: 'HS256', typ: 'casino-request+jwt', kid: 'gateway' })
+              .setIssuer('gateway')
+              .setAudience('loyalty')
+              .setIssuedAt()
+              .setExpirationTime('10s')
+              .setJti(crypto.randomUUID())
+              .sign(new TextEncoder().encode(devPublicKeysSpec().split(',')[0]!.split(':')[1]!)),
+            body,
+          ),
+        'request credential does not verify',
       ],
       [
         'no credential',

@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, randomUUID } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { SignJWT, decodeProtectedHeader, errors, jwtVerify } from 'jose';
+import { decodeCompactHeader, signCompactEdDSA, verifyCompactEdDSA } from './compact-jws';
 import type { AdminIdentity, Identity } from './identity';
 import { ANONYMOUS, IdentityError, ROLES } from './identity';
 import type { ReplayGuard } from './replay-guard';
@@ -87,21 +87,26 @@ export interface CredentialClaims {
   ip?: string | null;
 }
 
-/** Signs one request. */
-export function signRequestCredential(signer: CredentialSigner, claims: CredentialClaims): Promise<string> {
+/** Signs one request (synchronous work; a promise so callers need not care how it is signed). */
+export async function signRequestCredential(
+  signer: CredentialSigner,
+  claims: CredentialClaims,
+): Promise<string> {
   const iat = Math.floor(Date.now() / 1000);
-  return new SignJWT({
-    bh: bodyHash(claims.body),
-    idn: claims.identity,
-    ...(claims.ip ? { ip: claims.ip } : {}),
-  })
-    .setProtectedHeader({ alg: 'EdDSA', typ: CREDENTIAL_TYPE, kid: signer.issuer })
-    .setIssuer(signer.issuer)
-    .setAudience(claims.audience)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + signer.ttlSeconds)
-    .setJti(randomUUID())
-    .sign(signer.key);
+  return signCompactEdDSA(
+    { alg: 'EdDSA', typ: CREDENTIAL_TYPE, kid: signer.issuer },
+    {
+      iss: signer.issuer,
+      aud: claims.audience,
+      iat,
+      exp: iat + signer.ttlSeconds,
+      jti: randomUUID(),
+      bh: bodyHash(claims.body),
+      idn: claims.identity,
+      ...(claims.ip ? { ip: claims.ip } : {}),
+    },
+    signer.key,
+  );
 }
 
 export interface CredentialVerifier {
@@ -168,34 +173,32 @@ export async function verifyRequestCredential(
   body: string | Buffer,
 ): Promise<VerifiedRequest> {
   if (!token) return fail('missing request credential');
-  let kid: string | undefined;
+  let kid: unknown;
   try {
-    kid = decodeProtectedHeader(token).kid;
+    kid = decodeCompactHeader(token).kid;
   } catch {
     return fail('malformed request credential');
   }
-  const key = kid ? verifier.keys.get(kid) : undefined;
-  if (!kid || !key) return fail('request credential from an unknown caller');
+  const key = typeof kid === 'string' ? verifier.keys.get(kid) : undefined;
+  if (typeof kid !== 'string' || !key) return fail('request credential from an unknown caller');
   const tolerance = verifier.clockToleranceSeconds ?? 2;
   let payload: Record<string, unknown>;
   try {
-    ({ payload } = await jwtVerify(token, key, {
-      algorithms: ['EdDSA'],
-      typ: CREDENTIAL_TYPE,
-      issuer: kid,
-      audience: verifier.audience,
-      maxTokenAge: verifier.maxTtlSeconds,
-      clockTolerance: tolerance,
-      requiredClaims: ['iat', 'exp', 'jti', 'bh'],
-    }));
-  } catch (error) {
-    if (error instanceof errors.JWTExpired) return fail('request credential expired');
+    payload = verifyCompactEdDSA(token, key, CREDENTIAL_TYPE);
+  } catch {
     return fail('request credential does not verify');
   }
-  const { iat, exp, jti, bh } = payload as { iat: number; exp: number; jti: unknown; bh: unknown };
+  const { iat, exp, jti, bh } = payload;
+  if (payload.iss !== kid || payload.aud !== verifier.audience) fail('request credential does not verify');
+  if (typeof iat !== 'number' || typeof exp !== 'number') return fail('request credential does not verify');
+  const now = Date.now() / 1000;
+  if (exp + tolerance < now || now - iat > verifier.maxTtlSeconds + tolerance)
+    fail('request credential expired');
+  if (iat > now + tolerance) fail('request credential is issued in the future');
   if (exp - iat > verifier.maxTtlSeconds) fail('request credential lives longer than allowed');
   if (bh !== bodyHash(body)) fail('request credential was issued for another body');
-  if (typeof jti !== 'string' || jti.length > 64) return fail('request credential has no valid id');
+  if (typeof jti !== 'string' || jti.length === 0 || jti.length > 64)
+    return fail('request credential has no valid id');
   const identity = identityFrom(payload.idn, kid);
   // remembered until it would have expired anyway (plus the clock tolerance)
   if (!(await verifier.replay.claim(`${kid}:${jti}`, (exp + tolerance) * 1000))) {

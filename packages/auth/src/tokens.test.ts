@@ -1,7 +1,14 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { developmentTokenSettings } from './credential-env';
-import { TokenError, accessTokenJwks, issueAccessToken, keyIdOf, verifyAccessToken } from './tokens';
+import {
+  AccessTokenVerifier,
+  TokenError,
+  accessTokenJwks,
+  issueAccessToken,
+  keyIdOf,
+  verifyAccessToken,
+} from './tokens';
 
 const settings = developmentTokenSettings();
 const user = {
@@ -93,5 +100,18 @@ describe('access tokens', () => {
       expect([name, outcome]).toEqual([name, 'refused']);
     }
     await expect(verifyAccessToken(expired, settings)).rejects.toThrow('token expired');
+  });
+
+  it('remembers a verified token until it expires, and only that long', async () => {
+    const keys = new Map(settings.publicKeys);
+    const verifier = new AccessTokenVerifier({ ...settings, publicKeys: keys });
+    const { token, expiresAt } = await issueAccessToken(user, settings);
+    expect((await verifier.verify(token)).userId).toBe(user.userId);
+    // with its key gone, only the memory of the first verification can answer
+    keys.clear();
+    expect((await verifier.verify(token)).userId).toBe(user.userId);
+    await expect(verifier.verify(token, expiresAt.getTime() + 1)).rejects.toBeInstanceOf(TokenError);
+    const other = (await issueAccessToken({ ...user, username: 'someone' }, settings)).token;
+    await expect(verifier.verify(other)).rejects.toBeInstanceOf(TokenError);
   });
 });

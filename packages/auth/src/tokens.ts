@@ -123,3 +123,31 @@ export async function verifyAccessToken(token: string, settings: TokenSettings):
     throw new TokenError('token is not valid');
   }
 }
+
+/**
+ * Verifies access tokens, remembering each verified one until it expires: a dashboard sends the same token
+ * with every request, and its signature need not be checked again (revocation is still checked per request,
+ * by session). Bounded: the oldest entries go first.
+ */
+export class AccessTokenVerifier {
+  private readonly verified = new Map<string, { identity: AdminIdentity; expiresAtMs: number }>();
+
+  constructor(
+    private readonly settings: TokenSettings,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  async verify(token: string, now = Date.now()): Promise<AdminIdentity> {
+    const known = this.verified.get(token);
+    if (known && known.expiresAtMs > now) return known.identity;
+    if (known) this.verified.delete(token);
+    const identity = await verifyAccessToken(token, this.settings);
+    const [, payload] = token.split('.');
+    const { exp } = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as { exp: number };
+    if (this.verified.size >= this.maxEntries) {
+      this.verified.delete(this.verified.keys().next().value!);
+    }
+    this.verified.set(token, { identity, expiresAtMs: exp * 1000 });
+    return identity;
+  }
+}

@@ -6,7 +6,7 @@ import {
   IdentityError,
   ROUTER_SIGNATURE_HEADER,
   TokenError,
-  verifyAccessToken,
+  AccessTokenVerifier,
   verifyRouterSignature,
 } from '@casino/auth';
 import type { Identity, ReplayGuard, RevocationList, TokenSettings } from '@casino/auth';
@@ -36,7 +36,11 @@ const fail = (message: string): never => {
  * `login` and the health endpoints serve those.
  */
 export class RouterTrust {
-  constructor(private readonly options: RouterTrustOptions) {}
+  private readonly tokens: AccessTokenVerifier;
+
+  constructor(private readonly options: RouterTrustOptions) {
+    this.tokens = new AccessTokenVerifier(options.tokens);
+  }
 
   async authenticate(req: express.Request): Promise<Authenticated> {
     const { options } = this;
@@ -49,7 +53,7 @@ export class RouterTrust {
       const match = /^Bearer (\S+)$/i.exec(authorization);
       if (!match) return fail('expected a Bearer token');
       try {
-        identity = await verifyAccessToken(match[1]!, options.tokens);
+        identity = await this.tokens.verify(match[1]!);
       } catch (error) {
         if (error instanceof TokenError) fail(`access token: ${error.message}`);
         throw error;
