@@ -8,7 +8,10 @@ COPY package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
 COPY gateway/package.json gateway/
 COPY schema/package.json schema/
 COPY tests/package.json tests/
+COPY packages/audit/package.json packages/audit/
+COPY packages/auth/package.json packages/auth/
 COPY packages/config/package.json packages/config/
+COPY packages/crypto/package.json packages/crypto/
 COPY packages/embedded-mongo/package.json packages/embedded-mongo/
 COPY packages/errors/package.json packages/errors/
 COPY packages/graphql/package.json packages/graphql/

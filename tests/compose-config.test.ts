@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { DEV_PROTECTION_ENV } from '@casino/crypto';
 
@@ -46,4 +46,25 @@ describe('docker-compose.yml exposure', () => {
       expect(block).toContain(`SERVICE_SIGNING_KEY: '\${${service.toUpperCase()}_SIGNING_KEY:-}'`);
     },
   );
+});
+
+describe('Dockerfile', () => {
+  it('copies the manifest of every workspace package before installing, so each gets its dependencies', () => {
+    const dockerfile = readFileSync(path.resolve(__dirname, '../Dockerfile'), 'utf8');
+    const root = path.resolve(__dirname, '..');
+    const workspaces = ['gateway', 'schema', 'tests'].concat(
+      ...['packages', 'subgraphs'].map((dir) =>
+        readdirSync(path.join(root, dir), { withFileTypes: true })
+          .filter(
+            (entry) => entry.isDirectory() && existsSync(path.join(root, dir, entry.name, 'package.json')),
+          )
+          .map((entry) => `${dir}/${entry.name}`),
+      ),
+    );
+    const install = dockerfile.indexOf('RUN pnpm install');
+    for (const workspace of workspaces) {
+      const copy = dockerfile.indexOf(`COPY ${workspace}/package.json ${workspace}/`);
+      expect([workspace, copy >= 0 && copy < install]).toEqual([workspace, true]);
+    }
+  });
 });
