@@ -87,6 +87,18 @@ describe('ending a session revokes its access tokens at once', () => {
     expect(await refusedAfter(stack, second.token, at)).toBeLessThan(WITHIN_MS);
   });
 
+  it('a password reset by an administrator ends the account’s sessions', async () => {
+    const target = await signIn(stack, 'supervisor');
+    const admin = await signIn(stack, 'superadmin');
+    const reset = await stack.query(
+      'mutation ($id: ID!) { resetAdminPassword(input: { id: $id, newPassword: "reset-by-the-superadmin-2026" }) { id } }',
+      { id: target.userId },
+      { token: admin.token },
+    );
+    expect(reset.errors).toBeUndefined();
+    expect(await refusedAfter(stack, target.token, Date.now())).toBeLessThan(WITHIN_MS);
+  });
+
   it('deactivation', async () => {
     const target = await signIn(stack, 'generaladmin');
     const admin = await signIn(stack, 'superadmin');

@@ -25,7 +25,7 @@ import {
   credentialKeysFromEnv,
   verifyRequestCredential,
 } from '@casino/auth';
-import type { RevocationFeed } from '@casino/auth';
+import type { RevocationFeed, TokenSettings } from '@casino/auth';
 import type { CredentialKeys, CredentialSigner, CredentialVerifier, RuleTree } from '@casino/auth';
 import type { Db } from 'mongodb';
 import type Redis from 'ioredis';
@@ -64,6 +64,8 @@ export interface SubgraphDeps {
   protector?: FieldProtector;
   /** State shared by every replica (one-time ids, revocations) when REDIS_URL is set. */
   redis?: Redis | null;
+  /** Access-token keys, read once at start (with the signing key where the definition issues tokens). */
+  tokens?: TokenSettings;
 }
 
 /**
@@ -109,6 +111,8 @@ export interface SubgraphDefinition<C extends BaseContext & RequestBase> {
   indexes: IndexPlan;
   /** Indexes older versions created and this one must not keep, by collection: dropped at start */
   retiredIndexes?: Record<string, readonly string[]>;
+  /** Signs access tokens at sign-in (compliance): it then needs ACCESS_TOKEN_SIGNING_KEY. */
+  issuesAccessTokens?: boolean;
   /** Stores encrypted personal data: the service then needs the data keys and refuses to start without them. */
   holdsPersonalData?: boolean;
   /** Where audit events go; by default compliance's API. Compliance itself stores them directly. */
@@ -160,6 +164,19 @@ export function authenticateSubgraphRequest(
   };
 }
 
+/** The access-token settings of a subgraph; a configuration error (naming each variable) when unusable. */
+export function accessTokensOf(
+  definition: Pick<SubgraphDefinition<never>, 'name' | 'issuesAccessTokens'>,
+  env: SubgraphEnv,
+): TokenSettings {
+  try {
+    return accessTokenSettingsFromEnv(env, { issuer: definition.issuesAccessTokens });
+  } catch (error) {
+    if (error instanceof CredentialConfigError) throw new ConfigError(definition.name, error.problems);
+    throw error;
+  }
+}
+
 /** Router mode: the revocation list (Redis, compliance's API or the definition's own feed) and the checks. */
 function createRouterTrust(
   definition: Pick<SubgraphDefinition<never>, 'name' | 'revocationFeed'>,
@@ -181,7 +198,7 @@ function createRouterTrust(
     requireClientCertificate: env.ROUTER_TRUST.includes('mtls'),
     signingSecret: env.ROUTER_TRUST.includes('signature') ? env.ROUTER_SIGNING_SECRET! : null,
     maxTtlSeconds: env.REQUEST_CREDENTIAL_TTL_SECONDS,
-    tokens: accessTokenSettingsFromEnv(env),
+    tokens: deps.tokens ?? accessTokenSettingsFromEnv(env),
     revocations,
     replay: verifier.replay,
   });
@@ -214,7 +231,7 @@ export interface StartSubgraphOptions {
 export function parseSubgraphEnv(
   definition: Pick<
     SubgraphDefinition<never>,
-    'name' | 'defaultPort' | 'defaultDatabase' | 'holdsPersonalData'
+    'name' | 'defaultPort' | 'defaultDatabase' | 'holdsPersonalData' | 'issuesAccessTokens'
   >,
   env?: Record<string, string | undefined>,
 ): SubgraphEnv {
@@ -223,8 +240,21 @@ export function parseSubgraphEnv(
     subgraphEnv({ port: definition.defaultPort, database: definition.defaultDatabase }),
     env,
   );
-  createProtector(definition, parsed);
-  credentialKeysOf(definition.name, parsed);
+  // every key problem reported together, so an operator fixes them in one pass
+  const problems: string[] = [];
+  for (const check of [
+    () => createProtector(definition, parsed),
+    () => credentialKeysOf(definition.name, parsed),
+    () => accessTokensOf(definition, parsed),
+  ]) {
+    try {
+      check();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(definition.name, problems);
   return parsed;
 }
 
@@ -269,6 +299,7 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
     services: createServiceClients(keys.signer, env),
     protector: createProtector(definition, env),
     redis,
+    tokens: accessTokensOf(definition, env),
   };
   const router = env.ROUTER_TRUST.length > 0 ? createRouterTrust(definition, deps, verifier) : null;
   await router?.revocations.start();

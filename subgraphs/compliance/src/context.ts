@@ -147,7 +147,8 @@ export function createComplianceContext(
     settings,
     base.audit,
   );
-  const tokens = accessTokenSettingsFromEnv(deps.env, { issuer: true });
+  // read once at start by the runtime; a harness that builds its own deps gets them from the env here
+  const tokens = deps.tokens ?? accessTokenSettingsFromEnv(deps.env, { issuer: true });
   const accountStores = {
     admins: stores.adminUsers,
     sessions: stores.sessions,

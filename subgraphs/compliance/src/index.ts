@@ -34,6 +34,8 @@ export function createComplianceSubgraph(
     defaultDatabase: 'casino_compliance',
     // the admins' TOTP secrets are sealed at rest: the data keys are required
     holdsPersonalData: true,
+    // sign-in happens here: access tokens are signed with ACCESS_TOKEN_SIGNING_KEY
+    issuesAccessTokens: true,
     typeDefs,
     resolvers,
     rules,
@@ -45,7 +47,7 @@ export function createComplianceSubgraph(
     createContext: (base, deps) => createComplianceContext(base, deps, settings),
     // the public keys of access tokens, for the gateway's operators and for routers that verify tokens
     documents: (deps) => {
-      const jwks = accessTokenJwks(accessTokenSettingsFromEnv(deps.env).publicKeys);
+      const jwks = accessTokenJwks((deps.tokens ?? accessTokenSettingsFromEnv(deps.env)).publicKeys);
       return [{ path: '/.well-known/jwks.json', body: () => jwks }];
     },
     // behind a router, compliance reads ended sessions from its own store
