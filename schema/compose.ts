@@ -1,5 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { composeServices } from '@apollo/composition';
+import { Supergraph } from '@apollo/federation-internals';
+import { buildClientSchema, getIntrospectionQuery, graphqlSync } from 'graphql';
+import type { IntrospectionQuery } from 'graphql';
 import { ACCEPTED_HINTS_PATH, SUPERGRAPH_PATH, loadSubgraphSdl } from './subgraphs';
 
 export interface AcceptedHint {
@@ -33,12 +36,31 @@ export function composeSupergraph(): CompositionOutcome {
   return { supergraphSdl: result.supergraphSdl, errors: [], unacceptedHints };
 }
 
+/**
+ * Why clients could not introspect the API schema of this supergraph (none when they can): every tool an
+ * analyst uses (Sandbox, GraphiQL, codegen) starts with the standard introspection query, and a schema
+ * graphql-js cannot print, such as an object default on a custom scalar, fails it for everyone.
+ */
+export function introspectionProblems(supergraphSdl: string): string[] {
+  try {
+    const schema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
+    const result = graphqlSync({ schema, source: getIntrospectionQuery() });
+    if (result.errors?.length) return result.errors.map((e) => e.message);
+    buildClientSchema(result.data as unknown as IntrospectionQuery);
+    return [];
+  } catch (error) {
+    return [error instanceof Error ? error.message : String(error)];
+  }
+}
+
 function main(): void {
   const outcome = composeSupergraph();
   for (const error of outcome.errors) process.stderr.write(`composition error: ${error}\n`);
   for (const hint of outcome.unacceptedHints)
     process.stderr.write(`unaccepted hint [${hint.code}]: ${hint.message}\n`);
-  if (!outcome.supergraphSdl || outcome.unacceptedHints.length > 0) {
+  const unintrospectable = outcome.supergraphSdl ? introspectionProblems(outcome.supergraphSdl) : [];
+  for (const problem of unintrospectable) process.stderr.write(`introspection fails: ${problem}\n`);
+  if (!outcome.supergraphSdl || outcome.unacceptedHints.length > 0 || unintrospectable.length > 0) {
     process.stderr.write('supergraph.graphql was not written\n');
     process.exit(1);
   }

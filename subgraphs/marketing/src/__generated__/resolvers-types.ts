@@ -789,7 +789,7 @@ export type SendNotificationInput = {
   templateId: Scalars['ID']['input'];
   /**
    * A value (text, number or boolean) for every variable of the template, and nothing else; a missing or
-   * unknown one is a BAD_USER_INPUT on input.variables naming it
+   * unknown one is a BAD_USER_INPUT on input.variables naming it. Omitted or null is the same as {}
    */
   variables?: InputMaybe<Scalars['JSON']['input']>;
 };
