@@ -1,5 +1,10 @@
 import path from 'node:path';
-import { CredentialConfigError, accessTokenSettingsFromEnv, credentialKeysFromEnv } from '@casino/auth';
+import {
+  CredentialConfigError,
+  ROLES,
+  accessTokenSettingsFromEnv,
+  credentialKeysFromEnv,
+} from '@casino/auth';
 import { commonEnv, identityEnv, jsonInputEnv, parseEnv, portSchema, tokenEnv, z } from '@casino/config';
 import { SERVICE_NAMES } from '@casino/server';
 import type { ServiceName } from '@casino/server';
@@ -28,6 +33,12 @@ export const gatewayEnvSchema = z
     COMPLIANCE_URL: url,
     SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
     READY_CHECK_TIMEOUT_MS: z.coerce.number().int().min(50).default(1_500),
+    /**
+     * In production, who may introspect the schema (`__schema`, `__type`): signed-in admins of this role or
+     * above, or holding INTROSPECTION_PERMISSION; never anonymous callers. Outside production everyone may.
+     */
+    INTROSPECTION_MIN_ROLE: z.enum(ROLES).default('Supervisor'),
+    INTROSPECTION_PERMISSION: z.string().min(1).default('schema:read'),
   })
   .superRefine((env, ctx) => {
     for (const check of [

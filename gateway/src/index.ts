@@ -38,6 +38,7 @@ import {
 import type { RequestBase, RunningService } from '@casino/server';
 import type { GatewayEnv, SubgraphName } from './env';
 import { subgraphUrlOverrides } from './env';
+import { introspectionPolicyPlugin } from './introspection';
 
 export type GatewayContext = RequestBase;
 
@@ -157,12 +158,21 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
     gateway,
     logger,
     includeStacktraceInErrorResponses: false,
+    // the mode comes from the parsed settings, not process.env; introspection is decided per caller by the
+    // introspection policy plugin, so Apollo's own production switch stays off
+    nodeEnv: env.NODE_ENV,
+    introspection: true,
     // the process entry points own shutdown: they stop the HTTP servers, Apollo and MongoDB in order
     stopOnTerminationSignals: false,
-    formatError: createErrorFormatter(logger),
+    formatError: createErrorFormatter(logger, { hideSchemaSuggestions: production }),
     plugins: [
       requestLoggingPlugin<GatewayContext>(),
       rateLimitStatusPlugin<GatewayContext>(),
+      introspectionPolicyPlugin<GatewayContext>({
+        production,
+        minRole: env.INTROSPECTION_MIN_ROLE,
+        permission: env.INTROSPECTION_PERMISSION,
+      }),
       production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),

@@ -10,7 +10,30 @@ const VARIABLE_PATH = /^Variable "\$[^"]+" got an invalid value at "([^"]+)"; /;
  * Keeps internal error text (driver messages, stack traces) out of responses: the client gets a generic
  * message and the request id; the log gets the detail.
  */
-export function createErrorFormatter(logger: Logger) {
+export function createErrorFormatter(logger: Logger, options: ErrorFormatterOptions = {}) {
+  const format = formatWith(logger);
+  if (!options.hideSchemaSuggestions) return format;
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const result = format(formatted, error);
+    return { ...result, message: withoutSuggestions(result.message) };
+  };
+}
+
+export interface ErrorFormatterOptions {
+  /**
+   * Drop graphql-js's "Did you mean ...?" hints (production): they list the fields, types and enum values near
+   * a guess, a way to map a schema whose introspection is closed.
+   */
+  hideSchemaSuggestions?: boolean;
+}
+
+const SUGGESTION = / ?Did you mean [^?]*\?/g;
+
+export function withoutSuggestions(message: string): string {
+  return message.replace(SUGGESTION, '');
+}
+
+function formatWith(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     let code = formatted.extensions?.code;
     // a scalar that refuses an inline literal (a JSON value too deep, say) fails validation: it is still the
@@ -44,9 +67,17 @@ export function createErrorFormatter(logger: Logger) {
  */
 const ROUTINE_OPERATIONS = new Set(['RevocationFeed']);
 
+/** The most of a client-supplied string (operation name, client name) a log line keeps. */
+export const LOGGED_CLIENT_STRING_MAX = 100;
+
+function clipped(value: string | null): string | null {
+  if (value === null || value.length <= LOGGED_CLIENT_STRING_MAX) return value;
+  return `${value.slice(0, LOGGED_CLIENT_STRING_MAX)}…`;
+}
+
 /** One log line per operation: name, duration and error count, never variables. */
 export function requestLoggingPlugin<
-  C extends BaseContext & Pick<RequestBase, 'log'>,
+  C extends BaseContext & Pick<RequestBase, 'log' | 'clientName'>,
 >(): ApolloServerPlugin<C> {
   return {
     async requestDidStart({ contextValue }) {
@@ -55,7 +86,8 @@ export function requestLoggingPlugin<
         async willSendResponse({ operationName, errors }) {
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
           const line = {
-            operationName: operationName ?? null,
+            operationName: clipped(operationName ?? null),
+            clientName: clipped(contextValue.clientName ?? null),
             durationMs: Math.round(ms * 10) / 10,
             errors: errors?.length ?? 0,
           };
