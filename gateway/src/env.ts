@@ -34,6 +34,14 @@ export const gatewayEnvSchema = z
     SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
     READY_CHECK_TIMEOUT_MS: z.coerce.number().int().min(50).default(1_500),
     /**
+     * Serve the self-hosted GraphiQL at /explorer (local assets only, for networks without internet). On in
+     * production too: it is static files, and everything it does goes through login and the role rules.
+     */
+    EXPLORER_ENABLED: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
+    /**
      * In production, who may introspect the schema (`__schema`, `__type`): signed-in admins of this role or
      * above, or holding INTROSPECTION_PERMISSION; never anonymous callers. Outside production everyone may.
      */

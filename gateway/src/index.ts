@@ -38,6 +38,7 @@ import {
 import type { RequestBase, RunningService } from '@casino/server';
 import type { GatewayEnv, SubgraphName } from './env';
 import { subgraphUrlOverrides } from './env';
+import { LOGIN_DOCUMENT, explorerRoutes } from './explorer';
 import { introspectionPolicyPlugin } from './introspection';
 
 export type GatewayContext = RequestBase;
@@ -175,7 +176,7 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
       }),
       production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-        : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, document: LOGIN_DOCUMENT }),
     ],
   });
 
@@ -221,6 +222,7 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
     ready,
     graphqlPaths: ['/', '/graphql'],
     trustProxy: env.TRUST_PROXY,
+    routes: env.EXPLORER_ENABLED ? explorerRoutes() : undefined,
   });
   return {
     ...service,

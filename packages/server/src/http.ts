@@ -59,6 +59,8 @@ export interface HttpServiceOptions<C extends BaseContext> {
   trustProxy?: string;
   /** Public JSON documents served with GET (e.g. the access-token JWKS). */
   documents?: { path: string; body: () => unknown }[];
+  /** Registers further routes (e.g. the gateway's self-hosted explorer) ahead of the GraphQL paths. */
+  routes?: (app: express.Express) => void;
   /**
    * Serve HTTPS; with `clientCa`, ask every client for a certificate and record whether it was issued by that
    * CA (`req.socket.authorized`): callers that rely on it check it, others (service credentials) need none.
@@ -99,6 +101,7 @@ export async function startHttpService<C extends BaseContext>(
       res.json(document.body());
     });
   }
+  options.routes?.(app);
 
   app.all(
     options.graphqlPaths ?? ['/graphql'],
