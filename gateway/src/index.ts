@@ -38,6 +38,7 @@ import {
 import type { RequestBase, RunningService } from '@casino/server';
 import type { GatewayEnv, SubgraphName } from './env';
 import { subgraphUrlOverrides } from './env';
+import { createPersistedQueries } from './persisted-queries';
 import { LOGIN_DOCUMENT, explorerRoutes } from './explorer';
 import { introspectionPolicyPlugin } from './introspection';
 
@@ -154,6 +155,9 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
   // the supergraph's JSON scalar accepts anything: bound it like the subgraphs do, before any planning
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => boundJsonInputs(apiSchema, jsonInputLimitsOf(env)));
 
+  const redis = env.REDIS_URL ? connectRedis(env.REDIS_URL) : null;
+  // the published operations (manifests) and the APQ store, shared by the replicas through Redis
+  const persistedQueries = createPersistedQueries(env, redis);
   const production = env.NODE_ENV === 'production';
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -165,9 +169,11 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
     introspection: true,
     // the process entry points own shutdown: they stop the HTTP servers, Apollo and MongoDB in order
     stopOnTerminationSignals: false,
+    persistedQueries: persistedQueries.apolloOption,
     formatError: createErrorFormatter(logger, { hideSchemaSuggestions: production }),
     plugins: [
       requestLoggingPlugin<GatewayContext>(),
+      persistedQueries.plugin,
       rateLimitStatusPlugin<GatewayContext>(),
       introspectionPolicyPlugin<GatewayContext>({
         production,
@@ -192,7 +198,6 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
     return results.every((r) => r.status === 'fulfilled' && r.value);
   };
 
-  const redis = env.REDIS_URL ? connectRedis(env.REDIS_URL) : null;
   const accessTtlMs = env.ACCESS_TOKEN_TTL_SECONDS * 1000;
   const complianceUrl = overrides.compliance ?? complianceRoutingUrl(supergraphSdl);
   const revocations = new RevocationList(

@@ -29,6 +29,8 @@ export const PUBLIC_ERROR_CODES: ReadonlySet<string> = new Set([
   'BAD_REQUEST',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
+  'PERSISTED_QUERY_NOT_IN_LIST',
+  'OPERATION_LIMIT_EXCEEDED',
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
