@@ -108,6 +108,11 @@ describe('the self-hosted explorer', () => {
         body: request.postData(),
       });
     });
+    // Chrome reports what the policy blocks only to the page: collect it there, so that an attempt to load
+    // anything from elsewhere (refused by the policy, hence never a request) still fails the test
+    await context.addInitScript(
+      `window.__blocked = []; document.addEventListener('securitypolicyviolation', (e) => window.__blocked.push(e.violatedDirective + ' ' + e.blockedURI));`,
+    );
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
@@ -118,7 +123,14 @@ describe('the self-hosted explorer', () => {
 
     try {
       await page.goto(`${origin}/explorer`);
+      // a wrong password is refused with the gateway's message, and no explorer opens
       await page.fill('input[name=username]', 'supervisor');
+      await page.fill('input[name=password]', 'not-the-password');
+      await page.click('#sign-in button[type=submit]');
+      await until(page, `document.getElementById('sign-in-error').textContent`);
+      expect(await page.textContent('#sign-in-error')).toMatch(/not correct/);
+      expect(await page.isHidden('#graphiql')).toBe(true);
+
       await page.fill('input[name=password]', 'demo-password-2026');
       await page.click('#sign-in button[type=submit]');
       await page.waitForSelector('.graphiql-container .graphiql-query-editor .CodeMirror');
@@ -165,6 +177,7 @@ describe('the self-hosted explorer', () => {
         });
       }
       expect(graphql.some((request) => (request.body ?? '').includes('__schema'))).toBe(true);
+      expect(await page.evaluate('window.__blocked')).toEqual([]);
     } finally {
       await context.close();
     }
