@@ -31,6 +31,7 @@ import {
   REQUEST_ID_HEADER,
   boundJsonInputs,
   createErrorFormatter,
+  operationResolutionPlugin,
   rateLimitStatusPlugin,
   requestLoggingPlugin,
   startHttpService,
@@ -41,6 +42,7 @@ import { subgraphUrlOverrides } from './env';
 import { createPersistedQueries } from './persisted-queries';
 import { LOGIN_DOCUMENT, explorerRoutes } from './explorer';
 import { introspectionPolicyPlugin } from './introspection';
+import { isUnreachable, subgraphUnavailableResponse } from './subgraph-unavailable';
 
 export type GatewayContext = RequestBase;
 
@@ -94,7 +96,12 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
         audience: this.subgraph,
         body: typeof init.body === 'string' ? init.body : '',
       });
-      return fetch(url, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
+      const sent = fetch(url, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
+      // a subgraph down or too slow: its fields become SERVICE_UNAVAILABLE errors, the rest of the plan goes on
+      return sent.catch((error: unknown) => {
+        if (!isUnreachable(error)) throw error;
+        return subgraphUnavailableResponse(this.subgraph, typeof init.body === 'string' ? init.body : '');
+      });
     }) as unknown as Fetcher;
   }
 }
@@ -175,6 +182,7 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
       requestLoggingPlugin<GatewayContext>(),
       persistedQueries.plugin,
       rateLimitStatusPlugin<GatewayContext>(),
+      operationResolutionPlugin<GatewayContext>(),
       introspectionPolicyPlugin<GatewayContext>({
         production,
         minRole: env.INTROSPECTION_MIN_ROLE,

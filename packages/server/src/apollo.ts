@@ -1,5 +1,6 @@
 import { PUBLIC_ERROR_CODES, withoutInputEchoes } from '@casino/errors';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '@casino/logger';
 import type { RequestBase } from './http';
@@ -44,6 +45,20 @@ function formatWith(logger: Logger) {
       code = 'BAD_USER_INPUT';
       formatted = { ...formatted, extensions: { ...formatted.extensions, code } };
     }
+    // Apollo refuses some requests (an unsupported APQ version, a hash that does not match its query) with a
+    // 400 but no code: they are the client's mistake, so BAD_REQUEST, not an internal error
+    const raw = error as { extensions?: { code?: unknown; http?: { status?: unknown } } } | null;
+    const status = raw?.extensions?.http?.status;
+    if (
+      code === 'INTERNAL_SERVER_ERROR' &&
+      raw?.extensions?.code === undefined &&
+      typeof status === 'number' &&
+      status >= 400 &&
+      status < 500
+    ) {
+      code = 'BAD_REQUEST';
+      formatted = { ...formatted, extensions: { ...formatted.extensions, code } };
+    }
     if (typeof code === 'string' && PUBLIC_ERROR_CODES.has(code)) {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
       const message = withoutInputEchoes(formatted.message);
@@ -59,6 +74,35 @@ function formatWith(logger: Logger) {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
+}
+
+/**
+ * Refuses, as the client's mistake (BAD_REQUEST, HTTP 400), an operationName the document does not define
+ * and a subscription sent over HTTP: the gateway's executor would otherwise fail them as internal errors.
+ */
+export function operationResolutionPlugin<C extends BaseContext>(): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, request }) {
+          if (!operation) {
+            throw badRequest(
+              request.operationName
+                ? `Unknown operation named "${clipped(request.operationName) ?? ''}"`
+                : 'The document defines several operations: name the one to run in operationName',
+            );
+          }
+          if (operation.operation === 'subscription') {
+            throw badRequest('Subscriptions are not served over HTTP');
+          }
+        },
+      };
+    },
+  };
+}
+
+function badRequest(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
 }
 
 /**

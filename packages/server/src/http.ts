@@ -7,6 +7,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { Identity } from '@casino/auth';
 import type { Logger } from '@casino/logger';
+import { MAX_BODY, httpErrorHandler, notFoundHandler } from './http-errors';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 export const CLIENT_NAME_HEADER = 'apollographql-client-name';
@@ -113,7 +114,7 @@ export async function startHttpService<C extends BaseContext>(
       next();
     },
     express.json({
-      limit: '1mb',
+      limit: MAX_BODY,
       verify: (req, _res, buffer) => {
         (req as express.Request & { rawBody?: Buffer }).rawBody = buffer;
       },
@@ -133,6 +134,10 @@ export async function startHttpService<C extends BaseContext>(
       },
     }),
   );
+
+  // last: whatever no route serves, and whatever fails on the way, answers JSON with a code
+  app.use(notFoundHandler());
+  app.use(httpErrorHandler(logger));
 
   const { tls } = options;
   const server = tls

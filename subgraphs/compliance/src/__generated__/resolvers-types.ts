@@ -546,7 +546,7 @@ export type LogoutInput = {
 
 export type Member = {
   __typename?: 'Member';
-  complianceStatus: MemberComplianceStatus;
+  complianceStatus?: Maybe<MemberComplianceStatus>;
   id: Scalars['ID']['output'];
   kycVerified: Scalars['Boolean']['output'];
   selfExcluded: Scalars['Boolean']['output'];
@@ -1489,7 +1489,7 @@ export type LoginPayloadResolvers<ContextType = ComplianceContext, ParentType ex
 
 export type MemberResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Member']>, { __typename: 'Member' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
-  complianceStatus?: Resolver<ResolversTypes['MemberComplianceStatus'], { __typename: 'Member' } & GraphQLRecursivePick<ParentType, {"id":true}> & GraphQLRecursivePick<ParentType, {"kycVerified":true,"selfExcluded":true}>, ContextType>;
+  complianceStatus?: Resolver<Maybe<ResolversTypes['MemberComplianceStatus']>, { __typename: 'Member' } & GraphQLRecursivePick<ParentType, {"id":true}> & GraphQLRecursivePick<ParentType, {"kycVerified":true,"selfExcluded":true}>, ContextType>;
   id?: Resolver<ResolversTypes['ID'], { __typename: 'Member' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
 
 

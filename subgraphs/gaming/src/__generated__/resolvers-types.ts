@@ -383,13 +383,13 @@ export type LongGamingSession = {
 export type Member = {
   __typename?: 'Member';
   /** Average daily theo over the last `days` days: the sum of theo divided by the gaming days with rated play (0 without play) */
-  averageDailyTheo: Scalars['Money']['output'];
+  averageDailyTheo?: Maybe<Scalars['Money']['output']>;
   /** Packages the member bought that are still valid, soonest expiry first; with includeExpired, expired ones too */
-  gamingPackages: Array<GamingPackagePurchase>;
+  gamingPackages?: Maybe<Array<GamingPackagePurchase>>;
   /** The member's most recent sessions, newest first */
-  gamingSessions: Array<GamingSession>;
+  gamingSessions?: Maybe<Array<GamingSession>>;
   id: Scalars['ID']['output'];
-  playStats: PlayStats;
+  playStats?: Maybe<PlayStats>;
 };
 
 
@@ -1194,11 +1194,11 @@ export type LongGamingSessionResolvers<ContextType = GamingContext, ParentType e
 
 export type MemberResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Member']>, { __typename: 'Member' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
-  averageDailyTheo?: Resolver<ResolversTypes['Money'], ParentType, ContextType, RequireFields<MemberAverageDailyTheoArgs, 'days'>>;
-  gamingPackages?: Resolver<Array<ResolversTypes['GamingPackagePurchase']>, ParentType, ContextType, RequireFields<MemberGamingPackagesArgs, 'includeExpired'>>;
-  gamingSessions?: Resolver<Array<ResolversTypes['GamingSession']>, ParentType, ContextType, RequireFields<MemberGamingSessionsArgs, 'first'>>;
+  averageDailyTheo?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType, RequireFields<MemberAverageDailyTheoArgs, 'days'>>;
+  gamingPackages?: Resolver<Maybe<Array<ResolversTypes['GamingPackagePurchase']>>, ParentType, ContextType, RequireFields<MemberGamingPackagesArgs, 'includeExpired'>>;
+  gamingSessions?: Resolver<Maybe<Array<ResolversTypes['GamingSession']>>, ParentType, ContextType, RequireFields<MemberGamingSessionsArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  playStats?: Resolver<ResolversTypes['PlayStats'], ParentType, ContextType>;
+  playStats?: Resolver<Maybe<ResolversTypes['PlayStats']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 

@@ -370,9 +370,9 @@ export type Member = {
    * lapsed, new_member, at_risk, points_collector, tier_<tier> (e.g. tier_vip), no_marketing_consent and
    * self_excluded
    */
-  segments: Array<Scalars['String']['output']>;
+  segments?: Maybe<Array<Scalars['String']['output']>>;
   /** The walk-in visits of the guest(s) converted into this member, most recent first */
-  walkInVisits: Array<WalkInGuest>;
+  walkInVisits?: Maybe<Array<WalkInGuest>>;
 };
 
 export type Mutation = {
@@ -1304,8 +1304,8 @@ export type MemberResolvers<ContextType = MarketingContext, ParentType extends R
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Member']>, { __typename: 'Member' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   analytics?: Resolver<Maybe<ResolversTypes['CustomerAnalytics']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  segments?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
-  walkInVisits?: Resolver<Array<ResolversTypes['WalkInGuest']>, ParentType, ContextType>;
+  segments?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  walkInVisits?: Resolver<Maybe<Array<ResolversTypes['WalkInGuest']>>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
