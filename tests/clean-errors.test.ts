@@ -225,6 +225,8 @@ describe('clean errors from the gateway', () => {
         ['SERVICE_UNAVAILABLE', 'members.edges.1.node.theo'],
       ]);
       expect(JSON.stringify(answer.errors)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|fetch failed|localhost/);
+      // the operator still learns which subgraph failed, from the gateway's log
+      expect(logLines.some((l) => /"subgraph":"gaming".*subgraph unreachable/.test(l))).toBe(true);
     });
 
     it('answers a query only that subgraph serves with SERVICE_UNAVAILABLE too, never INTERNAL_SERVER_ERROR', async () => {

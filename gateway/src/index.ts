@@ -60,12 +60,12 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private nextPending = 0;
 
   constructor(
-    options: { url: string; timeoutMs: number },
+    options: { url: string; timeoutMs: number; logger: Logger },
     private readonly subgraph: string,
     private readonly signer: CredentialSigner,
   ) {
     super({ url: options.url });
-    this.fetcher = this.signingFetcher(options.timeoutMs);
+    this.fetcher = this.signingFetcher(options.timeoutMs, options.logger);
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -83,7 +83,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 
   /** A subgraph that hangs fails its part of the plan instead of holding the client's request forever. */
-  private signingFetcher(timeoutMs: number): Fetcher {
+  private signingFetcher(timeoutMs: number, logger: Logger): Fetcher {
     return (async (url: string, init: RequestInit & { headers: Record<string, string> }) => {
       const headers = { ...init.headers };
       const ticket = headers[PENDING_HEADER];
@@ -100,6 +100,10 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       // a subgraph down or too slow: its fields become SERVICE_UNAVAILABLE errors, the rest of the plan goes on
       return sent.catch((error: unknown) => {
         if (!isUnreachable(error)) throw error;
+        logger.warn(
+          { err: error, subgraph: this.subgraph },
+          'subgraph unreachable: its fields are SERVICE_UNAVAILABLE',
+        );
         return subgraphUnavailableResponse(this.subgraph, typeof init.body === 'string' ? init.body : '');
       });
     }) as unknown as Fetcher;
@@ -155,7 +159,11 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
       const target = overrides[name as SubgraphName] ?? url;
       if (!target) throw new Error(`no URL for subgraph ${name}`);
       routing.set(name, target);
-      return new SubgraphDataSource({ url: target, timeoutMs: env.SUBGRAPH_TIMEOUT_MS }, name, keys.signer);
+      return new SubgraphDataSource(
+        { url: target, timeoutMs: env.SUBGRAPH_TIMEOUT_MS, logger },
+        name,
+        keys.signer,
+      );
     },
   });
 
