@@ -14,6 +14,25 @@ export type SubgraphName = ServiceName;
 
 const url = z.url().optional();
 
+/** `https://ops.example.com,https://floor.example.com`: scheme, host and port only, as browsers send Origin. */
+const originList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin.length > 0),
+  )
+  .pipe(
+    z.array(
+      z.string().refine((origin) => URL.canParse(origin) && new URL(origin).origin === origin, {
+        message:
+          'must list origins such as https://ops.example.com (scheme, host and port; no path or slash)',
+      }),
+    ),
+  );
+
 /** The password the demo admins are seeded with; a production gateway refuses to run while it is configured. */
 export const DEMO_PASSWORD_DEFAULT = 'demo-password-2026';
 
@@ -35,6 +54,16 @@ export const gatewayEnvSchema = z
     COMPLIANCE_URL: url,
     SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
     READY_CHECK_TIMEOUT_MS: z.coerce.number().int().min(50).default(1_500),
+    /** Browser origins (exact, comma-separated) whose pages may call the gateway; none by default. */
+    CORS_ORIGINS: originList,
+    /** How long a browser may reuse a preflight answer. */
+    CORS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
+    /** Responses from this size up are sent compressed (brotli or gzip) to clients that accept it. */
+    COMPRESSION_THRESHOLD_BYTES: z.coerce.number().int().min(0).default(1024),
+    /** Request budgets per window: per signed-in admin, and per client address (signed in or not). */
+    RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    RATE_LIMIT_PER_USER: z.coerce.number().int().min(1).default(600),
+    RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(3000),
     /**
      * Serve the self-hosted GraphiQL at /explorer (local assets only, for networks without internet). On in
      * production too: it is static files, and everything it does goes through login and the role rules.

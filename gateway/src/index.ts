@@ -39,6 +39,7 @@ import {
 import type { RequestBase, RunningService } from '@casino/server';
 import type { GatewayEnv, SubgraphName } from './env';
 import { subgraphUrlOverrides } from './env';
+import { edgeMiddleware, gatewayRateLimits } from './edge';
 import { createPersistedQueries } from './persisted-queries';
 import { LOGIN_DOCUMENT, explorerRoutes } from './explorer';
 import { introspectionPolicyPlugin } from './introspection';
@@ -171,6 +172,7 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => boundJsonInputs(apiSchema, jsonInputLimitsOf(env)));
 
   const redis = env.REDIS_URL ? connectRedis(env.REDIS_URL) : null;
+  const rateLimits = gatewayRateLimits(env, redis);
   // the published operations (manifests) and the APQ store, shared by the replicas through Redis
   const persistedQueries = createPersistedQueries(env, redis);
   const production = env.NODE_ENV === 'production';
@@ -239,10 +241,14 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
     logger,
     apollo,
     authenticate: authenticateBearer(new AccessTokenVerifier(accessTokenSettingsFromEnv(env)), revocations),
-    context: async (base) => base,
+    context: async (base) => {
+      await rateLimits.checkUser(base.identity);
+      return base;
+    },
     ready,
     graphqlPaths: ['/', '/graphql'],
     trustProxy: env.TRUST_PROXY,
+    beforeGraphql: edgeMiddleware(env, rateLimits, logger),
     routes: env.EXPLORER_ENABLED ? explorerRoutes() : undefined,
   });
   return {

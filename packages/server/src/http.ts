@@ -58,6 +58,11 @@ export interface HttpServiceOptions<C extends BaseContext> {
   graphqlPaths?: string[];
   /** Express `trust proxy`: who may state the client's address in X-Forwarded-For (TRUST_PROXY). */
   trustProxy?: string;
+  /**
+   * Express middleware run on the GraphQL paths after the request id is set and before the body is read (the
+   * gateway's CORS, compression and rate limits); health and readiness checks never pass through it.
+   */
+  beforeGraphql?: express.RequestHandler[];
   /** Public JSON documents served with GET (e.g. the access-token JWKS). */
   documents?: { path: string; body: () => unknown }[];
   /** Registers further routes (e.g. the gateway's self-hosted explorer) ahead of the GraphQL paths. */
@@ -113,6 +118,7 @@ export async function startHttpService<C extends BaseContext>(
       res.setHeader(REQUEST_ID_HEADER, requestId);
       next();
     },
+    ...(options.beforeGraphql ?? []),
     express.json({
       limit: MAX_BODY,
       verify: (req, _res, buffer) => {
