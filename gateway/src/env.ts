@@ -8,6 +8,7 @@ import {
 import { commonEnv, identityEnv, jsonInputEnv, parseEnv, portSchema, tokenEnv, z } from '@casino/config';
 import { SERVICE_NAMES } from '@casino/server';
 import type { ServiceName } from '@casino/server';
+import { operationLimitEnv } from './operation-limits';
 import { persistedQueryEnv } from './persisted-queries';
 
 export type SubgraphName = ServiceName;
@@ -43,6 +44,7 @@ export const gatewayEnvSchema = z
     ...tokenEnv,
     ...jsonInputEnv,
     ...persistedQueryEnv,
+    ...operationLimitEnv,
     DEMO_PASSWORD: z.string().default(DEMO_PASSWORD_DEFAULT),
     PORT: portSchema.default(4000),
     SUPERGRAPH_PATH: z.string().default(path.resolve(__dirname, '../../schema/supergraph.graphql')),

@@ -40,6 +40,7 @@ import type { RequestBase, RunningService } from '@casino/server';
 import type { GatewayEnv, SubgraphName } from './env';
 import { subgraphUrlOverrides } from './env';
 import { edgeMiddleware, gatewayRateLimits } from './edge';
+import { operationLimitsOf, operationLimitsPlugin, parseOptionsOf } from './operation-limits';
 import { createPersistedQueries } from './persisted-queries';
 import { LOGIN_DOCUMENT, explorerRoutes } from './explorer';
 import { introspectionPolicyPlugin } from './introspection';
@@ -175,6 +176,7 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
   const rateLimits = gatewayRateLimits(env, redis);
   // the published operations (manifests) and the APQ store, shared by the replicas through Redis
   const persistedQueries = createPersistedQueries(env, redis);
+  const operationLimits = operationLimitsOf(env);
   const production = env.NODE_ENV === 'production';
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -187,9 +189,11 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
     // the process entry points own shutdown: they stop the HTTP servers, Apollo and MongoDB in order
     stopOnTerminationSignals: false,
     persistedQueries: persistedQueries.apolloOption,
+    parseOptions: parseOptionsOf(operationLimits),
     formatError: createErrorFormatter(logger, { hideSchemaSuggestions: production }),
     plugins: [
       requestLoggingPlugin<GatewayContext>(),
+      operationLimitsPlugin<GatewayContext>(operationLimits),
       persistedQueries.plugin,
       rateLimitStatusPlugin<GatewayContext>(),
       operationResolutionPlugin<GatewayContext>(),

@@ -5,7 +5,7 @@ import type { ApolloServerOptions, ApolloServerPlugin } from '@apollo/server';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
 import { GraphQLError, Kind, parse, print } from 'graphql';
-import type { OperationDefinitionNode } from 'graphql';
+import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 import { ROLES, hasRoleOrPermission } from '@casino/auth';
 import type { Identity, Role, connectRedis } from '@casino/auth';
 import { z } from '@casino/config';
@@ -70,10 +70,13 @@ const manifestSchema = z.object({
 
 export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
+const MATCHED_TEXTS_REMEMBERED = 10_000;
+
 /** The operations of every published manifest, by id and by normalized body. */
 export class PersistedQueryList {
   private readonly byId = new Map<string, ManifestOperation>();
   private readonly normalizedBodies = new Set<string>();
+  private readonly matchedTextHashes = new Set<string>();
 
   constructor(operations: ManifestOperation[]) {
     for (const operation of operations) {
@@ -111,10 +114,22 @@ export class PersistedQueryList {
     return this.byId.get(id)?.body;
   }
 
-  /** Registered: sent with a manifest id (its hash), or with a body equal to a manifest body up to formatting. */
-  has(queryHash: string | undefined, printedDocument: () => string): boolean {
-    if (queryHash !== undefined && this.byId.has(queryHash)) return true;
-    return this.normalizedBodies.has(printedDocument());
+  /** Sent with a manifest id (for a text, Apollo's hash of it: the same when the text is the manifest body). */
+  hasId(queryHash: string | undefined): boolean {
+    return queryHash !== undefined && this.byId.has(queryHash);
+  }
+
+  /**
+   * A manifest body up to formatting. Printing the document is the costly part, so the hashes of texts found
+   * to match are remembered (a bounded number: only texts that match get in).
+   */
+  hasBody(queryHash: string | undefined, document: DocumentNode): boolean {
+    if (queryHash !== undefined && this.matchedTextHashes.has(queryHash)) return true;
+    if (!this.normalizedBodies.has(print(document))) return false;
+    if (queryHash !== undefined && this.matchedTextHashes.size < MATCHED_TEXTS_REMEMBERED) {
+      this.matchedTextHashes.add(queryHash);
+    }
+    return true;
   }
 }
 
@@ -231,10 +246,12 @@ export function createPersistedQueries(
             return {
               async didResolveOperation(context) {
                 const { operation, queryHash, document } = context;
-                if (list.has(queryHash, () => print(document!))) return;
+                if (list.hasId(queryHash)) return;
                 if (operation && onlyOpenRootFields(operation)) return;
                 // it runs, but is never remembered: safelist mode has no registration store
                 if (mayRunAdhoc(context.contextValue.identity)) return;
+                // the body of a registered operation, formatted otherwise (printing is the costly part: last)
+                if (list.hasBody(queryHash, document!)) return;
                 throw notInListError();
               },
               async willSendResponse({ response, contextValue }) {
