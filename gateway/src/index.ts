@@ -17,6 +17,7 @@ import {
   complianceRevocationFeed,
   ServiceClient,
   accessTokenSettingsFromEnv,
+  closeRedis,
   TokenError,
   connectRedis,
   credentialKeysFromEnv,
@@ -39,9 +40,9 @@ import {
 import type { RequestBase, RunningService } from '@casino/server';
 import type { GatewayEnv, SubgraphName } from './env';
 import { subgraphUrlOverrides } from './env';
-import { edgeMiddleware, gatewayRateLimits } from './edge';
 import { operationLimitsOf, operationLimitsPlugin, parseOptionsOf } from './operation-limits';
 import { createPersistedQueries } from './persisted-queries';
+import { edgeMiddleware, gatewayRateLimits } from './edge';
 import { LOGIN_DOCUMENT, explorerRoutes } from './explorer';
 import { introspectionPolicyPlugin } from './introspection';
 import { isUnreachable, subgraphUnavailableResponse } from './subgraph-unavailable';
@@ -173,7 +174,6 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => boundJsonInputs(apiSchema, jsonInputLimitsOf(env)));
 
   const redis = env.REDIS_URL ? connectRedis(env.REDIS_URL) : null;
-  const rateLimits = gatewayRateLimits(env, redis);
   // the published operations (manifests) and the APQ store, shared by the replicas through Redis
   const persistedQueries = createPersistedQueries(env, redis);
   const operationLimits = operationLimitsOf(env);
@@ -220,6 +220,7 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
     return results.every((r) => r.status === 'fulfilled' && r.value);
   };
 
+  const rateLimits = gatewayRateLimits(env, redis);
   const accessTtlMs = env.ACCESS_TOKEN_TTL_SECONDS * 1000;
   const complianceUrl = overrides.compliance ?? complianceRoutingUrl(supergraphSdl);
   const revocations = new RevocationList(
@@ -262,7 +263,7 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
     async stop() {
       revocations.stop();
       await service.stop();
-      await redis?.quit();
+      await closeRedis(redis);
     },
   };
 }

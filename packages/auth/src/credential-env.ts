@@ -182,3 +182,10 @@ export function developmentTokenSettings(ttlSeconds = 900): TokenSettings {
     { issuer: true },
   );
 }
+
+/** Closes a Redis client for good: QUIT when it is connected, and no reconnection attempts afterwards. */
+export async function closeRedis(redis: Redis | null | undefined): Promise<void> {
+  if (!redis) return;
+  await redis.quit().catch(() => undefined);
+  redis.disconnect();
+}

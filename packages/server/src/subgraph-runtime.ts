@@ -21,6 +21,7 @@ import {
   RedisRevocationFeed,
   RevocationList,
   accessTokenSettingsFromEnv,
+  closeRedis,
   complianceRevocationFeed,
   credentialKeysFromEnv,
   verifyRequestCredential,
@@ -354,7 +355,7 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
       await service.stop();
       await outbox.stop();
       if (ownsConnection) await mongo.close();
-      await redis?.quit();
+      await closeRedis(redis);
     },
   };
 }
