@@ -253,6 +253,7 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
     ready,
     graphqlPaths: ['/', '/graphql'],
     trustProxy: env.TRUST_PROXY,
+    maxBodyBytes: env.MAX_REQUEST_BODY_BYTES,
     beforeGraphql: edgeMiddleware(env, rateLimits, logger),
     routes: env.EXPLORER_ENABLED ? explorerRoutes() : undefined,
   });

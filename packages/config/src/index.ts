@@ -58,6 +58,13 @@ export const commonEnv = {
    * trail rely on that address, so trust only the load balancer, never the clients' own network.
    */
   TRUST_PROXY: z.string().default('loopback'),
+  /** The largest request body a service reads; a bigger one is refused with PAYLOAD_TOO_LARGE (413). */
+  MAX_REQUEST_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .max(64 * 1_048_576)
+    .default(1_048_576),
 };
 
 /**

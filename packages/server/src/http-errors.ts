@@ -1,8 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from '@casino/logger';
 
-/** The largest request body read (JSON), in the form body-parser takes; bigger ones are PAYLOAD_TOO_LARGE. */
-export const MAX_BODY = '1mb';
+/** The largest request body read (JSON) unless MAX_REQUEST_BODY_BYTES says otherwise; bigger is PAYLOAD_TOO_LARGE. */
+export const DEFAULT_MAX_BODY_BYTES = 1_048_576;
 
 /** A GraphQL-shaped error body, so clients read every refusal the same way, whatever refused it. */
 export function sendHttpError(res: Response, status: number, code: string, message: string): void {
@@ -18,7 +18,7 @@ const BODY_ERRORS: Record<string, { status: number; code: string; message: strin
   'entity.too.large': {
     status: 413,
     code: 'PAYLOAD_TOO_LARGE',
-    message: `The request body is larger than ${MAX_BODY}`,
+    message: 'The request body is larger than this service accepts',
   },
   'charset.unsupported': {
     status: 400,

@@ -7,7 +7,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { Identity } from '@casino/auth';
 import type { Logger } from '@casino/logger';
-import { MAX_BODY, httpErrorHandler, notFoundHandler } from './http-errors';
+import { DEFAULT_MAX_BODY_BYTES, httpErrorHandler, notFoundHandler } from './http-errors';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 export const CLIENT_NAME_HEADER = 'apollographql-client-name';
@@ -58,6 +58,8 @@ export interface HttpServiceOptions<C extends BaseContext> {
   graphqlPaths?: string[];
   /** Express `trust proxy`: who may state the client's address in X-Forwarded-For (TRUST_PROXY). */
   trustProxy?: string;
+  /** The largest JSON body read (MAX_REQUEST_BODY_BYTES); a bigger one is PAYLOAD_TOO_LARGE (413). */
+  maxBodyBytes?: number;
   /**
    * Express middleware run on the GraphQL paths after the request id is set and before the body is read (the
    * gateway's CORS, compression and rate limits); health and readiness checks never pass through it.
@@ -120,7 +122,7 @@ export async function startHttpService<C extends BaseContext>(
     },
     ...(options.beforeGraphql ?? []),
     express.json({
-      limit: MAX_BODY,
+      limit: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       verify: (req, _res, buffer) => {
         (req as express.Request & { rawBody?: Buffer }).rawBody = buffer;
       },

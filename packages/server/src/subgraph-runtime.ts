@@ -325,6 +325,7 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
     }),
     authenticate: authenticateSubgraphRequest(verifier, router, logger),
     tls: routerTlsOf(env),
+    maxBodyBytes: env.MAX_REQUEST_BODY_BYTES,
     documents: definition.documents?.(deps),
     context: async (base) =>
       definition.createContext(
