@@ -1,4 +1,4 @@
-import { exitOnConfigError } from '@casino/config';
+import { exitOnConfigError, readProcessEnv } from '@casino/config';
 import { EmbeddedMongoUnavailableError, startEmbeddedMongo } from '@casino/embedded-mongo';
 import type { EmbeddedMongo } from '@casino/embedded-mongo';
 import { assertNoDemoPasswords } from '@casino/compliance';
@@ -70,7 +70,9 @@ async function main(): Promise<void> {
     ephemeralKeys: true,
     logLevel: env.LOG_LEVEL,
     nodeEnv: env.NODE_ENV,
-    env: protectionEnvOf(env),
+    // every service's own settings (CORS_ORIGINS, REDIS_URL, PERSISTED_QUERIES, ...) from the environment; the
+    // stack sets what it owns itself (ports, hosts, databases, keys)
+    env: { ...readProcessEnv(), ...protectionEnvOf(env) },
   });
   logger.info(
     { url: 'http://localhost:4000/graphql', startupMs: Date.now() - started },
