@@ -147,7 +147,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         uri: env.MONGODB_URI,
         database: env.MONGODB_DATABASE,
         appName: name,
-        monitorCommands: options.monitorCommands,
+        // the service's metrics time every command (METRICS_ENABLED)
+        monitorCommands: options.monitorCommands ?? env.METRICS_ENABLED,
       });
       connections.push(mongo);
       subgraphs[name] = await startSubgraph(definition, {

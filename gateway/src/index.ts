@@ -35,9 +35,10 @@ import {
   operationResolutionPlugin,
   rateLimitStatusPlugin,
   requestLoggingPlugin,
+  serviceMetricsOf,
   startHttpService,
 } from '@casino/server';
-import type { RequestBase, RunningService } from '@casino/server';
+import type { RequestBase, RunningService, ServiceMetrics } from '@casino/server';
 import type { GatewayEnv, SubgraphName } from './env';
 import { subgraphUrlOverrides } from './env';
 import { operationLimitsOf, operationLimitsPlugin, parseOptionsOf } from './operation-limits';
@@ -66,6 +67,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     options: { url: string; timeoutMs: number; logger: Logger },
     private readonly subgraph: string,
     private readonly signer: CredentialSigner,
+    private readonly metrics: ServiceMetrics | null = null,
   ) {
     super({ url: options.url });
     this.fetcher = this.signingFetcher(options.timeoutMs, options.logger);
@@ -99,7 +101,8 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
         audience: this.subgraph,
         body: typeof init.body === 'string' ? init.body : '',
       });
-      const sent = fetch(url, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
+      const fetching = fetch(url, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
+      const sent = this.metrics ? this.metrics.timeSubgraphFetch(this.subgraph, fetching) : fetching;
       // a subgraph down or too slow: its fields become SERVICE_UNAVAILABLE errors, the rest of the plan goes on
       return sent.catch((error: unknown) => {
         if (!isUnreachable(error)) throw error;
@@ -155,6 +158,7 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
   const routing = new Map<string, string>();
   // checked when the env was parsed
   const keys = credentialKeysFromEnv('gateway', env);
+  const metrics = serviceMetricsOf('gateway', env);
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
@@ -166,6 +170,7 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
         { url: target, timeoutMs: env.SUBGRAPH_TIMEOUT_MS, logger },
         name,
         keys.signer,
+        metrics,
       );
     },
   });
@@ -256,6 +261,7 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
     maxBodyBytes: env.MAX_REQUEST_BODY_BYTES,
     beforeGraphql: edgeMiddleware(env, rateLimits, logger),
     routes: env.EXPLORER_ENABLED ? explorerRoutes() : undefined,
+    metrics,
   });
   return {
     ...service,

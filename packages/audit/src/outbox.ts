@@ -244,6 +244,18 @@ export class AuditOutbox {
     return this.collection.countDocuments({ dead_at: null });
   }
 
+  /**
+   * When the oldest event still waiting for delivery was recorded (null when none waits). Read in `_id` order
+   * (ObjectIds are made at insert, like created_at) so the scrape walks the `_id` index instead of sorting.
+   */
+  async oldestPendingAt(): Promise<Date | null> {
+    const oldest = await this.collection.findOne(
+      { dead_at: null },
+      { sort: { _id: 1 }, projection: { _id: 0, created_at: 1 } },
+    );
+    return oldest?.created_at ?? null;
+  }
+
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;

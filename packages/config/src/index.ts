@@ -65,6 +65,17 @@ export const commonEnv = {
     .min(1_024)
     .max(64 * 1_048_576)
     .default(1_048_576),
+  /**
+   * Prometheus metrics at `GET /metrics` (off: no route, no instruments). The route is outside GraphQL auth:
+   * scrape it on the internal network, or set METRICS_TOKEN to ask for `Authorization: Bearer <token>`.
+   * Operation, client and error-code labels keep the first METRICS_MAX_LABEL_VALUES names seen, then `other`.
+   */
+  METRICS_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  METRICS_TOKEN: z.string().min(16).optional(),
+  METRICS_MAX_LABEL_VALUES: z.coerce.number().int().min(1).max(10_000).default(200),
 };
 
 /**

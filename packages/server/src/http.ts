@@ -8,6 +8,7 @@ import express from 'express';
 import type { Identity } from '@casino/auth';
 import type { Logger } from '@casino/logger';
 import { DEFAULT_MAX_BODY_BYTES, httpErrorHandler, notFoundHandler } from './http-errors';
+import type { ServiceMetrics } from './metrics';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 export const CLIENT_NAME_HEADER = 'apollographql-client-name';
@@ -74,6 +75,8 @@ export interface HttpServiceOptions<C extends BaseContext> {
    * CA (`req.socket.authorized`): callers that rely on it check it, others (service credentials) need none.
    */
   tls?: { cert: Buffer; key: Buffer; clientCa?: Buffer };
+  /** Prometheus metrics: times every GraphQL request and serves `GET /metrics` (METRICS_ENABLED). */
+  metrics?: ServiceMetrics | null;
 }
 
 export interface RunningService {
@@ -89,6 +92,7 @@ export async function startHttpService<C extends BaseContext>(
   options: HttpServiceOptions<C>,
 ): Promise<RunningService> {
   const { apollo, logger } = options;
+  if (options.metrics) apollo.addPlugin(options.metrics.apolloPlugin<C>());
   await apollo.start();
   const app = express();
   app.disable('x-powered-by');
@@ -109,6 +113,7 @@ export async function startHttpService<C extends BaseContext>(
       res.json(document.body());
     });
   }
+  options.metrics?.routes()(app);
   options.routes?.(app);
 
   app.all(

@@ -5,3 +5,4 @@ export * from './json-input-limits';
 export * from './subgraph';
 export * from './subgraph-runtime';
 export * from './router-trust';
+export * from './metrics';

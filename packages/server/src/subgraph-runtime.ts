@@ -48,6 +48,7 @@ import type { IndexPlan, MongoConnection, PagingConfig } from '@casino/mongo';
 import { headerValue, rawBodyOf, startHttpService } from './http';
 import { RouterTrust, routerTlsOf } from './router-trust';
 import type { RequestBase, RunningService } from './http';
+import { serviceMetricsOf } from './metrics';
 import { createSubgraphApollo } from './subgraph';
 
 export const SERVICE_NAMES = ['loyalty', 'gaming', 'workforce', 'marketing', 'compliance'] as const;
@@ -284,9 +285,16 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
   const { env } = options;
   const logger = options.logger ?? createLogger({ name: definition.name, level: env.LOG_LEVEL });
   const ownsConnection = !options.mongo;
+  const metrics = serviceMetricsOf(definition.name, env);
   const mongo =
     options.mongo ??
-    (await connectMongo({ uri: env.MONGODB_URI, database: env.MONGODB_DATABASE, appName: definition.name }));
+    (await connectMongo({
+      uri: env.MONGODB_URI,
+      database: env.MONGODB_DATABASE,
+      appName: definition.name,
+      monitorCommands: metrics !== null,
+    }));
+  metrics?.monitorMongo(mongo.client);
   await dropRetiredIndexes(mongo.db, definition.retiredIndexes ?? {});
   await ensureIndexes(mongo.db, { ...definition.indexes, [AUDIT_OUTBOX]: auditOutboxIndexes });
   const keys = credentialKeysOf(definition.name, env);
@@ -311,6 +319,7 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
     maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
   });
   outbox.start();
+  metrics?.observeBacklog('casino_audit_outbox', 'Audit events in the outbox', outbox);
   const jobs = definition.startBackgroundJobs?.(deps);
   const service = await startHttpService<C>({
     name: definition.name,
@@ -345,6 +354,7 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
         deps,
       ),
     ready: () => mongo.ping(),
+    metrics,
   });
   return {
     ...service,
