@@ -1,4 +1,4 @@
-import { exitOnConfigError, readProcessEnv } from '@casino/config';
+import { disableApolloTelemetryByDefault, exitOnConfigError, readProcessEnv } from '@casino/config';
 import { EmbeddedMongoUnavailableError, startEmbeddedMongo } from '@casino/embedded-mongo';
 import type { EmbeddedMongo } from '@casino/embedded-mongo';
 import { assertNoDemoPasswords } from '@casino/compliance';
@@ -16,6 +16,8 @@ import { defaultDatabases, startStack } from './stack';
  */
 async function main(): Promise<void> {
   const started = Date.now();
+  // before the gateway is built (ApolloGateway's constructor reads it): no usage telemetry unless opted in
+  disableApolloTelemetryByDefault();
   let env: StackEnv;
   try {
     env = parseStackEnv();
@@ -83,6 +85,8 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    // the gateway drains first (its in-flight requests still need the subgraphs), then the subgraphs, each
+    // answering /ready 503 and finishing its requests within SHUTDOWN_GRACE_MS
     logger.info({ signal }, 'stopping');
     await stack.stop();
     await embedded?.stop();

@@ -27,6 +27,16 @@ describe('readiness follows MongoDB', () => {
 
   const status = async (url: string, path: string) => (await fetch(new URL(path, url))).status;
 
+  it("keeps the gateway ready while one subgraph is down: only that subgraph's fields fail", async () => {
+    await stack.stopSubgraph('gaming');
+    try {
+      expect(await status(stack.subgraphs.loyalty.url, '/ready')).toBe(200);
+      expect(await status(stack.gateway.url, '/ready')).toBe(200);
+    } finally {
+      await stack.startSubgraphAgain('gaming');
+    }
+  }, 30_000);
+
   it('is ready while MongoDB answers, and only alive once it is gone', async () => {
     expect(await status(stack.subgraphs.loyalty.url, '/ready')).toBe(200);
     expect(await status(stack.gateway.url, '/ready')).toBe(200);

@@ -213,16 +213,23 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
     ],
   });
 
-  /** Ready when every subgraph says it is ready (which in turn means its MongoDB answers). */
+  /**
+   * Ready when the supergraph is loaded (the gateway can plan) and at least one subgraph says it is ready. Not
+   * all of them: a subgraph that is down only turns its own fields into SERVICE_UNAVAILABLE errors, the same
+   * on every gateway replica, so taking every replica out of the load balancer for it would turn a partial
+   * outage into a total one. Only when no subgraph answers can no replica serve anything.
+   */
   const ready = async () => {
     if (routing.size === 0) return false;
     const checks = [...routing.values()].map(async (graphqlUrl) => {
       const readyUrl = new URL('/ready', graphqlUrl);
       const response = await fetch(readyUrl, { signal: AbortSignal.timeout(env.READY_CHECK_TIMEOUT_MS) });
-      return response.ok;
+      if (!response.ok) throw new Error(`${readyUrl.href} answered ${response.status}`);
     });
-    const results = await Promise.allSettled(checks);
-    return results.every((r) => r.status === 'fulfilled' && r.value);
+    return Promise.any(checks).then(
+      () => true,
+      () => false,
+    );
   };
 
   const rateLimits = gatewayRateLimits(env, redis);
@@ -262,6 +269,7 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
     beforeGraphql: edgeMiddleware(env, rateLimits, logger),
     routes: env.EXPLORER_ENABLED ? explorerRoutes() : undefined,
     metrics,
+    shutdown: { graceMs: env.SHUTDOWN_GRACE_MS, drainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS },
   });
   return {
     ...service,

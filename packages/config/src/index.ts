@@ -36,6 +36,23 @@ export function readProcessEnv(): Env {
   return { ...process.env };
 }
 
+/**
+ * @apollo/gateway sends anonymous usage telemetry (and probes cloud metadata endpoints) from its constructor
+ * unless APOLLO_TELEMETRY_DISABLED is set. Nothing here phones home by default: this turns it off before a
+ * gateway is built, unless the operator opts in with APOLLO_TELEMETRY_ENABLED=true. The one place that writes
+ * process.env, because the library reads only process.env. Returns whether telemetry stays enabled.
+ */
+export function disableApolloTelemetryByDefault(target: Env = processEnv()): boolean {
+  if (target.APOLLO_TELEMETRY_ENABLED === 'true') return true;
+  target.APOLLO_TELEMETRY_DISABLED = 'true';
+  return false;
+}
+
+function processEnv(): Env {
+  // eslint-disable-next-line no-restricted-properties
+  return process.env;
+}
+
 /** Prints a configuration error as plain lines and stops the process; other errors are rethrown. */
 export function exitOnConfigError(error: unknown): never {
   if (error instanceof ConfigError) {
@@ -65,6 +82,13 @@ export const commonEnv = {
     .min(1_024)
     .max(64 * 1_048_576)
     .default(1_048_576),
+  /**
+   * Shutdown (SIGTERM): `/ready` answers 503 at once; after SHUTDOWN_DRAIN_DELAY_MS (time for a load balancer
+   * to see it) the listener closes, and requests in flight get up to SHUTDOWN_GRACE_MS to finish before the
+   * remaining connections are cut.
+   */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   /**
    * Prometheus metrics at `GET /metrics` (off: no route, no instruments). The route is outside GraphQL auth:
    * scrape it on the internal network, or set METRICS_TOKEN to ask for `Authorization: Bearer <token>`.
@@ -182,6 +206,8 @@ export function subgraphEnv(defaults: { port: number; database: string }) {
       COMPLIANCE_URL: z.url().default('http://localhost:4005/graphql'),
       SERVICE_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
       AUDIT_FLUSH_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
+      /** How often the declared indexes are checked and, when one is missing (dropped, restored), recreated */
+      INDEX_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
       /** Failed deliveries after which an outbox row (audit event, point credit, notification) is set aside as dead */
       OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(10),
       ...jsonInputEnv,

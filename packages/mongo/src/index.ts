@@ -4,3 +4,4 @@ export * from './loaders';
 export * from './paginate';
 export * from './retention';
 export * from './dead-letters';
+export * from './index-check';

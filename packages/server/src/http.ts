@@ -77,6 +77,8 @@ export interface HttpServiceOptions<C extends BaseContext> {
   tls?: { cert: Buffer; key: Buffer; clientCa?: Buffer };
   /** Prometheus metrics: times every GraphQL request and serves `GET /metrics` (METRICS_ENABLED). */
   metrics?: ServiceMetrics | null;
+  /** How `stop()` drains (SHUTDOWN_GRACE_MS, SHUTDOWN_DRAIN_DELAY_MS); by default 10 s of grace, no delay. */
+  shutdown?: { graceMs: number; drainDelayMs: number };
 }
 
 export interface RunningService {
@@ -84,6 +86,10 @@ export interface RunningService {
   port: number;
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4001/graphql */
   url: string;
+  /**
+   * Drains, then stops: `/ready` answers 503 at once, the listener closes after the drain delay, requests in
+   * flight finish within the grace period (idle keep-alive connections are closed), then Apollo stops.
+   */
   stop(): Promise<void>;
 }
 
@@ -102,8 +108,10 @@ export async function startHttpService<C extends BaseContext>(
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: options.name });
   });
+  // set by stop(): the load balancer takes this replica out while requests in flight finish
+  let draining = false;
   app.get('/ready', async (_req, res) => {
-    const ready = await options.ready().catch(() => false);
+    const ready = !draining && (await options.ready().catch(() => false));
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', service: options.name });
   });
 
@@ -172,16 +180,39 @@ export async function startHttpService<C extends BaseContext>(
   const url = `${tls ? 'https' : 'http'}://${host}:${port}${(options.graphqlPaths ?? ['/graphql']).at(-1)}`;
   logger.info({ port }, `${options.name} listening`);
 
+  const { graceMs, drainDelayMs } = options.shutdown ?? { graceMs: 10_000, drainDelayMs: 0 };
+  let stopped: Promise<void> | null = null;
+  const drainAndStop = async () => {
+    draining = true;
+    logger.info({ graceMs, drainDelayMs }, `${options.name} draining`);
+    if (drainDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, drainDelayMs));
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // a keep-alive connection whose request has finished is closed as soon as it is idle, not at the deadline
+    server.closeIdleConnections();
+    const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
+    let deadline: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<boolean>((resolve) => {
+      deadline = setTimeout(() => resolve(true), graceMs);
+    });
+    const cut = await Promise.race([closed.then(() => false), graceOver]);
+    clearInterval(idleSweep);
+    clearTimeout(deadline);
+    if (cut) {
+      logger.warn({ graceMs }, `${options.name}: grace period over, closing the remaining connections`);
+      server.closeAllConnections();
+      await closed;
+    }
+    await apollo.stop();
+  };
+
   return {
     name: options.name,
     port,
     url,
     async stop() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await apollo.stop();
+      if (stopped) return stopped;
+      stopped = drainAndStop();
+      return stopped;
     },
   };
 }

@@ -43,7 +43,7 @@ import { ProtectionConfigError, protectorFromEnv } from '@casino/crypto';
 import type { FieldProtector } from '@casino/crypto';
 import { createLogger } from '@casino/logger';
 import type { Logger } from '@casino/logger';
-import { connectMongo, dropRetiredIndexes, ensureIndexes } from '@casino/mongo';
+import { connectMongo, dropRetiredIndexes, ensureIndexes, startIndexCheck } from '@casino/mongo';
 import type { IndexPlan, MongoConnection, PagingConfig } from '@casino/mongo';
 import { headerValue, rawBodyOf, startHttpService } from './http';
 import { RouterTrust, routerTlsOf } from './router-trust';
@@ -296,7 +296,8 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
     }));
   metrics?.monitorMongo(mongo.client);
   await dropRetiredIndexes(mongo.db, definition.retiredIndexes ?? {});
-  await ensureIndexes(mongo.db, { ...definition.indexes, [AUDIT_OUTBOX]: auditOutboxIndexes });
+  const indexPlan = { ...definition.indexes, [AUDIT_OUTBOX]: auditOutboxIndexes };
+  await ensureIndexes(mongo.db, indexPlan);
   const keys = credentialKeysOf(definition.name, env);
   const redis = env.REDIS_URL ? connectRedis(env.REDIS_URL) : null;
   const verifier = createCredentialVerifier(definition.name, keys, env, createReplayGuard(redis));
@@ -321,6 +322,10 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
   outbox.start();
   metrics?.observeBacklog('casino_audit_outbox', 'Audit events in the outbox', outbox);
   const jobs = definition.startBackgroundJobs?.(deps);
+  const indexCheck = startIndexCheck(mongo.db, indexPlan, {
+    intervalMs: env.INDEX_CHECK_INTERVAL_MS,
+    log: logger,
+  });
   const service = await startHttpService<C>({
     name: definition.name,
     host: env.HOST,
@@ -355,15 +360,19 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
       ),
     ready: () => mongo.ping(),
     metrics,
+    shutdown: { graceMs: env.SHUTDOWN_GRACE_MS, drainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS },
   });
   return {
     ...service,
     mongo,
     outbox,
     async stop() {
-      await jobs?.stop();
-      router?.revocations.stop();
+      // requests in flight finish first (they still need MongoDB, the jobs' data and the outbox), then the
+      // background work stops, each letting a running pass finish
       await service.stop();
+      await jobs?.stop();
+      await indexCheck.stop();
+      router?.revocations.stop();
       await outbox.stop();
       if (ownsConnection) await mongo.close();
       await closeRedis(redis);
