@@ -5,13 +5,18 @@ import { DEV_PROTECTION_ENV } from '@casino/crypto';
 /** Configuration of the one-command local stack (`pnpm start`) and of `pnpm seed`. */
 export const stackEnvSchema = z.object({
   ...commonEnv,
+  /** The MongoDB server to use; unset: `pnpm start`/`pnpm seed` launch the embedded mongo-java-server */
   MONGODB_URI: z
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI')
     .optional(),
+  /** Where the embedded MongoDB keeps its on-disk (H2) store */
   EMBEDDED_MONGO_DATA_DIR: z.string().default(path.resolve(__dirname, '../.data/mongo')),
+  /** Database names are `<prefix>_<subgraph>` */
   DATABASE_PREFIX: z.string().regex(/^\w+$/).default('casino'),
+  /** Demo members seeded when the stack starts on an empty database */
   SEED_MEMBERS: z.coerce.number().int().min(1).max(1_000_000).default(300),
+  /** The password the demo admins are seeded with */
   DEMO_PASSWORD: z.string().min(8).default('demo-password-2026'),
   /** Data keys handed to the services that hold personal data (development keys unless set; refused in production). */
   DATA_ENCRYPTION_KEYS: z.string().default(DEV_PROTECTION_ENV.DATA_ENCRYPTION_KEYS),

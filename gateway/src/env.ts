@@ -45,8 +45,11 @@ export const gatewayEnvSchema = z
     ...jsonInputEnv,
     ...persistedQueryEnv,
     ...operationLimitEnv,
+    /** The demo admins' password; a production gateway refuses to start while it is the public default */
     DEMO_PASSWORD: z.string().default(DEMO_PASSWORD_DEFAULT),
+    /** The HTTP port the gateway serves `/graphql`, `/health`, `/ready` and `/explorer` on */
     PORT: portSchema.default(4000),
+    /** The composed supergraph schema the gateway serves */
     SUPERGRAPH_PATH: z.string().default(path.resolve(__dirname, '../../schema/supergraph.graphql')),
     /** Overrides of the routing URLs written in the supergraph (e.g. service names under docker compose). */
     LOYALTY_URL: url,
@@ -54,7 +57,9 @@ export const gatewayEnvSchema = z
     WORKFORCE_URL: url,
     MARKETING_URL: url,
     COMPLIANCE_URL: url,
+    /** How long the gateway waits for one subgraph request */
     SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    /** Timeout of each subgraph `/ready` probe behind the gateway's `/ready` */
     READY_CHECK_TIMEOUT_MS: z.coerce.number().int().min(50).default(1_500),
     /** Browser origins (exact, comma-separated) whose pages may call the gateway; none by default. */
     CORS_ORIGINS: originList,

@@ -20,6 +20,7 @@ export const PERSISTED_QUERY_MODES = ['apq', 'safelist', 'off'] as const;
 export type PersistedQueryMode = (typeof PERSISTED_QUERY_MODES)[number];
 
 export const persistedQueryEnv = {
+  /** Persisted query mode: `apq` (automatic persisted queries), `safelist` (only the manifests' operations, plus ad-hoc ones for allowed admins) or `off` */
   PERSISTED_QUERIES: z.enum(PERSISTED_QUERY_MODES).default('apq'),
   /** Every `*.json` file here is a manifest in Apollo's persisted query manifest format (`pnpm pq:manifest`). */
   PERSISTED_QUERY_MANIFEST_DIR: z

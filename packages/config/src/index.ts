@@ -66,8 +66,11 @@ const port = z.coerce.number().int().min(0).max(65535);
 
 /** Variables every service shares. */
 export const commonEnv = {
+  /** `production` turns on the production checks (no development keys, no demo password) and off the Sandbox landing page */
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** Pino log level; `silent` mutes the logs */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The address the HTTP server binds to */
   HOST: z.string().default('0.0.0.0'),
   /**
    * Which proxies in front of the gateway may state the client's address in X-Forwarded-For (Express's
@@ -193,10 +196,15 @@ export function subgraphEnv(defaults: { port: number; database: string }) {
       ...identityEnv,
       ...tokenEnv,
       ...routerEnv,
+      /** The HTTP port the subgraph serves `/graphql`, `/health` and `/ready` on */
       PORT: port.default(defaults.port),
+      /** The MongoDB server (a replica set or sharded cluster in production); required when a subgraph runs on its own */
       MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI'),
+      /** The subgraph's own database */
       MONGODB_DATABASE: z.string().min(1).default(defaults.database),
+      /** The largest `first` a connection accepts; above it the request is `BAD_USER_INPUT` */
       MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
+      /** Items of a connection page when the request names no `first` */
       DEFAULT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
       /** Where the other subgraphs answer service calls (audit delivery, point credits, reports). */
       LOYALTY_URL: z.url().default('http://localhost:4001/graphql'),
@@ -204,7 +212,9 @@ export function subgraphEnv(defaults: { port: number; database: string }) {
       WORKFORCE_URL: z.url().default('http://localhost:4003/graphql'),
       MARKETING_URL: z.url().default('http://localhost:4004/graphql'),
       COMPLIANCE_URL: z.url().default('http://localhost:4005/graphql'),
+      /** How long a call to another subgraph (audit delivery, point credits, checks) may take */
       SERVICE_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+      /** How often buffered audit events are sent to compliance */
       AUDIT_FLUSH_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
       /** How often the declared indexes are checked and, when one is missing (dropped, restored), recreated */
       INDEX_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),

@@ -134,7 +134,7 @@ const jurisdictionRules = z.object({
   gamingDayStartHour: z.number().int().min(0).max(23),
 });
 
-const complianceEnv = z.object({
+export const complianceEnv = z.object({
   REFRESH_TOKEN_TTL_SECONDS: int(60, 30 * 86_400, D.refreshTokenTtlSeconds),
   LOGIN_MAX_FAILURES: int(1, 100, D.loginMaxFailures),
   LOGIN_FAILURE_WINDOW_MINUTES: int(1, 24 * 60, D.loginFailureWindowMinutes),

@@ -34,7 +34,7 @@ export const DEFAULT_GAMING_SETTINGS: GamingSettings = {
   dashboardTopPlayers: 10,
 };
 
-const gamingEnv = z.object({
+export const gamingEnv = z.object({
   GAMING_CREDIT_DISPATCH_INTERVAL_MS: z.coerce
     .number()
     .int()

@@ -52,7 +52,7 @@ const D = DEFAULT_LOYALTY_SETTINGS;
 const multiplier = (value: number) => z.coerce.number().min(0).max(100).default(value);
 const threshold = (value: number) => z.coerce.number().int().min(1).default(value);
 
-const loyaltyEnv = z
+export const loyaltyEnv = z
   .object({
     LOYALTY_MULTIPLIER_RUBY: multiplier(D.tierMultipliers.Ruby),
     LOYALTY_MULTIPLIER_SAPPHIRE: multiplier(D.tierMultipliers.Sapphire),

@@ -15,6 +15,7 @@ export interface MarketingSettings {
   smsWebhookUrl: string | null;
   /** Where push notifications are POSTed as JSON; null disables the channel (sends on it fail) */
   pushWebhookUrl: string | null;
+  /** How long an SMS or push webhook call may take before the send fails */
   webhookTimeoutMs: number;
   /**
    * Quiet hours (UTC hours, start inclusive, end exclusive; may wrap past midnight): non-critical sends that
@@ -149,7 +150,7 @@ const analyticsEnv = {
   SEGMENT_POINTS_COLLECTOR_MIN_BALANCE: int(0, 1e12, A.pointsCollectorMinBalance),
 };
 
-const marketingEnv = z.object({
+export const marketingEnv = z.object({
   SMTP_HOST: z.string().min(1).default(DEFAULT_MARKETING_SETTINGS.smtpHost),
   SMTP_PORT: z.coerce.number().int().min(1).max(65_535).default(DEFAULT_MARKETING_SETTINGS.smtpPort),
   SMTP_SECURE: z

@@ -16,7 +16,7 @@ export const DEFAULT_WORKFORCE_SETTINGS: WorkforceSettings = {
   maxDashboardRangeDays: 366,
 };
 
-const workforceEnv = z.object({
+export const workforceEnv = z.object({
   WORKFORCE_REVIEW_INTERVAL_MONTHS: z.coerce
     .number()
     .int()
