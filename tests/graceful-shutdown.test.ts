@@ -67,21 +67,19 @@ describe('graceful shutdown', () => {
   let proxy: Awaited<ReturnType<typeof startSlowProxy>>;
   let gateway: RunningGateway;
 
-  beforeAll(async () => {
-    loyalty = await startServedSubgraph(loyaltySubgraph);
-    proxy = await startSlowProxy(loyalty.running.url);
+  /** A gateway in front of the slow loyalty; the other subgraphs are unreachable. */
+  const startSlowGateway = (graceMs: number, drainDelayMs: number) => {
     const nowhere = 'http://127.0.0.1:9/graphql';
-    gateway = await startGateway({
+    return startGateway({
       env: parseGatewayEnv({
         NODE_ENV: 'test',
         LOG_LEVEL: 'silent',
         HOST: '127.0.0.1',
         PORT: '0',
-        SHUTDOWN_GRACE_MS: String(GRACE_MS),
-        SHUTDOWN_DRAIN_DELAY_MS: String(DRAIN_DELAY_MS),
+        SHUTDOWN_GRACE_MS: String(graceMs),
+        SHUTDOWN_DRAIN_DELAY_MS: String(drainDelayMs),
       }),
       logger: createLogger({ name: 'gateway', level: 'silent' }),
-      // only loyalty is up: the others are unreachable
       subgraphUrls: {
         loyalty: proxy.url,
         gaming: nowhere,
@@ -90,6 +88,32 @@ describe('graceful shutdown', () => {
         compliance: nowhere,
       },
     });
+  };
+
+  /** A loyalty query through the gateway, held SUBGRAPH_DELAY_MS by the proxy: its status and body, or the error. */
+  async function slowQuery(url: string) {
+    const { kind: _kind, ...user } = TEST_SUPERADMIN as Extract<typeof TEST_SUPERADMIN, { kind: 'admin' }>;
+    const { token } = await issueAccessToken(user, developmentTokenSettings());
+    const started = Date.now();
+    return fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ rewards(first: 1) { __typename } }' }),
+    }).then(
+      async (response) => ({
+        status: response.status,
+        body: (await response.json()) as { data?: unknown; errors?: unknown },
+        error: null,
+        ms: Date.now() - started,
+      }),
+      (error: unknown) => ({ status: 0, body: null, error, ms: Date.now() - started }),
+    );
+  }
+
+  beforeAll(async () => {
+    loyalty = await startServedSubgraph(loyaltySubgraph);
+    proxy = await startSlowProxy(loyalty.running.url);
+    gateway = await startSlowGateway(GRACE_MS, DRAIN_DELAY_MS);
   });
   afterAll(async () => {
     await gateway?.stop();
@@ -102,18 +126,7 @@ describe('graceful shutdown', () => {
     // one subgraph of five answering is enough to serve its fields
     expect(await getOnNewConnection(ready)).toBe(200);
 
-    const { kind: _kind, ...user } = TEST_SUPERADMIN as Extract<typeof TEST_SUPERADMIN, { kind: 'admin' }>;
-    const { token } = await issueAccessToken(user, developmentTokenSettings());
-    const started = Date.now();
-    const inFlight = fetch(gateway.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: '{ rewards(first: 1) { __typename } }' }),
-    }).then(async (response) => ({
-      status: response.status,
-      body: (await response.json()) as { data?: unknown; errors?: unknown },
-      ms: Date.now() - started,
-    }));
+    const inFlight = slowQuery(gateway.url);
 
     await new Promise((resolve) => setTimeout(resolve, STOP_AFTER_MS));
     const stopStarted = Date.now();
@@ -138,5 +151,20 @@ describe('graceful shutdown', () => {
     expect(answer.ms).toBeGreaterThanOrEqual(SUBGRAPH_DELAY_MS);
     expect(stopMs).toBeGreaterThanOrEqual(SUBGRAPH_DELAY_MS - STOP_AFTER_MS - 100);
     expect(stopMs).toBeLessThan(GRACE_MS);
+  });
+
+  it('cuts a request still running when the grace period is over, and stops then', async () => {
+    const graceMs = 400;
+    const impatient = await startSlowGateway(graceMs, 0);
+    const inFlight = slowQuery(impatient.url);
+    await new Promise((resolve) => setTimeout(resolve, STOP_AFTER_MS));
+    const stopStarted = Date.now();
+    await impatient.stop();
+    const stopMs = Date.now() - stopStarted;
+    const answer = await inFlight;
+
+    expect(answer.error).not.toBeNull();
+    expect(stopMs).toBeGreaterThanOrEqual(graceMs);
+    expect(stopMs).toBeLessThan(SUBGRAPH_DELAY_MS - STOP_AFTER_MS);
   });
 });
