@@ -168,3 +168,35 @@ describe('Prometheus metrics on the gateway and every subgraph', () => {
     }
   });
 });
+
+describe('/metrics settings', () => {
+  it('asks for the bearer token when METRICS_TOKEN is set', async () => {
+    const token = 'scrape-token-0123456789';
+    const stack = await startTestStack({ env: { METRICS_TOKEN: token } });
+    try {
+      for (const url of [stack.gateway.url, stack.subgraphs.loyalty.url]) {
+        const metrics = new URL('/metrics', url).href;
+        expect((await fetch(metrics)).status).toBe(401);
+        expect((await fetch(metrics, { headers: { authorization: `Bearer ${token}x` } })).status).toBe(401);
+        const scraped = await fetch(metrics, { headers: { authorization: `Bearer ${token}` } });
+        expect(scraped.status).toBe(200);
+        expect(await scraped.text()).toContain('process_cpu_user_seconds_total');
+      }
+    } finally {
+      await stack.stop();
+    }
+  }, 120_000);
+
+  it('serves no /metrics with METRICS_ENABLED=false, and GraphQL still answers', async () => {
+    const stack = await startTestStack({ env: { METRICS_ENABLED: 'false' } });
+    try {
+      const answer = await stack.query('query Typename { __typename }');
+      expect(answer.data).toEqual({ __typename: 'Query' });
+      for (const url of [stack.gateway.url, stack.subgraphs.loyalty.url]) {
+        expect((await fetch(new URL('/metrics', url))).status).toBe(404);
+      }
+    } finally {
+      await stack.stop();
+    }
+  }, 120_000);
+});
