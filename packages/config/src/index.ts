@@ -86,11 +86,14 @@ export const commonEnv = {
     .max(64 * 1_048_576)
     .default(1_048_576),
   /**
-   * Shutdown (SIGTERM): `/ready` answers 503 at once; after SHUTDOWN_DRAIN_DELAY_MS (time for a load balancer
-   * to see it) the listener closes, and requests in flight get up to SHUTDOWN_GRACE_MS to finish before the
-   * remaining connections are cut.
+   * At shutdown (SIGTERM), how long requests in flight may still run after the listener closed; then the
+   * remaining connections are cut
    */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /**
+   * At shutdown, how long `/ready` answers 503 before the listener closes, so a load balancer polling it stops
+   * sending traffic first (set it a little above the polling interval)
+   */
   SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   /**
    * Prometheus metrics at `GET /metrics` (off: no route, no instruments). The route is outside GraphQL auth:
