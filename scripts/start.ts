@@ -83,7 +83,8 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    // a second Ctrl-C does not wait for the requests in flight
+    if (stopping) process.exit(1);
     stopping = true;
     // the gateway drains first (its in-flight requests still need the subgraphs), then the subgraphs, each
     // answering /ready 503 and finishing its requests within SHUTDOWN_GRACE_MS

@@ -18,7 +18,12 @@ async function main(): Promise<void> {
   // stop() drains: /ready turns 503, requests in flight finish within SHUTDOWN_GRACE_MS
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
-    await running.stop();
+    try {
+      await running.stop();
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -394,7 +394,13 @@ export async function runSubgraphProcess<C extends BaseContext & RequestBase>(
   const running = await startSubgraph(definition, { env, logger });
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
-    await running.stop();
+    try {
+      await running.stop();
+    } catch (error) {
+      // a failed close (MongoDB gone) must not leave a process that neither serves nor exits
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
