@@ -63,6 +63,54 @@ describe('marketing settings', () => {
     });
   });
 
+  it('read the SMTP submission relay: STARTTLS required, AUTH, a private CA', () => {
+    expect(
+      parseMarketingSettings({
+        NODE_ENV: 'production',
+        SMTP_HOST: 'smtp.relay.example',
+        SMTP_PORT: '587',
+        SMTP_REQUIRE_TLS: 'true',
+        SMTP_USER: 'notifier',
+        SMTP_PASSWORD: 's3cret',
+        SMTP_TLS_CA_FILE: '/etc/casino/smtp-ca.pem',
+        SMTP_TIMEOUT_MS: '2000',
+      }),
+    ).toMatchObject({
+      smtpHost: 'smtp.relay.example',
+      smtpPort: 587,
+      smtpSecure: false,
+      smtpRequireTls: true,
+      smtpUser: 'notifier',
+      smtpPassword: 's3cret',
+      smtpTlsCaFile: '/etc/casino/smtp-ca.pem',
+      smtpTimeoutMs: 2000,
+    });
+    // implicit TLS is TLS too
+    expect(
+      parseMarketingSettings({
+        NODE_ENV: 'production',
+        SMTP_SECURE: 'true',
+        SMTP_USER: 'u',
+        SMTP_PASSWORD: 'p',
+      }),
+    ).toMatchObject({ smtpSecure: true, smtpUser: 'u' });
+    // outside production a local relay may take AUTH in the clear
+    expect(parseMarketingSettings({ SMTP_USER: 'u', SMTP_PASSWORD: 'p' })).toMatchObject({
+      smtpRequireTls: false,
+      smtpUser: 'u',
+    });
+  });
+
+  it('refuse SMTP AUTH without TLS in production, and half a credential anywhere', () => {
+    const plain = () =>
+      parseMarketingSettings({ NODE_ENV: 'production', SMTP_USER: 'u', SMTP_PASSWORD: 'the-password' });
+    expect(plain).toThrow(/SMTP_REQUIRE_TLS/);
+    expect(plain).not.toThrow(/the-password/);
+    expect(() => parseMarketingSettings({ SMTP_USER: 'u' })).toThrow(/SMTP_PASSWORD/);
+    expect(() => parseMarketingSettings({ SMTP_PASSWORD: 'p' })).toThrow(/SMTP_USER/);
+    expect(() => parseMarketingSettings({ SMTP_REQUIRE_TLS: 'yes' })).toThrow();
+  });
+
   it('refuse nonsense', () => {
     expect(() => parseMarketingSettings({ ANALYTICS_BATCH_SIZE: '0' })).toThrow();
     expect(() => parseMarketingSettings({ ANALYTICS_WINDOW_DAYS: '400' })).toThrow();

@@ -7,9 +7,20 @@ export interface MarketingSettings {
   smtpPort: number;
   /** Implicit TLS (port 465 style) instead of a plain connection */
   smtpSecure: boolean;
+  /**
+   * On a plain connection, refuse to go on unless the server offers STARTTLS (submission on port 587).
+   * Without it STARTTLS is still used whenever the server offers it.
+   */
+  smtpRequireTls: boolean;
+  /** SMTP AUTH user; null sends without authenticating (a relay that trusts the casino's network) */
+  smtpUser: string | null;
+  /** SMTP AUTH password; never logged nor stored with a delivery error */
+  smtpPassword: string | null;
+  /** A PEM file of the CA(s) that sign the SMTP server's certificate (a private CA); null: the system CAs */
+  smtpTlsCaFile: string | null;
   /** The envelope and header sender of email notifications */
   smtpFrom: string;
-  /** Give up on an SMTP exchange after this long */
+  /** Give up on connecting, on the greeting and on any silent SMTP reply after this long */
   smtpTimeoutMs: number;
   /** Where SMS notifications are POSTed as JSON; null disables the channel (sends on it fail) */
   smsWebhookUrl: string | null;
@@ -102,6 +113,10 @@ export const DEFAULT_MARKETING_SETTINGS: MarketingSettings = {
   smtpHost: 'localhost',
   smtpPort: 25,
   smtpSecure: false,
+  smtpRequireTls: false,
+  smtpUser: null,
+  smtpPassword: null,
+  smtpTlsCaFile: null,
   smtpFrom: 'notifications@casino.local',
   smtpTimeoutMs: 10_000,
   smsWebhookUrl: null,
@@ -116,6 +131,15 @@ export const DEFAULT_MARKETING_SETTINGS: MarketingSettings = {
   audienceCheckBatchSize: 500,
   analytics: DEFAULT_ANALYTICS_SETTINGS,
 };
+
+const flag = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((v) => v === 'true');
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v ? v : undefined));
 
 const hour = z.coerce.number().int().min(0).max(23).optional();
 const optionalUrl = z
@@ -150,51 +174,78 @@ const analyticsEnv = {
   SEGMENT_POINTS_COLLECTOR_MIN_BALANCE: int(0, 1e12, A.pointsCollectorMinBalance),
 };
 
-export const marketingEnv = z.object({
-  SMTP_HOST: z.string().min(1).default(DEFAULT_MARKETING_SETTINGS.smtpHost),
-  SMTP_PORT: z.coerce.number().int().min(1).max(65_535).default(DEFAULT_MARKETING_SETTINGS.smtpPort),
-  SMTP_SECURE: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
-  SMTP_FROM: z.email().default(DEFAULT_MARKETING_SETTINGS.smtpFrom),
-  SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(DEFAULT_MARKETING_SETTINGS.smtpTimeoutMs),
-  SMS_WEBHOOK_URL: optionalUrl,
-  PUSH_WEBHOOK_URL: optionalUrl,
-  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(DEFAULT_MARKETING_SETTINGS.webhookTimeoutMs),
-  QUIET_HOURS_START: hour,
-  QUIET_HOURS_END: hour,
-  NOTIFICATION_DISPATCH_INTERVAL_MS: z.coerce
-    .number()
-    .int()
-    .min(100)
-    .default(DEFAULT_MARKETING_SETTINGS.dispatchIntervalMs),
-  NOTIFICATION_DISPATCH_BATCH_SIZE: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(10_000)
-    .default(DEFAULT_MARKETING_SETTINGS.dispatchBatchSize),
-  MARKETING_DASHBOARD_MAX_RANGE_DAYS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(3_660)
-    .default(DEFAULT_MARKETING_SETTINGS.dashboardMaxRangeDays),
-  CAMPAIGN_AUDIENCE_SAMPLE_SIZE: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(100)
-    .default(DEFAULT_MARKETING_SETTINGS.audienceSampleSize),
-  CAMPAIGN_AUDIENCE_CHECK_BATCH_SIZE: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(5_000)
-    .default(DEFAULT_MARKETING_SETTINGS.audienceCheckBatchSize),
-  ...analyticsEnv,
-});
+export const marketingEnv = z
+  .object({
+    SMTP_HOST: z.string().min(1).default(DEFAULT_MARKETING_SETTINGS.smtpHost),
+    SMTP_PORT: z.coerce.number().int().min(1).max(65_535).default(DEFAULT_MARKETING_SETTINGS.smtpPort),
+    SMTP_SECURE: flag,
+    SMTP_REQUIRE_TLS: flag.describe(
+      'on a plain connection, fail the send unless the server upgrades with STARTTLS (port 587); required with SMTP_USER in production unless SMTP_SECURE',
+    ),
+    SMTP_USER: optionalText.describe(
+      'SMTP AUTH user (with SMTP_PASSWORD); unset sends without authenticating',
+    ),
+    SMTP_PASSWORD: optionalText.describe('SMTP AUTH password; never logged nor stored with a delivery error'),
+    SMTP_TLS_CA_FILE: optionalText.describe(
+      "PEM file of the CA(s) that sign the SMTP server's certificate (a private CA), read at start; unset: the system CAs",
+    ),
+    SMTP_FROM: z.email().default(DEFAULT_MARKETING_SETTINGS.smtpFrom),
+    SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(DEFAULT_MARKETING_SETTINGS.smtpTimeoutMs),
+    SMS_WEBHOOK_URL: optionalUrl,
+    PUSH_WEBHOOK_URL: optionalUrl,
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(DEFAULT_MARKETING_SETTINGS.webhookTimeoutMs),
+    QUIET_HOURS_START: hour,
+    QUIET_HOURS_END: hour,
+    NOTIFICATION_DISPATCH_INTERVAL_MS: z.coerce
+      .number()
+      .int()
+      .min(100)
+      .default(DEFAULT_MARKETING_SETTINGS.dispatchIntervalMs),
+    NOTIFICATION_DISPATCH_BATCH_SIZE: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(DEFAULT_MARKETING_SETTINGS.dispatchBatchSize),
+    MARKETING_DASHBOARD_MAX_RANGE_DAYS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(3_660)
+      .default(DEFAULT_MARKETING_SETTINGS.dashboardMaxRangeDays),
+    CAMPAIGN_AUDIENCE_SAMPLE_SIZE: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .default(DEFAULT_MARKETING_SETTINGS.audienceSampleSize),
+    CAMPAIGN_AUDIENCE_CHECK_BATCH_SIZE: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(5_000)
+      .default(DEFAULT_MARKETING_SETTINGS.audienceCheckBatchSize),
+    ...analyticsEnv,
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.SMTP_USER) !== Boolean(env.SMTP_PASSWORD)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.SMTP_USER ? 'SMTP_PASSWORD' : 'SMTP_USER'],
+        message: 'SMTP_USER and SMTP_PASSWORD go together',
+      });
+    }
+    // the password would cross the network in the clear if the server offered no STARTTLS
+    if (env.NODE_ENV === 'production' && env.SMTP_USER && !env.SMTP_SECURE && !env.SMTP_REQUIRE_TLS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SMTP_REQUIRE_TLS'],
+        message:
+          'in production SMTP AUTH needs TLS: set SMTP_SECURE=true (port 465) or SMTP_REQUIRE_TLS=true',
+      });
+    }
+  });
 
 /** Reads the marketing settings from the environment (the process's, unless one is given). */
 export function parseMarketingSettings(env?: Record<string, string | undefined>): MarketingSettings {
@@ -203,6 +254,10 @@ export function parseMarketingSettings(env?: Record<string, string | undefined>)
     smtpHost: parsed.SMTP_HOST,
     smtpPort: parsed.SMTP_PORT,
     smtpSecure: parsed.SMTP_SECURE,
+    smtpRequireTls: parsed.SMTP_REQUIRE_TLS,
+    smtpUser: parsed.SMTP_USER ?? null,
+    smtpPassword: parsed.SMTP_PASSWORD ?? null,
+    smtpTlsCaFile: parsed.SMTP_TLS_CA_FILE ?? null,
     smtpFrom: parsed.SMTP_FROM,
     smtpTimeoutMs: parsed.SMTP_TIMEOUT_MS,
     smsWebhookUrl: parsed.SMS_WEBHOOK_URL ?? null,

@@ -9,7 +9,8 @@ import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { NotificationDocument } from './notification-store';
 import { NOTIFICATIONS } from './notification-store';
-import { startTestSmtpServer } from './testing/smtp-server';
+import { createLogger } from '@casino/logger';
+import { startTestSmtpServer, TEST_SMTP_PASSWORD, TEST_SMTP_USER } from './testing/smtp-server';
 import type { TestSmtpServer } from './testing/smtp-server';
 
 const CREATE_TEMPLATE = /* GraphQL */ `
@@ -176,6 +177,11 @@ describe('sendNotification and markNotificationRead', () => {
       smtpHost: '127.0.0.1',
       smtpPort: smtp.port,
       smtpFrom: 'casino@example.com',
+      // a submission relay: STARTTLS required, AUTH, the server's certificate trusted as a private CA
+      smtpRequireTls: true,
+      smtpUser: TEST_SMTP_USER,
+      smtpPassword: TEST_SMTP_PASSWORD,
+      smtpTlsCaFile: smtp.caFile,
       smsWebhookUrl: `${base}/sms`,
       pushWebhookUrl: `${base}/broken`,
     };
@@ -212,8 +218,10 @@ describe('sendNotification and markNotificationRead', () => {
     expect(Date.parse(sent.deliveredAt!)).toBeGreaterThanOrEqual(Date.parse(sent.sentAt!));
     const [mail] = (await smtp.waitForMessages(before + 1)).slice(before);
     expect(mail!.rcpt_to).toEqual(['ayesha@example.com']);
-    expect(mail!.data).toContain('Subject: Welcome, Ayesha!');
-    expect(mail!.data.replace(/\r\n/g, '\n')).toContain(
+    expect(mail!).toMatchObject({ user: TEST_SMTP_USER, secure: true });
+    expect(mail!.raw).toMatch(/^Subject: Welcome, Ayesha!\r?$/m);
+    expect(mail!.subject).toBe('Welcome, Ayesha!');
+    expect(mail!.text.replace(/\r\n/g, '\n')).toContain(
       'Hello Ayesha, you are now Sapphire.\n.See you at the tables.',
     );
     expect(harness.auditEvents).toHaveLength(1);
@@ -375,6 +383,32 @@ describe('sendNotification and markNotificationRead', () => {
     await smtp.waitForMessages(before + 1);
     // sent once: a second round finds nothing due
     expect(await dispatchDueNotifications(harness.db, settings, new Date(now + 7_200_000))).toBe(0);
+  });
+
+  it('fails the email delivery with SMTP_AUTH_FAILED on wrong credentials, the password in no record or log', async () => {
+    const wrong = 'wrong-password-for-the-relay';
+    await start({ smtpPassword: wrong });
+    const before = smtp.messages.length;
+    const now = Date.now();
+    const scheduled = (
+      await send(welcome({ channels: ['email'], scheduledAt: new Date(now + 1_000).toISOString() }))
+    ).data!.sendNotification;
+    const lines: string[] = [];
+    const logger = createLogger({
+      name: 'marketing',
+      level: 'debug',
+      destination: { write: (line: string) => lines.push(line) },
+    });
+    expect(await dispatchDueNotifications(harness.db, settings, new Date(now + 2_000), logger)).toBe(1);
+    const stored = await notifications().findOne({ id: scheduled.id });
+    expect(stored?.status).toBe('failed');
+    const error = stored?.deliveries?.[0]?.error ?? '';
+    expect(error).toMatch(/^SMTP_AUTH_FAILED: /);
+    expect(JSON.stringify(stored)).not.toContain(wrong);
+    expect(lines.join('\n')).not.toContain(wrong);
+    expect(smtp.authAttempts.at(-1)).toEqual({ user: TEST_SMTP_USER, accepted: false });
+    expect(smtp.messages).toHaveLength(before);
+    await start({ smtpPassword: TEST_SMTP_PASSWORD });
   });
 
   it('defers non-critical sends in quiet hours to their end; critical ones go at once', async () => {

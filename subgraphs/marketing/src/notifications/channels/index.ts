@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { MarketingSettings } from '../../settings';
 import type { NotificationChannel } from '../notification-store';
 import { emailAdapter } from './email';
@@ -15,6 +16,13 @@ export function createChannelAdapters(settings: MarketingSettings): ChannelAdapt
       host: settings.smtpHost,
       port: settings.smtpPort,
       secure: settings.smtpSecure,
+      requireTls: settings.smtpRequireTls,
+      auth:
+        settings.smtpUser && settings.smtpPassword
+          ? { user: settings.smtpUser, password: settings.smtpPassword }
+          : null,
+      // read once at start: a missing or unreadable CA file stops the service instead of every send failing
+      ca: settings.smtpTlsCaFile ? readFileSync(settings.smtpTlsCaFile) : null,
       timeoutMs: settings.smtpTimeoutMs,
       from: settings.smtpFrom,
     }),
