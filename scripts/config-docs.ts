@@ -124,6 +124,7 @@ function commentedKeys(files: string[]): Map<string, string> {
   const mapped = new Map<string, string>();
   const family = new Map<string, string>();
   const declared = new Map<string, string>();
+  const notes = new Map<string, string>();
   for (const file of files) {
     const text = readFileSync(path.join(ROOT, file), 'utf8');
     const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
@@ -180,7 +181,10 @@ function commentedKeys(files: string[]): Map<string, string> {
       if (ts.isPropertyAssignment(node)) {
         const name = nameOf(node);
         const doc = docOf(node, source);
-        if (envKey(name) && doc && !own.has(name)) own.set(name, doc);
+        if (envKey(name) && doc && !own.has(name)) {
+          // a line comment (`// JSON: ...`) is a note on the format: it comes after the field's meaning
+          (hasJsDoc(node, source) ? own : notes).set(name, doc);
+        }
         const read = (n: ts.Node): string | undefined =>
           ts.isPropertyAccessExpression(n) && envKey(n.name.text) ? n.name.text : ts.forEachChild(n, read);
         const key = read(node.initializer);
@@ -202,6 +206,8 @@ function commentedKeys(files: string[]): Map<string, string> {
   }
   const found = new Map<string, string>();
   for (const kind of [declared, family, mapped, own]) for (const [k, v] of kind) found.set(k, v);
+  for (const [k, note] of notes)
+    if (!own.has(k)) found.set(k, found.has(k) ? `${found.get(k)}; ${note}` : note);
   return found;
 }
 

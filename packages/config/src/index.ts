@@ -66,7 +66,10 @@ const port = z.coerce.number().int().min(0).max(65535);
 
 /** Variables every service shares. */
 export const commonEnv = {
-  /** `production` turns on the production checks (no development keys, no demo password) and off the Sandbox landing page */
+  /**
+   * `production` turns on the production checks (no development keys, no demo password) and off the Sandbox
+   * landing page
+   */
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   /** Pino log level; `silent` mutes the logs */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -116,9 +119,16 @@ export const commonEnv = {
  * `credentialKeysFromEnv`.
  */
 export const identityEnv = {
+  /** This service's own Ed25519 key for request credentials (a base64 32-byte seed; `pnpm keys`) */
   SERVICE_SIGNING_KEY: z.string().optional(),
+  /** The callers whose request credentials are accepted: `gateway:<key>,loyalty:<key>,...` */
   SERVICE_PUBLIC_KEYS: z.string().optional(),
+  /** The longest lifetime of a request credential or router signature, whatever it claims */
   REQUEST_CREDENTIAL_TTL_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
+  /**
+   * Redis for the state every replica shares (one-time credential ids, revoked sessions, APQ cache, rate
+   * limits); unset, each process keeps its own in memory
+   */
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
@@ -134,10 +144,15 @@ export const identityEnv = {
  * production by @casino/auth's `accessTokenSettingsFromEnv`.
  */
 export const tokenEnv = {
+  /** The key compliance signs access tokens with (a base64 32-byte Ed25519 seed); compliance only */
   ACCESS_TOKEN_SIGNING_KEY: z.string().optional(),
+  /** The public keys access tokens are verified with (base64url, comma-separated, the current one first) */
   ACCESS_TOKEN_PUBLIC_KEYS: z.string().optional(),
+  /** The `iss` claim of access tokens, issued and required */
   JWT_ISSUER: z.string().min(1).default('casino-supergraph'),
+  /** The `aud` claim of access tokens, issued and required */
   JWT_AUDIENCE: z.string().min(1).default('casino-dashboards'),
+  /** How long an access token is valid */
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
 };
 
@@ -146,8 +161,11 @@ export const tokenEnv = {
  * checks them before planning and each subgraph again, so both read the same variables.
  */
 export const jsonInputEnv = {
+  /** The deepest nesting a `JSON` input value may have */
   INPUT_JSON_MAX_DEPTH: z.coerce.number().int().min(1).max(64).default(10),
+  /** The largest serialized size of a `JSON` input value */
   INPUT_JSON_MAX_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
+  /** The most object keys a `JSON` input value may hold, over all levels */
   INPUT_JSON_MAX_KEYS: z.coerce.number().int().min(1).max(100_000).default(200),
 };
 
@@ -160,6 +178,10 @@ export const jsonInputEnv = {
  * Empty (the default): only the gateway's and the services' request credentials are accepted.
  */
 export const routerEnv = {
+  /**
+   * Router mode: `mtls`, `signature` or both (comma-separated), what requests through Apollo Router or Hive
+   * Router must present; empty: only the gateway's and the services' request credentials are accepted
+   */
   ROUTER_TRUST: z
     .string()
     .default('')
@@ -170,9 +192,13 @@ export const routerEnv = {
         .filter(Boolean),
     )
     .pipe(z.array(z.enum(['mtls', 'signature']))),
+  /** The subgraph's HTTPS certificate (PEM file), for ROUTER_TRUST=mtls */
   TLS_CERT_FILE: z.string().optional(),
+  /** The private key of TLS_CERT_FILE (PEM file) */
   TLS_KEY_FILE: z.string().optional(),
+  /** The CA (PEM file) that issues the router's client certificate, for ROUTER_TRUST=mtls */
   TLS_CLIENT_CA_FILE: z.string().optional(),
+  /** The secret of the router's per-request HMAC signature, for ROUTER_TRUST=signature (32+ characters) */
   ROUTER_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 };
 
@@ -201,7 +227,7 @@ export function subgraphEnv(defaults: { port: number; database: string }) {
       ...routerEnv,
       /** The HTTP port the subgraph serves `/graphql`, `/health` and `/ready` on */
       PORT: port.default(defaults.port),
-      /** The MongoDB server (a replica set or sharded cluster in production); required when a subgraph runs on its own */
+      /** The MongoDB server (a replica set or sharded cluster in production); a subgraph requires it */
       MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI'),
       /** The subgraph's own database */
       MONGODB_DATABASE: z.string().min(1).default(defaults.database),
@@ -235,7 +261,9 @@ export function subgraphEnv(defaults: { port: number; database: string }) {
        * by the subgraphs that hold protected fields; checked by @casino/crypto's `protectorFromEnv`.
        */
       DATA_ENCRYPTION_KEYS: z.string().optional(),
+      /** The id (in DATA_ENCRYPTION_KEYS) of the key new values are sealed with */
       DATA_ENCRYPTION_KEY_ID: z.string().optional(),
+      /** The 32-byte base64 key of the identity-document blind index (changing it means re-indexing) */
       BLIND_INDEX_KEY: z.string().optional(),
     })
     .superRefine(requireRouterSettings);
