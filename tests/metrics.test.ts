@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { MongoClient, ObjectId } from 'mongodb';
 import { IDENTITIES, startTestStack } from './support/stack-harness';
 import type { TestStack } from './support/stack-harness';
 
@@ -160,6 +162,57 @@ describe('Prometheus metrics on the gateway and every subgraph', () => {
       total(samples, 'casino_graphql_request_duration_seconds_count', { operation: 'other' }),
     ).toBeGreaterThanOrEqual(100);
   }, 60_000);
+
+  it('reports the outboxes: rows waiting and the age of the oldest', async () => {
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    const later = new Date(Date.now() + 3_600_000);
+    const client = await MongoClient.connect(stack.mongoUri);
+    try {
+      // rows that wait but are not due yet, so no dispatcher takes them while the test scrapes
+      await client
+        .db(stack.databases.loyalty)
+        .collection('audit_outbox')
+        .insertOne({
+          _id: ObjectId.createFromTime(Math.floor(hourAgo.getTime() / 1000)),
+          id: randomUUID(),
+          event: {},
+          attempts: 1,
+          next_attempt_at: later,
+          created_at: hourAgo,
+        });
+      await client
+        .db(stack.databases.gaming)
+        .collection('gaming_sessions')
+        .insertOne({
+          id: randomUUID(),
+          session_start: new Date(hourAgo.getTime() - 60_000),
+          session_end: hourAgo,
+          credit: { status: 'pending', attempts: 1, next_attempt_at: later },
+        });
+    } finally {
+      await client.close();
+    }
+
+    const loyalty = await scrape(subgraphMetrics('loyalty'));
+    expect(total(loyalty, 'casino_audit_outbox_backlog', {})).toBeGreaterThanOrEqual(1);
+    expect(total(loyalty, 'casino_audit_outbox_oldest_pending_age_seconds', {})).toBeGreaterThanOrEqual(
+      3_600,
+    );
+    const gaming = await scrape(subgraphMetrics('gaming'));
+    expect(total(gaming, 'casino_gaming_credit_outbox_backlog', {})).toBeGreaterThanOrEqual(1);
+    expect(
+      total(gaming, 'casino_gaming_credit_outbox_oldest_pending_age_seconds', {}),
+    ).toBeGreaterThanOrEqual(3_600);
+    const marketing = await scrape(subgraphMetrics('marketing'));
+    expect(
+      find(marketing, 'casino_marketing_notification_outbox_backlog', { service: 'marketing' }),
+    ).toHaveLength(1);
+    expect(
+      find(marketing, 'casino_marketing_notification_outbox_oldest_pending_age_seconds', {
+        service: 'marketing',
+      }),
+    ).toHaveLength(1);
+  });
 
   it('serves /metrics on every subgraph without GraphQL credentials', async () => {
     for (const name of ['gaming', 'workforce', 'marketing', 'compliance'] as const) {

@@ -49,6 +49,7 @@ import { headerValue, rawBodyOf, startHttpService } from './http';
 import { RouterTrust, routerTlsOf } from './router-trust';
 import type { RequestBase, RunningService } from './http';
 import { serviceMetricsOf } from './metrics';
+import type { ServiceMetrics } from './metrics';
 import { createSubgraphApollo } from './subgraph';
 
 export const SERVICE_NAMES = ['loyalty', 'gaming', 'workforce', 'marketing', 'compliance'] as const;
@@ -68,6 +69,8 @@ export interface SubgraphDeps {
   redis?: Redis | null;
   /** Access-token keys, read once at start (with the signing key where the definition issues tokens). */
   tokens?: TokenSettings;
+  /** This service's Prometheus metrics (null with METRICS_ENABLED=false): background jobs add their backlogs. */
+  metrics?: ServiceMetrics | null;
 }
 
 /**
@@ -310,6 +313,7 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
     protector: createProtector(definition, env),
     redis,
     tokens: accessTokensOf(definition, env),
+    metrics,
   };
   const router = env.ROUTER_TRUST.length > 0 ? createRouterTrust(definition, deps, verifier) : null;
   await router?.revocations.start();

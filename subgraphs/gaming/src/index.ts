@@ -35,6 +35,11 @@ export function createGamingSubgraph(
         maxAttempts: deps.env.OUTBOX_MAX_ATTEMPTS,
       });
       dispatcher.start();
+      deps.metrics?.observeBacklog(
+        'casino_gaming_credit_outbox',
+        'Point credits in the gaming outbox',
+        dispatcher,
+      );
       return { stop: () => dispatcher.stop() };
     },
   };

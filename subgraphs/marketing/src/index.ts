@@ -8,6 +8,7 @@ import type { MarketingContext } from './context';
 import { MARKETING_INDEXES } from './indexes';
 import { rules } from './permissions';
 import { startNotificationDispatch } from './notifications/dispatcher';
+import { NotificationStore } from './notifications/notification-store';
 import { resolvers } from './resolvers';
 import { DEFAULT_MARKETING_SETTINGS } from './settings';
 import type { MarketingSettings } from './settings';
@@ -38,6 +39,12 @@ export function createMarketingSubgraph(
         deps.logger,
         deps.env.OUTBOX_MAX_ATTEMPTS,
       );
+      const notifications = new NotificationStore(deps.db);
+      // scheduled notifications and those held for quiet hours are not late: only due ones count
+      deps.metrics?.observeBacklog('casino_marketing_notification_outbox', 'Due notifications not sent yet', {
+        pending: () => notifications.dueCount(new Date()),
+        oldestPendingAt: () => notifications.earliestDueAt(new Date()),
+      });
       const analytics = startAnalyticsRecompute(
         () => createAnalyticsJob(deps, settings),
         settings.analytics,

@@ -242,6 +242,24 @@ export class CreditDispatcher {
     this.timer = null;
     await this.running;
   }
+
+  /** Credits waiting for delivery (dead ones excluded). */
+  pending(): Promise<number> {
+    return this.sessions().countDocuments({ 'credit.status': 'pending' });
+  }
+
+  /** When the oldest credit still waiting was queued: the end of its session (null when none waits). */
+  async oldestPendingAt(): Promise<Date | null> {
+    const oldest = await this.sessions().findOne(
+      { 'credit.status': 'pending' },
+      { sort: { session_end: 1 }, projection: { _id: 0, session_end: 1 } },
+    );
+    return oldest?.session_end ?? null;
+  }
+
+  private sessions(): Collection<GamingSessionDocument> {
+    return this.db.collection(GAMING_SESSIONS);
+  }
 }
 
 /** The point-credit outbox's dead credits, for gaming's dead-letter query. */

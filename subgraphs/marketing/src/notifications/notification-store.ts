@@ -221,6 +221,20 @@ export class NotificationStore {
     return result.modifiedCount === 1;
   }
 
+  /** Pending notifications that are due (the outbox's backlog; dead ones are never due). */
+  dueCount(now: Date): Promise<number> {
+    return this.collection.countDocuments({ status: 'pending', due_at: { $lte: now } });
+  }
+
+  /** When the earliest pending notification that is due fell due; null when none is. */
+  async earliestDueAt(now: Date): Promise<Date | null> {
+    const earliest = await this.collection.findOne(
+      { status: 'pending', due_at: { $lte: now } },
+      { sort: { due_at: 1 }, projection: { _id: 0, due_at: 1 } },
+    );
+    return earliest?.due_at ?? null;
+  }
+
   /** Ids of pending notifications that are due, earliest first. */
   async dueIds(now: Date, limit: number): Promise<string[]> {
     const docs = await this.collection
