@@ -99,15 +99,22 @@ export const commonEnv = {
    */
   SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   /**
-   * Prometheus metrics at `GET /metrics` (off: no route, no instruments). The route is outside GraphQL auth:
-   * scrape it on the internal network, or set METRICS_TOKEN to ask for `Authorization: Bearer <token>`.
-   * Operation, client and error-code labels keep the first METRICS_MAX_LABEL_VALUES names seen, then `other`.
+   * Prometheus metrics at `GET /metrics` (request, subgraph-fetch and MongoDB command timings, errors by code,
+   * outbox backlogs, process metrics); `false` removes the route, the timing and the command monitoring.
    */
   METRICS_ENABLED: z
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /**
+   * When set (16 characters or more), `GET /metrics` asks for `Authorization: Bearer <token>`; unset, the
+   * route is open, outside GraphQL auth, and should be reachable from the internal network only.
+   */
   METRICS_TOKEN: z.string().min(16).optional(),
+  /**
+   * Distinct operation, client, error-code, command and collection names each metric label keeps (the first
+   * seen); later ones are counted as `other`, so callers cannot grow the series without bound.
+   */
   METRICS_MAX_LABEL_VALUES: z.coerce.number().int().min(1).max(10_000).default(200),
 };
 
