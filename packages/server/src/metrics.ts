@@ -18,6 +18,7 @@ export const DEFAULT_METRICS_SETTINGS: MetricsSettings = { enabled: true, maxLab
 export const METRICS_PATH = '/metrics';
 const OTHER = 'other';
 const MAX_LABEL_LENGTH = 64;
+const MAX_COMMANDS_IN_FLIGHT = 10_000;
 
 /**
  * The values a label may take: the first `max` distinct ones seen, clipped, then `other`, so callers who send
@@ -170,6 +171,8 @@ export class ServiceMetrics {
       `${String(event.connectionId)}:${event.requestId}`;
     client.on('commandStarted', (event) => {
       const target = (event.command as Record<string, unknown>)[event.commandName];
+      // a command whose connection died without a failure event would stay here: never let that pile up
+      if (started.size >= MAX_COMMANDS_IN_FLIGHT) started.clear();
       started.set(key(event), typeof target === 'string' ? this.collections.of(target) : 'none');
     });
     const finished = (
@@ -196,7 +199,8 @@ export class ServiceMetrics {
       help: `${help}: rows waiting for delivery`,
       registers: [this.registry],
       async collect() {
-        this.set(await source.pending());
+        // an unreadable outbox (MongoDB away) must not fail the whole scrape: NaN says the value is unknown
+        this.set(await source.pending().catch(() => Number.NaN));
       },
     });
     new Gauge({
@@ -204,8 +208,9 @@ export class ServiceMetrics {
       help: `${help}: age of the oldest row waiting for delivery (0 when none)`,
       registers: [this.registry],
       async collect() {
-        const oldest = await source.oldestPendingAt();
-        this.set(oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0);
+        const oldest = await source.oldestPendingAt().catch(() => undefined);
+        if (oldest === undefined) this.set(Number.NaN);
+        else this.set(oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0);
       },
     });
   }
