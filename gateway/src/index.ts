@@ -23,6 +23,7 @@ import {
   credentialKeysFromEnv,
   signRequestCredential,
   AccessTokenVerifier,
+  identityFromBearer,
 } from '@casino/auth';
 import type { CredentialSigner, Identity } from '@casino/auth';
 import { jsonInputLimitsOf } from '@casino/config';
@@ -122,14 +123,8 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
  */
 function authenticateBearer(tokens: AccessTokenVerifier, revocations: RevocationList) {
   return async (req: Request): Promise<{ identity: Identity }> => {
-    const header = req.headers.authorization;
-    if (!header) return { identity: ANONYMOUS };
-    const match = /^Bearer (\S+)$/i.exec(header);
     try {
-      if (!match) throw new TokenError('expected a Bearer token');
-      const identity = await tokens.verify(match[1]!);
-      if (revocations.isRevoked(identity.sessionId)) throw new TokenError('the session has ended');
-      return { identity };
+      return { identity: await identityFromBearer(req.headers.authorization, tokens, revocations) };
     } catch (error) {
       if (!(error instanceof TokenError)) throw error;
       throw new GraphQLError(`Unauthenticated: ${error.message}`, {

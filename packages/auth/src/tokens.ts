@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { SignJWT, decodeProtectedHeader, errors, jwtVerify } from 'jose';
-import type { AdminIdentity, Role } from './identity';
-import { ROLES } from './identity';
+import type { AdminIdentity, Identity, Role } from './identity';
+import { ANONYMOUS, ROLES } from './identity';
 import { devSeedOf, privateKeyFromSeed, publicKeyFromString, publicKeyString } from './credential';
 
 /**
@@ -150,4 +150,21 @@ export class AccessTokenVerifier {
     this.verified.set(token, { identity, expiresAtMs: exp * 1000 });
     return identity;
   }
+}
+
+/**
+ * The caller an `Authorization` header names: no header is anonymous; anything but a valid Bearer access token
+ * of a session that has not ended is a TokenError. One rule for the gateway and for subgraphs behind a router.
+ */
+export async function identityFromBearer(
+  header: string | null | undefined,
+  tokens: AccessTokenVerifier,
+  revocations: { isRevoked(sessionId: string | undefined): boolean },
+): Promise<Identity> {
+  if (!header) return ANONYMOUS;
+  const match = /^Bearer (\S+)$/i.exec(header);
+  if (!match) throw new TokenError('expected a Bearer token');
+  const identity = await tokens.verify(match[1]!);
+  if (revocations.isRevoked(identity.sessionId)) throw new TokenError('the session has ended');
+  return identity;
 }

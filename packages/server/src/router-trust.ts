@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { TLSSocket } from 'node:tls';
 import type express from 'express';
 import {
-  ANONYMOUS,
   IdentityError,
   ROUTER_SIGNATURE_HEADER,
   TokenError,
   AccessTokenVerifier,
+  identityFromBearer,
   verifyRouterSignature,
 } from '@casino/auth';
 import type { Identity, ReplayGuard, RevocationList, TokenSettings } from '@casino/auth';
@@ -47,20 +47,16 @@ export class RouterTrust {
     if (options.requireClientCertificate && !(req.socket as Partial<TLSSocket>).authorized) {
       fail('no trusted router client certificate');
     }
-    let identity: Identity = ANONYMOUS;
-    const authorization = headerValue(req, 'authorization');
-    if (authorization) {
-      const match = /^Bearer (\S+)$/i.exec(authorization);
-      if (!match) return fail('expected a Bearer token');
-      try {
-        identity = await this.tokens.verify(match[1]!);
-      } catch (error) {
-        if (error instanceof TokenError) fail(`access token: ${error.message}`);
-        throw error;
-      }
-      if (options.revocations.isRevoked(identity.kind === 'admin' ? identity.sessionId : undefined)) {
-        fail('the session has ended');
-      }
+    let identity: Identity;
+    try {
+      identity = await identityFromBearer(
+        headerValue(req, 'authorization'),
+        this.tokens,
+        options.revocations,
+      );
+    } catch (error) {
+      if (error instanceof TokenError) return fail(`access token: ${error.message}`);
+      throw error;
     }
     if (options.signingSecret) {
       await verifyRouterSignature(
