@@ -2,9 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { AdminIdentity } from '@casino/auth';
-import { parseGatewayEnv, startGateway } from '@casino/gateway';
 import type { RunningGateway } from '@casino/gateway';
-import { createLogger } from '@casino/logger';
 import { startRedisServer } from './support/redis-server';
 import type { RedisServer } from './support/redis-server';
 import { IDENTITIES, startTestStack } from './support/stack-harness';
@@ -287,18 +285,7 @@ describe('with REDIS_URL every gateway replica spends the same budgets', () => {
   beforeAll(async () => {
     redis = await startRedisServer();
     stack = await startTestStack({ seedMembers: 2, env: { REDIS_URL: redis.url, ...LIMITS } });
-    second = await startGateway({
-      env: parseGatewayEnv({
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        REDIS_URL: redis.url,
-        ...LIMITS,
-      }),
-      logger: createLogger({ name: 'gateway', level: 'silent' }),
-      subgraphUrls: Object.fromEntries(Object.entries(stack.subgraphs).map(([name, s]) => [name, s.url])),
-    });
+    second = await stack.startGateway({ env: { REDIS_URL: redis.url, ...LIMITS } });
   }, 180_000);
   afterAll(async () => {
     await second?.stop();
@@ -340,18 +327,7 @@ describe('a gateway whose Redis goes away', () => {
     redis = await startRedisServer();
     // the subgraphs keep their own memory: only the gateway loses its Redis
     stack = await startTestStack({ env: LIMITS });
-    gateway = await startGateway({
-      env: parseGatewayEnv({
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        REDIS_URL: redis.url,
-        ...LIMITS,
-      }),
-      logger: createLogger({ name: 'gateway', level: 'silent' }),
-      subgraphUrls: Object.fromEntries(Object.entries(stack.subgraphs).map(([name, s]) => [name, s.url])),
-    });
+    gateway = await stack.startGateway({ env: { REDIS_URL: redis.url, ...LIMITS } });
   }, 180_000);
   afterAll(async () => {
     await gateway?.stop();

@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Kind, Lexer, Source, TokenKind, parse } from 'graphql';
-import { parseGatewayEnv, startGateway } from '@casino/gateway';
 import type { RunningGateway } from '@casino/gateway';
 import { measureOperation } from '@casino/gateway/src/operation-limits';
-import { createLogger } from '@casino/logger';
 import { manifestPath } from '../clients/manifest';
 import { loadApiSchema } from './support/api-schema';
 import { startCaptureProxy } from './support/capture-proxy';
@@ -55,27 +53,10 @@ describe('operation limits', () => {
   beforeAll(async () => {
     stack = await startTestStack({ seedMembers: 2 });
     toLoyalty = await startCaptureProxy(stack.subgraphs.loyalty.url);
-    gateway = await startGateway({
-      env: parseGatewayEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0' }),
-      logger: createLogger({ name: 'gateway', level: 'silent' }),
-      subgraphUrls: {
-        ...Object.fromEntries(Object.entries(stack.subgraphs).map(([name, s]) => [name, s.url])),
-        loyalty: toLoyalty.url,
-      },
-    });
-    roomyTokens = await startGateway({
-      env: parseGatewayEnv({
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        MAX_OPERATION_TOKENS: '20000',
-      }),
-      logger: createLogger({ name: 'gateway', level: 'silent' }),
-      subgraphUrls: {
-        ...Object.fromEntries(Object.entries(stack.subgraphs).map(([name, s]) => [name, s.url])),
-        loyalty: toLoyalty.url,
-      },
+    gateway = await stack.startGateway({ subgraphUrls: { loyalty: toLoyalty.url } });
+    roomyTokens = await stack.startGateway({
+      env: { MAX_OPERATION_TOKENS: '20000' },
+      subgraphUrls: { loyalty: toLoyalty.url },
     });
     token = await stack.tokenFor(IDENTITIES.SuperAdmin);
   }, 180_000);

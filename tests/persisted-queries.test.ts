@@ -5,9 +5,7 @@ import { ApolloClient, ApolloLink, CombinedGraphQLErrors, HttpLink, InMemoryCach
 import type { DocumentNode } from '@apollo/client';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { parse, validate } from 'graphql';
-import { parseGatewayEnv, startGateway } from '@casino/gateway';
 import type { RunningGateway } from '@casino/gateway';
-import { createLogger } from '@casino/logger';
 import { CLIENTS_DIR, clientApps, generateClientManifest, manifestPath } from '../clients/manifest';
 import { loadApiSchema } from './support/api-schema';
 import { startRedisServer } from './support/redis-server';
@@ -135,14 +133,8 @@ const MEMBER_DETAILS = floorAppOperation('member-details.graphql');
 const ADHOC = parse('query AnalystMemberCount { members(first: 1) { totalCount } }');
 const ADHOC_TEXT = 'query AnalystMemberCount { members(first: 1) { totalCount } }';
 
-const silent = createLogger({ name: 'gateway', level: 'silent' });
-
 function gatewayAt(stack: TestStack, env: Record<string, string>): Promise<RunningGateway> {
-  return startGateway({
-    env: parseGatewayEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0', ...env }),
-    logger: silent,
-    subgraphUrls: Object.fromEntries(Object.entries(stack.subgraphs).map(([name, s]) => [name, s.url])),
-  });
+  return stack.startGateway({ env });
 }
 
 async function post(url: string, body: unknown, token?: string) {

@@ -1,8 +1,6 @@
 import { SignJWT } from 'jose';
 import { REQUEST_CREDENTIAL_HEADER, ServiceClient, bodyHash, developmentSigner } from '@casino/auth';
-import { parseGatewayEnv, startGateway } from '@casino/gateway';
 import type { RunningGateway } from '@casino/gateway';
-import { createLogger } from '@casino/logger';
 import { loyaltySubgraph } from '@casino/loyalty';
 import { startCaptureProxy } from './support/capture-proxy';
 import type { CaptureProxy, CapturedRequest } from './support/capture-proxy';
@@ -53,22 +51,9 @@ describe('gateway → subgraph credentials cannot be reused', () => {
     });
     // a second gateway whose traffic to loyalty crosses a recording proxy: the wire an attacker taps
     toLoyalty = await startCaptureProxy(stack.subgraphs.loyalty.url);
-    gateway = await startGateway({
-      env: parseGatewayEnv({
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        REQUEST_CREDENTIAL_TTL_SECONDS: String(TTL_SECONDS),
-      }),
-      logger: createLogger({ name: 'gateway', level: 'silent' }),
-      subgraphUrls: {
-        loyalty: toLoyalty.url,
-        gaming: stack.subgraphs.gaming.url,
-        workforce: stack.subgraphs.workforce.url,
-        marketing: stack.subgraphs.marketing.url,
-        compliance: stack.subgraphs.compliance.url,
-      },
+    gateway = await stack.startGateway({
+      env: { REQUEST_CREDENTIAL_TTL_SECONDS: String(TTL_SECONDS) },
+      subgraphUrls: { loyalty: toLoyalty.url },
     });
     supervisorToken = await tokenFor(IDENTITIES.Supervisor);
   }, 180_000);

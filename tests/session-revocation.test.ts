@@ -1,6 +1,4 @@
-import { parseGatewayEnv, startGateway } from '@casino/gateway';
 import type { RunningGateway } from '@casino/gateway';
-import { createLogger } from '@casino/logger';
 import { startRedisServer } from './support/redis-server';
 import type { RedisServer } from './support/redis-server';
 import { startTestStack } from './support/stack-harness';
@@ -137,17 +135,7 @@ describe('with REDIS_URL every gateway replica refuses a revoked session', () =>
   beforeAll(async () => {
     redis = await startRedisServer();
     stack = await startTestStack({ seedMembers: 2, env: { REDIS_URL: redis.url } });
-    second = await startGateway({
-      env: parseGatewayEnv({
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        REDIS_URL: redis.url,
-      }),
-      logger: createLogger({ name: 'gateway', level: 'silent' }),
-      subgraphUrls: Object.fromEntries(Object.entries(stack.subgraphs).map(([name, s]) => [name, s.url])),
-    });
+    second = await stack.startGateway({ env: { REDIS_URL: redis.url } });
   }, 180_000);
   afterAll(async () => {
     await second?.stop();

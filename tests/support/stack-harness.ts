@@ -8,6 +8,8 @@ import {
 } from '@casino/auth';
 import type { AdminIdentity, Identity } from '@casino/auth';
 import { readProcessEnv } from '@casino/config';
+import { parseGatewayEnv, startGateway } from '@casino/gateway';
+import type { RunningGateway } from '@casino/gateway';
 import { MongoClient } from 'mongodb';
 import type { DestinationStream } from 'pino';
 import { seedAll } from '../../scripts/seed-all';
@@ -44,6 +46,14 @@ export interface TestStack extends Stack {
   ): Promise<GraphQLResponse<T> & { headers: Headers; status: number }>;
   /** An access token for an identity, signed as compliance signs them at login. */
   tokenFor(identity: AdminIdentity): Promise<string>;
+  /**
+   * Another gateway replica on this stack's subgraphs (a free port, silent), with extra settings and, for a
+   * test that taps the wire, other URLs for some subgraphs. The caller stops it.
+   */
+  startGateway(options?: {
+    env?: Record<string, string>;
+    subgraphUrls?: Partial<Record<SubgraphName, string>>;
+  }): Promise<RunningGateway>;
   /** Stops every service and drops the databases, unless kept (to start another stack on them). */
   stop(options?: { keepDatabases?: boolean }): Promise<void>;
 }
@@ -131,6 +141,21 @@ export async function startTestStack(
     mongoUri,
     databases,
     tokenFor,
+    startGateway: (gatewayOptions = {}) =>
+      startGateway({
+        env: parseGatewayEnv({
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'silent',
+          HOST: '127.0.0.1',
+          PORT: '0',
+          ...gatewayOptions.env,
+        }),
+        logger: createLogger({ name: 'gateway', level: 'silent' }),
+        subgraphUrls: {
+          ...Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, stack.subgraphs[name].url])),
+          ...gatewayOptions.subgraphUrls,
+        },
+      }),
     async query(query, variables, requestOptions = {}) {
       const token =
         requestOptions.token ?? (requestOptions.as ? await tokenFor(requestOptions.as) : undefined);
