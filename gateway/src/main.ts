@@ -1,5 +1,6 @@
 import { disableApolloTelemetryByDefault, exitOnConfigError } from '@casino/config';
 import { createLogger } from '@casino/logger';
+import { stopOnSignals } from '@casino/server';
 import type { GatewayEnv } from './env';
 import { parseGatewayEnv } from './env';
 import { startGateway } from './index';
@@ -14,20 +15,8 @@ async function main(): Promise<void> {
     exitOnConfigError(error);
   }
   const logger = createLogger({ name: 'gateway', level: env.LOG_LEVEL });
-  const running = await startGateway({ env, logger });
   // stop() drains: /ready turns 503, requests in flight finish within SHUTDOWN_GRACE_MS
-  const stop = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    try {
-      await running.stop();
-    } catch (error) {
-      logger.error({ err: error }, 'shutdown failed');
-      process.exit(1);
-    }
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  stopOnSignals(await startGateway({ env, logger }), logger);
 }
 
 void main();

@@ -46,15 +46,7 @@ export type IndexPlan = Record<string, IndexDescription[]>;
  */
 export async function dropRetiredIndexes(db: Db, retired: Record<string, readonly string[]>): Promise<void> {
   for (const [collection, names] of Object.entries(retired)) {
-    const existing = new Set(
-      (
-        await db
-          .collection(collection)
-          .listIndexes()
-          .toArray()
-          .catch(() => [])
-      ).map((i) => String(i.name)),
-    );
+    const existing = await existingIndexNames(db, collection);
     for (const name of names) if (existing.has(name)) await db.collection(collection).dropIndex(name);
   }
 }
@@ -64,4 +56,14 @@ export async function ensureIndexes(db: Db, plan: IndexPlan): Promise<void> {
   for (const [collection, indexes] of Object.entries(plan)) {
     if (indexes.length > 0) await db.collection(collection).createIndexes(indexes);
   }
+}
+
+/** The names of a collection's indexes; none for a collection that does not exist. */
+export async function existingIndexNames(db: Db, collection: string): Promise<Set<string>> {
+  const indexes = await db
+    .collection(collection)
+    .listIndexes()
+    .toArray()
+    .catch(() => []);
+  return new Set(indexes.map((index) => String(index.name)));
 }

@@ -1,6 +1,6 @@
 import type { Db, IndexDescription } from 'mongodb';
 import type { IndexPlan } from './client';
-import { ensureIndexes } from './client';
+import { ensureIndexes, existingIndexNames } from './client';
 
 export interface IndexCheck {
   /** Runs one check now (and recreates what is missing); resolves with the indexes that were missing. */
@@ -27,15 +27,7 @@ export async function missingIndexes(db: Db, plan: IndexPlan): Promise<string[]>
   const missing: string[] = [];
   for (const [collection, declared] of Object.entries(plan)) {
     if (declared.length === 0) continue;
-    const existing = new Set(
-      (
-        await db
-          .collection(collection)
-          .listIndexes()
-          .toArray()
-          .catch(() => [])
-      ).map((index) => String(index.name)),
-    );
+    const existing = await existingIndexNames(db, collection);
     for (const index of declared) {
       const name = indexNameOf(index);
       if (!existing.has(name)) missing.push(`${collection}.${name}`);

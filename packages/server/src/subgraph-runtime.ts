@@ -395,13 +395,19 @@ export async function runSubgraphProcess<C extends BaseContext & RequestBase>(
     exitOnConfigError(error);
   }
   const logger = createLogger({ name: definition.name, level: env.LOG_LEVEL });
-  const running = await startSubgraph(definition, { env, logger });
+  stopOnSignals(await startSubgraph(definition, { env, logger }), logger);
+}
+
+/**
+ * A service process's end: on SIGINT or SIGTERM it stops (draining requests in flight) and exits; a failed
+ * stop (MongoDB gone) exits 1 rather than leaving a process that neither serves nor exits.
+ */
+export function stopOnSignals(running: { stop(): Promise<void> }, logger: Logger): void {
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     try {
       await running.stop();
     } catch (error) {
-      // a failed close (MongoDB gone) must not leave a process that neither serves nor exits
       logger.error({ err: error }, 'shutdown failed');
       process.exit(1);
     }
