@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { declaredNames, readSecretFiles } from './secret-files';
 
 export class ConfigError extends Error {
   constructor(
@@ -14,14 +15,17 @@ type Env = Record<string, string | undefined>;
 
 /**
  * Parses an environment once against a zod schema. Every problem is reported together so an operator fixes
- * the whole configuration in one pass instead of one variable per restart.
+ * the whole configuration in one pass instead of one variable per restart. Any declared variable may instead be
+ * given as a file, `NAME_FILE` (see readSecretFiles).
  */
 export function parseEnv<S extends z.ZodType>(
   service: string,
   schema: S,
   env: Env = readProcessEnv(),
 ): z.infer<S> {
-  const result = schema.safeParse(env);
+  const files = readSecretFiles(declaredNames(schema), env);
+  if (files.problems.length > 0) throw new ConfigError(service, files.problems);
+  const result = schema.safeParse(files.env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const key = issue.path.join('.') || '(root)';
