@@ -108,7 +108,8 @@ export function productionClosure(
 /** The folder holding a project's TypeScript: `src/`, or the root's `scripts/`. It compiles to `dist/`. */
 const sourceDirOf = (project: WorkspaceProject, root: string) => (project.dir === root ? 'scripts' : 'src');
 
-const distPathOf = (file: string) => file.replace(/^(\.\/)?(src|scripts)\//, 'dist/').replace(/\.ts$/, '.js');
+export const distPathOf = (file: string) =>
+  file.replace(/^(\.\/)?(src|scripts)\//, 'dist/').replace(/\.ts$/, '.js');
 
 const TEST_ONLY = /(^|\/)(testing|test-support)(\/|\.ts$)|\.test\.ts$/;
 const WORKSPACE_REQUIRE = /require\("(@casino\/[^"]+)"\)/g;
