@@ -1,6 +1,9 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEV_PROTECTION_ENV } from '@casino/crypto';
+import { parse } from 'yaml';
+import { isSecret, serviceSchemas } from '../scripts/config-docs';
+import type { ServiceName } from '../scripts/config-docs';
 
 /**
  * docker-compose.yml is how users run the full stack, and no engine runs here to try it: this keeps the
@@ -48,23 +51,101 @@ describe('docker-compose.yml exposure', () => {
   );
 });
 
-describe('Dockerfile', () => {
-  it('copies the manifest of every workspace package before installing, so each gets its dependencies', () => {
-    const dockerfile = readFileSync(path.resolve(__dirname, '../Dockerfile'), 'utf8');
-    const root = path.resolve(__dirname, '..');
-    const workspaces = ['gateway', 'schema', 'tests'].concat(
-      ...['packages', 'subgraphs'].map((dir) =>
-        readdirSync(path.join(root, dir), { withFileTypes: true })
-          .filter(
-            (entry) => entry.isDirectory() && existsSync(path.join(root, dir, entry.name, 'package.json')),
-          )
-          .map((entry) => `${dir}/${entry.name}`),
-      ),
+describe('docker-compose.prod.yml', () => {
+  const read = (file: string) => readFileSync(path.resolve(__dirname, '..', file), 'utf8');
+  type Service = {
+    environment?: Record<string, string>;
+    secrets?: Array<string | { source: string; target: string }>;
+    ports?: string[];
+    command?: string[];
+    entrypoint?: string[];
+    healthcheck?: { test: string[] };
+    build?: { target: string };
+  };
+  type Compose = { services: Record<string, Service>; secrets?: Record<string, { file: string }> };
+  const base = parse(read('docker-compose.yml'), { merge: true }) as Compose;
+  const override = parse(read('docker-compose.prod.yml'), { merge: true }) as Compose;
+  /** What compose runs with both files: the override's variables over the base's, secrets added. */
+  const merged = (name: string): Service => {
+    const under = base.services[name]!;
+    const over = override.services[name] ?? {};
+    return {
+      ...under,
+      ...over,
+      environment: { ...under.environment, ...over.environment },
+      secrets: [...(under.secrets ?? []), ...(over.secrets ?? [])],
+      ports: [...(under.ports ?? []), ...(over.ports ?? [])],
+    };
+  };
+  const mountedAt = (secret: string | { source: string; target: string }) =>
+    typeof secret === 'string' ? [secret, secret] : [secret.source, secret.target];
+  const apps = Object.keys(base.services).filter((name) => base.services[name]!.build);
+  const schemas = serviceSchemas();
+  const readBy = (name: string) =>
+    new Set(
+      schemas[(name === 'seed' ? 'stack' : name) as ServiceName].flatMap((shape) => Object.keys(shape)),
     );
-    const install = dockerfile.indexOf('RUN pnpm install');
-    for (const workspace of workspaces) {
-      const copy = dockerfile.indexOf(`COPY ${workspace}/package.json ${workspace}/`);
-      expect([workspace, copy >= 0 && copy < install]).toEqual([workspace, true]);
+
+  it('runs every service of ours in production, from its own image target', () => {
+    expect(apps.sort()).toEqual(
+      ['seed', 'gateway', 'loyalty', 'gaming', 'workforce', 'marketing', 'compliance'].sort(),
+    );
+    for (const name of apps) {
+      expect(merged(name).build?.target).toBe(name);
+      expect(merged(name).environment?.NODE_ENV).toBe('production');
     }
+  });
+
+  it('publishes only the gateway', () => {
+    for (const name of Object.keys(base.services))
+      expect([name, merged(name).ports]).toEqual([name, name === 'gateway' ? ['4000:4000'] : []]);
+  });
+
+  it.each(['seed', 'gateway', 'loyalty', 'gaming', 'workforce', 'marketing', 'compliance'])(
+    '%s: every secret it reads comes from a mounted file, none has a value or a default',
+    (name) => {
+      const service = merged(name);
+      const env = service.environment!;
+      const mounted = new Map(
+        service.secrets!.map((s) => mountedAt(s)).map(([source, target]) => [target, source]),
+      );
+      const given = new Set(Object.keys(env).map((variable) => variable.replace(/_FILE$/, '')));
+      const secrets = [...readBy(name)].filter((variable) => isSecret(variable) && given.has(variable));
+      expect(secrets.length).toBeGreaterThan(2);
+      for (const variable of secrets) {
+        expect({ variable, value: env[variable] ?? '' }).toEqual({ variable, value: '' });
+        const file = env[`${variable}_FILE`];
+        expect({ variable, file }).toEqual({ variable, file: expect.stringMatching(/^\/run\/secrets\//) });
+        const source = mounted.get(file!.slice('/run/secrets/'.length));
+        expect({ variable, source }).toEqual({ variable, source: expect.any(String) });
+        expect(override.secrets?.[source!]?.file).toMatch(/^\$\{CASINO_SECRETS_DIR:\?[^}]+\}\/[\w-]+$/);
+      }
+      // each service signs with a key of its own
+      if (name !== 'seed') expect(mounted.get('signing-key')).toBe(`${name}-signing-key`);
+      // the settings compose must not guess are required, with no default
+      for (const [variable, value] of Object.entries(override.services[name]?.environment ?? {}))
+        if (value.includes('${'))
+          expect({ variable, value }).toEqual({ variable, value: expect.stringMatching(/^\$\{\w+:\?/) });
+    },
+  );
+
+  it('turns on MongoDB authentication and a Redis password, both from secret files', () => {
+    const mongo = merged('mongo');
+    expect(mongo.environment).toMatchObject({
+      MONGO_INITDB_ROOT_USERNAME_FILE: '/run/secrets/mongo-root-username',
+      MONGO_INITDB_ROOT_PASSWORD_FILE: '/run/secrets/mongo-root-password',
+    });
+    expect(mongo.command).toEqual(expect.arrayContaining(['--keyFile', '--replSet']));
+    expect(mongo.entrypoint?.join(' ')).toContain('/run/secrets/mongo-keyfile');
+    expect(mongo.healthcheck?.test.join(' ')).toContain('/run/secrets/mongo-root-password');
+    const redis = merged('redis');
+    expect(redis.command?.join(' ')).toContain('requirepass');
+    expect(redis.command?.join(' ')).toContain('/run/secrets/redis-password');
+    expect(redis.healthcheck?.test.join(' ')).toContain('REDISCLI_AUTH');
+    // everything mounted is declared, and every declared secret is a file in CASINO_SECRETS_DIR
+    const used = new Set(
+      Object.keys(base.services).flatMap((name) => merged(name).secrets!.map((s) => mountedAt(s)[0]!)),
+    );
+    expect([...used].sort()).toEqual(Object.keys(override.secrets ?? {}).sort());
   });
 });
