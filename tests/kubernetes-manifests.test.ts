@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { commonEnv } from '@casino/config';
 import { parse, parseAllDocuments } from 'yaml';
 import { SUBGRAPHS, isSecret, serviceSchemas } from '../scripts/config-docs';
 import type { ServiceName } from '../scripts/config-docs';
@@ -30,6 +31,7 @@ type Resource = { kind: string; metadata: { name: string; labels?: Labels }; spe
 
 const kustomization = parse(readFileSync(path.join(BASE, 'kustomization.yaml'), 'utf8')) as {
   resources: string[];
+  images: Array<{ name: string; newTag?: string }>;
 };
 const resources: Resource[] = kustomization.resources.flatMap((file) =>
   parseAllDocuments(readFileSync(path.join(BASE, file), 'utf8')).map((doc) => doc.toJS() as Resource),
@@ -47,7 +49,7 @@ const schemas = serviceSchemas();
 const readBy = (service: ServiceName) => new Set(schemas[service].flatMap((shape) => Object.keys(shape)));
 
 const compose = parse(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { command?: string[] }>;
+  services: Record<string, { command?: string[]; image?: string; build?: { target: string } }>;
 };
 
 const deployments = ofKind('Deployment');
@@ -61,15 +63,32 @@ const podLabels = (service: string) => deploymentOf(service).spec.template.metad
 const configMap = (name: string) => ofKind('ConfigMap').find((c) => c.metadata.name === name);
 
 describe('Kubernetes manifests', () => {
-  it('have a Deployment for the gateway and each subgraph, running the image with its compose command', () => {
+  it('have a Deployment for the gateway and each subgraph, running its own image target as compose does', () => {
     expect(deployments.map((d) => d.metadata.name).sort()).toEqual([...SERVICES].sort());
+    const targets = [
+      ...readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8').matchAll(/^FROM runtime AS (\S+)$/gm),
+    ].map((m) => m[1]);
     for (const service of SERVICES) {
       const container = containerOf(service);
-      expect(container.image).toBe('casino-supergraph');
-      expect(container.command).toEqual(compose.services[service]?.command);
+      expect(container.image).toBe(`casino-supergraph/${service}`);
+      expect(compose.services[service]?.image).toBe(`casino-supergraph/${service}:local`);
+      expect(compose.services[service]?.build?.target).toBe(service);
+      expect(targets).toContain(service);
+      // the image's own command (node on the compiled entry point), as compose runs it
+      expect(container.command).toBeUndefined();
+      expect(compose.services[service]?.command).toBeUndefined();
+      expect(kustomization.images.map((i) => i.name)).toContain(container.image);
       expect(container.resources?.requests?.cpu).toBeTruthy();
       expect(container.resources?.limits?.memory).toBeTruthy();
     }
+  });
+
+  it.each(SERVICES)('%s: is given longer to stop than its drain delay and grace together', (service) => {
+    const settings = configMap('casino-config')?.data ?? {};
+    const grace = commonEnv.SHUTDOWN_GRACE_MS.parse(settings.SHUTDOWN_GRACE_MS);
+    const delay = commonEnv.SHUTDOWN_DRAIN_DELAY_MS.parse(settings.SHUTDOWN_DRAIN_DELAY_MS);
+    const period = deploymentOf(service).spec.template.spec.terminationGracePeriodSeconds as number;
+    expect(period * 1000).toBeGreaterThan(grace + delay);
   });
 
   it.each(SERVICES)('%s: probes /ready and /health on the port the service serves', (service) => {
@@ -174,6 +193,21 @@ describe('Kubernetes manifests', () => {
       }
     });
 
+    /** The scrape rule: Prometheus's pods in its namespace, on the subgraph ports. */
+    const isScrapeRule = (rule: { from?: Array<Record<string, unknown>> }) =>
+      rule.from?.length === 1 && Object.keys(rule.from[0]!).sort().join() === 'namespaceSelector,podSelector';
+
+    it('admits Prometheus to scrape every subgraph, by namespace and pod together', () => {
+      for (const to of subgraphs) {
+        const scrape = selecting(to).flatMap((p) => (p.spec.ingress ?? []).filter(isScrapeRule));
+        expect(scrape).toHaveLength(1);
+        const [peer] = scrape[0].from;
+        expect(Object.keys(peer.namespaceSelector.matchLabels)).toEqual(['kubernetes.io/metadata.name']);
+        expect(peer.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'prometheus' });
+        expect(scrape[0].ports.map((p: { port: number }) => p.port)).toContain(PORTS[to]);
+      }
+    });
+
     it('admits nothing else to the subgraphs: no open rule, no other namespace or address block', () => {
       for (const to of subgraphs) {
         const policy = selecting(to);
@@ -182,6 +216,7 @@ describe('Kubernetes manifests', () => {
           expect(p.spec.policyTypes).toContain('Ingress');
           for (const rule of p.spec.ingress ?? []) {
             expect(rule.from?.length).toBeGreaterThan(0);
+            if (isScrapeRule(rule)) continue;
             for (const peer of rule.from) expect(Object.keys(peer)).toEqual(['podSelector']);
           }
         }
