@@ -17,13 +17,18 @@ export interface CaptureProxy {
   stop(): Promise<void>;
 }
 
-/** A recording HTTP proxy in front of one service: records each request, then forwards it unchanged. */
-export async function startCaptureProxy(targetUrl: string): Promise<CaptureProxy> {
+/**
+ * A recording HTTP proxy in front of one service: records each request, then forwards it unchanged. The
+ * target may be given as a function, read at each request, for a service started after its callers.
+ */
+export async function startCaptureProxy(target: string | (() => string)): Promise<CaptureProxy> {
+  const targetOf = typeof target === 'string' ? () => target : target;
   const proxy: CaptureProxy = { url: '', captured: [], forwarding: true, stop: async () => {} };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      const targetUrl = targetOf();
       const body = Buffer.concat(chunks).toString('utf8');
       const headers = Object.fromEntries(
         Object.entries(req.headers).filter((e): e is [string, string] => typeof e[1] === 'string'),
@@ -50,7 +55,7 @@ export async function startCaptureProxy(targetUrl: string): Promise<CaptureProxy
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  proxy.url = `http://127.0.0.1:${port}${new URL(targetUrl).pathname}`;
+  proxy.url = `http://127.0.0.1:${port}${typeof target === 'string' ? new URL(target).pathname : '/graphql'}`;
   proxy.stop = () =>
     new Promise((resolve) => {
       server.closeAllConnections();

@@ -2,6 +2,8 @@ import type { Collection, Db, IndexDescription } from 'mongodb';
 import type { Logger } from '@casino/logger';
 import { deliveryFailureOf, retryDelayMs } from '@casino/mongo';
 import type { DeadLetterPage, DeadLetterSource, DeliveryFailure } from '@casino/mongo';
+import { DEFAULT_SCHEDULER_LEASE_MS, RowClaims, Scheduler } from '@casino/scheduler';
+import type { ScheduledJob } from '@casino/scheduler';
 import type { AuditEvent } from './event';
 
 /** Where events go once they leave a subgraph: compliance's API, or compliance's own store. */
@@ -16,6 +18,12 @@ export interface OutboxSettings {
   retryMaxMs: number;
   /** Failed deliveries after which an event is set aside as dead instead of retried */
   maxAttempts: number;
+  /** Random share of a retry's wait (OUTBOX_RETRY_JITTER); none when absent */
+  retryJitter?: number;
+  /** How long a claimed event stays this replica's (SCHEDULER_LEASE_MS) */
+  claimMs?: number;
+  /** Draws the jitter (tests pin it) */
+  random?: () => number;
 }
 
 export const DEFAULT_OUTBOX_SETTINGS: OutboxSettings = {
@@ -36,6 +44,9 @@ interface OutboxDocument {
   last_error?: DeliveryFailure | null;
   /** Set when the event was set aside after `maxAttempts` failed deliveries */
   dead_at?: Date | null;
+  /** The claim token of the replica delivering it, and until when it holds it */
+  claimed_by?: string | null;
+  claimed_until?: Date | null;
 }
 
 export const AUDIT_EVENT_KIND = 'audit-event';
@@ -48,11 +59,14 @@ interface DueRow {
 }
 
 export const AUDIT_OUTBOX = 'audit_outbox';
+/** The audit outbox's job in `scheduler_jobs` */
+export const AUDIT_OUTBOX_JOB = 'audit-outbox';
 
 export const auditOutboxIndexes: IndexDescription[] = [
   { key: { id: 1 }, name: 'id_1', unique: true },
   { key: { next_attempt_at: 1 }, name: 'next_attempt_at_1' },
   { key: { dead_at: 1 }, name: 'dead_at_1' },
+  { key: { claimed_by: 1 }, name: 'claimed_by_1', sparse: true },
 ];
 
 /**
@@ -61,11 +75,14 @@ export const auditOutboxIndexes: IndexDescription[] = [
  * of compliance delays the trail but loses nothing; compliance ignores ids it already has, so a retry never
  * records twice. One event that keeps failing (compliance refuses it, or it cannot even be read) never holds
  * up the others: a failed batch is retried event by event, and after `maxAttempts` failures an event is set
- * aside as dead, kept for a SuperAdmin to inspect and retry.
+ * aside as dead, kept for a SuperAdmin to inspect and retry. Events are claimed (`claimed_by`/`claimed_until`)
+ * before delivery, so replicas sharing the outbox never deliver the same event twice; the periodic pass is a
+ * scheduled job (`job()`), and a recorded event is also sent at once.
  */
 export class AuditOutbox {
   private readonly collection: Collection<OutboxDocument>;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly claims: RowClaims<OutboxDocument>;
+  private scheduler: Scheduler | null = null;
   private flushing: Promise<void> | null = null;
   private pendingInserts = new Set<Promise<void>>();
 
@@ -76,6 +93,18 @@ export class AuditOutbox {
     private readonly settings: OutboxSettings = DEFAULT_OUTBOX_SETTINGS,
   ) {
     this.collection = db.collection<OutboxDocument>(AUDIT_OUTBOX);
+    this.claims = new RowClaims(this.collection, {
+      leaseMs: settings.claimMs ?? DEFAULT_SCHEDULER_LEASE_MS,
+    });
+  }
+
+  /** The periodic delivery pass, for the subgraph's scheduler. */
+  job(): ScheduledJob {
+    return {
+      name: AUDIT_OUTBOX_JOB,
+      schedule: { everyMs: this.settings.intervalMs },
+      run: () => this.flushOnce(),
+    };
   }
 
   /** Queues an event without making the caller wait for compliance. Never throws. */
@@ -106,57 +135,66 @@ export class AuditOutbox {
     }
   }
 
+  /** Runs the delivery pass on a scheduler of its own (where no subgraph scheduler runs it). */
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => this.flushSoon(), this.settings.intervalMs);
-    this.timer.unref();
+    if (this.scheduler) return;
+    this.scheduler = new Scheduler({ db: this.db, jobs: [this.job()], log: this.log });
+    this.scheduler.start().catch((error: unknown) => {
+      this.log.warn({ err: error }, 'audit outbox schedule could not start');
+    });
+  }
+
+  /** One delivery pass at a time in this process: a pass asked for while one runs joins it. */
+  private flushOnce(): Promise<void> {
+    this.flushing ??= this.flush().finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
   }
 
   private flushSoon(): void {
-    if (!this.flushing) {
-      this.flushing = this.flush()
-        .catch((error: unknown) => {
-          // the outbox itself is unreachable (its MongoDB is down); the next tick tries again
-          this.log.warn({ err: error }, 'audit outbox could not be read');
-        })
-        .finally(() => {
-          this.flushing = null;
-        });
-    }
+    this.flushOnce().catch((error: unknown) => {
+      // the outbox itself is unreachable (its MongoDB is down); the next pass tries again
+      this.log.warn({ err: error }, 'audit outbox could not be read');
+    });
   }
 
   /** Delivers everything that is due; returns when the outbox holds nothing deliverable right now. */
   async flush(): Promise<void> {
     for (;;) {
       // ids first: a row whose event cannot be read must not take the whole batch with it
-      const due = await this.collection
-        .find({ next_attempt_at: { $lte: new Date() } }, { projection: { _id: 0, id: 1, attempts: 1 } })
-        .sort({ next_attempt_at: 1 })
-        .limit(this.settings.batchSize)
-        .toArray();
+      const { token, rows: due } = await this.claims.claimBatch(
+        { next_attempt_at: { $lte: new Date() } },
+        { next_attempt_at: 1 },
+        this.settings.batchSize,
+        { projection: { _id: 0, id: 1, attempts: 1 } },
+      );
       if (due.length === 0) return;
-      const rows = await this.read(due);
+      const rows = await this.read(due, token);
       const readable = rows.filter((row): row is DueRow & { event: AuditEvent } => row.event !== null);
       if (readable.length === 0) continue;
       try {
         await this.sink.deliver(readable.map((row) => row.event));
-        await this.collection.deleteMany({ id: { $in: readable.map((row) => row.id) } });
+        await this.collection.deleteMany({
+          id: { $in: readable.map((row) => row.id) },
+          ...this.claims.held(token),
+        });
       } catch (error) {
         if (readable.length === 1) {
-          await this.failed(readable[0]!, error);
+          await this.failed(readable[0]!, error, token);
           continue;
         }
         this.log.warn(
           { err: error, events: readable.length },
           'audit batch delivery failed; delivering one by one',
         );
-        if (!(await this.deliverOneByOne(readable))) return;
+        if (!(await this.deliverOneByOne(readable, token))) return;
       }
     }
   }
 
   /** Full rows of `due`, in one read or, when that fails, one read per row; an unreadable row counts a failure. */
-  private async read(due: { id: string; attempts: number }[]): Promise<DueRow[]> {
+  private async read(due: { id: string; attempts: number }[], token: string): Promise<DueRow[]> {
     try {
       const docs = await this.collection
         .find({ id: { $in: due.map((d) => d.id) } }, { projection: { _id: 0, id: 1, attempts: 1, event: 1 } })
@@ -170,7 +208,7 @@ export class AuditOutbox {
           const doc = await this.collection.findOne({ id: d.id }, { projection: { _id: 0, event: 1 } });
           rows.push({ id: d.id, attempts: d.attempts, event: doc?.event ?? null });
         } catch (error) {
-          await this.failed({ id: d.id, attempts: d.attempts }, error);
+          await this.failed({ id: d.id, attempts: d.attempts }, error, token);
           rows.push({ id: d.id, attempts: d.attempts, event: null });
         }
       }
@@ -182,18 +220,18 @@ export class AuditOutbox {
    * Delivers each event alone so one refused event cannot hold the others back. Returns false when nothing at
    * all went through (the sink is down rather than refusing one event): the rest then waits for its backoff.
    */
-  private async deliverOneByOne(rows: (DueRow & { event: AuditEvent })[]): Promise<boolean> {
+  private async deliverOneByOne(rows: (DueRow & { event: AuditEvent })[], token: string): Promise<boolean> {
     let delivered = 0;
     for (const [index, row] of rows.entries()) {
       try {
         await this.sink.deliver([row.event]);
-        await this.collection.deleteOne({ id: row.id });
+        await this.collection.deleteOne({ id: row.id, ...this.claims.held(token) });
         delivered += 1;
       } catch (error) {
-        await this.failed(row, error);
+        await this.failed(row, error, token);
         if (delivered === 0 && index >= 1) {
           // two refusals in a row and no success: treat it as an outage, back off the rest of the batch too
-          for (const rest of rows.slice(index + 1)) await this.failed(rest, error);
+          for (const rest of rows.slice(index + 1)) await this.failed(rest, error, token);
           return false;
         }
       }
@@ -202,7 +240,7 @@ export class AuditOutbox {
   }
 
   /** One more failed attempt for a row: a later retry, or dead after `maxAttempts`. */
-  private async failed(row: { id: string; attempts: number }, error: unknown): Promise<void> {
+  private async failed(row: { id: string; attempts: number }, error: unknown, token: string): Promise<void> {
     const attempts = row.attempts + 1;
     const lastError = deliveryFailureOf(error);
     if (attempts >= this.settings.maxAttempts) {
@@ -211,19 +249,40 @@ export class AuditOutbox {
         'audit event set aside as dead after repeated failures',
       );
       await this.collection.updateOne(
-        { id: row.id },
-        { $set: { attempts, last_error: lastError, next_attempt_at: null, dead_at: new Date() } },
+        { id: row.id, ...this.claims.held(token) },
+        {
+          $set: {
+            attempts,
+            last_error: lastError,
+            next_attempt_at: null,
+            dead_at: new Date(),
+            ...this.claims.released(),
+          },
+        },
       );
       return;
     }
-    const delay = retryDelayMs(attempts, this.settings.retryBaseMs, this.settings.retryMaxMs);
+    const delay = retryDelayMs(
+      attempts,
+      this.settings.retryBaseMs,
+      this.settings.retryMaxMs,
+      this.settings.retryJitter,
+      this.settings.random,
+    );
     this.log.warn(
       { auditEventId: row.id, attempts, retryInMs: delay, code: lastError.code },
       'audit delivery failed',
     );
     await this.collection.updateOne(
-      { id: row.id },
-      { $set: { attempts, last_error: lastError, next_attempt_at: new Date(Date.now() + delay) } },
+      { id: row.id, ...this.claims.held(token) },
+      {
+        $set: {
+          attempts,
+          last_error: lastError,
+          next_attempt_at: new Date(Date.now() + delay),
+          ...this.claims.released(),
+        },
+      },
     );
   }
 
@@ -257,10 +316,10 @@ export class AuditOutbox {
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    await this.scheduler?.stop();
+    this.scheduler = null;
     await Promise.allSettled([...this.pendingInserts]);
-    await this.flushing;
+    await this.flushing?.catch(() => undefined);
   }
 }
 

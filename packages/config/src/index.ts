@@ -260,6 +260,21 @@ export function subgraphEnv(defaults: { port: number; database: string }) {
       INDEX_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
       /** Failed deliveries after which an outbox row (audit event, point credit, notification) is set aside as dead */
       OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(10),
+      /**
+       * How much of an outbox retry's wait is random, from 0 (exactly base x 2^(attempts-1), capped) to 1 (any
+       * wait up to that): 0.5 draws between half and all of it, so rows that failed together retry apart
+       */
+      OUTBOX_RETRY_JITTER: z.coerce.number().min(0).max(1).default(0.5),
+      /**
+       * Longest wait between two looks of a replica at a scheduled job's next run (background jobs and
+       * outboxes); each wait is jittered by a quarter either way
+       */
+      SCHEDULER_POLL_MS: z.coerce.number().int().min(10).max(3_600_000).default(1_000),
+      /**
+       * How long a replica holds a scheduled job or a claimed outbox row before another replica may take it
+       * over; a running pass renews its job's lease every third of this
+       */
+      SCHEDULER_LEASE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
       ...jsonInputEnv,
       /**
        * The longest string any argument may carry: names and ids (every `ID`, `name`, `username`, `*Name`,

@@ -53,9 +53,20 @@ export function deliveryFailureOf(error: unknown): DeliveryFailure {
   return { code: kind, message: 'delivery failed locally' };
 }
 
-/** Wait before the next attempt after `attempts` failures: base x 2^(attempts-1), capped. */
-export function retryDelayMs(attempts: number, baseMs: number, maxMs: number): number {
-  return Math.min(baseMs * 2 ** Math.max(attempts - 1, 0), maxMs);
+/**
+ * Wait before the next attempt after `attempts` failures: base x 2^(attempts-1), capped, less a random share
+ * of up to `jitter` (0: none; 0.5: equal jitter, between half and all of it; 1: full jitter, anywhere up to
+ * it), so rows that failed together do not all come back at the same instant.
+ */
+export function retryDelayMs(
+  attempts: number,
+  baseMs: number,
+  maxMs: number,
+  jitter = 0,
+  random: () => number = Math.random,
+): number {
+  const capped = Math.min(baseMs * 2 ** Math.max(attempts - 1, 0), maxMs);
+  return Math.round(capped * (1 - jitter * random()));
 }
 
 /** One outbox's dead rows, as the dead-letter queries read and retry them. */

@@ -63,6 +63,8 @@ export class ServiceMetrics {
   readonly subgraphFetchDuration: Histogram<'subgraph' | 'outcome'>;
   readonly mongoCommandDuration: Histogram<'command' | 'collection' | 'outcome'>;
   readonly mongoConnectionsInUse: Gauge;
+  readonly jobRuns: Counter<'job' | 'outcome'>;
+  readonly jobDuration: Histogram<'job' | 'outcome'>;
 
   constructor(
     readonly service: string,
@@ -109,6 +111,25 @@ export class ServiceMetrics {
       help: 'MongoDB connections checked out of the pool',
       registers,
     });
+    this.jobRuns = new Counter({
+      name: 'casino_job_runs_total',
+      help: 'Scheduled job passes (background jobs and outbox deliveries) this replica ran, by job and outcome (ok, failed)',
+      labelNames: ['job', 'outcome'],
+      registers,
+    });
+    this.jobDuration = new Histogram({
+      name: 'casino_job_duration_seconds',
+      help: 'How long scheduled job passes took on this replica, by job and outcome',
+      labelNames: ['job', 'outcome'],
+      buckets: [...SECONDS_BUCKETS, 30, 60, 300, 900, 3600],
+      registers,
+    });
+  }
+
+  /** Counts and times one pass of a scheduled job (job names are the code's own, a handful per service). */
+  observeJobPass(pass: { job: string; outcome: string; durationMs: number }): void {
+    this.jobRuns.inc({ job: pass.job, outcome: pass.outcome });
+    this.jobDuration.observe({ job: pass.job, outcome: pass.outcome }, pass.durationMs / 1000);
   }
 
   /** Times every GraphQL request and counts its errors by code. */

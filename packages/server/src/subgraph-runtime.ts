@@ -45,6 +45,8 @@ import { createLogger } from '@casino/logger';
 import type { Logger } from '@casino/logger';
 import { connectMongo, dropRetiredIndexes, ensureIndexes, startIndexCheck } from '@casino/mongo';
 import type { IndexPlan, MongoConnection, PagingConfig } from '@casino/mongo';
+import { SCHEDULER_JOBS, Scheduler, schedulerJobIndexes } from '@casino/scheduler';
+import type { ScheduledJob } from '@casino/scheduler';
 import { headerValue, rawBodyOf, startHttpService } from './http';
 import { RouterTrust, routerTlsOf } from './router-trust';
 import type { RequestBase, RunningService } from './http';
@@ -130,12 +132,11 @@ export interface SubgraphDefinition<C extends BaseContext & RequestBase> {
    * compliance's `revokedSessions` (compliance itself reads its own store).
    */
   revocationFeed?(deps: SubgraphDeps): RevocationFeed;
-  /** Work that runs beside the server (outbox dispatchers, scheduled jobs); stopped before the server. */
-  startBackgroundJobs?(deps: SubgraphDeps): BackgroundJobs;
-}
-
-export interface BackgroundJobs {
-  stop(): Promise<void>;
+  /**
+   * Work that runs beside the server (outbox deliveries, scheduled jobs), on the subgraph's one scheduler
+   * with the audit outbox: each pass on one replica at a time, next runs kept in `scheduler_jobs`.
+   */
+  jobs?(deps: SubgraphDeps): ScheduledJob[];
 }
 
 const refused = () =>
@@ -223,6 +224,7 @@ export function credentialKeysOf(name: string, env: SubgraphEnv): CredentialKeys
 export interface RunningSubgraph extends RunningService {
   mongo: MongoConnection;
   outbox: AuditOutbox;
+  scheduler: Scheduler;
 }
 
 export interface StartSubgraphOptions {
@@ -299,7 +301,11 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
     }));
   metrics?.monitorMongo(mongo.client);
   await dropRetiredIndexes(mongo.db, definition.retiredIndexes ?? {});
-  const indexPlan = { ...definition.indexes, [AUDIT_OUTBOX]: auditOutboxIndexes };
+  const indexPlan = {
+    ...definition.indexes,
+    [AUDIT_OUTBOX]: auditOutboxIndexes,
+    [SCHEDULER_JOBS]: schedulerJobIndexes,
+  };
   await ensureIndexes(mongo.db, indexPlan);
   const keys = credentialKeysOf(definition.name, env);
   const redis = env.REDIS_URL ? connectRedis(env.REDIS_URL) : null;
@@ -322,10 +328,19 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
     ...DEFAULT_OUTBOX_SETTINGS,
     intervalMs: env.AUDIT_FLUSH_INTERVAL_MS,
     maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
+    retryJitter: env.OUTBOX_RETRY_JITTER,
+    claimMs: env.SCHEDULER_LEASE_MS,
   });
-  outbox.start();
   metrics?.observeBacklog('casino_audit_outbox', 'Audit events in the outbox', outbox);
-  const jobs = definition.startBackgroundJobs?.(deps);
+  const scheduler = new Scheduler({
+    db: mongo.db,
+    jobs: [outbox.job(), ...(definition.jobs?.(deps) ?? [])],
+    pollMs: env.SCHEDULER_POLL_MS,
+    leaseMs: env.SCHEDULER_LEASE_MS,
+    log: logger,
+    onPass: metrics ? (pass) => metrics.observeJobPass(pass) : undefined,
+  });
+  await scheduler.start();
   const indexCheck = startIndexCheck(mongo.db, indexPlan, {
     intervalMs: env.INDEX_CHECK_INTERVAL_MS,
     log: logger,
@@ -370,11 +385,12 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
     ...service,
     mongo,
     outbox,
+    scheduler,
     async stop() {
       // requests in flight finish first (they still need MongoDB, the jobs' data and the outbox), then the
       // background work stops, each letting a running pass finish
       await service.stop();
-      await jobs?.stop();
+      await scheduler.stop();
       await indexCheck.stop();
       router?.revocations.stop();
       await outbox.stop();

@@ -14,7 +14,7 @@ import { KEY_ROTATIONS, keyRotationIndexes } from './key-rotation/key-rotation-s
 import { rules } from './permissions';
 import { RETENTION_ENFORCEMENT_INDEXES } from './retention-enforcement/indexes';
 import { RetentionRunner } from './retention-enforcement/retention-runner';
-import { startRetentionSchedule } from './retention-enforcement/retention-schedule';
+import { retentionJobs } from './retention-enforcement/retention-schedule';
 import { resolvers } from './resolvers';
 import { DEFAULT_COMPLIANCE_SETTINGS } from './settings';
 import type { ComplianceSettings } from './settings';
@@ -55,13 +55,9 @@ export function createComplianceSubgraph(
       const store = new RevokedSessionStore(deps.db);
       return { since: (since) => store.since(since, REVOCATION_FEED_PAGE) };
     },
-    // every active retention policy on a schedule (retentionRunIntervalMinutes; 0 disables it)
-    startBackgroundJobs: (deps) =>
-      startRetentionSchedule(
-        new RetentionRunner(deps.db, deps.services, settings, deps.logger),
-        settings.retentionRunIntervalMinutes,
-        deps.logger,
-      ),
+    // every active retention policy on wall-clock slots (retentionRunIntervalMinutes from retentionRunAt)
+    jobs: (deps) =>
+      retentionJobs(new RetentionRunner(deps.db, deps.services, settings, deps.logger), settings),
   };
 }
 

@@ -67,6 +67,11 @@ export interface ComplianceSettings {
   retentionMaxBatches: number;
   /** Every active retention policy runs this often, in minutes; 0 disables the schedule */
   retentionRunIntervalMinutes: number;
+  /**
+   * The UTC time of day (`HH:MM`) the retention schedule's slots are counted from: with the daily interval,
+   * every active policy runs once a day at this time; a restart neither repeats nor skips a day's run
+   */
+  retentionRunAt: string;
   /** A run of a policy still marked running after this long is taken as abandoned */
   retentionRunStaleMinutes: number;
 }
@@ -120,6 +125,7 @@ export const DEFAULT_COMPLIANCE_SETTINGS: ComplianceSettings = {
   retentionBatchSize: 500,
   retentionMaxBatches: 100,
   retentionRunIntervalMinutes: 24 * 60,
+  retentionRunAt: '03:00',
   retentionRunStaleMinutes: 120,
 };
 
@@ -180,6 +186,10 @@ export const complianceEnv = z.object({
   RETENTION_BATCH_SIZE: int(1, 10_000, D.retentionBatchSize),
   RETENTION_MAX_BATCHES: int(1, 1_000_000, D.retentionMaxBatches),
   RETENTION_RUN_INTERVAL_MINUTES: int(0, 366 * 24 * 60, D.retentionRunIntervalMinutes),
+  RETENTION_RUN_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a UTC time of day, HH:MM')
+    .default(D.retentionRunAt),
   RETENTION_RUN_STALE_MINUTES: int(1, 7 * 24 * 60, D.retentionRunStaleMinutes),
 });
 
@@ -219,6 +229,7 @@ export function parseComplianceSettings(env?: Record<string, string | undefined>
     retentionBatchSize: parsed.RETENTION_BATCH_SIZE,
     retentionMaxBatches: parsed.RETENTION_MAX_BATCHES,
     retentionRunIntervalMinutes: parsed.RETENTION_RUN_INTERVAL_MINUTES,
+    retentionRunAt: parsed.RETENTION_RUN_AT,
     retentionRunStaleMinutes: parsed.RETENTION_RUN_STALE_MINUTES,
   };
   if (!settings.jurisdictions[settings.jurisdiction]) {

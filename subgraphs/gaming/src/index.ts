@@ -7,7 +7,7 @@ import type { GamingContext } from './context';
 import { GAMING_INDEXES } from './indexes';
 import { rules } from './permissions';
 import { resolvers } from './resolvers';
-import { CreditDispatcher } from './credits/credit-dispatcher';
+import { CreditOutbox } from './credits/credit-dispatcher';
 import { DEFAULT_GAMING_SETTINGS } from './settings';
 import type { GamingSettings } from './settings';
 
@@ -29,18 +29,19 @@ export function createGamingSubgraph(
     rules,
     indexes: GAMING_INDEXES,
     createContext: (base, deps) => createGamingContext(base, deps, settings),
-    startBackgroundJobs(deps) {
-      const dispatcher = new CreditDispatcher(deps.db, deps.services.loyalty, deps.logger, {
+    jobs(deps) {
+      const credits = new CreditOutbox(deps.db, deps.services.loyalty, deps.logger, {
         ...settings,
         maxAttempts: deps.env.OUTBOX_MAX_ATTEMPTS,
+        retryJitter: deps.env.OUTBOX_RETRY_JITTER,
+        claimMs: deps.env.SCHEDULER_LEASE_MS,
       });
-      dispatcher.start();
       deps.metrics?.observeBacklog(
         'casino_gaming_credit_outbox',
         'Point credits in the gaming outbox',
-        dispatcher,
+        credits,
       );
-      return { stop: () => dispatcher.stop() };
+      return [credits.job()];
     },
   };
 }
@@ -54,5 +55,5 @@ export { seedGaming } from './seed';
 export type { GamingSeedResult } from './seed';
 export { DEFAULT_GAMING_SETTINGS, parseGamingSettings } from './settings';
 export type { GamingSettings } from './settings';
-export { CreditDispatcher, creditRetryDelayMs, dispatchPendingCredits } from './credits/credit-dispatcher';
+export { CreditOutbox, dispatchPendingCredits } from './credits/credit-dispatcher';
 export type { DispatchSummary } from './credits/credit-dispatcher';

@@ -5,7 +5,7 @@ import type { SubgraphDefinition } from '@casino/server';
 import { createLoyaltyContext } from './context';
 import type { LoyaltyContext } from './context';
 import { LOYALTY_INDEXES } from './indexes';
-import { startLoyaltyJobs } from './jobs/loyalty-jobs';
+import { loyaltyJobs } from './jobs/loyalty-jobs';
 import { rules } from './permissions';
 import { resolvers } from './resolvers';
 import { DEFAULT_LOYALTY_SETTINGS } from './settings';
@@ -29,7 +29,7 @@ export function createLoyaltySubgraph(
     retiredIndexes: { members: ['nic_passport_1'] },
     holdsPersonalData: true,
     createContext: (base, deps) => createLoyaltyContext(base, deps, settings),
-    startBackgroundJobs: (deps) => startLoyaltyJobs(deps.db, settings, deps.logger),
+    jobs: (deps) => loyaltyJobs(deps.db, settings, deps.logger),
   };
 }
 

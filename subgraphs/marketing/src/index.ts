@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gql } from 'graphql-tag';
 import type { SubgraphDefinition } from '@casino/server';
-import { startAnalyticsRecompute } from './analytics/recompute-job';
+import { analyticsRecomputeJobs } from './analytics/recompute-job';
 import { createAnalyticsJob, createMarketingContext } from './context';
 import type { MarketingContext } from './context';
 import { MARKETING_INDEXES } from './indexes';
 import { rules } from './permissions';
-import { startNotificationDispatch } from './notifications/dispatcher';
+import { notificationDispatchJob } from './notifications/dispatcher';
 import { NotificationStore } from './notifications/notification-store';
 import { resolvers } from './resolvers';
 import { DEFAULT_MARKETING_SETTINGS } from './settings';
@@ -32,29 +32,23 @@ export function createMarketingSubgraph(
     indexes: MARKETING_INDEXES,
     holdsPersonalData: true,
     createContext: (base, deps) => createMarketingContext(base, deps, settings),
-    startBackgroundJobs(deps) {
-      const dispatch = startNotificationDispatch(
-        deps.db,
-        settings,
-        deps.logger,
-        deps.env.OUTBOX_MAX_ATTEMPTS,
-      );
+    jobs(deps) {
+      const dispatch = notificationDispatchJob(deps.db, settings, deps.logger, {
+        maxAttempts: deps.env.OUTBOX_MAX_ATTEMPTS,
+        jitter: deps.env.OUTBOX_RETRY_JITTER,
+      });
       const notifications = new NotificationStore(deps.db);
       // scheduled notifications and those held for quiet hours are not late: only due ones count
       deps.metrics?.observeBacklog('casino_marketing_notification_outbox', 'Due notifications not sent yet', {
         pending: () => notifications.dueCount(new Date()),
         oldestPendingAt: () => notifications.earliestDueAt(new Date()),
       });
-      const analytics = startAnalyticsRecompute(
+      const analytics = analyticsRecomputeJobs(
         () => createAnalyticsJob(deps, settings),
         settings.analytics,
         deps.logger,
       );
-      return {
-        async stop() {
-          await Promise.all([dispatch.stop(), analytics.stop()]);
-        },
-      };
+      return [dispatch, ...analytics];
     },
   };
 }

@@ -1,33 +1,26 @@
-import type { BackgroundJobs } from '@casino/server';
-import type { Logger } from '@casino/logger';
+import type { ScheduledJob } from '@casino/scheduler';
+import type { ComplianceSettings } from '../settings';
 import type { RetentionRunner } from './retention-runner';
 
+/** The retention schedule's job in `scheduler_jobs` */
+export const RETENTION_JOB = 'retention-policies';
+
 /**
- * Runs every active retention policy every `intervalMinutes` (0 disables the schedule). A run that fails
- * (owner down) is recorded as failed and simply happens again at the next tick.
+ * Every active retention policy, on wall-clock slots: every `retentionRunIntervalMinutes` counted from
+ * `retentionRunAt` UTC (daily at 03:00 by default), none when the interval is 0. The next slot is kept in
+ * `scheduler_jobs`, so a restart neither repeats nor skips a day, and one replica runs each slot. A run that
+ * fails (an owner down) is recorded as failed and happens again at the next slot.
  */
-export function startRetentionSchedule(
-  runner: RetentionRunner,
-  intervalMinutes: number,
-  log?: Logger,
-): BackgroundJobs {
-  if (intervalMinutes <= 0) return { stop: async () => {} };
-  let running: Promise<unknown> | null = null;
-  const tick = () => {
-    if (running) return;
-    running = runner
-      .runAllActive()
-      .catch((error: unknown) => log?.error({ err: error }, 'scheduled retention runs failed'))
-      .finally(() => {
-        running = null;
-      });
-  };
-  const timer = setInterval(tick, intervalMinutes * 60_000);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
+export function retentionJobs(
+  runner: Pick<RetentionRunner, 'runAllActive'>,
+  settings: Pick<ComplianceSettings, 'retentionRunIntervalMinutes' | 'retentionRunAt'>,
+): ScheduledJob[] {
+  if (settings.retentionRunIntervalMinutes <= 0) return [];
+  return [
+    {
+      name: RETENTION_JOB,
+      schedule: { everyMs: settings.retentionRunIntervalMinutes * 60_000, at: settings.retentionRunAt },
+      run: () => runner.runAllActive(),
     },
-  };
+  ];
 }

@@ -1,8 +1,10 @@
 import type { Collection, Db } from 'mongodb';
 import type { ServiceClient } from '@casino/auth';
 import type { Logger } from '@casino/logger';
-import { DEFAULT_OUTBOX_MAX_ATTEMPTS, deliveryFailureOf } from '@casino/mongo';
+import { DEFAULT_OUTBOX_MAX_ATTEMPTS, deliveryFailureOf, retryDelayMs } from '@casino/mongo';
 import type { DeadLetterPage, DeadLetterSource } from '@casino/mongo';
+import { DEFAULT_SCHEDULER_LEASE_MS, RowClaims } from '@casino/scheduler';
+import type { ScheduledJob } from '@casino/scheduler';
 import { GAME_TYPES } from '../game-types/game-type-store';
 import type { GameTypeDocument } from '../game-types/game-type-store';
 import { GAMING_SESSIONS } from '../sessions/session-store';
@@ -40,6 +42,12 @@ export type CreditDispatchSettings = Pick<
 > & {
   /** Failed deliveries after which a credit is set aside as dead (OUTBOX_MAX_ATTEMPTS) */
   maxAttempts?: number;
+  /** Random share of a retry's wait (OUTBOX_RETRY_JITTER); none when absent */
+  retryJitter?: number;
+  /** How long a claimed credit stays this replica's (SCHEDULER_LEASE_MS) */
+  claimMs?: number;
+  /** Draws the jitter (tests pin it) */
+  random?: () => number;
 };
 
 export const POINT_CREDIT_KIND = 'point-credit';
@@ -51,17 +59,14 @@ export interface DispatchSummary {
   dead: number;
 }
 
-/** Wait before the next attempt after `attempts` failures: base x 2^(attempts-1), capped. */
-export function creditRetryDelayMs(attempts: number, settings: CreditDispatchSettings): number {
-  return Math.min(settings.creditRetryBaseMs * 2 ** Math.max(attempts - 1, 0), settings.creditRetryMaxMs);
-}
-
 /**
- * Delivers every due pending credit once (one loyalty call per session) and returns what happened. A
- * failure keeps the credit pending with one more attempt and a later `next_attempt_at`; after `maxAttempts`
- * failures it is set aside as dead (kept, no longer retried) so it never holds up the others. Each session is
- * read and delivered on its own, so one that cannot even be read fails alone. Loyalty's idempotency keys make
- * a repeat after a lost answer harmless.
+ * Delivers every due pending credit once (one loyalty call per session, up to `creditBatchSize`) and returns
+ * what happened. Each credit is claimed (`credit.claimed_by`/`claimed_until`) just before its delivery, so
+ * replicas sharing the database never deliver the same credit at once. A failure keeps the credit pending
+ * with one more attempt and a later `next_attempt_at` (capped exponential backoff, jittered); after
+ * `maxAttempts` failures it is set aside as dead (kept, no longer retried) so it never holds up the others.
+ * Each session is read and delivered on its own, so one that cannot even be read fails alone. Loyalty's
+ * idempotency keys make a repeat after a lost answer harmless.
  */
 export async function dispatchPendingCredits(
   db: Db,
@@ -73,31 +78,35 @@ export async function dispatchPendingCredits(
   const sessions: Collection<GamingSessionDocument> = db.collection(GAMING_SESSIONS);
   const summary: DispatchSummary = { delivered: 0, failed: 0, dead: 0 };
   const maxAttempts = settings.maxAttempts ?? DEFAULT_OUTBOX_MAX_ATTEMPTS;
-  const due = await sessions
-    .find(
-      { 'credit.status': 'pending', 'credit.next_attempt_at': { $lte: now() } },
+  const claims = new RowClaims(sessions, {
+    leaseMs: settings.claimMs ?? DEFAULT_SCHEDULER_LEASE_MS,
+    prefix: 'credit.',
+    now,
+  });
+  const pointsRates = new Map<string, number | undefined>();
+  // a credit retried without delay is due again at once: each one is tried at most once per pass
+  const seen: string[] = [];
+  while (seen.length < settings.creditBatchSize) {
+    const claim = await claims.claimOne(
+      { 'credit.status': 'pending', 'credit.next_attempt_at': { $lte: now() }, id: { $nin: seen } },
+      { 'credit.next_attempt_at': 1 },
       { projection: { _id: 0, id: 1, game_type_id: 1, 'credit.attempts': 1 } },
-    )
-    .sort({ 'credit.next_attempt_at': 1 })
-    .limit(settings.creditBatchSize)
-    .toArray();
-  if (due.length === 0) return summary;
-  const gameTypes = await db
-    .collection<GameTypeDocument>(GAME_TYPES)
-    .find(
-      { id: { $in: [...new Set(due.map((s) => s.game_type_id))] } },
-      { projection: { _id: 0, id: 1, points_rate: 1 } },
-    )
-    .toArray();
-  const pointsRates = new Map(gameTypes.map((g) => [g.id, g.points_rate]));
-  for (const row of due) {
-    const pointsRate = pointsRates.get(row.game_type_id);
+    );
+    if (!claim) break;
+    const { token } = claim;
+    const row = claim.rows[0]!;
+    seen.push(row.id);
+    const mine = { id: row.id, 'credit.status': 'pending' as const, ...claims.held(token) };
     try {
+      if (!pointsRates.has(row.game_type_id)) {
+        const gameType = await db
+          .collection<GameTypeDocument>(GAME_TYPES)
+          .findOne({ id: row.game_type_id }, { projection: { _id: 0, points_rate: 1 } });
+        pointsRates.set(row.game_type_id, gameType?.points_rate);
+      }
+      const pointsRate = pointsRates.get(row.game_type_id);
       if (pointsRate === undefined) throw new Error(`game type ${row.game_type_id} is missing`);
-      const session = await sessions.findOne(
-        { id: row.id, 'credit.status': 'pending' },
-        { projection: { _id: 0 } },
-      );
+      const session = await sessions.findOne(mine, { projection: { _id: 0 } });
       if (!session) continue;
       // the numbers loyalty checks against gamingSessionForCredit, computed the same way; a refusal (the rate
       // changed meanwhile, loyalty unable to reach gaming) keeps the credit pending for the next attempt
@@ -111,19 +120,17 @@ export async function dispatchPendingCredits(
           endedAt: (terms.endedAt ?? now()).toISOString(),
         },
       });
-      await sessions.updateOne(
-        { id: session.id, 'credit.status': 'pending' },
-        {
-          $set: {
-            'credit.status': 'delivered',
-            'credit.next_attempt_at': null,
-            'credit.delivered_at': now(),
-            'credit.last_error': null,
-            points_earned: result.creditGamingSession.points,
-            tier_credits: result.creditGamingSession.tierCredits,
-          },
+      await sessions.updateOne(mine, {
+        $set: {
+          ...claims.released(),
+          'credit.status': 'delivered',
+          'credit.next_attempt_at': null,
+          'credit.delivered_at': now(),
+          'credit.last_error': null,
+          points_earned: result.creditGamingSession.points,
+          tier_credits: result.creditGamingSession.tierCredits,
         },
-      );
+      });
       summary.delivered += 1;
     } catch (error) {
       const attempts = (row.credit?.attempts ?? 0) + 1;
@@ -133,36 +140,38 @@ export async function dispatchPendingCredits(
           { sessionId: row.id, attempts, code: lastError.code },
           'gaming session credit set aside as dead after repeated failures',
         );
-        await sessions.updateOne(
-          { id: row.id, 'credit.status': 'pending' },
-          {
-            $set: {
-              'credit.status': 'dead',
-              'credit.attempts': attempts,
-              'credit.next_attempt_at': null,
-              'credit.last_error': lastError,
-              'credit.dead_at': now(),
-            },
+        await sessions.updateOne(mine, {
+          $set: {
+            ...claims.released(),
+            'credit.status': 'dead',
+            'credit.attempts': attempts,
+            'credit.next_attempt_at': null,
+            'credit.last_error': lastError,
+            'credit.dead_at': now(),
           },
-        );
+        });
         summary.dead += 1;
         continue;
       }
-      const delay = creditRetryDelayMs(attempts, settings);
+      const delay = retryDelayMs(
+        attempts,
+        settings.creditRetryBaseMs,
+        settings.creditRetryMaxMs,
+        settings.retryJitter,
+        settings.random,
+      );
       log?.warn(
         { sessionId: row.id, attempts, retryInMs: delay, code: lastError.code },
         'gaming session credit failed',
       );
-      await sessions.updateOne(
-        { id: row.id, 'credit.status': 'pending' },
-        {
-          $set: {
-            'credit.attempts': attempts,
-            'credit.next_attempt_at': new Date(now().getTime() + delay),
-            'credit.last_error': lastError,
-          },
+      await sessions.updateOne(mine, {
+        $set: {
+          ...claims.released(),
+          'credit.attempts': attempts,
+          'credit.next_attempt_at': new Date(now().getTime() + delay),
+          'credit.last_error': lastError,
         },
-      );
+      });
       summary.failed += 1;
     }
   }
@@ -209,38 +218,26 @@ export async function retryDeadCredit(db: Db, sessionId: string, now = new Date(
   return result.modifiedCount === 1;
 }
 
-/** Runs `dispatchPendingCredits` on an interval beside the server; one pass at a time. */
-export class CreditDispatcher {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+/** The point-credit outbox's job in `scheduler_jobs` */
+export const CREDIT_OUTBOX_JOB = 'gaming-credit-outbox';
 
+/** The point-credit outbox: its delivery pass for the subgraph's scheduler, and its backlog for metrics. */
+export class CreditOutbox {
   constructor(
     private readonly db: Db,
     private readonly loyalty: ServiceClient,
     private readonly log: Logger,
     private readonly settings: GamingSettings &
-      Pick<CreditDispatchSettings, 'maxAttempts'> = DEFAULT_GAMING_SETTINGS,
+      Omit<CreditDispatchSettings, keyof GamingSettings> = DEFAULT_GAMING_SETTINGS,
   ) {}
 
-  start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => this.tick(), this.settings.creditDispatchIntervalMs);
-    this.timer.unref();
-  }
-
-  private tick(): void {
-    if (this.running) return;
-    this.running = dispatchPendingCredits(this.db, this.loyalty, this.settings, this.log)
-      .catch((error: unknown) => this.log.warn({ err: error }, 'gaming credit outbox could not be read'))
-      .finally(() => {
-        this.running = null;
-      });
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  /** `dispatchPendingCredits` every `creditDispatchIntervalMs`. */
+  job(): ScheduledJob {
+    return {
+      name: CREDIT_OUTBOX_JOB,
+      schedule: { everyMs: this.settings.creditDispatchIntervalMs },
+      run: () => dispatchPendingCredits(this.db, this.loyalty, this.settings, this.log),
+    };
   }
 
   /** Credits waiting for delivery (dead ones excluded). */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ServiceClient } from '@casino/auth';
 import { createLogger } from '@casino/logger';
+import { startScheduler } from '@casino/scheduler';
 import { createGamingSubgraph, dispatchPendingCredits, gamingSubgraph, parseGamingSettings } from '../index';
 import { DEFAULT_GAMING_SETTINGS } from '../settings';
 import { insertGameTypes, standardGameTypes } from '../testing/fixtures';
@@ -141,7 +142,7 @@ describe('endGamingSession', () => {
     // (without its background dispatcher, which the tests below run by hand)
     const database = uniqueDatabase('gaming');
     gamingApi = await startServedSubgraph(
-      { ...gamingSubgraph, startBackgroundJobs: undefined },
+      { ...gamingSubgraph, jobs: undefined },
       { env: { MONGODB_DATABASE: database } },
     );
     realLoyalty = await startTestLoyalty({ gamingUrl: gamingApi.running.url });
@@ -329,12 +330,15 @@ describe('endGamingSession', () => {
         creditRetryBaseMs: 0,
         creditRetryMaxMs: 0,
       });
-      const jobs = definition.startBackgroundJobs!({
+      const jobs = await startScheduler({
         db: harness.db,
-        env: { OUTBOX_MAX_ATTEMPTS: 10 },
-        logger: createLogger({ name: 'gaming', level: 'silent' }),
-        services: { loyalty },
-      } as never);
+        jobs: definition.jobs!({
+          db: harness.db,
+          env: { OUTBOX_MAX_ATTEMPTS: 10 },
+          logger: createLogger({ name: 'gaming', level: 'silent' }),
+          services: { loyalty },
+        } as never),
+      });
       try {
         const deadline = Date.now() + 10_000;
         let attempts = 0;

@@ -55,6 +55,9 @@ export interface SessionCredit {
   delivered_at?: Date | null;
   /** Set when the credit was set aside after too many failed deliveries */
   dead_at?: Date | null;
+  /** The claim token of the replica delivering it, and until when it holds it */
+  claimed_by?: string | null;
+  claimed_until?: Date | null;
 }
 
 export interface GamingSessionFilterInput {

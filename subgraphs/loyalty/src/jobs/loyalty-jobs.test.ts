@@ -5,7 +5,8 @@ import type { MemberDocument } from '../members/member-store';
 import { DEFAULT_LOYALTY_SETTINGS } from '../settings';
 import { admin, memberDocument } from '../test-support/fixtures';
 import { createLogger } from '@casino/logger';
-import { currentTierPeriodStart, LoyaltyJobs, startLoyaltyJobs } from './loyalty-jobs';
+import { startScheduler } from '@casino/scheduler';
+import { currentTierPeriodStart, LoyaltyJobs, loyaltyJobs } from './loyalty-jobs';
 import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 
@@ -128,11 +129,14 @@ describe('loyalty jobs', () => {
     const idle = await member([{ points: 70, at: new Date(Date.now() - 400 * DAY) }], {
       last_visit: new Date(Date.now() - 400 * DAY),
     });
-    const background = startLoyaltyJobs(
-      harness.db,
-      { ...DEFAULT_LOYALTY_SETTINGS, jobsIntervalMs: 20 },
-      createLogger({ name: 'loyalty', level: 'silent' }),
-    );
+    const background = await startScheduler({
+      db: harness.db,
+      jobs: loyaltyJobs(
+        harness.db,
+        { ...DEFAULT_LOYALTY_SETTINGS, jobsIntervalMs: 20 },
+        createLogger({ name: 'loyalty', level: 'silent' }),
+      ),
+    });
     try {
       for (let i = 0; i < 100 && (await sums(idle.id)).points > 0; i++) {
         await new Promise((resolve) => setTimeout(resolve, 20));

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Collection, Db, IndexDescription } from 'mongodb';
 import type { Logger } from '@casino/logger';
 import { BATCH_OPTIONS } from '@casino/mongo';
-import type { BackgroundJobs } from '@casino/server';
+import type { ScheduledJob } from '@casino/scheduler';
 import { createStores } from '../context';
 import type { LoyaltyStores } from '../context';
 import type { PointsLedgerDocument } from '../ledger/ledger-store';
@@ -249,27 +249,23 @@ export class LoyaltyJobs {
   }
 }
 
-/** Runs the jobs on the configured interval (never two runs at once); 0 disables them. */
-export function startLoyaltyJobs(db: Db, settings: LoyaltySettings, log: Logger): BackgroundJobs {
-  if (settings.jobsIntervalMs <= 0) return { stop: async () => {} };
+/** The loyalty jobs' job in `scheduler_jobs` */
+export const LOYALTY_JOB = 'loyalty-jobs';
+
+/**
+ * The jobs as one scheduled job every `jobsIntervalMs` (none when 0): one replica at a time runs a pass, and
+ * a pass repeated after a crash ends like one clean pass (see LoyaltyJobs).
+ */
+export function loyaltyJobs(db: Db, settings: LoyaltySettings, log: Logger): ScheduledJob[] {
+  if (settings.jobsIntervalMs <= 0) return [];
   const jobs = new LoyaltyJobs(db, settings);
-  let running: Promise<void> | null = null;
-  const tick = () => {
-    if (running) return;
-    running = jobs
-      .run(new Date())
-      .then((result) => log.info(result, 'loyalty jobs ran'))
-      .catch((error: unknown) => log.error({ err: error }, 'loyalty jobs failed'))
-      .finally(() => {
-        running = null;
-      });
-  };
-  const timer = setInterval(tick, settings.jobsIntervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
+  return [
+    {
+      name: LOYALTY_JOB,
+      schedule: { everyMs: settings.jobsIntervalMs },
+      async run() {
+        log.info(await jobs.run(new Date()), 'loyalty jobs ran');
+      },
     },
-  };
+  ];
 }

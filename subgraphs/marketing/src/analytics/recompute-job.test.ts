@@ -14,7 +14,8 @@ import type { AnalyticsRunDocument } from './analytics-runs';
 import { CUSTOMER_ANALYTICS } from './analytics-store';
 import type { CustomerAnalyticsDocument } from './analytics-store';
 import { createLogger } from '@casino/logger';
-import { AnalyticsRecomputeJob, AnalyticsServiceUnavailable, startAnalyticsRecompute } from './recompute-job';
+import { startScheduler } from '@casino/scheduler';
+import { AnalyticsRecomputeJob, AnalyticsServiceUnavailable, analyticsRecomputeJobs } from './recompute-job';
 
 const member = (n: number) => `30000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const [WHALE, REGULAR, EXCLUDED, LAPSED, STRANGER] = [1, 2, 3, 4, 5].map(member);
@@ -513,10 +514,16 @@ describe('recomputeCustomerAnalytics when a service is down', () => {
         analyticsSettings,
       );
       const runs = harness.db.collection<AnalyticsRunDocument>(ANALYTICS_RUNS);
-      const disabled = startAnalyticsRecompute(down, { ...analyticsSettings, intervalMs: 0 }, logger);
+      const disabled = await startScheduler({
+        db: harness.db,
+        jobs: analyticsRecomputeJobs(down, { ...analyticsSettings, intervalMs: 0 }, logger),
+      });
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(await runs.countDocuments()).toBe(0);
-      const scheduled = startAnalyticsRecompute(down, { ...analyticsSettings, intervalMs: 50 }, logger);
+      const scheduled = await startScheduler({
+        db: harness.db,
+        jobs: analyticsRecomputeJobs(down, { ...analyticsSettings, intervalMs: 50 }, logger),
+      });
       for (let i = 0; i < 100 && (await runs.countDocuments({ status: 'failed' })) < 2; i += 1) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }

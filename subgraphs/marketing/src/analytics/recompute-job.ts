@@ -4,6 +4,7 @@ import { ServiceCallError } from '@casino/auth';
 import type { ServiceClient } from '@casino/auth';
 import { conflict, ErrorCode } from '@casino/errors';
 import type { Logger } from '@casino/logger';
+import type { ScheduledJob } from '@casino/scheduler';
 import { ERASED_MEMBERS } from '../erasure/erase-member';
 import type { ErasedMemberDocument } from '../erasure/erase-member';
 import type { AnalyticsSettings } from '../settings';
@@ -245,41 +246,35 @@ export async function recomputeOnDemand(job: AnalyticsRecomputeJob): Promise<Ana
   }
 }
 
+/** The customer analytics recompute's job in `scheduler_jobs` */
+export const ANALYTICS_RECOMPUTE_JOB = 'customer-analytics-recompute';
+
 /**
- * The scheduled job: one run per interval (none when the interval is 0), never two at once in this process;
- * a failed run is logged and the next interval tries again. Stop waits for the current run. The job may be
- * given as a factory, called at the first tick.
+ * The scheduled recompute: one run per interval (none when the interval is 0), on one replica at a time; a
+ * failed run is recorded and the next interval tries again; a run skipped because an on-demand one holds
+ * the job is not a failure. The job may be given as a factory, called at the first pass.
  */
-export function startAnalyticsRecompute(
+export function analyticsRecomputeJobs(
   job: AnalyticsRecomputeJob | (() => AnalyticsRecomputeJob),
   settings: AnalyticsSettings,
   logger: Logger,
-): { stop(): Promise<void> } {
-  if (settings.intervalMs <= 0) return { stop: async () => undefined };
-  let running: Promise<unknown> | null = null;
+): ScheduledJob[] {
+  if (settings.intervalMs <= 0) return [];
   let instance: AnalyticsRecomputeJob | null = null;
-  const timer = setInterval(() => {
-    if (running) return;
-    instance ??= typeof job === 'function' ? job() : job;
-    running = instance
-      .run('scheduled')
-      .then((run) =>
-        logger.info({ runId: run.id, members: run.members_processed }, 'customer analytics run done'),
-      )
-      .catch((error: unknown) => {
-        if (error instanceof AnalyticsRunInProgress)
+  return [
+    {
+      name: ANALYTICS_RECOMPUTE_JOB,
+      schedule: { everyMs: settings.intervalMs },
+      async run() {
+        instance ??= typeof job === 'function' ? job() : job;
+        try {
+          const run = await instance.run('scheduled');
+          logger.info({ runId: run.id, members: run.members_processed }, 'customer analytics run done');
+        } catch (error) {
+          if (!(error instanceof AnalyticsRunInProgress)) throw error;
           logger.debug('customer analytics run skipped: one is running');
-        else logger.warn({ err: error }, 'customer analytics run failed; retrying next interval');
-      })
-      .finally(() => {
-        running = null;
-      });
-  }, settings.intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
+        }
+      },
     },
-  };
+  ];
 }

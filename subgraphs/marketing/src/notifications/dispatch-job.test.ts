@@ -2,6 +2,7 @@ import { createLogger } from '@casino/logger';
 import { connectMongo, ensureIndexes } from '@casino/mongo';
 import type { MongoConnection } from '@casino/mongo';
 import { readProcessEnv } from '@casino/config';
+import { startScheduler } from '@casino/scheduler';
 import { createMarketingSubgraph } from '../index';
 import { MARKETING_INDEXES } from '../indexes';
 import { DEFAULT_MARKETING_SETTINGS } from '../settings';
@@ -57,11 +58,14 @@ describe('the notification dispatch background job', () => {
     await notifications.insertMany([{ ...due }, { ...later }]);
 
     const definition = createMarketingSubgraph({ ...DEFAULT_MARKETING_SETTINGS, dispatchIntervalMs: 100 });
-    const jobs = definition.startBackgroundJobs!({
+    const jobs = await startScheduler({
       db: mongo.db,
-      env: { OUTBOX_MAX_ATTEMPTS: 10 },
-      logger: createLogger({ name: 'marketing', level: 'silent' }),
-    } as Parameters<NonNullable<typeof definition.startBackgroundJobs>>[0]);
+      jobs: definition.jobs!({
+        db: mongo.db,
+        env: { OUTBOX_MAX_ATTEMPTS: 10 },
+        logger: createLogger({ name: 'marketing', level: 'silent' }),
+      } as Parameters<NonNullable<typeof definition.jobs>>[0]),
+    });
     try {
       const deadline = Date.now() + 5_000;
       while ((await notifications.findOne({ id: due.id }))?.status !== 'delivered') {

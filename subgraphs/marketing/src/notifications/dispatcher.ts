@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import type { Logger } from '@casino/logger';
 import { DEFAULT_OUTBOX_MAX_ATTEMPTS, deliveryFailureOf, retryDelayMs } from '@casino/mongo';
+import type { ScheduledJob } from '@casino/scheduler';
 import type { MarketingSettings } from '../settings';
 import { createChannelAdapters } from './channels';
 import type { ChannelAdapters } from './channels';
@@ -14,6 +15,10 @@ export interface DispatchRetry {
   maxAttempts: number;
   /** Wait before the first retry; doubles with every further failure, up to 32 times this */
   baseMs: number;
+  /** Random share of a retry's wait (OUTBOX_RETRY_JITTER); none when absent */
+  jitter?: number;
+  /** Draws the jitter (tests pin it) */
+  random?: () => number;
 }
 
 /** The claim (or reading what it returned) failed: no channel has seen the notification. */
@@ -77,7 +82,14 @@ export class NotificationDispatcher {
         const failure = deliveryFailureOf(error.cause);
         const dead = await this.store.dispatchFailed(id, failure, {
           maxAttempts: this.retry.maxAttempts,
-          retryInMs: (attempts) => retryDelayMs(attempts, this.retry.baseMs, this.retry.baseMs * 32),
+          retryInMs: (attempts) =>
+            retryDelayMs(
+              attempts,
+              this.retry.baseMs,
+              this.retry.baseMs * 32,
+              this.retry.jitter,
+              this.retry.random,
+            ),
           at: now,
         });
         this.logger?.warn(
@@ -102,37 +114,41 @@ export function dispatchDueNotifications(
   now = new Date(),
   logger?: Logger,
   maxAttempts = DEFAULT_OUTBOX_MAX_ATTEMPTS,
+  jitter?: number,
 ): Promise<number> {
   const dispatcher = new NotificationDispatcher(
     new NotificationStore(db),
     createChannelAdapters(settings),
     logger,
-    { maxAttempts, baseMs: settings.dispatchIntervalMs },
+    { maxAttempts, baseMs: settings.dispatchIntervalMs, jitter },
   );
   return dispatcher.dispatchDue(now, settings.dispatchBatchSize);
 }
 
-/** The background job: one dispatch round per interval, never two at once; stop waits for the current one. */
-export function startNotificationDispatch(
+/** The notification outbox's job in `scheduler_jobs` */
+export const NOTIFICATION_DISPATCH_JOB = 'notification-dispatch';
+
+/**
+ * The notification outbox's delivery pass, every `dispatchIntervalMs`: one round of due notifications. Each
+ * notification is claimed (pending -> sent) before any channel sees it, so replicas never send one twice.
+ */
+export function notificationDispatchJob(
   db: Db,
   settings: MarketingSettings,
   logger: Logger,
-  maxAttempts = DEFAULT_OUTBOX_MAX_ATTEMPTS,
-): { stop(): Promise<void> } {
-  let running: Promise<unknown> | null = null;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = dispatchDueNotifications(db, settings, new Date(), logger, maxAttempts)
-      .catch((error: unknown) => logger.error({ err: error }, 'notification dispatch failed'))
-      .finally(() => {
-        running = null;
-      });
-  }, settings.dispatchIntervalMs);
-  timer.unref();
+  outbox: { maxAttempts?: number; jitter?: number } = {},
+): ScheduledJob {
   return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
+    name: NOTIFICATION_DISPATCH_JOB,
+    schedule: { everyMs: settings.dispatchIntervalMs },
+    run: () =>
+      dispatchDueNotifications(
+        db,
+        settings,
+        new Date(),
+        logger,
+        outbox.maxAttempts ?? DEFAULT_OUTBOX_MAX_ATTEMPTS,
+        outbox.jitter,
+      ),
   };
 }

@@ -1,0 +1,3 @@
+export * from './schedule';
+export * from './scheduler';
+export * from './claims';
