@@ -138,7 +138,7 @@ export const identityEnv = {
   REQUEST_CREDENTIAL_TTL_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
   /**
    * Redis for the state every replica shares (one-time credential ids, revoked sessions, APQ cache, rate
-   * limits); unset, each process keeps its own in memory
+   * limits, dashboard cache); unset, each process keeps its own in memory
    */
   REDIS_URL: z
     .string()
@@ -178,6 +178,21 @@ export const jsonInputEnv = {
   INPUT_JSON_MAX_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
   /** The most object keys a `JSON` input value may hold, over all levels */
   INPUT_JSON_MAX_KEYS: z.coerce.number().int().min(1).max(100_000).default(200),
+};
+
+/**
+ * The dashboard cache: KPI figures (`*Dashboard` queries) computed once per dashboard, caller scope and range
+ * and served from the cache for a short time, in Redis with REDIS_URL (every replica shares them), in each
+ * process's memory otherwise.
+ */
+export const dashboardCacheEnv = {
+  /**
+   * How long computed dashboard figures are served before the next request recomputes them (writes made
+   * meanwhile show after at most this long); 0 computes them for every request
+   */
+  DASHBOARD_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
+  /** The most dashboard entries (dashboard, scope and range) one process keeps in memory when Redis is not set */
+  DASHBOARD_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(100_000).default(1_000),
 };
 
 /** Variables of a subgraph: its port, its MongoDB and database, identity checking and audit delivery. */
@@ -276,6 +291,7 @@ export function subgraphEnv(defaults: { port: number; database: string }) {
        */
       SCHEDULER_LEASE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
       ...jsonInputEnv,
+      ...dashboardCacheEnv,
       /**
        * The longest string any argument may carry: names and ids (every `ID`, `name`, `username`, `*Name`,
        * `*Prefix`) and everything else (free text). Services may hold a field to less, never to more.

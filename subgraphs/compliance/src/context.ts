@@ -1,4 +1,5 @@
 import { auditDeadLetterSource } from '@casino/audit';
+import { dashboardCacheOf } from '@casino/cache';
 import { DeadLetters } from '@casino/mongo';
 import type DataLoader from 'dataloader';
 import type { Db } from 'mongodb';
@@ -178,7 +179,7 @@ export function createComplianceContext(
       auditEvents: new AuditEventService(stores.auditLogs, settings),
       reports: new ComplianceReportService(stores.reports, sources, settings, base.audit),
       retentionPolicies: new RetentionPolicyService(stores.retentionPolicies, settings, base.audit),
-      dashboard: new ComplianceDashboardService(stores, upstream, settings),
+      dashboard: new ComplianceDashboardService(stores, upstream, settings, dashboardCacheOf(deps)),
       keyRotation: new KeyRotationService(stores.keyRotations, deps.services, settings, base.log, [
         ...RESEAL_TARGETS,
         complianceResealTarget(deps.db, protector, stores.twoFactor),

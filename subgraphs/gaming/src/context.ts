@@ -1,4 +1,5 @@
 import { auditDeadLetterSource } from '@casino/audit';
+import { dashboardCacheOf } from '@casino/cache';
 import { creditDeadLetterSource } from './credits/credit-dispatcher';
 import { DeadLetters } from '@casino/mongo';
 import DataLoader from 'dataloader';
@@ -162,7 +163,7 @@ export function createGamingContext(
     services: {
       sessions: new GamingSessionService(stores.sessions, stores.gameTypes, members),
       purchases: new PackagePurchaseService(deps.db, stores.packages, members),
-      dashboard: new GamingDashboardService(stores.sessions, settings),
+      dashboard: new GamingDashboardService(stores.sessions, settings, dashboardCacheOf(deps)),
       aml: new AmlCashSummary(stores.sessions, settings),
     },
     loaders: createLoaders(deps.db, stores, deps.paging, settings),

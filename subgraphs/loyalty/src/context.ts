@@ -1,4 +1,5 @@
 import { auditDeadLetterSource } from '@casino/audit';
+import { dashboardCacheOf } from '@casino/cache';
 import { DeadLetters } from '@casino/mongo';
 import type DataLoader from 'dataloader';
 import type { Db } from 'mongodb';
@@ -103,7 +104,7 @@ export function createLoyaltyContext(
         base.log,
       ),
       jobs: new LoyaltyJobs(deps.db, settings),
-      dashboard: new LoyaltyDashboardService(stores, settings),
+      dashboard: new LoyaltyDashboardService(stores, settings, dashboardCacheOf(deps)),
       resealProtectedFields: (batchSize) =>
         resealProtectedFields(deps.db, protector, LOYALTY_PROTECTED_FIELDS, batchSize),
     },

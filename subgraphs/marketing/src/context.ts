@@ -1,4 +1,5 @@
 import { auditDeadLetterSource } from '@casino/audit';
+import { dashboardCacheOf } from '@casino/cache';
 import { notificationDeadLetterSource } from './notifications/notification-store';
 import { DeadLetters } from '@casino/mongo';
 import type DataLoader from 'dataloader';
@@ -141,6 +142,7 @@ export function createMarketingContext(
         stores.guests,
         stores.notifications,
         settings,
+        dashboardCacheOf(deps),
       ),
       analytics: createAnalyticsJob(deps, settings),
       resealProtectedFields: (batchSize) =>

@@ -1,4 +1,5 @@
 import { auditDeadLetterSource } from '@casino/audit';
+import { dashboardCacheOf } from '@casino/cache';
 import { DeadLetters } from '@casino/mongo';
 import type DataLoader from 'dataloader';
 import type { Db } from 'mongodb';
@@ -100,6 +101,7 @@ export function createWorkforceContext(
         stores.trainingRecords,
         settings,
         protector,
+        dashboardCacheOf(deps),
       ),
       protection: new WorkforceProtection(deps.db, protector),
     },

@@ -742,7 +742,12 @@ export type Query = {
   adminUsers: AdminUserConnection;
   auditLog?: Maybe<AuditLog>;
   auditLogs: AuditLogConnection;
-  /** Manager and above */
+  /**
+   * Compliance KPIs, with member counts from loyalty and CTR/MTL counts from gaming; Manager and above. Served
+   * from a cache: the figures are computed once per range (every caller gets the same) and served for
+   * DASHBOARD_CACHE_TTL_SECONDS (30 s by default; in Redis, shared by every replica, when REDIS_URL is set), so
+   * they may be that old. Writes do not refresh them: the first request after they expire computes them again.
+   */
   complianceDashboard: ComplianceDashboard;
   /** Outbox rows (audit events) set aside after too many failed deliveries, newest first; SuperAdmin */
   complianceDeadLetters: DeadLetterPage;

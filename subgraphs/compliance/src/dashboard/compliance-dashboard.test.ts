@@ -196,4 +196,30 @@ describe('complianceDashboard', () => {
       await down.close();
     }
   });
+
+  it("serves its figures for DASHBOARD_CACHE_TTL_SECONDS: loyalty's new member shows once they expire", async () => {
+    const cached = await startSubgraphHarness(complianceSubgraph, {
+      services: { gaming: gaming.client, loyalty: loyalty.client },
+      env: { DASHBOARD_CACHE_TTL_SECONDS: '1' },
+    });
+    const ask = async () => {
+      const result = await cached.execute<{ complianceDashboard: { memberCount: number } }>(
+        DASHBOARD,
+        { range: RANGE },
+        { identity: IDENTITIES.gamingManager },
+      );
+      expect(result.errors).toBeUndefined();
+      return { commands: result.commands, memberCount: result.data!.complianceDashboard.memberCount };
+    };
+    try {
+      expect((await ask()).memberCount).toBe(5);
+      await insertTestMembers(loyalty.db, [{ kyc_verified: false }]);
+      // no call to loyalty or gaming and no MongoDB command: the figures computed a moment ago
+      expect(await ask()).toEqual({ commands: [], memberCount: 5 });
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      expect((await ask()).memberCount).toBe(6);
+    } finally {
+      await cached.close();
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import type { DashboardCache } from '@casino/cache';
 import { badUserInput } from '@casino/errors';
 import type {
   ComplianceReportStatus,
@@ -40,21 +41,29 @@ export interface ComplianceDashboardResult {
 /**
  * Compliance KPIs: member figures from loyalty's and CTR/MTL counts from gaming's service aggregates (nothing
  * but the counts crosses the wire), compliance's own figures from one $facet over the reports and one count
- * of policies. The three run in parallel.
+ * of policies. The three run in parallel. The upstream calls go as compliance's service identity, so every
+ * caller allowed to ask gets the same figures: they are cached per range alone (an upstream failure never is).
  */
 export class ComplianceDashboardService {
   constructor(
     private readonly stores: { reports: ComplianceReportStore; retentionPolicies: RetentionPolicyStore },
     private readonly upstream: { gaming: Upstream; loyalty: Upstream },
     private readonly settings: ComplianceSettings,
+    private readonly cache: DashboardCache,
   ) {}
 
-  async dashboard(range: DashboardRange, now = new Date()): Promise<ComplianceDashboardResult> {
+  async dashboard(range: DashboardRange): Promise<ComplianceDashboardResult> {
     const span = range.to.getTime() - range.from.getTime();
     if (span <= 0) throw badUserInput('range.to', 'must be after range.from');
     if (span > this.settings.maxDashboardRangeDays * DAY_MS) {
       throw badUserInput('range.to', `the range must not exceed ${this.settings.maxDashboardRangeDays} days`);
     }
+    return this.cache.figures({ dashboard: 'complianceDashboard', scope: {}, range }, () =>
+      this.compute(range, new Date()),
+    );
+  }
+
+  private async compute(range: DashboardRange, now: Date): Promise<ComplianceDashboardResult> {
     const rules = jurisdictionRulesOf(this.settings);
     const reviewBy = new Date(now.getTime() + this.settings.policyReviewDueWithinDays * DAY_MS);
     const [members, cash, own, due] = await Promise.all([

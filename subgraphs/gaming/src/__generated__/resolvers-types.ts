@@ -576,7 +576,12 @@ export type Query = {
   compliancePlayVolumes: Array<MemberPlayVolume>;
   gameType?: Maybe<GameType>;
   gameTypes: GameTypeConnection;
-  /** Manager and above */
+  /**
+   * Floor performance over the range; Manager and above. Served from a cache: the figures are computed once per
+   * range (every caller gets the same) and served for DASHBOARD_CACHE_TTL_SECONDS (30 s by default; in Redis,
+   * shared by every replica, when REDIS_URL is set), so they may be that old. Writes do not refresh them: the
+   * first request after they expire computes them again.
+   */
   gamingDashboard: GamingDashboard;
   /** Outbox rows (audit events and point credits to loyalty) set aside after too many failed deliveries, newest first; SuperAdmin */
   gamingDeadLetters: DeadLetterPage;

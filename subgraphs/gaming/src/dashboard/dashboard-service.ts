@@ -1,4 +1,5 @@
 import type { Decimal128 } from 'mongodb';
+import type { DashboardCache } from '@casino/cache';
 import { badUserInput } from '@casino/errors';
 import { gamingDayExpression } from '../gaming-day';
 import { centsToMoney, toCents } from '../money';
@@ -85,11 +86,15 @@ function performance(group: PerformanceGroup | undefined): Performance {
   };
 }
 
-/** The floor's performance over a range, computed by MongoDB in one `$facet` aggregation. */
+/**
+ * The floor's performance over a range, computed by MongoDB in one `$facet` aggregation. Every caller allowed
+ * to ask gets the same figures, so they are cached per range alone.
+ */
 export class GamingDashboardService {
   constructor(
     private readonly sessions: GamingSessionStore,
     private readonly settings: GamingSettings,
+    private readonly cache: DashboardCache,
   ) {}
 
   checkRange(range: DateRange): void {
@@ -102,6 +107,10 @@ export class GamingDashboardService {
 
   async dashboard(range: DateRange): Promise<GamingDashboardResult> {
     this.checkRange(range);
+    return this.cache.figures({ dashboard: 'gamingDashboard', scope: {}, range }, () => this.compute(range));
+  }
+
+  private async compute(range: DateRange): Promise<GamingDashboardResult> {
     const day = gamingDayExpression(
       '$session_start',
       this.settings.gamingDayStartHour,

@@ -479,7 +479,12 @@ export type Query = {
   __typename?: 'Query';
   /** All members, KYC-verified and self-excluded, counted; service only */
   complianceMemberCounts: ComplianceMemberCounts;
-  /** Programme KPIs for Managers and above */
+  /**
+   * Programme KPIs for Managers and above. Served from a cache: the figures are computed once per range (every
+   * caller gets the same) and served for DASHBOARD_CACHE_TTL_SECONDS (30 s by default; in Redis, shared by every
+   * replica, when REDIS_URL is set), so they may be that old. Writes do not refresh them: the first request
+   * after they expire computes them again.
+   */
   loyaltyDashboard: LoyaltyDashboard;
   /** Outbox rows (audit events) set aside after too many failed deliveries, newest first; SuperAdmin */
   loyaltyDeadLetters: DeadLetterPage;

@@ -1,3 +1,4 @@
+import type { DashboardCache } from '@casino/cache';
 import { badUserInput } from '@casino/errors';
 import type { LoyaltyStores } from '../context';
 import type { LedgerEntryType } from '../ledger/ledger-store';
@@ -43,12 +44,14 @@ interface MemberFacets {
  * Programme KPIs, every figure computed by an aggregation in MongoDB: members by tier, members registered and
  * members who visited in the range, points issued / redeemed / expired / adjusted in the range (ledger sums
  * by type, net of the reversals of redemptions and expiries), the points outstanding now (the liability) and
- * the rewards redeemed most in the range.
+ * the rewards redeemed most in the range. Every caller allowed to ask gets the same figures, so they are cached
+ * per range alone.
  */
 export class LoyaltyDashboardService {
   constructor(
     private readonly stores: LoyaltyStores,
     private readonly settings: LoyaltySettings,
+    private readonly cache: DashboardCache,
   ) {}
 
   checkRange(range: DateRange): void {
@@ -61,6 +64,10 @@ export class LoyaltyDashboardService {
 
   async dashboard(range: DateRange): Promise<LoyaltyDashboard> {
     this.checkRange(range);
+    return this.cache.figures({ dashboard: 'loyaltyDashboard', scope: {}, range }, () => this.compute(range));
+  }
+
+  private async compute(range: DateRange): Promise<LoyaltyDashboard> {
     const inRange = { $gte: range.from, $lt: range.to };
     const [members, ledger, topRewards] = await Promise.all([
       this.stores.members.collection

@@ -660,7 +660,10 @@ export type Query = {
   /**
    * Campaigns by status, reach against the estimate, conversion, budget, walk-in conversion and notification
    * delivery over the range; Manager and above. BAD_USER_INPUT range.to when to <= from or the range is longer
-   * than the configured maximum (366 days by default).
+   * than the configured maximum (366 days by default). Served from a cache: the figures are computed once per
+   * range (every caller gets the same) and served for DASHBOARD_CACHE_TTL_SECONDS (30 s by default; in Redis,
+   * shared by every replica, when REDIS_URL is set), so they may be that old. Writes do not refresh them: the
+   * first request after they expire computes them again.
    */
   marketingDashboard: MarketingDashboard;
   /** Outbox rows (audit events and notifications) set aside after too many failed deliveries, newest first; SuperAdmin */

@@ -1,4 +1,5 @@
 import type { Decimal128 } from 'mongodb';
+import type { DashboardCache } from '@casino/cache';
 import { badUserInput } from '@casino/errors';
 import { toMoney } from '@casino/mongo';
 import type { CampaignStatus, CampaignStore } from '../campaigns/campaign-store';
@@ -71,7 +72,8 @@ interface NotificationFacets {
  * Marketing KPIs over a range (from inclusive, to exclusive), each counted by an aggregation in MongoDB:
  * campaigns running in the range (period overlapping it) by status with budget, reach against the estimate
  * and average conversion; walk-in visits in the range and how many converted to members; notifications
- * created in the range by status, with delivery and read rates overall and per channel.
+ * created in the range by status, with delivery and read rates overall and per channel. Every caller allowed to
+ * ask gets the same figures (no department scoping), so they are cached per range alone.
  */
 export class MarketingDashboardService {
   constructor(
@@ -79,6 +81,7 @@ export class MarketingDashboardService {
     private readonly guests: GuestStore,
     private readonly notifications: NotificationStore,
     private readonly settings: MarketingSettings,
+    private readonly cache: DashboardCache,
   ) {}
 
   async dashboard(range: DateRange): Promise<MarketingDashboardFigures> {
@@ -87,6 +90,12 @@ export class MarketingDashboardService {
     if (span > this.settings.dashboardMaxRangeDays * DAY_MS) {
       throw badUserInput('range.to', `the range must not exceed ${this.settings.dashboardMaxRangeDays} days`);
     }
+    return this.cache.figures({ dashboard: 'marketingDashboard', scope: {}, range }, () =>
+      this.compute(range),
+    );
+  }
+
+  private async compute(range: DateRange): Promise<MarketingDashboardFigures> {
     const [campaignFacets, guestTotals, notificationFacets] = await Promise.all([
       this.campaigns.collection
         .aggregate<CampaignFacets>([

@@ -295,7 +295,13 @@ export type Query = {
   trainingRecord?: Maybe<TrainingRecord>;
   /** Newest first */
   trainingRecords: TrainingRecordConnection;
-  /** Workforce KPIs: Managers see their own department only */
+  /**
+   * Workforce KPIs: Managers see their own department only. Served from a cache: the figures are computed once
+   * per department scope (a Manager's department, or all) and range and served for DASHBOARD_CACHE_TTL_SECONDS
+   * (30 s by default; in Redis, shared by every replica, when REDIS_URL is set), so they may be that old. Writes
+   * do not refresh them: the first request after they expire computes them again. The payroll is computed for
+   * each request.
+   */
   workforceDashboard: WorkforceDashboard;
   /** Outbox rows (audit events) set aside after too many failed deliveries, newest first; SuperAdmin */
   workforceDeadLetters: DeadLetterPage;

@@ -1,4 +1,5 @@
 import type { Decimal128, Document } from 'mongodb';
+import type { DashboardCache } from '@casino/cache';
 import { toMoney } from '@casino/mongo';
 import type { FieldProtector } from '@casino/crypto';
 import { badUserInput } from '@casino/errors';
@@ -72,7 +73,8 @@ const round2 = (value: number) => Math.round(value * 100) / 100;
  * Workforce KPIs computed by aggregation pipelines in MongoDB: headcount by department and status, current
  * scores, mandatory training (assignments = active staff x mandatory courses of their position; a
  * completion counts while unexpired at `now`), and reviews due within the range. `department` confines
- * every figure to one department (Managers); null covers every department.
+ * every figure to one department (Managers); null covers every department. The figures are cached per
+ * department scope and range; the payroll is not (it is computed, and audited, for each request that asks).
  */
 export class WorkforceDashboardService {
   constructor(
@@ -81,6 +83,7 @@ export class WorkforceDashboardService {
     private readonly records: TrainingRecordStore,
     private readonly settings: WorkforceSettings,
     private readonly protector: FieldProtector,
+    private readonly cache: DashboardCache,
   ) {}
 
   checkRange(range: DateRange): void {
@@ -91,12 +94,19 @@ export class WorkforceDashboardService {
     }
   }
 
-  async dashboard(
+  async dashboard(range: DateRange, department: string | null): Promise<WorkforceDashboardData> {
+    this.checkRange(range);
+    // the department is the only thing about the caller the computation sees: it is the key's scope
+    return this.cache.figures({ dashboard: 'workforceDashboard', scope: { department }, range }, () =>
+      this.compute(range, department, new Date()),
+    );
+  }
+
+  private async compute(
     range: DateRange,
     department: string | null,
-    now = new Date(),
+    now: Date,
   ): Promise<WorkforceDashboardData> {
-    this.checkRange(range);
     const scope: Document = department === null ? {} : { department };
     // the catalogue is small: which mandatory courses each position needs
     const mandatory = await this.courses.collection

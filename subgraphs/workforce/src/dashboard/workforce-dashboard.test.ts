@@ -5,6 +5,7 @@ import {
   FNB_MANAGER,
   GAMING_MANAGER,
   GAMING_SUPERVISOR,
+  adminIdentity,
   courseDoc,
   recordDoc,
   staffDoc,
@@ -81,7 +82,8 @@ describe('workforceDashboard', () => {
     );
 
   beforeAll(async () => {
-    harness = await startSubgraphHarness(workforceSubgraph);
+    // every request computes here (the pipeline count below is the computation's); the cache has its own tests
+    harness = await startSubgraphHarness(workforceSubgraph, { env: { DASHBOARD_CACHE_TTL_SECONDS: '0' } });
     useFixtureProtector(harness.protector);
     await harness.db.collection('training_courses').insertMany([
       courseDoc('c1', 'Dealing', { is_mandatory: true, required_for_positions: ['Dealer'] }),
@@ -190,5 +192,79 @@ describe('workforceDashboard', () => {
     expect(firstError(await dashboard(RANGE, { kind: 'anonymous' }))).toMatchObject({
       code: 'UNAUTHENTICATED',
     });
+  });
+});
+
+describe('workforceDashboard from the cache', () => {
+  const GENERAL_ADMIN = adminIdentity('00000000-0000-4000-8000-0000000000c6', 'GeneralAdmin', null);
+  let harness: SubgraphHarness;
+  const TOTALS = /* GraphQL */ `
+    query Dashboard($range: DateRangeInput!) {
+      workforceDashboard(range: $range) {
+        totals {
+          activeHeadcount
+        }
+        byDepartment {
+          department
+          activeHeadcount
+        }
+      }
+    }
+  `;
+  const ask = async (identity: Identity, range = RANGE) => {
+    const result = await harness.execute<{ workforceDashboard: Record<string, unknown> }>(
+      TOTALS,
+      { range },
+      { identity },
+    );
+    return { ...result, figures: result.data?.workforceDashboard };
+  };
+  const only = (department: string, activeHeadcount: number) => ({
+    totals: { activeHeadcount },
+    byDepartment: [{ department, activeHeadcount }],
+  });
+
+  beforeAll(async () => {
+    harness = await startSubgraphHarness(workforceSubgraph, { env: { DASHBOARD_CACHE_TTL_SECONDS: '1' } });
+    useFixtureProtector(harness.protector);
+    await harness.db
+      .collection('staff_members')
+      .insertMany([
+        staffDoc('g1', 'Gia', 'Gaming', null),
+        staffDoc('g2', 'Gus', 'Gaming', null),
+        staffDoc('f1', 'Fay', 'F&B', null, { position: 'Waiter' }),
+      ]);
+  });
+  afterAll(() => harness.close());
+
+  it("gives each Manager their own department's figures, whoever was served first", async () => {
+    const gaming = await ask(GAMING_MANAGER);
+    expect(gaming.figures).toEqual(only('Gaming', 2));
+    // another department is computed for its Manager, never served from the Gaming entry
+    const fnb = await ask(FNB_MANAGER);
+    expect(fnb.commands).toContain('aggregate');
+    expect(fnb.figures).toEqual(only('F&B', 1));
+    const all = await ask(GENERAL_ADMIN);
+    expect(all.commands).toContain('aggregate');
+    expect(all.figures).toMatchObject({ totals: { activeHeadcount: 3 } });
+    const again = await ask(GAMING_MANAGER);
+    expect(again.commands).toEqual([]);
+    expect(again.figures).toEqual(only('Gaming', 2));
+  });
+
+  it('refuses a Supervisor while the figures of their department are cached', async () => {
+    await ask(GAMING_MANAGER);
+    expect(firstError(await ask(GAMING_SUPERVISOR))).toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('shows a change once the cached figures expire, not before', async () => {
+    const range = { from: '2026-05-01T00:00:00.000Z', to: '2026-06-01T00:00:00.000Z' };
+    expect((await ask(GAMING_MANAGER, range)).figures).toEqual(only('Gaming', 2));
+    await harness.db.collection('staff_members').insertOne(staffDoc('g3', 'Gil', 'Gaming', null));
+    const cached = await ask(GAMING_MANAGER, range);
+    expect(cached.commands).toEqual([]);
+    expect(cached.figures).toEqual(only('Gaming', 2));
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await ask(GAMING_MANAGER, range)).figures).toEqual(only('Gaming', 3));
   });
 });
