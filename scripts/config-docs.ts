@@ -56,7 +56,7 @@ export function serviceSchemas(): Record<ServiceName, Shape[]> {
 /** Secrets: never given a value in a file, handed to the services from a secret store. */
 export function isSecret(name: string): boolean {
   return (
-    /(SIGNING_KEY|PUBLIC_KEYS|ENCRYPTION_KEYS|INDEX_KEY|SECRET|PASSWORD|TOKEN)$/.test(name) ||
+    /(SIGNING_KEY|PUBLIC_KEYS|ENCRYPTION_KEYS|INDEX_KEY|SECRET|PASSWORD|TOKEN|OTLP_HEADERS)$/.test(name) ||
     name === 'MONGODB_URI' ||
     name === 'REDIS_URL'
   );

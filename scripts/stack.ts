@@ -15,6 +15,7 @@ import { createMarketingSubgraph, marketingSubgraph, parseMarketingSettings } fr
 import { connectMongo } from '@casino/mongo';
 import type { MongoConnection } from '@casino/mongo';
 import { parseSubgraphEnv, startSubgraph } from '@casino/server';
+import { tracingEnabled } from '@casino/telemetry';
 import type { RequestBase, RunningSubgraph, SubgraphDefinition } from '@casino/server';
 import { createWorkforceSubgraph, parseWorkforceSettings, workforceSubgraph } from '@casino/workforce';
 
@@ -147,8 +148,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         uri: env.MONGODB_URI,
         database: env.MONGODB_DATABASE,
         appName: name,
-        // the service's metrics time every command (METRICS_ENABLED)
-        monitorCommands: options.monitorCommands ?? env.METRICS_ENABLED,
+        // the service's metrics time every command (METRICS_ENABLED) and its traces have a span for each
+        monitorCommands: options.monitorCommands ?? (env.METRICS_ENABLED || tracingEnabled(env)),
       });
       connections.push(mongo);
       subgraphs[name] = await startSubgraph(definition, {

@@ -5,7 +5,16 @@ import {
   accessTokenSettingsFromEnv,
   credentialKeysFromEnv,
 } from '@casino/auth';
-import { commonEnv, identityEnv, jsonInputEnv, parseEnv, portSchema, tokenEnv, z } from '@casino/config';
+import {
+  commonEnv,
+  identityEnv,
+  jsonInputEnv,
+  parseEnv,
+  portSchema,
+  telemetryEnv,
+  tokenEnv,
+  z,
+} from '@casino/config';
 import { SERVICE_NAMES } from '@casino/server';
 import type { ServiceName } from '@casino/server';
 import { operationLimitEnv } from './operation-limits';
@@ -40,6 +49,7 @@ export const DEMO_PASSWORD_DEFAULT = 'demo-password-2026';
 export const gatewayEnvSchema = z
   .object({
     ...commonEnv,
+    ...telemetryEnv,
     ...identityEnv,
     ...tokenEnv,
     ...jsonInputEnv,

@@ -40,6 +40,7 @@ import {
   startHttpService,
 } from '@casino/server';
 import type { RequestBase, RunningService, ServiceMetrics } from '@casino/server';
+import { injectTraceContext, startTelemetry } from '@casino/telemetry';
 import type { GatewayEnv, SubgraphName } from './env';
 import { subgraphUrlOverrides } from './env';
 import { operationLimitsOf, operationLimitsPlugin, parseOptionsOf } from './operation-limits';
@@ -69,6 +70,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     private readonly subgraph: string,
     private readonly signer: CredentialSigner,
     private readonly metrics: ServiceMetrics | null = null,
+    private readonly traced = false,
   ) {
     super({ url: options.url });
     this.fetcher = this.signingFetcher(options.timeoutMs, options.logger);
@@ -96,6 +98,8 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       delete headers[PENDING_HEADER];
       const caller = ticket !== undefined ? this.pending.get(ticket) : undefined;
       if (ticket !== undefined) this.pending.delete(ticket);
+      // the subgraph's server span becomes a child of this fetch's span (gateway.fetch)
+      if (this.traced) injectTraceContext(headers);
       headers[REQUEST_CREDENTIAL_HEADER] = await signRequestCredential(this.signer, {
         identity: caller?.identity ?? ANONYMOUS,
         ip: caller?.ip ?? null,
@@ -154,6 +158,8 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
   // checked when the env was parsed
   const keys = credentialKeysFromEnv('gateway', env);
   const metrics = serviceMetricsOf('gateway', env);
+  // global: @apollo/gateway reports its request, plan, execute and fetch spans through the global provider
+  const telemetry = startTelemetry('gateway', env, { global: true });
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
@@ -166,6 +172,7 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
         name,
         keys.signer,
         metrics,
+        telemetry.enabled,
       );
     },
   });
@@ -239,6 +246,7 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
             target: 'compliance',
             signer: keys.signer,
             timeoutMs: env.READY_CHECK_TIMEOUT_MS,
+            tracer: telemetry.tracer,
           }),
         ),
     { pollMs: env.REVOCATION_POLL_MS, retainMs: accessTtlMs, log: logger },
@@ -264,6 +272,7 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
     beforeGraphql: edgeMiddleware(env, rateLimits, logger),
     routes: env.EXPLORER_ENABLED ? explorerRoutes() : undefined,
     metrics,
+    telemetry,
     shutdown: { graceMs: env.SHUTDOWN_GRACE_MS, drainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS },
   });
   return {
@@ -274,6 +283,7 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
       revocations.stop();
       await service.stop();
       await closeRedis(redis);
+      await telemetry.shutdown();
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Logger } from '@casino/logger';
 import { deliveryFailureOf, retryDelayMs } from '@casino/mongo';
 import type { DeadLetterPage, DeadLetterSource, DeliveryFailure } from '@casino/mongo';
 import { DEFAULT_SCHEDULER_LEASE_MS, RowClaims, Scheduler } from '@casino/scheduler';
+import { withSpan } from '@casino/telemetry';
 import type { ScheduledJob } from '@casino/scheduler';
 import type { AuditEvent } from './event';
 
@@ -174,7 +175,9 @@ export class AuditOutbox {
       const readable = rows.filter((row): row is DueRow & { event: AuditEvent } => row.event !== null);
       if (readable.length === 0) continue;
       try {
-        await this.sink.deliver(readable.map((row) => row.event));
+        await withSpan('deliver audit events', { 'outbox.rows': readable.length }, () =>
+          this.sink.deliver(readable.map((row) => row.event)),
+        );
         await this.collection.deleteMany({
           id: { $in: readable.map((row) => row.id) },
           ...this.claims.held(token),
@@ -224,7 +227,7 @@ export class AuditOutbox {
     let delivered = 0;
     for (const [index, row] of rows.entries()) {
       try {
-        await this.sink.deliver([row.event]);
+        await withSpan('deliver audit events', { 'outbox.rows': 1 }, () => this.sink.deliver([row.event]));
         await this.collection.deleteOne({ id: row.id, ...this.claims.held(token) });
         delivered += 1;
       } catch (error) {

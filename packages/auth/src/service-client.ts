@@ -1,3 +1,5 @@
+import { withClientSpan } from '@casino/telemetry';
+import type { Tracer } from '@casino/telemetry';
 import type { CredentialSigner } from './credential';
 import { REQUEST_CREDENTIAL_HEADER, signRequestCredential } from './credential';
 
@@ -33,6 +35,11 @@ export interface ServiceClientOptions {
   /** This service's key; its issuer name is the service identity the owner sees in its rules and audit trail. */
   signer: CredentialSigner;
   timeoutMs?: number;
+  /**
+   * The calling service's tracer (tracing on): each call is a CLIENT span and carries `traceparent`, so the
+   * owner's work joins the caller's trace.
+   */
+  tracer?: Tracer | null;
 }
 
 /**
@@ -48,6 +55,21 @@ export class ServiceClient {
   }
 
   async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const { tracer } = this.options;
+    if (!tracer) return this.send<T>(query, variables, {});
+    return withClientSpan(
+      tracer,
+      `POST ${this.options.target}`,
+      { 'http.request.method': 'POST', 'peer.service': this.options.target, 'url.full': this.options.url },
+      (traceHeaders) => this.send<T>(query, variables, traceHeaders),
+    );
+  }
+
+  private async send<T>(
+    query: string,
+    variables: Record<string, unknown>,
+    traceHeaders: Record<string, string>,
+  ): Promise<T> {
     const body = JSON.stringify({ query, variables });
     const credential = await signRequestCredential(this.options.signer, {
       identity: { kind: 'service', service: this.options.signer.issuer },
@@ -58,7 +80,11 @@ export class ServiceClient {
     try {
       response = await fetch(this.options.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [REQUEST_CREDENTIAL_HEADER]: credential },
+        headers: {
+          ...traceHeaders,
+          'content-type': 'application/json',
+          [REQUEST_CREDENTIAL_HEADER]: credential,
+        },
         body,
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 5_000),
       });

@@ -122,6 +122,69 @@ export const commonEnv = {
   METRICS_MAX_LABEL_VALUES: z.coerce.number().int().min(1).max(10_000).default(200),
 };
 
+/** `key=value,key=value` (values percent-decoded), as the OpenTelemetry variables write headers and attributes. */
+const keyValueList = z
+  .string()
+  .default('')
+  .transform((value, ctx) => {
+    const pairs: Record<string, string> = {};
+    for (const part of value.split(',')) {
+      if (part.trim() === '') continue;
+      const at = part.indexOf('=');
+      if (at <= 0) {
+        ctx.addIssue({ code: 'custom', message: 'must be a list of key=value pairs separated by commas' });
+        return z.NEVER;
+      }
+      pairs[part.slice(0, at).trim()] = decodeURIComponent(part.slice(at + 1).trim());
+    }
+    return pairs;
+  });
+
+/**
+ * OpenTelemetry traces, under the standard variable names. Without OTEL_EXPORTER_OTLP_ENDPOINT no tracer
+ * provider is created: no spans, no trace context read or sent, no cost.
+ */
+export const telemetryEnv = {
+  /**
+   * The OTLP/HTTP endpoint traces are sent to (`<endpoint>/v1/traces`, JSON), e.g. an OpenTelemetry Collector,
+   * Jaeger or Tempo at `http://otel-collector:4318`; unset, nothing is traced and nothing is sent
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /** Headers sent with every export (`key=value,...`, e.g. the collector's API key) */
+  OTEL_EXPORTER_OTLP_HEADERS: keyValueList,
+  /** `true` turns tracing off even with an endpoint configured */
+  OTEL_SDK_DISABLED: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /**
+   * Which traces are recorded: `parentbased_always_on` (the default) follows the caller's `traceparent`
+   * sampled flag and records every request that comes without one; `parentbased_traceidratio` records
+   * OTEL_TRACES_SAMPLER_ARG of those; `always_on`, `always_off`, `traceidratio` ignore the caller
+   */
+  OTEL_TRACES_SAMPLER: z
+    .enum([
+      'always_on',
+      'always_off',
+      'traceidratio',
+      'parentbased_always_on',
+      'parentbased_always_off',
+      'parentbased_traceidratio',
+    ])
+    .default('parentbased_always_on'),
+  /** The share of traces recorded by the `traceidratio` samplers, from 0 to 1 */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+  /**
+   * Resource attributes added to every span (`key=value,...`, e.g. `deployment.environment.name=production`);
+   * `service.name` is always the service's own name
+   */
+  OTEL_RESOURCE_ATTRIBUTES: keyValueList,
+};
+
+export type TelemetryEnv = {
+  [K in keyof typeof telemetryEnv]: z.infer<(typeof telemetryEnv)[K]>;
+};
+
 /**
  * The per-request credentials between gateway and subgraphs and between services: this service's Ed25519 key
  * (a base64 32-byte seed), the public keys of every caller it accepts (`gateway:<x>,loyalty:<x>,...`), the
@@ -248,6 +311,7 @@ export function subgraphEnv(defaults: { port: number; database: string }) {
   return z
     .object({
       ...commonEnv,
+      ...telemetryEnv,
       ...identityEnv,
       ...tokenEnv,
       ...routerEnv,

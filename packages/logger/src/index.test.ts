@@ -1,4 +1,6 @@
 import { Writable } from 'node:stream';
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { createLogger } from './index';
 
 function capture() {
@@ -30,5 +32,33 @@ describe('createLogger', () => {
     expect(lines[0]).not.toContain('N1234567');
     expect(lines[0]).not.toContain('99000');
     expect(JSON.parse(lines[0]!).input.nicPassport).toBe('[redacted]');
+  });
+});
+
+describe('trace ids on log lines', () => {
+  const traceId = '4bf92f3577b34a4736d5a0d0fe9e8a61';
+  const spanId = '00f067aa0ba902b7';
+  let manager: AsyncLocalStorageContextManager;
+
+  beforeAll(() => {
+    manager = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(manager);
+  });
+  afterAll(() => {
+    context.disable();
+  });
+
+  it('adds trace_id and span_id of the active span, also on child loggers and after an await', async () => {
+    const { lines, destination } = capture();
+    const log = createLogger({ name: 'loyalty', destination }).child({ requestId: 'r-2' });
+    const active = trace.setSpanContext(context.active(), { traceId, spanId, traceFlags: 1 });
+    await context.with(active, async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      log.info('inside');
+    });
+    log.info('outside');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ trace_id: traceId, span_id: spanId, requestId: 'r-2' });
+    expect(JSON.parse(lines[1]!)).not.toHaveProperty('trace_id');
+    expect(JSON.parse(lines[1]!)).not.toHaveProperty('span_id');
   });
 });

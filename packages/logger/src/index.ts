@@ -1,3 +1,4 @@
+import { context, trace } from '@opentelemetry/api';
 import pino from 'pino';
 import type { Logger } from 'pino';
 
@@ -36,11 +37,24 @@ export interface LoggerOptions {
   destination?: pino.DestinationStream;
 }
 
+const NO_TRACE = {};
+
+/**
+ * The trace and span of the work a line is written in (when a trace is being recorded), so a line leads to its
+ * trace and a trace to its lines.
+ */
+export function traceFields(): { trace_id?: string; span_id?: string } {
+  const span = trace.getSpanContext(context.active());
+  if (!span || !trace.isSpanContextValid(span)) return NO_TRACE;
+  return { trace_id: span.traceId, span_id: span.spanId };
+}
+
 export function createLogger({ name, level = 'info', destination }: LoggerOptions): Logger {
   const options: pino.LoggerOptions = {
     name,
     level,
     base: { service: name },
+    mixin: traceFields,
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     formatters: { level: (label) => ({ level: label }) },

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db, IndexDescription } from 'mongodb';
 import type { Logger } from '@casino/logger';
+import type { Telemetry } from '@casino/telemetry';
 import { deliveryFailureOf } from '@casino/mongo';
 import type { DeliveryFailure } from '@casino/mongo';
 import { describeSchedule, nextSlot } from './schedule';
@@ -44,6 +45,8 @@ export interface SchedulerOptions {
   now?: () => Date;
   random?: () => number;
   onPass?: (record: PassRecord) => void;
+  /** Each pass is a trace of its own (`job <name>`), holding its MongoDB commands and deliveries */
+  telemetry?: Telemetry;
 }
 
 export const DEFAULT_SCHEDULER_POLL_MS = 1_000;
@@ -228,7 +231,11 @@ export class Scheduler {
     let outcome: PassRecord['outcome'] = 'ok';
     let lastError: DeliveryFailure | null = null;
     try {
-      await job.run({ scheduledFor, startedAt, owner: this.owner });
+      const run = () => job.run({ scheduledFor, startedAt, owner: this.owner });
+      const { telemetry } = this.options;
+      await (telemetry
+        ? telemetry.withSpan(`job ${job.name}`, { 'job.name': job.name }, run, { root: true })
+        : run());
     } catch (error) {
       outcome = 'failed';
       lastError = deliveryFailureOf(error);

@@ -7,6 +7,8 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { Identity } from '@casino/auth';
 import type { Logger } from '@casino/logger';
+import { runInContext, startServerSpan } from '@casino/telemetry';
+import type { Telemetry } from '@casino/telemetry';
 import { DEFAULT_MAX_BODY_BYTES, httpErrorHandler, notFoundHandler } from './http-errors';
 import type { ServiceMetrics } from './metrics';
 
@@ -79,6 +81,8 @@ export interface HttpServiceOptions<C extends BaseContext> {
   metrics?: ServiceMetrics | null;
   /** How `stop()` drains (SHUTDOWN_GRACE_MS, SHUTDOWN_DRAIN_DELAY_MS); by default 10 s of grace, no delay. */
   shutdown?: { graceMs: number; drainDelayMs: number };
+  /** Traces (OTEL_EXPORTER_OTLP_ENDPOINT): a server span per GraphQL request, joined to the caller's trace. */
+  telemetry?: Telemetry;
 }
 
 export interface RunningService {
@@ -91,6 +95,28 @@ export interface RunningService {
    * flight finish within the grace period (idle keep-alive connections are closed), then Apollo stops.
    */
   stop(): Promise<void>;
+}
+
+/**
+ * With tracing on: `start` opens the request's server span (a child of the caller's `traceparent`) and runs the
+ * edge middleware in it; `resume` re-enters it once the body is read (stream events run outside it), so Apollo,
+ * the resolvers, MongoDB commands and log lines all belong to the request's trace. Nothing when tracing is off.
+ */
+function traceRequests(telemetry: Telemetry | undefined): {
+  start: express.RequestHandler[];
+  resume: express.RequestHandler[];
+} {
+  if (!telemetry?.enabled) return { start: [], resume: [] };
+  return {
+    start: [
+      (req, res, next) => {
+        const traced = startServerSpan(telemetry, req, res, req.path);
+        res.locals.traceContext = traced;
+        runInContext(traced, next);
+      },
+    ],
+    resume: [(_req, res, next) => runInContext(res.locals.traceContext, next)],
+  };
 }
 
 /** Serves GraphQL plus `GET /health` (alive) and `GET /ready` (can serve) over one HTTP server. */
@@ -124,6 +150,7 @@ export async function startHttpService<C extends BaseContext>(
   options.metrics?.routes()(app);
   options.routes?.(app);
 
+  const tracing = traceRequests(options.telemetry);
   app.all(
     options.graphqlPaths ?? ['/graphql'],
     (req, res, next) => {
@@ -133,6 +160,7 @@ export async function startHttpService<C extends BaseContext>(
       res.setHeader(REQUEST_ID_HEADER, requestId);
       next();
     },
+    ...tracing.start,
     ...(options.beforeGraphql ?? []),
     express.json({
       limit: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
@@ -140,6 +168,7 @@ export async function startHttpService<C extends BaseContext>(
         (req as express.Request & { rawBody?: Buffer }).rawBody = buffer;
       },
     }),
+    ...tracing.resume,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;

@@ -45,6 +45,8 @@ import { createLogger } from '@casino/logger';
 import type { Logger } from '@casino/logger';
 import { connectMongo, dropRetiredIndexes, ensureIndexes, startIndexCheck } from '@casino/mongo';
 import type { IndexPlan, MongoConnection, PagingConfig } from '@casino/mongo';
+import { startTelemetry, traceMongoCommands } from '@casino/telemetry';
+import type { Telemetry, Tracer } from '@casino/telemetry';
 import { SCHEDULER_JOBS, Scheduler, schedulerJobIndexes } from '@casino/scheduler';
 import type { ScheduledJob } from '@casino/scheduler';
 import { headerValue, rawBodyOf, startHttpService } from './http';
@@ -73,6 +75,8 @@ export interface SubgraphDeps {
   tokens?: TokenSettings;
   /** This service's Prometheus metrics (null with METRICS_ENABLED=false): background jobs add their backlogs. */
   metrics?: ServiceMetrics | null;
+  /** This service's traces: background jobs run each pass and delivery in a span of its own (`withSpan`). */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -82,6 +86,7 @@ export interface SubgraphDeps {
 export function createServiceClients(
   self: string | CredentialSigner,
   env: SubgraphEnv,
+  tracer: Tracer | null = null,
 ): Record<ServiceName, ServiceClient> {
   const signer = typeof self === 'string' ? credentialKeysOf(self, env).signer : self;
   const urls: Record<ServiceName, string> = {
@@ -94,7 +99,13 @@ export function createServiceClients(
   return Object.fromEntries(
     SERVICE_NAMES.map((name) => [
       name,
-      new ServiceClient({ url: urls[name], target: name, signer, timeoutMs: env.SERVICE_CALL_TIMEOUT_MS }),
+      new ServiceClient({
+        url: urls[name],
+        target: name,
+        signer,
+        timeoutMs: env.SERVICE_CALL_TIMEOUT_MS,
+        tracer,
+      }),
     ]),
   ) as Record<ServiceName, ServiceClient>;
 }
@@ -291,15 +302,17 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
   const logger = options.logger ?? createLogger({ name: definition.name, level: env.LOG_LEVEL });
   const ownsConnection = !options.mongo;
   const metrics = serviceMetricsOf(definition.name, env);
+  const telemetry = startTelemetry(definition.name, env);
   const mongo =
     options.mongo ??
     (await connectMongo({
       uri: env.MONGODB_URI,
       database: env.MONGODB_DATABASE,
       appName: definition.name,
-      monitorCommands: metrics !== null,
+      monitorCommands: metrics !== null || telemetry.enabled,
     }));
   metrics?.monitorMongo(mongo.client);
+  if (telemetry.tracer) traceMongoCommands(mongo.client, telemetry.tracer);
   await dropRetiredIndexes(mongo.db, definition.retiredIndexes ?? {});
   const indexPlan = {
     ...definition.indexes,
@@ -315,11 +328,12 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
     env,
     logger,
     paging: { defaultSize: env.DEFAULT_PAGE_SIZE, maxSize: env.MAX_PAGE_SIZE },
-    services: createServiceClients(keys.signer, env),
+    services: createServiceClients(keys.signer, env, telemetry.tracer),
     protector: createProtector(definition, env),
     redis,
     tokens: accessTokensOf(definition, env),
     metrics,
+    telemetry,
   };
   const router = env.ROUTER_TRUST.length > 0 ? createRouterTrust(definition, deps, verifier) : null;
   await router?.revocations.start();
@@ -339,6 +353,7 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
     leaseMs: env.SCHEDULER_LEASE_MS,
     log: logger,
     onPass: metrics ? (pass) => metrics.observeJobPass(pass) : undefined,
+    telemetry,
   });
   await scheduler.start();
   const indexCheck = startIndexCheck(mongo.db, indexPlan, {
@@ -379,6 +394,7 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
       ),
     ready: () => mongo.ping(),
     metrics,
+    telemetry,
     shutdown: { graceMs: env.SHUTDOWN_GRACE_MS, drainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS },
   });
   return {
@@ -396,6 +412,8 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
       await outbox.stop();
       if (ownsConnection) await mongo.close();
       await closeRedis(redis);
+      // last, so the spans of everything above are sent
+      await telemetry.shutdown();
     },
   };
 }

@@ -5,6 +5,7 @@ import { DEFAULT_OUTBOX_MAX_ATTEMPTS, deliveryFailureOf, retryDelayMs } from '@c
 import type { DeadLetterPage, DeadLetterSource } from '@casino/mongo';
 import { DEFAULT_SCHEDULER_LEASE_MS, RowClaims } from '@casino/scheduler';
 import type { ScheduledJob } from '@casino/scheduler';
+import { withSpan } from '@casino/telemetry';
 import { GAME_TYPES } from '../game-types/game-type-store';
 import type { GameTypeDocument } from '../game-types/game-type-store';
 import { GAMING_SESSIONS } from '../sessions/session-store';
@@ -111,15 +112,18 @@ export async function dispatchPendingCredits(
       // the numbers loyalty checks against gamingSessionForCredit, computed the same way; a refusal (the rate
       // changed meanwhile, loyalty unable to reach gaming) keeps the credit pending for the next attempt
       const terms = sessionCreditTerms(session, { points_rate: pointsRate });
-      const result = await loyalty.request<CreditResult>(CREDIT_GAMING_SESSION, {
-        input: {
-          memberId: terms.memberId,
-          sessionId: terms.id,
-          theo: terms.theo.toString(),
-          pointsRate,
-          endedAt: (terms.endedAt ?? now()).toISOString(),
-        },
-      });
+      const attempt = { 'outbox.attempt': (row.credit?.attempts ?? 0) + 1 };
+      const result = await withSpan('deliver gaming credit', attempt, () =>
+        loyalty.request<CreditResult>(CREDIT_GAMING_SESSION, {
+          input: {
+            memberId: terms.memberId,
+            sessionId: terms.id,
+            theo: terms.theo.toString(),
+            pointsRate,
+            endedAt: (terms.endedAt ?? now()).toISOString(),
+          },
+        }),
+      );
       await sessions.updateOne(mine, {
         $set: {
           ...claims.released(),

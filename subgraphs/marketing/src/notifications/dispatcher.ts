@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 import type { Logger } from '@casino/logger';
 import { DEFAULT_OUTBOX_MAX_ATTEMPTS, deliveryFailureOf, retryDelayMs } from '@casino/mongo';
 import type { ScheduledJob } from '@casino/scheduler';
+import { withSpan } from '@casino/telemetry';
 import type { MarketingSettings } from '../settings';
 import { createChannelAdapters } from './channels';
 import type { ChannelAdapters } from './channels';
@@ -72,7 +73,7 @@ export class NotificationDispatcher {
     let sent = 0;
     for (const id of await this.store.dueIds(now, limit)) {
       try {
-        if (await this.dispatch(id, now)) sent += 1;
+        if (await withSpan('deliver notification', {}, () => this.dispatch(id, now))) sent += 1;
       } catch (error) {
         // one notification that cannot be claimed or read must not hold up the rest of the batch
         if (!(error instanceof UnclaimedError)) {

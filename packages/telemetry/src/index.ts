@@ -1,0 +1,3 @@
+export * from './telemetry';
+export * from './mongo';
+export * from './propagation';
