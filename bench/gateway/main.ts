@@ -14,7 +14,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -49,7 +49,7 @@ const STOCK_GATEWAY_ENTRY = path.join(__dirname, 'stock-gateway.ts');
 const TOKEN_RENEW_AFTER_MS = 10 * 60_000;
 
 const USAGE = `Usage: pnpm bench:gateway [options]
-  --duration S       seconds per measured run (default 6)
+  --duration S       seconds per measured run (default 5)
   --rounds N         interleaved rounds; the table shows each figure's median over them (default 3)
   --warmup S         seconds of unmeasured load per target and operation before the first round (default 2)
   --connections N    concurrent connections (autocannon) or operation loops (floor) (default 10)
@@ -83,7 +83,7 @@ interface Settings {
 function parseSettings(): Settings | null {
   const { values } = parseArgs({
     options: {
-      duration: { type: 'string', default: '6' },
+      duration: { type: 'string', default: '5' },
       rounds: { type: 'string', default: '3' },
       warmup: { type: 'string', default: '2' },
       connections: { type: 'string', default: '10' },
@@ -284,6 +284,7 @@ async function run(
   },
 ): Promise<void> {
   const { runDir, processes } = context;
+  const loadBefore = loadavg()[0]!;
   const now = new Date();
   now.setUTCHours(0, 0, 0, 0);
   const allOperations = benchOperations(now);
@@ -511,14 +512,21 @@ async function run(
     }),
   );
 
-  printTable(settings, results, memory, deployments, idle);
+  // other work on the machine takes CPU from the services: figures from a busy machine are not comparable
+  const load = { before: loadBefore, after: loadavg()[0]! };
+  printTable(settings, results, memory, deployments, idle, load);
 
   const report = {
     benchmark: 'gateway',
     startedAt: context.startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     settings: { ...settings, password: undefined, out: undefined },
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, node: process.version },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? null,
+      node: process.version,
+      loadAverage1m: load,
+    },
     checkouts: deployments.map((d) => d.checkout),
     operations: operations.map((o) => ({
       name: o.name,
@@ -582,11 +590,8 @@ async function deploy(
   const { processes, runDir, serviceEnv, seeds } = options;
   const profile = (name: string) =>
     options.settings.cpuProf
-      ? [
-          '--cpu-prof',
-          `--cpu-prof-dir=${path.join(runDir, 'profiles')}`,
-          `--cpu-prof-name=${name}.cpuprofile`,
-        ]
+      ? // a directory per process: the tsx loader's worker thread writes a profile of its own
+        ['--cpu-prof', `--cpu-prof-dir=${path.join(runDir, 'profiles', name)}`]
       : [];
   const tag = checkout.label === 'work' ? 'work' : 'baseline';
   const ports = {} as Record<SubgraphName, number>;
@@ -713,6 +718,7 @@ function printTable(
   memory: Map<string, { gatewayRssMb: number | null; gatewayPeakMb: number | null; subgraphsRssMb: number }>,
   deployments: Deployment[],
   idle: IdleCpu,
+  load: { before: number; after: number },
 ): void {
   const fixed = (value: number | null | undefined, digits: number) =>
     value === null || value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits);
@@ -778,6 +784,10 @@ function printTable(
       `  ${d.checkout.label}: ${d.checkout.commit.slice(0, 12)}${d.checkout.dirty ? ' + uncommitted changes' : ''}`,
     );
   }
+  out.push(
+    `  load average (1 min) ${load.before.toFixed(1)} before the run, ${load.after.toFixed(1)} at the end` +
+      (load.before > cpus().length ? ': other work was running, figures are not comparable' : ''),
+  );
   out.push('');
   out.push(line(header));
   out.push(line(widths.map((w) => '-'.repeat(w))));
