@@ -206,9 +206,9 @@ describe('the supergraph through the gateway', () => {
     `;
     const count = async (first: number) => {
       const commands: string[] = [];
-      // background work on timers, not the query's: draining the audit outbox, and the gateway re-reading the
-      // list of ended sessions
-      const background = new Set(['audit_outbox', 'revoked_sessions']);
+      // background work on timers, not the query's: the scheduler taking its jobs, draining the audit outbox,
+      // and the gateway re-reading the list of ended sessions
+      const background = new Set(['scheduler_jobs', 'audit_outbox', 'revoked_sessions']);
       const listener = (event: CommandStartedEvent) => {
         if (!background.has(String(event.command[event.commandName]))) {
           commands.push(`${event.databaseName}.${event.commandName}`);
