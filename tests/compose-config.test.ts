@@ -61,10 +61,13 @@ describe('docker-compose.prod.yml', () => {
     entrypoint?: string[];
     healthcheck?: { test: string[] };
     build?: { target: string };
+    profiles?: string[];
+    depends_on?: Record<string, unknown>;
   };
   type Compose = { services: Record<string, Service>; secrets?: Record<string, { file: string }> };
   const base = parse(read('docker-compose.yml'), { merge: true }) as Compose;
-  const override = parse(read('docker-compose.prod.yml'), { merge: true }) as Compose;
+  // `!override` (a value replacing the base file's instead of merging with it) reads here as its plain value
+  const override = parse(read('docker-compose.prod.yml'), { merge: true, logLevel: 'error' }) as Compose;
   /** What compose runs with both files: the override's variables over the base's, secrets added. */
   const merged = (name: string): Service => {
     const under = base.services[name]!;
@@ -94,6 +97,14 @@ describe('docker-compose.prod.yml', () => {
       expect(merged(name).build?.target).toBe(name);
       expect(merged(name).environment?.NODE_ENV).toBe('production');
     }
+  });
+
+  it('seeds no demo data unless asked (a profile), and the gateway does not wait for it', () => {
+    expect(override.services.seed?.profiles).toEqual(['demo-data']);
+    expect(read('docker-compose.prod.yml')).toMatch(/^ {4}depends_on: !override$/m);
+    expect(Object.keys(merged('gateway').depends_on ?? {}).sort()).toEqual(
+      ['loyalty', 'gaming', 'workforce', 'marketing', 'compliance'].sort(),
+    );
   });
 
   it('publishes only the gateway', () => {
