@@ -367,6 +367,10 @@ export function renderReference(variables: Variable[]): string {
     'passwords, connection strings) show no value: unset keys fall back to public development keys, refused in',
     'production. A commented template of every variable is in [`.env.example`](../.env.example).',
     '',
+    'Any variable may instead be given as a file: `NAME_FILE` names a file holding the value of `NAME` (one',
+    'trailing newline is dropped), as Docker and Kubernetes mount secrets; setting both `NAME` and `NAME_FILE`',
+    'is refused.',
+    '',
     `${variables.length} variables.`,
   ];
   for (const section of sectioned(variables)) {
