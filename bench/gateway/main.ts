@@ -2,7 +2,7 @@
  * Gateway throughput: our gateway against a stock @apollo/gateway on the same subgraph processes, and against
  * the floor (the operation's subgraph requests sent straight to the subgraphs), in interleaved rounds.
  *
- *   pnpm bench:gateway [--duration 6] [--rounds 3] [--warmup 2] [--connections 10] [--members 300]
+ *   pnpm bench:gateway [--duration 5] [--rounds 3] [--warmup 2] [--connections 10] [--members 300]
  *                      [--operations me,members-20,members-100,dashboard-30d] [--targets ours,stock,floor]
  *                      [--baseline <git-ref>] [--out <file.json>] [--log-level warn] [--keep-logs]
  *
