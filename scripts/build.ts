@@ -115,7 +115,7 @@ const TEST_ONLY = /(^|\/)(testing|test-support)(\/|\.ts$)|\.test\.ts$/;
 const WORKSPACE_REQUIRE = /require\("(@casino\/[^"]+)"\)/g;
 
 /** Compiles the entry points and what they import, refusing test-only modules and reaches into other packages. */
-function compile(root: string, entries: string[], outDir: string): void {
+export function compile(root: string, entries: string[], outDir: string): void {
   const config = path.join(outDir, 'tsconfig.json');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(
