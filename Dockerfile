@@ -6,9 +6,9 @@
 # dependencies (`pnpm deploy --prod`); each runtime target copies one service's deploy folder and nothing else, so
 # an image carries no compiler, test tool, TypeScript source or other service's code.
 #
-# Node.js 24 is the Active/Maintenance LTS line supported the longest (until April 2028); Node 20 is past its end of
-# life and 22 ends in April 2027. bookworm-slim: Debian with glibc, which the prebuilt native modules
-# (@node-rs/argon2) are built for, and no curl or shell tools the services do not need.
+# Node.js 24: an LTS line supported until April 2028, where 22 ends in April 2027 and 20 is past its end of life;
+# the compiled services are tested on it (the workspace's engines: >= 20.19). bookworm-slim: Debian with glibc,
+# which the prebuilt native modules (@node-rs/argon2) are built for, and no curl or tools the services do not need.
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
