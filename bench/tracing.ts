@@ -61,6 +61,8 @@ async function serve(options: ServeOptions): Promise<void> {
     },
   });
   process.stdout.write(`${JSON.stringify({ url: stack.gateway.url })}\n`);
+  // the CPU time this stack's process has used, asked for before and after a series
+  process.on('message', () => process.send!(process.cpuUsage()));
   process.once('SIGTERM', () => {
     void stack.stop().finally(() => process.exit(0));
   });
@@ -72,7 +74,7 @@ async function startChild(options: ServeOptions): Promise<{ url: string; child: 
     process.execPath,
     [...process.execArgv, __filename, '--serve', JSON.stringify(options)],
     {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     },
   );
   const lines = createInterface({ input: child.stdout! });
@@ -85,6 +87,17 @@ async function startChild(options: ServeOptions): Promise<{ url: string; child: 
     });
   });
   return { url, child };
+}
+
+/** User plus system CPU milliseconds the child has used so far. */
+function cpuMsOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('message', (usage) => {
+      const { user, system } = usage as NodeJS.CpuUsage;
+      resolve((user + system) / 1000);
+    });
+    child.send('cpu');
+  });
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -138,6 +151,7 @@ async function main(): Promise<void> {
       const body = JSON.stringify({ query });
       for (let i = 0; i < 200; i++) await Promise.all([once(on.url, body), once(off.url, body)]);
       const spansBefore = receiver.spans.length;
+      const cpuBefore = { on: await cpuMsOf(on.child), off: await cpuMsOf(off.child) };
       const samples = { on: [] as number[], off: [] as number[] };
       for (let i = 0; i < iterations; i++) {
         // alternate which goes first so neither always runs on a warmer machine
@@ -149,6 +163,10 @@ async function main(): Promise<void> {
           samples.on.push(await once(on.url, body));
         }
       }
+      const cpu = {
+        on: ((await cpuMsOf(on.child)) - cpuBefore.on) / iterations,
+        off: ((await cpuMsOf(off.child)) - cpuBefore.off) / iterations,
+      };
       samples.on.sort((a, b) => a - b);
       samples.off.sort((a, b) => a - b);
       const [on50, off50] = [percentile(samples.on, 50), percentile(samples.off, 50)];
@@ -158,6 +176,10 @@ async function main(): Promise<void> {
       console.log(`  tracing on:  median ${ms(on50)}, p95 ${ms(on95)}`);
       console.log(
         `  difference:  median ${ms(on50 - off50)} (${(((on50 - off50) / off50) * 100).toFixed(1)}%), p95 ${ms(on95 - off95)}`,
+      );
+      // CPU per request is steadier than latency on a busy machine: the stack's process, background jobs included
+      console.log(
+        `  CPU of the stack's process: ${ms(cpu.off)} off, ${ms(cpu.on)} on per request (+${ms(cpu.on - cpu.off)}, ${(((cpu.on - cpu.off) / cpu.off) * 100).toFixed(1)}%)`,
       );
       // spans leave in batches every few seconds: those of the last moments arrive later and are not counted
       console.log(
