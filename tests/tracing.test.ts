@@ -24,6 +24,16 @@ const DATA_COMMANDS = new Set([
   'update',
   'delete',
 ]);
+const NEW_MEMBER = {
+  firstName: 'Priyanka',
+  lastName: 'Jayasuriya',
+  email: 'priyanka.j@example.com',
+  phone: '+94 77 765 4321',
+  dateOfBirth: '1985-06-15T00:00:00.000Z',
+  nationality: 'Sri Lanka',
+  nicPassport: '856671234V',
+};
+
 const SERVER = 2;
 const CLIENT = 3;
 
@@ -117,7 +127,7 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT one request is one trace', () => {
     await receiver?.stop();
   });
 
-  it('joins the client, the gateway, every subgraph fetch and every MongoDB command in the client trace', async () => {
+  it('joins the client, the gateway, every subgraph fetch and every MongoDB command in the client trace; outbox deliveries carry theirs to the receiver', async () => {
     const client = clientTraceparent();
     // the commands each subgraph's driver sends while the request runs, to count against the spans
     const commands: Record<string, CommandStartedEvent[]> = { loyalty: [], gaming: [] };
@@ -136,6 +146,19 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT one request is one trace', () => {
     expect(answer.errors).toBeUndefined();
     const members = (answer.data as { members: { edges: { node: { memberNumber: string } }[] } }).members;
     expect(members.edges).toHaveLength(3);
+
+    // a mutation's audit event goes to compliance through loyalty's outbox
+    const registered = await stack.query(
+      'mutation ($input: RegisterMemberInput!) { registerMember(input: $input) { id } }',
+      { input: NEW_MEMBER },
+      { as: IDENTITIES.Manager, headers: { traceparent: clientTraceparent().header } },
+    );
+    expect(registered.errors).toBeUndefined();
+    const outbox = stack.subgraphs.loyalty.mongo.db.collection('audit_outbox');
+    for (let waited = 0; (await outbox.countDocuments()) > 0; waited += 50) {
+      if (waited > 10_000) throw new Error('the audit event was not delivered');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
 
     // a graceful stop sends every span still buffered
     await stack.stop();
@@ -162,11 +185,11 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT one request is one trace', () => {
       expect(served).toHaveLength(1);
       expect(served[0]).toMatchObject({ service: fetch.attributes.service, name: 'POST /graphql' });
     }
-    // a request's spans never leave its trace: no other trace holds a server span of these subgraphs then
-    const strayServers = receiver.spans.filter(
-      (span) => span.traceId !== client.traceId && span.kind === SERVER && span.service !== 'gateway',
+    // no request reached loyalty or gaming without the trace context of its caller
+    const untraced = receiver.spans.filter(
+      (span) => span.kind === SERVER && ['loyalty', 'gaming'].includes(span.service) && !span.parentSpanId,
     );
-    expect(strayServers.filter((span) => ['loyalty', 'gaming'].includes(span.service))).toEqual([]);
+    expect(untraced).toEqual([]);
 
     // a span per MongoDB command the request sent, under that subgraph's server span, with what it did and
     // where, never the command document
@@ -225,11 +248,30 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT one request is one trace', () => {
       ).toBe(true);
     }
 
+    // the delivery's call carries its trace to compliance: compliance's server span under loyalty's call
+    const all = new Map(receiver.spans.map((span) => [span.spanId, span]));
+    const delivered = receiver.spans.filter((span) => {
+      const call = all.get(span.parentSpanId);
+      const delivery = call && all.get(call.parentSpanId);
+      return (
+        span.service === 'compliance' &&
+        span.kind === SERVER &&
+        call?.service === 'loyalty' &&
+        call.kind === CLIENT &&
+        call.name === 'POST compliance' &&
+        delivery?.name === 'deliver audit events'
+      );
+    });
+    expect(delivered.length).toBeGreaterThan(0);
+    // compliance's MongoDB commands storing the events hang under it
+    expect(receiver.spans.some((span) => delivered.some((d) => d.spanId === span.parentSpanId))).toBe(true);
+
     // no query text, variables or stored values in any span
     const exported = JSON.stringify(receiver.spans);
     expect(exported).not.toContain('graphql.document');
     expect(exported).not.toContain('memberNumber');
     for (const edge of members.edges) expect(exported).not.toContain(edge.node.memberNumber);
+    for (const value of Object.values(NEW_MEMBER)) expect(exported).not.toContain(value);
 
     // the request's log lines carry its trace id, in the gateway and in the subgraphs it called
     const traced = logs.lines.filter((line) => line.trace_id === client.traceId);
