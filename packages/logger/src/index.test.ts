@@ -57,8 +57,12 @@ describe('trace ids on log lines', () => {
       log.info('inside');
     });
     log.info('outside');
+    log.info({ memberId: 'm-1' }, 'first');
+    log.info('second');
     expect(JSON.parse(lines[0]!)).toMatchObject({ trace_id: traceId, span_id: spanId, requestId: 'r-2' });
     expect(JSON.parse(lines[1]!)).not.toHaveProperty('trace_id');
     expect(JSON.parse(lines[1]!)).not.toHaveProperty('span_id');
+    // one line's fields never reach the next
+    expect(JSON.parse(lines[3]!)).not.toHaveProperty('memberId');
   });
 });

@@ -37,15 +37,14 @@ export interface LoggerOptions {
   destination?: pino.DestinationStream;
 }
 
-const NO_TRACE = {};
-
 /**
  * The trace and span of the work a line is written in (when a trace is being recorded), so a line leads to its
  * trace and a trace to its lines.
  */
 export function traceFields(): { trace_id?: string; span_id?: string } {
   const span = trace.getSpanContext(context.active());
-  if (!span || !trace.isSpanContextValid(span)) return NO_TRACE;
+  // a new object every time: pino merges the line's own fields into what the mixin returns
+  if (!span || !trace.isSpanContextValid(span)) return {};
   return { trace_id: span.traceId, span_id: span.spanId };
 }
 
