@@ -22,10 +22,11 @@ class StoredValueError extends Error {
 
 describe('telemetry settings', () => {
   it('is off without an endpoint, and with OTEL_SDK_DISABLED even with one', async () => {
-    for (const env of [
+    const envs: Record<string, string>[] = [
       {},
       { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' },
-    ]) {
+    ];
+    for (const env of envs) {
       const telemetry = startTelemetry('loyalty', settingsOf(env));
       expect(telemetry.enabled).toBe(false);
       expect(telemetry.tracer).toBeNull();
