@@ -54,7 +54,7 @@ describe('two replicas of a subgraph share its jobs and outboxes', () => {
   });
   const replica: SubgraphDefinition<GamingContext> = {
     ...gaming,
-    jobs: (deps) => [...gaming.jobs!(deps), counted],
+    jobs: (deps, services) => [...gaming.jobs!(deps, services), counted],
   };
 
   beforeAll(async () => {

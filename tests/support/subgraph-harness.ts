@@ -14,6 +14,7 @@ import {
   createSubgraphApollo,
   parseSubgraphEnv,
   startSubgraph,
+  createSubgraphServices,
 } from '@casino/server';
 import type { RequestBase, RunningSubgraph, ServiceName, SubgraphDefinition } from '@casino/server';
 import type { SubgraphEnv } from '@casino/config';
@@ -76,8 +77,8 @@ export interface SubgraphHarness {
   close(options?: { keepDatabase?: boolean }): Promise<void>;
 }
 
-export async function startSubgraphHarness<C extends BaseContext & RequestBase>(
-  definition: SubgraphDefinition<C>,
+export async function startSubgraphHarness<C extends BaseContext & RequestBase, S>(
+  definition: SubgraphDefinition<C, S>,
   options: {
     /** Clients for the other subgraphs this one calls (by default they point at nothing that answers). */
     services?: Partial<Record<ServiceName, ServiceClient>>;
@@ -116,6 +117,7 @@ export async function startSubgraphHarness<C extends BaseContext & RequestBase>(
     services: { ...createServiceClients(definition.name, env), ...options.services },
     protector,
   };
+  const services = createSubgraphServices(definition, deps);
   return {
     db: mongo.db,
     mongo,
@@ -132,7 +134,7 @@ export async function startSubgraphHarness<C extends BaseContext & RequestBase>(
       commands = [];
       const response = await apollo.executeOperation(
         { query, variables },
-        { contextValue: definition.createContext({ ...base, audit }, deps) },
+        { contextValue: definition.createContext({ ...base, audit }, services) },
       );
       if (response.body.kind !== 'single') throw new Error('expected a single result');
       const sent = commands;
@@ -183,8 +185,8 @@ export interface ServedSubgraph {
  * Starts another subgraph for real (HTTP, shield, its own indexes and background jobs) so a test reaches it
  * through a ServiceClient exactly as production does; no hand-written stand-in for its business logic.
  */
-export async function startServedSubgraph<C extends BaseContext & RequestBase>(
-  definition: SubgraphDefinition<C>,
+export async function startServedSubgraph<C extends BaseContext & RequestBase, S>(
+  definition: SubgraphDefinition<C, S>,
   options: { env?: Record<string, string> } = {},
 ): Promise<ServedSubgraph> {
   const env = parseSubgraphEnv(definition, {

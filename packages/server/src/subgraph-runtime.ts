@@ -40,7 +40,7 @@ import {
 } from '@casino/config';
 import type { SubgraphEnv } from '@casino/config';
 import { ProtectionConfigError, protectorFromEnv } from '@casino/crypto';
-import type { FieldProtector } from '@casino/crypto';
+import type { FieldProtector, ProtectedFieldRotation } from '@casino/crypto';
 import { createLogger } from '@casino/logger';
 import type { Logger } from '@casino/logger';
 import { connectMongo, dropRetiredIndexes, ensureIndexes, startIndexCheck } from '@casino/mongo';
@@ -115,8 +115,30 @@ export interface SubgraphRequestBase extends RequestBase {
   audit: RequestAudit & { takeChanges(): unknown };
 }
 
-/** Everything that distinguishes one subgraph from another; the runtime below does the rest. */
-export interface SubgraphDefinition<C extends BaseContext & RequestBase> {
+/**
+ * A subgraph's part in the member-data duties compliance coordinates (PDPA): erasing a member, applying a
+ * retention policy, re-sealing protected fields under the current key. Each subgraph registers one on its
+ * definition (`privacy`); its resolvers call it and record what it reports in the audit handle.
+ */
+export interface PrivacyParticipant<
+  RetentionInput = never,
+  RetentionResult = unknown,
+  ErasureResult = unknown,
+> {
+  eraseMember?(memberId: string): Promise<ErasureResult>;
+  applyRetention?(input: RetentionInput): Promise<RetentionResult>;
+  resealProtectedFields?(batchSize: number): Promise<ResealReport>;
+}
+
+/** What re-sealing one batch per protected field did. */
+export type ResealReport = ProtectedFieldRotation[];
+
+/**
+ * Everything that distinguishes one subgraph from another; the runtime below does the rest. `S` is what the
+ * subgraph builds once per process (its stores and services, see `createServices`); by default the
+ * dependencies themselves.
+ */
+export interface SubgraphDefinition<C extends BaseContext & RequestBase, S = SubgraphDeps> {
   name: string;
   defaultPort: number;
   defaultDatabase: string;
@@ -135,7 +157,15 @@ export interface SubgraphDefinition<C extends BaseContext & RequestBase> {
   holdsPersonalData?: boolean;
   /** Where audit events go; by default compliance's API. Compliance itself stores them directly. */
   createAuditSink?(deps: SubgraphDeps): AuditSink;
-  createContext(base: SubgraphRequestBase, deps: SubgraphDeps): C;
+  /**
+   * Built once per process and shared by every request: the stores (the only code that touches the driver)
+   * and the services. Without it the requests get the dependencies themselves.
+   */
+  createServices?(deps: SubgraphDeps): S;
+  /** Per request: only what belongs to the request (identity, loaders, the audit handle) around `services`. */
+  createContext(base: SubgraphRequestBase, services: S): C;
+  /** Erasure, retention and key re-sealing for this subgraph's data, built from its services. */
+  privacy?(services: S): PrivacyParticipant<never>;
   /** Public JSON documents the service serves with GET (compliance: the access-token JWKS). */
   documents?(deps: SubgraphDeps): { path: string; body: () => unknown }[];
   /**
@@ -147,7 +177,24 @@ export interface SubgraphDefinition<C extends BaseContext & RequestBase> {
    * Work that runs beside the server (outbox deliveries, scheduled jobs), on the subgraph's one scheduler
    * with the audit outbox: each pass on one replica at a time, next runs kept in `scheduler_jobs`.
    */
-  jobs?(deps: SubgraphDeps): ScheduledJob[];
+  jobs?(deps: SubgraphDeps, services: S): ScheduledJob[];
+}
+
+/** The subgraph's process-wide services: `createServices(deps)`, or the dependencies when it has none. */
+export function createSubgraphServices<C extends BaseContext & RequestBase, S>(
+  definition: SubgraphDefinition<C, S>,
+  deps: SubgraphDeps,
+): S {
+  return definition.createServices ? definition.createServices(deps) : (deps as S);
+}
+
+/** The subgraph's own background jobs, built from its dependencies and its process-wide services. */
+export function subgraphJobs<C extends BaseContext & RequestBase, S>(
+  definition: SubgraphDefinition<C, S>,
+  deps: SubgraphDeps,
+  services: S = createSubgraphServices(definition, deps),
+): ScheduledJob[] {
+  return definition.jobs?.(deps, services) ?? [];
 }
 
 const refused = () =>
@@ -294,8 +341,8 @@ export function createProtector(
 }
 
 /** Connects to MongoDB, creates the indexes and serves the subgraph over HTTP. */
-export async function startSubgraph<C extends BaseContext & RequestBase>(
-  definition: SubgraphDefinition<C>,
+export async function startSubgraph<C extends BaseContext & RequestBase, S>(
+  definition: SubgraphDefinition<C, S>,
   options: StartSubgraphOptions,
 ): Promise<RunningSubgraph> {
   const { env } = options;
@@ -346,9 +393,10 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
     claimMs: env.SCHEDULER_LEASE_MS,
   });
   metrics?.observeBacklog('casino_audit_outbox', 'Audit events in the outbox', outbox);
+  const services = createSubgraphServices(definition, deps);
   const scheduler = new Scheduler({
     db: mongo.db,
-    jobs: [outbox.job(), ...(definition.jobs?.(deps) ?? [])],
+    jobs: [outbox.job(), ...subgraphJobs(definition, deps, services)],
     pollMs: env.SCHEDULER_POLL_MS,
     leaseMs: env.SCHEDULER_LEASE_MS,
     log: logger,
@@ -390,7 +438,7 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
             (event) => outbox.record(event),
           ),
         },
-        deps,
+        services,
       ),
     ready: () => mongo.ping(),
     metrics,
@@ -419,8 +467,8 @@ export async function startSubgraph<C extends BaseContext & RequestBase>(
 }
 
 /** Entry point of a subgraph process: env from the process, fail fast on bad config, stop on signals. */
-export async function runSubgraphProcess<C extends BaseContext & RequestBase>(
-  definition: SubgraphDefinition<C>,
+export async function runSubgraphProcess<C extends BaseContext & RequestBase, S>(
+  definition: SubgraphDefinition<C, S>,
 ): Promise<void> {
   let env: SubgraphEnv;
   try {

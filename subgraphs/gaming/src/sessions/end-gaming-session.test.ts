@@ -1,3 +1,4 @@
+import { subgraphJobs } from '@casino/server';
 import { randomUUID } from 'node:crypto';
 import type { ServiceClient } from '@casino/auth';
 import { createLogger } from '@casino/logger';
@@ -332,7 +333,7 @@ describe('endGamingSession', () => {
       });
       const jobs = await startScheduler({
         db: harness.db,
-        jobs: definition.jobs!({
+        jobs: subgraphJobs(definition, {
           db: harness.db,
           env: { OUTBOX_MAX_ATTEMPTS: 10 },
           logger: createLogger({ name: 'gaming', level: 'silent' }),

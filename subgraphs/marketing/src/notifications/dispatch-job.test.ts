@@ -1,3 +1,4 @@
+import { subgraphJobs } from '@casino/server';
 import { createLogger } from '@casino/logger';
 import { connectMongo, ensureIndexes } from '@casino/mongo';
 import type { MongoConnection } from '@casino/mongo';
@@ -60,11 +61,11 @@ describe('the notification dispatch background job', () => {
     const definition = createMarketingSubgraph({ ...DEFAULT_MARKETING_SETTINGS, dispatchIntervalMs: 100 });
     const jobs = await startScheduler({
       db: mongo.db,
-      jobs: definition.jobs!({
+      jobs: subgraphJobs(definition, {
         db: mongo.db,
         env: { OUTBOX_MAX_ATTEMPTS: 10 },
         logger: createLogger({ name: 'marketing', level: 'silent' }),
-      } as Parameters<NonNullable<typeof definition.jobs>>[0]),
+      } as never),
     });
     try {
       const deadline = Date.now() + 5_000;
