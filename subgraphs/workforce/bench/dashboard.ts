@@ -91,10 +91,6 @@ async function main(): Promise<void> {
       staffScale: STAFF_SCALE,
       protector,
     });
-    const [records, reviews] = await Promise.all([
-      mongo.db.collection('training_records').estimatedDocumentCount(),
-      mongo.db.collection('performance_reviews').estimatedDocumentCount(),
-    ]);
     const logger = createLogger({ name: 'bench', level: 'silent' });
     const deps = {
       db: mongo.db,
@@ -121,7 +117,7 @@ async function main(): Promise<void> {
       return elapsed;
     };
     const lines = [
-      `workforce demo data: ${seeded.staff.length} staff (staff scale ${STAFF_SCALE}), ${records} training records, ${reviews} reviews`,
+      `workforce demo data: ${seeded.staff.length} staff (staff scale ${STAFF_SCALE}), ${seeded.trainingRecords} training records, ${seeded.performanceReviews} reviews`,
       `workforceDashboard, ${RUNS} runs each after 20 warm-up runs:`,
     ];
     for (const [label, identity] of [

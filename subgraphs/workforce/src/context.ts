@@ -3,7 +3,6 @@ import { dashboardCacheOf } from '@casino/cache';
 import { DeadLetters } from '@casino/mongo';
 import type DataLoader from 'dataloader';
 import type { Db } from 'mongodb';
-import { createManyByKeyLoader, createOneByKeyLoader } from '@casino/mongo';
 import type { FieldProtector } from '@casino/crypto';
 import type { PagingConfig } from '@casino/mongo';
 import type { SubgraphDeps, SubgraphRequestBase } from '@casino/server';
@@ -13,7 +12,7 @@ import { PerformanceReviewService } from './reviews/review-service';
 import type { PerformanceReviewDocument } from './reviews/performance-review-store';
 import type { WorkforceSettings } from './settings';
 import { AdminStaffLinks } from './staff/admin-staff-links';
-import { WorkforceProtection } from './staff/salary';
+import { WorkforcePrivacy } from './privacy/workforce-privacy';
 import { StaffMemberService } from './staff/staff-service';
 import { StaffMemberStore } from './staff/staff-store';
 import type { StaffMemberDocument } from './staff/staff-store';
@@ -55,7 +54,7 @@ export interface WorkforceContext extends SubgraphRequestBase {
     reviews: PerformanceReviewService;
     dashboard: WorkforceDashboardService;
     /** Re-sealing of the protected fields under the current key (key rotation) */
-    protection: WorkforceProtection;
+    protection: WorkforcePrivacy;
   };
   loaders: {
     staffMember: DataLoader<string, StaffMemberDocument | null>;
@@ -103,16 +102,14 @@ export function createWorkforceContext(
         protector,
         dashboardCacheOf(deps),
       ),
-      protection: new WorkforceProtection(deps.db, protector),
+      protection: new WorkforcePrivacy(stores.staff, protector),
     },
     loaders: {
-      staffMember: createOneByKeyLoader(stores.staff.collection, 'id'),
-      directReports: createManyByKeyLoader(stores.staff.collection, 'manager_id', {
-        sort: { last_name: 1, first_name: 1, id: 1 },
-      }),
-      course: createOneByKeyLoader(stores.courses.collection, 'id'),
-      trainingRecord: createOneByKeyLoader(stores.trainingRecords.collection, 'id'),
-      performanceReview: createOneByKeyLoader(stores.reviews.collection, 'id'),
+      staffMember: stores.staff.byIdLoader(),
+      directReports: stores.staff.directReportsLoader(),
+      course: stores.courses.byIdLoader(),
+      trainingRecord: stores.trainingRecords.byIdLoader(),
+      performanceReview: stores.reviews.byIdLoader(),
     },
   };
 }

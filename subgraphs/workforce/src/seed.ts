@@ -42,6 +42,9 @@ export interface SeededStaffMember {
 
 export interface WorkforceSeedResult {
   staff: SeededStaffMember[];
+  /** How many training records and performance reviews were written */
+  trainingRecords: number;
+  performanceReviews: number;
 }
 
 export interface WorkforceSeedOptions {
@@ -143,6 +146,8 @@ export async function seedWorkforce(db: Db, options: WorkforceSeedOptions): Prom
       lastName: s.last_name,
       position: s.position,
     })),
+    trainingRecords: records.length,
+    performanceReviews: reviews.length,
   };
 }
 

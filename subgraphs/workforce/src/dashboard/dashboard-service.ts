@@ -1,4 +1,4 @@
-import type { Decimal128, Document } from 'mongodb';
+import type { Decimal128 } from 'mongodb';
 import type { DashboardCache } from '@casino/cache';
 import { toMoney } from '@casino/mongo';
 import type { FieldProtector } from '@casino/crypto';
@@ -52,21 +52,6 @@ export interface WorkforcePayroll {
   byDepartment: DepartmentPayroll[];
 }
 
-interface StaffFacets {
-  headcount: { _id: { d: string; s: EmploymentStatus }; n: number }[];
-  scores: { _id: string; performance: number; commitment: number }[];
-  scoresAll: { _id: null; performance: number; commitment: number }[];
-  reviewsDue: { _id: string; n: number }[];
-  positions: { _id: { d: string; p: string }; n: number }[];
-}
-
-interface RecordFacets {
-  /** Current mandatory completions of active staff, per department */
-  pairs: { _id: string; n: number }[];
-  /** Active staff with every mandatory course of their position current, per department */
-  complete: { _id: string; n: number }[];
-}
-
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
 /**
@@ -107,14 +92,8 @@ export class WorkforceDashboardService {
     department: string | null,
     now: Date,
   ): Promise<WorkforceDashboardData> {
-    const scope: Document = department === null ? {} : { department };
     // the catalogue is small: which mandatory courses each position needs
-    const mandatory = await this.courses.collection
-      .find(
-        { is_active: true, is_mandatory: true },
-        { projection: { _id: 0, id: 1, required_for_positions: 1 } },
-      )
-      .toArray();
+    const mandatory = await this.courses.activeMandatoryRequirements();
     const requiredByPosition = new Map<string, string[]>();
     for (const course of mandatory) {
       for (const position of course.required_for_positions) {
@@ -122,51 +101,9 @@ export class WorkforceDashboardService {
       }
     }
 
-    const [staffFacets] = await this.staff.collection
-      .aggregate<StaffFacets>([
-        { $match: scope },
-        {
-          $facet: {
-            headcount: [{ $group: { _id: { d: '$department', s: '$employment_status' }, n: { $sum: 1 } } }],
-            scores: [
-              { $match: { employment_status: 'active', last_performance_review: { $ne: null } } },
-              {
-                $group: {
-                  _id: '$department',
-                  performance: { $avg: '$performance_score' },
-                  commitment: { $avg: '$commitment_score' },
-                },
-              },
-            ],
-            scoresAll: [
-              { $match: { employment_status: 'active', last_performance_review: { $ne: null } } },
-              {
-                $group: {
-                  _id: null,
-                  performance: { $avg: '$performance_score' },
-                  commitment: { $avg: '$commitment_score' },
-                },
-              },
-            ],
-            reviewsDue: [
-              {
-                $match: {
-                  employment_status: 'active',
-                  next_review_due: { $gte: range.from, $lt: range.to },
-                },
-              },
-              { $group: { _id: '$department', n: { $sum: 1 } } },
-            ],
-            positions: [
-              { $match: { employment_status: 'active' } },
-              { $group: { _id: { d: '$department', p: '$position' }, n: { $sum: 1 } } },
-            ],
-          },
-        },
-      ])
-      .toArray();
+    const staffFacets = await this.staff.dashboardFacets(department, range);
 
-    const recordFacets = await this.currentCompletions(requiredByPosition, scope, now);
+    const recordFacets = await this.records.departmentCompletions(requiredByPosition, department, now);
 
     const departments = department === null ? [...DEPARTMENTS].sort() : [department];
     const blank = (name: string | null): WorkforceFigures => ({
@@ -182,7 +119,7 @@ export class WorkforceDashboardService {
     const figures = new Map(departments.map((name) => [name, blank(name)]));
     const totals = blank(null);
     const required = new Map<string, { assignments: number; staff: number }>();
-    for (const row of staffFacets!.positions) {
+    for (const row of staffFacets.positions) {
       const figure = figures.get(row._id.d);
       if (!figure) continue;
       figure.activeHeadcount += row.n;
@@ -192,13 +129,13 @@ export class WorkforceDashboardService {
       if (courses > 0) entry.staff += row.n;
       required.set(row._id.d, entry);
     }
-    for (const row of staffFacets!.scores) {
+    for (const row of staffFacets.scores) {
       const figure = figures.get(row._id);
       if (!figure) continue;
       figure.averagePerformanceScore = round2(row.performance);
       figure.averageCommitmentScore = round2(row.commitment);
     }
-    for (const row of staffFacets!.reviewsDue) {
+    for (const row of staffFacets.reviewsDue) {
       const figure = figures.get(row._id);
       if (figure) figure.reviewsDueInRange = row.n;
     }
@@ -222,7 +159,7 @@ export class WorkforceDashboardService {
       totals.reviewsDueInRange += figure.reviewsDueInRange;
     }
     totals.trainingCompletionRate = allAssignments === 0 ? null : round2((allCurrent / allAssignments) * 100);
-    const all = staffFacets!.scoresAll[0];
+    const all = staffFacets.scoresAll[0];
     if (all) {
       totals.averagePerformanceScore = round2(all.performance);
       totals.averageCommitmentScore = round2(all.commitment);
@@ -230,7 +167,7 @@ export class WorkforceDashboardService {
     return {
       from: range.from,
       to: range.to,
-      headcount: staffFacets!.headcount
+      headcount: staffFacets.headcount
         .map((row) => ({ department: row._id.d, employmentStatus: row._id.s, count: row.n }))
         .sort(
           (a, b) =>
@@ -252,14 +189,9 @@ export class WorkforceDashboardService {
    * Callers are checked by the field's rule (the same who may see salaries in this scope).
    */
   async payroll(department: string | null): Promise<WorkforcePayroll> {
-    const scope: Document = { employment_status: 'active' };
-    if (department !== null) scope.department = department;
     const departments = department === null ? [...DEPARTMENTS].sort() : [department];
     const sums = new Map(departments.map((name) => [name, { count: 0, cents: 0n }]));
-    const cursor = this.staff.collection.find(scope, {
-      projection: { _id: 0, id: 1, department: 1, salary: 1 },
-    });
-    for await (const row of cursor) {
+    for await (const row of this.staff.activeSalaries(department)) {
       const sum = sums.get(row.department);
       if (!sum) continue;
       sum.count += 1;
@@ -279,75 +211,5 @@ export class WorkforceDashboardService {
       return { department: name, ...money(sum.count, sum.cents) };
     });
     return { ...money(count, cents), byDepartment };
-  }
-
-  /**
-   * Current completions of mandatory courses by active staff whose position requires them: one per
-   * (person, course), counted per department; and the people with all of theirs current.
-   */
-  private async currentCompletions(
-    requiredByPosition: Map<string, string[]>,
-    scope: Document,
-    now: Date,
-  ): Promise<RecordFacets> {
-    if (requiredByPosition.size === 0) return { pairs: [], complete: [] };
-    const courseIds = [...new Set([...requiredByPosition.values()].flat())];
-    const staffScope: Document = { 'staff.employment_status': 'active' };
-    if (scope.department) staffScope['staff.department'] = scope.department;
-    const [facets] = await this.records.collection
-      .aggregate<RecordFacets>([
-        {
-          $match: {
-            course_id: { $in: courseIds },
-            status: 'completed',
-            $or: [{ expires_at: null }, { expires_at: { $gt: now } }],
-          },
-        },
-        { $project: { _id: 0, staff_member_id: 1, course_id: 1 } },
-        {
-          $lookup: {
-            from: this.staff.collection.collectionName,
-            localField: 'staff_member_id',
-            foreignField: 'id',
-            as: 'staff',
-          },
-        },
-        { $unwind: '$staff' },
-        { $match: staffScope },
-        {
-          $match: {
-            $or: [...requiredByPosition].map(([position, ids]) => ({
-              'staff.position': position,
-              course_id: { $in: ids },
-            })),
-          },
-        },
-        {
-          $group: {
-            _id: { s: '$staff_member_id', c: '$course_id' },
-            d: { $first: '$staff.department' },
-            p: { $first: '$staff.position' },
-          },
-        },
-        { $group: { _id: { s: '$_id.s', d: '$d', p: '$p' }, n: { $sum: 1 } } },
-        {
-          $facet: {
-            pairs: [{ $group: { _id: '$_id.d', n: { $sum: '$n' } } }],
-            complete: [
-              {
-                $match: {
-                  $or: [...requiredByPosition].map(([position, ids]) => ({
-                    '_id.p': position,
-                    n: ids.length,
-                  })),
-                },
-              },
-              { $group: { _id: '$_id.d', n: { $sum: 1 } } },
-            ],
-          },
-        },
-      ])
-      .toArray();
-    return facets ?? { pairs: [], complete: [] };
   }
 }

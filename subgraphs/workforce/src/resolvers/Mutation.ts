@@ -36,5 +36,6 @@ export const Mutation: MutationResolvers = {
     ctx.loaders.staffMember.clear(staffMember.id).prime(staffMember.id, staffMember);
     return review;
   },
-  resealWorkforceProtectedFields: (_, { batchSize }, ctx) => ctx.services.protection.reseal(batchSize),
+  resealWorkforceProtectedFields: (_, { batchSize }, ctx) =>
+    ctx.services.protection.resealProtectedFields(batchSize),
 };

@@ -1,5 +1,6 @@
+import type DataLoader from 'dataloader';
 import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { paginate } from '@casino/mongo';
+import { createOneByKeyLoader, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export interface PerformanceReviewDocument {
@@ -36,7 +37,7 @@ export const performanceReviewIndexes: IndexDescription[] = [
 ];
 
 export class PerformanceReviewStore {
-  readonly collection: Collection<PerformanceReviewDocument>;
+  private readonly collection: Collection<PerformanceReviewDocument>;
 
   constructor(db: Db) {
     this.collection = db.collection<PerformanceReviewDocument>(PERFORMANCE_REVIEWS);
@@ -52,5 +53,36 @@ export class PerformanceReviewStore {
     }
     if (input.reviewerId) filter.reviewer_id = input.reviewerId;
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
+  }
+
+  /** Per request: reviews by id, batched. */
+  byIdLoader(): DataLoader<string, PerformanceReviewDocument | null> {
+    return createOneByKeyLoader(this.collection, 'id');
+  }
+
+  /** Whether a review of the person already covers part of the period from `start` to `end`. */
+  async overlapsPeriod(staffMemberId: string, start: Date, end: Date): Promise<boolean> {
+    const clash = await this.collection.findOne(
+      {
+        staff_member_id: staffMemberId,
+        review_period_start: { $lt: end },
+        review_period_end: { $gt: start },
+      },
+      { projection: { _id: 0, id: 1 } },
+    );
+    return clash !== null;
+  }
+
+  /** Whether the person has a review of a period ending after `end`. */
+  async hasPeriodEndingAfter(staffMemberId: string, end: Date): Promise<boolean> {
+    const later = await this.collection.findOne(
+      { staff_member_id: staffMemberId, review_period_end: { $gt: end } },
+      { projection: { _id: 0, id: 1 } },
+    );
+    return later !== null;
+  }
+
+  async insert(review: PerformanceReviewDocument): Promise<void> {
+    await this.collection.insertOne({ ...review });
   }
 }

@@ -97,13 +97,10 @@ export class PerformanceReviewService {
       );
     }
 
-    const clash = await this.reviews.collection.findOne(
-      {
-        staff_member_id: staffMember.id,
-        review_period_start: { $lt: input.reviewPeriodEnd },
-        review_period_end: { $gt: input.reviewPeriodStart },
-      },
-      { projection: { _id: 0, id: 1 } },
+    const clash = await this.reviews.overlapsPeriod(
+      staffMember.id,
+      input.reviewPeriodStart,
+      input.reviewPeriodEnd,
     );
     if (clash) throw conflict('a review already covers part of this period', 'input.reviewPeriodStart');
 
@@ -120,26 +117,18 @@ export class PerformanceReviewService {
       comments: input.comments || null,
       created_at: now,
     };
-    await this.reviews.collection.insertOne({ ...review });
+    await this.reviews.insert(review);
 
-    const later = await this.reviews.collection.findOne(
-      { staff_member_id: staffMember.id, review_period_end: { $gt: review.review_period_end } },
-      { projection: { _id: 0, id: 1 } },
-    );
-    if (later) return { review, staffMember };
-    const updated = await this.staff.collection.findOneAndUpdate(
-      { id: staffMember.id },
-      {
-        $set: {
-          performance_score: review.performance_score,
-          commitment_score: review.commitment_score,
-          last_performance_review: now,
-          next_review_due: addMonths(review.review_period_end, this.settings.reviewIntervalMonths),
-          last_updated: now,
-        },
-      },
-      { returnDocument: 'after', projection: { _id: 0 } },
-    );
+    if (await this.reviews.hasPeriodEndingAfter(staffMember.id, review.review_period_end)) {
+      return { review, staffMember };
+    }
+    const updated = await this.staff.applyLatestReview(staffMember.id, {
+      performance_score: review.performance_score,
+      commitment_score: review.commitment_score,
+      last_performance_review: now,
+      next_review_due: addMonths(review.review_period_end, this.settings.reviewIntervalMonths),
+      last_updated: now,
+    });
     return { review, staffMember: updated ?? staffMember };
   }
 }

@@ -136,11 +136,7 @@ export class StaffMemberService {
     }
     let after: StaffMemberDocument | null;
     try {
-      after = await this.staff.collection.findOneAndUpdate(
-        { id: before.id, last_updated: before.last_updated },
-        { $set: { ...set, last_updated: now } },
-        { returnDocument: 'after', projection: { _id: 0 } },
-      );
+      after = await this.staff.updateUnlessChanged(before, set, now);
     } catch (error) {
       const field = duplicateKeyField(error);
       if (field === null) throw error;

@@ -1,9 +1,13 @@
-import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
+import type DataLoader from 'dataloader';
+import type { Collection, Db, Decimal128, Document, Filter, IndexDescription } from 'mongodb';
+import { notSealedWithCurrentKey, resealBatch } from '@casino/crypto';
+import type { FieldProtector, RotationProgress } from '@casino/crypto';
 import { badUserInput } from '@casino/errors';
-import { paginate } from '@casino/mongo';
+import { createManyByKeyLoader, createOneByKeyLoader, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import { departmentSchema } from './departments';
 import type { Department } from './departments';
+import { SALARY_FIELD, sealSalary } from './salary';
 
 export type EmploymentStatus = 'active' | 'inactive' | 'terminated';
 
@@ -77,11 +81,40 @@ export function staffMemberFilter(input: StaffMemberFilterInput): Filter<StaffMe
   return filter;
 }
 
-export class StaffMemberStore {
-  readonly collection: Collection<StaffMemberDocument>;
+/** The staff side of the workforce dashboard, over the staff in scope. */
+export interface StaffFacets {
+  headcount: { _id: { d: string; s: EmploymentStatus }; n: number }[];
+  scores: { _id: string; performance: number; commitment: number }[];
+  scoresAll: { _id: null; performance: number; commitment: number }[];
+  reviewsDue: { _id: string; n: number }[];
+  positions: { _id: { d: string; p: string }; n: number }[];
+}
 
-  constructor(db: Db) {
+/** The fields a new latest performance review sets on the person. */
+export type LatestReviewFields = Pick<
+  StaffMemberDocument,
+  'performance_score' | 'commitment_score' | 'last_performance_review' | 'next_review_due' | 'last_updated'
+>;
+
+const activeScores = [{ $match: { employment_status: 'active', last_performance_review: { $ne: null } } }];
+
+export class StaffMemberStore {
+  private readonly collection: Collection<StaffMemberDocument>;
+
+  constructor(private readonly db: Db) {
     this.collection = db.collection<StaffMemberDocument>(STAFF_MEMBERS);
+  }
+
+  /** Per request: staff members by id, batched. */
+  byIdLoader(): DataLoader<string, StaffMemberDocument | null> {
+    return createOneByKeyLoader(this.collection, 'id');
+  }
+
+  /** Per request: direct reports keyed by their manager's id, by name. */
+  directReportsLoader(): DataLoader<string, StaffMemberDocument[]> {
+    return createManyByKeyLoader(this.collection, 'manager_id', {
+      sort: { last_name: 1, first_name: 1, id: 1 },
+    });
   }
 
   page(filter: StaffMemberFilterInput, args: PageArgs, paging: PagingConfig) {
@@ -119,5 +152,145 @@ export class StaffMemberStore {
 
   async insert(staffMember: StaffMemberDocument): Promise<void> {
     await this.collection.insertOne({ ...staffMember });
+  }
+
+  /**
+   * Writes `set` unless the person changed since `before` was read (guarded by `last_updated`): the
+   * document after the write, or null when it changed meanwhile.
+   */
+  updateUnlessChanged(
+    before: StaffMemberDocument,
+    set: Partial<StaffMemberDocument>,
+    now: Date,
+  ): Promise<StaffMemberDocument | null> {
+    return this.collection.findOneAndUpdate(
+      { id: before.id, last_updated: before.last_updated },
+      { $set: { ...set, last_updated: now } },
+      { returnDocument: 'after', projection: { _id: 0 } },
+    );
+  }
+
+  async setTrainingCompletionRate(id: string, rate: number): Promise<void> {
+    await this.collection.updateOne({ id }, { $set: { training_completion_rate: rate } });
+  }
+
+  /** Takes the scores and review dates of a new latest review: the person after it (null if unknown). */
+  applyLatestReview(id: string, fields: LatestReviewFields): Promise<StaffMemberDocument | null> {
+    return this.collection.findOneAndUpdate(
+      { id },
+      { $set: fields },
+      { returnDocument: 'after', projection: { _id: 0 } },
+    );
+  }
+
+  /** Active staff of a department holding one of `positions`, by name. */
+  activeInDepartmentWithPositions(
+    department: Department,
+    positions: string[],
+  ): Promise<StaffMemberDocument[]> {
+    return this.collection
+      .find(
+        { department, employment_status: 'active', position: { $in: positions } },
+        { projection: { _id: 0 }, sort: { last_name: 1, first_name: 1, id: 1 } },
+      )
+      .toArray();
+  }
+
+  /**
+   * Headcount by department and status, average current scores of reviewed active staff, reviews due in
+   * `[from, to)` and active staff per position, over one department or all (null).
+   */
+  async dashboardFacets(department: string | null, range: { from: Date; to: Date }): Promise<StaffFacets> {
+    const scope: Document = department === null ? {} : { department };
+    const [facets] = await this.collection
+      .aggregate<StaffFacets>([
+        { $match: scope },
+        {
+          $facet: {
+            headcount: [{ $group: { _id: { d: '$department', s: '$employment_status' }, n: { $sum: 1 } } }],
+            scores: [
+              ...activeScores,
+              {
+                $group: {
+                  _id: '$department',
+                  performance: { $avg: '$performance_score' },
+                  commitment: { $avg: '$commitment_score' },
+                },
+              },
+            ],
+            scoresAll: [
+              ...activeScores,
+              {
+                $group: {
+                  _id: null,
+                  performance: { $avg: '$performance_score' },
+                  commitment: { $avg: '$commitment_score' },
+                },
+              },
+            ],
+            reviewsDue: [
+              {
+                $match: {
+                  employment_status: 'active',
+                  next_review_due: { $gte: range.from, $lt: range.to },
+                },
+              },
+              { $group: { _id: '$department', n: { $sum: 1 } } },
+            ],
+            positions: [
+              { $match: { employment_status: 'active' } },
+              { $group: { _id: { d: '$department', p: '$position' }, n: { $sum: 1 } } },
+            ],
+          },
+        },
+      ])
+      .toArray();
+    return facets!;
+  }
+
+  /**
+   * The sealed salaries of active staff (of one department, or all), streamed: only `id` (the ciphertext is
+   * bound to it), `department` and `salary` are read.
+   */
+  activeSalaries(
+    department: string | null,
+  ): AsyncIterable<Pick<StaffMemberDocument, 'id' | 'department' | 'salary'>> {
+    const scope: Filter<StaffMemberDocument> = { employment_status: 'active' };
+    if (department !== null) scope.department = department as Department;
+    return this.collection.find(scope, { projection: { _id: 0, id: 1, department: 1, salary: 1 } });
+  }
+
+  /** Re-seals up to `batchSize` salaries not sealed with the current key (see `resealBatch`). */
+  resealSalaries(protector: FieldProtector, batchSize: number): Promise<RotationProgress> {
+    return resealBatch(this.db, SALARY_FIELD, protector, batchSize);
+  }
+
+  /** How many salaries are not sealed with the current key. */
+  countSalariesNotSealedWith(keyId: string): Promise<number> {
+    return this.collection.countDocuments(notSealedWithCurrentKey(SALARY_FIELD.field, keyId));
+  }
+
+  /**
+   * Seals up to `limit` salaries stored as Decimal128 (written before salaries were encrypted), each with a
+   * compare-and-set on the stored value; how many it sealed and how many remain.
+   */
+  async sealLegacySalaries(
+    protector: FieldProtector,
+    limit: number,
+  ): Promise<{ resealed: number; remaining: number }> {
+    const filter = { salary: { $type: 'decimal' } } as Filter<StaffMemberDocument>;
+    const batch = await this.collection
+      .find(filter, { projection: { _id: 0, id: 1, salary: 1 }, limit })
+      .toArray();
+    let resealed = 0;
+    for (const doc of batch) {
+      const stored = doc.salary as unknown as Decimal128;
+      const result = await this.collection.updateOne(
+        { id: doc.id, salary: stored } as Filter<StaffMemberDocument>,
+        { $set: { salary: sealSalary(protector, stored, doc.id) } },
+      );
+      resealed += result.modifiedCount;
+    }
+    return { resealed, remaining: await this.collection.countDocuments(filter) };
   }
 }

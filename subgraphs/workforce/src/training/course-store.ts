@@ -1,5 +1,6 @@
+import type DataLoader from 'dataloader';
 import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { paginate } from '@casino/mongo';
+import { createOneByKeyLoader, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export type CourseCategory = 'safety' | 'technical' | 'customer_service' | 'compliance' | 'leadership';
@@ -54,7 +55,7 @@ export function isRequiredFor(course: TrainingCourseDocument, position: string):
 }
 
 export class TrainingCourseStore {
-  readonly collection: Collection<TrainingCourseDocument>;
+  private readonly collection: Collection<TrainingCourseDocument>;
 
   constructor(db: Db) {
     this.collection = db.collection<TrainingCourseDocument>(TRAINING_COURSES);
@@ -81,5 +82,49 @@ export class TrainingCourseStore {
 
   async insert(course: TrainingCourseDocument): Promise<void> {
     await this.collection.insertOne({ ...course });
+  }
+
+  /** Per request: courses by id, batched. */
+  byIdLoader(): DataLoader<string, TrainingCourseDocument | null> {
+    return createOneByKeyLoader(this.collection, 'id');
+  }
+
+  findById(id: string): Promise<TrainingCourseDocument | null> {
+    return this.collection.findOne({ id }, { projection: { _id: 0 } });
+  }
+
+  /** The active mandatory courses required for a position. */
+  requiredFor(position: string): Promise<TrainingCourseDocument[]> {
+    return this.collection
+      .find(
+        { is_active: true, is_mandatory: true, required_for_positions: position },
+        { projection: { _id: 0 } },
+      )
+      .toArray();
+  }
+
+  /** Every active mandatory course, by name. */
+  activeMandatory(): Promise<TrainingCourseDocument[]> {
+    return this.collection
+      .find({ is_active: true, is_mandatory: true }, { projection: { _id: 0 }, sort: { course_name: 1 } })
+      .toArray();
+  }
+
+  /** Which positions each active mandatory course is required for (the dashboard needs nothing else). */
+  activeMandatoryRequirements(): Promise<Pick<TrainingCourseDocument, 'id' | 'required_for_positions'>[]> {
+    return this.collection
+      .find(
+        { is_active: true, is_mandatory: true },
+        { projection: { _id: 0, id: 1, required_for_positions: 1 } },
+      )
+      .toArray();
+  }
+
+  /** The names of the courses with these ids (unknown ids are skipped). */
+  async namesOf(ids: string[]): Promise<string[]> {
+    const found = await this.collection
+      .find({ id: { $in: ids } }, { projection: { _id: 0, course_name: 1 } })
+      .toArray();
+    return found.map((course) => course.course_name);
   }
 }

@@ -6,7 +6,7 @@ import { departmentSchema } from '../staff/departments';
 import { addMonths } from '../staff/review-schedule';
 import type { StaffMemberDocument, StaffMemberStore } from '../staff/staff-store';
 import type { TrainingCourseDocument, TrainingCourseStore } from './course-store';
-import type { TrainingRecordDocument, TrainingRecordStore } from './training-record-store';
+import type { TrainingOutcome, TrainingRecordDocument, TrainingRecordStore } from './training-record-store';
 
 /** Named limits of recording training. */
 export const TRAINING_RULES = {
@@ -30,16 +30,6 @@ const recordCompletionSchema = z.object({
 
 export type RecordTrainingCompletionInput = z.input<typeof recordCompletionSchema>;
 
-/** Records still open for another attempt: a new assessment updates them instead of adding a record. */
-const OPEN_STATUSES: TrainingRecordDocument['status'][] = ['enrolled', 'in_progress', 'failed'];
-
-/** A current completion at `at`: completed, and not expired by then. */
-const currentAt = (at: Date) => ({
-  status: { $in: ['completed', 'expired'] as TrainingRecordDocument['status'][] },
-  completed_at: { $lte: at },
-  $or: [{ expires_at: null }, { expires_at: { $gt: at } }],
-});
-
 export interface OverdueCourseEntry {
   course: TrainingCourseDocument;
   expiredAt: Date | null;
@@ -59,12 +49,7 @@ export class TrainingService {
 
   /** The active mandatory courses required for a position. */
   requiredCourses(position: string): Promise<TrainingCourseDocument[]> {
-    return this.courses.collection
-      .find(
-        { is_active: true, is_mandatory: true, required_for_positions: position },
-        { projection: { _id: 0 } },
-      )
-      .toArray();
+    return this.courses.requiredFor(position);
   }
 
   /**
@@ -78,18 +63,10 @@ export class TrainingService {
     const required = (await this.requiredCourses(staffMember.position)).map((course) => course.id);
     let rate = 0;
     if (required.length > 0) {
-      const done = await this.records.collection.distinct('course_id', {
-        staff_member_id: staffMember.id,
-        course_id: { $in: required },
-        status: 'completed',
-        $or: [{ expires_at: null }, { expires_at: { $gt: now } }],
-      });
+      const done = await this.records.completedUnexpiredCourseIds(staffMember.id, required, now);
       rate = Math.round((done.length / required.length) * 10_000) / 100;
     }
-    await this.staff.collection.updateOne(
-      { id: staffMember.id },
-      { $set: { training_completion_rate: rate } },
-    );
+    await this.staff.setTrainingCompletionRate(staffMember.id, rate);
     return { ...staffMember, training_completion_rate: rate };
   }
 
@@ -113,7 +90,7 @@ export class TrainingService {
     if (input.completedAt.getTime() < staffMember.hire_date.getTime()) {
       throw badUserInput('input.completedAt', 'is before the hire date');
     }
-    const course = await this.courses.collection.findOne({ id: input.courseId }, { projection: { _id: 0 } });
+    const course = await this.courses.findById(input.courseId);
     if (!course) throw badUserInput('input.courseId', 'is not an existing course');
     if (!course.is_active) throw badUserInput('input.courseId', 'is not an active course');
     await this.checkPrerequisites(staffMember.id, course, input.completedAt);
@@ -126,7 +103,7 @@ export class TrainingService {
       : expiresAt !== null && expiresAt.getTime() <= now.getTime()
         ? 'expired'
         : 'completed';
-    const outcome = {
+    const outcome: TrainingOutcome = {
       status,
       score: input.score,
       completed_at: passed ? input.completedAt : null,
@@ -134,24 +111,13 @@ export class TrainingService {
     };
 
     if (passed) {
-      const same = await this.records.collection.findOne(
-        { staff_member_id: staffMember.id, course_id: course.id, completed_at: input.completedAt },
-        { projection: { _id: 0, id: 1 } },
-      );
+      const same = await this.records.hasCompletionAt(staffMember.id, course.id, input.completedAt);
       if (same) throw conflict('this completion is already recorded', 'input.completedAt');
     }
-    const open = await this.records.collection.findOne(
-      { staff_member_id: staffMember.id, course_id: course.id, status: { $in: OPEN_STATUSES } },
-      { sort: { created_at: -1 }, projection: { _id: 0 } },
-    );
+    const open = await this.records.latestOpen(staffMember.id, course.id);
     let after: TrainingRecordDocument | null = null;
     if (open) {
-      // guarded by the status read, so two attempts recorded at once do not both take the same record
-      after = await this.records.collection.findOneAndUpdate(
-        { id: open.id, status: open.status, attempts: open.attempts },
-        { $set: outcome, $inc: { attempts: 1 } },
-        { returnDocument: 'after', projection: { _id: 0 } },
-      );
+      after = await this.records.recordAttempt(open, outcome);
       if (!after) throw conflict('the training record was changed meanwhile; try again', 'input.courseId');
     } else {
       after = {
@@ -163,7 +129,7 @@ export class TrainingService {
         created_at: now,
         ...outcome,
       };
-      await this.records.collection.insertOne({ ...after });
+      await this.records.insert(after);
     }
     await this.refreshCompletionRate(staffMember, now);
     return { before: open, after };
@@ -175,19 +141,11 @@ export class TrainingService {
     at: Date,
   ): Promise<void> {
     if (course.prerequisites.length === 0) return;
-    const done = new Set(
-      await this.records.collection.distinct('course_id', {
-        staff_member_id: staffMemberId,
-        course_id: { $in: course.prerequisites },
-        ...currentAt(at),
-      }),
-    );
+    const done = new Set(await this.records.currentCourseIdsAt(staffMemberId, course.prerequisites, at));
     const missing = course.prerequisites.filter((id) => !done.has(id));
     if (missing.length === 0) return;
-    const names = await this.courses.collection
-      .find({ id: { $in: missing } }, { projection: { _id: 0, course_name: 1 } })
-      .toArray();
-    const named = names.length > 0 ? names.map((c) => c.course_name).join(', ') : missing.join(', ');
+    const names = await this.courses.namesOf(missing);
+    const named = names.length > 0 ? names.join(', ') : missing.join(', ');
     throw badUserInput('input.courseId', `needs a current completion of the prerequisite ${named} first`);
   }
 
@@ -198,51 +156,17 @@ export class TrainingService {
   async overdue(rawDepartment: string, now = new Date()): Promise<OverdueTrainingEntry[]> {
     const department = departmentSchema.safeParse(rawDepartment);
     if (!department.success) throw badUserInput('department', department.error.issues[0]!.message);
-    const mandatory = await this.courses.collection
-      .find({ is_active: true, is_mandatory: true }, { projection: { _id: 0 }, sort: { course_name: 1 } })
-      .toArray();
+    const mandatory = await this.courses.activeMandatory();
     if (mandatory.length === 0) return [];
     const positions = [...new Set(mandatory.flatMap((course) => course.required_for_positions))];
-    const staff = await this.staff.collection
-      .find(
-        {
-          department: department.data as Department,
-          employment_status: 'active',
-          position: { $in: positions },
-        },
-        { projection: { _id: 0 }, sort: { last_name: 1, first_name: 1, id: 1 } },
-      )
-      .toArray();
+    const staff = await this.staff.activeInDepartmentWithPositions(department.data as Department, positions);
     if (staff.length === 0) return [];
     // per person and course: whether a completion is current, and when the latest one expires
-    const completions = await this.records.collection
-      .aggregate<{ _id: { s: string; c: string }; latestExpiry: Date | null; current: number }>([
-        {
-          $match: {
-            staff_member_id: { $in: staff.map((s) => s.id) },
-            course_id: { $in: mandatory.map((c) => c.id) },
-            status: { $in: ['completed', 'expired'] },
-          },
-        },
-        {
-          $project: {
-            staff_member_id: 1,
-            course_id: 1,
-            expires_at: 1,
-            current: {
-              $cond: [{ $or: [{ $eq: ['$expires_at', null] }, { $gt: ['$expires_at', now] }] }, 1, 0],
-            },
-          },
-        },
-        {
-          $group: {
-            _id: { s: '$staff_member_id', c: '$course_id' },
-            latestExpiry: { $max: '$expires_at' },
-            current: { $max: '$current' },
-          },
-        },
-      ])
-      .toArray();
+    const completions = await this.records.completionSummaries(
+      staff.map((s) => s.id),
+      mandatory.map((c) => c.id),
+      now,
+    );
     const byPair = new Map(completions.map((row) => [`${row._id.s}|${row._id.c}`, row]));
     const result: OverdueTrainingEntry[] = [];
     for (const staffMember of staff) {
