@@ -4,7 +4,6 @@ import { notificationDeadLetterSource } from './notifications/notification-store
 import { DeadLetters } from '@casino/mongo';
 import type DataLoader from 'dataloader';
 import type { Db } from 'mongodb';
-import { createManyByKeyLoader, createOneByKeyLoader } from '@casino/mongo';
 import type { PagingConfig } from '@casino/mongo';
 import type { FieldProtector } from '@casino/crypto';
 import type { SubgraphDeps, SubgraphRequestBase } from '@casino/server';
@@ -18,10 +17,9 @@ import type { MarketingCampaignDocument } from './campaigns/campaign-store';
 import { MarketingDashboardService } from './dashboard/dashboard-service';
 import { GuestService } from './guests/guest-service';
 import { GuestStore } from './guests/guest-store';
-import { resealProtectedFields } from '@casino/crypto';
-import { MARKETING_PROTECTED_FIELDS } from './guests/protected-fields';
 import type { WalkInGuestDocument } from './guests/guest-store';
-import { eraseMarketingMember } from './erasure/erase-member';
+import { MarketingPrivacy } from './privacy/marketing-privacy';
+import { ErasedMemberStore } from './privacy/erased-members-store';
 import { createChannelAdapters } from './notifications/channels';
 import { NotificationDispatcher } from './notifications/dispatcher';
 import { loyaltyMemberLookup } from './notifications/member-consent';
@@ -32,7 +30,6 @@ import { TemplateService } from './templates/template-service';
 import { TemplateStore } from './templates/template-store';
 import type { MarketingSettings } from './settings';
 import type { NotificationTemplateDocument } from './templates/template-store';
-import { MarketingRetention } from './retention-enforcement/marketing-retention';
 
 export interface MarketingStores {
   campaigns: CampaignStore;
@@ -71,9 +68,9 @@ export interface MarketingContext extends SubgraphRequestBase {
     dashboard: MarketingDashboardService;
     analytics: AnalyticsRecomputeJob;
     /** Re-seals protected fields under the current key, one batch per field (key rotation) */
-    resealProtectedFields(batchSize: number): ReturnType<typeof resealProtectedFields>;
+    resealProtectedFields: MarketingPrivacy['resealProtectedFields'];
     /** Right to erasure: erases what marketing holds about a member */
-    eraseMember(memberId: string): ReturnType<typeof eraseMarketingMember>;
+    eraseMember: MarketingPrivacy['eraseMember'];
   };
   loaders: {
     campaign: DataLoader<string, MarketingCampaignDocument | null>;
@@ -87,7 +84,7 @@ export interface MarketingContext extends SubgraphRequestBase {
     template: DataLoader<string, NotificationTemplateDocument | null>;
   };
   /** applyMarketingRetention: compliance's marketing_data policy */
-  retentionEnforcement: MarketingRetention;
+  retentionEnforcement: { apply: MarketingPrivacy['applyRetention'] };
 }
 
 /** The customer analytics job, calling gaming and loyalty as the marketing service. */
@@ -114,9 +111,13 @@ export function createMarketingContext(
 ): MarketingContext {
   const protector = requireProtector(deps);
   const stores = createStores(deps.db, protector);
+  const privacy = new MarketingPrivacy({ ...stores, erasedMembers: new ErasedMemberStore(deps.db) });
   return {
     ...base,
-    deadLetters: new DeadLetters([auditDeadLetterSource(deps.db), notificationDeadLetterSource(deps.db)]),
+    deadLetters: new DeadLetters([
+      auditDeadLetterSource(deps.db),
+      notificationDeadLetterSource(stores.notifications),
+    ]),
     paging: deps.paging,
     settings,
     stores,
@@ -145,21 +146,18 @@ export function createMarketingContext(
         dashboardCacheOf(deps),
       ),
       analytics: createAnalyticsJob(deps, settings),
-      resealProtectedFields: (batchSize) =>
-        resealProtectedFields(deps.db, protector, MARKETING_PROTECTED_FIELDS, batchSize),
-      eraseMember: (memberId) => eraseMarketingMember(deps.db, memberId),
+      resealProtectedFields: (batchSize) => privacy.resealProtectedFields(batchSize),
+      eraseMember: (memberId) => privacy.eraseMember(memberId),
     },
     loaders: {
-      campaign: createOneByKeyLoader(stores.campaigns.collection, 'id'),
-      analytics: createOneByKeyLoader(stores.analytics.collection, 'id'),
-      analyticsByMember: createOneByKeyLoader(stores.analytics.collection, 'member_id'),
-      guest: createOneByKeyLoader(stores.guests.collection, 'id'),
-      guestsByMember: createManyByKeyLoader(stores.guests.collection, 'converted_member_id', {
-        sort: { visit_date: -1, id: -1 },
-      }),
-      notification: createOneByKeyLoader(stores.notifications.collection, 'id'),
-      template: createOneByKeyLoader(stores.templates.collection, 'id'),
+      campaign: stores.campaigns.byIdLoader(),
+      analytics: stores.analytics.byIdLoader(),
+      analyticsByMember: stores.analytics.byMemberLoader(),
+      guest: stores.guests.byIdLoader(),
+      guestsByMember: stores.guests.byConvertedMemberLoader(),
+      notification: stores.notifications.byIdLoader(),
+      template: stores.templates.byIdLoader(),
     },
-    retentionEnforcement: new MarketingRetention(deps.db),
+    retentionEnforcement: { apply: (input) => privacy.applyRetention(input) },
   };
 }

@@ -1,12 +1,16 @@
+import { archiveIndexes, archiveOf } from '@casino/mongo';
 import type { IndexPlan } from '@casino/mongo';
 import { ANALYTICS_RUNS, analyticsRunIndexes } from './analytics/analytics-runs';
 import { analyticsIndexes, CUSTOMER_ANALYTICS } from './analytics/analytics-store';
 import { campaignIndexes, MARKETING_CAMPAIGNS } from './campaigns/campaign-store';
-import { ERASED_MEMBERS, erasedMemberIndexes } from './erasure/erase-member';
-import { guestIndexes, WALK_IN_GUESTS } from './guests/guest-store';
-import { NOTIFICATIONS, notificationIndexes } from './notifications/notification-store';
+import { guestIndexes, WALK_IN_GUESTS, WALK_IN_GUESTS_RETENTION } from './guests/guest-store';
+import {
+  NOTIFICATIONS,
+  NOTIFICATIONS_RETENTION,
+  notificationIndexes,
+} from './notifications/notification-store';
+import { ERASED_MEMBERS, erasedMemberIndexes } from './privacy/erased-members-store';
 import { NOTIFICATION_TEMPLATES, templateIndexes } from './templates/template-store';
-import { MARKETING_RETENTION_INDEXES } from './retention-enforcement/marketing-retention';
 
 export const MARKETING_INDEXES: IndexPlan = {
   [MARKETING_CAMPAIGNS]: campaignIndexes,
@@ -16,5 +20,6 @@ export const MARKETING_INDEXES: IndexPlan = {
   [NOTIFICATIONS]: notificationIndexes,
   [NOTIFICATION_TEMPLATES]: templateIndexes,
   [ERASED_MEMBERS]: erasedMemberIndexes,
-  ...MARKETING_RETENTION_INDEXES,
+  [archiveOf(NOTIFICATIONS)]: archiveIndexes(NOTIFICATIONS_RETENTION.ageField),
+  [archiveOf(WALK_IN_GUESTS)]: archiveIndexes(WALK_IN_GUESTS_RETENTION.ageField),
 };

@@ -39,7 +39,7 @@ export const analyticsRunIndexes: IndexDescription[] = [
 ];
 
 export class AnalyticsRunStore {
-  readonly collection: Collection<AnalyticsRunDocument>;
+  private readonly collection: Collection<AnalyticsRunDocument>;
 
   constructor(db: Db) {
     this.collection = db.collection<AnalyticsRunDocument>(ANALYTICS_RUNS);

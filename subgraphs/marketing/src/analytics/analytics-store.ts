@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type DataLoader from 'dataloader';
 import type { AnyBulkWriteOperation, Collection, Db, Decimal128, IndexDescription } from 'mongodb';
+import { createOneByKeyLoader } from '@casino/mongo';
 
 export interface CustomerAnalyticsDocument {
   id: string;
@@ -49,11 +51,81 @@ export type DerivedAnalytics = Pick<
 > &
   Partial<Pick<CustomerAnalyticsDocument, 'last_activity_date'>>;
 
+/** The segment marking self-excluded members, who are never in a marketing audience. */
+export const SELF_EXCLUDED_SEGMENT = 'self_excluded';
+
 export class AnalyticsStore {
-  readonly collection: Collection<CustomerAnalyticsDocument>;
+  private readonly collection: Collection<CustomerAnalyticsDocument>;
 
   constructor(db: Db) {
     this.collection = db.collection<CustomerAnalyticsDocument>(CUSTOMER_ANALYTICS);
+  }
+
+  /** Analytics documents by id, batched per request. */
+  byIdLoader(): DataLoader<string, CustomerAnalyticsDocument | null> {
+    return createOneByKeyLoader(this.collection, 'id');
+  }
+
+  /** Each member's analytics document, batched per request. */
+  byMemberLoader(): DataLoader<string, CustomerAnalyticsDocument | null> {
+    return createOneByKeyLoader(this.collection, 'member_id');
+  }
+
+  /** Members in any of `segments` whose (possibly stale) segments already say self-excluded. */
+  countSelfExcludedIn(segments: string[]): Promise<number> {
+    return this.collection.countDocuments({
+      $and: [{ marketing_segments: { $in: segments } }, { marketing_segments: SELF_EXCLUDED_SEGMENT }],
+    });
+  }
+
+  /**
+   * The member ids in any of `segments`, self-excluded ones left out, in id order, `batchSize` at a time from
+   * one cursor (closed when the caller stops).
+   */
+  async *audienceCandidateBatches(segments: string[], batchSize: number): AsyncGenerator<string[]> {
+    const cursor = this.collection
+      .find<{ member_id: string }>(
+        {
+          $and: [
+            { marketing_segments: { $in: segments } },
+            { marketing_segments: { $ne: SELF_EXCLUDED_SEGMENT } },
+          ],
+        },
+        { projection: { _id: 0, member_id: 1 } },
+      )
+      .sort({ member_id: 1 })
+      .batchSize(batchSize);
+    try {
+      let batch: string[] = [];
+      for await (const { member_id } of cursor) {
+        batch.push(member_id);
+        if (batch.length >= batchSize) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield batch;
+    } finally {
+      await cursor.close();
+    }
+  }
+
+  /** How many of `memberIds` are in each of `segments` (segments with none left out). */
+  segmentCounts(memberIds: string[], segments: string[]): Promise<{ _id: string; n: number }[]> {
+    return this.collection
+      .aggregate<{ _id: string; n: number }>([
+        { $match: { member_id: { $in: memberIds } } },
+        { $unwind: '$marketing_segments' },
+        { $match: { marketing_segments: { $in: segments } } },
+        { $group: { _id: '$marketing_segments', n: { $sum: 1 } } },
+      ])
+      .toArray();
+  }
+
+  /** Erasure: deletes the member's analytics; returns how many documents went. */
+  async deleteByMember(memberId: string): Promise<number> {
+    const result = await this.collection.deleteMany({ member_id: memberId });
+    return result.deletedCount;
   }
 
   /**

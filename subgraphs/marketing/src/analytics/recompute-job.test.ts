@@ -1,4 +1,4 @@
-import { ERASED_MEMBERS } from '../erasure/erase-member';
+import { ERASED_MEMBERS } from '../privacy/erased-members-store';
 import type { Identity } from '@casino/auth';
 import { toMoney } from '@casino/mongo';
 import { createMarketingSubgraph } from '../index';

@@ -1,12 +1,11 @@
 import { GraphQLError } from 'graphql';
-import type { Collection, Db } from 'mongodb';
+import type { Db } from 'mongodb';
 import { ServiceCallError } from '@casino/auth';
 import type { ServiceClient } from '@casino/auth';
 import { conflict, ErrorCode } from '@casino/errors';
 import type { Logger } from '@casino/logger';
 import type { ScheduledJob } from '@casino/scheduler';
-import { ERASED_MEMBERS } from '../erasure/erase-member';
-import type { ErasedMemberDocument } from '../erasure/erase-member';
+import { ErasedMemberStore } from '../privacy/erased-members-store';
 import type { AnalyticsSettings } from '../settings';
 import { AnalyticsRunStore } from './analytics-runs';
 import type { AnalyticsRunDocument, AnalyticsRunTrigger } from './analytics-runs';
@@ -101,7 +100,7 @@ export class AnalyticsServiceUnavailable extends Error {
 export class AnalyticsRecomputeJob {
   private readonly runs: AnalyticsRunStore;
   private readonly analytics: AnalyticsStore;
-  private readonly erased: Collection<ErasedMemberDocument>;
+  private readonly erasedMembers: ErasedMemberStore;
 
   constructor(
     db: Db,
@@ -112,15 +111,7 @@ export class AnalyticsRecomputeJob {
   ) {
     this.runs = new AnalyticsRunStore(db);
     this.analytics = new AnalyticsStore(db);
-    this.erased = db.collection<ErasedMemberDocument>(ERASED_MEMBERS);
-  }
-
-  /** Members among `ids` erased on request: their analytics are never derived again (one find per batch). */
-  private async erasedAmong(ids: string[]): Promise<Set<string>> {
-    const rows = await this.erased
-      .find({ member_id: { $in: ids } }, { projection: { _id: 0, member_id: 1 } })
-      .toArray();
-    return new Set(rows.map((row) => row.member_id));
+    this.erasedMembers = new ErasedMemberStore(db);
   }
 
   async run(trigger: AnalyticsRunTrigger): Promise<AnalyticsRunDocument> {
@@ -154,7 +145,10 @@ export class AnalyticsRecomputeJob {
         }),
       );
       const { endCursor, hasNextPage } = page.memberPlayProfiles;
-      const erased = await this.erasedAmong(page.memberPlayProfiles.profiles.map((p) => p.memberId));
+      // members erased on request: their analytics are never derived again (one find per batch)
+      const erased = await this.erasedMembers.erasedAmong(
+        page.memberPlayProfiles.profiles.map((p) => p.memberId),
+      );
       const profiles = page.memberPlayProfiles.profiles.filter((p) => !erased.has(p.memberId));
       if (profiles.length > 0) {
         const members = await this.memberFacts(profiles.map((p) => p.memberId));

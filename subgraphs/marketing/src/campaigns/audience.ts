@@ -1,11 +1,9 @@
 import { GraphQLError } from 'graphql';
 import type { ServiceClient } from '@casino/auth';
 import { notFound } from '@casino/errors';
+import { SELF_EXCLUDED_SEGMENT } from '../analytics/analytics-store';
 import type { AnalyticsStore } from '../analytics/analytics-store';
 import type { CampaignStore, MarketingCampaignDocument } from './campaign-store';
-
-/** The segment marking self-excluded members, who are never in a marketing audience. */
-export const SELF_EXCLUDED_SEGMENT = 'self_excluded';
 
 /** Why a candidate is left out; a member with several reasons counts under the first in this order. */
 export interface AudienceExclusions {
@@ -137,12 +135,9 @@ export async function previewCampaignAudience(
   let memberCount = 0;
   if (targets.length === 0) return { campaign, memberCount, excluded, bySegment: [], sampleMemberIds };
 
-  const inTargets = { marketing_segments: { $in: targets } };
-  excluded.selfExcluded += await analytics.collection.countDocuments({
-    $and: [inTargets, { marketing_segments: SELF_EXCLUDED_SEGMENT }],
-  });
+  excluded.selfExcluded += await analytics.countSelfExcludedIn(targets);
 
-  const checkBatch = async (memberIds: string[]) => {
+  for await (const memberIds of analytics.audienceCandidateBatches(targets, options.checkBatchSize)) {
     const known = await checkWithLoyalty(loyalty, memberIds);
     const eligible: string[] = [];
     for (const memberId of memberIds) {
@@ -150,42 +145,15 @@ export async function previewCampaignAudience(
       if (reason) excluded[reason] += 1;
       else eligible.push(memberId);
     }
-    if (eligible.length === 0) return;
+    if (eligible.length === 0) continue;
     memberCount += eligible.length;
     for (const memberId of eligible) {
       if (sampleMemberIds.length >= options.sampleSize) break;
       sampleMemberIds.push(memberId);
     }
-    const counts = await analytics.collection
-      .aggregate<{ _id: string; n: number }>([
-        { $match: { member_id: { $in: eligible } } },
-        { $unwind: '$marketing_segments' },
-        { $match: { marketing_segments: { $in: targets } } },
-        { $group: { _id: '$marketing_segments', n: { $sum: 1 } } },
-      ])
-      .toArray();
-    for (const row of counts) bySegment.set(row._id, (bySegment.get(row._id) ?? 0) + row.n);
-  };
-
-  const cursor = analytics.collection
-    .find<{ member_id: string }>(
-      { $and: [inTargets, { marketing_segments: { $ne: SELF_EXCLUDED_SEGMENT } }] },
-      { projection: { _id: 0, member_id: 1 } },
-    )
-    .sort({ member_id: 1 })
-    .batchSize(options.checkBatchSize);
-  try {
-    let batch: string[] = [];
-    for await (const { member_id } of cursor) {
-      batch.push(member_id);
-      if (batch.length >= options.checkBatchSize) {
-        await checkBatch(batch);
-        batch = [];
-      }
+    for (const row of await analytics.segmentCounts(eligible, targets)) {
+      bySegment.set(row._id, (bySegment.get(row._id) ?? 0) + row.n);
     }
-    if (batch.length > 0) await checkBatch(batch);
-  } finally {
-    await cursor.close();
   }
 
   return {

@@ -1,5 +1,6 @@
+import type DataLoader from 'dataloader';
 import type { Collection, Db, Decimal128, Filter, IndexDescription } from 'mongodb';
-import { paginate } from '@casino/mongo';
+import { createOneByKeyLoader, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export type CampaignStatus = 'draft' | 'active' | 'completed' | 'cancelled';
@@ -54,11 +55,52 @@ export function campaignFilter(input: CampaignFilterInput): Filter<MarketingCamp
   return filter;
 }
 
+/** The dashboard's campaign figures over a range: by status with budget, and the totals. */
+export interface CampaignFacets {
+  byStatus: { _id: CampaignStatus; n: number; budget: Decimal128 }[];
+  totals: { n: number; budget: Decimal128; estimated: number; actual: number; conversion: number | null }[];
+}
+
 export class CampaignStore {
-  readonly collection: Collection<MarketingCampaignDocument>;
+  private readonly collection: Collection<MarketingCampaignDocument>;
 
   constructor(db: Db) {
     this.collection = db.collection<MarketingCampaignDocument>(MARKETING_CAMPAIGNS);
+  }
+
+  /** Campaigns by id, batched per request. */
+  byIdLoader(): DataLoader<string, MarketingCampaignDocument | null> {
+    return createOneByKeyLoader(this.collection, 'id');
+  }
+
+  /** Campaigns running in [from, to) (period overlapping it), by status with budget, and their totals. */
+  async dashboardFacets(range: { from: Date; to: Date }): Promise<CampaignFacets | undefined> {
+    const [facets] = await this.collection
+      .aggregate<CampaignFacets>([
+        { $match: { start_date: { $lt: range.to }, end_date: { $gt: range.from } } },
+        {
+          $facet: {
+            byStatus: [
+              { $group: { _id: '$status', n: { $sum: 1 }, budget: { $sum: '$budget' } } },
+              { $sort: { _id: 1 } },
+            ],
+            totals: [
+              {
+                $group: {
+                  _id: null,
+                  n: { $sum: 1 },
+                  budget: { $sum: '$budget' },
+                  estimated: { $sum: '$estimated_reach' },
+                  actual: { $sum: '$actual_reach' },
+                  conversion: { $avg: '$conversion_rate' },
+                },
+              },
+            ],
+          },
+        },
+      ])
+      .toArray();
+    return facets;
   }
 
   /** Newest campaigns (by start date) first. */

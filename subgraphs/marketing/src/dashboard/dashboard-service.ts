@@ -54,20 +54,6 @@ const ratio = (part: number, whole: number) =>
   whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null;
 const money = (value: Decimal128 | null | undefined) => toMoney(value ? value.toString() : '0');
 
-interface CampaignFacets {
-  byStatus: { _id: CampaignStatus; n: number; budget: Decimal128 }[];
-  totals: { n: number; budget: Decimal128; estimated: number; actual: number; conversion: number | null }[];
-}
-interface GuestTotals {
-  visits: number;
-  converted: number;
-  spend: Decimal128;
-}
-interface NotificationFacets {
-  byStatus: { _id: NotificationStatus; n: number }[];
-  byChannel: { _id: { channel: NotificationChannel; status: 'delivered' | 'failed' }; n: number }[];
-}
-
 /**
  * Marketing KPIs over a range (from inclusive, to exclusive), each counted by an aggregation in MongoDB:
  * campaigns running in the range (period overlapping it) by status with budget, reach against the estimate
@@ -96,70 +82,15 @@ export class MarketingDashboardService {
   }
 
   private async compute(range: DateRange): Promise<MarketingDashboardFigures> {
-    const [campaignFacets, guestTotals, notificationFacets] = await Promise.all([
-      this.campaigns.collection
-        .aggregate<CampaignFacets>([
-          { $match: { start_date: { $lt: range.to }, end_date: { $gt: range.from } } },
-          {
-            $facet: {
-              byStatus: [
-                { $group: { _id: '$status', n: { $sum: 1 }, budget: { $sum: '$budget' } } },
-                { $sort: { _id: 1 } },
-              ],
-              totals: [
-                {
-                  $group: {
-                    _id: null,
-                    n: { $sum: 1 },
-                    budget: { $sum: '$budget' },
-                    estimated: { $sum: '$estimated_reach' },
-                    actual: { $sum: '$actual_reach' },
-                    conversion: { $avg: '$conversion_rate' },
-                  },
-                },
-              ],
-            },
-          },
-        ])
-        .toArray(),
-      this.guests.collection
-        .aggregate<GuestTotals>([
-          { $match: { visit_date: { $gte: range.from, $lt: range.to } } },
-          {
-            $group: {
-              _id: null,
-              visits: { $sum: 1 },
-              converted: { $sum: { $cond: ['$converted_to_member', 1, 0] } },
-              spend: { $sum: '$spend_amount' },
-            },
-          },
-        ])
-        .toArray(),
-      this.notifications.collection
-        .aggregate<NotificationFacets>([
-          { $match: { created_at: { $gte: range.from, $lt: range.to } } },
-          {
-            $facet: {
-              byStatus: [{ $group: { _id: '$status', n: { $sum: 1 } } }, { $sort: { _id: 1 } }],
-              byChannel: [
-                { $unwind: '$deliveries' },
-                {
-                  $group: {
-                    _id: { channel: '$deliveries.channel', status: '$deliveries.status' },
-                    n: { $sum: 1 },
-                  },
-                },
-              ],
-            },
-          },
-        ])
-        .toArray(),
+    const [campaignFacets, guests, notificationFacets] = await Promise.all([
+      this.campaigns.dashboardFacets(range),
+      this.guests.visitTotals(range),
+      this.notifications.dashboardFacets(range),
     ]);
 
-    const campaigns = campaignFacets[0] ?? { byStatus: [], totals: [] };
+    const campaigns = campaignFacets ?? { byStatus: [], totals: [] };
     const totals = campaigns.totals[0];
-    const guests = guestTotals[0];
-    const notes = notificationFacets[0] ?? { byStatus: [], byChannel: [] };
+    const notes = notificationFacets ?? { byStatus: [], byChannel: [] };
     const count = (status: NotificationStatus) => notes.byStatus.find((row) => row._id === status)?.n ?? 0;
     const reached = count('delivered') + count('read');
     const channels = [...new Set(notes.byChannel.map((row) => row._id.channel))].sort();

@@ -1,7 +1,16 @@
+import type DataLoader from 'dataloader';
 import type { Collection, Db, Decimal128, Filter, IndexDescription } from 'mongodb';
-import type { FieldProtector } from '@casino/crypto';
-import { paginate } from '@casino/mongo';
-import type { PageArgs, PagingConfig } from '@casino/mongo';
+import { resealProtectedFields } from '@casino/crypto';
+import type { FieldProtector, ProtectedField, ProtectedFieldRotation } from '@casino/crypto';
+import { applyRetentionBatch, createManyByKeyLoader, createOneByKeyLoader, paginate } from '@casino/mongo';
+import type {
+  PageArgs,
+  PagingConfig,
+  RetentionBatchInput,
+  RetentionCounts,
+  RetentionTarget,
+} from '@casino/mongo';
+import { ERASED_GUEST } from '../privacy/erased-members-store';
 
 export interface WalkInGuestDocument {
   id: string;
@@ -100,15 +109,125 @@ export function guestFilter(
   return filter;
 }
 
-export class GuestStore {
-  readonly collection: Collection<WalkInGuestDocument>;
+/**
+ * Every field marketing stores sealed: what a key rotation has to re-seal, including guests moved to the
+ * archive by retention (they keep their sealed document until the retention period anonymises them).
+ */
+export const MARKETING_PROTECTED_FIELDS: readonly ProtectedField[] = [
+  { collection: ID_DOCUMENT.collection, field: ID_DOCUMENT.field, lookupField: ID_DOCUMENT.index },
+  { collection: `${ID_DOCUMENT.collection}_archive`, field: ID_DOCUMENT.field },
+];
 
-  /** The protector is needed only to look guests up by identity document (the blind index). */
+/**
+ * Walk-in guests never converted into members (a converted visit belongs to the member's history and goes
+ * with the member_data policy and erasure), aged from `visit_date`. An exception id holds the guest record
+ * with that id. Anonymising clears names, contact details, notes and the identity document (sealed value and
+ * blind index); the visit, spend and games stay.
+ */
+export const WALK_IN_GUESTS_RETENTION: RetentionTarget = {
+  collection: WALK_IN_GUESTS,
+  ageField: 'visit_date',
+  inScope: { converted_to_member: false },
+  heldBy: ['id'],
+  anonymise: {
+    first_name: ERASED_GUEST.firstName,
+    last_name: ERASED_GUEST.lastName,
+    nationality: ERASED_GUEST.nationality,
+    phone: null,
+    email: null,
+    id_document: null,
+    id_document_index: null,
+    notes: null,
+    open_visit_key: null,
+  },
+};
+
+/** The dashboard's walk-in figures over a range. */
+export interface GuestTotals {
+  visits: number;
+  converted: number;
+  spend: Decimal128;
+}
+
+export class GuestStore {
+  private readonly collection: Collection<WalkInGuestDocument>;
+
+  /** The protector is needed only to look guests up by identity document (the blind index) and to re-seal. */
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly protector?: FieldProtector,
   ) {
     this.collection = db.collection<WalkInGuestDocument>(WALK_IN_GUESTS);
+  }
+
+  /** Guests by id, batched per request. */
+  byIdLoader(): DataLoader<string, WalkInGuestDocument | null> {
+    return createOneByKeyLoader(this.collection, 'id');
+  }
+
+  /** The visits of the guests converted into each member, most recent first, batched per request. */
+  byConvertedMemberLoader(): DataLoader<string, WalkInGuestDocument[]> {
+    return createManyByKeyLoader(this.collection, 'converted_member_id', {
+      sort: { visit_date: -1, id: -1 },
+    });
+  }
+
+  /** Visits in [from, to), how many converted into members, and their spend. */
+  async visitTotals(range: { from: Date; to: Date }): Promise<GuestTotals | undefined> {
+    const [totals] = await this.collection
+      .aggregate<GuestTotals>([
+        { $match: { visit_date: { $gte: range.from, $lt: range.to } } },
+        {
+          $group: {
+            _id: null,
+            visits: { $sum: 1 },
+            converted: { $sum: { $cond: ['$converted_to_member', 1, 0] } },
+            spend: { $sum: '$spend_amount' },
+          },
+        },
+      ])
+      .toArray();
+    return totals;
+  }
+
+  /**
+   * Erasure: the visits converted into the member lose names, contact details, notes and the identity
+   * document (sealed value and blind index removed); visits and spend stay. Returns the ids of those visits
+   * and how many now carry the placeholders.
+   */
+  async eraseConvertedInto(memberId: string): Promise<{ ids: string[]; anonymised: number }> {
+    const ids = (
+      await this.collection
+        .find({ converted_member_id: memberId }, { projection: { _id: 0, id: 1 } })
+        .toArray()
+    ).map((guest) => guest.id);
+    const result = await this.collection.updateMany(
+      { converted_member_id: memberId },
+      {
+        $set: {
+          first_name: ERASED_GUEST.firstName,
+          last_name: ERASED_GUEST.lastName,
+          nationality: ERASED_GUEST.nationality,
+          phone: null,
+          email: null,
+          notes: null,
+          marketing_consent: false,
+        },
+        $unset: { id_document: '', id_document_index: '', open_visit_key: '' },
+      },
+    );
+    return { ids, anonymised: result.matchedCount };
+  }
+
+  /** One bounded batch of the marketing_data retention policy over walk-in guests. */
+  applyRetention(input: RetentionBatchInput): Promise<RetentionCounts> {
+    return applyRetentionBatch(this.db, WALK_IN_GUESTS_RETENTION, input);
+  }
+
+  /** Re-seals one batch of identity documents (live and archived) under the current key. */
+  resealIdentityDocuments(batchSize: number): Promise<ProtectedFieldRotation[]> {
+    if (!this.protector) throw new Error('re-sealing identity documents needs the field protector');
+    return resealProtectedFields(this.db, this.protector, MARKETING_PROTECTED_FIELDS, batchSize);
   }
 
   /** Most recent visits first. */

@@ -1,12 +1,17 @@
-import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { paginate } from '@casino/mongo';
+import type DataLoader from 'dataloader';
+import type { AnyBulkWriteOperation, Collection, Db, Filter, IndexDescription } from 'mongodb';
+import { applyRetentionBatch, createOneByKeyLoader, paginate } from '@casino/mongo';
 import type {
   DeadLetterPage,
   DeadLetterSource,
   DeliveryFailure,
   PageArgs,
   PagingConfig,
+  RetentionBatchInput,
+  RetentionCounts,
+  RetentionTarget,
 } from '@casino/mongo';
+import { ERASED_TEXT } from '../privacy/erased-members-store';
 
 export const NOTIFICATION_CATEGORIES = [
   'security',
@@ -96,11 +101,45 @@ export const notificationIndexes: IndexDescription[] = [
   { key: { dead_at: 1 }, name: 'dead_at_1' },
 ];
 
-export class NotificationStore {
-  readonly collection: Collection<NotificationDocument>;
+/**
+ * Notifications in a final state (delivered, failed, read: nothing will happen to them any more), aged from
+ * `created_at`. An exception id holds the notifications to that recipient (a member). Anonymising an archived
+ * one keeps its category, channels and delivery facts, like erasure: no recipient, no text, no metadata.
+ */
+export const NOTIFICATIONS_RETENTION: RetentionTarget = {
+  collection: NOTIFICATIONS,
+  ageField: 'created_at',
+  inScope: { status: { $in: ['delivered', 'failed', 'read'] } },
+  heldBy: ['recipient_id'],
+  anonymise: {
+    recipient_id: null,
+    recipient_email: null,
+    recipient_phone: null,
+    title: ERASED_TEXT,
+    content: ERASED_TEXT,
+    metadata: {},
+    deliveries: [],
+    // failure reasons may quote an address
+    status_history: [],
+  },
+};
 
-  constructor(db: Db) {
+/** The dashboard's notification figures over a range: counts by status, and channel outcomes. */
+export interface NotificationFacets {
+  byStatus: { _id: NotificationStatus; n: number }[];
+  byChannel: { _id: { channel: NotificationChannel; status: 'delivered' | 'failed' }; n: number }[];
+}
+
+export class NotificationStore {
+  private readonly collection: Collection<NotificationDocument>;
+
+  constructor(private readonly db: Db) {
     this.collection = db.collection<NotificationDocument>(NOTIFICATIONS);
+  }
+
+  /** Notifications by id, batched per request. */
+  byIdLoader(): DataLoader<string, NotificationDocument | null> {
+    return createOneByKeyLoader(this.collection, 'id');
   }
 
   /** Newest first. */
@@ -235,6 +274,80 @@ export class NotificationStore {
     return earliest?.due_at ?? null;
   }
 
+  /** Counts by status and per-channel outcomes of the notifications created in [from, to). */
+  async dashboardFacets(range: { from: Date; to: Date }): Promise<NotificationFacets | undefined> {
+    const [facets] = await this.collection
+      .aggregate<NotificationFacets>([
+        { $match: { created_at: { $gte: range.from, $lt: range.to } } },
+        {
+          $facet: {
+            byStatus: [{ $group: { _id: '$status', n: { $sum: 1 } } }, { $sort: { _id: 1 } }],
+            byChannel: [
+              { $unwind: '$deliveries' },
+              {
+                $group: {
+                  _id: { channel: '$deliveries.channel', status: '$deliveries.status' },
+                  n: { $sum: 1 },
+                },
+              },
+            ],
+          },
+        },
+      ])
+      .toArray();
+    return facets;
+  }
+
+  /**
+   * Erasure: the member's notifications keep only their delivery facts (title and content `[erased]`, no
+   * recipient address, no metadata, no error texts). Returns the ids of the notifications erased.
+   */
+  async eraseRecipient(memberId: string): Promise<string[]> {
+    const sent = await this.collection
+      .find(
+        { recipient_type: 'user', recipient_id: memberId },
+        { projection: { _id: 0, id: 1, status_history: 1, deliveries: 1 } },
+      )
+      .toArray();
+    const operations: AnyBulkWriteOperation<NotificationDocument>[] = sent.map((notification) => ({
+      updateOne: {
+        filter: { id: notification.id },
+        update: {
+          $set: {
+            title: ERASED_TEXT,
+            content: ERASED_TEXT,
+            recipient_email: null,
+            recipient_phone: null,
+            metadata: {},
+            ...(notification.status_history
+              ? {
+                  status_history: notification.status_history.map((change) => ({
+                    ...change,
+                    reason: change.reason ? ERASED_TEXT : (change.reason ?? null),
+                  })),
+                }
+              : {}),
+            ...(notification.deliveries
+              ? {
+                  deliveries: notification.deliveries.map((delivery) => ({
+                    ...delivery,
+                    error: delivery.error ? ERASED_TEXT : null,
+                  })),
+                }
+              : {}),
+          },
+        },
+      },
+    }));
+    if (operations.length > 0) await this.collection.bulkWrite(operations, { ordered: false });
+    return sent.map((notification) => notification.id);
+  }
+
+  /** One bounded batch of the marketing_data retention policy over notifications. */
+  applyRetention(input: RetentionBatchInput): Promise<RetentionCounts> {
+    return applyRetentionBatch(this.db, NOTIFICATIONS_RETENTION, input);
+  }
+
   /** Ids of pending notifications that are due, earliest first. */
   async dueIds(now: Date, limit: number): Promise<string[]> {
     const docs = await this.collection
@@ -247,7 +360,6 @@ export class NotificationStore {
 }
 
 /** The notification outbox's dead notifications, for marketing's dead-letter query. */
-export function notificationDeadLetterSource(db: Db): DeadLetterSource {
-  const store = new NotificationStore(db);
+export function notificationDeadLetterSource(store: NotificationStore): DeadLetterSource {
   return { page: (limit) => store.deadLetters(limit), retry: (id) => store.retryDead(id, new Date()) };
 }

@@ -7,7 +7,7 @@ import { WALK_IN_GUESTS } from '../guests/guest-store';
 import { NOTIFICATIONS } from '../notifications/notification-store';
 import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import { ERASED_MEMBERS } from './erase-member';
+import { ERASED_MEMBERS } from './erased-members-store';
 
 const ERASE = /* GraphQL */ `
   mutation ($memberId: ID!) {

@@ -1,5 +1,6 @@
+import type DataLoader from 'dataloader';
 import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { paginate } from '@casino/mongo';
+import { createOneByKeyLoader, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type {
   NotificationCategory,
@@ -44,7 +45,7 @@ export const templateIndexes: IndexDescription[] = [
 ];
 
 export class TemplateStore {
-  readonly collection: Collection<NotificationTemplateDocument>;
+  private readonly collection: Collection<NotificationTemplateDocument>;
 
   constructor(db: Db) {
     this.collection = db.collection<NotificationTemplateDocument>(NOTIFICATION_TEMPLATES);
@@ -57,6 +58,11 @@ export class TemplateStore {
     if (input.isActive != null) filter.is_active = input.isActive;
     if (input.channel) filter.channels = input.channel;
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
+  }
+
+  /** Templates by id, batched per request. */
+  byIdLoader(): DataLoader<string, NotificationTemplateDocument | null> {
+    return createOneByKeyLoader(this.collection, 'id');
   }
 
   findById(id: string) {
