@@ -22,7 +22,7 @@ export default subgraphCodegen({
     KeyRotationRun: '../key-rotation/key-rotation-store#KeyRotationRunDocument',
     KeyRotationField: '../key-rotation/key-rotation-store#KeyRotationFieldProgress',
     KeyRotationRunConnection: '@casino/mongo#Connection',
-    RetentionRun: '../retention-enforcement/retention-runner#RetentionRunDocument',
-    LegalHold: '../retention-enforcement/legal-hold-store#LegalHoldDocument',
+    RetentionRun: '../retention/retention-run-store#RetentionRunDocument',
+    LegalHold: '../retention/legal-hold-store#LegalHoldDocument',
   },
 });

@@ -3,9 +3,7 @@ import { dashboardCacheOf } from '@casino/cache';
 import { DeadLetters } from '@casino/mongo';
 import type DataLoader from 'dataloader';
 import type { Db } from 'mongodb';
-import { resealProtectedFields } from '@casino/crypto';
 import type { FieldProtector } from '@casino/crypto';
-import { createOneByKeyLoader } from '@casino/mongo';
 import type { PagingConfig } from '@casino/mongo';
 import type { SubgraphDeps, SubgraphRequestBase } from '@casino/server';
 import { AdminUserService } from './admins/admin-user-service';
@@ -21,7 +19,7 @@ import { RevokedSessionStore } from './auth/revoked-session-store';
 import { SessionRevocations } from './auth/session-revocations';
 import { RedisRevocationFeed, accessTokenSettingsFromEnv } from '@casino/auth';
 import { TwoFactorService } from './auth/two-factor-service';
-import { AdminTwoFactorStore, TWO_FACTOR_PROTECTED_FIELDS } from './auth/two-factor-store';
+import { AdminTwoFactorStore } from './auth/two-factor-store';
 import { ComplianceDashboardService } from './dashboard/dashboard-service';
 import { ErasureService } from './erasure/erasure-service';
 import { ErasureRequestStore } from './erasure/erasure-store';
@@ -38,8 +36,11 @@ import { RetentionPolicyStore } from './retention/retention-policy-store';
 import type { DataRetentionPolicyDocument } from './retention/retention-policy-store';
 import { DEFAULT_COMPLIANCE_SETTINGS, loginThrottlePolicy } from './settings';
 import type { ComplianceSettings } from './settings';
-import { LegalHoldService } from './retention-enforcement/legal-hold-store';
-import { RetentionRunner } from './retention-enforcement/retention-runner';
+import { LegalHoldService } from './retention/legal-hold-service';
+import { LegalHoldStore } from './retention/legal-hold-store';
+import { RetentionRunner } from './retention/retention-runner';
+import { RetentionRunStore } from './retention/retention-run-store';
+import { CompliancePrivacy } from './privacy/compliance-privacy';
 
 export interface ComplianceStores {
   adminUsers: AdminUserStore;
@@ -50,6 +51,9 @@ export interface ComplianceStores {
   reports: ComplianceReportStore;
   retentionPolicies: RetentionPolicyStore;
   keyRotations: KeyRotationStore;
+  retentionRuns: RetentionRunStore;
+  legalHolds: LegalHoldStore;
+  erasureRequests: ErasureRequestStore;
 }
 
 export function createStores(
@@ -66,6 +70,9 @@ export function createStores(
     reports: new ComplianceReportStore(db),
     retentionPolicies: new RetentionPolicyStore(db),
     keyRotations: new KeyRotationStore(db),
+    retentionRuns: new RetentionRunStore(db),
+    legalHolds: new LegalHoldStore(db),
+    erasureRequests: new ErasureRequestStore(db),
   };
 }
 
@@ -115,18 +122,8 @@ export function requireProtector(deps: Pick<SubgraphDeps, 'protector'>): FieldPr
  * Key rotation's in-process target for compliance's own protected fields (the TOTP secrets): what a
  * `reseal<Name>ProtectedFields` mutation does, after giving documents from before sealing their `id`.
  */
-export function complianceResealTarget(
-  db: Db,
-  protector: FieldProtector,
-  twoFactor: AdminTwoFactorStore,
-): ResealTarget {
-  return {
-    subgraph: 'compliance',
-    reseal: async (batchSize) => {
-      await twoFactor.backfillIds();
-      return resealProtectedFields(db, protector, TWO_FACTOR_PROTECTED_FIELDS, batchSize);
-    },
-  };
+export function complianceResealTarget(own: Pick<CompliancePrivacy, 'resealProtectedFields'>): ResealTarget {
+  return { subgraph: 'compliance', reseal: (batchSize) => own.resealProtectedFields(batchSize) };
 }
 
 /** Loaders are created per request so one caller's cache never serves another. */
@@ -142,6 +139,7 @@ export function createComplianceContext(
     deps.env.ACCESS_TOKEN_TTL_SECONDS * 1000,
   );
   const stores = createStores(deps.db, protector, revocations);
+  const privacy = new CompliancePrivacy(stores);
   const throttlePolicy = loginThrottlePolicy(settings);
   const twoFactor = new TwoFactorService(
     { admins: stores.adminUsers, twoFactor: stores.twoFactor },
@@ -163,7 +161,7 @@ export function createComplianceContext(
     ...upstream,
     auditLogs: stores.auditLogs,
     retentionPolicies: stores.retentionPolicies,
-    db: deps.db,
+    retentionRuns: stores.retentionRuns,
   };
   return {
     ...base,
@@ -182,28 +180,24 @@ export function createComplianceContext(
       dashboard: new ComplianceDashboardService(stores, upstream, settings, dashboardCacheOf(deps)),
       keyRotation: new KeyRotationService(stores.keyRotations, deps.services, settings, base.log, [
         ...RESEAL_TARGETS,
-        complianceResealTarget(deps.db, protector, stores.twoFactor),
+        complianceResealTarget(privacy),
       ]),
     },
     loaders: {
-      adminUser: createOneByKeyLoader(stores.adminUsers.collection, 'id'),
-      adminUserByStaffMember: createOneByKeyLoader(stores.adminUsers.collection, 'staff_member_id'),
-      auditLog: createOneByKeyLoader(stores.auditLogs.collection, 'id'),
-      report: createOneByKeyLoader(stores.reports.collection, 'id'),
-      retentionPolicy: createOneByKeyLoader(stores.retentionPolicies.collection, 'id'),
+      adminUser: stores.adminUsers.byIdLoader(),
+      adminUserByStaffMember: stores.adminUsers.byStaffMemberLoader(),
+      auditLog: stores.auditLogs.byIdLoader(),
+      report: stores.reports.byIdLoader(),
+      retentionPolicy: stores.retentionPolicies.byIdLoader(),
       memberViolations: createMemberViolationLoader(stores.reports),
     },
     retentionEnforcement: {
-      runner: new RetentionRunner(deps.db, deps.services, settings, base.log),
-      legalHolds: new LegalHoldService(deps.db, base.audit),
+      runner: new RetentionRunner(stores, privacy, deps.services, settings, base.log),
+      legalHolds: new LegalHoldService(stores.legalHolds),
     },
-    erasure: erasureServices(deps, base.log),
+    erasure: {
+      store: stores.erasureRequests,
+      service: new ErasureService(stores.erasureRequests, deps.services, privacy),
+    },
   };
-}
-
-/** The erasure request store and the service calling loyalty, marketing and gaming as compliance. */
-function erasureServices(deps: SubgraphDeps, log: SubgraphRequestBase['log']): ComplianceContext['erasure'] {
-  const store = new ErasureRequestStore(deps.db);
-  const { loyalty, marketing, gaming } = deps.services;
-  return { store, service: new ErasureService(store, { loyalty, marketing, gaming }, deps.db, log) };
 }

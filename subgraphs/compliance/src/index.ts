@@ -10,11 +10,11 @@ import { AuditLogStore } from './audit/audit-log-store';
 import { createComplianceContext } from './context';
 import type { ComplianceContext } from './context';
 import { COMPLIANCE_INDEXES } from './indexes';
-import { KEY_ROTATIONS, keyRotationIndexes } from './key-rotation/key-rotation-store';
 import { rules } from './permissions';
-import { RETENTION_ENFORCEMENT_INDEXES } from './retention-enforcement/indexes';
-import { RetentionRunner } from './retention-enforcement/retention-runner';
-import { retentionJobs } from './retention-enforcement/retention-schedule';
+import { CompliancePrivacy } from './privacy/compliance-privacy';
+import { RetentionRunner } from './retention/retention-runner';
+import { retentionJobs } from './retention/retention-schedule';
+import { createStores, requireProtector } from './context';
 import { resolvers } from './resolvers';
 import { DEFAULT_COMPLIANCE_SETTINGS } from './settings';
 import type { ComplianceSettings } from './settings';
@@ -41,7 +41,7 @@ export function createComplianceSubgraph(
     rules,
     // the audit plumbing itself: auditing each delivery would add an entry per delivered batch
     unauditedMutations: ['recordAuditEvents'],
-    indexes: { ...COMPLIANCE_INDEXES, [KEY_ROTATIONS]: keyRotationIndexes, ...RETENTION_ENFORCEMENT_INDEXES },
+    indexes: COMPLIANCE_INDEXES,
     // compliance owns audit_logs, so its own events go straight in instead of through its API
     createAuditSink: (deps) => new AuditLogSink(new AuditLogStore(deps.db)),
     createContext: (base, deps) => createComplianceContext(base, deps, settings),
@@ -56,8 +56,17 @@ export function createComplianceSubgraph(
       return { since: (since) => store.since(since, REVOCATION_FEED_PAGE) };
     },
     // every active retention policy on wall-clock slots (retentionRunIntervalMinutes from retentionRunAt)
-    jobs: (deps) =>
-      retentionJobs(new RetentionRunner(deps.db, deps.services, settings, deps.logger), settings),
+    jobs: (deps) => {
+      const stores = createStores(deps.db, requireProtector(deps));
+      const runner = new RetentionRunner(
+        stores,
+        new CompliancePrivacy(stores),
+        deps.services,
+        settings,
+        deps.logger,
+      );
+      return retentionJobs(runner, settings);
+    },
   };
 }
 

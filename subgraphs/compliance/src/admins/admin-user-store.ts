@@ -1,5 +1,6 @@
+import type DataLoader from 'dataloader';
 import type { Collection, Db, Filter, IndexDescription, UpdateFilter } from 'mongodb';
-import { paginate } from '@casino/mongo';
+import { createOneByKeyLoader, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export type AdminRole = 'SuperAdmin' | 'GeneralAdmin' | 'Manager' | 'Supervisor';
@@ -53,10 +54,20 @@ export const adminUserIndexes: IndexDescription[] = [
 ];
 
 export class AdminUserStore {
-  readonly collection: Collection<AdminUserDocument>;
+  private readonly collection: Collection<AdminUserDocument>;
 
   constructor(db: Db) {
     this.collection = db.collection<AdminUserDocument>(ADMIN_USERS);
+  }
+
+  /** Accounts by id, one query per batch (per request: one caller's cache never serves another). */
+  byIdLoader(): DataLoader<string, AdminUserDocument | null> {
+    return createOneByKeyLoader(this.collection, 'id');
+  }
+
+  /** Accounts by the staff member they belong to, one query per batch. */
+  byStaffMemberLoader(): DataLoader<string, AdminUserDocument | null> {
+    return createOneByKeyLoader(this.collection, 'staff_member_id');
   }
 
   async findById(id: string): Promise<AdminUserDocument | null> {

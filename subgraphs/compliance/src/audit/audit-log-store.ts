@@ -1,7 +1,20 @@
 import { MongoBulkWriteError } from 'mongodb';
-import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { paginate } from '@casino/mongo';
-import type { PageArgs, PagingConfig } from '@casino/mongo';
+import type DataLoader from 'dataloader';
+import type { AnyBulkWriteOperation, Collection, Db, Filter, IndexDescription } from 'mongodb';
+import {
+  applyRetentionBatch,
+  archiveIndexes,
+  archiveOf,
+  createOneByKeyLoader,
+  paginate,
+} from '@casino/mongo';
+import type {
+  PageArgs,
+  PagingConfig,
+  RetentionBatchInput,
+  RetentionCounts,
+  RetentionTarget,
+} from '@casino/mongo';
 import type { AdminRole } from '../admins/admin-user-store';
 
 export type AuditOutcome = 'allowed' | 'denied' | 'failed';
@@ -48,11 +61,104 @@ export const auditLogIndexes: IndexDescription[] = [
   { key: { target_type: 1, target_id: 1, timestamp: -1 }, name: 'target_type_1_target_id_1_timestamp_-1' },
 ];
 
-export class AuditLogStore {
-  readonly collection: Collection<AuditLogDocument>;
+/**
+ * The `audit_logs` retention category, enforced in-process (compliance owns the trail). An entry's age runs
+ * from its `timestamp`. An exception id holds the entries about that target (a held member's entries) and
+ * those the held id acted in. Anonymising an archived entry clears who acted and from where, and its
+ * changes; the action, target and outcome stay.
+ */
+export const AUDIT_LOGS_TARGET: RetentionTarget = {
+  collection: AUDIT_LOGS,
+  ageField: 'timestamp',
+  inScope: {},
+  heldBy: ['target_id', 'admin_user_id'],
+  anonymise: {
+    admin_user_id: null,
+    actor_username: null,
+    ip: null,
+    client_name: null,
+    request_id: null,
+    changes: null,
+  },
+};
 
-  constructor(db: Db) {
+export const auditLogArchiveIndexes: IndexDescription[] = archiveIndexes(AUDIT_LOGS_TARGET.ageField);
+export const AUDIT_LOGS_ARCHIVE = archiveOf(AUDIT_LOGS);
+
+/** What the audit report counts over a period: entries by outcome, pii reads, sign-ins, denied actors. */
+export interface AuditActivityFigures {
+  outcomes: { _id: string; n: number }[];
+  pii: { n: number }[];
+  logins: { _id: string; n: number }[];
+  denied: { _id: { id: string | null; name: string | null }; n: number }[];
+}
+
+export class AuditLogStore {
+  private readonly collection: Collection<AuditLogDocument>;
+
+  constructor(private readonly db: Db) {
     this.collection = db.collection<AuditLogDocument>(AUDIT_LOGS);
+  }
+
+  /** Entries by id, one query per batch. */
+  byIdLoader(): DataLoader<string, AuditLogDocument | null> {
+    return createOneByKeyLoader(this.collection, 'id');
+  }
+
+  /**
+   * The audit report's figures for [from, to), in one aggregation: entries by outcome, `pii.read` entries,
+   * sign-ins by outcome, and actors with more denied attempts than `deniedAttemptsThreshold`, most first.
+   */
+  async activityFigures(
+    from: Date,
+    to: Date,
+    deniedAttemptsThreshold: number,
+  ): Promise<AuditActivityFigures | undefined> {
+    const [row] = await this.collection
+      .aggregate<AuditActivityFigures>([
+        { $match: { timestamp: { $gte: from, $lt: to } } },
+        {
+          $facet: {
+            outcomes: [{ $group: { _id: '$outcome', n: { $sum: 1 } } }],
+            pii: [{ $match: { action: 'pii.read' } }, { $count: 'n' }],
+            logins: [{ $match: { action: 'login' } }, { $group: { _id: '$outcome', n: { $sum: 1 } } }],
+            denied: [
+              { $match: { outcome: 'denied' } },
+              {
+                $group: {
+                  _id: { id: '$admin_user_id', name: { $ifNull: ['$actor_username', null] } },
+                  n: { $sum: 1 },
+                },
+              },
+              { $match: { n: { $gt: deniedAttemptsThreshold } } },
+              { $sort: { n: -1 } },
+            ],
+          },
+        },
+      ])
+      .toArray();
+    return row;
+  }
+
+  /** The id, action and changes of every entry the filter matches (erasure looks for those about a member). */
+  findChangesOf(
+    filter: Filter<AuditLogDocument>,
+  ): Promise<Pick<AuditLogDocument, 'id' | 'action' | 'changes'>[]> {
+    return this.collection.find(filter, { projection: { _id: 0, id: 1, action: 1, changes: 1 } }).toArray();
+  }
+
+  /** Replaces the changes of the given entries (an erasure's scrubbing), in one unordered bulk write. */
+  async replaceChanges(changes: { id: string; changes: Record<string, unknown> }[]): Promise<void> {
+    if (changes.length === 0) return;
+    const updates: AnyBulkWriteOperation<AuditLogDocument>[] = changes.map((entry) => ({
+      updateOne: { filter: { id: entry.id }, update: { $set: { changes: entry.changes } } },
+    }));
+    await this.collection.bulkWrite(updates, { ordered: false });
+  }
+
+  /** One bounded batch of the audit_logs retention policy (archive, anonymise, delete). */
+  applyRetention(input: RetentionBatchInput): Promise<RetentionCounts> {
+    return applyRetentionBatch(this.db, AUDIT_LOGS_TARGET, input);
   }
 
   /**

@@ -8,7 +8,7 @@ import { IDENTITIES, accountOf, errorCode } from '../testing/fixtures';
 import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import { AuditLogSink } from './audit-events';
-import { AUDIT_LOGS, AuditLogStore } from './audit-log-store';
+import { AUDIT_LOGS } from './audit-log-store';
 import type { AuditLogDocument } from './audit-log-store';
 
 const RECORD = /* GraphQL */ `
@@ -255,7 +255,8 @@ describe("compliance's own audit sink", () => {
     expect(sink).toBeInstanceOf(AuditLogSink);
     await sink.deliver(events);
     await sink.deliver(events);
-    const stored = await new AuditLogStore(harness.db).collection
+    const stored = await harness.db
+      .collection<AuditLogDocument>(AUDIT_LOGS)
       .find({}, { projection: { _id: 0 } })
       .sort({ timestamp: 1 })
       .toArray();

@@ -61,7 +61,7 @@ const isDuplicateKey = (error: unknown) => (error as { code?: number }).code ===
 const later = (a: Date | null, b: Date | null) => (a && (!b || a > b) ? a : b);
 
 export class LoginThrottleStore {
-  readonly collection: Collection<LoginThrottleDocument>;
+  private readonly collection: Collection<LoginThrottleDocument>;
 
   constructor(db: Db) {
     this.collection = db.collection<LoginThrottleDocument>(LOGIN_THROTTLE);

@@ -48,7 +48,7 @@ export const sessionIdOf = (session: Pick<AdminSessionDocument, 'id' | 'session_
   session.session_id ?? session.id;
 
 export class AdminSessionStore {
-  readonly collection: Collection<AdminSessionDocument>;
+  private readonly collection: Collection<AdminSessionDocument>;
 
   constructor(
     db: Db,

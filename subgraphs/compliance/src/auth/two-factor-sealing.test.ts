@@ -2,7 +2,8 @@ import { ConfigError } from '@casino/config';
 import { keyIdOf } from '@casino/crypto';
 import type { SubgraphDefinition } from '@casino/server';
 import { parseSubgraphEnv } from '@casino/server';
-import { complianceResealTarget } from '../context';
+import { complianceResealTarget, createStores } from '../context';
+import { CompliancePrivacy } from '../privacy/compliance-privacy';
 import type { ComplianceContext } from '../context';
 import { complianceSubgraph } from '../index';
 import { ADMIN_USERS } from '../admins/admin-user-store';
@@ -16,7 +17,7 @@ import {
   uniqueDatabase,
 } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import { ADMIN_TWO_FACTOR, AdminTwoFactorStore } from './two-factor-store';
+import { ADMIN_TWO_FACTOR } from './two-factor-store';
 import type { AdminTwoFactorDocument } from './two-factor-store';
 import { base32Decode, generateTotpSecret, totp } from './totp';
 
@@ -38,7 +39,7 @@ const complianceOnlyRotation: SubgraphDefinition<ComplianceContext> = {
       deps.services,
       DEFAULT_COMPLIANCE_SETTINGS,
       base.log,
-      [complianceResealTarget(deps.db, ctx.protector, ctx.stores.twoFactor)],
+      [complianceResealTarget(new CompliancePrivacy(ctx.stores))],
     );
     return ctx;
   },
@@ -88,9 +89,7 @@ describe('TOTP secrets sealed at rest', () => {
     expect((await loginWithCode()).errors).toBeUndefined();
 
     const target = complianceResealTarget(
-      harness.db,
-      harness.protector!,
-      new AdminTwoFactorStore(harness.db, harness.protector!),
+      new CompliancePrivacy(createStores(harness.db, harness.protector!)),
     );
     if (!('reseal' in target)) throw new Error('compliance re-seals in-process');
     const [secret, pending] = await target.reseal(1);

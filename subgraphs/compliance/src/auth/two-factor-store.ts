@@ -1,6 +1,6 @@
 import type { Collection, Db, IndexDescription } from 'mongodb';
-import { isEncrypted } from '@casino/crypto';
-import type { FieldProtector, ProtectedField } from '@casino/crypto';
+import { isEncrypted, resealProtectedFields } from '@casino/crypto';
+import type { FieldProtector, ProtectedField, ProtectedFieldRotation } from '@casino/crypto';
 
 /**
  * The TOTP secrets of an admin, kept apart from `admin_users` so no query, loader or audit entry about an
@@ -42,13 +42,22 @@ export const adminTwoFactorIndexes: IndexDescription[] = [
 ];
 
 export class AdminTwoFactorStore {
-  readonly collection: Collection<AdminTwoFactorDocument>;
+  private readonly collection: Collection<AdminTwoFactorDocument>;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly protector: FieldProtector,
   ) {
     this.collection = db.collection<AdminTwoFactorDocument>(ADMIN_TWO_FACTOR);
+  }
+
+  /**
+   * One batch of key rotation over the TOTP secrets: documents from before sealing first get their `id`,
+   * then each secret field is re-sealed under the current key.
+   */
+  async resealSecrets(batchSize: number): Promise<ProtectedFieldRotation[]> {
+    await this.backfillIds();
+    return resealProtectedFields(this.db, this.protector, TWO_FACTOR_PROTECTED_FIELDS, batchSize);
   }
 
   findByUser(userId: string): Promise<AdminTwoFactorDocument | null> {

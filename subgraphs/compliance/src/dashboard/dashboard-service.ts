@@ -81,10 +81,7 @@ export class ComplianceDashboardService {
         },
       ),
       this.ownFigures(range),
-      this.stores.retentionPolicies.collection.countDocuments({
-        status: { $in: ['active', 'pending_approval'] },
-        next_review_date: { $lt: reviewBy },
-      }),
+      this.stores.retentionPolicies.countDueForReview(reviewBy),
     ]);
     const m = members.complianceMemberCounts;
     return {
@@ -105,25 +102,7 @@ export class ComplianceDashboardService {
 
   /** Reports created in the range by status, and unresolved findings detected in the range by severity. */
   private async ownFigures(range: DashboardRange) {
-    const inRange = { $gte: range.from, $lt: range.to };
-    const [row] = await this.stores.reports.collection
-      .aggregate<{
-        reports: { _id: ComplianceReportStatus; n: number }[];
-        violations: { _id: ViolationSeverity; n: number }[];
-      }>([
-        { $match: { $or: [{ created_at: inRange }, { 'violations.detected_at': inRange }] } },
-        {
-          $facet: {
-            reports: [{ $match: { created_at: inRange } }, { $group: { _id: '$status', n: { $sum: 1 } } }],
-            violations: [
-              { $unwind: '$violations' },
-              { $match: { 'violations.detected_at': inRange, 'violations.status': { $in: UNRESOLVED } } },
-              { $group: { _id: '$violations.severity', n: { $sum: 1 } } },
-            ],
-          },
-        },
-      ])
-      .toArray();
+    const row = await this.stores.reports.dashboardFigures(range.from, range.to, UNRESOLVED);
     return {
       reports: new Map((row?.reports ?? []).map((r) => [r._id, r.n])),
       violations: new Map((row?.violations ?? []).map((v) => [v._id, v.n])),

@@ -1,8 +1,6 @@
-import type { Db } from 'mongodb';
 import { redact } from '@casino/audit';
-import { AUDIT_LOGS } from '../audit/audit-log-store';
-import type { AuditLogDocument } from '../audit/audit-log-store';
-import { COMPLIANCE_REPORTS } from '../reports/compliance-report-store';
+import type { AuditLogStore } from '../audit/audit-log-store';
+import type { ComplianceReportStore } from '../reports/compliance-report-store';
 
 /**
  * Free-text and free-form keys an audit entry may carry about a member (notification texts, guest notes,
@@ -64,11 +62,10 @@ function scrub(value: unknown, depth = 0): unknown {
  * counted and kept. Idempotent: a second run finds nothing left to scrub.
  */
 export async function eraseComplianceMemberData(
-  db: Db,
+  stores: { auditLogs: AuditLogStore; reports: ComplianceReportStore },
   memberId: string,
   relatedTargetIds: readonly string[] = [],
 ): Promise<ComplianceMemberErasure> {
-  const auditLogs = db.collection<AuditLogDocument>(AUDIT_LOGS);
   const about = {
     $or: [
       { target_id: { $in: [memberId, ...relatedTargetIds] } },
@@ -78,32 +75,22 @@ export async function eraseComplianceMemberData(
       ]),
     ],
   };
-  const entries = await auditLogs
-    .find(about, { projection: { _id: 0, id: 1, action: 1, changes: 1 } })
-    .toArray()
+  const entries = await stores.auditLogs
+    .findChangesOf(about)
     .then((found) => found.filter((entry) => !ERASURE_ACTION.test(entry.action)));
   const updates = entries.flatMap((entry) => {
     if (!entry.changes) return [];
     // stored changes were redacted when recorded; redacting again is harmless and covers older entries
     const cleaned = scrub(redact(entry.changes)) as Record<string, unknown>;
     if (JSON.stringify(cleaned) === JSON.stringify(entry.changes)) return [];
-    return [{ updateOne: { filter: { id: entry.id }, update: { $set: { changes: cleaned } } } }];
+    return [{ id: entry.id, changes: cleaned }];
   });
-  if (updates.length > 0) await auditLogs.bulkWrite(updates, { ordered: false });
-
-  const [findings] = await db
-    .collection(COMPLIANCE_REPORTS)
-    .aggregate<{ n: number }>([
-      { $match: { 'violations.member_id': memberId } },
-      { $unwind: '$violations' },
-      { $match: { 'violations.member_id': memberId } },
-      { $count: 'n' },
-    ])
-    .toArray();
+  await stores.auditLogs.replaceChanges(updates);
+  const findings = await stores.reports.countFindingsAbout(memberId);
 
   return {
     auditEntriesAboutMember: entries.length,
     auditEntriesScrubbed: updates.length,
-    reportFindingsKept: findings?.n ?? 0,
+    reportFindingsKept: findings,
   };
 }

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import type { Db } from 'mongodb';
 import { z } from 'zod';
 import { ServiceCallError } from '@casino/auth';
 import type { Identity, ServiceClient } from '@casino/auth';
 import { ErrorCode, notFound, validateInput } from '@casino/errors';
 import type { Logger } from '@casino/logger';
-import { eraseComplianceMemberData } from './compliance-step';
+import type { ComplianceMemberErasure } from './compliance-step';
 import { ERASURE_STEPS } from './erasure-store';
 import type {
   ErasureRequestDocument,
@@ -80,6 +79,11 @@ export interface ErasureUpstreams {
   gaming: ServiceClient;
 }
 
+/** Compliance's own step, in-process: its privacy participant's erasure of what compliance holds. */
+export interface ComplianceErasureStep {
+  eraseMember(memberId: string, relatedTargetIds: readonly string[]): Promise<ComplianceMemberErasure>;
+}
+
 /** A step's outcome inside one attempt: the counts to record, and what later steps need from it. */
 interface StepOutcome {
   counts: Record<string, number>;
@@ -106,14 +110,18 @@ export class ErasureService {
   constructor(
     private readonly store: ErasureRequestStore,
     private readonly upstreams: ErasureUpstreams,
-    private readonly db: Db,
-    private readonly log?: Pick<Logger, 'warn'>,
+    private readonly own: ComplianceErasureStep,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async eraseMember(identity: Identity, rawInput: EraseMemberInput): Promise<ErasureRequestDocument> {
+  /** Runs (or resumes) the member's erasure; failures are logged to `log` (the request's logger). */
+  async eraseMember(
+    identity: Identity,
+    rawInput: EraseMemberInput,
+    log?: Pick<Logger, 'warn'>,
+  ): Promise<ErasureRequestDocument> {
     const input = validateInput(eraseMemberSchema, rawInput);
-    await this.assertMemberExists(input.memberId);
+    await this.assertMemberExists(input.memberId, log);
 
     const now = this.clock();
     const request = await this.store.startAttempt({
@@ -147,7 +155,7 @@ export class ErasureService {
         result = { status: 'completed', counts: outcome.counts, finished_at: this.clock(), error: null };
       } catch (error) {
         failed.push(subgraph);
-        this.log?.warn({ err: error, subgraph, erasureRequestId: request.id }, 'erasure step failed');
+        log?.warn({ err: error, subgraph, erasureRequestId: request.id }, 'erasure step failed');
         result = { status: 'failed', counts: {}, finished_at: null, error: stepError(subgraph, error) };
       }
       await this.store.recordStep(request.id, subgraph, result);
@@ -164,7 +172,7 @@ export class ErasureService {
     );
   }
 
-  private async assertMemberExists(memberId: string): Promise<void> {
+  private async assertMemberExists(memberId: string, log?: Pick<Logger, 'warn'>): Promise<void> {
     let member: { id: string } | null;
     try {
       ({ member } = await this.upstreams.loyalty.request<{ member: { id: string } | null }>(
@@ -172,7 +180,7 @@ export class ErasureService {
         { id: memberId },
       ));
     } catch (error) {
-      this.log?.warn({ err: error }, 'erasure: loyalty member check failed');
+      log?.warn({ err: error }, 'erasure: loyalty member check failed');
       throw serviceUnavailable(
         'loyalty could not be reached to check the member; nothing was erased, try again',
         {
@@ -217,7 +225,7 @@ export class ErasureService {
       }
       case 'compliance':
         return {
-          counts: numbers({ ...(await eraseComplianceMemberData(this.db, memberId, relatedTargetIds)) }),
+          counts: numbers({ ...(await this.own.eraseMember(memberId, relatedTargetIds)) }),
         };
     }
   }

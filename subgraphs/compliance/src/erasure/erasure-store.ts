@@ -51,7 +51,7 @@ export const erasureRequestIndexes: IndexDescription[] = [
 ];
 
 export class ErasureRequestStore {
-  readonly collection: Collection<ErasureRequestDocument>;
+  private readonly collection: Collection<ErasureRequestDocument>;
 
   constructor(db: Db) {
     this.collection = db.collection<ErasureRequestDocument>(ERASURE_REQUESTS);

@@ -39,7 +39,7 @@ export const erasureQueries: Pick<QueryResolvers, 'erasureRequests'> = {
 
 export const erasureMutations: Pick<MutationResolvers, 'eraseMember'> = {
   eraseMember: async (_, { input }, ctx) => {
-    const request = await ctx.erasure.service.eraseMember(ctx.identity, input);
+    const request = await ctx.erasure.service.eraseMember(ctx.identity, input, ctx.log);
     // the request as stored: the member id, the operator's reason and the counts; no personal value
     ctx.audit.setChanges(null, {
       id: request.id,

@@ -49,7 +49,7 @@ export const keyRotationIndexes: IndexDescription[] = [
 ];
 
 export class KeyRotationStore {
-  readonly collection: Collection<KeyRotationRunDocument>;
+  private readonly collection: Collection<KeyRotationRunDocument>;
 
   constructor(db: Db) {
     this.collection = db.collection<KeyRotationRunDocument>(KEY_ROTATIONS);

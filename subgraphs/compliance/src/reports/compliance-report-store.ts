@@ -1,5 +1,6 @@
-import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { paginate } from '@casino/mongo';
+import type DataLoader from 'dataloader';
+import type { Collection, Db, Filter, IndexDescription, UpdateFilter } from 'mongodb';
+import { createOneByKeyLoader, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export type ComplianceReportType =
@@ -85,11 +86,115 @@ export const complianceReportIndexes: IndexDescription[] = [
   { key: { 'violations.detected_at': 1 }, name: 'violations.detected_at_1' },
 ];
 
+/** The dashboard's own figures: reports created in a range by status, unresolved findings by severity. */
+export interface ReportDashboardFigures {
+  reports: { _id: ComplianceReportStatus; n: number }[];
+  violations: { _id: ViolationSeverity; n: number }[];
+}
+
 export class ComplianceReportStore {
-  readonly collection: Collection<ComplianceReportDocument>;
+  private readonly collection: Collection<ComplianceReportDocument>;
 
   constructor(db: Db) {
     this.collection = db.collection<ComplianceReportDocument>(COMPLIANCE_REPORTS);
+  }
+
+  /** Reports by id, one query per batch. */
+  byIdLoader(): DataLoader<string, ComplianceReportDocument | null> {
+    return createOneByKeyLoader(this.collection, 'id');
+  }
+
+  async insert(report: ComplianceReportDocument): Promise<void> {
+    await this.collection.insertOne({ ...report });
+  }
+
+  findById(id: string): Promise<ComplianceReportDocument | null> {
+    return this.collection.findOne({ id }, { projection: { _id: 0 } });
+  }
+
+  /** The report's status alone (null when there is no such report). */
+  statusOf(id: string): Promise<Pick<ComplianceReportDocument, 'status'> | null> {
+    return this.collection.findOne({ id }, { projection: { _id: 0, status: 1 } });
+  }
+
+  /**
+   * A guarded lifecycle step: applies `update` to the report only while it still matches `expected`, and
+   * returns it as it is afterwards (null when it did not match: another step won, or it is unknown).
+   */
+  transitionIf(
+    id: string,
+    expected: Filter<ComplianceReportDocument>,
+    update: UpdateFilter<ComplianceReportDocument>,
+  ): Promise<ComplianceReportDocument | null> {
+    return this.collection.findOneAndUpdate({ ...expected, id }, update, {
+      returnDocument: 'after',
+      projection: { _id: 0 },
+    });
+  }
+
+  /**
+   * Reports created in the range by status, and findings detected in the range and still in one of
+   * `unresolvedStatuses` by severity, in one $facet.
+   */
+  async dashboardFigures(
+    from: Date,
+    to: Date,
+    unresolvedStatuses: readonly string[],
+  ): Promise<ReportDashboardFigures | undefined> {
+    const inRange = { $gte: from, $lt: to };
+    const [row] = await this.collection
+      .aggregate<ReportDashboardFigures>([
+        { $match: { $or: [{ created_at: inRange }, { 'violations.detected_at': inRange }] } },
+        {
+          $facet: {
+            reports: [{ $match: { created_at: inRange } }, { $group: { _id: '$status', n: { $sum: 1 } } }],
+            violations: [
+              { $unwind: '$violations' },
+              {
+                $match: {
+                  'violations.detected_at': inRange,
+                  'violations.status': { $in: [...unresolvedStatuses] },
+                },
+              },
+              { $group: { _id: '$violations.severity', n: { $sum: 1 } } },
+            ],
+          },
+        },
+      ])
+      .toArray();
+    return row;
+  }
+
+  /** The members with an unresolved AML finding (a retention exception: `open_aml_case`). */
+  async membersWithOpenAmlFindings(rules: MemberViolationRules): Promise<string[]> {
+    const rows = await this.collection
+      .aggregate<{ _id: string }>([
+        { $match: { 'violations.category': { $in: [...rules.amlCategories] } } },
+        { $unwind: '$violations' },
+        {
+          $match: {
+            'violations.category': { $in: [...rules.amlCategories] },
+            'violations.status': { $in: [...rules.unresolvedStatuses] },
+            'violations.member_id': { $type: 'string' },
+          },
+        },
+        { $group: { _id: '$violations.member_id' } },
+      ])
+      .toArray();
+    return rows.map((row) => row._id);
+  }
+
+  /** How many findings name the member (by `member_id`). */
+  async countFindingsAbout(memberId: string): Promise<number> {
+    const [findings] = await this.collection
+      .aggregate<{ n: number }>([
+        { $match: { 'violations.member_id': memberId } },
+        { $unwind: '$violations' },
+        { $match: { 'violations.member_id': memberId } },
+        { $count: 'n' },
+      ])
+      .toArray();
+    return findings?.n ?? 0;
   }
 
   page(input: ComplianceReportFilterInput, args: PageArgs, paging: PagingConfig) {

@@ -3,7 +3,7 @@ import { ADMIN_USERS } from '../admins/admin-user-store';
 import { AUDIT_LOGS } from '../audit/audit-log-store';
 import { DATA_RETENTION_POLICIES } from '../retention/retention-policy-store';
 import { COMPLIANCE_REPORTS } from './compliance-report-store';
-import { RETENTION_RUNS } from './report-builders';
+import { RETENTION_RUNS } from '../retention/retention-run-store';
 import { IDENTITIES, accountOf, auditLogDoc, errorCode, policyDoc } from '../testing/fixtures';
 import {
   insertTestMembers,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from 'mongodb';
 import type { AuditLogStore } from '../audit/audit-log-store';
-import type { RetentionDataCategory, RetentionPolicyStore } from '../retention/retention-policy-store';
+import type { RetentionPolicyStore } from '../retention/retention-policy-store';
+import type { RetentionRunStore } from '../retention/retention-run-store';
 import { RETENTION_DATA_CATEGORIES } from '../retention/retention-policy-store';
 import type { ComplianceSettings } from '../settings';
 import { jurisdictionRulesOf } from '../settings';
@@ -40,12 +40,10 @@ export interface ReportSources {
   loyalty: Upstream;
   auditLogs: AuditLogStore;
   retentionPolicies: RetentionPolicyStore;
-  /** Compliance's database, for the optional retention_runs collection of the retention job */
-  db: Db;
+  /** The runs of retention enforcement, of which a data retention report lists the latest */
+  retentionRuns: RetentionRunStore;
 }
 
-/** Where retention enforcement (a later job) records its runs; a data retention report lists the latest. */
-export const RETENTION_RUNS = 'retention_runs';
 /** How many of the latest retention runs a data retention report lists */
 export const RETENTION_RUNS_LISTED = 10;
 /** Members asked of loyalty per `_entities` call */
@@ -333,34 +331,7 @@ async function gamblingReport(
  * (medium each).
  */
 async function auditReport(p: ReportPeriod, sources: ReportSources, settings: ComplianceSettings, now: Date) {
-  const [row] = await sources.auditLogs.collection
-    .aggregate<{
-      outcomes: { _id: string; n: number }[];
-      pii: { n: number }[];
-      logins: { _id: string; n: number }[];
-      denied: { _id: { id: string | null; name: string | null }; n: number }[];
-    }>([
-      { $match: { timestamp: { $gte: p.from, $lt: p.to } } },
-      {
-        $facet: {
-          outcomes: [{ $group: { _id: '$outcome', n: { $sum: 1 } } }],
-          pii: [{ $match: { action: 'pii.read' } }, { $count: 'n' }],
-          logins: [{ $match: { action: 'login' } }, { $group: { _id: '$outcome', n: { $sum: 1 } } }],
-          denied: [
-            { $match: { outcome: 'denied' } },
-            {
-              $group: {
-                _id: { id: '$admin_user_id', name: { $ifNull: ['$actor_username', null] } },
-                n: { $sum: 1 },
-              },
-            },
-            { $match: { n: { $gt: settings.deniedAttemptsThreshold } } },
-            { $sort: { n: -1 } },
-          ],
-        },
-      },
-    ])
-    .toArray();
+  const row = await sources.auditLogs.activityFigures(p.from, p.to, settings.deniedAttemptsThreshold);
   const byOutcome = { allowed: 0, denied: 0, failed: 0 } as Record<string, number>;
   for (const o of row?.outcomes ?? []) byOutcome[o._id] = o.n;
   const logins = { allowed: 0, denied: 0, failed: 0 } as Record<string, number>;
@@ -398,35 +369,12 @@ async function auditReport(p: ReportPeriod, sources: ReportSources, settings: Co
  * its collection exists (empty otherwise).
  */
 async function retentionReport(_p: ReportPeriod, sources: ReportSources, _s: ComplianceSettings, now: Date) {
-  const [row] = await sources.retentionPolicies.collection
-    .aggregate<{
-      byStatus: { _id: string; n: number }[];
-      activeCategories: { _id: RetentionDataCategory }[];
-      overdue: { id: string; policy_name: string; data_category: string; next_review_date: Date }[];
-    }>([
-      {
-        $facet: {
-          byStatus: [{ $group: { _id: '$status', n: { $sum: 1 } } }],
-          activeCategories: [{ $match: { status: 'active' } }, { $group: { _id: '$data_category' } }],
-          overdue: [
-            { $match: { status: { $in: ['active', 'pending_approval'] }, next_review_date: { $lt: now } } },
-            { $project: { _id: 0, id: 1, policy_name: 1, data_category: 1, next_review_date: 1 } },
-            { $sort: { next_review_date: 1 } },
-          ],
-        },
-      },
-    ])
-    .toArray();
+  const row = await sources.retentionPolicies.reportFigures(now);
   const byStatus = { active: 0, inactive: 0, pending_approval: 0 } as Record<string, number>;
   for (const s of row?.byStatus ?? []) byStatus[s._id] = s.n;
   const covered = new Set((row?.activeCategories ?? []).map((c) => c._id));
   const uncovered = RETENTION_DATA_CATEGORIES.filter((c) => !covered.has(c));
-  const runs = await sources.db
-    .collection(RETENTION_RUNS)
-    .find({}, { projection: { _id: 0 } })
-    .sort({ started_at: -1 })
-    .limit(RETENTION_RUNS_LISTED)
-    .toArray();
+  const runs = await sources.retentionRuns.latest(RETENTION_RUNS_LISTED);
   const violations = [
     ...uncovered.map((category) =>
       finding('data_protection', 'high', `No active retention policy for ${category}`, now, {

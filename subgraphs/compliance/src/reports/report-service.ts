@@ -83,7 +83,7 @@ export class ComplianceReportService {
       created_at: now,
       updated_at: now,
     };
-    await this.reports.collection.insertOne({ ...report });
+    await this.reports.insert(report);
     this.audit.setChanges(null, auditView(report));
     return report;
   }
@@ -91,8 +91,9 @@ export class ComplianceReportService {
   async submit(identity: Identity, id: string, submittedTo: string, now = new Date()) {
     const caller = adminOf(identity);
     const body = validateInput(submittedToSchema, submittedTo, 'submittedTo');
-    const updated = await this.reports.collection.findOneAndUpdate(
-      { id, status: 'completed' },
+    const updated = await this.reports.transitionIf(
+      id,
+      { status: 'completed' },
       {
         $set: {
           status: 'submitted',
@@ -102,7 +103,6 @@ export class ComplianceReportService {
           updated_at: now,
         },
       },
-      { returnDocument: 'after', projection: { _id: 0 } },
     );
     if (!updated) throw await this.refused(id, 'completed', 'submitted');
     this.audit.setChanges({ id, status: 'completed' }, auditView(updated));
@@ -111,15 +111,15 @@ export class ComplianceReportService {
 
   async approve(identity: Identity, id: string, now = new Date()) {
     const caller = adminOf(identity);
-    const current = await this.reports.collection.findOne({ id }, { projection: { _id: 0 } });
+    const current = await this.reports.findById(id);
     if (!current) throw notFound('ComplianceReport', id);
     if (current.status === 'submitted' && current.submitted_by === caller.userId) {
       throw forbiddenError(`You submitted this report, so another approver must approve it: ${approveRule}`);
     }
-    const updated = await this.reports.collection.findOneAndUpdate(
-      { id, status: 'submitted', submitted_by: { $ne: caller.userId } },
+    const updated = await this.reports.transitionIf(
+      id,
+      { status: 'submitted', submitted_by: { $ne: caller.userId } },
       { $set: { status: 'approved', approved_by: caller.userId, approved_at: now, updated_at: now } },
-      { returnDocument: 'after', projection: { _id: 0 } },
     );
     if (!updated) throw await this.refused(id, 'submitted', 'approved');
     this.audit.setChanges({ id, status: current.status }, auditView(updated));
@@ -128,7 +128,7 @@ export class ComplianceReportService {
 
   /** Why a guarded transition matched nothing: the report is unknown, or in another status. */
   private async refused(id: string, from: ComplianceReportStatus, to: ComplianceReportStatus) {
-    const current = await this.reports.collection.findOne({ id }, { projection: { _id: 0, status: 1 } });
+    const current = await this.reports.statusOf(id);
     if (!current) return notFound('ComplianceReport', id);
     return conflict(`Only a ${from} report can be ${to}; this one is ${current.status}`, 'id');
   }

@@ -1,5 +1,5 @@
 import type { MutationResolvers } from '../__generated__/resolvers-types';
-import { retentionEnforcementMutations } from '../retention-enforcement/resolvers';
+import { retentionEnforcementMutations } from '../retention/resolvers';
 import { erasureMutations } from '../erasure/resolvers';
 
 export const Mutation: MutationResolvers = {

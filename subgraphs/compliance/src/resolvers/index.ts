@@ -10,7 +10,7 @@ import { Member } from './Member';
 import { Mutation } from './Mutation';
 import { Query } from './Query';
 import { StaffMember } from './StaffMember';
-import { LegalHold, RetentionRun } from '../retention-enforcement/resolvers';
+import { LegalHold, RetentionRun } from '../retention/resolvers';
 import { ErasureRequest } from '../erasure/resolvers';
 import { deadLetterMutation, deadLetterQuery } from './dead-letters';
 

@@ -1,11 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Collection, Db, IndexDescription } from 'mongodb';
 import { MongoServerError } from 'mongodb';
-import { z } from 'zod';
-import type { RequestAudit } from '@casino/audit';
-import { conflict, notFound, validateInput } from '@casino/errors';
-import { adminOf } from '../admins/caller';
-import type { Identity } from '@casino/auth';
 
 /**
  * A legal hold: while active, retention enforcement leaves every record of its subject (a member id, or the
@@ -30,61 +24,35 @@ export const legalHoldIndexes: IndexDescription[] = [
   { key: { active_subject_id: 1 }, name: 'active_subject_id_1', unique: true, sparse: true },
 ];
 
-const placeSchema = z.object({
-  subjectId: z.string().trim().min(1, 'is required').max(100),
-  reason: z.string().trim().min(1, 'must say why').max(500),
-});
+export class LegalHoldStore {
+  private readonly collection: Collection<LegalHoldDocument>;
 
-/** placeLegalHold / releaseLegalHold (GeneralAdmin+), and the held ids the retention runner skips. */
-export class LegalHoldService {
-  readonly collection: Collection<LegalHoldDocument>;
-
-  constructor(
-    db: Db,
-    private readonly audit?: Pick<RequestAudit, 'setChanges'>,
-  ) {
+  constructor(db: Db) {
     this.collection = db.collection<LegalHoldDocument>(LEGAL_HOLDS);
   }
 
-  async place(identity: Identity, raw: unknown, now = new Date()): Promise<LegalHoldDocument> {
-    const caller = adminOf(identity);
-    const input = validateInput(placeSchema, raw);
-    const hold: LegalHoldDocument = {
-      id: randomUUID(),
-      subject_id: input.subjectId,
-      reason: input.reason,
-      placed_by: caller.userId,
-      placed_at: now,
-      released_by: null,
-      released_at: null,
-      active_subject_id: input.subjectId,
-    };
+  /** Stores an active hold; false when its subject is already on hold. */
+  async insertActive(hold: LegalHoldDocument): Promise<boolean> {
     try {
       await this.collection.insertOne({ ...hold });
+      return true;
     } catch (error) {
-      if (error instanceof MongoServerError && error.code === 11000) {
-        throw conflict(`${input.subjectId} is already on legal hold`, 'input.subjectId');
-      }
+      if (error instanceof MongoServerError && error.code === 11000) return false;
       throw error;
     }
-    this.audit?.setChanges(null, hold);
-    return hold;
   }
 
-  async release(identity: Identity, id: string, now = new Date()): Promise<LegalHoldDocument> {
-    const caller = adminOf(identity);
-    const released = await this.collection.findOneAndUpdate(
+  /** Releases the hold if it is still active; the hold as released, or null. */
+  release(id: string, releasedBy: string, now: Date): Promise<LegalHoldDocument | null> {
+    return this.collection.findOneAndUpdate(
       { id, released_at: null },
-      { $set: { released_by: caller.userId, released_at: now }, $unset: { active_subject_id: '' } },
+      { $set: { released_by: releasedBy, released_at: now }, $unset: { active_subject_id: '' } },
       { returnDocument: 'after', projection: { _id: 0 } },
     );
-    if (!released) {
-      const existing = await this.collection.findOne({ id }, { projection: { _id: 0, id: 1 } });
-      if (!existing) throw notFound('LegalHold', id);
-      throw conflict('This legal hold is already released', 'id');
-    }
-    this.audit?.setChanges({ id, released_at: null }, { id, released_at: now });
-    return released;
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return (await this.collection.findOne({ id }, { projection: { _id: 0, id: 1 } })) !== null;
   }
 
   /** The subjects of every active hold. */

@@ -9,12 +9,20 @@ export const retentionEnforcementMutations: Pick<
   'runRetentionPolicy' | 'placeLegalHold' | 'releaseLegalHold'
 > = {
   runRetentionPolicy: async (_, { id }, ctx) => {
-    const run = await ctx.retentionEnforcement.runner.runNow(ctx.identity, id);
+    const run = await ctx.retentionEnforcement.runner.runNow(ctx.identity, id, new Date(), ctx.log);
     ctx.audit.setChanges(null, run);
     return run;
   },
-  placeLegalHold: (_, { input }, ctx) => ctx.retentionEnforcement.legalHolds.place(ctx.identity, input),
-  releaseLegalHold: (_, { id }, ctx) => ctx.retentionEnforcement.legalHolds.release(ctx.identity, id),
+  placeLegalHold: async (_, { input }, ctx) => {
+    const { hold, before, after } = await ctx.retentionEnforcement.legalHolds.place(ctx.identity, input);
+    ctx.audit.setChanges(before, after);
+    return hold;
+  },
+  releaseLegalHold: async (_, { id }, ctx) => {
+    const { hold, before, after } = await ctx.retentionEnforcement.legalHolds.release(ctx.identity, id);
+    ctx.audit.setChanges(before, after);
+    return hold;
+  },
 };
 
 export const RetentionRun: RetentionRunResolvers = {

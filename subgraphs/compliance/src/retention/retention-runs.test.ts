@@ -4,8 +4,10 @@ import { createComplianceSubgraph } from '../index';
 import { ADMIN_USERS } from '../admins/admin-user-store';
 import { AUDIT_LOGS } from '../audit/audit-log-store';
 import { COMPLIANCE_REPORTS } from '../reports/compliance-report-store';
-import { RETENTION_RUNS } from '../reports/report-builders';
-import { DATA_RETENTION_POLICIES } from '../retention/retention-policy-store';
+import { DATA_RETENTION_POLICIES } from './retention-policy-store';
+import { RETENTION_RUNS } from './retention-run-store';
+import { createStores } from '../context';
+import { CompliancePrivacy } from '../privacy/compliance-privacy';
 import { DEFAULT_COMPLIANCE_SETTINGS } from '../settings';
 import { IDENTITIES, accountOf, auditLogDoc, errorCode, policyDoc, reportDoc } from '../testing/fixtures';
 import { startTestGaming } from '../testing/upstreams';
@@ -73,6 +75,11 @@ describe('runRetentionPolicy end to end with the real gaming subgraph', () => {
   const ordinary = randomUUID();
   const run = (id: string, identity = generalAdmin) =>
     harness.execute<{ runRetentionPolicy: RunView }>(RUN, { id }, { identity });
+  /** A runner over this harness's stores, as the schedule builds it */
+  const runnerOf = (...rest: [{ gaming: ServiceClient }, typeof settings]) => {
+    const stores = createStores(harness.db, harness.protector!);
+    return new RetentionRunner(stores, new CompliancePrivacy(stores), ...rest);
+  };
   const liveIds = (db: Db) => db.collection('gaming_sessions').countDocuments();
 
   beforeAll(async () => {
@@ -254,7 +261,7 @@ describe('runRetentionPolicy end to end with the real gaming subgraph', () => {
         exceptions: ['open_aml_case'],
       }),
     );
-    const runner = new RetentionRunner(harness.db, { gaming: gaming.client }, settings);
+    const runner = runnerOf({ gaming: gaming.client }, settings);
     const runs = await runner.runAllActive();
     expect(runs.map((r) => [r.data_category, r.status, r.triggered_by]).sort()).toEqual([
       ['audit_logs', 'completed', 'schedule'],
@@ -274,8 +281,7 @@ describe('runRetentionPolicy end to end with the real gaming subgraph', () => {
     await gaming.db
       .collection('gaming_sessions')
       .insertMany([session(member, 60), session(member, 61), session(member, 62)]);
-    const limited = new RetentionRunner(
-      harness.db,
+    const limited = runnerOf(
       { gaming: gaming.client },
       { ...settings, retentionBatchSize: 1, retentionMaxBatches: 2 },
     );

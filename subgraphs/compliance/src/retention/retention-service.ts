@@ -74,25 +74,21 @@ export class RetentionPolicyService {
       created_at: now,
       updated_at: now,
     };
-    await this.policies.collection.insertOne({ ...policy });
+    await this.policies.insert(policy);
     this.audit.setChanges(null, policy);
     return policy;
   }
 
   async approve(identity: Identity, id: string, now = new Date()) {
     const caller = adminOf(identity);
-    const current = await this.policies.collection.findOne({ id }, { projection: { _id: 0 } });
+    const current = await this.policies.findById(id);
     if (!current) throw notFound('DataRetentionPolicy', id);
     if (current.created_by === caller.userId) {
       throw forbiddenError('You created this policy, so another SuperAdmin must approve it');
     }
-    const approved = await this.policies.collection.findOneAndUpdate(
-      { id, status: 'pending_approval', created_by: { $ne: caller.userId } },
-      { $set: { status: 'active', approved_by: caller.userId, approval_date: now, updated_at: now } },
-      { returnDocument: 'after', projection: { _id: 0 } },
-    );
+    const approved = await this.policies.approvePending(id, caller.userId, now);
     if (!approved) {
-      const latest = await this.policies.collection.findOne({ id }, { projection: { _id: 0, status: 1 } });
+      const latest = await this.policies.statusOf(id);
       throw conflict(
         `Only a policy pending approval can be approved; this one is ${latest?.status ?? 'gone'}`,
         'id',
@@ -102,32 +98,9 @@ export class RetentionPolicyService {
     // and should a later approval have landed meanwhile, this one gives way to it. Whatever the interleaving of
     // two concurrent approvals, exactly the later of the two stays active.
     const category = approved.data_category;
-    await this.policies.collection.updateMany(
-      {
-        data_category: category,
-        status: 'active',
-        id: { $ne: id },
-        $or: [
-          { approval_date: { $lt: now } },
-          { approval_date: null },
-          { approval_date: now, id: { $lt: id } },
-        ],
-      },
-      { $set: { status: 'inactive', updated_at: now } },
-    );
-    const newer = await this.policies.collection.countDocuments({
-      data_category: category,
-      status: 'active',
-      $or: [{ approval_date: { $gt: now } }, { approval_date: now, id: { $gt: id } }],
-    });
-    const result =
-      newer === 0
-        ? approved
-        : ((await this.policies.collection.findOneAndUpdate(
-            { id, status: 'active' },
-            { $set: { status: 'inactive', updated_at: now } },
-            { returnDocument: 'after', projection: { _id: 0 } },
-          )) ?? approved);
+    await this.policies.retireEarlierActive(category, id, now);
+    const newer = await this.policies.countLaterActive(category, id, now);
+    const result = newer === 0 ? approved : ((await this.policies.retireActive(id, now)) ?? approved);
     this.audit.setChanges(
       { id, status: current.status, approved_by: null, approval_date: null },
       {
