@@ -160,6 +160,15 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT one request is one trace', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
 
+    // every subgraph's audit outbox has run at least one scheduled pass (each a trace of its own) before the stop
+    for (const service of ['loyalty', 'gaming'] as const) {
+      const jobs = stack.subgraphs[service].mongo.db.collection('scheduler_jobs');
+      for (let waited = 0; !((await jobs.findOne({ name: 'audit-outbox' }))?.runs >= 1); waited += 50) {
+        if (waited > 10_000) throw new Error(`${service}'s audit outbox ran no scheduled pass`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+
     // a graceful stop sends every span still buffered
     await stack.stop();
     stopped = true;
