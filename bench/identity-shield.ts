@@ -35,7 +35,12 @@ import { generateKeySpec, protectorFromEnv } from '@casino/crypto';
 import { snakeCaseFieldResolver } from '@casino/graphql';
 import { createLogger } from '@casino/logger';
 import { loyaltySubgraph, seedLoyalty } from '@casino/loyalty';
-import { createServiceClients, createSubgraphApollo, parseSubgraphEnv } from '@casino/server';
+import {
+  createServiceClients,
+  createSubgraphApollo,
+  createSubgraphServices,
+  parseSubgraphEnv,
+} from '@casino/server';
 import { percentile, withScratchDatabase } from './support';
 
 const RUNS = Number(process.argv[2] ?? 500);
@@ -126,6 +131,7 @@ async function main(): Promise<void> {
       services: createServiceClients('loyalty', env),
       protector,
     };
+    const services = createSubgraphServices(loyaltySubgraph, deps);
     const secured = createSubgraphApollo({ ...loyaltySubgraph, logger });
     const bare = new ApolloServer({
       schema: buildSubgraphSchema({
@@ -143,7 +149,7 @@ async function main(): Promise<void> {
       const audit = createRequestAudit({ ...base, service: 'loyalty' }, () => undefined);
       const response = await server.executeOperation(
         { query },
-        { contextValue: loyaltySubgraph.createContext({ ...base, audit }, deps) as never },
+        { contextValue: loyaltySubgraph.createContext({ ...base, audit }, services) as never },
       );
       if (response.body.kind !== 'single' || response.body.singleResult.errors)
         throw new Error('bench query failed');

@@ -16,6 +16,7 @@ import { loyaltySubgraph, seedLoyalty } from '@casino/loyalty';
 import {
   createProtector,
   createServiceClients,
+  createSubgraphServices,
   createSubgraphApollo,
   parseSubgraphEnv,
 } from '@casino/server';
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
       services: createServiceClients('loyalty', env),
       protector: createProtector(loyaltySubgraph, env),
     };
+    const services = createSubgraphServices(loyaltySubgraph, deps);
     const apollo = createSubgraphApollo({ ...loyaltySubgraph, logger });
     await apollo.start();
     const run = (identity: AdminIdentity, extraField: string) => async () => {
@@ -75,7 +77,7 @@ async function main(): Promise<void> {
       const started = performance.now();
       const response = await apollo.executeOperation(
         { query },
-        { contextValue: loyaltySubgraph.createContext({ ...base, audit }, deps) as never },
+        { contextValue: loyaltySubgraph.createContext({ ...base, audit }, services) as never },
       );
       const elapsed = performance.now() - started;
       if (response.body.kind !== 'single' || response.body.singleResult.errors) {

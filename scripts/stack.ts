@@ -25,7 +25,7 @@ export const SUBGRAPH_DEFINITIONS = {
   workforce: workforceSubgraph,
   marketing: marketingSubgraph,
   compliance: complianceSubgraph,
-} as const satisfies Record<string, SubgraphDefinition<BaseContext & RequestBase>>;
+} as const satisfies Record<string, SubgraphDefinition<BaseContext & RequestBase, unknown>>;
 
 export type SubgraphName = keyof typeof SUBGRAPH_DEFINITIONS;
 export const SUBGRAPH_NAMES = Object.keys(SUBGRAPH_DEFINITIONS) as SubgraphName[];

@@ -32,10 +32,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Each dashboard asked twice with different selections: the second is answered from the cached figures (no
  * MongoDB command), and graphql still resolves exactly the fields the second request selects.
  */
-const DASHBOARDS: [string, SubgraphDefinition<never>, string, string, string[]][] = [
+const DASHBOARDS: [string, SubgraphDefinition<never, unknown>, string, string, string[]][] = [
   [
     'loyaltyDashboard',
-    loyaltySubgraph as SubgraphDefinition<never>,
+    loyaltySubgraph as SubgraphDefinition<never, unknown>,
     '{ from newMembers }',
     '{ to outstandingPoints membersByTier { tier count } }',
     ['to', 'outstandingPoints', 'membersByTier'],

@@ -285,7 +285,8 @@ describe('least privilege between services', () => {
   const harnesses = new Map<SubgraphName, SubgraphHarness>();
   beforeAll(async () => {
     for (const subgraph of new Set(OPERATIONS.map((operation) => operation.subgraph))) {
-      const definition: SubgraphDefinition<BaseContext & RequestBase> = SUBGRAPH_DEFINITIONS[subgraph];
+      const definition: SubgraphDefinition<BaseContext & RequestBase, unknown> =
+        SUBGRAPH_DEFINITIONS[subgraph];
       harnesses.set(subgraph, await startSubgraphHarness(definition));
     }
   }, 120_000);

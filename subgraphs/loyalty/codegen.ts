@@ -7,7 +7,7 @@ export default subgraphCodegen({
     Member: '../members/member-store#MemberDocument',
     Reward: '../rewards/reward-store#RewardDocument',
     RewardRedemption: '../redemptions/redemption-store#RewardRedemptionDocument',
-    PointsLedgerEntry: '../ledger/ledger-store#PointsLedgerDocument',
+    PointsLedgerEntry: '../points/ledger-store#PointsLedgerDocument',
     MemberConnection: '@casino/mongo#Connection',
     RewardConnection: '@casino/mongo#Connection',
     RewardRedemptionConnection: '@casino/mongo#Connection',

@@ -2,47 +2,30 @@ import { auditDeadLetterSource } from '@casino/audit';
 import { dashboardCacheOf } from '@casino/cache';
 import { DeadLetters } from '@casino/mongo';
 import type DataLoader from 'dataloader';
-import type { Db } from 'mongodb';
-import { createOneByKeyLoader } from '@casino/mongo';
 import type { PagingConfig } from '@casino/mongo';
 import type { FieldProtector } from '@casino/crypto';
 import type { SubgraphDeps, SubgraphRequestBase } from '@casino/server';
-import { LedgerStore } from './ledger/ledger-store';
-import { MemberStore } from './members/member-store';
+import { createStores } from './stores';
+import type { LoyaltyStores } from './stores';
 import type { MemberDocument } from './members/member-store';
-import { RedemptionStore } from './redemptions/redemption-store';
 import type { RewardRedemptionDocument } from './redemptions/redemption-store';
-import { RewardStore } from './rewards/reward-store';
 import type { RewardDocument } from './rewards/reward-store';
 import { MemberAdminService, MemberService } from './members/member-service';
-import { resealProtectedFields } from '@casino/crypto';
-import { LOYALTY_PROTECTED_FIELDS } from './members/protected-fields';
 import { RewardService } from './rewards/reward-service';
 import { LoyaltyDashboardService } from './dashboard/dashboard-service';
-import { createLastEarnLoader, LoyaltyJobs } from './jobs/loyalty-jobs';
+import { LoyaltyComplianceFeed } from './compliance-feed/compliance-feed';
+import { LoyaltyJobs } from './jobs/loyalty-jobs';
 import { PointsService } from './points/points-service';
 import { GamingSessionCredits, gamingSessionLookup } from './points/gaming-session-credits';
+import { LoyaltyPrivacy } from './privacy/loyalty-privacy';
 import { DEFAULT_LOYALTY_SETTINGS } from './settings';
 import type { LoyaltySettings } from './settings';
 
-export interface LoyaltyStores {
-  members: MemberStore;
-  rewards: RewardStore;
-  redemptions: RedemptionStore;
-  ledger: LedgerStore;
-}
+export { createStores } from './stores';
+export type { LoyaltyStores } from './stores';
 
-/** `protector` is needed only for look-ups by identity document (members' blind index). */
-export function createStores(db: Db, protector?: FieldProtector): LoyaltyStores {
-  return {
-    members: new MemberStore(db, protector),
-    rewards: new RewardStore(db),
-    redemptions: new RedemptionStore(db),
-    ledger: new LedgerStore(db),
-  };
-}
-
-export interface LoyaltyContext extends SubgraphRequestBase {
+/** What loyalty builds once per process and every request shares: the stores and the services. */
+export interface LoyaltyProcess {
   /** Dead rows of this subgraph's outboxes (the dead-letter query and its retry) */
   deadLetters: DeadLetters;
   paging: PagingConfig;
@@ -59,9 +42,14 @@ export interface LoyaltyContext extends SubgraphRequestBase {
     sessionCredits: GamingSessionCredits;
     jobs: LoyaltyJobs;
     dashboard: LoyaltyDashboardService;
-    /** Re-seals protected fields under the current key, one batch per field (key rotation) */
-    resealProtectedFields(batchSize: number): ReturnType<typeof resealProtectedFields>;
+    /** compliance's member figures and expiring documents */
+    complianceFeed: LoyaltyComplianceFeed;
   };
+  /** Erasure, retention and key re-sealing of loyalty's member data */
+  privacy: LoyaltyPrivacy;
+}
+
+export interface LoyaltyContext extends SubgraphRequestBase, LoyaltyProcess {
   loaders: {
     member: DataLoader<string, MemberDocument | null>;
     reward: DataLoader<string, RewardDocument | null>;
@@ -77,17 +65,15 @@ export function requireProtector(deps: Pick<SubgraphDeps, 'protector'>): FieldPr
   return deps.protector;
 }
 
-/** Loaders are created per request so one caller's cache never serves another. */
-export function createLoyaltyContext(
-  base: SubgraphRequestBase,
+/** The stores and services, built once per process. */
+export function createLoyaltyServices(
   deps: SubgraphDeps,
   settings: LoyaltySettings = DEFAULT_LOYALTY_SETTINGS,
-): LoyaltyContext {
+): LoyaltyProcess {
   const protector = requireProtector(deps);
   const stores = createStores(deps.db, protector);
   const points = new PointsService(stores, settings);
   return {
-    ...base,
     deadLetters: new DeadLetters([auditDeadLetterSource(deps.db)]),
     paging: deps.paging,
     stores,
@@ -98,21 +84,26 @@ export function createLoyaltyContext(
       memberAdmin: new MemberAdminService(stores.members),
       rewards: new RewardService(stores.rewards),
       points,
-      sessionCredits: new GamingSessionCredits(
-        points,
-        gamingSessionLookup(deps.services.gaming, base.log),
-        base.log,
-      ),
-      jobs: new LoyaltyJobs(deps.db, settings),
+      sessionCredits: new GamingSessionCredits(points, gamingSessionLookup(deps.services.gaming)),
+      jobs: new LoyaltyJobs(stores, settings),
       dashboard: new LoyaltyDashboardService(stores, settings, dashboardCacheOf(deps)),
-      resealProtectedFields: (batchSize) =>
-        resealProtectedFields(deps.db, protector, LOYALTY_PROTECTED_FIELDS, batchSize),
+      complianceFeed: new LoyaltyComplianceFeed(stores.members),
     },
+    privacy: new LoyaltyPrivacy(stores, deps.db, protector),
+  };
+}
+
+/** Per request: the base (identity, logger, audit handle) and loaders, so one caller's cache never serves another. */
+export function createLoyaltyContext(base: SubgraphRequestBase, process: LoyaltyProcess): LoyaltyContext {
+  const { stores } = process;
+  return {
+    ...base,
+    ...process,
     loaders: {
-      member: createOneByKeyLoader(stores.members.collection, 'id'),
-      reward: createOneByKeyLoader(stores.rewards.collection, 'id'),
-      redemption: createOneByKeyLoader(stores.redemptions.collection, 'id'),
-      lastEarn: createLastEarnLoader(stores),
+      member: stores.members.byIdLoader(),
+      reward: stores.rewards.byIdLoader(),
+      redemption: stores.redemptions.byIdLoader(),
+      lastEarn: stores.ledger.lastEarnLoader(),
     },
   };
 }

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gql } from 'graphql-tag';
 import type { SubgraphDefinition } from '@casino/server';
-import { createLoyaltyContext } from './context';
-import type { LoyaltyContext } from './context';
+import { createLoyaltyContext, createLoyaltyServices } from './context';
+import type { LoyaltyContext, LoyaltyProcess } from './context';
 import { LOYALTY_INDEXES } from './indexes';
 import { loyaltyJobs } from './jobs/loyalty-jobs';
 import { rules } from './permissions';
@@ -16,7 +16,7 @@ export const typeDefs = gql(readFileSync(path.join(__dirname, '../schema.graphql
 /** The loyalty subgraph with the given rules: members, rewards, redemptions and the points ledger. */
 export function createLoyaltySubgraph(
   settings: LoyaltySettings = DEFAULT_LOYALTY_SETTINGS,
-): SubgraphDefinition<LoyaltyContext> {
+): SubgraphDefinition<LoyaltyContext, LoyaltyProcess> {
   return {
     name: 'loyalty',
     defaultPort: 4001,
@@ -28,13 +28,15 @@ export function createLoyaltySubgraph(
     // the plaintext document's unique index, from before identity documents were sealed (blind index now)
     retiredIndexes: { members: ['nic_passport_1'] },
     holdsPersonalData: true,
-    createContext: (base, deps) => createLoyaltyContext(base, deps, settings),
-    jobs: (deps) => loyaltyJobs(deps.db, settings, deps.logger),
+    createServices: (deps) => createLoyaltyServices(deps, settings),
+    createContext: createLoyaltyContext,
+    privacy: (services) => services.privacy,
+    jobs: (deps, services) => loyaltyJobs(services.services.jobs, settings, deps.logger),
   };
 }
 
 /** The loyalty subgraph with the default rules. */
-export const loyaltySubgraph: SubgraphDefinition<LoyaltyContext> = createLoyaltySubgraph();
+export const loyaltySubgraph: SubgraphDefinition<LoyaltyContext, LoyaltyProcess> = createLoyaltySubgraph();
 
 export { LoyaltyJobs } from './jobs/loyalty-jobs';
 export { DEFAULT_LOYALTY_SETTINGS, parseLoyaltySettings } from './settings';

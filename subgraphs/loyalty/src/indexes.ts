@@ -1,6 +1,6 @@
 import type { IndexPlan } from '@casino/mongo';
-import { jobRunIndexes, LOYALTY_JOB_RUNS } from './jobs/loyalty-jobs';
-import { ledgerIndexes, POINTS_LEDGER } from './ledger/ledger-store';
+import { jobRunIndexes, LOYALTY_JOB_RUNS } from './jobs/job-run-store';
+import { ledgerIndexes, POINTS_LEDGER } from './points/ledger-store';
 import { MEMBERS, memberIndexes } from './members/member-store';
 import { REWARD_REDEMPTIONS, redemptionIndexes } from './redemptions/redemption-store';
 import { REWARDS, rewardIndexes } from './rewards/reward-store';

@@ -3,7 +3,7 @@ import type { Db } from 'mongodb';
 import type { FieldProtector } from '@casino/crypto';
 import { ensureIndexes, toMoney } from '@casino/mongo';
 import { LOYALTY_INDEXES } from './indexes';
-import type { PointsLedgerDocument } from './ledger/ledger-store';
+import type { PointsLedgerDocument } from './points/ledger-store';
 import { protectIdentityDocument } from './members/member-store';
 import type { MemberDocument, Tier } from './members/member-store';
 import type { RewardRedemptionDocument } from './redemptions/redemption-store';

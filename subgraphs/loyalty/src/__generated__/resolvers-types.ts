@@ -4,7 +4,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { MemberDocument } from '../members/member-store';
 import type { RewardDocument } from '../rewards/reward-store';
 import type { RewardRedemptionDocument } from '../redemptions/redemption-store';
-import type { PointsLedgerDocument } from '../ledger/ledger-store';
+import type { PointsLedgerDocument } from '../points/ledger-store';
 import type { Connection } from '@casino/mongo';
 import type { TopRewardRow } from '../dashboard/dashboard-service';
 import type { LoyaltyContext } from '../context';

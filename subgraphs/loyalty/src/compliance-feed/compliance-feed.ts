@@ -1,7 +1,5 @@
-import type { Filter } from 'mongodb';
 import { badUserInput } from '@casino/errors';
-import type { QueryResolvers } from '../__generated__/resolvers-types';
-import type { MemberDocument, MemberStore } from '../members/member-store';
+import type { MemberStore } from '../members/member-store';
 
 /** The most members one page of `membersWithExpiringDocuments` may ask for. */
 export const EXPIRING_DOCUMENTS_MAX_PAGE = 1_000;
@@ -46,24 +44,13 @@ export interface ComplianceMemberCountsResult {
 export class LoyaltyComplianceFeed {
   constructor(private readonly members: MemberStore) {}
 
-  /** Three counts side by side (on mongo-java-server cheaper than one $group with conditional sums). */
-  async memberCounts(): Promise<ComplianceMemberCountsResult> {
-    const members = this.members.collection;
-    const [memberCount, kycVerifiedCount, selfExcludedCount] = await Promise.all([
-      members.countDocuments({}),
-      members.countDocuments({ kyc_verified: true }),
-      members.countDocuments({ self_excluded: true }),
-    ]);
-    return { memberCount, kycVerifiedCount, selfExcludedCount };
+  memberCounts(): Promise<ComplianceMemberCountsResult> {
+    return this.members.complianceCounts();
   }
 
   /** Ids of the self-excluded members, ordered. */
-  async selfExcludedIds(): Promise<string[]> {
-    const rows = await this.members.collection
-      .find({ self_excluded: true }, { projection: { _id: 0, id: 1 } })
-      .sort({ id: 1 })
-      .toArray();
-    return rows.map((r) => r.id);
+  selfExcludedIds(): Promise<string[]> {
+    return this.members.selfExcludedIds();
   }
 
   /**
@@ -78,19 +65,8 @@ export class LoyaltyComplianceFeed {
     if (!Number.isInteger(first) || first < 1 || first > EXPIRING_DOCUMENTS_MAX_PAGE) {
       throw badUserInput('first', `must be between 1 and ${EXPIRING_DOCUMENTS_MAX_PAGE}`);
     }
-    const filter: Filter<MemberDocument> = { is_active: true, document_expiry: { $lt: before } };
-    if (after != null) {
-      const position = parseExpiryCursor(after);
-      filter.$or = [
-        { document_expiry: { $gt: position.expiry, $lt: before } },
-        { document_expiry: position.expiry, id: { $gt: position.id } },
-      ];
-    }
-    const rows = await this.members.collection
-      .find(filter, { projection: { _id: 0, id: 1, document_expiry: 1, kyc_verified: 1 } })
-      .sort({ document_expiry: 1, id: 1 })
-      .limit(first + 1)
-      .toArray();
+    const position = after != null ? parseExpiryCursor(after) : null;
+    const rows = await this.members.expiringDocuments(before, position, first + 1);
     const page = rows.slice(0, first);
     const last = page.at(-1);
     return {
@@ -104,14 +80,3 @@ export class LoyaltyComplianceFeed {
     };
   }
 }
-
-/** The Query resolvers of the feed (service only, see permissions.ts). */
-export const complianceFeedQueries: Pick<
-  QueryResolvers,
-  'complianceMemberCounts' | 'selfExcludedMemberIds' | 'membersWithExpiringDocuments'
-> = {
-  complianceMemberCounts: (_, __, ctx) => new LoyaltyComplianceFeed(ctx.stores.members).memberCounts(),
-  selfExcludedMemberIds: (_, __, ctx) => new LoyaltyComplianceFeed(ctx.stores.members).selfExcludedIds(),
-  membersWithExpiringDocuments: (_, { before, first, after }, ctx) =>
-    new LoyaltyComplianceFeed(ctx.stores.members).expiringDocuments(before, first, after),
-};

@@ -1,7 +1,7 @@
 import type { DashboardCache } from '@casino/cache';
 import { badUserInput } from '@casino/errors';
-import type { LoyaltyStores } from '../context';
-import type { LedgerEntryType } from '../ledger/ledger-store';
+import type { LoyaltyStores } from '../stores';
+import type { LedgerEntryType } from '../points/ledger-store';
 import type { Tier } from '../members/member-store';
 import { TIER_ORDER } from '../settings';
 import type { LoyaltySettings } from '../settings';
@@ -33,13 +33,6 @@ export interface LoyaltyDashboard {
   topRewards: TopRewardRow[];
 }
 
-interface MemberFacets {
-  byTier: { _id: Tier; n: number }[];
-  newMembers: { n: number }[];
-  activeMembers: { n: number }[];
-  outstanding: { points: number }[];
-}
-
 /**
  * Programme KPIs, every figure computed by an aggregation in MongoDB: members by tier, members registered and
  * members who visited in the range, points issued / redeemed / expired / adjusted in the range (ledger sums
@@ -68,38 +61,11 @@ export class LoyaltyDashboardService {
   }
 
   private async compute(range: DateRange): Promise<LoyaltyDashboard> {
-    const inRange = { $gte: range.from, $lt: range.to };
-    const [members, ledger, topRewards] = await Promise.all([
-      this.stores.members.collection
-        .aggregate<MemberFacets>([
-          {
-            $facet: {
-              byTier: [{ $group: { _id: '$tier', n: { $sum: 1 } } }],
-              newMembers: [{ $match: { registration_date: inRange } }, { $count: 'n' }],
-              activeMembers: [{ $match: { last_visit: inRange } }, { $count: 'n' }],
-              outstanding: [{ $group: { _id: null, points: { $sum: '$points_balance' } } }],
-            },
-          },
-        ])
-        .toArray(),
-      this.stores.ledger.collection
-        .aggregate<{ _id: { type: LedgerEntryType; source: string }; sum: number }>([
-          // an entry not yet marked applied (a posting in flight, or one a crash left for the rerun or the
-          // sweep to finish or undo) is not part of any figure until it is
-          { $match: { balance: 'points', created_at: inRange, applied: { $ne: false } } },
-          { $group: { _id: { type: '$type', source: '$source' }, sum: { $sum: '$amount' } } },
-        ])
-        .toArray(),
-      this.stores.redemptions.collection
-        .aggregate<{ _id: string; n: number; points: number }>([
-          { $match: { redeemed_at: inRange, status: 'completed' } },
-          { $group: { _id: '$reward_id', n: { $sum: 1 }, points: { $sum: '$points_spent' } } },
-          { $sort: { n: -1, points: -1, _id: 1 } },
-          { $limit: this.settings.dashboardTopRewards },
-        ])
-        .toArray(),
+    const [facets, ledger, topRewards] = await Promise.all([
+      this.stores.members.dashboardFigures(range),
+      this.stores.ledger.pointsByTypeAndSource(range),
+      this.stores.redemptions.topRewards(range, this.settings.dashboardTopRewards),
     ]);
-    const facets = members[0]!;
     const sum = (type: LedgerEntryType, source?: string) =>
       ledger
         .filter((row) => row._id.type === type && (source === undefined || row._id.source === source))

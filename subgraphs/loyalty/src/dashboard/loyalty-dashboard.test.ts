@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { loyaltySubgraph } from '../index';
-import type { LedgerEntryType } from '../ledger/ledger-store';
+import type { LedgerEntryType } from '../points/ledger-store';
 import type { MemberDocument } from '../members/member-store';
 import { admin, memberDocument, rewardDocument } from '../test-support/fixtures';
 import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { loyaltySubgraph } from '../index';
-import type { LedgerBalance } from '../ledger/ledger-store';
+import type { LedgerBalance } from '../points/ledger-store';
 import type { MemberDocument } from '../members/member-store';
 import { DEFAULT_LOYALTY_SETTINGS } from '../settings';
 import { admin, memberDocument } from '../test-support/fixtures';

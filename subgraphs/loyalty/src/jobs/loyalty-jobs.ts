@@ -1,11 +1,9 @@
-import DataLoader from 'dataloader';
-import type { Collection, Db, IndexDescription } from 'mongodb';
+import type { Db } from 'mongodb';
 import type { Logger } from '@casino/logger';
-import { BATCH_OPTIONS } from '@casino/mongo';
 import type { ScheduledJob } from '@casino/scheduler';
-import { createStores } from '../context';
-import type { LoyaltyStores } from '../context';
-import type { PointsLedgerDocument } from '../ledger/ledger-store';
+import { createStores } from '../stores';
+import type { LoyaltyStores } from '../stores';
+import type { PointsLedgerDocument } from '../points/ledger-store';
 import type { MemberDocument, Tier } from '../members/member-store';
 import { ledgerEntry } from '../points/points-ledger';
 import type { PostingHooks } from '../points/points-ledger';
@@ -15,15 +13,6 @@ import { TIER_ORDER, tierForCredits } from '../settings';
 import type { LoyaltySettings } from '../settings';
 
 export const DAY_MS = 86_400_000;
-
-/** Marks a tier period as evaluated, so the scheduled job does not walk every member again. */
-interface JobRunDocument {
-  id: string;
-  completed_at: Date;
-}
-
-export const LOYALTY_JOB_RUNS = 'loyalty_job_runs';
-export const jobRunIndexes: IndexDescription[] = [{ key: { id: 1 }, name: 'id_1', unique: true }];
 
 export interface ExpiryResult {
   membersExpired: number;
@@ -45,24 +34,6 @@ export function currentTierPeriodStart(now: Date, months: number): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), month - (month % months), 1));
 }
 
-/** The time of each member's latest points earned, for many members in one aggregation. */
-async function lastEarnOf(stores: LoyaltyStores, memberIds: readonly string[]): Promise<Map<string, Date>> {
-  const earns = await stores.ledger.collection
-    .aggregate<{ _id: string; last: Date }>([
-      { $match: { member_id: { $in: [...memberIds] }, balance: 'points', type: 'earn' } },
-      { $group: { _id: '$member_id', last: { $max: '$created_at' } } },
-    ])
-    .toArray();
-  return new Map(earns.map((e) => [e._id, e.last]));
-}
-
-export function createLastEarnLoader(stores: LoyaltyStores): DataLoader<string, Date | null> {
-  return new DataLoader(async (ids) => {
-    const last = await lastEarnOf(stores, ids);
-    return ids.map((id) => last.get(id) ?? null);
-  }, BATCH_OPTIONS);
-}
-
 /** When a member last did something that keeps points alive, given their last earn. */
 export const lastActivity = (
   member: Pick<MemberDocument, 'last_visit' | 'registration_date'>,
@@ -77,10 +48,7 @@ export async function lastActivityOf(
   stores: LoyaltyStores,
   members: Pick<MemberDocument, 'id' | 'last_visit' | 'registration_date'>[],
 ): Promise<Map<string, Date>> {
-  const lastEarn = await lastEarnOf(
-    stores,
-    members.map((m) => m.id),
-  );
+  const lastEarn = await stores.ledger.lastEarnOf(members.map((m) => m.id));
   return new Map(members.map((m) => [m.id, lastActivity(m, lastEarn.get(m.id))] as const));
 }
 
@@ -99,17 +67,16 @@ export interface LoyaltyJobsOptions {
 export class LoyaltyJobs {
   private readonly stores: LoyaltyStores;
   private readonly points: PointsService;
-  private readonly runs: Collection<JobRunDocument>;
   private readonly interruptedAfterMs: number;
 
+  /** Works on the process's stores, or on stores of its own over `db`. */
   constructor(
-    db: Db,
+    source: Db | LoyaltyStores,
     private readonly settings: LoyaltySettings,
     options: LoyaltyJobsOptions = {},
   ) {
-    this.stores = createStores(db);
+    this.stores = 'jobRuns' in source ? source : createStores(source);
     this.points = new PointsService(this.stores, settings, options.hooks);
-    this.runs = db.collection<JobRunDocument>(LOYALTY_JOB_RUNS);
     this.interruptedAfterMs = options.interruptedAfterMs ?? settings.interruptedAfterMs;
   }
 
@@ -128,16 +95,10 @@ export class LoyaltyJobs {
     };
     // first the expiries an earlier run recorded and did not finish (its member may not be found below
     // again: once the balance moved it is zero)
-    const unfinished = this.stores.ledger.collection.find(
-      { source: 'points_expiry', applied: false },
-      { projection: { _id: 0 } },
-    );
+    const unfinished = this.stores.ledger.unapplied(['points_expiry']);
     for await (const entry of unfinished) count(await this.postExpiry(entry));
     // a visit after the cutoff is activity enough; the ledger decides for the rest
-    const cursor = this.stores.members.collection.find(
-      { points_balance: { $gt: 0 }, $or: [{ last_visit: null }, { last_visit: { $lt: cutoff } }] },
-      { projection: { _id: 0, id: 1, last_visit: 1, registration_date: 1, points_balance: 1 } },
-    );
+    const cursor = this.stores.members.withPointsNotVisitedSince(cutoff);
     let batch: MemberDocument[] = [];
     const run = async () => {
       const activity = await lastActivityOf(this.stores, batch);
@@ -149,7 +110,7 @@ export class LoyaltyJobs {
       batch = [];
     };
     for await (const member of cursor) {
-      batch.push(member as MemberDocument);
+      batch.push(member);
       if (batch.length >= batchSize) await run();
     }
     if (batch.length > 0) await run();
@@ -190,19 +151,10 @@ export class LoyaltyJobs {
    */
   async evaluateTierPeriod(periodEnd: Date): Promise<TierPeriodResult> {
     const runId = `tier_period:${periodEnd.toISOString()}`;
-    if (await this.runs.countDocuments({ id: runId })) return { periodEnd, membersEvaluated: 0 };
-    const sums = await this.stores.ledger.collection
-      .aggregate<{ _id: string; credits: number }>([
-        { $match: { balance: 'tier_credits', created_at: { $lt: periodEnd } } },
-        { $group: { _id: '$member_id', credits: { $sum: '$amount' } } },
-      ])
-      .toArray();
-    const periodCredits = new Map(sums.map((s) => [s._id, s.credits]));
+    if (await this.stores.jobRuns.isCompleted(runId)) return { periodEnd, membersEvaluated: 0 };
+    const periodCredits = await this.stores.ledger.tierCreditsBefore(periodEnd);
     let evaluated = 0;
-    const cursor = this.stores.members.collection.find(
-      { $or: [{ id: { $in: [...periodCredits.keys()] } }, { tier: { $ne: 'Ruby' } }] },
-      { projection: { _id: 0, id: 1 } },
-    );
+    const cursor = this.stores.members.idsOfTheseOrAboveRuby([...periodCredits.keys()]);
     for await (const { id } of cursor) {
       const posted = await this.ledger.post([
         ledgerEntry({
@@ -218,18 +170,16 @@ export class LoyaltyJobs {
       // finished by an earlier run, or refused (fewer credits than the ledger says: left for the check)
       if (posted.status === 'refused' || !posted.resumed) continue;
       const credits = -posted.entries[0]!.entry.amount;
-      const after =
-        posted.member ??
-        (await this.stores.members.collection.findOne({ id }, { projection: { _id: 0, tier_credits: 1 } }));
+      const after = posted.member ?? (await this.stores.members.tierCreditsOf(id));
       if (!after) continue;
       const earned: Tier = [
         tierForCredits(credits, this.settings),
         tierForCredits(after.tier_credits, this.settings),
       ].reduce((a, b) => (TIER_ORDER.indexOf(a) >= TIER_ORDER.indexOf(b) ? a : b));
-      await this.stores.members.collection.updateOne({ id }, { $set: { tier: earned } });
+      await this.stores.members.setTier(id, earned);
       evaluated += 1;
     }
-    await this.runs.updateOne({ id: runId }, { $set: { completed_at: new Date() } }, { upsert: true });
+    await this.stores.jobRuns.complete(runId, new Date());
     return { periodEnd, membersEvaluated: evaluated };
   }
 
@@ -256,9 +206,13 @@ export const LOYALTY_JOB = 'loyalty-jobs';
  * The jobs as one scheduled job every `jobsIntervalMs` (none when 0): one replica at a time runs a pass, and
  * a pass repeated after a crash ends like one clean pass (see LoyaltyJobs).
  */
-export function loyaltyJobs(db: Db, settings: LoyaltySettings, log: Logger): ScheduledJob[] {
+export function loyaltyJobs(
+  source: Db | LoyaltyJobs,
+  settings: LoyaltySettings,
+  log: Logger,
+): ScheduledJob[] {
   if (settings.jobsIntervalMs <= 0) return [];
-  const jobs = new LoyaltyJobs(db, settings);
+  const jobs = source instanceof LoyaltyJobs ? source : new LoyaltyJobs(source, settings);
   return [
     {
       name: LOYALTY_JOB,

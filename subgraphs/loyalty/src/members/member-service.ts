@@ -203,14 +203,7 @@ export class MemberAdminService {
   }
 
   private async change(id: string, field: string, set: Partial<MemberDocument>) {
-    const before =
-      Object.keys(set).length === 0
-        ? await this.members.collection.findOne({ id }, { projection: { _id: 0 } })
-        : await this.members.collection.findOneAndUpdate(
-            { id },
-            { $set: set },
-            { returnDocument: 'before', projection: { _id: 0 } },
-          );
+    const before = await this.members.change(id, set);
     if (!before) throw badUserInput(field, 'no member with this id');
     return { before, after: { ...before, ...set } };
   }

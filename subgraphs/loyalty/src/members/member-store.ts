@@ -1,6 +1,7 @@
-import type { Collection, Db, Decimal128, Filter, IndexDescription } from 'mongodb';
+import type DataLoader from 'dataloader';
+import type { Collection, Db, Decimal128, Document, Filter, IndexDescription } from 'mongodb';
 import type { FieldProtector } from '@casino/crypto';
-import { paginate } from '@casino/mongo';
+import { createOneByKeyLoader, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export type Tier = 'Ruby' | 'Sapphire' | 'Diamond' | 'VIP';
@@ -118,8 +119,43 @@ export function memberFilter(input: MemberFilterInput, protector?: FieldProtecto
   return filter;
 }
 
+/** A member as the posting path sees it: with the ids of the entries it applied most recently. */
+export type PostingMember = MemberDocument & { applied_entries?: string[] };
+
+/** A member as erasure and retention see it: with when it was erased or anonymised. */
+type PrivacyMemberDocument = MemberDocument & { erased_at?: Date | null; anonymised_at?: Date | null };
+
+/** One move of a member's balances (see PointsLedger): guarded, once per entry id. */
+export interface BalanceMove {
+  memberId: string;
+  /** Conditions on the member on top of "not listed yet" (the caller's guard, no balance below zero) */
+  guard: Filter<PostingMember>;
+  inc: Record<string, number>;
+  /** Moves the last visit forward to this time in the same update */
+  visitedAt?: Date;
+  /** The entry ids pushed onto the member's applied list (none of them, nor its void marker, may be there) */
+  ids: string[];
+  blocked: string[];
+  /** How many ids the member keeps */
+  keep: number;
+}
+
+export interface InactiveMembersQuery {
+  cutoff: Date;
+  exceptions: string[];
+}
+
+/** Members inactive since before the cutoff, never erased nor anonymised (the retention category). */
+function inactiveFilter({ cutoff }: InactiveMembersQuery): Filter<Document> {
+  return {
+    $or: [{ last_visit: { $lt: cutoff } }, { last_visit: null, registration_date: { $lt: cutoff } }],
+    erased_at: null,
+    anonymised_at: null,
+  };
+}
+
 export class MemberStore {
-  readonly collection: Collection<MemberDocument>;
+  private readonly collection: Collection<MemberDocument>;
 
   /** The protector is needed only to look members up by identity document (the blind index). */
   constructor(
@@ -139,7 +175,230 @@ export class MemberStore {
     );
   }
 
+  /** Members by id, batched per request. */
+  byIdLoader(): DataLoader<string, MemberDocument | null> {
+    return createOneByKeyLoader(this.collection, 'id');
+  }
+
   async insert(member: MemberDocument): Promise<void> {
     await this.collection.insertOne({ ...member });
   }
+
+  findById(id: string): Promise<MemberDocument | null> {
+    return this.collection.findOne({ id }, { projection: { _id: 0 } });
+  }
+
+  /** Sets fields and answers with the member as it was before (null when there is no such member). */
+  change(id: string, set: Partial<MemberDocument>): Promise<MemberDocument | null> {
+    if (Object.keys(set).length === 0) return this.findById(id);
+    return this.collection.findOneAndUpdate(
+      { id },
+      { $set: set },
+      { returnDocument: 'before', projection: { _id: 0 } },
+    );
+  }
+
+  /** Moves the member up to `tier` if it holds one of the `lower` tiers. */
+  async promote(id: string, lower: Tier[], tier: Tier): Promise<void> {
+    await this.collection.updateOne({ id, tier: { $in: lower } }, { $set: { tier } });
+  }
+
+  async setTier(id: string, tier: Tier): Promise<void> {
+    await this.collection.updateOne({ id }, { $set: { tier } });
+  }
+
+  tierCreditsOf(id: string): Promise<Pick<MemberDocument, 'tier_credits'> | null> {
+    return this.collection.findOne({ id }, { projection: { _id: 0, tier_credits: 1 } });
+  }
+
+  /** Members with a positive balance who have not visited since the cutoff (points expiry candidates). */
+  withPointsNotVisitedSince(cutoff: Date): AsyncIterable<MemberDocument> {
+    return this.collection.find(
+      { points_balance: { $gt: 0 }, $or: [{ last_visit: null }, { last_visit: { $lt: cutoff } }] },
+      { projection: { _id: 0, id: 1, last_visit: 1, registration_date: 1, points_balance: 1 } },
+    ) as AsyncIterable<MemberDocument>;
+  }
+
+  /** The ids of the given members and of every member above Ruby (tier period candidates). */
+  idsOfTheseOrAboveRuby(ids: string[]): AsyncIterable<Pick<MemberDocument, 'id'>> {
+    return this.collection.find(
+      { $or: [{ id: { $in: ids } }, { tier: { $ne: 'Ruby' } }] },
+      { projection: { _id: 0, id: 1 } },
+    );
+  }
+
+  // --- the posting path (PointsLedger) ---
+
+  /**
+   * THE atomic step of a posting: moves the balances only while the guard holds and none of the blocked ids
+   * is listed, and lists the ids in the same update. The member as it was before, or null when nothing matched.
+   */
+  async moveBalances(move: BalanceMove): Promise<PostingMember | null> {
+    const members = this.collection as unknown as Collection<PostingMember>;
+    const moved = await members.findOneAndUpdate(
+      { ...move.guard, id: move.memberId, applied_entries: { $nin: move.blocked } },
+      {
+        $inc: move.inc,
+        ...(move.visitedAt ? { $max: { last_visit: move.visitedAt } } : {}),
+        $push: { applied_entries: { $each: move.ids, $slice: -move.keep } },
+      },
+      { returnDocument: 'before', projection: { _id: 0 } },
+    );
+    return moved as PostingMember | null;
+  }
+
+  /** The ids of the entries the member lists as applied (and void markers); null without such a member. */
+  async appliedEntriesOf(memberId: string): Promise<Pick<PostingMember, 'applied_entries'> | null> {
+    return (await this.collection.findOne(
+      { id: memberId },
+      { projection: { _id: 0, applied_entries: 1 } },
+    )) as Pick<PostingMember, 'applied_entries'> | null;
+  }
+
+  /** Lists `markers` unless one of `blocked` is listed; the list as it was before, or null when refused. */
+  async pushMarkers(
+    memberId: string,
+    markers: string[],
+    blocked: string[],
+    keep: number,
+  ): Promise<Pick<PostingMember, 'applied_entries'> | null> {
+    const members = this.collection as unknown as Collection<PostingMember>;
+    return (await members.findOneAndUpdate(
+      { id: memberId, applied_entries: { $nin: blocked } },
+      { $push: { applied_entries: { $each: markers, $slice: -keep } } },
+      { returnDocument: 'before', projection: { _id: 0, applied_entries: 1 } },
+    )) as Pick<PostingMember, 'applied_entries'> | null;
+  }
+
+  async findPostingMember(memberId: string): Promise<PostingMember | null> {
+    return (await this.collection.findOne(
+      { id: memberId },
+      { projection: { _id: 0 } },
+    )) as PostingMember | null;
+  }
+
+  // --- erasure and retention ---
+
+  /** What erasing a member needs to know of it (null without such a member). */
+  async findForErasure(
+    id: string,
+  ): Promise<Pick<
+    PrivacyMemberDocument,
+    'id' | 'date_of_birth' | 'erased_at' | 'self_exclusion_reason'
+  > | null> {
+    const members = this.collection as unknown as Collection<PrivacyMemberDocument>;
+    return members.findOne(
+      { id },
+      { projection: { _id: 0, id: 1, date_of_birth: 1, erased_at: 1, self_exclusion_reason: 1 } },
+    );
+  }
+
+  /** Replaces a member's personal fields (`set`) and removes the `unset` ones. */
+  async anonymise(id: string, set: Record<string, unknown>, unset: string[]): Promise<void> {
+    await this.collection.updateOne(
+      { id },
+      { $set: set, $unset: Object.fromEntries(unset.map((field) => [field, ''])) },
+    );
+  }
+
+  /** Up to `limit` ids of inactive members not excepted, oldest registrations first. */
+  async inactiveIds(query: InactiveMembersQuery, limit: number): Promise<string[]> {
+    const members = this.collection as unknown as Collection<Document>;
+    const rows = await members
+      .find(this.dueFilter(query), { projection: { _id: 0, id: 1 } })
+      .sort({ registration_date: 1, id: 1 })
+      .limit(limit)
+      .toArray();
+    return rows.map((row) => row.id as string);
+  }
+
+  async markAnonymised(id: string, at: Date): Promise<void> {
+    const members = this.collection as unknown as Collection<PrivacyMemberDocument>;
+    await members.updateOne({ id, anonymised_at: null }, { $set: { anonymised_at: at } });
+  }
+
+  /** Inactive members held by an exception, and those still due. */
+  async countInactive(query: InactiveMembersQuery): Promise<{ skipped: number; remaining: number }> {
+    const members = this.collection as unknown as Collection<Document>;
+    const [skipped, remaining] = await Promise.all([
+      query.exceptions.length > 0
+        ? members.countDocuments({ ...inactiveFilter(query), id: { $in: query.exceptions } })
+        : 0,
+      members.countDocuments(this.dueFilter(query)),
+    ]);
+    return { skipped, remaining };
+  }
+
+  private dueFilter(query: InactiveMembersQuery): Filter<Document> {
+    const inactive = inactiveFilter(query);
+    return query.exceptions.length > 0 ? { ...inactive, id: { $nin: query.exceptions } } : inactive;
+  }
+
+  // --- compliance's feed ---
+
+  /** Three counts side by side (on mongo-java-server cheaper than one $group with conditional sums). */
+  async complianceCounts() {
+    const [memberCount, kycVerifiedCount, selfExcludedCount] = await Promise.all([
+      this.collection.countDocuments({}),
+      this.collection.countDocuments({ kyc_verified: true }),
+      this.collection.countDocuments({ self_excluded: true }),
+    ]);
+    return { memberCount, kycVerifiedCount, selfExcludedCount };
+  }
+
+  /** Ids of the self-excluded members, ordered. */
+  async selfExcludedIds(): Promise<string[]> {
+    const rows = await this.collection
+      .find({ self_excluded: true }, { projection: { _id: 0, id: 1 } })
+      .sort({ id: 1 })
+      .toArray();
+    return rows.map((r) => r.id);
+  }
+
+  /** Active members whose document expires before `before`, after a position, by expiry then id. */
+  expiringDocuments(
+    before: Date,
+    after: { expiry: Date; id: string } | null,
+    limit: number,
+  ): Promise<Pick<MemberDocument, 'id' | 'document_expiry' | 'kyc_verified'>[]> {
+    const filter: Filter<MemberDocument> = { is_active: true, document_expiry: { $lt: before } };
+    if (after) {
+      filter.$or = [
+        { document_expiry: { $gt: after.expiry, $lt: before } },
+        { document_expiry: after.expiry, id: { $gt: after.id } },
+      ];
+    }
+    return this.collection
+      .find(filter, { projection: { _id: 0, id: 1, document_expiry: 1, kyc_verified: 1 } })
+      .sort({ document_expiry: 1, id: 1 })
+      .limit(limit)
+      .toArray();
+  }
+
+  // --- the dashboard ---
+
+  /** Members by tier, registered and visiting in the range, and the points outstanding now. */
+  async dashboardFigures(range: { from: Date; to: Date }): Promise<MemberFigures> {
+    const inRange = { $gte: range.from, $lt: range.to };
+    const [facets] = await this.collection
+      .aggregate<MemberFigures>([
+        {
+          $facet: {
+            byTier: [{ $group: { _id: '$tier', n: { $sum: 1 } } }],
+            newMembers: [{ $match: { registration_date: inRange } }, { $count: 'n' }],
+            activeMembers: [{ $match: { last_visit: inRange } }, { $count: 'n' }],
+            outstanding: [{ $group: { _id: null, points: { $sum: '$points_balance' } } }],
+          },
+        },
+      ])
+      .toArray();
+    return facets!;
+  }
+}
+
+export interface MemberFigures {
+  byTier: { _id: Tier; n: number }[];
+  newMembers: { n: number }[];
+  activeMembers: { n: number }[];
+  outstanding: { points: number }[];
 }

@@ -30,15 +30,15 @@ export interface GamingSessionRecord {
   endedAt: string | null;
 }
 
-/** How loyalty reads gaming's record of a session; null when gaming has no such session. */
-export type GamingSessionLookup = (sessionId: string) => Promise<GamingSessionRecord | null>;
+/** How loyalty reads gaming's record of a session (a failure logged to `log`); null when gaming has none. */
+export type GamingSessionLookup = (sessionId: string, log?: Logger) => Promise<GamingSessionRecord | null>;
 
 /**
  * Asks gaming, as the loyalty service. Without an answer nothing is credited: SERVICE_UNAVAILABLE, which
  * gaming's credit dispatcher treats like any failed delivery (the credit stays pending and is retried).
  */
-export function gamingSessionLookup(gaming: ServiceClient, log?: Logger): GamingSessionLookup {
-  return async (sessionId) => {
+export function gamingSessionLookup(gaming: ServiceClient): GamingSessionLookup {
+  return async (sessionId, log) => {
     try {
       const data = await gaming.request<{ gamingSessionForCredit: GamingSessionRecord | null }>(
         GAMING_SESSION_FOR_CREDIT,
@@ -81,18 +81,18 @@ export class GamingSessionCredits {
   constructor(
     private readonly points: PointsService,
     private readonly findSession: GamingSessionLookup,
-    private readonly log?: Logger,
   ) {}
 
-  async credit(raw: CreditGamingSessionInput): Promise<GamingSessionCredit> {
+  /** `log` is the request's logger (a refusal and a failed check are logged there). */
+  async credit(raw: CreditGamingSessionInput, log?: Logger): Promise<GamingSessionCredit> {
     const input = validateInput(creditSchema, raw);
     // exactly-once: the first credit was checked before it was posted, so its retry needs no second check
     const applied = await this.points.findAppliedSessionCredit(input.sessionId, input.memberId);
     if (applied) return applied;
-    const record = await this.findSession(input.sessionId);
+    const record = await this.findSession(input.sessionId, log);
     const differing = mismatches(input, record);
     if (differing.length > 0) {
-      this.log?.warn(
+      log?.warn(
         { sessionId: input.sessionId, fields: differing },
         'gaming session credit refused: it does not match gaming',
       );

@@ -1,5 +1,6 @@
+import DataLoader from 'dataloader';
 import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { paginate } from '@casino/mongo';
+import { BATCH_OPTIONS, duplicateKeyField, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export type LedgerBalance = 'points' | 'tier_credits';
@@ -52,7 +53,7 @@ export const ledgerIndexes: IndexDescription[] = [
 ];
 
 export class LedgerStore {
-  readonly collection: Collection<PointsLedgerDocument>;
+  private readonly collection: Collection<PointsLedgerDocument>;
 
   constructor(db: Db) {
     this.collection = db.collection<PointsLedgerDocument>(POINTS_LEDGER);
@@ -65,5 +66,114 @@ export class LedgerStore {
     if (input.type) filter.type = input.type;
     if (input.source) filter.source = input.source;
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
+  }
+
+  findById(id: string): Promise<PointsLedgerDocument | null> {
+    return this.collection.findOne({ id }, { projection: { _id: 0 } });
+  }
+
+  findByKey(key: string): Promise<PointsLedgerDocument | null> {
+    return this.collection.findOne({ idempotency_key: key }, { projection: { _id: 0 } });
+  }
+
+  findByKeys(keys: string[]): Promise<PointsLedgerDocument[]> {
+    return this.collection.find({ idempotency_key: { $in: keys } }, { projection: { _id: 0 } }).toArray();
+  }
+
+  /** Records an entry as it is; false when an entry is already recorded under its idempotency key. */
+  async insertUnlessKeyed(entry: PointsLedgerDocument): Promise<boolean> {
+    try {
+      await this.collection.insertOne({ ...entry });
+      return true;
+    } catch (error) {
+      if (duplicateKeyField(error) === null) throw error;
+      return false;
+    }
+  }
+
+  async deleteUnapplied(ids: string[]): Promise<void> {
+    await this.collection.deleteMany({ id: { $in: ids }, applied: false });
+  }
+
+  async markApplied(ids: string[]): Promise<void> {
+    await this.collection.updateMany({ id: { $in: ids }, applied: false }, { $set: { applied: true } });
+  }
+
+  /** Sums per balance of the member's entries marked applied (or never flagged) or listed in `listed`. */
+  async appliedSums(memberId: string, listed: string[]): Promise<Map<LedgerBalance, number>> {
+    const sums = await this.collection
+      .aggregate<{ _id: LedgerBalance; sum: number }>([
+        { $match: { member_id: memberId, $or: [{ applied: { $ne: false } }, { id: { $in: listed } }] } },
+        { $group: { _id: '$balance', sum: { $sum: '$amount' } } },
+      ])
+      .toArray();
+    return new Map(sums.map((s) => [s._id, s.sum]));
+  }
+
+  /** Unapplied entries from the given sources, recorded before `before` (any time without it). */
+  unapplied(sources: string[], before?: Date): AsyncIterable<PointsLedgerDocument> {
+    return this.collection.find(
+      {
+        applied: false,
+        source: { $in: sources },
+        ...(before ? { created_at: { $lt: before } } : {}),
+      },
+      { projection: { _id: 0 } },
+    );
+  }
+
+  /** The time of each member's latest points earned, for many members in one aggregation. */
+  async lastEarnOf(memberIds: readonly string[]): Promise<Map<string, Date>> {
+    const earns = await this.collection
+      .aggregate<{ _id: string; last: Date }>([
+        { $match: { member_id: { $in: [...memberIds] }, balance: 'points', type: 'earn' } },
+        { $group: { _id: '$member_id', last: { $max: '$created_at' } } },
+      ])
+      .toArray();
+    return new Map(earns.map((e) => [e._id, e.last]));
+  }
+
+  /** When each member last earned points (null if never), batched per request. */
+  lastEarnLoader(): DataLoader<string, Date | null> {
+    return new DataLoader(async (ids) => {
+      const last = await this.lastEarnOf(ids);
+      return ids.map((id) => last.get(id) ?? null);
+    }, BATCH_OPTIONS);
+  }
+
+  /** Each member's tier credits of the entries recorded before `end`. */
+  async tierCreditsBefore(end: Date): Promise<Map<string, number>> {
+    const sums = await this.collection
+      .aggregate<{ _id: string; credits: number }>([
+        { $match: { balance: 'tier_credits', created_at: { $lt: end } } },
+        { $group: { _id: '$member_id', credits: { $sum: '$amount' } } },
+      ])
+      .toArray();
+    return new Map(sums.map((s) => [s._id, s.credits]));
+  }
+
+  countByMember(memberId: string): Promise<number> {
+    return this.collection.countDocuments({ member_id: memberId });
+  }
+
+  /** Points entries of the range by type and source, summed (entries not yet applied are not counted). */
+  pointsByTypeAndSource(range: {
+    from: Date;
+    to: Date;
+  }): Promise<{ _id: { type: LedgerEntryType; source: string }; sum: number }[]> {
+    return this.collection
+      .aggregate<{ _id: { type: LedgerEntryType; source: string }; sum: number }>([
+        // an entry not yet marked applied (a posting in flight, or one a crash left for the rerun or the
+        // sweep to finish or undo) is not part of any figure until it is
+        {
+          $match: {
+            balance: 'points',
+            created_at: { $gte: range.from, $lt: range.to },
+            applied: { $ne: false },
+          },
+        },
+        { $group: { _id: { type: '$type', source: '$source' }, sum: { $sum: '$amount' } } },
+      ])
+      .toArray();
   }
 }

@@ -1,13 +1,13 @@
 import type { Filter } from 'mongodb';
 import { notFound } from '@casino/errors';
-import { duplicateKeyField, newId } from '@casino/mongo';
-import type { LoyaltyStores } from '../context';
-import type { LedgerBalance, LedgerEntryType, PointsLedgerDocument } from '../ledger/ledger-store';
-import type { MemberDocument } from '../members/member-store';
+import { newId } from '@casino/mongo';
+import type { LoyaltyStores } from '../stores';
+import type { LedgerBalance, LedgerEntryType, PointsLedgerDocument } from './ledger-store';
+import type { MemberDocument, PostingMember } from '../members/member-store';
+import type { RewardRedemptionDocument } from '../redemptions/redemption-store';
 import type { LoyaltySettings } from '../settings';
 
-/** A member as the posting path sees it: with the ids of the entries it applied most recently. */
-export type PostingMember = MemberDocument & { applied_entries?: string[] };
+export type { PostingMember } from '../members/member-store';
 
 /** What a member's applied-ids list holds for an entry whose posting was refused (so it can never apply). */
 export const voidMarker = (entryId: string) => `void:${entryId}`;
@@ -16,7 +16,7 @@ export const voidMarker = (entryId: string) => `void:${entryId}`;
 export interface PostingHooks {
   /** After the entries are recorded (step a), before the balance moves */
   afterRecord?: (entries: PointsLedgerDocument[]) => Promise<void> | void;
-  /** After `PostOptions.prepare` accepted the entries (e.g. a unit of stock reserved), before the balance moves */
+  /** After a unit of stock was reserved for a redemption's debit, before the balance moves */
   afterPrepare?: (entries: PointsLedgerDocument[]) => Promise<void> | void;
   /** After the balance moved (step b), before the entries are marked applied */
   afterApply?: (entries: PointsLedgerDocument[]) => Promise<void> | void;
@@ -32,16 +32,6 @@ export interface PostOptions {
    * client's idempotency key was used for a different request
    */
   onExisting?: (entry: PointsLedgerDocument) => void;
-  /**
-   * Runs after the entries are recorded and before the balance moves, on every attempt (it must be
-   * idempotent): answering false refuses the posting (the entries are voided, unless they applied already)
-   */
-  prepare?: (entries: PointsLedgerDocument[]) => Promise<boolean>;
-  /**
-   * Runs once the balance has moved and before the entries are marked applied, by every attempt that sees
-   * them moved (it must be idempotent): what it stores is in place before the entries look finished
-   */
-  beforeMark?: (entries: PointsLedgerDocument[]) => Promise<void>;
 }
 
 export type PostResult =
@@ -61,8 +51,8 @@ export type PostResult =
       entries: { entry: PointsLedgerDocument; created: boolean }[];
       /** True for the one caller whose refusal voided the entries */
       voidedHere: boolean;
-      /** What refused it: the balance guard, or `PostOptions.prepare` */
-      refusedBy: 'guard' | 'prepare';
+      /** What refused it: the balance guard, or no unit of the reward's stock left for a redemption's debit */
+      refusedBy: 'guard' | 'stock';
     };
 
 export interface EntryFields {
@@ -78,6 +68,27 @@ export interface EntryFields {
   reservesStock?: boolean;
   key: string;
   at: Date;
+}
+
+/**
+ * A redemption's debit: it names the redemption it pays for (`source_id`) and the reward. Its posting takes
+ * two steps of its own, from what the entry says: a unit of stock reserved for it (when it `reserves_stock`)
+ * before the points move, and the redemption stored before the entry is marked applied.
+ */
+export const paysForRedemption = (entry: PointsLedgerDocument) =>
+  entry.type === 'redeem' && !!entry.source_id && !!entry.reward_id;
+
+/** The redemption a redemption's debit entry paid for (every attempt derives the same one from the entry). */
+export function redemptionOf(entry: PointsLedgerDocument): RewardRedemptionDocument {
+  return {
+    id: entry.source_id!,
+    member_id: entry.member_id,
+    reward_id: entry.reward_id!,
+    points_spent: -entry.amount,
+    status: 'completed',
+    redeemed_at: entry.created_at,
+    cancelled_at: null,
+  };
 }
 
 /** A new ledger entry (not yet recorded). */
@@ -121,9 +132,10 @@ const MAX_ATTEMPTS = 8;
  *     a void marker under the same condition (so no late attempt can apply it) and the entry is deleted;
  *  c. mark the entries `applied: true`.
  *
- * A posting may add a step of its own between a and b (`prepare`, e.g. a redemption reserving a unit of stock
- * for the entry, idempotent by the entry's id) and one between b and c (`beforeMark`, e.g. storing the
- * redemption, so it exists before the entry looks finished); every attempt that gets that far runs them.
+ * A redemption's debit (`paysForRedemption`) adds a step between a and b (a unit of the reward's stock
+ * reserved for the entry, idempotent by the entry's id) and one between b and c (the redemption stored, so it
+ * exists before the entry looks finished); every attempt that gets that far runs them. Both are store
+ * operations driven by the entry's own fields: the ledger never calls back into the flow that posts.
  *
  * A crash between any two steps leaves a state the next attempt finishes, and the ledger check stays true at
  * every step because it counts an entry once it is marked applied OR its id is in the member's list.
@@ -140,11 +152,11 @@ export class PointsLedger {
   ) {}
 
   private get members() {
-    return this.stores.members.collection;
+    return this.stores.members;
   }
 
   private get ledger() {
-    return this.stores.ledger.collection;
+    return this.stores.ledger;
   }
 
   /** Step a: records an entry as not yet applied, or finds the one already recorded under its key. */
@@ -152,19 +164,35 @@ export class PointsLedger {
     entry: PointsLedgerDocument,
   ): Promise<{ entry: PointsLedgerDocument; created: boolean }> {
     const pending = { ...entry, applied: false };
-    try {
-      await this.ledger.insertOne({ ...pending });
-      return { entry: pending, created: true };
-    } catch (error) {
-      if (duplicateKeyField(error) === null) throw error;
-    }
-    const existing = await this.ledger.findOne(
-      { idempotency_key: entry.idempotency_key },
-      { projection: { _id: 0 } },
-    );
+    if (await this.ledger.insertUnlessKeyed(pending)) return { entry: pending, created: true };
+    const existing = await this.ledger.findByKey(entry.idempotency_key);
     // deleted in between by a refusal: record it again (a new id, so the void marker does not block it)
     if (!existing) return this.recordOrFind({ ...entry, id: newId() });
     return { entry: existing, created: false };
+  }
+
+  /**
+   * Between a and b, for a redemption's debit: a unit of the reward's stock reserved for each entry that
+   * reserves one. False when a unit could not be reserved.
+   */
+  private async reserveStock(entries: PointsLedgerDocument[]): Promise<boolean> {
+    for (const entry of entries) {
+      if (!entry.reserves_stock) continue;
+      const reserved = await this.stores.rewards.reserveUnitFor(
+        entry.reward_id!,
+        entry.id,
+        this.settings.reservedEntriesKept,
+      );
+      if (!reserved) return false;
+    }
+    return true;
+  }
+
+  /** Between b and c: the redemptions the entries paid for, stored unless they are already. */
+  private async beforeMark(entries: PointsLedgerDocument[]): Promise<void> {
+    for (const entry of entries) {
+      if (paysForRedemption(entry)) await this.stores.redemptions.insertOnce(redemptionOf(entry));
+    }
   }
 
   /**
@@ -182,15 +210,15 @@ export class PointsLedger {
       return { status: 'applied', entries: recorded, resumed: false, member: null, before: null };
     }
     await this.hooks.afterRecord?.(pending);
-    if (options.prepare) {
-      if (!(await options.prepare(pending))) {
-        const settled = await this.settle(memberId, pending, options.beforeMark);
+    if (pending.some(paysForRedemption)) {
+      if (!(await this.reserveStock(pending))) {
+        const settled = await this.settle(memberId, pending);
         if (settled !== 'applied') {
           return {
             status: 'refused',
             entries: recorded,
             voidedHere: settled === 'voided',
-            refusedBy: 'prepare',
+            refusedBy: 'stock',
           };
         }
         return { status: 'applied', entries: recorded, resumed: true, member: null, before: null };
@@ -224,7 +252,6 @@ export class PointsLedger {
     let after: PostingMember | null = null;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const ids = todo.map((e) => e.id);
-      const blocked = { $nin: [...ids, ...ids.map(voidMarker)] };
       const inc: Record<string, number> = {};
       for (const entry of todo) {
         const field = FIELD[entry.balance];
@@ -242,34 +269,26 @@ export class PointsLedger {
           (notBelowZero as Record<string, unknown>)[field] = { $gte: -delta };
         }
       }
-      const moved = await this.members.findOneAndUpdate(
-        {
-          ...(options.guard as Filter<PostingMember>),
-          ...notBelowZero,
-          id: memberId,
-          applied_entries: blocked,
-        },
-        {
-          $inc: inc,
-          ...(options.visitedAt ? { $max: { last_visit: options.visitedAt } } : {}),
-          $push: { applied_entries: { $each: ids, $slice: -this.settings.appliedEntriesKept } },
-        },
-        { returnDocument: 'before', projection: { _id: 0 } },
-      );
+      const moved = await this.members.moveBalances({
+        memberId,
+        guard: { ...(options.guard as Filter<PostingMember>), ...notBelowZero },
+        inc,
+        visitedAt: options.visitedAt,
+        ids,
+        blocked: [...ids, ...ids.map(voidMarker)],
+        keep: this.settings.appliedEntriesKept,
+      });
       if (moved) {
-        before = moved as PostingMember;
+        before = moved;
         after = { ...before } as PostingMember;
         const fields = after as unknown as Record<string, number>;
         for (const [field, delta] of Object.entries(inc)) fields[field] = (fields[field] ?? 0) + delta;
         await this.hooks.afterApply?.(todo);
-        await options.beforeMark?.(todo);
+        await this.beforeMark(todo);
         await this.markApplied(ids, this.evicted(before.applied_entries ?? [], ids));
         return { status: 'applied', before, after };
       }
-      const member = (await this.members.findOne(
-        { id: memberId },
-        { projection: { _id: 0, applied_entries: 1 } },
-      )) as Pick<PostingMember, 'applied_entries'> | null;
+      const member = await this.members.appliedEntriesOf(memberId);
       if (!member) throw notFound('Member', memberId);
       const list = new Set(member.applied_entries ?? []);
       const applied = todo.filter((e) => list.has(e.id));
@@ -277,12 +296,12 @@ export class PointsLedger {
       const rest = todo.filter((e) => !list.has(e.id) && !list.has(voidMarker(e.id)));
       const appliedIds = applied.map((e) => e.id);
       if (appliedIds.length > 0) {
-        await options.beforeMark?.(applied);
+        await this.beforeMark(applied);
         await this.markApplied(appliedIds, []);
       }
       if (voided.length > 0) {
         // refused by an earlier attempt: finish its clean-up (the entries never moved the balance)
-        await this.deleteUnapplied(voided.map((e) => e.id));
+        await this.ledger.deleteUnapplied(voided.map((e) => e.id));
         if (rest.length > 0) await this.voidEntries(memberId, rest);
         return { status: 'refused', voidedHere: false };
       }
@@ -301,25 +320,18 @@ export class PointsLedger {
   /** Pushes the void markers unless an entry got applied or voided first; deletes the entries if it did. */
   private async voidEntries(memberId: string, entries: PointsLedgerDocument[]): Promise<boolean> {
     const ids = entries.map((e) => e.id);
-    const voided = (await this.members.findOneAndUpdate(
-      { id: memberId, applied_entries: { $nin: [...ids, ...ids.map(voidMarker)] } },
-      {
-        $push: {
-          applied_entries: { $each: ids.map(voidMarker), $slice: -this.settings.appliedEntriesKept },
-        },
-      },
-      { returnDocument: 'before', projection: { _id: 0, applied_entries: 1 } },
-    )) as Pick<PostingMember, 'applied_entries'> | null;
+    const voided = await this.members.pushMarkers(
+      memberId,
+      ids.map(voidMarker),
+      [...ids, ...ids.map(voidMarker)],
+      this.settings.appliedEntriesKept,
+    );
     if (!voided) return false;
     // the markers push ids out of the kept window like any posting does: mark those entries applied too
     const evicted = this.evicted(voided.applied_entries ?? [], ids.map(voidMarker));
     if (evicted.length > 0) await this.markApplied([], evicted);
-    await this.deleteUnapplied(ids);
+    await this.ledger.deleteUnapplied(ids);
     return true;
-  }
-
-  private async deleteUnapplied(ids: string[]) {
-    await this.ledger.deleteMany({ id: { $in: ids }, applied: false });
   }
 
   /** The entry ids an update that pushes `pushed` onto `list` pushes out of the kept window. */
@@ -330,45 +342,35 @@ export class PointsLedger {
   }
 
   private async markApplied(ids: string[], evicted: string[]) {
-    await this.ledger.updateMany(
-      { id: { $in: [...ids, ...evicted] }, applied: false },
-      { $set: { applied: true } },
-    );
+    await this.ledger.markApplied([...ids, ...evicted]);
   }
 
   /**
-   * Refuses recorded entries that must not apply any more (an interrupted interactive flow whose caller got
-   * an error), unless they already moved the balance: 'applied' (then they are marked applied), 'voided' by
-   * this call, or 'gone' (voided by someone else).
+   * Refuses a recorded entry that must not apply any more (an interrupted interactive flow whose caller got
+   * an error), unless it already moved the balance: 'applied' (then it is marked applied, a redemption's
+   * debit once its redemption is stored), 'voided' by this call, or 'gone' (voided by someone else).
    */
-  async cancelPending(
-    entry: PointsLedgerDocument,
-    beforeMark?: PostOptions['beforeMark'],
-  ): Promise<'applied' | 'voided' | 'gone'> {
-    return this.settle(entry.member_id, [entry], beforeMark);
+  async cancelPending(entry: PointsLedgerDocument): Promise<'applied' | 'voided' | 'gone'> {
+    return this.settle(entry.member_id, [entry]);
   }
 
-  /** `cancelPending` for entries that apply together (all or none); `beforeMark` runs before they are marked. */
+  /** `cancelPending` for entries that apply together (all or none). */
   private async settle(
     memberId: string,
     entries: PointsLedgerDocument[],
-    beforeMark?: PostOptions['beforeMark'],
   ): Promise<'applied' | 'voided' | 'gone'> {
     const ids = entries.map((e) => e.id);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (await this.voidEntries(memberId, entries)) return 'voided';
-      const member = (await this.members.findOne(
-        { id: memberId },
-        { projection: { _id: 0, applied_entries: 1 } },
-      )) as Pick<PostingMember, 'applied_entries'> | null;
+      const member = await this.members.appliedEntriesOf(memberId);
       const list = new Set(member?.applied_entries ?? []);
       if (ids.some((id) => list.has(id))) {
-        await beforeMark?.(entries);
+        await this.beforeMark(entries);
         await this.markApplied(ids, []);
         return 'applied';
       }
       if (ids.some((id) => list.has(voidMarker(id))) || !member) {
-        await this.deleteUnapplied(ids);
+        await this.ledger.deleteUnapplied(ids);
         return 'gone';
       }
     }
@@ -382,24 +384,15 @@ export class PointsLedger {
    * part of it yet.
    */
   async check(memberId: string) {
-    const member = (await this.members.findOne(
-      { id: memberId },
-      { projection: { _id: 0 } },
-    )) as PostingMember | null;
+    const member = await this.members.findPostingMember(memberId);
     if (!member) throw notFound('Member', memberId);
     const listed = (member.applied_entries ?? []).filter((id) => !id.startsWith('void:'));
-    const sums = await this.ledger
-      .aggregate<{ _id: LedgerBalance; sum: number }>([
-        { $match: { member_id: memberId, $or: [{ applied: { $ne: false } }, { id: { $in: listed } }] } },
-        { $group: { _id: '$balance', sum: { $sum: '$amount' } } },
-      ])
-      .toArray();
-    const sumOf = (balance: LedgerBalance) => sums.find((s) => s._id === balance)?.sum ?? 0;
+    const sums = await this.ledger.appliedSums(memberId, listed);
     const result = {
       pointsBalance: member.points_balance,
-      pointsLedgerSum: sumOf('points'),
+      pointsLedgerSum: sums.get('points') ?? 0,
       tierCredits: member.tier_credits,
-      tierCreditsLedgerSum: sumOf('tier_credits'),
+      tierCreditsLedgerSum: sums.get('tier_credits') ?? 0,
     };
     return {
       ...result,

@@ -3,14 +3,14 @@ import { z } from 'zod';
 import { forbiddenError } from '@casino/auth';
 import type { Identity } from '@casino/auth';
 import { badUserInput, conflict, notFound, validateInput } from '@casino/errors';
-import { duplicateKeyField, newId } from '@casino/mongo';
-import type { LoyaltyStores } from '../context';
-import type { PointsLedgerDocument } from '../ledger/ledger-store';
+import { newId } from '@casino/mongo';
+import type { LoyaltyStores } from '../stores';
+import type { PointsLedgerDocument } from './ledger-store';
 import type { MemberDocument, Tier } from '../members/member-store';
 import type { RewardRedemptionDocument } from '../redemptions/redemption-store';
 import { TIER_ORDER, tierForCredits } from '../settings';
 import type { LoyaltySettings } from '../settings';
-import { ledgerEntry, PointsLedger } from './points-ledger';
+import { ledgerEntry, paysForRedemption, PointsLedger, redemptionOf } from './points-ledger';
 import type { PostingHooks } from './points-ledger';
 
 export interface GamingSessionCredit {
@@ -56,19 +56,6 @@ const adjustSchema = z.object({
 
 export type CreditGamingSessionInput = z.input<typeof creditSchema>;
 
-/** The redemption a redemption's debit entry paid for (every attempt derives the same one from the entry). */
-function redemptionOf(entry: PointsLedgerDocument): RewardRedemptionDocument {
-  return {
-    id: entry.source_id!,
-    member_id: entry.member_id,
-    reward_id: entry.reward_id!,
-    points_spent: -entry.amount,
-    status: 'completed',
-    redeemed_at: entry.created_at,
-    cancelled_at: null,
-  };
-}
-
 /** floor(), forgiving binary floating point noise (0.29 x 100 is 28.999999999999996, which earns 29). */
 const wholePoints = (value: number) => Math.max(0, Math.floor(value + 1e-9));
 
@@ -98,17 +85,12 @@ export class PointsService {
   async promote(member: Pick<MemberDocument, 'id' | 'tier_credits'>): Promise<Tier> {
     const earned = tierForCredits(member.tier_credits, this.settings);
     const lower = TIER_ORDER.slice(0, TIER_ORDER.indexOf(earned));
-    if (lower.length > 0) {
-      await this.stores.members.collection.updateOne(
-        { id: member.id, tier: { $in: lower } },
-        { $set: { tier: earned } },
-      );
-    }
+    if (lower.length > 0) await this.stores.members.promote(member.id, lower, earned);
     return earned;
   }
 
   private async requireMember(memberId: string): Promise<MemberDocument> {
-    const member = await this.stores.members.collection.findOne({ id: memberId }, { projection: { _id: 0 } });
+    const member = await this.stores.members.findById(memberId);
     if (!member) throw badUserInput('input.memberId', 'no member with this id');
     return member;
   }
@@ -121,9 +103,7 @@ export class PointsService {
   async findAppliedSessionCredit(sessionId: string, memberId: string): Promise<GamingSessionCredit | null> {
     const pointsKey = `gaming_session:${sessionId}:points`;
     const creditsKey = `gaming_session:${sessionId}:tier_credits`;
-    const entries = await this.stores.ledger.collection
-      .find({ idempotency_key: { $in: [pointsKey, creditsKey] } }, { projection: { _id: 0 } })
-      .toArray();
+    const entries = await this.stores.ledger.findByKeys([pointsKey, creditsKey]);
     const points = entries.find((e) => e.idempotency_key === pointsKey);
     const credits = entries.find((e) => e.idempotency_key === creditsKey);
     if (!points || !credits) return null;
@@ -208,20 +188,14 @@ export class PointsService {
     };
     if (key) {
       // a retry of a redemption that went through answers with it, whatever changed since
-      const earlier = await this.stores.ledger.collection.findOne(
-        { idempotency_key: key },
-        { projection: { _id: 0 } },
-      );
+      const earlier = await this.stores.ledger.findByKey(key);
       if (earlier) {
         sameRequest(earlier);
         if (earlier.applied !== false) return this.finishRedemption(earlier);
       }
     }
     const member = await this.requireMember(input.memberId);
-    const reward = await this.stores.rewards.collection.findOne(
-      { id: input.rewardId },
-      { projection: { _id: 0 } },
-    );
+    const reward = await this.stores.rewards.findById(input.rewardId);
     if (!reward) throw badUserInput('input.rewardId', 'no reward with this id');
     if (!member.is_active) throw forbiddenError('This member is not active');
     if (reward.category === 'gaming' && member.self_excluded) {
@@ -234,7 +208,8 @@ export class PointsService {
     const cost = reward.points_required;
     const redemptionId = newId();
     // the debit's guard (points_balance >= cost, in the same update as the $inc) is what lets exactly the
-    // covered redemptions through when many run at once; the reservation's guard does the same for stock
+    // covered redemptions through when many run at once; the reservation's guard does the same for stock (the
+    // ledger reserves the unit and stores the redemption itself, from what the entry names)
     const posted = await this.ledger.post(
       [
         ledgerEntry({
@@ -250,45 +225,15 @@ export class PointsService {
           at: new Date(),
         }),
       ],
-      {
-        onExisting: sameRequest,
-        prepare: async ([entry]) => this.reserveStock(entry!),
-        beforeMark: async ([entry]) => this.storeRedemption(redemptionOf(entry!)),
-      },
+      { onExisting: sameRequest },
     );
     const entry = posted.entries[0]!.entry;
     if (posted.status === 'refused') {
       await this.releaseStock(entry);
-      if (posted.refusedBy === 'prepare') throw conflict('This reward is out of stock', 'input.rewardId');
+      if (posted.refusedBy === 'stock') throw conflict('This reward is out of stock', 'input.rewardId');
       throw conflict(`Not enough points: the reward costs ${-entry.amount}`, 'input.rewardId');
     }
     return this.finishRedemption(entry);
-  }
-
-  /**
-   * Step 2 of a redemption: reserves a unit of the reward's stock for the entry, once. True when the unit is
-   * reserved for it (by this call or an earlier attempt) or the reward no longer limits its stock.
-   */
-  private async reserveStock(entry: PointsLedgerDocument): Promise<boolean> {
-    if (!entry.reserves_stock) return true;
-    const rewards = this.stores.rewards.collection;
-    // THE reservation guard: without `reserved_for: { $ne: entry.id }` every retry of the same entry (ten
-    // concurrent calls with one idempotency key, a resume after a crash) takes another unit
-    const taken = await rewards.updateOne(
-      { id: entry.reward_id!, is_active: true, stock_quantity: { $gt: 0 }, reserved_for: { $ne: entry.id } },
-      {
-        $inc: { stock_quantity: -1 },
-        $push: { reserved_for: { $each: [entry.id], $slice: -this.settings.reservedEntriesKept } },
-      },
-    );
-    if (taken.modifiedCount === 1) return true;
-    const reward = await rewards.findOne(
-      { id: entry.reward_id! },
-      { projection: { _id: 0, stock_quantity: 1, reserved_for: 1, is_active: 1 } },
-    );
-    if (!reward) return false;
-    if ((reward.reserved_for ?? []).includes(entry.id)) return true;
-    return reward.is_active && reward.stock_quantity === null;
   }
 
   /**
@@ -297,46 +242,16 @@ export class PointsService {
    */
   private async releaseStock(entry: PointsLedgerDocument): Promise<boolean> {
     if (!entry.reward_id) return false;
-    const rewards = this.stores.rewards.collection;
-    const limited = await rewards.updateOne(
-      { id: entry.reward_id, reserved_for: entry.id, stock_quantity: { $ne: null } },
-      { $pull: { reserved_for: entry.id }, $inc: { stock_quantity: 1 } },
-    );
-    if (limited.modifiedCount === 1) return true;
-    // the reward became unlimited meanwhile: there is nothing to count back, only the id to forget
-    await rewards.updateOne(
-      { id: entry.reward_id, reserved_for: entry.id, stock_quantity: null },
-      { $pull: { reserved_for: entry.id } },
-    );
-    return false;
+    return this.stores.rewards.releaseUnitOf(entry.reward_id, entry.id);
   }
 
   /** The redemption a debit entry paid for: stored unless it is already (by an earlier attempt or the sweep). */
   private async finishRedemption(entry: PointsLedgerDocument): Promise<RewardRedemptionDocument> {
-    const stored = await this.stores.redemptions.collection.findOne(
-      { id: entry.source_id! },
-      { projection: { _id: 0 } },
-    );
+    const stored = await this.stores.redemptions.findById(entry.source_id!);
     if (stored) return stored;
     const redemption = redemptionOf(entry);
-    await this.storeRedemption(redemption);
+    await this.stores.redemptions.insertOnce(redemption);
     return redemption;
-  }
-
-  /** Stores a redemption unless an earlier attempt or the sweep already stored it. */
-  private async storeRedemption(redemption: RewardRedemptionDocument) {
-    try {
-      await this.stores.redemptions.collection.insertOne({ ...redemption });
-    } catch (error) {
-      if (duplicateKeyField(error) === null) throw error;
-    }
-  }
-
-  private async restock(rewardId: string) {
-    await this.stores.rewards.collection.updateOne(
-      { id: rewardId, stock_quantity: { $ne: null } },
-      { $inc: { stock_quantity: 1 } },
-    );
   }
 
   /**
@@ -346,16 +261,9 @@ export class PointsService {
    */
   async cancelRedemption(redemptionId: string): Promise<RewardRedemptionDocument> {
     const now = new Date();
-    const cancelled = await this.stores.redemptions.collection.findOneAndUpdate(
-      { id: redemptionId, status: 'completed' },
-      { $set: { status: 'cancelled', cancelled_at: now, stock_returned: false } },
-      { returnDocument: 'after', projection: { _id: 0 } },
-    );
+    const cancelled = await this.stores.redemptions.cancel(redemptionId, now);
     if (!cancelled) {
-      const existing = await this.stores.redemptions.collection.findOne(
-        { id: redemptionId },
-        { projection: { _id: 0 } },
-      );
+      const existing = await this.stores.redemptions.findById(redemptionId);
       if (!existing) throw notFound('RewardRedemption', redemptionId);
       await this.finishCancel(existing);
       throw conflict('This redemption is already cancelled', 'id');
@@ -380,11 +288,9 @@ export class PointsService {
       }),
     ]);
     // the flag is claimed by one caller only; a crash right after it loses one unit of stock, never points
-    const claimed = await this.stores.redemptions.collection.updateOne(
-      { id: redemption.id, status: 'cancelled', stock_returned: false },
-      { $set: { stock_returned: true } },
-    );
-    if (claimed.modifiedCount === 1) await this.restock(redemption.reward_id);
+    if (await this.stores.redemptions.claimStockReturn(redemption.id)) {
+      await this.stores.rewards.restock(redemption.reward_id);
+    }
   }
 
   /**
@@ -454,31 +360,18 @@ export class PointsService {
    */
   async settleInterrupted(olderThan: Date): Promise<SweepResult> {
     const result: SweepResult = { finished: 0, undone: 0 };
-    const cursor = this.stores.ledger.collection.find(
-      {
-        applied: false,
-        source: { $in: ['redemption', 'manual_adjustment'] },
-        created_at: { $lt: olderThan },
-      },
-      { projection: { _id: 0 } },
-    );
+    const cursor = this.stores.ledger.unapplied(['redemption', 'manual_adjustment'], olderThan);
     for await (const entry of cursor) {
       if (entry.type === 'reverse') {
-        const redemption = await this.stores.redemptions.collection.findOne(
-          { id: entry.source_id! },
-          { projection: { _id: 0 } },
-        );
+        const redemption = await this.stores.redemptions.findById(entry.source_id!);
         if (redemption) await this.finishCancel(redemption);
         else await this.ledger.post([entry]);
         result.finished += 1;
         continue;
       }
-      const redemption = entry.type === 'redeem' && !!entry.source_id && !!entry.reward_id;
+      const redemption = paysForRedemption(entry);
       // a redemption is stored before its entry is marked applied, so no crash leaves points spent unseen
-      const outcome = await this.ledger.cancelPending(
-        entry,
-        redemption ? async () => this.storeRedemption(redemptionOf(entry)) : undefined,
-      );
+      const outcome = await this.ledger.cancelPending(entry);
       if (outcome === 'applied') {
         result.finished += 1;
         continue;
@@ -490,7 +383,7 @@ export class PointsService {
         await this.releaseStock(entry);
       } else if (outcome === 'voided') {
         // recorded before reservations were tied to entries: the stock was taken before the entry existed
-        await this.restock(entry.reward_id!);
+        await this.stores.rewards.restock(entry.reward_id!);
       }
     }
     return result;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createStores } from '../context';
 import { createLoyaltySubgraph } from '../index';
-import type { PointsLedgerDocument } from '../ledger/ledger-store';
+import type { PointsLedgerDocument } from './ledger-store';
 import type { MemberDocument } from '../members/member-store';
 import type { RewardRedemptionDocument } from '../redemptions/redemption-store';
 import type { RewardDocument } from '../rewards/reward-store';

@@ -1,7 +1,14 @@
-import type { Collection } from 'mongodb';
+import type { Db } from 'mongodb';
 import { notFound } from '@casino/errors';
-import type { LoyaltyStores } from '../context';
-import type { MemberDocument } from '../members/member-store';
+import { resealProtectedFields } from '@casino/crypto';
+import type { FieldProtector } from '@casino/crypto';
+import { validateRetentionInput } from '@casino/mongo';
+import type { RetentionCounts } from '@casino/mongo';
+import type { PrivacyParticipant, ResealReport } from '@casino/server';
+import { LOYALTY_PROTECTED_FIELDS } from '../members/protected-fields';
+import type { LoyaltyStores } from '../stores';
+
+const DAY_MS = 86_400_000;
 
 /**
  * What an erased member's personal fields become (PDPA right to erasure). The member's id, number, tier,
@@ -28,30 +35,31 @@ export interface LoyaltyMemberErasure {
   erasedAt: Date;
 }
 
-type ErasedMemberDocument = MemberDocument & { erased_at?: Date | null };
-
 /**
- * Anonymises a member's personal data in place: names and contact details replaced by placeholders, the
- * date of birth reduced to its year, the identity document and its blind index removed, preferences and the
- * self-exclusion reason cleared, marketing consent withdrawn and the member deactivated. Idempotent: a
- * repeated call writes the same values and keeps the first `erased_at`. NOT_FOUND for an unknown member.
+ * Loyalty's part in the member-data duties compliance coordinates: erasing a member, the `member_data`
+ * retention category and re-sealing members' identity documents under the current key. Each operation
+ * answers with what it did; the resolvers record that in the audit trail.
  */
-export async function eraseLoyaltyMember(
-  stores: Pick<LoyaltyStores, 'members' | 'ledger' | 'redemptions'>,
-  memberId: string,
-  now: Date = new Date(),
-): Promise<LoyaltyMemberErasure> {
-  const members = stores.members.collection as unknown as Collection<ErasedMemberDocument>;
-  const member = await members.findOne(
-    { id: memberId },
-    { projection: { _id: 0, id: 1, date_of_birth: 1, erased_at: 1, self_exclusion_reason: 1 } },
-  );
-  if (!member) throw notFound('Member', memberId);
-  const erasedAt = member.erased_at ?? now;
-  await members.updateOne(
-    { id: memberId },
-    {
-      $set: {
+export class LoyaltyPrivacy implements PrivacyParticipant<unknown, RetentionCounts, LoyaltyMemberErasure> {
+  constructor(
+    private readonly stores: Pick<LoyaltyStores, 'members' | 'ledger' | 'redemptions'>,
+    private readonly db: Db,
+    private readonly protector: FieldProtector,
+  ) {}
+
+  /**
+   * Anonymises a member's personal data in place: names and contact details replaced by placeholders, the
+   * date of birth reduced to its year, the identity document and its blind index removed, preferences and the
+   * self-exclusion reason cleared, marketing consent withdrawn and the member deactivated. Idempotent: a
+   * repeated call writes the same values and keeps the first `erased_at`. NOT_FOUND for an unknown member.
+   */
+  async eraseMember(memberId: string, now: Date = new Date()): Promise<LoyaltyMemberErasure> {
+    const member = await this.stores.members.findForErasure(memberId);
+    if (!member) throw notFound('Member', memberId);
+    const erasedAt = member.erased_at ?? now;
+    await this.stores.members.anonymise(
+      memberId,
+      {
         first_name: ERASED_MEMBER.firstName,
         last_name: ERASED_MEMBER.lastName,
         email: ERASED_MEMBER.email(memberId),
@@ -64,12 +72,45 @@ export async function eraseLoyaltyMember(
         ...(member.self_exclusion_reason ? { self_exclusion_reason: '[erased]' } : {}),
         erased_at: erasedAt,
       },
-      $unset: { nic_passport: '', nic_passport_index: '', address: '' },
-    },
-  );
-  const [ledgerEntriesKept, redemptionsKept] = await Promise.all([
-    stores.ledger.collection.countDocuments({ member_id: memberId }),
-    stores.redemptions.collection.countDocuments({ member_id: memberId }),
-  ]);
-  return { memberId, membersAnonymised: 1, ledgerEntriesKept, redemptionsKept, erasedAt };
+      ['nic_passport', 'nic_passport_index', 'address'],
+    );
+    const [ledgerEntriesKept, redemptionsKept] = await Promise.all([
+      this.stores.ledger.countByMember(memberId),
+      this.stores.redemptions.countByMember(memberId),
+    ]);
+    return { memberId, membersAnonymised: 1, ledgerEntriesKept, redemptionsKept, erasedAt };
+  }
+
+  /**
+   * The `member_data` retention category: members inactive for longer than the policy's periods. A member's
+   * activity is their `last_visit`, or their `registration_date` when they never visited. Members are never
+   * deleted and never moved (their points ledger and redemptions reference them and must stay):
+   * - the archive step copies nothing (`archived` is always 0);
+   * - past `retentionPeriodDays`, the profile is anonymised exactly like an erasure on request (names, contact
+   *   details, identity document, preferences cleared, year of birth kept, deactivated), whether the policy
+   *   says delete (`autoDelete`) or anonymise; the member gets `anonymised_at` and is never selected again.
+   * An exception id is a member id.
+   */
+  async applyRetention(raw: unknown): Promise<RetentionCounts> {
+    const input = validateRetentionInput(raw);
+    const query = {
+      cutoff: new Date(input.now.getTime() - input.retentionPeriodDays * DAY_MS),
+      exceptions: input.exceptions,
+    };
+    const counts: RetentionCounts = { archived: 0, deleted: 0, anonymised: 0, skipped: 0, remaining: 0 };
+    for (const id of await this.stores.members.inactiveIds(query, input.batchSize)) {
+      await this.eraseMember(id, input.now);
+      await this.stores.members.markAnonymised(id, input.now);
+      counts.anonymised += 1;
+    }
+    const { skipped, remaining } = await this.stores.members.countInactive(query);
+    counts.skipped = skipped;
+    counts.remaining = remaining;
+    return counts;
+  }
+
+  /** Re-seals members' identity documents under the current key, one batch per protected field. */
+  resealProtectedFields(batchSize: number): Promise<ResealReport> {
+    return resealProtectedFields(this.db, this.protector, LOYALTY_PROTECTED_FIELDS, batchSize);
+  }
 }

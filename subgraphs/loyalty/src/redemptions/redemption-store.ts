@@ -1,5 +1,6 @@
+import type DataLoader from 'dataloader';
 import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { paginate } from '@casino/mongo';
+import { createOneByKeyLoader, duplicateKeyField, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export interface RewardRedemptionDocument {
@@ -32,8 +33,14 @@ export const redemptionIndexes: IndexDescription[] = [
   { key: { redeemed_at: -1, id: -1 }, name: 'redeemed_at_-1_id_-1' },
 ];
 
+export interface TopRewardFigures {
+  _id: string;
+  n: number;
+  points: number;
+}
+
 export class RedemptionStore {
-  readonly collection: Collection<RewardRedemptionDocument>;
+  private readonly collection: Collection<RewardRedemptionDocument>;
 
   constructor(db: Db) {
     this.collection = db.collection<RewardRedemptionDocument>(REWARD_REDEMPTIONS);
@@ -45,5 +52,57 @@ export class RedemptionStore {
     if (input.rewardId) filter.reward_id = input.rewardId;
     if (input.status) filter.status = input.status;
     return paginate(this.collection, filter, args, { field: 'redeemed_at', direction: -1 }, paging);
+  }
+
+  /** Redemptions by id, batched per request. */
+  byIdLoader(): DataLoader<string, RewardRedemptionDocument | null> {
+    return createOneByKeyLoader(this.collection, 'id');
+  }
+
+  findById(id: string): Promise<RewardRedemptionDocument | null> {
+    return this.collection.findOne({ id }, { projection: { _id: 0 } });
+  }
+
+  /** Stores a redemption unless one is stored under its id already (an earlier attempt, the sweep). */
+  async insertOnce(redemption: RewardRedemptionDocument): Promise<void> {
+    try {
+      await this.collection.insertOne({ ...redemption });
+    } catch (error) {
+      if (duplicateKeyField(error) === null) throw error;
+    }
+  }
+
+  /** Cancels a completed redemption (its unit of stock still to return); null unless it was completed. */
+  cancel(id: string, at: Date): Promise<RewardRedemptionDocument | null> {
+    return this.collection.findOneAndUpdate(
+      { id, status: 'completed' },
+      { $set: { status: 'cancelled', cancelled_at: at, stock_returned: false } },
+      { returnDocument: 'after', projection: { _id: 0 } },
+    );
+  }
+
+  /** True for the one caller that gets to return the cancelled redemption's unit of stock. */
+  async claimStockReturn(id: string): Promise<boolean> {
+    const claimed = await this.collection.updateOne(
+      { id, status: 'cancelled', stock_returned: false },
+      { $set: { stock_returned: true } },
+    );
+    return claimed.modifiedCount === 1;
+  }
+
+  countByMember(memberId: string): Promise<number> {
+    return this.collection.countDocuments({ member_id: memberId });
+  }
+
+  /** The rewards redeemed most in the range (completed redemptions), at most `limit`. */
+  topRewards(range: { from: Date; to: Date }, limit: number): Promise<TopRewardFigures[]> {
+    return this.collection
+      .aggregate<TopRewardFigures>([
+        { $match: { redeemed_at: { $gte: range.from, $lt: range.to }, status: 'completed' } },
+        { $group: { _id: '$reward_id', n: { $sum: 1 }, points: { $sum: '$points_spent' } } },
+        { $sort: { n: -1, points: -1, _id: 1 } },
+        { $limit: limit },
+      ])
+      .toArray();
   }
 }

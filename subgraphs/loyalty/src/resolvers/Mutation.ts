@@ -1,8 +1,6 @@
 import { hasRoleOrPermission } from '@casino/auth';
 import { auditedMember, auditedNewMember } from '../members/member-service';
-import { eraseLoyaltyMember } from '../erasure/erase-member';
 import type { MutationResolvers } from '../__generated__/resolvers-types';
-import { LoyaltyRetention } from '../retention-enforcement/loyalty-retention';
 
 export const Mutation: MutationResolvers = {
   registerMember: async (_, { input }, ctx) => {
@@ -11,7 +9,7 @@ export const Mutation: MutationResolvers = {
     ctx.audit.setChanges(null, auditedNewMember(member));
     return member;
   },
-  creditGamingSession: (_, { input }, ctx) => ctx.services.sessionCredits.credit(input),
+  creditGamingSession: (_, { input }, ctx) => ctx.services.sessionCredits.credit(input, ctx.log),
   redeemReward: (_, { input }, ctx) => ctx.services.points.redeem(input),
   cancelRedemption: (_, { id }, ctx) => ctx.services.points.cancelRedemption(id),
   adjustPoints: async (_, { input }, ctx) => {
@@ -47,15 +45,15 @@ export const Mutation: MutationResolvers = {
       membersTierEvaluated: tierPeriod.membersEvaluated,
     };
   },
-  resealLoyaltyProtectedFields: (_, { batchSize }, ctx) => ctx.services.resealProtectedFields(batchSize),
+  resealLoyaltyProtectedFields: (_, { batchSize }, ctx) => ctx.privacy.resealProtectedFields(batchSize),
   eraseLoyaltyMemberData: async (_, { memberId }, ctx) => {
-    const result = await eraseLoyaltyMember(ctx.stores, memberId);
+    const result = await ctx.privacy.eraseMember(memberId);
     // counts only: neither the old nor the new personal values go into the audit trail
     ctx.audit.setChanges(null, { erased: true, ...result });
     return result;
   },
   applyLoyaltyRetention: async (_, { input }, ctx) => {
-    const counts = await new LoyaltyRetention(ctx.stores).apply(input);
+    const counts = await ctx.privacy.applyRetention(input);
     ctx.audit.setChanges(null, counts);
     return counts;
   },

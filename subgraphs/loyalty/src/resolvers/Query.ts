@@ -1,5 +1,5 @@
 import type { QueryResolvers } from '../__generated__/resolvers-types';
-import { complianceFeedQueries } from '../compliance-feed/compliance-feed';
+import { complianceFeedQueries } from './compliance-feed';
 
 export const Query: QueryResolvers = {
   ...complianceFeedQueries,
@@ -12,8 +12,7 @@ export const Query: QueryResolvers = {
   rewardRedemption: (_, { id }, ctx) => ctx.loaders.redemption.load(id),
   rewardRedemptions: (_, { filter, first, after }, ctx) =>
     ctx.stores.redemptions.page(filter ?? {}, { first, after }, ctx.paging),
-  pointsLedgerEntry: (_, { id }, ctx) =>
-    ctx.stores.ledger.collection.findOne({ id }, { projection: { _id: 0 } }),
+  pointsLedgerEntry: (_, { id }, ctx) => ctx.stores.ledger.findById(id),
   pointsLedgerEntries: (_, { filter, first, after }, ctx) =>
     ctx.stores.ledger.page(filter ?? {}, { first, after }, ctx.paging),
   loyaltyDashboard: (_, { range }, ctx) => ctx.services.dashboard.dashboard(range),

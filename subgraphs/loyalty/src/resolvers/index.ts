@@ -22,8 +22,7 @@ export const resolvers: Resolvers = {
     reward: async (top, _, ctx) => (await ctx.loaders.reward.load(top.rewardId))!,
   },
   PointsLedgerEntry: {
-    __resolveReference: (reference, ctx) =>
-      ctx.stores.ledger.collection.findOne({ id: reference.id }, { projection: { _id: 0 } }),
+    __resolveReference: (reference, ctx) => ctx.stores.ledger.findById(reference.id),
     member: async (entry, _, ctx) => (await ctx.loaders.member.load(entry.member_id))!,
   },
 };

@@ -65,7 +65,7 @@ export class RewardService {
       is_active: input.isActive ?? true,
       created_at: now,
     };
-    await this.rewards.collection.insertOne({ ...reward });
+    await this.rewards.insert(reward);
     return reward;
   }
 
@@ -80,14 +80,7 @@ export class RewardService {
     if (input.tierAccess !== undefined) set.tier_access = input.tierAccess as Tier[];
     if (input.stockQuantity !== undefined) set.stock_quantity = input.stockQuantity;
     if (input.isActive !== undefined) set.is_active = input.isActive;
-    const before =
-      Object.keys(set).length === 0
-        ? await this.rewards.collection.findOne({ id: input.id }, { projection: { _id: 0 } })
-        : await this.rewards.collection.findOneAndUpdate(
-            { id: input.id },
-            { $set: set },
-            { returnDocument: 'before', projection: { _id: 0 } },
-          );
+    const before = await this.rewards.change(input.id, set);
     if (!before) throw badUserInput('input.id', 'no reward with this id');
     return { before, after: { ...before, ...set } };
   }

@@ -1,5 +1,6 @@
+import type DataLoader from 'dataloader';
 import type { Collection, Db, Decimal128, Filter, IndexDescription } from 'mongodb';
-import { paginate } from '@casino/mongo';
+import { createOneByKeyLoader, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { Tier } from '../members/member-store';
 
@@ -41,7 +42,7 @@ export const rewardIndexes: IndexDescription[] = [
 ];
 
 export class RewardStore {
-  readonly collection: Collection<RewardDocument>;
+  private readonly collection: Collection<RewardDocument>;
 
   constructor(db: Db) {
     this.collection = db.collection<RewardDocument>(REWARDS);
@@ -53,5 +54,78 @@ export class RewardStore {
     if (input.isActive != null) filter.is_active = input.isActive;
     if (input.tier) filter.tier_access = input.tier;
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
+  }
+
+  /** Rewards by id, batched per request. */
+  byIdLoader(): DataLoader<string, RewardDocument | null> {
+    return createOneByKeyLoader(this.collection, 'id');
+  }
+
+  findById(id: string): Promise<RewardDocument | null> {
+    return this.collection.findOne({ id }, { projection: { _id: 0 } });
+  }
+
+  async insert(reward: RewardDocument): Promise<void> {
+    await this.collection.insertOne({ ...reward });
+  }
+
+  /** Sets fields and answers with the reward as it was before (null when there is no such reward). */
+  change(id: string, set: Partial<RewardDocument>): Promise<RewardDocument | null> {
+    if (Object.keys(set).length === 0) return this.findById(id);
+    return this.collection.findOneAndUpdate(
+      { id },
+      { $set: set },
+      { returnDocument: 'before', projection: { _id: 0 } },
+    );
+  }
+
+  /**
+   * Reserves a unit of the reward's stock for a ledger entry, once. True when the unit is reserved for it (by
+   * this call or an earlier attempt) or the reward no longer limits its stock.
+   */
+  async reserveUnitFor(rewardId: string, entryId: string, keep: number): Promise<boolean> {
+    // THE reservation guard: without `reserved_for: { $ne: entryId }` every retry of the same entry (ten
+    // concurrent calls with one idempotency key, a resume after a crash) takes another unit
+    const taken = await this.collection.updateOne(
+      { id: rewardId, is_active: true, stock_quantity: { $gt: 0 }, reserved_for: { $ne: entryId } },
+      {
+        $inc: { stock_quantity: -1 },
+        $push: { reserved_for: { $each: [entryId], $slice: -keep } },
+      },
+    );
+    if (taken.modifiedCount === 1) return true;
+    const reward = await this.collection.findOne(
+      { id: rewardId },
+      { projection: { _id: 0, stock_quantity: 1, reserved_for: 1, is_active: 1 } },
+    );
+    if (!reward) return false;
+    if ((reward.reserved_for ?? []).includes(entryId)) return true;
+    return reward.is_active && reward.stock_quantity === null;
+  }
+
+  /**
+   * Gives back the unit reserved for an entry that can no longer apply: the update that pulls the entry's id
+   * from `reserved_for` is the one that returns the unit, so it comes back once. True when a unit came back.
+   */
+  async releaseUnitOf(rewardId: string, entryId: string): Promise<boolean> {
+    const limited = await this.collection.updateOne(
+      { id: rewardId, reserved_for: entryId, stock_quantity: { $ne: null } },
+      { $pull: { reserved_for: entryId }, $inc: { stock_quantity: 1 } },
+    );
+    if (limited.modifiedCount === 1) return true;
+    // the reward became unlimited meanwhile: there is nothing to count back, only the id to forget
+    await this.collection.updateOne(
+      { id: rewardId, reserved_for: entryId, stock_quantity: null },
+      { $pull: { reserved_for: entryId } },
+    );
+    return false;
+  }
+
+  /** One unit of stock back (a reward with limited stock). */
+  async restock(rewardId: string): Promise<void> {
+    await this.collection.updateOne(
+      { id: rewardId, stock_quantity: { $ne: null } },
+      { $inc: { stock_quantity: 1 } },
+    );
   }
 }

@@ -49,8 +49,8 @@ export interface PlayAndMembers extends Members {
   addSessions(sessions: TestSession[]): Promise<void>;
 }
 
-async function start<C extends BaseContext & RequestBase>(
-  definition: SubgraphDefinition<C>,
+async function start<C extends BaseContext & RequestBase, S>(
+  definition: SubgraphDefinition<C, S>,
 ): Promise<{ running: RunningSubgraph; client: ServiceClient }> {
   const served = await startServedSubgraph(definition);
   return { running: served.running, client: served.clientAs('marketing') };

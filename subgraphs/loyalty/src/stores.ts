@@ -1,0 +1,27 @@
+import type { Db } from 'mongodb';
+import type { FieldProtector } from '@casino/crypto';
+import { JobRunStore } from './jobs/job-run-store';
+import { MemberStore } from './members/member-store';
+import { LedgerStore } from './points/ledger-store';
+import { RedemptionStore } from './redemptions/redemption-store';
+import { RewardStore } from './rewards/reward-store';
+
+/** Loyalty's stores: the only code that touches the driver, one per owned collection. */
+export interface LoyaltyStores {
+  members: MemberStore;
+  rewards: RewardStore;
+  redemptions: RedemptionStore;
+  ledger: LedgerStore;
+  jobRuns: JobRunStore;
+}
+
+/** `protector` is needed only for look-ups by identity document (members' blind index). */
+export function createStores(db: Db, protector?: FieldProtector): LoyaltyStores {
+  return {
+    members: new MemberStore(db, protector),
+    rewards: new RewardStore(db),
+    redemptions: new RedemptionStore(db),
+    ledger: new LedgerStore(db),
+    jobRuns: new JobRunStore(db),
+  };
+}
