@@ -17,6 +17,7 @@ import {
   createProtector,
   createServiceClients,
   createSubgraphApollo,
+  createSubgraphServices,
   parseSubgraphEnv,
 } from '@casino/server';
 import { workforceSubgraph, seedWorkforce } from '../src/index';
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
       services: createServiceClients('workforce', env),
       protector,
     };
+    const services = createSubgraphServices(workforceSubgraph, deps);
     const apollo = createSubgraphApollo({ ...workforceSubgraph, logger });
     await apollo.start();
     const run = async (identity: AdminIdentity) => {
@@ -108,7 +110,7 @@ async function main(): Promise<void> {
       const started = performance.now();
       const response = await apollo.executeOperation(
         { query: QUERY, variables: { range: RANGE } },
-        { contextValue: workforceSubgraph.createContext({ ...base, audit }, deps) },
+        { contextValue: workforceSubgraph.createContext({ ...base, audit }, services) },
       );
       const elapsed = performance.now() - started;
       if (response.body.kind !== 'single' || response.body.singleResult.errors) {

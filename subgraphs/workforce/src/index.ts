@@ -4,6 +4,8 @@ import { gql } from 'graphql-tag';
 import type { SubgraphDefinition } from '@casino/server';
 import { createWorkforceContext } from './context';
 import type { WorkforceContext } from './context';
+import { createWorkforceServices } from './services';
+import type { WorkforceServices } from './services';
 import { WORKFORCE_INDEXES } from './indexes';
 import { rules } from './permissions';
 import { resolvers } from './resolvers';
@@ -15,7 +17,7 @@ export const typeDefs = gql(readFileSync(path.join(__dirname, '../schema.graphql
 /** The workforce subgraph with the given rules: staff, training courses and records, performance reviews. */
 export function createWorkforceSubgraph(
   settings: WorkforceSettings = DEFAULT_WORKFORCE_SETTINGS,
-): SubgraphDefinition<WorkforceContext> {
+): SubgraphDefinition<WorkforceContext, WorkforceServices> {
   return {
     name: 'workforce',
     defaultPort: 4003,
@@ -26,12 +28,14 @@ export function createWorkforceSubgraph(
     indexes: WORKFORCE_INDEXES,
     // staff_members.salary is encrypted at rest: the service refuses to start without the data keys
     holdsPersonalData: true,
-    createContext: (base, deps) => createWorkforceContext(base, deps, settings),
+    createServices: (deps) => createWorkforceServices(deps, settings),
+    createContext: createWorkforceContext,
   };
 }
 
 /** The workforce subgraph with the default rules. */
-export const workforceSubgraph: SubgraphDefinition<WorkforceContext> = createWorkforceSubgraph();
+export const workforceSubgraph: SubgraphDefinition<WorkforceContext, WorkforceServices> =
+  createWorkforceSubgraph();
 
 export { DEFAULT_WORKFORCE_SETTINGS, parseWorkforceSettings } from './settings';
 export type { WorkforceSettings } from './settings';

@@ -1,5 +1,5 @@
 import { en, Faker } from '@faker-js/faker';
-import type { CommandStartedEvent, Db } from 'mongodb';
+import type { CommandStartedEvent } from 'mongodb';
 import { readProcessEnv } from '@casino/config';
 import { connectMongo } from '@casino/mongo';
 import type { MongoConnection } from '@casino/mongo';
@@ -11,7 +11,7 @@ import { salaryContext } from './staff/salary';
 import type { StaffMemberDocument } from './staff/staff-store';
 import type { TrainingCourseDocument } from './training/course-store';
 import type { TrainingRecordDocument } from './training/training-record-store';
-import { startSubgraphHarness } from '../../../tests/support/subgraph-harness';
+import { startSubgraphHarness, uniqueDatabase } from '../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../tests/support/subgraph-harness';
 
 const NOW = new Date('2026-03-01T08:00:00.000Z');
@@ -35,19 +35,20 @@ describe('seedWorkforce', () => {
 
   beforeAll(async () => {
     // resolvers read through a second, monitored connection to the same database so tests can count commands
-    const monitoredDb: { current?: Db } = {};
-    harness = await startSubgraphHarness({
-      ...workforceSubgraph,
-      createContext: (base, deps) =>
-        workforceSubgraph.createContext(base, { ...deps, db: monitoredDb.current! }),
-    });
+    const database = uniqueDatabase('workforce');
     monitored = await connectMongo({
       uri: readProcessEnv().MONGODB_URI!,
-      database: harness.db.databaseName,
+      database,
       appName: 'workforce-seed-test',
       monitorCommands: true,
     });
-    monitoredDb.current = monitored.db;
+    harness = await startSubgraphHarness(
+      {
+        ...workforceSubgraph,
+        createServices: (deps) => workforceSubgraph.createServices!({ ...deps, db: monitored.db }),
+      },
+      { env: { MONGODB_DATABASE: database } },
+    );
     monitored.client.on('commandStarted', (event: CommandStartedEvent) => commands.push(event.commandName));
 
     result = await seedWorkforce(harness.db, {
