@@ -3,7 +3,7 @@ import { MongoClient } from 'mongodb';
 import { readProcessEnv } from '@casino/config';
 import { complianceSubgraph } from '@casino/compliance';
 import { createGamingSubgraph, DEFAULT_GAMING_SETTINGS } from '@casino/gaming';
-import type { GamingContext } from '@casino/gaming';
+import type { GamingContext, GamingServices } from '@casino/gaming';
 import {
   insertGameTypes,
   insertSessions,
@@ -52,7 +52,7 @@ describe('two replicas of a subgraph share its jobs and outboxes', () => {
     creditDispatchIntervalMs: 100,
     creditBatchSize: 4,
   });
-  const replica: SubgraphDefinition<GamingContext> = {
+  const replica: SubgraphDefinition<GamingContext, GamingServices> = {
     ...gaming,
     jobs: (deps, services) => [...gaming.jobs!(deps, services), counted],
   };

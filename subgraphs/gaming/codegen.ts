@@ -8,7 +8,7 @@ export default subgraphCodegen({
     GamingSession: '../sessions/session-store#GamingSessionDocument',
     GameType: '../game-types/game-type-store#GameTypeDocument',
     GamingPackage: '../packages/package-store#GamingPackageDocument',
-    GamingPackagePurchase: '../packages/purchase-service#PackagePurchaseDocument',
+    GamingPackagePurchase: '../packages/purchase-store#PackagePurchaseDocument',
     GamingSessionConnection: '@casino/mongo#Connection',
     MemberCashDay: '../aml/aml-cash-summary#MemberCashDayResult',
     GamingDashboard: '../dashboard/dashboard-service#GamingDashboardResult',

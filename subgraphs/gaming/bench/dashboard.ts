@@ -11,7 +11,12 @@ import { createRequestAudit } from '@casino/audit';
 import type { AdminIdentity } from '@casino/auth';
 import { createLogger } from '@casino/logger';
 import { ensureIndexes } from '@casino/mongo';
-import { createServiceClients, createSubgraphApollo, parseSubgraphEnv } from '@casino/server';
+import {
+  createServiceClients,
+  createSubgraphApollo,
+  createSubgraphServices,
+  parseSubgraphEnv,
+} from '@casino/server';
 import { createGamingSubgraph, parseGamingSettings } from '../src/index';
 import { centsToMoney } from '../src/money';
 import { GAMING_SESSIONS } from '../src/sessions/session-store';
@@ -145,6 +150,7 @@ async function main(): Promise<void> {
       paging: { defaultSize: env.DEFAULT_PAGE_SIZE, maxSize: env.MAX_PAGE_SIZE },
       services: createServiceClients('gaming', env),
     };
+    const services = createSubgraphServices(definition, deps);
     const apollo = createSubgraphApollo({ ...definition, logger });
     await apollo.start();
     const range = { from: new Date(end - 30 * DAY_MS).toISOString(), to: new Date(end).toISOString() };
@@ -153,7 +159,7 @@ async function main(): Promise<void> {
       const audit = createRequestAudit({ ...base, service: 'gaming' }, () => undefined);
       const response = await apollo.executeOperation(
         { query: QUERY, variables: { range } },
-        { contextValue: definition.createContext({ ...base, audit }, deps) },
+        { contextValue: definition.createContext({ ...base, audit }, services) },
       );
       if (response.body.kind !== 'single' || response.body.singleResult.errors) {
         throw new Error(`dashboard failed: ${JSON.stringify(response.body)}`);

@@ -1,45 +1,18 @@
-import { auditDeadLetterSource } from '@casino/audit';
-import { dashboardCacheOf } from '@casino/cache';
-import { creditDeadLetterSource } from './credits/credit-dispatcher';
-import { DeadLetters } from '@casino/mongo';
 import DataLoader from 'dataloader';
-import type { Db, Decimal128 } from 'mongodb';
-import type { ServiceClient } from '@casino/auth';
+import type { Decimal128 } from 'mongodb';
 import { badUserInput } from '@casino/errors';
-import { BATCH_OPTIONS, createManyByKeyLoader, createOneByKeyLoader } from '@casino/mongo';
-import type { PagingConfig } from '@casino/mongo';
-import type { SubgraphDeps, SubgraphRequestBase } from '@casino/server';
-import { GameTypeStore } from './game-types/game-type-store';
+import { BATCH_OPTIONS } from '@casino/mongo';
+import type { DeadLetters, PagingConfig } from '@casino/mongo';
+import type { SubgraphRequestBase } from '@casino/server';
 import type { GameTypeDocument } from './game-types/game-type-store';
-import { GamingMemberErasureService } from './erasure/erase-member';
-import { GamingPackageStore } from './packages/package-store';
-import type { GamingPackageDocument } from './packages/package-store';
 import { centsToMoney } from './money';
-import { AmlCashSummary } from './aml/aml-cash-summary';
-import { GamingDashboardService } from './dashboard/dashboard-service';
-import { LoyaltyMembers } from './members/loyalty-members';
-import { PACKAGE_PURCHASES, PackagePurchaseService } from './packages/purchase-service';
-import type { PackagePurchaseDocument } from './packages/purchase-service';
-import { GamingSessionService } from './sessions/session-service';
-import { emptyPlayStats, GamingSessionStore } from './sessions/session-store';
+import type { GamingPackageDocument } from './packages/package-store';
+import type { PackagePurchaseDocument } from './packages/purchase-store';
+import type { GamingPrivacy } from './privacy/gaming-privacy';
+import type { GamingServices, GamingStores } from './services';
+import { emptyPlayStats } from './sessions/session-store';
 import type { GamingSessionDocument, GamingSessionStatus, PlayStatsSummary } from './sessions/session-store';
-import { DEFAULT_GAMING_SETTINGS } from './settings';
 import type { GamingSettings } from './settings';
-import { GamingRetention } from './retention-enforcement/gaming-retention';
-
-export interface GamingStores {
-  sessions: GamingSessionStore;
-  gameTypes: GameTypeStore;
-  packages: GamingPackageStore;
-}
-
-export function createStores(db: Db): GamingStores {
-  return {
-    sessions: new GamingSessionStore(db),
-    gameTypes: new GameTypeStore(db),
-    packages: new GamingPackageStore(db),
-  };
-}
 
 export interface GamingLoaders {
   session: DataLoader<string, GamingSessionDocument | null>;
@@ -65,44 +38,30 @@ export interface GamingContext extends SubgraphRequestBase {
   /** Dead rows of this subgraph's outboxes (the dead-letter query and its retry) */
   deadLetters: DeadLetters;
   settings: GamingSettings;
-  /** Loyalty's API, called as the gaming service */
-  loyalty: ServiceClient;
   paging: PagingConfig;
-  stores: GamingStores;
-  services: {
-    sessions: GamingSessionService;
-    purchases: PackagePurchaseService;
-    dashboard: GamingDashboardService;
-    aml: AmlCashSummary;
-  };
+  /** The paginated lists read their stores directly */
+  stores: Pick<GamingStores, 'sessions' | 'gameTypes' | 'packages'>;
+  services: Pick<
+    GamingServices,
+    'sessions' | 'purchases' | 'dashboard' | 'aml' | 'complianceFeed' | 'memberProfiles'
+  >;
   loaders: GamingLoaders;
-  /** applyGamingRetention: compliance's gaming_logs policy */
-  retentionEnforcement: GamingRetention;
-  /** eraseGamingMemberData: gaming's step of compliance's eraseMember */
-  memberErasure: GamingMemberErasureService;
+  /** eraseGamingMemberData and applyGamingRetention: gaming's part in compliance's erasure and retention */
+  privacy: GamingPrivacy;
 }
 
-function createLoaders(
-  db: Db,
-  stores: GamingStores,
-  paging: PagingConfig,
-  settings: GamingSettings,
-): GamingLoaders {
+function createLoaders(stores: GamingStores, paging: PagingConfig, settings: GamingSettings): GamingLoaders {
   const adtLoaders = new Map<number, DataLoader<string, Decimal128>>();
   const memberSessionLoaders = new Map<string, DataLoader<string, GamingSessionDocument[]>>();
-  const purchases = db.collection<PackagePurchaseDocument>(PACKAGE_PURCHASES);
   const now = new Date();
   const packageLoaders = {
-    valid: createManyByKeyLoader(purchases, 'member_id', {
-      filter: { expires_at: { $gt: now } },
-      sort: { member_id: 1, expires_at: 1, id: 1 },
-    }),
-    all: createManyByKeyLoader(purchases, 'member_id', { sort: { member_id: 1, expires_at: 1, id: 1 } }),
+    valid: stores.purchases.byMemberLoader(now),
+    all: stores.purchases.byMemberLoader(null),
   };
   return {
-    session: createOneByKeyLoader(stores.sessions.collection, 'id'),
-    gameType: createOneByKeyLoader(stores.gameTypes.collection, 'id'),
-    gamingPackage: createOneByKeyLoader(stores.packages.collection, 'id'),
+    session: stores.sessions.byIdLoader(),
+    gameType: stores.gameTypes.byIdLoader(),
+    gamingPackage: stores.packages.byIdLoader(),
     memberSessions(first, status) {
       if (!Number.isInteger(first) || first < 0 || first > paging.maxSize) {
         throw badUserInput('first', `must be an integer between 0 and ${paging.maxSize}`);
@@ -110,11 +69,7 @@ function createLoaders(
       const cacheKey = `${first}:${status ?? '*'}`;
       let loader = memberSessionLoaders.get(cacheKey);
       if (!loader) {
-        loader = createManyByKeyLoader(stores.sessions.collection, 'member_id', {
-          filter: status ? { status } : {},
-          sort: { member_id: 1, session_start: -1, id: -1 },
-          perKeyLimit: first,
-        });
+        loader = stores.sessions.newestByMemberLoader(first, status);
         memberSessionLoaders.set(cacheKey, loader);
       }
       return loader;
@@ -145,29 +100,19 @@ function createLoaders(
   };
 }
 
-/** Loaders are created per request so one caller's cache never serves another. */
-export function createGamingContext(
-  base: SubgraphRequestBase,
-  deps: SubgraphDeps,
-  settings: GamingSettings = DEFAULT_GAMING_SETTINGS,
-): GamingContext {
-  const stores = createStores(deps.db);
-  const members = new LoyaltyMembers(deps.services.loyalty, base.log);
+/**
+ * A request's context: its identity and audit handle (in `base`) and its own loaders, so one caller's cache
+ * never serves another, around the services built once per process.
+ */
+export function createGamingContext(base: SubgraphRequestBase, services: GamingServices): GamingContext {
   return {
     ...base,
-    deadLetters: new DeadLetters([auditDeadLetterSource(deps.db), creditDeadLetterSource(deps.db)]),
-    settings,
-    loyalty: deps.services.loyalty,
-    paging: deps.paging,
-    stores,
-    services: {
-      sessions: new GamingSessionService(stores.sessions, stores.gameTypes, members),
-      purchases: new PackagePurchaseService(deps.db, stores.packages, members),
-      dashboard: new GamingDashboardService(stores.sessions, settings, dashboardCacheOf(deps)),
-      aml: new AmlCashSummary(stores.sessions, settings),
-    },
-    loaders: createLoaders(deps.db, stores, deps.paging, settings),
-    retentionEnforcement: new GamingRetention(deps.db),
-    memberErasure: new GamingMemberErasureService(deps.db),
+    deadLetters: services.deadLetters,
+    settings: services.settings,
+    paging: services.paging,
+    stores: services.stores,
+    services,
+    loaders: createLoaders(services.stores, services.paging, services.settings),
+    privacy: services.privacy,
   };
 }

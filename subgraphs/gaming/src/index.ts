@@ -4,6 +4,8 @@ import { gql } from 'graphql-tag';
 import type { SubgraphDefinition } from '@casino/server';
 import { createGamingContext } from './context';
 import type { GamingContext } from './context';
+import { createGamingServices } from './services';
+import type { GamingServices } from './services';
 import { GAMING_INDEXES } from './indexes';
 import { rules } from './permissions';
 import { resolvers } from './resolvers';
@@ -19,7 +21,7 @@ export const typeDefs = gql(readFileSync(path.join(__dirname, '../schema.graphql
  */
 export function createGamingSubgraph(
   settings: GamingSettings = DEFAULT_GAMING_SETTINGS,
-): SubgraphDefinition<GamingContext> {
+): SubgraphDefinition<GamingContext, GamingServices> {
   return {
     name: 'gaming',
     defaultPort: 4002,
@@ -28,9 +30,12 @@ export function createGamingSubgraph(
     resolvers,
     rules,
     indexes: GAMING_INDEXES,
-    createContext: (base, deps) => createGamingContext(base, deps, settings),
-    jobs(deps) {
-      const credits = new CreditOutbox(deps.db, deps.services.loyalty, deps.logger, {
+    createServices: (deps) => createGamingServices(deps, settings),
+    createContext: createGamingContext,
+    privacy: (services) => services.privacy,
+    jobs(deps, services) {
+      const { credits: creditStore, gameTypes } = services.stores;
+      const credits = new CreditOutbox({ credits: creditStore, gameTypes }, services.loyalty, deps.logger, {
         ...settings,
         maxAttempts: deps.env.OUTBOX_MAX_ATTEMPTS,
         retryJitter: deps.env.OUTBOX_RETRY_JITTER,
@@ -47,9 +52,10 @@ export function createGamingSubgraph(
 }
 
 /** The gaming subgraph with the default settings. */
-export const gamingSubgraph: SubgraphDefinition<GamingContext> = createGamingSubgraph();
+export const gamingSubgraph: SubgraphDefinition<GamingContext, GamingServices> = createGamingSubgraph();
 
 export type { GamingContext } from './context';
+export type { GamingServices } from './services';
 export { GAMING_INDEXES } from './indexes';
 export { seedGaming } from './seed';
 export type { GamingSeedResult } from './seed';

@@ -1,9 +1,8 @@
 import type { IndexPlan } from '@casino/mongo';
 import { GAME_TYPES, gameTypeIndexes } from './game-types/game-type-store';
 import { GAMING_PACKAGES, packageIndexes } from './packages/package-store';
-import { PACKAGE_PURCHASES, packagePurchaseIndexes } from './packages/purchase-service';
-import { GAMING_SESSIONS, sessionIndexes } from './sessions/session-store';
-import { GAMING_RETENTION_INDEXES } from './retention-enforcement/gaming-retention';
+import { PACKAGE_PURCHASES, packagePurchaseIndexes } from './packages/purchase-store';
+import { GAMING_RETENTION_INDEXES, GAMING_SESSIONS, sessionIndexes } from './sessions/session-store';
 
 export const GAMING_INDEXES: IndexPlan = {
   [GAME_TYPES]: gameTypeIndexes,

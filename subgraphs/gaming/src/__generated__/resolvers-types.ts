@@ -5,7 +5,7 @@ import type { MemberReference } from '../members/member-reference';
 import type { GamingSessionDocument } from '../sessions/session-store';
 import type { GameTypeDocument } from '../game-types/game-type-store';
 import type { GamingPackageDocument } from '../packages/package-store';
-import type { PackagePurchaseDocument } from '../packages/purchase-service';
+import type { PackagePurchaseDocument } from '../packages/purchase-store';
 import type { Connection } from '@casino/mongo';
 import type { MemberCashDayResult } from '../aml/aml-cash-summary';
 import type { GamingDashboardResult, Performance, PlayerTheoResult } from '../dashboard/dashboard-service';

@@ -1,11 +1,10 @@
 import type { Decimal128 } from 'mongodb';
 import { badUserInput } from '@casino/errors';
-import { gamingDayExpression } from '../gaming-day';
 import { centsToMoney, toCents } from '../money';
-import type { GamingSessionStore } from '../sessions/session-store';
+import type { CashTransactionKind, SessionReportStore } from '../sessions/session-report-store';
 import type { GamingSettings } from '../settings';
 
-export type CashTransactionKind = 'cash_in' | 'cash_out';
+export type { CashTransactionKind };
 
 export interface CashTransaction {
   sessionId: string;
@@ -23,13 +22,6 @@ export interface MemberCashDayResult {
   transactions: CashTransaction[];
 }
 
-interface CashDayGroup {
-  _id: { member: string; day: string };
-  cash_in: Decimal128 | number;
-  cash_out: Decimal128 | number;
-  transactions: { sessionId: string; kind: CashTransactionKind; amount: Decimal128; at: Date }[];
-}
-
 export interface CashSummaryArgs {
   from: Date;
   to: Date;
@@ -44,7 +36,7 @@ export interface CashSummaryArgs {
  */
 export class AmlCashSummary {
   constructor(
-    private readonly sessions: GamingSessionStore,
+    private readonly reports: SessionReportStore,
     private readonly settings: GamingSettings,
   ) {}
 
@@ -57,40 +49,7 @@ export class AmlCashSummary {
     if (!Number.isInteger(args.dayStartHour) || args.dayStartHour < 0 || args.dayStartHour > 23) {
       throw badUserInput('dayStartHour', 'must be a whole hour between 0 and 23');
     }
-    const inRange = { $gte: args.from, $lt: args.to };
-    const groups = await this.sessions.collection
-      .aggregate<CashDayGroup>([
-        { $match: { $or: [{ session_start: inRange }, { session_end: inRange }] } },
-        {
-          $project: {
-            _id: 0,
-            id: 1,
-            member_id: 1,
-            tx: [
-              { kind: 'cash_in', amount: '$buy_in_amount', at: '$session_start' },
-              { kind: 'cash_out', amount: '$cash_out_amount', at: '$session_end' },
-            ],
-          },
-        },
-        { $unwind: '$tx' },
-        { $match: { 'tx.at': inRange, 'tx.amount': { $ne: null } } },
-        { $sort: { 'tx.at': 1, id: 1 } },
-        {
-          $group: {
-            _id: {
-              member: '$member_id',
-              day: gamingDayExpression('$tx.at', args.dayStartHour, this.settings.localUtcOffsetMinutes),
-            },
-            cash_in: { $sum: { $cond: [{ $eq: ['$tx.kind', 'cash_in'] }, '$tx.amount', 0] } },
-            cash_out: { $sum: { $cond: [{ $eq: ['$tx.kind', 'cash_out'] }, '$tx.amount', 0] } },
-            transactions: {
-              $push: { sessionId: '$id', kind: '$tx.kind', amount: '$tx.amount', at: '$tx.at' },
-            },
-          },
-        },
-        { $sort: { '_id.day': 1, '_id.member': 1 } },
-      ])
-      .toArray();
+    const groups = await this.reports.cashDays(args, this.settings.localUtcOffsetMinutes);
     // a zero cash-out moves no cash: it is no transaction, and a day with nothing else is not listed
     return groups
       .map((g) => ({

@@ -1,35 +1,14 @@
 import type { Decimal128 } from 'mongodb';
 import type { DashboardCache } from '@casino/cache';
 import { badUserInput } from '@casino/errors';
-import { gamingDayExpression } from '../gaming-day';
 import { centsToMoney, toCents } from '../money';
+import type { PerformanceGroup, SessionReportStore } from '../sessions/session-report-store';
 import type { GamingSessionStore } from '../sessions/session-store';
 import type { GamingSettings } from '../settings';
 
 export interface DateRange {
   from: Date;
   to: Date;
-}
-
-type Amount = Decimal128 | number | null;
-
-/** Sums of one group of sessions, straight from `$group`. */
-interface PerformanceGroup {
-  _id: unknown;
-  sessions: number;
-  completed: number;
-  buy_in: Amount;
-  cash_out: Amount;
-  completed_buy_in: Amount;
-  completed_cash_out: Amount;
-  theo: Amount;
-}
-
-interface DashboardFacets {
-  totals: PerformanceGroup[];
-  byGameType: (PerformanceGroup & { _id: string })[];
-  byDay: (PerformanceGroup & { _id: string })[];
-  topPlayers: { _id: string; theo: Amount; sessions: number }[];
 }
 
 export interface Performance {
@@ -59,19 +38,6 @@ export interface PlayerTheoResult {
   sessionCount: number;
 }
 
-const isCompleted = { $eq: ['$status', 'completed'] };
-
-/** The sums every breakdown needs; house net win is buy-in minus cash-out of completed sessions. */
-const PERFORMANCE_SUMS = {
-  sessions: { $sum: 1 },
-  completed: { $sum: { $cond: [isCompleted, 1, 0] } },
-  buy_in: { $sum: '$buy_in_amount' },
-  cash_out: { $sum: '$cash_out_amount' },
-  completed_buy_in: { $sum: { $cond: [isCompleted, '$buy_in_amount', 0] } },
-  completed_cash_out: { $sum: { $cond: [isCompleted, '$cash_out_amount', 0] } },
-  theo: { $sum: '$theo' },
-};
-
 function performance(group: PerformanceGroup | undefined): Performance {
   const houseNet = toCents(group?.completed_buy_in) - toCents(group?.completed_cash_out);
   const theo = toCents(group?.theo);
@@ -93,6 +59,7 @@ function performance(group: PerformanceGroup | undefined): Performance {
 export class GamingDashboardService {
   constructor(
     private readonly sessions: GamingSessionStore,
+    private readonly reports: SessionReportStore,
     private readonly settings: GamingSettings,
     private readonly cache: DashboardCache,
   ) {}
@@ -111,33 +78,18 @@ export class GamingDashboardService {
   }
 
   private async compute(range: DateRange): Promise<GamingDashboardResult> {
-    const day = gamingDayExpression(
-      '$session_start',
-      this.settings.gamingDayStartHour,
-      this.settings.localUtcOffsetMinutes,
-    );
     const [facets, openSessions] = await Promise.all([
-      this.sessions.collection
-        .aggregate<DashboardFacets>([
-          { $match: { session_start: { $gte: range.from, $lt: range.to } } },
-          {
-            $facet: {
-              totals: [{ $group: { _id: null, ...PERFORMANCE_SUMS } }],
-              byGameType: [{ $group: { _id: '$game_type', ...PERFORMANCE_SUMS } }, { $sort: { _id: 1 } }],
-              byDay: [{ $group: { _id: day, ...PERFORMANCE_SUMS } }, { $sort: { _id: 1 } }],
-              topPlayers: [
-                { $match: { theo: { $ne: null } } },
-                { $group: { _id: '$member_id', theo: { $sum: '$theo' }, sessions: { $sum: 1 } } },
-                { $sort: { theo: -1, _id: 1 } },
-                { $limit: this.settings.dashboardTopPlayers },
-              ],
-            },
-          },
-        ])
-        .toArray(),
-      this.sessions.collection.countDocuments({ status: 'active' }),
+      this.reports.dashboardFacets(
+        range,
+        {
+          dayStartHour: this.settings.gamingDayStartHour,
+          utcOffsetMinutes: this.settings.localUtcOffsetMinutes,
+        },
+        this.settings.dashboardTopPlayers,
+      ),
+      this.sessions.countActive(),
     ]);
-    const result = facets[0] ?? { totals: [], byGameType: [], byDay: [], topPlayers: [] };
+    const result = facets ?? { totals: [], byGameType: [], byDay: [], topPlayers: [] };
     return {
       from: range.from,
       to: range.to,

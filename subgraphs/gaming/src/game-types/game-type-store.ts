@@ -1,5 +1,6 @@
+import type DataLoader from 'dataloader';
 import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { paginate } from '@casino/mongo';
+import { createOneByKeyLoader, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export type GameKind = 'table' | 'machine';
@@ -35,7 +36,7 @@ export const gameTypeIndexes: IndexDescription[] = [
 ];
 
 export class GameTypeStore {
-  readonly collection: Collection<GameTypeDocument>;
+  private readonly collection: Collection<GameTypeDocument>;
 
   constructor(db: Db) {
     this.collection = db.collection<GameTypeDocument>(GAME_TYPES);
@@ -51,5 +52,20 @@ export class GameTypeStore {
 
   findActiveByCode(code: string): Promise<GameTypeDocument | null> {
     return this.collection.findOne({ code, is_active: true }, { projection: { _id: 0 } });
+  }
+
+  findById(id: string): Promise<GameTypeDocument | null> {
+    return this.collection.findOne({ id }, { projection: { _id: 0 } });
+  }
+
+  /** The game type's points rate; undefined when there is no such game type. */
+  async pointsRateOf(id: string): Promise<number | undefined> {
+    const gameType = await this.collection.findOne({ id }, { projection: { _id: 0, points_rate: 1 } });
+    return gameType?.points_rate;
+  }
+
+  /** Game types by id, one `find` per batch (per request). */
+  byIdLoader(): DataLoader<string, GameTypeDocument | null> {
+    return createOneByKeyLoader(this.collection, 'id');
   }
 }

@@ -1,26 +1,15 @@
 import type { Decimal128 } from 'mongodb';
 import { badUserInput } from '@casino/errors';
 import type { QueryResolvers, VisitTime } from '../__generated__/resolvers-types';
-import { gamingDayExpression } from '../gaming-day';
+export { VISIT_TIME_BUCKETS } from '../sessions/session-report-store';
 import { averageCents, centsToMoney, toCents } from '../money';
-import type { GamingSessionStore } from '../sessions/session-store';
+import type { SessionReportStore } from '../sessions/session-report-store';
 import type { GamingSettings } from '../settings';
 
 /** Most members one call may return: the page is one aggregation whose output must stay small. */
 export const MAX_PROFILES_PER_PAGE = 1_000;
 /** Most favourite games one call may ask for. */
 export const MAX_TOP_GAMES = 20;
-
-/**
- * Parts of the (local) day a session can start in: [fromHour, toHour). Night is 00-06, morning 06-12,
- * afternoon 12-18, evening 18-24.
- */
-export const VISIT_TIME_BUCKETS: readonly { bucket: VisitTime; fromHour: number; toHour: number }[] = [
-  { bucket: 'night', fromHour: 0, toHour: 6 },
-  { bucket: 'morning', fromHour: 6, toHour: 12 },
-  { bucket: 'afternoon', fromHour: 12, toHour: 18 },
-  { bucket: 'evening', fromHour: 18, toHour: 24 },
-];
 
 /** A member's play over a window, shaped like the GraphQL MemberPlayProfile type. */
 export interface MemberPlayProfileResult {
@@ -57,44 +46,6 @@ export interface MemberPlayProfileArgs {
   topGames: number;
 }
 
-type Amount = Decimal128 | number | null;
-
-interface MemberGroup {
-  _id: string;
-  visits: number;
-  sessions: number;
-  settled: number;
-  duration: number;
-  buy_in: Amount;
-  net: Amount;
-  theo: Amount;
-  lost: number;
-  losses: Amount;
-  chase_days: number;
-  long: number;
-  longest: number | null;
-  last: Date;
-}
-
-interface ProfileFacets {
-  members: MemberGroup[];
-  games: { _id: { m: string; g: string } }[];
-  times: { _id: { m: string; b: VisitTime } }[];
-}
-
-/** The visit-time bucket of a local hour, as a MongoDB expression (nested conditions, first match wins). */
-function visitTimeExpression(hour: string): unknown {
-  return [...VISIT_TIME_BUCKETS]
-    .reverse()
-    .reduce<unknown>(
-      (otherwise, { bucket, toHour }) => ({ $cond: [{ $lt: [hour, toHour] }, bucket, otherwise] }),
-      VISIT_TIME_BUCKETS[VISIT_TIME_BUCKETS.length - 1]!.bucket,
-    );
-}
-
-/** A settled session is one with a recorded value (null and missing both compare below any number). */
-const isSet = (field: string) => ({ $gt: [field, null] });
-
 /**
  * Members' play profiles for marketing's analytics: one page of the members with sessions started in the
  * window, by member id. Everything is computed by ONE aggregation: sessions are grouped per member and gaming
@@ -103,7 +54,7 @@ const isSet = (field: string) => ({ $gt: [field, null] });
  */
 export class MemberPlayProfiles {
   constructor(
-    private readonly sessions: GamingSessionStore,
+    private readonly reports: SessionReportStore,
     private readonly settings: GamingSettings,
   ) {}
 
@@ -126,99 +77,13 @@ export class MemberPlayProfiles {
     if (!Number.isInteger(topGames) || topGames < 0 || topGames > MAX_TOP_GAMES) {
       throw badUserInput('topGames', `must be an integer between 0 and ${MAX_TOP_GAMES}`);
     }
-    const offsetMs = this.settings.localUtcOffsetMinutes * 60_000;
-    const match: Record<string, unknown> = { session_start: { $gte: window.from, $lt: window.to } };
-    if (after) match.member_id = { $gt: after };
-    const lost = { $and: [isSet('$net_result'), { $lt: ['$net_result', 0] }] };
-
-    const [facets] = await this.sessions.collection
-      .aggregate<ProfileFacets>([
-        { $match: match },
-        {
-          $project: {
-            _id: 0,
-            member_id: 1,
-            game_type: 1,
-            theo: 1,
-            buy_in_amount: 1,
-            net_result: 1,
-            duration_minutes: 1,
-            session_start: 1,
-            day: gamingDayExpression(
-              '$session_start',
-              this.settings.gamingDayStartHour,
-              this.settings.localUtcOffsetMinutes,
-            ),
-            hour: { $hour: { $add: ['$session_start', offsetMs] } },
-            lost: { $cond: [lost, 1, 0] },
-          },
-        },
-        {
-          $group: {
-            _id: { m: '$member_id', day: '$day' },
-            sessions: { $sum: 1 },
-            settled: { $sum: { $cond: [isSet('$duration_minutes'), 1, 0] } },
-            duration: { $sum: { $ifNull: ['$duration_minutes', 0] } },
-            buy_in: { $sum: '$buy_in_amount' },
-            net: { $sum: '$net_result' },
-            theo: { $sum: '$theo' },
-            lost: { $sum: '$lost' },
-            losses: { $sum: { $cond: [{ $eq: ['$lost', 1] }, '$net_result', 0] } },
-            long: { $sum: { $cond: [{ $gte: ['$duration_minutes', longSessionMinutes] }, 1, 0] } },
-            longest: { $max: '$duration_minutes' },
-            last: { $max: '$session_start' },
-            plays: { $push: { g: '$game_type', t: '$theo', b: visitTimeExpression('$hour') } },
-          },
-        },
-        {
-          $group: {
-            _id: '$_id.m',
-            visits: { $sum: 1 },
-            sessions: { $sum: '$sessions' },
-            settled: { $sum: '$settled' },
-            duration: { $sum: '$duration' },
-            buy_in: { $sum: '$buy_in' },
-            net: { $sum: '$net' },
-            theo: { $sum: '$theo' },
-            lost: { $sum: '$lost' },
-            losses: { $sum: '$losses' },
-            // a gaming day with two or more losing sessions: the member came back after a loss and lost again
-            chase_days: { $sum: { $cond: [{ $gte: ['$lost', 2] }, 1, 0] } },
-            long: { $sum: '$long' },
-            longest: { $max: '$longest' },
-            last: { $max: '$last' },
-            plays: { $push: '$plays' },
-          },
-        },
-        { $sort: { _id: 1 } },
-        { $limit: first + 1 },
-        {
-          $facet: {
-            members: [{ $project: { plays: 0 } }],
-            games: [
-              { $unwind: '$plays' },
-              { $unwind: '$plays' },
-              {
-                $group: {
-                  _id: { m: '$_id', g: '$plays.g' },
-                  theo: { $sum: '$plays.t' },
-                  n: { $sum: 1 },
-                },
-              },
-              { $sort: { '_id.m': 1, theo: -1, n: -1, '_id.g': 1 } },
-              { $project: { theo: 0, n: 0 } },
-            ],
-            times: [
-              { $unwind: '$plays' },
-              { $unwind: '$plays' },
-              { $group: { _id: { m: '$_id', b: '$plays.b' }, n: { $sum: 1 } } },
-              { $sort: { '_id.m': 1, n: -1, '_id.b': 1 } },
-              { $project: { n: 0 } },
-            ],
-          },
-        },
-      ])
-      .toArray();
+    const facets = await this.reports.memberProfileFacets(
+      { window, after: after ?? null, first, longSessionMinutes },
+      {
+        dayStartHour: this.settings.gamingDayStartHour,
+        utcOffsetMinutes: this.settings.localUtcOffsetMinutes,
+      },
+    );
 
     const members = [...(facets?.members ?? [])].sort((a, b) => (a._id < b._id ? -1 : 1));
     const hasNextPage = members.length > first;
@@ -265,7 +130,7 @@ export class MemberPlayProfiles {
 /** The service-only query marketing's analytics job walks (see schema.graphql). */
 export const memberProfileQueries: Pick<QueryResolvers, 'memberPlayProfiles'> = {
   memberPlayProfiles: (_, args, ctx) =>
-    new MemberPlayProfiles(ctx.stores.sessions, ctx.settings).page({
+    ctx.services.memberProfiles.page({
       window: args.window,
       first: args.first,
       after: args.after ?? null,

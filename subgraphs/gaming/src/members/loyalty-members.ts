@@ -34,17 +34,15 @@ export function serviceUnavailable(message: string, cause?: unknown): GraphQLErr
 
 /** Members as loyalty knows them. Any failure to get an answer fails closed with SERVICE_UNAVAILABLE. */
 export class LoyaltyMembers {
-  constructor(
-    private readonly loyalty: ServiceClient,
-    private readonly log?: Logger,
-  ) {}
+  constructor(private readonly loyalty: ServiceClient) {}
 
-  async find(id: string): Promise<LoyaltyMember | null> {
+  /** `log` is the asking request's logger, where a failed check is reported. */
+  async find(id: string, log?: Logger): Promise<LoyaltyMember | null> {
     try {
       const data = await this.loyalty.request<{ member: LoyaltyMember | null }>(LOYALTY_MEMBER, { id });
       return data.member;
     } catch (error) {
-      this.log?.warn({ err: error, memberId: id }, 'loyalty member check failed');
+      log?.warn({ err: error, memberId: id }, 'loyalty member check failed');
       throw serviceUnavailable('Loyalty could not be reached to check the member; try again shortly', error);
     }
   }

@@ -1,5 +1,6 @@
+import type DataLoader from 'dataloader';
 import type { Collection, Db, Decimal128, Filter, IndexDescription } from 'mongodb';
-import { paginate } from '@casino/mongo';
+import { createOneByKeyLoader, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export type Tier = 'Ruby' | 'Sapphire' | 'Diamond' | 'VIP';
@@ -29,7 +30,7 @@ export const packageIndexes: IndexDescription[] = [
 ];
 
 export class GamingPackageStore {
-  readonly collection: Collection<GamingPackageDocument>;
+  private readonly collection: Collection<GamingPackageDocument>;
 
   constructor(db: Db) {
     this.collection = db.collection<GamingPackageDocument>(GAMING_PACKAGES);
@@ -40,5 +41,14 @@ export class GamingPackageStore {
     if (input.isActive != null) filter.is_active = input.isActive;
     if (input.tier) filter.tier_access = input.tier;
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
+  }
+
+  findById(id: string): Promise<GamingPackageDocument | null> {
+    return this.collection.findOne({ id }, { projection: { _id: 0 } });
+  }
+
+  /** Packages by id, one `find` per batch (per request). */
+  byIdLoader(): DataLoader<string, GamingPackageDocument | null> {
+    return createOneByKeyLoader(this.collection, 'id');
   }
 }

@@ -6,7 +6,7 @@ import { startTestLoyalty } from '../testing/loyalty';
 import type { TestLoyalty } from '../testing/loyalty';
 import { GAMING_PACKAGES } from './package-store';
 import type { GamingPackageDocument } from './package-store';
-import { PACKAGE_PURCHASES } from './purchase-service';
+import { PACKAGE_PURCHASES } from './purchase-store';
 import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
 import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
 

@@ -1,35 +1,14 @@
 import { GraphQLError } from 'graphql';
-import type { Collection, Db, Decimal128, IndexDescription } from 'mongodb';
 import { z } from 'zod';
 import { badUserInput, ErrorCode, validateInput } from '@casino/errors';
+import type { Logger } from '@casino/logger';
 import { newId } from '@casino/mongo';
 import type { LoyaltyMembers } from '../members/loyalty-members';
 import { toCents } from '../money';
 import type { GamingPackageStore } from './package-store';
-
-/** A package a member bought: prepaid credits usable until `expires_at`. */
-export interface PackagePurchaseDocument {
-  id: string;
-  member_id: string;
-  package_id: string;
-  /** The package's name when it was bought */
-  package_name: string;
-  price: Decimal128;
-  credits_total: Decimal128;
-  credits_remaining: Decimal128;
-  purchased_at: Date;
-  expires_at: Date;
-}
+import type { PackagePurchaseDocument, PackagePurchaseStore } from './purchase-store';
 
 export type PackagePurchaseStatus = 'active' | 'used' | 'expired';
-
-export const PACKAGE_PURCHASES = 'package_purchases';
-
-export const packagePurchaseIndexes: IndexDescription[] = [
-  { key: { id: 1 }, name: 'id_1', unique: true },
-  // a member's purchases still valid, newest expiry first (Member.gamingPackages)
-  { key: { member_id: 1, expires_at: -1 }, name: 'member_id_1_expires_at_-1' },
-];
 
 /** Expired once the validity has run out (whatever credits are left), used up once nothing is left. */
 export function purchaseStatus(purchase: PackagePurchaseDocument, now = new Date()): PackagePurchaseStatus {
@@ -48,26 +27,26 @@ const forbidden = (message: string, field: string) =>
   new GraphQLError(message, { extensions: { code: ErrorCode.Forbidden, field } });
 
 export class PackagePurchaseService {
-  readonly collection: Collection<PackagePurchaseDocument>;
-
   constructor(
-    db: Db,
+    private readonly purchases: PackagePurchaseStore,
     private readonly packages: GamingPackageStore,
     private readonly members: LoyaltyMembers,
-  ) {
-    this.collection = db.collection<PackagePurchaseDocument>(PACKAGE_PURCHASES);
-  }
+  ) {}
 
   /**
    * Sells an active package to a member whose tier (as loyalty has it now) the package allows. One insert;
    * every refusal writes nothing.
    */
-  async purchase(rawInput: PurchaseGamingPackageInput, now = new Date()): Promise<PackagePurchaseDocument> {
+  async purchase(
+    rawInput: PurchaseGamingPackageInput,
+    log?: Logger,
+    now = new Date(),
+  ): Promise<PackagePurchaseDocument> {
     const input = validateInput(purchaseSchema, rawInput);
-    const pkg = await this.packages.collection.findOne({ id: input.packageId }, { projection: { _id: 0 } });
+    const pkg = await this.packages.findById(input.packageId);
     if (!pkg) throw badUserInput('input.packageId', `no gaming package has the id ${input.packageId}`);
     if (!pkg.is_active) throw badUserInput('input.packageId', `${pkg.name} is no longer on sale`);
-    const member = await this.members.find(input.memberId);
+    const member = await this.members.find(input.memberId, log);
     if (!member) throw badUserInput('input.memberId', `no member has the id ${input.memberId}`);
     if (member.selfExcluded) {
       throw forbidden('The member is self-excluded and cannot buy gaming packages', 'input.memberId');
@@ -92,7 +71,7 @@ export class PackagePurchaseService {
       purchased_at: now,
       expires_at: new Date(now.getTime() + pkg.validity_hours * 3_600_000),
     };
-    await this.collection.insertOne({ ...purchase });
+    await this.purchases.insert(purchase);
     return purchase;
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Identity } from '@casino/auth';
 import { toMoney } from '@casino/mongo';
 import { gamingSubgraph } from '../index';
-import { PACKAGE_PURCHASES } from '../packages/purchase-service';
+import { PACKAGE_PURCHASES } from '../packages/purchase-store';
 import { GAMING_SESSIONS } from '../sessions/session-store';
 import { insertSessions, sessionFixture, standardGameTypes } from '../testing/fixtures';
 import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';

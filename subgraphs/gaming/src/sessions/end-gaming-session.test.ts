@@ -335,7 +335,8 @@ describe('endGamingSession', () => {
         db: harness.db,
         jobs: subgraphJobs(definition, {
           db: harness.db,
-          env: { OUTBOX_MAX_ATTEMPTS: 10 },
+          // the services built with the jobs include the dashboard cache, which reads its settings
+          env: { OUTBOX_MAX_ATTEMPTS: 10, DASHBOARD_CACHE_MAX_ENTRIES: 1, DASHBOARD_CACHE_TTL_SECONDS: 0 },
           logger: createLogger({ name: 'gaming', level: 'silent' }),
           services: { loyalty },
         } as never),

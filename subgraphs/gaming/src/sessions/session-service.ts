@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { badUserInput, conflict, ErrorCode, notFound, validateInput } from '@casino/errors';
 import { duplicateKeyField, newId } from '@casino/mongo';
 import { GraphQLError } from 'graphql';
+import type { Logger } from '@casino/logger';
 import type { GameTypeStore } from '../game-types/game-type-store';
 import type { LoyaltyMembers } from '../members/loyalty-members';
 import type { GameTypeDocument } from '../game-types/game-type-store';
 import { centsToMoney, multiplyCents, toCents } from '../money';
-import type { GamingSessionDocument, GamingSessionStore } from './session-store';
+import type { GamingSessionDocument, GamingSessionStore, SessionSettlement } from './session-store';
 
 /** Named rules for opening a session; pass other values to the service to tune them. */
 export const SESSION_RULES = {
@@ -136,8 +137,13 @@ export class GamingSessionService {
   /**
    * Opens an active session. The seat is claimed by the insert itself (unique `seat_lock`), so two clerks
    * seating players on the same seat at once get one session and one CONFLICT, and a refusal writes nothing.
+   * `log` is the request's logger, where a failed member check is reported.
    */
-  async start(rawInput: StartGamingSessionInput, now = new Date()): Promise<GamingSessionDocument> {
+  async start(
+    rawInput: StartGamingSessionInput,
+    log?: Logger,
+    now = new Date(),
+  ): Promise<GamingSessionDocument> {
     const input = validateInput(startSessionSchema(this.rules, now), rawInput);
     const gameType = await this.gameTypes.findActiveByCode(input.gameTypeCode);
     if (!gameType) {
@@ -154,7 +160,7 @@ export class GamingSessionService {
     }
 
     // asked last, once the request is otherwise valid; loyalty unreachable refuses (fail closed)
-    const member = await this.members.find(input.memberId);
+    const member = await this.members.find(input.memberId, log);
     if (!member) throw badUserInput('input.memberId', `no member has the id ${input.memberId}`);
     if (member.selfExcluded) {
       throw new GraphQLError('The member is self-excluded and cannot start a gaming session', {
@@ -223,18 +229,12 @@ export class GamingSessionService {
     now = new Date(),
   ): Promise<{ before: GamingSessionDocument; after: GamingSessionDocument }> {
     const input = validateInput(endSessionSchema(this.rules, now), rawInput);
-    const session = await this.sessions.collection.findOne(
-      { id: input.sessionId },
-      { projection: { _id: 0 } },
-    );
+    const session = await this.sessions.findById(input.sessionId);
     if (!session) throw notFound('GamingSession', input.sessionId);
     if (session.status !== 'active') {
       throw conflict(`gaming session ${session.id} is already ${session.status}`, 'input.sessionId');
     }
-    const gameType = await this.gameTypes.collection.findOne(
-      { id: session.game_type_id },
-      { projection: { _id: 0 } },
-    );
+    const gameType = await this.gameTypes.findById(session.game_type_id);
     if (!gameType) throw new Error(`game type ${session.game_type_id} of session ${session.id} is missing`);
     if (gameType.kind === 'table') {
       if (!input.averageBet) {
@@ -255,7 +255,7 @@ export class GamingSessionService {
     const averageBetCents = input.averageBet ? toCents(input.averageBet) : null;
     const coinInCents = input.coinIn ? toCents(input.coinIn) : null;
     const theo = theoCents(gameType, { averageBetCents, coinInCents, durationMs });
-    const settled = {
+    const settled: SessionSettlement = {
       session_end: endedAt,
       cash_out_amount: centsToMoney(cashOutCents),
       net_result: centsToMoney(cashOutCents - toCents(session.buy_in_amount)),
@@ -266,11 +266,7 @@ export class GamingSessionService {
       status: 'completed' as const,
       credit: { status: 'pending' as const, attempts: 0, next_attempt_at: now, last_error: null },
     };
-    const after = await this.sessions.collection.findOneAndUpdate(
-      { id: session.id, status: 'active' },
-      { $set: settled, $unset: { seat_lock: '' } },
-      { returnDocument: 'after', projection: { _id: 0 } },
-    );
+    const after = await this.sessions.settleActive(session.id, settled);
     if (!after) throw conflict(`gaming session ${session.id} has already ended`, 'input.sessionId');
     return { before: session, after };
   }

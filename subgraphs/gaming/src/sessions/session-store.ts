@@ -1,6 +1,21 @@
+import type DataLoader from 'dataloader';
 import type { Collection, Db, Decimal128, Filter, IndexDescription } from 'mongodb';
-import { paginate } from '@casino/mongo';
-import type { DeliveryFailure, PageArgs, PagingConfig } from '@casino/mongo';
+import {
+  applyRetentionBatch,
+  archiveIndexes,
+  archiveOf,
+  createManyByKeyLoader,
+  createOneByKeyLoader,
+  paginate,
+} from '@casino/mongo';
+import type {
+  DeliveryFailure,
+  PageArgs,
+  PagingConfig,
+  RetentionBatchInput,
+  RetentionCounts,
+  RetentionTarget,
+} from '@casino/mongo';
 import { gamingDayExpression } from '../gaming-day';
 import { averageCents, centsToMoney, toCents } from '../money';
 
@@ -99,6 +114,44 @@ export const sessionIndexes: IndexDescription[] = [
   { key: { 'credit.status': 1, 'credit.dead_at': -1 }, name: 'credit_status_1_dead_at_-1' },
 ];
 
+/**
+ * The `gaming_logs` retention category: ended gaming sessions. A session's age runs from when it ended
+ * (`session_end`, the seed's end time); only completed sessions are in scope. An exception id is a
+ * member id. Anonymising an archived session clears the member it belonged to and its seat; the amounts stay
+ * for the statistics.
+ */
+export const GAMING_LOGS_TARGET: RetentionTarget = {
+  collection: GAMING_SESSIONS,
+  ageField: 'session_end',
+  // a suspended session may resume, and a points credit still pending is the dispatcher's to deliver first
+  inScope: {
+    status: 'completed',
+    session_end: { $ne: null },
+    'credit.status': { $nin: ['pending', 'dead'] },
+  },
+  heldBy: ['member_id'],
+  anonymise: { member_id: null, table_number: null, seat_number: null, machine_number: null },
+};
+
+/** The archive's indexes, added to the subgraph's index plan */
+export const GAMING_RETENTION_INDEXES = {
+  [archiveOf(GAMING_SESSIONS)]: archiveIndexes(GAMING_LOGS_TARGET.ageField),
+};
+
+/** The settled figures of a session, written when it ends (with its queued points credit). */
+export type SessionSettlement = Pick<
+  GamingSessionDocument,
+  | 'session_end'
+  | 'cash_out_amount'
+  | 'net_result'
+  | 'average_bet'
+  | 'coin_in'
+  | 'theo'
+  | 'duration_minutes'
+  | 'status'
+  | 'credit'
+>;
+
 export function sessionFilter(input: GamingSessionFilterInput): Filter<GamingSessionDocument> {
   const filter: Filter<GamingSessionDocument> = {};
   if (input.memberId) filter.member_id = input.memberId;
@@ -138,10 +191,57 @@ export const emptyPlayStats = (): PlayStatsSummary => ({
 });
 
 export class GamingSessionStore {
-  readonly collection: Collection<GamingSessionDocument>;
+  private readonly collection: Collection<GamingSessionDocument>;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.collection = db.collection<GamingSessionDocument>(GAMING_SESSIONS);
+  }
+
+  /** Sessions by id, one `find` per batch (per request). */
+  byIdLoader(): DataLoader<string, GamingSessionDocument | null> {
+    return createOneByKeyLoader(this.collection, 'id');
+  }
+
+  /** The newest `first` sessions of each member (of one status, or all), one `find` per batch. */
+  newestByMemberLoader(
+    first: number,
+    status: GamingSessionStatus | null,
+  ): DataLoader<string, GamingSessionDocument[]> {
+    return createManyByKeyLoader(this.collection, 'member_id', {
+      filter: status ? { status } : {},
+      sort: { member_id: 1, session_start: -1, id: -1 },
+      perKeyLimit: first,
+    });
+  }
+
+  findById(id: string): Promise<GamingSessionDocument | null> {
+    return this.collection.findOne({ id }, { projection: { _id: 0 } });
+  }
+
+  /**
+   * Settles a session that is still active, freeing its seat, in one guarded update; null when it is no
+   * longer active (ended meanwhile).
+   */
+  settleActive(id: string, settlement: SessionSettlement): Promise<GamingSessionDocument | null> {
+    return this.collection.findOneAndUpdate(
+      { id, status: 'active' },
+      { $set: settlement, $unset: { seat_lock: '' } },
+      { returnDocument: 'after', projection: { _id: 0 } },
+    );
+  }
+
+  /** Sessions being played now. */
+  countActive(): Promise<number> {
+    return this.collection.countDocuments({ status: 'active' });
+  }
+
+  countByMember(memberId: string): Promise<number> {
+    return this.collection.countDocuments({ member_id: memberId });
+  }
+
+  /** One bounded batch of the gaming_logs retention policy (archive, delete, anonymise). */
+  applyRetention(input: RetentionBatchInput): Promise<RetentionCounts> {
+    return applyRetentionBatch(this.db, GAMING_LOGS_TARGET, input);
   }
 
   page(filter: GamingSessionFilterInput, args: PageArgs, paging: PagingConfig) {
