@@ -30,6 +30,7 @@ export function createWorkforceSubgraph(
     holdsPersonalData: true,
     createServices: (deps) => createWorkforceServices(deps, settings),
     createContext: createWorkforceContext,
+    privacy: (services) => services.privacy,
   };
 }
 

@@ -50,9 +50,9 @@ export interface WorkforceServices {
     reviews: PerformanceReviewService;
     /** Its figures are cached per department scope and range (the dashboard cache) */
     dashboard: WorkforceDashboardService;
-    /** Re-sealing of the protected fields under the current key (key rotation) */
-    protection: WorkforcePrivacy;
   };
+  /** Workforce's privacy participant: re-sealing of the protected fields under the current key */
+  privacy: WorkforcePrivacy;
 }
 
 export function createWorkforceServices(deps: SubgraphDeps, settings: WorkforceSettings): WorkforceServices {
@@ -85,8 +85,8 @@ export function createWorkforceServices(deps: SubgraphDeps, settings: WorkforceS
         protector,
         dashboardCacheOf(deps),
       ),
-      protection: new WorkforcePrivacy(stores.staff, protector),
     },
+    privacy: new WorkforcePrivacy(stores.staff, protector),
   };
 }
 

@@ -36,6 +36,5 @@ export const Mutation: MutationResolvers = {
     ctx.loaders.staffMember.clear(staffMember.id).prime(staffMember.id, staffMember);
     return review;
   },
-  resealWorkforceProtectedFields: (_, { batchSize }, ctx) =>
-    ctx.services.protection.resealProtectedFields(batchSize),
+  resealWorkforceProtectedFields: (_, { batchSize }, ctx) => ctx.privacy.resealProtectedFields(batchSize),
 };
