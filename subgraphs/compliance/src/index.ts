@@ -11,10 +11,9 @@ import { createComplianceContext } from './context';
 import type { ComplianceContext } from './context';
 import { COMPLIANCE_INDEXES } from './indexes';
 import { rules } from './permissions';
-import { CompliancePrivacy } from './privacy/compliance-privacy';
-import { RetentionRunner } from './retention/retention-runner';
 import { retentionJobs } from './retention/retention-schedule';
-import { createStores, requireProtector } from './context';
+import { createComplianceServices } from './services';
+import type { ComplianceServices } from './services';
 import { resolvers } from './resolvers';
 import { DEFAULT_COMPLIANCE_SETTINGS } from './settings';
 import type { ComplianceSettings } from './settings';
@@ -27,7 +26,7 @@ export const typeDefs = gql(readFileSync(path.join(__dirname, '../schema.graphql
  */
 export function createComplianceSubgraph(
   settings: ComplianceSettings = DEFAULT_COMPLIANCE_SETTINGS,
-): SubgraphDefinition<ComplianceContext> {
+): SubgraphDefinition<ComplianceContext, ComplianceServices> {
   return {
     name: 'compliance',
     defaultPort: 4005,
@@ -44,7 +43,10 @@ export function createComplianceSubgraph(
     indexes: COMPLIANCE_INDEXES,
     // compliance owns audit_logs, so its own events go straight in instead of through its API
     createAuditSink: (deps) => new AuditLogSink(new AuditLogStore(deps.db)),
-    createContext: (base, deps) => createComplianceContext(base, deps, settings),
+    createServices: (deps) => createComplianceServices(deps, settings),
+    createContext: createComplianceContext,
+    // what compliance itself erases, retains and re-seals; its coordinators call the other subgraphs'
+    privacy: (services) => services.privacy,
     // the public keys of access tokens, for the gateway's operators and for routers that verify tokens
     documents: (deps) => {
       const jwks = accessTokenJwks((deps.tokens ?? accessTokenSettingsFromEnv(deps.env)).publicKeys);
@@ -56,24 +58,16 @@ export function createComplianceSubgraph(
       return { since: (since) => store.since(since, REVOCATION_FEED_PAGE) };
     },
     // every active retention policy on wall-clock slots (retentionRunIntervalMinutes from retentionRunAt)
-    jobs: (deps) => {
-      const stores = createStores(deps.db, requireProtector(deps));
-      const runner = new RetentionRunner(
-        stores,
-        new CompliancePrivacy(stores),
-        deps.services,
-        settings,
-        deps.logger,
-      );
-      return retentionJobs(runner, settings);
-    },
+    jobs: (_deps, services) => retentionJobs(services.retentionEnforcement.runner, settings),
   };
 }
 
 /** The compliance subgraph with the default settings. */
-export const complianceSubgraph: SubgraphDefinition<ComplianceContext> = createComplianceSubgraph();
+export const complianceSubgraph: SubgraphDefinition<ComplianceContext, ComplianceServices> =
+  createComplianceSubgraph();
 
 export type { ComplianceContext } from './context';
+export type { ComplianceServices } from './services';
 export { COMPLIANCE_INDEXES } from './indexes';
 export { hashPassword } from './admins/password';
 export { assertNoDemoPasswords, DemoPasswordInUseError } from './admins/demo-passwords';

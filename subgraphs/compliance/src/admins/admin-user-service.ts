@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { forbiddenError } from '@casino/auth';
 import type { Identity } from '@casino/auth';
-import type { RequestAudit } from '@casino/audit';
 import { badUserInput, conflict, notFound, validateInput } from '@casino/errors';
 import { duplicateKeyField, newId } from '@casino/mongo';
 import { tooManyAttempts } from '../auth/auth-service';
@@ -9,6 +8,7 @@ import type { LoginThrottlePolicy, LoginThrottleStore } from '../auth/login-thro
 import type { AdminSessionStore } from '../auth/session-store';
 import { ADMIN_ROLES, DEPARTMENTS } from './admin-user-store';
 import type { AdminRole, AdminUserDocument, AdminUserStore } from './admin-user-store';
+import type { Changed } from '../audit/changes';
 import { activeCaller, adminAuditView } from './caller';
 import { assertMayGrant } from './permission-catalogue';
 import { hashPassword, newPasswordSchema, verifyPassword } from './password';
@@ -110,14 +110,13 @@ export class AdminUserService {
       throttle: LoginThrottleStore;
     },
     private readonly throttlePolicy: LoginThrottlePolicy,
-    private readonly audit: Pick<RequestAudit, 'setChanges'>,
   ) {}
 
   async create(
     identity: Identity,
     rawInput: CreateAdminUserInput,
     now = new Date(),
-  ): Promise<AdminUserDocument> {
+  ): Promise<Changed<AdminUserDocument>> {
     const granter = await activeCaller(this.stores.admins, identity);
     assertCanManage(granter, rawInput.role);
     const input = validateInput(createAdminUserSchema, rawInput);
@@ -147,8 +146,7 @@ export class AdminUserService {
       const named = FIELD_NAMES[field] ?? field;
       throw conflict(`an admin user with this ${named.replace('input.', '')} already exists`, named);
     }
-    this.audit.setChanges(null, adminAuditView(admin));
-    return admin;
+    return { result: admin, before: null, after: adminAuditView(admin) };
   }
 
   /**
@@ -161,7 +159,7 @@ export class AdminUserService {
     identity: Identity,
     rawInput: ChangeAdminRoleInput,
     now = new Date(),
-  ): Promise<AdminUserDocument> {
+  ): Promise<Changed<AdminUserDocument>> {
     const granter = await activeCaller(this.stores.admins, identity);
     const input = validateInput(changeRoleSchema, rawInput);
     const target = await this.manageableTarget(granter, input.id);
@@ -175,8 +173,7 @@ export class AdminUserService {
     }
     const samePermissions = permissions.length === target.permissions.length && added.length === 0;
     if (input.role === target.role && department === target.department && samePermissions) {
-      this.audit.setChanges(adminAuditView(target), adminAuditView(target));
-      return target;
+      return { result: target, before: adminAuditView(target), after: adminAuditView(target) };
     }
     const changed = await this.stores.admins.updateIf(
       target.id,
@@ -192,16 +189,14 @@ export class AdminUserService {
       );
     }
     await this.stores.sessions.revokeAllOf(target.id, 'privileges_changed', now);
-    this.audit.setChanges(adminAuditView(target), adminAuditView(changed));
-    return changed;
+    return { result: changed, before: adminAuditView(target), after: adminAuditView(changed) };
   }
 
-  async deactivate(identity: Identity, id: string, now = new Date()): Promise<AdminUserDocument> {
+  async deactivate(identity: Identity, id: string, now = new Date()): Promise<Changed<AdminUserDocument>> {
     const actor = await activeCaller(this.stores.admins, identity);
     const target = await this.manageableTarget(actor, id);
     if (!target.is_active) {
-      this.audit.setChanges(adminAuditView(target), adminAuditView(target));
-      return target;
+      return { result: target, before: adminAuditView(target), after: adminAuditView(target) };
     }
     const deactivated = await this.stores.admins.updateIf(
       target.id,
@@ -213,15 +208,14 @@ export class AdminUserService {
       await this.keepOneActiveSuperAdmin(target.id, { is_active: false }, { is_active: true });
     }
     await this.stores.sessions.revokeAllOf(target.id, 'deactivated', now);
-    this.audit.setChanges(adminAuditView(target), adminAuditView(deactivated));
-    return deactivated;
+    return { result: deactivated, before: adminAuditView(target), after: adminAuditView(deactivated) };
   }
 
   async resetPassword(
     identity: Identity,
     rawInput: z.input<typeof resetPasswordSchema>,
     now = new Date(),
-  ): Promise<AdminUserDocument> {
+  ): Promise<Changed<AdminUserDocument>> {
     const actor = await activeCaller(this.stores.admins, identity);
     const target = await this.manageableTarget(actor, rawInput.id);
     const input = validateInput(resetPasswordSchema, rawInput);
@@ -233,7 +227,7 @@ export class AdminUserService {
     rawInput: z.input<typeof changeOwnPasswordSchema>,
     address: string | null = null,
     now = new Date(),
-  ): Promise<AdminUserDocument> {
+  ): Promise<Changed<AdminUserDocument>> {
     const input = validateInput(changeOwnPasswordSchema, rawInput);
     const caller = await activeCaller(this.stores.admins, identity);
     // guessing the current password here is counted and refused like guessing it at sign-in
@@ -252,7 +246,7 @@ export class AdminUserService {
     target: AdminUserDocument,
     password: string,
     now: Date,
-  ): Promise<AdminUserDocument> {
+  ): Promise<Changed<AdminUserDocument>> {
     const updated = await this.stores.admins.updateIf(
       target.id,
       {},
@@ -261,8 +255,7 @@ export class AdminUserService {
     if (!updated) throw notFound('AdminUser', target.id);
     await this.stores.sessions.revokeAllOf(target.id, 'password_changed', now);
     await this.stores.throttle.forgetUsername(target.username);
-    this.audit.setChanges(adminAuditView(target), adminAuditView(updated));
-    return updated;
+    return { result: updated, before: adminAuditView(target), after: adminAuditView(updated) };
   }
 
   private async manageableTarget(

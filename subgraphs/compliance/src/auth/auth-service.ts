@@ -3,12 +3,12 @@ import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { issueAccessToken, unauthenticatedError } from '@casino/auth';
 import type { Identity, TokenSettings } from '@casino/auth';
-import type { RequestAudit } from '@casino/audit';
 import { ErrorCode, rateLimited, validateInput } from '@casino/errors';
 import { newId } from '@casino/mongo';
 import type { AdminUserDocument, AdminUserStore } from '../admins/admin-user-store';
 import { adminOf } from '../admins/caller';
 import { PASSWORD_RULES, dummyPasswordHash, verifyPassword } from '../admins/password';
+import type { Changed } from '../audit/changes';
 import type { ComplianceSettings } from '../settings';
 import type { LoginThrottlePolicy, LoginThrottleStore } from './login-throttle-store';
 import type { AdminSessionStore } from './session-store';
@@ -63,7 +63,6 @@ export class AuthService {
     private readonly throttlePolicy: LoginThrottlePolicy,
     private readonly settings: Pick<ComplianceSettings, 'refreshTokenTtlSeconds'>,
     private readonly tokens: TokenSettings,
-    private readonly audit: Pick<RequestAudit, 'setChanges'>,
   ) {}
 
   /**
@@ -73,7 +72,11 @@ export class AuthService {
    * one either, since those are counted alike. Every attempt that does reach the password check and fails
    * (unknown username, wrong password, inactive account, wrong code) keeps one indistinguishable answer.
    */
-  async login(rawInput: LoginInput, address: string | null = null, now = new Date()): Promise<LoginResult> {
+  async login(
+    rawInput: LoginInput,
+    address: string | null = null,
+    now = new Date(),
+  ): Promise<Changed<LoginResult>> {
     const input = validateInput(loginSchema, rawInput);
     const { admins, throttle } = this.stores;
     const refusedUntil = await throttle.refusedUntil(input.username, address, now, this.throttlePolicy);
@@ -109,7 +112,7 @@ export class AuthService {
    * Exchanges a refresh token for a new pair. The old token is revoked in the same atomic step; presenting
    * it again means it was copied, so every session of that account is revoked.
    */
-  async refresh(rawInput: { refreshToken: string }, now = new Date()): Promise<LoginResult> {
+  async refresh(rawInput: { refreshToken: string }, now = new Date()): Promise<Changed<LoginResult>> {
     const input = validateInput(refreshSchema, rawInput);
     const tokenHash = sha256(input.refreshToken);
     const session = await this.stores.sessions.claim(tokenHash, now);
@@ -141,7 +144,12 @@ export class AuthService {
     return revoked;
   }
 
-  private async issue(user: AdminUserDocument, now: Date, sessionId: string = newId()): Promise<LoginResult> {
+  /** New tokens for the account; the audit entry keeps who signed in, never a token. */
+  private async issue(
+    user: AdminUserDocument,
+    now: Date,
+    sessionId: string = newId(),
+  ): Promise<Changed<LoginResult>> {
     // the role and permissions come from the account as it is now, so a refresh picks up any change
     const { token, expiresAt } = await issueAccessToken(
       {
@@ -167,7 +175,10 @@ export class AuthService {
       revoked_at: null,
       revoked_reason: null,
     });
-    this.audit.setChanges(null, { user_id: user.id, username: user.username, role: user.role });
-    return { token, expiresAt, refreshToken, refreshTokenExpiresAt, user };
+    return {
+      result: { token, expiresAt, refreshToken, refreshTokenExpiresAt, user },
+      before: null,
+      after: { user_id: user.id, username: user.username, role: user.role },
+    };
   }
 }

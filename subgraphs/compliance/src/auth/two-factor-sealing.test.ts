@@ -2,9 +2,10 @@ import { ConfigError } from '@casino/config';
 import { keyIdOf } from '@casino/crypto';
 import type { SubgraphDefinition } from '@casino/server';
 import { parseSubgraphEnv } from '@casino/server';
-import { complianceResealTarget, createStores } from '../context';
-import { CompliancePrivacy } from '../privacy/compliance-privacy';
 import type { ComplianceContext } from '../context';
+import { CompliancePrivacy } from '../privacy/compliance-privacy';
+import { complianceResealTarget, createStores } from '../services';
+import type { ComplianceServices } from '../services';
 import { complianceSubgraph } from '../index';
 import { ADMIN_USERS } from '../admins/admin-user-store';
 import { hashPassword } from '../admins/password';
@@ -30,18 +31,17 @@ const PASSWORD = 'a long enough password';
 const keyrings = keyRotationEnvs();
 
 /** Compliance whose key rotation re-seals only its own fields (the other subgraphs are not running here). */
-const complianceOnlyRotation: SubgraphDefinition<ComplianceContext> = {
+const complianceOnlyRotation: SubgraphDefinition<ComplianceContext, ComplianceServices> = {
   ...complianceSubgraph,
-  createContext: (base, deps) => {
-    const ctx = complianceSubgraph.createContext(base, deps);
-    ctx.services.keyRotation = new KeyRotationService(
-      ctx.stores.keyRotations,
+  createServices: (deps) => {
+    const shared = complianceSubgraph.createServices!(deps);
+    const keyRotation = new KeyRotationService(
+      shared.stores.keyRotations,
       deps.services,
       DEFAULT_COMPLIANCE_SETTINGS,
-      base.log,
-      [complianceResealTarget(new CompliancePrivacy(ctx.stores))],
+      [complianceResealTarget(shared.privacy)],
     );
-    return ctx;
+    return { ...shared, services: { ...shared.services, keyRotation } };
   },
 };
 

@@ -1,8 +1,8 @@
 import type { Identity } from '@casino/auth';
-import type { RequestAudit } from '@casino/audit';
 import { badUserInput, conflict } from '@casino/errors';
 import type { AdminUserDocument, AdminUserStore } from '../admins/admin-user-store';
 import { activeCaller, adminAuditView } from '../admins/caller';
+import type { Changed } from '../audit/changes';
 import type { ComplianceSettings } from '../settings';
 import type { AdminTwoFactorStore } from './two-factor-store';
 import { base32Decode, generateTotpSecret, otpauthUri, verifyTotp } from './totp';
@@ -25,15 +25,15 @@ export class TwoFactorService {
   constructor(
     private readonly stores: { admins: AdminUserStore; twoFactor: AdminTwoFactorStore },
     private readonly settings: Settings,
-    private readonly audit: Pick<RequestAudit, 'setChanges'>,
   ) {
     this.totp = { stepSeconds: settings.totpStepSeconds, digits: 6, algorithm: 'sha1' };
   }
 
-  /** A new secret for the caller, pending until a code made with it is confirmed. */
-  async begin(identity: Identity, now = new Date()): Promise<TwoFactorEnrollmentResult> {
-    // the secret is the one thing this mutation returns; the audit entry must not keep it
-    this.audit.setChanges(null, null);
+  /**
+   * A new secret for the caller, pending until a code made with it is confirmed. The secret is the one thing
+   * this answers; what the audit entry keeps is who enrolled and until when.
+   */
+  async begin(identity: Identity, now = new Date()): Promise<Changed<TwoFactorEnrollmentResult>> {
     const caller = await activeCaller(this.stores.admins, identity);
     if (caller.two_factor_enabled)
       throw conflict('Two-factor authentication is already enabled for this account');
@@ -41,21 +41,23 @@ export class TwoFactorService {
     // stored sealed; the plaintext leaves only in this answer, once
     const expiresAt = new Date(now.getTime() + this.settings.twoFactorEnrollmentMinutes * 60_000);
     await this.stores.twoFactor.setPending(caller.id, secret, expiresAt, now);
-    this.audit.setChanges(null, { user_id: caller.id, pending_until: expiresAt });
     return {
-      secret,
-      otpauthUri: otpauthUri({
+      result: {
         secret,
-        issuer: this.settings.totpIssuer,
-        account: caller.username,
-        ...this.totp,
-      }),
+        otpauthUri: otpauthUri({
+          secret,
+          issuer: this.settings.totpIssuer,
+          account: caller.username,
+          ...this.totp,
+        }),
+      },
+      before: null,
+      after: { user_id: caller.id, pending_until: expiresAt },
     };
   }
 
   /** Enables two-factor sign-in once the caller proves their authenticator produces the pending secret's codes. */
-  async confirm(identity: Identity, code: string, now = new Date()): Promise<AdminUserDocument> {
-    this.audit.setChanges(null, null);
+  async confirm(identity: Identity, code: string, now = new Date()): Promise<Changed<AdminUserDocument>> {
     const caller = await activeCaller(this.stores.admins, identity);
     if (caller.two_factor_enabled)
       throw conflict('Two-factor authentication is already enabled for this account');
@@ -71,8 +73,7 @@ export class TwoFactorService {
       throw conflict('The enrolment changed meanwhile: begin again');
     }
     const enabled = await this.stores.admins.updateIf(caller.id, {}, { $set: { two_factor_enabled: true } });
-    this.audit.setChanges(adminAuditView(caller), adminAuditView(enabled));
-    return enabled!;
+    return { result: enabled!, before: adminAuditView(caller), after: adminAuditView(enabled) };
   }
 
   /** Whether `code` is a current, not yet used code of the user's confirmed secret; uses it up if so. */

@@ -6,7 +6,7 @@ import type {
   ViolationSeverity,
 } from '../reports/compliance-report-store';
 import { GAMING_CASH_COUNTS, LOYALTY_MEMBER_COUNTS } from '../reports/upstream';
-import type { Upstream } from '../reports/upstream';
+import type { Upstream, UpstreamLog } from '../reports/upstream';
 import type { RetentionPolicyStore } from '../retention/retention-policy-store';
 import type { ComplianceSettings } from '../settings';
 import { jurisdictionRulesOf } from '../settings';
@@ -52,34 +52,38 @@ export class ComplianceDashboardService {
     private readonly cache: DashboardCache,
   ) {}
 
-  async dashboard(range: DashboardRange): Promise<ComplianceDashboardResult> {
+  /** `log`: where a failed upstream call is logged (the request's logger). */
+  async dashboard(range: DashboardRange, log?: UpstreamLog): Promise<ComplianceDashboardResult> {
     const span = range.to.getTime() - range.from.getTime();
     if (span <= 0) throw badUserInput('range.to', 'must be after range.from');
     if (span > this.settings.maxDashboardRangeDays * DAY_MS) {
       throw badUserInput('range.to', `the range must not exceed ${this.settings.maxDashboardRangeDays} days`);
     }
     return this.cache.figures({ dashboard: 'complianceDashboard', scope: {}, range }, () =>
-      this.compute(range, new Date()),
+      this.compute(range, new Date(), log),
     );
   }
 
-  private async compute(range: DashboardRange, now: Date): Promise<ComplianceDashboardResult> {
+  private async compute(
+    range: DashboardRange,
+    now: Date,
+    log: UpstreamLog | undefined,
+  ): Promise<ComplianceDashboardResult> {
     const rules = jurisdictionRulesOf(this.settings);
     const reviewBy = new Date(now.getTime() + this.settings.policyReviewDueWithinDays * DAY_MS);
     const [members, cash, own, due] = await Promise.all([
-      this.upstream.loyalty.request<{
+      this.upstream.loyalty.loggingTo(log).request<{
         complianceMemberCounts: { memberCount: number; kycVerifiedCount: number; selfExcludedCount: number };
       }>(LOYALTY_MEMBER_COUNTS),
-      this.upstream.gaming.request<{ complianceCashCounts: { ctrCount: number; mtlCount: number } }>(
-        GAMING_CASH_COUNTS,
-        {
+      this.upstream.gaming
+        .loggingTo(log)
+        .request<{ complianceCashCounts: { ctrCount: number; mtlCount: number } }>(GAMING_CASH_COUNTS, {
           from: range.from.toISOString(),
           to: range.to.toISOString(),
           dayStartHour: rules.gamingDayStartHour,
           ctrThreshold: rules.ctrThreshold,
           mtlThreshold: rules.mtlThreshold,
-        },
-      ),
+        }),
       this.ownFigures(range),
       this.stores.retentionPolicies.countDueForReview(reviewBy),
     ]);

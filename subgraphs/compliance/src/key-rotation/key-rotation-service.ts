@@ -13,7 +13,7 @@ import type {
 
 /**
  * The other subgraphs holding protected fields, and the service-only mutation that re-seals each one's
- * (compliance's own TOTP secrets are added in-process by its context, see `complianceResealTarget`).
+ * (compliance's own TOTP secrets are added in-process by its services, see `complianceResealTarget`).
  */
 export const RESEAL_TARGETS = [
   { subgraph: 'loyalty', mutation: 'resealLoyaltyProtectedFields' },
@@ -76,13 +76,14 @@ export class KeyRotationService {
     private readonly store: KeyRotationStore,
     private readonly clients: Record<string, Pick<ServiceClient, 'request'>>,
     private readonly settings: ComplianceSettings,
-    private readonly log: Pick<Logger, 'warn'>,
     private readonly targets: readonly ResealTarget[] = RESEAL_TARGETS,
   ) {}
 
+  /** `log`: where a subgraph that did not answer is logged (the request's logger). */
   async rotate(
     identity: Identity,
     rawInput: RotateEncryptionKeyInput | null | undefined,
+    log?: Pick<Logger, 'warn'>,
     now = () => new Date(),
   ): Promise<KeyRotationRunDocument> {
     const input = validateInput(rotateInput, {
@@ -110,7 +111,7 @@ export class KeyRotationService {
         await this.rotateSubgraph(run, target, input, keyIds);
       } catch (error) {
         // the subgraph is down (or refused): note it, go on with the others; a rerun finishes the job
-        this.log.warn(
+        log?.warn(
           { subgraph: target.subgraph, runId: run.id, err: error },
           'key rotation: subgraph did not answer',
         );

@@ -14,7 +14,6 @@ import { parseSubgraphEnv, startSubgraph } from '@casino/server';
 import type { RunningSubgraph } from '@casino/server';
 import { workforceSubgraph } from '@casino/workforce';
 import { complianceSubgraph } from '../index';
-import type { ComplianceContext } from '../context';
 import { DEFAULT_COMPLIANCE_SETTINGS } from '../settings';
 import { KeyRotationService, RESEAL_TARGETS } from './key-rotation-service';
 import type { ResealTarget } from './key-rotation-service';
@@ -109,9 +108,7 @@ describe('rotateEncryptionKey with the real workforce subgraph', () => {
   let raw: MongoConnection;
   let harness: SubgraphHarness;
   /** The subgraphs this compliance rotates (the test's workforce only, unless a test says otherwise) */
-  let targets: readonly ResealTarget[] = [
-    { subgraph: 'workforce', mutation: 'resealWorkforceProtectedFields' },
-  ];
+  const targets: ResealTarget[] = [{ subgraph: 'workforce', mutation: 'resealWorkforceProtectedFields' }];
   const rotate = (input: Record<string, number> | null, identity: Identity = TEST_SUPERADMIN) =>
     harness.execute<{ rotateEncryptionKey: Record<string, unknown> }>(ROTATE, { input }, { identity });
   const salariesAs = () =>
@@ -125,16 +122,15 @@ describe('rotateEncryptionKey with the real workforce subgraph', () => {
     });
     harness = await startSubgraphHarness({
       ...complianceSubgraph,
-      createContext: (base, deps) => {
-        const ctx: ComplianceContext = complianceSubgraph.createContext(base, deps);
-        ctx.services.keyRotation = new KeyRotationService(
-          ctx.stores.keyRotations,
+      createServices: (deps) => {
+        const shared = complianceSubgraph.createServices!(deps);
+        const keyRotation = new KeyRotationService(
+          shared.stores.keyRotations,
           { ...deps.services, workforce: workforce.client('compliance') },
           DEFAULT_COMPLIANCE_SETTINGS,
-          base.log,
           targets,
         );
-        return ctx;
+        return { ...shared, services: { ...shared.services, keyRotation } };
       },
     });
   });
@@ -275,7 +271,7 @@ describe('rotateEncryptionKey with the real workforce subgraph', () => {
   });
 
   it('calls loyalty, marketing and workforce by default; any that is down fails the run, the others go on', async () => {
-    targets = RESEAL_TARGETS;
+    targets.splice(0, targets.length, ...RESEAL_TARGETS);
     // the harness's loyalty and marketing clients point at nothing that answers
     const result = await rotate({ batchSize: 5, maxBatches: 1 });
     expect(result.errors?.[0]?.extensions).toMatchObject({

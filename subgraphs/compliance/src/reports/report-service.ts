@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { RequestAudit } from '@casino/audit';
 import { forbiddenError } from '@casino/auth';
 import type { Identity } from '@casino/auth';
 import { badUserInput, conflict, notFound, validateInput } from '@casino/errors';
 import { z } from 'zod';
 import { adminOf } from '../admins/caller';
+import type { Changed } from '../audit/changes';
 import type { ComplianceSettings } from '../settings';
 import type {
   ComplianceReportDocument,
@@ -14,6 +14,7 @@ import type {
 } from './compliance-report-store';
 import { REPORT_BUILDERS } from './report-builders';
 import type { ReportSources } from './report-builders';
+import type { UpstreamLog } from './upstream';
 import { complianceScore } from './score';
 
 const DAY_MS = 86_400_000;
@@ -43,10 +44,15 @@ export class ComplianceReportService {
     private readonly reports: ComplianceReportStore,
     private readonly sources: ReportSources,
     private readonly settings: ComplianceSettings,
-    private readonly audit: Pick<RequestAudit, 'setChanges'>,
   ) {}
 
-  async generate(identity: Identity, input: GenerateReportInput, now = new Date()) {
+  /** `log`: where a failed call to a subgraph the report depends on is logged (the request's logger). */
+  async generate(
+    identity: Identity,
+    input: GenerateReportInput,
+    log?: UpstreamLog,
+    now = new Date(),
+  ): Promise<Changed<ComplianceReportDocument>> {
     const caller = adminOf(identity);
     const span = input.periodEnd.getTime() - input.periodStart.getTime();
     if (span <= 0) throw badUserInput('input.periodEnd', 'must be after periodStart');
@@ -59,7 +65,11 @@ export class ComplianceReportService {
     // a dependency that is down throws SERVICE_UNAVAILABLE here, before anything is stored
     const content = await REPORT_BUILDERS[input.reportType](
       { from: input.periodStart, to: input.periodEnd },
-      this.sources,
+      {
+        ...this.sources,
+        gaming: this.sources.gaming.loggingTo(log),
+        loyalty: this.sources.loyalty.loggingTo(log),
+      },
       this.settings,
       now,
     );
@@ -84,11 +94,15 @@ export class ComplianceReportService {
       updated_at: now,
     };
     await this.reports.insert(report);
-    this.audit.setChanges(null, auditView(report));
-    return report;
+    return { result: report, before: null, after: auditView(report) };
   }
 
-  async submit(identity: Identity, id: string, submittedTo: string, now = new Date()) {
+  async submit(
+    identity: Identity,
+    id: string,
+    submittedTo: string,
+    now = new Date(),
+  ): Promise<Changed<ComplianceReportDocument>> {
     const caller = adminOf(identity);
     const body = validateInput(submittedToSchema, submittedTo, 'submittedTo');
     const updated = await this.reports.transitionIf(
@@ -105,11 +119,14 @@ export class ComplianceReportService {
       },
     );
     if (!updated) throw await this.refused(id, 'completed', 'submitted');
-    this.audit.setChanges({ id, status: 'completed' }, auditView(updated));
-    return updated;
+    return { result: updated, before: { id, status: 'completed' }, after: auditView(updated) };
   }
 
-  async approve(identity: Identity, id: string, now = new Date()) {
+  async approve(
+    identity: Identity,
+    id: string,
+    now = new Date(),
+  ): Promise<Changed<ComplianceReportDocument>> {
     const caller = adminOf(identity);
     const current = await this.reports.findById(id);
     if (!current) throw notFound('ComplianceReport', id);
@@ -122,8 +139,7 @@ export class ComplianceReportService {
       { $set: { status: 'approved', approved_by: caller.userId, approved_at: now, updated_at: now } },
     );
     if (!updated) throw await this.refused(id, 'submitted', 'approved');
-    this.audit.setChanges({ id, status: current.status }, auditView(updated));
-    return updated;
+    return { result: updated, before: { id, status: current.status }, after: auditView(updated) };
   }
 
   /** Why a guarded transition matched nothing: the report is unknown, or in another status. */

@@ -11,13 +11,21 @@ export function serviceUnavailable(service: string, cause?: unknown): GraphQLErr
   });
 }
 
+/** Where a failed upstream call is logged. */
+export type UpstreamLog = Pick<Logger, 'warn'>;
+
 /** Calls another subgraph as the compliance service; any failure becomes SERVICE_UNAVAILABLE. */
 export class Upstream {
   constructor(
     private readonly name: string,
     private readonly client: ServiceClient,
-    private readonly log?: Pick<Logger, 'warn'>,
+    private readonly log?: UpstreamLog,
   ) {}
+
+  /** The same subgraph, its failures logged to `log` (a request's logger) when given. */
+  loggingTo(log: UpstreamLog | undefined): Upstream {
+    return log ? new Upstream(this.name, this.client, log) : this;
+  }
 
   async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
     try {

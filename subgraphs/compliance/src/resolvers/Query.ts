@@ -16,7 +16,7 @@ export const Query: QueryResolvers = {
   dataRetentionPolicy: (_, { id }, ctx) => ctx.loaders.retentionPolicy.load(id),
   dataRetentionPolicies: (_, { filter, first, after }, ctx) =>
     ctx.stores.retentionPolicies.page(filter ?? {}, { first, after }, ctx.paging),
-  complianceDashboard: (_, { range }, ctx) => ctx.services.dashboard.dashboard(range),
+  complianceDashboard: (_, { range }, ctx) => ctx.services.dashboard.dashboard(range, ctx.log),
   keyRotationRuns: (_, { first, after }, ctx) => ctx.stores.keyRotations.page({ first, after }, ctx.paging),
   revokedSessions: (_, { since }, ctx) => ctx.revocations.since(since),
   ...erasureQueries,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { conflict, notFound, validateInput } from '@casino/errors';
 import type { Identity } from '@casino/auth';
 import { adminOf } from '../admins/caller';
+import type { Changed } from '../audit/changes';
 import type { LegalHoldDocument, LegalHoldStore } from './legal-hold-store';
 
 const placeSchema = z.object({
@@ -10,18 +11,11 @@ const placeSchema = z.object({
   reason: z.string().trim().min(1, 'must say why').max(500),
 });
 
-/** What a legal hold operation did: the hold as it is now, and the audit entry's before and after. */
-export interface LegalHoldChange {
-  hold: LegalHoldDocument;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown>;
-}
-
 /** placeLegalHold / releaseLegalHold (GeneralAdmin+). */
 export class LegalHoldService {
   constructor(private readonly holds: LegalHoldStore) {}
 
-  async place(identity: Identity, raw: unknown, now = new Date()): Promise<LegalHoldChange> {
+  async place(identity: Identity, raw: unknown, now = new Date()): Promise<Changed<LegalHoldDocument>> {
     const caller = adminOf(identity);
     const input = validateInput(placeSchema, raw);
     const hold: LegalHoldDocument = {
@@ -37,16 +31,16 @@ export class LegalHoldService {
     if (!(await this.holds.insertActive(hold))) {
       throw conflict(`${input.subjectId} is already on legal hold`, 'input.subjectId');
     }
-    return { hold, before: null, after: { ...hold } };
+    return { result: hold, before: null, after: { ...hold } };
   }
 
-  async release(identity: Identity, id: string, now = new Date()): Promise<LegalHoldChange> {
+  async release(identity: Identity, id: string, now = new Date()): Promise<Changed<LegalHoldDocument>> {
     const caller = adminOf(identity);
     const released = await this.holds.release(id, caller.userId, now);
     if (!released) {
       if (!(await this.holds.exists(id))) throw notFound('LegalHold', id);
       throw conflict('This legal hold is already released', 'id');
     }
-    return { hold: released, before: { id, released_at: null }, after: { id, released_at: now } };
+    return { result: released, before: { id, released_at: null }, after: { id, released_at: now } };
   }
 }

@@ -1,3 +1,4 @@
+import { recordChanges } from '../audit/changes';
 import type {
   LegalHoldResolvers,
   MutationResolvers,
@@ -13,16 +14,10 @@ export const retentionEnforcementMutations: Pick<
     ctx.audit.setChanges(null, run);
     return run;
   },
-  placeLegalHold: async (_, { input }, ctx) => {
-    const { hold, before, after } = await ctx.retentionEnforcement.legalHolds.place(ctx.identity, input);
-    ctx.audit.setChanges(before, after);
-    return hold;
-  },
-  releaseLegalHold: async (_, { id }, ctx) => {
-    const { hold, before, after } = await ctx.retentionEnforcement.legalHolds.release(ctx.identity, id);
-    ctx.audit.setChanges(before, after);
-    return hold;
-  },
+  placeLegalHold: async (_, { input }, ctx) =>
+    recordChanges(ctx.audit, await ctx.retentionEnforcement.legalHolds.place(ctx.identity, input)),
+  releaseLegalHold: async (_, { id }, ctx) =>
+    recordChanges(ctx.audit, await ctx.retentionEnforcement.legalHolds.release(ctx.identity, id)),
 };
 
 export const RetentionRun: RetentionRunResolvers = {

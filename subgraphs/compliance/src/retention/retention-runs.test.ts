@@ -6,7 +6,7 @@ import { AUDIT_LOGS } from '../audit/audit-log-store';
 import { COMPLIANCE_REPORTS } from '../reports/compliance-report-store';
 import { DATA_RETENTION_POLICIES } from './retention-policy-store';
 import { RETENTION_RUNS } from './retention-run-store';
-import { createStores } from '../context';
+import { createStores } from '../services';
 import { CompliancePrivacy } from '../privacy/compliance-privacy';
 import { DEFAULT_COMPLIANCE_SETTINGS } from '../settings';
 import { IDENTITIES, accountOf, auditLogDoc, errorCode, policyDoc, reportDoc } from '../testing/fixtures';

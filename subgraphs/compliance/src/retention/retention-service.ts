@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { RequestAudit } from '@casino/audit';
 import { forbiddenError } from '@casino/auth';
 import type { Identity } from '@casino/auth';
 import { conflict, notFound, validateInput } from '@casino/errors';
 import { adminOf } from '../admins/caller';
+import type { Changed } from '../audit/changes';
 import type { ComplianceSettings } from '../settings';
 import { RETENTION_DATA_CATEGORIES } from './retention-policy-store';
 import type { DataRetentionPolicyDocument, RetentionPolicyStore } from './retention-policy-store';
@@ -49,10 +49,13 @@ export class RetentionPolicyService {
   constructor(
     private readonly policies: RetentionPolicyStore,
     private readonly settings: Pick<ComplianceSettings, 'retentionReviewIntervalDays'>,
-    private readonly audit: Pick<RequestAudit, 'setChanges'>,
   ) {}
 
-  async create(identity: Identity, raw: unknown, now = new Date()) {
+  async create(
+    identity: Identity,
+    raw: unknown,
+    now = new Date(),
+  ): Promise<Changed<DataRetentionPolicyDocument>> {
     const caller = adminOf(identity);
     const input = validateInput(createSchema, raw);
     const policy: DataRetentionPolicyDocument = {
@@ -75,11 +78,14 @@ export class RetentionPolicyService {
       updated_at: now,
     };
     await this.policies.insert(policy);
-    this.audit.setChanges(null, policy);
-    return policy;
+    return { result: policy, before: null, after: { ...policy } };
   }
 
-  async approve(identity: Identity, id: string, now = new Date()) {
+  async approve(
+    identity: Identity,
+    id: string,
+    now = new Date(),
+  ): Promise<Changed<DataRetentionPolicyDocument>> {
     const caller = adminOf(identity);
     const current = await this.policies.findById(id);
     if (!current) throw notFound('DataRetentionPolicy', id);
@@ -101,15 +107,15 @@ export class RetentionPolicyService {
     await this.policies.retireEarlierActive(category, id, now);
     const newer = await this.policies.countLaterActive(category, id, now);
     const result = newer === 0 ? approved : ((await this.policies.retireActive(id, now)) ?? approved);
-    this.audit.setChanges(
-      { id, status: current.status, approved_by: null, approval_date: null },
-      {
+    return {
+      result,
+      before: { id, status: current.status, approved_by: null, approval_date: null },
+      after: {
         id,
         status: result.status,
         approved_by: result.approved_by,
         approval_date: result.approval_date,
       },
-    );
-    return result;
+    };
   }
 }
