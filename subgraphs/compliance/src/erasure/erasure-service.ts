@@ -5,7 +5,7 @@ import { ServiceCallError } from '@casino/auth';
 import type { Identity, ServiceClient } from '@casino/auth';
 import { ErrorCode, notFound, validateInput } from '@casino/errors';
 import type { Logger } from '@casino/logger';
-import type { ComplianceMemberErasure } from './compliance-step';
+import type { ComplianceMemberErasure } from '../privacy/member-erasure';
 import { ERASURE_STEPS } from './erasure-store';
 import type {
   ErasureRequestDocument,

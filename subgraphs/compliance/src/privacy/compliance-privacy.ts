@@ -2,8 +2,8 @@ import type { RetentionBatchInput, RetentionCounts } from '@casino/mongo';
 import type { PrivacyParticipant, ResealReport } from '@casino/server';
 import type { AuditLogStore } from '../audit/audit-log-store';
 import type { AdminTwoFactorStore } from '../auth/two-factor-store';
-import { eraseComplianceMemberData } from '../erasure/compliance-step';
-import type { ComplianceMemberErasure } from '../erasure/compliance-step';
+import { eraseComplianceMemberData } from './member-erasure';
+import type { ComplianceMemberErasure } from './member-erasure';
 import type { ComplianceReportStore } from '../reports/compliance-report-store';
 
 /**
