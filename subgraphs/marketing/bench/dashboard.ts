@@ -19,6 +19,7 @@ import {
   createProtector,
   createServiceClients,
   createSubgraphApollo,
+  createSubgraphServices,
   parseSubgraphEnv,
 } from '@casino/server';
 import { CUSTOMER_ANALYTICS } from '../src/analytics/analytics-store';
@@ -151,6 +152,7 @@ async function main(): Promise<void> {
         services: createServiceClients('marketing', env),
         protector: createProtector(marketingSubgraph, env)!,
       };
+      const services = createSubgraphServices(marketingSubgraph, deps);
       const apollo = createSubgraphApollo({ ...marketingSubgraph, logger });
       await apollo.start();
       let last: DashboardData | undefined;
@@ -160,7 +162,7 @@ async function main(): Promise<void> {
         const started = performance.now();
         const response = await apollo.executeOperation(
           { query: QUERY, variables: { range: RANGE } },
-          { contextValue: marketingSubgraph.createContext({ ...base, audit }, deps) },
+          { contextValue: marketingSubgraph.createContext({ ...base, audit }, services) },
         );
         const elapsed = performance.now() - started;
         if (response.body.kind !== 'single' || response.body.singleResult.errors) {

@@ -3,13 +3,14 @@ import path from 'node:path';
 import { gql } from 'graphql-tag';
 import type { SubgraphDefinition } from '@casino/server';
 import { analyticsRecomputeJobs } from './analytics/recompute-job';
-import { createAnalyticsJob, createMarketingContext } from './context';
+import { createMarketingContext } from './context';
 import type { MarketingContext } from './context';
 import { MARKETING_INDEXES } from './indexes';
 import { rules } from './permissions';
 import { notificationDispatchJob } from './notifications/dispatcher';
-import { NotificationStore } from './notifications/notification-store';
 import { resolvers } from './resolvers';
+import { createMarketingServices } from './services';
+import type { MarketingServices } from './services';
 import { DEFAULT_MARKETING_SETTINGS } from './settings';
 import type { MarketingSettings } from './settings';
 
@@ -21,7 +22,7 @@ export const typeDefs = gql(readFileSync(path.join(__dirname, '../schema.graphql
  */
 export function createMarketingSubgraph(
   settings: MarketingSettings = DEFAULT_MARKETING_SETTINGS,
-): SubgraphDefinition<MarketingContext> {
+): SubgraphDefinition<MarketingContext, MarketingServices> {
   return {
     name: 'marketing',
     defaultPort: 4004,
@@ -31,30 +32,26 @@ export function createMarketingSubgraph(
     rules,
     indexes: MARKETING_INDEXES,
     holdsPersonalData: true,
-    createContext: (base, deps) => createMarketingContext(base, deps, settings),
-    jobs(deps) {
-      const dispatch = notificationDispatchJob(deps.db, settings, deps.logger, {
-        maxAttempts: deps.env.OUTBOX_MAX_ATTEMPTS,
-        jitter: deps.env.OUTBOX_RETRY_JITTER,
-      });
-      const notifications = new NotificationStore(deps.db);
+    createServices: (deps) => createMarketingServices(deps, settings),
+    createContext: (base, services) => createMarketingContext(base, services),
+    jobs(deps, services) {
+      const notifications = services.stores.notifications;
       // scheduled notifications and those held for quiet hours are not late: only due ones count
       deps.metrics?.observeBacklog('casino_marketing_notification_outbox', 'Due notifications not sent yet', {
         pending: () => notifications.dueCount(new Date()),
         oldestPendingAt: () => notifications.earliestDueAt(new Date()),
       });
-      const analytics = analyticsRecomputeJobs(
-        () => createAnalyticsJob(deps, settings),
-        settings.analytics,
-        deps.logger,
-      );
-      return [dispatch, ...analytics];
+      return [
+        notificationDispatchJob(services.dispatcher, settings),
+        ...analyticsRecomputeJobs(services.analytics, settings.analytics, deps.logger),
+      ];
     },
   };
 }
 
 /** The marketing subgraph with the default rules. */
-export const marketingSubgraph: SubgraphDefinition<MarketingContext> = createMarketingSubgraph();
+export const marketingSubgraph: SubgraphDefinition<MarketingContext, MarketingServices> =
+  createMarketingSubgraph();
 
 export { dispatchDueNotifications } from './notifications/dispatcher';
 export { AnalyticsRecomputeJob } from './analytics/recompute-job';
@@ -63,5 +60,6 @@ export type { MarketingSettings } from './settings';
 
 export { MARKETING_INDEXES } from './indexes';
 export type { MarketingContext } from './context';
+export type { MarketingServices } from './services';
 export { seedMarketing } from './seed';
 export type { MarketingSeedOptions, MarketingSeedResult } from './seed';

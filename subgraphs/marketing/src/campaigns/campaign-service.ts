@@ -2,9 +2,15 @@ import { Decimal128 } from 'mongodb';
 import { z } from 'zod';
 import { conflict, notFound, validateInput } from '@casino/errors';
 import { duplicateKeyField, isNegativeMoney, newId } from '@casino/mongo';
+import type { PageArgs, PagingConfig } from '@casino/mongo';
 import { optionalDepartmentSchema } from '../departments';
 import type { Creator } from '../departments';
-import type { CampaignStatus, CampaignStore, MarketingCampaignDocument } from './campaign-store';
+import type {
+  CampaignFilterInput,
+  CampaignStatus,
+  CampaignStore,
+  MarketingCampaignDocument,
+} from './campaign-store';
 
 /** Named limits of a campaign definition. */
 export const CAMPAIGN_RULES = {
@@ -70,6 +76,11 @@ export type CreateMarketingCampaignInput = z.input<typeof createCampaignSchema>;
 
 export class CampaignService {
   constructor(private readonly campaigns: CampaignStore) {}
+
+  /** A page of campaigns, newest (by start date) first. */
+  page(filter: CampaignFilterInput, args: PageArgs, paging: PagingConfig) {
+    return this.campaigns.page(filter, args, paging);
+  }
 
   /**
    * A new campaign starts in draft with no reach yet. Whether the creator may run a campaign for the input's

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { conflict, notFound, validateInput } from '@casino/errors';
 import { Decimal128 } from 'mongodb';
 import { duplicateKeyField, isNegativeMoney, newId, toMoney } from '@casino/mongo';
+import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { FieldProtector } from '@casino/crypto';
 import { protectIdDocument } from './guest-store';
-import type { GuestStore, WalkInGuestDocument } from './guest-store';
+import type { GuestFilterInput, GuestStore, WalkInGuestDocument } from './guest-store';
 
 /** Named rules of guest registration. */
 export const WALK_IN_RULES = {
@@ -92,6 +93,11 @@ export class GuestService {
     private readonly guests: GuestStore,
     private readonly protector: FieldProtector,
   ) {}
+
+  /** A page of walk-in visits, most recent first. */
+  page(filter: GuestFilterInput, args: PageArgs, paging: PagingConfig) {
+    return this.guests.page(filter, args, paging);
+  }
 
   /** Records a guest's entry now: an open visit with no spend yet. */
   async register(rawInput: RegisterWalkInGuestInput, now = new Date()): Promise<WalkInGuestDocument> {

@@ -1,4 +1,5 @@
-import { subgraphJobs } from '@casino/server';
+import { DEV_PROTECTION_ENV } from '@casino/crypto';
+import { createProtector, createServiceClients, parseSubgraphEnv, subgraphJobs } from '@casino/server';
 import { createLogger } from '@casino/logger';
 import { connectMongo, ensureIndexes } from '@casino/mongo';
 import type { MongoConnection } from '@casino/mongo';
@@ -59,13 +60,21 @@ describe('the notification dispatch background job', () => {
     await notifications.insertMany([{ ...due }, { ...later }]);
 
     const definition = createMarketingSubgraph({ ...DEFAULT_MARKETING_SETTINGS, dispatchIntervalMs: 100 });
+    const env = parseSubgraphEnv(definition, {
+      MONGODB_URI: readProcessEnv().MONGODB_URI,
+      ...DEV_PROTECTION_ENV,
+      OUTBOX_MAX_ATTEMPTS: '10',
+    });
     const jobs = await startScheduler({
       db: mongo.db,
       jobs: subgraphJobs(definition, {
         db: mongo.db,
-        env: { OUTBOX_MAX_ATTEMPTS: 10 },
+        env,
         logger: createLogger({ name: 'marketing', level: 'silent' }),
-      } as never),
+        paging: { defaultSize: 20, maxSize: 200 },
+        services: createServiceClients('marketing', env),
+        protector: createProtector(definition, env),
+      }),
     });
     try {
       const deadline = Date.now() + 5_000;

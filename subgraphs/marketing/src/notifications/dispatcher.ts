@@ -106,8 +106,8 @@ export class NotificationDispatcher {
 }
 
 /**
- * Sends the notifications due at `now` (scheduled ones and those deferred by quiet hours), at most one batch;
- * what the background job runs on each tick.
+ * Sends the notifications due at `now` (scheduled ones and those deferred by quiet hours), at most one batch,
+ * with a dispatcher of its own: one pass of the dispatch job at a chosen instant.
  */
 export function dispatchDueNotifications(
   db: Db,
@@ -134,22 +134,12 @@ export const NOTIFICATION_DISPATCH_JOB = 'notification-dispatch';
  * notification is claimed (pending -> sent) before any channel sees it, so replicas never send one twice.
  */
 export function notificationDispatchJob(
-  db: Db,
-  settings: MarketingSettings,
-  logger: Logger,
-  outbox: { maxAttempts?: number; jitter?: number } = {},
+  dispatcher: NotificationDispatcher,
+  settings: Pick<MarketingSettings, 'dispatchIntervalMs' | 'dispatchBatchSize'>,
 ): ScheduledJob {
   return {
     name: NOTIFICATION_DISPATCH_JOB,
     schedule: { everyMs: settings.dispatchIntervalMs },
-    run: () =>
-      dispatchDueNotifications(
-        db,
-        settings,
-        new Date(),
-        logger,
-        outbox.maxAttempts ?? DEFAULT_OUTBOX_MAX_ATTEMPTS,
-        outbox.jitter,
-      ),
+    run: () => dispatcher.dispatchDue(new Date(), settings.dispatchBatchSize),
   };
 }

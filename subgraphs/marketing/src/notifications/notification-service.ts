@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { badUserInput, conflict, notFound, validateInput } from '@casino/errors';
 import { newId } from '@casino/mongo';
+import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { MarketingSettings } from '../settings';
 import type { TemplateStore } from '../templates/template-store';
 import type { NotificationDispatcher } from './dispatcher';
 import type { MemberMarketingLookup } from './member-consent';
 import { NOTIFICATION_CHANNELS, NOTIFICATION_PRIORITIES } from './notification-store';
-import type { NotificationDocument, NotificationStore } from './notification-store';
+import type { NotificationDocument, NotificationFilterInput, NotificationStore } from './notification-store';
 import { releaseTime } from './quiet-hours';
 import { checkVariables, render } from './render';
 
@@ -64,6 +65,11 @@ export class NotificationService {
     private readonly settings: MarketingSettings,
     private readonly memberLookup: MemberMarketingLookup,
   ) {}
+
+  /** A page of notifications, newest first. */
+  page(filter: NotificationFilterInput, args: PageArgs, paging: PagingConfig) {
+    return this.notifications.page(filter, args, paging);
+  }
 
   /**
    * Renders an active template for one recipient and sends it now, or leaves it pending until the requested

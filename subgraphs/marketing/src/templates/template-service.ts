@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { conflict, validateInput } from '@casino/errors';
 import { duplicateKeyField, newId } from '@casino/mongo';
+import type { PageArgs, PagingConfig } from '@casino/mongo';
 import { optionalDepartmentSchema } from '../departments';
 import type { Creator } from '../departments';
 import {
@@ -8,7 +9,7 @@ import {
   NOTIFICATION_CHANNELS,
   NOTIFICATION_PRIORITIES,
 } from '../notifications/notification-store';
-import type { NotificationTemplateDocument, TemplateStore } from './template-store';
+import type { NotificationTemplateDocument, TemplateFilterInput, TemplateStore } from './template-store';
 
 /** Named limits of a template definition. */
 export const TEMPLATE_RULES = {
@@ -64,6 +65,11 @@ export type CreateNotificationTemplateInput = z.input<typeof createTemplateSchem
 
 export class TemplateService {
   constructor(private readonly templates: TemplateStore) {}
+
+  /** A page of templates, newest first. */
+  page(filter: TemplateFilterInput, args: PageArgs, paging: PagingConfig) {
+    return this.templates.page(filter, args, paging);
+  }
 
   /** As for campaigns: without a department in the input, the template gets the creator's default one. */
   async create(
