@@ -24,12 +24,9 @@ export interface MarketingContext extends SubgraphRequestBase {
     | 'notifications'
     | 'dashboard'
     | 'analytics'
-  > & {
-    /** Re-seals protected fields under the current key, one batch per field (key rotation) */
-    resealProtectedFields: MarketingServices['privacy']['resealProtectedFields'];
-    /** Right to erasure: erases what marketing holds about a member */
-    eraseMember: MarketingServices['privacy']['eraseMember'];
-  };
+  >;
+  /** Erasure, the marketing_data retention policy and key re-sealing: marketing's privacy participant */
+  privacy: MarketingServices['privacy'];
   loaders: {
     campaign: DataLoader<string, MarketingCampaignDocument | null>;
     analytics: DataLoader<string, CustomerAnalyticsDocument | null>;
@@ -41,8 +38,6 @@ export interface MarketingContext extends SubgraphRequestBase {
     notification: DataLoader<string, NotificationDocument | null>;
     template: DataLoader<string, NotificationTemplateDocument | null>;
   };
-  /** applyMarketingRetention: compliance's marketing_data policy */
-  retentionEnforcement: { apply: MarketingServices['privacy']['applyRetention'] };
 }
 
 /**
@@ -53,7 +48,7 @@ export function createMarketingContext(
   base: SubgraphRequestBase,
   services: MarketingServices,
 ): MarketingContext {
-  const { stores, privacy } = services;
+  const { stores } = services;
   return {
     ...base,
     deadLetters: services.deadLetters,
@@ -67,9 +62,8 @@ export function createMarketingContext(
       notifications: services.notifications,
       dashboard: services.dashboard,
       analytics: services.analytics,
-      resealProtectedFields: (batchSize) => privacy.resealProtectedFields(batchSize),
-      eraseMember: (memberId) => privacy.eraseMember(memberId),
     },
+    privacy: services.privacy,
     loaders: {
       campaign: stores.campaigns.byIdLoader(),
       analytics: stores.analytics.byIdLoader(),
@@ -79,6 +73,5 @@ export function createMarketingContext(
       notification: stores.notifications.byIdLoader(),
       template: stores.templates.byIdLoader(),
     },
-    retentionEnforcement: { apply: (input) => privacy.applyRetention(input) },
   };
 }

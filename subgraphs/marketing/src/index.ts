@@ -34,6 +34,7 @@ export function createMarketingSubgraph(
     holdsPersonalData: true,
     createServices: (deps) => createMarketingServices(deps, settings),
     createContext: (base, services) => createMarketingContext(base, services),
+    privacy: (services) => services.privacy,
     jobs(deps, services) {
       const notifications = services.stores.notifications;
       // scheduled notifications and those held for quiet hours are not late: only due ones count

@@ -61,15 +61,15 @@ export const Mutation: MutationResolvers = {
     ctx.audit.setChanges(before, after);
     return after;
   },
-  resealMarketingProtectedFields: (_, { batchSize }, ctx) => ctx.services.resealProtectedFields(batchSize),
+  resealMarketingProtectedFields: (_, { batchSize }, ctx) => ctx.privacy.resealProtectedFields(batchSize),
   eraseMarketingMemberData: async (_, { memberId }, ctx) => {
-    const result = await ctx.services.eraseMember(memberId);
+    const result = await ctx.privacy.eraseMember(memberId);
     // counts only: no erased value goes into the audit trail
     ctx.audit.setChanges(null, { erased: true, ...result });
     return result;
   },
   applyMarketingRetention: async (_, { input }, ctx) => {
-    const counts = await ctx.retentionEnforcement.apply(input);
+    const counts = await ctx.privacy.applyRetention(input);
     ctx.audit.setChanges(null, counts);
     return counts;
   },
