@@ -10,7 +10,7 @@ export default subgraphCodegen({
     MarketingDashboard: '../dashboard/dashboard-service#MarketingDashboardFigures',
     CampaignAudiencePreview: '../campaigns/audience#CampaignAudiencePreviewResult',
     CustomerAnalytics: '../analytics/analytics-store#CustomerAnalyticsDocument',
-    AnalyticsRun: '../analytics/analytics-runs#AnalyticsRunDocument',
+    AnalyticsRun: '../analytics/analytics-run-store#AnalyticsRunDocument',
     WalkInGuest: '../guests/guest-store#WalkInGuestDocument',
     Notification: '../notifications/notification-store#NotificationDocument',
     NotificationTemplate: '../templates/template-store#NotificationTemplateDocument',

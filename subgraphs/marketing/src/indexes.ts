@@ -1,6 +1,6 @@
 import { archiveIndexes, archiveOf } from '@casino/mongo';
 import type { IndexPlan } from '@casino/mongo';
-import { ANALYTICS_RUNS, analyticsRunIndexes } from './analytics/analytics-runs';
+import { ANALYTICS_RUNS, analyticsRunIndexes } from './analytics/analytics-run-store';
 import { analyticsIndexes, CUSTOMER_ANALYTICS } from './analytics/analytics-store';
 import { campaignIndexes, MARKETING_CAMPAIGNS } from './campaigns/campaign-store';
 import { guestIndexes, WALK_IN_GUESTS, WALK_IN_GUESTS_RETENTION } from './guests/guest-store';

@@ -6,7 +6,7 @@ import type { MarketingCampaignDocument } from '../campaigns/campaign-store';
 import type { MarketingDashboardFigures } from '../dashboard/dashboard-service';
 import type { CampaignAudiencePreviewResult } from '../campaigns/audience';
 import type { CustomerAnalyticsDocument } from '../analytics/analytics-store';
-import type { AnalyticsRunDocument } from '../analytics/analytics-runs';
+import type { AnalyticsRunDocument } from '../analytics/analytics-run-store';
 import type { WalkInGuestDocument } from '../guests/guest-store';
 import type { NotificationDocument } from '../notifications/notification-store';
 import type { NotificationTemplateDocument } from '../templates/template-store';
