@@ -4,6 +4,7 @@ import type { FieldProtector } from '@casino/crypto';
 import { DeadLetters } from '@casino/mongo';
 import type { PagingConfig } from '@casino/mongo';
 import type { SubgraphDeps } from '@casino/server';
+import { AnalyticsRunStore } from './analytics/analytics-run-store';
 import { AnalyticsStore } from './analytics/analytics-store';
 import { AnalyticsRecomputeJob } from './analytics/recompute-job';
 import { previewCampaignAudience } from './campaigns/audience';
@@ -27,6 +28,7 @@ import { TemplateStore } from './templates/template-store';
 export interface MarketingStores {
   campaigns: CampaignStore;
   analytics: AnalyticsStore;
+  analyticsRuns: AnalyticsRunStore;
   guests: GuestStore;
   notifications: NotificationStore;
   templates: TemplateStore;
@@ -38,6 +40,7 @@ export function createStores(deps: Pick<SubgraphDeps, 'db' | 'protector'>): Mark
   return {
     campaigns: new CampaignStore(deps.db),
     analytics: new AnalyticsStore(deps.db),
+    analyticsRuns: new AnalyticsRunStore(deps.db),
     guests: new GuestStore(deps.db, deps.protector),
     notifications: new NotificationStore(deps.db),
     templates: new TemplateStore(deps.db),
@@ -119,7 +122,7 @@ export function createMarketingServices(deps: SubgraphDeps, settings: MarketingS
       dashboardCacheOf(deps),
     ),
     analytics: new AnalyticsRecomputeJob(
-      deps.db,
+      { runs: stores.analyticsRuns, analytics: stores.analytics, erasedMembers: stores.erasedMembers },
       { gaming: deps.services.gaming, loyalty: deps.services.loyalty },
       settings.analytics,
       deps.logger,

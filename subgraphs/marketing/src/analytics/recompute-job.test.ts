@@ -15,7 +15,12 @@ import { CUSTOMER_ANALYTICS } from './analytics-store';
 import type { CustomerAnalyticsDocument } from './analytics-store';
 import { createLogger } from '@casino/logger';
 import { startScheduler } from '@casino/scheduler';
-import { AnalyticsRecomputeJob, AnalyticsServiceUnavailable, analyticsRecomputeJobs } from './recompute-job';
+import {
+  AnalyticsRecomputeJob,
+  AnalyticsServiceUnavailable,
+  analyticsJobStores,
+  analyticsRecomputeJobs,
+} from './recompute-job';
 
 const member = (n: number) => `30000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const [WHALE, REGULAR, EXCLUDED, LAPSED, STRANGER] = [1, 2, 3, 4, 5].map(member);
@@ -238,7 +243,7 @@ describe('recomputeCustomerAnalytics with real gaming and loyalty', () => {
     });
     await harness.db.collection(CUSTOMER_ANALYTICS).insertOne({ ...lapsedBefore });
     job = new AnalyticsRecomputeJob(
-      harness.db,
+      analyticsJobStores(harness.db),
       { gaming: services.gaming, loyalty: services.loyalty },
       analyticsSettings,
       undefined,
@@ -481,7 +486,7 @@ describe('recomputeCustomerAnalytics when a service is down', () => {
     });
     try {
       const down = new AnalyticsRecomputeJob(
-        harness.db,
+        analyticsJobStores(harness.db),
         { gaming: services.gaming, loyalty: await unreachableService() },
         analyticsSettings,
         undefined,
@@ -491,7 +496,7 @@ describe('recomputeCustomerAnalytics when a service is down', () => {
       expect(await harness.db.collection(CUSTOMER_ANALYTICS).countDocuments()).toBe(0);
 
       const up = new AnalyticsRecomputeJob(
-        harness.db,
+        analyticsJobStores(harness.db),
         { gaming: services.gaming, loyalty: services.loyalty },
         analyticsSettings,
         undefined,
@@ -509,7 +514,7 @@ describe('recomputeCustomerAnalytics when a service is down', () => {
     try {
       const logger = createLogger({ name: 'marketing', level: 'silent' });
       const down = new AnalyticsRecomputeJob(
-        harness.db,
+        analyticsJobStores(harness.db),
         { gaming: await unreachableService(), loyalty: services.loyalty },
         analyticsSettings,
       );

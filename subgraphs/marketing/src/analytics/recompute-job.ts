@@ -97,21 +97,37 @@ export class AnalyticsServiceUnavailable extends Error {
  * repeated or resumed run writes the same documents; a batch is written only once both services answered.
  * One run at a time holds the job (a lock in `analytics_runs`); a crashed run's lock goes stale.
  */
+/** The stores the recompute reads and writes: its runs, the analytics, the members erased on request. */
+export interface AnalyticsJobStores {
+  runs: AnalyticsRunStore;
+  analytics: AnalyticsStore;
+  erasedMembers: ErasedMemberStore;
+}
+
+/** The recompute's stores over a database (a job built outside the subgraph's services, as in tests). */
+export function analyticsJobStores(db: Db): AnalyticsJobStores {
+  return {
+    runs: new AnalyticsRunStore(db),
+    analytics: new AnalyticsStore(db),
+    erasedMembers: new ErasedMemberStore(db),
+  };
+}
+
 export class AnalyticsRecomputeJob {
   private readonly runs: AnalyticsRunStore;
   private readonly analytics: AnalyticsStore;
   private readonly erasedMembers: ErasedMemberStore;
 
   constructor(
-    db: Db,
+    stores: AnalyticsJobStores,
     private readonly services: { gaming: ServiceClient; loyalty: ServiceClient },
     private readonly settings: AnalyticsSettings,
     private readonly logger?: Logger,
     private readonly clock: () => Date = () => new Date(),
   ) {
-    this.runs = new AnalyticsRunStore(db);
-    this.analytics = new AnalyticsStore(db);
-    this.erasedMembers = new ErasedMemberStore(db);
+    this.runs = stores.runs;
+    this.analytics = stores.analytics;
+    this.erasedMembers = stores.erasedMembers;
   }
 
   async run(trigger: AnalyticsRunTrigger): Promise<AnalyticsRunDocument> {
