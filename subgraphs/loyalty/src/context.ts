@@ -49,7 +49,8 @@ export interface LoyaltyProcess {
   privacy: LoyaltyPrivacy;
 }
 
-export interface LoyaltyContext extends SubgraphRequestBase, LoyaltyProcess {
+/** A request sees the services, never the stores (its loaders are built from them). */
+export interface LoyaltyContext extends SubgraphRequestBase, Omit<LoyaltyProcess, 'stores'> {
   loaders: {
     member: DataLoader<string, MemberDocument | null>;
     reward: DataLoader<string, RewardDocument | null>;
@@ -95,10 +96,10 @@ export function createLoyaltyServices(
 
 /** Per request: the base (identity, logger, audit handle) and loaders, so one caller's cache never serves another. */
 export function createLoyaltyContext(base: SubgraphRequestBase, process: LoyaltyProcess): LoyaltyContext {
-  const { stores } = process;
+  const { stores, ...shared } = process;
   return {
     ...base,
-    ...process,
+    ...shared,
     loaders: {
       member: stores.members.byIdLoader(),
       reward: stores.rewards.byIdLoader(),

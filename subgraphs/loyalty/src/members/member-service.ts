@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { forbiddenError } from '@casino/auth';
 import { badUserInput, conflict, validateInput } from '@casino/errors';
 import { duplicateKeyField, newId, toMoney } from '@casino/mongo';
+import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { FieldProtector } from '@casino/crypto';
 import { protectIdentityDocument } from './member-store';
-import type { MemberDocument, MemberStore } from './member-store';
+import type { MemberDocument, MemberFilterInput, MemberStore } from './member-store';
 
 /** Named rules of enrolment. */
 export const MEMBER_RULES = {
@@ -65,6 +66,11 @@ export class MemberService {
     private readonly members: MemberStore,
     private readonly protector: FieldProtector,
   ) {}
+
+  /** A page of members, most recently registered first. */
+  page(filter: MemberFilterInput, args: PageArgs, paging: PagingConfig) {
+    return this.members.page(filter, args, paging);
+  }
 
   async register(rawInput: RegisterMemberInput, now = new Date()): Promise<MemberDocument> {
     const input = validateInput(registerMemberSchema, rawInput);

@@ -4,10 +4,11 @@ import { forbiddenError } from '@casino/auth';
 import type { Identity } from '@casino/auth';
 import { badUserInput, conflict, notFound, validateInput } from '@casino/errors';
 import { newId } from '@casino/mongo';
+import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { LoyaltyStores } from '../stores';
-import type { PointsLedgerDocument } from './ledger-store';
+import type { LedgerFilterInput, PointsLedgerDocument } from './ledger-store';
 import type { MemberDocument, Tier } from '../members/member-store';
-import type { RewardRedemptionDocument } from '../redemptions/redemption-store';
+import type { RedemptionFilterInput, RewardRedemptionDocument } from '../redemptions/redemption-store';
 import { TIER_ORDER, tierForCredits } from '../settings';
 import type { LoyaltySettings } from '../settings';
 import { ledgerEntry, paysForRedemption, PointsLedger, redemptionOf } from './points-ledger';
@@ -160,6 +161,21 @@ export class PointsService {
   /** The member's balances next to the sums of the ledger entries that are part of them. */
   check(memberId: string): Promise<LedgerCheck> {
     return this.ledger.check(memberId);
+  }
+
+  /** A page of ledger entries, newest first. */
+  ledgerPage(filter: LedgerFilterInput, args: PageArgs, paging: PagingConfig) {
+    return this.stores.ledger.page(filter, args, paging);
+  }
+
+  /** One ledger entry by id. */
+  ledgerEntry(id: string): Promise<PointsLedgerDocument | null> {
+    return this.stores.ledger.findById(id);
+  }
+
+  /** A page of redemptions, most recently redeemed first. */
+  redemptionPage(filter: RedemptionFilterInput, args: PageArgs, paging: PagingConfig) {
+    return this.stores.redemptions.page(filter, args, paging);
   }
 
   /**

@@ -14,9 +14,9 @@ export const Member: MemberResolvers = {
       storedField: 'nic_passport',
     }),
   redemptions: (member, { first, after }, ctx) =>
-    ctx.stores.redemptions.page({ memberId: member.id }, { first, after }, ctx.paging),
+    ctx.services.points.redemptionPage({ memberId: member.id }, { first, after }, ctx.paging),
   pointsLedger: (member, { first, after }, ctx) =>
-    ctx.stores.ledger.page({ memberId: member.id }, { first, after }, ctx.paging),
+    ctx.services.points.ledgerPage({ memberId: member.id }, { first, after }, ctx.paging),
   tierProgress: (member, _, ctx) => {
     const next = TIER_ORDER[TIER_ORDER.indexOf(member.tier) + 1];
     if (!next || next === 'Ruby') return { nextTier: null, creditsToNextTier: 0 };

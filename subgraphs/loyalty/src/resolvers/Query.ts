@@ -5,16 +5,16 @@ export const Query: QueryResolvers = {
   ...complianceFeedQueries,
   member: (_, { id }, ctx) => ctx.loaders.member.load(id),
   members: (_, { filter, first, after }, ctx) =>
-    ctx.stores.members.page(filter ?? {}, { first, after }, ctx.paging),
+    ctx.services.members.page(filter ?? {}, { first, after }, ctx.paging),
   reward: (_, { id }, ctx) => ctx.loaders.reward.load(id),
   rewards: (_, { filter, first, after }, ctx) =>
-    ctx.stores.rewards.page(filter ?? {}, { first, after }, ctx.paging),
+    ctx.services.rewards.page(filter ?? {}, { first, after }, ctx.paging),
   rewardRedemption: (_, { id }, ctx) => ctx.loaders.redemption.load(id),
   rewardRedemptions: (_, { filter, first, after }, ctx) =>
-    ctx.stores.redemptions.page(filter ?? {}, { first, after }, ctx.paging),
-  pointsLedgerEntry: (_, { id }, ctx) => ctx.stores.ledger.findById(id),
+    ctx.services.points.redemptionPage(filter ?? {}, { first, after }, ctx.paging),
+  pointsLedgerEntry: (_, { id }, ctx) => ctx.services.points.ledgerEntry(id),
   pointsLedgerEntries: (_, { filter, first, after }, ctx) =>
-    ctx.stores.ledger.page(filter ?? {}, { first, after }, ctx.paging),
+    ctx.services.points.ledgerPage(filter ?? {}, { first, after }, ctx.paging),
   loyaltyDashboard: (_, { range }, ctx) => ctx.services.dashboard.dashboard(range),
   memberLedgerCheck: (_, { memberId }, ctx) => ctx.services.points.check(memberId),
 };

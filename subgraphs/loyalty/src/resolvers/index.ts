@@ -22,7 +22,7 @@ export const resolvers: Resolvers = {
     reward: async (top, _, ctx) => (await ctx.loaders.reward.load(top.rewardId))!,
   },
   PointsLedgerEntry: {
-    __resolveReference: (reference, ctx) => ctx.stores.ledger.findById(reference.id),
+    __resolveReference: (reference, ctx) => ctx.services.points.ledgerEntry(reference.id),
     member: async (entry, _, ctx) => (await ctx.loaders.member.load(entry.member_id))!,
   },
 };

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type { Decimal128 } from 'mongodb';
 import { badUserInput, validateInput } from '@casino/errors';
 import { isNegativeMoney, newId } from '@casino/mongo';
+import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { Tier } from '../members/member-store';
-import type { RewardCategory, RewardDocument, RewardStore } from './reward-store';
+import type { RewardCategory, RewardDocument, RewardFilterInput, RewardStore } from './reward-store';
 
 const TIERS = ['Ruby', 'Sapphire', 'Diamond', 'VIP'] as const;
 const CATEGORIES = ['dining', 'accommodation', 'gaming', 'merchandise'] as const;
@@ -50,6 +51,11 @@ function present(input: Record<string, unknown>) {
 
 export class RewardService {
   constructor(private readonly rewards: RewardStore) {}
+
+  /** A page of rewards, newest first. */
+  page(filter: RewardFilterInput, args: PageArgs, paging: PagingConfig) {
+    return this.rewards.page(filter, args, paging);
+  }
 
   async create(raw: z.input<typeof createSchema>, now = new Date()): Promise<RewardDocument> {
     const input = validateInput(createSchema, raw);
