@@ -22,7 +22,7 @@ import {
 import type { SubgraphDeps } from '@casino/server';
 import { createGamingSubgraph, parseGamingSettings } from '@casino/gaming';
 import type { GamingServices } from '@casino/gaming';
-import { sessionFixture, standardGameTypes } from '@casino/gaming/src/testing/fixtures';
+import { sessionFixture, standardGameTypes } from '@casino/gaming/testing';
 import { startRedisServer } from '../tests/support/redis-server';
 import { IDENTITIES } from '../tests/support/stack-harness';
 import { percentile, withScratchDatabase } from './support';

@@ -12,7 +12,7 @@ import { startEmbeddedMongo } from '@casino/embedded-mongo';
 import { SUBGRAPH_NAMES, startStack } from '../scripts/stack';
 import type { Stack, SubgraphName } from '../scripts/stack';
 import { IDENTITIES, tokenFor } from '../tests/support/stack-harness';
-import { testProtectionEnv, uniqueDatabase } from '../tests/support/subgraph-harness';
+import { testProtectionEnv, uniqueDatabase } from '@casino/testing';
 import { percentile } from './support';
 
 const iterations = Number(process.argv[2] ?? 2_000);

@@ -21,7 +21,7 @@ import { SUBGRAPH_NAMES, startStack } from '../scripts/stack';
 import type { SubgraphName } from '../scripts/stack';
 import { IDENTITIES, SEED_NOW, tokenFor } from '../tests/support/stack-harness';
 import { startOtlpReceiver } from '../tests/support/otlp-receiver';
-import { testProtectionEnv, uniqueDatabase } from '../tests/support/subgraph-harness';
+import { testProtectionEnv, uniqueDatabase } from '@casino/testing';
 import { percentile } from './support';
 
 /** A loyalty-only query, and one that also fetches from gaming (two subgraph fetches). */

@@ -39,6 +39,7 @@ const USAGE = `Usage: pnpm build [--out DIR] [--only SERVICE,...]
 interface Manifest {
   name: string;
   main?: string;
+  exports?: Record<string, string>;
   files?: string[];
   scripts?: Record<string, string>;
   dependencies?: Record<string, string>;
@@ -186,6 +187,13 @@ function rewriteManifest(project: WorkspaceProject, stagedDir: string, root: str
   const sourceDir = sourceDirOf(project, root);
   const inSource = new RegExp(`^(\\./)?${sourceDir}/.*\\.ts$`);
   if (manifest.main && inSource.test(manifest.main)) manifest.main = distPathOf(manifest.main);
+  // test-only entry points (a subgraph's fixtures) are not shipped; the others point at the compiled files
+  if (manifest.exports)
+    manifest.exports = Object.fromEntries(
+      Object.entries(manifest.exports)
+        .filter(([, target]) => !TEST_ONLY.test(target))
+        .map(([entry, target]) => [entry, inSource.test(target) ? `./${distPathOf(target)}` : target]),
+    );
   const start = TSX_SCRIPT.exec(manifest.scripts?.start ?? '');
   if (start) manifest.scripts = { ...manifest.scripts, start: `node ${distPathOf(start[1]!)}` };
   manifest.files = project.dir === root ? ['dist'] : ['dist', ...runtimeFilesOf(stagedDir)];

@@ -5,8 +5,8 @@ import { gamingSubgraph } from '@casino/gaming';
 import { loyaltySubgraph } from '@casino/loyalty';
 import { marketingSubgraph } from '@casino/marketing';
 import { workforceSubgraph } from '@casino/workforce';
-import { startSubgraphHarness } from './support/subgraph-harness';
-import type { SubgraphHarness } from './support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 /**
  * An `after` cursor is exactly [sort value, id]: the sort value of the type of the connection's sort field,

@@ -9,7 +9,7 @@ import {
 } from '@casino/auth';
 import { DashboardCache } from '@casino/cache';
 import { gamingSubgraph } from '@casino/gaming';
-import { sessionFixture, standardGameTypes } from '@casino/gaming/src/testing/fixtures';
+import { sessionFixture, standardGameTypes } from '@casino/gaming/testing';
 import { loyaltySubgraph } from '@casino/loyalty';
 import { marketingSubgraph } from '@casino/marketing';
 import { toMoney } from '@casino/mongo';
@@ -22,8 +22,8 @@ import {
   startServedSubgraph,
   startSubgraphHarness,
   uniqueDatabase,
-} from './support/subgraph-harness';
-import type { ServedSubgraph, SubgraphHarness } from './support/subgraph-harness';
+} from '@casino/testing';
+import type { ServedSubgraph, SubgraphHarness } from '@casino/testing';
 
 const RANGE = { from: '2026-03-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

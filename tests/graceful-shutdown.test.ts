@@ -6,8 +6,8 @@ import { parseGatewayEnv, startGateway } from '@casino/gateway';
 import type { RunningGateway } from '@casino/gateway';
 import { createLogger } from '@casino/logger';
 import { loyaltySubgraph } from '@casino/loyalty';
-import { TEST_SUPERADMIN, startServedSubgraph } from './support/subgraph-harness';
-import type { ServedSubgraph } from './support/subgraph-harness';
+import { TEST_SUPERADMIN, startServedSubgraph } from '@casino/testing';
+import type { ServedSubgraph } from '@casino/testing';
 
 const SUBGRAPH_DELAY_MS = 1_500;
 const STOP_AFTER_MS = 300;

@@ -1,7 +1,7 @@
 import { REQUEST_CREDENTIAL_HEADER, developmentSigner, signRequestCredential } from '@casino/auth';
 import { loyaltySubgraph } from '@casino/loyalty';
-import { TEST_SUPERADMIN, startServedSubgraph } from './support/subgraph-harness';
-import type { ServedSubgraph } from './support/subgraph-harness';
+import { TEST_SUPERADMIN, startServedSubgraph } from '@casino/testing';
+import type { ServedSubgraph } from '@casino/testing';
 
 const REGISTER = 'mutation ($input: RegisterMemberInput!) { registerMember(input: $input) { id } }';
 const INTERVAL_MS = 300;

@@ -1,6 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { keyIdOf } from '@casino/crypto';
-import { keyRotationEnvs } from './support/subgraph-harness';
+import { keyRotationEnvs } from '@casino/testing';
 import { IDENTITIES, startTestStack } from './support/stack-harness';
 import type { TestStack } from './support/stack-harness';
 

@@ -1,7 +1,7 @@
 import { startEmbeddedMongo } from '@casino/embedded-mongo';
 import type { EmbeddedMongo } from '@casino/embedded-mongo';
 import { startStack } from '../scripts/stack';
-import { testProtectionEnv } from './support/subgraph-harness';
+import { testProtectionEnv } from '@casino/testing';
 import type { Stack } from '../scripts/stack';
 
 /** Its own MongoDB, so this test can take it away without disturbing the other test files. */

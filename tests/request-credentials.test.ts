@@ -8,7 +8,7 @@ import { startRedisServer } from './support/redis-server';
 import type { RedisServer } from './support/redis-server';
 import { IDENTITIES, startTestStack, tokenFor } from './support/stack-harness';
 import type { TestStack } from './support/stack-harness';
-import { startServedSubgraph } from './support/subgraph-harness';
+import { startServedSubgraph } from '@casino/testing';
 
 const TTL_SECONDS = 2;
 const MEMBERS = '{ members(first: 2) { totalCount edges { node { id pointsBalance } } } }';

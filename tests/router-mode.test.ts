@@ -14,8 +14,8 @@ import { loyaltySubgraph } from '@casino/loyalty';
 import { startRedisServer } from './support/redis-server';
 import type { RedisServer } from './support/redis-server';
 import { IDENTITIES } from './support/stack-harness';
-import { startServedSubgraph } from './support/subgraph-harness';
-import type { ServedSubgraph } from './support/subgraph-harness';
+import { startServedSubgraph } from '@casino/testing';
+import type { ServedSubgraph } from '@casino/testing';
 import { createTestPki } from './support/tls-certificates';
 import type { TestPki } from './support/tls-certificates';
 

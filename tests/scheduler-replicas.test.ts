@@ -9,15 +9,15 @@ import {
   insertSessions,
   sessionFixture,
   standardGameTypes,
-} from '@casino/gaming/src/testing/fixtures';
-import { startTestLoyalty } from '@casino/gaming/src/testing/loyalty';
-import type { TestLoyalty } from '@casino/gaming/src/testing/loyalty';
+} from '@casino/gaming/testing';
+import { startTestLoyalty } from '@casino/gaming/testing';
+import type { TestLoyalty } from '@casino/gaming/testing';
 import type { JobPass, ScheduledJob } from '@casino/scheduler';
 import type { SubgraphDefinition } from '@casino/server';
 import { startCaptureProxy } from './support/capture-proxy';
 import type { CaptureProxy } from './support/capture-proxy';
-import { startServedSubgraph, uniqueDatabase } from './support/subgraph-harness';
-import type { ServedSubgraph } from './support/subgraph-harness';
+import { startServedSubgraph, uniqueDatabase } from '@casino/testing';
+import type { ServedSubgraph } from '@casino/testing';
 
 const SESSIONS = 20;
 const AUDIT_EVENTS = 40;

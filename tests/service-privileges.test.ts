@@ -6,8 +6,8 @@ import { SERVICE_NAMES } from '@casino/server';
 import type { RequestBase, SubgraphDefinition } from '@casino/server';
 import { SUBGRAPH_DEFINITIONS, SUBGRAPH_NAMES } from '../scripts/stack';
 import type { SubgraphName } from '../scripts/stack';
-import { TEST_SUPERADMIN, startSubgraphHarness } from './support/subgraph-harness';
-import type { SubgraphHarness } from './support/subgraph-harness';
+import { TEST_SUPERADMIN, startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 /**
  * Least privilege between services: every operation a service identity may call names the services that

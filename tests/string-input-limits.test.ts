@@ -1,7 +1,7 @@
 import { loyaltySubgraph } from '@casino/loyalty';
 import { workforceSubgraph } from '@casino/workforce';
-import { startSubgraphHarness } from './support/subgraph-harness';
-import type { SubgraphHarness } from './support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 /**
  * Every string argument has a bound, checked over the whole operation before any resolver runs: names and

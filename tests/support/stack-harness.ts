@@ -15,7 +15,7 @@ import type { DestinationStream } from 'pino';
 import { seedAll } from '../../scripts/seed-all';
 import { SUBGRAPH_NAMES, startStack } from '../../scripts/stack';
 import type { Stack, SubgraphName } from '../../scripts/stack';
-import { testProtectionEnv, uniqueDatabase } from './subgraph-harness';
+import { testProtectionEnv, uniqueDatabase } from '@casino/testing';
 
 export interface GraphQLResponse<T> {
   data?: T | null;

@@ -17,8 +17,8 @@ import {
   policyDoc,
   reportDoc,
 } from './testing/fixtures';
-import { startSubgraphHarness } from '../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const { superAdmin, generalAdmin, gamingManager, gamingSupervisor, fbManager, anonymous, loyaltyService } =
   IDENTITIES;

@@ -9,8 +9,8 @@ import type { AdminUserDocument } from './admins/admin-user-store';
 import type { AuditLogDocument } from './audit/audit-log-store';
 import type { ComplianceReportDocument } from './reports/compliance-report-store';
 import type { DataRetentionPolicyDocument } from './retention/retention-policy-store';
-import { startSubgraphHarness, uniqueDatabase } from '../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../tests/support/subgraph-harness';
+import { startSubgraphHarness, uniqueDatabase } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const NOW = new Date('2026-06-15T09:00:00.000Z');
 const DEMO_PASSWORD = 'demo-password-2026';

@@ -9,8 +9,8 @@ import { GAMING_SESSIONS } from './sessions/session-store';
 import { startTestLoyalty } from './testing/loyalty';
 import type { TestLoyalty } from './testing/loyalty';
 import { insertGameTypes, insertSessions, sessionFixture, standardGameTypes } from './testing/fixtures';
-import { startSubgraphHarness, TEST_SUPERADMIN } from '../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../tests/support/subgraph-harness';
+import { startSubgraphHarness, TEST_SUPERADMIN } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const admin = (role: string, department: string | null): Identity =>
   ({

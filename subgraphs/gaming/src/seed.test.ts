@@ -8,8 +8,8 @@ import { toCents } from './money';
 import { GAMING_PACKAGES } from './packages/package-store';
 import { GAMING_SESSIONS } from './sessions/session-store';
 import type { GamingSessionDocument } from './sessions/session-store';
-import { startSubgraphHarness } from '../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const NOW = new Date('2026-03-15T20:00:00Z');
 const DAY = 86_400_000;

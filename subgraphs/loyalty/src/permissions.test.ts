@@ -6,8 +6,8 @@ import { loyaltySubgraph, typeDefs } from './index';
 import { protectIdentityDocument } from './members/member-store';
 import type { MemberDocument } from './members/member-store';
 import { rules } from './permissions';
-import { startSubgraphHarness, TEST_SUPERADMIN } from '../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../tests/support/subgraph-harness';
+import { startSubgraphHarness, TEST_SUPERADMIN } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const admin = (role: string, department: string | null, permissions: string[] = []): Identity =>
   ({

@@ -2,8 +2,8 @@ import { Faker, en } from '@faker-js/faker';
 import { loyaltySubgraph } from './index';
 import type { MemberDocument } from './members/member-store';
 import { seedLoyalty } from './seed';
-import { startSubgraphHarness } from '../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -8,8 +8,8 @@ import { sealSalary } from './staff/salary';
 import type { StaffMemberDocument } from './staff/staff-store';
 import type { TrainingCourseDocument } from './training/course-store';
 import type { TrainingRecordDocument } from './training/training-record-store';
-import { TEST_SUPERADMIN, startSubgraphHarness } from '../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../tests/support/subgraph-harness';
+import { TEST_SUPERADMIN, startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const admin = (
   userId: string,

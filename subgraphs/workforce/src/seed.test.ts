@@ -11,8 +11,8 @@ import { salaryContext } from './staff/salary';
 import type { StaffMemberDocument } from './staff/staff-store';
 import type { TrainingCourseDocument } from './training/course-store';
 import type { TrainingRecordDocument } from './training/training-record-store';
-import { startSubgraphHarness, uniqueDatabase } from '../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../tests/support/subgraph-harness';
+import { startSubgraphHarness, uniqueDatabase } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const NOW = new Date('2026-03-01T08:00:00.000Z');
 const ADMIN_IDS = ['a0000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000002'];

@@ -1,8 +1,8 @@
 import { complianceSubgraph } from '../index';
 import { ADMIN_USERS } from './admin-user-store';
 import { adminDoc, countReads } from '../testing/fixtures';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const ADMIN_FIELDS = /* GraphQL */ `
   id

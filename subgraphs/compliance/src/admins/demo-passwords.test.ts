@@ -1,7 +1,7 @@
 import { createComplianceSubgraph } from '../index';
 import { adminDoc } from '../testing/fixtures';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 import { ADMIN_USERS } from './admin-user-store';
 import { DemoPasswordInUseError, assertNoDemoPasswords } from './demo-passwords';
 import { hashPassword } from './password';

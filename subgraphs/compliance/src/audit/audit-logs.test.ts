@@ -2,8 +2,8 @@ import { complianceSubgraph } from '../index';
 import { ADMIN_USERS } from '../admins/admin-user-store';
 import { AUDIT_LOGS } from './audit-log-store';
 import { adminDoc, auditLogDoc, countReads } from '../testing/fixtures';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const AUDIT_LOGS_QUERY = /* GraphQL */ `
   query Logs($filter: AuditLogFilter, $first: Int, $after: String) {

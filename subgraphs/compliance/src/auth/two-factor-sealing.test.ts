@@ -16,8 +16,8 @@ import {
   keyRotationEnvs,
   startSubgraphHarness,
   uniqueDatabase,
-} from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+} from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 import { ADMIN_TWO_FACTOR } from './two-factor-store';
 import type { AdminTwoFactorDocument } from './two-factor-store';
 import { base32Decode, generateTotpSecret, totp } from './totp';

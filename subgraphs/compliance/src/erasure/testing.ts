@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
-import { memberDocument } from '@casino/loyalty/src/test-support/fixtures';
+import { memberDocument } from '@casino/loyalty/testing';
 import { developmentSigner, ServiceClient } from '@casino/auth';
 import type { FieldProtector } from '@casino/crypto';
 import { gamingSubgraph } from '@casino/gaming';
 import { loyaltySubgraph } from '@casino/loyalty';
 import { marketingSubgraph } from '@casino/marketing';
 import type { RunningSubgraph, SubgraphDefinition } from '@casino/server';
-import { startServedSubgraph } from '../../../../tests/support/subgraph-harness';
+import { startServedSubgraph } from '@casino/testing';
 
 /** A real other subgraph on a free port with its own database, called as the compliance service. */
 export interface ErasureUpstream {
@@ -66,7 +66,7 @@ export function switchableClient(target: ServiceClient): {
     get url() {
       return current.url;
     },
-    request: (query: string, variables?: Record<string, unknown>) => current.request(query, variables),
+    request: (document: never, variables: never) => current.request(document, variables),
   } as unknown as ServiceClient;
   return {
     client,

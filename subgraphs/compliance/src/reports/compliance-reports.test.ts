@@ -3,8 +3,8 @@ import { ADMIN_USERS } from '../admins/admin-user-store';
 import { COMPLIANCE_REPORTS } from './compliance-report-store';
 import type { ComplianceViolation } from './compliance-report-store';
 import { adminDoc, countReads, reportDoc } from '../testing/fixtures';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const REPORTS_QUERY = /* GraphQL */ `
   query Reports($filter: ComplianceReportFilter, $first: Int, $after: String) {

@@ -12,9 +12,9 @@ import {
   startTestLoyalty,
 } from '../testing/upstreams';
 import type { TestUpstream } from '../testing/upstreams';
-import { unreachableService } from '../../../gaming/src/testing/dead-service';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { unreachableService } from '@casino/gaming/testing';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const GENERATE = /* GraphQL */ `
   mutation Generate($input: GenerateComplianceReportInput!) {

@@ -1,12 +1,13 @@
 import type { ServiceClient } from '@casino/auth';
+import { ComplianceExpiringDocumentsDocument } from '@casino/loyalty/operations';
 import { createComplianceSubgraph } from '../index';
 import { ADMIN_USERS } from '../admins/admin-user-store';
 import { DEFAULT_COMPLIANCE_SETTINGS } from '../settings';
 import { IDENTITIES, accountOf } from '../testing/fixtures';
 import { insertTestMembers, startTestGaming, startTestLoyalty } from '../testing/upstreams';
 import type { TestUpstream } from '../testing/upstreams';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const GENERATE = /* GraphQL */ `
   mutation Generate($input: GenerateComplianceReportInput!) {
@@ -40,10 +41,10 @@ describe('kyc_compliance: identity document expiry, walked page by page', () => 
     [gaming, loyalty] = await Promise.all([startTestGaming(), startTestLoyalty()]);
     // counts the pages compliance asks loyalty for
     const counting = Object.create(loyalty.client) as ServiceClient;
-    counting.request = <T>(query: string, variables?: Record<string, unknown>) => {
-      if (query.includes('membersWithExpiringDocuments')) pages.push(variables ?? {});
-      return loyalty.client.request<T>(query, variables);
-    };
+    counting.request = ((document: never, variables: never) => {
+      if (document === ComplianceExpiringDocumentsDocument) pages.push(variables ?? {});
+      return loyalty.client.request(document, variables);
+    }) as ServiceClient['request'];
     harness = await startSubgraphHarness(
       createComplianceSubgraph({
         ...DEFAULT_COMPLIANCE_SETTINGS,

@@ -4,8 +4,8 @@ import { ADMIN_USERS } from '../admins/admin-user-store';
 import { COMPLIANCE_REPORTS } from './compliance-report-store';
 import type { ComplianceReportStatus } from './compliance-report-store';
 import { IDENTITIES, accountOf, errorCode, reportDoc } from '../testing/fixtures';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const FIELDS = `id status submittedTo submissionDate submittedBy { id username } approvedBy { id username } approvedAt`;
 const SUBMIT = `mutation($id: ID!, $to: String!) { submitComplianceReport(id: $id, submittedTo: $to) { ${FIELDS} } }`;

@@ -3,8 +3,8 @@ import { ADMIN_USERS } from '../admins/admin-user-store';
 import { DATA_RETENTION_POLICIES } from './retention-policy-store';
 import { RETENTION_EXCEPTIONS } from './retention-service';
 import { IDENTITIES, accountOf, errorCode, policyDoc } from '../testing/fixtures';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const FIELDS = `id policyName dataCategory status retentionPeriodDays archiveAfterDays autoDelete encryptionRequired
   backupRequired legalBasis exceptions nextReviewDate createdAt createdBy { id } approvedBy { id } approvalDate`;

@@ -2,8 +2,8 @@ import { complianceSubgraph } from '../index';
 import { ADMIN_USERS } from '../admins/admin-user-store';
 import { DATA_RETENTION_POLICIES } from './retention-policy-store';
 import { adminDoc, countReads, policyDoc } from '../testing/fixtures';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const POLICIES_QUERY = /* GraphQL */ `
   query Policies($filter: DataRetentionPolicyFilter, $first: Int, $after: String) {

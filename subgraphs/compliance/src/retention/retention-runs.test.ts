@@ -12,8 +12,8 @@ import { DEFAULT_COMPLIANCE_SETTINGS } from '../settings';
 import { IDENTITIES, accountOf, auditLogDoc, errorCode, policyDoc, reportDoc } from '../testing/fixtures';
 import { startTestGaming } from '../testing/upstreams';
 import type { TestUpstream } from '../testing/upstreams';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 import { RetentionRunner } from './retention-runner';
 import { developmentSigner, ServiceClient } from '@casino/auth';
 

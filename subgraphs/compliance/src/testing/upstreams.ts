@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
-import { memberDocument } from '@casino/loyalty/src/test-support/fixtures';
+import { memberDocument } from '@casino/loyalty/testing';
 import type { ServiceClient } from '@casino/auth';
 import { gamingSubgraph } from '@casino/gaming';
 import { loyaltySubgraph } from '@casino/loyalty';
 import { toMoney } from '@casino/mongo';
 import type { RunningSubgraph, SubgraphDefinition } from '@casino/server';
-import { startServedSubgraph } from '../../../../tests/support/subgraph-harness';
+import { startServedSubgraph } from '@casino/testing';
 
 /** A real other subgraph on a free port with its own database, and a client calling it as compliance. */
 export interface TestUpstream {

@@ -3,8 +3,8 @@ import type { Identity } from '@casino/auth';
 import { toMoney } from '@casino/mongo';
 import { gamingSubgraph } from '../index';
 import { insertGameTypes, insertSessions, sessionFixture, standardGameTypes } from '../testing/fixtures';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const DASHBOARD = /* GraphQL */ `
   query Dashboard($range: DateRangeInput!) {

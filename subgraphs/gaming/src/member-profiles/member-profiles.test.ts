@@ -2,8 +2,8 @@ import type { Identity } from '@casino/auth';
 import { toMoney } from '@casino/mongo';
 import { gamingSubgraph } from '../index';
 import { insertGameTypes, insertSessions, sessionFixture, standardGameTypes } from '../testing/fixtures';
-import { startSubgraphHarness, TEST_SUPERADMIN } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness, TEST_SUPERADMIN } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const PROFILES = /* GraphQL */ `
   query Profiles($window: DateRangeInput!, $first: Int!, $after: ID, $long: Int!, $top: Int!) {

@@ -4,8 +4,8 @@ import { createGamingSubgraph } from '../index';
 import { gamingDayOf } from '../gaming-day';
 import { DEFAULT_GAMING_SETTINGS } from '../settings';
 import { insertGameTypes, insertSessions, sessionFixture, standardGameTypes } from '../testing/fixtures';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const ADT = /* GraphQL */ `
   query Adt($r: [_Any!]!, $days: Int) {

@@ -3,8 +3,8 @@ import { toMoney } from '@casino/mongo';
 import { gamingSubgraph } from '../index';
 import type { GamingSessionDocument } from '../sessions/session-store';
 import { insertGameTypes, insertSessions, sessionFixture, standardGameTypes } from '../testing/fixtures';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const MEMBER_PLAY = /* GraphQL */ `
   query MemberPlay($r: [_Any!]!, $first: Int, $status: GamingSessionStatus) {

@@ -7,8 +7,8 @@ import type { TestLoyalty } from '../testing/loyalty';
 import { GAMING_PACKAGES } from './package-store';
 import type { GamingPackageDocument } from './package-store';
 import { PACKAGE_PURCHASES } from './purchase-store';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const PURCHASE = /* GraphQL */ `
   mutation Purchase($input: PurchaseGamingPackageInput!) {

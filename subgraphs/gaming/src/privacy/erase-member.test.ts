@@ -5,8 +5,8 @@ import { gamingSubgraph } from '../index';
 import { PACKAGE_PURCHASES } from '../packages/purchase-store';
 import { GAMING_SESSIONS } from '../sessions/session-store';
 import { insertSessions, sessionFixture, standardGameTypes } from '../testing/fixtures';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const ERASE = /* GraphQL */ `
   mutation ($memberId: ID!) {

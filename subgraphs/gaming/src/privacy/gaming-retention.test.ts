@@ -3,8 +3,8 @@ import { gamingSubgraph } from '../index';
 import { GAMING_SESSIONS } from '../sessions/session-store';
 import type { GamingSessionDocument } from '../sessions/session-store';
 import { gameTypeFixture, insertGameTypes, insertSessions, sessionFixture } from '../testing/fixtures';
-import { TEST_SUPERADMIN, startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { TEST_SUPERADMIN, startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const APPLY = /* GraphQL */ `
   mutation ($input: GamingRetentionInput!) {

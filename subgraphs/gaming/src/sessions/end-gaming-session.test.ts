@@ -14,8 +14,8 @@ import {
   startServedSubgraph,
   startSubgraphHarness,
   uniqueDatabase,
-} from '../../../../tests/support/subgraph-harness';
-import type { ServedSubgraph, SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+} from '@casino/testing';
+import type { ServedSubgraph, SubgraphHarness } from '@casino/testing';
 
 const START = /* GraphQL */ `
   mutation Start($input: StartGamingSessionInput!) {

@@ -5,8 +5,8 @@ import { GAMING_PACKAGES } from '../packages/package-store';
 import type { GamingPackageDocument } from '../packages/package-store';
 import { insertGameTypes, insertSessions, sessionFixture, standardGameTypes } from '../testing/fixtures';
 import type { GamingSessionDocument } from './session-store';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const SESSIONS = /* GraphQL */ `
   query Sessions($filter: GamingSessionFilter, $first: Int, $after: String) {

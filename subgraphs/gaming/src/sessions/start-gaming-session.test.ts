@@ -5,8 +5,8 @@ import { unreachableService } from '../testing/dead-service';
 import { startTestLoyalty } from '../testing/loyalty';
 import type { TestLoyalty } from '../testing/loyalty';
 import { SESSION_RULES } from './session-service';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const START = /* GraphQL */ `
   mutation Start($input: StartGamingSessionInput!) {

@@ -4,7 +4,7 @@ import { toMoney } from '@casino/mongo';
 import type { GameTypeDocument } from '../game-types/game-type-store';
 import { gamingSubgraph } from '../index';
 import type { GamingSessionDocument } from '../sessions/session-store';
-import { startServedSubgraph } from '../../../../tests/support/subgraph-harness';
+import { startServedSubgraph } from '@casino/testing';
 import { gameTypeFixture, insertGameTypes, insertSessions, sessionFixture } from './fixtures';
 
 export interface TestSession {

@@ -1,9 +1,9 @@
 import type { Db } from 'mongodb';
-import { memberDocument } from '@casino/loyalty/src/test-support/fixtures';
+import { memberDocument } from '@casino/loyalty/testing';
 import type { ServiceClient } from '@casino/auth';
 import { loyaltySubgraph } from '@casino/loyalty';
 import type { RunningSubgraph } from '@casino/server';
-import { startServedSubgraph } from '../../../../tests/support/subgraph-harness';
+import { startServedSubgraph } from '@casino/testing';
 
 export interface TestMember {
   id?: string;

@@ -1,8 +1,8 @@
 import { loyaltySubgraph } from '../index';
 import type { MemberDocument } from '../members/member-store';
-import { COMPLIANCE_SERVICE, admin, memberDocument } from '../test-support/fixtures';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { COMPLIANCE_SERVICE, admin, memberDocument } from '../testing/fixtures';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const EXPIRING = /* GraphQL */ `
   query ($before: DateTime!, $first: Int!, $after: ID) {

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { loyaltySubgraph } from '../index';
 import type { LedgerEntryType } from '../points/ledger-store';
 import type { MemberDocument } from '../members/member-store';
-import { admin, memberDocument, rewardDocument } from '../test-support/fixtures';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { admin, memberDocument, rewardDocument } from '../testing/fixtures';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const DASHBOARD = /* GraphQL */ `
   query ($range: DateRangeInput!) {

@@ -3,12 +3,12 @@ import { loyaltySubgraph } from '../index';
 import type { LedgerBalance } from '../points/ledger-store';
 import type { MemberDocument } from '../members/member-store';
 import { DEFAULT_LOYALTY_SETTINGS } from '../settings';
-import { admin, memberDocument } from '../test-support/fixtures';
+import { admin, memberDocument } from '../testing/fixtures';
 import { createLogger } from '@casino/logger';
 import { startScheduler } from '@casino/scheduler';
 import { currentTierPeriodStart, LoyaltyJobs, loyaltyJobs } from './loyalty-jobs';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const DAY = 86_400_000;
 const NOW = new Date('2026-06-15T03:00:00.000Z');

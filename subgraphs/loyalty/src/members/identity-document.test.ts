@@ -3,9 +3,9 @@ import { ConfigError } from '@casino/config';
 import { keyIdOf } from '@casino/crypto';
 import { parseSubgraphEnv } from '@casino/server';
 import { loyaltySubgraph } from '../index';
-import { admin, COMPLIANCE_SERVICE, memberDocument } from '../test-support/fixtures';
-import { keyRotationEnvs, startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { admin, COMPLIANCE_SERVICE, memberDocument } from '../testing/fixtures';
+import { keyRotationEnvs, startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 import { MEMBERS } from './member-store';
 import type { MemberDocument } from './member-store';
 

@@ -1,8 +1,8 @@
 import { loyaltySubgraph } from '../index';
 import type { MemberDocument } from './member-store';
-import { admin, memberDocument } from '../test-support/fixtures';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { admin, memberDocument } from '../testing/fixtures';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 /** `{ a: { a: ... { nic_passport: <document> } } }`, `levels` objects deep */
 function nested(levels: number, document: string): Record<string, unknown> {

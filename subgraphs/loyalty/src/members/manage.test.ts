@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { loyaltySubgraph } from '../index';
 import type { MemberDocument } from './member-store';
-import { admin, memberDocument } from '../test-support/fixtures';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { admin, memberDocument } from '../testing/fixtures';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const CREATE_REWARD = /* GraphQL */ `
   mutation ($input: CreateRewardInput!) {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { loyaltySubgraph } from '../index';
 import type { MemberDocument } from './member-store';
-import { memberDocument } from '../test-support/fixtures';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { memberDocument } from '../testing/fixtures';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const DAY = 86_400_000;
 

@@ -1,6 +1,6 @@
 import { loyaltySubgraph } from '../index';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const REGISTER = /* GraphQL */ `
   mutation Register($input: RegisterMemberInput!) {

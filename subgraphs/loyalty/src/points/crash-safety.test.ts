@@ -9,12 +9,12 @@ import type { RewardRedemptionDocument } from '../redemptions/redemption-store';
 import type { RewardDocument } from '../rewards/reward-store';
 import { DEFAULT_LOYALTY_SETTINGS } from '../settings';
 import type { LoyaltySettings } from '../settings';
-import { admin, memberDocument, rewardDocument } from '../test-support/fixtures';
+import { admin, memberDocument, rewardDocument } from '../testing/fixtures';
 import { ledgerEntry, PointsLedger, voidMarker } from './points-ledger';
 import type { PostingHooks } from './points-ledger';
 import { PointsService } from './points-service';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 type Step = 'afterRecord' | 'afterApply';
 const STEPS: [string, Step][] = [

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { startTestGaming } from '@casino/gaming/src/testing/gaming';
-import type { TestGaming, TestSession } from '@casino/gaming/src/testing/gaming';
-import { unreachableService } from '@casino/gaming/src/testing/dead-service';
+import { startTestGaming } from '@casino/gaming/testing';
+import type { TestGaming, TestSession } from '@casino/gaming/testing';
+import { unreachableService } from '@casino/gaming/testing';
 import { createLoyaltySubgraph, loyaltySubgraph } from '../index';
 import { DEFAULT_LOYALTY_SETTINGS, parseLoyaltySettings } from '../settings';
 import type { MemberDocument } from '../members/member-store';
-import { admin, memberDocument, SERVICE } from '../test-support/fixtures';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { admin, memberDocument, SERVICE } from '../testing/fixtures';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const CREDIT = /* GraphQL */ `
   mutation Credit($input: CreditGamingSessionInput!) {

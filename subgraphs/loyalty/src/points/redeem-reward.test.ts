@@ -3,9 +3,9 @@ import { createLoyaltySubgraph } from '../index';
 import { DEFAULT_LOYALTY_SETTINGS } from '../settings';
 import type { MemberDocument } from '../members/member-store';
 import type { RewardDocument } from '../rewards/reward-store';
-import { admin, memberDocument, rewardDocument } from '../test-support/fixtures';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { admin, memberDocument, rewardDocument } from '../testing/fixtures';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const REDEEM = /* GraphQL */ `
   mutation Redeem($input: RedeemRewardInput!) {

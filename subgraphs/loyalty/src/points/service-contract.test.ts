@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { developmentSigner, ServiceCallError, ServiceClient } from '@casino/auth';
-import { startTestGaming } from '@casino/gaming/src/testing/gaming';
-import type { TestGaming } from '@casino/gaming/src/testing/gaming';
+import { startTestGaming } from '@casino/gaming/testing';
+import type { TestGaming } from '@casino/gaming/testing';
 import { readProcessEnv } from '@casino/config';
 import { createLogger } from '@casino/logger';
 import { parseSubgraphEnv, startSubgraph } from '@casino/server';
 import type { RunningSubgraph } from '@casino/server';
 import { createLoyaltySubgraph, parseLoyaltySettings } from '../index';
-import { memberDocument } from '../test-support/fixtures';
-import { testProtectionEnv, uniqueDatabase } from '../../../../tests/support/subgraph-harness';
+import { memberDocument } from '../testing/fixtures';
+import { testProtectionEnv, uniqueDatabase } from '@casino/testing';
 
 /**
  * The loyalty side of the gaming contract (issue 4), over HTTP with a signed service identity; loyalty checks

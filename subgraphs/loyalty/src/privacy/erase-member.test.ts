@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { loyaltySubgraph } from '../index';
-import { admin, COMPLIANCE_SERVICE, memberDocument, SERVICE } from '../test-support/fixtures';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { admin, COMPLIANCE_SERVICE, memberDocument, SERVICE } from '../testing/fixtures';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 import { MEMBERS } from '../members/member-store';
 
 const ERASE = /* GraphQL */ `

@@ -3,9 +3,9 @@ import type { Identity } from '@casino/auth';
 import { loyaltySubgraph } from '../index';
 import { MEMBERS } from '../members/member-store';
 import type { MemberDocument } from '../members/member-store';
-import { admin, memberDocument } from '../test-support/fixtures';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { admin, memberDocument } from '../testing/fixtures';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const APPLY = /* GraphQL */ `
   mutation ($input: LoyaltyRetentionInput!) {

@@ -1,7 +1,7 @@
 import { toMoney } from '@casino/mongo';
 import { marketingSubgraph } from '../index';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 import type { CustomerAnalyticsDocument } from './analytics-store';
 import { CUSTOMER_ANALYTICS } from './analytics-store';
 

@@ -6,9 +6,9 @@ import { DEFAULT_ANALYTICS_SETTINGS, DEFAULT_MARKETING_SETTINGS } from '../setti
 import type { AnalyticsSettings, MarketingSettings } from '../settings';
 import { startPlayAndMembers } from '../testing/play-and-members';
 import type { PlayAndMembers } from '../testing/play-and-members';
-import { unreachableService } from '@casino/gaming/src/testing/dead-service';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { unreachableService } from '@casino/gaming/testing';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 import { ANALYTICS_RUNS } from './analytics-run-store';
 import type { AnalyticsRunDocument } from './analytics-run-store';
 import { CUSTOMER_ANALYTICS } from './analytics-store';

@@ -1,7 +1,7 @@
 import { Decimal128 } from 'mongodb';
 import { marketingSubgraph } from '../index';
-import { startSubgraphHarness, TEST_SUPERADMIN } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness, TEST_SUPERADMIN } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 import { MARKETING_CAMPAIGNS } from './campaign-store';
 
 const CREATE = /* GraphQL */ `

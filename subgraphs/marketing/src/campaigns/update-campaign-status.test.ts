@@ -1,8 +1,8 @@
 import { toMoney } from '@casino/mongo';
 import { marketingSubgraph } from '../index';
 import { AS } from '../testing/identities';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 import type { CampaignStatus, MarketingCampaignDocument } from './campaign-store';
 import { CampaignStore, MARKETING_CAMPAIGNS } from './campaign-store';
 import { CampaignService } from './campaign-service';

@@ -1,8 +1,8 @@
 import { Decimal128 } from 'mongodb';
 import { marketingSubgraph } from '../index';
 import { AS } from '../testing/identities';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 import type { WalkInGuestDocument } from './guest-store';
 import { WALK_IN_GUESTS } from './guest-store';
 

@@ -3,8 +3,8 @@ import { keyIdOf } from '@casino/crypto';
 import { parseSubgraphEnv } from '@casino/server';
 import { marketingSubgraph } from '../index';
 import { AS } from '../testing/identities';
-import { keyRotationEnvs, startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { keyRotationEnvs, startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 import { WALK_IN_GUESTS } from './guest-store';
 import type { WalkInGuestDocument } from './guest-store';
 

@@ -1,6 +1,6 @@
 import { marketingSubgraph } from '../index';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 import { WALK_IN_GUESTS } from './guest-store';
 
 const REGISTER = /* GraphQL */ `

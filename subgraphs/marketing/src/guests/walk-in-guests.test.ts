@@ -1,9 +1,9 @@
 import type { FieldProtector } from '@casino/crypto';
 import { toMoney } from '@casino/mongo';
 import { marketingSubgraph } from '../index';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
 import { AS } from '../testing/identities';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import type { SubgraphHarness } from '@casino/testing';
 import type { WalkInGuestDocument } from './guest-store';
 import { protectIdDocument, WALK_IN_GUESTS } from './guest-store';
 

@@ -8,7 +8,7 @@ import { startScheduler } from '@casino/scheduler';
 import { createMarketingSubgraph } from '../index';
 import { MARKETING_INDEXES } from '../indexes';
 import { DEFAULT_MARKETING_SETTINGS } from '../settings';
-import { uniqueDatabase } from '../../../../tests/support/subgraph-harness';
+import { uniqueDatabase } from '@casino/testing';
 import type { NotificationDocument } from './notification-store';
 import { NOTIFICATIONS } from './notification-store';
 

@@ -5,8 +5,8 @@ import { AS } from '../testing/identities';
 import { CUSTOMER_ANALYTICS } from '../analytics/analytics-store';
 import { WALK_IN_GUESTS } from '../guests/guest-store';
 import { NOTIFICATIONS } from '../notifications/notification-store';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 import { ERASED_MEMBERS } from './erased-members-store';
 
 const ERASE = /* GraphQL */ `

@@ -5,8 +5,8 @@ import { marketingSubgraph } from '../index';
 import { WALK_IN_GUESTS } from '../guests/guest-store';
 import { NOTIFICATIONS } from '../notifications/notification-store';
 import { AS } from '../testing/identities';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const APPLY = /* GraphQL */ `
   mutation ($input: MarketingRetentionInput!) {

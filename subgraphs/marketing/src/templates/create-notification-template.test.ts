@@ -1,6 +1,6 @@
 import { marketingSubgraph } from '../index';
-import { startSubgraphHarness, TEST_SUPERADMIN } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness, TEST_SUPERADMIN } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 import { placeholdersIn } from './template-service';
 import { NOTIFICATION_TEMPLATES } from './template-store';
 

@@ -12,8 +12,8 @@ import {
   insertSessions,
   sessionFixture,
   standardGameTypes,
-} from '@casino/gaming/src/testing/fixtures';
-import { startServedSubgraph } from '../../../../tests/support/subgraph-harness';
+} from '@casino/gaming/testing';
+import { startServedSubgraph } from '@casino/testing';
 
 export interface TestLoyaltyMember {
   id: string;

@@ -11,8 +11,8 @@ import {
   staffDoc,
   useFixtureProtector,
 } from '../testing/fixtures';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const FIGURES = `department activeHeadcount averagePerformanceScore averageCommitmentScore
   trainingCompletionRate overdueTrainingCount staffWithOverdueTraining reviewsDueInRange`;

@@ -8,8 +8,8 @@ import {
   staffDoc,
   useFixtureProtector,
 } from '../testing/fixtures';
-import { startServedSubgraph, startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { ServedSubgraph, SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startServedSubgraph, startSubgraphHarness } from '@casino/testing';
+import type { ServedSubgraph, SubgraphHarness } from '@casino/testing';
 
 const CREATE = /* GraphQL */ `
   mutation Review($input: CreatePerformanceReviewInput!) {

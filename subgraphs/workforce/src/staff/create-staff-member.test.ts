@@ -1,7 +1,7 @@
 import { DEFAULT_WORKFORCE_SETTINGS, createWorkforceSubgraph, workforceSubgraph } from '../index';
 import { salaryContext } from './salary';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const CREATE = /* GraphQL */ `
   mutation Create($input: CreateStaffMemberInput!) {

@@ -17,8 +17,8 @@ import {
   keyRotationEnvs,
   startSubgraphHarness,
   TEST_SUPERADMIN,
-} from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+} from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const GENERAL_ADMIN = adminIdentity('00000000-0000-4000-8000-0000000000d1', 'GeneralAdmin', null);
 const COMPLIANCE_SERVICE: Identity = { kind: 'service', service: 'compliance' };

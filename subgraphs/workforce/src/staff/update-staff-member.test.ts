@@ -9,8 +9,8 @@ import {
   staffDoc,
   useFixtureProtector,
 } from '../testing/fixtures';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const UPDATE = /* GraphQL */ `
   mutation Update($input: UpdateStaffMemberInput!) {

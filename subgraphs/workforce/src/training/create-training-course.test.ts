@@ -1,7 +1,7 @@
 import type { Identity } from '@casino/auth';
 import { workforceSubgraph } from '../index';
-import { TEST_SUPERADMIN, startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { TEST_SUPERADMIN, startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const CREATE = /* GraphQL */ `
   mutation Create($input: CreateTrainingCourseInput!) {

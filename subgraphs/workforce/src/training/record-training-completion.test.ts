@@ -10,8 +10,8 @@ import {
   staffDoc,
   useFixtureProtector,
 } from '../testing/fixtures';
-import { startSubgraphHarness } from '../../../../tests/support/subgraph-harness';
-import type { SubgraphHarness } from '../../../../tests/support/subgraph-harness';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
 
 const RECORD = /* GraphQL */ `
   mutation Record($input: RecordTrainingCompletionInput!) {

@@ -1,0 +1,2 @@
+export * from './subgraph-harness';
+export * from './identities';

@@ -1,0 +1,3 @@
+/** Fixtures other packages' tests use: `import { ... } from '@casino/compliance/testing'`. */
+export * from './fixtures';
+export * from './upstreams';

@@ -1,0 +1,2 @@
+/** Fixtures other packages' tests use: `import { ... } from '@casino/loyalty/testing'`. */
+export * from './fixtures';

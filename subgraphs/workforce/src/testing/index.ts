@@ -1,0 +1,2 @@
+/** Fixtures other packages' tests use: `import { ... } from '@casino/workforce/testing'`. */
+export * from './fixtures';
