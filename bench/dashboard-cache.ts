@@ -25,7 +25,7 @@ import type { GamingServices } from '@casino/gaming';
 import { sessionFixture, standardGameTypes } from '@casino/gaming/testing';
 import { startRedisServer } from '../tests/support/redis-server';
 import { IDENTITIES } from '../tests/support/stack-harness';
-import { percentile, withScratchDatabase } from './support';
+import { percentile, withScratchDatabase } from '@casino/testing';
 
 const HITS = Number(process.argv[2] ?? 1_000);
 const MISSES = Number(process.argv[3] ?? 50);

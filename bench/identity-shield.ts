@@ -41,7 +41,7 @@ import {
   createSubgraphServices,
   parseSubgraphEnv,
 } from '@casino/server';
-import { percentile, withScratchDatabase } from './support';
+import { percentile, withScratchDatabase } from '@casino/testing';
 
 const RUNS = Number(process.argv[2] ?? 500);
 const identity: AdminIdentity = {

@@ -13,7 +13,7 @@ import { SUBGRAPH_NAMES, startStack } from '../scripts/stack';
 import type { Stack, SubgraphName } from '../scripts/stack';
 import { IDENTITIES, tokenFor } from '../tests/support/stack-harness';
 import { testProtectionEnv, uniqueDatabase } from '@casino/testing';
-import { percentile } from './support';
+import { percentile } from '@casino/testing';
 
 const iterations = Number(process.argv[2] ?? 2_000);
 const SMALL = 'query MemberCount { members(first: 1) { totalCount } }';

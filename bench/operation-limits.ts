@@ -20,7 +20,7 @@ import { createPersistedQueries, sha256Hex } from '@casino/gateway/src/persisted
 import { createLogger } from '@casino/logger';
 import type { RequestBase } from '@casino/server';
 import { loadApiSchema } from '../tests/support/api-schema';
-import { percentile } from './support';
+import { percentile } from '@casino/testing';
 
 const iterations = Number(process.argv[2] ?? 5_000);
 const schema = loadApiSchema();

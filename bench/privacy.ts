@@ -20,7 +20,7 @@ import {
   createSubgraphApollo,
   parseSubgraphEnv,
 } from '@casino/server';
-import { percentile, withScratchDatabase } from './support';
+import { percentile, withScratchDatabase } from '@casino/testing';
 
 const RUNS = Number(process.argv[2] ?? 300);
 const MEMBERS = Number(process.argv[3] ?? 2_000);

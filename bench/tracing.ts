@@ -22,7 +22,7 @@ import type { SubgraphName } from '../scripts/stack';
 import { IDENTITIES, SEED_NOW, tokenFor } from '../tests/support/stack-harness';
 import { startOtlpReceiver } from '../tests/support/otlp-receiver';
 import { testProtectionEnv, uniqueDatabase } from '@casino/testing';
-import { percentile } from './support';
+import { percentile } from '@casino/testing';
 
 /** A loyalty-only query, and one that also fetches from gaming (two subgraph fetches). */
 const CASES = [

@@ -3,7 +3,7 @@ import autocannon from 'autocannon';
 import type { FloorClient, FloorStep } from './floor';
 import { runFloorStep } from './floor';
 import { cpuMs } from './processes';
-import { percentile } from '../support';
+import { percentile } from '@casino/testing';
 
 /** What one target did for one operation in one round. */
 export interface RoundSample {

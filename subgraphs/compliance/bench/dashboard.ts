@@ -27,7 +27,7 @@ import {
 } from '@casino/server';
 import type { SubgraphDefinition } from '@casino/server';
 import { complianceSubgraph, demoAdmins, seedCompliance } from '../src/index';
-import { percentile, withScratchDatabase } from '../../../bench/support';
+import { percentile, withScratchDatabase } from '@casino/testing';
 
 const { values } = parseArgs({
   options: {

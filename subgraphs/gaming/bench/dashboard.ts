@@ -22,7 +22,7 @@ import { centsToMoney } from '../src/money';
 import { GAMING_SESSIONS } from '../src/sessions/session-store';
 import type { GamingSessionDocument } from '../src/sessions/session-store';
 import { insertGameTypes, standardGameTypes } from '../src/testing/fixtures';
-import { percentile, withScratchDatabase } from '../../../bench/support';
+import { percentile, withScratchDatabase } from '@casino/testing';
 
 const RUNS = Number(process.argv[2] ?? 200);
 const SESSIONS = Number(process.argv[3] ?? 200_000);

@@ -27,7 +27,7 @@ import { MARKETING_CAMPAIGNS } from '../src/campaigns/campaign-store';
 import { WALK_IN_GUESTS } from '../src/guests/guest-store';
 import { marketingSubgraph, seedMarketing } from '../src/index';
 import { NOTIFICATIONS } from '../src/notifications/notification-store';
-import { percentile, withScratchDatabase } from '../../../bench/support';
+import { percentile, withScratchDatabase } from '@casino/testing';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '200' }, members: { type: 'string', default: '10000' } },

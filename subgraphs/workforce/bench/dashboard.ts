@@ -21,7 +21,7 @@ import {
   parseSubgraphEnv,
 } from '@casino/server';
 import { workforceSubgraph, seedWorkforce } from '../src/index';
-import { percentile, withScratchDatabase } from '../../../bench/support';
+import { percentile, withScratchDatabase } from '@casino/testing';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '300' }, 'staff-scale': { type: 'string', default: '10' } },
