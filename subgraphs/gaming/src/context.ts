@@ -39,8 +39,6 @@ export interface GamingContext extends SubgraphRequestBase {
   deadLetters: DeadLetters;
   settings: GamingSettings;
   paging: PagingConfig;
-  /** The paginated lists read their stores directly */
-  stores: Pick<GamingStores, 'sessions' | 'gameTypes' | 'packages'>;
   services: Pick<
     GamingServices,
     'sessions' | 'purchases' | 'dashboard' | 'aml' | 'complianceFeed' | 'memberProfiles'
@@ -110,7 +108,6 @@ export function createGamingContext(base: SubgraphRequestBase, services: GamingS
     deadLetters: services.deadLetters,
     settings: services.settings,
     paging: services.paging,
-    stores: services.stores,
     services,
     loaders: createLoaders(services.stores, services.paging, services.settings),
     privacy: services.privacy,

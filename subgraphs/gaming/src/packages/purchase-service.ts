@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { badUserInput, ErrorCode, validateInput } from '@casino/errors';
 import type { Logger } from '@casino/logger';
 import { newId } from '@casino/mongo';
+import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { LoyaltyMembers } from '../members/loyalty-members';
 import { toCents } from '../money';
-import type { GamingPackageStore } from './package-store';
+import type { GamingPackageFilterInput, GamingPackageStore } from './package-store';
 import type { PackagePurchaseDocument, PackagePurchaseStore } from './purchase-store';
 
 export type PackagePurchaseStatus = 'active' | 'used' | 'expired';
@@ -32,6 +33,11 @@ export class PackagePurchaseService {
     private readonly packages: GamingPackageStore,
     private readonly members: LoyaltyMembers,
   ) {}
+
+  /** A page of the packages on offer (or withdrawn), newest first. */
+  packagePage(filter: GamingPackageFilterInput, args: PageArgs, paging: PagingConfig) {
+    return this.packages.page(filter, args, paging);
+  }
 
   /**
    * Sells an active package to a member whose tier (as loyalty has it now) the package allows. One insert;

@@ -8,10 +8,10 @@ export const Query: QueryResolvers = {
   ...memberProfileQueries,
   gamingSession: (_, { id }, ctx) => ctx.loaders.session.load(id),
   gamingSessions: (_, { filter, first, after }, ctx) =>
-    ctx.stores.sessions.page(filter ?? {}, { first, after }, ctx.paging),
+    ctx.services.sessions.page(filter ?? {}, { first, after }, ctx.paging),
   gameType: (_, { id }, ctx) => ctx.loaders.gameType.load(id),
   gameTypes: (_, { filter, first, after }, ctx) =>
-    ctx.stores.gameTypes.page(filter ?? {}, { first, after }, ctx.paging),
+    ctx.services.sessions.gameTypePage(filter ?? {}, { first, after }, ctx.paging),
   amlCashSummary: (_, args, ctx) => ctx.services.aml.summary(args),
   gamingSessionForCredit: async (_, { id }, ctx) => {
     const session = await ctx.loaders.session.load(id);
@@ -20,5 +20,5 @@ export const Query: QueryResolvers = {
   gamingDashboard: (_, { range }, ctx) => ctx.services.dashboard.dashboard(range),
   gamingPackage: (_, { id }, ctx) => ctx.loaders.gamingPackage.load(id),
   gamingPackages: (_, { filter, first, after }, ctx) =>
-    ctx.stores.packages.page(filter ?? {}, { first, after }, ctx.paging),
+    ctx.services.purchases.packagePage(filter ?? {}, { first, after }, ctx.paging),
 };

@@ -2,13 +2,19 @@ import { Decimal128 } from 'mongodb';
 import { z } from 'zod';
 import { badUserInput, conflict, ErrorCode, notFound, validateInput } from '@casino/errors';
 import { duplicateKeyField, newId } from '@casino/mongo';
+import type { PageArgs, PagingConfig } from '@casino/mongo';
 import { GraphQLError } from 'graphql';
 import type { Logger } from '@casino/logger';
-import type { GameTypeStore } from '../game-types/game-type-store';
+import type { GameTypeFilterInput, GameTypeStore } from '../game-types/game-type-store';
 import type { LoyaltyMembers } from '../members/loyalty-members';
 import type { GameTypeDocument } from '../game-types/game-type-store';
 import { centsToMoney, multiplyCents, toCents } from '../money';
-import type { GamingSessionDocument, GamingSessionStore, SessionSettlement } from './session-store';
+import type {
+  GamingSessionDocument,
+  GamingSessionFilterInput,
+  GamingSessionStore,
+  SessionSettlement,
+} from './session-store';
 
 /** Named rules for opening a session; pass other values to the service to tune them. */
 export const SESSION_RULES = {
@@ -133,6 +139,16 @@ export class GamingSessionService {
     private readonly members: LoyaltyMembers,
     private readonly rules: SessionRules = SESSION_RULES,
   ) {}
+
+  /** A page of sessions, most recently started first. */
+  page(filter: GamingSessionFilterInput, args: PageArgs, paging: PagingConfig) {
+    return this.sessions.page(filter, args, paging);
+  }
+
+  /** A page of the game types a session is played at, by code. */
+  gameTypePage(filter: GameTypeFilterInput, args: PageArgs, paging: PagingConfig) {
+    return this.gameTypes.page(filter, args, paging);
+  }
 
   /**
    * Opens an active session. The seat is claimed by the insert itself (unique `seat_lock`), so two clerks
