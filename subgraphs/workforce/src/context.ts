@@ -8,8 +8,11 @@ import type { TrainingRecordDocument } from './training/training-record-store';
 
 export type { WorkforceServices, WorkforceStores } from './services';
 
-/** One request: its identity and audit handle (the base), its loaders, and the process-wide services. */
-export interface WorkforceContext extends SubgraphRequestBase, WorkforceServices {
+/**
+ * One request: its identity and audit handle (the base), its loaders, and the process-wide services; never the
+ * stores (the loaders are built from them).
+ */
+export interface WorkforceContext extends SubgraphRequestBase, Omit<WorkforceServices, 'stores'> {
   loaders: {
     staffMember: DataLoader<string, StaffMemberDocument | null>;
     /** Direct reports keyed by their manager's id */
@@ -25,10 +28,10 @@ export function createWorkforceContext(
   base: SubgraphRequestBase,
   services: WorkforceServices,
 ): WorkforceContext {
-  const { stores } = services;
+  const { stores, ...shared } = services;
   return {
     ...base,
-    ...services,
+    ...shared,
     loaders: {
       staffMember: stores.staff.byIdLoader(),
       directReports: stores.staff.directReportsLoader(),

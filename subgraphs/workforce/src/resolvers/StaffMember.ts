@@ -26,9 +26,9 @@ export const StaffMember: StaffMemberResolvers = {
       inDepartmentScope(ctx.identity, report.department),
     ),
   trainingRecords: (staffMember, { first, after }, ctx) =>
-    ctx.stores.trainingRecords.page({ staffMemberId: staffMember.id }, { first, after }, ctx.paging),
+    ctx.services.training.recordsOf(staffMember.id, { first, after }, ctx.paging),
   performanceReviews: (staffMember, { first, after }, ctx) =>
-    ctx.stores.reviews.page({ staffMemberId: staffMember.id }, { first, after }, ctx.paging),
+    ctx.services.reviews.reviewsOf(staffMember.id, { first, after }, ctx.paging),
 };
 
 /** A salary from before encryption (Decimal128, until the next key rotation seals it) is read as its text. */

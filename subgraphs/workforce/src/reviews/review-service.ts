@@ -3,12 +3,18 @@ import { forbiddenError } from '@casino/auth';
 import type { Identity } from '@casino/auth';
 import { badUserInput, conflict, notFound, validateInput } from '@casino/errors';
 import { newId } from '@casino/mongo';
+import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { WorkforceSettings } from '../settings';
 import type { AdminStaffLinks } from '../staff/admin-staff-links';
 import { isInChainAbove } from '../staff/hierarchy';
 import { addMonths } from '../staff/review-schedule';
+import { staffIdsInScope } from '../staff/scope';
 import type { StaffMemberDocument, StaffMemberStore } from '../staff/staff-store';
-import type { PerformanceReviewDocument, PerformanceReviewStore } from './performance-review-store';
+import type {
+  PerformanceReviewDocument,
+  PerformanceReviewFilterInput,
+  PerformanceReviewStore,
+} from './performance-review-store';
 
 /** Named limits of performance reviews. */
 export const REVIEW_RULES = {
@@ -54,6 +60,20 @@ export class PerformanceReviewService {
     private readonly settings: WorkforceSettings,
     private readonly links: AdminStaffLinks,
   ) {}
+
+  /** A page of reviews, newest first; a Manager or Supervisor sees their department's staff only. */
+  async page(filter: PerformanceReviewFilterInput, identity: Identity, args: PageArgs, paging: PagingConfig) {
+    return this.reviews.page(
+      { ...filter, staffMemberIds: await staffIdsInScope(this.staff, identity) },
+      args,
+      paging,
+    );
+  }
+
+  /** A page of one person's reviews, newest first. */
+  reviewsOf(staffMemberId: string, args: PageArgs, paging: PagingConfig) {
+    return this.reviews.page({ staffMemberId }, args, paging);
+  }
 
   /**
    * Records a review written by the caller: their account's staff record (the link compliance keeps) must be

@@ -1,6 +1,6 @@
 import { forbiddenError, hasRoleOrPermission, isAdmin } from '@casino/auth';
 import type { Identity } from '@casino/auth';
-import type { StaffMemberFilterInput } from './staff-store';
+import type { StaffMemberFilterInput, StaffMemberStore } from './staff-store';
 
 /**
  * The department a caller's staff reads are confined to (PRODUCT.md §4): `null` for GeneralAdmin and above,
@@ -25,4 +25,13 @@ export function scopedStaffFilter(
     throw forbiddenError('Not allowed: staff can only be read within your own department');
   }
   return { ...filter, department };
+}
+
+/** For Managers and Supervisors, the staff whose training records and reviews they may list (else all). */
+export async function staffIdsInScope(
+  staff: Pick<StaffMemberStore, 'idsInDepartment'>,
+  identity: Identity,
+): Promise<string[] | undefined> {
+  const department = staffDepartmentScope(identity);
+  return department === null ? undefined : staff.idsInDepartment(department);
 }

@@ -2,11 +2,14 @@ import { Decimal128 } from 'mongodb';
 import { z } from 'zod';
 import { badUserInput, conflict, notFound, validateInput } from '@casino/errors';
 import { duplicateKeyField, isNegativeMoney, newId } from '@casino/mongo';
+import type { PageArgs, PagingConfig } from '@casino/mongo';
+import type { Identity } from '@casino/auth';
 import type { FieldProtector } from '@casino/crypto';
 import type { WorkforceSettings } from '../settings';
 import { departmentSchema } from './departments';
 import { addMonths } from './review-schedule';
-import type { StaffMemberDocument, StaffMemberStore } from './staff-store';
+import { scopedStaffFilter } from './scope';
+import type { StaffMemberDocument, StaffMemberFilterInput, StaffMemberStore } from './staff-store';
 import { isInChainAbove } from './hierarchy';
 import { sealSalary } from './salary';
 
@@ -108,6 +111,11 @@ export class StaffMemberService {
     /** Recomputes a person's training completion rate (after a change of position) */
     private readonly refreshTrainingRate: (staffMember: StaffMemberDocument) => Promise<StaffMemberDocument>,
   ) {}
+
+  /** A page of staff, newest first; a Manager or Supervisor reads only their own department (else FORBIDDEN). */
+  page(filter: StaffMemberFilterInput, identity: Identity, args: PageArgs, paging: PagingConfig) {
+    return this.staff.page(scopedStaffFilter(filter, identity), args, paging);
+  }
 
   /**
    * Changes the given fields (an omitted field is kept; `managerId: null` removes the manager). A new manager

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { badUserInput, conflict, validateInput } from '@casino/errors';
 import { duplicateKeyField, newId } from '@casino/mongo';
-import type { TrainingCourseDocument, TrainingCourseStore } from './course-store';
+import type { PageArgs, PagingConfig } from '@casino/mongo';
+import type { TrainingCourseDocument, TrainingCourseFilterInput, TrainingCourseStore } from './course-store';
 
 /** Named limits of the course catalogue. */
 export const COURSE_RULES = {
@@ -42,6 +43,11 @@ export type CreateTrainingCourseInput = z.input<typeof createTrainingCourseSchem
 
 export class TrainingCourseService {
   constructor(private readonly courses: TrainingCourseStore) {}
+
+  /** A page of courses, newest first. */
+  page(filter: TrainingCourseFilterInput, args: PageArgs, paging: PagingConfig) {
+    return this.courses.page(filter, args, paging);
+  }
 
   /** `createdBy` is the signed-in admin creating it (never a value of the input). */
   async create(

@@ -1,12 +1,20 @@
 import { z } from 'zod';
 import { badUserInput, conflict, notFound, validateInput } from '@casino/errors';
 import { newId } from '@casino/mongo';
+import type { PageArgs, PagingConfig } from '@casino/mongo';
+import type { Identity } from '@casino/auth';
 import type { Department } from '../staff/departments';
 import { departmentSchema } from '../staff/departments';
 import { addMonths } from '../staff/review-schedule';
+import { staffIdsInScope } from '../staff/scope';
 import type { StaffMemberDocument, StaffMemberStore } from '../staff/staff-store';
 import type { TrainingCourseDocument, TrainingCourseStore } from './course-store';
-import type { TrainingOutcome, TrainingRecordDocument, TrainingRecordStore } from './training-record-store';
+import type {
+  TrainingOutcome,
+  TrainingRecordDocument,
+  TrainingRecordFilterInput,
+  TrainingRecordStore,
+} from './training-record-store';
 
 /** Named limits of recording training. */
 export const TRAINING_RULES = {
@@ -46,6 +54,25 @@ export class TrainingService {
     private readonly courses: TrainingCourseStore,
     private readonly records: TrainingRecordStore,
   ) {}
+
+  /** A page of training records, newest first; a Manager or Supervisor sees their department's staff only. */
+  async recordPage(
+    filter: TrainingRecordFilterInput,
+    identity: Identity,
+    args: PageArgs,
+    paging: PagingConfig,
+  ) {
+    return this.records.page(
+      { ...filter, staffMemberIds: await staffIdsInScope(this.staff, identity) },
+      args,
+      paging,
+    );
+  }
+
+  /** A page of one person's training records, newest first. */
+  recordsOf(staffMemberId: string, args: PageArgs, paging: PagingConfig) {
+    return this.records.page({ staffMemberId }, args, paging);
+  }
 
   /** The active mandatory courses required for a position. */
   requiredCourses(position: string): Promise<TrainingCourseDocument[]> {
