@@ -15,7 +15,7 @@ import type { DestinationStream } from 'pino';
 import { seedAll } from '../../scripts/seed-all';
 import { SUBGRAPH_NAMES, startStack } from '../../scripts/stack';
 import type { Stack, SubgraphName } from '../../scripts/stack';
-import { testProtectionEnv, uniqueDatabase } from '@casino/testing';
+import { testIdentity, testProtectionEnv, uniqueDatabase } from '@casino/testing';
 
 export interface GraphQLResponse<T> {
   data?: T | null;
@@ -71,14 +71,7 @@ export const IDENTITIES = {
 
 function admin(username: string, role: AdminIdentity['role'], department: string | null): AdminIdentity {
   const suffix = Buffer.from(username).toString('hex').padEnd(12, '0').slice(0, 12);
-  return {
-    kind: 'admin',
-    userId: `00000000-0000-4000-8000-${suffix}`,
-    username,
-    role,
-    department,
-    permissions: [],
-  };
+  return testIdentity(role, { userId: `00000000-0000-4000-8000-${suffix}`, username, department });
 }
 
 const tokenSettings = developmentTokenSettings();

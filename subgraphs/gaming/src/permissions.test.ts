@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kind } from 'graphql';
-import type { Identity } from '@casino/auth';
+import type { Identity, Role } from '@casino/auth';
 import { toMoney } from '@casino/mongo';
 import { gamingSubgraph, typeDefs } from './index';
 import { GAMING_PACKAGES } from './packages/package-store';
@@ -9,18 +9,11 @@ import { GAMING_SESSIONS } from './sessions/session-store';
 import { startTestLoyalty } from './testing/loyalty';
 import type { TestLoyalty } from './testing/loyalty';
 import { insertGameTypes, insertSessions, sessionFixture, standardGameTypes } from './testing/fixtures';
-import { startSubgraphHarness, TEST_SUPERADMIN } from '@casino/testing';
+import { startSubgraphHarness, TEST_SUPERADMIN, testIdentity } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 
 const admin = (role: string, department: string | null): Identity =>
-  ({
-    kind: 'admin',
-    userId: randomUUID(),
-    username: `${role.toLowerCase()}-${department ?? 'all'}`,
-    role,
-    department,
-    permissions: [],
-  }) as Identity;
+  testIdentity(role as Role, { department });
 
 const ADMINS: [string, Identity][] = [
   ['SuperAdmin', TEST_SUPERADMIN],

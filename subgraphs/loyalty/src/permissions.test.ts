@@ -1,23 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Kind } from 'graphql';
-import type { Identity } from '@casino/auth';
+import type { Identity, Role } from '@casino/auth';
 import { toMoney } from '@casino/mongo';
 import { loyaltySubgraph, typeDefs } from './index';
 import { protectIdentityDocument } from './members/member-store';
 import type { MemberDocument } from './members/member-store';
 import { rules } from './permissions';
-import { startSubgraphHarness, TEST_SUPERADMIN } from '@casino/testing';
+import { startSubgraphHarness, TEST_SUPERADMIN, testIdentity } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 
 const admin = (role: string, department: string | null, permissions: string[] = []): Identity =>
-  ({
-    kind: 'admin',
-    userId: randomUUID(),
-    username: `${role.toLowerCase()}-${department ?? 'all'}`,
-    role,
-    department,
-    permissions,
-  }) as Identity;
+  testIdentity(role as Role, { department, permissions });
 
 const SUPERADMIN = TEST_SUPERADMIN;
 const GENERAL_ADMIN = admin('GeneralAdmin', 'Management');

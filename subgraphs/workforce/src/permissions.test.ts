@@ -8,14 +8,14 @@ import { sealSalary } from './staff/salary';
 import type { StaffMemberDocument } from './staff/staff-store';
 import type { TrainingCourseDocument } from './training/course-store';
 import type { TrainingRecordDocument } from './training/training-record-store';
-import { TEST_SUPERADMIN, startSubgraphHarness } from '@casino/testing';
+import { TEST_SUPERADMIN, startSubgraphHarness, testIdentity } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 
 const admin = (
   userId: string,
   role: 'GeneralAdmin' | 'Manager' | 'Supervisor',
   department: string | null,
-): Identity => ({ kind: 'admin', userId, username: `test-${userId}`, role, department, permissions: [] });
+): Identity => testIdentity(role, { userId, username: `test-${userId}`, department });
 
 const SUPERADMIN = TEST_SUPERADMIN;
 const GENERAL_ADMIN = admin('00000000-0000-4000-8000-0000000000b1', 'GeneralAdmin', null);

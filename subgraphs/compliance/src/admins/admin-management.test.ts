@@ -7,7 +7,7 @@ import { ADMIN_SESSIONS } from '../auth/session-store';
 import type { AdminSessionDocument } from '../auth/session-store';
 import { COMPLIANCE_REPORTS } from '../reports/compliance-report-store';
 import { IDENTITIES, accountOf, adminDoc, errorCode, reportDoc } from '../testing/fixtures';
-import { startSubgraphHarness } from '@casino/testing';
+import { startSubgraphHarness, testIdentity } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 import { ADMIN_USERS } from './admin-user-store';
 import type { AdminUserDocument } from './admin-user-store';
@@ -413,14 +413,11 @@ describe('admin user management', () => {
     it('lets every role change its own password with the current one', async () => {
       for (const role of ['Supervisor', 'Manager', 'GeneralAdmin', 'SuperAdmin'] as const) {
         const self = await account(role);
-        const identity: Identity = {
-          kind: 'admin',
+        const identity: Identity = testIdentity(role, {
           userId: self.id,
           username: self.username,
-          role,
           department: self.department,
-          permissions: [],
-        };
+        });
         const result = await run(
           CHANGE_OWN,
           { input: { currentPassword: PASSWORD, newPassword: 'my own new password' } },
@@ -509,14 +506,13 @@ describe('admin user management', () => {
   });
   describe('grants stay within the granter', () => {
     /** The identity a token of the stored account would carry. */
-    const identityOf = (doc: AdminUserDocument): Identity => ({
-      kind: 'admin',
-      userId: doc.id,
-      username: doc.username,
-      role: doc.role,
-      department: doc.department,
-      permissions: [...doc.permissions],
-    });
+    const identityOf = (doc: AdminUserDocument): Identity =>
+      testIdentity(doc.role, {
+        userId: doc.id,
+        username: doc.username,
+        department: doc.department,
+        permissions: [...doc.permissions],
+      });
     const created = (username: string) =>
       harness.db.collection<AdminUserDocument>(ADMIN_USERS).findOne({ username: username.toLowerCase() });
     const sessionOf = async (refreshToken: string) =>
@@ -707,14 +703,10 @@ describe('admin user management', () => {
 
     it('judges the caller by its account as it is now, not by an older access token', async () => {
       const demoted = await account('Manager');
-      const staleToken: Identity = {
-        kind: 'admin',
+      const staleToken: Identity = testIdentity('GeneralAdmin', {
         userId: demoted.id,
         username: demoted.username,
-        role: 'GeneralAdmin',
-        department: null,
-        permissions: [],
-      };
+      });
       const input = newAdmin({ role: 'Supervisor' });
       const result = await run(CREATE, { input }, staleToken);
       expect(errorCode(result)).toBe('FORBIDDEN');

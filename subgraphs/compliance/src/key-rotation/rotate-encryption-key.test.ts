@@ -22,18 +22,15 @@ import {
   keyRotationEnvs,
   startSubgraphHarness,
   TEST_SUPERADMIN,
+  testIdentity,
   uniqueDatabase,
 } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 
-const GENERAL_ADMIN: Identity = {
-  kind: 'admin',
+const GENERAL_ADMIN: Identity = testIdentity('GeneralAdmin', {
   userId: '00000000-0000-4000-8000-0000000000e1',
   username: 'test-general',
-  role: 'GeneralAdmin',
-  department: null,
-  permissions: [],
-};
+});
 
 const RUN_FIELDS = `id status keyId batchSize maxBatches startedAt finishedAt failedSubgraphs error
   fields { subgraph collection field resealed remaining keyId }`;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Collection } from 'mongodb';
 import type { AdminIdentity, Identity } from '@casino/auth';
+import { testIdentity } from '@casino/testing';
 import type { AdminUserDocument } from '../admins/admin-user-store';
 import type { AuditLogDocument } from '../audit/audit-log-store';
 import type { ComplianceReportDocument } from '../reports/compliance-report-store';
@@ -121,14 +122,13 @@ const admin = (
   role: AdminIdentity['role'],
   department: string | null,
   permissions: string[] = [],
-): AdminIdentity => ({
-  kind: 'admin',
-  userId: `00000000-0000-4000-8000-0000000000${suffix}`,
-  username,
-  role,
-  department,
-  permissions,
-});
+): AdminIdentity =>
+  testIdentity(role, {
+    userId: `00000000-0000-4000-8000-0000000000${suffix}`,
+    username,
+    department,
+    permissions,
+  });
 
 /** Identities of the role matrix; their user ids are fixed so tests can store the matching accounts. */
 export const IDENTITIES = {

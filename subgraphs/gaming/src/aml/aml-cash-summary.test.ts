@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Identity } from '@casino/auth';
+import type { Identity, Role } from '@casino/auth';
 import { toMoney } from '@casino/mongo';
 import { gamingSubgraph } from '../index';
 import { insertGameTypes, insertSessions, sessionFixture, standardGameTypes } from '../testing/fixtures';
-import { startSubgraphHarness } from '@casino/testing';
+import { startSubgraphHarness, testIdentity } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 
 const SUMMARY = /* GraphQL */ `
@@ -24,14 +24,7 @@ const SUMMARY = /* GraphQL */ `
 `;
 
 const admin = (role: string): Identity =>
-  ({
-    kind: 'admin',
-    userId: randomUUID(),
-    username: role.toLowerCase(),
-    role,
-    department: 'Compliance',
-    permissions: [],
-  }) as Identity;
+  testIdentity(role as Role, { username: role.toLowerCase(), department: 'Compliance' });
 
 describe('amlCashSummary', () => {
   let harness: SubgraphHarness;

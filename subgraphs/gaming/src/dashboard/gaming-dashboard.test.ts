@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Identity } from '@casino/auth';
+import type { Identity, Role } from '@casino/auth';
 import { toMoney } from '@casino/mongo';
 import { gamingSubgraph } from '../index';
 import { insertGameTypes, insertSessions, sessionFixture, standardGameTypes } from '../testing/fixtures';
-import { startSubgraphHarness } from '@casino/testing';
+import { startSubgraphHarness, testIdentity } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 
 const DASHBOARD = /* GraphQL */ `
@@ -48,14 +48,7 @@ const DASHBOARD = /* GraphQL */ `
 `;
 
 const staff = (role: string): Identity =>
-  ({
-    kind: 'admin',
-    userId: randomUUID(),
-    username: role.toLowerCase(),
-    role,
-    department: 'Gaming',
-    permissions: [],
-  }) as Identity;
+  testIdentity(role as Role, { username: role.toLowerCase(), department: 'Gaming' });
 
 describe('gamingDashboard', () => {
   let harness: SubgraphHarness;

@@ -5,7 +5,7 @@ import { gamingSubgraph } from '../index';
 import { PACKAGE_PURCHASES } from '../packages/purchase-store';
 import { GAMING_SESSIONS } from '../sessions/session-store';
 import { insertSessions, sessionFixture, standardGameTypes } from '../testing/fixtures';
-import { startSubgraphHarness } from '@casino/testing';
+import { startSubgraphHarness, testIdentity } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 
 const ERASE = /* GraphQL */ `
@@ -19,14 +19,7 @@ const ERASE = /* GraphQL */ `
   }
 `;
 const COMPLIANCE: Identity = { kind: 'service', service: 'compliance' };
-const GENERAL_ADMIN: Identity = {
-  kind: 'admin',
-  userId: randomUUID(),
-  username: 'general',
-  role: 'GeneralAdmin',
-  department: null,
-  permissions: [],
-};
+const GENERAL_ADMIN: Identity = testIdentity('GeneralAdmin', { username: 'general' });
 
 describe('eraseGamingMemberData (right to erasure)', () => {
   let harness: SubgraphHarness;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Identity } from '@casino/auth';
+import type { Identity, Role } from '@casino/auth';
+import { testIdentity } from '@casino/testing';
 import type { FieldProtector } from '@casino/crypto';
 import { toMoney } from '@casino/mongo';
 import { protectIdentityDocument } from '../members/member-store';
@@ -7,14 +8,7 @@ import type { MemberDocument } from '../members/member-store';
 import type { RewardDocument } from '../rewards/reward-store';
 
 export const admin = (role: string, department: string | null = 'Gaming'): Identity =>
-  ({
-    kind: 'admin',
-    userId: randomUUID(),
-    username: `${role.toLowerCase()}-${department ?? 'all'}`,
-    role,
-    department,
-    permissions: [],
-  }) as Identity;
+  testIdentity(role as Role, { department });
 
 /** Gaming's service identity: it reads members before seating them and credits finished sessions. */
 export const SERVICE: Identity = { kind: 'service', service: 'gaming' };

@@ -7,7 +7,7 @@ import type { AnalyticsSettings, MarketingSettings } from '../settings';
 import { startPlayAndMembers } from '../testing/play-and-members';
 import type { PlayAndMembers } from '../testing/play-and-members';
 import { unreachableService } from '@casino/gaming/testing';
-import { startSubgraphHarness } from '@casino/testing';
+import { startSubgraphHarness, testIdentity } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 import { ANALYTICS_RUNS } from './analytics-run-store';
 import type { AnalyticsRunDocument } from './analytics-run-store';
@@ -52,14 +52,11 @@ const RECOMPUTE = /* GraphQL */ `
   }
 `;
 
-const manager: Identity = {
-  kind: 'admin',
+const manager: Identity = testIdentity('Manager', {
   userId: '00000000-0000-4000-8000-000000000003',
   username: 'gaming.manager',
-  role: 'Manager',
   department: 'Gaming',
-  permissions: [],
-};
+});
 
 async function seed(services: PlayAndMembers): Promise<void> {
   await services.addMembers([

@@ -1,4 +1,5 @@
 import type { AdminIdentity, Identity, Role } from '@casino/auth';
+import { testIdentity } from '@casino/testing';
 
 function admin(
   n: number,
@@ -7,14 +8,12 @@ function admin(
   department: string | null,
   permissions: string[] = [],
 ): AdminIdentity {
-  return {
-    kind: 'admin',
+  return testIdentity(role, {
     userId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
     username,
-    role,
     department,
     permissions,
-  };
+  });
 }
 
 /** The callers the permission tests act as. */

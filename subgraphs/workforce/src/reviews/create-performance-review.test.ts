@@ -8,7 +8,7 @@ import {
   staffDoc,
   useFixtureProtector,
 } from '../testing/fixtures';
-import { startServedSubgraph, startSubgraphHarness } from '@casino/testing';
+import { startServedSubgraph, startSubgraphHarness, testIdentity } from '@casino/testing';
 import type { ServedSubgraph, SubgraphHarness } from '@casino/testing';
 
 const CREATE = /* GraphQL */ `
@@ -51,14 +51,10 @@ const admins = {
   director: adminIdentity('13000000-0000-4000-8000-0000000000a2', 'Manager', 'Gaming'),
   peer: adminIdentity('13000000-0000-4000-8000-0000000000a5', 'Manager', 'Gaming'),
   gm: adminIdentity('13000000-0000-4000-8000-0000000000a1', 'GeneralAdmin', null),
-  unlinked: {
-    kind: 'admin',
+  unlinked: testIdentity('SuperAdmin', {
     userId: '13000000-0000-4000-8000-0000000000a9',
     username: 'head-office',
-    role: 'SuperAdmin',
-    department: null,
-    permissions: [],
-  } as Identity,
+  }) as Identity,
 };
 const linkOf: [keyof typeof admins, string | null][] = [
   ['pitBoss', ids.pitBoss],

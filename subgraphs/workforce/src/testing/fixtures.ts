@@ -1,6 +1,7 @@
 import { generateKeySpec, protectorFromEnv } from '@casino/crypto';
 import type { FieldProtector } from '@casino/crypto';
 import type { Identity } from '@casino/auth';
+import { testIdentity } from '@casino/testing';
 import { randomBytes } from 'node:crypto';
 import type { Department } from '../staff/departments';
 import { sealSalary } from '../staff/salary';
@@ -14,7 +15,7 @@ export const adminIdentity = (
   userId: string,
   role: 'GeneralAdmin' | 'Manager' | 'Supervisor',
   department: string | null,
-): Identity => ({ kind: 'admin', userId, username: `test-${userId}`, role, department, permissions: [] });
+): Identity => testIdentity(role, { userId, username: `test-${userId}`, department });
 
 export const GAMING_MANAGER = adminIdentity('00000000-0000-4000-8000-0000000000c2', 'Manager', 'Gaming');
 export const GAMING_SUPERVISOR = adminIdentity(

@@ -1,6 +1,6 @@
 import type { Identity } from '@casino/auth';
 import { workforceSubgraph } from '../index';
-import { TEST_SUPERADMIN, startSubgraphHarness } from '@casino/testing';
+import { TEST_SUPERADMIN, startSubgraphHarness, testIdentity } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 
 const CREATE = /* GraphQL */ `
@@ -33,14 +33,7 @@ const CREATE = /* GraphQL */ `
 
 const ADMIN_ID = '0b7f9c1e-1111-4222-8333-444455556666';
 /** Another admin signed in: the course is credited to whoever creates it */
-const COURSE_AUTHOR: Identity = {
-  kind: 'admin',
-  userId: ADMIN_ID,
-  username: 'course-author',
-  role: 'GeneralAdmin',
-  department: null,
-  permissions: [],
-};
+const COURSE_AUTHOR: Identity = testIdentity('GeneralAdmin', { userId: ADMIN_ID, username: 'course-author' });
 /** The admin the harness signs in as: a course is credited to whoever creates it */
 const CALLER_ID = TEST_SUPERADMIN.kind === 'admin' ? TEST_SUPERADMIN.userId : null;
 const fundamentals = {
