@@ -27,7 +27,7 @@ import {
 } from '@casino/server';
 import type { SubgraphDefinition } from '@casino/server';
 import { complianceSubgraph, demoAdmins, seedCompliance } from '../src/index';
-import { percentile, withScratchDatabase } from '@casino/testing';
+import { percentile, testIdentity, withScratchDatabase } from '@casino/testing';
 
 const { values } = parseArgs({
   options: {
@@ -71,14 +71,10 @@ function faker(seed: number): Faker {
   return f;
 }
 
-const generalAdmin: AdminIdentity = {
-  kind: 'admin',
+const generalAdmin: AdminIdentity = testIdentity('GeneralAdmin', {
   userId: '00000000-0000-4000-8000-000000000001',
   username: 'generaladmin',
-  role: 'GeneralAdmin',
-  department: null,
-  permissions: [],
-};
+});
 
 async function main(): Promise<void> {
   if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs must be a positive integer');

@@ -22,7 +22,7 @@ import { centsToMoney } from '../src/money';
 import { GAMING_SESSIONS } from '../src/sessions/session-store';
 import type { GamingSessionDocument } from '../src/sessions/session-store';
 import { insertGameTypes, standardGameTypes } from '../src/testing/fixtures';
-import { percentile, withScratchDatabase } from '@casino/testing';
+import { percentile, testIdentity, withScratchDatabase } from '@casino/testing';
 
 const RUNS = Number(process.argv[2] ?? 200);
 const SESSIONS = Number(process.argv[3] ?? 200_000);
@@ -32,14 +32,11 @@ const BATCH = 5_000;
 const WARMUP = 5;
 const DAY_MS = 86_400_000;
 
-const manager: AdminIdentity = {
-  kind: 'admin',
+const manager: AdminIdentity = testIdentity('Manager', {
   userId: '00000000-0000-4000-8000-000000000002',
   username: 'bench-manager',
-  role: 'Manager',
   department: 'Gaming',
-  permissions: [],
-};
+});
 
 const QUERY = /* GraphQL */ `
   query Dashboard($range: DateRangeInput!) {

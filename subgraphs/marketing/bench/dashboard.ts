@@ -27,7 +27,7 @@ import { MARKETING_CAMPAIGNS } from '../src/campaigns/campaign-store';
 import { WALK_IN_GUESTS } from '../src/guests/guest-store';
 import { marketingSubgraph, seedMarketing } from '../src/index';
 import { NOTIFICATIONS } from '../src/notifications/notification-store';
-import { percentile, withScratchDatabase } from '@casino/testing';
+import { percentile, testIdentity, withScratchDatabase } from '@casino/testing';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '200' }, members: { type: 'string', default: '10000' } },
@@ -90,14 +90,10 @@ function faker(seed: number): Faker {
   return f;
 }
 
-const generalAdmin: AdminIdentity = {
-  kind: 'admin',
+const generalAdmin: AdminIdentity = testIdentity('GeneralAdmin', {
   userId: '00000000-0000-4000-8000-000000000001',
   username: 'generaladmin',
-  role: 'GeneralAdmin',
-  department: null,
-  permissions: [],
-};
+});
 
 interface DashboardData {
   marketingDashboard: {

@@ -21,7 +21,7 @@ import {
   parseSubgraphEnv,
 } from '@casino/server';
 import { workforceSubgraph, seedWorkforce } from '../src/index';
-import { percentile, withScratchDatabase } from '@casino/testing';
+import { percentile, testIdentity, withScratchDatabase } from '@casino/testing';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '300' }, 'staff-scale': { type: 'string', default: '10' } },
@@ -61,14 +61,12 @@ const QUERY = /* GraphQL */ `
 `;
 const RANGE = { from: '2026-10-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z' };
 
-const admin = (role: AdminIdentity['role'], department: string | null): AdminIdentity => ({
-  kind: 'admin',
-  userId: '00000000-0000-4000-8000-000000000001',
-  username: role.toLowerCase(),
-  role,
-  department,
-  permissions: [],
-});
+const admin = (role: AdminIdentity['role'], department: string | null): AdminIdentity =>
+  testIdentity(role, {
+    userId: '00000000-0000-4000-8000-000000000001',
+    username: role.toLowerCase(),
+    department,
+  });
 
 async function main(): Promise<void> {
   if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs must be a positive integer');
