@@ -3,11 +3,12 @@ import { forbiddenError } from '@casino/auth';
 import type { Identity } from '@casino/auth';
 import { badUserInput, conflict, notFound, validateInput } from '@casino/errors';
 import { duplicateKeyField, newId } from '@casino/mongo';
+import type { PageArgs, PagingConfig } from '@casino/mongo';
 import { tooManyAttempts } from '../auth/auth-service';
 import type { LoginThrottlePolicy, LoginThrottleStore } from '../auth/login-throttle-store';
 import type { AdminSessionStore } from '../auth/session-store';
 import { ADMIN_ROLES, DEPARTMENTS } from './admin-user-store';
-import type { AdminRole, AdminUserDocument, AdminUserStore } from './admin-user-store';
+import type { AdminRole, AdminUserDocument, AdminUserFilterInput, AdminUserStore } from './admin-user-store';
 import type { Changed } from '../audit/changes';
 import { activeCaller, adminAuditView } from './caller';
 import { assertMayGrant } from './permission-catalogue';
@@ -111,6 +112,11 @@ export class AdminUserService {
     },
     private readonly throttlePolicy: LoginThrottlePolicy,
   ) {}
+
+  /** A page of admin accounts, newest first. */
+  page(filter: AdminUserFilterInput, args: PageArgs, paging: PagingConfig) {
+    return this.stores.admins.page(filter, args, paging);
+  }
 
   async create(
     identity: Identity,

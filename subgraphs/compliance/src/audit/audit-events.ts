@@ -4,8 +4,9 @@ import type { AuditEvent, AuditSink } from '@casino/audit';
 import { forbiddenError } from '@casino/auth';
 import type { Identity } from '@casino/auth';
 import { badUserInput, validateInput } from '@casino/errors';
+import type { PageArgs, PagingConfig } from '@casino/mongo';
 import { ADMIN_ROLES } from '../admins/admin-user-store';
-import type { AuditLogDocument, AuditLogStore } from './audit-log-store';
+import type { AuditLogDocument, AuditLogFilterInput, AuditLogStore } from './audit-log-store';
 
 /** Stored when an event names no target type (the GraphQL field is non-null). */
 export const UNKNOWN_TARGET_TYPE = 'Unknown';
@@ -60,6 +61,11 @@ export class AuditEventService {
     private readonly auditLogs: AuditLogStore,
     private readonly limits: { maxAuditEventsPerCall: number },
   ) {}
+
+  /** A page of the audit log, most recent first. */
+  page(filter: AuditLogFilterInput, args: PageArgs, paging: PagingConfig) {
+    return this.auditLogs.page(filter, args, paging);
+  }
 
   /**
    * Stores the events it does not have yet; returns how many were new. A service delivers its own trail

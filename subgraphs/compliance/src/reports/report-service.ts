@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { forbiddenError } from '@casino/auth';
 import type { Identity } from '@casino/auth';
 import { badUserInput, conflict, notFound, validateInput } from '@casino/errors';
+import type { PageArgs, PagingConfig } from '@casino/mongo';
 import { z } from 'zod';
 import { adminOf } from '../admins/caller';
 import type { Changed } from '../audit/changes';
 import type { ComplianceSettings } from '../settings';
 import type {
   ComplianceReportDocument,
+  ComplianceReportFilterInput,
   ComplianceReportStatus,
   ComplianceReportStore,
   ComplianceReportType,
@@ -45,6 +47,11 @@ export class ComplianceReportService {
     private readonly sources: ReportSources,
     private readonly settings: ComplianceSettings,
   ) {}
+
+  /** A page of reports, newest first. */
+  page(filter: ComplianceReportFilterInput, args: PageArgs, paging: PagingConfig) {
+    return this.reports.page(filter, args, paging);
+  }
 
   /** `log`: where a failed call to a subgraph the report depends on is logged (the request's logger). */
   async generate(

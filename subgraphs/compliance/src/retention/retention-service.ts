@@ -3,11 +3,16 @@ import { z } from 'zod';
 import { forbiddenError } from '@casino/auth';
 import type { Identity } from '@casino/auth';
 import { conflict, notFound, validateInput } from '@casino/errors';
+import type { PageArgs, PagingConfig } from '@casino/mongo';
 import { adminOf } from '../admins/caller';
 import type { Changed } from '../audit/changes';
 import type { ComplianceSettings } from '../settings';
 import { RETENTION_DATA_CATEGORIES } from './retention-policy-store';
-import type { DataRetentionPolicyDocument, RetentionPolicyStore } from './retention-policy-store';
+import type {
+  DataRetentionPolicyDocument,
+  RetentionPolicyFilterInput,
+  RetentionPolicyStore,
+} from './retention-policy-store';
 
 const DAY_MS = 86_400_000;
 
@@ -50,6 +55,11 @@ export class RetentionPolicyService {
     private readonly policies: RetentionPolicyStore,
     private readonly settings: Pick<ComplianceSettings, 'retentionReviewIntervalDays'>,
   ) {}
+
+  /** A page of retention policies, newest first. */
+  page(filter: RetentionPolicyFilterInput, args: PageArgs, paging: PagingConfig) {
+    return this.policies.page(filter, args, paging);
+  }
 
   async create(
     identity: Identity,
