@@ -115,6 +115,23 @@ export const distPathOf = (file: string) =>
 const TEST_ONLY = /(^|\/)(testing|test-support)(\/|\.ts$)|\.test\.ts$/;
 const WORKSPACE_REQUIRE = /require\("(@casino\/[^"]+)"\)/g;
 
+/**
+ * Whether a subpath import names an entry point its package declares in `exports` for production (such as
+ * `@casino/loyalty/operations`): not a test-only module, not a file under the package's sources by path.
+ */
+function isShippedEntryPoint(importer: string, name: string): boolean {
+  const [scope, pkg, ...rest] = name.split('/');
+  let manifest: Manifest;
+  try {
+    manifest = readManifest(path.dirname(createRequire(importer).resolve(`${scope}/${pkg}/package.json`)));
+  } catch {
+    return false;
+  }
+  const subpath = `./${rest.join('/')}`;
+  const target = manifest.exports?.[subpath];
+  return target !== undefined && !subpath.startsWith('./src/') && !TEST_ONLY.test(target);
+}
+
 /** Compiles the entry points and what they import, refusing test-only modules and reaches into other packages. */
 export function compile(root: string, entries: string[], outDir: string): void {
   const config = path.join(outDir, 'tsconfig.json');
@@ -158,7 +175,9 @@ export function compile(root: string, entries: string[], outDir: string): void {
     const names = [...readFileSync(path.join(outDir, file), 'utf8').matchAll(WORKSPACE_REQUIRE)].map(
       (m) => m[1]!,
     );
-    const deep = names.filter((name) => name.split('/').length > 2);
+    const deep = names.filter(
+      (name) => name.split('/').length > 2 && !isShippedEntryPoint(path.join(root, file), name),
+    );
     if (deep.length > 0) throw new Error(`${file} imports inside another package: ${deep.join(', ')}`);
   }
 }

@@ -1,3 +1,6 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import type { DocumentNode } from 'graphql';
 import { withClientSpan } from '@casino/telemetry';
 import type { Tracer } from '@casino/telemetry';
 import type { CredentialSigner } from './credential';
@@ -42,6 +45,18 @@ export interface ServiceClientOptions {
   tracer?: Tracer | null;
 }
 
+const printedDocuments = new WeakMap<DocumentNode, string>();
+
+/** A document's text, printed once per document. */
+function printed(document: DocumentNode): string {
+  let text = printedDocuments.get(document);
+  if (text === undefined) {
+    text = print(document);
+    printedDocuments.set(document, text);
+  }
+  return text;
+}
+
 /**
  * Calls another subgraph's API directly (not through the gateway) as a service identity, each request with a
  * credential of its own (bound to the owner, the body and a one-time id). Owners name in their rules which
@@ -54,7 +69,17 @@ export class ServiceClient {
     return this.options.url;
   }
 
-  async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  /**
+   * Sends one of the provider's operations (a typed document generated from its `operations/*.graphql`, such
+   * as `@casino/loyalty/operations`): the variables and the answer are typed by the document.
+   */
+  request<TResult, TVariables extends Record<string, unknown>>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    variables: TVariables,
+  ): Promise<TResult>;
+  request<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  async request<T>(operation: string | DocumentNode, variables: Record<string, unknown> = {}): Promise<T> {
+    const query = typeof operation === 'string' ? operation : printed(operation);
     const { tracer } = this.options;
     if (!tracer) return this.send<T>(query, variables, {});
     return withClientSpan(

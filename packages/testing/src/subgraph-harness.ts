@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { BaseContext } from '@apollo/server';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import type { DocumentNode } from 'graphql';
 import type { CommandStartedEvent, Db } from 'mongodb';
 import { createLogger } from '@casino/logger';
 import { connectMongo, ensureIndexes } from '@casino/mongo';
@@ -68,13 +70,21 @@ export interface SubgraphHarness {
     query: string,
     variables?: Record<string, unknown>,
     options?: { identity?: Identity; /** the client address (null unless given) */ ip?: string },
-  ): Promise<{
-    data?: T | null;
-    errors?: { message: string; extensions?: Record<string, unknown> }[];
-    commands: string[];
-  }>;
+  ): Promise<HarnessResult<T>>;
+  /** A subgraph's own service-only operation (`src/__generated__/operations`), as its callers send it. */
+  execute<T, V extends Record<string, unknown>>(
+    document: TypedDocumentNode<T, V>,
+    variables: V,
+    options?: { identity?: Identity; /** the client address (null unless given) */ ip?: string },
+  ): Promise<HarnessResult<T>>;
   /** Stops the subgraph and drops its database (kept with `keepDatabase`, e.g. to restart with other keys). */
   close(options?: { keepDatabase?: boolean }): Promise<void>;
+}
+
+export interface HarnessResult<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+  commands: string[];
 }
 
 export async function startSubgraphHarness<C extends BaseContext & RequestBase, S>(
@@ -123,7 +133,11 @@ export async function startSubgraphHarness<C extends BaseContext & RequestBase, 
     mongo,
     protector,
     auditEvents,
-    async execute(query, variables, options = {}) {
+    async execute(
+      query: string | DocumentNode,
+      variables?: Record<string, unknown>,
+      options: { identity?: Identity; ip?: string } = {},
+    ) {
       const identity = options.identity ?? TEST_SUPERADMIN;
       const ip = options.ip ?? null;
       const base: RequestBase = { requestId: 'test', clientName: 'jest', ip, log: logger, identity };

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import type { Identity, ServiceClient } from '@casino/auth';
+import { ResealLoyaltyProtectedFieldsDocument } from '@casino/loyalty/operations';
+import { ResealMarketingProtectedFieldsDocument } from '@casino/marketing/operations';
+import { ResealWorkforceProtectedFieldsDocument } from '@casino/workforce/operations';
 import { ErrorCode, validateInput } from '@casino/errors';
 import type { Logger } from '@casino/logger';
 import type { ComplianceSettings } from '../settings';
@@ -12,22 +15,44 @@ import type {
 } from './key-rotation-store';
 
 /**
+ * One subgraph's protected fields: re-sealed over HTTP by its service-only mutation (sent through the
+ * subgraph's service client), or (compliance's own TOTP secrets) in-process by a function doing what such a
+ * mutation does.
+ */
+export type ResealTarget =
+  | {
+      subgraph: string;
+      resealVia: (
+        client: Pick<ServiceClient, 'request'>,
+        batchSize: number,
+      ) => Promise<ProtectedFieldRotation[]>;
+    }
+  | { subgraph: string; reseal: (batchSize: number) => Promise<ProtectedFieldRotation[]> };
+
+/**
  * The other subgraphs holding protected fields, and the service-only mutation that re-seals each one's
  * (compliance's own TOTP secrets are added in-process by its services, see `complianceResealTarget`).
  */
-export const RESEAL_TARGETS = [
-  { subgraph: 'loyalty', mutation: 'resealLoyaltyProtectedFields' },
-  { subgraph: 'marketing', mutation: 'resealMarketingProtectedFields' },
-  { subgraph: 'workforce', mutation: 'resealWorkforceProtectedFields' },
-] as const;
-
-/**
- * One subgraph's protected fields: re-sealed over HTTP by its service-only mutation, or (compliance's own
- * TOTP secrets) in-process by a function doing what such a mutation does.
- */
-export type ResealTarget =
-  | { subgraph: string; mutation: string }
-  | { subgraph: string; reseal: (batchSize: number) => Promise<ProtectedFieldRotation[]> };
+export const RESEAL_TARGETS: readonly ResealTarget[] = [
+  {
+    subgraph: 'loyalty',
+    resealVia: async (client, batchSize) =>
+      (await client.request(ResealLoyaltyProtectedFieldsDocument, { batchSize }))
+        .resealLoyaltyProtectedFields,
+  },
+  {
+    subgraph: 'marketing',
+    resealVia: async (client, batchSize) =>
+      (await client.request(ResealMarketingProtectedFieldsDocument, { batchSize }))
+        .resealMarketingProtectedFields,
+  },
+  {
+    subgraph: 'workforce',
+    resealVia: async (client, batchSize) =>
+      (await client.request(ResealWorkforceProtectedFieldsDocument, { batchSize }))
+        .resealWorkforceProtectedFields,
+  },
+];
 
 /** What the re-seal mutations answer (the shareable ProtectedFieldRotation type). */
 export interface ProtectedFieldRotation {
@@ -58,9 +83,6 @@ export interface RotateEncryptionKeyInput {
   batchSize?: number | null;
   maxBatches?: number | null;
 }
-
-const resealMutation = (name: string) =>
-  `mutation KeyRotationReseal($batchSize: Int!) { ${name}(batchSize: $batchSize) { collection field resealed remaining keyId } }`;
 
 /**
  * `rotateEncryptionKey`: after the operator has given every service holding personal data a keyring with the
@@ -177,13 +199,7 @@ export class KeyRotationService {
     if ('reseal' in target) return target.reseal;
     const client = this.clients[target.subgraph];
     if (!client) throw new Error(`no service client for ${target.subgraph}`);
-    return async (batchSize) => {
-      const data = await client.request<Record<string, ProtectedFieldRotation[]>>(
-        resealMutation(target.mutation),
-        { batchSize },
-      );
-      return data[target.mutation] ?? [];
-    };
+    return (batchSize) => target.resealVia(client, batchSize);
   }
 }
 

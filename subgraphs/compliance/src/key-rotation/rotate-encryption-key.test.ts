@@ -69,16 +69,15 @@ class TestWorkforce {
 
   /** Calls workforce as compliance; refused (like a service that is down) while it is stopped. */
   client(as: string): Pick<ServiceClient, 'request'> {
-    return {
-      request: (query, variables) => {
-        if (!this.running) throw new Error('workforce unreachable: connection refused');
-        return new ServiceClient({
-          url: this.running.url,
-          target: 'workforce',
-          signer: developmentSigner(as),
-        }).request(query, variables);
-      },
+    const request = (document: never, variables: never) => {
+      if (!this.running) throw new Error('workforce unreachable: connection refused');
+      return new ServiceClient({
+        url: this.running.url,
+        target: 'workforce',
+        signer: developmentSigner(as),
+      }).request(document, variables);
     };
+    return { request: request as ServiceClient['request'] };
   }
 
   /** Calls workforce as a SuperAdmin signed in at the gateway. */
@@ -105,7 +104,7 @@ describe('rotateEncryptionKey with the real workforce subgraph', () => {
   let raw: MongoConnection;
   let harness: SubgraphHarness;
   /** The subgraphs this compliance rotates (the test's workforce only, unless a test says otherwise) */
-  const targets: ResealTarget[] = [{ subgraph: 'workforce', mutation: 'resealWorkforceProtectedFields' }];
+  const targets: ResealTarget[] = RESEAL_TARGETS.filter((target) => target.subgraph === 'workforce');
   const rotate = (input: Record<string, number> | null, identity: Identity = TEST_SUPERADMIN) =>
     harness.execute<{ rotateEncryptionKey: Record<string, unknown> }>(ROTATE, { input }, { identity });
   const salariesAs = () =>

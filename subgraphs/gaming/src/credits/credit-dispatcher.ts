@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import type { ServiceClient } from '@casino/auth';
+import { CreditGamingSessionDocument } from '@casino/loyalty/operations';
 import type { Logger } from '@casino/logger';
 import { DEFAULT_OUTBOX_MAX_ATTEMPTS, deliveryFailureOf, retryDelayMs } from '@casino/mongo';
 import type { DeadLetterPage, DeadLetterSource } from '@casino/mongo';
@@ -11,29 +12,6 @@ import { DEFAULT_GAMING_SETTINGS } from '../settings';
 import type { GamingSettings } from '../settings';
 import { CreditStore } from './credit-store';
 import { sessionCreditTerms } from './session-credit-terms';
-
-/** Loyalty's mutation (issue 4 contract): idempotent per session, so a repeated delivery credits once. */
-export const CREDIT_GAMING_SESSION = /* GraphQL */ `
-  mutation CreditGamingSession($input: CreditGamingSessionInput!) {
-    creditGamingSession(input: $input) {
-      memberId
-      sessionId
-      points
-      tierCredits
-      duplicate
-    }
-  }
-`;
-
-interface CreditResult {
-  creditGamingSession: {
-    memberId: string;
-    sessionId: string;
-    points: number;
-    tierCredits: number;
-    duplicate: boolean;
-  };
-}
 
 export type CreditDispatchSettings = Pick<
   GamingSettings,
@@ -97,7 +75,8 @@ export async function deliverPendingCredits(
       const terms = sessionCreditTerms(session, { points_rate: pointsRate });
       const attempt = { 'outbox.attempt': credit.attempts + 1 };
       const result = await withSpan('deliver gaming credit', attempt, () =>
-        loyalty.request<CreditResult>(CREDIT_GAMING_SESSION, {
+        // loyalty's creditGamingSession: idempotent per session, so a repeated delivery credits once
+        loyalty.request(CreditGamingSessionDocument, {
           input: {
             memberId: terms.memberId,
             sessionId: terms.id,

@@ -5,26 +5,7 @@ import type { GamingSessionDocument } from '../sessions/session-store';
 import { gameTypeFixture, insertGameTypes, insertSessions, sessionFixture } from '../testing/fixtures';
 import { TEST_SUPERADMIN, startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
-
-const APPLY = /* GraphQL */ `
-  mutation ($input: GamingRetentionInput!) {
-    applyGamingRetention(input: $input) {
-      archived
-      deleted
-      anonymised
-      skipped
-      remaining
-    }
-  }
-`;
-
-interface Counts {
-  archived: number;
-  deleted: number;
-  anonymised: number;
-  skipped: number;
-  remaining: number;
-}
+import { ApplyGamingRetentionDocument } from '../__generated__/operations';
 
 const compliance = { kind: 'service', service: 'compliance' } as Identity;
 const DAY = 86_400_000;
@@ -40,8 +21,8 @@ describe('applyGamingRetention', () => {
     sessionFixture(gameType, { session_end: ago(days, minutes), ...overrides });
 
   const apply = (input: Partial<Record<string, unknown>> = {}, identity: Identity = compliance) =>
-    harness.execute<{ applyGamingRetention: Counts }>(
-      APPLY,
+    harness.execute(
+      ApplyGamingRetentionDocument,
       {
         input: {
           archiveAfterDays: 30,

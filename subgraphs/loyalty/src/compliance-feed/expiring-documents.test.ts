@@ -3,20 +3,7 @@ import type { MemberDocument } from '../members/member-store';
 import { COMPLIANCE_SERVICE, admin, memberDocument } from '../testing/fixtures';
 import { startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
-
-const EXPIRING = /* GraphQL */ `
-  query ($before: DateTime!, $first: Int!, $after: ID) {
-    membersWithExpiringDocuments(before: $before, first: $first, after: $after) {
-      members {
-        memberId
-        documentExpiry
-        kycVerified
-      }
-      endCursor
-      hasNextPage
-    }
-  }
-`;
+import { ComplianceExpiringDocumentsDocument } from '../__generated__/operations';
 
 interface Page {
   members: { memberId: string; documentExpiry: string; kycVerified: boolean }[];
@@ -32,8 +19,8 @@ describe('membersWithExpiringDocuments (compliance feed)', () => {
   const expected: { id: string; expiry: Date; kyc: boolean }[] = [];
 
   const page = async (first: number, after?: string | null) => {
-    const result = await harness.execute<{ membersWithExpiringDocuments: Page }>(
-      EXPIRING,
+    const result = await harness.execute(
+      ComplianceExpiringDocumentsDocument,
       { before: BEFORE, first, after },
       { identity: COMPLIANCE_SERVICE },
     );
@@ -102,7 +89,7 @@ describe('membersWithExpiringDocuments (compliance feed)', () => {
       [10, 'not-a-cursor', 'after'],
     ] as const) {
       const result = await harness.execute(
-        EXPIRING,
+        ComplianceExpiringDocumentsDocument,
         { before: BEFORE, first, after },
         { identity: COMPLIANCE_SERVICE },
       );
@@ -113,7 +100,7 @@ describe('membersWithExpiringDocuments (compliance feed)', () => {
   it('is for services only', async () => {
     for (const role of ['Supervisor', 'SuperAdmin']) {
       const result = await harness.execute(
-        EXPIRING,
+        ComplianceExpiringDocumentsDocument,
         { before: BEFORE, first: 10 },
         { identity: admin(role) },
       );

@@ -6,6 +6,7 @@ import { readProcessEnv } from '@casino/config';
 import { createLogger } from '@casino/logger';
 import { parseSubgraphEnv, startSubgraph } from '@casino/server';
 import type { RunningSubgraph } from '@casino/server';
+import { CreditGamingSessionDocument, GamingMemberCheckDocument } from '../__generated__/operations';
 import { createLoyaltySubgraph, parseLoyaltySettings } from '../index';
 import { memberDocument } from '../testing/fixtures';
 import { testProtectionEnv, uniqueDatabase } from '@casino/testing';
@@ -51,14 +52,9 @@ describe('loyalty as gaming calls it', () => {
   it('answers the member read and credits a session once', async () => {
     const member = memberDocument({ tier: 'Sapphire' });
     await running.mongo.db.collection('members').insertOne({ ...member });
-    const read = await gaming.request<{ member: unknown }>(
-      `query ($id: ID!) { member(id: $id) { id isActive selfExcluded tier } }`,
-      { id: member.id },
-    );
+    const read = await gaming.request(GamingMemberCheckDocument, { id: member.id });
     expect(read.member).toEqual({ id: member.id, isActive: true, selfExcluded: false, tier: 'Sapphire' });
-    const credit = `mutation ($input: CreditGamingSessionInput!) {
-      creditGamingSession(input: $input) { memberId sessionId points tierCredits duplicate }
-    }`;
+    const credit = CreditGamingSessionDocument;
     const session = await realGaming.addSession({ memberId: member.id, theo: '200.00', pointsRate: 1 });
     const input = {
       memberId: member.id,
@@ -67,9 +63,9 @@ describe('loyalty as gaming calls it', () => {
       pointsRate: 1,
       endedAt: session.session_end!.toISOString(),
     };
-    const first = await gaming.request<{ creditGamingSession: unknown }>(credit, { input });
+    const first = await gaming.request(credit, { input });
     expect(first.creditGamingSession).toMatchObject({ points: 250, tierCredits: 200, duplicate: false });
-    const retry = await gaming.request<{ creditGamingSession: unknown }>(credit, { input });
+    const retry = await gaming.request(credit, { input });
     expect(retry.creditGamingSession).toMatchObject({ points: 250, tierCredits: 200, duplicate: true });
     // a credit gaming does not vouch for (here: a session gaming never had) is refused
     const forged = await gaming

@@ -6,20 +6,7 @@ import type { MemberDocument } from '../members/member-store';
 import { admin, memberDocument } from '../testing/fixtures';
 import { startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
-
-const APPLY = /* GraphQL */ `
-  mutation ($input: LoyaltyRetentionInput!) {
-    applyLoyaltyRetention(input: $input) {
-      archived
-      deleted
-      anonymised
-      skipped
-      remaining
-    }
-  }
-`;
-
-type Counts = Record<'archived' | 'deleted' | 'anonymised' | 'skipped' | 'remaining', number>;
+import { ApplyLoyaltyRetentionDocument } from '../__generated__/operations';
 
 const compliance: Identity = { kind: 'service', service: 'compliance' };
 const DAY = 86_400_000;
@@ -29,8 +16,8 @@ const ago = (days: number, minutes = 0) => new Date(now.getTime() - days * DAY -
 describe('applyLoyaltyRetention', () => {
   let harness: SubgraphHarness;
   const apply = (input: Record<string, unknown> = {}, identity: Identity = compliance) =>
-    harness.execute<{ applyLoyaltyRetention: Counts }>(
-      APPLY,
+    harness.execute(
+      ApplyLoyaltyRetentionDocument,
       {
         input: {
           archiveAfterDays: 365,

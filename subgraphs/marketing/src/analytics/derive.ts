@@ -1,36 +1,14 @@
+import type { AnalyticsPlayProfilesQuery } from '@casino/gaming/operations';
+import type { AnalyticsMemberFactsQuery } from '@casino/loyalty/operations';
 import { toMoney } from '@casino/mongo';
 import type { AnalyticsSettings } from '../settings';
 import type { DerivedAnalytics } from './analytics-store';
 
 /** Gaming's MemberPlayProfile as it arrives over JSON (amounts as decimal strings, instants as ISO strings). */
-export interface PlayProfile {
-  memberId: string;
-  sessions: number;
-  visits: number;
-  lastActivity: string;
-  avgSessionMinutes: number | null;
-  totalBuyIn: string;
-  avgBuyInPerVisit: string;
-  totalLosses: string;
-  favoriteGames: string[];
-  preferredVisitTimes: string[];
-  settledSessions: number;
-  lossChasingDays: number;
-  longSessions: number;
-}
+export type PlayProfile = AnalyticsPlayProfilesQuery['memberPlayProfiles']['profiles'][number];
 
 /** What loyalty tells the job about a member (its Member entity, read as the marketing service). */
-export interface LoyaltyFacts {
-  id: string;
-  tier: 'Ruby' | 'Sapphire' | 'Diamond' | 'VIP';
-  pointsBalance: number;
-  totalPointsEarned: number;
-  registrationDate: string;
-  dateOfBirth: string | null;
-  marketingConsent: boolean;
-  selfExcluded: boolean;
-  isActive: boolean;
-}
+export type LoyaltyFacts = Extract<AnalyticsMemberFactsQuery['_entities'][number], { id: string }>;
 
 /** The segment names the job assigns; the rules behind them are the settings of the same name. */
 export const SEGMENTS = {

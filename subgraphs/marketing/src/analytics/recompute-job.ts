@@ -3,7 +3,9 @@ import type { Db } from 'mongodb';
 import { ServiceCallError } from '@casino/auth';
 import type { ServiceClient } from '@casino/auth';
 import { conflict, ErrorCode } from '@casino/errors';
+import { AnalyticsPlayProfilesDocument } from '@casino/gaming/operations';
 import type { Logger } from '@casino/logger';
+import { AnalyticsMemberFactsDocument } from '@casino/loyalty/operations';
 import type { ScheduledJob } from '@casino/scheduler';
 import { ErasedMemberStore } from '../privacy/erased-members-store';
 import type { AnalyticsSettings } from '../settings';
@@ -11,67 +13,7 @@ import { AnalyticsRunStore } from './analytics-run-store';
 import type { AnalyticsRunDocument, AnalyticsRunTrigger } from './analytics-run-store';
 import { AnalyticsStore } from './analytics-store';
 import { deriveAnalytics } from './derive';
-import type { LoyaltyFacts, PlayProfile } from './derive';
-
-/** Gaming's service-only page of play profiles (members with sessions in the window, by member id). */
-export const MEMBER_PLAY_PROFILES = /* GraphQL */ `
-  query AnalyticsPlayProfiles(
-    $window: DateRangeInput!
-    $first: Int!
-    $after: ID
-    $longSessionMinutes: Int!
-    $topGames: Int!
-  ) {
-    memberPlayProfiles(
-      window: $window
-      first: $first
-      after: $after
-      longSessionMinutes: $longSessionMinutes
-      topGames: $topGames
-    ) {
-      endCursor
-      hasNextPage
-      profiles {
-        memberId
-        sessions
-        visits
-        lastActivity
-        avgSessionMinutes
-        totalBuyIn
-        avgBuyInPerVisit
-        totalLosses
-        favoriteGames
-        preferredVisitTimes
-        settledSessions
-        lossChasingDays
-        longSessions
-      }
-    }
-  }
-`;
-
-/** Loyalty's members by id, as federation entities (one call for a whole batch). */
-export const LOYALTY_MEMBER_FACTS = /* GraphQL */ `
-  query AnalyticsMemberFacts($representations: [_Any!]!) {
-    _entities(representations: $representations) {
-      ... on Member {
-        id
-        tier
-        pointsBalance
-        totalPointsEarned
-        registrationDate
-        dateOfBirth
-        marketingConsent
-        selfExcluded
-        isActive
-      }
-    }
-  }
-`;
-
-interface ProfilePage {
-  memberPlayProfiles: { endCursor: string | null; hasNextPage: boolean; profiles: PlayProfile[] };
-}
+import type { LoyaltyFacts } from './derive';
 
 const DAY_MS = 86_400_000;
 
@@ -151,8 +93,9 @@ export class AnalyticsRecomputeJob {
   private async walkPlayers(run: AnalyticsRunDocument, now: Date): Promise<void> {
     let after: string | null = null;
     for (;;) {
-      const page: ProfilePage = await this.call('gaming', () =>
-        this.services.gaming.request<ProfilePage>(MEMBER_PLAY_PROFILES, {
+      // gaming's service-only page of play profiles (members with sessions in the window, by member id)
+      const page = await this.call('gaming', () =>
+        this.services.gaming.request(AnalyticsPlayProfilesDocument, {
           window: { from: run.window_from.toISOString(), to: run.window_to.toISOString() },
           first: this.settings.batchSize,
           after,
@@ -216,12 +159,15 @@ export class AnalyticsRecomputeJob {
 
   private async memberFacts(ids: string[]): Promise<Map<string, LoyaltyFacts>> {
     const data = await this.call('loyalty', () =>
-      this.services.loyalty.request<{ _entities: (LoyaltyFacts | null)[] }>(LOYALTY_MEMBER_FACTS, {
+      // loyalty's members by id, as federation entities (one call for a whole batch)
+      this.services.loyalty.request(AnalyticsMemberFactsDocument, {
         representations: ids.map((id) => ({ __typename: 'Member', id })),
       }),
     );
     return new Map(
-      data._entities.filter((m): m is LoyaltyFacts => m !== null && !!m.id).map((m) => [m.id, m]),
+      data._entities
+        .filter((m): m is LoyaltyFacts => m !== null && 'id' in m && !!m.id)
+        .map((m) => [m.id, m]),
     );
   }
 

@@ -7,20 +7,7 @@ import { NOTIFICATIONS } from '../notifications/notification-store';
 import { AS } from '../testing/identities';
 import { startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
-
-const APPLY = /* GraphQL */ `
-  mutation ($input: MarketingRetentionInput!) {
-    applyMarketingRetention(input: $input) {
-      archived
-      deleted
-      anonymised
-      skipped
-      remaining
-    }
-  }
-`;
-
-type Counts = Record<'archived' | 'deleted' | 'anonymised' | 'skipped' | 'remaining', number>;
+import { ApplyMarketingRetentionDocument } from '../__generated__/operations';
 
 const compliance = { kind: 'service', service: 'compliance' } as Identity;
 const DAY = 86_400_000;
@@ -80,8 +67,8 @@ describe('applyMarketingRetention', () => {
   let harness: SubgraphHarness;
   const heldMember = randomUUID();
   const apply = (input: Record<string, unknown> = {}, identity: Identity = compliance) =>
-    harness.execute<{ applyMarketingRetention: Counts }>(
-      APPLY,
+    harness.execute(
+      ApplyMarketingRetentionDocument,
       {
         input: {
           archiveAfterDays: 90,
