@@ -66,7 +66,7 @@ export function switchableClient(target: ServiceClient): {
     get url() {
       return current.url;
     },
-    request: (query: string, variables?: Record<string, unknown>) => current.request(query, variables),
+    request: (document: never, variables: never) => current.request(document, variables),
   } as unknown as ServiceClient;
   return {
     client,

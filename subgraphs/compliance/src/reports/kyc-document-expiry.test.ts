@@ -1,4 +1,5 @@
 import type { ServiceClient } from '@casino/auth';
+import { ComplianceExpiringDocumentsDocument } from '@casino/loyalty/operations';
 import { createComplianceSubgraph } from '../index';
 import { ADMIN_USERS } from '../admins/admin-user-store';
 import { DEFAULT_COMPLIANCE_SETTINGS } from '../settings';
@@ -40,10 +41,10 @@ describe('kyc_compliance: identity document expiry, walked page by page', () => 
     [gaming, loyalty] = await Promise.all([startTestGaming(), startTestLoyalty()]);
     // counts the pages compliance asks loyalty for
     const counting = Object.create(loyalty.client) as ServiceClient;
-    counting.request = <T>(query: string, variables?: Record<string, unknown>) => {
-      if (query.includes('membersWithExpiringDocuments')) pages.push(variables ?? {});
-      return loyalty.client.request<T>(query, variables);
-    };
+    counting.request = ((document: never, variables: never) => {
+      if (document === ComplianceExpiringDocumentsDocument) pages.push(variables ?? {});
+      return loyalty.client.request(document, variables);
+    }) as ServiceClient['request'];
     harness = await startSubgraphHarness(
       createComplianceSubgraph({
         ...DEFAULT_COMPLIANCE_SETTINGS,
