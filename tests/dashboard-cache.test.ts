@@ -17,12 +17,7 @@ import type { SubgraphDefinition } from '@casino/server';
 import { workforceSubgraph } from '@casino/workforce';
 import { startRedisServer } from './support/redis-server';
 import type { RedisServer } from './support/redis-server';
-import {
-  TEST_SUPERADMIN,
-  startServedSubgraph,
-  startSubgraphHarness,
-  uniqueDatabase,
-} from '@casino/testing';
+import { TEST_SUPERADMIN, startServedSubgraph, startSubgraphHarness, uniqueDatabase } from '@casino/testing';
 import type { ServedSubgraph, SubgraphHarness } from '@casino/testing';
 
 const RANGE = { from: '2026-03-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' };

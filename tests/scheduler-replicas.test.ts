@@ -9,8 +9,8 @@ import {
   insertSessions,
   sessionFixture,
   standardGameTypes,
+  startTestLoyalty,
 } from '@casino/gaming/testing';
-import { startTestLoyalty } from '@casino/gaming/testing';
 import type { TestLoyalty } from '@casino/gaming/testing';
 import type { JobPass, ScheduledJob } from '@casino/scheduler';
 import type { SubgraphDefinition } from '@casino/server';

@@ -12,11 +12,7 @@ import { hashPassword } from '../admins/password';
 import { KeyRotationService } from '../key-rotation/key-rotation-service';
 import { DEFAULT_COMPLIANCE_SETTINGS } from '../settings';
 import { adminDoc } from '../testing/fixtures';
-import {
-  keyRotationEnvs,
-  startSubgraphHarness,
-  uniqueDatabase,
-} from '@casino/testing';
+import { keyRotationEnvs, startSubgraphHarness, uniqueDatabase } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 import { ADMIN_TWO_FACTOR } from './two-factor-store';
 import type { AdminTwoFactorDocument } from './two-factor-store';

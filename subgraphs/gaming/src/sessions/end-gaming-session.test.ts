@@ -10,11 +10,7 @@ import { unreachableService } from '../testing/dead-service';
 import { startTestLoyalty } from '../testing/loyalty';
 import type { TestLoyalty } from '../testing/loyalty';
 import { theoCents } from './session-service';
-import {
-  startServedSubgraph,
-  startSubgraphHarness,
-  uniqueDatabase,
-} from '@casino/testing';
+import { startServedSubgraph, startSubgraphHarness, uniqueDatabase } from '@casino/testing';
 import type { ServedSubgraph, SubgraphHarness } from '@casino/testing';
 
 const START = /* GraphQL */ `

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { startTestGaming } from '@casino/gaming/testing';
+import { startTestGaming, unreachableService } from '@casino/gaming/testing';
 import type { TestGaming, TestSession } from '@casino/gaming/testing';
-import { unreachableService } from '@casino/gaming/testing';
 import { createLoyaltySubgraph, loyaltySubgraph } from '../index';
 import { DEFAULT_LOYALTY_SETTINGS, parseLoyaltySettings } from '../settings';
 import type { MemberDocument } from '../members/member-store';

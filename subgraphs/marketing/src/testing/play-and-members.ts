@@ -7,12 +7,7 @@ import type { RequestBase, RunningSubgraph, SubgraphDefinition } from '@casino/s
 // the real gaming subgraph and its own fixtures: marketing's analytics are tested against gaming's real query
 // (gaming's package has no export for its test fixtures; its package.json has no `exports`, so the path works)
 import { gamingSubgraph } from '@casino/gaming';
-import {
-  insertGameTypes,
-  insertSessions,
-  sessionFixture,
-  standardGameTypes,
-} from '@casino/gaming/testing';
+import { insertGameTypes, insertSessions, sessionFixture, standardGameTypes } from '@casino/gaming/testing';
 import { startServedSubgraph } from '@casino/testing';
 
 export interface TestLoyaltyMember {

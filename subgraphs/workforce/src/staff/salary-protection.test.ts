@@ -13,11 +13,7 @@ import {
   useFixtureProtector,
 } from '../testing/fixtures';
 import { salaryContext } from './salary';
-import {
-  keyRotationEnvs,
-  startSubgraphHarness,
-  TEST_SUPERADMIN,
-} from '@casino/testing';
+import { keyRotationEnvs, startSubgraphHarness, TEST_SUPERADMIN } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 
 const GENERAL_ADMIN = adminIdentity('00000000-0000-4000-8000-0000000000d1', 'GeneralAdmin', null);
