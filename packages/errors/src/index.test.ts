@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { buildSchema, executeSync, parse, validate } from 'graphql';
-import { ErrorCode, validateInput, withoutInputEchoes } from './index';
+import { ErrorCode, serviceUnavailable, validateInput, withoutInputEchoes } from './index';
 
 describe('validateInput', () => {
   const schema = z.object({ email: z.email(), age: z.number().int().min(18) });
@@ -59,5 +59,27 @@ describe('withoutInputEchoes', () => {
     expect(withoutInputEchoes(message!)).toBe(
       'Variable "$p" got an invalid value at "p.age"; Int cannot represent non-integer value.',
     );
+  });
+});
+
+describe('serviceUnavailable', () => {
+  it('carries SERVICE_UNAVAILABLE, the extra extensions and the cause', () => {
+    const cause = new Error('connect ECONNREFUSED');
+    const error = serviceUnavailable('Gaming could not be reached', {
+      cause,
+      extensions: { service: 'gaming' },
+    });
+    expect(error.message).toBe('Gaming could not be reached');
+    expect(error.extensions).toEqual({ code: ErrorCode.ServiceUnavailable, service: 'gaming' });
+    expect(error.originalError).toBe(cause);
+  });
+
+  it('keeps no cause that is not an error, and its code whatever the extensions say', () => {
+    const error = serviceUnavailable('down', {
+      cause: 'timeout',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+    expect(error.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE' });
+    expect(error.originalError).toBeUndefined();
   });
 });

@@ -49,6 +49,20 @@ export function notFound(typeName: string, id: string): GraphQLError {
   return new GraphQLError(`${typeName} ${id} not found`, { extensions: { code: ErrorCode.NotFound } });
 }
 
+/**
+ * Another subgraph this one depends on could not answer: SERVICE_UNAVAILABLE, the caller may retry. `cause`
+ * (the failed call's error) stays on the server as `originalError`; `extensions` adds fields such as `service`.
+ */
+export function serviceUnavailable(
+  message: string,
+  options: { cause?: unknown; extensions?: Record<string, unknown> } = {},
+): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { ...options.extensions, code: ErrorCode.ServiceUnavailable },
+    originalError: options.cause instanceof Error ? options.cause : undefined,
+  });
+}
+
 /** Refused for rate reasons; `retryAfterSeconds` is a whole number of at least 1. */
 export function rateLimited(message: string, retryAfterMs: number): GraphQLError {
   const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));

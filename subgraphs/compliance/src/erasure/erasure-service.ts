@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { ServiceCallError } from '@casino/auth';
 import type { Identity, ServiceClient } from '@casino/auth';
-import { ErrorCode, notFound, validateInput } from '@casino/errors';
+import { notFound, serviceUnavailable, validateInput } from '@casino/errors';
 import type { Logger } from '@casino/logger';
 import type { ComplianceMemberErasure } from '../privacy/member-erasure';
 import { ERASURE_STEPS } from './erasure-store';
@@ -96,10 +96,6 @@ function numbers(record: Record<string, unknown>): Record<string, number> {
   );
 }
 
-function serviceUnavailable(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.ServiceUnavailable, ...extensions } });
-}
-
 /**
  * The right to erasure (PDPA), owned by compliance: records the request, then runs every subgraph's step
  * (loyalty, marketing and gaming as their service-only mutations, compliance's own in-process), each
@@ -168,7 +164,7 @@ export class ErasureService {
     return serviceUnavailable(
       `The erasure could not be completed: ${request.failed_subgraphs.join(', ')} could not finish its step; ` +
         'the request is recorded as failed, run eraseMember again to resume it',
-      { subgraphs: request.failed_subgraphs, erasureRequestId: request.id },
+      { extensions: { subgraphs: request.failed_subgraphs, erasureRequestId: request.id } },
     );
   }
 
@@ -183,9 +179,7 @@ export class ErasureService {
       log?.warn({ err: error }, 'erasure: loyalty member check failed');
       throw serviceUnavailable(
         'loyalty could not be reached to check the member; nothing was erased, try again',
-        {
-          subgraphs: ['loyalty'],
-        },
+        { extensions: { subgraphs: ['loyalty'] } },
       );
     }
     if (!member) throw notFound('Member', memberId);

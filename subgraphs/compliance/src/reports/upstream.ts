@@ -1,13 +1,13 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import type { ServiceClient } from '@casino/auth';
-import { ErrorCode } from '@casino/errors';
+import { serviceUnavailable } from '@casino/errors';
 import type { Logger } from '@casino/logger';
 
 /** A subgraph a report depends on could not answer: nothing was stored, the caller may retry. */
-export function serviceUnavailable(service: string, cause?: unknown): GraphQLError {
-  return new GraphQLError(`${service} could not be reached for the compliance figures; try again shortly`, {
-    extensions: { code: ErrorCode.ServiceUnavailable, service },
-    originalError: cause instanceof Error ? cause : undefined,
+function upstreamUnavailable(service: string, cause?: unknown): GraphQLError {
+  return serviceUnavailable(`${service} could not be reached for the compliance figures; try again shortly`, {
+    cause,
+    extensions: { service },
   });
 }
 
@@ -32,7 +32,7 @@ export class Upstream {
       return await this.client.request<T>(query, variables);
     } catch (error) {
       this.log?.warn({ err: error, service: this.name }, 'compliance upstream call failed');
-      throw serviceUnavailable(this.name, error);
+      throw upstreamUnavailable(this.name, error);
     }
   }
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { GraphQLError } from 'graphql';
 import type { Identity, ServiceClient } from '@casino/auth';
-import { ErrorCode, conflict, notFound } from '@casino/errors';
+import { conflict, notFound, serviceUnavailable } from '@casino/errors';
 import type { Logger } from '@casino/logger';
 import type { RetentionBatchInput, RetentionCounts } from '@casino/mongo';
 import { toAuditLogDocument } from '../audit/audit-events';
@@ -51,10 +50,6 @@ const ownerMutation = (field: string, input: string) => /* GraphQL */ `
     ${field}(input: $input) { archived deleted anonymised skipped remaining }
   }
 `;
-
-function serviceUnavailable(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.ServiceUnavailable } });
-}
 
 /**
  * Enforces approved retention policies (PRODUCT.md §6): calls the category's owner one bounded batch at a

@@ -1,6 +1,5 @@
-import { GraphQLError } from 'graphql';
 import type { ServiceClient } from '@casino/auth';
-import { ErrorCode } from '@casino/errors';
+import { serviceUnavailable } from '@casino/errors';
 import type { Logger } from '@casino/logger';
 import type { Tier } from '../__generated__/resolvers-types';
 
@@ -24,14 +23,6 @@ export const LOYALTY_MEMBER = /* GraphQL */ `
   }
 `;
 
-/** A subgraph this one depends on could not answer; the operation was refused without writing anything. */
-export function serviceUnavailable(message: string, cause?: unknown): GraphQLError {
-  return new GraphQLError(message, {
-    extensions: { code: ErrorCode.ServiceUnavailable },
-    originalError: cause instanceof Error ? cause : undefined,
-  });
-}
-
 /** Members as loyalty knows them. Any failure to get an answer fails closed with SERVICE_UNAVAILABLE. */
 export class LoyaltyMembers {
   constructor(private readonly loyalty: ServiceClient) {}
@@ -43,7 +34,9 @@ export class LoyaltyMembers {
       return data.member;
     } catch (error) {
       log?.warn({ err: error, memberId: id }, 'loyalty member check failed');
-      throw serviceUnavailable('Loyalty could not be reached to check the member; try again shortly', error);
+      throw serviceUnavailable('Loyalty could not be reached to check the member; try again shortly', {
+        cause: error,
+      });
     }
   }
 }

@@ -1,7 +1,6 @@
-import { GraphQLError } from 'graphql';
 import { forbiddenError } from '@casino/auth';
 import type { ServiceClient } from '@casino/auth';
-import { ErrorCode, validateInput } from '@casino/errors';
+import { serviceUnavailable, validateInput } from '@casino/errors';
 import type { Logger } from '@casino/logger';
 import { toMoney } from '@casino/mongo';
 import { creditSchema } from './points-service';
@@ -47,9 +46,8 @@ export function gamingSessionLookup(gaming: ServiceClient): GamingSessionLookup 
       return data.gamingSessionForCredit;
     } catch (error) {
       log?.warn({ err: error, sessionId }, 'gaming session credit check failed');
-      throw new GraphQLError('Gaming could not be reached to check the session; try again shortly', {
-        extensions: { code: ErrorCode.ServiceUnavailable },
-        originalError: error instanceof Error ? error : undefined,
+      throw serviceUnavailable('Gaming could not be reached to check the session; try again shortly', {
+        cause: error,
       });
     }
   };

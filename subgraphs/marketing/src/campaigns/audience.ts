@@ -1,6 +1,6 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import type { ServiceClient } from '@casino/auth';
-import { notFound } from '@casino/errors';
+import { notFound, serviceUnavailable } from '@casino/errors';
 import { SELF_EXCLUDED_SEGMENT } from '../analytics/analytics-store';
 import type { AnalyticsStore } from '../analytics/analytics-store';
 import type { CampaignStore, MarketingCampaignDocument } from './campaign-store';
@@ -53,12 +53,9 @@ export const LOYALTY_AUDIENCE_CHECK = /* GraphQL */ `
 
 /** Loyalty could not confirm the candidates: no audience is returned unchecked (fail closed). */
 function loyaltyUnavailable(error: unknown): GraphQLError {
-  return new GraphQLError(
+  return serviceUnavailable(
     'Loyalty could not be reached to check the audience (self-exclusion, marketing consent); try again shortly',
-    {
-      extensions: { code: 'SERVICE_UNAVAILABLE' },
-      originalError: error instanceof Error ? error : undefined,
-    },
+    { cause: error },
   );
 }
 

@@ -1,5 +1,5 @@
-import { GraphQLError } from 'graphql';
 import type { ServiceClient } from '@casino/auth';
+import { serviceUnavailable } from '@casino/errors';
 
 /** What marketing must know about a member before sending them marketing. */
 export interface MemberMarketingStatus {
@@ -31,9 +31,8 @@ export function loyaltyMemberLookup(loyalty: ServiceClient): MemberMarketingLook
       });
       return data.member;
     } catch (error) {
-      throw new GraphQLError('Loyalty could not be reached to check marketing consent; try again shortly', {
-        extensions: { code: 'SERVICE_UNAVAILABLE' },
-        originalError: error instanceof Error ? error : undefined,
+      throw serviceUnavailable('Loyalty could not be reached to check marketing consent; try again shortly', {
+        cause: error,
       });
     }
   };
