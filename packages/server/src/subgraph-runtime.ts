@@ -340,6 +340,13 @@ export function createProtector(
   }
 }
 
+/** The field protector of a subgraph that holds personal data; building its services without one is a bug. */
+export function requireProtector(deps: Pick<SubgraphDeps, 'protector'>, subgraph: string): FieldProtector {
+  if (!deps.protector)
+    throw new Error(`${subgraph} holds personal data but no field protector was configured`);
+  return deps.protector;
+}
+
 /** Connects to MongoDB, creates the indexes and serves the subgraph over HTTP. */
 export async function startSubgraph<C extends BaseContext & RequestBase, S>(
   definition: SubgraphDefinition<C, S>,

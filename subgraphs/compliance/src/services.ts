@@ -5,6 +5,7 @@ import type { FieldProtector } from '@casino/crypto';
 import { DeadLetters } from '@casino/mongo';
 import type { PagingConfig } from '@casino/mongo';
 import type { Db } from 'mongodb';
+import { requireProtector } from '@casino/server';
 import type { SubgraphDeps } from '@casino/server';
 import { AdminUserService } from './admins/admin-user-service';
 import { AdminUserStore } from './admins/admin-user-store';
@@ -107,12 +108,6 @@ export interface ComplianceServices {
 }
 
 /** The subgraph's field protector; the runtime always provides one because compliance holds personal data. */
-export function requireProtector(deps: Pick<SubgraphDeps, 'protector'>): FieldProtector {
-  if (!deps.protector)
-    throw new Error('compliance holds personal data but no field protector was configured');
-  return deps.protector;
-}
-
 /**
  * Key rotation's in-process target for compliance's own protected fields (the TOTP secrets): what a
  * `reseal<Name>ProtectedFields` mutation does, done by compliance's privacy participant.
@@ -126,7 +121,7 @@ export function createComplianceServices(
   deps: SubgraphDeps,
   settings: ComplianceSettings = DEFAULT_COMPLIANCE_SETTINGS,
 ): ComplianceServices {
-  const protector = requireProtector(deps);
+  const protector = requireProtector(deps, 'compliance');
   const revocations = new SessionRevocations(
     new RevokedSessionStore(deps.db),
     deps.redis ? new RedisRevocationFeed(deps.redis, deps.env.ACCESS_TOKEN_TTL_SECONDS * 1000) : null,

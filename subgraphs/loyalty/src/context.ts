@@ -4,6 +4,7 @@ import { DeadLetters } from '@casino/mongo';
 import type DataLoader from 'dataloader';
 import type { PagingConfig } from '@casino/mongo';
 import type { FieldProtector } from '@casino/crypto';
+import { requireProtector } from '@casino/server';
 import type { SubgraphDeps, SubgraphRequestBase } from '@casino/server';
 import { createStores } from './stores';
 import type { LoyaltyStores } from './stores';
@@ -61,17 +62,12 @@ export interface LoyaltyContext extends SubgraphRequestBase, Omit<LoyaltyProcess
 }
 
 /** The subgraph's field protector; the runtime always provides one because loyalty holds personal data. */
-export function requireProtector(deps: Pick<SubgraphDeps, 'protector'>): FieldProtector {
-  if (!deps.protector) throw new Error('loyalty holds personal data but no field protector was configured');
-  return deps.protector;
-}
-
 /** The stores and services, built once per process. */
 export function createLoyaltyServices(
   deps: SubgraphDeps,
   settings: LoyaltySettings = DEFAULT_LOYALTY_SETTINGS,
 ): LoyaltyProcess {
-  const protector = requireProtector(deps);
+  const protector = requireProtector(deps, 'loyalty');
   const stores = createStores(deps.db, protector);
   const points = new PointsService(stores, settings);
   return {

@@ -3,6 +3,7 @@ import { dashboardCacheOf } from '@casino/cache';
 import type { FieldProtector } from '@casino/crypto';
 import { DeadLetters } from '@casino/mongo';
 import type { PagingConfig } from '@casino/mongo';
+import { requireProtector } from '@casino/server';
 import type { SubgraphDeps } from '@casino/server';
 import { AnalyticsRunStore } from './analytics/analytics-run-store';
 import { AnalyticsStore } from './analytics/analytics-store';
@@ -74,14 +75,9 @@ export interface MarketingServices {
 }
 
 /** The subgraph's field protector; the runtime always provides one because marketing holds personal data. */
-export function requireProtector(deps: Pick<SubgraphDeps, 'protector'>): FieldProtector {
-  if (!deps.protector) throw new Error('marketing holds personal data but no field protector was configured');
-  return deps.protector;
-}
-
 /** Stores and services, once per process; the other subgraphs are called as the marketing service. */
 export function createMarketingServices(deps: SubgraphDeps, settings: MarketingSettings): MarketingServices {
-  const protector = requireProtector(deps);
+  const protector = requireProtector(deps, 'marketing');
   const stores = createStores({ db: deps.db, protector });
   const dispatcher = new NotificationDispatcher(
     stores.notifications,

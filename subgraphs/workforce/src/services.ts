@@ -3,6 +3,7 @@ import { dashboardCacheOf } from '@casino/cache';
 import type { FieldProtector } from '@casino/crypto';
 import { DeadLetters } from '@casino/mongo';
 import type { PagingConfig } from '@casino/mongo';
+import { requireProtector } from '@casino/server';
 import type { SubgraphDeps } from '@casino/server';
 import type { Db } from 'mongodb';
 import { WorkforceDashboardService } from './dashboard/dashboard-service';
@@ -57,7 +58,7 @@ export interface WorkforceServices {
 
 export function createWorkforceServices(deps: SubgraphDeps, settings: WorkforceSettings): WorkforceServices {
   const stores = createStores(deps.db);
-  const protector = requireProtector(deps);
+  const protector = requireProtector(deps, 'workforce');
   const training = new TrainingService(stores.staff, stores.courses, stores.trainingRecords);
   return {
     deadLetters: new DeadLetters([auditDeadLetterSource(deps.db)]),
@@ -88,10 +89,4 @@ export function createWorkforceServices(deps: SubgraphDeps, settings: WorkforceS
     },
     privacy: new WorkforcePrivacy(stores.staff, protector),
   };
-}
-
-/** Workforce holds personal data, so the runtime always loads the keys; a missing protector is a wiring bug. */
-function requireProtector(deps: SubgraphDeps): FieldProtector {
-  if (!deps.protector) throw new Error('workforce holds personal data but no field protector was loaded');
-  return deps.protector;
 }
