@@ -5,3 +5,4 @@ export * from './paginate';
 export * from './retention';
 export * from './dead-letters';
 export * from './index-check';
+export * from './seed';

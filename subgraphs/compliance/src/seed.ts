@@ -1,7 +1,7 @@
 import type { Faker } from '@faker-js/faker';
 import type { Db } from 'mongodb';
 import type { SeededMember } from '@casino/loyalty';
-import { ensureIndexes } from '@casino/mongo';
+import { ensureIndexes, insertInBatches } from '@casino/mongo';
 import { ADMIN_USERS, DEPARTMENTS } from './admins/admin-user-store';
 import type { AdminRole, AdminUserDocument } from './admins/admin-user-store';
 import { hashPassword } from './admins/password';
@@ -117,14 +117,7 @@ export function demoAdmins(faker: Faker): SeedAdmin[] {
   return admins;
 }
 
-const BATCH = 1_000;
 const DAY_MS = 86_400_000;
-
-async function insertInBatches<T extends object>(db: Db, collection: string, docs: T[]): Promise<void> {
-  for (let i = 0; i < docs.length; i += BATCH) {
-    await db.collection(collection).insertMany(docs.slice(i, i + BATCH) as never[], { ordered: false });
-  }
-}
 
 const daysBefore = (date: Date, days: number) => new Date(date.getTime() - days * DAY_MS);
 const daysAfter = (date: Date, days: number) => new Date(date.getTime() + days * DAY_MS);

@@ -1,7 +1,7 @@
 import type { Faker } from '@faker-js/faker';
 import type { Db } from 'mongodb';
 import type { SeededMember } from '@casino/loyalty';
-import { ensureIndexes } from '@casino/mongo';
+import { ensureIndexes, insertInBatches } from '@casino/mongo';
 import type { GameTypeDocument } from './game-types/game-type-store';
 import { GAME_TYPES } from './game-types/game-type-store';
 import { GAMING_INDEXES } from './indexes';
@@ -309,14 +309,7 @@ const PACKAGES: PackageSeed[] = [
 const TIERS: Tier[] = ['Ruby', 'Sapphire', 'Diamond', 'VIP'];
 const tiersFrom = (minimum: Tier): Tier[] => TIERS.slice(TIERS.indexOf(minimum));
 
-const BATCH = 1_000;
 const MINUTE = 60_000;
-
-async function insertInBatches<T extends object>(db: Db, collection: string, docs: T[]): Promise<void> {
-  for (let i = 0; i < docs.length; i += BATCH) {
-    await db.collection(collection).insertMany(docs.slice(i, i + BATCH) as never[], { ordered: false });
-  }
-}
 
 const cents = (amount: number) => centsToMoney(BigInt(Math.round(amount * 100)));
 const roundTo = (value: number, step: number) => Math.max(step, Math.round(value / step) * step);

@@ -1,7 +1,7 @@
 import type { Faker } from '@faker-js/faker';
 import type { Db } from 'mongodb';
 import type { FieldProtector } from '@casino/crypto';
-import { ensureIndexes, toMoney } from '@casino/mongo';
+import { ensureIndexes, insertInBatches, toMoney } from '@casino/mongo';
 import { LOYALTY_INDEXES } from './indexes';
 import type { PointsLedgerDocument } from './points/ledger-store';
 import { protectIdentityDocument } from './members/member-store';
@@ -52,7 +52,6 @@ const REWARD_NAMES: Record<RewardCategory, string[]> = {
   merchandise: ['Branded jacket', 'Crystal dice set', 'Leather card wallet', 'Poker chip set'],
 };
 
-const BATCH = 1_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Identity document expiries: about 1% already expired, 3% within the next 60 days, the rest 1-8 years ahead */
 const DOCUMENT_EXPIRY = { expiredShare: 0.01, soonShare: 0.03, soonDays: 60, minYears: 1, maxYears: 8 };
@@ -69,12 +68,6 @@ function documentExpiry(faker: Faker, now: Date): Date {
     from: at(DOCUMENT_EXPIRY.minYears * 365),
     to: at(DOCUMENT_EXPIRY.maxYears * 365),
   });
-}
-
-async function insertInBatches<T extends object>(db: Db, collection: string, docs: T[]): Promise<void> {
-  for (let i = 0; i < docs.length; i += BATCH) {
-    await db.collection(collection).insertMany(docs.slice(i, i + BATCH) as never[], { ordered: false });
-  }
 }
 
 /** Fills loyalty's collections with believable, deterministic demo data (given a seeded faker). */

@@ -2,7 +2,7 @@ import type { Faker } from '@faker-js/faker';
 import type { Db } from 'mongodb';
 import type { FieldProtector } from '@casino/crypto';
 import type { SeededMember } from '@casino/loyalty';
-import { ensureIndexes, toMoney } from '@casino/mongo';
+import { ensureIndexes, insertInBatches, toMoney } from '@casino/mongo';
 import type { CustomerAnalyticsDocument } from './analytics/analytics-store';
 import { CUSTOMER_ANALYTICS } from './analytics/analytics-store';
 import type { CampaignStatus, MarketingCampaignDocument } from './campaigns/campaign-store';
@@ -51,14 +51,6 @@ export const MARKETING_SEED = {
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const BATCH = 1_000;
-
-async function insertInBatches<T extends object>(db: Db, collection: string, docs: T[]): Promise<void> {
-  for (let i = 0; i < docs.length; i += BATCH) {
-    await db.collection(collection).insertMany(docs.slice(i, i + BATCH) as never[], { ordered: false });
-  }
-}
-
 const GAMES = ['Baccarat', 'Blackjack', 'Roulette', 'Slots', 'Poker', 'Sic Bo', 'Craps'];
 const VISIT_TIMES = [
   'weekday_afternoon',

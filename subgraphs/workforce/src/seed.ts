@@ -1,7 +1,7 @@
 import type { Faker } from '@faker-js/faker';
 import type { Db } from 'mongodb';
 import type { FieldProtector } from '@casino/crypto';
-import { ensureIndexes } from '@casino/mongo';
+import { ensureIndexes, insertInBatches } from '@casino/mongo';
 import { WORKFORCE_INDEXES } from './indexes';
 import type { PerformanceReviewDocument } from './reviews/performance-review-store';
 import { PERFORMANCE_REVIEWS } from './reviews/performance-review-store';
@@ -62,7 +62,6 @@ export interface WorkforceSeedOptions {
 
 const DAY_MS = 86_400_000;
 const YEAR_MS = 365 * DAY_MS;
-const BATCH = 1_000;
 const EMAIL_DOMAIN = 'staff.grandcasino.example';
 /** Reviews kept per person: the most recent ones */
 const REVIEW_HISTORY = 3;
@@ -80,12 +79,6 @@ const OUTCOME_WEIGHTS: { weight: number; value: Outcome }[] = [
   { weight: 5, value: 'enrolled' },
   { weight: 5, value: 'failed' },
 ];
-
-async function insertInBatches<T extends object>(db: Db, collection: string, docs: T[]): Promise<void> {
-  for (let i = 0; i < docs.length; i += BATCH) {
-    await db.collection(collection).insertMany(docs.slice(i, i + BATCH) as never[], { ordered: false });
-  }
-}
 
 const latest = (dates: Date[]): Date => new Date(Math.max(...dates.map((d) => d.getTime())));
 const later = (a: Date, b: Date): Date => (a.getTime() >= b.getTime() ? a : b);
