@@ -169,13 +169,14 @@ async function main(): Promise<void> {
         return elapsed;
       };
       if (values.profile) {
-        const { GAMING_CASH_COUNTS, LOYALTY_MEMBER_COUNTS } = await import('../src/reports/upstream');
+        const { ComplianceCashCountsDocument } = await import('@casino/gaming/operations');
+        const { ComplianceMemberCountsDocument } = await import('@casino/loyalty/operations');
         for (const [label, call] of [
-          ['loyalty counts', () => loyalty.request(LOYALTY_MEMBER_COUNTS)],
+          ['loyalty counts', () => loyalty.request(ComplianceMemberCountsDocument, {})],
           [
             'gaming counts',
             () =>
-              gaming.request(GAMING_CASH_COUNTS, {
+              gaming.request(ComplianceCashCountsDocument, {
                 ...RANGE,
                 dayStartHour: 6,
                 ctrThreshold: '10000.00',

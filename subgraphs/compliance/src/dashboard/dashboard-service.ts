@@ -1,11 +1,12 @@
 import type { DashboardCache } from '@casino/cache';
+import { ComplianceCashCountsDocument } from '@casino/gaming/operations';
+import { ComplianceMemberCountsDocument } from '@casino/loyalty/operations';
 import { badUserInput } from '@casino/errors';
 import type {
   ComplianceReportStatus,
   ComplianceReportStore,
   ViolationSeverity,
 } from '../reports/compliance-report-store';
-import { GAMING_CASH_COUNTS, LOYALTY_MEMBER_COUNTS } from '../reports/upstream';
 import type { Upstream, UpstreamLog } from '../reports/upstream';
 import type { RetentionPolicyStore } from '../retention/retention-policy-store';
 import type { ComplianceSettings } from '../settings';
@@ -72,18 +73,14 @@ export class ComplianceDashboardService {
     const rules = jurisdictionRulesOf(this.settings);
     const reviewBy = new Date(now.getTime() + this.settings.policyReviewDueWithinDays * DAY_MS);
     const [members, cash, own, due] = await Promise.all([
-      this.upstream.loyalty.loggingTo(log).request<{
-        complianceMemberCounts: { memberCount: number; kycVerifiedCount: number; selfExcludedCount: number };
-      }>(LOYALTY_MEMBER_COUNTS),
-      this.upstream.gaming
-        .loggingTo(log)
-        .request<{ complianceCashCounts: { ctrCount: number; mtlCount: number } }>(GAMING_CASH_COUNTS, {
-          from: range.from.toISOString(),
-          to: range.to.toISOString(),
-          dayStartHour: rules.gamingDayStartHour,
-          ctrThreshold: rules.ctrThreshold,
-          mtlThreshold: rules.mtlThreshold,
-        }),
+      this.upstream.loyalty.loggingTo(log).request(ComplianceMemberCountsDocument, {}),
+      this.upstream.gaming.loggingTo(log).request(ComplianceCashCountsDocument, {
+        from: range.from.toISOString(),
+        to: range.to.toISOString(),
+        dayStartHour: rules.gamingDayStartHour,
+        ctrThreshold: rules.ctrThreshold,
+        mtlThreshold: rules.mtlThreshold,
+      }),
       this.ownFigures(range),
       this.stores.retentionPolicies.countDueForReview(reviewBy),
     ]);

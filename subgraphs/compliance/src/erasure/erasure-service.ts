@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { ServiceCallError } from '@casino/auth';
 import type { Identity, ServiceClient } from '@casino/auth';
 import { notFound, serviceUnavailable, validateInput } from '@casino/errors';
+import { EraseGamingMemberDataDocument } from '@casino/gaming/operations';
 import type { Logger } from '@casino/logger';
+import { EraseLoyaltyMemberDataDocument, ErasureMemberExistsDocument } from '@casino/loyalty/operations';
+import { EraseMarketingMemberDataDocument } from '@casino/marketing/operations';
 import type { ComplianceMemberErasure } from '../privacy/member-erasure';
 import { ERASURE_STEPS } from './erasure-store';
 import type {
@@ -33,44 +36,6 @@ const eraseMemberSchema = z.object({
 });
 
 export type EraseMemberInput = z.input<typeof eraseMemberSchema>;
-
-/** Loyalty's member, asked before anything is stored: an unknown member is NOT_FOUND. */
-const LOYALTY_MEMBER_EXISTS = /* GraphQL */ `
-  query ErasureMemberExists($id: ID!) {
-    member(id: $id) {
-      id
-    }
-  }
-`;
-const ERASE_LOYALTY = /* GraphQL */ `
-  mutation EraseLoyaltyMemberData($memberId: ID!) {
-    eraseLoyaltyMemberData(memberId: $memberId) {
-      membersAnonymised
-      ledgerEntriesKept
-      redemptionsKept
-    }
-  }
-`;
-const ERASE_MARKETING = /* GraphQL */ `
-  mutation EraseMarketingMemberData($memberId: ID!) {
-    eraseMarketingMemberData(memberId: $memberId) {
-      analyticsDeleted
-      notificationsAnonymised
-      guestsAnonymised
-      notificationIds
-      guestIds
-    }
-  }
-`;
-const ERASE_GAMING = /* GraphQL */ `
-  mutation EraseGamingMemberData($memberId: ID!) {
-    eraseGamingMemberData(memberId: $memberId) {
-      sessionsKept
-      packagePurchasesKept
-      personalFieldsCleared
-    }
-  }
-`;
 
 /** The other subgraphs' erasure steps, called as the compliance service. */
 export interface ErasureUpstreams {
@@ -171,10 +136,8 @@ export class ErasureService {
   private async assertMemberExists(memberId: string, log?: Pick<Logger, 'warn'>): Promise<void> {
     let member: { id: string } | null;
     try {
-      ({ member } = await this.upstreams.loyalty.request<{ member: { id: string } | null }>(
-        LOYALTY_MEMBER_EXISTS,
-        { id: memberId },
-      ));
+      // loyalty's member, asked before anything is stored: an unknown member is NOT_FOUND
+      ({ member } = await this.upstreams.loyalty.request(ErasureMemberExistsDocument, { id: memberId }));
     } catch (error) {
       log?.warn({ err: error }, 'erasure: loyalty member check failed');
       throw serviceUnavailable(
@@ -192,18 +155,11 @@ export class ErasureService {
   ): Promise<StepOutcome> {
     switch (subgraph) {
       case 'loyalty': {
-        const data = await this.upstreams.loyalty.request<{
-          eraseLoyaltyMemberData: Record<string, unknown>;
-        }>(ERASE_LOYALTY, { memberId });
+        const data = await this.upstreams.loyalty.request(EraseLoyaltyMemberDataDocument, { memberId });
         return { counts: numbers(data.eraseLoyaltyMemberData) };
       }
       case 'marketing': {
-        const data = await this.upstreams.marketing.request<{
-          eraseMarketingMemberData: Record<string, unknown> & {
-            notificationIds: string[];
-            guestIds: string[];
-          };
-        }>(ERASE_MARKETING, { memberId });
+        const data = await this.upstreams.marketing.request(EraseMarketingMemberDataDocument, { memberId });
         const result = data.eraseMarketingMemberData;
         return {
           counts: numbers(result),
@@ -211,10 +167,7 @@ export class ErasureService {
         };
       }
       case 'gaming': {
-        const data = await this.upstreams.gaming.request<{ eraseGamingMemberData: Record<string, unknown> }>(
-          ERASE_GAMING,
-          { memberId },
-        );
+        const data = await this.upstreams.gaming.request(EraseGamingMemberDataDocument, { memberId });
         return { counts: numbers(data.eraseGamingMemberData) };
       }
       case 'compliance':

@@ -1,4 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import {
+  ComplianceAmlCashDocument,
+  CompliancePlayVolumesDocument,
+  ComplianceResponsibleGamingDocument,
+} from '@casino/gaming/operations';
+import {
+  ComplianceExpiringDocumentsDocument,
+  ComplianceMembersKycDocument,
+  ComplianceSelfExcludedDocument,
+} from '@casino/loyalty/operations';
+import type { ComplianceExpiringDocumentsQuery } from '@casino/loyalty/operations';
 import type { AuditLogStore } from '../audit/audit-log-store';
 import type { RetentionPolicyStore } from '../retention/retention-policy-store';
 import type { RetentionRunStore } from '../retention/retention-run-store';
@@ -11,17 +22,8 @@ import type {
   ViolationCategory,
   ViolationSeverity,
 } from './compliance-report-store';
-import {
-  GAMING_AML_CASH,
-  GAMING_PLAY_VOLUMES,
-  GAMING_RESPONSIBLE_GAMING,
-  LOYALTY_EXPIRING_DOCUMENTS,
-  LOYALTY_MEMBERS_KYC,
-  LOYALTY_SELF_EXCLUDED,
-  cents,
-  moneyText,
-} from './upstream';
-import type { ExpiringDocumentPage, MemberCashDay, ResponsibleGamingSummary, Upstream } from './upstream';
+import { cents, moneyText } from './upstream';
+import type { Upstream } from './upstream';
 
 export interface ReportPeriod {
   from: Date;
@@ -72,10 +74,10 @@ async function amlReport(p: ReportPeriod, sources: ReportSources, settings: Comp
   const rules = jurisdictionRulesOf(settings);
   const ctr = cents(rules.ctrThreshold);
   const mtl = cents(rules.mtlThreshold);
-  const { amlCashSummary: days } = await sources.gaming.request<{ amlCashSummary: MemberCashDay[] }>(
-    GAMING_AML_CASH,
-    { ...period(p), dayStartHour: rules.gamingDayStartHour },
-  );
+  const { amlCashSummary: days } = await sources.gaming.request(ComplianceAmlCashDocument, {
+    ...period(p),
+    dayStartHour: rules.gamingDayStartHour,
+  });
   const violations: ComplianceViolation[] = [];
   let totalIn = 0n;
   let totalOut = 0n;
@@ -157,18 +159,17 @@ async function amlReport(p: ReportPeriod, sources: ReportSources, settings: Comp
  * the period end (after it, and before the end plus those days) a medium-severity one.
  */
 async function kycReport(p: ReportPeriod, sources: ReportSources, settings: ComplianceSettings, now: Date) {
-  const { compliancePlayVolumes: heavy } = await sources.gaming.request<{
-    compliancePlayVolumes: { memberId: string; buyIn: string; sessionCount: number }[];
-  }>(GAMING_PLAY_VOLUMES, { ...period(p), minBuyIn: settings.kycPlayThreshold });
+  const { compliancePlayVolumes: heavy } = await sources.gaming.request(CompliancePlayVolumesDocument, {
+    ...period(p),
+    minBuyIn: settings.kycPlayThreshold,
+  });
   const verified = new Map<string, boolean>();
   for (let i = 0; i < heavy.length; i += ENTITY_BATCH) {
     const batch = heavy.slice(i, i + ENTITY_BATCH);
-    const { _entities: members } = await sources.loyalty.request<{
-      _entities: ({ id: string; kycVerified: boolean } | null)[];
-    }>(LOYALTY_MEMBERS_KYC, {
+    const { _entities: members } = await sources.loyalty.request(ComplianceMembersKycDocument, {
       representations: batch.map((m) => ({ __typename: 'Member', id: m.memberId })),
     });
-    for (const member of members) if (member) verified.set(member.id, member.kycVerified);
+    for (const member of members) if (member && 'id' in member) verified.set(member.id, member.kycVerified);
   }
   const unverified = heavy
     .filter((m) => verified.get(m.memberId) === false)
@@ -187,8 +188,8 @@ async function kycReport(p: ReportPeriod, sources: ReportSources, settings: Comp
   const expired: ComplianceViolation[] = [];
   const expiring: ComplianceViolation[] = [];
   for (let after: string | null = null; ;) {
-    const { membersWithExpiringDocuments: page }: { membersWithExpiringDocuments: ExpiringDocumentPage } =
-      await sources.loyalty.request(LOYALTY_EXPIRING_DOCUMENTS, {
+    const { membersWithExpiringDocuments: page }: ComplianceExpiringDocumentsQuery =
+      await sources.loyalty.request(ComplianceExpiringDocumentsDocument, {
         before: warnUntil.toISOString(),
         first: settings.documentExpiryPageSize,
         after,
@@ -260,12 +261,11 @@ async function gamblingReport(
   now: Date,
 ) {
   const rules = jurisdictionRulesOf(settings);
-  const { selfExcludedMemberIds: excluded } = await sources.loyalty.request<{
-    selfExcludedMemberIds: string[];
-  }>(LOYALTY_SELF_EXCLUDED);
-  const { responsibleGamingSummary: rg } = await sources.gaming.request<{
-    responsibleGamingSummary: ResponsibleGamingSummary;
-  }>(GAMING_RESPONSIBLE_GAMING, {
+  const { selfExcludedMemberIds: excluded } = await sources.loyalty.request(
+    ComplianceSelfExcludedDocument,
+    {},
+  );
+  const { responsibleGamingSummary: rg } = await sources.gaming.request(ComplianceResponsibleGamingDocument, {
     ...period(p),
     dayStartHour: rules.gamingDayStartHour,
     longSessionMinutes: settings.longSessionHours * 60,

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity, ServiceClient } from '@casino/auth';
+import { ApplyGamingRetentionDocument } from '@casino/gaming/operations';
+import { ApplyLoyaltyRetentionDocument } from '@casino/loyalty/operations';
+import { ApplyMarketingRetentionDocument } from '@casino/marketing/operations';
 import { conflict, notFound, serviceUnavailable } from '@casino/errors';
 import type { Logger } from '@casino/logger';
 import type { RetentionBatchInput, RetentionCounts } from '@casino/mongo';
@@ -33,23 +36,31 @@ export type RetentionRunSettings = Pick<
   'retentionBatchSize' | 'retentionMaxBatches' | 'retentionRunStaleMinutes'
 >;
 
-/** Owners' mutations, one per category enforced by another subgraph. */
-const OWNER_CALLS: Partial<Record<RetentionDataCategory, { service: string; field: string; input: string }>> =
-  {
-    gaming_logs: { service: 'gaming', field: 'applyGamingRetention', input: 'GamingRetentionInput' },
-    marketing_data: {
-      service: 'marketing',
-      field: 'applyMarketingRetention',
-      input: 'MarketingRetentionInput',
-    },
-    member_data: { service: 'loyalty', field: 'applyLoyaltyRetention', input: 'LoyaltyRetentionInput' },
-  };
+type OwnerInput = Omit<RetentionBatchInput, 'now'> & { now: string };
 
-const ownerMutation = (field: string, input: string) => /* GraphQL */ `
-  mutation ($input: ${input}!) {
-    ${field}(input: $input) { archived deleted anonymised skipped remaining }
-  }
-`;
+/** Owners' mutations, one per category enforced by another subgraph. */
+const OWNER_CALLS: Partial<
+  Record<
+    RetentionDataCategory,
+    { service: string; apply(client: ServiceClient, input: OwnerInput): Promise<RetentionCounts> }
+  >
+> = {
+  gaming_logs: {
+    service: 'gaming',
+    apply: async (client, input) =>
+      (await client.request(ApplyGamingRetentionDocument, { input })).applyGamingRetention,
+  },
+  marketing_data: {
+    service: 'marketing',
+    apply: async (client, input) =>
+      (await client.request(ApplyMarketingRetentionDocument, { input })).applyMarketingRetention,
+  },
+  member_data: {
+    service: 'loyalty',
+    apply: async (client, input) =>
+      (await client.request(ApplyLoyaltyRetentionDocument, { input })).applyLoyaltyRetention,
+  },
+};
 
 /**
  * Enforces approved retention policies (PRODUCT.md §6): calls the category's owner one bounded batch at a
@@ -167,13 +178,7 @@ export class RetentionRunner {
     const owner = OWNER_CALLS[category];
     const client = owner && this.services[owner.service];
     if (!owner || !client) throw new Error(`no owner enforces ${category}`);
-    const result = await client.request<Record<string, RetentionCounts>>(
-      ownerMutation(owner.field, owner.input),
-      {
-        input: { ...input, now: input.now.toISOString() },
-      },
-    );
-    return result[owner.field]!;
+    return owner.apply(client, { ...input, now: input.now.toISOString() });
   }
 
   /** The ids the policy's exceptions hold: members with an open AML finding, and legal holds' subjects. */

@@ -1,27 +1,11 @@
 import type { ServiceClient } from '@casino/auth';
 import { serviceUnavailable } from '@casino/errors';
 import type { Logger } from '@casino/logger';
-import type { Tier } from '../__generated__/resolvers-types';
+import { GamingMemberCheckDocument } from '@casino/loyalty/operations';
+import type { GamingMemberCheckQuery } from '@casino/loyalty/operations';
 
 /** What gaming needs to know about a member before seating them or selling them a package. */
-export interface LoyaltyMember {
-  id: string;
-  isActive: boolean;
-  selfExcluded: boolean;
-  tier: Tier;
-}
-
-/** Loyalty's `member(id)` read as the gaming service (issue 4 contract). */
-export const LOYALTY_MEMBER = /* GraphQL */ `
-  query GamingMemberCheck($id: ID!) {
-    member(id: $id) {
-      id
-      isActive
-      selfExcluded
-      tier
-    }
-  }
-`;
+export type LoyaltyMember = NonNullable<GamingMemberCheckQuery['member']>;
 
 /** Members as loyalty knows them. Any failure to get an answer fails closed with SERVICE_UNAVAILABLE. */
 export class LoyaltyMembers {
@@ -30,7 +14,7 @@ export class LoyaltyMembers {
   /** `log` is the asking request's logger, where a failed check is reported. */
   async find(id: string, log?: Logger): Promise<LoyaltyMember | null> {
     try {
-      const data = await this.loyalty.request<{ member: LoyaltyMember | null }>(LOYALTY_MEMBER, { id });
+      const data = await this.loyalty.request(GamingMemberCheckDocument, { id });
       return data.member;
     } catch (error) {
       log?.warn({ err: error, memberId: id }, 'loyalty member check failed');

@@ -1,6 +1,8 @@
 import type { GraphQLError } from 'graphql';
 import type { ServiceClient } from '@casino/auth';
 import { notFound, serviceUnavailable } from '@casino/errors';
+import { CampaignAudienceCheckDocument } from '@casino/loyalty/operations';
+import type { CampaignAudienceCheckQuery } from '@casino/loyalty/operations';
 import { SELF_EXCLUDED_SEGMENT } from '../analytics/analytics-store';
 import type { AnalyticsStore } from '../analytics/analytics-store';
 import type { CampaignStore, MarketingCampaignDocument } from './campaign-store';
@@ -30,26 +32,7 @@ export interface AudienceOptions {
 }
 
 /** A member's current standing with loyalty, the owner of members. */
-interface LoyaltyMemberStatus {
-  id: string;
-  selfExcluded: boolean;
-  marketingConsent: boolean;
-  isActive: boolean;
-}
-
-/** Loyalty's members by id, as federation entities: one call per batch of candidates. */
-export const LOYALTY_AUDIENCE_CHECK = /* GraphQL */ `
-  query CampaignAudienceCheck($representations: [_Any!]!) {
-    _entities(representations: $representations) {
-      ... on Member {
-        id
-        selfExcluded
-        marketingConsent
-        isActive
-      }
-    }
-  }
-`;
+type LoyaltyMemberStatus = Extract<CampaignAudienceCheckQuery['_entities'][number], { id: string }>;
 
 /** Loyalty could not confirm the candidates: no audience is returned unchecked (fail closed). */
 function loyaltyUnavailable(error: unknown): GraphQLError {
@@ -64,12 +47,12 @@ async function checkWithLoyalty(
   loyalty: ServiceClient,
   memberIds: string[],
 ): Promise<Map<string, LoyaltyMemberStatus>> {
-  let data: { _entities: (Partial<LoyaltyMemberStatus> | null)[] };
+  let data: CampaignAudienceCheckQuery;
   try {
-    data = await loyalty.request<{ _entities: (Partial<LoyaltyMemberStatus> | null)[] }>(
-      LOYALTY_AUDIENCE_CHECK,
-      { representations: memberIds.map((id) => ({ __typename: 'Member', id })) },
-    );
+    // loyalty's members by id, as federation entities: one call per batch of candidates
+    data = await loyalty.request(CampaignAudienceCheckDocument, {
+      representations: memberIds.map((id) => ({ __typename: 'Member', id })),
+    });
   } catch (error) {
     throw loyaltyUnavailable(error);
   }
@@ -82,12 +65,13 @@ async function checkWithLoyalty(
   for (const member of data._entities) {
     if (
       member &&
+      'id' in member &&
       typeof member.id === 'string' &&
       typeof member.selfExcluded === 'boolean' &&
       typeof member.marketingConsent === 'boolean' &&
       typeof member.isActive === 'boolean'
     ) {
-      known.set(member.id, member as LoyaltyMemberStatus);
+      known.set(member.id, member);
     }
   }
   return known;

@@ -1,23 +1,13 @@
 import type { ServiceClient } from '@casino/auth';
 import { serviceUnavailable } from '@casino/errors';
+import { MemberMarketingStatusDocument } from '@casino/loyalty/operations';
+import type { MemberMarketingStatusQuery } from '@casino/loyalty/operations';
 
 /** What marketing must know about a member before sending them marketing. */
-export interface MemberMarketingStatus {
-  marketingConsent: boolean;
-  selfExcluded: boolean;
-}
+export type MemberMarketingStatus = NonNullable<MemberMarketingStatusQuery['member']>;
 
 /** Looks a member up; null when loyalty has no such member. */
 export type MemberMarketingLookup = (memberId: string) => Promise<MemberMarketingStatus | null>;
-
-const MEMBER_STATUS = /* GraphQL */ `
-  query MemberMarketingStatus($id: ID!) {
-    member(id: $id) {
-      marketingConsent
-      selfExcluded
-    }
-  }
-`;
 
 /**
  * Asks loyalty, which owns members, as marketing's service identity. Without an answer nothing is sent:
@@ -26,9 +16,7 @@ const MEMBER_STATUS = /* GraphQL */ `
 export function loyaltyMemberLookup(loyalty: ServiceClient): MemberMarketingLookup {
   return async (memberId) => {
     try {
-      const data = await loyalty.request<{ member: MemberMarketingStatus | null }>(MEMBER_STATUS, {
-        id: memberId,
-      });
+      const data = await loyalty.request(MemberMarketingStatusDocument, { id: memberId });
       return data.member;
     } catch (error) {
       throw serviceUnavailable('Loyalty could not be reached to check marketing consent; try again shortly', {
