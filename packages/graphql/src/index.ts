@@ -1,2 +1,3 @@
 export * from './field-resolver';
 export * from './scalars';
+export * from './date-range';

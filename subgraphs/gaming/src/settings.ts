@@ -17,7 +17,7 @@ export interface GamingSettings {
   /** Longest look-back accepted by Member.averageDailyTheo(days) */
   maxAdtDays: number;
   /** Longest date range a dashboard accepts */
-  dashboardMaxRangeDays: number;
+  maxDashboardRangeDays: number;
   /** How many players the dashboard ranks by theo */
   dashboardTopPlayers: number;
 }
@@ -30,7 +30,7 @@ export const DEFAULT_GAMING_SETTINGS: GamingSettings = {
   gamingDayStartHour: 6,
   localUtcOffsetMinutes: 0,
   maxAdtDays: 3_650,
-  dashboardMaxRangeDays: 366,
+  maxDashboardRangeDays: 366,
   dashboardTopPlayers: 10,
 };
 
@@ -77,7 +77,7 @@ export const gamingEnv = z.object({
     .int()
     .min(1)
     .max(3_660)
-    .default(DEFAULT_GAMING_SETTINGS.dashboardMaxRangeDays),
+    .default(DEFAULT_GAMING_SETTINGS.maxDashboardRangeDays),
   GAMING_DASHBOARD_TOP_PLAYERS: z.coerce
     .number()
     .int()
@@ -97,7 +97,7 @@ export function parseGamingSettings(env?: Record<string, string | undefined>): G
     gamingDayStartHour: parsed.GAMING_DAY_START_HOUR,
     localUtcOffsetMinutes: parsed.GAMING_LOCAL_UTC_OFFSET_MINUTES,
     maxAdtDays: parsed.GAMING_MAX_ADT_DAYS,
-    dashboardMaxRangeDays: parsed.GAMING_DASHBOARD_MAX_RANGE_DAYS,
+    maxDashboardRangeDays: parsed.GAMING_DASHBOARD_MAX_RANGE_DAYS,
     dashboardTopPlayers: parsed.GAMING_DASHBOARD_TOP_PLAYERS,
   };
 }

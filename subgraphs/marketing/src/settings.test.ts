@@ -32,7 +32,7 @@ describe('marketing settings', () => {
       quietHoursStart: 22,
       quietHoursEnd: 6,
       dispatchIntervalMs: 5000,
-      dashboardMaxRangeDays: 31,
+      maxDashboardRangeDays: 31,
       audienceSampleSize: 5,
       audienceCheckBatchSize: 200,
     });

@@ -39,7 +39,7 @@ export interface MarketingSettings {
   /** At most this many due notifications per dispatcher round */
   dispatchBatchSize: number;
   /** The longest date range a dashboard accepts, in days */
-  dashboardMaxRangeDays: number;
+  maxDashboardRangeDays: number;
   /** How many members an audience preview shows */
   audienceSampleSize: number;
   /** An audience's candidates are checked with loyalty (consent, self-exclusion, active) this many ids per call */
@@ -126,7 +126,7 @@ export const DEFAULT_MARKETING_SETTINGS: MarketingSettings = {
   quietHoursEnd: null,
   dispatchIntervalMs: 30_000,
   dispatchBatchSize: 100,
-  dashboardMaxRangeDays: 366,
+  maxDashboardRangeDays: 366,
   audienceSampleSize: 10,
   audienceCheckBatchSize: 500,
   analytics: DEFAULT_ANALYTICS_SETTINGS,
@@ -212,7 +212,7 @@ export const marketingEnv = z
       .int()
       .min(1)
       .max(3_660)
-      .default(DEFAULT_MARKETING_SETTINGS.dashboardMaxRangeDays),
+      .default(DEFAULT_MARKETING_SETTINGS.maxDashboardRangeDays),
     CAMPAIGN_AUDIENCE_SAMPLE_SIZE: z.coerce
       .number()
       .int()
@@ -267,7 +267,7 @@ export function parseMarketingSettings(env?: Record<string, string | undefined>)
     quietHoursEnd: parsed.QUIET_HOURS_END ?? null,
     dispatchIntervalMs: parsed.NOTIFICATION_DISPATCH_INTERVAL_MS,
     dispatchBatchSize: parsed.NOTIFICATION_DISPATCH_BATCH_SIZE,
-    dashboardMaxRangeDays: parsed.MARKETING_DASHBOARD_MAX_RANGE_DAYS,
+    maxDashboardRangeDays: parsed.MARKETING_DASHBOARD_MAX_RANGE_DAYS,
     audienceSampleSize: parsed.CAMPAIGN_AUDIENCE_SAMPLE_SIZE,
     audienceCheckBatchSize: parsed.CAMPAIGN_AUDIENCE_CHECK_BATCH_SIZE,
     analytics: {

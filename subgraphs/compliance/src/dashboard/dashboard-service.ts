@@ -1,7 +1,7 @@
 import type { DashboardCache } from '@casino/cache';
 import { ComplianceCashCountsDocument } from '@casino/gaming/operations';
 import { ComplianceMemberCountsDocument } from '@casino/loyalty/operations';
-import { badUserInput } from '@casino/errors';
+import { checkDateRange } from '@casino/graphql';
 import type {
   ComplianceReportStatus,
   ComplianceReportStore,
@@ -55,11 +55,7 @@ export class ComplianceDashboardService {
 
   /** `log`: where a failed upstream call is logged (the request's logger). */
   async dashboard(range: DashboardRange, log?: UpstreamLog): Promise<ComplianceDashboardResult> {
-    const span = range.to.getTime() - range.from.getTime();
-    if (span <= 0) throw badUserInput('range.to', 'must be after range.from');
-    if (span > this.settings.maxDashboardRangeDays * DAY_MS) {
-      throw badUserInput('range.to', `the range must not exceed ${this.settings.maxDashboardRangeDays} days`);
-    }
+    checkDateRange(range, this.settings.maxDashboardRangeDays);
     return this.cache.figures({ dashboard: 'complianceDashboard', scope: {}, range }, () =>
       this.compute(range, new Date(), log),
     );

@@ -1,5 +1,6 @@
 import type { Decimal128 } from 'mongodb';
 import { badUserInput } from '@casino/errors';
+import { checkDateRange } from '@casino/graphql';
 import { centsToMoney, toCents } from '../money';
 import type { CashTransactionKind, SessionReportStore } from '../sessions/session-report-store';
 import type { GamingSettings } from '../settings';
@@ -41,11 +42,7 @@ export class AmlCashSummary {
   ) {}
 
   async summary(args: CashSummaryArgs): Promise<MemberCashDayResult[]> {
-    const span = args.to.getTime() - args.from.getTime();
-    if (span <= 0) throw badUserInput('to', 'must be after from');
-    if (span > this.settings.dashboardMaxRangeDays * 86_400_000) {
-      throw badUserInput('to', `the range must not exceed ${this.settings.dashboardMaxRangeDays} days`);
-    }
+    checkDateRange(args, this.settings.maxDashboardRangeDays, { from: 'from', to: 'to' });
     if (!Number.isInteger(args.dayStartHour) || args.dayStartHour < 0 || args.dayStartHour > 23) {
       throw badUserInput('dayStartHour', 'must be a whole hour between 0 and 23');
     }

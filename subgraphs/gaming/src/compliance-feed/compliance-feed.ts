@@ -1,6 +1,7 @@
 import type { QueryResolvers } from '../__generated__/resolvers-types';
 import type { Decimal128 } from 'mongodb';
 import { badUserInput } from '@casino/errors';
+import { checkDateRange } from '@casino/graphql';
 import { centsToMoney, toCents } from '../money';
 import type { ResponsibleGamingArgs, SessionReportStore } from '../sessions/session-report-store';
 import type { GamingSettings } from '../settings';
@@ -41,11 +42,7 @@ export class ComplianceFeed {
   ) {}
 
   private checkRange(range: FeedRange): void {
-    const span = range.to.getTime() - range.from.getTime();
-    if (span <= 0) throw badUserInput('to', 'must be after from');
-    if (span > this.settings.dashboardMaxRangeDays * 86_400_000) {
-      throw badUserInput('to', `the range must not exceed ${this.settings.dashboardMaxRangeDays} days`);
-    }
+    checkDateRange(range, this.settings.maxDashboardRangeDays, { from: 'from', to: 'to' });
   }
 
   private static checkHour(dayStartHour: number): void {

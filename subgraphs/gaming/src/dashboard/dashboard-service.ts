@@ -1,6 +1,6 @@
 import type { Decimal128 } from 'mongodb';
 import type { DashboardCache } from '@casino/cache';
-import { badUserInput } from '@casino/errors';
+import { checkDateRange } from '@casino/graphql';
 import { centsToMoney, toCents } from '../money';
 import type { PerformanceGroup, SessionReportStore } from '../sessions/session-report-store';
 import type { GamingSessionStore } from '../sessions/session-store';
@@ -65,11 +65,7 @@ export class GamingDashboardService {
   ) {}
 
   checkRange(range: DateRange): void {
-    const span = range.to.getTime() - range.from.getTime();
-    if (span <= 0) throw badUserInput('range.to', 'must be after range.from');
-    if (span > this.settings.dashboardMaxRangeDays * 86_400_000) {
-      throw badUserInput('range.to', `the range must not exceed ${this.settings.dashboardMaxRangeDays} days`);
-    }
+    checkDateRange(range, this.settings.maxDashboardRangeDays);
   }
 
   async dashboard(range: DateRange): Promise<GamingDashboardResult> {

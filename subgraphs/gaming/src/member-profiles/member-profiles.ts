@@ -1,5 +1,6 @@
 import type { Decimal128 } from 'mongodb';
 import { badUserInput } from '@casino/errors';
+import { checkDateRange } from '@casino/graphql';
 import type { QueryResolvers, VisitTime } from '../__generated__/resolvers-types';
 export { VISIT_TIME_BUCKETS } from '../sessions/session-report-store';
 import { averageCents, centsToMoney, toCents } from '../money';
@@ -60,14 +61,11 @@ export class MemberPlayProfiles {
 
   async page(args: MemberPlayProfileArgs): Promise<MemberPlayProfilePageResult> {
     const { window, first, after, longSessionMinutes, topGames } = args;
-    const span = window.to.getTime() - window.from.getTime();
-    if (span <= 0) throw badUserInput('window.to', 'must be after window.from');
-    if (span > this.settings.dashboardMaxRangeDays * 86_400_000) {
-      throw badUserInput(
-        'window.to',
-        `the window must not exceed ${this.settings.dashboardMaxRangeDays} days`,
-      );
-    }
+    checkDateRange(window, this.settings.maxDashboardRangeDays, {
+      from: 'window.from',
+      to: 'window.to',
+      name: 'window',
+    });
     if (!Number.isInteger(first) || first < 1 || first > MAX_PROFILES_PER_PAGE) {
       throw badUserInput('first', `must be an integer between 1 and ${MAX_PROFILES_PER_PAGE}`);
     }

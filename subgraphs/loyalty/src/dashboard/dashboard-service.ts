@@ -1,12 +1,10 @@
 import type { DashboardCache } from '@casino/cache';
-import { badUserInput } from '@casino/errors';
+import { checkDateRange } from '@casino/graphql';
 import type { LoyaltyStores } from '../stores';
 import type { LedgerEntryType } from '../points/ledger-store';
 import type { Tier } from '../members/member-store';
 import { TIER_ORDER } from '../settings';
 import type { LoyaltySettings } from '../settings';
-
-const DAY_MS = 86_400_000;
 
 export interface DateRange {
   from: Date;
@@ -48,11 +46,7 @@ export class LoyaltyDashboardService {
   ) {}
 
   checkRange(range: DateRange): void {
-    const span = range.to.getTime() - range.from.getTime();
-    if (span <= 0) throw badUserInput('range.to', 'must be after range.from');
-    if (span > this.settings.maxDashboardRangeDays * DAY_MS) {
-      throw badUserInput('range.to', `the range must not exceed ${this.settings.maxDashboardRangeDays} days`);
-    }
+    checkDateRange(range, this.settings.maxDashboardRangeDays);
   }
 
   async dashboard(range: DateRange): Promise<LoyaltyDashboard> {

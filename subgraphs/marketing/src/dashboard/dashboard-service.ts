@@ -1,6 +1,6 @@
 import type { Decimal128 } from 'mongodb';
 import type { DashboardCache } from '@casino/cache';
-import { badUserInput } from '@casino/errors';
+import { checkDateRange } from '@casino/graphql';
 import { toMoney } from '@casino/mongo';
 import type { CampaignStatus, CampaignStore } from '../campaigns/campaign-store';
 import type { GuestStore } from '../guests/guest-store';
@@ -10,8 +10,6 @@ import type {
   NotificationStore,
 } from '../notifications/notification-store';
 import type { MarketingSettings } from '../settings';
-
-const DAY_MS = 86_400_000;
 
 export interface DateRange {
   from: Date;
@@ -71,11 +69,7 @@ export class MarketingDashboardService {
   ) {}
 
   async dashboard(range: DateRange): Promise<MarketingDashboardFigures> {
-    const span = range.to.getTime() - range.from.getTime();
-    if (span <= 0) throw badUserInput('range.to', 'must be after range.from');
-    if (span > this.settings.dashboardMaxRangeDays * DAY_MS) {
-      throw badUserInput('range.to', `the range must not exceed ${this.settings.dashboardMaxRangeDays} days`);
-    }
+    checkDateRange(range, this.settings.maxDashboardRangeDays);
     return this.cache.figures({ dashboard: 'marketingDashboard', scope: {}, range }, () =>
       this.compute(range),
     );

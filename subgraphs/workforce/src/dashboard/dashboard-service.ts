@@ -2,15 +2,13 @@ import type { Decimal128 } from 'mongodb';
 import type { DashboardCache } from '@casino/cache';
 import { toMoney } from '@casino/mongo';
 import type { FieldProtector } from '@casino/crypto';
-import { badUserInput } from '@casino/errors';
+import { checkDateRange } from '@casino/graphql';
 import type { WorkforceSettings } from '../settings';
 import { DEPARTMENTS } from '../staff/departments';
 import { averageCents, centsToMoney, openSalary, toCents } from '../staff/salary';
 import type { EmploymentStatus, StaffMemberStore } from '../staff/staff-store';
 import type { TrainingCourseStore } from '../training/course-store';
 import type { TrainingRecordStore } from '../training/training-record-store';
-
-const DAY_MS = 86_400_000;
 
 export interface DateRange {
   from: Date;
@@ -72,11 +70,7 @@ export class WorkforceDashboardService {
   ) {}
 
   checkRange(range: DateRange): void {
-    const span = range.to.getTime() - range.from.getTime();
-    if (span <= 0) throw badUserInput('range.to', 'must be after range.from');
-    if (span > this.settings.maxDashboardRangeDays * DAY_MS) {
-      throw badUserInput('range.to', `the range must not exceed ${this.settings.maxDashboardRangeDays} days`);
-    }
+    checkDateRange(range, this.settings.maxDashboardRangeDays);
   }
 
   async dashboard(range: DateRange, department: string | null): Promise<WorkforceDashboardData> {
