@@ -9,8 +9,11 @@ import type { ComplianceServices } from './services';
 
 export type { ComplianceDomainServices, ComplianceServices, ComplianceStores } from './services';
 
-/** A request's context: the shared services, plus what belongs to the request (identity, audit, loaders). */
-export interface ComplianceContext extends SubgraphRequestBase, ComplianceServices {
+/**
+ * A request's context: the shared services, plus what belongs to the request (identity, audit, loaders); never
+ * the stores (the loaders are built from them).
+ */
+export interface ComplianceContext extends SubgraphRequestBase, Omit<ComplianceServices, 'stores'> {
   loaders: {
     adminUser: DataLoader<string, AdminUserDocument | null>;
     adminUserByStaffMember: DataLoader<string, AdminUserDocument | null>;
@@ -26,10 +29,10 @@ export function createComplianceContext(
   base: SubgraphRequestBase,
   services: ComplianceServices,
 ): ComplianceContext {
-  const { stores } = services;
+  const { stores, ...shared } = services;
   return {
     ...base,
-    ...services,
+    ...shared,
     loaders: {
       adminUser: stores.adminUsers.byIdLoader(),
       adminUserByStaffMember: stores.adminUsers.byStaffMemberLoader(),

@@ -7,6 +7,7 @@ import { ResealMarketingProtectedFieldsDocument } from '@casino/marketing/operat
 import { ResealWorkforceProtectedFieldsDocument } from '@casino/workforce/operations';
 import { ErrorCode, validateInput } from '@casino/errors';
 import type { Logger } from '@casino/logger';
+import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { ComplianceSettings } from '../settings';
 import type {
   KeyRotationFieldProgress,
@@ -100,6 +101,11 @@ export class KeyRotationService {
     private readonly settings: ComplianceSettings,
     private readonly targets: readonly ResealTarget[] = RESEAL_TARGETS,
   ) {}
+
+  /** A page of key rotation runs, newest first. */
+  runPage(args: PageArgs, paging: PagingConfig) {
+    return this.store.page(args, paging);
+  }
 
   /** `log`: where a subgraph that did not answer is logged (the request's logger). */
   async rotate(

@@ -17,7 +17,8 @@ export const Query: QueryResolvers = {
   dataRetentionPolicies: (_, { filter, first, after }, ctx) =>
     ctx.services.retentionPolicies.page(filter ?? {}, { first, after }, ctx.paging),
   complianceDashboard: (_, { range }, ctx) => ctx.services.dashboard.dashboard(range, ctx.log),
-  keyRotationRuns: (_, { first, after }, ctx) => ctx.stores.keyRotations.page({ first, after }, ctx.paging),
+  keyRotationRuns: (_, { first, after }, ctx) =>
+    ctx.services.keyRotation.runPage({ first, after }, ctx.paging),
   revokedSessions: (_, { since }, ctx) => ctx.revocations.since(since),
   ...erasureQueries,
 };
