@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { declaredNames, readSecretFiles } from './secret-files';
 
+export { DAY_MS } from './time';
+
 export class ConfigError extends Error {
   constructor(
     readonly service: string,

@@ -1,6 +1,5 @@
 import { badUserInput } from '@casino/errors';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '@casino/config';
 
 /** Where a range's ends sit in the operation's arguments, for the error's `field`. */
 export interface RangeFields {

@@ -1,8 +1,7 @@
 import type { Db, Document, Filter, IndexDescription } from 'mongodb';
 import { z } from 'zod';
 import { validateInput } from '@casino/errors';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '@casino/config';
 
 /** What compliance sends with each call of a retention policy (one bounded batch). */
 export interface RetentionBatchInput {

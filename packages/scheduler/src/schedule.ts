@@ -1,3 +1,5 @@
+import { DAY_MS } from '@casino/config';
+
 /**
  * When a job is due: every `everyMs`, on slots counted from `at` (a UTC time of day, `HH:MM`) or from midnight
  * UTC. Slots are wall-clock instants, the same for every replica and every restart: a daily job with
@@ -9,7 +11,6 @@ export interface Schedule {
   at?: string;
 }
 
-const DAY_MS = 86_400_000;
 const TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 /** Milliseconds after midnight UTC of an `HH:MM` time of day; throws on anything else. */

@@ -25,6 +25,7 @@ import type {
   RetentionDataCategory,
   RetentionPolicyStatus,
 } from './retention/retention-policy-store';
+import { DAY_MS } from '@casino/config';
 
 /** An admin account to seed; the orchestrator gets these from `demoAdmins` so other seeds can use the ids. */
 export interface SeedAdmin {
@@ -116,8 +117,6 @@ export function demoAdmins(faker: Faker): SeedAdmin[] {
   }
   return admins;
 }
-
-const DAY_MS = 86_400_000;
 
 const daysBefore = (date: Date, days: number) => new Date(date.getTime() - days * DAY_MS);
 const daysAfter = (date: Date, days: number) => new Date(date.getTime() + days * DAY_MS);

@@ -23,6 +23,7 @@ import { GAMING_SESSIONS } from '../src/sessions/session-store';
 import type { GamingSessionDocument } from '../src/sessions/session-store';
 import { insertGameTypes, standardGameTypes } from '../src/testing/fixtures';
 import { percentile, testIdentity, withScratchDatabase } from '@casino/testing';
+import { DAY_MS } from '@casino/config';
 
 const RUNS = Number(process.argv[2] ?? 200);
 const SESSIONS = Number(process.argv[3] ?? 200_000);
@@ -30,7 +31,6 @@ const DAYS = 35;
 const MEMBERS = 5_000;
 const BATCH = 5_000;
 const WARMUP = 5;
-const DAY_MS = 86_400_000;
 
 const manager: AdminIdentity = testIdentity('Manager', {
   userId: '00000000-0000-4000-8000-000000000002',

@@ -8,6 +8,7 @@ import { protectIdentityDocument } from './members/member-store';
 import type { MemberDocument, Tier } from './members/member-store';
 import type { RewardRedemptionDocument } from './redemptions/redemption-store';
 import type { RewardCategory, RewardDocument } from './rewards/reward-store';
+import { DAY_MS } from '@casino/config';
 
 /** What other subgraphs' seeds need to know about each demo member. */
 export interface SeededMember {
@@ -52,7 +53,6 @@ const REWARD_NAMES: Record<RewardCategory, string[]> = {
   merchandise: ['Branded jacket', 'Crystal dice set', 'Leather card wallet', 'Poker chip set'],
 };
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** Identity document expiries: about 1% already expired, 3% within the next 60 days, the rest 1-8 years ahead */
 const DOCUMENT_EXPIRY = { expiredShare: 0.01, soonShare: 0.03, soonDays: 60, minYears: 1, maxYears: 8 };
 

@@ -28,6 +28,7 @@ import { WALK_IN_GUESTS } from '../src/guests/guest-store';
 import { marketingSubgraph, seedMarketing } from '../src/index';
 import { NOTIFICATIONS } from '../src/notifications/notification-store';
 import { percentile, testIdentity, withScratchDatabase } from '@casino/testing';
+import { DAY_MS } from '@casino/config';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '200' }, members: { type: 'string', default: '10000' } },
@@ -35,7 +36,6 @@ const { values } = parseArgs({
 const RUNS = Number(values.runs);
 const MEMBERS = Number(values.members);
 const WARMUP = 20;
-const DAY_MS = 86_400_000;
 const NOW = new Date('2026-11-01T00:00:00.000Z');
 // the 30 days ending at the seed's reference instant
 const RANGE = { from: new Date(NOW.getTime() - 30 * DAY_MS).toISOString(), to: NOW.toISOString() };

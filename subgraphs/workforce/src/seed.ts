@@ -29,6 +29,7 @@ import { isRequiredFor, TRAINING_COURSES } from './training/course-store';
 import type { TrainingCourseDocument } from './training/course-store';
 import { TRAINING_RECORDS } from './training/training-record-store';
 import type { TrainingRecordDocument, TrainingRecordStatus } from './training/training-record-store';
+import { DAY_MS } from '@casino/config';
 
 /** What other subgraphs' seeds need to know about each demo staff member (compliance links admins to them). */
 export interface SeededStaffMember {
@@ -60,7 +61,6 @@ export interface WorkforceSeedOptions {
   staffScale?: number;
 }
 
-const DAY_MS = 86_400_000;
 const YEAR_MS = 365 * DAY_MS;
 const EMAIL_DOMAIN = 'staff.grandcasino.example';
 /** Reviews kept per person: the most recent ones */

@@ -11,8 +11,8 @@ import type { Upstream, UpstreamLog } from '../reports/upstream';
 import type { RetentionPolicyStore } from '../retention/retention-policy-store';
 import type { ComplianceSettings } from '../settings';
 import { jurisdictionRulesOf } from '../settings';
+import { DAY_MS } from '@casino/config';
 
-const DAY_MS = 86_400_000;
 const SEVERITIES: readonly ViolationSeverity[] = ['critical', 'high', 'medium', 'low'];
 const REPORT_STATUSES: readonly ComplianceReportStatus[] = ['draft', 'completed', 'submitted', 'approved'];
 /** Violation statuses that still count as open on the dashboard */

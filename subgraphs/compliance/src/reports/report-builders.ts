@@ -24,6 +24,7 @@ import type {
 } from './compliance-report-store';
 import { cents, moneyText } from './upstream';
 import type { Upstream } from './upstream';
+import { DAY_MS } from '@casino/config';
 
 export interface ReportPeriod {
   from: Date;
@@ -50,7 +51,6 @@ export interface ReportSources {
 export const RETENTION_RUNS_LISTED = 10;
 /** Members asked of loyalty per `_entities` call */
 const ENTITY_BATCH = 500;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 function finding(
   category: ViolationCategory,

@@ -18,8 +18,7 @@ import { REPORT_BUILDERS } from './report-builders';
 import type { ReportSources } from './report-builders';
 import type { UpstreamLog } from './upstream';
 import { complianceScore } from './score';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '@casino/config';
 
 export interface GenerateReportInput {
   reportType: ComplianceReportType;

@@ -13,8 +13,7 @@ import type {
   RetentionPolicyFilterInput,
   RetentionPolicyStore,
 } from './retention-policy-store';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '@casino/config';
 
 /** Conditions that suspend deletion of data a policy would otherwise remove; the only values accepted. */
 export const RETENTION_EXCEPTIONS = [

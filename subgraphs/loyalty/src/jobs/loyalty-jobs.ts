@@ -11,8 +11,7 @@ import { PointsService } from '../points/points-service';
 import type { SweepResult } from '../points/points-service';
 import { TIER_ORDER, tierForCredits } from '../settings';
 import type { LoyaltySettings } from '../settings';
-
-export const DAY_MS = 86_400_000;
+import { DAY_MS } from '@casino/config';
 
 export interface ExpiryResult {
   membersExpired: number;

@@ -7,8 +7,7 @@ import type { RetentionCounts } from '@casino/mongo';
 import type { PrivacyParticipant, ResealReport } from '@casino/server';
 import { LOYALTY_PROTECTED_FIELDS } from '../members/protected-fields';
 import type { LoyaltyStores } from '../stores';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '@casino/config';
 
 /**
  * What an erased member's personal fields become (PDPA right to erasure). The member's id, number, tier,

@@ -1,5 +1,6 @@
 import { revealIdentityDocument } from '@casino/audit';
-import { DAY_MS, lastActivity } from '../jobs/loyalty-jobs';
+import { DAY_MS } from '@casino/config';
+import { lastActivity } from '../jobs/loyalty-jobs';
 import { TIER_ORDER } from '../settings';
 import type { MemberResolvers } from '../__generated__/resolvers-types';
 

@@ -3,6 +3,7 @@ import type { AnalyticsMemberFactsQuery } from '@casino/loyalty/operations';
 import { toMoney } from '@casino/mongo';
 import type { AnalyticsSettings } from '../settings';
 import type { DerivedAnalytics } from './analytics-store';
+import { DAY_MS } from '@casino/config';
 
 /** Gaming's MemberPlayProfile as it arrives over JSON (amounts as decimal strings, instants as ISO strings). */
 export type PlayProfile = AnalyticsPlayProfilesQuery['memberPlayProfiles']['profiles'][number];
@@ -24,7 +25,6 @@ export const SEGMENTS = {
   tier: (tier: string) => `tier_${tier.toLowerCase()}`,
 } as const;
 
-const DAY_MS = 86_400_000;
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const ratio = (part: number, whole: number) => (whole > 0 ? Math.min(part / whole, 1) : 0);
 

@@ -14,8 +14,7 @@ import type { AnalyticsRunDocument, AnalyticsRunTrigger } from './analytics-run-
 import { AnalyticsStore } from './analytics-store';
 import { deriveAnalytics } from './derive';
 import type { LoyaltyFacts } from './derive';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '@casino/config';
 
 /** Another run holds the job; this one did nothing. */
 export class AnalyticsRunInProgress extends Error {

@@ -12,6 +12,7 @@ import { scopedStaffFilter } from './scope';
 import type { StaffMemberDocument, StaffMemberFilterInput, StaffMemberStore } from './staff-store';
 import { isInChainAbove } from './hierarchy';
 import { sealSalary } from './salary';
+import { DAY_MS } from '@casino/config';
 
 /** Named rules of hiring. */
 export const STAFF_RULES = {
@@ -20,7 +21,6 @@ export const STAFF_RULES = {
   maxListEntries: 50,
 };
 
-const DAY_MS = 86_400_000;
 const name = z.string().trim().min(1, 'is required').max(100, 'is too long');
 const label = z.string().trim().min(1, 'must not be empty').max(100, 'is too long');
 
