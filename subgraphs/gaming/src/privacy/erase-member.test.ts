@@ -7,17 +7,8 @@ import { GAMING_SESSIONS } from '../sessions/session-store';
 import { insertSessions, sessionFixture, standardGameTypes } from '../testing/fixtures';
 import { startSubgraphHarness, testIdentity } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
+import { EraseGamingMemberDataDocument } from '../__generated__/operations';
 
-const ERASE = /* GraphQL */ `
-  mutation ($memberId: ID!) {
-    eraseGamingMemberData(memberId: $memberId) {
-      memberId
-      sessionsKept
-      packagePurchasesKept
-      personalFieldsCleared
-    }
-  }
-`;
 const COMPLIANCE: Identity = { kind: 'service', service: 'compliance' };
 const GENERAL_ADMIN: Identity = testIdentity('GeneralAdmin', { username: 'general' });
 
@@ -53,7 +44,11 @@ describe('eraseGamingMemberData (right to erasure)', () => {
       .toArray();
 
     for (let run = 0; run < 2; run++) {
-      const result = await harness.execute(ERASE, { memberId }, { identity: COMPLIANCE });
+      const result = await harness.execute(
+        EraseGamingMemberDataDocument,
+        { memberId },
+        { identity: COMPLIANCE },
+      );
       expect(result.errors).toBeUndefined();
       expect(result.data).toEqual({
         eraseGamingMemberData: {
@@ -72,7 +67,11 @@ describe('eraseGamingMemberData (right to erasure)', () => {
   });
 
   it('is for services only', async () => {
-    const result = await harness.execute(ERASE, { memberId: randomUUID() }, { identity: GENERAL_ADMIN });
+    const result = await harness.execute(
+      EraseGamingMemberDataDocument,
+      { memberId: randomUUID() },
+      { identity: GENERAL_ADMIN },
+    );
     expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });

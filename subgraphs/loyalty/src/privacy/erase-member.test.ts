@@ -4,18 +4,8 @@ import { admin, COMPLIANCE_SERVICE, memberDocument, SERVICE } from '../testing/f
 import { startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 import { MEMBERS } from '../members/member-store';
+import { EraseLoyaltyMemberDataDocument } from '../__generated__/operations';
 
-const ERASE = /* GraphQL */ `
-  mutation ($memberId: ID!) {
-    eraseLoyaltyMemberData(memberId: $memberId) {
-      memberId
-      membersAnonymised
-      ledgerEntriesKept
-      redemptionsKept
-      erasedAt
-    }
-  }
-`;
 const MEMBER = /* GraphQL */ `
   query ($id: ID!) {
     member(id: $id) {
@@ -89,7 +79,11 @@ describe('eraseLoyaltyMemberData (right to erasure)', () => {
 
   it('anonymises the personal fields, removes the identity document and keeps the financial records', async () => {
     const { member, nic } = await memberWithHistory();
-    const first = await harness.execute(ERASE, { memberId: member.id }, { identity: COMPLIANCE_SERVICE });
+    const first = await harness.execute(
+      EraseLoyaltyMemberDataDocument,
+      { memberId: member.id },
+      { identity: COMPLIANCE_SERVICE },
+    );
     expect(first.errors).toBeUndefined();
     expect(first.data).toMatchObject({
       eraseLoyaltyMemberData: {
@@ -142,7 +136,11 @@ describe('eraseLoyaltyMemberData (right to erasure)', () => {
     }
 
     // a second run changes nothing and keeps the first erasure time
-    const second = await harness.execute(ERASE, { memberId: member.id }, { identity: COMPLIANCE_SERVICE });
+    const second = await harness.execute(
+      EraseLoyaltyMemberDataDocument,
+      { memberId: member.id },
+      { identity: COMPLIANCE_SERVICE },
+    );
     expect(second.errors).toBeUndefined();
     expect(second.data).toEqual(first.data);
     const after = await harness.db.collection(MEMBERS).findOne({ id: member.id }, { projection: { _id: 0 } });
@@ -150,14 +148,22 @@ describe('eraseLoyaltyMemberData (right to erasure)', () => {
   });
 
   it('answers NOT_FOUND for an unknown member', async () => {
-    const result = await harness.execute(ERASE, { memberId: randomUUID() }, { identity: COMPLIANCE_SERVICE });
+    const result = await harness.execute(
+      EraseLoyaltyMemberDataDocument,
+      { memberId: randomUUID() },
+      { identity: COMPLIANCE_SERVICE },
+    );
     expect(result.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
   it("is for compliance's service only", async () => {
     const { member } = await memberWithHistory();
     for (const identity of [GENERAL_ADMIN, SERVICE]) {
-      const result = await harness.execute(ERASE, { memberId: member.id }, { identity });
+      const result = await harness.execute(
+        EraseLoyaltyMemberDataDocument,
+        { memberId: member.id },
+        { identity },
+      );
       expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }
     const raw = await harness.db.collection(MEMBERS).findOne({ id: member.id });
@@ -167,7 +173,11 @@ describe('eraseLoyaltyMemberData (right to erasure)', () => {
   it('keeps audit entries free of personal values', async () => {
     const { member, nic } = await memberWithHistory();
     harness.auditEvents.length = 0;
-    await harness.execute(ERASE, { memberId: member.id }, { identity: COMPLIANCE_SERVICE });
+    await harness.execute(
+      EraseLoyaltyMemberDataDocument,
+      { memberId: member.id },
+      { identity: COMPLIANCE_SERVICE },
+    );
     const json = JSON.stringify(harness.auditEvents);
     expect(harness.auditEvents.map((e) => e.action)).toContain('eraseLoyaltyMemberData');
     for (const value of [member.first_name, member.last_name, member.email, member.phone, nic]) {

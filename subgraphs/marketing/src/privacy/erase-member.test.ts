@@ -8,19 +8,8 @@ import { NOTIFICATIONS } from '../notifications/notification-store';
 import { startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 import { ERASED_MEMBERS } from './erased-members-store';
+import { EraseMarketingMemberDataDocument } from '../__generated__/operations';
 
-const ERASE = /* GraphQL */ `
-  mutation ($memberId: ID!) {
-    eraseMarketingMemberData(memberId: $memberId) {
-      memberId
-      analyticsDeleted
-      notificationsAnonymised
-      guestsAnonymised
-      notificationIds
-      guestIds
-    }
-  }
-`;
 const REGISTER = /* GraphQL */ `
   mutation ($input: RegisterWalkInGuestInput!) {
     registerWalkInGuest(input: $input) {
@@ -158,7 +147,11 @@ describe('eraseMarketingMemberData (right to erasure)', () => {
     const { guest, notificationId } = await memberData(memberId);
     const untouched = await memberData(other);
 
-    const first = await harness.execute(ERASE, { memberId }, { identity: AS.compliance });
+    const first = await harness.execute(
+      EraseMarketingMemberDataDocument,
+      { memberId },
+      { identity: AS.compliance },
+    );
     expect(first.errors).toBeUndefined();
     expect(first.data).toEqual({
       eraseMarketingMemberData: {
@@ -228,7 +221,11 @@ describe('eraseMarketingMemberData (right to erasure)', () => {
     expect(await harness.db.collection(CUSTOMER_ANALYTICS).countDocuments({ member_id: other })).toBe(1);
 
     // repeating it is harmless
-    const second = await harness.execute(ERASE, { memberId }, { identity: AS.compliance });
+    const second = await harness.execute(
+      EraseMarketingMemberDataDocument,
+      { memberId },
+      { identity: AS.compliance },
+    );
     expect(second.errors).toBeUndefined();
     expect(second.data).toEqual({
       eraseMarketingMemberData: {
@@ -246,12 +243,16 @@ describe('eraseMarketingMemberData (right to erasure)', () => {
   it('is for services only, and its audit entry holds counts only', async () => {
     const memberId = randomUUID();
     const { guest } = await memberData(memberId);
-    const denied = await harness.execute(ERASE, { memberId }, { identity: AS.superAdmin });
+    const denied = await harness.execute(
+      EraseMarketingMemberDataDocument,
+      { memberId },
+      { identity: AS.superAdmin },
+    );
     expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(await harness.db.collection(CUSTOMER_ANALYTICS).countDocuments({ member_id: memberId })).toBe(1);
 
     harness.auditEvents.length = 0;
-    await harness.execute(ERASE, { memberId }, { identity: AS.compliance });
+    await harness.execute(EraseMarketingMemberDataDocument, { memberId }, { identity: AS.compliance });
     expect(harness.auditEvents.map((e) => e.action)).toEqual(['eraseMarketingMemberData']);
     const json = JSON.stringify(harness.auditEvents);
     for (const value of [PERSON.firstName, PERSON.lastName, PERSON.phone, PERSON.email, guest.idDocument]) {
