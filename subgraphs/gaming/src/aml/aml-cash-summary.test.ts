@@ -5,23 +5,7 @@ import { gamingSubgraph } from '../index';
 import { insertGameTypes, insertSessions, sessionFixture, standardGameTypes } from '../testing/fixtures';
 import { startSubgraphHarness, testIdentity } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
-
-const SUMMARY = /* GraphQL */ `
-  query Cash($from: DateTime!, $to: DateTime!, $dayStartHour: Int!) {
-    amlCashSummary(from: $from, to: $to, dayStartHour: $dayStartHour) {
-      memberId
-      gamingDay
-      cashIn
-      cashOut
-      transactions {
-        sessionId
-        kind
-        amount
-        at
-      }
-    }
-  }
-`;
+import { ComplianceAmlCashDocument } from '../__generated__/operations';
 
 const admin = (role: string): Identity =>
   testIdentity(role as Role, { username: role.toLowerCase(), department: 'Compliance' });
@@ -74,7 +58,7 @@ describe('amlCashSummary', () => {
   afterAll(() => harness.close());
 
   it('sums cash in and cash out separately per member per gaming day, listing each transaction', async () => {
-    const result = await harness.execute(SUMMARY, { ...window, dayStartHour: 6 });
+    const result = await harness.execute(ComplianceAmlCashDocument, { ...window, dayStartHour: 6 });
     expect(result.errors).toBeUndefined();
     const expected = [
       {
@@ -115,9 +99,7 @@ describe('amlCashSummary', () => {
   });
 
   it('moves the day boundary with dayStartHour', async () => {
-    const result = await harness.execute<{
-      amlCashSummary: { memberId: string; gamingDay: string; cashIn: string }[];
-    }>(SUMMARY, { ...window, dayStartHour: 0 });
+    const result = await harness.execute(ComplianceAmlCashDocument, { ...window, dayStartHour: 0 });
     const whaleDays = result.data!.amlCashSummary.filter((d) => d.memberId === whale);
     // midnight start: s2's buy-in at 04:00 belongs to 2025-03-02
     expect(whaleDays.map((d) => [d.gamingDay, d.cashIn])).toEqual([
@@ -130,7 +112,7 @@ describe('amlCashSummary', () => {
     ['to before from', { from: window.to, to: window.from, dayStartHour: 6 }, 'to'],
     ['a day start hour of 24', { ...window, dayStartHour: 24 }, 'dayStartHour'],
   ])('refuses %s as BAD_USER_INPUT', async (_, args, field) => {
-    const result = await harness.execute(SUMMARY, args);
+    const result = await harness.execute(ComplianceAmlCashDocument, args);
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
   });
 
@@ -140,7 +122,11 @@ describe('amlCashSummary', () => {
     ['a Manager', false, admin('Manager')],
     ['a Supervisor', false, admin('Supervisor')],
   ])('%s may read it: %s', async (_, allowed, identity) => {
-    const result = await harness.execute(SUMMARY, { ...window, dayStartHour: 6 }, { identity });
+    const result = await harness.execute(
+      ComplianceAmlCashDocument,
+      { ...window, dayStartHour: 6 },
+      { identity },
+    );
     if (allowed) {
       expect(result.errors).toBeUndefined();
       expect(result.data!.amlCashSummary).toHaveLength(3);
