@@ -113,3 +113,4 @@ const INPUT_ECHOES: [RegExp, string][] = [
 export function withoutInputEchoes(message: string): string {
   return INPUT_ECHOES.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), message);
 }
+export * from './contact';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { forbiddenError } from '@casino/auth';
 import type { Identity } from '@casino/auth';
-import { badUserInput, conflict, notFound, validateInput } from '@casino/errors';
+import { badUserInput, conflict, emailAddress, notFound, validateInput } from '@casino/errors';
 import { duplicateKeyField, newId } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import { tooManyAttempts } from '../auth/auth-service';
@@ -43,7 +43,7 @@ const createAdminUserSchema = z
       .trim()
       .toLowerCase()
       .regex(/^[a-z0-9][a-z0-9._-]{2,49}$/, 'must be 3 to 50 letters, digits, dots, dashes or underscores'),
-    email: z.email('is not a valid email address').transform((e) => e.toLowerCase()),
+    email: emailAddress,
     fullName: z.string().trim().min(1, 'is required').max(100, 'is too long'),
     role: z.enum(ADMIN_ROLES),
     department: department.nullish(),

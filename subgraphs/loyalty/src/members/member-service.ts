@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { forbiddenError } from '@casino/auth';
-import { badUserInput, conflict, validateInput } from '@casino/errors';
+import { badUserInput, conflict, emailAddress, phoneNumber, validateInput } from '@casino/errors';
 import { duplicateKeyField, newId, toMoney } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { FieldProtector } from '@casino/crypto';
@@ -18,11 +18,8 @@ const name = z.string().trim().min(1, 'is required').max(100, 'is too long');
 const registerMemberSchema = z.object({
   firstName: name,
   lastName: name,
-  email: z.email('is not a valid email address').transform((e) => e.toLowerCase()),
-  phone: z
-    .string()
-    .trim()
-    .regex(/^\+?[0-9][0-9 ()-]{5,19}$/, 'is not a valid phone number'),
+  email: emailAddress,
+  phone: phoneNumber,
   dateOfBirth: z
     .date()
     .refine((d) => d.getTime() < Date.now(), 'must be in the past')
@@ -122,15 +119,8 @@ export class MemberService {
 
 const updateMemberSchema = z.object({
   id: z.string().trim().min(1, 'is required'),
-  email: z
-    .email('is not a valid email address')
-    .transform((e) => e.toLowerCase())
-    .optional(),
-  phone: z
-    .string()
-    .trim()
-    .regex(/^\+?[0-9][0-9 ()-]{5,19}$/, 'is not a valid phone number')
-    .optional(),
+  email: emailAddress.optional(),
+  phone: phoneNumber.optional(),
   preferences: z.record(z.string(), z.unknown()).optional(),
   marketingConsent: z.boolean().optional(),
   kycVerified: z.boolean().optional(),

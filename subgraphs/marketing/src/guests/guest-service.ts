@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { conflict, notFound, validateInput } from '@casino/errors';
+import { conflict, notFound, optionalEmailAddress, optionalPhoneNumber, validateInput } from '@casino/errors';
 import { Decimal128 } from 'mongodb';
 import { duplicateKeyField, isNegativeMoney, newId, toMoney } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
@@ -24,16 +24,8 @@ const emptyToNull = (value: string | null | undefined) => (value ? value : null)
 const registerGuestSchema = z.object({
   firstName: name,
   lastName: name,
-  phone: z
-    .string()
-    .trim()
-    .regex(/^(\+?[0-9][0-9 ()-]{5,19})?$/, 'is not a valid phone number')
-    .nullish()
-    .transform(emptyToNull),
-  email: z
-    .union([z.literal(''), z.email('is not a valid email address').transform((e) => e.toLowerCase())])
-    .nullish()
-    .transform(emptyToNull),
+  phone: optionalPhoneNumber,
+  email: optionalEmailAddress,
   nationality: z.string().trim().min(2, 'is required').max(60, 'is too long'),
   idDocument: z
     .string()

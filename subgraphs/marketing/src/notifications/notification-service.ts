@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { badUserInput, conflict, notFound, validateInput } from '@casino/errors';
+import {
+  badUserInput,
+  conflict,
+  notFound,
+  optionalEmailAddress,
+  optionalPhoneNumber,
+  validateInput,
+} from '@casino/errors';
 import { newId } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { MarketingSettings } from '../settings';
@@ -18,16 +25,8 @@ const sendSchema = z
     templateId: z.string().min(1, 'is required'),
     recipientType: z.enum(['user', 'admin', 'system']),
     recipientId: z.string().trim().max(100, 'is too long').nullish().transform(emptyToNull),
-    recipientEmail: z
-      .union([z.literal(''), z.email('is not a valid email address').transform((e) => e.toLowerCase())])
-      .nullish()
-      .transform(emptyToNull),
-    recipientPhone: z
-      .string()
-      .trim()
-      .regex(/^(\+?[0-9][0-9 ()-]{5,19})?$/, 'is not a valid phone number')
-      .nullish()
-      .transform(emptyToNull),
+    recipientEmail: optionalEmailAddress,
+    recipientPhone: optionalPhoneNumber,
     variables: z.unknown().optional(),
     channels: z
       .array(z.enum(NOTIFICATION_CHANNELS))

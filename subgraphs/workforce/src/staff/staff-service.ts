@@ -1,6 +1,6 @@
 import { Decimal128 } from 'mongodb';
 import { z } from 'zod';
-import { badUserInput, conflict, notFound, validateInput } from '@casino/errors';
+import { badUserInput, conflict, emailAddress, notFound, phoneNumber, validateInput } from '@casino/errors';
 import { duplicateKeyField, isNegativeMoney, newId } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { Identity } from '@casino/auth';
@@ -32,11 +32,8 @@ const createStaffMemberSchema = z.object({
     .transform((id) => id.toUpperCase()),
   firstName: name,
   lastName: name,
-  email: z.email('is not a valid email address').transform((e) => e.toLowerCase()),
-  phone: z
-    .string()
-    .trim()
-    .regex(/^\+?[0-9][0-9 ()-]{5,19}$/, 'is not a valid phone number'),
+  email: emailAddress,
+  phone: phoneNumber,
   position: z.string().trim().min(2, 'is required').max(100, 'is too long'),
   department: departmentSchema,
   hireDate: z
