@@ -97,7 +97,7 @@ export interface ComplianceServices {
   /** runRetentionPolicy, the retention schedule and legal holds */
   retentionEnforcement: { runner: RetentionRunner; legalHolds: LegalHoldService };
   /** eraseMember and erasureRequests: the right to erasure across the subgraphs */
-  erasure: { store: ErasureRequestStore; service: ErasureService };
+  erasure: { service: ErasureService };
   /** Ended sign-in sessions, read by the gateway to refuse their access tokens */
   revocations: SessionRevocations;
   /** Dead rows of this subgraph's outboxes (the dead-letter query and its retry) */
@@ -177,7 +177,6 @@ export function createComplianceServices(
       legalHolds: new LegalHoldService(stores.legalHolds),
     },
     erasure: {
-      store: stores.erasureRequests,
       service: new ErasureService(stores.erasureRequests, deps.services, privacy),
     },
   };

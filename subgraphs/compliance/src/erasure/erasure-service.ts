@@ -6,6 +6,7 @@ import type { Identity, ServiceClient } from '@casino/auth';
 import { notFound, serviceUnavailable, validateInput } from '@casino/errors';
 import { EraseGamingMemberDataDocument } from '@casino/gaming/operations';
 import type { Logger } from '@casino/logger';
+import type { PageArgs, PagingConfig } from '@casino/mongo';
 import { EraseLoyaltyMemberDataDocument, ErasureMemberExistsDocument } from '@casino/loyalty/operations';
 import { EraseMarketingMemberDataDocument } from '@casino/marketing/operations';
 import type { ComplianceMemberErasure } from '../privacy/member-erasure';
@@ -74,6 +75,11 @@ export class ErasureService {
     private readonly own: ComplianceErasureStep,
     private readonly clock: () => Date = () => new Date(),
   ) {}
+
+  /** A page of erasure requests, most recent first. */
+  page(args: PageArgs, paging: PagingConfig) {
+    return this.store.page(args, paging);
+  }
 
   /** Runs (or resumes) the member's erasure; failures are logged to `log` (the request's logger). */
   async eraseMember(

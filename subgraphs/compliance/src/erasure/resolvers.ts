@@ -34,7 +34,7 @@ export const ErasureRequest: ErasureRequestResolvers = {
 };
 
 export const erasureQueries: Pick<QueryResolvers, 'erasureRequests'> = {
-  erasureRequests: (_, { first, after }, ctx) => ctx.erasure.store.page({ first, after }, ctx.paging),
+  erasureRequests: (_, { first, after }, ctx) => ctx.erasure.service.page({ first, after }, ctx.paging),
 };
 
 export const erasureMutations: Pick<MutationResolvers, 'eraseMember'> = {
