@@ -126,7 +126,7 @@ export class AuditOutbox {
       });
     } catch (error) {
       if ((error as { code?: number }).code === 11000) return;
-      const delay = Math.min(this.settings.retryBaseMs * 2 ** (attempt - 1), this.settings.retryMaxMs);
+      const delay = retryDelayMs(attempt, this.settings.retryBaseMs, this.settings.retryMaxMs);
       this.log.error(
         { err: error, auditEventId: event.id, attempt, retryInMs: delay },
         'audit outbox write failed',

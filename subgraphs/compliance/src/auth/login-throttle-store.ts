@@ -1,4 +1,5 @@
 import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
+import { retryDelayMs } from '@casino/mongo';
 
 /**
  * What failed sign-ins are counted against:
@@ -126,7 +127,7 @@ export class LoginThrottleStore {
       ).then(async (entry) => {
         const { slowdownAfter, baseDelayMs, maxDelayMs } = policy.username;
         if (entry.failures < slowdownAfter) return;
-        const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.min(entry.failures - slowdownAfter, 30));
+        const delay = retryDelayMs(entry.failures - slowdownAfter + 1, baseDelayMs, maxDelayMs);
         await this.collection.updateOne(usernameId, {
           $max: { next_attempt_at: new Date(now.getTime() + delay) },
         });
