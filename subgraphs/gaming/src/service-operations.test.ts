@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { Identity } from '@casino/auth';
+import { toMoney } from '@casino/mongo';
+import { startSubgraphHarness, testIdentity } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
+import {
+  AnalyticsPlayProfilesDocument,
+  ComplianceCashCountsDocument,
+  CompliancePlayVolumesDocument,
+} from './__generated__/operations';
+import { gamingSubgraph } from './index';
+import { insertGameTypes, insertSessions, sessionFixture, standardGameTypes } from './testing/fixtures';
+
+const COMPLIANCE: Identity = { kind: 'service', service: 'compliance' };
+const MARKETING: Identity = { kind: 'service', service: 'marketing' };
+
+/**
+ * Gaming's side of the reads compliance's reports and dashboard and marketing's analytics send
+ * (operations/*.graphql): each document its callers import, run as the calling service.
+ */
+describe('gaming operations as other subgraphs send them', () => {
+  let harness: SubgraphHarness;
+  const types = standardGameTypes();
+  const [whale, regular] = [randomUUID(), randomUUID()];
+  const big = sessionFixture(types.baccarat, {
+    member_id: whale,
+    session_start: new Date('2025-03-01T20:00:00Z'),
+    session_end: new Date('2025-03-01T23:00:00Z'),
+    buy_in_amount: toMoney('6000.00'),
+    cash_out_amount: toMoney('2500.25'),
+  });
+  const small = sessionFixture(types.blackjack, {
+    member_id: regular,
+    session_start: new Date('2025-03-02T10:00:00Z'),
+    session_end: new Date('2025-03-02T11:00:00Z'),
+    buy_in_amount: toMoney('300.00'),
+    cash_out_amount: toMoney('0.00'),
+  });
+  const window = { from: '2025-03-01T06:00:00.000Z', to: '2025-03-03T06:00:00.000Z' };
+
+  beforeAll(async () => {
+    harness = await startSubgraphHarness(gamingSubgraph);
+    await insertGameTypes(harness.db, Object.values(types));
+    await insertSessions(harness.db, [big, small]);
+  });
+  afterAll(() => harness.close());
+
+  it("answers compliance's play volumes and cash counts", async () => {
+    const volumes = await harness.execute(
+      CompliancePlayVolumesDocument,
+      { ...window, minBuyIn: '1000.00' },
+      { identity: COMPLIANCE },
+    );
+    expect(volumes.errors).toBeUndefined();
+    expect(volumes.data!.compliancePlayVolumes).toEqual([
+      { memberId: whale, buyIn: '6000.00', sessionCount: 1 },
+    ]);
+    const counts = await harness.execute(
+      ComplianceCashCountsDocument,
+      { ...window, dayStartHour: 6, ctrThreshold: '5000.00', mtlThreshold: '3000.00' },
+      { identity: COMPLIANCE },
+    );
+    expect(counts.errors).toBeUndefined();
+    // the whale's 6000.00 cash-in on 2025-03-01 reaches both thresholds; nothing else does
+    expect(counts.data!.complianceCashCounts).toEqual({ ctrCount: 1, mtlCount: 1 });
+  });
+
+  it("answers marketing's play profiles page", async () => {
+    const page = await harness.execute(
+      AnalyticsPlayProfilesDocument,
+      { window, first: 10, longSessionMinutes: 120, topGames: 3 },
+      { identity: MARKETING },
+    );
+    expect(page.errors).toBeUndefined();
+    const { profiles, hasNextPage } = page.data!.memberPlayProfiles;
+    expect(hasNextPage).toBe(false);
+    expect(
+      profiles.map(({ memberId, sessions, totalBuyIn, favoriteGames }) => ({
+        memberId,
+        sessions,
+        totalBuyIn,
+        favoriteGames,
+      })),
+    ).toEqual(
+      [
+        { memberId: whale, sessions: 1, totalBuyIn: '6000.00', favoriteGames: ['baccarat'] },
+        { memberId: regular, sessions: 1, totalBuyIn: '300.00', favoriteGames: ['blackjack'] },
+      ].sort((a, b) => a.memberId.localeCompare(b.memberId)),
+    );
+  });
+
+  it('refuses an admin signed in at the gateway', async () => {
+    const page = await harness.execute(
+      AnalyticsPlayProfilesDocument,
+      { window, first: 10, longSessionMinutes: 120, topGames: 3 },
+      { identity: testIdentity('Manager') },
+    );
+    expect(page.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
