@@ -7,18 +7,8 @@ import type { MemberDocument } from '../members/member-store';
 import { admin, memberDocument, SERVICE } from '../testing/fixtures';
 import { startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
-
-const CREDIT = /* GraphQL */ `
-  mutation Credit($input: CreditGamingSessionInput!) {
-    creditGamingSession(input: $input) {
-      memberId
-      sessionId
-      points
-      tierCredits
-      duplicate
-    }
-  }
-`;
+import { CreditGamingSessionDocument, GamingMemberCheckDocument } from '../__generated__/operations';
+import type { CreditGamingSessionInput } from '../__generated__/operations';
 
 const CHECK = /* GraphQL */ `
   query Check($memberId: ID!) {
@@ -28,17 +18,6 @@ const CHECK = /* GraphQL */ `
       tierCredits
       tierCreditsLedgerSum
       consistent
-    }
-  }
-`;
-
-const SERVICE_READ = /* GraphQL */ `
-  query ($id: ID!) {
-    member(id: $id) {
-      id
-      isActive
-      selfExcluded
-      tier
     }
   }
 `;
@@ -61,7 +40,8 @@ describe('creditGamingSession', () => {
   let harness: SubgraphHarness;
   const members = () => harness.db.collection<MemberDocument>('members');
   const credit = (input: Record<string, unknown>, identity = SERVICE) =>
-    harness.execute<{ creditGamingSession: Record<string, unknown> }>(CREDIT, { input }, { identity });
+    // input as a caller may send it, malformed ones included (loyalty validates what it is sent)
+    harness.execute(CreditGamingSessionDocument, { input: input as CreditGamingSessionInput }, { identity });
   /** The credit of a new session of the member that gaming holds with this theo and rate */
   const input = (memberId: string, theo: string, pointsRate = 1) =>
     playedSession(gaming, { memberId, theo, pointsRate, endedAt: new Date('2026-03-01T22:00:00.000Z') });
@@ -196,7 +176,7 @@ describe('creditGamingSession', () => {
 
   it('lets a service read what gaming needs of a member, and nothing more', async () => {
     const member = await insertMember({ self_excluded: true, tier: 'Diamond' });
-    const read = await harness.execute(SERVICE_READ, { id: member.id }, { identity: SERVICE });
+    const read = await harness.execute(GamingMemberCheckDocument, { id: member.id }, { identity: SERVICE });
     expect(read.errors).toBeUndefined();
     expect(read.data).toEqual({
       member: { id: member.id, isActive: true, selfExcluded: true, tier: 'Diamond' },
@@ -207,7 +187,11 @@ describe('creditGamingSession', () => {
       { identity: SERVICE },
     );
     expect(more.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const unknown = await harness.execute(SERVICE_READ, { id: randomUUID() }, { identity: SERVICE });
+    const unknown = await harness.execute(
+      GamingMemberCheckDocument,
+      { id: randomUUID() },
+      { identity: SERVICE },
+    );
     expect(unknown.data).toEqual({ member: null });
   });
 
@@ -276,7 +260,11 @@ describe("creditGamingSession checked against gaming's record", () => {
   const members = () => harness.db.collection<MemberDocument>('members');
   const ledger = () => harness.db.collection('points_ledger');
   const credit = (input: Record<string, unknown>, on: SubgraphHarness = harness) =>
-    on.execute<{ creditGamingSession: Record<string, unknown> }>(CREDIT, { input }, { identity: SERVICE });
+    on.execute(
+      CreditGamingSessionDocument,
+      { input: input as CreditGamingSessionInput },
+      { identity: SERVICE },
+    );
   async function insertMember() {
     const member = memberDocument({
       tier: 'Ruby',
