@@ -8,7 +8,7 @@ import { hashPassword } from './admins/password';
 import { AUDIT_LOGS } from './audit/audit-log-store';
 import type { AuditLogDocument, AuditOutcome } from './audit/audit-log-store';
 import { COMPLIANCE_INDEXES } from './indexes';
-import { MEMBER_COMPLIANCE_RULES } from './members/member-compliance';
+import { MEMBER_COMPLIANCE_RULES } from './settings';
 import { COMPLIANCE_REPORTS } from './reports/compliance-report-store';
 import type {
   ComplianceReportDocument,

@@ -1,5 +1,6 @@
 import { ConfigError, parseEnv, z } from '@casino/config';
 import type { LoginThrottlePolicy } from './auth/login-throttle-store';
+import type { MemberViolationRules } from './reports/compliance-report-store';
 
 /** Tunable rules of sign-in, two-factor authentication and audit intake, with their defaults. */
 export interface ComplianceSettings {
@@ -262,3 +263,15 @@ export function loginThrottlePolicy(settings: ComplianceSettings): LoginThrottle
     },
   };
 }
+
+/** What a new password must satisfy; the upper bound keeps one request from buying a long hash. */
+export const PASSWORD_RULES = {
+  minLength: 12,
+  maxLength: 256,
+};
+
+/** Named rules behind a member's compliance status. */
+export const MEMBER_COMPLIANCE_RULES: MemberViolationRules = {
+  unresolvedStatuses: ['open', 'under_review'],
+  amlCategories: ['aml'],
+};

@@ -127,3 +127,9 @@ export function tierForCredits(credits: number, settings: LoyaltySettings): Tier
   }
   return tier;
 }
+
+/** Named rules of enrolment. */
+export const MEMBER_RULES = {
+  minimumAgeYears: 18,
+  memberNumberAttempts: 5,
+};

@@ -291,3 +291,31 @@ export function parseMarketingSettings(env?: Record<string, string | undefined>)
     },
   };
 }
+
+/** Named limits of a template definition. */
+export const TEMPLATE_RULES = {
+  nameMaxLength: 100,
+  titleMaxLength: 200,
+  contentMaxLength: 2_000,
+  maxVariables: 30,
+};
+
+/** Named limits of a campaign definition. */
+export const CAMPAIGN_RULES = {
+  nameMaxLength: 100,
+  descriptionMaxLength: 2_000,
+  campaignTypeMaxLength: 60,
+  maxAudienceSegments: 20,
+  segmentMaxLength: 60,
+};
+
+/** Named rules of guest registration. */
+export const WALK_IN_RULES = {
+  nameMaxLength: 100,
+  notesMaxLength: 1_000,
+  /** Games or services listed on one visit */
+  maxVisitItems: 50,
+  visitItemMaxLength: 60,
+  /** The visit day used for "one open visit per document per day" starts at this UTC hour */
+  visitDayStartHourUtc: 0,
+};

@@ -46,3 +46,32 @@ export function parseWorkforceSettings(env?: Record<string, string | undefined>)
     maxDashboardRangeDays: parsed.WORKFORCE_MAX_DASHBOARD_RANGE_DAYS,
   };
 }
+
+/** Named limits of the course catalogue. */
+export const COURSE_RULES = {
+  defaultPassingScore: 70,
+  maxDurationHours: 1_000,
+  maxValidityMonths: 120,
+  maxListEntries: 100,
+};
+
+/** Named limits of recording training. */
+export const TRAINING_RULES = {
+  /** A completion may be dated this far ahead of the server clock (clock skew), not more */
+  maxMinutesAhead: 5,
+};
+
+/** Named limits of performance reviews. */
+export const REVIEW_RULES = {
+  maxListEntries: 20,
+  maxCommentLength: 2_000,
+  /** A review may end this far ahead of the server clock (clock skew), not more */
+  maxMinutesAhead: 5,
+};
+
+/** Named rules of hiring. */
+export const STAFF_RULES = {
+  /** A hire may be recorded ahead of the start date, but not further ahead than this */
+  maxDaysHiredAhead: 180,
+  maxListEntries: 50,
+};

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Algorithm, Options } from '@node-rs/argon2';
 import { z } from 'zod';
+import { PASSWORD_RULES } from '../settings';
 
 // Algorithm is an ambient const enum, which isolatedModules cannot inline: 2 is Algorithm.Argon2id
 const ARGON2ID = 2 as Algorithm;
@@ -12,12 +13,6 @@ export const PASSWORD_HASH_OPTIONS: Options = {
   memoryCost: 19_456,
   timeCost: 2,
   parallelism: 1,
-};
-
-/** What a new password must satisfy; the upper bound keeps one request from buying a long hash. */
-export const PASSWORD_RULES = {
-  minLength: 12,
-  maxLength: 256,
 };
 
 export const newPasswordSchema = z

@@ -5,12 +5,7 @@ import type {
   MemberViolationRules,
   MemberViolationStats,
 } from '../reports/compliance-report-store';
-
-/** Named rules behind a member's compliance status. */
-export const MEMBER_COMPLIANCE_RULES: MemberViolationRules = {
-  unresolvedStatuses: ['open', 'under_review'],
-  amlCategories: ['aml'],
-};
+import { MEMBER_COMPLIANCE_RULES } from '../settings';
 
 /** A Member as the router hands it over: its key plus the loyalty fields compliance @requires. */
 export interface MemberReference {

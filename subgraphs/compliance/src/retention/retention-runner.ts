@@ -8,8 +8,8 @@ import type { Logger } from '@casino/logger';
 import type { RetentionBatchInput, RetentionCounts } from '@casino/mongo';
 import { toAuditLogDocument } from '../audit/audit-events';
 import type { AuditLogStore } from '../audit/audit-log-store';
-import { MEMBER_COMPLIANCE_RULES } from '../members/member-compliance';
 import type { ComplianceReportStore } from '../reports/compliance-report-store';
+import { MEMBER_COMPLIANCE_RULES } from '../settings';
 import type { ComplianceSettings } from '../settings';
 import type { LegalHoldStore } from './legal-hold-store';
 import type {

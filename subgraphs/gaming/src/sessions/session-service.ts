@@ -15,20 +15,7 @@ import type {
   GamingSessionStore,
   SessionSettlement,
 } from './session-store';
-
-/** Named rules for opening a session; pass other values to the service to tune them. */
-export const SESSION_RULES = {
-  /** Largest buy-in accepted at session start, in the casino currency */
-  maxBuyInAmount: '1000000.00',
-  /** Highest seat number at any table */
-  maxSeatNumber: 14,
-  /** How far back a session start may be recorded (a floor supervisor catching up) */
-  maxBackdateHours: 24,
-  /** Tolerance for a client clock slightly ahead of ours */
-  clockSkewMinutes: 5,
-  /** Largest cash-out, average bet or coin-in accepted when a session ends */
-  maxEndAmount: '100000000.00',
-};
+import { SESSION_RULES } from '../settings';
 
 export type SessionRules = typeof SESSION_RULES;
 

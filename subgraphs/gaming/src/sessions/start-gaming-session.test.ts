@@ -4,7 +4,7 @@ import { insertGameTypes, standardGameTypes } from '../testing/fixtures';
 import { unreachableService } from '../testing/dead-service';
 import { startTestLoyalty } from '../testing/loyalty';
 import type { TestLoyalty } from '../testing/loyalty';
-import { SESSION_RULES } from './session-service';
+import { SESSION_RULES } from '../settings';
 import { startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 

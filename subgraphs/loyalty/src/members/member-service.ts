@@ -6,12 +6,7 @@ import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { FieldProtector } from '@casino/crypto';
 import { protectIdentityDocument } from './member-store';
 import type { MemberDocument, MemberFilterInput, MemberStore } from './member-store';
-
-/** Named rules of enrolment. */
-export const MEMBER_RULES = {
-  minimumAgeYears: 18,
-  memberNumberAttempts: 5,
-};
+import { MEMBER_RULES } from '../settings';
 
 const name = z.string().trim().min(1, 'is required').max(100, 'is too long');
 

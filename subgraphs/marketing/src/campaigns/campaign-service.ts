@@ -11,15 +11,7 @@ import type {
   CampaignStore,
   MarketingCampaignDocument,
 } from './campaign-store';
-
-/** Named limits of a campaign definition. */
-export const CAMPAIGN_RULES = {
-  nameMaxLength: 100,
-  descriptionMaxLength: 2_000,
-  campaignTypeMaxLength: 60,
-  maxAudienceSegments: 20,
-  segmentMaxLength: 60,
-};
+import { CAMPAIGN_RULES } from '../settings';
 
 const createCampaignSchema = z
   .object({

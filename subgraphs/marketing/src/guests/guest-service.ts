@@ -6,17 +6,7 @@ import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { FieldProtector } from '@casino/crypto';
 import { protectIdDocument } from './guest-store';
 import type { GuestFilterInput, GuestStore, WalkInGuestDocument } from './guest-store';
-
-/** Named rules of guest registration. */
-export const WALK_IN_RULES = {
-  nameMaxLength: 100,
-  notesMaxLength: 1_000,
-  /** Games or services listed on one visit */
-  maxVisitItems: 50,
-  visitItemMaxLength: 60,
-  /** The visit day used for "one open visit per document per day" starts at this UTC hour */
-  visitDayStartHourUtc: 0,
-};
+import { WALK_IN_RULES } from '../settings';
 
 const name = z.string().trim().min(1, 'is required').max(WALK_IN_RULES.nameMaxLength, 'is too long');
 const emptyToNull = (value: string | null | undefined) => (value ? value : null);

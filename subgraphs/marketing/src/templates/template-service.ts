@@ -10,14 +10,7 @@ import {
   NOTIFICATION_PRIORITIES,
 } from '../notifications/notification-store';
 import type { NotificationTemplateDocument, TemplateFilterInput, TemplateStore } from './template-store';
-
-/** Named limits of a template definition. */
-export const TEMPLATE_RULES = {
-  nameMaxLength: 100,
-  titleMaxLength: 200,
-  contentMaxLength: 2_000,
-  maxVariables: 30,
-};
+import { TEMPLATE_RULES } from '../settings';
 
 /** `{first_name}`: a placeholder is an identifier in braces. */
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;

@@ -15,14 +15,7 @@ import type {
   PerformanceReviewFilterInput,
   PerformanceReviewStore,
 } from './performance-review-store';
-
-/** Named limits of performance reviews. */
-export const REVIEW_RULES = {
-  maxListEntries: 20,
-  maxCommentLength: 2_000,
-  /** A review may end this far ahead of the server clock (clock skew), not more */
-  maxMinutesAhead: 5,
-};
+import { REVIEW_RULES } from '../settings';
 
 const score = z.number().min(0, 'must be 0 to 100').max(100, 'must be 0 to 100');
 const entries = z

@@ -13,13 +13,7 @@ import type { StaffMemberDocument, StaffMemberFilterInput, StaffMemberStore } fr
 import { isInChainAbove } from './hierarchy';
 import { sealSalary } from './salary';
 import { DAY_MS } from '@casino/config';
-
-/** Named rules of hiring. */
-export const STAFF_RULES = {
-  /** A hire may be recorded ahead of the start date, but not further ahead than this */
-  maxDaysHiredAhead: 180,
-  maxListEntries: 50,
-};
+import { STAFF_RULES } from '../settings';
 
 const name = z.string().trim().min(1, 'is required').max(100, 'is too long');
 const label = z.string().trim().min(1, 'must not be empty').max(100, 'is too long');

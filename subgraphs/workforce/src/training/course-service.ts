@@ -3,14 +3,7 @@ import { badUserInput, conflict, validateInput } from '@casino/errors';
 import { duplicateKeyField, newId } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { TrainingCourseDocument, TrainingCourseFilterInput, TrainingCourseStore } from './course-store';
-
-/** Named limits of the course catalogue. */
-export const COURSE_RULES = {
-  defaultPassingScore: 70,
-  maxDurationHours: 1_000,
-  maxValidityMonths: 120,
-  maxListEntries: 100,
-};
+import { COURSE_RULES } from '../settings';
 
 const text = z.string().trim().min(1, 'must not be empty').max(200, 'is too long');
 const list = <T extends z.ZodType>(item: T) =>

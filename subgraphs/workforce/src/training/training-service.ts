@@ -15,12 +15,7 @@ import type {
   TrainingRecordFilterInput,
   TrainingRecordStore,
 } from './training-record-store';
-
-/** Named limits of recording training. */
-export const TRAINING_RULES = {
-  /** A completion may be dated this far ahead of the server clock (clock skew), not more */
-  maxMinutesAhead: 5,
-};
+import { TRAINING_RULES } from '../settings';
 
 const MINUTE_MS = 60_000;
 
