@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import type { Identity, ServiceClient } from '@casino/auth';
 import { ResealLoyaltyProtectedFieldsDocument } from '@casino/loyalty/operations';
 import { ResealMarketingProtectedFieldsDocument } from '@casino/marketing/operations';
 import { ResealWorkforceProtectedFieldsDocument } from '@casino/workforce/operations';
-import { ErrorCode, validateInput } from '@casino/errors';
+import { serviceUnavailable, validateInput } from '@casino/errors';
 import type { Logger } from '@casino/logger';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { ComplianceSettings } from '../settings';
@@ -163,11 +162,10 @@ export class KeyRotationService {
     run.finished_at = now();
     await this.store.save(run);
     if (run.failed_subgraphs.length > 0) {
-      throw new GraphQLError(
+      throw serviceUnavailable(
         `Key rotation run ${run.id} failed: ${run.failed_subgraphs.join(', ')} could not be reached; run it again when ${run.failed_subgraphs.length > 1 ? 'they are' : 'it is'} back to finish the job`,
         {
           extensions: {
-            code: ErrorCode.ServiceUnavailable,
             service: run.failed_subgraphs[0],
             services: run.failed_subgraphs,
             runId: run.id,

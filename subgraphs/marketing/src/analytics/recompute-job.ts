@@ -1,8 +1,7 @@
-import { GraphQLError } from 'graphql';
 import type { Db } from 'mongodb';
 import { ServiceCallError } from '@casino/auth';
 import type { ServiceClient } from '@casino/auth';
-import { conflict, ErrorCode } from '@casino/errors';
+import { conflict, serviceUnavailable } from '@casino/errors';
 import { AnalyticsPlayProfilesDocument } from '@casino/gaming/operations';
 import type { Logger } from '@casino/logger';
 import { AnalyticsMemberFactsDocument } from '@casino/loyalty/operations';
@@ -192,9 +191,8 @@ export async function recomputeOnDemand(job: AnalyticsRecomputeJob): Promise<Ana
       throw conflict('A customer analytics run is already in progress; try again when it has finished');
     }
     if (error instanceof AnalyticsServiceUnavailable) {
-      throw new GraphQLError(
+      throw serviceUnavailable(
         `Customer analytics could not be recomputed: ${error.message}; the members done so far are kept, try again shortly`,
-        { extensions: { code: ErrorCode.ServiceUnavailable } },
       );
     }
     throw error;
