@@ -16,8 +16,8 @@ import type { RedisServer } from './support/redis-server';
 import { IDENTITIES } from './support/stack-harness';
 import { startServedSubgraph } from '@casino/testing';
 import type { ServedSubgraph } from '@casino/testing';
-import { createTestPki } from './support/tls-certificates';
-import type { TestPki } from './support/tls-certificates';
+import { createTestPki } from '@casino/testing';
+import type { TestPki } from '@casino/testing';
 
 const SECRET = 'router-signing-secret-for-this-test-only-0123456789';
 const QUERY = JSON.stringify({ query: '{ members(first: 1) { totalCount } }' });

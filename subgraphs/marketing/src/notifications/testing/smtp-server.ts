@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { selfSignedCertificate } from '@casino/testing';
 
 export interface ReceivedMail {
   mail_from: string;
@@ -46,36 +46,6 @@ export interface TestSmtpServer {
 export const TEST_SMTP_USER = 'notifier';
 export const TEST_SMTP_PASSWORD = 'correct horse battery staple';
 
-/** A self-signed certificate for 127.0.0.1 and localhost, made with the machine's openssl for one run. */
-function selfSignedCertificate(dir: string): { cert: string; key: string } {
-  const cert = path.join(dir, 'smtp.pem');
-  const key = path.join(dir, 'smtp.key');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'pipe' },
-  );
-  return { cert, key };
-}
-
 /**
  * The `smtp-server` package in this process. By default it behaves like a submission relay: STARTTLS
  * offered and AUTH required before any mail is taken. A recipient whose address starts with "reject" is
@@ -86,7 +56,7 @@ export async function startTestSmtpServer(options: TestSmtpServerOptions = {}): 
   const user = options.user ?? TEST_SMTP_USER;
   const password = options.password ?? TEST_SMTP_PASSWORD;
   const dir = mkdtempSync(path.join(tmpdir(), 'casino-smtp-'));
-  const certificate = selfSignedCertificate(dir);
+  const certificate = selfSignedCertificate(dir, 'smtp', 'IP:127.0.0.1,DNS:localhost');
   const messages: ReceivedMail[] = [];
   const authAttempts: { user: string; accepted: boolean }[] = [];
   const listeners = new Set<() => void>();

@@ -23,16 +23,14 @@ export interface TestPki {
 }
 
 /**
- * Real X.509 material made with the machine's `openssl` for one test run: a CA for subgraph server
- * certificates, a CA for router client certificates, a server certificate for 127.0.0.1, the router's client
- * certificate, and a client certificate from a CA nobody trusts.
+ * A self-signed certificate `<dir>/<name>.pem` and its key `<dir>/<name>.key` (EC P-256, two days), made with the
+ * machine's `openssl`; with `altNames` (e.g. `IP:127.0.0.1,DNS:localhost`) valid for those names.
  */
-export function createTestPki(): TestPki {
-  const dir = mkdtempSync(path.join(tmpdir(), 'casino-pki-'));
-  const at = (name: string) => path.join(dir, name);
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
-  const ca = (name: string) => {
-    openssl(
+export function selfSignedCertificate(dir: string, name: string, altNames?: string): CertificatePair {
+  const pair = { cert: path.join(dir, `${name}.pem`), key: path.join(dir, `${name}.key`) };
+  execFileSync(
+    'openssl',
+    [
       'req',
       '-x509',
       '-newkey',
@@ -44,12 +42,27 @@ export function createTestPki(): TestPki {
       '2',
       '-subj',
       `/CN=${name}`,
+      ...(altNames ? ['-addext', `subjectAltName=${altNames}`] : []),
       '-keyout',
-      at(`${name}.key`),
+      pair.key,
       '-out',
-      at(`${name}.pem`),
-    );
-  };
+      pair.cert,
+    ],
+    { stdio: 'pipe' },
+  );
+  return pair;
+}
+
+/**
+ * Real X.509 material made with the machine's `openssl` for one test run: a CA for subgraph server
+ * certificates, a CA for router client certificates, a server certificate for 127.0.0.1, the router's client
+ * certificate, and a client certificate from a CA nobody trusts.
+ */
+export function createTestPki(): TestPki {
+  const dir = mkdtempSync(path.join(tmpdir(), 'casino-pki-'));
+  const at = (name: string) => path.join(dir, name);
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+  const ca = (name: string) => selfSignedCertificate(dir, name);
   const issue = (name: string, issuer: string, extensions: string) => {
     writeFileSync(at(`${name}.ext`), extensions);
     openssl(
