@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '@casino/auth';
+import { GAMING_SESSION_FOR_CREDIT } from '@casino/loyalty';
 import { toMoney } from '@casino/mongo';
 import { startSubgraphHarness, testIdentity } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
@@ -13,6 +14,7 @@ import { insertGameTypes, insertSessions, sessionFixture, standardGameTypes } fr
 
 const COMPLIANCE: Identity = { kind: 'service', service: 'compliance' };
 const MARKETING: Identity = { kind: 'service', service: 'marketing' };
+const LOYALTY: Identity = { kind: 'service', service: 'loyalty' };
 
 /**
  * Gaming's side of the reads compliance's reports and dashboard and marketing's analytics send
@@ -87,6 +89,19 @@ describe('gaming operations as other subgraphs send them', () => {
         { memberId: regular, sessions: 1, totalBuyIn: '300.00', favoriteGames: ['blackjack'] },
       ].sort((a, b) => a.memberId.localeCompare(b.memberId)),
     );
+  });
+
+  it("answers loyalty's credit check of a session (loyalty's own document: gaming already depends on loyalty)", async () => {
+    const known = await harness.execute(GAMING_SESSION_FOR_CREDIT, { id: big.id }, { identity: LOYALTY });
+    expect(known.errors).toBeUndefined();
+    expect(known.data).toMatchObject({ gamingSessionForCredit: { id: big.id, memberId: whale } });
+    const unknown = await harness.execute(
+      GAMING_SESSION_FOR_CREDIT,
+      { id: randomUUID() },
+      { identity: LOYALTY },
+    );
+    expect(unknown.errors).toBeUndefined();
+    expect(unknown.data).toEqual({ gamingSessionForCredit: null });
   });
 
   it('refuses an admin signed in at the gateway', async () => {

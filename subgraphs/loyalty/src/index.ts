@@ -39,6 +39,8 @@ export function createLoyaltySubgraph(
 export const loyaltySubgraph: SubgraphDefinition<LoyaltyContext, LoyaltyProcess> = createLoyaltySubgraph();
 
 export { LoyaltyJobs } from './jobs/loyalty-jobs';
+/** The credit check loyalty sends gaming (gaming's contract test runs this very document) */
+export { GAMING_SESSION_FOR_CREDIT } from './points/gaming-session-credits';
 export { DEFAULT_LOYALTY_SETTINGS, parseLoyaltySettings } from './settings';
 export type { LoyaltySettings } from './settings';
 export { seedLoyalty } from './seed';
