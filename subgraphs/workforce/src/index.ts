@@ -41,4 +41,5 @@ export const workforceSubgraph: SubgraphDefinition<WorkforceContext, WorkforceSe
 export { DEFAULT_WORKFORCE_SETTINGS, parseWorkforceSettings } from './settings';
 export type { WorkforceSettings } from './settings';
 export { seedWorkforce } from './seed';
+export { STAFF_MEMBER_OF_ADMIN } from './staff/admin-staff-links';
 export type { SeededStaffMember, WorkforceSeedResult } from './seed';

@@ -1,6 +1,7 @@
 import type { ServiceClient } from '@casino/auth';
 
-const STAFF_MEMBER_OF_ADMIN = /* GraphQL */ `
+/** The link look-up workforce sends compliance (compliance's contract test runs this very document). */
+export const STAFF_MEMBER_OF_ADMIN = /* GraphQL */ `
   query StaffMemberOfAdmin($representations: [_Any!]!) {
     _entities(representations: $representations) {
       ... on AdminUser {
