@@ -160,10 +160,14 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT one request is one trace', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
 
-    // every subgraph's audit outbox has run at least one scheduled pass (each a trace of its own) before the stop
+    // every subgraph's audit outbox runs scheduled passes (each a trace of its own) after that delivery and before
+    // the stop: a pass that coincides with the delivery the request started only waits for it, reading nothing
+    // itself, so two more passes make sure one started after it ended
     for (const service of ['loyalty', 'gaming'] as const) {
       const jobs = stack.subgraphs[service].mongo.db.collection('scheduler_jobs');
-      for (let waited = 0; !((await jobs.findOne({ name: 'audit-outbox' }))?.runs >= 1); waited += 50) {
+      const runs = async () => Number((await jobs.findOne({ name: 'audit-outbox' }))?.runs ?? 0);
+      const before = await runs();
+      for (let waited = 0; (await runs()) < before + 2; waited += 50) {
         if (waited > 10_000) throw new Error(`${service}'s audit outbox ran no scheduled pass`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
