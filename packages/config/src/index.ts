@@ -260,6 +260,18 @@ export const dashboardCacheEnv = {
   DASHBOARD_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(100_000).default(1_000),
 };
 
+/** Where the property's gaming day starts when GAMING_DAY_START_HOUR is not set. */
+export const DEFAULT_GAMING_DAY_START_HOUR = 6;
+
+/**
+ * The gaming day is the property's operating day, one for every service that counts by it: gaming (its day
+ * figures) and compliance (AML and responsible-gaming reports, its dashboard) read the same variable.
+ */
+export const gamingDayEnv = {
+  /** Local hour (0-23) at which the property's gaming day starts: play before it counts for the previous day */
+  GAMING_DAY_START_HOUR: z.coerce.number().int().min(0).max(23).default(DEFAULT_GAMING_DAY_START_HOUR),
+};
+
 /** Variables of a subgraph: its port, its MongoDB and database, identity checking and audit delivery. */
 /**
  * Router mode: what a request that comes through Apollo Router or Hive Router (instead of this project's

@@ -52,8 +52,9 @@ describe('compliance settings', () => {
     const settings = parseComplianceSettings({
       COMPLIANCE_JURISDICTION: 'lk',
       COMPLIANCE_JURISDICTIONS: JSON.stringify({
-        lk: { ctrThreshold: '2000000.00', mtlThreshold: '500000.00', gamingDayStartHour: 4 },
+        lk: { ctrThreshold: '2000000.00', mtlThreshold: '500000.00' },
       }),
+      GAMING_DAY_START_HOUR: '4',
       COMPLIANCE_KYC_PLAY_THRESHOLD: '2500.00',
       COMPLIANCE_DOCUMENT_EXPIRY_WARNING_DAYS: '30',
       COMPLIANCE_DOCUMENT_EXPIRY_PAGE_SIZE: '250',
@@ -77,21 +78,52 @@ describe('compliance settings', () => {
       maxDashboardRangeDays: 90,
       retentionReviewIntervalDays: 180,
       policyReviewDueWithinDays: 14,
+      gamingDayStartHour: 4,
     });
     expect(jurisdictionRulesOf(settings)).toEqual({
       ctrThreshold: '2000000.00',
       mtlThreshold: '500000.00',
-      gamingDayStartHour: 4,
     });
     expect(jurisdictionRulesOf(DEFAULT_COMPLIANCE_SETTINGS)).toEqual({
       ctrThreshold: '10000.00',
       mtlThreshold: '3000.00',
-      gamingDayStartHour: 6,
     });
+    expect(DEFAULT_COMPLIANCE_SETTINGS.gamingDayStartHour).toBe(6);
     expect(() => parseComplianceSettings({ COMPLIANCE_JURISDICTION: 'nowhere' })).toThrow(ConfigError);
     expect(() => parseComplianceSettings({ COMPLIANCE_JURISDICTIONS: '{"x":{"ctrThreshold":"a"}}' })).toThrow(
       ConfigError,
     );
+  });
+
+  it('takes the gaming day from GAMING_DAY_START_HOUR, refusing a jurisdiction that names another hour', () => {
+    const jurisdictions = (hour: unknown) =>
+      JSON.stringify({
+        lk: { ctrThreshold: '2000000.00', mtlThreshold: '500000.00', gamingDayStartHour: hour },
+      });
+    // a jurisdiction that still carries the hour is accepted while it agrees with the property's gaming day
+    const agreeing = parseComplianceSettings({
+      COMPLIANCE_JURISDICTION: 'lk',
+      COMPLIANCE_JURISDICTIONS: jurisdictions(4),
+      GAMING_DAY_START_HOUR: '4',
+    });
+    expect(agreeing.gamingDayStartHour).toBe(4);
+    expect(jurisdictionRulesOf(agreeing)).toEqual({ ctrThreshold: '2000000.00', mtlThreshold: '500000.00' });
+    for (const hour of [4, '6', 25]) {
+      try {
+        parseComplianceSettings({
+          COMPLIANCE_JURISDICTION: 'lk',
+          COMPLIANCE_JURISDICTIONS: jurisdictions(hour),
+        });
+        throw new Error('expected a ConfigError');
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        expect((error as ConfigError).problems).toEqual([
+          `COMPLIANCE_JURISDICTIONS: lk.gamingDayStartHour is ${JSON.stringify(hour)}, but the gaming day is the ` +
+            "property's and starts at GAMING_DAY_START_HOUR (6): set GAMING_DAY_START_HOUR and remove " +
+            'gamingDayStartHour from the jurisdiction',
+        ]);
+      }
+    }
   });
 
   it('reports every bad value at once', () => {

@@ -1,4 +1,4 @@
-import { ConfigError, parseEnv, z } from '@casino/config';
+import { ConfigError, DEFAULT_GAMING_DAY_START_HOUR, gamingDayEnv, parseEnv, z } from '@casino/config';
 import type { LoginThrottlePolicy } from './auth/login-throttle-store';
 import type { MemberViolationRules } from './reports/compliance-report-store';
 
@@ -42,6 +42,8 @@ export interface ComplianceSettings {
   jurisdiction: string;
   /** AML rules per jurisdiction (PRODUCT.md §5) */
   jurisdictions: Record<string, JurisdictionRules>;
+  /** Local hour (0-23) at which the property's gaming day starts: play before it counts for the previous day */
+  gamingDayStartHour: number;
   /** Members not KYC-verified whose buy-ins in a report period add up to more than this are flagged */
   kycPlayThreshold: string;
   /** kyc_compliance: identity documents expiring within this many days after the period end are a finding */
@@ -77,14 +79,12 @@ export interface ComplianceSettings {
   retentionRunStaleMinutes: number;
 }
 
-/** AML thresholds of one jurisdiction: decimal amounts in its currency, and where its gaming day starts. */
+/** AML thresholds of one jurisdiction: decimal amounts in its currency. */
 export interface JurisdictionRules {
   /** A member's cash in, or cash out, on one gaming day above this needs a Currency Transaction Report */
   ctrThreshold: string;
   /** A single cash transaction at or above this goes on the Multiple Transaction Log */
   mtlThreshold: string;
-  /** Local hour (0-23) at which the gaming day starts */
-  gamingDayStartHour: number;
 }
 
 export const DEFAULT_JURISDICTION = 'default';
@@ -111,8 +111,9 @@ export const DEFAULT_COMPLIANCE_SETTINGS: ComplianceSettings = {
   maxDashboardRangeDays: 366,
   jurisdiction: DEFAULT_JURISDICTION,
   jurisdictions: {
-    [DEFAULT_JURISDICTION]: { ctrThreshold: '10000.00', mtlThreshold: '3000.00', gamingDayStartHour: 6 },
+    [DEFAULT_JURISDICTION]: { ctrThreshold: '10000.00', mtlThreshold: '3000.00' },
   },
+  gamingDayStartHour: DEFAULT_GAMING_DAY_START_HOUR,
   kycPlayThreshold: '5000.00',
   documentExpiryWarningDays: 60,
   documentExpiryPageSize: 1_000,
@@ -138,7 +139,8 @@ const money = z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, 'must be a decimal amou
 const jurisdictionRules = z.object({
   ctrThreshold: money,
   mtlThreshold: money,
-  gamingDayStartHour: z.number().int().min(0).max(23),
+  /** No longer a jurisdiction's: refused unless it equals GAMING_DAY_START_HOUR (see parseComplianceSettings) */
+  gamingDayStartHour: z.unknown().optional(),
 });
 
 export const complianceEnv = z.object({
@@ -160,7 +162,8 @@ export const complianceEnv = z.object({
   COMPLIANCE_MAX_REPORT_PERIOD_DAYS: int(1, 3_660, D.maxReportPeriodDays),
   COMPLIANCE_MAX_DASHBOARD_RANGE_DAYS: int(1, 3_660, D.maxDashboardRangeDays),
   COMPLIANCE_JURISDICTION: z.string().trim().min(1).default(D.jurisdiction),
-  // JSON: { "<name>": { "ctrThreshold": "10000.00", "mtlThreshold": "3000.00", "gamingDayStartHour": 6 } }
+  // JSON: { "<name>": { "ctrThreshold": "10000.00", "mtlThreshold": "3000.00" } }; the gaming day's start is
+  // GAMING_DAY_START_HOUR, and a jurisdiction that still names a different gamingDayStartHour is refused
   COMPLIANCE_JURISDICTIONS: z
     .string()
     .optional()
@@ -192,6 +195,7 @@ export const complianceEnv = z.object({
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a UTC time of day, HH:MM')
     .default(D.retentionRunAt),
   RETENTION_RUN_STALE_MINUTES: int(1, 7 * 24 * 60, D.retentionRunStaleMinutes),
+  ...gamingDayEnv,
 });
 
 /** Reads the compliance settings from the environment (the process's, unless one is given). */
@@ -216,7 +220,13 @@ export function parseComplianceSettings(env?: Record<string, string | undefined>
     maxReportPeriodDays: parsed.COMPLIANCE_MAX_REPORT_PERIOD_DAYS,
     maxDashboardRangeDays: parsed.COMPLIANCE_MAX_DASHBOARD_RANGE_DAYS,
     jurisdiction: parsed.COMPLIANCE_JURISDICTION,
-    jurisdictions: parsed.COMPLIANCE_JURISDICTIONS,
+    jurisdictions: Object.fromEntries(
+      Object.entries(parsed.COMPLIANCE_JURISDICTIONS).map(([name, r]) => [
+        name,
+        { ctrThreshold: r.ctrThreshold, mtlThreshold: r.mtlThreshold },
+      ]),
+    ),
+    gamingDayStartHour: parsed.GAMING_DAY_START_HOUR,
     kycPlayThreshold: parsed.COMPLIANCE_KYC_PLAY_THRESHOLD,
     documentExpiryWarningDays: parsed.COMPLIANCE_DOCUMENT_EXPIRY_WARNING_DAYS,
     documentExpiryPageSize: parsed.COMPLIANCE_DOCUMENT_EXPIRY_PAGE_SIZE,
@@ -233,11 +243,20 @@ export function parseComplianceSettings(env?: Record<string, string | undefined>
     retentionRunAt: parsed.RETENTION_RUN_AT,
     retentionRunStaleMinutes: parsed.RETENTION_RUN_STALE_MINUTES,
   };
+  const problems = Object.entries(parsed.COMPLIANCE_JURISDICTIONS)
+    .filter(
+      ([, r]) => r.gamingDayStartHour !== undefined && r.gamingDayStartHour !== settings.gamingDayStartHour,
+    )
+    .map(
+      ([name, r]) =>
+        `COMPLIANCE_JURISDICTIONS: ${name}.gamingDayStartHour is ${JSON.stringify(r.gamingDayStartHour)}, but the ` +
+        `gaming day is the property's and starts at GAMING_DAY_START_HOUR (${settings.gamingDayStartHour}): set ` +
+        'GAMING_DAY_START_HOUR and remove gamingDayStartHour from the jurisdiction',
+    );
   if (!settings.jurisdictions[settings.jurisdiction]) {
-    throw new ConfigError('compliance', [
-      `COMPLIANCE_JURISDICTION: ${settings.jurisdiction} is not one of COMPLIANCE_JURISDICTIONS`,
-    ]);
+    problems.push(`COMPLIANCE_JURISDICTION: ${settings.jurisdiction} is not one of COMPLIANCE_JURISDICTIONS`);
   }
+  if (problems.length > 0) throw new ConfigError('compliance', problems);
   return settings;
 }
 

@@ -1,4 +1,4 @@
-import { parseEnv, z } from '@casino/config';
+import { DEFAULT_GAMING_DAY_START_HOUR, gamingDayEnv, parseEnv, z } from '@casino/config';
 
 /** Tunable rules of the gaming domain, with their defaults. */
 export interface GamingSettings {
@@ -10,7 +10,7 @@ export interface GamingSettings {
   creditRetryBaseMs: number;
   /** Longest wait between two retries of one session's credit */
   creditRetryMaxMs: number;
-  /** Local hour at which a gaming day starts (play before it counts for the previous day) */
+  /** Local hour (0-23) at which the property's gaming day starts: play before it counts for the previous day */
   gamingDayStartHour: number;
   /** The casino's local time as minutes ahead of UTC (e.g. 330 for UTC+05:30) */
   localUtcOffsetMinutes: number;
@@ -27,7 +27,7 @@ export const DEFAULT_GAMING_SETTINGS: GamingSettings = {
   creditBatchSize: 50,
   creditRetryBaseMs: 1_000,
   creditRetryMaxMs: 300_000,
-  gamingDayStartHour: 6,
+  gamingDayStartHour: DEFAULT_GAMING_DAY_START_HOUR,
   localUtcOffsetMinutes: 0,
   maxAdtDays: 3_650,
   maxDashboardRangeDays: 366,
@@ -59,12 +59,7 @@ export const gamingEnv = z.object({
     .min(0)
     .max(86_400_000)
     .default(DEFAULT_GAMING_SETTINGS.creditRetryMaxMs),
-  GAMING_DAY_START_HOUR: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(23)
-    .default(DEFAULT_GAMING_SETTINGS.gamingDayStartHour),
+  ...gamingDayEnv,
   GAMING_LOCAL_UTC_OFFSET_MINUTES: z.coerce
     .number()
     .int()

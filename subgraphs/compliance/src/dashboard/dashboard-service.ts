@@ -73,7 +73,7 @@ export class ComplianceDashboardService {
       this.upstream.gaming.loggingTo(log).request(ComplianceCashCountsDocument, {
         from: range.from.toISOString(),
         to: range.to.toISOString(),
-        dayStartHour: rules.gamingDayStartHour,
+        dayStartHour: this.settings.gamingDayStartHour,
         ctrThreshold: rules.ctrThreshold,
         mtlThreshold: rules.mtlThreshold,
       }),

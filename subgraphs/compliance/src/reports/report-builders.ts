@@ -76,7 +76,7 @@ async function amlReport(p: ReportPeriod, sources: ReportSources, settings: Comp
   const mtl = cents(rules.mtlThreshold);
   const { amlCashSummary: days } = await sources.gaming.request(ComplianceAmlCashDocument, {
     ...period(p),
-    dayStartHour: rules.gamingDayStartHour,
+    dayStartHour: settings.gamingDayStartHour,
   });
   const violations: ComplianceViolation[] = [];
   let totalIn = 0n;
@@ -138,7 +138,7 @@ async function amlReport(p: ReportPeriod, sources: ReportSources, settings: Comp
       jurisdiction: settings.jurisdiction,
       ctrThreshold: rules.ctrThreshold,
       mtlThreshold: rules.mtlThreshold,
-      gamingDayStartHour: rules.gamingDayStartHour,
+      gamingDayStartHour: settings.gamingDayStartHour,
       memberDays: days.length,
       members: new Set(days.map((d) => d.memberId)).size,
       totalCashIn: moneyText(totalIn),
@@ -260,14 +260,13 @@ async function gamblingReport(
   settings: ComplianceSettings,
   now: Date,
 ) {
-  const rules = jurisdictionRulesOf(settings);
   const { selfExcludedMemberIds: excluded } = await sources.loyalty.request(
     ComplianceSelfExcludedDocument,
     {},
   );
   const { responsibleGamingSummary: rg } = await sources.gaming.request(ComplianceResponsibleGamingDocument, {
     ...period(p),
-    dayStartHour: rules.gamingDayStartHour,
+    dayStartHour: settings.gamingDayStartHour,
     longSessionMinutes: settings.longSessionHours * 60,
     largeLoss: settings.largeLossThreshold,
     watchMemberIds: excluded,
