@@ -279,9 +279,18 @@ export function build(options: { out: string; only?: string[]; root?: string }):
       compiledProjects.set(service.project.name, service.project);
       for (const dependency of productionClosure(service.project, projects)) {
         compiledProjects.set(dependency.name, dependency);
-        const main = dependency.manifest.main;
-        if (main?.startsWith(`${sourceDirOf(dependency, root)}/`))
-          entries.add(path.join(dependency.dir, main));
+        // its main and the entry points it exports (@casino/loyalty/operations): tsc does not emit a file it
+        // reaches only through node_modules, so each is compiled as an entry of its own
+        const sourceDir = sourceDirOf(dependency, root);
+        const shipped = [
+          dependency.manifest.main,
+          ...Object.values(dependency.manifest.exports ?? {}).filter((target) => !TEST_ONLY.test(target)),
+        ];
+        for (const target of shipped) {
+          const relative = target?.replace(/^\.\//, '');
+          if (relative?.startsWith(`${sourceDir}/`) && relative.endsWith('.ts'))
+            entries.add(path.join(dependency.dir, relative));
+        }
       }
     }
     compile(root, [...entries], compiledDir);
