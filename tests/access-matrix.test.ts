@@ -46,6 +46,8 @@ const EXPECTED: Record<string, Who[]> = {
   'Mutation.updateReward': MANAGERS_UP,
   'Mutation.updateMember': ADMINS,
   'Mutation.setSelfExclusion': MANAGERS_UP,
+  'Mutation.recordSelfExclusion': ADMINS,
+  'Mutation.reinstateMember': MANAGERS_UP,
   'Mutation.runLoyaltyJobs': ['SuperAdmin'],
   // dead outbox rows, in every subgraph: SuperAdmins only
   'Query.loyaltyDeadLetters': ['SuperAdmin'],
@@ -153,6 +155,7 @@ const EXPECTED: Record<string, Who[]> = {
   'Query.compliancePlayVolumes': [],
   'Query.responsibleGamingSummary': [],
   'Query.selfExcludedMemberIds': [],
+  'Query.selfExclusionsInEffect': [],
   'Query.membersWithExpiringDocuments': [],
   'Query.memberPlayProfiles': [],
   'Mutation.resealLoyaltyProtectedFields': [],

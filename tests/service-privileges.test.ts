@@ -66,6 +66,13 @@ const OPERATIONS: ServiceOperation[] = [
   },
   {
     subgraph: 'loyalty',
+    field: 'Query.selfExclusionsInEffect',
+    callers: ['compliance'],
+    document: `query ($from: DateTime!, $to: DateTime!) { selfExclusionsInEffect(from: $from, to: $to) { memberId } }`,
+    variables: () => RANGE,
+  },
+  {
+    subgraph: 'loyalty',
     field: 'Query.membersWithExpiringDocuments',
     callers: ['compliance'],
     document: `query ($before: DateTime!) {

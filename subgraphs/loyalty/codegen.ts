@@ -8,6 +8,7 @@ export default subgraphCodegen({
     Reward: '../rewards/reward-store#RewardDocument',
     RewardRedemption: '../redemptions/redemption-store#RewardRedemptionDocument',
     PointsLedgerEntry: '../points/ledger-store#PointsLedgerDocument',
+    SelfExclusion: '../exclusions/self-exclusion-store#SelfExclusionDocument',
     MemberConnection: '@casino/mongo#Connection',
     RewardConnection: '@casino/mongo#Connection',
     RewardRedemptionConnection: '@casino/mongo#Connection',

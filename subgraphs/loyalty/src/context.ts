@@ -11,6 +11,8 @@ import type { LoyaltyStores } from './stores';
 import type { MemberDocument } from './members/member-store';
 import type { RewardRedemptionDocument } from './redemptions/redemption-store';
 import type { RewardDocument } from './rewards/reward-store';
+import type { SelfExclusionDocument } from './exclusions/self-exclusion-store';
+import { SelfExclusionService } from './exclusions/self-exclusion-service';
 import { MemberAdminService, MemberService } from './members/member-service';
 import { RewardService } from './rewards/reward-service';
 import { LoyaltyDashboardService } from './dashboard/dashboard-service';
@@ -37,6 +39,8 @@ export interface LoyaltyProcess {
   services: {
     members: MemberService;
     memberAdmin: MemberAdminService;
+    /** Self-exclusion periods: recording, reinstating, the history and compliance's windows */
+    selfExclusions: SelfExclusionService;
     rewards: RewardService;
     points: PointsService;
     /** creditGamingSession: gaming's credits, checked against gaming's record before they are posted */
@@ -58,6 +62,8 @@ export interface LoyaltyContext extends SubgraphRequestBase, Omit<LoyaltyProcess
     redemption: DataLoader<string, RewardRedemptionDocument | null>;
     /** When each member last earned points (null if never) */
     lastEarn: DataLoader<string, Date | null>;
+    /** Each member's self-exclusion periods, newest first */
+    selfExclusions: DataLoader<string, SelfExclusionDocument[]>;
   };
 }
 
@@ -79,6 +85,7 @@ export function createLoyaltyServices(
     services: {
       members: new MemberService(stores.members, protector),
       memberAdmin: new MemberAdminService(stores.members),
+      selfExclusions: new SelfExclusionService(stores.members, stores.selfExclusions),
       rewards: new RewardService(stores.rewards),
       points,
       sessionCredits: new GamingSessionCredits(points, gamingSessionLookup(deps.services.gaming)),
@@ -101,6 +108,7 @@ export function createLoyaltyContext(base: SubgraphRequestBase, process: Loyalty
       reward: stores.rewards.byIdLoader(),
       redemption: stores.redemptions.byIdLoader(),
       lastEarn: stores.ledger.lastEarnLoader(),
+      selfExclusions: stores.selfExclusions.byMemberLoader(),
     },
   };
 }

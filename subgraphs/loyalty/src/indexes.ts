@@ -4,6 +4,7 @@ import { ledgerIndexes, POINTS_LEDGER } from './points/ledger-store';
 import { MEMBERS, memberIndexes } from './members/member-store';
 import { REWARD_REDEMPTIONS, redemptionIndexes } from './redemptions/redemption-store';
 import { REWARDS, rewardIndexes } from './rewards/reward-store';
+import { SELF_EXCLUSIONS, selfExclusionIndexes } from './exclusions/self-exclusion-store';
 
 export const LOYALTY_INDEXES: IndexPlan = {
   [MEMBERS]: memberIndexes,
@@ -11,4 +12,5 @@ export const LOYALTY_INDEXES: IndexPlan = {
   [REWARD_REDEMPTIONS]: redemptionIndexes,
   [POINTS_LEDGER]: ledgerIndexes,
   [LOYALTY_JOB_RUNS]: jobRunIndexes,
+  [SELF_EXCLUSIONS]: selfExclusionIndexes,
 };

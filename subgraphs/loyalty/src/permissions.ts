@@ -39,6 +39,7 @@ export const rules: RuleTree = {
     // compliance feed: member figures for compliance's reports and dashboard, service identities only
     complianceMemberCounts: compliance,
     selfExcludedMemberIds: compliance,
+    selfExclusionsInEffect: compliance,
     membersWithExpiringDocuments: compliance,
   },
   Mutation: {
@@ -54,6 +55,9 @@ export const rules: RuleTree = {
     // kycVerified needs GeneralAdmin or above: checked by the resolver, as it depends on the input
     updateMember: isAuthenticated,
     setSelfExclusion: atLeast('Manager'),
+    // any role records a self-exclusion (in effect at once); reinstatement needs a Manager (PRODUCT.md §4)
+    recordSelfExclusion: isAuthenticated,
+    reinstateMember: atLeast('Manager'),
     runLoyaltyJobs: atLeast('SuperAdmin'),
     // key rotation: the orchestrating service re-seals protected fields in batches
     resealLoyaltyProtectedFields: compliance,
@@ -102,6 +106,8 @@ export const rules: RuleTree = {
   GamingSessionCredit: gaming,
   LoyaltyJobsResult: atLeast('SuperAdmin'),
   ComplianceMemberCounts: compliance,
+  SelfExclusion: isAuthenticated,
+  SelfExclusionWindow: compliance,
   ExpiringDocumentPage: compliance,
   ExpiringDocumentMember: compliance,
   ProtectedFieldRotation: compliance,

@@ -133,3 +133,11 @@ export const MEMBER_RULES = {
   minimumAgeYears: 18,
   memberNumberAttempts: 5,
 };
+
+/** Named rules of self-exclusion (PRODUCT.md §5, responsible gaming). */
+export const SELF_EXCLUSION_RULES = {
+  /** The lengths a member may choose, in months (a lifetime exclusion has no end) */
+  lengthMonths: { SIX_MONTHS: 6, ONE_YEAR: 12, FIVE_YEARS: 60 },
+  /** The length `setSelfExclusion` records, as it has no length of its own: the shortest one */
+  defaultLength: 'SIX_MONTHS',
+} as const;

@@ -5,6 +5,7 @@ import { MemberStore } from './members/member-store';
 import { LedgerStore } from './points/ledger-store';
 import { RedemptionStore } from './redemptions/redemption-store';
 import { RewardStore } from './rewards/reward-store';
+import { SelfExclusionStore } from './exclusions/self-exclusion-store';
 
 /** Loyalty's stores: the only code that touches the driver, one per owned collection. */
 export interface LoyaltyStores {
@@ -13,6 +14,7 @@ export interface LoyaltyStores {
   redemptions: RedemptionStore;
   ledger: LedgerStore;
   jobRuns: JobRunStore;
+  selfExclusions: SelfExclusionStore;
 }
 
 /** `protector` is needed only for look-ups by identity document (members' blind index). */
@@ -23,5 +25,6 @@ export function createStores(db: Db, protector?: FieldProtector): LoyaltyStores 
     redemptions: new RedemptionStore(db),
     ledger: new LedgerStore(db),
     jobRuns: new JobRunStore(db),
+    selfExclusions: new SelfExclusionStore(db),
   };
 }

@@ -111,6 +111,13 @@ export type PointsLedgerFilter = {
   type?: InputMaybe<LedgerEntryType>;
 };
 
+export type RecordSelfExclusionInput = {
+  length: SelfExclusionLength;
+  memberId: Scalars['ID']['input'];
+  /** Why (3 to 500 characters); kept with the period, redacted in the audit trail */
+  reason: Scalars['String']['input'];
+};
+
 export type RedeemRewardInput = {
   /** Optional client key (at most 100 characters) making retries safe: a retry with the same key answers with the redemption the key first made; the same key for another reward is a CONFLICT */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
@@ -154,6 +161,16 @@ export type RewardRedemptionFilter = {
   rewardId?: InputMaybe<Scalars['ID']['input']>;
   status?: InputMaybe<RedemptionStatus>;
 };
+
+/**
+ * The least time a self-exclusion lasts: the member may be reinstated (by a Manager or above) from its end on,
+ * never before; a lifetime exclusion is never lifted
+ */
+export type SelfExclusionLength =
+  | 'FIVE_YEARS'
+  | 'LIFETIME'
+  | 'ONE_YEAR'
+  | 'SIX_MONTHS';
 
 export type SetSelfExclusionInput = {
   memberId: Scalars['ID']['input'];
@@ -245,6 +262,14 @@ export type ComplianceSelfExcludedQueryVariables = Exact<{ [key: string]: never;
 
 export type ComplianceSelfExcludedQuery = { __typename?: 'Query', selfExcludedMemberIds: Array<string> };
 
+export type ComplianceSelfExclusionWindowsQueryVariables = Exact<{
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+}>;
+
+
+export type ComplianceSelfExclusionWindowsQuery = { __typename?: 'Query', selfExclusionsInEffect: Array<{ __typename?: 'SelfExclusionWindow', memberId: string, from: string | null, to: string | null }> };
+
 export type CreditGamingSessionMutationVariables = Exact<{
   input: CreditGamingSessionInput;
 }>;
@@ -295,6 +320,7 @@ export const ComplianceExpiringDocumentsDocument = {"kind":"Document","definitio
 export const ComplianceMemberCountsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ComplianceMemberCounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"complianceMemberCounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"memberCount"}},{"kind":"Field","name":{"kind":"Name","value":"kycVerifiedCount"}},{"kind":"Field","name":{"kind":"Name","value":"selfExcludedCount"}}]}}]}}]} as unknown as DocumentNode<ComplianceMemberCountsQuery, ComplianceMemberCountsQueryVariables>;
 export const ComplianceMembersKycDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ComplianceMembersKyc"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"representations"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"_Any"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"_entities"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"representations"},"value":{"kind":"Variable","name":{"kind":"Name","value":"representations"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Member"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kycVerified"}}]}}]}}]}}]} as unknown as DocumentNode<ComplianceMembersKycQuery, ComplianceMembersKycQueryVariables>;
 export const ComplianceSelfExcludedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ComplianceSelfExcluded"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"selfExcludedMemberIds"}}]}}]} as unknown as DocumentNode<ComplianceSelfExcludedQuery, ComplianceSelfExcludedQueryVariables>;
+export const ComplianceSelfExclusionWindowsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ComplianceSelfExclusionWindows"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"selfExclusionsInEffect"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"memberId"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}}]}}]}}]} as unknown as DocumentNode<ComplianceSelfExclusionWindowsQuery, ComplianceSelfExclusionWindowsQueryVariables>;
 export const CreditGamingSessionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreditGamingSession"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreditGamingSessionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"creditGamingSession"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"memberId"}},{"kind":"Field","name":{"kind":"Name","value":"sessionId"}},{"kind":"Field","name":{"kind":"Name","value":"points"}},{"kind":"Field","name":{"kind":"Name","value":"tierCredits"}},{"kind":"Field","name":{"kind":"Name","value":"duplicate"}}]}}]}}]} as unknown as DocumentNode<CreditGamingSessionMutation, CreditGamingSessionMutationVariables>;
 export const EraseLoyaltyMemberDataDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"EraseLoyaltyMemberData"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"memberId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eraseLoyaltyMemberData"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"memberId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"memberId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"memberId"}},{"kind":"Field","name":{"kind":"Name","value":"membersAnonymised"}},{"kind":"Field","name":{"kind":"Name","value":"ledgerEntriesKept"}},{"kind":"Field","name":{"kind":"Name","value":"redemptionsKept"}},{"kind":"Field","name":{"kind":"Name","value":"erasedAt"}}]}}]}}]} as unknown as DocumentNode<EraseLoyaltyMemberDataMutation, EraseLoyaltyMemberDataMutationVariables>;
 export const ErasureMemberExistsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ErasureMemberExists"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"member"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<ErasureMemberExistsQuery, ErasureMemberExistsQueryVariables>;

@@ -5,6 +5,7 @@ import type { MemberDocument } from '../members/member-store';
 import type { RewardDocument } from '../rewards/reward-store';
 import type { RewardRedemptionDocument } from '../redemptions/redemption-store';
 import type { PointsLedgerDocument } from '../points/ledger-store';
+import type { SelfExclusionDocument } from '../exclusions/self-exclusion-store';
 import type { Connection } from '@casino/mongo';
 import type { TopRewardRow } from '../dashboard/dashboard-service';
 import type { LoyaltyContext } from '../context';
@@ -255,7 +256,10 @@ export type Member = {
   preferences: Scalars['JSON']['output'];
   redemptions: RewardRedemptionConnection;
   registrationDate: Scalars['DateTime']['output'];
+  /** Whether a self-exclusion is in effect now (it stays so after its length has passed, until reinstateMember) */
   selfExcluded: Scalars['Boolean']['output'];
+  /** The member's self-exclusion periods, newest first (the history is kept) */
+  selfExclusions: Array<SelfExclusion>;
   tier: Tier;
   /** Credits of the current tier period; they decide the tier and have no cash value */
   tierCredits: Scalars['Int']['output'];
@@ -324,10 +328,20 @@ export type Mutation = {
    * redemptions are kept. Idempotent; NOT_FOUND for an unknown member. Service only (compliance's eraseMember).
    */
   eraseLoyaltyMemberData: LoyaltyMemberErasure;
+  /**
+   * Self-excludes a member at once for at least the chosen length, kept in the member's history; any admin role.
+   * While an exclusion is in effect, a new period can only make it longer
+   */
+  recordSelfExclusion: SelfExclusion;
   /** Spends points on a reward: tier access, stock and balance are enforced */
   redeemReward: RewardRedemption;
   /** Enrols a new member at tier Ruby with empty balances */
   registerMember: Member;
+  /**
+   * Ends a member's self-exclusion once its length has passed; before that (or for a lifetime exclusion)
+   * BAD_USER_INPUT saying until when it runs. Manager and above
+   */
+  reinstateMember: Member;
   /**
    * Re-seals up to batchSize (1-1000) values of each of loyalty's protected fields under the current key; call
    * again until every remaining is 0. Service only.
@@ -337,7 +351,11 @@ export type Mutation = {
   retryLoyaltyDeadLetter: Scalars['Boolean']['output'];
   /** Runs points expiry and the tier period close as of now (default: the current time); safe to repeat */
   runLoyaltyJobs: LoyaltyJobsResult;
-  /** Sets or lifts a member's self-exclusion (responsible gaming) */
+  /**
+   * Sets or lifts a member's self-exclusion (kept for existing clients; recordSelfExclusion and reinstateMember
+   * choose the length and say more): true records a period of the shortest length (SIX_MONTHS) unless one is in
+   * effect; false reinstates under reinstateMember's rules. Manager and above
+   */
   setSelfExclusion: Member;
   /** Contact details, preferences and consent; kycVerified needs GeneralAdmin or above */
   updateMember: Member;
@@ -375,6 +393,11 @@ export type MutationEraseLoyaltyMemberDataArgs = {
 };
 
 
+export type MutationRecordSelfExclusionArgs = {
+  input: RecordSelfExclusionInput;
+};
+
+
 export type MutationRedeemRewardArgs = {
   input: RedeemRewardInput;
 };
@@ -382,6 +405,11 @@ export type MutationRedeemRewardArgs = {
 
 export type MutationRegisterMemberArgs = {
   input: RegisterMemberInput;
+};
+
+
+export type MutationReinstateMemberArgs = {
+  memberId: Scalars['ID']['input'];
 };
 
 
@@ -505,6 +533,11 @@ export type Query = {
   rewards: RewardConnection;
   /** Ids of the self-excluded members; service only */
   selfExcludedMemberIds: Array<Scalars['ID']['output']>;
+  /**
+   * Every member's self-exclusion in effect at some time in [from, to), one window per stretch of exclusion (a
+   * member's overlapping periods joined), by member; service only (compliance's gambling report)
+   */
+  selfExclusionsInEffect: Array<SelfExclusionWindow>;
 };
 
 
@@ -575,6 +608,19 @@ export type QueryRewardsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<RewardFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QuerySelfExclusionsInEffectArgs = {
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+};
+
+export type RecordSelfExclusionInput = {
+  length: SelfExclusionLength;
+  memberId: Scalars['ID']['input'];
+  /** Why (3 to 500 characters); kept with the period, redacted in the audit trail */
+  reason: Scalars['String']['input'];
 };
 
 export type RedeemRewardInput = {
@@ -671,6 +717,44 @@ export type RewardRedemptionFilter = {
   memberId?: InputMaybe<Scalars['ID']['input']>;
   rewardId?: InputMaybe<Scalars['ID']['input']>;
   status?: InputMaybe<RedemptionStatus>;
+};
+
+/** A self-exclusion period (responsible gaming): in effect from startedAt until the member is reinstated */
+export type SelfExclusion = {
+  __typename?: 'SelfExclusion';
+  /** The earliest the member may be reinstated; null for a lifetime exclusion */
+  endsAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  length: SelfExclusionLength;
+  member: Member;
+  reason: Scalars['String']['output'];
+  /** The id of the admin who recorded it */
+  recordedBy: Scalars['ID']['output'];
+  /** When the member was reinstated, ending the period; null while it is in effect */
+  reinstatedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The id of the admin who reinstated the member */
+  reinstatedBy?: Maybe<Scalars['ID']['output']>;
+  startedAt: Scalars['DateTime']['output'];
+};
+
+/**
+ * The least time a self-exclusion lasts: the member may be reinstated (by a Manager or above) from its end on,
+ * never before; a lifetime exclusion is never lifted
+ */
+export type SelfExclusionLength =
+  | 'FIVE_YEARS'
+  | 'LIFETIME'
+  | 'ONE_YEAR'
+  | 'SIX_MONTHS';
+
+/** When a member was self-excluded (compliance's service) */
+export type SelfExclusionWindow = {
+  __typename?: 'SelfExclusionWindow';
+  /** When the exclusion took effect; null when it was set before periods were recorded, at an unknown time */
+  from?: Maybe<Scalars['DateTime']['output']>;
+  memberId: Scalars['ID']['output'];
+  /** When the member was reinstated; null while still excluded */
+  to?: Maybe<Scalars['DateTime']['output']>;
 };
 
 export type SetSelfExclusionInput = {
@@ -858,6 +942,7 @@ export type ResolversTypes = ResolversObject<{
   PointsLedgerFilter: PointsLedgerFilter;
   ProtectedFieldRotation: ResolverTypeWrapper<ProtectedFieldRotation>;
   Query: ResolverTypeWrapper<{}>;
+  RecordSelfExclusionInput: RecordSelfExclusionInput;
   RedeemRewardInput: RedeemRewardInput;
   RedemptionStatus: RedemptionStatus;
   RegisterMemberInput: RegisterMemberInput;
@@ -870,6 +955,9 @@ export type ResolversTypes = ResolversObject<{
   RewardRedemptionConnection: ResolverTypeWrapper<Connection>;
   RewardRedemptionEdge: ResolverTypeWrapper<Omit<RewardRedemptionEdge, 'node'> & { node: ResolversTypes['RewardRedemption'] }>;
   RewardRedemptionFilter: RewardRedemptionFilter;
+  SelfExclusion: ResolverTypeWrapper<SelfExclusionDocument>;
+  SelfExclusionLength: SelfExclusionLength;
+  SelfExclusionWindow: ResolverTypeWrapper<SelfExclusionWindow>;
   SetSelfExclusionInput: SetSelfExclusionInput;
   Tier: Tier;
   TierCount: ResolverTypeWrapper<TierCount>;
@@ -922,6 +1010,7 @@ export type ResolversParentTypes = ResolversObject<{
   PointsLedgerFilter: PointsLedgerFilter;
   ProtectedFieldRotation: ProtectedFieldRotation;
   Query: {};
+  RecordSelfExclusionInput: RecordSelfExclusionInput;
   RedeemRewardInput: RedeemRewardInput;
   RegisterMemberInput: RegisterMemberInput;
   Reward: RewardDocument;
@@ -932,6 +1021,8 @@ export type ResolversParentTypes = ResolversObject<{
   RewardRedemptionConnection: Connection;
   RewardRedemptionEdge: Omit<RewardRedemptionEdge, 'node'> & { node: ResolversParentTypes['RewardRedemption'] };
   RewardRedemptionFilter: RewardRedemptionFilter;
+  SelfExclusion: SelfExclusionDocument;
+  SelfExclusionWindow: SelfExclusionWindow;
   SetSelfExclusionInput: SetSelfExclusionInput;
   TierCount: TierCount;
   TierProgress: TierProgress;
@@ -1106,6 +1197,7 @@ export type MemberResolvers<ContextType = LoyaltyContext, ParentType extends Res
   redemptions?: Resolver<ResolversTypes['RewardRedemptionConnection'], ParentType, ContextType, Partial<MemberRedemptionsArgs>>;
   registrationDate?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   selfExcluded?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  selfExclusions?: Resolver<Array<ResolversTypes['SelfExclusion']>, ParentType, ContextType>;
   tier?: Resolver<ResolversTypes['Tier'], ParentType, ContextType>;
   tierCredits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   tierProgress?: Resolver<ResolversTypes['TierProgress'], ParentType, ContextType>;
@@ -1137,8 +1229,10 @@ export type MutationResolvers<ContextType = LoyaltyContext, ParentType extends R
   createReward?: Resolver<ResolversTypes['Reward'], ParentType, ContextType, RequireFields<MutationCreateRewardArgs, 'input'>>;
   creditGamingSession?: Resolver<ResolversTypes['GamingSessionCredit'], ParentType, ContextType, RequireFields<MutationCreditGamingSessionArgs, 'input'>>;
   eraseLoyaltyMemberData?: Resolver<ResolversTypes['LoyaltyMemberErasure'], ParentType, ContextType, RequireFields<MutationEraseLoyaltyMemberDataArgs, 'memberId'>>;
+  recordSelfExclusion?: Resolver<ResolversTypes['SelfExclusion'], ParentType, ContextType, RequireFields<MutationRecordSelfExclusionArgs, 'input'>>;
   redeemReward?: Resolver<ResolversTypes['RewardRedemption'], ParentType, ContextType, RequireFields<MutationRedeemRewardArgs, 'input'>>;
   registerMember?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationRegisterMemberArgs, 'input'>>;
+  reinstateMember?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationReinstateMemberArgs, 'memberId'>>;
   resealLoyaltyProtectedFields?: Resolver<Array<ResolversTypes['ProtectedFieldRotation']>, ParentType, ContextType, RequireFields<MutationResealLoyaltyProtectedFieldsArgs, 'batchSize'>>;
   retryLoyaltyDeadLetter?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRetryLoyaltyDeadLetterArgs, 'id'>>;
   runLoyaltyJobs?: Resolver<ResolversTypes['LoyaltyJobsResult'], ParentType, ContextType, Partial<MutationRunLoyaltyJobsArgs>>;
@@ -1212,6 +1306,7 @@ export type QueryResolvers<ContextType = LoyaltyContext, ParentType extends Reso
   rewardRedemptions?: Resolver<ResolversTypes['RewardRedemptionConnection'], ParentType, ContextType, Partial<QueryRewardRedemptionsArgs>>;
   rewards?: Resolver<ResolversTypes['RewardConnection'], ParentType, ContextType, Partial<QueryRewardsArgs>>;
   selfExcludedMemberIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  selfExclusionsInEffect?: Resolver<Array<ResolversTypes['SelfExclusionWindow']>, ParentType, ContextType, RequireFields<QuerySelfExclusionsInEffectArgs, 'from' | 'to'>>;
 }>;
 
 export type RewardResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['Reward'] = ResolversParentTypes['Reward']> = ResolversObject<{
@@ -1264,6 +1359,26 @@ export type RewardRedemptionConnectionResolvers<ContextType = LoyaltyContext, Pa
 export type RewardRedemptionEdgeResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['RewardRedemptionEdge'] = ResolversParentTypes['RewardRedemptionEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['RewardRedemption'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type SelfExclusionResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['SelfExclusion'] = ResolversParentTypes['SelfExclusion']> = ResolversObject<{
+  endsAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  length?: Resolver<ResolversTypes['SelfExclusionLength'], ParentType, ContextType>;
+  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordedBy?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reinstatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  reinstatedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type SelfExclusionWindowResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['SelfExclusionWindow'] = ResolversParentTypes['SelfExclusionWindow']> = ResolversObject<{
+  from?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  to?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1327,6 +1442,8 @@ export type Resolvers<ContextType = LoyaltyContext> = ResolversObject<{
   RewardRedemption?: RewardRedemptionResolvers<ContextType>;
   RewardRedemptionConnection?: RewardRedemptionConnectionResolvers<ContextType>;
   RewardRedemptionEdge?: RewardRedemptionEdgeResolvers<ContextType>;
+  SelfExclusion?: SelfExclusionResolvers<ContextType>;
+  SelfExclusionWindow?: SelfExclusionWindowResolvers<ContextType>;
   TierCount?: TierCountResolvers<ContextType>;
   TierProgress?: TierProgressResolvers<ContextType>;
   TopReward?: TopRewardResolvers<ContextType>;

@@ -123,12 +123,6 @@ const updateMemberSchema = z.object({
   documentExpiry: z.date().optional(),
 });
 
-const selfExclusionSchema = z.object({
-  memberId: z.string().trim().min(1, 'is required'),
-  selfExcluded: z.boolean(),
-  reason: z.string().trim().min(3, 'is required').max(500, 'is too long'),
-});
-
 /** Drops the keys whose value is null (GraphQL's way of saying "leave unchanged" for non-null fields). */
 function present<T extends Record<string, unknown>>(input: T): T {
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined)) as T;
@@ -181,16 +175,6 @@ export class MemberAdminService {
     if (input.kycVerified !== undefined) set.kyc_verified = input.kycVerified;
     if (input.documentExpiry !== undefined) set.document_expiry = input.documentExpiry;
     return this.change(input.id, 'input.id', set);
-  }
-
-  /** Sets or lifts a member's self-exclusion, with the reason kept on the member. */
-  async setSelfExclusion(raw: z.input<typeof selfExclusionSchema>, now = new Date()) {
-    const input = validateInput(selfExclusionSchema, raw);
-    return this.change(input.memberId, 'input.memberId', {
-      self_excluded: input.selfExcluded,
-      self_exclusion_reason: input.reason,
-      self_exclusion_changed_at: now,
-    });
   }
 
   private async change(id: string, field: string, set: Partial<MemberDocument>) {

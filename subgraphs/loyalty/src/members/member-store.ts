@@ -37,6 +37,11 @@ export interface MemberDocument {
   /** Why self-exclusion was last set or lifted, and when */
   self_exclusion_reason?: string | null;
   self_exclusion_changed_at?: Date | null;
+  /**
+   * The earliest reinstatement of the current self-exclusion (the latest end of its periods); null for life.
+   * Absent for an exclusion set before periods were recorded, which may be lifted at any time.
+   */
+  self_exclusion_ends_at?: Date | null;
   /** When the identity document expires (not personal data in itself: plaintext); absent when not recorded */
   document_expiry?: Date | null;
 }
@@ -353,6 +358,67 @@ export class MemberStore {
       .sort({ id: 1 })
       .toArray();
     return rows.map((r) => r.id);
+  }
+
+  /** Self-excluded members and since when (the last change), ordered by id. */
+  excludedMembers(): Promise<Pick<MemberDocument, 'id' | 'self_exclusion_changed_at'>[]> {
+    return this.collection
+      .find({ self_excluded: true }, { projection: { _id: 0, id: 1, self_exclusion_changed_at: 1 } })
+      .sort({ id: 1 })
+      .toArray();
+  }
+
+  // --- self-exclusion (the periods themselves live in self_exclusions) ---
+
+  /**
+   * Self-excludes the member at once, until at least `endsAt` (null: for life): an exclusion already in effect
+   * keeps the later end. One guarded update each way; the member as it was before, null when unknown.
+   */
+  async recordExclusion(
+    id: string,
+    change: { reason: string; at: Date; endsAt: Date | null },
+  ): Promise<MemberDocument | null> {
+    const set = {
+      self_excluded: true,
+      self_exclusion_reason: change.reason,
+      self_exclusion_changed_at: change.at,
+    };
+    const options = { returnDocument: 'before', projection: { _id: 0 } } as const;
+    if (change.endsAt === null) {
+      return this.collection.findOneAndUpdate(
+        { id },
+        { $set: { ...set, self_exclusion_ends_at: null } },
+        options,
+      );
+    }
+    // not excluded, or until a date (or a legacy exclusion without one): the later end wins
+    const dated = await this.collection.findOneAndUpdate(
+      {
+        id,
+        $or: [
+          { self_excluded: { $ne: true } },
+          { self_exclusion_ends_at: { $type: 'date' } },
+          { self_exclusion_ends_at: { $exists: false } },
+        ],
+      },
+      { $set: set, $max: { self_exclusion_ends_at: change.endsAt } },
+      options,
+    );
+    // otherwise excluded for life already: that end stays
+    return dated ?? this.collection.findOneAndUpdate({ id }, { $set: set }, options);
+  }
+
+  /** Lifts a self-exclusion whose end has come (or that has none recorded); the member before, or null. */
+  reinstateIf(id: string, at: Date): Promise<MemberDocument | null> {
+    return this.collection.findOneAndUpdate(
+      {
+        id,
+        self_excluded: true,
+        $or: [{ self_exclusion_ends_at: { $lte: at } }, { self_exclusion_ends_at: { $exists: false } }],
+      },
+      { $set: { self_excluded: false, self_exclusion_changed_at: at } },
+      { returnDocument: 'before', projection: { _id: 0 } },
+    );
   }
 
   /** Active members whose document expires before `before`, after a position, by expiry then id. */

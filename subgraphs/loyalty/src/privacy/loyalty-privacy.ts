@@ -41,7 +41,7 @@ export interface LoyaltyMemberErasure {
  */
 export class LoyaltyPrivacy implements PrivacyParticipant<unknown, RetentionCounts, LoyaltyMemberErasure> {
   constructor(
-    private readonly stores: Pick<LoyaltyStores, 'members' | 'ledger' | 'redemptions'>,
+    private readonly stores: Pick<LoyaltyStores, 'members' | 'ledger' | 'redemptions' | 'selfExclusions'>,
     private readonly db: Db,
     private readonly protector: FieldProtector,
   ) {}
@@ -49,7 +49,7 @@ export class LoyaltyPrivacy implements PrivacyParticipant<unknown, RetentionCoun
   /**
    * Anonymises a member's personal data in place: names and contact details replaced by placeholders, the
    * date of birth reduced to its year, the identity document and its blind index removed, preferences and the
-   * self-exclusion reason cleared, marketing consent withdrawn and the member deactivated. Idempotent: a
+   * self-exclusion reasons (on the member and its periods) cleared, marketing consent withdrawn and the member deactivated. Idempotent: a
    * repeated call writes the same values and keeps the first `erased_at`. NOT_FOUND for an unknown member.
    */
   async eraseMember(memberId: string, now: Date = new Date()): Promise<LoyaltyMemberErasure> {
@@ -73,6 +73,8 @@ export class LoyaltyPrivacy implements PrivacyParticipant<unknown, RetentionCoun
       },
       ['nic_passport', 'nic_passport_index', 'address'],
     );
+    // the periods' dates stay (a compliance record, not personal detail); their reasons go
+    await this.stores.selfExclusions.eraseReasons(memberId, '[erased]');
     const [ledgerEntriesKept, redemptionsKept] = await Promise.all([
       this.stores.ledger.countByMember(memberId),
       this.stores.redemptions.countByMember(memberId),

@@ -14,6 +14,7 @@ export const Member: MemberResolvers = {
       collection: 'members',
       storedField: 'nic_passport',
     }),
+  selfExclusions: (member, _, ctx) => ctx.loaders.selfExclusions.load(member.id),
   redemptions: (member, { first, after }, ctx) =>
     ctx.services.points.redemptionPage({ memberId: member.id }, { first, after }, ctx.paging),
   pointsLedger: (member, { first, after }, ctx) =>

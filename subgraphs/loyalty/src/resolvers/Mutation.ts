@@ -1,5 +1,7 @@
-import { hasRoleOrPermission } from '@casino/auth';
+import { hasRoleOrPermission, isAdmin } from '@casino/auth';
+import type { Identity } from '@casino/auth';
 import { auditedMember, auditedNewMember } from '../members/member-service';
+import { auditedSelfExclusion } from '../exclusions/self-exclusion-service';
 import type { MutationResolvers } from '../__generated__/resolvers-types';
 
 export const Mutation: MutationResolvers = {
@@ -33,7 +35,26 @@ export const Mutation: MutationResolvers = {
     return after;
   },
   setSelfExclusion: async (_, { input }, ctx) => {
-    const { before, after } = await ctx.services.memberAdmin.setSelfExclusion(input);
+    const { before, after, period } = await ctx.services.selfExclusions.setSelfExclusion(
+      input,
+      actorOf(ctx.identity),
+    );
+    ctx.audit.setChanges(auditedMember(before), {
+      ...auditedMember(after),
+      ...(period ? { period: auditedSelfExclusion(period) } : {}),
+    });
+    return after;
+  },
+  recordSelfExclusion: async (_, { input }, ctx) => {
+    const { before, after, period } = await ctx.services.selfExclusions.record(input, actorOf(ctx.identity));
+    ctx.audit.setChanges(auditedMember(before), {
+      ...auditedMember(after),
+      period: auditedSelfExclusion(period),
+    });
+    return period;
+  },
+  reinstateMember: async (_, { memberId }, ctx) => {
+    const { before, after } = await ctx.services.selfExclusions.reinstate(memberId, actorOf(ctx.identity));
     ctx.audit.setChanges(auditedMember(before), auditedMember(after));
     return after;
   },
@@ -58,3 +79,10 @@ export const Mutation: MutationResolvers = {
     return counts;
   },
 };
+
+/** Who made a change, as the self-exclusion history records it: the admin's user id. */
+function actorOf(identity: Identity): string {
+  return isAdmin(identity)
+    ? identity.userId
+    : `service:${identity.kind === 'service' ? identity.service : 'anonymous'}`;
+}

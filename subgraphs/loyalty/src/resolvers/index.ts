@@ -18,6 +18,9 @@ export const resolvers: Resolvers = {
     member: async (redemption, _, ctx) => (await ctx.loaders.member.load(redemption.member_id))!,
     reward: async (redemption, _, ctx) => (await ctx.loaders.reward.load(redemption.reward_id))!,
   },
+  SelfExclusion: {
+    member: async (period, _, ctx) => (await ctx.loaders.member.load(period.member_id))!,
+  },
   TopReward: {
     reward: async (top, _, ctx) => (await ctx.loaders.reward.load(top.rewardId))!,
   },
