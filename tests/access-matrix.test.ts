@@ -139,6 +139,8 @@ const EXPECTED: Record<string, Who[]> = {
   'Query.complianceDashboard': MANAGERS_UP,
   'Query.erasureRequests': GENERAL_UP,
   'Mutation.generateComplianceReport': GENERAL_UP,
+  'Mutation.draftComplianceReport': MANAGERS_UP,
+  'Mutation.completeComplianceReport': GENERAL_UP,
   'Mutation.submitComplianceReport': GENERAL_UP,
   'Mutation.approveComplianceReport': ['SuperAdmin'],
   'Mutation.createDataRetentionPolicy': GENERAL_UP,

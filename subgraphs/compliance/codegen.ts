@@ -7,6 +7,7 @@ export default subgraphCodegen({
     AdminUser: '../admins/admin-user-store#AdminUserDocument',
     AuditLog: '../audit/audit-log-store#AuditLogDocument',
     ComplianceReport: '../reports/compliance-report-store#ComplianceReportDocument',
+    ComplianceFinding: '../reports/findings#ComplianceFindingView',
     DataRetentionPolicy: '../retention/retention-policy-store#DataRetentionPolicyDocument',
     StaffMember: '../admins/admin-user-store#StaffMemberReference',
     Member: '../members/member-compliance#MemberReference',

@@ -83,6 +83,9 @@ export const rules: RuleTree = {
     // reports: GeneralAdmin creates and submits; a SuperAdmin, or a lower role granted reports:approve,
     // approves (the service adds: never the admin who submitted it)
     generateComplianceReport: generalAdmin,
+    // a Manager drafts (PRODUCT.md §4: "read, draft"); a GeneralAdmin completes the draft, then submits it
+    draftComplianceReport: manager,
+    completeComplianceReport: generalAdmin,
     submitComplianceReport: generalAdmin,
     approveComplianceReport: reportApprover,
     // retention policies: GeneralAdmin creates, a SuperAdmin approves (the service adds: not the creator)
@@ -118,6 +121,7 @@ export const rules: RuleTree = {
   ComplianceReport: manager,
   ComplianceReportConnection: manager,
   ComplianceReportEdge: manager,
+  ComplianceFinding: manager,
   DataRetentionPolicy: manager,
   DataRetentionPolicyConnection: manager,
   DataRetentionPolicyEdge: manager,

@@ -4,6 +4,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { AdminUserDocument, StaffMemberReference } from '../admins/admin-user-store';
 import type { AuditLogDocument } from '../audit/audit-log-store';
 import type { ComplianceReportDocument } from '../reports/compliance-report-store';
+import type { ComplianceFindingView } from '../reports/findings';
 import type { DataRetentionPolicyDocument } from '../retention/retention-policy-store';
 import type { MemberReference } from '../members/member-compliance';
 import type { Connection } from '@casino/mongo';
@@ -203,15 +204,39 @@ export type ComplianceDashboard = {
   to: Scalars['DateTime']['output'];
 };
 
+/** One finding of a compliance report */
+export type ComplianceFinding = {
+  __typename?: 'ComplianceFinding';
+  /** The amount it is about (a cash transaction or day's total, a buy-in, a loss), when there is one */
+  amount?: Maybe<Scalars['Money']['output']>;
+  category: FindingCategory;
+  description: Scalars['String']['output'];
+  detectedAt: Scalars['DateTime']['output'];
+  /** The gaming day (YYYY-MM-DD) it is about, when it is about one */
+  gamingDay?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** The member it is about; null when it is about no member */
+  member?: Maybe<Member>;
+  /** The gaming sessions it names; empty when none */
+  sessionIds: Array<Scalars['ID']['output']>;
+  severity: ViolationSeverity;
+  status: FindingStatus;
+};
+
 export type ComplianceReport = {
   __typename?: 'ComplianceReport';
   approvedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Who approved it (a SuperAdmin, or an admin granted reports:approve, other than the submitter); null until approved */
   approvedBy?: Maybe<AdminUser>;
+  completedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who completed it: its generator when generated completed, the GeneralAdmin who completed a draft; null for a draft */
+  completedBy?: Maybe<AdminUser>;
   /** From 0 to 100 */
   complianceScore: Scalars['Float']['output'];
   createdAt: Scalars['DateTime']['output'];
   filePath?: Maybe<Scalars['String']['output']>;
+  /** The report's findings, in the order found; with memberId only those about that member */
+  findings: Array<ComplianceFinding>;
   generatedBy: AdminUser;
   id: Scalars['ID']['output'];
   recommendations: Array<Scalars['String']['output']>;
@@ -227,8 +252,16 @@ export type ComplianceReport = {
   /** Headline figures of the report; their keys depend on the report type */
   summary: Scalars['JSON']['output'];
   updatedAt: Scalars['DateTime']['output'];
-  /** Findings, each with at least category, severity, status and description, and member_id when about a member */
+  /**
+   * Findings, each with at least category, severity, status and description, and member_id when about a member
+   * @deprecated Use findings: typed, and filterable by member
+   */
   violations: Array<Scalars['JSON']['output']>;
+};
+
+
+export type ComplianceReportFindingsArgs = {
+  memberId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type ComplianceReportConnection = {
@@ -447,6 +480,21 @@ export type ErasureStepStatus =
   | 'completed'
   | 'failed';
 
+/** What a compliance finding is about */
+export type FindingCategory =
+  | 'access_control'
+  | 'aml'
+  | 'data_protection'
+  | 'kyc'
+  | 'responsible_gambling'
+  | 'self_exclusion';
+
+/** Where the follow-up of a compliance finding stands */
+export type FindingStatus =
+  | 'open'
+  | 'resolved'
+  | 'under_review';
+
 export type GenerateComplianceReportInput = {
   /** Exclusive; after periodStart and at most the configured maximum period (default 366 days) later */
   periodEnd: Scalars['DateTime']['input'];
@@ -576,6 +624,8 @@ export type Mutation = {
   changeAdminRole: AdminUser;
   /** Changes the caller's own password; every refresh token of the account is revoked */
   changeOwnPassword: AdminUser;
+  /** Completes a draft report (draft -> completed) so that it can be submitted; CONFLICT for any other status; GeneralAdmin+ */
+  completeComplianceReport: ComplianceReport;
   /** Enables two-factor sign-in for the caller with a current code of the enrolled secret */
   confirmTwoFactor: AdminUser;
   createAdminUser: AdminUser;
@@ -583,6 +633,11 @@ export type Mutation = {
   createDataRetentionPolicy: DataRetentionPolicy;
   /** Deactivated accounts cannot sign in; their refresh tokens are revoked */
   deactivateAdminUser: AdminUser;
+  /**
+   * Builds a report like generateComplianceReport and stores it as a draft, for a GeneralAdmin to complete before
+   * it is submitted; Manager and above
+   */
+  draftComplianceReport: ComplianceReport;
   /**
    * Erases a member's personal data in every subgraph (names, contact details, identity documents, analytics,
    * notification texts, converted walk-in visits' personal fields); the ledger, balances, sessions and AML data
@@ -638,6 +693,11 @@ export type MutationChangeOwnPasswordArgs = {
 };
 
 
+export type MutationCompleteComplianceReportArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationConfirmTwoFactorArgs = {
   code: Scalars['String']['input'];
 };
@@ -655,6 +715,11 @@ export type MutationCreateDataRetentionPolicyArgs = {
 
 export type MutationDeactivateAdminUserArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationDraftComplianceReportArgs = {
+  input: GenerateComplianceReportInput;
 };
 
 
@@ -1044,6 +1109,7 @@ export type ResolversTypes = ResolversObject<{
   ChangeOwnPasswordInput: ChangeOwnPasswordInput;
   ComplianceDashboard: ResolverTypeWrapper<ComplianceDashboardResult>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  ComplianceFinding: ResolverTypeWrapper<ComplianceFindingView>;
   ComplianceReport: ResolverTypeWrapper<ComplianceReportDocument>;
   ComplianceReportConnection: ResolverTypeWrapper<Connection>;
   ComplianceReportEdge: ResolverTypeWrapper<Omit<ComplianceReportEdge, 'node'> & { node: ResolversTypes['ComplianceReport'] }>;
@@ -1069,6 +1135,8 @@ export type ResolversTypes = ResolversObject<{
   ErasureStatus: ErasureStatus;
   ErasureStepResult: ResolverTypeWrapper<ErasureStepResult>;
   ErasureStepStatus: ErasureStepStatus;
+  FindingCategory: FindingCategory;
+  FindingStatus: FindingStatus;
   GenerateComplianceReportInput: GenerateComplianceReportInput;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   KeyRotationField: ResolverTypeWrapper<KeyRotationFieldProgress>;
@@ -1125,6 +1193,7 @@ export type ResolversParentTypes = ResolversObject<{
   ChangeOwnPasswordInput: ChangeOwnPasswordInput;
   ComplianceDashboard: ComplianceDashboardResult;
   Float: Scalars['Float']['output'];
+  ComplianceFinding: ComplianceFindingView;
   ComplianceReport: ComplianceReportDocument;
   ComplianceReportConnection: Connection;
   ComplianceReportEdge: Omit<ComplianceReportEdge, 'node'> & { node: ResolversParentTypes['ComplianceReport'] };
@@ -1289,13 +1358,30 @@ export type ComplianceDashboardResolvers<ContextType = ComplianceContext, Parent
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type ComplianceFindingResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['ComplianceFinding'] = ResolversParentTypes['ComplianceFinding']> = ResolversObject<{
+  amount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  category?: Resolver<ResolversTypes['FindingCategory'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  detectedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  gamingDay?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
+  sessionIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  severity?: Resolver<ResolversTypes['ViolationSeverity'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['FindingStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type ComplianceReportResolvers<ContextType = ComplianceContext, ParentType extends ResolversParentTypes['ComplianceReport'] = ResolversParentTypes['ComplianceReport']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ComplianceReport']>, { __typename: 'ComplianceReport' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   approvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   approvedBy?: Resolver<Maybe<ResolversTypes['AdminUser']>, ParentType, ContextType>;
+  completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  completedBy?: Resolver<Maybe<ResolversTypes['AdminUser']>, ParentType, ContextType>;
   complianceScore?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   filePath?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  findings?: Resolver<Array<ResolversTypes['ComplianceFinding']>, ParentType, ContextType, Partial<ComplianceReportFindingsArgs>>;
   generatedBy?: Resolver<ResolversTypes['AdminUser'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   recommendations?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1520,10 +1606,12 @@ export type MutationResolvers<ContextType = ComplianceContext, ParentType extend
   beginTwoFactorEnrollment?: Resolver<ResolversTypes['TwoFactorEnrollment'], ParentType, ContextType>;
   changeAdminRole?: Resolver<ResolversTypes['AdminUser'], ParentType, ContextType, RequireFields<MutationChangeAdminRoleArgs, 'input'>>;
   changeOwnPassword?: Resolver<ResolversTypes['AdminUser'], ParentType, ContextType, RequireFields<MutationChangeOwnPasswordArgs, 'input'>>;
+  completeComplianceReport?: Resolver<ResolversTypes['ComplianceReport'], ParentType, ContextType, RequireFields<MutationCompleteComplianceReportArgs, 'id'>>;
   confirmTwoFactor?: Resolver<ResolversTypes['AdminUser'], ParentType, ContextType, RequireFields<MutationConfirmTwoFactorArgs, 'code'>>;
   createAdminUser?: Resolver<ResolversTypes['AdminUser'], ParentType, ContextType, RequireFields<MutationCreateAdminUserArgs, 'input'>>;
   createDataRetentionPolicy?: Resolver<ResolversTypes['DataRetentionPolicy'], ParentType, ContextType, RequireFields<MutationCreateDataRetentionPolicyArgs, 'input'>>;
   deactivateAdminUser?: Resolver<ResolversTypes['AdminUser'], ParentType, ContextType, RequireFields<MutationDeactivateAdminUserArgs, 'id'>>;
+  draftComplianceReport?: Resolver<ResolversTypes['ComplianceReport'], ParentType, ContextType, RequireFields<MutationDraftComplianceReportArgs, 'input'>>;
   eraseMember?: Resolver<ResolversTypes['ErasureRequest'], ParentType, ContextType, RequireFields<MutationEraseMemberArgs, 'input'>>;
   generateComplianceReport?: Resolver<ResolversTypes['ComplianceReport'], ParentType, ContextType, RequireFields<MutationGenerateComplianceReportArgs, 'input'>>;
   login?: Resolver<ResolversTypes['LoginPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'input'>>;
@@ -1630,6 +1718,7 @@ export type Resolvers<ContextType = ComplianceContext> = ResolversObject<{
   AuditLogConnection?: AuditLogConnectionResolvers<ContextType>;
   AuditLogEdge?: AuditLogEdgeResolvers<ContextType>;
   ComplianceDashboard?: ComplianceDashboardResolvers<ContextType>;
+  ComplianceFinding?: ComplianceFindingResolvers<ContextType>;
   ComplianceReport?: ComplianceReportResolvers<ContextType>;
   ComplianceReportConnection?: ComplianceReportConnectionResolvers<ContextType>;
   ComplianceReportEdge?: ComplianceReportEdgeResolvers<ContextType>;

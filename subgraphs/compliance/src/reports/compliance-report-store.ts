@@ -35,6 +35,12 @@ export interface ComplianceReportDocument {
   violations: ComplianceViolation[];
   recommendations: string[];
   file_path: string | null;
+  /**
+   * Who completed it and when: its generator at generation, or the GeneralAdmin who completed a draft; null
+   * for a draft, absent on reports stored before drafts existed
+   */
+  completed_by?: string | null;
+  completed_at?: Date | null;
   /** The regulatory body it went to */
   submitted_to: string | null;
   submission_date: Date | null;

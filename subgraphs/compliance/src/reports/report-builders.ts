@@ -4,10 +4,11 @@ import {
   CompliancePlayVolumesDocument,
   ComplianceResponsibleGamingDocument,
 } from '@casino/gaming/operations';
+import type { ComplianceResponsibleGamingQueryVariables } from '@casino/gaming/operations';
 import {
   ComplianceExpiringDocumentsDocument,
   ComplianceMembersKycDocument,
-  ComplianceSelfExcludedDocument,
+  ComplianceSelfExclusionWindowsDocument,
 } from '@casino/loyalty/operations';
 import type { ComplianceExpiringDocumentsQuery } from '@casino/loyalty/operations';
 import type { AuditLogStore } from '../audit/audit-log-store';
@@ -249,10 +250,92 @@ async function kycReport(p: ReportPeriod, sources: ReportSources, settings: Comp
   };
 }
 
+/** A member's play while self-excluded: the sessions started inside one of their windows of exclusion. */
+interface ExcludedPlay {
+  memberId: string;
+  sessionCount: number;
+  firstSessionAt: string;
+}
+
+/** What gaming's responsible-gaming summary needs besides the range, the members to watch and its clock. */
+type SummaryArgs = Omit<ComplianceResponsibleGamingQueryVariables, 'from' | 'to' | 'watchMemberIds' | 'asOf'>;
+
 /**
- * Responsible gaming over sessions started in the period (aggregated by gaming): self-excluded members (from
- * loyalty) who played (high), sessions at least the configured long-session hours (low), member gaming days
- * with a settled loss above the large-loss threshold (medium).
+ * Only play during a self-exclusion is a breach (PRODUCT.md §5). Loyalty gives each member's windows of
+ * exclusion over the period; each is cut to the period, and members sharing a window are watched in one call
+ * of gaming's summary over exactly that window (sessions started in it). Most windows cover the whole period
+ * (exclusions begun before it and still in effect), so their members ride on the period's own call (`whole`);
+ * an exclusion that begins or ends inside the period costs one more call per distinct window.
+ */
+async function playWhileExcluded(
+  p: ReportPeriod,
+  sources: ReportSources,
+  args: SummaryArgs,
+  now: Date,
+): Promise<{
+  excludedMembers: number;
+  whole: string[];
+  play: (watched: ExcludedPlay[]) => Promise<ExcludedPlay[]>;
+}> {
+  const { selfExclusionsInEffect: windows } = await sources.loyalty.request(
+    ComplianceSelfExclusionWindowsDocument,
+    period(p),
+  );
+  const byWindow = new Map<string, { from: number; to: number; members: Set<string> }>();
+  for (const window of windows) {
+    const from = Math.max(window.from ? Date.parse(window.from) : p.from.getTime(), p.from.getTime());
+    const to = Math.min(window.to ? Date.parse(window.to) : p.to.getTime(), p.to.getTime());
+    if (from >= to) continue;
+    const key = `${from}/${to}`;
+    const entry = byWindow.get(key) ?? { from, to, members: new Set<string>() };
+    entry.members.add(window.memberId);
+    byWindow.set(key, entry);
+  }
+  const wholeKey = `${p.from.getTime()}/${p.to.getTime()}`;
+  const whole = [...(byWindow.get(wholeKey)?.members ?? [])];
+  const excludedMembers = new Set([...byWindow.values()].flatMap((w) => [...w.members])).size;
+  const play = async (watched: ExcludedPlay[]) => {
+    const found = [...watched];
+    // one window at a time: a handful of calls at most, and gaming is not flooded by one report
+    for (const [key, window] of byWindow) {
+      if (key === wholeKey) continue;
+      const { responsibleGamingSummary: part } = await sources.gaming.request(
+        ComplianceResponsibleGamingDocument,
+        {
+          ...args,
+          from: new Date(window.from).toISOString(),
+          to: new Date(window.to).toISOString(),
+          watchMemberIds: [...window.members],
+          asOf: new Date(Math.min(now.getTime(), window.to)).toISOString(),
+        },
+      );
+      found.push(...part.watchedMembers);
+    }
+    // a member excluded twice in the period (reinstated in between) has one finding for both windows
+    const byMember = new Map<string, ExcludedPlay>();
+    for (const m of found) {
+      const seen = byMember.get(m.memberId);
+      byMember.set(
+        m.memberId,
+        seen
+          ? {
+              memberId: m.memberId,
+              sessionCount: seen.sessionCount + m.sessionCount,
+              firstSessionAt: seen.firstSessionAt < m.firstSessionAt ? seen.firstSessionAt : m.firstSessionAt,
+            }
+          : m,
+      );
+    }
+    return [...byMember.values()];
+  };
+  return { excludedMembers, whole, play };
+}
+
+/**
+ * Responsible gaming over sessions started in the period (aggregated by gaming): sessions self-excluded members
+ * started while their exclusion was in effect (high; play before an exclusion began or after a reinstatement
+ * is no breach), sessions at least the configured long-session hours (low), member gaming days with a settled
+ * loss above the large-loss threshold (medium).
  */
 async function gamblingReport(
   p: ReportPeriod,
@@ -260,24 +343,25 @@ async function gamblingReport(
   settings: ComplianceSettings,
   now: Date,
 ) {
-  const { selfExcludedMemberIds: excluded } = await sources.loyalty.request(
-    ComplianceSelfExcludedDocument,
-    {},
-  );
-  const { responsibleGamingSummary: rg } = await sources.gaming.request(ComplianceResponsibleGamingDocument, {
-    ...period(p),
+  const args: SummaryArgs = {
     dayStartHour: settings.gamingDayStartHour,
     longSessionMinutes: settings.longSessionHours * 60,
     largeLoss: settings.largeLossThreshold,
-    watchMemberIds: excluded,
+  };
+  const excluded = await playWhileExcluded(p, sources, args, now);
+  const { responsibleGamingSummary: rg } = await sources.gaming.request(ComplianceResponsibleGamingDocument, {
+    ...period(p),
+    ...args,
+    watchMemberIds: excluded.whole,
     asOf: new Date(Math.min(now.getTime(), p.to.getTime())).toISOString(),
   });
+  const excludedPlay = await excluded.play(rg.watchedMembers);
   const violations: ComplianceViolation[] = [
-    ...rg.watchedMembers.map((m) =>
+    ...excludedPlay.map((m) =>
       finding(
         'self_exclusion',
         'high',
-        `Self-excluded member played ${m.sessionCount} session(s) in the period`,
+        `Member played ${m.sessionCount} session(s) while self-excluded`,
         now,
         { member_id: m.memberId, session_count: m.sessionCount, first_session_at: m.firstSessionAt },
       ),
@@ -300,7 +384,7 @@ async function gamblingReport(
     ),
   ];
   const recommendations: string[] = [];
-  if (rg.watchedMembers.length > 0) {
+  if (excludedPlay.length > 0) {
     recommendations.push('Investigate how self-excluded members were seated and tighten the floor check.');
   }
   if (rg.largeLossDays.length + rg.longSessions.length > 0) {
@@ -312,8 +396,8 @@ async function gamblingReport(
     summary: {
       sessions: rg.sessionCount,
       membersPlaying: rg.memberCount,
-      selfExcludedMembers: excluded.length,
-      selfExcludedWithSessions: rg.watchedMembers.length,
+      selfExcludedMembers: excluded.excludedMembers,
+      selfExcludedWithSessions: excludedPlay.length,
       longSessionHours: settings.longSessionHours,
       longSessions: rg.longSessions.length,
       largeLossThreshold: settings.largeLossThreshold,

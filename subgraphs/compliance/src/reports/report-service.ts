@@ -36,8 +36,8 @@ const submittedToSchema = z.string().trim().min(1, 'must not be empty').max(200)
 const approveRule = 'a report is approved by someone other than the admin who submitted it';
 
 /**
- * Compliance reports: generated from the owners' data (stored as completed), then submitted to a regulator
- * and approved. Every transition is one guarded single-document update, so of two concurrent attempts one wins
+ * Compliance reports: generated from the owners' data, stored as completed (GeneralAdmin+) or as a draft (a
+ * Manager's, completed by a GeneralAdmin+), then submitted to a regulator and approved. Every transition is one guarded single-document update, so of two concurrent attempts one wins
  * and the other gets CONFLICT.
  */
 export class ComplianceReportService {
@@ -52,12 +52,16 @@ export class ComplianceReportService {
     return this.reports.page(filter, args, paging);
   }
 
-  /** `log`: where a failed call to a subgraph the report depends on is logged (the request's logger). */
+  /**
+   * Builds and stores a report, `completed` or as a `draft`. `log`: where a failed call to a subgraph the report
+   * depends on is logged (the request's logger).
+   */
   async generate(
     identity: Identity,
     input: GenerateReportInput,
     log?: UpstreamLog,
     now = new Date(),
+    status: 'completed' | 'draft' = 'completed',
   ): Promise<Changed<ComplianceReportDocument>> {
     const caller = adminOf(identity);
     const span = input.periodEnd.getTime() - input.periodStart.getTime();
@@ -85,7 +89,9 @@ export class ComplianceReportService {
       report_period_start: input.periodStart,
       report_period_end: input.periodEnd,
       generated_by: caller.userId,
-      status: 'completed',
+      status,
+      completed_by: status === 'completed' ? caller.userId : null,
+      completed_at: status === 'completed' ? now : null,
       summary: content.summary,
       violations: content.violations,
       recommendations: content.recommendations,
@@ -101,6 +107,22 @@ export class ComplianceReportService {
     };
     await this.reports.insert(report);
     return { result: report, before: null, after: auditView(report) };
+  }
+
+  /** A draft becomes completed, ready to submit (the shield admits GeneralAdmin+). */
+  async complete(
+    identity: Identity,
+    id: string,
+    now = new Date(),
+  ): Promise<Changed<ComplianceReportDocument>> {
+    const caller = adminOf(identity);
+    const updated = await this.reports.transitionIf(
+      id,
+      { status: 'draft' },
+      { $set: { status: 'completed', completed_by: caller.userId, completed_at: now, updated_at: now } },
+    );
+    if (!updated) throw await this.refused(id, 'draft', 'completed');
+    return { result: updated, before: { id, status: 'draft' }, after: auditView(updated) };
   }
 
   async submit(
@@ -164,6 +186,7 @@ function auditView(report: ComplianceReportDocument) {
     status: report.status,
     complianceScore: report.compliance_score,
     violations: report.violations.length,
+    completedBy: report.completed_by ?? null,
     submittedTo: report.submitted_to,
     submittedBy: report.submitted_by ?? null,
     approvedBy: report.approved_by ?? null,

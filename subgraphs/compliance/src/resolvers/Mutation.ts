@@ -29,6 +29,13 @@ export const Mutation: MutationResolvers = {
   recordAuditEvents: (_, { events }, ctx) => ctx.services.auditEvents.record(ctx.identity, events),
   generateComplianceReport: async (_, { input }, ctx) =>
     recordChanges(ctx.audit, await ctx.services.reports.generate(ctx.identity, input, ctx.log)),
+  draftComplianceReport: async (_, { input }, ctx) =>
+    recordChanges(
+      ctx.audit,
+      await ctx.services.reports.generate(ctx.identity, input, ctx.log, new Date(), 'draft'),
+    ),
+  completeComplianceReport: async (_, { id }, ctx) =>
+    recordChanges(ctx.audit, await ctx.services.reports.complete(ctx.identity, id)),
   submitComplianceReport: async (_, { id, submittedTo }, ctx) =>
     recordChanges(ctx.audit, await ctx.services.reports.submit(ctx.identity, id, submittedTo)),
   approveComplianceReport: async (_, { id }, ctx) =>

@@ -3,7 +3,7 @@ import { createJsonScalar, scalarResolvers } from '@casino/graphql';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { AdminUser } from './AdminUser';
 import { AuditLog } from './AuditLog';
-import { ComplianceReport } from './ComplianceReport';
+import { ComplianceFinding, ComplianceReport } from './ComplianceReport';
 import { DataRetentionPolicy } from './DataRetentionPolicy';
 import { KeyRotationRun } from '../key-rotation/KeyRotationRun';
 import { Member } from './Member';
@@ -22,6 +22,7 @@ export const resolvers: Resolvers = {
   AdminUser,
   AuditLog,
   ComplianceReport,
+  ComplianceFinding,
   DataRetentionPolicy,
   StaffMember,
   Member,

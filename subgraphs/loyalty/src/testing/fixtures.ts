@@ -6,6 +6,8 @@ import { toMoney } from '@casino/mongo';
 import { protectIdentityDocument } from '../members/member-store';
 import type { MemberDocument } from '../members/member-store';
 import type { RewardDocument } from '../rewards/reward-store';
+import type { SelfExclusionDocument } from '../exclusions/self-exclusion-store';
+export { SELF_EXCLUSIONS } from '../exclusions/self-exclusion-store';
 
 export const admin = (role: string, department: string | null = 'Gaming'): Identity =>
   testIdentity(role as Role, { department });
@@ -68,6 +70,32 @@ export function rewardDocument(overrides: Partial<RewardDocument> = {}): RewardD
     stock_quantity: null,
     is_active: true,
     created_at: new Date('2025-01-01T00:00:00Z'),
+    ...overrides,
+  };
+}
+
+/**
+ * A self-exclusion period of a member as loyalty stores it: in effect from `startedAt` until `reinstatedAt`
+ * (null: still in effect), of six months unless overridden.
+ */
+export function selfExclusionDocument(
+  memberId: string,
+  startedAt: Date,
+  reinstatedAt: Date | null = null,
+  overrides: Partial<SelfExclusionDocument> = {},
+): SelfExclusionDocument {
+  const endsAt = new Date(startedAt.getTime());
+  endsAt.setUTCMonth(endsAt.getUTCMonth() + 6);
+  return {
+    id: randomUUID(),
+    member_id: memberId,
+    length: 'SIX_MONTHS',
+    started_at: startedAt,
+    ends_at: endsAt,
+    reason: 'asked at the desk',
+    recorded_by: randomUUID(),
+    reinstated_at: reinstatedAt,
+    reinstated_by: reinstatedAt ? randomUUID() : null,
     ...overrides,
   };
 }
