@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError, getNamedType } from 'graphql';
-import type { GraphQLResolveInfo } from 'graphql';
+import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import type { Identity } from '@casino/auth';
 import type { AuditEvent, AuditOutcome } from './event';
 import { actorOf } from './event';
@@ -81,45 +81,49 @@ interface AuditedContext {
   audit: ReturnType<typeof createRequestAudit>;
 }
 
-/**
- * graphql-middleware for the Mutation type, placed outside graphql-shield so it sees denials too: every
- * mutation field, allowed, denied or failed, becomes one audit event. `skip` names mutations that are part of
- * the audit plumbing itself.
- */
-export function auditMutationsMiddleware(skip: ReadonlySet<string> = new Set()) {
-  return {
-    Mutation: async (
-      resolve: (
-        parent: unknown,
-        args: Record<string, unknown>,
-        ctx: AuditedContext,
-        info: GraphQLResolveInfo,
-      ) => unknown,
-      parent: unknown,
-      args: Record<string, unknown>,
-      ctx: AuditedContext,
-      info: GraphQLResolveInfo,
-    ) => {
-      if (skip.has(info.fieldName)) return resolve(parent, args, ctx, info);
-      let result: unknown;
-      let thrown: unknown;
-      try {
-        result = await resolve(parent, args, ctx, info);
-      } catch (error) {
-        thrown = error;
-      }
-      const error = thrown ?? (result instanceof Error ? result : null);
-      const outcome = outcomeOf(error);
-      const stated = ctx.audit.takeChanges();
-      ctx.audit.record({
-        action: info.fieldName,
-        targetType: getNamedType(info.returnType).name,
-        targetId: targetIdOf(error ? null : result, args),
-        outcome,
-        changes: stated ?? { before: null, after: outcome === 'allowed' ? result : (args.input ?? args) },
-      });
-      if (thrown) throw thrown;
-      return result;
-    },
+type MutationResolver = (
+  parent: unknown,
+  args: Record<string, unknown>,
+  ctx: AuditedContext,
+  info: GraphQLResolveInfo,
+) => unknown;
+
+/** One audit event for the mutation field `resolve` answers, whether it was allowed, denied or failed. */
+function audited(resolve: MutationResolver): MutationResolver {
+  return async (parent, args, ctx, info) => {
+    let result: unknown;
+    let thrown: unknown;
+    try {
+      result = await resolve(parent, args, ctx, info);
+    } catch (error) {
+      thrown = error;
+    }
+    const error = thrown ?? (result instanceof Error ? result : null);
+    const outcome = outcomeOf(error);
+    const stated = ctx.audit.takeChanges();
+    ctx.audit.record({
+      action: info.fieldName,
+      targetType: getNamedType(info.returnType).name,
+      targetId: targetIdOf(error ? null : result, args),
+      outcome,
+      changes: stated ?? { before: null, after: outcome === 'allowed' ? result : (args.input ?? args) },
+    });
+    if (thrown) throw thrown;
+    return result;
   };
+}
+
+/**
+ * Wraps every field of the schema's Mutation type, in place, around its resolver as it stands (with the rules
+ * already applied, so it sees denials too): every mutation field, allowed, denied or failed, becomes one
+ * audit event. Queries are not audited here (they record their own PII reads), so no other field is touched.
+ * `skip` names mutations that are part of the audit plumbing itself.
+ */
+export function auditMutations(schema: GraphQLSchema, skip: ReadonlySet<string> = new Set()): void {
+  const mutation = schema.getMutationType();
+  if (!mutation) return;
+  for (const field of Object.values(mutation.getFields())) {
+    if (skip.has(field.name) || !field.resolve) continue;
+    field.resolve = audited(field.resolve as MutationResolver) as typeof field.resolve;
+  }
 }

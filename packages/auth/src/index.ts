@@ -1,5 +1,6 @@
 export * from './identity';
 export * from './rules';
+export * from './field-rules';
 export * from './tokens';
 export * from './service-client';
 export * from './credential';

@@ -107,7 +107,8 @@ const FEDERATION_RULES = {
   _Service: allow,
 };
 
-function mergeRules(tree: RuleTree): RuleTree {
+/** The subgraph's rules with the federation plumbing's (`_service`, `_entities`) added. */
+export function withFederationRules(tree: RuleTree): RuleTree {
   const merged: Record<string, unknown> = { ...FEDERATION_RULES, ...(tree as Record<string, unknown>) };
   merged.Query = { ...(tree as Record<string, Record<string, unknown>>).Query, ...FEDERATION_RULES.Query };
   return merged as RuleTree;
@@ -117,7 +118,7 @@ function mergeRules(tree: RuleTree): RuleTree {
  * The error a field gets when a rule says no, or when its resolver throws: public errors (bad input,
  * conflicts...) pass through; anything else is logged and replaced, so no internal text leaks.
  */
-function fallbackError(
+export function fallbackRuleError(
   thrown: unknown,
   _parent: unknown,
   _args: unknown,
@@ -137,10 +138,10 @@ function fallbackError(
 
 /** graphql-shield with the project's defaults: deny by default, federation fields allowed, errors masked. */
 export function createPermissions(tree: RuleTree): IMiddlewareGenerator<unknown, unknown, unknown> {
-  return shield(mergeRules(tree), {
+  return shield(withFederationRules(tree), {
     fallbackRule: deny,
     allowExternalErrors: false,
-    fallbackError: fallbackError as never,
+    fallbackError: fallbackRuleError as never,
     debug: false,
   });
 }

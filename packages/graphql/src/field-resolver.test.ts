@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { snakeCaseFieldResolver, toSnakeCase } from './field-resolver';
+import { snakeCaseFieldResolver, snakeCaseResolverFor, toSnakeCase } from './field-resolver';
 
 const info = (fieldName: string) => ({ fieldName }) as GraphQLResolveInfo;
 
@@ -13,5 +13,17 @@ describe('snakeCaseFieldResolver', () => {
     const source = { totalCount: (args: { x: number }) => args.x * 2, first_name: 'no', firstName: 'yes' };
     expect(snakeCaseFieldResolver(source, { x: 21 }, {}, info('totalCount'))).toBe(42);
     expect(snakeCaseFieldResolver(source, {}, {}, info('firstName'))).toBe('yes');
+  });
+});
+
+describe('snakeCaseResolverFor', () => {
+  it('resolves its own field like the default resolver', () => {
+    const firstName = snakeCaseResolverFor('firstName');
+    expect(firstName({ first_name: 'Ana' }, {}, {}, info('firstName'))).toBe('Ana');
+    expect(firstName({ first_name: 'no', firstName: 'yes' }, {}, {}, info('firstName'))).toBe('yes');
+    expect(firstName(null, {}, {}, info('firstName'))).toBeUndefined();
+    const totalCount = snakeCaseResolverFor('totalCount');
+    const source = { totalCount: (args: { x: number }) => args.x * 2 };
+    expect(totalCount(source, { x: 21 }, {}, info('totalCount'))).toBe(42);
   });
 });

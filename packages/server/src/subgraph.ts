@@ -1,14 +1,14 @@
 import { ApolloServer } from '@apollo/server';
-import type { BaseContext } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { isIntrospectionType, isObjectType } from 'graphql';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
-import { applyMiddleware } from 'graphql-middleware';
-import { auditMutationsMiddleware } from '@casino/audit';
-import { createPermissions } from '@casino/auth';
+import { auditMutations } from '@casino/audit';
+import { applyFieldRules } from '@casino/auth';
 import type { RuleTree } from '@casino/auth';
-import { createJsonScalar, snakeCaseFieldResolver } from '@casino/graphql';
+import { createJsonScalar, snakeCaseFieldResolver, snakeCaseResolverFor } from '@casino/graphql';
 import type { JsonInputLimits } from '@casino/graphql';
 import type { Logger } from '@casino/logger';
 import type { RequestBase } from './http';
@@ -33,25 +33,53 @@ function withJsonLimits(resolvers: unknown, limits: JsonInputLimits | undefined)
 }
 
 /**
- * The executable subgraph schema: federation (buildSubgraphSchema), then the audit middleware around
- * graphql-shield, so a mutation the rules deny is still recorded.
+ * The executable subgraph schema: federation (buildSubgraphSchema), then the rules on every field (see
+ * `applyFieldRules`: caller-only rules decided once per request, graphql-shield for the rules that read the
+ * data), then the audit around every mutation, outside the rules, so a mutation the rules deny is still
+ * recorded. Resolvers are replaced in place: no per-field middleware layer.
  */
 export function buildSecuredSubgraphSchema(parts: SubgraphSchemaParts): GraphQLSchema {
   const schema = buildSubgraphSchema({
     typeDefs: parts.typeDefs,
     resolvers: withJsonLimits(parts.resolvers, parts.jsonLimits) as GraphQLResolverMap<unknown>,
   });
-  // graphql-middleware wraps fields without a resolver around graphql's default resolver, which would bypass
-  // Apollo's fieldResolver option; give every such field the snake_case resolver first
+  // the rules wrap each field's resolver, so a field without one gets the snake_case default resolver first
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || isIntrospectionType(type)) continue;
-    for (const field of Object.values(type.getFields())) field.resolve ??= snakeCaseFieldResolver;
+    for (const field of Object.values(type.getFields())) field.resolve ??= snakeCaseResolverFor(field.name);
   }
-  return applyMiddleware(
-    schema,
-    auditMutationsMiddleware(new Set(parts.unauditedMutations ?? [])) as never,
-    createPermissions(parts.rules) as never,
-  );
+  applyFieldRules(schema, parts.rules);
+  auditMutations(schema, new Set(parts.unauditedMutations ?? []));
+  return schema;
+}
+
+/** A header Apollo's cache-control plugin would merge with the operation's hints (so replace). */
+const CACHEABLE_HEADER = /^max-age=(\d+), (public|private)$/;
+
+/**
+ * Apollo's cache-control plugin, for a schema without cache hints, answers every response with
+ * `cache-control: no-store` (no hint, so the default maxAge 0); to work that out it runs a hook on every
+ * resolved field, and any such hook makes Apollo wrap every resolver of the schema. The subgraphs declare no
+ * `@cacheControl` hints, so their responses get the same header once per response instead; a schema that
+ * declares the directive keeps Apollo's plugin.
+ */
+function cacheControlPlugins<C extends BaseContext>(schema: GraphQLSchema): ApolloServerPlugin<C>[] {
+  if (schema.getDirective('cacheControl')) return [];
+  return [
+    ApolloServerPluginCacheControlDisabled(),
+    {
+      async requestDidStart() {
+        return {
+          async willSendResponse({ response }) {
+            const existing = response.http.headers.get('cache-control');
+            if (existing === undefined || existing === 'no-store' || CACHEABLE_HEADER.test(existing)) {
+              response.http.headers.set('cache-control', 'no-store');
+            }
+          },
+        };
+      },
+    },
+  ];
 }
 
 /**
@@ -61,8 +89,9 @@ export function buildSecuredSubgraphSchema(parts: SubgraphSchemaParts): GraphQLS
 export function createSubgraphApollo<C extends BaseContext & RequestBase>(
   options: SubgraphSchemaParts & { logger: Logger; inputLimits?: StringInputLimits },
 ): ApolloServer<C> {
+  const schema = buildSecuredSubgraphSchema(options);
   return new ApolloServer<C>({
-    schema: buildSecuredSubgraphSchema(options),
+    schema,
     fieldResolver: snakeCaseFieldResolver,
     logger: options.logger,
     includeStacktraceInErrorResponses: false,
@@ -75,6 +104,7 @@ export function createSubgraphApollo<C extends BaseContext & RequestBase>(
     plugins: [
       requestLoggingPlugin<C>(),
       stringInputLimitsPlugin<C>(options.inputLimits ?? DEFAULT_STRING_INPUT_LIMITS),
+      ...cacheControlPlugins<C>(schema),
     ],
   });
 }
