@@ -9,6 +9,9 @@ import type { MemberDocument, Tier } from './members/member-store';
 import type { RewardRedemptionDocument } from './redemptions/redemption-store';
 import type { RewardCategory, RewardDocument } from './rewards/reward-store';
 import { DAY_MS } from '@casino/config';
+import { exclusionEnd } from './exclusions/self-exclusion-service';
+import { SELF_EXCLUSIONS } from './exclusions/self-exclusion-store';
+import type { SelfExclusionDocument, SelfExclusionLength } from './exclusions/self-exclusion-store';
 
 /** What other subgraphs' seeds need to know about each demo member. */
 export interface SeededMember {
@@ -217,8 +220,11 @@ export async function seedLoyalty(
     });
   }
 
+  const exclusions = members.filter((m) => m.self_excluded).map((m, n) => seededExclusion(m, n, now));
+
   await insertInBatches(db, 'rewards', rewards);
   await insertInBatches(db, 'members', members);
+  await insertInBatches(db, SELF_EXCLUSIONS, exclusions);
   await insertInBatches(db, 'reward_redemptions', redemptions);
   await insertInBatches(db, 'points_ledger', ledger);
 
@@ -234,5 +240,31 @@ export async function seedLoyalty(
       phone: m.phone,
       firstName: m.first_name,
     })),
+  };
+}
+
+const SEEDED_LENGTHS: SelfExclusionLength[] = ['SIX_MONTHS', 'ONE_YEAR', 'FIVE_YEARS', 'LIFETIME'];
+
+/**
+ * The period behind a seeded member's self-exclusion (the member's fields follow it): begun halfway between
+ * registration and now, lengths taken in turn. No faker draws, so the rest of the demo data stays as it was.
+ */
+function seededExclusion(member: MemberDocument, n: number, now: Date): SelfExclusionDocument {
+  const startedAt = new Date((member.registration_date.getTime() + now.getTime()) / 2);
+  const length = SEEDED_LENGTHS[n % SEEDED_LENGTHS.length]!;
+  const endsAt = exclusionEnd(startedAt, length);
+  member.self_exclusion_reason = 'Asked at the cage';
+  member.self_exclusion_changed_at = startedAt;
+  member.self_exclusion_ends_at = endsAt;
+  return {
+    id: `${member.id.slice(0, 24)}${String(n).padStart(12, '0')}`,
+    member_id: member.id,
+    length,
+    started_at: startedAt,
+    ends_at: endsAt,
+    reason: 'Asked at the cage',
+    recorded_by: 'seed',
+    reinstated_at: null,
+    reinstated_by: null,
   };
 }

@@ -8,6 +8,8 @@ import type { MemberDocument } from '../members/member-store';
 import { COMPLIANCE_SERVICE, admin, memberDocument } from '../testing/fixtures';
 import { SELF_EXCLUSIONS } from './self-exclusion-store';
 import type { SelfExclusionDocument } from './self-exclusion-store';
+import { Faker, en } from '@faker-js/faker';
+import { seedLoyalty } from '../seed';
 import { startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 
@@ -336,5 +338,29 @@ describe('self-exclusion periods', () => {
       started_at: new Date(period.startedAt),
       length: 'FIVE_YEARS',
     });
+  });
+
+  it('seeds a period in effect behind every seeded self-excluded member, and none for the others', async () => {
+    const seeded = await startSubgraphHarness(loyaltySubgraph);
+    try {
+      const faker = new Faker({ locale: [en] });
+      faker.seed(7);
+      const now = new Date('2026-11-01T00:00:00.000Z');
+      await seedLoyalty(seeded.db, { faker, members: 400, now, protector: seeded.protector! });
+      const all = await seeded.db.collection<MemberDocument>('members').find({}).toArray();
+      const stored = await seeded.db.collection<SelfExclusionDocument>(SELF_EXCLUSIONS).find({}).toArray();
+      const excluded = all.filter((m) => m.self_excluded);
+      expect(excluded.length).toBeGreaterThan(0);
+      expect(stored.map((p) => p.member_id).sort()).toEqual(excluded.map((m) => m.id).sort());
+      for (const member of excluded) {
+        const period = stored.find((p) => p.member_id === member.id)!;
+        expect(period.reinstated_at).toBeNull();
+        expect(period.started_at.getTime()).toBeLessThan(now.getTime());
+        expect(member.self_exclusion_ends_at).toEqual(period.ends_at);
+        expect(member.self_exclusion_changed_at).toEqual(period.started_at);
+      }
+    } finally {
+      await seeded.close();
+    }
   });
 });
