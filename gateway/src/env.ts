@@ -69,6 +69,14 @@ export const gatewayEnvSchema = z
     COMPLIANCE_URL: url,
     /** How long the gateway waits for one subgraph request */
     SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    /**
+     * Identical subgraph queries in flight at the same time for the same caller (same verified identity and
+     * address, same subgraph, query and variables) share one call; never mutations, never across callers.
+     */
+    GATEWAY_INFLIGHT_DEDUP: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
     /** Timeout of each subgraph `/ready` probe behind the gateway's `/ready` */
     READY_CHECK_TIMEOUT_MS: z.coerce.number().int().min(50).default(1_500),
     /** Browser origins (exact, comma-separated) whose pages may call the gateway; none by default. */

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import type { Fetcher } from '@apollo/utils.fetcher';
+import type { FetcherResponse } from '@apollo/utils.fetcher';
 import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
@@ -48,77 +48,160 @@ import { createPersistedQueries } from './persisted-queries';
 import { edgeMiddleware, gatewayRateLimits } from './edge';
 import { LOGIN_DOCUMENT, explorerRoutes } from './explorer';
 import { introspectionPolicyPlugin } from './introspection';
-import { isUnreachable, subgraphUnavailableResponse } from './subgraph-unavailable';
+import { InflightCalls, callerScope, isQueryOperation } from './inflight';
+import { isUnreachable, subgraphUnavailableBody } from './subgraph-unavailable';
+import { SubgraphHttpClient } from './subgraph-http';
+import type { SubgraphReply } from './subgraph-http';
 
 export type GatewayContext = RequestBase;
 
-/** Internal only: links a request leaving willSendRequest to the fetch that sends its final body. */
-const PENDING_HEADER = 'x-casino-pending-credential';
+/** What one subgraph call brings back, whichever request started it. */
+type SubgraphExchange = SubgraphReply;
+type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
+
+interface SubgraphDataSourceOptions {
+  url: string;
+  subgraph: string;
+  signer: CredentialSigner;
+  client: SubgraphHttpClient;
+  logger: Logger;
+  metrics: ServiceMetrics | null;
+  traced: boolean;
+  /** Identical concurrent queries of one caller share a call (GATEWAY_INFLIGHT_DEDUP); null when off. */
+  inflight: InflightCalls<SubgraphExchange> | null;
+}
 
 /**
- * Forwards the caller's verified identity to a subgraph in a request credential made for exactly that
- * request (this subgraph, this body, a one-time id, a short expiry), plus the request id and client name so
- * one request can be followed through every service's logs. The body is serialised after willSendRequest,
- * so the credential is signed in the fetcher, over the exact bytes sent.
+ * Sends the query planner's requests to one subgraph. Each carries the caller's verified identity in a request
+ * credential made for exactly that request (this subgraph, the exact body bytes, a one-time id, a short
+ * expiry), plus the request id and client name so one request can be followed through every service's logs.
+ *
+ * With in-flight deduplication, a query identical to one already on its way to this subgraph for the same
+ * caller (same identity and address, same body) waits for that call instead of making its own: the call is
+ * made once, with one credential, and each waiter reads its own copy of the answer. Mutations never share.
+ *
+ * The same contract as @apollo/gateway's RemoteGraphQLDataSource (its errors for non-2xx answers, the
+ * subgraph's Cache-Control hint), without its node-fetch Headers and Request per call.
  */
-class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  private readonly pending = new Map<string, { identity: Identity; ip: string | null }>();
-  private nextPending = 0;
+class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
+  constructor(private readonly options: SubgraphDataSourceOptions) {}
 
-  constructor(
-    options: { url: string; timeoutMs: number; logger: Logger },
-    private readonly subgraph: string,
-    private readonly signer: CredentialSigner,
-    private readonly metrics: ServiceMetrics | null = null,
-    private readonly traced = false,
-  ) {
-    super({ url: options.url });
-    this.fetcher = this.signingFetcher(options.timeoutMs, options.logger);
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const { request } = options;
+    if (!request.query) throw new Error('Missing query');
+    const { http, ...graphqlRequest } = request;
+    const body = JSON.stringify(graphqlRequest);
+    // an operation of a client's request; those the gateway would make on its own (none today) go anonymous
+    const incoming = 'incomingRequestContext' in options ? options : null;
+    const context = incoming?.context ?? null;
+    const identity = context && 'identity' in context ? context.identity : ANONYMOUS;
+    const ip = context && 'ip' in context ? context.ip : null;
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (http?.headers) for (const [name, value] of http.headers) headers[name] = value;
+    if (context && 'requestId' in context) {
+      headers[REQUEST_ID_HEADER] = context.requestId;
+      if (context.clientName) headers[CLIENT_NAME_HEADER] = context.clientName;
+    }
+    // the subgraph's server span becomes a child of this fetch's span (gateway.fetch)
+    if (this.options.traced) injectTraceContext(headers);
+
+    const { inflight } = this.options;
+    const exchange =
+      inflight && context && isQueryOperation(request.query)
+        ? inflight.share(`${callerScope(identity, ip)}\u0000${body}`, () =>
+            this.exchange(headers, body, identity, ip),
+          )
+        : this.exchange(headers, body, identity, ip);
+    const reply = await exchange;
+    const parsed = parseReply(reply);
+    if (!reply.ok) throw errorFromReply(reply, parsed);
+    if (typeof parsed !== 'object' || parsed === null) {
+      throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
+    }
+    if (incoming) {
+      restrictCachePolicy(
+        incoming.incomingRequestContext.overallCachePolicy,
+        reply.headers.get('cache-control'),
+      );
+    }
+    return { ...(parsed as GatewayGraphQLResponse), http: reply as unknown as FetcherResponse };
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    const headers = request.http?.headers;
-    if (!headers) return;
-    // requests the gateway makes on its own (none today) go out as anonymous
-    const identity = 'identity' in context ? context.identity : ANONYMOUS;
-    const ip = 'ip' in context ? context.ip : null;
-    const ticket = String(this.nextPending++);
-    this.pending.set(ticket, { identity, ip });
-    headers.set(PENDING_HEADER, ticket);
-    if (!('requestId' in context)) return;
-    headers.set(REQUEST_ID_HEADER, context.requestId);
-    if (context.clientName) headers.set(CLIENT_NAME_HEADER, context.clientName);
+  /** Signs the credential over the exact body and sends it; a subgraph that cannot be reached fails its part. */
+  private async exchange(
+    headers: Record<string, string>,
+    body: string,
+    identity: Identity,
+    ip: string | null,
+  ): Promise<SubgraphExchange> {
+    const { subgraph, signer, client, metrics, logger } = this.options;
+    const signed = {
+      ...headers,
+      [REQUEST_CREDENTIAL_HEADER]: await signRequestCredential(signer, {
+        identity,
+        ip,
+        audience: subgraph,
+        body,
+      }),
+    };
+    const sending = client.post(this.options.url, signed, body);
+    // timeSubgraphFetch reads only `ok` of what it times
+    const sent = metrics
+      ? (metrics.timeSubgraphFetch(
+          subgraph,
+          sending as unknown as Promise<Response>,
+        ) as unknown as Promise<SubgraphReply>)
+      : sending;
+    // a subgraph down or too slow: its fields become SERVICE_UNAVAILABLE errors, the rest of the plan goes on
+    return sent.catch((error: unknown) => {
+      if (!isUnreachable(error)) throw error;
+      logger.warn({ err: error, subgraph }, 'subgraph unreachable: its fields are SERVICE_UNAVAILABLE');
+      return unavailableReply(this.options.url, subgraphUnavailableBody(subgraph, body));
+    });
   }
+}
 
-  /** A subgraph that hangs fails its part of the plan instead of holding the client's request forever. */
-  private signingFetcher(timeoutMs: number, logger: Logger): Fetcher {
-    return (async (url: string, init: RequestInit & { headers: Record<string, string> }) => {
-      const headers = { ...init.headers };
-      const ticket = headers[PENDING_HEADER];
-      delete headers[PENDING_HEADER];
-      const caller = ticket !== undefined ? this.pending.get(ticket) : undefined;
-      if (ticket !== undefined) this.pending.delete(ticket);
-      // the subgraph's server span becomes a child of this fetch's span (gateway.fetch)
-      if (this.traced) injectTraceContext(headers);
-      headers[REQUEST_CREDENTIAL_HEADER] = await signRequestCredential(this.signer, {
-        identity: caller?.identity ?? ANONYMOUS,
-        ip: caller?.ip ?? null,
-        audience: this.subgraph,
-        body: typeof init.body === 'string' ? init.body : '',
-      });
-      const fetching = fetch(url, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
-      const sent = this.metrics ? this.metrics.timeSubgraphFetch(this.subgraph, fetching) : fetching;
-      // a subgraph down or too slow: its fields become SERVICE_UNAVAILABLE errors, the rest of the plan goes on
-      return sent.catch((error: unknown) => {
-        if (!isUnreachable(error)) throw error;
-        logger.warn(
-          { err: error, subgraph: this.subgraph },
-          'subgraph unreachable: its fields are SERVICE_UNAVAILABLE',
-        );
-        return subgraphUnavailableResponse(this.subgraph, typeof init.body === 'string' ? init.body : '');
-      });
-    }) as unknown as Fetcher;
+const JSON_CONTENT = /^application\/(graphql-response\+)?json/;
+
+/** The answer's body as RemoteGraphQLDataSource reads it: JSON when the subgraph says so, else text. */
+function parseReply(reply: SubgraphReply): unknown {
+  const contentType = reply.headers.get('content-type');
+  return contentType && JSON_CONTENT.test(contentType) ? JSON.parse(reply.text) : reply.text;
+}
+
+/** RemoteGraphQLDataSource's error for a non-2xx answer: `401: Unauthorized`, the answer in extensions. */
+function errorFromReply(reply: SubgraphReply, body: unknown): GraphQLError {
+  const code = reply.status === 401 ? 'UNAUTHENTICATED' : reply.status === 403 ? 'FORBIDDEN' : undefined;
+  return new GraphQLError(`${reply.status}: ${reply.statusText}`, {
+    extensions: {
+      response: { url: reply.url, status: reply.status, statusText: reply.statusText, body },
+      ...(code ? { code } : {}),
+    },
+  });
+}
+
+function unavailableReply(url: string, text: string): SubgraphReply {
+  return {
+    url,
+    status: 200,
+    statusText: 'OK',
+    ok: true,
+    headers: { get: (name) => (name.toLowerCase() === 'content-type' ? 'application/json' : null) },
+    text,
+  };
+}
+
+/** The subgraph's Cache-Control (max-age, public or private) narrows the whole response's, as Apollo's does. */
+function restrictCachePolicy(policy: unknown, cacheControl: string | null): void {
+  if (!policy || typeof policy !== 'object' || !('restrict' in policy)) return;
+  const hint: { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } = { maxAge: 0 };
+  for (const directive of (cacheControl ?? '').split(',')) {
+    const [name, value] = directive.trim().split('=') as [string, string | undefined];
+    if (name === 'max-age' && value && /^[0-9]+$/.test(value)) hint.maxAge = Number(value);
+    else if (name === 'private') hint.scope = 'PRIVATE';
+    else if (name === 'public') hint.scope = 'PUBLIC';
   }
+  (policy as { restrict(hint: object): void }).restrict(hint);
 }
 
 /**
@@ -149,6 +232,8 @@ export interface RunningGateway extends RunningService {
   gateway: ApolloGateway;
   /** The ended sessions this gateway refuses (refreshed every REVOCATION_POLL_MS). */
   revocations: RevocationList;
+  /** The subgraph calls shared by identical concurrent queries (null when GATEWAY_INFLIGHT_DEDUP is off). */
+  inflight: InflightCalls<SubgraphReply> | null;
 }
 
 export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions): Promise<RunningGateway> {
@@ -160,6 +245,9 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
   const metrics = serviceMetricsOf('gateway', env);
   // global: @apollo/gateway reports its request, plan, execute and fetch spans through the global provider
   const telemetry = startTelemetry('gateway', env, { global: true });
+  // one keep-alive client and one in-flight table for every subgraph
+  const client = new SubgraphHttpClient(env.SUBGRAPH_TIMEOUT_MS);
+  const inflight = env.GATEWAY_INFLIGHT_DEDUP ? new InflightCalls<SubgraphReply>() : null;
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
@@ -167,13 +255,16 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
       const target = overrides[name as SubgraphName] ?? url;
       if (!target) throw new Error(`no URL for subgraph ${name}`);
       routing.set(name, target);
-      return new SubgraphDataSource(
-        { url: target, timeoutMs: env.SUBGRAPH_TIMEOUT_MS, logger },
-        name,
-        keys.signer,
+      return new SubgraphDataSource({
+        url: target,
+        subgraph: name,
+        signer: keys.signer,
+        client,
+        logger,
         metrics,
-        telemetry.enabled,
-      );
+        traced: telemetry.enabled,
+        inflight,
+      });
     },
   });
 
@@ -279,9 +370,11 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
     ...service,
     gateway,
     revocations,
+    inflight,
     async stop() {
       revocations.stop();
       await service.stop();
+      client.close();
       await closeRedis(redis);
       await telemetry.shutdown();
     },

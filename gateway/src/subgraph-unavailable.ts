@@ -23,12 +23,12 @@ function responseKeys(selectionSet: SelectionSetNode, typename: string | null): 
 }
 
 /**
- * What the gateway hears from a subgraph it cannot reach (refused, reset, timed out): a GraphQL response
+ * The body of what the gateway hears from a subgraph it cannot reach (refused, reset, timed out): a GraphQL response
  * whose every requested field is an error with code SERVICE_UNAVAILABLE at that field's path, so the gateway
  * reports each at its place in the client's response and keeps what the other subgraphs answered. The
  * subgraph's address and the network error stay out of the response.
  */
-export function subgraphUnavailableResponse(subgraph: string, body: string): Response {
+export function subgraphUnavailableBody(subgraph: string, body: string): string {
   const errors: { message: string; path?: (string | number)[]; extensions: { code: string } }[] = [];
   const error = (path?: (string | number)[]) => ({
     message: `The ${subgraph} service is unavailable`,
@@ -58,18 +58,15 @@ export function subgraphUnavailableResponse(subgraph: string, body: string): Res
     // a body this gateway wrote and cannot read back: still unavailable, only without paths
   }
   if (errors.length === 0) errors.push(error());
-  return new Response(JSON.stringify({ data: null, errors }), {
-    status: 200,
-    headers: { 'content-type': 'application/json' },
-  });
+  return JSON.stringify({ data: null, errors });
 }
 
 /**
- * Network failures and timeouts of a subgraph call (fetch rejects with a TypeError, or a TimeoutError when
- * the signal expires), as opposed to an answer the subgraph gave. By name: the errors may come from another
- * realm's constructors.
+ * Network failures and timeouts of a subgraph call (SubgraphUnreachableError from the gateway's client; fetch
+ * rejects with a TypeError, or a TimeoutError when its signal expires), as opposed to an answer the subgraph
+ * gave. By name: the errors may come from another realm's constructors.
  */
 export function isUnreachable(error: unknown): boolean {
   const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
-  return name === 'TypeError' || name === 'TimeoutError';
+  return name === 'SubgraphUnreachableError' || name === 'TypeError' || name === 'TimeoutError';
 }
