@@ -1,0 +1,643 @@
+/**
+ * The embedded MongoDB at the demo's larger sizes: the same seeded data on the on-disk (H2 MVStore) store and
+ * in memory, with the whole stack `pnpm start` runs in front of it, and the latency of the 100-member 360° page
+ * and of every dashboard (dashboard cache off, so the store is measured).
+ *
+ *   pnpm bench:embedded [--members 10000] [--requests 10] [--warmup 2] [--concurrency 4]
+ *                       [--stores on-disk,in-memory] [--baseline <git-ref>] [--out <file.json>] [--keep-logs]
+ *
+ * Per checkout (the working tree, and with --baseline a git worktree of that ref after `pnpm install
+ * --offline`) and per store: that checkout's embedded MongoDB starts (on disk in a temporary directory, or in
+ * memory), its scripts/seed.ts seeds it (timed, with a fixed reference instant so every store holds the same
+ * data), its scripts/stack.ts runs the five subgraphs and the gateway in one process, an admin signs in, and each
+ * operation is asked `--warmup` times unmeasured, `--requests` times one after another, and twice
+ * `--concurrency` at once. The on-disk store is then reopened on its data (timed). Everything started is
+ * stopped, whichever way the run ends.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { readProcessEnv } from '@casino/config';
+import { DEV_PROTECTION_ENV } from '@casino/crypto';
+import { percentile } from '@casino/testing';
+import { ProcessSet, childPidsMatching, cpuMs, memoryMb, waitReady } from '../gateway/processes';
+import type { BenchOperation } from '../gateway/operations';
+import { freePort } from '../../scripts/stack';
+import { embeddedOperations } from './operations';
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
+const STACK_ENTRY = path.join(__dirname, 'stack-process.ts');
+const STORES = ['on-disk', 'in-memory'] as const;
+type StoreKind = (typeof STORES)[number];
+const REQUEST_TIMEOUT_MS = 180_000;
+
+const USAGE = `Usage: pnpm bench:embedded [options]
+  --members N        demo members seeded (default 10000)
+  --requests N       sequential measured requests per operation (default 10)
+  --warmup N         requests per operation before the measured ones (default 2, at least 1); the first
+                     is reported as the cold request
+  --concurrency N    requests sent at once, twice per operation (default 4; 0 skips)
+  --stores LIST      comma-separated, from: on-disk, in-memory (default both)
+  --operations LIST  comma-separated subset of: members-100, gaming-dashboard, loyalty-dashboard,
+                     marketing-dashboard, compliance-dashboard, workforce-dashboard (default all)
+  --baseline REF     also run REF's embedded store, seed and stack (a git worktree, pnpm install --offline)
+  --out FILE         where the JSON goes (default bench/embedded/results/<timestamp>.json)
+  --user NAME        the admin the operations run as (default superadmin)
+  --keep-logs        keep the services' logs (kept anyway when something fails)`;
+
+interface Settings {
+  members: number;
+  requests: number;
+  warmup: number;
+  concurrency: number;
+  stores: StoreKind[];
+  operations: string[] | null;
+  baseline: string | null;
+  out: string;
+  user: string;
+  password: string;
+  keepLogs: boolean;
+}
+
+function parseSettings(): Settings | null {
+  const { values } = parseArgs({
+    options: {
+      members: { type: 'string', default: '10000' },
+      requests: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '2' },
+      concurrency: { type: 'string', default: '4' },
+      stores: { type: 'string', default: STORES.join(',') },
+      operations: { type: 'string' },
+      baseline: { type: 'string' },
+      out: { type: 'string' },
+      user: { type: 'string', default: 'superadmin' },
+      'keep-logs': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return null;
+  const integer = (name: string, value: string, min: number) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}\n${USAGE}`);
+    return n;
+  };
+  const list = (value: string) =>
+    value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  const stores = list(values.stores);
+  for (const store of stores) {
+    if (!(STORES as readonly string[]).includes(store)) throw new Error(`unknown store ${store}\n${USAGE}`);
+  }
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  return {
+    members: integer('members', values.members, 1),
+    requests: integer('requests', values.requests, 1),
+    warmup: integer('warmup', values.warmup, 1),
+    concurrency: integer('concurrency', values.concurrency, 0),
+    stores: stores as StoreKind[],
+    operations: values.operations ? list(values.operations) : null,
+    baseline: values.baseline ?? null,
+    out: path.resolve(values.out ?? path.join(__dirname, 'results', `${stamp}.json`)),
+    user: values.user,
+    password: readProcessEnv().DEMO_PASSWORD ?? 'demo-password-2026',
+    keepLogs: values['keep-logs'],
+  };
+}
+
+const log = (line: string) => process.stderr.write(`[bench:embedded] ${line}\n`);
+
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+
+interface Checkout {
+  /** `work` for the working tree, the ref for a baseline. */
+  label: string;
+  root: string;
+  commit: string;
+  dirty: boolean;
+}
+
+const describeCheckout = (label: string, root: string): Checkout => ({
+  label,
+  root,
+  commit: git(root, 'rev-parse', 'HEAD'),
+  dirty: git(root, 'status', '--porcelain', '--untracked-files=no').length > 0,
+});
+
+/** What a checkout's @casino/embedded-mongo exports (the part every version has). */
+interface EmbeddedModule {
+  startEmbeddedMongo(options?: {
+    dataDir?: string;
+  }): Promise<{ uri: string; port: number; stop(): Promise<void> }>;
+}
+type Embedded = Awaited<ReturnType<EmbeddedModule['startEmbeddedMongo']>>;
+
+interface OperationResult {
+  operation: string;
+  failures: number;
+  firstError: string | null;
+  /** The answer's data, canonical JSON: equal across stores when they hold the same data. */
+  answer: string | null;
+  /** The first request after the stack started: what the store costs before any of its caches are warm. */
+  firstMs: number;
+  sequential: { samples: number[]; p50: number; p95: number } | null;
+  concurrent: { samples: number[]; p50: number; p95: number; wallMs: number[] } | null;
+  /** CPU per sequential request: the embedded MongoDB's JVM and the stack's process (gateway + subgraphs). */
+  mongoCpuMsPerRequest: number | null;
+  stackCpuMsPerRequest: number | null;
+}
+
+interface StoreRun {
+  checkout: string;
+  store: StoreKind;
+  startMs: number;
+  seedMs: number;
+  dataBytes: number | null;
+  stackStartMs: number;
+  /** On disk: how long the store takes to open again on the seeded data, until it answers a count. */
+  reopenMs: number | null;
+  mongoRssMb: number | null;
+  operations: OperationResult[];
+}
+
+/** `{ "b": 1, "a": [..] }` and `{ "a": [..], "b": 1 }` compare equal; arrays keep their order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(
+          Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : inner,
+  );
+}
+
+function directoryBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    total += entry.isDirectory() ? directoryBytes(full) : statSync(full).size;
+  }
+  return total;
+}
+
+async function postGraphql(
+  url: string,
+  body: unknown,
+  token?: string,
+): Promise<{ status: number; json: { data?: unknown; errors?: { message?: string }[] } }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  return { status: response.status, json: (await response.json()) as never };
+}
+
+const summary = (samples: number[]) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { samples, p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
+};
+
+async function main(): Promise<void> {
+  const settings = parseSettings();
+  if (!settings) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const runDir = mkdtempSync(path.join(tmpdir(), 'casino-bench-embedded-'));
+  const processes = new ProcessSet();
+  const stores = new Set<Embedded>();
+  let worktree: string | null = null;
+  let failed = false;
+
+  let cleaning: Promise<void> | null = null;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      await processes.stopAll().catch(() => processes.killAllNow());
+      await Promise.allSettled([...stores].map((store) => store.stop()));
+      if (worktree) {
+        try {
+          git(REPO_ROOT, 'worktree', 'remove', '--force', worktree);
+        } catch {
+          rmSync(worktree, { recursive: true, force: true });
+          git(REPO_ROOT, 'worktree', 'prune');
+        }
+      }
+      if (failed || settings.keepLogs) log(`logs kept in ${runDir}`);
+      else rmSync(runDir, { recursive: true, force: true });
+    })());
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (cleaning) {
+      processes.killAllNow();
+      process.exit(130);
+    }
+    log(`${signal}: stopping everything this benchmark started`);
+    failed = true;
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  // the stack processes end with this one whichever way it ends (the JVMs end when their stdin closes)
+  process.on('exit', () => processes.killAllNow());
+
+  try {
+    await run(settings, {
+      runDir,
+      processes,
+      stores,
+      setWorktree: (dir) => (worktree = dir),
+    });
+  } catch (error) {
+    failed = true;
+    throw error;
+  } finally {
+    await cleanup();
+  }
+}
+
+async function run(
+  settings: Settings,
+  context: { runDir: string; processes: ProcessSet; stores: Set<Embedded>; setWorktree(dir: string): void },
+): Promise<void> {
+  const startedAt = new Date();
+  const loadBefore = loadavg()[0]!;
+  // the seed's reference instant: every store of every checkout holds the same data
+  const now = new Date();
+  now.setUTCHours(0, 0, 0, 0);
+  const all = embeddedOperations(now);
+  const operations = settings.operations
+    ? settings.operations.map((name) => {
+        const operation = all.find((o) => o.name === name);
+        if (!operation) throw new Error(`unknown operation ${name}\n${USAGE}`);
+        return operation;
+      })
+    : all;
+
+  const checkouts: Checkout[] = [];
+  if (settings.baseline) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'casino-bench-embedded-baseline-'));
+    rmSync(dir, { recursive: true, force: true });
+    log(`baseline: git worktree of ${settings.baseline} in ${dir}`);
+    git(REPO_ROOT, 'worktree', 'add', '--detach', dir, settings.baseline);
+    context.setWorktree(dir);
+    log('baseline: pnpm install --offline --frozen-lockfile');
+    execFileSync('pnpm', ['install', '--offline', '--frozen-lockfile'], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    checkouts.push(describeCheckout(settings.baseline, dir));
+  }
+  checkouts.push(describeCheckout('work', REPO_ROOT));
+
+  const runs: StoreRun[] = [];
+  for (const checkout of checkouts) {
+    for (const store of settings.stores) {
+      runs.push(await runStore(checkout, store, operations, settings, context));
+    }
+  }
+
+  const load = { before: loadBefore, after: loadavg()[0]! };
+  printTable(settings, checkouts, runs, load);
+  const report = {
+    benchmark: 'embedded',
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    settings: { ...settings, password: undefined, out: undefined },
+    seedNow: now.toISOString(),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, node: process.version, load },
+    checkouts,
+    operations: operations.map((o) => ({ name: o.name, description: o.description, variables: o.variables })),
+    runs: runs.map((r) => ({
+      ...r,
+      operations: r.operations.map((o) => ({
+        ...o,
+        answer: undefined,
+        answerChars: o.answer?.length ?? null,
+      })),
+    })),
+    sameAnswers: sameAnswers(runs),
+  };
+  mkdirSync(path.dirname(settings.out), { recursive: true });
+  writeFileSync(settings.out, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`\nresults: ${settings.out}\n`);
+}
+
+async function runStore(
+  checkout: Checkout,
+  store: StoreKind,
+  operations: BenchOperation[],
+  settings: Settings,
+  context: { runDir: string; processes: ProcessSet; stores: Set<Embedded> },
+): Promise<StoreRun> {
+  const { runDir, processes, stores } = context;
+  const tag = `${checkout.label === 'work' ? 'work' : 'baseline'}-${store}`;
+  const { startEmbeddedMongo } = (await import(
+    path.join(checkout.root, 'packages/embedded-mongo/src/index.ts')
+  )) as EmbeddedModule;
+  const dataDir = store === 'on-disk' ? path.join(runDir, `${tag}-data`) : undefined;
+
+  log(`${checkout.label} ${store}: starting the embedded MongoDB`);
+  const before = new Set(childPidsMatching('EmbeddedMongo'));
+  let started = performance.now();
+  let mongo = await startEmbeddedMongo({ dataDir });
+  stores.add(mongo);
+  const startMs = performance.now() - started;
+  const mongoPid = childPidsMatching('EmbeddedMongo').find((pid) => !before.has(pid)) ?? null;
+
+  const env: Record<string, string> = {
+    PATH: readProcessEnv().PATH ?? '/usr/bin:/bin',
+    HOME: readProcessEnv().HOME ?? tmpdir(),
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    APOLLO_TELEMETRY_DISABLED: 'true',
+    MONGODB_URI: mongo.uri,
+    // the development data keys `pnpm start` and `pnpm seed` use by default
+    ...DEV_PROTECTION_ENV,
+  };
+
+  log(`${checkout.label} ${store}: seeding ${settings.members} members`);
+  started = performance.now();
+  const seed = processes.start({
+    name: `${tag}-seed`,
+    checkout: checkout.root,
+    entry: path.join(checkout.root, 'scripts/seed.ts'),
+    env: { ...env, SEED_MEMBERS: String(settings.members) },
+    url: '',
+    logFile: path.join(runDir, `${tag}-seed.log`),
+    nodeArgs: [],
+  });
+  // scripts/seed.ts dates everything from the start of today (UTC), the instant the dashboards' range ends on
+  const seedExit = await seed.exited;
+  if (seedExit !== 0) throw new Error(`the seed failed (exit ${seedExit}); see ${seed.logFile}`);
+  const seedMs = performance.now() - started;
+  const dataBytes = dataDir ? directoryBytes(dataDir) : null;
+  log(`${checkout.label} ${store}: seeded in ${(seedMs / 1000).toFixed(1)} s`);
+
+  const gatewayPort = await freePort();
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
+  started = performance.now();
+  const stack = processes.start({
+    name: `${tag}-stack`,
+    checkout: checkout.root,
+    entry: STACK_ENTRY,
+    env: {
+      ...env,
+      STACK_CHECKOUT: checkout.root,
+      GATEWAY_PORT: String(gatewayPort),
+      // the store is measured, not the dashboard cache
+      DASHBOARD_CACHE_TTL_SECONDS: '0',
+      // one user's sequential requests, not production traffic
+      RATE_LIMIT_PER_USER: '1000000000',
+      RATE_LIMIT_PER_IP: '1000000000',
+    },
+    url: gatewayUrl,
+    logFile: path.join(runDir, `${tag}-stack.log`),
+  });
+  await waitReady(stack, `http://127.0.0.1:${gatewayPort}/ready`, { timeoutMs: 180_000 });
+  const stackStartMs = performance.now() - started;
+
+  const login = await postGraphql(gatewayUrl, {
+    query:
+      'mutation SignIn($u: String!, $p: String!) { login(input: { username: $u, password: $p }) { token } }',
+    variables: { u: settings.user, p: settings.password },
+  });
+  const token = (login.json.data as { login?: { token?: string } } | undefined)?.login?.token;
+  if (!token) throw new Error(`login as ${settings.user} failed: ${JSON.stringify(login.json.errors)}`);
+
+  const results: OperationResult[] = [];
+  for (const operation of operations) {
+    log(`${checkout.label} ${store}: ${operation.name}`);
+    results.push(await measureOperation(gatewayUrl, token, operation, settings, mongoPid, stack.pid));
+  }
+  const mongoRssMb = mongoPid === null ? null : memoryMb(mongoPid).rss;
+
+  await processes.stopAll();
+  await mongo.stop();
+  stores.delete(mongo);
+
+  let reopenMs: number | null = null;
+  if (dataDir) {
+    started = performance.now();
+    mongo = await startEmbeddedMongo({ dataDir });
+    stores.add(mongo);
+    const { MongoClient } = await import('mongodb');
+    const client = await MongoClient.connect(mongo.uri);
+    try {
+      const members = await client.db('casino_loyalty').collection('members').countDocuments();
+      reopenMs = performance.now() - started;
+      if (members !== settings.members) throw new Error(`reopened with ${members} members`);
+    } finally {
+      await client.close();
+      await mongo.stop();
+      stores.delete(mongo);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return {
+    checkout: checkout.label,
+    store,
+    startMs,
+    seedMs,
+    dataBytes,
+    stackStartMs,
+    reopenMs,
+    mongoRssMb,
+    operations: results,
+  };
+}
+
+async function measureOperation(
+  url: string,
+  token: string,
+  operation: BenchOperation,
+  settings: Settings,
+  mongoPid: number | null,
+  stackPid: number,
+): Promise<OperationResult> {
+  const body = {
+    query: operation.query,
+    operationName: operation.operationName,
+    variables: operation.variables,
+  };
+  let failures = 0;
+  let firstError: string | null = null;
+  let answer: string | null = null;
+  const once = async (): Promise<number> => {
+    const started = performance.now();
+    try {
+      const { status, json } = await postGraphql(url, body, token);
+      const elapsed = performance.now() - started;
+      if (status !== 200 || json.errors) {
+        failures += 1;
+        const messages = [...new Set(json.errors?.map((e) => e.message))];
+        firstError ??= `${status} ${JSON.stringify(messages)}`.slice(0, 300);
+      } else {
+        answer ??= canonical(json.data);
+      }
+      return elapsed;
+    } catch (error) {
+      failures += 1;
+      firstError ??= error instanceof Error ? error.message : String(error);
+      return performance.now() - started;
+    }
+  };
+  const firstMs = await once();
+  for (let i = 1; i < settings.warmup; i++) await once();
+
+  const cpuBefore = { mongo: mongoPid === null ? 0 : cpuMs(mongoPid), stack: cpuMs(stackPid) };
+  const sequential: number[] = [];
+  for (let i = 0; i < settings.requests; i++) sequential.push(await once());
+  const cpuAfter = { mongo: mongoPid === null ? 0 : cpuMs(mongoPid), stack: cpuMs(stackPid) };
+
+  let concurrent: OperationResult['concurrent'] = null;
+  if (settings.concurrency > 0) {
+    const samples: number[] = [];
+    const wallMs: number[] = [];
+    for (let batch = 0; batch < 2; batch++) {
+      const started = performance.now();
+      samples.push(...(await Promise.all(Array.from({ length: settings.concurrency }, once))));
+      wallMs.push(performance.now() - started);
+    }
+    concurrent = { ...summary(samples), wallMs };
+  }
+  return {
+    operation: operation.name,
+    failures,
+    firstError,
+    answer,
+    firstMs,
+    sequential: summary(sequential),
+    concurrent,
+    mongoCpuMsPerRequest: mongoPid === null ? null : (cpuAfter.mongo - cpuBefore.mongo) / settings.requests,
+    stackCpuMsPerRequest: (cpuAfter.stack - cpuBefore.stack) / settings.requests,
+  };
+}
+
+/** Per operation: whether every store of every checkout answered the same data (same seed, same figures). */
+function sameAnswers(runs: StoreRun[]): Record<string, boolean> {
+  const byOperation = new Map<string, Set<string | null>>();
+  for (const r of runs) {
+    for (const o of r.operations) {
+      if (!byOperation.has(o.operation)) byOperation.set(o.operation, new Set());
+      // a store that failed the operation every time has no answer to compare (it is listed as failed)
+      if (o.answer !== null) byOperation.get(o.operation)!.add(o.answer);
+    }
+  }
+  return Object.fromEntries([...byOperation].map(([name, answers]) => [name, answers.size <= 1]));
+}
+
+function printTable(
+  settings: Settings,
+  checkouts: Checkout[],
+  runs: StoreRun[],
+  load: { before: number; after: number },
+): void {
+  const ms = (value: number | null | undefined) =>
+    value === null || value === undefined || !Number.isFinite(value)
+      ? '-'
+      : value >= 1000
+        ? `${(value / 1000).toFixed(2)} s`
+        : `${value.toFixed(0)} ms`;
+  const out: string[] = [''];
+  out.push(
+    `Embedded MongoDB, ${settings.members} members: ${settings.requests} sequential requests after ${settings.warmup} ` +
+      `unmeasured, then 2 x ${settings.concurrency} at once; dashboard cache off; ${cpus().length} CPUs`,
+  );
+  for (const c of checkouts) {
+    out.push(`  ${c.label}: ${c.commit.slice(0, 12)}${c.dirty ? ' + uncommitted changes' : ''}`);
+  }
+  out.push(
+    `  load average (1 min) ${load.before.toFixed(1)} before, ${load.after.toFixed(1)} after` +
+      (load.before > cpus().length ? ': other work was running, figures are noisy' : ''),
+  );
+  out.push('');
+  const same = sameAnswers(runs);
+  const operations = [...new Set(runs.flatMap((r) => r.operations.map((o) => o.operation)))];
+  const header = [
+    'operation',
+    'checkout',
+    ...settings.stores.flatMap((s) => [
+      `${s} first`,
+      `${s} p50`,
+      `${s} p95`,
+      `${s} x${settings.concurrency} p50`,
+      `${s} mongo CPU`,
+    ]),
+  ];
+  const hasBoth = settings.stores.includes('on-disk') && settings.stores.includes('in-memory');
+  if (hasBoth) header.push('disk/memory p50');
+  const rows: string[][] = [];
+  for (const name of operations) {
+    for (const c of checkouts) {
+      const cell = (store: StoreKind) =>
+        runs
+          .find((r) => r.checkout === c.label && r.store === store)
+          ?.operations.find((o) => o.operation === name);
+      const row = [name, c.label];
+      for (const store of settings.stores) {
+        const o = cell(store);
+        const mark = o && o.failures > 0 ? ` (${o.failures} failed)` : '';
+        row.push(
+          ms(o?.firstMs),
+          `${ms(o?.sequential?.p50)}${mark}`,
+          ms(o?.sequential?.p95),
+          ms(o?.concurrent?.p50),
+          ms(o?.mongoCpuMsPerRequest),
+        );
+      }
+      if (hasBoth) {
+        const disk = cell('on-disk')?.sequential?.p50;
+        const memory = cell('in-memory')?.sequential?.p50;
+        row.push(disk && memory ? `${(disk / memory).toFixed(2)}x` : '-');
+      }
+      rows.push(row);
+    }
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  out.push(line(header));
+  out.push(line(widths.map((w) => '-'.repeat(w))));
+  let previous = '';
+  for (const row of rows) {
+    if (previous && row[0] !== previous && checkouts.length > 1) out.push('');
+    previous = row[0]!;
+    out.push(line(row));
+  }
+  out.push('');
+  out.push('store: start, seed, data on disk, stack start, reopen on its data, JVM RSS after the run');
+  for (const r of runs) {
+    out.push(
+      `  ${`${r.checkout} ${r.store}`.padEnd(24)} start ${ms(r.startMs)}, seed ${ms(r.seedMs)}` +
+        `${r.dataBytes === null ? '' : `, ${(r.dataBytes / 1048576).toFixed(1)} MB on disk`}` +
+        `, stack ${ms(r.stackStartMs)}${r.reopenMs === null ? '' : `, reopen ${ms(r.reopenMs)}`}` +
+        `, JVM RSS ${r.mongoRssMb === null ? '-' : `${r.mongoRssMb.toFixed(0)} MB`}`,
+    );
+  }
+  const differing = Object.entries(same)
+    .filter(([, equal]) => !equal)
+    .map(([name]) => name);
+  out.push(
+    differing.length === 0
+      ? 'every store answered every operation with the same data'
+      : `answers differ between stores for: ${differing.join(', ')}`,
+  );
+  for (const r of runs) {
+    for (const o of r.operations.filter((o) => o.firstError)) {
+      out.push(`failed: ${r.checkout} ${r.store} ${o.operation}: ${o.firstError}`);
+    }
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
