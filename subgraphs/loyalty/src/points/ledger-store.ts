@@ -80,6 +80,14 @@ export class LedgerStore {
     return this.collection.find({ idempotency_key: { $in: keys } }, { projection: { _id: 0 } }).toArray();
   }
 
+  /** Those of the given entries that are the member's and not yet marked applied. */
+  unappliedOf(memberId: string, ids: string[]): Promise<PointsLedgerDocument[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.collection
+      .find({ member_id: memberId, id: { $in: ids }, applied: false }, { projection: { _id: 0 } })
+      .toArray();
+  }
+
   /** Records an entry as it is; false when an entry is already recorded under its idempotency key. */
   async insertUnlessKeyed(entry: PointsLedgerDocument): Promise<boolean> {
     try {

@@ -7,11 +7,11 @@ import { newId } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { LoyaltyStores } from '../stores';
 import type { LedgerFilterInput, PointsLedgerDocument } from './ledger-store';
-import type { MemberDocument, Tier } from '../members/member-store';
+import type { MemberDocument, PostingMember, Tier } from '../members/member-store';
 import type { RedemptionFilterInput, RewardRedemptionDocument } from '../redemptions/redemption-store';
 import { TIER_ORDER, tierForCredits } from '../settings';
 import type { LoyaltySettings } from '../settings';
-import { ledgerEntry, paysForRedemption, PointsLedger, redemptionOf } from './points-ledger';
+import { ledgerEntry, paysForRedemption, PointsLedger, redemptionOf, voidMarker } from './points-ledger';
 import type { PostingHooks } from './points-ledger';
 
 export interface GamingSessionCredit {
@@ -246,10 +246,31 @@ export class PointsService {
     const entry = posted.entries[0]!.entry;
     if (posted.status === 'refused') {
       await this.releaseStock(entry);
-      if (posted.refusedBy === 'stock') throw conflict('This reward is out of stock', 'input.rewardId');
+      if (posted.refusedBy === 'stock' && (await this.couldPayFor(entry))) {
+        throw conflict('This reward is out of stock', 'input.rewardId');
+      }
       throw conflict(`Not enough points: the reward costs ${-entry.amount}`, 'input.rewardId');
     }
     return this.finishRedemption(entry);
+  }
+
+  /**
+   * Whether the member could have paid for a debit that found no unit of stock: its balance less what the
+   * member's own redemptions still in flight (holding units, not yet applied or voided) are about to spend.
+   * Those are read before the member, whose balance and applied list are one document, so an entry that
+   * settles in between is counted once. A stock refusal is only "out of stock" when the points were there.
+   */
+  private async couldPayFor(entry: PointsLedgerDocument): Promise<boolean> {
+    const reward = await this.stores.rewards.findById(entry.reward_id!);
+    const holding = (reward?.reserved_for ?? []).filter((id) => id !== entry.id);
+    const inFlight = await this.stores.ledger.unappliedOf(entry.member_id, holding);
+    const member = (await this.stores.members.findById(entry.member_id)) as PostingMember | null;
+    if (!member) return false;
+    const settled = new Set(member.applied_entries ?? []);
+    const committed = inFlight
+      .filter((held) => !settled.has(held.id) && !settled.has(voidMarker(held.id)))
+      .reduce((sum, held) => sum - held.amount, 0);
+    return member.points_balance - committed >= -entry.amount;
   }
 
   /**

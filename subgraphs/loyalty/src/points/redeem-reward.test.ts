@@ -148,6 +148,60 @@ describe('redemptions and adjustments', () => {
       expect(await ledgerSum(member.id)).toBe(0);
     });
 
+    it('tells a member who cannot afford it so, not that the stock ran out, under concurrency', async () => {
+      const member = await memberWith(200);
+      const scarce = await reward({ points_required: 100, stock_quantity: 8 });
+      const results = await Promise.all(Array.from({ length: 50 }, () => redeem(member.id, scarce.id)));
+      expect(results.filter((r) => !r.errors)).toHaveLength(2);
+      const messages = results.filter((r) => r.errors).map((r) => r.errors![0]!.message);
+      expect(messages).toHaveLength(48);
+      expect(messages.filter((m) => m === 'Not enough points: the reward costs 100')).toHaveLength(48);
+      expect(messages.some((m) => /out of stock/.test(m))).toBe(false);
+      expect((await members().findOne({ id: member.id }))!.points_balance).toBe(0);
+      expect((await rewards().findOne({ id: scarce.id }))!.stock_quantity).toBe(6);
+      expect(await ledgerSum(member.id)).toBe(0);
+    });
+
+    it('says out of stock only to a member who could have paid', async () => {
+      const rich = await memberWith(1_000);
+      const lastOne = await reward({ points_required: 100, stock_quantity: 1 });
+      const results = await Promise.all(Array.from({ length: 10 }, () => redeem(rich.id, lastOne.id)));
+      expect(results.filter((r) => !r.errors)).toHaveLength(1);
+      const refusals = results.filter((r) => r.errors).map((r) => r.errors![0]!);
+      expect(refusals).toHaveLength(9);
+      for (const refusal of refusals) {
+        expect(refusal).toMatchObject({
+          message: 'This reward is out of stock',
+          extensions: { code: 'CONFLICT' },
+        });
+      }
+      // sold out and unaffordable: the points are the reason
+      const poor = await memberWith(50);
+      const soldOut = await reward({ points_required: 100, stock_quantity: 0 });
+      expect((await redeem(poor.id, soldOut.id)).errors?.[0]).toMatchObject({
+        message: 'Not enough points: the reward costs 100',
+        extensions: { code: 'CONFLICT' },
+      });
+      expect((await redeem(rich.id, soldOut.id)).errors?.[0]?.message).toBe('This reward is out of stock');
+      expect((await members().findOne({ id: rich.id }))!.points_balance).toBe(900);
+      expect((await members().findOne({ id: poor.id }))!.points_balance).toBe(50);
+    });
+
+    it('names the tier and the exclusion when they are the reason', async () => {
+      const ruby = await memberWith(1_000);
+      const vipOnly = await reward({ tier_access: ['VIP'], stock_quantity: 0 });
+      expect((await redeem(ruby.id, vipOnly.id)).errors?.[0]).toMatchObject({
+        message: 'This reward is not available to Ruby members',
+        extensions: { code: 'FORBIDDEN' },
+      });
+      const excluded = await memberWith(10, { self_excluded: true });
+      const freePlay = await reward({ category: 'gaming', points_required: 100, stock_quantity: 0 });
+      expect((await redeem(excluded.id, freePlay.id)).errors?.[0]).toMatchObject({
+        message: 'A self-excluded member cannot redeem gaming rewards',
+        extensions: { code: 'FORBIDDEN' },
+      });
+    });
+
     it('treats a null stock as unlimited', async () => {
       const member = await memberWith(300);
       const unlimited = await reward({ points_required: 100, stock_quantity: null });
