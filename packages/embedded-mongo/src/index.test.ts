@@ -25,6 +25,29 @@ describe('embedded MongoDB (mongo-java-server)', () => {
     }
   }, 120_000);
 
+  it('keeps on-disk writes when the process is killed without a shutdown (committed within a second)', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'casino-h2-'));
+    try {
+      const first = await startEmbeddedMongo({ dataDir });
+      const writer = await MongoClient.connect(first.uri);
+      await writer.db('persist').collection('things').insertOne({ id: 'kept', value: 7 });
+      // H2 commits written pages in the background within its one-second auto-commit delay
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      process.kill(first.pid, 'SIGKILL');
+      await writer.close(true);
+      await first.stop();
+
+      const second = await startEmbeddedMongo({ dataDir });
+      const reader = await MongoClient.connect(second.uri);
+      const doc = await reader.db('persist').collection('things').findOne({ id: 'kept' });
+      await reader.close();
+      await second.stop();
+      expect(doc?.value).toBe(7);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('starts in memory on a free port when no data directory is given', async () => {
     const server = await startEmbeddedMongo();
     try {

@@ -95,6 +95,8 @@ export function ensureLauncherBuilt(): string {
 export interface EmbeddedMongo {
   uri: string;
   port: number;
+  /** The JVM's process id. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -141,6 +143,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
 
   return {
     port,
+    pid: child.pid!,
     uri: `mongodb://127.0.0.1:${port}/`,
     async stop() {
       if (child.exitCode !== null) return;
