@@ -5,13 +5,17 @@
  *   pnpm bench:gateway [--duration 5] [--rounds 3] [--warmup 2] [--connections 10] [--members 300]
  *                      [--operations me,members-20,members-100,dashboard-30d] [--targets ours,stock,floor]
  *                      [--baseline <git-ref>] [--out <file.json>] [--log-level warn] [--keep-logs]
+ *                      [--runtime compiled|tsx]
  *
  * One in-memory embedded MongoDB, seeded by scripts/seed.ts; the five subgraphs, our gateway and the stock
- * gateway each run as a process of their own (`node --import tsx`), on free loopback ports, in development
- * mode with credential keys generated for the run. With --baseline, a git worktree of that ref runs its own
+ * gateway each run as a process of their own, on free loopback ports, in development mode with credential keys
+ * generated for the run. By default they run as production does: the output of `pnpm build` (scripts/build.ts,
+ * built into the run's folder at start) under plain `node`, the stock gateway compiled to JavaScript beside our
+ * gateway's; `--runtime tsx` runs the TypeScript sources through tsx instead. With --baseline, a git worktree of that ref runs its own
  * subgraphs and gateway on the same databases as a further set of targets.
  */
 import { execFileSync } from 'node:child_process';
+import ts from 'typescript';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -35,6 +39,7 @@ import { autocannonLoad, floorLoad, measured } from './load';
 import type { MeasuredPids, RoundSample } from './load';
 import { benchOperations } from './operations';
 import type { BenchOperation } from './operations';
+import { build } from '../../scripts/build';
 import { freePort } from '../../scripts/stack';
 import { ProcessSet, childPidsMatching, cpuMs, memoryMb, waitReady } from './processes';
 import type { Service } from './processes';
@@ -61,7 +66,10 @@ const USAGE = `Usage: pnpm bench:gateway [options]
   --log-level LEVEL  the services' LOG_LEVEL (default warn: request logging is not measured)
   --user NAME        the admin the operations run as (default superadmin; password DEMO_PASSWORD or the demo one)
   --cpu-prof         write V8 CPU profiles of the gateways (node --cpu-prof) next to the kept logs
-  --keep-logs        keep the services' logs (kept anyway when something fails)`;
+  --keep-logs        keep the services' logs (kept anyway when something fails)
+  --runtime KIND     compiled (default: pnpm build's JavaScript under node, as in production) or tsx
+  --env NAME=VALUE   a setting for our gateways and the subgraphs (repeatable), e.g. --env GATEWAY_INFLIGHT_DEDUP=false
+                     --env DASHBOARD_CACHE_TTL_SECONDS=0`;
 
 interface Settings {
   duration: number;
@@ -78,6 +86,9 @@ interface Settings {
   password: string;
   keepLogs: boolean;
   cpuProf: boolean;
+  runtime: 'compiled' | 'tsx';
+  /** Extra settings for our gateways and the subgraphs (not the stock gateway, which reads none of them). */
+  env: Record<string, string>;
 }
 
 function parseSettings(): Settings | null {
@@ -96,6 +107,8 @@ function parseSettings(): Settings | null {
       user: { type: 'string', default: 'superadmin' },
       'keep-logs': { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
+      runtime: { type: 'string', default: 'compiled' },
+      env: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', default: false },
     },
   });
@@ -116,6 +129,14 @@ function parseSettings(): Settings | null {
       throw new Error(`unknown target ${target}\n${USAGE}`);
     }
   }
+  if (values.runtime !== 'compiled' && values.runtime !== 'tsx')
+    throw new Error(`--runtime must be compiled or tsx\n${USAGE}`);
+  const env: Record<string, string> = {};
+  for (const setting of values.env) {
+    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(setting);
+    if (!match) throw new Error(`--env takes NAME=VALUE, not ${setting}\n${USAGE}`);
+    env[match[1]!] = match[2]!;
+  }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   return {
     duration: positive('duration', values.duration),
@@ -132,6 +153,8 @@ function parseSettings(): Settings | null {
     password: readProcessEnv().DEMO_PASSWORD ?? 'demo-password-2026',
     keepLogs: values['keep-logs'] || values['cpu-prof'],
     cpuProf: values['cpu-prof'],
+    runtime: values.runtime,
+    env,
   };
 }
 
@@ -219,7 +242,7 @@ async function main(): Promise<void> {
   }
   const startedAt = new Date();
   const runDir = mkdtempSync(path.join(tmpdir(), 'casino-bench-gateway-'));
-  const processes = new ProcessSet();
+  const processes = new ProcessSet(runDir);
   let embedded: EmbeddedMongo | null = null;
   let worktree: string | null = null;
   let failed = false;
@@ -594,6 +617,12 @@ async function deploy(
         ['--cpu-prof', `--cpu-prof-dir=${path.join(runDir, 'profiles', name)}`]
       : [];
   const tag = checkout.label === 'work' ? 'work' : 'baseline';
+  const compiled = options.settings.runtime === 'compiled' ? compileCheckout(checkout, runDir, tag) : null;
+  /** Where a service's process starts: its deployed JavaScript, or its TypeScript entry under tsx. */
+  const entryOf = (service: SubgraphName | 'gateway', sourceEntry: string) =>
+    compiled
+      ? { entry: compiled[service].entry, compiled: { cwd: compiled[service].dir } }
+      : { entry: path.join(checkout.root, sourceEntry) };
   const ports = {} as Record<SubgraphName, number>;
   for (const name of SUBGRAPHS) ports[name] = await freePort();
   const subgraphUrls = Object.fromEntries(
@@ -609,7 +638,7 @@ async function deploy(
     subgraphs[name] = processes.start({
       name: `${tag}-${name}`,
       checkout: checkout.root,
-      entry: path.join(checkout.root, `subgraphs/${name}/src/main.ts`),
+      ...entryOf(name, `subgraphs/${name}/src/main.ts`),
       env: {
         ...serviceEnv,
         ...urlEnv,
@@ -617,6 +646,7 @@ async function deploy(
         HOST: '127.0.0.1',
         PORT: String(ports[name]),
         MONGODB_DATABASE: `casino_${name}`,
+        ...options.settings.env,
       },
       url: subgraphUrls[name],
       logFile: path.join(runDir, `${tag}-${name}.log`),
@@ -631,7 +661,7 @@ async function deploy(
   const ours = processes.start({
     name: `${tag}-gateway`,
     checkout: checkout.root,
-    entry: path.join(checkout.root, 'gateway/src/main.ts'),
+    ...entryOf('gateway', 'gateway/src/main.ts'),
     env: {
       ...serviceEnv,
       ...urlEnv,
@@ -641,6 +671,7 @@ async function deploy(
       // the per-user and per-address budgets are for production traffic, not for one user's load test
       RATE_LIMIT_PER_USER: '1000000000',
       RATE_LIMIT_PER_IP: '1000000000',
+      ...options.settings.env,
     },
     url: `http://127.0.0.1:${oursPort}/graphql`,
     logFile: path.join(runDir, `${tag}-gateway.log`),
@@ -650,7 +681,9 @@ async function deploy(
   const stock = processes.start({
     name: `${tag}-stock-gateway`,
     checkout: REPO_ROOT,
-    entry: STOCK_GATEWAY_ENTRY,
+    ...(compiled
+      ? { entry: compiled.stock.entry, compiled: { cwd: compiled.stock.dir } }
+      : { entry: STOCK_GATEWAY_ENTRY }),
     env: {
       ...serviceEnv,
       SERVICE_SIGNING_KEY: seeds.gateway!,
@@ -668,6 +701,41 @@ async function deploy(
     waitReady(stock, `http://127.0.0.1:${stockPort}/`, { post: { query: '{ __typename }' } }),
   ]);
   return { checkout, subgraphs, subgraphUrls, ours, stock, captured: new Map() };
+}
+
+type CompiledServices = Record<SubgraphName | 'gateway' | 'stock', { dir: string; entry: string }>;
+
+/**
+ * `pnpm build` of a checkout's gateway and subgraphs into the run's folder (the work tree's build script, so a
+ * baseline builds the same way), and the stock gateway compiled into the gateway's deploy folder, where the
+ * packages it imports (@apollo/gateway, @apollo/server, @casino/auth, @casino/config) are installed.
+ */
+function compileCheckout(checkout: Checkout, runDir: string, tag: string): CompiledServices {
+  log(
+    `${checkout.label}: pnpm build of the gateway and the five subgraphs (compiled JavaScript, as deployed)`,
+  );
+  const started = Date.now();
+  const result = build({
+    root: checkout.root,
+    out: path.join(runDir, `build-${tag}`),
+    only: ['gateway', ...SUBGRAPHS],
+  });
+  const services = Object.fromEntries(
+    result.services.map((s) => [s.name, { dir: s.dir, entry: path.join(s.dir, s.entry) }]),
+  ) as CompiledServices;
+  const stockEntry = path.join(services.gateway.dir, 'dist', 'bench-stock-gateway.js');
+  const { outputText } = ts.transpileModule(readFileSync(STOCK_GATEWAY_ENTRY, 'utf8'), {
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+    },
+    fileName: STOCK_GATEWAY_ENTRY,
+  });
+  writeFileSync(stockEntry, outputText);
+  services.stock = { dir: services.gateway.dir, entry: stockEntry };
+  log(`${checkout.label}: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return services;
 }
 
 interface IdleCpu {
@@ -778,6 +846,14 @@ function printTable(
   out.push(
     `Gateway throughput: ${settings.connections} connections, ${settings.members} members, ` +
       `${settings.rounds} rounds of ${settings.duration} s (median of rounds), ${cpus().length} CPUs`,
+  );
+  out.push(
+    `  services run ${settings.runtime === 'compiled' ? 'compiled (pnpm build, plain node)' : 'under tsx'}` +
+      (Object.keys(settings.env).length > 0
+        ? `; settings ${Object.entries(settings.env)
+            .map(([name, value]) => `${name}=${value}`)
+            .join(' ')}`
+        : ''),
   );
   for (const d of deployments) {
     out.push(

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createWriteStream, readFileSync, readdirSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -22,8 +23,25 @@ export interface Service {
  */
 export class ProcessSet {
   private readonly running = new Set<Service>();
+  private orphanGuardJs: string | null = null;
 
-  /** Starts `node --import tsx <entry>` from a checkout, its output appended to `logFile`. */
+  /** `scratchDir`: where files the processes need are written (the orphan guard as JavaScript). */
+  constructor(private readonly scratchDir?: string) {}
+
+  /** The orphan guard for processes started without tsx (it has no types to strip). */
+  private compiledOrphanGuard(): string {
+    if (!this.orphanGuardJs) {
+      const dir = this.scratchDir ?? mkdtempSync(path.join(tmpdir(), 'casino-bench-'));
+      this.orphanGuardJs = path.join(dir, 'orphan-guard.cjs');
+      writeFileSync(this.orphanGuardJs, readFileSync(ORPHAN_GUARD, 'utf8'));
+    }
+    return this.orphanGuardJs;
+  }
+
+  /**
+   * Starts `node --import tsx <entry.ts>` from a checkout, or with `compiled` plain `node <entry.js>` from the
+   * folder it was deployed to (what production runs), its output appended to `logFile`.
+   */
   start(options: {
     name: string;
     checkout: string;
@@ -32,14 +50,23 @@ export class ProcessSet {
     url: string;
     logFile: string;
     nodeArgs?: string[];
+    compiled?: { cwd: string };
   }): Service {
     const log = createWriteStream(options.logFile, { flags: 'a' });
-    const tsx = path.join(options.checkout, 'node_modules/tsx/dist/loader.mjs');
-    const child = spawn(
-      process.execPath,
-      [...(options.nodeArgs ?? []), '--import', tsx, '--import', ORPHAN_GUARD, options.entry],
-      { cwd: options.checkout, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const loader = options.compiled
+      ? ['--require', this.compiledOrphanGuard()]
+      : [
+          '--import',
+          path.join(options.checkout, 'node_modules/tsx/dist/loader.mjs'),
+          '--import',
+          ORPHAN_GUARD,
+        ];
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, options.entry], {
+      cwd: options.compiled?.cwd ?? options.checkout,
+      env: options.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
