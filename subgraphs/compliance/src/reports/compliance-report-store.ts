@@ -54,6 +54,12 @@ export interface ComplianceReportDocument {
   updated_at: Date;
 }
 
+/**
+ * The reports whose findings count (a member's open violations, the dashboard's unresolved findings):
+ * completed or later. A draft's findings are not yet the organisation's word.
+ */
+export const FINDINGS_COUNTED_IN: readonly ComplianceReportStatus[] = ['completed', 'submitted', 'approved'];
+
 export interface ComplianceReportFilterInput {
   reportType?: ComplianceReportType | null;
   status?: ComplianceReportStatus | null;
@@ -139,8 +145,8 @@ export class ComplianceReportStore {
   }
 
   /**
-   * Reports created in the range by status, and findings detected in the range and still in one of
-   * `unresolvedStatuses` by severity, in one $facet.
+   * Reports created in the range by status, and findings of completed (or later) reports detected in the
+   * range and still in one of `unresolvedStatuses` by severity, in one $facet.
    */
   async dashboardFigures(
     from: Date,
@@ -155,6 +161,7 @@ export class ComplianceReportStore {
           $facet: {
             reports: [{ $match: { created_at: inRange } }, { $group: { _id: '$status', n: { $sum: 1 } } }],
             violations: [
+              { $match: { status: { $in: [...FINDINGS_COUNTED_IN] } } },
               { $unwind: '$violations' },
               {
                 $match: {
@@ -213,7 +220,10 @@ export class ComplianceReportStore {
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
   }
 
-  /** Violation counts for many members in one aggregation; members never mentioned are left out. */
+  /**
+   * Violation counts for many members in one aggregation, from completed (or later) reports; members never
+   * mentioned in one are left out.
+   */
   async violationStatsByMember(
     memberIds: readonly string[],
     rules: MemberViolationRules,
@@ -222,7 +232,7 @@ export class ComplianceReportStore {
     const unresolved = { $in: ['$violations.status', [...rules.unresolvedStatuses]] };
     const rows = await this.collection
       .aggregate<{ _id: string; openViolations: number; amlFlagged: boolean; lastReportedAt: Date | null }>([
-        { $match: { 'violations.member_id': { $in: ids } } },
+        { $match: { 'violations.member_id': { $in: ids }, status: { $in: [...FINDINGS_COUNTED_IN] } } },
         { $unwind: '$violations' },
         { $match: { 'violations.member_id': { $in: ids } } },
         {

@@ -207,8 +207,9 @@ describe('compliance reports', () => {
           kycVerified: false,
           selfExcluded: false,
           amlFlagged: true,
-          openViolations: 2,
-          lastReportedAt: '2026-03-02T00:00:00.000Z',
+          // the March report's kyc finding about them is in a draft, which does not count yet
+          openViolations: 1,
+          lastReportedAt: '2026-02-03T00:00:00.000Z',
         },
       },
       {

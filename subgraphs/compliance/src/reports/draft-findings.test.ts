@@ -1,0 +1,141 @@
+import type { Identity } from '@casino/auth';
+import { complianceSubgraph } from '../index';
+import { ADMIN_USERS } from '../admins/admin-user-store';
+import { COMPLIANCE_REPORTS } from './compliance-report-store';
+import type { ComplianceViolation } from './compliance-report-store';
+import { IDENTITIES, accountOf, reportDoc } from '../testing/fixtures';
+import { startTestGaming, startTestLoyalty } from '../testing/upstreams';
+import type { TestUpstream } from '../testing/upstreams';
+import { startSubgraphHarness } from '@casino/testing';
+import type { SubgraphHarness } from '@casino/testing';
+
+const MEMBER_STATUS = /* GraphQL */ `
+  query ($r: [_Any!]!) {
+    _entities(representations: $r) {
+      ... on Member {
+        id
+        complianceStatus {
+          amlFlagged
+          openViolations
+          lastReportedAt
+        }
+      }
+    }
+  }
+`;
+
+const OPEN_FINDINGS = /* GraphQL */ `
+  query ($range: DateRangeInput!) {
+    complianceDashboard(range: $range) {
+      openViolations {
+        severity
+        count
+      }
+      reportsByStatus {
+        status
+        count
+      }
+    }
+  }
+`;
+
+const COMPLETE = `mutation($id: ID!) { completeComplianceReport(id: $id) { id status } }`;
+
+const member = 'b2b2b2b2-0000-4000-8000-000000000001';
+const detected = new Date('2026-05-02T12:00:00.000Z');
+let n = 0;
+const finding = (overrides: Partial<ComplianceViolation>): ComplianceViolation => ({
+  id: `draft-finding-${++n}`,
+  category: 'aml',
+  severity: 'high',
+  status: 'open',
+  description: 'finding',
+  detected_at: detected,
+  member_id: member,
+  ...overrides,
+});
+
+interface StatusView {
+  _entities: { complianceStatus: { amlFlagged: boolean; openViolations: number; lastReportedAt: string } }[];
+}
+interface DashboardView {
+  complianceDashboard: {
+    openViolations: { severity: string; count: number }[];
+    reportsByStatus: { status: string; count: number }[];
+  };
+}
+
+describe('findings of draft reports', () => {
+  let gaming: TestUpstream;
+  let loyalty: TestUpstream;
+  let harness: SubgraphHarness;
+  const draft = reportDoc({
+    status: 'draft',
+    created_at: detected,
+    violations: [finding({}), finding({ severity: 'critical', category: 'kyc' })],
+  });
+  const completed = reportDoc({
+    status: 'completed',
+    created_at: new Date('2026-05-01T12:00:00.000Z'),
+    violations: [finding({ severity: 'low', category: 'kyc' })],
+  });
+  const as = (identity: Identity) => ({ identity });
+  const statusOf = async () => {
+    const result = await harness.execute<StatusView>(
+      MEMBER_STATUS,
+      { r: [{ __typename: 'Member', id: member, kycVerified: true, selfExcluded: false }] },
+      as(IDENTITIES.superAdmin),
+    );
+    expect(result.errors).toBeUndefined();
+    return result.data!._entities[0]!.complianceStatus;
+  };
+  /** Each call asks for its own range, so no cached figures answer it. */
+  const dashboard = async (toDay: number) => {
+    const range = { from: '2026-05-01T06:00:00.000Z', to: `2026-05-0${toDay}T06:00:00.000Z` };
+    const result = await harness.execute<DashboardView>(OPEN_FINDINGS, { range }, as(IDENTITIES.superAdmin));
+    expect(result.errors).toBeUndefined();
+    const counts = (rows: { count: number }[], key: (row: never) => string) =>
+      Object.fromEntries(rows.map((row) => [key(row as never), row.count]));
+    return {
+      open: counts(result.data!.complianceDashboard.openViolations, (r: { severity: string }) => r.severity),
+      reports: counts(result.data!.complianceDashboard.reportsByStatus, (r: { status: string }) => r.status),
+    };
+  };
+
+  beforeAll(async () => {
+    [gaming, loyalty] = await Promise.all([startTestGaming(), startTestLoyalty()]);
+    harness = await startSubgraphHarness(complianceSubgraph, {
+      services: { gaming: gaming.client, loyalty: loyalty.client },
+    });
+    await harness.db.collection(ADMIN_USERS).insertMany([accountOf(IDENTITIES.generalAdmin)]);
+    await harness.db.collection(COMPLIANCE_REPORTS).insertMany([{ ...draft }, { ...completed }]);
+  });
+  afterAll(async () => {
+    await harness?.close();
+    await Promise.all([gaming?.stop(), loyalty?.stop()]);
+  });
+
+  it("count neither in a member's status nor on the dashboard until the report is completed", async () => {
+    expect(await statusOf()).toEqual({
+      amlFlagged: false,
+      openViolations: 1,
+      lastReportedAt: '2026-05-01T12:00:00.000Z',
+    });
+    const before = await dashboard(4);
+    expect(before.open).toEqual({ critical: 0, high: 0, medium: 0, low: 1 });
+    // the draft is still a report of the range
+    expect(before.reports).toMatchObject({ draft: 1, completed: 1 });
+
+    const done = await harness.execute(COMPLETE, { id: draft.id }, as(IDENTITIES.generalAdmin));
+    expect(done.errors).toBeUndefined();
+
+    expect(await statusOf()).toEqual({
+      amlFlagged: true,
+      openViolations: 3,
+      lastReportedAt: detected.toISOString(),
+    });
+    const after = await dashboard(5);
+    expect(after.open).toEqual({ critical: 1, high: 1, medium: 0, low: 1 });
+    expect(after.reports).toMatchObject({ draft: 0, completed: 2 });
+  });
+});
