@@ -129,6 +129,7 @@ async function run(
 const SIGN_IN = floorAppOperation('sign-in.graphql');
 const MEMBER_LOOKUP = floorAppOperation('member-lookup.graphql');
 const MEMBER_DETAILS = floorAppOperation('member-details.graphql');
+const RECORD_SELF_EXCLUSION = floorAppOperation('record-self-exclusion.graphql');
 /** Not in any manifest: what an analyst might type. */
 const ADHOC = parse('query AnalystMemberCount { members(first: 1) { totalCount } }');
 const ADHOC_TEXT = 'query AnalystMemberCount { members(first: 1) { totalCount } }';
@@ -217,6 +218,23 @@ describe('persisted queries through the gateway', () => {
       expect(lookup.data!.members).toMatchObject({ edges: [{ node: { memberNumber } }] });
       expect(sent).toHaveLength(1);
       expect(sent[0]!.query).toBeUndefined();
+    });
+
+    it('a supervisor records a self-exclusion with its length through the app', async () => {
+      const { client } = floorClient(safelist.url, supervisorToken);
+      const lookup = await run(client, MEMBER_LOOKUP, { memberNumber });
+      const member = (lookup.data!.members as { edges: { node: { id: string } }[] }).edges[0]!.node;
+      const recorded = await run(client, RECORD_SELF_EXCLUSION, {
+        memberId: member.id,
+        length: 'ONE_YEAR',
+        reason: 'Asked at the cage to be excluded',
+      });
+      expect(recorded.codes).toEqual([]);
+      expect(recorded.data!.recordSelfExclusion).toMatchObject({
+        length: 'ONE_YEAR',
+        endsAt: expect.any(String),
+        member: { id: member.id, selfExcluded: true },
+      });
     });
 
     it('signing in through the app works anonymously (the sign-in is registered)', async () => {
