@@ -10,7 +10,7 @@ import type { GamingPackageDocument } from './packages/package-store';
 import type { PackagePurchaseDocument } from './packages/purchase-store';
 import type { GamingPrivacy } from './privacy/gaming-privacy';
 import type { GamingServices, GamingStores } from './services';
-import { emptyPlayStats } from './sessions/session-store';
+import { emptyPlayStats, playStatsOf } from './sessions/session-store';
 import type { GamingSessionDocument, GamingSessionStatus, PlayStatsSummary } from './sessions/session-store';
 import type { GamingSettings } from './settings';
 
@@ -19,14 +19,14 @@ export interface GamingLoaders {
   gameType: DataLoader<string, GameTypeDocument | null>;
   gamingPackage: DataLoader<string, GamingPackageDocument | null>;
   /**
-   * The newest sessions of each member. One loader per (first, status) pair, so every member selected with
-   * the same arguments in a request shares one `find`.
+   * The newest sessions of each member (of one status, or all). Every (first, status) pair of a request reads
+   * the same batched `find` of the members' sessions.
    */
-  memberSessions(
-    first: number,
-    status: GamingSessionStatus | null,
-  ): DataLoader<string, GamingSessionDocument[]>;
-  /** Totals per member, one aggregation per batch. */
+  memberSessions(first: number, status: GamingSessionStatus | null): Pick<MemberSessionsLoader, 'load'>;
+  /**
+   * Totals per member: summed from the member's sessions when the request reads those anyway, otherwise one
+   * aggregation per batch.
+   */
   playStats: DataLoader<string, PlayStatsSummary>;
   /** A member's package purchases, soonest expiry first; one `find` per batch (valid only, or all). */
   memberPackages(includeExpired: boolean): DataLoader<string, PackagePurchaseDocument[]>;
@@ -48,9 +48,14 @@ export interface GamingContext extends SubgraphRequestBase {
   privacy: GamingPrivacy;
 }
 
+type MemberSessionsLoader = DataLoader<string, GamingSessionDocument[]>;
+
 function createLoaders(stores: GamingStores, paging: PagingConfig, settings: GamingSettings): GamingLoaders {
   const adtLoaders = new Map<number, DataLoader<string, Decimal128>>();
-  const memberSessionLoaders = new Map<string, DataLoader<string, GamingSessionDocument[]>>();
+  /** Every session of each member, newest first, and the members whose sessions this request reads. */
+  const sessionsOf = stores.sessions.byMemberLoader();
+  const sessionsRead = new Set<string>();
+  const memberSessionLoaders = new Map<string, Pick<MemberSessionsLoader, 'load'>>();
   const now = new Date();
   const packageLoaders = {
     valid: stores.purchases.byMemberLoader(now),
@@ -67,12 +72,24 @@ function createLoaders(stores: GamingStores, paging: PagingConfig, settings: Gam
       const cacheKey = `${first}:${status ?? '*'}`;
       let loader = memberSessionLoaders.get(cacheKey);
       if (!loader) {
-        loader = stores.sessions.newestByMemberLoader(first, status);
+        loader = {
+          load: async (memberId) => {
+            sessionsRead.add(memberId);
+            const sessions = await sessionsOf.load(memberId);
+            return (status ? sessions.filter((s) => s.status === status) : sessions).slice(0, first);
+          },
+        };
         memberSessionLoaders.set(cacheKey, loader);
       }
       return loader;
     },
     playStats: new DataLoader<string, PlayStatsSummary>(async (memberIds) => {
+      // the sessions are requested in the same turn as the totals (sibling fields), before either batch runs
+      if (memberIds.every((id) => sessionsRead.has(id))) {
+        return (await sessionsOf.loadMany(memberIds)).map((sessions) =>
+          sessions instanceof Error ? sessions : playStatsOf(sessions),
+        );
+      }
       const stats = await stores.sessions.playStatsByMember(memberIds);
       return memberIds.map((id) => stats.get(id) ?? emptyPlayStats());
     }, BATCH_OPTIONS),

@@ -6,7 +6,20 @@ import { insertGameTypes, insertSessions, sessionFixture, standardGameTypes } fr
 import { startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 
+const TOTALS = /* GraphQL */ `
+  fragment Totals on PlayStats {
+    sessionCount
+    totalBuyIn
+    totalCashOut
+    netResult
+    totalTheo
+    averageBet
+    lastSessionAt
+  }
+`;
+
 const MEMBER_PLAY = /* GraphQL */ `
+  ${TOTALS}
   query MemberPlay($r: [_Any!]!, $first: Int, $status: GamingSessionStatus) {
     _entities(representations: $r) {
       ... on Member {
@@ -20,13 +33,7 @@ const MEMBER_PLAY = /* GraphQL */ `
           }
         }
         playStats {
-          sessionCount
-          totalBuyIn
-          totalCashOut
-          netResult
-          totalTheo
-          averageBet
-          lastSessionAt
+          ...Totals
         }
       }
     }
@@ -191,9 +198,38 @@ describe('Member.gamingSessions and Member.playStats', () => {
       expect(member.gamingSessions.every((s) => s.gameType !== null)).toBe(true);
     });
 
-    // one find for the sessions, one aggregate for the stats, one find for the game types
-    // (the game type find and the aggregate may go out in either order)
-    expect([...few.commands].sort()).toEqual(['aggregate', 'find', 'find']);
+    // one find for the sessions (the totals are summed from them), one find for the game types
+    expect([...few.commands].sort()).toEqual(['find', 'find']);
     expect([...many.commands].sort()).toEqual([...few.commands].sort());
+  });
+
+  it('sums the totals alone with one aggregation, to the same figures as from the sessions', async () => {
+    const STATS_ONLY = /* GraphQL */ `
+      ${TOTALS}
+      query MemberStats($r: [_Any!]!) {
+        _entities(representations: $r) {
+          ... on Member {
+            id
+            playStats {
+              ...Totals
+            }
+          }
+        }
+      }
+    `;
+    const members = [player, newcomer, ...crowd];
+    const alone = await harness.execute<{ _entities: Pick<MemberPlay, 'id' | 'playStats'>[] }>(STATS_ONLY, {
+      r: representations(members),
+    });
+    const withSessions = await harness.execute<{ _entities: MemberPlay[] }>(MEMBER_PLAY, {
+      r: representations(members),
+    });
+    expect(alone.errors).toBeUndefined();
+    expect(alone.commands).toEqual(['aggregate']);
+    expect(withSessions.commands).not.toContain('aggregate');
+    expect(alone.data!._entities).toEqual(
+      withSessions.data!._entities.map(({ id, playStats }) => ({ id, playStats })),
+    );
+    expect(alone.data!._entities[0]!.playStats).toMatchObject({ sessionCount: 3, averageBet: '37.51' });
   });
 });

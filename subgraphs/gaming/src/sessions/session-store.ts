@@ -1,10 +1,10 @@
-import type DataLoader from 'dataloader';
+import DataLoader from 'dataloader';
 import type { Collection, Db, Decimal128, Filter, IndexDescription } from 'mongodb';
 import {
+  BATCH_OPTIONS,
   applyRetentionBatch,
   archiveIndexes,
   archiveOf,
-  createManyByKeyLoader,
   createOneByKeyLoader,
   paginate,
 } from '@casino/mongo';
@@ -180,15 +180,97 @@ interface PlayStatsGroup {
   last_session_at: Date | null;
 }
 
-export const emptyPlayStats = (): PlayStatsSummary => ({
-  sessionCount: 0,
-  totalBuyIn: centsToMoney(0n),
-  totalCashOut: centsToMoney(0n),
-  netResult: centsToMoney(0n),
-  totalTheo: centsToMoney(0n),
-  averageBet: null,
-  lastSessionAt: null,
-});
+/** The totals of a member without sessions. */
+export const emptyPlayStats = (): PlayStatsSummary => playStatsOf([]);
+
+/**
+ * What a member's sessions are read with: every field the GamingSession type and PlayStats read, without the
+ * credit's delivery bookkeeping or the seat lock.
+ */
+const MEMBER_SESSION_PROJECTION = {
+  _id: 0,
+  id: 1,
+  member_id: 1,
+  session_start: 1,
+  session_end: 1,
+  game_type: 1,
+  game_type_id: 1,
+  table_number: 1,
+  seat_number: 1,
+  machine_number: 1,
+  buy_in_amount: 1,
+  cash_out_amount: 1,
+  net_result: 1,
+  average_bet: 1,
+  coin_in: 1,
+  theo: 1,
+  duration_minutes: 1,
+  points_earned: 1,
+  tier_credits: 1,
+  'credit.status': 1,
+  status: 1,
+} as const;
+
+/** Newest first, ties broken by id (descending), as the member's session list is ordered. */
+function newestFirst(a: GamingSessionDocument, b: GamingSessionDocument): number {
+  const byStart = b.session_start.getTime() - a.session_start.getTime();
+  if (byStart !== 0) return byStart;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+/** A member's sums in cents, however they were added up. */
+interface PlayTotals {
+  sessionCount: number;
+  buyIn: bigint;
+  cashOut: bigint;
+  net: bigint;
+  theo: bigint;
+  betTotal: bigint;
+  betCount: number;
+  last: Date | null;
+}
+
+function playStatsSummary(totals: PlayTotals): PlayStatsSummary {
+  const averageBet = averageCents(totals.betTotal, totals.betCount);
+  return {
+    sessionCount: totals.sessionCount,
+    totalBuyIn: centsToMoney(totals.buyIn),
+    totalCashOut: centsToMoney(totals.cashOut),
+    netResult: centsToMoney(totals.net),
+    totalTheo: centsToMoney(totals.theo),
+    averageBet: averageBet === null ? null : centsToMoney(averageBet),
+    lastSessionAt: totals.last,
+  };
+}
+
+/**
+ * A member's totals from the member's sessions themselves, exactly as `playStatsByMember`'s aggregation sums
+ * them (amounts are whole cents; null amounts are left out of sums, a null average bet out of the average).
+ */
+export function playStatsOf(sessions: readonly GamingSessionDocument[]): PlayStatsSummary {
+  const totals: PlayTotals = {
+    sessionCount: sessions.length,
+    buyIn: 0n,
+    cashOut: 0n,
+    net: 0n,
+    theo: 0n,
+    betTotal: 0n,
+    betCount: 0,
+    last: null,
+  };
+  for (const session of sessions) {
+    totals.buyIn += toCents(session.buy_in_amount);
+    totals.cashOut += toCents(session.cash_out_amount);
+    totals.net += toCents(session.net_result);
+    totals.theo += toCents(session.theo);
+    if (session.average_bet !== null && session.average_bet !== undefined) {
+      totals.betTotal += toCents(session.average_bet);
+      totals.betCount += 1;
+    }
+    if (totals.last === null || session.session_start > totals.last) totals.last = session.session_start;
+  }
+  return playStatsSummary(totals);
+}
 
 export class GamingSessionStore {
   private readonly collection: Collection<GamingSessionDocument>;
@@ -202,16 +284,20 @@ export class GamingSessionStore {
     return createOneByKeyLoader(this.collection, 'id');
   }
 
-  /** The newest `first` sessions of each member (of one status, or all), one `find` per batch. */
-  newestByMemberLoader(
-    first: number,
-    status: GamingSessionStatus | null,
-  ): DataLoader<string, GamingSessionDocument[]> {
-    return createManyByKeyLoader(this.collection, 'member_id', {
-      filter: status ? { status } : {},
-      sort: { member_id: 1, session_start: -1, id: -1 },
-      perKeyLimit: first,
-    });
+  /**
+   * Every session of each member, newest first, with the fields the GamingSession type and PlayStats read; one
+   * `find` per batch, ordered here rather than by the server (which would sort every matching session).
+   */
+  byMemberLoader(): DataLoader<string, GamingSessionDocument[]> {
+    return new DataLoader<string, GamingSessionDocument[]>(async (memberIds) => {
+      const sessions = await this.collection
+        .find({ member_id: { $in: [...memberIds] } }, { projection: MEMBER_SESSION_PROJECTION })
+        .toArray();
+      const byMember = new Map<string, GamingSessionDocument[]>(memberIds.map((id) => [id, []]));
+      for (const session of sessions) byMember.get(String(session.member_id))?.push(session);
+      for (const list of byMember.values()) list.sort(newestFirst);
+      return memberIds.map((id) => byMember.get(id)!);
+    }, BATCH_OPTIONS);
   }
 
   findById(id: string): Promise<GamingSessionDocument | null> {
@@ -281,21 +367,19 @@ export class GamingSessionStore {
       ])
       .toArray();
     return new Map(
-      groups.map((g) => {
-        const averageBet = averageCents(toCents(g.bet_total), g.bet_count);
-        return [
-          g._id,
-          {
-            sessionCount: g.session_count,
-            totalBuyIn: centsToMoney(toCents(g.total_buy_in)),
-            totalCashOut: centsToMoney(toCents(g.total_cash_out)),
-            netResult: centsToMoney(toCents(g.net_result)),
-            totalTheo: centsToMoney(toCents(g.total_theo)),
-            averageBet: averageBet === null ? null : centsToMoney(averageBet),
-            lastSessionAt: g.last_session_at ?? null,
-          },
-        ];
-      }),
+      groups.map((g) => [
+        g._id,
+        playStatsSummary({
+          sessionCount: g.session_count,
+          buyIn: toCents(g.total_buy_in),
+          cashOut: toCents(g.total_cash_out),
+          net: toCents(g.net_result),
+          theo: toCents(g.total_theo),
+          betTotal: toCents(g.bet_total),
+          betCount: g.bet_count,
+          last: g.last_session_at ?? null,
+        }),
+      ]),
     );
   }
 
