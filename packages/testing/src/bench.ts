@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { readProcessEnv } from '@casino/config';
 import { startEmbeddedMongo } from '@casino/embedded-mongo';
 import { connectMongo } from '@casino/mongo';
@@ -26,4 +27,32 @@ export async function withScratchDatabase<T>(
     await mongo.close();
     await embedded?.stop();
   }
+}
+
+/** Runs `run` `warmup` times untimed, then `runs` times timed; the times in milliseconds, ascending. */
+export async function timeRuns(runs: number, warmup: number, run: () => Promise<unknown>): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await run();
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await run();
+    samples.push(performance.now() - started);
+  }
+  return samples.sort((a, b) => a - b);
+}
+
+/** `median 1.23 ms, p99 4.56 ms, max 7.89 ms` of ascending samples. */
+export const latencySummary = (sorted: number[], digits = 2): string =>
+  `median ${percentile(sorted, 50).toFixed(digits)} ms, p99 ${percentile(sorted, 99).toFixed(digits)} ms, max ${sorted.at(-1)!.toFixed(digits)} ms`;
+
+/** Where a bench ran: the embedded server, or MONGODB_URI without its credentials. */
+export const mongoLabel = (scratch: { uri: string; embedded: boolean }): string =>
+  scratch.embedded ? 'embedded mongo-java-server' : scratch.uri.replace(/\/\/[^@]*@/, '//');
+
+/** Runs a bench's main: its error is printed with its stack and the process exits with 1. */
+export function runBench(main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  });
 }

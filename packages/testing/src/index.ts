@@ -1,4 +1,5 @@
 export * from './subgraph-harness';
 export * from './identities';
 export * from './bench';
+export * from './in-process-subgraph';
 export * from './tls-certificates';

@@ -6,23 +6,16 @@ import type { CommandStartedEvent, Db } from 'mongodb';
 import { createLogger } from '@casino/logger';
 import { connectMongo, ensureIndexes } from '@casino/mongo';
 import type { MongoConnection } from '@casino/mongo';
-import { createRequestAudit } from '@casino/audit';
 import type { AuditEvent } from '@casino/audit';
 import { ServiceClient, developmentSigner } from '@casino/auth';
 import type { Identity } from '@casino/auth';
-import {
-  createProtector,
-  createServiceClients,
-  createSubgraphApollo,
-  parseSubgraphEnv,
-  startSubgraph,
-  createSubgraphServices,
-} from '@casino/server';
+import { createProtector, parseSubgraphEnv, startSubgraph } from '@casino/server';
 import type { RequestBase, RunningSubgraph, ServiceName, SubgraphDefinition } from '@casino/server';
 import type { SubgraphEnv } from '@casino/config';
-import { readProcessEnv, stringInputLimitsOf } from '@casino/config';
+import { readProcessEnv } from '@casino/config';
 import { generateKeySpec } from '@casino/crypto';
 import type { FieldProtector } from '@casino/crypto';
+import { startInProcessSubgraph } from './in-process-subgraph';
 
 /**
  * Fresh data keys for one test database: random per call, so no key lives in a fixture. Pass the result
@@ -105,7 +98,6 @@ export async function startSubgraphHarness<C extends BaseContext & RequestBase, 
     ...testProtectionEnv(),
     ...options.env,
   });
-  const protector = createProtector(definition, env);
   const logger = createLogger({ name: definition.name, level: 'silent' });
   const mongo = await connectMongo({
     uri: env.MONGODB_URI,
@@ -116,47 +108,36 @@ export async function startSubgraphHarness<C extends BaseContext & RequestBase, 
   let commands: string[] = [];
   mongo.client.on('commandStarted', (event: CommandStartedEvent) => commands.push(event.commandName));
   await ensureIndexes(mongo.db, definition.indexes);
-  const apollo = createSubgraphApollo<C>({ ...definition, logger, inputLimits: stringInputLimitsOf(env) });
   const auditEvents: AuditEvent[] = [];
-  await apollo.start();
-  const deps = {
+  const subgraph = await startInProcessSubgraph(definition, {
     db: mongo.db,
     env,
     logger,
-    paging: { defaultSize: env.DEFAULT_PAGE_SIZE, maxSize: env.MAX_PAGE_SIZE },
-    services: { ...createServiceClients(definition.name, env), ...options.services },
-    protector,
-  };
-  const services = createSubgraphServices(definition, deps);
+    services: options.services,
+  });
   return {
     db: mongo.db,
     mongo,
-    protector,
+    protector: subgraph.protector,
     auditEvents,
     async execute(
       query: string | DocumentNode,
       variables?: Record<string, unknown>,
       options: { identity?: Identity; ip?: string } = {},
     ) {
-      const identity = options.identity ?? TEST_SUPERADMIN;
-      const ip = options.ip ?? null;
-      const base: RequestBase = { requestId: 'test', clientName: 'jest', ip, log: logger, identity };
-      const audit = createRequestAudit(
-        { identity, requestId: 'test', clientName: 'jest', ip, service: definition.name },
-        (event) => auditEvents.push(event),
-      );
       commands = [];
-      const response = await apollo.executeOperation(
-        { query, variables },
-        { contextValue: definition.createContext({ ...base, audit }, services) },
-      );
-      if (response.body.kind !== 'single') throw new Error('expected a single result');
+      const result = await subgraph.execute(query, variables, options.identity ?? TEST_SUPERADMIN, {
+        requestId: 'test',
+        clientName: 'jest',
+        ip: options.ip ?? null,
+        onAudit: (event) => auditEvents.push(event),
+      });
       const sent = commands;
       commands = [];
-      return { ...response.body.singleResult, commands: sent } as never;
+      return { ...result, commands: sent } as never;
     },
     async close(closeOptions = {}) {
-      await apollo.stop();
+      await subgraph.stop();
       if (!closeOptions.keepDatabase) await mongo.db.dropDatabase();
       await mongo.close();
     },

@@ -10,24 +10,25 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { createRequestAudit } from '@casino/audit';
-import { ServiceClient, developmentSigner } from '@casino/auth';
 import type { AdminIdentity } from '@casino/auth';
 import { Faker, en } from '@faker-js/faker';
 import { DEV_PROTECTION_ENV, protectorFromEnv } from '@casino/crypto';
 import { gamingSubgraph, seedGaming } from '@casino/gaming';
 import { createLogger } from '@casino/logger';
 import { loyaltySubgraph, seedLoyalty } from '@casino/loyalty';
-import {
-  createServiceClients,
-  createSubgraphApollo,
-  createSubgraphServices,
-  parseSubgraphEnv,
-  startSubgraph,
-} from '@casino/server';
-import type { SubgraphDefinition } from '@casino/server';
+import { parseSubgraphEnv } from '@casino/server';
 import { complianceSubgraph, demoAdmins, seedCompliance } from '../src/index';
-import { percentile, testIdentity, withScratchDatabase } from '@casino/testing';
+import { COMPLIANCE_DASHBOARD } from '../src/testing/dashboard';
+import {
+  latencySummary,
+  runBench,
+  startInProcessSubgraph,
+  startServedSubgraph,
+  testIdentity,
+  timeRuns,
+  withScratchDatabase,
+} from '@casino/testing';
+import type { ServedSubgraph } from '@casino/testing';
 
 const { values } = parseArgs({
   options: {
@@ -39,27 +40,6 @@ const { values } = parseArgs({
 const RUNS = Number(values.runs);
 const MEMBERS = Number(values.members);
 const NOW = new Date('2026-11-01T00:00:00.000Z');
-const QUERY = /* GraphQL */ `
-  query Dashboard($range: DateRangeInput!) {
-    complianceDashboard(range: $range) {
-      memberCount
-      kycVerifiedCount
-      kycRate
-      selfExcludedCount
-      ctrCount
-      mtlCount
-      openViolations {
-        severity
-        count
-      }
-      reportsByStatus {
-        status
-        count
-      }
-      policiesDueForReview
-    }
-  }
-`;
 // the 90 days before the seed's reference instant, where the seeded play is
 const RANGE = { from: '2026-08-03T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z' };
 
@@ -104,29 +84,24 @@ async function main(): Promise<void> {
         staff: [],
         members: loyaltyData.members,
       });
-      const start = async (definition: SubgraphDefinition<never>, db: string) => {
-        const env = parseSubgraphEnv(definition, {
+      // the real subgraphs over HTTP, called as compliance's service identity
+      const upstream = (db: string) => ({
+        env: {
           ...protection,
           MONGODB_URI: uri,
           MONGODB_DATABASE: db,
-          HOST: '127.0.0.1',
-          PORT: '0',
-          LOG_LEVEL: 'silent',
           // measure slow answers instead of failing on them (the service default is a few seconds)
           SERVICE_CALL_TIMEOUT_MS: '60000',
+        },
+      });
+      const asCompliance = (started: Promise<ServedSubgraph>) =>
+        started.then((served) => {
+          upstreams.push(served);
+          return served.clientAs('compliance');
         });
-        const running = await startSubgraph(definition, { env, logger });
-        upstreams.push(running);
-        return new ServiceClient({
-          url: running.url,
-          target: definition.name,
-          signer: developmentSigner('compliance'),
-          timeoutMs: env.SERVICE_CALL_TIMEOUT_MS,
-        });
-      };
       const [loyalty, gaming] = await Promise.all([
-        start(loyaltySubgraph as unknown as SubgraphDefinition<never>, databases.loyalty),
-        start(gamingSubgraph as unknown as SubgraphDefinition<never>, databases.gaming),
+        asCompliance(startServedSubgraph(loyaltySubgraph, upstream(databases.loyalty))),
+        asCompliance(startServedSubgraph(gamingSubgraph, upstream(databases.gaming))),
       ]);
       const env = parseSubgraphEnv(complianceSubgraph, {
         ...protection,
@@ -135,38 +110,20 @@ async function main(): Promise<void> {
         // every run computes the figures: this measures the computation, not the dashboard cache
         DASHBOARD_CACHE_TTL_SECONDS: '0',
       });
-      const deps = {
+      // built once, as the service does at start; compliance holds personal data (the sealed TOTP secrets)
+      const compliance = await startInProcessSubgraph(complianceSubgraph, {
         db: mongo.db,
         env,
-        // compliance holds personal data (the sealed TOTP secrets)
-        protector: protectorFromEnv(protection),
         logger,
-        paging: { defaultSize: 20, maxSize: 200 },
-        services: { ...createServiceClients('compliance', env), loyalty, gaming },
-      };
-      // built once, as the service does at start
-      const services = createSubgraphServices(complianceSubgraph, deps);
-      const apollo = createSubgraphApollo({ ...complianceSubgraph, logger });
-      await apollo.start();
+        services: { loyalty, gaming },
+      });
       const [sessions, members] = await Promise.all([
         mongo.client.db(databases.gaming).collection('gaming_sessions').estimatedDocumentCount(),
         mongo.client.db(databases.loyalty).collection('members').estimatedDocumentCount(),
       ]);
       let last: unknown;
       const run = async () => {
-        const base = { requestId: 'bench', clientName: null, ip: null, log: logger, identity: generalAdmin };
-        const audit = createRequestAudit({ ...base, service: 'compliance' }, () => undefined);
-        const started = performance.now();
-        const response = await apollo.executeOperation(
-          { query: QUERY, variables: { range: RANGE } },
-          { contextValue: complianceSubgraph.createContext({ ...base, audit }, services) },
-        );
-        const elapsed = performance.now() - started;
-        if (response.body.kind !== 'single' || response.body.singleResult.errors) {
-          throw new Error(`dashboard failed: ${JSON.stringify(response.body)}`);
-        }
-        last = response.body.singleResult.data;
-        return elapsed;
+        last = await compliance.data(COMPLIANCE_DASHBOARD, { range: RANGE }, generalAdmin);
       };
       if (values.profile) {
         const { ComplianceCashCountsDocument } = await import('@casino/gaming/operations');
@@ -189,16 +146,13 @@ async function main(): Promise<void> {
           process.stdout.write(`${label}: ${((performance.now() - t) / 10).toFixed(1)} ms\n`);
         }
       }
-      for (let i = 0; i < 20; i++) await run();
-      const samples: number[] = [];
-      for (let i = 0; i < RUNS; i++) samples.push(await run());
-      samples.sort((a, b) => a - b);
-      await apollo.stop();
+      const samples = await timeRuns(RUNS, 20, run);
+      await compliance.stop();
       process.stdout.write(
         [
           `demo data: ${members} members, ${sessions} gaming sessions (--members ${MEMBERS})`,
           `complianceDashboard over ${RANGE.from} .. ${RANGE.to}, ${RUNS} runs after 20 warm-up runs:`,
-          `  median ${percentile(samples, 50).toFixed(2)} ms, p99 ${percentile(samples, 99).toFixed(2)} ms, max ${samples.at(-1)!.toFixed(2)} ms`,
+          `  ${latencySummary(samples)}`,
           `  figures: ${JSON.stringify((last as { complianceDashboard: unknown }).complianceDashboard)}`,
           '',
         ].join('\n'),
@@ -212,7 +166,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+runBench(main);

@@ -7,22 +7,24 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { createRequestAudit } from '@casino/audit';
 import type { AdminIdentity } from '@casino/auth';
 import { createLogger } from '@casino/logger';
 import { ensureIndexes } from '@casino/mongo';
-import {
-  createServiceClients,
-  createSubgraphApollo,
-  createSubgraphServices,
-  parseSubgraphEnv,
-} from '@casino/server';
+import { parseSubgraphEnv } from '@casino/server';
 import { createGamingSubgraph, parseGamingSettings } from '../src/index';
 import { centsToMoney } from '../src/money';
 import { GAMING_SESSIONS } from '../src/sessions/session-store';
 import type { GamingSessionDocument } from '../src/sessions/session-store';
 import { insertGameTypes, standardGameTypes } from '../src/testing/fixtures';
-import { percentile, testIdentity, withScratchDatabase } from '@casino/testing';
+import {
+  latencySummary,
+  mongoLabel,
+  runBench,
+  startInProcessSubgraph,
+  testIdentity,
+  timeRuns,
+  withScratchDatabase,
+} from '@casino/testing';
 import { DAY_MS } from '@casino/config';
 
 const RUNS = Number(process.argv[2] ?? 200);
@@ -140,52 +142,21 @@ async function main(): Promise<void> {
       // every run computes the figures: this measures the computation, not the dashboard cache
       DASHBOARD_CACHE_TTL_SECONDS: '0',
     });
-    const deps = {
-      db: mongo.db,
-      env,
-      logger,
-      paging: { defaultSize: env.DEFAULT_PAGE_SIZE, maxSize: env.MAX_PAGE_SIZE },
-      services: createServiceClients('gaming', env),
-    };
-    const services = createSubgraphServices(definition, deps);
-    const apollo = createSubgraphApollo({ ...definition, logger });
-    await apollo.start();
+    const gaming = await startInProcessSubgraph(definition, { db: mongo.db, env, logger });
     const range = { from: new Date(end - 30 * DAY_MS).toISOString(), to: new Date(end).toISOString() };
-    const run = async () => {
-      const base = { requestId: 'bench', clientName: null, ip: null, log: logger, identity: manager };
-      const audit = createRequestAudit({ ...base, service: 'gaming' }, () => undefined);
-      const response = await apollo.executeOperation(
-        { query: QUERY, variables: { range } },
-        { contextValue: definition.createContext({ ...base, audit }, services) },
-      );
-      if (response.body.kind !== 'single' || response.body.singleResult.errors) {
-        throw new Error(`dashboard failed: ${JSON.stringify(response.body)}`);
-      }
-      return response.body.singleResult.data as {
-        gamingDashboard: { totals: { sessionCount: number }; byDay: unknown[] };
-      };
-    };
-    let last = await run();
-    for (let i = 1; i < WARMUP; i++) await run();
-    const samples: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const started = performance.now();
-      last = await run();
-      samples.push(performance.now() - started);
-    }
-    await apollo.stop();
-    const sorted = [...samples].sort((a, b) => a - b);
+    let last: { gamingDashboard: { totals: { sessionCount: number }; byDay: unknown[] } } | undefined;
+    const sorted = await timeRuns(RUNS, WARMUP, async () => {
+      last = await gaming.data(QUERY, { range }, manager);
+    });
+    await gaming.stop();
     const lines = [
       `gamingDashboard over 30 days: ${SESSIONS.toLocaleString('en')} sessions in ${DAYS} days inserted in ${insertSeconds.toFixed(1)} s`,
-      `  range holds ${last.gamingDashboard.totals.sessionCount.toLocaleString('en')} sessions, ${last.gamingDashboard.byDay.length} gaming days`,
-      `  ${RUNS} runs (after ${WARMUP} warm-up): median ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`,
-      `  MongoDB: ${embedded ? 'embedded mongo-java-server' : uri.replace(/\/\/[^@]*@/, '//')}`,
+      `  range holds ${last!.gamingDashboard.totals.sessionCount.toLocaleString('en')} sessions, ${last!.gamingDashboard.byDay.length} gaming days`,
+      `  ${RUNS} runs (after ${WARMUP} warm-up): ${latencySummary(sorted, 1)}`,
+      `  MongoDB: ${mongoLabel({ uri, embedded })}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+runBench(main);

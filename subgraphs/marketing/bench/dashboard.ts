@@ -9,25 +9,27 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Faker, en } from '@faker-js/faker';
-import { createRequestAudit } from '@casino/audit';
 import type { AdminIdentity } from '@casino/auth';
 import { demoAdmins } from '@casino/compliance';
 import { DEV_PROTECTION_ENV, protectorFromEnv } from '@casino/crypto';
 import { createLogger } from '@casino/logger';
 import { seedLoyalty } from '@casino/loyalty';
-import {
-  createProtector,
-  createServiceClients,
-  createSubgraphApollo,
-  createSubgraphServices,
-  parseSubgraphEnv,
-} from '@casino/server';
+import { parseSubgraphEnv } from '@casino/server';
 import { CUSTOMER_ANALYTICS } from '../src/analytics/analytics-store';
 import { MARKETING_CAMPAIGNS } from '../src/campaigns/campaign-store';
 import { WALK_IN_GUESTS } from '../src/guests/guest-store';
 import { marketingSubgraph, seedMarketing } from '../src/index';
 import { NOTIFICATIONS } from '../src/notifications/notification-store';
-import { percentile, testIdentity, withScratchDatabase } from '@casino/testing';
+import { MARKETING_DASHBOARD } from '../src/testing/dashboard';
+import {
+  latencySummary,
+  mongoLabel,
+  runBench,
+  startInProcessSubgraph,
+  testIdentity,
+  timeRuns,
+  withScratchDatabase,
+} from '@casino/testing';
 import { DAY_MS } from '@casino/config';
 
 const { values } = parseArgs({
@@ -39,48 +41,6 @@ const WARMUP = 20;
 const NOW = new Date('2026-11-01T00:00:00.000Z');
 // the 30 days ending at the seed's reference instant
 const RANGE = { from: new Date(NOW.getTime() - 30 * DAY_MS).toISOString(), to: NOW.toISOString() };
-const QUERY = /* GraphQL */ `
-  query Dashboard($range: DateRangeInput!) {
-    marketingDashboard(range: $range) {
-      from
-      to
-      campaigns {
-        total
-        byStatus {
-          status
-          count
-          budget
-        }
-        totalBudget
-        estimatedReach
-        actualReach
-        reachVsEstimate
-        averageConversionRate
-      }
-      walkIns {
-        visits
-        converted
-        conversionRate
-        totalSpend
-      }
-      notifications {
-        total
-        byStatus {
-          status
-          count
-        }
-        deliveryRate
-        readRate
-        byChannel {
-          channel
-          delivered
-          failed
-          deliveryRate
-        }
-      }
-    }
-  }
-`;
 
 /** scripts/seed-all's faker seeds, so the data is the same as `pnpm seed` writes */
 function faker(seed: number): Faker {
@@ -140,45 +100,19 @@ async function main(): Promise<void> {
         DASHBOARD_CACHE_TTL_SECONDS: '0',
       });
       const logger = createLogger({ name: 'bench', level: 'silent' });
-      const deps = {
-        db: mongo.db,
-        env,
-        logger,
-        paging: { defaultSize: 20, maxSize: 200 },
-        services: createServiceClients('marketing', env),
-        protector: createProtector(marketingSubgraph, env)!,
-      };
-      const services = createSubgraphServices(marketingSubgraph, deps);
-      const apollo = createSubgraphApollo({ ...marketingSubgraph, logger });
-      await apollo.start();
+      const marketing = await startInProcessSubgraph(marketingSubgraph, { db: mongo.db, env, logger });
       let last: DashboardData | undefined;
-      const run = async () => {
-        const base = { requestId: 'bench', clientName: null, ip: null, log: logger, identity: generalAdmin };
-        const audit = createRequestAudit({ ...base, service: 'marketing' }, () => undefined);
-        const started = performance.now();
-        const response = await apollo.executeOperation(
-          { query: QUERY, variables: { range: RANGE } },
-          { contextValue: marketingSubgraph.createContext({ ...base, audit }, services) },
-        );
-        const elapsed = performance.now() - started;
-        if (response.body.kind !== 'single' || response.body.singleResult.errors) {
-          throw new Error(`dashboard failed: ${JSON.stringify(response.body)}`);
-        }
-        last = response.body.singleResult.data as unknown as DashboardData;
-        return elapsed;
-      };
-      for (let i = 0; i < WARMUP; i++) await run();
-      const samples: number[] = [];
-      for (let i = 0; i < RUNS; i++) samples.push(await run());
-      samples.sort((a, b) => a - b);
-      await apollo.stop();
+      const samples = await timeRuns(RUNS, WARMUP, async () => {
+        last = await marketing.data<DashboardData>(MARKETING_DASHBOARD, { range: RANGE }, generalAdmin);
+      });
+      await marketing.stop();
       const figures = last!.marketingDashboard;
       const lines = [
         `marketing demo data (--members ${MEMBERS}, seeded in ${seedSeconds.toFixed(1)} s): ${campaigns} campaigns, ${notifications} notifications, ${guests} walk-in guests, ${analytics} customer analytics docs`,
         `  range ${RANGE.from} .. ${RANGE.to} holds ${figures.campaigns.total} campaigns, ${figures.walkIns.visits} walk-in visits, ${figures.notifications.total} notifications`,
         `marketingDashboard as GeneralAdmin, ${RUNS} runs after ${WARMUP} warm-up runs:`,
-        `  median ${percentile(samples, 50).toFixed(2)} ms, p99 ${percentile(samples, 99).toFixed(2)} ms, max ${samples.at(-1)!.toFixed(2)} ms`,
-        `  MongoDB: ${embedded ? 'embedded mongo-java-server' : uri.replace(/\/\/[^@]*@/, '//')}`,
+        `  ${latencySummary(samples)}`,
+        `  MongoDB: ${mongoLabel({ uri, embedded })}`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     } finally {
@@ -187,7 +121,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+runBench(main);

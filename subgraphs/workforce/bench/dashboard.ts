@@ -6,22 +6,21 @@
  * Run: pnpm exec tsx subgraphs/workforce/bench/dashboard.ts [--runs 300] [--staff-scale 10]
  * Uses MONGODB_URI when set, otherwise starts the embedded MongoDB.
  */
-import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Faker, en } from '@faker-js/faker';
-import { createRequestAudit } from '@casino/audit';
 import type { AdminIdentity } from '@casino/auth';
 import { createLogger } from '@casino/logger';
 import { DEV_PROTECTION_ENV } from '@casino/crypto';
-import {
-  createProtector,
-  createServiceClients,
-  createSubgraphApollo,
-  createSubgraphServices,
-  parseSubgraphEnv,
-} from '@casino/server';
+import { createProtector, parseSubgraphEnv } from '@casino/server';
 import { workforceSubgraph, seedWorkforce } from '../src/index';
-import { percentile, testIdentity, withScratchDatabase } from '@casino/testing';
+import {
+  latencySummary,
+  runBench,
+  startInProcessSubgraph,
+  testIdentity,
+  timeRuns,
+  withScratchDatabase,
+} from '@casino/testing';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '300' }, 'staff-scale': { type: 'string', default: '10' } },
@@ -91,31 +90,7 @@ async function main(): Promise<void> {
       protector,
     });
     const logger = createLogger({ name: 'bench', level: 'silent' });
-    const deps = {
-      db: mongo.db,
-      env,
-      logger,
-      paging: { defaultSize: 20, maxSize: 200 },
-      services: createServiceClients('workforce', env),
-      protector,
-    };
-    const services = createSubgraphServices(workforceSubgraph, deps);
-    const apollo = createSubgraphApollo({ ...workforceSubgraph, logger });
-    await apollo.start();
-    const run = async (identity: AdminIdentity) => {
-      const base = { requestId: 'bench', clientName: null, ip: null, log: logger, identity };
-      const audit = createRequestAudit({ ...base, service: 'workforce' }, () => undefined);
-      const started = performance.now();
-      const response = await apollo.executeOperation(
-        { query: QUERY, variables: { range: RANGE } },
-        { contextValue: workforceSubgraph.createContext({ ...base, audit }, services) },
-      );
-      const elapsed = performance.now() - started;
-      if (response.body.kind !== 'single' || response.body.singleResult.errors) {
-        throw new Error(`dashboard failed: ${JSON.stringify(response.body)}`);
-      }
-      return elapsed;
-    };
+    const workforce = await startInProcessSubgraph(workforceSubgraph, { db: mongo.db, env, logger });
     const lines = [
       `workforce demo data: ${seeded.staff.length} staff (staff scale ${STAFF_SCALE}), ${seeded.trainingRecords} training records, ${seeded.performanceReviews} reviews`,
       `workforceDashboard, ${RUNS} runs each after 20 warm-up runs:`,
@@ -124,20 +99,12 @@ async function main(): Promise<void> {
       ['GeneralAdmin (all departments)', admin('GeneralAdmin', null)],
       ['Manager (Gaming only)        ', admin('Manager', 'Gaming')],
     ] as const) {
-      for (let i = 0; i < 20; i++) await run(identity);
-      const samples: number[] = [];
-      for (let i = 0; i < RUNS; i++) samples.push(await run(identity));
-      samples.sort((a, b) => a - b);
-      lines.push(
-        `  ${label}: median ${percentile(samples, 50).toFixed(2)} ms, p99 ${percentile(samples, 99).toFixed(2)} ms, max ${samples.at(-1)!.toFixed(2)} ms`,
-      );
+      const samples = await timeRuns(RUNS, 20, () => workforce.data(QUERY, { range: RANGE }, identity));
+      lines.push(`  ${label}: ${latencySummary(samples)}`);
     }
-    await apollo.stop();
+    await workforce.stop();
     process.stdout.write(`${lines.join('\n')}\n`);
   });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+runBench(main);

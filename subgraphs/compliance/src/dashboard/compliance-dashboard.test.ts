@@ -13,31 +13,7 @@ import type { TestUpstream } from '../testing/upstreams';
 import { unreachableService } from '@casino/gaming/testing';
 import { startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
-
-const DASHBOARD = /* GraphQL */ `
-  query Dashboard($range: DateRangeInput!) {
-    complianceDashboard(range: $range) {
-      from
-      to
-      memberCount
-      kycVerifiedCount
-      kycRate
-      selfExcludedCount
-      ctrCount
-      mtlCount
-      openViolations {
-        severity
-        count
-      }
-      reportsByStatus {
-        status
-        count
-      }
-      policiesDueForReview
-      policyReviewWindowDays
-    }
-  }
-`;
+import { COMPLIANCE_DASHBOARD as DASHBOARD } from '../testing/dashboard';
 
 const RANGE = { from: '2026-04-01T06:00:00.000Z', to: '2026-04-03T06:00:00.000Z' };
 const inRange = new Date('2026-04-02T12:00:00.000Z');

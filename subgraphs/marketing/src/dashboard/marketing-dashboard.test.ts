@@ -5,6 +5,7 @@ import { marketingSubgraph } from '../index';
 import { AS } from '../testing/identities';
 import { startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
+import { MARKETING_DASHBOARD as DASHBOARD } from '../testing/dashboard';
 import type { CampaignStatus, MarketingCampaignDocument } from '../campaigns/campaign-store';
 import { MARKETING_CAMPAIGNS } from '../campaigns/campaign-store';
 import type { WalkInGuestDocument } from '../guests/guest-store';
@@ -15,49 +16,6 @@ import type {
   NotificationStatus,
 } from '../notifications/notification-store';
 import { NOTIFICATIONS } from '../notifications/notification-store';
-
-const DASHBOARD = /* GraphQL */ `
-  query ($range: DateRangeInput!) {
-    marketingDashboard(range: $range) {
-      from
-      to
-      campaigns {
-        total
-        byStatus {
-          status
-          count
-          budget
-        }
-        totalBudget
-        estimatedReach
-        actualReach
-        reachVsEstimate
-        averageConversionRate
-      }
-      walkIns {
-        visits
-        converted
-        conversionRate
-        totalSpend
-      }
-      notifications {
-        total
-        byStatus {
-          status
-          count
-        }
-        deliveryRate
-        readRate
-        byChannel {
-          channel
-          delivered
-          failed
-          deliveryRate
-        }
-      }
-    }
-  }
-`;
 
 const day = (d: number) => new Date(Date.UTC(2026, 2, d));
 let n = 0;
