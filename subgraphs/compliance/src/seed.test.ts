@@ -197,7 +197,9 @@ describe('seedCompliance', () => {
     const member = seeded.members.find((m) =>
       reports.some((r) => r.violations.some((v) => v.member_id === m.id)),
     )!;
+    // only completed (or later) reports count their findings
     const open = reports
+      .filter((r) => r.status !== 'draft')
       .flatMap((r) => r.violations)
       .filter((v) => v.member_id === member.id && v.status !== 'resolved').length;
     const result = await harness.execute<{ _entities: { complianceStatus: Record<string, unknown> }[] }>(
