@@ -3,3 +3,4 @@ export * from './identities';
 export * from './bench';
 export * from './in-process-subgraph';
 export * from './tls-certificates';
+export * from './retention';

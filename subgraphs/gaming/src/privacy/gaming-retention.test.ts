@@ -1,16 +1,19 @@
-import type { Identity } from '@casino/auth';
 import { gamingSubgraph } from '../index';
 import { GAMING_SESSIONS } from '../sessions/session-store';
 import type { GamingSessionDocument } from '../sessions/session-store';
 import { gameTypeFixture, insertGameTypes, insertSessions, sessionFixture } from '../testing/fixtures';
-import { TEST_SUPERADMIN, startSubgraphHarness } from '@casino/testing';
+import {
+  RETENTION_NOW,
+  TEST_SUPERADMIN,
+  retentionAgo,
+  retentionOperation,
+  startSubgraphHarness,
+} from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 import { ApplyGamingRetentionDocument } from '../__generated__/operations';
 
-const compliance = { kind: 'service', service: 'compliance' } as Identity;
-const DAY = 86_400_000;
-const now = new Date('2026-06-01T00:00:00Z');
-const ago = (days: number, minutes = 0) => new Date(now.getTime() - days * DAY - minutes * 60_000);
+const now = RETENTION_NOW;
+const ago = retentionAgo;
 const ARCHIVE = `${GAMING_SESSIONS}_archive`;
 
 describe('applyGamingRetention', () => {
@@ -20,38 +23,12 @@ describe('applyGamingRetention', () => {
   const ended = (days: number, minutes = 0, overrides: Partial<GamingSessionDocument> = {}) =>
     sessionFixture(gameType, { session_end: ago(days, minutes), ...overrides });
 
-  const apply = (input: Partial<Record<string, unknown>> = {}, identity: Identity = compliance) =>
-    harness.execute(
-      ApplyGamingRetentionDocument,
-      {
-        input: {
-          archiveAfterDays: 30,
-          retentionPeriodDays: 365,
-          autoDelete: false,
-          exceptions: [heldMember],
-          batchSize: 2,
-          now: now.toISOString(),
-          ...input,
-        },
-      },
-      { identity },
-    );
-  /** Calls until nothing is left, as compliance does, and adds the counts up. */
-  const run = async (input: Partial<Record<string, unknown>> = {}) => {
-    const total = { archived: 0, deleted: 0, anonymised: 0, skipped: 0, remaining: 0, batches: 0 };
-    for (;;) {
-      const result = await apply(input);
-      expect(result.errors).toBeUndefined();
-      const counts = result.data!.applyGamingRetention;
-      total.archived += counts.archived;
-      total.deleted += counts.deleted;
-      total.anonymised += counts.anonymised;
-      total.skipped = counts.skipped;
-      total.remaining = counts.remaining;
-      total.batches += 1;
-      if (counts.remaining === 0 || total.batches > 50) return total;
-    }
-  };
+  /** `run` calls until nothing is left, as compliance does, and adds the counts up. */
+  const { apply, run } = retentionOperation(() => harness, ApplyGamingRetentionDocument, {
+    archiveAfterDays: 30,
+    retentionPeriodDays: 365,
+    exceptions: [heldMember],
+  });
   const ids = async (collection: string, filter: Record<string, unknown> = {}) =>
     (await harness.db.collection(collection).find(filter).toArray()).map((d) => d.id as string).sort();
 

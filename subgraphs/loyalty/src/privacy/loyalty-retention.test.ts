@@ -1,51 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import type { Identity } from '@casino/auth';
 import { loyaltySubgraph } from '../index';
 import { MEMBERS } from '../members/member-store';
 import type { MemberDocument } from '../members/member-store';
 import { admin, memberDocument } from '../testing/fixtures';
-import { startSubgraphHarness } from '@casino/testing';
+import { RETENTION_NOW, retentionAgo, retentionOperation, startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 import { ApplyLoyaltyRetentionDocument } from '../__generated__/operations';
 
-const compliance: Identity = { kind: 'service', service: 'compliance' };
-const DAY = 86_400_000;
-const now = new Date('2026-06-01T00:00:00Z');
-const ago = (days: number, minutes = 0) => new Date(now.getTime() - days * DAY - minutes * 60_000);
+const now = RETENTION_NOW;
+const ago = retentionAgo;
 
 describe('applyLoyaltyRetention', () => {
   let harness: SubgraphHarness;
-  const apply = (input: Record<string, unknown> = {}, identity: Identity = compliance) =>
-    harness.execute(
-      ApplyLoyaltyRetentionDocument,
-      {
-        input: {
-          archiveAfterDays: 365,
-          retentionPeriodDays: 1000,
-          autoDelete: false,
-          exceptions: [],
-          batchSize: 2,
-          now: now.toISOString(),
-          ...input,
-        },
-      },
-      { identity },
-    );
-  const run = async (input: Record<string, unknown> = {}) => {
-    const total = { archived: 0, deleted: 0, anonymised: 0, skipped: 0, remaining: 0, batches: 0 };
-    do {
-      const result = await apply(input);
-      expect(result.errors).toBeUndefined();
-      const counts = result.data!.applyLoyaltyRetention;
-      total.archived += counts.archived;
-      total.deleted += counts.deleted;
-      total.anonymised += counts.anonymised;
-      total.skipped = counts.skipped;
-      total.remaining = counts.remaining;
-      total.batches += 1;
-    } while (total.remaining > 0 && total.batches < 50);
-    return total;
-  };
+  const { apply, run } = retentionOperation(() => harness, ApplyLoyaltyRetentionDocument, {
+    archiveAfterDays: 365,
+    retentionPeriodDays: 1000,
+    exceptions: [],
+  });
   const member = (overrides: Partial<MemberDocument>) => memberDocument(overrides, harness.protector);
 
   beforeAll(async () => {

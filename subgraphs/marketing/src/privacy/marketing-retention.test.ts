@@ -1,18 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Decimal128 } from 'mongodb';
-import type { Identity } from '@casino/auth';
 import { marketingSubgraph } from '../index';
 import { WALK_IN_GUESTS } from '../guests/guest-store';
 import { NOTIFICATIONS } from '../notifications/notification-store';
 import { AS } from '../testing/identities';
-import { startSubgraphHarness } from '@casino/testing';
+import { RETENTION_NOW, retentionAgo, retentionOperation, startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 import { ApplyMarketingRetentionDocument } from '../__generated__/operations';
 
-const compliance = { kind: 'service', service: 'compliance' } as Identity;
-const DAY = 86_400_000;
-const now = new Date('2026-06-01T00:00:00Z');
-const ago = (days: number, minutes = 0) => new Date(now.getTime() - days * DAY - minutes * 60_000);
+const now = RETENTION_NOW;
+const ago = retentionAgo;
 
 function notification(days: number, status: string, recipientId: string = randomUUID()) {
   return {
@@ -66,37 +63,11 @@ function guest(days: number, converted = false) {
 describe('applyMarketingRetention', () => {
   let harness: SubgraphHarness;
   const heldMember = randomUUID();
-  const apply = (input: Record<string, unknown> = {}, identity: Identity = compliance) =>
-    harness.execute(
-      ApplyMarketingRetentionDocument,
-      {
-        input: {
-          archiveAfterDays: 90,
-          retentionPeriodDays: 730,
-          autoDelete: false,
-          exceptions: [heldMember],
-          batchSize: 2,
-          now: now.toISOString(),
-          ...input,
-        },
-      },
-      { identity },
-    );
-  const run = async (input: Record<string, unknown> = {}) => {
-    const total = { archived: 0, deleted: 0, anonymised: 0, skipped: 0, remaining: 0, batches: 0 };
-    do {
-      const result = await apply(input);
-      expect(result.errors).toBeUndefined();
-      const counts = result.data!.applyMarketingRetention;
-      total.archived += counts.archived;
-      total.deleted += counts.deleted;
-      total.anonymised += counts.anonymised;
-      total.skipped = counts.skipped;
-      total.remaining = counts.remaining;
-      total.batches += 1;
-    } while (total.remaining > 0 && total.batches < 50);
-    return total;
-  };
+  const { apply, run } = retentionOperation(() => harness, ApplyMarketingRetentionDocument, {
+    archiveAfterDays: 90,
+    retentionPeriodDays: 730,
+    exceptions: [heldMember],
+  });
   const ids = async (collection: string, filter: Record<string, unknown> = {}) =>
     (await harness.db.collection(collection).find(filter).toArray()).map((d) => d.id as string).sort();
   const sorted = (docs: { id: string }[]) => docs.map((d) => d.id).sort();
