@@ -104,6 +104,76 @@ describe('audit trail through compliance', () => {
     }
   });
 
+  it("keeps every change to a member in their history, whatever the outcome, with the API's key names", async () => {
+    const registered = await stack.query<{ registerMember: { id: string } }>(
+      'mutation ($input: RegisterMemberInput!) { registerMember(input: $input) { id } }',
+      {
+        input: {
+          firstName: 'Kasun',
+          lastName: 'Perera',
+          email: 'kasun.p@example.com',
+          phone: '+94 77 111 2233',
+          dateOfBirth: '1979-02-11T00:00:00.000Z',
+          nationality: 'Sri Lanka',
+          nicPassport: '791234567V',
+        },
+      },
+      { as: IDENTITIES.Manager },
+    );
+    expect(registered.errors).toBeUndefined();
+    const memberId = registered.data!.registerMember.id;
+    const ADJUST = 'mutation ($input: AdjustPointsInput!) { adjustPoints(input: $input) { id } }';
+    const adjust = (amount: number, as: (typeof IDENTITIES)[keyof typeof IDENTITIES]) =>
+      stack.query<{ adjustPoints: { id: string } }>(
+        ADJUST,
+        { input: { memberId, amount, reason: 'Goodwill for a slot outage' } },
+        { as },
+      );
+
+    const allowed = await adjust(500, IDENTITIES.GeneralAdmin);
+    expect(allowed.errors).toBeUndefined();
+    expect((await adjust(10, IDENTITIES.Supervisor)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // more than the balance: refused by the service
+    expect((await adjust(-100_000, IDENTITIES.GeneralAdmin)).errors).toBeDefined();
+    const excluded = await stack.query(
+      'mutation ($input: RecordSelfExclusionInput!) { recordSelfExclusion(input: $input) { id } }',
+      { input: { memberId, length: 'SIX_MONTHS', reason: 'Asked for it at the cage' } },
+      { as: IDENTITIES.Supervisor },
+    );
+    expect(excluded.errors).toBeUndefined();
+    const updated = await stack.query(
+      'mutation ($input: UpdateMemberInput!) { updateMember(input: $input) { id } }',
+      { input: { id: memberId, marketingConsent: false } },
+      { as: IDENTITIES.Manager },
+    );
+    expect(updated.errors).toBeUndefined();
+
+    const entries = await waitForEntries({ targetId: memberId }, 6);
+    const seen = entries.map((e) => [e.action, e.outcome]).sort();
+    expect(seen).toEqual(
+      [
+        ['adjustPoints', 'allowed'],
+        ['adjustPoints', 'denied'],
+        ['adjustPoints', 'failed'],
+        ['recordSelfExclusion', 'allowed'],
+        ['registerMember', 'allowed'],
+        ['updateMember', 'allowed'],
+      ].sort(),
+    );
+    const allowedAdjustment = entries.find((e) => e.action === 'adjustPoints' && e.outcome === 'allowed')!;
+    expect(allowedAdjustment).toMatchObject({
+      targetId: allowed.data!.adjustPoints.id,
+      changes: { after: { memberId, entry: { memberId, amount: 500 } } },
+    });
+    expect(entries.find((e) => e.outcome === 'denied')!.changes).toMatchObject({
+      after: { memberId, amount: 10 },
+    });
+    for (const entry of entries) {
+      // snake_case keys of stored documents are stored as the API names them
+      expect(JSON.stringify(entry.changes)).not.toMatch(/"[a-z0-9]+_[a-z0-9_]+":/);
+    }
+  });
+
   it('records a denied mutation as denied, and nothing is created', async () => {
     const name = `Denied campaign ${randomUUID()}`;
     const result = await stack.query(

@@ -3,9 +3,10 @@ import { MongoClient } from 'mongodb';
 import { readProcessEnv } from '@casino/config';
 import { createLogger } from '@casino/logger';
 import type { AuditEvent } from './event';
+import { memberIdOf } from './event';
 import { AuditOutbox } from './outbox';
 import type { AuditSink } from './outbox';
-import { REDACTED, REDACTION_MAX_DEPTH, TOO_DEEP, redact } from './redact';
+import { REDACTED, REDACTION_MAX_DEPTH, TOO_DEEP, camelCaseKeys, redact } from './redact';
 
 describe('redact', () => {
   it('hides personal data and secrets at any depth and keeps the rest', () => {
@@ -89,6 +90,57 @@ function event(action: string): AuditEvent {
     outcome: 'allowed',
   };
 }
+
+describe('camelCaseKeys', () => {
+  it('names the keys as the API does at any depth, keeping free-form JSON as written', () => {
+    expect(
+      camelCaseKeys({
+        before: null,
+        after: {
+          member_id: 'm1',
+          pointsBalance: 5,
+          entry: { source_id: 's1', created_at: '2026-01-01T00:00:00.000Z', tags: [{ tier_2: true }] },
+          preferences: { favourite_game: 'baccarat' },
+          self_excluded: true,
+        },
+      }),
+    ).toEqual({
+      before: null,
+      after: {
+        memberId: 'm1',
+        pointsBalance: 5,
+        entry: { sourceId: 's1', createdAt: '2026-01-01T00:00:00.000Z', tags: [{ tier2: true }] },
+        preferences: { favourite_game: 'baccarat' },
+        selfExcluded: true,
+      },
+    });
+  });
+
+  it('keeps the camelCase value when a document carries both spellings', () => {
+    expect(camelCaseKeys({ nic_passport: 'x', nicPassport: '[protected]' })).toEqual({
+      nicPassport: '[protected]',
+    });
+  });
+});
+
+describe('memberIdOf', () => {
+  const event = (over: Partial<Pick<AuditEvent, 'targetType' | 'targetId' | 'changes'>>) => ({
+    targetType: 'PointsLedgerEntry',
+    targetId: 'e1',
+    changes: null,
+    ...over,
+  });
+
+  it('is the target for a member, else the member the change or the input names', () => {
+    expect(memberIdOf(event({ targetType: 'Member', targetId: 'm1' }))).toBe('m1');
+    expect(memberIdOf(event({ changes: { before: null, after: { memberId: 'm2', points: 5 } } }))).toBe('m2');
+    expect(memberIdOf(event({ changes: { before: { member_id: 'm3' }, after: null } }))).toBe('m3');
+    expect(
+      memberIdOf(event({ changes: { before: null, after: { id: 'x', nested: { memberId: 'm4' } } } })),
+    ).toBe(null);
+    expect(memberIdOf(event({}))).toBeNull();
+  });
+});
 
 describe('AuditOutbox', () => {
   let client: MongoClient;

@@ -29,3 +29,21 @@ export function actorOf(identity: Identity): Pick<AuditEvent, 'actorId' | 'actor
     return { actorId: null, actorUsername: `service:${identity.service}`, role: null };
   return { actorId: null, actorUsername: null, role: null };
 }
+
+/**
+ * The member an audit event is about, so a member's history is found by their id whatever the mutation
+ * returned (a ledger entry, a redemption, a self-exclusion period, a comp) and whatever its outcome: the
+ * target when it is a Member, otherwise the `memberId` (or `member_id`) at the top of the change's after or
+ * before, which is the mutation's input for a refused or failed attempt. A mutation about a member that
+ * returns something else states the member that way in `setChanges` (a stored document naming its member
+ * already does).
+ */
+export function memberIdOf(event: Pick<AuditEvent, 'targetType' | 'targetId' | 'changes'>): string | null {
+  if (event.targetType === 'Member' && event.targetId) return event.targetId;
+  for (const side of [event.changes?.after, event.changes?.before]) {
+    if (!side || typeof side !== 'object' || Array.isArray(side)) continue;
+    const named = (side as Record<string, unknown>).memberId ?? (side as Record<string, unknown>).member_id;
+    if (typeof named === 'string' && named.length > 0) return named;
+  }
+  return null;
+}

@@ -113,3 +113,46 @@ export function redact(value: unknown): unknown {
   }
   return root.value;
 }
+
+/**
+ * Keys whose values are free-form JSON a caller chose (a member's preferences, a notification's variables):
+ * kept as written, so their keys are not renamed.
+ */
+const FREE_FORM_KEYS = new Set(['preferences', 'metadata', 'variables']);
+
+const camelCase = (key: string) => key.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+
+/**
+ * The same value with its keys as the API names them (`member_id` → `memberId`), so an audit entry reads the
+ * same whether the change came from a stored document (a successful write) or from the input (a refusal or a
+ * failure). A key already in camelCase is kept; values under free-form keys keep their keys. Walks without
+ * recursion, like `redact` (whose output it is given, so it is bounded in depth).
+ */
+export function camelCaseKeys(value: unknown): unknown {
+  const root: { value?: unknown } = {};
+  const stack: { value: unknown; assign: (out: unknown) => void }[] = [
+    { value, assign: (out) => (root.value = out) },
+  ];
+  while (stack.length > 0) {
+    const { value: item, assign } = stack.pop()!;
+    if (item === null || typeof item !== 'object' || item instanceof Date) {
+      assign(item);
+    } else if (Array.isArray(item)) {
+      const out: unknown[] = new Array<unknown>(item.length);
+      assign(out);
+      item.forEach((element, index) => stack.push({ value: element, assign: (v) => (out[index] = v) }));
+    } else {
+      const out: Record<string, unknown> = {};
+      assign(out);
+      for (const [key, element] of Object.entries(item)) {
+        const name = camelCase(key);
+        // a document carrying both spellings keeps the camelCase one
+        if (name !== key && Object.prototype.hasOwnProperty.call(item, name)) continue;
+        out[name] = null;
+        if (FREE_FORM_KEYS.has(name)) out[name] = element;
+        else stack.push({ value: element, assign: (v) => (out[name] = v) });
+      }
+    }
+  }
+  return root.value;
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { redact } from '@casino/audit';
+import { camelCaseKeys, memberIdOf, redact } from '@casino/audit';
 import type { AuditEvent, AuditSink } from '@casino/audit';
 import { forbiddenError } from '@casino/auth';
 import type { Identity } from '@casino/auth';
@@ -34,9 +34,17 @@ export type AuditEventRecord = z.input<typeof auditEventSchema>;
 
 /**
  * An audit event as an `audit_logs` entry. Its changes are redacted again: the sender should have done it,
- * and the trail must not hold personal data even if one did not.
+ * and the trail must not hold personal data even if one did not. Their keys are stored as the API names
+ * them, and the member the event is about (`memberIdOf`) is kept beside a target that is not that member, so
+ * a member's history holds every change to them whatever the mutation returned and whatever its outcome.
  */
 export function toAuditLogDocument(event: AuditEventRecord | AuditEvent): AuditLogDocument {
+  const changes = event.changes ? (camelCaseKeys(redact(event.changes)) as Record<string, unknown>) : null;
+  const memberId = memberIdOf({
+    targetType: event.targetType ?? null,
+    targetId: event.targetId ?? null,
+    changes: changes as AuditEvent['changes'],
+  });
   return {
     id: event.id,
     timestamp: event.timestamp,
@@ -47,7 +55,9 @@ export function toAuditLogDocument(event: AuditEventRecord | AuditEvent): AuditL
     action: event.action,
     target_type: event.targetType ?? UNKNOWN_TARGET_TYPE,
     target_id: event.targetId ?? null,
-    changes: event.changes ? (redact(event.changes) as Record<string, unknown>) : null,
+    // kept only when the target is something else: a member's own entries are found by their target
+    ...(memberId !== null && memberId !== event.targetId ? { member_id: memberId } : {}),
+    changes,
     request_id: event.requestId ?? null,
     client_name: event.clientName ?? null,
     ip: event.ip ?? null,

@@ -33,6 +33,12 @@ export interface AuditLogDocument {
   action: string;
   target_type: string;
   target_id: string | null;
+  /**
+   * The member the entry is about when its target is something else (a ledger entry, a redemption, a
+   * self-exclusion period, a comp): the member its changes name. Absent when the target is the member, when
+   * no member is named, and on entries stored before it was kept
+   */
+  member_id?: string | null;
   /** `{ before, after }` of the changed fields, personal data already redacted */
   changes: Record<string, unknown> | null;
   request_id: string | null;
@@ -59,19 +65,21 @@ export const auditLogIndexes: IndexDescription[] = [
   { key: { admin_user_id: 1 }, name: 'admin_user_id_1' },
   { key: { timestamp: -1, id: -1 }, name: 'timestamp_-1_id_-1' },
   { key: { target_type: 1, target_id: 1, timestamp: -1 }, name: 'target_type_1_target_id_1_timestamp_-1' },
+  { key: { target_id: 1, timestamp: -1 }, name: 'target_id_1_timestamp_-1' },
+  { key: { member_id: 1, timestamp: -1 }, name: 'member_id_1_timestamp_-1', sparse: true },
 ];
 
 /**
  * The `audit_logs` retention category, enforced in-process (compliance owns the trail). An entry's age runs
- * from its `timestamp`. An exception id holds the entries about that target (a held member's entries) and
- * those the held id acted in. Anonymising an archived entry clears who acted and from where, and its
+ * from its `timestamp`. An exception id holds the entries about that target or member (a held member's
+ * entries) and those the held id acted in. Anonymising an archived entry clears who acted and from where, and its
  * changes; the action, target and outcome stay.
  */
 export const AUDIT_LOGS_TARGET: RetentionTarget = {
   collection: AUDIT_LOGS,
   ageField: 'timestamp',
   inScope: {},
-  heldBy: ['target_id', 'admin_user_id'],
+  heldBy: ['target_id', 'member_id', 'admin_user_id'],
   anonymise: {
     admin_user_id: null,
     actor_username: null,
@@ -188,7 +196,8 @@ export class AuditLogStore {
     if (input.actorId) filter.admin_user_id = input.actorId;
     if (input.action) filter.action = input.action;
     if (input.targetType) filter.target_type = input.targetType;
-    if (input.targetId) filter.target_id = input.targetId;
+    // a member's id finds the entries about them too, whatever their target
+    if (input.targetId) filter.$or = [{ target_id: input.targetId }, { member_id: input.targetId }];
     if (input.outcome) filter.outcome = input.outcome;
     if (input.from || input.to) {
       filter.timestamp = {

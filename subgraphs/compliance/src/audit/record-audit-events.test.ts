@@ -217,6 +217,187 @@ describe('recordAuditEvents', () => {
   });
 });
 
+describe("a member's audit history", () => {
+  let harness: SubgraphHarness;
+  beforeAll(async () => {
+    harness = await startSubgraphHarness(createComplianceSubgraph());
+  });
+  afterAll(() => harness.close());
+
+  const HISTORY = /* GraphQL */ `
+    query ($filter: AuditLogFilter) {
+      auditLogs(filter: $filter, first: 50) {
+        totalCount
+        edges {
+          node {
+            id
+            action
+            outcome
+            targetType
+            targetId
+            changes
+          }
+        }
+      }
+    }
+  `;
+  interface Entry {
+    id: string;
+    action: string;
+    outcome: string;
+    targetType: string;
+    targetId: string;
+    changes: Record<string, Record<string, unknown> | null> | null;
+  }
+  const history = async (filter: Record<string, unknown>) => {
+    const result = await harness.execute<{ auditLogs: { totalCount: number; edges: { node: Entry }[] } }>(
+      HISTORY,
+      { filter },
+      { identity: IDENTITIES.generalAdmin },
+    );
+    expect(result.errors).toBeUndefined();
+    return result.data!.auditLogs;
+  };
+
+  it('holds every change to the member whatever the mutation returned and its outcome, keys as the API names them', async () => {
+    const member = randomUUID();
+    const other = randomUUID();
+    const entryId = randomUUID();
+    const periodId = randomUUID();
+    // as loyalty sends them: a successful write states stored (snake_case) documents, a refusal its input
+    const events = [
+      wireEvent({
+        action: 'adjustPoints',
+        targetType: 'PointsLedgerEntry',
+        targetId: entryId,
+        changes: {
+          before: { memberId: member, pointsBalance: 100 },
+          after: {
+            memberId: member,
+            pointsBalance: 150,
+            entry: { id: entryId, member_id: member, amount: 50, created_at: '2026-05-01T10:00:00.000Z' },
+          },
+        },
+      }),
+      wireEvent({
+        action: 'adjustPoints',
+        outcome: 'denied',
+        role: 'Supervisor',
+        targetType: 'PointsLedgerEntry',
+        targetId: member,
+        changes: { before: null, after: { memberId: member, points: 50, reason: 'goodwill' } },
+      }),
+      wireEvent({
+        action: 'redeemReward',
+        targetType: 'RewardRedemption',
+        targetId: randomUUID(),
+        changes: { before: null, after: { member_id: member, reward_id: 'r1', points_spent: 200 } },
+      }),
+      wireEvent({
+        action: 'recordSelfExclusion',
+        targetType: 'SelfExclusion',
+        targetId: periodId,
+        changes: {
+          before: { id: member, self_excluded: false },
+          after: {
+            memberId: member,
+            id: member,
+            self_excluded: true,
+            period: { id: periodId, member_id: member },
+          },
+        },
+      }),
+      wireEvent({
+        action: 'updateMember',
+        targetType: 'Member',
+        targetId: member,
+        changes: {
+          before: { id: member, marketing_consent: false, preferences: { favourite_game: 'baccarat' } },
+          after: { id: member, marketing_consent: true, preferences: { favourite_game: 'baccarat' } },
+        },
+      }),
+      wireEvent({
+        action: 'adjustPoints',
+        targetType: 'PointsLedgerEntry',
+        targetId: randomUUID(),
+        changes: {
+          before: { memberId: other, pointsBalance: 0 },
+          after: { memberId: other, pointsBalance: 5 },
+        },
+      }),
+    ];
+    const recorded = await harness.execute(RECORD, { events }, asService);
+    expect(recorded.errors).toBeUndefined();
+
+    const found = await history({ targetId: member });
+    expect(found.totalCount).toBe(5);
+    const byAction = (action: string, outcome = 'allowed') =>
+      found.edges.map((e) => e.node).find((e) => e.action === action && e.outcome === outcome)!;
+    expect(byAction('adjustPoints')).toMatchObject({
+      targetType: 'PointsLedgerEntry',
+      targetId: entryId,
+      changes: {
+        before: { memberId: member, pointsBalance: 100 },
+        after: { memberId: member, pointsBalance: 150, entry: { id: entryId, memberId: member, amount: 50 } },
+      },
+    });
+    expect(byAction('adjustPoints', 'denied').changes).toEqual({
+      before: null,
+      after: { memberId: member, points: 50, reason: 'goodwill' },
+    });
+    expect(byAction('redeemReward').changes!.after).toEqual({
+      memberId: member,
+      rewardId: 'r1',
+      pointsSpent: 200,
+    });
+    expect(byAction('recordSelfExclusion').changes!.after).toMatchObject({
+      selfExcluded: true,
+      period: { id: periodId, memberId: member },
+    });
+    // free-form JSON keeps the keys its writer chose
+    expect(byAction('updateMember').changes!.after).toEqual({
+      id: member,
+      marketingConsent: true,
+      preferences: { favourite_game: 'baccarat' },
+    });
+    for (const entry of found.edges.filter((e) => e.node.action !== 'updateMember')) {
+      expect(JSON.stringify(entry.node.changes)).not.toMatch(/"[a-z0-9]+_[a-z0-9_]+":/);
+    }
+
+    // the target filter still narrows to one kind of target
+    const ledgerOnly = await history({ targetId: member, targetType: 'PointsLedgerEntry' });
+    expect(ledgerOnly.edges.map((e) => e.node.outcome).sort()).toEqual(['allowed', 'denied']);
+    expect((await history({ targetId: entryId })).totalCount).toBe(1);
+    expect((await history({ targetId: other })).totalCount).toBe(1);
+  });
+
+  it('still reads entries stored before, as they were stored', async () => {
+    const member = randomUUID();
+    await harness.db.collection(AUDIT_LOGS).insertOne({
+      id: randomUUID(),
+      timestamp: new Date('2025-01-01T00:00:00.000Z'),
+      admin_user_id: null,
+      role: null,
+      action: 'updateMember',
+      target_type: 'Member',
+      target_id: member,
+      changes: { before: { self_excluded: false }, after: { self_excluded: true } },
+      request_id: null,
+      client_name: null,
+      ip: null,
+      outcome: 'allowed',
+    });
+    const found = await history({ targetId: member });
+    expect(found.edges.map((e) => e.node)).toEqual([
+      expect.objectContaining({
+        action: 'updateMember',
+        targetType: 'Member',
+        changes: { before: { self_excluded: false }, after: { self_excluded: true } },
+      }),
+    ]);
+  });
+});
+
 describe("compliance's own audit sink", () => {
   let harness: SubgraphHarness;
   beforeAll(async () => {

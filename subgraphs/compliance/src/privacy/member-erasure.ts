@@ -69,6 +69,7 @@ export async function eraseComplianceMemberData(
   const about = {
     $or: [
       { target_id: { $in: [memberId, ...relatedTargetIds] } },
+      { member_id: memberId },
       ...MEMBER_REFERENCE_KEYS.flatMap((key) => [
         { [`changes.before.${key}`]: memberId },
         { [`changes.after.${key}`]: memberId },

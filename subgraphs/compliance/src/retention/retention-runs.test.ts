@@ -196,7 +196,7 @@ describe('runRetentionPolicy end to end with the real gaming subgraph', () => {
       admin_user_id: generalAdmin.userId,
       target_type: 'DataRetentionPolicy',
       outcome: 'allowed',
-      changes: { after: { run_id: first.id, archived: 4, anonymised: 2, skipped: 2 } },
+      changes: { after: { runId: first.id, archived: 4, anonymised: 2, skipped: 2 } },
     });
 
     const report = await harness.execute<{ generateComplianceReport: { summary: Record<string, unknown> } }>(

@@ -47,7 +47,9 @@ export const Mutation: MutationResolvers = {
   },
   recordSelfExclusion: async (_, { input }, ctx) => {
     const { before, after, period } = await ctx.services.selfExclusions.record(input, actorOf(ctx.identity));
+    // names the member: the mutation returns the period, and the member's history must hold it
     ctx.audit.setChanges(auditedMember(before), {
+      memberId: after.id,
       ...auditedMember(after),
       period: auditedSelfExclusion(period),
     });
