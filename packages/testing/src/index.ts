@@ -4,3 +4,4 @@ export * from './bench';
 export * from './in-process-subgraph';
 export * from './tls-certificates';
 export * from './retention';
+export * from './rules';

@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { Kind } from 'graphql';
 import type { Identity, Role } from '@casino/auth';
-import { toMoney } from '@casino/mongo';
 import { gamingSubgraph, typeDefs } from './index';
 import { GAMING_PACKAGES } from './packages/package-store';
 import { rules } from './permissions';
 import { GAMING_SESSIONS } from './sessions/session-store';
 import { startTestLoyalty } from './testing/loyalty';
 import type { TestLoyalty } from './testing/loyalty';
-import { insertGameTypes, insertSessions, sessionFixture, standardGameTypes } from './testing/fixtures';
-import { startSubgraphHarness, TEST_SUPERADMIN, testIdentity } from '@casino/testing';
+import {
+  insertGameTypes,
+  insertSessions,
+  packageFixture,
+  sessionFixture,
+  standardGameTypes,
+} from './testing/fixtures';
+import { startSubgraphHarness, TEST_SUPERADMIN, testIdentity, withoutExplicitRule } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 
 const admin = (role: string, department: string | null): Identity =>
@@ -137,17 +141,9 @@ describe('gaming permissions', () => {
     harness = await startSubgraphHarness(gamingSubgraph, { services: { loyalty: loyalty.client } });
     await insertGameTypes(harness.db, Object.values(types));
     await insertSessions(harness.db, [session]);
-    await harness.db.collection(GAMING_PACKAGES).insertOne({
-      id: packageId,
-      name: 'Weekend baccarat',
-      description: 'Credits for the high-limit room',
-      price: toMoney('500.00'),
-      credits: toMoney('550.00'),
-      validity_hours: 48,
-      tier_access: ['Diamond', 'VIP'],
-      is_active: true,
-      created_at: new Date('2025-01-01T00:00:00Z'),
-    });
+    await harness.db
+      .collection(GAMING_PACKAGES)
+      .insertOne(packageFixture({ id: packageId, name: 'Weekend baccarat' }));
   });
   afterAll(async () => {
     await harness.close();
@@ -155,22 +151,7 @@ describe('gaming permissions', () => {
   });
 
   it('has an explicit rule for every object type and every Query and Mutation field', () => {
-    const tree = rules as Record<string, unknown>;
-    const missing: string[] = [];
-    for (const definition of typeDefs.definitions) {
-      if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION)
-        continue;
-      const type = definition.name.value;
-      const rule = tree[type];
-      if (type === 'Query' || type === 'Mutation') {
-        const fields = (rule ?? {}) as Record<string, unknown>;
-        for (const field of definition.fields ?? []) {
-          if (!fields[field.name.value]) missing.push(`${type}.${field.name.value}`);
-        }
-      } else if (!rule) {
-        missing.push(type);
-      }
-    }
+    const missing = withoutExplicitRule(typeDefs, rules);
     expect(missing).toEqual([]);
   });
 

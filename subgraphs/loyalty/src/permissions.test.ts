@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Kind } from 'graphql';
 import type { Identity, Role } from '@casino/auth';
 import { toMoney } from '@casino/mongo';
 import { loyaltySubgraph, typeDefs } from './index';
 import { protectIdentityDocument } from './members/member-store';
 import type { MemberDocument } from './members/member-store';
 import { rules } from './permissions';
-import { startSubgraphHarness, TEST_SUPERADMIN, testIdentity } from '@casino/testing';
+import { startSubgraphHarness, TEST_SUPERADMIN, testIdentity, withoutExplicitRule } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 
 const admin = (role: string, department: string | null, permissions: string[] = []): Identity =>
@@ -262,22 +261,7 @@ describe('loyalty permissions', () => {
   afterAll(() => harness.close());
 
   it('has an explicit rule for every object type and every Query and Mutation field', () => {
-    const tree = rules as Record<string, unknown>;
-    const missing: string[] = [];
-    for (const definition of typeDefs.definitions) {
-      if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION)
-        continue;
-      const type = definition.name.value;
-      const rule = tree[type];
-      if (type === 'Query' || type === 'Mutation') {
-        const fields = (rule ?? {}) as Record<string, unknown>;
-        for (const field of definition.fields ?? []) {
-          if (!fields[field.name.value]) missing.push(`${type}.${field.name.value}`);
-        }
-      } else if (!rule) {
-        missing.push(type);
-      }
-    }
+    const missing = withoutExplicitRule(typeDefs, rules);
     expect(missing).toEqual([]);
   });
 

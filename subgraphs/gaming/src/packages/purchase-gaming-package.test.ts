@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { toMoney } from '@casino/mongo';
 import { gamingSubgraph } from '../index';
 import { unreachableService } from '../testing/dead-service';
+import { packageFixture } from '../testing/fixtures';
 import { startTestLoyalty } from '../testing/loyalty';
 import type { TestLoyalty } from '../testing/loyalty';
 import { GAMING_PACKAGES } from './package-store';
-import type { GamingPackageDocument } from './package-store';
 import { PACKAGE_PURCHASES } from './purchase-store';
 import { startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
@@ -51,21 +51,6 @@ const MEMBER_PACKAGES = /* GraphQL */ `
 
 interface Purchased {
   purchaseGamingPackage: Record<string, unknown> & { id: string; purchasedAt: string; expiresAt: string };
-}
-
-function packageFixture(overrides: Partial<GamingPackageDocument> = {}): GamingPackageDocument {
-  return {
-    id: randomUUID(),
-    name: 'High-limit weekend',
-    description: 'Credits for the high-limit room',
-    price: toMoney('500.00'),
-    credits: toMoney('550.00'),
-    validity_hours: 48,
-    tier_access: ['Diamond', 'VIP'],
-    is_active: true,
-    created_at: new Date('2025-01-01T00:00:00Z'),
-    ...overrides,
-  };
 }
 
 describe('purchaseGamingPackage and Member.gamingPackages', () => {

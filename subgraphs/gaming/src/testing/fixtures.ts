@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
 import { toMoney } from '@casino/mongo';
 import { GAME_TYPES } from '../game-types/game-type-store';
+import type { GamingPackageDocument } from '../packages/package-store';
 import type { GameTypeDocument } from '../game-types/game-type-store';
 import { GAMING_SESSIONS } from '../sessions/session-store';
 import type { GamingSessionDocument } from '../sessions/session-store';
@@ -78,4 +79,20 @@ export function sessionFixture(
 
 export async function insertSessions(db: Db, sessions: GamingSessionDocument[]): Promise<void> {
   if (sessions.length > 0) await db.collection(GAMING_SESSIONS).insertMany(sessions.map((s) => ({ ...s })));
+}
+
+/** An active package for Diamond and VIP members. */
+export function packageFixture(overrides: Partial<GamingPackageDocument> = {}): GamingPackageDocument {
+  return {
+    id: randomUUID(),
+    name: 'High-limit weekend',
+    description: 'Credits for the high-limit room',
+    price: toMoney('500.00'),
+    credits: toMoney('550.00'),
+    validity_hours: 48,
+    tier_access: ['Diamond', 'VIP'],
+    is_active: true,
+    created_at: new Date('2025-01-01T00:00:00Z'),
+    ...overrides,
+  };
 }
