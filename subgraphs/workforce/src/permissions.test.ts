@@ -6,8 +6,7 @@ import type { PerformanceReviewDocument } from './reviews/performance-review-sto
 import type { Department } from './staff/departments';
 import { sealSalary } from './staff/salary';
 import type { StaffMemberDocument } from './staff/staff-store';
-import type { TrainingCourseDocument } from './training/course-store';
-import type { TrainingRecordDocument } from './training/training-record-store';
+import { courseDoc, recordDoc } from './testing/fixtures';
 import { TEST_SUPERADMIN, startSubgraphHarness, testIdentity } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 
@@ -78,38 +77,10 @@ function staffMember(
   };
 }
 
-const course: TrainingCourseDocument = {
-  id: ids.course,
-  course_name: 'Responsible Gaming',
-  description: '',
-  category: 'compliance',
-  difficulty_level: 'beginner',
-  duration_hours: 2,
-  required_for_positions: [],
-  prerequisites: [],
-  content_modules: [],
-  assessment_questions: [],
-  passing_score: 70,
-  validity_months: null,
-  is_mandatory: false,
-  created_by: null,
-  is_active: true,
-  created_at: NOW,
-  last_updated: NOW,
-};
+const course = courseDoc(ids.course, 'Responsible Gaming', { created_at: NOW, last_updated: NOW });
 
-const record = (id: string, staffMemberId: string): TrainingRecordDocument => ({
-  id,
-  staff_member_id: staffMemberId,
-  course_id: ids.course,
-  status: 'completed',
-  score: 90,
-  started_at: NOW,
-  completed_at: NOW,
-  expires_at: null,
-  attempts: 1,
-  created_at: NOW,
-});
+const record = (id: string, staffMemberId: string) =>
+  recordDoc(id, staffMemberId, ids.course, { started_at: NOW, completed_at: NOW, created_at: NOW });
 
 const review = (id: string, staffMemberId: string, reviewerId: string): PerformanceReviewDocument => ({
   id,
