@@ -48,6 +48,13 @@ const EXPECTED: Record<string, Who[]> = {
   'Mutation.setSelfExclusion': MANAGERS_UP,
   'Mutation.recordSelfExclusion': ADMINS,
   'Mutation.reinstateMember': MANAGERS_UP,
+  'Query.comp': ADMINS,
+  'Query.comps': ADMINS,
+  'Mutation.issueComp': ADMINS,
+  'Mutation.approveComp': MANAGERS_UP,
+  'Mutation.declineComp': MANAGERS_UP,
+  'Mutation.redeemComp': ADMINS,
+  'Mutation.voidComp': MANAGERS_UP,
   'Mutation.runLoyaltyJobs': ['SuperAdmin'],
   // dead outbox rows, in every subgraph: SuperAdmins only
   'Query.loyaltyDeadLetters': ['SuperAdmin'],

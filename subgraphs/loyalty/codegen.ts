@@ -14,5 +14,11 @@ export default subgraphCodegen({
     RewardRedemptionConnection: '@casino/mongo#Connection',
     PointsLedgerConnection: '@casino/mongo#Connection',
     TopReward: '../dashboard/dashboard-service#TopRewardRow',
+    LoyaltyDashboard: '../dashboard/dashboard-service#LoyaltyDashboard as LoyaltyDashboardFigures',
+    TierReinvestment: '../dashboard/dashboard-service#TierReinvestmentRow',
+    LedgerCheck: '../points/points-service#LedgerCheck as LedgerCheckFigures',
+    Comp: '../comps/comp-store#CompDocument',
+    CompConnection: '@casino/mongo#Connection',
+    CompChange: '../comps/comp-service#CompChange as CompChangeResult',
   },
 });

@@ -19,6 +19,8 @@ import { LoyaltyDashboardService } from './dashboard/dashboard-service';
 import { LoyaltyComplianceFeed } from './compliance-feed/compliance-feed';
 import { LoyaltyJobs } from './jobs/loyalty-jobs';
 import { PointsService } from './points/points-service';
+import { CompService } from './comps/comp-service';
+import type { CompDocument } from './comps/comp-store';
 import { GamingSessionCredits, gamingSessionLookup } from './points/gaming-session-credits';
 import { LoyaltyPrivacy } from './privacy/loyalty-privacy';
 import { DEFAULT_LOYALTY_SETTINGS } from './settings';
@@ -43,6 +45,8 @@ export interface LoyaltyProcess {
     selfExclusions: SelfExclusionService;
     rewards: RewardService;
     points: PointsService;
+    /** Comps: the comp balance earned from theo, comps issued against it, charges by other flows */
+    comps: CompService;
     /** creditGamingSession: gaming's credits, checked against gaming's record before they are posted */
     sessionCredits: GamingSessionCredits;
     jobs: LoyaltyJobs;
@@ -64,6 +68,7 @@ export interface LoyaltyContext extends SubgraphRequestBase, Omit<LoyaltyProcess
     lastEarn: DataLoader<string, Date | null>;
     /** Each member's self-exclusion periods, newest first */
     selfExclusions: DataLoader<string, SelfExclusionDocument[]>;
+    comp: DataLoader<string, CompDocument | null>;
   };
 }
 
@@ -88,6 +93,7 @@ export function createLoyaltyServices(
       selfExclusions: new SelfExclusionService(stores.members, stores.selfExclusions),
       rewards: new RewardService(stores.rewards),
       points,
+      comps: new CompService(stores, settings, points.ledger),
       sessionCredits: new GamingSessionCredits(points, gamingSessionLookup(deps.services.gaming)),
       jobs: new LoyaltyJobs(stores, settings),
       dashboard: new LoyaltyDashboardService(stores, settings, dashboardCacheOf(deps)),
@@ -109,6 +115,7 @@ export function createLoyaltyContext(base: SubgraphRequestBase, process: Loyalty
       redemption: stores.redemptions.byIdLoader(),
       lastEarn: stores.ledger.lastEarnLoader(),
       selfExclusions: stores.selfExclusions.byMemberLoader(),
+      comp: stores.comps.byIdLoader(),
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { IndexPlan } from '@casino/mongo';
+import { COMPS, compIndexes } from './comps/comp-store';
 import { jobRunIndexes, LOYALTY_JOB_RUNS } from './jobs/job-run-store';
 import { ledgerIndexes, POINTS_LEDGER } from './points/ledger-store';
 import { MEMBERS, memberIndexes } from './members/member-store';
@@ -13,4 +14,5 @@ export const LOYALTY_INDEXES: IndexPlan = {
   [POINTS_LEDGER]: ledgerIndexes,
   [LOYALTY_JOB_RUNS]: jobRunIndexes,
   [SELF_EXCLUSIONS]: selfExclusionIndexes,
+  [COMPS]: compIndexes,
 };

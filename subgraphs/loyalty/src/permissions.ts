@@ -36,6 +36,8 @@ export const rules: RuleTree = {
     pointsLedgerEntries: isAuthenticated,
     memberLedgerCheck: atLeast('Manager'),
     loyaltyDashboard: atLeast('Manager'),
+    comp: isAuthenticated,
+    comps: isAuthenticated,
     // compliance feed: member figures for compliance's reports and dashboard, service identities only
     complianceMemberCounts: compliance,
     selfExcludedMemberIds: compliance,
@@ -59,6 +61,13 @@ export const rules: RuleTree = {
     recordSelfExclusion: isAuthenticated,
     reinstateMember: atLeast('Manager'),
     runLoyaltyJobs: atLeast('SuperAdmin'),
+    // comps: any role issues (above its limit the comp waits for approval) and redeems; approving, declining
+    // and voiding need a Manager, and the service checks the caller's limit covers the amount
+    issueComp: isAuthenticated,
+    approveComp: atLeast('Manager'),
+    declineComp: atLeast('Manager'),
+    redeemComp: isAuthenticated,
+    voidComp: atLeast('Manager'),
     // key rotation: the orchestrating service re-seals protected fields in batches
     resealLoyaltyProtectedFields: compliance,
     // right to erasure: compliance's eraseMember anonymises the member here
@@ -101,6 +110,11 @@ export const rules: RuleTree = {
   LoyaltyDashboard: atLeast('Manager'),
   TierCount: atLeast('Manager'),
   TopReward: atLeast('Manager'),
+  TierReinvestment: atLeast('Manager'),
+  Comp: isAuthenticated,
+  CompEdge: isAuthenticated,
+  CompConnection: isAuthenticated,
+  CompChange: isAuthenticated,
   TierProgress: isAuthenticated,
   PointsExpiry: isAuthenticated,
   GamingSessionCredit: gaming,

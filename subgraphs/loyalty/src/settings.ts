@@ -32,6 +32,13 @@ export interface LoyaltySettings {
    * the jobs' sweep treats its flow as crashed and finishes or undoes it; younger ones may still be in flight
    */
   interruptedAfterMs: number;
+  /** Comp reinvestment per tier, in percent of theo: what each session's theo adds to the member's comp balance */
+  compReinvestmentPercent: Record<Tier, number>;
+  /**
+   * The largest comp (in cents) each role issues on its own; above it the comp waits for a role whose limit
+   * covers it. GeneralAdmin and above have no limit
+   */
+  compIssueLimitCents: { Supervisor: number; Manager: number };
 }
 
 export const DEFAULT_LOYALTY_SETTINGS: LoyaltySettings = {
@@ -46,11 +53,22 @@ export const DEFAULT_LOYALTY_SETTINGS: LoyaltySettings = {
   appliedEntriesKept: 50,
   reservedEntriesKept: 200,
   interruptedAfterMs: 60_000,
+  compReinvestmentPercent: { Ruby: 10, Sapphire: 15, Diamond: 20, VIP: 25 },
+  compIssueLimitCents: { Supervisor: 10_000, Manager: 50_000 },
 };
 
 const D = DEFAULT_LOYALTY_SETTINGS;
 const multiplier = (value: number) => z.coerce.number().min(0).max(100).default(value);
 const threshold = (value: number) => z.coerce.number().int().min(1).default(value);
+const compRate = (value: number) => z.coerce.number().min(0).max(100).default(value);
+/** A comp limit in whole currency units (the setting), kept in cents */
+const compLimit = (cents: number) =>
+  z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10_000_000)
+    .default(cents / 100);
 
 export const loyaltyEnv = z
   .object({
@@ -79,6 +97,18 @@ export const loyaltyEnv = z
     LOYALTY_APPLIED_ENTRIES_KEPT: z.coerce.number().int().min(2).max(1000).default(D.appliedEntriesKept),
     LOYALTY_RESERVED_ENTRIES_KEPT: z.coerce.number().int().min(2).max(5000).default(D.reservedEntriesKept),
     LOYALTY_INTERRUPTED_AFTER_MS: z.coerce.number().int().min(1_000).default(D.interruptedAfterMs),
+    /** Comp reinvestment of a Ruby member, percent of theo */
+    LOYALTY_COMP_RATE_RUBY: compRate(D.compReinvestmentPercent.Ruby),
+    /** Comp reinvestment of a Sapphire member, percent of theo */
+    LOYALTY_COMP_RATE_SAPPHIRE: compRate(D.compReinvestmentPercent.Sapphire),
+    /** Comp reinvestment of a Diamond member, percent of theo */
+    LOYALTY_COMP_RATE_DIAMOND: compRate(D.compReinvestmentPercent.Diamond),
+    /** Comp reinvestment of a VIP member, percent of theo */
+    LOYALTY_COMP_RATE_VIP: compRate(D.compReinvestmentPercent.VIP),
+    /** The largest comp a Supervisor issues without approval, in whole currency units */
+    LOYALTY_COMP_LIMIT_SUPERVISOR: compLimit(D.compIssueLimitCents.Supervisor),
+    /** The largest comp a Manager issues without approval, in whole currency units */
+    LOYALTY_COMP_LIMIT_MANAGER: compLimit(D.compIssueLimitCents.Manager),
   })
   .refine(
     (env) =>
@@ -88,7 +118,11 @@ export const loyaltyEnv = z
       message: 'tier thresholds must increase: Sapphire < Diamond < VIP',
       path: ['LOYALTY_THRESHOLD_DIAMOND'],
     },
-  );
+  )
+  .refine((env) => env.LOYALTY_COMP_LIMIT_SUPERVISOR <= env.LOYALTY_COMP_LIMIT_MANAGER, {
+    message: "a Supervisor's comp limit must not exceed a Manager's",
+    path: ['LOYALTY_COMP_LIMIT_SUPERVISOR'],
+  });
 
 /** Reads the loyalty settings from the environment (the process's, unless one is given). */
 export function parseLoyaltySettings(env?: Record<string, string | undefined>): LoyaltySettings {
@@ -114,6 +148,16 @@ export function parseLoyaltySettings(env?: Record<string, string | undefined>): 
     appliedEntriesKept: p.LOYALTY_APPLIED_ENTRIES_KEPT,
     reservedEntriesKept: p.LOYALTY_RESERVED_ENTRIES_KEPT,
     interruptedAfterMs: p.LOYALTY_INTERRUPTED_AFTER_MS,
+    compReinvestmentPercent: {
+      Ruby: p.LOYALTY_COMP_RATE_RUBY,
+      Sapphire: p.LOYALTY_COMP_RATE_SAPPHIRE,
+      Diamond: p.LOYALTY_COMP_RATE_DIAMOND,
+      VIP: p.LOYALTY_COMP_RATE_VIP,
+    },
+    compIssueLimitCents: {
+      Supervisor: p.LOYALTY_COMP_LIMIT_SUPERVISOR * 100,
+      Manager: p.LOYALTY_COMP_LIMIT_MANAGER * 100,
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import type { FieldProtector } from '@casino/crypto';
+import { CompStore } from './comps/comp-store';
 import { JobRunStore } from './jobs/job-run-store';
 import { MemberStore } from './members/member-store';
 import { LedgerStore } from './points/ledger-store';
@@ -15,6 +16,7 @@ export interface LoyaltyStores {
   ledger: LedgerStore;
   jobRuns: JobRunStore;
   selfExclusions: SelfExclusionStore;
+  comps: CompStore;
 }
 
 /** `protector` is needed only for look-ups by identity document (members' blind index). */
@@ -26,5 +28,6 @@ export function createStores(db: Db, protector?: FieldProtector): LoyaltyStores 
     ledger: new LedgerStore(db),
     jobRuns: new JobRunStore(db),
     selfExclusions: new SelfExclusionStore(db),
+    comps: new CompStore(db),
   };
 }

@@ -35,6 +35,39 @@ export type AdjustPointsInput = {
   reason: Scalars['String']['input'];
 };
 
+export type CompCategory =
+  | 'dining'
+  | 'free_play'
+  | 'hotel'
+  | 'show'
+  | 'travel';
+
+export type CompDecisionInput = {
+  compId: Scalars['ID']['input'];
+  memberId: Scalars['ID']['input'];
+  /** Why (declining or voiding) */
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type CompFilter = {
+  category?: InputMaybe<CompCategory>;
+  memberId?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<CompStatus>;
+};
+
+/**
+ * issuing: being paid from the balance (a moment); pending_approval: above its issuer's limit, nothing taken yet;
+ * issued: paid, not yet used; redeemed: used at the outlet; voided: its amount back on the balance; declined:
+ * refused by an approver
+ */
+export type CompStatus =
+  | 'declined'
+  | 'issued'
+  | 'issuing'
+  | 'pending_approval'
+  | 'redeemed'
+  | 'voided';
+
 export type CreateRewardInput = {
   cashValue: Scalars['Money']['input'];
   category: RewardCategory;
@@ -60,8 +93,23 @@ export type DateRangeInput = {
   to: Scalars['DateTime']['input'];
 };
 
-/** Which balance a ledger entry changes: spendable reward points or tier credits (which decide the tier) */
+export type IssueCompInput = {
+  amount: Scalars['Money']['input'];
+  category: CompCategory;
+  /** A client's key for retrying safely: a retry answers with the comp the key first made */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  memberId: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  /** Where it is used: a restaurant, the hotel, a show venue, ... */
+  outlet: Scalars['String']['input'];
+};
+
+/**
+ * Which balance a ledger entry changes: spendable reward points, tier credits (which decide the tier) or the comp
+ * balance (money: its entries' amounts are in cents)
+ */
 export type LedgerBalance =
+  | 'comps'
   | 'points'
   | 'tier_credits';
 

@@ -7,7 +7,10 @@ import type { RewardRedemptionDocument } from '../redemptions/redemption-store';
 import type { PointsLedgerDocument } from '../points/ledger-store';
 import type { SelfExclusionDocument } from '../exclusions/self-exclusion-store';
 import type { Connection } from '@casino/mongo';
-import type { TopRewardRow } from '../dashboard/dashboard-service';
+import type { TopRewardRow, LoyaltyDashboard as LoyaltyDashboardFigures, TierReinvestmentRow } from '../dashboard/dashboard-service';
+import type { LedgerCheck as LedgerCheckFigures } from '../points/points-service';
+import type { CompDocument } from '../comps/comp-store';
+import type { CompChange as CompChangeResult } from '../comps/comp-service';
 import type { LoyaltyContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -43,6 +46,89 @@ export type AdjustPointsInput = {
   memberId: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
 };
+
+/** A comp: an amount of the member's comp balance for an outlet and category */
+export type Comp = {
+  __typename?: 'Comp';
+  amount: Scalars['Money']['output'];
+  approvedAt?: Maybe<Scalars['DateTime']['output']>;
+  approvedBy?: Maybe<Scalars['ID']['output']>;
+  category: CompCategory;
+  declineReason?: Maybe<Scalars['String']['output']>;
+  declinedAt?: Maybe<Scalars['DateTime']['output']>;
+  declinedBy?: Maybe<Scalars['ID']['output']>;
+  id: Scalars['ID']['output'];
+  issuedAt?: Maybe<Scalars['DateTime']['output']>;
+  member: Member;
+  note?: Maybe<Scalars['String']['output']>;
+  outlet: Scalars['String']['output'];
+  redeemedAt?: Maybe<Scalars['DateTime']['output']>;
+  redeemedBy?: Maybe<Scalars['ID']['output']>;
+  requestedAt: Scalars['DateTime']['output'];
+  /** The admin user who requested it */
+  requestedBy: Scalars['ID']['output'];
+  requestedRole: Scalars['String']['output'];
+  status: CompStatus;
+  /** The member's tier when it was requested */
+  tier: Tier;
+  voidReason?: Maybe<Scalars['String']['output']>;
+  voidedAt?: Maybe<Scalars['DateTime']['output']>;
+  voidedBy?: Maybe<Scalars['ID']['output']>;
+};
+
+export type CompCategory =
+  | 'dining'
+  | 'free_play'
+  | 'hotel'
+  | 'show'
+  | 'travel';
+
+/** What a comp operation changed: the comp, its member and the member's comp balance after it */
+export type CompChange = {
+  __typename?: 'CompChange';
+  comp: Comp;
+  compBalance: Scalars['Money']['output'];
+  member: Member;
+};
+
+export type CompConnection = {
+  __typename?: 'CompConnection';
+  edges: Array<CompEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type CompDecisionInput = {
+  compId: Scalars['ID']['input'];
+  memberId: Scalars['ID']['input'];
+  /** Why (declining or voiding) */
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type CompEdge = {
+  __typename?: 'CompEdge';
+  cursor: Scalars['String']['output'];
+  node: Comp;
+};
+
+export type CompFilter = {
+  category?: InputMaybe<CompCategory>;
+  memberId?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<CompStatus>;
+};
+
+/**
+ * issuing: being paid from the balance (a moment); pending_approval: above its issuer's limit, nothing taken yet;
+ * issued: paid, not yet used; redeemed: used at the outlet; voided: its amount back on the balance; declined:
+ * refused by an approver
+ */
+export type CompStatus =
+  | 'declined'
+  | 'issued'
+  | 'issuing'
+  | 'pending_approval'
+  | 'redeemed'
+  | 'voided';
 
 /** Member figures for compliance's dashboard (compliance's service) */
 export type ComplianceMemberCounts = {
@@ -131,13 +217,30 @@ export type GamingSessionCredit = {
   tierCredits: Scalars['Int']['output'];
 };
 
-/** Which balance a ledger entry changes: spendable reward points or tier credits (which decide the tier) */
+export type IssueCompInput = {
+  amount: Scalars['Money']['input'];
+  category: CompCategory;
+  /** A client's key for retrying safely: a retry answers with the comp the key first made */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  memberId: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  /** Where it is used: a restaurant, the hotel, a show venue, ... */
+  outlet: Scalars['String']['input'];
+};
+
+/**
+ * Which balance a ledger entry changes: spendable reward points, tier credits (which decide the tier) or the comp
+ * balance (money: its entries' amounts are in cents)
+ */
 export type LedgerBalance =
+  | 'comps'
   | 'points'
   | 'tier_credits';
 
 export type LedgerCheck = {
   __typename?: 'LedgerCheck';
+  compBalance: Scalars['Money']['output'];
+  compLedgerSum: Scalars['Money']['output'];
   consistent: Scalars['Boolean']['output'];
   pointsBalance: Scalars['Int']['output'];
   pointsLedgerSum: Scalars['Int']['output'];
@@ -156,6 +259,21 @@ export type LoyaltyDashboard = {
   __typename?: 'LoyaltyDashboard';
   /** Members whose last visit falls in the range */
   activeMembers: Scalars['Int']['output'];
+  /** Comp balances held by all members now */
+  compBalanceOutstanding: Scalars['Money']['output'];
+  /** Comp balance earned from theo in the range */
+  compsAccrued: Scalars['Money']['output'];
+  /** Comps issued in the range (paid from the balance; later redeemed or voided ones included) */
+  compsIssued: Scalars['Money']['output'];
+  /** Comps issued and neither redeemed nor voided, now */
+  compsOutstanding: Scalars['Money']['output'];
+  /** Comps waiting for approval now (nothing taken from the balance yet) */
+  compsPendingApproval: Scalars['Int']['output'];
+  compsPendingApprovalAmount: Scalars['Money']['output'];
+  /** Comps used at their outlet in the range */
+  compsRedeemed: Scalars['Money']['output'];
+  /** Comps voided in the range (their amount went back on the balance) */
+  compsVoided: Scalars['Money']['output'];
   from: Scalars['DateTime']['output'];
   /** All members now, by tier */
   membersByTier: Array<TierCount>;
@@ -171,6 +289,8 @@ export type LoyaltyDashboard = {
   pointsIssued: Scalars['Int']['output'];
   /** Points spent on rewards in the range, net of cancelled redemptions */
   pointsRedeemed: Scalars['Int']['output'];
+  /** By tier: comp spend against the theo that earned comps in the range */
+  reinvestmentByTier: Array<TierReinvestment>;
   /** Exclusive */
   to: Scalars['DateTime']['output'];
   /** The rewards redeemed most in the range */
@@ -191,6 +311,8 @@ export type LoyaltyJobsResult = {
 /** What loyalty anonymised, and the financial records it kept under the member id, when it erased a member */
 export type LoyaltyMemberErasure = {
   __typename?: 'LoyaltyMemberErasure';
+  /** Comps kept under the member id (their notes erased) */
+  compsKept: Scalars['Int']['output'];
   /** When the member was first erased */
   erasedAt: Scalars['DateTime']['output'];
   /** Points ledger entries kept under the member id */
@@ -231,6 +353,8 @@ export type LoyaltyRetentionResult = {
 /** A loyalty club member. Gaming, marketing and compliance extend this entity with their own fields. */
 export type Member = {
   __typename?: 'Member';
+  /** The comp balance: earned from theo at the tier's reinvestment rate, spent on comps and VIP experiences */
+  compBalance: Scalars['Money']['output'];
   dateOfBirth: Scalars['DateTime']['output'];
   /** When the member's identity document expires; null when not recorded */
   documentExpiry?: Maybe<Scalars['DateTime']['output']>;
@@ -317,11 +441,18 @@ export type Mutation = {
   adjustPoints: PointsLedgerEntry;
   /** One bounded batch of the member_data retention policy (compliance's service only) */
   applyLoyaltyRetention: LoyaltyRetentionResult;
+  /**
+   * Approves a pending comp and pays it from the balance (CONFLICT, still pending, when the balance no longer
+   * covers it); Manager and above, and the caller's limit must cover the amount
+   */
+  approveComp: CompChange;
   /** Gives back the points and the unit of stock of a completed redemption */
   cancelRedemption: RewardRedemption;
   createReward: Reward;
   /** Service only (gaming): credits a finished session's points and tier credits, once per session */
   creditGamingSession: GamingSessionCredit;
+  /** Declines a pending comp; Manager and above, and the caller's limit must cover the amount */
+  declineComp: CompChange;
   /**
    * Anonymises a member's personal data (names, contact details, identity document, preferences; date of birth
    * reduced to its year), withdraws marketing consent and deactivates the member; the ledger, balances and
@@ -329,10 +460,19 @@ export type Mutation = {
    */
   eraseLoyaltyMemberData: LoyaltyMemberErasure;
   /**
+   * Issues a comp against the member's comp balance; any admin role. Within the caller's limit
+   * (LOYALTY_COMP_LIMIT_SUPERVISOR, LOYALTY_COMP_LIMIT_MANAGER; GeneralAdmin and above have none) it is paid at
+   * once, CONFLICT when the balance does not cover it; above the limit it is stored pending_approval and nothing
+   * is taken until a role whose limit covers it approves it
+   */
+  issueComp: CompChange;
+  /**
    * Self-excludes a member at once for at least the chosen length, kept in the member's history; any admin role.
    * While an exclusion is in effect, a new period can only make it longer
    */
   recordSelfExclusion: SelfExclusion;
+  /** Marks an issued comp used at its outlet, once; any admin role */
+  redeemComp: CompChange;
   /** Spends points on a reward: tier access, stock and balance are enforced */
   redeemReward: RewardRedemption;
   /** Enrols a new member at tier Ruby with empty balances */
@@ -360,6 +500,11 @@ export type Mutation = {
   /** Contact details, preferences and consent; kycVerified needs GeneralAdmin or above */
   updateMember: Member;
   updateReward: Reward;
+  /**
+   * Voids an issued, unused comp and puts its amount back on the balance, once; Manager and above, and the
+   * caller's limit must cover the amount
+   */
+  voidComp: CompChange;
 };
 
 
@@ -370,6 +515,11 @@ export type MutationAdjustPointsArgs = {
 
 export type MutationApplyLoyaltyRetentionArgs = {
   input: LoyaltyRetentionInput;
+};
+
+
+export type MutationApproveCompArgs = {
+  input: CompDecisionInput;
 };
 
 
@@ -388,13 +538,28 @@ export type MutationCreditGamingSessionArgs = {
 };
 
 
+export type MutationDeclineCompArgs = {
+  input: CompDecisionInput;
+};
+
+
 export type MutationEraseLoyaltyMemberDataArgs = {
   memberId: Scalars['ID']['input'];
 };
 
 
+export type MutationIssueCompArgs = {
+  input: IssueCompInput;
+};
+
+
 export type MutationRecordSelfExclusionArgs = {
   input: RecordSelfExclusionInput;
+};
+
+
+export type MutationRedeemCompArgs = {
+  input: CompDecisionInput;
 };
 
 
@@ -442,6 +607,11 @@ export type MutationUpdateRewardArgs = {
   input: UpdateRewardInput;
 };
 
+
+export type MutationVoidCompArgs = {
+  input: CompDecisionInput;
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
@@ -466,7 +636,7 @@ export type PointsLedgerConnection = {
 /** An append-only change to one of a member's balances */
 export type PointsLedgerEntry = {
   __typename?: 'PointsLedgerEntry';
-  /** Signed change: positive credits, negative debits */
+  /** Signed change: positive credits, negative debits (in cents for the comps balance) */
   amount: Scalars['Int']['output'];
   balance: LedgerBalance;
   createdAt: Scalars['DateTime']['output'];
@@ -505,8 +675,12 @@ export type ProtectedFieldRotation = {
 
 export type Query = {
   __typename?: 'Query';
+  /** One comp; any admin role */
+  comp?: Maybe<Comp>;
   /** All members, KYC-verified and self-excluded, counted; service only */
   complianceMemberCounts: ComplianceMemberCounts;
+  /** Comps, most recently requested first; any admin role */
+  comps: CompConnection;
   /**
    * Programme KPIs for Managers and above. Served from a cache: the figures are computed once per range (every
    * caller gets the same) and served for DASHBOARD_CACHE_TTL_SECONDS (30 s by default; in Redis, shared by every
@@ -538,6 +712,18 @@ export type Query = {
    * member's overlapping periods joined), by member; service only (compliance's gambling report)
    */
   selfExclusionsInEffect: Array<SelfExclusionWindow>;
+};
+
+
+export type QueryCompArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryCompsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<CompFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -782,6 +968,18 @@ export type TierProgress = {
   nextTier?: Maybe<Tier>;
 };
 
+/** One tier's reinvestment over a range: comp spend ÷ theo */
+export type TierReinvestment = {
+  __typename?: 'TierReinvestment';
+  /** Comps and charges to the comp balance in the range by members of this tier, net of voids and refunds */
+  comps: Scalars['Money']['output'];
+  /** comps ÷ theo; null without theo in the range */
+  ratio?: Maybe<Scalars['Float']['output']>;
+  /** Theo of the sessions credited in the range to members of this tier */
+  theo: Scalars['Money']['output'];
+  tier: Tier;
+};
+
 export type TopReward = {
   __typename?: 'TopReward';
   pointsSpent: Scalars['Int']['output'];
@@ -907,6 +1105,14 @@ export type ResolversTypes = ResolversObject<{
   AdjustPointsInput: AdjustPointsInput;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Comp: ResolverTypeWrapper<CompDocument>;
+  CompCategory: CompCategory;
+  CompChange: ResolverTypeWrapper<CompChangeResult>;
+  CompConnection: ResolverTypeWrapper<Connection>;
+  CompDecisionInput: CompDecisionInput;
+  CompEdge: ResolverTypeWrapper<Omit<CompEdge, 'node'> & { node: ResolversTypes['Comp'] }>;
+  CompFilter: CompFilter;
+  CompStatus: CompStatus;
   ComplianceMemberCounts: ResolverTypeWrapper<ComplianceMemberCounts>;
   CreateRewardInput: CreateRewardInput;
   CreditGamingSessionInput: CreditGamingSessionInput;
@@ -919,11 +1125,12 @@ export type ResolversTypes = ResolversObject<{
   ExpiringDocumentMember: ResolverTypeWrapper<ExpiringDocumentMember>;
   ExpiringDocumentPage: ResolverTypeWrapper<ExpiringDocumentPage>;
   GamingSessionCredit: ResolverTypeWrapper<GamingSessionCredit>;
+  IssueCompInput: IssueCompInput;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   LedgerBalance: LedgerBalance;
-  LedgerCheck: ResolverTypeWrapper<LedgerCheck>;
+  LedgerCheck: ResolverTypeWrapper<LedgerCheckFigures>;
   LedgerEntryType: LedgerEntryType;
-  LoyaltyDashboard: ResolverTypeWrapper<Omit<LoyaltyDashboard, 'topRewards'> & { topRewards: Array<ResolversTypes['TopReward']> }>;
+  LoyaltyDashboard: ResolverTypeWrapper<LoyaltyDashboardFigures>;
   LoyaltyJobsResult: ResolverTypeWrapper<LoyaltyJobsResult>;
   LoyaltyMemberErasure: ResolverTypeWrapper<LoyaltyMemberErasure>;
   LoyaltyRetentionInput: LoyaltyRetentionInput;
@@ -962,6 +1169,7 @@ export type ResolversTypes = ResolversObject<{
   Tier: Tier;
   TierCount: ResolverTypeWrapper<TierCount>;
   TierProgress: ResolverTypeWrapper<TierProgress>;
+  TierReinvestment: ResolverTypeWrapper<TierReinvestmentRow>;
   TopReward: ResolverTypeWrapper<TopRewardRow>;
   UpdateMemberInput: UpdateMemberInput;
   UpdateRewardInput: UpdateRewardInput;
@@ -977,6 +1185,12 @@ export type ResolversParentTypes = ResolversObject<{
   AdjustPointsInput: AdjustPointsInput;
   Int: Scalars['Int']['output'];
   ID: Scalars['ID']['output'];
+  Comp: CompDocument;
+  CompChange: CompChangeResult;
+  CompConnection: Connection;
+  CompDecisionInput: CompDecisionInput;
+  CompEdge: Omit<CompEdge, 'node'> & { node: ResolversParentTypes['Comp'] };
+  CompFilter: CompFilter;
   ComplianceMemberCounts: ComplianceMemberCounts;
   CreateRewardInput: CreateRewardInput;
   CreditGamingSessionInput: CreditGamingSessionInput;
@@ -989,9 +1203,10 @@ export type ResolversParentTypes = ResolversObject<{
   ExpiringDocumentMember: ExpiringDocumentMember;
   ExpiringDocumentPage: ExpiringDocumentPage;
   GamingSessionCredit: GamingSessionCredit;
+  IssueCompInput: IssueCompInput;
   JSON: Scalars['JSON']['output'];
-  LedgerCheck: LedgerCheck;
-  LoyaltyDashboard: Omit<LoyaltyDashboard, 'topRewards'> & { topRewards: Array<ResolversParentTypes['TopReward']> };
+  LedgerCheck: LedgerCheckFigures;
+  LoyaltyDashboard: LoyaltyDashboardFigures;
   LoyaltyJobsResult: LoyaltyJobsResult;
   LoyaltyMemberErasure: LoyaltyMemberErasure;
   LoyaltyRetentionInput: LoyaltyRetentionInput;
@@ -1026,6 +1241,7 @@ export type ResolversParentTypes = ResolversObject<{
   SetSelfExclusionInput: SetSelfExclusionInput;
   TierCount: TierCount;
   TierProgress: TierProgress;
+  TierReinvestment: TierReinvestmentRow;
   TopReward: TopRewardRow;
   UpdateMemberInput: UpdateMemberInput;
   UpdateRewardInput: UpdateRewardInput;
@@ -1063,6 +1279,52 @@ export type TagDirectiveArgs = {
 };
 
 export type TagDirectiveResolver<Result, Parent, ContextType = LoyaltyContext, Args = TagDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type CompResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['Comp'] = ResolversParentTypes['Comp']> = ResolversObject<{
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  approvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  approvedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  category?: Resolver<ResolversTypes['CompCategory'], ParentType, ContextType>;
+  declineReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  declinedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  declinedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  issuedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  outlet?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  redeemedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  redeemedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  requestedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  requestedBy?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  requestedRole?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['CompStatus'], ParentType, ContextType>;
+  tier?: Resolver<ResolversTypes['Tier'], ParentType, ContextType>;
+  voidReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  voidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  voidedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CompChangeResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['CompChange'] = ResolversParentTypes['CompChange']> = ResolversObject<{
+  comp?: Resolver<ResolversTypes['Comp'], ParentType, ContextType>;
+  compBalance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CompConnectionResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['CompConnection'] = ResolversParentTypes['CompConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CompEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CompEdgeResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['CompEdge'] = ResolversParentTypes['CompEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Comp'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
 
 export type ComplianceMemberCountsResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['ComplianceMemberCounts'] = ResolversParentTypes['ComplianceMemberCounts']> = ResolversObject<{
   kycVerifiedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1124,6 +1386,8 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 }
 
 export type LedgerCheckResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['LedgerCheck'] = ResolversParentTypes['LedgerCheck']> = ResolversObject<{
+  compBalance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  compLedgerSum?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   consistent?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   pointsBalance?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pointsLedgerSum?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1134,6 +1398,14 @@ export type LedgerCheckResolvers<ContextType = LoyaltyContext, ParentType extend
 
 export type LoyaltyDashboardResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['LoyaltyDashboard'] = ResolversParentTypes['LoyaltyDashboard']> = ResolversObject<{
   activeMembers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  compBalanceOutstanding?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  compsAccrued?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  compsIssued?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  compsOutstanding?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  compsPendingApproval?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  compsPendingApprovalAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  compsRedeemed?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  compsVoided?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   membersByTier?: Resolver<Array<ResolversTypes['TierCount']>, ParentType, ContextType>;
   newMembers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1142,6 +1414,7 @@ export type LoyaltyDashboardResolvers<ContextType = LoyaltyContext, ParentType e
   pointsExpired?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pointsIssued?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pointsRedeemed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reinvestmentByTier?: Resolver<Array<ResolversTypes['TierReinvestment']>, ParentType, ContextType>;
   to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   topRewards?: Resolver<Array<ResolversTypes['TopReward']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -1156,6 +1429,7 @@ export type LoyaltyJobsResultResolvers<ContextType = LoyaltyContext, ParentType 
 }>;
 
 export type LoyaltyMemberErasureResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['LoyaltyMemberErasure'] = ResolversParentTypes['LoyaltyMemberErasure']> = ResolversObject<{
+  compsKept?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   erasedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   ledgerEntriesKept?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1175,6 +1449,7 @@ export type LoyaltyRetentionResultResolvers<ContextType = LoyaltyContext, Parent
 
 export type MemberResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Member']>, { __typename: 'Member' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  compBalance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   dateOfBirth?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   documentExpiry?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1225,11 +1500,15 @@ export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversType
 export type MutationResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   adjustPoints?: Resolver<ResolversTypes['PointsLedgerEntry'], ParentType, ContextType, RequireFields<MutationAdjustPointsArgs, 'input'>>;
   applyLoyaltyRetention?: Resolver<ResolversTypes['LoyaltyRetentionResult'], ParentType, ContextType, RequireFields<MutationApplyLoyaltyRetentionArgs, 'input'>>;
+  approveComp?: Resolver<ResolversTypes['CompChange'], ParentType, ContextType, RequireFields<MutationApproveCompArgs, 'input'>>;
   cancelRedemption?: Resolver<ResolversTypes['RewardRedemption'], ParentType, ContextType, RequireFields<MutationCancelRedemptionArgs, 'id'>>;
   createReward?: Resolver<ResolversTypes['Reward'], ParentType, ContextType, RequireFields<MutationCreateRewardArgs, 'input'>>;
   creditGamingSession?: Resolver<ResolversTypes['GamingSessionCredit'], ParentType, ContextType, RequireFields<MutationCreditGamingSessionArgs, 'input'>>;
+  declineComp?: Resolver<ResolversTypes['CompChange'], ParentType, ContextType, RequireFields<MutationDeclineCompArgs, 'input'>>;
   eraseLoyaltyMemberData?: Resolver<ResolversTypes['LoyaltyMemberErasure'], ParentType, ContextType, RequireFields<MutationEraseLoyaltyMemberDataArgs, 'memberId'>>;
+  issueComp?: Resolver<ResolversTypes['CompChange'], ParentType, ContextType, RequireFields<MutationIssueCompArgs, 'input'>>;
   recordSelfExclusion?: Resolver<ResolversTypes['SelfExclusion'], ParentType, ContextType, RequireFields<MutationRecordSelfExclusionArgs, 'input'>>;
+  redeemComp?: Resolver<ResolversTypes['CompChange'], ParentType, ContextType, RequireFields<MutationRedeemCompArgs, 'input'>>;
   redeemReward?: Resolver<ResolversTypes['RewardRedemption'], ParentType, ContextType, RequireFields<MutationRedeemRewardArgs, 'input'>>;
   registerMember?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationRegisterMemberArgs, 'input'>>;
   reinstateMember?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationReinstateMemberArgs, 'memberId'>>;
@@ -1239,6 +1518,7 @@ export type MutationResolvers<ContextType = LoyaltyContext, ParentType extends R
   setSelfExclusion?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationSetSelfExclusionArgs, 'input'>>;
   updateMember?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationUpdateMemberArgs, 'input'>>;
   updateReward?: Resolver<ResolversTypes['Reward'], ParentType, ContextType, RequireFields<MutationUpdateRewardArgs, 'input'>>;
+  voidComp?: Resolver<ResolversTypes['CompChange'], ParentType, ContextType, RequireFields<MutationVoidCompArgs, 'input'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -1292,7 +1572,9 @@ export type ProtectedFieldRotationResolvers<ContextType = LoyaltyContext, Parent
 }>;
 
 export type QueryResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  comp?: Resolver<Maybe<ResolversTypes['Comp']>, ParentType, ContextType, RequireFields<QueryCompArgs, 'id'>>;
   complianceMemberCounts?: Resolver<ResolversTypes['ComplianceMemberCounts'], ParentType, ContextType>;
+  comps?: Resolver<ResolversTypes['CompConnection'], ParentType, ContextType, Partial<QueryCompsArgs>>;
   loyaltyDashboard?: Resolver<ResolversTypes['LoyaltyDashboard'], ParentType, ContextType, RequireFields<QueryLoyaltyDashboardArgs, 'range'>>;
   loyaltyDeadLetters?: Resolver<ResolversTypes['DeadLetterPage'], ParentType, ContextType, RequireFields<QueryLoyaltyDeadLettersArgs, 'first'>>;
   member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType, RequireFields<QueryMemberArgs, 'id'>>;
@@ -1394,6 +1676,14 @@ export type TierProgressResolvers<ContextType = LoyaltyContext, ParentType exten
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type TierReinvestmentResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['TierReinvestment'] = ResolversParentTypes['TierReinvestment']> = ResolversObject<{
+  comps?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  ratio?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  theo?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  tier?: Resolver<ResolversTypes['Tier'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type TopRewardResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['TopReward'] = ResolversParentTypes['TopReward']> = ResolversObject<{
   pointsSpent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   redemptions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1410,6 +1700,10 @@ export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<Resolv
 }
 
 export type Resolvers<ContextType = LoyaltyContext> = ResolversObject<{
+  Comp?: CompResolvers<ContextType>;
+  CompChange?: CompChangeResolvers<ContextType>;
+  CompConnection?: CompConnectionResolvers<ContextType>;
+  CompEdge?: CompEdgeResolvers<ContextType>;
   ComplianceMemberCounts?: ComplianceMemberCountsResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   DeadLetter?: DeadLetterResolvers<ContextType>;
@@ -1446,6 +1740,7 @@ export type Resolvers<ContextType = LoyaltyContext> = ResolversObject<{
   SelfExclusionWindow?: SelfExclusionWindowResolvers<ContextType>;
   TierCount?: TierCountResolvers<ContextType>;
   TierProgress?: TierProgressResolvers<ContextType>;
+  TierReinvestment?: TierReinvestmentResolvers<ContextType>;
   TopReward?: TopRewardResolvers<ContextType>;
   federation__FieldSet?: GraphQLScalarType;
   link__Import?: GraphQLScalarType;

@@ -17,6 +17,14 @@ export interface TopRewardRow {
   pointsSpent: number;
 }
 
+/** Comp spend against theo for one tier over the range, in cents (the ratio is null without theo). */
+export interface TierReinvestmentRow {
+  tier: Tier;
+  theoCents: number;
+  compsCents: number;
+  ratio: number | null;
+}
+
 export interface LoyaltyDashboard {
   from: Date;
   to: Date;
@@ -29,13 +37,24 @@ export interface LoyaltyDashboard {
   pointsAdjusted: number;
   outstandingPoints: number;
   topRewards: TopRewardRow[];
+  compsIssuedCents: number;
+  compsRedeemedCents: number;
+  compsVoidedCents: number;
+  compsOutstandingCents: number;
+  compsPendingApproval: number;
+  compsPendingApprovalCents: number;
+  compBalanceOutstandingCents: number;
+  compsAccruedCents: number;
+  reinvestmentByTier: TierReinvestmentRow[];
 }
 
 /**
  * Programme KPIs, every figure computed by an aggregation in MongoDB: members by tier, members registered and
  * members who visited in the range, points issued / redeemed / expired / adjusted in the range (ledger sums
  * by type, net of the reversals of redemptions and expiries), the points outstanding now (the liability) and
- * the rewards redeemed most in the range. Every caller allowed to ask gets the same figures, so they are cached
+ * the rewards redeemed most in the range; comps issued, redeemed and voided in the range, those outstanding and
+ * pending now, the comp balances held now, and by tier the comp spend (comps and charges to the balance, net of
+ * their voids and refunds) against the theo that earned comps in the range (the reinvestment ratio). Every caller allowed to ask gets the same figures, so they are cached
  * per range alone.
  */
 export class LoyaltyDashboardService {
@@ -55,11 +74,24 @@ export class LoyaltyDashboardService {
   }
 
   private async compute(range: DateRange): Promise<LoyaltyDashboard> {
-    const [facets, ledger, topRewards] = await Promise.all([
+    const [facets, sums, topRewards, comps] = await Promise.all([
       this.stores.members.dashboardFigures(range),
-      this.stores.ledger.pointsByTypeAndSource(range),
+      this.stores.ledger.dashboardSums(range),
       this.stores.redemptions.topRewards(range, this.settings.dashboardTopRewards),
+      this.stores.comps.dashboardFigures(range),
     ]);
+    const ledger = sums.filter((row) => row._id.balance === 'points');
+    const compLedger = sums.filter((row) => row._id.balance === 'comps');
+    const cents = (rows: { cents: number }[]) => rows[0]?.cents ?? 0;
+    const reinvestmentByTier = TIER_ORDER.map((tier) => {
+      const rows = compLedger.filter((row) => row._id.tier === tier);
+      const theoCents = rows.filter((r) => r._id.type === 'earn').reduce((t, r) => t + r.theo, 0);
+      // spend: debits of comps and charges, net of the voids and refunds that gave them back
+      const compsCents = -rows
+        .filter((r) => r._id.type === 'redeem' || r._id.type === 'reverse')
+        .reduce((t, r) => t + r.sum, 0);
+      return { tier, theoCents, compsCents, ratio: theoCents > 0 ? compsCents / theoCents : null };
+    });
     const sum = (type: LedgerEntryType, source?: string) =>
       ledger
         .filter((row) => row._id.type === type && (source === undefined || row._id.source === source))
@@ -81,6 +113,15 @@ export class LoyaltyDashboardService {
         redemptions: row.n,
         pointsSpent: row.points,
       })),
+      compsIssuedCents: cents(comps.issued),
+      compsRedeemedCents: cents(comps.redeemed),
+      compsVoidedCents: cents(comps.voided),
+      compsOutstandingCents: cents(comps.outstanding),
+      compsPendingApproval: comps.pending[0]?.n ?? 0,
+      compsPendingApprovalCents: cents(comps.pending),
+      compBalanceOutstandingCents: facets.outstanding[0]?.compCents ?? 0,
+      compsAccruedCents: compLedger.filter((r) => r._id.type === 'earn').reduce((t, r) => t + r.sum, 0),
+      reinvestmentByTier,
     };
   }
 }

@@ -153,8 +153,9 @@ describe('loyaltyDashboard', () => {
         ],
       },
     });
-    // three aggregations and one batched reward lookup, never the documents themselves
-    expect(result.commands.filter((c) => c === 'aggregate')).toHaveLength(3);
+    // four aggregations (members, the ledger, redemptions, comps) and one batched reward lookup, never the
+    // documents themselves
+    expect(result.commands.filter((c) => c === 'aggregate')).toHaveLength(4);
     expect(result.commands.filter((c) => c === 'find')).toHaveLength(1);
   });
 

@@ -8,6 +8,7 @@ import type { MemberDocument, Tier } from '../members/member-store';
 import { ledgerEntry } from '../points/points-ledger';
 import type { PostingHooks } from '../points/points-ledger';
 import { PointsService } from '../points/points-service';
+import { CompService } from '../comps/comp-service';
 import type { SweepResult } from '../points/points-service';
 import { TIER_ORDER, tierForCredits } from '../settings';
 import type { LoyaltySettings } from '../settings';
@@ -66,6 +67,7 @@ export interface LoyaltyJobsOptions {
 export class LoyaltyJobs {
   private readonly stores: LoyaltyStores;
   private readonly points: PointsService;
+  private readonly comps: CompService;
   private readonly interruptedAfterMs: number;
 
   /** Works on the process's stores, or on stores of its own over `db`. */
@@ -76,6 +78,7 @@ export class LoyaltyJobs {
   ) {
     this.stores = 'jobRuns' in source ? source : createStores(source);
     this.points = new PointsService(this.stores, settings, options.hooks);
+    this.comps = new CompService(this.stores, settings, this.points.ledger);
     this.interruptedAfterMs = options.interruptedAfterMs ?? settings.interruptedAfterMs;
   }
 
@@ -189,7 +192,14 @@ export class LoyaltyJobs {
   async run(
     now: Date,
   ): Promise<{ interrupted: SweepResult; expiry: ExpiryResult; tierPeriod: TierPeriodResult }> {
-    const interrupted = await this.points.settleInterrupted(new Date(Date.now() - this.interruptedAfterMs));
+    const olderThan = new Date(Date.now() - this.interruptedAfterMs);
+    const points = await this.points.settleInterrupted(olderThan);
+    // comps left issuing, voids not yet credited back, charges that never applied (see CompService)
+    const comps = await this.comps.settleInterrupted(olderThan);
+    const interrupted = {
+      finished: points.finished + comps.finished,
+      undone: points.undone + comps.undone,
+    };
     const expiry = await this.expirePoints(now);
     const tierPeriod = await this.evaluateTierPeriod(
       currentTierPeriodStart(now, this.settings.tierPeriodMonths),

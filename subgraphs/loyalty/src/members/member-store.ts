@@ -26,6 +26,8 @@ export interface MemberDocument {
   points_balance: number;
   tier_credits: number;
   total_points_earned: number;
+  /** The comp balance in cents (PointsLedger moves it, from `comps` ledger entries); absent means 0 */
+  comp_balance_cents?: number;
   lifetime_spend: Decimal128;
   registration_date: Date;
   last_visit: Date | null;
@@ -453,7 +455,15 @@ export class MemberStore {
             byTier: [{ $group: { _id: '$tier', n: { $sum: 1 } } }],
             newMembers: [{ $match: { registration_date: inRange } }, { $count: 'n' }],
             activeMembers: [{ $match: { last_visit: inRange } }, { $count: 'n' }],
-            outstanding: [{ $group: { _id: null, points: { $sum: '$points_balance' } } }],
+            outstanding: [
+              {
+                $group: {
+                  _id: null,
+                  points: { $sum: '$points_balance' },
+                  compCents: { $sum: '$comp_balance_cents' },
+                },
+              },
+            ],
           },
         },
       ])
@@ -466,5 +476,5 @@ export interface MemberFigures {
   byTier: { _id: Tier; n: number }[];
   newMembers: { n: number }[];
   activeMembers: { n: number }[];
-  outstanding: { points: number }[];
+  outstanding: { points: number; compCents: number }[];
 }

@@ -84,6 +84,7 @@ describe('creditGamingSession', () => {
     expect(stored!.last_visit).toEqual(new Date('2026-03-01T22:00:00.000Z'));
     const entries = await harness.db.collection('points_ledger').find({ member_id: member.id }).toArray();
     expect(entries.map((e) => e.idempotency_key).sort()).toEqual([
+      `gaming_session:${session.sessionId}:comps`,
       `gaming_session:${session.sessionId}:points`,
       `gaming_session:${session.sessionId}:tier_credits`,
     ]);
@@ -246,7 +247,7 @@ describe('creditGamingSession', () => {
     );
     expect(check.data!.memberLedgerCheck.consistent).toBe(true);
     const entries = await harness.db.collection('points_ledger').find({ source_id: sessionId }).toArray();
-    expect(entries.map((e) => e.applied)).toEqual([true, true]);
+    expect(entries.map((e) => e.applied)).toEqual([true, true, true]);
   });
 });
 
@@ -386,7 +387,8 @@ describe("creditGamingSession checked against gaming's record", () => {
       await offline.close({ keepDatabase: true });
     }
     expect(await stored(member.id)).toMatchObject({ points_balance: 120, tier_credits: 120 });
-    expect(await ledger().countDocuments({ source_id: session.sessionId })).toBe(2);
+    // points, tier credits and the comp accrual
+    expect(await ledger().countDocuments({ source_id: session.sessionId })).toBe(3);
   });
 
   it('answers SERVICE_UNAVAILABLE while gaming cannot be reached, crediting nothing', async () => {

@@ -2,8 +2,10 @@ import DataLoader from 'dataloader';
 import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
 import { BATCH_OPTIONS, duplicateKeyField, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
+import type { Tier } from '../members/member-store';
 
-export type LedgerBalance = 'points' | 'tier_credits';
+/** `comps` is the member's comp balance in money, its amounts in integer cents */
+export type LedgerBalance = 'points' | 'tier_credits' | 'comps';
 export type LedgerEntryType = 'earn' | 'redeem' | 'adjust' | 'expire' | 'reverse';
 
 /** Balances change only by appending one of these; a member's balance is the sum of its entries. */
@@ -32,6 +34,10 @@ export interface PointsLedgerDocument {
    * only if the reward still lists it. Absent on entries recorded before reservations were tied to entries.
    */
   reserves_stock?: boolean;
+  /** On a comp accrual (`comps` earn): the session's theo in cents, for the reinvestment ratio */
+  theo_cents?: number;
+  /** On `comps` entries: the member's tier when the entry was made, for the reinvestment ratio by tier */
+  tier?: Tier;
   created_at: Date;
 }
 
@@ -40,6 +46,13 @@ export interface LedgerFilterInput {
   balance?: LedgerBalance | null;
   type?: LedgerEntryType | null;
   source?: string | null;
+}
+
+/** Sums of a range's ledger entries by balance, type, source and tier (the tier only on comp entries). */
+export interface LedgerDashboardRow {
+  _id: { balance: LedgerBalance; type: LedgerEntryType; source: string; tier?: Tier | null };
+  sum: number;
+  theo: number;
 }
 
 export const POINTS_LEDGER = 'points_ledger';
@@ -164,23 +177,30 @@ export class LedgerStore {
     return this.collection.countDocuments({ member_id: memberId });
   }
 
-  /** Points entries of the range by type and source, summed (entries not yet applied are not counted). */
-  pointsByTypeAndSource(range: {
-    from: Date;
-    to: Date;
-  }): Promise<{ _id: { type: LedgerEntryType; source: string }; sum: number }[]> {
+  /**
+   * Points and comp balance entries of the range by balance, type, source and (comps) tier, summed: amounts,
+   * and the comp accruals' theo in cents. One pass over the range for both (entries not yet applied are not
+   * counted).
+   */
+  dashboardSums(range: { from: Date; to: Date }): Promise<LedgerDashboardRow[]> {
     return this.collection
-      .aggregate<{ _id: { type: LedgerEntryType; source: string }; sum: number }>([
+      .aggregate<LedgerDashboardRow>([
         // an entry not yet marked applied (a posting in flight, or one a crash left for the rerun or the
         // sweep to finish or undo) is not part of any figure until it is
         {
           $match: {
-            balance: 'points',
+            balance: { $in: ['points', 'comps'] },
             created_at: { $gte: range.from, $lt: range.to },
             applied: { $ne: false },
           },
         },
-        { $group: { _id: { type: '$type', source: '$source' }, sum: { $sum: '$amount' } } },
+        {
+          $group: {
+            _id: { balance: '$balance', type: '$type', source: '$source', tier: '$tier' },
+            sum: { $sum: '$amount' },
+            theo: { $sum: '$theo_cents' },
+          },
+        },
       ])
       .toArray();
   }

@@ -3,7 +3,7 @@ import { notFound } from '@casino/errors';
 import { newId } from '@casino/mongo';
 import type { LoyaltyStores } from '../stores';
 import type { LedgerBalance, LedgerEntryType, PointsLedgerDocument } from './ledger-store';
-import type { MemberDocument, PostingMember } from '../members/member-store';
+import type { MemberDocument, PostingMember, Tier } from '../members/member-store';
 import type { RewardRedemptionDocument } from '../redemptions/redemption-store';
 import type { LoyaltySettings } from '../settings';
 
@@ -66,6 +66,10 @@ export interface EntryFields {
   rewardId?: string | null;
   /** A redemption's debit that reserves a unit of the reward's stock (see `PointsLedgerDocument`) */
   reservesStock?: boolean;
+  /** A comp accrual's theo in cents */
+  theoCents?: number;
+  /** The member's tier, on comp balance entries */
+  tier?: Tier;
   key: string;
   at: Date;
 }
@@ -104,14 +108,17 @@ export function ledgerEntry(fields: EntryFields): PointsLedgerDocument {
     reason: fields.reason ?? null,
     ...(fields.rewardId ? { reward_id: fields.rewardId } : {}),
     ...(fields.reservesStock !== undefined ? { reserves_stock: fields.reservesStock } : {}),
+    ...(fields.theoCents !== undefined ? { theo_cents: fields.theoCents } : {}),
+    ...(fields.tier !== undefined ? { tier: fields.tier } : {}),
     idempotency_key: fields.key,
     created_at: fields.at,
   };
 }
 
-const FIELD: Record<LedgerBalance, 'points_balance' | 'tier_credits'> = {
+const FIELD: Record<LedgerBalance, 'points_balance' | 'tier_credits' | 'comp_balance_cents'> = {
   points: 'points_balance',
   tier_credits: 'tier_credits',
+  comps: 'comp_balance_cents',
 };
 
 /** How many times a posting re-reads the member after losing a race before it gives up. */
@@ -393,11 +400,15 @@ export class PointsLedger {
       pointsLedgerSum: sums.get('points') ?? 0,
       tierCredits: member.tier_credits,
       tierCreditsLedgerSum: sums.get('tier_credits') ?? 0,
+      compBalanceCents: member.comp_balance_cents ?? 0,
+      compLedgerSumCents: sums.get('comps') ?? 0,
     };
     return {
       ...result,
       consistent:
-        result.pointsBalance === result.pointsLedgerSum && result.tierCredits === result.tierCreditsLedgerSum,
+        result.pointsBalance === result.pointsLedgerSum &&
+        result.tierCredits === result.tierCreditsLedgerSum &&
+        result.compBalanceCents === result.compLedgerSumCents,
     };
   }
 }

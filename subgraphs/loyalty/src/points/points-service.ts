@@ -13,6 +13,7 @@ import { TIER_ORDER, tierForCredits } from '../settings';
 import type { LoyaltySettings } from '../settings';
 import { ledgerEntry, paysForRedemption, PointsLedger, redemptionOf, voidMarker } from './points-ledger';
 import type { PostingHooks } from './points-ledger';
+import { compAccrualCents, theoCents } from '../comps/money';
 
 export interface GamingSessionCredit {
   memberId: string;
@@ -27,6 +28,8 @@ export interface LedgerCheck {
   pointsLedgerSum: number;
   tierCredits: number;
   tierCreditsLedgerSum: number;
+  compBalanceCents: number;
+  compLedgerSumCents: number;
   consistent: boolean;
 }
 
@@ -131,12 +134,23 @@ export class PointsService {
     };
     const pointsKey = `gaming_session:${input.sessionId}:points`;
     const creditsKey = `gaming_session:${input.sessionId}:tier_credits`;
+    const compsKey = `gaming_session:${input.sessionId}:comps`;
+    // the comp accrual: theo × the tier's reinvestment rate, in cents, computed on integers
+    const comps = compAccrualCents(input.theo, this.settings.compReinvestmentPercent[member.tier]);
     // a retry (concurrent or after a crash) finds the entries recorded under the session's keys and finishes
-    // them; both move the balances in one update, so they apply together, once
+    // them; all three move the balances in one update, so they apply together, once
     const posted = await this.ledger.post(
       [
         ledgerEntry({ ...common, balance: 'points', amount: points, key: pointsKey }),
         ledgerEntry({ ...common, balance: 'tier_credits', amount: tierCredits, key: creditsKey }),
+        ledgerEntry({
+          ...common,
+          balance: 'comps',
+          amount: comps,
+          key: compsKey,
+          theoCents: theoCents(input.theo),
+          tier: member.tier,
+        }),
       ],
       { visitedAt: input.endedAt },
     );

@@ -31,6 +31,7 @@ export interface LoyaltyMemberErasure {
   membersAnonymised: number;
   ledgerEntriesKept: number;
   redemptionsKept: number;
+  compsKept: number;
   erasedAt: Date;
 }
 
@@ -41,7 +42,10 @@ export interface LoyaltyMemberErasure {
  */
 export class LoyaltyPrivacy implements PrivacyParticipant<unknown, RetentionCounts, LoyaltyMemberErasure> {
   constructor(
-    private readonly stores: Pick<LoyaltyStores, 'members' | 'ledger' | 'redemptions' | 'selfExclusions'>,
+    private readonly stores: Pick<
+      LoyaltyStores,
+      'members' | 'ledger' | 'redemptions' | 'selfExclusions' | 'comps'
+    >,
     private readonly db: Db,
     private readonly protector: FieldProtector,
   ) {}
@@ -75,11 +79,14 @@ export class LoyaltyPrivacy implements PrivacyParticipant<unknown, RetentionCoun
     );
     // the periods' dates stay (a compliance record, not personal detail); their reasons go
     await this.stores.selfExclusions.eraseReasons(memberId, '[erased]');
-    const [ledgerEntriesKept, redemptionsKept] = await Promise.all([
+    // comps are financial records (amounts, outlets, who issued them): kept; their free-text notes go
+    await this.stores.comps.eraseNotes(memberId, '[erased]');
+    const [ledgerEntriesKept, redemptionsKept, compsKept] = await Promise.all([
       this.stores.ledger.countByMember(memberId),
       this.stores.redemptions.countByMember(memberId),
+      this.stores.comps.countByMember(memberId),
     ]);
-    return { memberId, membersAnonymised: 1, ledgerEntriesKept, redemptionsKept, erasedAt };
+    return { memberId, membersAnonymised: 1, ledgerEntriesKept, redemptionsKept, compsKept, erasedAt };
   }
 
   /**

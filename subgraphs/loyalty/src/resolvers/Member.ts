@@ -2,6 +2,7 @@ import { revealIdentityDocument } from '@casino/audit';
 import { DAY_MS } from '@casino/config';
 import { lastActivity } from '../jobs/loyalty-jobs';
 import { TIER_ORDER } from '../settings';
+import { money } from '../comps/money';
 import type { MemberResolvers } from '../__generated__/resolvers-types';
 
 export const Member: MemberResolvers = {
@@ -14,6 +15,7 @@ export const Member: MemberResolvers = {
       collection: 'members',
       storedField: 'nic_passport',
     }),
+  compBalance: (member) => money(member.comp_balance_cents ?? 0),
   selfExclusions: (member, _, ctx) => ctx.loaders.selfExclusions.load(member.id),
   redemptions: (member, { first, after }, ctx) =>
     ctx.services.points.redemptionPage({ memberId: member.id }, { first, after }, ctx.paging),

@@ -4,12 +4,26 @@ import { Member } from './Member';
 import { Mutation } from './Mutation';
 import { Query } from './Query';
 import { deadLetterMutation, deadLetterQuery } from './dead-letters';
+import {
+  Comp,
+  CompChange,
+  compMutations,
+  compQueries,
+  LedgerCheck,
+  LoyaltyDashboard,
+  TierReinvestment,
+} from './comps';
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
-  Query: { ...Query, ...deadLetterQuery },
-  Mutation: { ...Mutation, ...deadLetterMutation },
+  Query: { ...Query, ...deadLetterQuery, ...compQueries },
+  Mutation: { ...Mutation, ...deadLetterMutation, ...compMutations },
   Member,
+  Comp,
+  CompChange,
+  LedgerCheck,
+  LoyaltyDashboard,
+  TierReinvestment,
   Reward: {
     __resolveReference: (reference, ctx) => ctx.loaders.reward.load(reference.id),
   },
