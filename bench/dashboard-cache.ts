@@ -23,8 +23,8 @@ import type { SubgraphDeps } from '@casino/server';
 import { createGamingSubgraph, parseGamingSettings } from '@casino/gaming';
 import type { GamingServices } from '@casino/gaming';
 import { sessionFixture, standardGameTypes } from '@casino/gaming/testing';
-import { startRedisServer } from '../tests/support/redis-server';
-import { IDENTITIES } from '../tests/support/stack-harness';
+import { startRedisServer } from '@casino/testing';
+import { IDENTITIES } from '@casino/testing';
 import { percentile, withScratchDatabase } from '@casino/testing';
 
 const HITS = Number(process.argv[2] ?? 1_000);

@@ -11,7 +11,7 @@ import { readProcessEnv } from '@casino/config';
 import { startEmbeddedMongo } from '@casino/embedded-mongo';
 import { SUBGRAPH_NAMES, startStack } from '../scripts/stack';
 import type { Stack, SubgraphName } from '../scripts/stack';
-import { IDENTITIES, tokenFor } from '../tests/support/stack-harness';
+import { IDENTITIES, tokenFor } from '@casino/testing';
 import { testProtectionEnv, uniqueDatabase } from '@casino/testing';
 import { percentile } from '@casino/testing';
 

@@ -19,7 +19,7 @@ import {
 import { createPersistedQueries, sha256Hex } from '@casino/gateway/src/persisted-queries';
 import { createLogger } from '@casino/logger';
 import type { RequestBase } from '@casino/server';
-import { loadApiSchema } from '../tests/support/api-schema';
+import { loadApiSchema } from '@casino/schema';
 import { percentile } from '@casino/testing';
 
 const iterations = Number(process.argv[2] ?? 5_000);

@@ -19,8 +19,8 @@ import { MongoClient } from 'mongodb';
 import { seedAll } from '../scripts/seed-all';
 import { SUBGRAPH_NAMES, startStack } from '../scripts/stack';
 import type { SubgraphName } from '../scripts/stack';
-import { IDENTITIES, SEED_NOW, tokenFor } from '../tests/support/stack-harness';
-import { startOtlpReceiver } from '../tests/support/otlp-receiver';
+import { IDENTITIES, SEED_NOW, tokenFor } from '@casino/testing';
+import { startOtlpReceiver } from '@casino/testing';
 import { testProtectionEnv, uniqueDatabase } from '@casino/testing';
 import { percentile } from '@casino/testing';
 

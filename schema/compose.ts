@@ -1,9 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { composeServices } from '@apollo/composition';
-import { Supergraph } from '@apollo/federation-internals';
 import { buildClientSchema, getIntrospectionQuery, graphqlSync } from 'graphql';
 import type { IntrospectionQuery } from 'graphql';
+import { apiSchemaOf } from './api-schema';
 import { ACCEPTED_HINTS_PATH, SUPERGRAPH_PATH, loadSubgraphSdl } from './subgraphs';
+
+export { apiSchemaOf, loadApiSchema } from './api-schema';
 
 export interface AcceptedHint {
   code: string;
@@ -43,7 +45,7 @@ export function composeSupergraph(): CompositionOutcome {
  */
 export function introspectionProblems(supergraphSdl: string): string[] {
   try {
-    const schema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
+    const schema = apiSchemaOf(supergraphSdl);
     const result = graphqlSync({ schema, source: getIntrospectionQuery() });
     if (result.errors?.length) return result.errors.map((e) => e.message);
     buildClientSchema(result.data as unknown as IntrospectionQuery);

@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import type { BaseContext } from '@apollo/server';
 import { complianceSubgraph, createComplianceSubgraph, parseComplianceSettings } from '@casino/compliance';
 import { createGamingSubgraph, gamingSubgraph, parseGamingSettings } from '@casino/gaming';
@@ -14,7 +12,7 @@ import { createLoyaltySubgraph, loyaltySubgraph, parseLoyaltySettings } from '@c
 import { createMarketingSubgraph, marketingSubgraph, parseMarketingSettings } from '@casino/marketing';
 import { connectMongo } from '@casino/mongo';
 import type { MongoConnection } from '@casino/mongo';
-import { parseSubgraphEnv, startSubgraph } from '@casino/server';
+import { freePort, parseSubgraphEnv, startSubgraph } from '@casino/server';
 import { tracingEnabled } from '@casino/telemetry';
 import type { RequestBase, RunningSubgraph, SubgraphDefinition } from '@casino/server';
 import { createWorkforceSubgraph, parseWorkforceSettings, workforceSubgraph } from '@casino/workforce';
@@ -100,14 +98,8 @@ function ephemeralCredentialKeys(): Record<
   ) as never;
 }
 
-/** A port nothing listens on right now (the OS picks it). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+/** The stack's scripts and benches take their free ports from here. */
+export { freePort };
 
 /** Starts the five subgraphs and the gateway in this process, each on its own HTTP port. */
 export async function startStack(options: StackOptions): Promise<Stack> {

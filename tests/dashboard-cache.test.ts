@@ -15,8 +15,8 @@ import { marketingSubgraph } from '@casino/marketing';
 import { toMoney } from '@casino/mongo';
 import type { SubgraphDefinition } from '@casino/server';
 import { workforceSubgraph } from '@casino/workforce';
-import { startRedisServer } from './support/redis-server';
-import type { RedisServer } from './support/redis-server';
+import { startRedisServer } from '@casino/testing';
+import type { RedisServer } from '@casino/testing';
 import { TEST_SUPERADMIN, startServedSubgraph, startSubgraphHarness, uniqueDatabase } from '@casino/testing';
 import type { ServedSubgraph, SubgraphHarness } from '@casino/testing';
 

@@ -3,8 +3,8 @@ import { request } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { AdminIdentity } from '@casino/auth';
 import type { RunningGateway } from '@casino/gateway';
-import { startRedisServer } from './support/redis-server';
-import type { RedisServer } from './support/redis-server';
+import { startRedisServer } from '@casino/testing';
+import type { RedisServer } from '@casino/testing';
 import { IDENTITIES, startTestStack } from './support/stack-harness';
 import type { GraphQLResponse, TestStack } from './support/stack-harness';
 

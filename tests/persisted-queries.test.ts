@@ -8,8 +8,8 @@ import { parse, validate } from 'graphql';
 import type { RunningGateway } from '@casino/gateway';
 import { CLIENTS_DIR, clientApps, generateClientManifest, manifestPath } from '../clients/manifest';
 import { loadApiSchema } from './support/api-schema';
-import { startRedisServer } from './support/redis-server';
-import type { RedisServer } from './support/redis-server';
+import { startRedisServer } from '@casino/testing';
+import type { RedisServer } from '@casino/testing';
 import { IDENTITIES, startTestStack } from './support/stack-harness';
 import type { TestStack } from './support/stack-harness';
 

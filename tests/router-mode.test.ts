@@ -11,8 +11,8 @@ import {
   signRouterRequest,
 } from '@casino/auth';
 import { loyaltySubgraph } from '@casino/loyalty';
-import { startRedisServer } from './support/redis-server';
-import type { RedisServer } from './support/redis-server';
+import { startRedisServer } from '@casino/testing';
+import type { RedisServer } from '@casino/testing';
 import { IDENTITIES } from './support/stack-harness';
 import { startServedSubgraph } from '@casino/testing';
 import type { ServedSubgraph } from '@casino/testing';

@@ -1,6 +1,6 @@
 import type { RunningGateway } from '@casino/gateway';
-import { startRedisServer } from './support/redis-server';
-import type { RedisServer } from './support/redis-server';
+import { startRedisServer } from '@casino/testing';
+import type { RedisServer } from '@casino/testing';
 import { startTestStack } from './support/stack-harness';
 import type { TestStack } from './support/stack-harness';
 

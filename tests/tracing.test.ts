@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { CommandStartedEvent } from 'mongodb';
 import { startCaptureProxy } from './support/capture-proxy';
-import { startOtlpReceiver } from './support/otlp-receiver';
-import type { OtlpReceiver, ReceivedSpan } from './support/otlp-receiver';
+import { startOtlpReceiver } from '@casino/testing';
+import type { OtlpReceiver, ReceivedSpan } from '@casino/testing';
 import { IDENTITIES, startTestStack } from './support/stack-harness';
 import type { TestStack } from './support/stack-harness';
 

@@ -1,11 +1,5 @@
 import { createLogger } from '@casino/logger';
-import {
-  REQUEST_CREDENTIAL_HEADER,
-  developmentSigner,
-  issueAccessToken,
-  signRequestCredential,
-  developmentTokenSettings,
-} from '@casino/auth';
+import { REQUEST_CREDENTIAL_HEADER, developmentSigner, signRequestCredential } from '@casino/auth';
 import type { AdminIdentity, Identity } from '@casino/auth';
 import { readProcessEnv } from '@casino/config';
 import { parseGatewayEnv, startGateway } from '@casino/gateway';
@@ -15,7 +9,7 @@ import type { DestinationStream } from 'pino';
 import { seedAll } from '../../scripts/seed-all';
 import { SUBGRAPH_NAMES, startStack } from '../../scripts/stack';
 import type { Stack, SubgraphName } from '../../scripts/stack';
-import { testIdentity, testProtectionEnv, uniqueDatabase } from '@casino/testing';
+import { IDENTITIES, SEED_NOW, testProtectionEnv, tokenFor, uniqueDatabase } from '@casino/testing';
 
 export interface GraphQLResponse<T> {
   data?: T | null;
@@ -58,28 +52,7 @@ export interface TestStack extends Stack {
   stop(options?: { keepDatabases?: boolean }): Promise<void>;
 }
 
-export const SEED_NOW = new Date('2026-11-01T00:00:00.000Z');
-
-/** Test identities: one per role (Manager and Supervisor in Gaming) and a Manager of another department. */
-export const IDENTITIES = {
-  SuperAdmin: admin('superadmin', 'SuperAdmin', null),
-  GeneralAdmin: admin('generaladmin', 'GeneralAdmin', null),
-  Manager: admin('manager', 'Manager', 'Gaming'),
-  Supervisor: admin('supervisor', 'Supervisor', 'Gaming'),
-  OtherManager: admin('fnb-manager', 'Manager', 'F&B'),
-} satisfies Record<string, AdminIdentity>;
-
-function admin(username: string, role: AdminIdentity['role'], department: string | null): AdminIdentity {
-  const suffix = Buffer.from(username).toString('hex').padEnd(12, '0').slice(0, 12);
-  return testIdentity(role, { userId: `00000000-0000-4000-8000-${suffix}`, username, department });
-}
-
-const tokenSettings = developmentTokenSettings();
-
-export async function tokenFor(identity: AdminIdentity): Promise<string> {
-  const { kind: _kind, ...user } = identity;
-  return (await issueAccessToken(user, tokenSettings)).token;
-}
+export { IDENTITIES, SEED_NOW, tokenFor };
 
 /**
  * The five subgraphs and the gateway on free ports, in fresh databases of the suite's MongoDB (the embedded

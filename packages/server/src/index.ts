@@ -6,3 +6,4 @@ export * from './subgraph';
 export * from './subgraph-runtime';
 export * from './router-trust';
 export * from './metrics';
+export * from './free-port';

@@ -5,3 +5,6 @@ export * from './in-process-subgraph';
 export * from './tls-certificates';
 export * from './retention';
 export * from './rules';
+export * from './redis-server';
+export * from './otlp-receiver';
+export * from './stack-identities';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
-import { freePort } from '../../scripts/stack';
+import { freePort } from '@casino/server';
 
 export interface RedisServer {
   url: string;
