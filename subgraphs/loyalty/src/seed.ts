@@ -12,6 +12,8 @@ import { DAY_MS } from '@casino/config';
 import { exclusionEnd } from './exclusions/self-exclusion-service';
 import { SELF_EXCLUSIONS } from './exclusions/self-exclusion-store';
 import type { SelfExclusionDocument, SelfExclusionLength } from './exclusions/self-exclusion-store';
+import { COMPS } from './comps/comp-store';
+import { seededComps } from './comps/seed-comps';
 
 /** What other subgraphs' seeds need to know about each demo member. */
 export interface SeededMember {
@@ -221,12 +223,15 @@ export async function seedLoyalty(
   }
 
   const exclusions = members.filter((m) => m.self_excluded).map((m, n) => seededExclusion(m, n, now));
+  const comps = seededComps(members, now);
+  ledger.push(...comps.entries);
 
   await insertInBatches(db, 'rewards', rewards);
   await insertInBatches(db, 'members', members);
   await insertInBatches(db, SELF_EXCLUSIONS, exclusions);
   await insertInBatches(db, 'reward_redemptions', redemptions);
   await insertInBatches(db, 'points_ledger', ledger);
+  await insertInBatches(db, COMPS, comps.comps);
 
   return {
     members: members.map((m) => ({

@@ -1,0 +1,150 @@
+/**
+ * Latency of loyaltyDashboard with comps at the demo size: loyalty's own seed (the faker seed of scripts/seed-all,
+ * 10,000 members by default, with their points ledger, redemptions and comps) in a scratch database, queried
+ * through the subgraph's Apollo Server with shield and audit (no HTTP) as a Manager, every figure the dashboard
+ * has (points, rewards and comps), computed on every run (DASHBOARD_CACHE_TTL_SECONDS=0). Prints median and p99.
+ * Run: pnpm exec tsx subgraphs/loyalty/bench/dashboard.ts [--runs 30] [--members 10000] [--days 30]
+ * (uses MONGODB_URI when set, otherwise starts the embedded MongoDB)
+ */
+import { parseArgs } from 'node:util';
+import { Faker, en } from '@faker-js/faker';
+import type { AdminIdentity } from '@casino/auth';
+import { DAY_MS } from '@casino/config';
+import { DEV_PROTECTION_ENV, protectorFromEnv } from '@casino/crypto';
+import { createLogger } from '@casino/logger';
+import { parseSubgraphEnv } from '@casino/server';
+import {
+  latencySummary,
+  mongoLabel,
+  runBench,
+  startInProcessSubgraph,
+  testIdentity,
+  timeRuns,
+  withScratchDatabase,
+} from '@casino/testing';
+import { loyaltySubgraph, seedLoyalty } from '../src/index';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '30' },
+    members: { type: 'string', default: '10000' },
+    days: { type: 'string', default: '30' },
+  },
+});
+const RUNS = Number(values.runs);
+const MEMBERS = Number(values.members);
+const DAYS = Number(values.days);
+const WARMUP = 3;
+const NOW = new Date('2026-11-01T00:00:00.000Z');
+
+const manager: AdminIdentity = testIdentity('Manager', {
+  userId: '00000000-0000-4000-8000-000000000002',
+  username: 'bench-manager',
+  department: 'Gaming',
+});
+
+const QUERY = /* GraphQL */ `
+  query Dashboard($range: DateRangeInput!) {
+    loyaltyDashboard(range: $range) {
+      membersByTier {
+        tier
+        count
+      }
+      newMembers
+      activeMembers
+      pointsIssued
+      pointsRedeemed
+      pointsExpired
+      pointsAdjusted
+      outstandingPoints
+      topRewards {
+        reward {
+          id
+          name
+        }
+        redemptions
+        pointsSpent
+      }
+      compsIssued
+      compsRedeemed
+      compsVoided
+      compsOutstanding
+      compsPendingApproval
+      compsPendingApprovalAmount
+      compBalanceOutstanding
+      compsAccrued
+      reinvestmentByTier {
+        tier
+        theo
+        comps
+        ratio
+      }
+    }
+  }
+`;
+
+interface Dashboard {
+  loyaltyDashboard: {
+    compsIssued: string;
+    compsOutstanding: string;
+    compBalanceOutstanding: string;
+    reinvestmentByTier: { tier: string; theo: string; comps: string; ratio: number | null }[];
+  };
+}
+
+/** scripts/seed-all's faker seed for loyalty, so the data is the same as `pnpm seed` writes */
+function faker(): Faker {
+  const f = new Faker({ locale: [en] });
+  f.seed(2026_01);
+  f.setDefaultRefDate(NOW);
+  return f;
+}
+
+async function main(): Promise<void> {
+  if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs must be a positive integer');
+  if (!Number.isInteger(MEMBERS) || MEMBERS < 1) throw new Error('--members must be a positive integer');
+  await withScratchDatabase('bench_loyalty', async ({ mongo, uri, database, embedded }) => {
+    const protection = { ...DEV_PROTECTION_ENV };
+    const seedStarted = Date.now();
+    await seedLoyalty(mongo.db, {
+      faker: faker(),
+      members: MEMBERS,
+      now: NOW,
+      protector: protectorFromEnv(protection),
+    });
+    const seedSeconds = (Date.now() - seedStarted) / 1000;
+    const [members, entries, comps] = await Promise.all([
+      mongo.db.collection('members').estimatedDocumentCount(),
+      mongo.db.collection('points_ledger').estimatedDocumentCount(),
+      mongo.db.collection('comps').estimatedDocumentCount(),
+    ]);
+    const env = parseSubgraphEnv(loyaltySubgraph, {
+      ...protection,
+      MONGODB_URI: uri,
+      MONGODB_DATABASE: database,
+      // every run computes the figures: this measures the computation, not the dashboard cache
+      DASHBOARD_CACHE_TTL_SECONDS: '0',
+    });
+    const logger = createLogger({ name: 'bench', level: 'silent' });
+    const loyalty = await startInProcessSubgraph(loyaltySubgraph, { db: mongo.db, env, logger });
+    const range = { from: new Date(NOW.getTime() - DAYS * DAY_MS).toISOString(), to: NOW.toISOString() };
+    let last: Dashboard | undefined;
+    const sorted = await timeRuns(RUNS, WARMUP, async () => {
+      last = await loyalty.data<Dashboard>(QUERY, { range }, manager);
+    });
+    await loyalty.stop();
+    const d = last!.loyaltyDashboard;
+    const ratios = d.reinvestmentByTier
+      .map((row) => `${row.tier} ${row.ratio === null ? '-' : (row.ratio * 100).toFixed(1)} %`)
+      .join(', ');
+    const lines = [
+      `loyaltyDashboard with comps over ${DAYS} days: ${members.toLocaleString('en')} members, ${entries.toLocaleString('en')} ledger entries, ${comps.toLocaleString('en')} comps (seeded in ${seedSeconds.toFixed(1)} s)`,
+      `  comps issued ${d.compsIssued}, outstanding ${d.compsOutstanding}, comp balances ${d.compBalanceOutstanding}; reinvestment ${ratios}`,
+      `  ${RUNS} runs (after ${WARMUP} warm-up): ${latencySummary(sorted, 1)}`,
+      `  MongoDB: ${mongoLabel({ uri, embedded })}`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  });
+}
+
+runBench(main);
