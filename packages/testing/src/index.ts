@@ -8,3 +8,4 @@ export * from './rules';
 export * from './redis-server';
 export * from './otlp-receiver';
 export * from './stack-identities';
+export * from './key-rotation';

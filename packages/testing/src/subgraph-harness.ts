@@ -72,6 +72,11 @@ export interface SubgraphHarness {
   ): Promise<HarnessResult<T>>;
   /** Stops the subgraph and drops its database (kept with `keepDatabase`, e.g. to restart with other keys). */
   close(options?: { keepDatabase?: boolean }): Promise<void>;
+  /**
+   * Stops the subgraph, keeping its database, and starts it again on that database with `env` instead of the
+   * environment it had (e.g. the next keyring of a key rotation).
+   */
+  restart(env: Record<string, string>): Promise<SubgraphHarness>;
 }
 
 export interface HarnessResult<T> {
@@ -115,7 +120,7 @@ export async function startSubgraphHarness<C extends BaseContext & RequestBase, 
     logger,
     services: options.services,
   });
-  return {
+  const harness: SubgraphHarness = {
     db: mongo.db,
     mongo,
     protector: subgraph.protector,
@@ -141,7 +146,15 @@ export async function startSubgraphHarness<C extends BaseContext & RequestBase, 
       if (!closeOptions.keepDatabase) await mongo.db.dropDatabase();
       await mongo.close();
     },
+    async restart(restartEnv) {
+      await harness.close({ keepDatabase: true });
+      return startSubgraphHarness(definition, {
+        services: options.services,
+        env: { ...restartEnv, MONGODB_DATABASE: env.MONGODB_DATABASE },
+      });
+    },
   };
+  return harness;
 }
 
 /**

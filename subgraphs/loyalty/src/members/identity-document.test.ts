@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { ConfigError } from '@casino/config';
 import { keyIdOf } from '@casino/crypto';
-import { parseSubgraphEnv } from '@casino/server';
 import { loyaltySubgraph } from '../index';
 import { admin, COMPLIANCE_SERVICE, memberDocument } from '../testing/fixtures';
-import { keyRotationEnvs, startSubgraphHarness } from '@casino/testing';
+import {
+  keyRotationEnvs,
+  problemsWithoutDataKeys,
+  resealInBatches,
+  startSubgraphHarness,
+} from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 import { MEMBERS } from './member-store';
 import type { MemberDocument } from './member-store';
@@ -154,7 +157,6 @@ describe('re-sealing members after a key change', () => {
 
   it('re-seals every document in batches, readable throughout and with the new key only at the end', async () => {
     const first = await startSubgraphHarness(loyaltySubgraph, { env: keyrings.before });
-    const database = first.db.databaseName;
     const ids: string[] = [];
     for (const nic of documents) {
       const result = await first.execute<{ registerMember: { id: string } }>(REGISTER, {
@@ -163,11 +165,7 @@ describe('re-sealing members after a key change', () => {
       expect(result.errors).toBeUndefined();
       ids.push(result.data!.registerMember.id);
     }
-    await first.close({ keepDatabase: true });
-
-    const rotating = await startSubgraphHarness(loyaltySubgraph, {
-      env: { ...keyrings.during, MONGODB_DATABASE: database },
-    });
+    const rotating = await first.restart(keyrings.during);
     const readAll = async (harness: SubgraphHarness) => {
       for (const [i, id] of ids.entries()) {
         const result = await harness.execute(NIC, { id });
@@ -176,19 +174,10 @@ describe('re-sealing members after a key change', () => {
       }
     };
     await readAll(rotating);
-    const calls: { resealed: number; remaining: number; keyId: string }[] = [];
-    for (;;) {
-      const result = await rotating.execute<{
-        resealLoyaltyProtectedFields: { field: string; resealed: number; remaining: number; keyId: string }[];
-      }>(RESEAL, { batchSize: 2 }, { identity: COMPLIANCE_SERVICE });
-      expect(result.errors).toBeUndefined();
-      const [progress] = result.data!.resealLoyaltyProtectedFields;
+    // mid-way, old and new ciphertexts are both readable
+    const calls = await resealInBatches(rotating, RESEAL, 2, () => readAll(rotating));
+    for (const progress of calls) {
       expect(progress).toMatchObject({ collection: 'members', field: 'nic_passport', keyId: 'k2' });
-      calls.push(progress!);
-      // mid-way, old and new ciphertexts are both readable
-      await readAll(rotating);
-      if (progress!.remaining === 0) break;
-      expect(calls.length).toBeLessThan(10);
     }
     expect(calls.map((c) => [c.resealed, c.remaining])).toEqual([
       [2, 3],
@@ -200,11 +189,7 @@ describe('re-sealing members after a key change', () => {
       .find({ id: { $in: ids } })
       .toArray();
     for (const member of raw) expect(keyIdOf(member.nic_passport!)).toBe('k2');
-    await rotating.close({ keepDatabase: true });
-
-    const after = await startSubgraphHarness(loyaltySubgraph, {
-      env: { ...keyrings.after, MONGODB_DATABASE: database },
-    });
+    const after = await rotating.restart(keyrings.after);
     try {
       await readAll(after);
       const found = await after.execute<{ members: { edges: { node: { id: string } }[] } }>(BY_DOCUMENT, {
@@ -219,10 +204,8 @@ describe('re-sealing members after a key change', () => {
 
 describe('loyalty configuration', () => {
   it('refuses to start without data keys, naming the variables', () => {
-    const start = () =>
-      parseSubgraphEnv(loyaltySubgraph, { MONGODB_URI: 'mongodb://127.0.0.1:27017', NODE_ENV: 'test' });
-    expect(start).toThrow(ConfigError);
-    expect(start).toThrow(/DATA_ENCRYPTION_KEYS/);
-    expect(start).toThrow(/BLIND_INDEX_KEY/);
+    const problems = problemsWithoutDataKeys(loyaltySubgraph);
+    expect(problems).toMatch(/DATA_ENCRYPTION_KEYS/);
+    expect(problems).toMatch(/BLIND_INDEX_KEY/);
   });
 });

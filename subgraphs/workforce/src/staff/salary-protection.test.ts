@@ -1,8 +1,6 @@
 import { Decimal128 } from 'mongodb';
 import type { Identity } from '@casino/auth';
-import { ConfigError, readProcessEnv } from '@casino/config';
 import { keyIdOf } from '@casino/crypto';
-import { parseSubgraphEnv } from '@casino/server';
 import { workforceSubgraph } from '../index';
 import {
   FNB_MANAGER,
@@ -13,7 +11,12 @@ import {
   useFixtureProtector,
 } from '../testing/fixtures';
 import { salaryContext } from './salary';
-import { keyRotationEnvs, startSubgraphHarness, TEST_SUPERADMIN } from '@casino/testing';
+import {
+  keyRotationEnvs,
+  problemsWithoutDataKeys,
+  startSubgraphHarness,
+  TEST_SUPERADMIN,
+} from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 
 const GENERAL_ADMIN = adminIdentity('00000000-0000-4000-8000-0000000000d1', 'GeneralAdmin', null);
@@ -67,14 +70,7 @@ const codes = (result: Result) => (result.errors ?? []).map((e) => e.extensions?
 
 describe('salary encrypted at rest', () => {
   it('refuses to start without the data keys, naming each variable', () => {
-    let caught: unknown;
-    try {
-      parseSubgraphEnv(workforceSubgraph, { MONGODB_URI: readProcessEnv().MONGODB_URI });
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(ConfigError);
-    const problems = (caught as ConfigError).problems.join('\n');
+    const problems = problemsWithoutDataKeys(workforceSubgraph);
     expect(problems).toContain('DATA_ENCRYPTION_KEYS');
     expect(problems).toContain('DATA_ENCRYPTION_KEY_ID');
     expect(problems).toContain('BLIND_INDEX_KEY');
@@ -216,7 +212,6 @@ describe('salary encrypted at rest', () => {
     };
 
     let harness = await startSubgraphHarness(workforceSubgraph, { env: keyrings.before });
-    const database = harness.db.databaseName;
     useFixtureProtector(harness.protector);
     await harness.db.collection('staff_members').insertMany(staffFixtures());
     // one salary from before encryption was switched on: still a Decimal128
@@ -245,11 +240,7 @@ describe('salary encrypted at rest', () => {
     expect(Object.keys(expected)).toHaveLength(SALARIES.length + 2);
     expect(expected['s-legacy']).toBe('45000.00');
     expect(expected[created.data!.createStaffMember.id]).toBe('41000.10');
-    await harness.close({ keepDatabase: true });
-
-    harness = await startSubgraphHarness(workforceSubgraph, {
-      env: { ...keyrings.during, MONGODB_DATABASE: database },
-    });
+    harness = await harness.restart(keyrings.during);
     const reseal = () =>
       harness.execute<{ resealWorkforceProtectedFields: { resealed: number; remaining: number }[] }>(
         RESEAL,
@@ -270,11 +261,7 @@ describe('salary encrypted at rest', () => {
     expect(remaining).toBe(0);
     const raw = await harness.db.collection('staff_members').find({}).toArray();
     for (const doc of raw) expect(doc.salary).toMatch(/^enc\.v1\.k2\./);
-    await harness.close({ keepDatabase: true });
-
-    harness = await startSubgraphHarness(workforceSubgraph, {
-      env: { ...keyrings.after, MONGODB_DATABASE: database },
-    });
+    harness = await harness.restart(keyrings.after);
     try {
       expect(await readAll(harness)).toEqual(expected);
     } finally {
