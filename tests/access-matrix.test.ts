@@ -35,6 +35,7 @@ const EXPECTED: Record<string, Who[]> = {
   'Query.pointsLedgerEntry': ADMINS,
   'Query.pointsLedgerEntries': ADMINS,
   'Mutation.registerMember': ADMINS,
+  'Mutation.registerMemberFromWalkIn': [],
   'Query.memberLedgerCheck': MANAGERS_UP,
   'Query.loyaltyDashboard': MANAGERS_UP,
   'Mutation.creditGamingSession': [],

@@ -91,6 +91,26 @@ const OPERATIONS: ServiceOperation[] = [
   },
   {
     subgraph: 'loyalty',
+    field: 'Mutation.registerMemberFromWalkIn',
+    callers: ['marketing'],
+    document: `mutation ($walkInGuestId: ID!, $input: RegisterMemberInput!) {
+      registerMemberFromWalkIn(walkInGuestId: $walkInGuestId, input: $input) { id }
+    }`,
+    variables: () => ({
+      walkInGuestId: randomUUID(),
+      input: {
+        firstName: 'Walk',
+        lastName: 'In',
+        email: `walk-in-${randomUUID()}@example.com`,
+        phone: '+94770000001',
+        dateOfBirth: '1990-01-01T00:00:00.000Z',
+        nationality: 'Sri Lanka',
+        nicPassport: `W${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`,
+      },
+    }),
+  },
+  {
+    subgraph: 'loyalty',
     field: 'Mutation.resealLoyaltyProtectedFields',
     callers: ['compliance'],
     document: reseal('resealLoyaltyProtectedFields'),

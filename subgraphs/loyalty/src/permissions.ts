@@ -47,6 +47,7 @@ export const rules: RuleTree = {
   Mutation: {
     retryLoyaltyDeadLetter: atLeast('SuperAdmin'),
     registerMember: isAuthenticated,
+    registerMemberFromWalkIn: fromService('marketing'),
     creditGamingSession: gaming,
     redeemReward: isAuthenticated,
     cancelRedemption: atLeast('Manager'),

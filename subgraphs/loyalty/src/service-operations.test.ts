@@ -11,6 +11,7 @@ import {
   ErasureMemberExistsDocument,
   GamingMemberCheckDocument,
   MemberMarketingStatusDocument,
+  RegisterMemberFromWalkInDocument,
 } from './__generated__/operations';
 import { loyaltySubgraph } from './index';
 import type { MemberDocument } from './members/member-store';
@@ -114,6 +115,53 @@ describe('loyalty operations as other subgraphs send them', () => {
       { identity: COMPLIANCE_SERVICE },
     );
     expect(kyc.data!._entities).toEqual([{ id: excluded.id, kycVerified: false }]);
+  });
+
+  it("enrols the member marketing's walk-in conversion asks for, once per guest", async () => {
+    const guestId = randomUUID();
+    const input = {
+      firstName: 'Nimal',
+      lastName: 'Perera',
+      email: 'nimal.walkin@example.com',
+      phone: '+94771234567',
+      dateOfBirth: '1980-04-02T00:00:00.000Z',
+      nationality: 'Sri Lanka',
+      nicPassport: 'n8000777v',
+      marketingConsent: true,
+    };
+    const send = (walkInGuestId: string, identity: Identity = MARKETING_SERVICE, over = {}) =>
+      harness.execute(
+        RegisterMemberFromWalkInDocument,
+        { walkInGuestId, input: { ...input, ...over } },
+        { identity },
+      );
+    const first = await send(guestId);
+    expect(first.errors).toBeUndefined();
+    const memberId = first.data!.registerMemberFromWalkIn.id;
+    const stored = await harness.db.collection<MemberDocument>('members').findOne({ id: memberId });
+    expect(stored).toMatchObject({
+      first_name: 'Nimal',
+      tier: 'Ruby',
+      marketing_consent: true,
+      walk_in_guest_id: guestId,
+      nic_passport_index: harness.protector!.lookupKey('N8000777V'),
+    });
+    expect(JSON.stringify(stored)).not.toContain('N8000777V');
+
+    // a retry for the same guest answers with the same member
+    const retry = await send(guestId);
+    expect(retry.errors).toBeUndefined();
+    expect(retry.data!.registerMemberFromWalkIn.id).toBe(memberId);
+    // another guest with the same document is someone else: CONFLICT, and nothing is written
+    const count = await harness.db.collection('members').countDocuments();
+    const other = await send(randomUUID(), MARKETING_SERVICE, { email: 'someone.else@example.com' });
+    expect(other.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.nicPassport' });
+    expect(await harness.db.collection('members').countDocuments()).toBe(count);
+
+    // only marketing's service may call it
+    for (const identity of [admin('SuperAdmin'), GAMING_SERVICE]) {
+      expect((await send(randomUUID(), identity)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    }
   });
 
   it('refuses an admin signed in at the gateway', async () => {

@@ -15,6 +15,7 @@ import { CampaignStore } from './campaigns/campaign-store';
 import { MarketingDashboardService } from './dashboard/dashboard-service';
 import { GuestService } from './guests/guest-service';
 import { GuestStore } from './guests/guest-store';
+import { loyaltyWalkInRegistration } from './guests/member-registration';
 import { createChannelAdapters } from './notifications/channels';
 import { NotificationDispatcher } from './notifications/dispatcher';
 import { loyaltyMemberLookup } from './notifications/member-consent';
@@ -100,7 +101,7 @@ export function createMarketingServices(deps: SubgraphDeps, settings: MarketingS
         sampleSize: settings.audienceSampleSize,
         checkBatchSize: settings.audienceCheckBatchSize,
       }),
-    guests: new GuestService(stores.guests, protector),
+    guests: new GuestService(stores.guests, protector, loyaltyWalkInRegistration(deps.services.loyalty)),
     templates: new TemplateService(stores.templates),
     notifications: new NotificationService(
       stores.notifications,

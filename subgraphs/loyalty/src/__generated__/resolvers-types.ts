@@ -478,6 +478,12 @@ export type Mutation = {
   /** Enrols a new member at tier Ruby with empty balances */
   registerMember: Member;
   /**
+   * Service only (marketing): enrols the member a walk-in guest becomes, as registerMember does, once per guest:
+   * a second call for the same guest answers with the member it made. A member registered otherwise with the
+   * same identity document is a CONFLICT, and nothing is written
+   */
+  registerMemberFromWalkIn: Member;
+  /**
    * Ends a member's self-exclusion once its length has passed; before that (or for a lifetime exclusion)
    * BAD_USER_INPUT saying until when it runs. Manager and above
    */
@@ -570,6 +576,12 @@ export type MutationRedeemRewardArgs = {
 
 export type MutationRegisterMemberArgs = {
   input: RegisterMemberInput;
+};
+
+
+export type MutationRegisterMemberFromWalkInArgs = {
+  input: RegisterMemberInput;
+  walkInGuestId: Scalars['ID']['input'];
 };
 
 
@@ -1511,6 +1523,7 @@ export type MutationResolvers<ContextType = LoyaltyContext, ParentType extends R
   redeemComp?: Resolver<ResolversTypes['CompChange'], ParentType, ContextType, RequireFields<MutationRedeemCompArgs, 'input'>>;
   redeemReward?: Resolver<ResolversTypes['RewardRedemption'], ParentType, ContextType, RequireFields<MutationRedeemRewardArgs, 'input'>>;
   registerMember?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationRegisterMemberArgs, 'input'>>;
+  registerMemberFromWalkIn?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationRegisterMemberFromWalkInArgs, 'input' | 'walkInGuestId'>>;
   reinstateMember?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationReinstateMemberArgs, 'memberId'>>;
   resealLoyaltyProtectedFields?: Resolver<Array<ResolversTypes['ProtectedFieldRotation']>, ParentType, ContextType, RequireFields<MutationResealLoyaltyProtectedFieldsArgs, 'batchSize'>>;
   retryLoyaltyDeadLetter?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRetryLoyaltyDeadLetterArgs, 'id'>>;

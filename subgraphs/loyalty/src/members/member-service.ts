@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { forbiddenError } from '@casino/auth';
 import { badUserInput, conflict, emailAddress, phoneNumber, validateInput } from '@casino/errors';
@@ -64,7 +65,12 @@ export class MemberService {
     return this.members.page(filter, args, paging);
   }
 
-  async register(rawInput: RegisterMemberInput, now = new Date()): Promise<MemberDocument> {
+  /** `origin`: where the member came from (the walk-in guest they were), stored with them. */
+  async register(
+    rawInput: RegisterMemberInput,
+    now = new Date(),
+    origin: Pick<MemberDocument, 'walk_in_guest_id'> = {},
+  ): Promise<MemberDocument> {
     const input = validateInput(registerMemberSchema, rawInput);
     if (input.documentExpiry && input.documentExpiry.getTime() <= now.getTime()) {
       throw badUserInput('input.documentExpiry', 'must be in the future');
@@ -96,6 +102,7 @@ export class MemberService {
         marketing_consent: input.marketingConsent ?? false,
         preferences: input.preferences ?? {},
         document_expiry: input.documentExpiry ?? null,
+        ...origin,
       };
       try {
         await this.members.insert(member);
@@ -110,7 +117,32 @@ export class MemberService {
       }
     }
   }
+
+  /**
+   * Registers the member a walk-in guest becomes (marketing's one-step conversion), once per guest. The member
+   * keeps the guest's id, so a second call for the same guest (a retry after a lost answer, or after marketing
+   * failed to link the visit) answers with the member it made. A member registered otherwise with the same
+   * identity document is a CONFLICT, and nothing is written.
+   */
+  async registerFromWalkIn(
+    walkInGuestId: string,
+    rawInput: RegisterMemberInput,
+    now = new Date(),
+  ): Promise<MemberDocument> {
+    const guestId = validateInput(walkInGuestIdSchema, walkInGuestId, 'walkInGuestId');
+    try {
+      return await this.register(rawInput, now, { walk_in_guest_id: guestId });
+    } catch (error) {
+      if (!(error instanceof GraphQLError) || error.extensions.code !== 'CONFLICT') throw error;
+      const input = validateInput(registerMemberSchema, rawInput);
+      const earlier = await this.members.findByIdentityDocument(input.nicPassport.toUpperCase());
+      if (earlier?.walk_in_guest_id === guestId) return earlier;
+      throw error;
+    }
+  }
 }
+
+const walkInGuestIdSchema = z.string().trim().min(1, 'is required').max(100, 'is too long');
 
 const updateMemberSchema = z.object({
   id: z.string().trim().min(1, 'is required'),

@@ -46,6 +46,8 @@ export interface MemberDocument {
   self_exclusion_ends_at?: Date | null;
   /** When the identity document expires (not personal data in itself: plaintext); absent when not recorded */
   document_expiry?: Date | null;
+  /** The walk-in guest (marketing) this member was registered from; absent for members registered directly */
+  walk_in_guest_id?: string;
 }
 
 export interface MemberFilterInput {
@@ -193,6 +195,13 @@ export class MemberStore {
 
   findById(id: string): Promise<MemberDocument | null> {
     return this.collection.findOne({ id }, { projection: { _id: 0 } });
+  }
+
+  /** The member holding this identity document, found through its blind index (null when none does). */
+  findByIdentityDocument(documentNumber: string): Promise<MemberDocument | null> {
+    return this.collection.findOne(memberFilter({ nicPassport: documentNumber }, this.protector), {
+      projection: { _id: 0 },
+    });
   }
 
   /** Sets fields and answers with the member as it was before (null when there is no such member). */

@@ -11,6 +11,11 @@ export const Mutation: MutationResolvers = {
     ctx.audit.setChanges(null, auditedNewMember(member));
     return member;
   },
+  registerMemberFromWalkIn: async (_, { walkInGuestId, input }, ctx) => {
+    const member = await ctx.services.members.registerFromWalkIn(walkInGuestId, input);
+    ctx.audit.setChanges(null, auditedNewMember(member));
+    return member;
+  },
   creditGamingSession: (_, { input }, ctx) => ctx.services.sessionCredits.credit(input, ctx.log),
   redeemReward: (_, { input }, ctx) => ctx.services.points.redeem(input),
   cancelRedemption: (_, { id }, ctx) => ctx.services.points.cancelRedemption(id),

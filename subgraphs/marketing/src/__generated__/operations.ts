@@ -46,8 +46,10 @@ export type CampaignStatus =
 
 export type ConvertWalkInGuestInput = {
   id: Scalars['ID']['input'];
-  /** The loyalty member the guest became (registered first with loyalty's registerMember) */
-  memberId: Scalars['ID']['input'];
+  /** What the guest's visit does not say, to register them as a member in this one step (not with memberId) */
+  member?: InputMaybe<WalkInMemberInput>;
+  /** The loyalty member the guest became, registered before with registerMember (not with member) */
+  memberId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type CreateMarketingCampaignInput = {
@@ -225,6 +227,18 @@ export type WalkInGuestFilter = {
   visitFrom?: InputMaybe<Scalars['DateTime']['input']>;
   /** Visits before this instant */
   visitTo?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** What a member needs beyond the guest's details (name, nationality, identity document, contact, consent) */
+export type WalkInMemberInput = {
+  dateOfBirth: Scalars['DateTime']['input'];
+  /** When the identity document expires; must be in the future */
+  documentExpiry?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Required when the guest gave none; replaces the guest's otherwise */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** Required when the guest gave none; replaces the guest's otherwise */
+  phone?: InputMaybe<Scalars['String']['input']>;
+  preferences?: InputMaybe<Scalars['JSON']['input']>;
 };
 
 export type Link__Purpose =

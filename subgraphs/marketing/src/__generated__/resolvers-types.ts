@@ -159,8 +159,10 @@ export type ChannelDeliveryStats = {
 
 export type ConvertWalkInGuestInput = {
   id: Scalars['ID']['input'];
-  /** The loyalty member the guest became (registered first with loyalty's registerMember) */
-  memberId: Scalars['ID']['input'];
+  /** What the guest's visit does not say, to register them as a member in this one step (not with memberId) */
+  member?: InputMaybe<WalkInMemberInput>;
+  /** The loyalty member the guest became, registered before with registerMember (not with member) */
+  memberId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type CreateMarketingCampaignInput = {
@@ -380,7 +382,9 @@ export type Mutation = {
   /** One bounded batch of the marketing_data retention policy (compliance's service only) */
   applyMarketingRetention: MarketingRetentionResult;
   /**
-   * Links a guest's visit to the member they became, keeping the visit history; a guest is converted once
+   * Converts a guest to a member, keeping their visit history; any admin role. With member, registers the
+   * member from the guest's details in the same call (CONFLICT, with nothing written, when a member holds the
+   * same identity document); with memberId, links a member registered before. A guest is converted once
    * (CONFLICT after that)
    */
   convertWalkInGuest: WalkInGuest;
@@ -859,6 +863,18 @@ export type WalkInGuestFilter = {
   visitTo?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+/** What a member needs beyond the guest's details (name, nationality, identity document, contact, consent) */
+export type WalkInMemberInput = {
+  dateOfBirth: Scalars['DateTime']['input'];
+  /** When the identity document expires; must be in the future */
+  documentExpiry?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Required when the guest gave none; replaces the guest's otherwise */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** Required when the guest gave none; replaces the guest's otherwise */
+  phone?: InputMaybe<Scalars['String']['input']>;
+  preferences?: InputMaybe<Scalars['JSON']['input']>;
+};
+
 export type WalkInStats = {
   __typename?: 'WalkInStats';
   /** converted / visits; null without visits */
@@ -1020,6 +1036,7 @@ export type ResolversTypes = ResolversObject<{
   WalkInGuestConnection: ResolverTypeWrapper<Connection>;
   WalkInGuestEdge: ResolverTypeWrapper<Omit<WalkInGuestEdge, 'node'> & { node: ResolversTypes['WalkInGuest'] }>;
   WalkInGuestFilter: WalkInGuestFilter;
+  WalkInMemberInput: WalkInMemberInput;
   WalkInStats: ResolverTypeWrapper<WalkInStats>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
@@ -1085,6 +1102,7 @@ export type ResolversParentTypes = ResolversObject<{
   WalkInGuestConnection: Connection;
   WalkInGuestEdge: Omit<WalkInGuestEdge, 'node'> & { node: ResolversParentTypes['WalkInGuest'] };
   WalkInGuestFilter: WalkInGuestFilter;
+  WalkInMemberInput: WalkInMemberInput;
   WalkInStats: WalkInStats;
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   link__Import: Scalars['link__Import']['output'];

@@ -1,12 +1,20 @@
 import { z } from 'zod';
-import { conflict, notFound, optionalEmailAddress, optionalPhoneNumber, validateInput } from '@casino/errors';
+import {
+  badUserInput,
+  conflict,
+  notFound,
+  optionalEmailAddress,
+  optionalPhoneNumber,
+  validateInput,
+} from '@casino/errors';
 import { Decimal128 } from 'mongodb';
 import { duplicateKeyField, isNegativeMoney, newId, toMoney } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { FieldProtector } from '@casino/crypto';
-import { protectIdDocument } from './guest-store';
+import { ID_DOCUMENT, protectIdDocument } from './guest-store';
 import type { GuestFilterInput, GuestStore, WalkInGuestDocument } from './guest-store';
 import { WALK_IN_RULES } from '../settings';
+import type { WalkInMemberRegistration } from './member-registration';
 
 const name = z.string().trim().min(1, 'is required').max(WALK_IN_RULES.nameMaxLength, 'is too long');
 const emptyToNull = (value: string | null | undefined) => (value ? value : null);
@@ -41,10 +49,34 @@ const recordExitSchema = z.object({
   notes: z.string().trim().max(WALK_IN_RULES.notesMaxLength, 'is too long').nullish(),
 });
 
-const convertSchema = z.object({
-  id: z.string().min(1, 'is required'),
-  memberId: z.string().trim().min(1, 'is required').max(100, 'is too long'),
+/** What a member needs that a guest may lack; the rest comes from the guest's visit. */
+const newMemberSchema = z.object({
+  dateOfBirth: z.date({ message: 'is required' }),
+  email: optionalEmailAddress,
+  phone: optionalPhoneNumber,
+  documentExpiry: z.date().nullish(),
+  preferences: z.record(z.string(), z.unknown()).nullish(),
 });
+
+/**
+ * Either the member the guest became, registered first through loyalty (`memberId`, the two-step form), or
+ * what loyalty needs beyond the guest's details to register them now (`member`, one step); not both.
+ */
+const convertSchema = z
+  .object({
+    id: z.string().min(1, 'is required'),
+    memberId: z.string().trim().min(1, 'is required').max(100, 'is too long').nullish(),
+    member: newMemberSchema.nullish(),
+  })
+  .superRefine((input, problems) => {
+    if (!input.memberId === !input.member) {
+      problems.addIssue({
+        code: 'custom',
+        path: ['member'],
+        message: 'give either member (to register the guest as a member now) or memberId, not both',
+      });
+    }
+  });
 
 export type RecordGuestExitInput = z.input<typeof recordExitSchema>;
 export type ConvertWalkInGuestInput = z.input<typeof convertSchema>;
@@ -74,6 +106,7 @@ export class GuestService {
   constructor(
     private readonly guests: GuestStore,
     private readonly protector: FieldProtector,
+    private readonly registerMember: WalkInMemberRegistration,
   ) {}
 
   /** A page of walk-in visits, most recent first. */
@@ -141,15 +174,51 @@ export class GuestService {
   }
 
   /**
-   * Links the guest to the member they became (registered first through loyalty); the visit stays as it was,
-   * so the member keeps their history. A guest converts once: a second conversion is a CONFLICT.
+   * Links the guest to the member they became; the visit stays as it was, so the member keeps their history.
+   * With `member` the member is registered first, by loyalty, from the guest's details (name, nationality,
+   * identity document, contact details and consent) and the input's; with `memberId` they were registered
+   * before. A guest converts once: a second conversion is a CONFLICT.
+   *
+   * No transactions span the two services, so the writes are ordered: nothing is written for a guest already
+   * converted, loyalty writes the member (or refuses, e.g. CONFLICT when a member holds the same identity
+   * document, and then nothing is written anywhere), then one guarded update links the visit. Loyalty enrols a
+   * guest once, so if the link fails (or its answer is lost) a retry finds the same member and finishes it.
    */
   async convert(rawInput: ConvertWalkInGuestInput, now = new Date()): Promise<GuestChange> {
     const input = validateInput(convertSchema, rawInput);
     const before = await this.guests.findById(input.id);
     if (!before) throw notFound('WalkInGuest', input.id);
-    const after = await this.guests.convert(input.id, input.memberId, now);
-    if (!after) throw conflict('this guest has already been converted to a member', 'input.id');
+    const alreadyConverted = () => conflict('this guest has already been converted to a member', 'input.id');
+    if (before.converted_to_member) throw alreadyConverted();
+    const memberId = input.member
+      ? await this.registerMember(before.id, this.memberDetailsOf(before, input.member))
+      : input.memberId!;
+    const after = await this.guests.convert(input.id, memberId, now);
+    if (!after) throw alreadyConverted();
     return { before, after };
+  }
+
+  /** Loyalty's RegisterMemberInput from the guest's visit and what the conversion adds. */
+  private memberDetailsOf(guest: WalkInGuestDocument, extra: z.infer<typeof newMemberSchema>) {
+    const email = extra.email ?? guest.email;
+    const phone = extra.phone ?? guest.phone;
+    if (!email) throw badUserInput('input.member.email', 'is required: the guest gave none');
+    if (!phone) throw badUserInput('input.member.phone', 'is required: the guest gave none');
+    return {
+      firstName: guest.first_name,
+      lastName: guest.last_name,
+      email,
+      phone,
+      dateOfBirth: extra.dateOfBirth.toISOString(),
+      nationality: guest.nationality,
+      nicPassport: this.protector.open(guest.id_document, {
+        collection: ID_DOCUMENT.collection,
+        field: ID_DOCUMENT.field,
+        documentId: guest.id,
+      }),
+      marketingConsent: guest.marketing_consent,
+      ...(extra.preferences ? { preferences: extra.preferences } : {}),
+      ...(extra.documentExpiry ? { documentExpiry: extra.documentExpiry.toISOString() } : {}),
+    };
   }
 }

@@ -41,7 +41,11 @@ export const Mutation: MutationResolvers = {
   },
   convertWalkInGuest: async (_, { input }, ctx) => {
     const { before, after } = await ctx.services.guests.convert(input);
-    ctx.audit.setChanges(auditedGuest(before), auditedGuest(after));
+    // names the member, so the conversion is in the member's audit history too
+    ctx.audit.setChanges(auditedGuest(before), {
+      ...auditedGuest(after),
+      memberId: after.converted_member_id,
+    });
     return after;
   },
 

@@ -34,6 +34,8 @@ export interface TestSession {
 /** A real loyalty subgraph on a free port, with its own database on the test server. */
 export interface Members {
   loyalty: ServiceClient;
+  /** Loyalty's own database, to see what it stored */
+  loyaltyDb: Db;
   addMembers(members: TestLoyaltyMember[]): Promise<void>;
   stop(): Promise<void>;
 }
@@ -57,6 +59,7 @@ export async function startMembers(): Promise<Members> {
   let sequence = 0;
   return {
     loyalty: loyalty.client,
+    loyaltyDb: loyalty.running.mongo.db,
     async addMembers(members) {
       await loyalty.running.mongo.db.collection('members').insertMany(
         members.map((m) => {
@@ -102,6 +105,7 @@ export async function startPlayAndMembers(): Promise<PlayAndMembers> {
   return {
     gaming: gaming.client,
     loyalty: members.loyalty,
+    loyaltyDb: members.loyaltyDb,
     addMembers: (list) => members.addMembers(list),
     async addSessions(sessions) {
       await insertSessions(
