@@ -7,7 +7,7 @@ import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
-import type { Request } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import { GraphQLError } from 'graphql';
 import {
   ANONYMOUS,
@@ -45,7 +45,8 @@ import type { GatewayEnv, SubgraphName } from './env';
 import { subgraphUrlOverrides } from './env';
 import { operationLimitsOf, operationLimitsPlugin, parseOptionsOf } from './operation-limits';
 import { createPersistedQueries } from './persisted-queries';
-import { edgeMiddleware, gatewayRateLimits } from './edge';
+import { corsSettingsOf, edgeMiddleware, gatewayRateLimits } from './edge';
+import { frontDoor } from './front-door';
 import { LOGIN_DOCUMENT, explorerRoutes } from './explorer';
 import { introspectionPolicyPlugin } from './introspection';
 import { InflightCalls, callerScope, isQueryOperation } from './inflight';
@@ -209,7 +210,7 @@ function restrictCachePolicy(policy: unknown, cacheControl: string | null): void
  * the whole request.
  */
 function authenticateBearer(tokens: AccessTokenVerifier, revocations: RevocationList) {
-  return async (req: Request): Promise<{ identity: Identity }> => {
+  return async (req: { headers: IncomingHttpHeaders }): Promise<{ identity: Identity }> => {
     try {
       return { identity: await identityFromBearer(req.headers.authorization, tokens, revocations) };
     } catch (error) {
@@ -226,6 +227,11 @@ export interface GatewayOptions {
   logger: Logger;
   /** Takes precedence over env overrides; used by tests that start subgraphs on free ports. */
   subgraphUrls?: Partial<Record<SubgraphName, string>>;
+  /**
+   * Serve GraphQL POSTs through the front door (node:http ahead of Express); true unless a test compares it
+   * with the Express route it stands in for.
+   */
+  frontDoor?: boolean;
 }
 
 export interface RunningGateway extends RunningService {
@@ -236,7 +242,12 @@ export interface RunningGateway extends RunningService {
   inflight: InflightCalls<SubgraphReply> | null;
 }
 
-export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions): Promise<RunningGateway> {
+export async function startGateway({
+  env,
+  logger,
+  subgraphUrls,
+  frontDoor: useFrontDoor = true,
+}: GatewayOptions): Promise<RunningGateway> {
   const supergraphSdl = readFileSync(env.SUPERGRAPH_PATH, 'utf8');
   const overrides = { ...subgraphUrlOverrides(env), ...subgraphUrls };
   const routing = new Map<string, string>();
@@ -345,22 +356,42 @@ export async function startGateway({ env, logger, subgraphUrls }: GatewayOptions
   // compliance may start after the gateway: the first read is not awaited, later polls catch up
   void revocations.start();
 
+  const authenticate = authenticateBearer(
+    new AccessTokenVerifier(accessTokenSettingsFromEnv(env)),
+    revocations,
+  );
+  const context = async (base: RequestBase) => {
+    await rateLimits.checkUser(base.identity);
+    return base;
+  };
+  const graphqlPaths = ['/', '/graphql'];
   const service = await startHttpService<GatewayContext>({
     name: 'gateway',
     host: env.HOST,
     port: env.PORT,
     logger,
     apollo,
-    authenticate: authenticateBearer(new AccessTokenVerifier(accessTokenSettingsFromEnv(env)), revocations),
-    context: async (base) => {
-      await rateLimits.checkUser(base.identity);
-      return base;
-    },
+    authenticate,
+    context,
     ready,
-    graphqlPaths: ['/', '/graphql'],
+    graphqlPaths,
     trustProxy: env.TRUST_PROXY,
     maxBodyBytes: env.MAX_REQUEST_BODY_BYTES,
     beforeGraphql: edgeMiddleware(env, rateLimits, logger),
+    frontDoor: useFrontDoor
+      ? frontDoor<GatewayContext>({
+          apollo,
+          paths: graphqlPaths,
+          maxBodyBytes: env.MAX_REQUEST_BODY_BYTES,
+          cors: corsSettingsOf(env),
+          compressionThresholdBytes: env.COMPRESSION_THRESHOLD_BYTES,
+          limits: rateLimits,
+          logger,
+          authenticate,
+          context,
+          telemetry,
+        })
+      : undefined,
     routes: env.EXPLORER_ENABLED ? explorerRoutes() : undefined,
     metrics,
     telemetry,

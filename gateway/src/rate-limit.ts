@@ -61,15 +61,27 @@ export class GatewayRateLimits {
   /** Counts the request against its address before its body is read; refuses it once the budget is spent. */
   byAddress(log: Logger): RequestHandler {
     return async (req, res, next) => {
-      const address = req.ip ?? 'unknown';
-      const waitMs = await waitBeforeNext(this.limiterOf(this.perIp), address);
-      if (waitMs === null) return next();
-      log.warn({ ip: address }, 'rate limit reached for a client address');
-      const error = rateLimited('Too many requests from this address: slow down and retry later', waitMs);
+      const refusal = await this.checkAddress(req.ip ?? 'unknown', log);
+      if (!refusal) return next();
       res.status(429);
-      res.setHeader('retry-after', String(error.extensions.retryAfterSeconds));
-      res.json({ errors: [error.toJSON()] });
+      res.setHeader('retry-after', refusal.retryAfter);
+      res.json(refusal.body);
     };
+  }
+
+  /**
+   * Counts a request against its client address: null while the budget lasts, else the 429 answer (its
+   * Retry-After and JSON body).
+   */
+  async checkAddress(
+    address: string,
+    log: Logger,
+  ): Promise<{ retryAfter: string; body: { errors: unknown[] } } | null> {
+    const waitMs = await waitBeforeNext(this.limiterOf(this.perIp), address);
+    if (waitMs === null) return null;
+    log.warn({ ip: address }, 'rate limit reached for a client address');
+    const error = rateLimited('Too many requests from this address: slow down and retry later', waitMs);
+    return { retryAfter: String(error.extensions.retryAfterSeconds), body: { errors: [error.toJSON()] } };
   }
 
   /**

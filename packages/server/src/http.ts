@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { ApolloServer, BaseContext } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -26,6 +27,10 @@ export interface RequestBase {
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** The request id a caller sent (`x-request-id`), when it is a sane one; otherwise a new one. */
+export const requestIdFrom = (incoming: string | null): string =>
+  incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
 
 export function headerValue(req: express.Request, name: string): string | null {
   const value = req.headers[name];
@@ -72,6 +77,12 @@ export interface HttpServiceOptions<C extends BaseContext> {
   documents?: { path: string; body: () => unknown }[];
   /** Registers further routes (e.g. the gateway's self-hosted explorer) ahead of the GraphQL paths. */
   routes?: (app: express.Express) => void;
+  /**
+   * Serves some requests on the same server ahead of Express (the gateway's GraphQL POSTs, without Express's
+   * cost per request): returns true for a request it answers, false, before reading any of it, for one Express
+   * should serve. Given the Express app for its settings (`trust proxy fn`).
+   */
+  frontDoor?: (app: express.Express) => (req: IncomingMessage, res: ServerResponse) => boolean;
   /**
    * Serve HTTPS; with `clientCa`, ask every client for a certificate and record whether it was issued by that
    * CA (`req.socket.authorized`): callers that rely on it check it, others (service credentials) need none.
@@ -154,8 +165,7 @@ export async function startHttpService<C extends BaseContext>(
   app.all(
     options.graphqlPaths ?? ['/graphql'],
     (req, res, next) => {
-      const incoming = headerValue(req, REQUEST_ID_HEADER);
-      const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      const requestId = requestIdFrom(headerValue(req, REQUEST_ID_HEADER));
       res.locals.requestId = requestId;
       res.setHeader(REQUEST_ID_HEADER, requestId);
       next();
@@ -189,6 +199,12 @@ export async function startHttpService<C extends BaseContext>(
   app.use(notFoundHandler());
   app.use(httpErrorHandler(logger));
 
+  const front = options.frontDoor?.(app);
+  const listener = front
+    ? (req: IncomingMessage, res: ServerResponse) => {
+        if (!front(req, res)) void app(req, res);
+      }
+    : app;
   const { tls } = options;
   const server = tls
     ? createTlsServer(
@@ -197,9 +213,9 @@ export async function startHttpService<C extends BaseContext>(
           key: tls.key,
           ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: false } : {}),
         },
-        app,
+        listener,
       )
-    : createServer(app);
+    : createServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
