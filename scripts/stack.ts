@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { BaseContext } from '@apollo/server';
 import { complianceSubgraph, createComplianceSubgraph, parseComplianceSettings } from '@casino/compliance';
 import { createGamingSubgraph, gamingSubgraph, parseGamingSettings } from '@casino/gaming';
 import { parseGatewayEnv, startGateway } from '@casino/gateway';
@@ -14,7 +13,7 @@ import { connectMongo } from '@casino/mongo';
 import type { MongoConnection } from '@casino/mongo';
 import { freePort, parseSubgraphEnv, startSubgraph } from '@casino/server';
 import { tracingEnabled } from '@casino/telemetry';
-import type { RequestBase, RunningSubgraph, SubgraphDefinition } from '@casino/server';
+import type { AnySubgraphDefinition, RunningSubgraph } from '@casino/server';
 import { createWorkforceSubgraph, parseWorkforceSettings, workforceSubgraph } from '@casino/workforce';
 
 export const SUBGRAPH_DEFINITIONS = {
@@ -23,7 +22,7 @@ export const SUBGRAPH_DEFINITIONS = {
   workforce: workforceSubgraph,
   marketing: marketingSubgraph,
   compliance: complianceSubgraph,
-} as const satisfies Record<string, SubgraphDefinition<BaseContext & RequestBase, unknown>>;
+} as const satisfies Record<string, AnySubgraphDefinition>;
 
 export type SubgraphName = keyof typeof SUBGRAPH_DEFINITIONS;
 export const SUBGRAPH_NAMES = Object.keys(SUBGRAPH_DEFINITIONS) as SubgraphName[];
@@ -39,14 +38,14 @@ export function defaultDatabases(prefix = 'casino'): Record<SubgraphName, string
 function configuredDefinition(
   name: SubgraphName,
   env?: Record<string, string | undefined>,
-): SubgraphDefinition<BaseContext & RequestBase> {
+): AnySubgraphDefinition {
   const settingsEnv = env ? { ...readProcessEnv(), ...env } : undefined;
-  if (name === 'workforce') return createWorkforceSubgraph(parseWorkforceSettings(settingsEnv)) as never;
-  if (name === 'compliance') return createComplianceSubgraph(parseComplianceSettings(settingsEnv)) as never;
-  if (name === 'loyalty') return createLoyaltySubgraph(parseLoyaltySettings(settingsEnv)) as never;
-  if (name === 'marketing') return createMarketingSubgraph(parseMarketingSettings(settingsEnv)) as never;
-  if (name === 'gaming') return createGamingSubgraph(parseGamingSettings(settingsEnv)) as never;
-  return SUBGRAPH_DEFINITIONS[name] as SubgraphDefinition<BaseContext & RequestBase>;
+  if (name === 'workforce') return createWorkforceSubgraph(parseWorkforceSettings(settingsEnv));
+  if (name === 'compliance') return createComplianceSubgraph(parseComplianceSettings(settingsEnv));
+  if (name === 'loyalty') return createLoyaltySubgraph(parseLoyaltySettings(settingsEnv));
+  if (name === 'marketing') return createMarketingSubgraph(parseMarketingSettings(settingsEnv));
+  if (name === 'gaming') return createGamingSubgraph(parseGamingSettings(settingsEnv));
+  return SUBGRAPH_DEFINITIONS[name];
 }
 
 export interface StackOptions {

@@ -180,6 +180,9 @@ export interface SubgraphDefinition<C extends BaseContext & RequestBase, S = Sub
   jobs?(deps: SubgraphDeps, services: S): ScheduledJob[];
 }
 
+/** Any subgraph's definition, whatever its request context and process-wide services: for code that runs any. */
+export type AnySubgraphDefinition = SubgraphDefinition<BaseContext & RequestBase, unknown>;
+
 /** The subgraph's process-wide services: `createServices(deps)`, or the dependencies when it has none. */
 export function createSubgraphServices<C extends BaseContext & RequestBase, S>(
   definition: SubgraphDefinition<C, S>,
@@ -230,7 +233,7 @@ export function authenticateSubgraphRequest(
 
 /** The access-token settings of a subgraph; a configuration error (naming each variable) when unusable. */
 export function accessTokensOf(
-  definition: Pick<SubgraphDefinition<never>, 'name' | 'issuesAccessTokens'>,
+  definition: Pick<AnySubgraphDefinition, 'name' | 'issuesAccessTokens'>,
   env: SubgraphEnv,
 ): TokenSettings {
   try {
@@ -243,7 +246,7 @@ export function accessTokensOf(
 
 /** Router mode: the revocation list (Redis, compliance's API or the definition's own feed) and the checks. */
 function createRouterTrust(
-  definition: Pick<SubgraphDefinition<never>, 'name' | 'revocationFeed'>,
+  definition: Pick<AnySubgraphDefinition, 'name' | 'revocationFeed'>,
   deps: SubgraphDeps,
   verifier: CredentialVerifier,
 ): RouterTrust & { revocations: RevocationList } {
@@ -295,7 +298,7 @@ export interface StartSubgraphOptions {
 /** Parses a subgraph's env from a plain record, with its own defaults. */
 export function parseSubgraphEnv(
   definition: Pick<
-    SubgraphDefinition<never>,
+    AnySubgraphDefinition,
     'name' | 'defaultPort' | 'defaultDatabase' | 'holdsPersonalData' | 'issuesAccessTokens'
   >,
   env?: Record<string, string | undefined>,
@@ -328,7 +331,7 @@ export function parseSubgraphEnv(
  * keys are a configuration error naming each variable, so the service stops at start, never at first use.
  */
 export function createProtector(
-  definition: Pick<SubgraphDefinition<never>, 'name' | 'holdsPersonalData'>,
+  definition: Pick<AnySubgraphDefinition, 'name' | 'holdsPersonalData'>,
   env: SubgraphEnv,
 ): FieldProtector | undefined {
   if (!definition.holdsPersonalData) return undefined;

@@ -6,7 +6,7 @@ import type { FieldProtector } from '@casino/crypto';
 import { gamingSubgraph } from '@casino/gaming';
 import { loyaltySubgraph } from '@casino/loyalty';
 import { marketingSubgraph } from '@casino/marketing';
-import type { RunningSubgraph, SubgraphDefinition } from '@casino/server';
+import type { AnySubgraphDefinition, RunningSubgraph } from '@casino/server';
 import { startServedSubgraph } from '@casino/testing';
 
 /** A real other subgraph on a free port with its own database, called as the compliance service. */
@@ -18,7 +18,7 @@ export interface ErasureUpstream {
   stop(): Promise<void>;
 }
 
-async function startUpstream(definition: SubgraphDefinition<never>): Promise<ErasureUpstream> {
+async function startUpstream(definition: AnySubgraphDefinition): Promise<ErasureUpstream> {
   const served = await startServedSubgraph(definition);
   return {
     running: served.running,
@@ -32,9 +32,9 @@ async function startUpstream(definition: SubgraphDefinition<never>): Promise<Era
 /** Loyalty, marketing and gaming, each real, for compliance's erasure tests. */
 export async function startErasureUpstreams() {
   const [loyalty, marketing, gaming] = await Promise.all([
-    startUpstream(loyaltySubgraph as unknown as SubgraphDefinition<never>),
-    startUpstream(marketingSubgraph as unknown as SubgraphDefinition<never>),
-    startUpstream(gamingSubgraph as unknown as SubgraphDefinition<never>),
+    startUpstream(loyaltySubgraph),
+    startUpstream(marketingSubgraph),
+    startUpstream(gamingSubgraph),
   ]);
   return {
     loyalty,

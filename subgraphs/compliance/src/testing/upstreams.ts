@@ -5,7 +5,7 @@ import type { ServiceClient } from '@casino/auth';
 import { gamingSubgraph } from '@casino/gaming';
 import { loyaltySubgraph } from '@casino/loyalty';
 import { toMoney } from '@casino/mongo';
-import type { RunningSubgraph, SubgraphDefinition } from '@casino/server';
+import type { AnySubgraphDefinition, RunningSubgraph } from '@casino/server';
 import { startServedSubgraph } from '@casino/testing';
 
 /** A real other subgraph on a free port with its own database, and a client calling it as compliance. */
@@ -16,13 +16,13 @@ export interface TestUpstream {
   stop(): Promise<void>;
 }
 
-async function startUpstream(definition: SubgraphDefinition<never>): Promise<TestUpstream> {
+async function startUpstream(definition: AnySubgraphDefinition): Promise<TestUpstream> {
   const served = await startServedSubgraph(definition);
   return { running: served.running, db: served.db, client: served.clientAs('compliance'), stop: served.stop };
 }
 
-export const startTestGaming = () => startUpstream(gamingSubgraph as unknown as SubgraphDefinition<never>);
-export const startTestLoyalty = () => startUpstream(loyaltySubgraph as unknown as SubgraphDefinition<never>);
+export const startTestGaming = () => startUpstream(gamingSubgraph);
+export const startTestLoyalty = () => startUpstream(loyaltySubgraph);
 
 export interface TestSession {
   member_id: string;
