@@ -520,17 +520,29 @@ async function measureOperation(
   };
 }
 
-/** Per operation: whether every store of every checkout answered the same data (same seed, same figures). */
-function sameAnswers(runs: StoreRun[]): Record<string, boolean> {
-  const byOperation = new Map<string, Set<string | null>>();
-  for (const r of runs) {
-    for (const o of r.operations) {
-      if (!byOperation.has(o.operation)) byOperation.set(o.operation, new Set());
-      // a store that failed the operation every time has no answer to compare (it is listed as failed)
-      if (o.answer !== null) byOperation.get(o.operation)!.add(o.answer);
-    }
-  }
-  return Object.fromEntries([...byOperation].map(([name, answers]) => [name, answers.size <= 1]));
+/**
+ * Per operation, the checkouts whose stores answered different data (each store holds the same seed, so they
+ * must agree), and whether the checkouts agree with each other (their code may rightly answer differently).
+ */
+function sameAnswers(runs: StoreRun[]): { storesDiffer: string[]; checkoutsDiffer: string[] } {
+  const answers = (filter: (r: StoreRun) => boolean, operation: string) =>
+    new Set(
+      runs
+        .filter(filter)
+        .flatMap((r) => r.operations.filter((o) => o.operation === operation))
+        // a store that failed the operation every time has no answer to compare (it is listed as failed)
+        .flatMap((o) => (o.answer === null ? [] : [o.answer])),
+    );
+  const operations = [...new Set(runs.flatMap((r) => r.operations.map((o) => o.operation)))];
+  const checkouts = [...new Set(runs.map((r) => r.checkout))];
+  return {
+    storesDiffer: operations.flatMap((operation) =>
+      checkouts
+        .filter((checkout) => answers((r) => r.checkout === checkout, operation).size > 1)
+        .map((checkout) => `${operation} (${checkout})`),
+    ),
+    checkoutsDiffer: operations.filter((operation) => answers(() => true, operation).size > 1),
+  };
 }
 
 function printTable(
@@ -621,14 +633,14 @@ function printTable(
         `, JVM RSS ${r.mongoRssMb === null ? '-' : `${r.mongoRssMb.toFixed(0)} MB`}`,
     );
   }
-  const differing = Object.entries(same)
-    .filter(([, equal]) => !equal)
-    .map(([name]) => name);
   out.push(
-    differing.length === 0
-      ? 'every store answered every operation with the same data'
-      : `answers differ between stores for: ${differing.join(', ')}`,
+    same.storesDiffer.length === 0
+      ? 'the stores of each checkout answered every operation with the same data'
+      : `the stores answered different data for: ${same.storesDiffer.join(', ')}`,
   );
+  if (checkouts.length > 1 && same.checkoutsDiffer.length > 0) {
+    out.push(`the checkouts' code answers differently for: ${same.checkoutsDiffer.join(', ')}`);
+  }
   for (const r of runs) {
     for (const o of r.operations.filter((o) => o.firstError)) {
       out.push(`failed: ${r.checkout} ${r.store} ${o.operation}: ${o.firstError}`);
