@@ -1,23 +1,24 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { ConfigError } from '@casino/config';
 import type { ProtectedFieldRotation } from '@casino/crypto';
 import { parseSubgraphEnv } from '@casino/server';
 import type { SubgraphHarness } from './subgraph-harness';
 
 /**
- * Calls a subgraph's `reseal<Name>ProtectedFields(batchSize: $batchSize)` mutation as compliance until its first
+ * Calls a subgraph's `reseal<Name>ProtectedFields` operation (its typed document) as compliance until its first
  * field has nothing left (at most 10 calls), running `between` after every call (a test reads its data back
  * there); each call's progress of that field, in order. A call answering errors fails.
  */
 export async function resealInBatches(
   harness: SubgraphHarness,
-  mutation: string,
+  mutation: TypedDocumentNode<object, { batchSize: number }>,
   batchSize: number,
   between: () => Promise<void> = async () => undefined,
 ): Promise<ProtectedFieldRotation[]> {
   const calls: ProtectedFieldRotation[] = [];
   do {
-    const result = await harness.execute<Record<string, ProtectedFieldRotation[]>>(
-      mutation,
+    const result = await harness.execute(
+      mutation as TypedDocumentNode<Record<string, ProtectedFieldRotation[]>, { batchSize: number }>,
       { batchSize },
       { identity: { kind: 'service', service: 'compliance' } },
     );

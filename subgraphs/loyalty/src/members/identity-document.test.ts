@@ -9,6 +9,7 @@ import {
   startSubgraphHarness,
 } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
+import { ResealLoyaltyProtectedFieldsDocument } from '../__generated__/operations';
 import { MEMBERS } from './member-store';
 import type { MemberDocument } from './member-store';
 
@@ -34,17 +35,7 @@ const BY_DOCUMENT = /* GraphQL */ `
   }
 `;
 const NIC = `query ($id: ID!) { member(id: $id) { id nicPassport } }`;
-const RESEAL = /* GraphQL */ `
-  mutation ($batchSize: Int!) {
-    resealLoyaltyProtectedFields(batchSize: $batchSize) {
-      collection
-      field
-      resealed
-      remaining
-      keyId
-    }
-  }
-`;
+const RESEAL = ResealLoyaltyProtectedFieldsDocument;
 
 let sequence = 0;
 function registerInput(nicPassport: string) {

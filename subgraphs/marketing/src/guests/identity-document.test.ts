@@ -8,6 +8,7 @@ import {
   startSubgraphHarness,
 } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
+import { ResealMarketingProtectedFieldsDocument } from '../__generated__/operations';
 import { WALK_IN_GUESTS } from './guest-store';
 import type { WalkInGuestDocument } from './guest-store';
 
@@ -34,17 +35,7 @@ const BY_DOCUMENT = /* GraphQL */ `
   }
 `;
 const DOC = `query ($id: ID!) { walkInGuest(id: $id) { id idDocument } }`;
-const RESEAL = /* GraphQL */ `
-  mutation ($batchSize: Int!) {
-    resealMarketingProtectedFields(batchSize: $batchSize) {
-      collection
-      field
-      resealed
-      remaining
-      keyId
-    }
-  }
-`;
+const RESEAL = ResealMarketingProtectedFieldsDocument;
 
 const input = (idDocument: string) => ({
   firstName: 'Chamari',
