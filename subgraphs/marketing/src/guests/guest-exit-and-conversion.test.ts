@@ -1,30 +1,12 @@
 import { Decimal128 } from 'mongodb';
 import { marketingSubgraph } from '../index';
 import { AS } from '../testing/identities';
+import { RECORD_GUEST_EXIT, REGISTER_WALK_IN_GUEST } from '../testing/walk-ins';
 import { startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 import type { WalkInGuestDocument } from './guest-store';
 import { WALK_IN_GUESTS } from './guest-store';
 
-const REGISTER = /* GraphQL */ `
-  mutation ($input: RegisterWalkInGuestInput!) {
-    registerWalkInGuest(input: $input) {
-      id
-    }
-  }
-`;
-const EXIT = /* GraphQL */ `
-  mutation ($input: RecordGuestExitInput!) {
-    recordGuestExit(input: $input) {
-      id
-      exitTime
-      spendAmount
-      gamesPlayed
-      servicesUsed
-      notes
-    }
-  }
-`;
 const CONVERT = /* GraphQL */ `
   mutation ($input: ConvertWalkInGuestInput!) {
     convertWalkInGuest(input: $input) {
@@ -61,7 +43,7 @@ describe('walk-in guest exit and conversion', () => {
   const guests = () => harness.db.collection<WalkInGuestDocument>(WALK_IN_GUESTS);
   const register = async () => {
     docNo += 1;
-    const result = await harness.execute<{ registerWalkInGuest: { id: string } }>(REGISTER, {
+    const result = await harness.execute<{ registerWalkInGuest: { id: string } }>(REGISTER_WALK_IN_GUEST, {
       input: {
         firstName: 'Nimal',
         lastName: 'Perera',
@@ -82,7 +64,7 @@ describe('walk-in guest exit and conversion', () => {
     const { id, idDocument } = await register();
     harness.auditEvents.length = 0;
     const before = Date.now();
-    const result = await harness.execute<{ recordGuestExit: Record<string, unknown> }>(EXIT, {
+    const result = await harness.execute<{ recordGuestExit: Record<string, unknown> }>(RECORD_GUEST_EXIT, {
       input: {
         id,
         spendAmount: '1250.50',
@@ -107,7 +89,7 @@ describe('walk-in guest exit and conversion', () => {
     expect(JSON.stringify(harness.auditEvents[0])).not.toContain(`${idDocument}:`);
 
     // the same document may come back the same day now that the first visit ended
-    const again = await harness.execute(REGISTER, {
+    const again = await harness.execute(REGISTER_WALK_IN_GUEST, {
       input: {
         firstName: 'Nimal',
         lastName: 'Perera',
@@ -122,29 +104,33 @@ describe('walk-in guest exit and conversion', () => {
   it('refuses a second exit as CONFLICT, even concurrently, and keeps the first', async () => {
     const { id } = await register();
     const results = await Promise.all(
-      ['10.00', '20.00'].map((spendAmount) => harness.execute(EXIT, { input: { id, spendAmount } })),
+      ['10.00', '20.00'].map((spendAmount) =>
+        harness.execute(RECORD_GUEST_EXIT, { input: { id, spendAmount } }),
+      ),
     );
     expect(results.filter((r) => !r.errors)).toHaveLength(1);
     expect(results.find((r) => r.errors)?.errors?.[0]?.extensions).toMatchObject({
       code: 'CONFLICT',
       field: 'input.id',
     });
-    const later = await harness.execute(EXIT, { input: { id, spendAmount: '99.00' } });
+    const later = await harness.execute(RECORD_GUEST_EXIT, { input: { id, spendAmount: '99.00' } });
     expect(later.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect((await guests().findOne({ id }))?.spend_amount.toString()).not.toBe('99.00');
   });
 
   it('validates the exit and answers NOT_FOUND for an unknown guest', async () => {
     const { id } = await register();
-    const bad = await harness.execute(EXIT, { input: { id, spendAmount: '-1.00' } });
+    const bad = await harness.execute(RECORD_GUEST_EXIT, { input: { id, spendAmount: '-1.00' } });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.spendAmount' });
-    const badGame = await harness.execute(EXIT, { input: { id, spendAmount: '1.00', gamesPlayed: [' '] } });
+    const badGame = await harness.execute(RECORD_GUEST_EXIT, {
+      input: { id, spendAmount: '1.00', gamesPlayed: [' '] },
+    });
     expect(badGame.errors?.[0]?.extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
       field: 'input.gamesPlayed.0',
     });
     expect((await guests().findOne({ id }))?.exit_time).toBeNull();
-    const missing = await harness.execute(EXIT, {
+    const missing = await harness.execute(RECORD_GUEST_EXIT, {
       input: { id: '30000000-0000-4000-8000-999999999999', spendAmount: '1.00' },
     });
     expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
@@ -153,7 +139,7 @@ describe('walk-in guest exit and conversion', () => {
   it('lets every admin role record exits and conversions, but not anonymous callers or services', async () => {
     const { id } = await register();
     const anonymous = await harness.execute(
-      EXIT,
+      RECORD_GUEST_EXIT,
       { input: { id, spendAmount: '1.00' } },
       { identity: AS.anonymous },
     );
@@ -165,7 +151,7 @@ describe('walk-in guest exit and conversion', () => {
     );
     expect(service.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const supervisor = await harness.execute(
-      EXIT,
+      RECORD_GUEST_EXIT,
       { input: { id, spendAmount: '1.00' } },
       { identity: AS.gamingSupervisor },
     );
@@ -180,7 +166,7 @@ describe('walk-in guest exit and conversion', () => {
 
   it('links a guest to a member once, keeping the visit, and the member sees their walk-in history', async () => {
     const first = await register();
-    await harness.execute(EXIT, { input: { id: first.id, spendAmount: '300.00' } });
+    await harness.execute(RECORD_GUEST_EXIT, { input: { id: first.id, spendAmount: '300.00' } });
     const second = await register();
     harness.auditEvents.length = 0;
     const result = await harness.execute<{ convertWalkInGuest: Record<string, unknown> }>(CONVERT, {

@@ -7,24 +7,11 @@ import type { SubgraphHarness } from '@casino/testing';
 import { marketingSubgraph } from '../index';
 import { AS } from '../testing/identities';
 import { startMembers } from '../testing/play-and-members';
+import { RECORD_GUEST_EXIT, REGISTER_WALK_IN_GUEST } from '../testing/walk-ins';
 import type { Members } from '../testing/play-and-members';
 import type { WalkInGuestDocument } from './guest-store';
 import { WALK_IN_GUESTS } from './guest-store';
 
-const REGISTER = /* GraphQL */ `
-  mutation ($input: RegisterWalkInGuestInput!) {
-    registerWalkInGuest(input: $input) {
-      id
-    }
-  }
-`;
-const EXIT = /* GraphQL */ `
-  mutation ($input: RecordGuestExitInput!) {
-    recordGuestExit(input: $input) {
-      id
-    }
-  }
-`;
 const CONVERT = /* GraphQL */ `
   mutation ($input: ConvertWalkInGuestInput!) {
     convertWalkInGuest(input: $input) {
@@ -71,7 +58,9 @@ describe('converting a walk-in guest to a member in one step', () => {
       marketingConsent: true,
       ...over,
     };
-    const result = await harness.execute<{ registerWalkInGuest: { id: string } }>(REGISTER, { input });
+    const result = await harness.execute<{ registerWalkInGuest: { id: string } }>(REGISTER_WALK_IN_GUEST, {
+      input,
+    });
     expect(result.errors).toBeUndefined();
     return { id: result.data!.registerWalkInGuest.id, idDocument: input.idDocument as string };
   }
@@ -90,7 +79,7 @@ describe('converting a walk-in guest to a member in one step', () => {
   it("registers the member from the guest's details and links the visit in one call, audited", async () => {
     const visitor = await guest({ idDocument: 'c70000999v' });
     expect(
-      (await harness.execute(EXIT, { input: { id: visitor.id, spendAmount: '250.00' } })).errors,
+      (await harness.execute(RECORD_GUEST_EXIT, { input: { id: visitor.id, spendAmount: '250.00' } })).errors,
     ).toBeUndefined();
     harness.auditEvents.length = 0;
 
@@ -160,7 +149,7 @@ describe('converting a walk-in guest to a member in one step', () => {
   it('refuses cleanly, with nothing written, when a member holds the same identity document', async () => {
     const first = await guest({ idDocument: 'C70000555V' });
     expect((await convert({ id: first.id, member: { dateOfBirth: BORN } })).errors).toBeUndefined();
-    await harness.execute(EXIT, { input: { id: first.id, spendAmount: '0.00' } });
+    await harness.execute(RECORD_GUEST_EXIT, { input: { id: first.id, spendAmount: '0.00' } });
     // the same person comes back as a guest another time: they are a member already
     const again = await guest({ idDocument: 'C70000555V' });
     const before = await loyaltyMembers().countDocuments();
@@ -237,7 +226,7 @@ describe('converting a walk-in guest to a member in one step', () => {
       services: { loyalty: await unreachableService() },
     });
     try {
-      const registered = await down.execute<{ registerWalkInGuest: { id: string } }>(REGISTER, {
+      const registered = await down.execute<{ registerWalkInGuest: { id: string } }>(REGISTER_WALK_IN_GUEST, {
         input: {
           firstName: 'Ruwan',
           lastName: 'Fernando',
