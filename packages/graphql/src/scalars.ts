@@ -2,7 +2,7 @@ import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import type { ValueNode } from 'graphql';
 import { Decimal128 } from 'mongodb';
 import { ErrorCode } from '@casino/errors';
-import { isMoneyText, toMoney } from '@casino/mongo';
+import { decimalText, isMoneyText, toMoney } from '@casino/mongo';
 
 const inputError = (message: string) =>
   new GraphQLError(message, { extensions: { code: ErrorCode.BadUserInput } });
@@ -43,7 +43,7 @@ export const MoneyScalar = new GraphQLScalarType<Decimal128, string>({
   name: 'Money',
   description: 'An exact decimal amount in the casino currency, serialized as a string such as "1250.00"',
   serialize(value) {
-    if (value instanceof Decimal128) return value.toString();
+    if (value instanceof Decimal128) return decimalText(value);
     if (typeof value === 'number') return value.toFixed(2);
     if (typeof value === 'string' && isMoneyText(value)) return value;
     throw new GraphQLError('Money cannot represent this value');

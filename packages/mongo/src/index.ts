@@ -6,3 +6,4 @@ export * from './retention';
 export * from './dead-letters';
 export * from './index-check';
 export * from './seed';
+export * from './decimal';

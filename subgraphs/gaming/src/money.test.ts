@@ -1,0 +1,41 @@
+import { randomInt } from 'node:crypto';
+import { Decimal128 } from 'mongodb';
+import { centsToMoney, toCents } from './money';
+
+/** Cents of a decimal text, rounded half away from zero, worked out digit by digit. */
+function centsOfText(text: string): bigint {
+  const negative = text.startsWith('-');
+  const [whole = '0', fraction = ''] = text.replace('-', '').split('.');
+  const padded = `${fraction}000`;
+  let cents = BigInt(whole) * 100n + BigInt(padded.slice(0, 2));
+  if (Number(padded[2]) >= 5) cents += 1n;
+  return negative ? -cents : cents;
+}
+
+describe('toCents', () => {
+  it('reads stored amounts exactly, rounding sub-cent digits half away from zero', () => {
+    const texts = [
+      '0.00',
+      '-0.00',
+      '150.50',
+      '-200.00',
+      '0.005',
+      '-0.005',
+      '0.004',
+      '12.3456',
+      '99999999999.99',
+    ];
+    for (let i = 0; i < 2000; i++) {
+      const decimals = randomInt(0, 5);
+      const fraction = decimals ? `.${String(randomInt(0, 10 ** decimals)).padStart(decimals, '0')}` : '';
+      texts.push(`${randomInt(0, 2) ? '-' : ''}${randomInt(0, 10_000_000)}${fraction}`);
+    }
+    const wrong = texts.filter((text) => toCents(Decimal128.fromString(text)) !== centsOfText(text));
+    expect(wrong).toEqual([]);
+    expect(toCents(Decimal128.fromString('1.5E+3'))).toBe(150_000n);
+    expect(toCents(centsToMoney(-12_345n))).toBe(-12_345n);
+    expect(toCents(12.5)).toBe(1250n);
+    expect(toCents(null)).toBe(0n);
+    expect(() => toCents(Decimal128.fromString('NaN'))).toThrow(RangeError);
+  });
+});
