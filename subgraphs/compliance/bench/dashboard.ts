@@ -10,7 +10,6 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import type { AdminIdentity } from '@casino/auth';
 import { Faker, en } from '@faker-js/faker';
 import { DEV_PROTECTION_ENV, protectorFromEnv } from '@casino/crypto';
 import { gamingSubgraph, seedGaming } from '@casino/gaming';
@@ -24,7 +23,7 @@ import {
   runBench,
   startInProcessSubgraph,
   startServedSubgraph,
-  testIdentity,
+  IDENTITIES,
   timeRuns,
   withScratchDatabase,
 } from '@casino/testing';
@@ -50,11 +49,6 @@ function faker(seed: number): Faker {
   f.setDefaultRefDate(NOW);
   return f;
 }
-
-const generalAdmin: AdminIdentity = testIdentity('GeneralAdmin', {
-  userId: '00000000-0000-4000-8000-000000000001',
-  username: 'generaladmin',
-});
 
 async function main(): Promise<void> {
   if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs must be a positive integer');
@@ -123,7 +117,7 @@ async function main(): Promise<void> {
       ]);
       let last: unknown;
       const run = async () => {
-        last = await compliance.data(COMPLIANCE_DASHBOARD, { range: RANGE }, generalAdmin);
+        last = await compliance.data(COMPLIANCE_DASHBOARD, { range: RANGE }, IDENTITIES.GeneralAdmin);
       };
       if (values.profile) {
         const { ComplianceCashCountsDocument } = await import('@casino/gaming/operations');

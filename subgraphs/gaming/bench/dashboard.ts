@@ -7,7 +7,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { AdminIdentity } from '@casino/auth';
 import { createLogger } from '@casino/logger';
 import { ensureIndexes } from '@casino/mongo';
 import { parseSubgraphEnv } from '@casino/server';
@@ -21,7 +20,7 @@ import {
   mongoLabel,
   runBench,
   startInProcessSubgraph,
-  testIdentity,
+  IDENTITIES,
   timeRuns,
   withScratchDatabase,
 } from '@casino/testing';
@@ -33,12 +32,6 @@ const DAYS = 35;
 const MEMBERS = 5_000;
 const BATCH = 5_000;
 const WARMUP = 5;
-
-const manager: AdminIdentity = testIdentity('Manager', {
-  userId: '00000000-0000-4000-8000-000000000002',
-  username: 'bench-manager',
-  department: 'Gaming',
-});
 
 const QUERY = /* GraphQL */ `
   query Dashboard($range: DateRangeInput!) {
@@ -146,7 +139,7 @@ async function main(): Promise<void> {
     const range = { from: new Date(end - 30 * DAY_MS).toISOString(), to: new Date(end).toISOString() };
     let last: { gamingDashboard: { totals: { sessionCount: number }; byDay: unknown[] } } | undefined;
     const sorted = await timeRuns(RUNS, WARMUP, async () => {
-      last = await gaming.data(QUERY, { range }, manager);
+      last = await gaming.data(QUERY, { range }, IDENTITIES.Manager);
     });
     await gaming.stop();
     const lines = [

@@ -8,7 +8,6 @@
  */
 import { parseArgs } from 'node:util';
 import { Faker, en } from '@faker-js/faker';
-import type { AdminIdentity } from '@casino/auth';
 import { DAY_MS } from '@casino/config';
 import { DEV_PROTECTION_ENV, protectorFromEnv } from '@casino/crypto';
 import { createLogger } from '@casino/logger';
@@ -18,7 +17,7 @@ import {
   mongoLabel,
   runBench,
   startInProcessSubgraph,
-  testIdentity,
+  IDENTITIES,
   timeRuns,
   withScratchDatabase,
 } from '@casino/testing';
@@ -36,12 +35,6 @@ const MEMBERS = Number(values.members);
 const DAYS = Number(values.days);
 const WARMUP = 3;
 const NOW = new Date('2026-11-01T00:00:00.000Z');
-
-const manager: AdminIdentity = testIdentity('Manager', {
-  userId: '00000000-0000-4000-8000-000000000002',
-  username: 'bench-manager',
-  department: 'Gaming',
-});
 
 const QUERY = /* GraphQL */ `
   query Dashboard($range: DateRangeInput!) {
@@ -130,7 +123,7 @@ async function main(): Promise<void> {
     const range = { from: new Date(NOW.getTime() - DAYS * DAY_MS).toISOString(), to: NOW.toISOString() };
     let last: Dashboard | undefined;
     const sorted = await timeRuns(RUNS, WARMUP, async () => {
-      last = await loyalty.data<Dashboard>(QUERY, { range }, manager);
+      last = await loyalty.data<Dashboard>(QUERY, { range }, IDENTITIES.Manager);
     });
     await loyalty.stop();
     const d = last!.loyaltyDashboard;

@@ -9,7 +9,6 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Faker, en } from '@faker-js/faker';
-import type { AdminIdentity } from '@casino/auth';
 import { demoAdmins } from '@casino/compliance';
 import { DEV_PROTECTION_ENV, protectorFromEnv } from '@casino/crypto';
 import { createLogger } from '@casino/logger';
@@ -26,7 +25,7 @@ import {
   mongoLabel,
   runBench,
   startInProcessSubgraph,
-  testIdentity,
+  IDENTITIES,
   timeRuns,
   withScratchDatabase,
 } from '@casino/testing';
@@ -49,11 +48,6 @@ function faker(seed: number): Faker {
   f.setDefaultRefDate(NOW);
   return f;
 }
-
-const generalAdmin: AdminIdentity = testIdentity('GeneralAdmin', {
-  userId: '00000000-0000-4000-8000-000000000001',
-  username: 'generaladmin',
-});
 
 interface DashboardData {
   marketingDashboard: {
@@ -103,7 +97,11 @@ async function main(): Promise<void> {
       const marketing = await startInProcessSubgraph(marketingSubgraph, { db: mongo.db, env, logger });
       let last: DashboardData | undefined;
       const samples = await timeRuns(RUNS, WARMUP, async () => {
-        last = await marketing.data<DashboardData>(MARKETING_DASHBOARD, { range: RANGE }, generalAdmin);
+        last = await marketing.data<DashboardData>(
+          MARKETING_DASHBOARD,
+          { range: RANGE },
+          IDENTITIES.GeneralAdmin,
+        );
       });
       await marketing.stop();
       const figures = last!.marketingDashboard;
