@@ -278,6 +278,15 @@ export class CompService {
     }
   }
 
+  /**
+   * The CONFLICT of a state change that did not apply, naming the comp's state as it is now (a concurrent
+   * caller may have changed it since it was read).
+   */
+  private async notInState(comp: CompDocument, wanted: string) {
+    const status = (await this.stores.comps.findById(comp.id))?.status ?? comp.status;
+    return conflict(`This comp is ${status.replace('_', ' ')}, not ${wanted}`, 'input.compId');
+  }
+
   /** FORBIDDEN unless the caller's limit covers the comp (approving, declining and voiding need that). */
   private requireAuthority(actor: AdminIdentity, comp: CompDocument, what: string): void {
     if (comp.amount_cents > this.limitOf(actor.role)) {
@@ -298,7 +307,7 @@ export class CompService {
       approved_by: actor.userId,
       approved_at: new Date(),
     });
-    if (!claimed) throw conflict(`This comp is ${comp.status}, not pending approval`, 'input.compId');
+    if (!claimed) throw await this.notInState(comp, 'pending approval');
     return this.debit(claimed);
   }
 
@@ -314,7 +323,7 @@ export class CompService {
       declined_at: new Date(),
       decline_reason: input.reason ?? null,
     });
-    if (!declined) throw conflict(`This comp is ${comp.status}, not pending approval`, 'input.compId');
+    if (!declined) throw await this.notInState(comp, 'pending approval');
     return this.unchanged(declined);
   }
 
@@ -328,7 +337,7 @@ export class CompService {
       redeemed_by: actor.userId,
       redeemed_at: new Date(),
     });
-    if (!redeemed) throw conflict(`This comp is ${comp.status}, not issued`, 'input.compId');
+    if (!redeemed) throw await this.notInState(comp, 'issued');
     return this.unchanged(redeemed);
   }
 
@@ -350,8 +359,9 @@ export class CompService {
       void_settled: false,
     });
     if (!voided) {
-      if (comp.status === 'voided') await this.finishVoid(comp);
-      throw conflict(`This comp is ${comp.status}, not issued`, 'input.compId');
+      const current = (await this.stores.comps.findById(comp.id)) ?? comp;
+      if (current.status === 'voided') await this.finishVoid(current);
+      throw await this.notInState(current, 'issued');
     }
     const posted = await this.finishVoid(voided);
     const before = posted ?? (await this.balanceOf(comp.member_id)) - comp.amount_cents;

@@ -352,7 +352,10 @@ describe('comps', () => {
         ['approveComp', 'allowed', member.id],
       ]);
       const again = await decide('approveComp', { memberId: member.id, compId }, 'Manager');
-      expect(again.errors![0]!.extensions!.code).toBe('CONFLICT');
+      expect(again.errors![0]).toMatchObject({
+        message: 'This comp is issued, not pending approval',
+        extensions: { code: 'CONFLICT' },
+      });
       expect(await balanceOf(member.id)).toBe(39_999);
       expect(await check(member.id)).toMatchObject({ consistent: true });
     });
@@ -434,6 +437,12 @@ describe('comps', () => {
         ),
       );
       expect(voids.filter((r) => !r.errors)).toHaveLength(1);
+      for (const refused of voids.filter((r) => r.errors)) {
+        expect(refused.errors![0]).toMatchObject({
+          message: 'This comp is voided, not issued',
+          extensions: { code: 'CONFLICT' },
+        });
+      }
       expect(await balanceOf(member.id)).toBe(5_000);
       expect(await ledger().countDocuments({ member_id: member.id, type: 'reverse', source: 'comp' })).toBe(
         1,
