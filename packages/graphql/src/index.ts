@@ -1,3 +1,4 @@
 export * from './field-resolver';
 export * from './scalars';
 export * from './date-range';
+export * from './projection';

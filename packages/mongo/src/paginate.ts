@@ -98,6 +98,8 @@ export async function paginate<T extends Document>(
   args: PageArgs,
   sort: SortSpec,
   paging: PagingConfig,
+  /** Only these stored fields (the sort field and `id` are always read, for the cursors); whole documents by default */
+  projection: Document | null = null,
 ): Promise<Connection<WithId<T>>> {
   const size = args.first ?? paging.defaultSize;
   if (!Number.isInteger(size) || size < 0 || size > paging.maxSize) {
@@ -112,7 +114,7 @@ export async function paginate<T extends Document>(
   }
   const query = (clauses.length === 1 ? filter : { $and: clauses }) as Filter<T>;
   const docs = await collection
-    .find(query, { projection: { _id: 0 } })
+    .find(query, { projection: projection ? { ...projection, _id: 0, [field]: 1, id: 1 } : { _id: 0 } })
     .sort({ [field]: direction, id: direction })
     .limit(size + 1)
     .toArray();
@@ -131,4 +133,21 @@ export async function paginate<T extends Document>(
     },
     totalCount: () => collection.countDocuments(filter),
   };
+}
+
+/**
+ * The equality part of a list's filter: each input key that is given (not null, undefined or empty) must equal
+ * the document field it maps to (`{ isActive: 'is_active' }`; an array field matches when it holds the value).
+ * A store adds its other conditions (ranges, prefixes, sets) to the result.
+ */
+export function equalityFilter<T extends Document, I extends object>(
+  input: I,
+  fields: { [K in keyof I]?: keyof T & string },
+): Filter<T> {
+  const filter: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(fields) as [keyof I, string][]) {
+    const value = input[key];
+    if (value !== undefined && value !== null && value !== '') filter[field] = value;
+  }
+  return filter as Filter<T>;
 }

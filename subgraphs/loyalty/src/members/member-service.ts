@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import type { Document } from 'mongodb';
 import { z } from 'zod';
 import { forbiddenError } from '@casino/auth';
 import { badUserInput, conflict, emailAddress, phoneNumber, validateInput } from '@casino/errors';
@@ -60,9 +61,9 @@ export class MemberService {
     private readonly protector: FieldProtector,
   ) {}
 
-  /** A page of members, most recently registered first. */
-  page(filter: MemberFilterInput, args: PageArgs, paging: PagingConfig) {
-    return this.members.page(filter, args, paging);
+  /** A page of members, most recently registered first, with only the stored fields in `projection` if given. */
+  page(filter: MemberFilterInput, args: PageArgs, paging: PagingConfig, projection: Document | null = null) {
+    return this.members.page(filter, args, paging, projection);
   }
 
   /** `origin`: where the member came from (the walk-in guest they were), stored with them. */

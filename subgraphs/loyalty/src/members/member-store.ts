@@ -174,13 +174,15 @@ export class MemberStore {
     this.collection = db.collection<MemberDocument>(MEMBERS);
   }
 
-  page(filter: MemberFilterInput, args: PageArgs, paging: PagingConfig) {
+  /** A page of members; `projection` names the stored fields the caller reads (whole documents by default). */
+  page(filter: MemberFilterInput, args: PageArgs, paging: PagingConfig, projection: Document | null = null) {
     return paginate(
       this.collection,
       memberFilter(filter, this.protector),
       args,
       { field: 'registration_date', direction: -1 },
       paging,
+      projection,
     );
   }
 

@@ -112,4 +112,29 @@ describe('member views', () => {
     // the page's last earns come from one aggregation, however many members it holds
     expect(result.commands.length - plain.commands.length).toBe(1);
   });
+
+  it('answers a page that reads only the selected fields as it answers each whole member', async () => {
+    const lastName = `Proj${randomUUID().slice(0, 8)}`;
+    const member = memberDocument({ last_name: lastName, last_visit: new Date('2026-02-03T04:05:06Z') });
+    await members().insertOne({ ...member });
+    const FIELDS = `id memberNumber firstName lastName email phone dateOfBirth nationality tier pointsBalance
+      tierCredits totalPointsEarned lifetimeSpend registrationDate lastVisit isActive selfExcluded kycVerified
+      marketingConsent preferences documentExpiry tierProgress { nextTier creditsToNextTier }`;
+    const page = await harness.execute<{ members: { edges: { node: Record<string, unknown> }[] } }>(
+      `query ($filter: MemberFilter) { members(filter: $filter, first: 5) { edges { node { ${FIELDS} } } } }`,
+      { filter: { lastNamePrefix: lastName } },
+    );
+    const whole = await harness.execute<{ member: Record<string, unknown> }>(
+      `query ($id: ID!) { member(id: $id) { ${FIELDS} } }`,
+      { id: member.id },
+    );
+    expect(page.errors).toBeUndefined();
+    expect(whole.errors).toBeUndefined();
+    expect(page.data!.members.edges.map((e) => e.node)).toEqual([whole.data!.member]);
+    expect(whole.data!.member).toMatchObject({
+      id: member.id,
+      lastName,
+      lastVisit: '2026-02-03T04:05:06.000Z',
+    });
+  });
 });

@@ -3,6 +3,8 @@ import { DAY_MS } from '@casino/config';
 import { lastActivity } from '../jobs/loyalty-jobs';
 import { TIER_ORDER } from '../settings';
 import { money } from '../comps/money';
+import { projectionOf, selectedFieldNames } from '@casino/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { MemberResolvers } from '../__generated__/resolvers-types';
 
 export const Member: MemberResolvers = {
@@ -36,3 +38,24 @@ export const Member: MemberResolvers = {
     };
   },
 };
+
+/**
+ * The stored fields each Member resolver above reads. A page of members fetches only the fields its selection
+ * needs; a selected field with a resolver missing here makes it fetch whole members.
+ */
+const MEMBER_READS: Record<string, readonly string[]> = {
+  nicPassport: ['id', 'nic_passport'],
+  compBalance: ['comp_balance_cents'],
+  selfExclusions: ['id'],
+  redemptions: ['id'],
+  pointsLedger: ['id'],
+  tierProgress: ['tier', 'tier_credits'],
+  pointsExpiringSoon: ['id', 'points_balance', 'last_visit', 'registration_date'],
+};
+
+/** The projection for `members(...) { edges { node { ... } } }` (null: whole members). */
+export const memberPageProjection = (info: GraphQLResolveInfo) =>
+  projectionOf(selectedFieldNames(info, ['edges', 'node']), {
+    resolved: MEMBER_READS,
+    resolverFields: Object.keys(Member),
+  });

@@ -1,11 +1,12 @@
 import type { QueryResolvers } from '../__generated__/resolvers-types';
 import { complianceFeedQueries } from './compliance-feed';
+import { memberPageProjection } from './Member';
 
 export const Query: QueryResolvers = {
   ...complianceFeedQueries,
   member: (_, { id }, ctx) => ctx.loaders.member.load(id),
-  members: (_, { filter, first, after }, ctx) =>
-    ctx.services.members.page(filter ?? {}, { first, after }, ctx.paging),
+  members: (_, { filter, first, after }, ctx, info) =>
+    ctx.services.members.page(filter ?? {}, { first, after }, ctx.paging, memberPageProjection(info)),
   reward: (_, { id }, ctx) => ctx.loaders.reward.load(id),
   rewards: (_, { filter, first, after }, ctx) =>
     ctx.services.rewards.page(filter ?? {}, { first, after }, ctx.paging),
