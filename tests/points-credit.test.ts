@@ -148,7 +148,12 @@ describe('gaming credits loyalty points exactly once, eventually', () => {
     expect(after.member.pointsBalance - before.member.pointsBalance).toBe(delivered.pointsEarned);
     expect(after.member.tierCredits - before.member.tierCredits).toBe(delivered.tierCredits);
     expect(after.memberLedgerCheck.consistent).toBe(true);
-    expect((await ledgerFor(sessionId)).map((e) => e.balance).sort()).toEqual(['points', 'tier_credits']);
+    // points, tier credits and the comp accrual (theo × the tier's reinvestment rate), together
+    expect((await ledgerFor(sessionId)).map((e) => e.balance).sort()).toEqual([
+      'comps',
+      'points',
+      'tier_credits',
+    ]);
 
     const again = await end(sessionId);
     expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
@@ -162,7 +167,7 @@ describe('gaming credits loyalty points exactly once, eventually', () => {
       );
     expect((await waitForDelivery(sessionId)).creditStatus).toBe('delivered');
     expect((await memberState()).member.pointsBalance).toBe(after.member.pointsBalance);
-    expect(await ledgerFor(sessionId)).toHaveLength(2);
+    expect(await ledgerFor(sessionId)).toHaveLength(3);
   });
 
   it('keeps the credit while loyalty is down and delivers it once loyalty is back', async () => {
@@ -191,6 +196,6 @@ describe('gaming credits loyalty points exactly once, eventually', () => {
     const after = await memberState();
     expect(after.member.pointsBalance - before.member.pointsBalance).toBe(delivered.pointsEarned);
     expect(after.memberLedgerCheck.consistent).toBe(true);
-    expect(await ledgerFor(sessionId)).toHaveLength(2);
+    expect(await ledgerFor(sessionId)).toHaveLength(3);
   }, 60_000);
 });
