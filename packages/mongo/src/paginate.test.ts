@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BSON, MongoClient } from 'mongodb';
 import type { Collection, CommandStartedEvent, Db } from 'mongodb';
 import { readProcessEnv } from '@casino/config';
-import { paginate } from './paginate';
+import { equalityFilter, paginate } from './paginate';
 import type { SortSpec, SortValueType } from './paginate';
 
 const encode = (value: unknown) =>
@@ -83,5 +83,21 @@ describe('paginate cursors', () => {
     await expect(page('date', invalid)).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT', field: 'after' },
     });
+  });
+});
+
+describe('equalityFilter', () => {
+  it('matches each given input key on its field, keeping false and leaving out null, undefined and empty', () => {
+    const input = { category: 'dining', isActive: false, tier: null, name: '', owner: undefined };
+    const fields = {
+      category: 'category',
+      isActive: 'is_active',
+      tier: 'tier_access',
+      name: 'name',
+      owner: 'owner_id',
+    } as const;
+    expect(equalityFilter(input, fields)).toEqual({ category: 'dining', is_active: false });
+    expect(equalityFilter({ isActive: true }, { isActive: 'is_active' })).toEqual({ is_active: true });
+    expect(equalityFilter({}, {})).toEqual({});
   });
 });

@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { Collection, Db, Filter, IndexDescription, UpdateFilter } from 'mongodb';
-import { createOneByKeyLoader, paginate } from '@casino/mongo';
+import { createOneByKeyLoader, equalityFilter, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export type AdminRole = 'SuperAdmin' | 'GeneralAdmin' | 'Manager' | 'Supervisor';
@@ -109,10 +109,11 @@ export class AdminUserStore {
   }
 
   page(input: AdminUserFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<AdminUserDocument> = {};
-    if (input.role) filter.role = input.role;
-    if (input.department) filter.department = input.department;
-    if (input.isActive != null) filter.is_active = input.isActive;
+    const filter: Filter<AdminUserDocument> = equalityFilter(input, {
+      role: 'role',
+      department: 'department',
+      isActive: 'is_active',
+    });
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
   }
 }

@@ -6,6 +6,7 @@ import {
   archiveIndexes,
   archiveOf,
   createOneByKeyLoader,
+  equalityFilter,
   paginate,
 } from '@casino/mongo';
 import type {
@@ -192,13 +193,14 @@ export class AuditLogStore {
   }
 
   page(input: AuditLogFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<AuditLogDocument> = {};
-    if (input.actorId) filter.admin_user_id = input.actorId;
-    if (input.action) filter.action = input.action;
-    if (input.targetType) filter.target_type = input.targetType;
+    const filter: Filter<AuditLogDocument> = equalityFilter(input, {
+      actorId: 'admin_user_id',
+      action: 'action',
+      targetType: 'target_type',
+      outcome: 'outcome',
+    });
     // a member's id finds the entries about them too, whatever their target
     if (input.targetId) filter.$or = [{ target_id: input.targetId }, { member_id: input.targetId }];
-    if (input.outcome) filter.outcome = input.outcome;
     if (input.from || input.to) {
       filter.timestamp = {
         ...(input.from ? { $gte: input.from } : {}),

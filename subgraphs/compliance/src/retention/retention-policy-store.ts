@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { createOneByKeyLoader, paginate } from '@casino/mongo';
+import { createOneByKeyLoader, equalityFilter, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export type RetentionDataCategory = 'member_data' | 'gaming_logs' | 'audit_logs' | 'marketing_data';
@@ -165,9 +165,10 @@ export class RetentionPolicyStore {
   }
 
   page(input: RetentionPolicyFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<DataRetentionPolicyDocument> = {};
-    if (input.dataCategory) filter.data_category = input.dataCategory;
-    if (input.status) filter.status = input.status;
+    const filter: Filter<DataRetentionPolicyDocument> = equalityFilter(input, {
+      dataCategory: 'data_category',
+      status: 'status',
+    });
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
   }
 }

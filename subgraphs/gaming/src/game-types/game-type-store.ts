@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { createOneByKeyLoader, paginate } from '@casino/mongo';
+import { createOneByKeyLoader, equalityFilter, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export type GameKind = 'table' | 'machine';
@@ -44,9 +44,7 @@ export class GameTypeStore {
 
   /** Ordered by code: the list is short and read by people picking a game. */
   page(input: GameTypeFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<GameTypeDocument> = {};
-    if (input.kind) filter.kind = input.kind;
-    if (input.isActive != null) filter.is_active = input.isActive;
+    const filter: Filter<GameTypeDocument> = equalityFilter(input, { kind: 'kind', isActive: 'is_active' });
     return paginate(this.collection, filter, args, { field: 'code', direction: 1, type: 'string' }, paging);
   }
 

@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { Collection, Db, Decimal128, Filter, IndexDescription } from 'mongodb';
-import { createOneByKeyLoader, paginate } from '@casino/mongo';
+import { createOneByKeyLoader, equalityFilter, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export type Tier = 'Ruby' | 'Sapphire' | 'Diamond' | 'VIP';
@@ -37,9 +37,10 @@ export class GamingPackageStore {
   }
 
   page(input: GamingPackageFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<GamingPackageDocument> = {};
-    if (input.isActive != null) filter.is_active = input.isActive;
-    if (input.tier) filter.tier_access = input.tier;
+    const filter: Filter<GamingPackageDocument> = equalityFilter(input, {
+      isActive: 'is_active',
+      tier: 'tier_access',
+    });
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
   }
 

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { BATCH_OPTIONS, duplicateKeyField, paginate } from '@casino/mongo';
+import { BATCH_OPTIONS, duplicateKeyField, equalityFilter, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { Tier } from '../members/member-store';
 
@@ -73,11 +73,12 @@ export class LedgerStore {
   }
 
   page(input: LedgerFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<PointsLedgerDocument> = {};
-    if (input.memberId) filter.member_id = input.memberId;
-    if (input.balance) filter.balance = input.balance;
-    if (input.type) filter.type = input.type;
-    if (input.source) filter.source = input.source;
+    const filter: Filter<PointsLedgerDocument> = equalityFilter(input, {
+      memberId: 'member_id',
+      balance: 'balance',
+      type: 'type',
+      source: 'source',
+    });
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
   }
 

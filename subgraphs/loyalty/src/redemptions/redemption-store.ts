@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { createOneByKeyLoader, duplicateKeyField, paginate } from '@casino/mongo';
+import { createOneByKeyLoader, duplicateKeyField, equalityFilter, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export interface RewardRedemptionDocument {
@@ -47,10 +47,11 @@ export class RedemptionStore {
   }
 
   page(input: RedemptionFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<RewardRedemptionDocument> = {};
-    if (input.memberId) filter.member_id = input.memberId;
-    if (input.rewardId) filter.reward_id = input.rewardId;
-    if (input.status) filter.status = input.status;
+    const filter: Filter<RewardRedemptionDocument> = equalityFilter(input, {
+      memberId: 'member_id',
+      rewardId: 'reward_id',
+      status: 'status',
+    });
     return paginate(this.collection, filter, args, { field: 'redeemed_at', direction: -1 }, paging);
   }
 

@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { Collection, Db, Decimal128, Filter, IndexDescription } from 'mongodb';
-import { createOneByKeyLoader, paginate } from '@casino/mongo';
+import { createOneByKeyLoader, equalityFilter, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { Tier } from '../members/member-store';
 
@@ -49,10 +49,11 @@ export class RewardStore {
   }
 
   page(input: RewardFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<RewardDocument> = {};
-    if (input.category) filter.category = input.category;
-    if (input.isActive != null) filter.is_active = input.isActive;
-    if (input.tier) filter.tier_access = input.tier;
+    const filter: Filter<RewardDocument> = equalityFilter(input, {
+      category: 'category',
+      isActive: 'is_active',
+      tier: 'tier_access',
+    });
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
   }
 

@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { Collection, Db, Decimal128, Filter, IndexDescription } from 'mongodb';
-import { createOneByKeyLoader, paginate } from '@casino/mongo';
+import { createOneByKeyLoader, equalityFilter, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export type CampaignStatus = 'draft' | 'active' | 'completed' | 'cancelled';
@@ -45,9 +45,10 @@ export const campaignIndexes: IndexDescription[] = [
 ];
 
 export function campaignFilter(input: CampaignFilterInput): Filter<MarketingCampaignDocument> {
-  const filter: Filter<MarketingCampaignDocument> = {};
-  if (input.status) filter.status = input.status;
-  if (input.campaignType) filter.campaign_type = input.campaignType;
+  const filter: Filter<MarketingCampaignDocument> = equalityFilter(input, {
+    status: 'status',
+    campaignType: 'campaign_type',
+  });
   if (input.activeOn) {
     filter.start_date = { $lte: input.activeOn };
     filter.end_date = { $gt: input.activeOn };

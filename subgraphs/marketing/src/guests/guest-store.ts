@@ -2,7 +2,13 @@ import type DataLoader from 'dataloader';
 import type { Collection, Db, Decimal128, Filter, IndexDescription } from 'mongodb';
 import { resealProtectedFields } from '@casino/crypto';
 import type { FieldProtector, ProtectedField, ProtectedFieldRotation } from '@casino/crypto';
-import { applyRetentionBatch, createManyByKeyLoader, createOneByKeyLoader, paginate } from '@casino/mongo';
+import {
+  applyRetentionBatch,
+  createManyByKeyLoader,
+  createOneByKeyLoader,
+  equalityFilter,
+  paginate,
+} from '@casino/mongo';
 import type {
   PageArgs,
   PagingConfig,
@@ -92,7 +98,10 @@ export function guestFilter(
   input: GuestFilterInput,
   protector?: FieldProtector,
 ): Filter<WalkInGuestDocument> {
-  const filter: Filter<WalkInGuestDocument> = {};
+  const filter: Filter<WalkInGuestDocument> = equalityFilter(input, {
+    convertedToMember: 'converted_to_member',
+    followUpRequired: 'follow_up_required',
+  });
   // an empty document number matches nothing (it is not "no filter")
   if (input.idDocument != null) {
     if (!protector) throw new Error('looking guests up by identity document needs the field protector');
@@ -104,8 +113,6 @@ export function guestFilter(
       ...(input.visitTo ? { $lt: input.visitTo } : {}),
     };
   }
-  if (input.convertedToMember != null) filter.converted_to_member = input.convertedToMember;
-  if (input.followUpRequired != null) filter.follow_up_required = input.followUpRequired;
   return filter;
 }
 

@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { AnyBulkWriteOperation, Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { applyRetentionBatch, createOneByKeyLoader, paginate } from '@casino/mongo';
+import { applyRetentionBatch, createOneByKeyLoader, equalityFilter, paginate } from '@casino/mongo';
 import type {
   DeadLetterPage,
   DeadLetterSource,
@@ -144,11 +144,12 @@ export class NotificationStore {
 
   /** Newest first. */
   page(input: NotificationFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<NotificationDocument> = {};
-    if (input.recipientId) filter.recipient_id = input.recipientId;
-    if (input.status) filter.status = input.status;
-    if (input.category) filter.category = input.category;
-    if (input.priority) filter.priority = input.priority;
+    const filter: Filter<NotificationDocument> = equalityFilter(input, {
+      recipientId: 'recipient_id',
+      status: 'status',
+      category: 'category',
+      priority: 'priority',
+    });
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
   }
 

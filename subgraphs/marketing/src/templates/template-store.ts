@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { createOneByKeyLoader, paginate } from '@casino/mongo';
+import { createOneByKeyLoader, equalityFilter, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type {
   NotificationCategory,
@@ -53,10 +53,11 @@ export class TemplateStore {
 
   /** Newest first. */
   page(input: TemplateFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<NotificationTemplateDocument> = {};
-    if (input.category) filter.category = input.category;
-    if (input.isActive != null) filter.is_active = input.isActive;
-    if (input.channel) filter.channels = input.channel;
+    const filter: Filter<NotificationTemplateDocument> = equalityFilter(input, {
+      category: 'category',
+      isActive: 'is_active',
+      channel: 'channels',
+    });
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
   }
 

@@ -3,7 +3,7 @@ import type { Collection, Db, Decimal128, Document, Filter, IndexDescription } f
 import { notSealedWithCurrentKey, resealBatch } from '@casino/crypto';
 import type { FieldProtector, RotationProgress } from '@casino/crypto';
 import { badUserInput } from '@casino/errors';
-import { createManyByKeyLoader, createOneByKeyLoader, paginate } from '@casino/mongo';
+import { createManyByKeyLoader, createOneByKeyLoader, equalityFilter, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import { departmentSchema } from './departments';
 import type { Department } from './departments';
@@ -68,15 +68,16 @@ export const staffMemberIndexes: IndexDescription[] = [
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function staffMemberFilter(input: StaffMemberFilterInput): Filter<StaffMemberDocument> {
-  const filter: Filter<StaffMemberDocument> = {};
+  const filter: Filter<StaffMemberDocument> = equalityFilter(input, {
+    employmentStatus: 'employment_status',
+    position: 'position',
+    managerId: 'manager_id',
+  });
   if (input.department != null) {
     const department = departmentSchema.safeParse(input.department);
     if (!department.success) throw badUserInput('filter.department', department.error.issues[0]!.message);
     filter.department = department.data;
   }
-  if (input.employmentStatus) filter.employment_status = input.employmentStatus;
-  if (input.position) filter.position = input.position;
-  if (input.managerId) filter.manager_id = input.managerId;
   if (input.lastNamePrefix) filter.last_name = { $regex: `^${escapeRegex(input.lastNamePrefix)}` };
   return filter;
 }

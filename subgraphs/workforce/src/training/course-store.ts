@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { createOneByKeyLoader, paginate } from '@casino/mongo';
+import { createOneByKeyLoader, equalityFilter, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export type CourseCategory = 'safety' | 'technical' | 'customer_service' | 'compliance' | 'leadership';
@@ -62,12 +62,13 @@ export class TrainingCourseStore {
   }
 
   page(input: TrainingCourseFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<TrainingCourseDocument> = {};
-    if (input.category) filter.category = input.category;
-    if (input.difficultyLevel) filter.difficulty_level = input.difficultyLevel;
-    if (input.isMandatory != null) filter.is_mandatory = input.isMandatory;
-    if (input.isActive != null) filter.is_active = input.isActive;
-    if (input.requiredForPosition) filter.required_for_positions = input.requiredForPosition;
+    const filter: Filter<TrainingCourseDocument> = equalityFilter(input, {
+      category: 'category',
+      difficultyLevel: 'difficulty_level',
+      isMandatory: 'is_mandatory',
+      isActive: 'is_active',
+      requiredForPosition: 'required_for_positions',
+    });
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
   }
 

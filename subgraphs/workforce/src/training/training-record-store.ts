@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { Collection, Db, Document, Filter, IndexDescription } from 'mongodb';
-import { createOneByKeyLoader, paginate } from '@casino/mongo';
+import { createOneByKeyLoader, equalityFilter, paginate } from '@casino/mongo';
 import { STAFF_MEMBERS } from '../staff/staff-store';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
@@ -76,15 +76,16 @@ export class TrainingRecordStore {
   }
 
   page(input: TrainingRecordFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<TrainingRecordDocument> = {};
+    const filter: Filter<TrainingRecordDocument> = equalityFilter(input, {
+      courseId: 'course_id',
+      status: 'status',
+    });
     if (input.staffMemberId || input.staffMemberIds) {
       filter.staff_member_id = {
         ...(input.staffMemberId ? { $eq: input.staffMemberId } : {}),
         ...(input.staffMemberIds ? { $in: input.staffMemberIds } : {}),
       };
     }
-    if (input.courseId) filter.course_id = input.courseId;
-    if (input.status) filter.status = input.status;
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
   }
 
