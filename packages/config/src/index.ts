@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { propertyTimeEnv } from './local-time';
 import { declaredNames, readSecretFiles } from './secret-files';
 
 export { DAY_MS } from './time';
+export * from './local-time';
 
 export class ConfigError extends Error {
   constructor(
@@ -268,7 +270,11 @@ export const DEFAULT_GAMING_DAY_START_HOUR = 6;
  * figures) and compliance (AML and responsible-gaming reports, its dashboard) read the same variable.
  */
 export const gamingDayEnv = {
-  /** Local hour (0-23) at which the property's gaming day starts: play before it counts for the previous day */
+  ...propertyTimeEnv,
+  /**
+   * Local hour (0-23, in PROPERTY_TIME_ZONE) at which the property's gaming day starts: play before it counts
+   * for the previous day
+   */
   GAMING_DAY_START_HOUR: z.coerce.number().int().min(0).max(23).default(DEFAULT_GAMING_DAY_START_HOUR),
 };
 

@@ -102,10 +102,15 @@ function createLoaders(stores: GamingStores, paging: PagingConfig, settings: Gam
       if (!loader) {
         const since = new Date(now.getTime() - days * 86_400_000);
         loader = new DataLoader<string, Decimal128>(async (memberIds) => {
-          const adt = await stores.sessions.averageDailyTheoByMember(memberIds, since, {
-            dayStartHour: settings.gamingDayStartHour,
-            utcOffsetMinutes: settings.localUtcOffsetMinutes,
-          });
+          const adt = await stores.sessions.averageDailyTheoByMember(
+            memberIds,
+            since,
+            {
+              dayStartHour: settings.gamingDayStartHour,
+              timeZone: settings.timeZone,
+            },
+            now,
+          );
           return memberIds.map((id) => adt.get(id) ?? centsToMoney(0n));
         }, BATCH_OPTIONS);
         adtLoaders.set(days, loader);

@@ -1,4 +1,12 @@
-import { DEFAULT_GAMING_DAY_START_HOUR, gamingDayEnv, parseEnv, z } from '@casino/config';
+import {
+  ConfigError,
+  DEFAULT_GAMING_DAY_START_HOUR,
+  DEFAULT_PROPERTY_TIME_ZONE,
+  gamingDayEnv,
+  parseEnv,
+  readProcessEnv,
+  z,
+} from '@casino/config';
 
 /** Tunable rules of the gaming domain, with their defaults. */
 export interface GamingSettings {
@@ -12,8 +20,8 @@ export interface GamingSettings {
   creditRetryMaxMs: number;
   /** Local hour (0-23) at which the property's gaming day starts: play before it counts for the previous day */
   gamingDayStartHour: number;
-  /** The casino's local time as minutes ahead of UTC (e.g. 330 for UTC+05:30) */
-  localUtcOffsetMinutes: number;
+  /** The property's IANA time zone (PROPERTY_TIME_ZONE): gaming days and visit times are local to it */
+  timeZone: string;
   /** Longest look-back accepted by Member.averageDailyTheo(days) */
   maxAdtDays: number;
   /** Longest date range a dashboard accepts */
@@ -28,7 +36,7 @@ export const DEFAULT_GAMING_SETTINGS: GamingSettings = {
   creditRetryBaseMs: 1_000,
   creditRetryMaxMs: 300_000,
   gamingDayStartHour: DEFAULT_GAMING_DAY_START_HOUR,
-  localUtcOffsetMinutes: 0,
+  timeZone: DEFAULT_PROPERTY_TIME_ZONE,
   maxAdtDays: 3_650,
   maxDashboardRangeDays: 366,
   dashboardTopPlayers: 10,
@@ -60,12 +68,6 @@ export const gamingEnv = z.object({
     .max(86_400_000)
     .default(DEFAULT_GAMING_SETTINGS.creditRetryMaxMs),
   ...gamingDayEnv,
-  GAMING_LOCAL_UTC_OFFSET_MINUTES: z.coerce
-    .number()
-    .int()
-    .min(-720)
-    .max(840)
-    .default(DEFAULT_GAMING_SETTINGS.localUtcOffsetMinutes),
   GAMING_MAX_ADT_DAYS: z.coerce.number().int().min(1).max(36_500).default(DEFAULT_GAMING_SETTINGS.maxAdtDays),
   GAMING_DASHBOARD_MAX_RANGE_DAYS: z.coerce
     .number()
@@ -83,14 +85,22 @@ export const gamingEnv = z.object({
 
 /** Reads the gaming settings from the environment (the process's, unless one is given). */
 export function parseGamingSettings(env?: Record<string, string | undefined>): GamingSettings {
-  const parsed = parseEnv('gaming', gamingEnv, env);
+  const source = env ?? readProcessEnv();
+  if (source.GAMING_LOCAL_UTC_OFFSET_MINUTES !== undefined) {
+    // a fixed offset cannot follow daylight saving: the zone replaces it, and a silent fallback would shift days
+    throw new ConfigError('gaming', [
+      'GAMING_LOCAL_UTC_OFFSET_MINUTES: no longer read; set PROPERTY_TIME_ZONE to the IANA time zone of the ' +
+        'property (e.g. Asia/Kolkata for +05:30) instead',
+    ]);
+  }
+  const parsed = parseEnv('gaming', gamingEnv, source);
   return {
     creditDispatchIntervalMs: parsed.GAMING_CREDIT_DISPATCH_INTERVAL_MS,
     creditBatchSize: parsed.GAMING_CREDIT_BATCH_SIZE,
     creditRetryBaseMs: parsed.GAMING_CREDIT_RETRY_BASE_MS,
     creditRetryMaxMs: parsed.GAMING_CREDIT_RETRY_MAX_MS,
     gamingDayStartHour: parsed.GAMING_DAY_START_HOUR,
-    localUtcOffsetMinutes: parsed.GAMING_LOCAL_UTC_OFFSET_MINUTES,
+    timeZone: parsed.PROPERTY_TIME_ZONE,
     maxAdtDays: parsed.GAMING_MAX_ADT_DAYS,
     maxDashboardRangeDays: parsed.GAMING_DASHBOARD_MAX_RANGE_DAYS,
     dashboardTopPlayers: parsed.GAMING_DASHBOARD_TOP_PLAYERS,

@@ -46,7 +46,7 @@ export class AmlCashSummary {
     if (!Number.isInteger(args.dayStartHour) || args.dayStartHour < 0 || args.dayStartHour > 23) {
       throw badUserInput('dayStartHour', 'must be a whole hour between 0 and 23');
     }
-    const groups = await this.reports.cashDays(args, this.settings.localUtcOffsetMinutes);
+    const groups = await this.reports.cashDays(args, this.settings.timeZone);
     // a zero cash-out moves no cash: it is no transaction, and a day with nothing else is not listed
     return groups
       .map((g) => ({

@@ -65,7 +65,7 @@ export class ComplianceFeed {
   }): Promise<ComplianceCashCountsResult> {
     this.checkRange(args);
     ComplianceFeed.checkHour(args.dayStartHour);
-    const counts = this.reports.cashEntryCounts(args, this.settings.localUtcOffsetMinutes);
+    const counts = this.reports.cashEntryCounts(args, this.settings.timeZone);
     const { ctr, mtl } = await counts;
     return { ctrCount: ctr, mtlCount: mtl };
   }
@@ -93,7 +93,7 @@ export class ComplianceFeed {
     if (!Number.isInteger(args.longSessionMinutes) || args.longSessionMinutes < 1) {
       throw badUserInput('longSessionMinutes', 'must be a positive whole number of minutes');
     }
-    const row = await this.reports.responsibleGamingFacets(args, this.settings.localUtcOffsetMinutes);
+    const row = await this.reports.responsibleGamingFacets(args, this.settings.timeZone);
     const totals = row?.totals[0];
     return {
       sessionCount: totals?.sessions ?? 0,

@@ -79,7 +79,7 @@ export class GamingDashboardService {
         range,
         {
           dayStartHour: this.settings.gamingDayStartHour,
-          utcOffsetMinutes: this.settings.localUtcOffsetMinutes,
+          timeZone: this.settings.timeZone,
         },
         this.settings.dashboardTopPlayers,
       ),

@@ -79,7 +79,7 @@ export class MemberPlayProfiles {
       { window, after: after ?? null, first, longSessionMinutes },
       {
         dayStartHour: this.settings.gamingDayStartHour,
-        utcOffsetMinutes: this.settings.localUtcOffsetMinutes,
+        timeZone: this.settings.timeZone,
       },
     );
 

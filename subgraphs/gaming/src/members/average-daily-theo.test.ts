@@ -25,10 +25,13 @@ const DAY = 24 * HOUR;
 describe('gaming days', () => {
   it('start at the configured local hour', () => {
     // 05:59 UTC with a 06:00 start is still the previous gaming day
-    expect(gamingDayOf(new Date('2025-03-02T05:59:00Z'), 6, 0)).toBe('2025-03-01');
-    expect(gamingDayOf(new Date('2025-03-02T06:00:00Z'), 6, 0)).toBe('2025-03-02');
+    const utc = { dayStartHour: 6, timeZone: 'UTC' };
+    expect(gamingDayOf(new Date('2025-03-02T05:59:00Z'), utc)).toBe('2025-03-01');
+    expect(gamingDayOf(new Date('2025-03-02T06:00:00Z'), utc)).toBe('2025-03-02');
     // UTC+05:30: 00:45 UTC is 06:15 local, a new gaming day
-    expect(gamingDayOf(new Date('2025-03-02T00:45:00Z'), 6, 330)).toBe('2025-03-02');
+    const kolkata = { dayStartHour: 6, timeZone: 'Asia/Kolkata' };
+    expect(gamingDayOf(new Date('2025-03-02T00:45:00Z'), kolkata)).toBe('2025-03-02');
+    expect(gamingDayOf(new Date('2025-03-02T00:29:00Z'), kolkata)).toBe('2025-03-01');
   });
 });
 

@@ -96,6 +96,11 @@ describe('parseGamingSettings', () => {
       creditBatchSize: 7,
     });
     expect(() => parseGamingSettings({ GAMING_CREDIT_BATCH_SIZE: '0' })).toThrow();
+    expect(parseGamingSettings({ PROPERTY_TIME_ZONE: 'Asia/Kolkata' }).timeZone).toBe('Asia/Kolkata');
+    expect(() => parseGamingSettings({ PROPERTY_TIME_ZONE: 'Asia/Calcutt' })).toThrow(/PROPERTY_TIME_ZONE/);
+    expect(() => parseGamingSettings({ GAMING_LOCAL_UTC_OFFSET_MINUTES: '330' })).toThrow(
+      /PROPERTY_TIME_ZONE/,
+    );
   });
 });
 

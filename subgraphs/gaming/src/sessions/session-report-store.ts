@@ -1,15 +1,12 @@
 import { Decimal128 } from 'mongodb';
 import type { Collection, Db } from 'mongodb';
 import type { VisitTime } from '../__generated__/resolvers-types';
-import { gamingDayExpression } from '../gaming-day';
+import { gamingDayExpression, localWallClockExpression } from '../gaming-day';
+import type { GamingDay } from '../gaming-day';
 import { GAMING_SESSIONS } from './session-store';
 import type { GamingSessionDocument } from './session-store';
 
-/** Where a gaming day starts: the hour (local time) and the local offset from UTC. */
-export interface GamingDay {
-  dayStartHour: number;
-  utcOffsetMinutes: number;
-}
+export type { GamingDay } from '../gaming-day';
 
 export type CashTransactionKind = 'cash_in' | 'cash_out';
 
@@ -144,7 +141,7 @@ export class SessionReportStore {
     gamingDay: GamingDay,
     topPlayers: number,
   ): Promise<DashboardFacets | undefined> {
-    const day = gamingDayExpression('$session_start', gamingDay.dayStartHour, gamingDay.utcOffsetMinutes);
+    const day = gamingDayExpression('$session_start', gamingDay, range);
     const facets = await this.collection
       .aggregate<DashboardFacets>([
         { $match: { session_start: { $gte: range.from, $lt: range.to } } },
@@ -170,10 +167,7 @@ export class SessionReportStore {
    * Cash in (a buy-in at the session start) and out (the cash-out at its end) per member and gaming day, each
    * counted when its own time lies in [from, to), with the transactions in time order.
    */
-  cashDays(
-    args: { from: Date; to: Date; dayStartHour: number },
-    utcOffsetMinutes: number,
-  ): Promise<CashDayGroup[]> {
+  cashDays(args: { from: Date; to: Date; dayStartHour: number }, timeZone: string): Promise<CashDayGroup[]> {
     const inRange = { $gte: args.from, $lt: args.to };
     return this.collection
       .aggregate<CashDayGroup>([
@@ -196,7 +190,7 @@ export class SessionReportStore {
           $group: {
             _id: {
               member: '$member_id',
-              day: gamingDayExpression('$tx.at', args.dayStartHour, utcOffsetMinutes),
+              day: gamingDayExpression('$tx.at', { dayStartHour: args.dayStartHour, timeZone }, args),
             },
             cash_in: { $sum: { $cond: [{ $eq: ['$tx.kind', 'cash_in'] }, '$tx.amount', 0] } },
             cash_out: { $sum: { $cond: [{ $eq: ['$tx.kind', 'cash_out'] }, '$tx.amount', 0] } },
@@ -216,10 +210,11 @@ export class SessionReportStore {
    */
   async cashEntryCounts(
     args: { from: Date; to: Date; dayStartHour: number; ctrThreshold: Decimal128; mtlThreshold: Decimal128 },
-    utcOffsetMinutes: number,
+    timeZone: string,
   ): Promise<{ ctr: number; mtl: number }> {
     const inRange = { $gte: args.from, $lt: args.to };
     const sessions = this.collection;
+    const gamingDay = { dayStartHour: args.dayStartHour, timeZone };
     // four small aggregations side by side instead of one that reshapes every session into two transactions
     const directions = [
       { at: '$session_start', atField: 'session_start', amount: 'buy_in_amount' },
@@ -233,7 +228,7 @@ export class SessionReportStore {
             $group: {
               // one string key (member|day): mongo-java-server groups on a string far faster than on a document
               _id: {
-                $concat: ['$member_id', '|', gamingDayExpression(d.at, args.dayStartHour, utcOffsetMinutes)],
+                $concat: ['$member_id', '|', gamingDayExpression(d.at, gamingDay, args)],
               },
               total: { $sum: `$${d.amount}` },
             },
@@ -269,7 +264,7 @@ export class SessionReportStore {
    */
   async responsibleGamingFacets(
     args: ResponsibleGamingArgs,
-    utcOffsetMinutes: number,
+    timeZone: string,
   ): Promise<ResponsibleGamingFacets | undefined> {
     const negativeLoss = Decimal128.fromString(`-${args.largeLoss.toString()}`);
     const [row] = await this.collection
@@ -304,7 +299,11 @@ export class SessionReportStore {
                 $group: {
                   _id: {
                     member: '$member_id',
-                    day: gamingDayExpression('$session_start', args.dayStartHour, utcOffsetMinutes),
+                    day: gamingDayExpression(
+                      '$session_start',
+                      { dayStartHour: args.dayStartHour, timeZone },
+                      args,
+                    ),
                   },
                   net: { $sum: '$net_result' },
                   sessions: { $sum: 1 },
@@ -339,7 +338,6 @@ export class SessionReportStore {
     gamingDay: GamingDay,
   ): Promise<ProfileFacets | undefined> {
     const { window, after, first, longSessionMinutes } = args;
-    const offsetMs = gamingDay.utcOffsetMinutes * 60_000;
     const match: Record<string, unknown> = { session_start: { $gte: window.from, $lt: window.to } };
     if (after) match.member_id = { $gt: after };
     const lost = { $and: [isSet('$net_result'), { $lt: ['$net_result', 0] }] };
@@ -357,8 +355,8 @@ export class SessionReportStore {
             net_result: 1,
             duration_minutes: 1,
             session_start: 1,
-            day: gamingDayExpression('$session_start', gamingDay.dayStartHour, gamingDay.utcOffsetMinutes),
-            hour: { $hour: { $add: ['$session_start', offsetMs] } },
+            day: gamingDayExpression('$session_start', gamingDay, window),
+            hour: { $hour: localWallClockExpression('$session_start', gamingDay.timeZone, window) },
             lost: { $cond: [lost, 1, 0] },
           },
         },

@@ -17,6 +17,7 @@ import type {
   RetentionTarget,
 } from '@casino/mongo';
 import { gamingDayExpression } from '../gaming-day';
+import type { GamingDay } from '../gaming-day';
 import { averageCents, centsToMoney, toCents } from '../money';
 
 export type GamingSessionStatus = 'active' | 'completed' | 'suspended';
@@ -390,7 +391,8 @@ export class GamingSessionStore {
   async averageDailyTheoByMember(
     memberIds: readonly string[],
     since: Date,
-    gamingDay: { dayStartHour: number; utcOffsetMinutes: number },
+    gamingDay: GamingDay,
+    now: Date = new Date(),
   ): Promise<Map<string, Decimal128>> {
     const groups = await this.collection
       .aggregate<{ _id: string; theo: Decimal128 | number; days: number }>([
@@ -401,7 +403,7 @@ export class GamingSessionStore {
           $group: {
             _id: {
               member: '$member_id',
-              day: gamingDayExpression('$session_start', gamingDay.dayStartHour, gamingDay.utcOffsetMinutes),
+              day: gamingDayExpression('$session_start', gamingDay, { from: since, to: now }),
             },
             theo: { $sum: '$theo' },
           },
