@@ -6,7 +6,7 @@ import type { MemberDocument } from '../members/member-store';
 import type { RewardRedemptionDocument } from '../redemptions/redemption-store';
 import type { RewardDocument } from '../rewards/reward-store';
 import { DEFAULT_LOYALTY_SETTINGS } from '../settings';
-import { admin, memberDocument, rewardDocument } from '../testing/fixtures';
+import { admin, insertMemberWithPoints, insertReward } from '../testing/fixtures';
 import { PointsLedger } from './points-ledger';
 import type { PostingHooks } from './points-ledger';
 import { PointsService } from './points-service';
@@ -65,28 +65,8 @@ describe('redemption stock reservations and client idempotency keys', () => {
   /** The sweep as the jobs run it, for entries of any age. */
   const sweep = () => service().settleInterrupted(new Date(Date.now() + 60_000));
 
-  async function memberWith(points: number) {
-    const member = memberDocument({ points_balance: points, total_points_earned: points });
-    await members().insertOne({ ...member });
-    await ledger().insertOne({
-      id: randomUUID(),
-      member_id: member.id,
-      balance: 'points',
-      type: 'earn',
-      amount: points,
-      source: 'test',
-      source_id: null,
-      reason: null,
-      idempotency_key: `test:${member.id}`,
-      created_at: new Date(),
-    });
-    return member;
-  }
-  async function reward(overrides: Partial<RewardDocument> = {}) {
-    const doc = rewardDocument(overrides);
-    await rewards().insertOne({ ...doc });
-    return doc;
-  }
+  const memberWith = (points: number) => insertMemberWithPoints(harness.db, points);
+  const reward = (overrides: Partial<RewardDocument> = {}) => insertReward(harness.db, overrides);
   const stockOf = async (rewardId: string) => (await rewards().findOne({ id: rewardId }))!;
   const balanceOf = async (memberId: string) => (await members().findOne({ id: memberId }))!.points_balance;
   async function expectConsistent(memberId: string) {

@@ -3,7 +3,7 @@ import { createLoyaltySubgraph } from '../index';
 import { DEFAULT_LOYALTY_SETTINGS } from '../settings';
 import type { MemberDocument } from '../members/member-store';
 import type { RewardDocument } from '../rewards/reward-store';
-import { admin, memberDocument, rewardDocument } from '../testing/fixtures';
+import { admin, insertMemberWithPoints, insertReward } from '../testing/fixtures';
 import { startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 
@@ -58,28 +58,9 @@ describe('redemptions and adjustments', () => {
   const ledger = () => harness.db.collection('points_ledger');
 
   /** A member whose balance is backed by a ledger entry, as every balance must be. */
-  async function memberWith(points: number, overrides: Partial<MemberDocument> = {}) {
-    const member = memberDocument({ points_balance: points, total_points_earned: points, ...overrides });
-    await members().insertOne({ ...member });
-    await ledger().insertOne({
-      id: randomUUID(),
-      member_id: member.id,
-      balance: 'points',
-      type: 'earn',
-      amount: points,
-      source: 'test',
-      source_id: null,
-      reason: null,
-      idempotency_key: `test:${member.id}`,
-      created_at: new Date(),
-    });
-    return member;
-  }
-  async function reward(overrides: Partial<RewardDocument> = {}) {
-    const doc = rewardDocument(overrides);
-    await rewards().insertOne({ ...doc });
-    return doc;
-  }
+  const memberWith = (points: number, overrides: Partial<MemberDocument> = {}) =>
+    insertMemberWithPoints(harness.db, points, overrides);
+  const reward = (overrides: Partial<RewardDocument> = {}) => insertReward(harness.db, overrides);
   async function ledgerSum(memberId: string) {
     const [row] = await ledger()
       .aggregate<{ sum: number }>([

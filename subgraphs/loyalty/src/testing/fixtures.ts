@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Db } from 'mongodb';
 import type { Identity, Role } from '@casino/auth';
 import { testIdentity } from '@casino/testing';
 import type { FieldProtector } from '@casino/crypto';
@@ -98,4 +99,34 @@ export function selfExclusionDocument(
     reinstated_by: reinstatedAt ? randomUUID() : null,
     ...overrides,
   };
+}
+
+/** Stores a member holding `points`, backed by the earn entry in the ledger every balance must have. */
+export async function insertMemberWithPoints(
+  db: Db,
+  points: number,
+  overrides: Partial<MemberDocument> = {},
+): Promise<MemberDocument> {
+  const member = memberDocument({ points_balance: points, total_points_earned: points, ...overrides });
+  await db.collection<MemberDocument>('members').insertOne({ ...member });
+  await db.collection('points_ledger').insertOne({
+    id: randomUUID(),
+    member_id: member.id,
+    balance: 'points',
+    type: 'earn',
+    amount: points,
+    source: 'test',
+    source_id: null,
+    reason: null,
+    idempotency_key: `test:${member.id}`,
+    created_at: new Date(),
+  });
+  return member;
+}
+
+/** Stores a reward (rewardDocument with `overrides`). */
+export async function insertReward(db: Db, overrides: Partial<RewardDocument> = {}): Promise<RewardDocument> {
+  const reward = rewardDocument(overrides);
+  await db.collection<RewardDocument>('rewards').insertOne({ ...reward });
+  return reward;
 }
