@@ -37,25 +37,22 @@ const QUERY = /* GraphQL */ `
         count
       }
       totals {
-        activeHeadcount
-        averagePerformanceScore
-        averageCommitmentScore
-        trainingCompletionRate
-        overdueTrainingCount
-        staffWithOverdueTraining
-        reviewsDueInRange
+        ...Figures
       }
       byDepartment {
         department
-        activeHeadcount
-        averagePerformanceScore
-        averageCommitmentScore
-        trainingCompletionRate
-        overdueTrainingCount
-        staffWithOverdueTraining
-        reviewsDueInRange
+        ...Figures
       }
     }
+  }
+  fragment Figures on WorkforceFigures {
+    activeHeadcount
+    averagePerformanceScore
+    averageCommitmentScore
+    trainingCompletionRate
+    overdueTrainingCount
+    staffWithOverdueTraining
+    reviewsDueInRange
   }
 `;
 const RANGE = { from: '2026-10-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z' };
