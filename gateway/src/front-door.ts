@@ -55,6 +55,7 @@ export function frontDoor<C extends RequestBase>(options: FrontDoorOptions<C>) {
       if (!type || !PLAIN_JSON.test(type)) return false;
       const encoding = req.headers['content-encoding'];
       if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return false;
+      if (req.headers['transfer-encoding'] !== undefined) return false;
       const length = Number(req.headers['content-length']);
       if (!Number.isInteger(length) || length <= 0 || length > options.maxBodyBytes) return false;
       const requestId = requestIdFrom(headerValue(req, REQUEST_ID_HEADER));
