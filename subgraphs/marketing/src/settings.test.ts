@@ -29,8 +29,8 @@ describe('marketing settings', () => {
       smtpFrom: 'noreply@casino.example',
       smsWebhookUrl: 'https://sms.example/send',
       pushWebhookUrl: null,
-      quietHoursStart: 22,
-      quietHoursEnd: 6,
+      quietHoursStart: { hour: 22, minute: 0 },
+      quietHoursEnd: { hour: 6, minute: 0 },
       dispatchIntervalMs: 5000,
       maxDashboardRangeDays: 31,
       audienceSampleSize: 5,
@@ -116,6 +116,21 @@ describe('marketing settings', () => {
     expect(() => parseMarketingSettings({ ANALYTICS_WINDOW_DAYS: '400' })).toThrow();
     expect(() => parseMarketingSettings({ SEGMENT_AT_RISK_MIN_SCORE: '101' })).toThrow();
     expect(() => parseMarketingSettings({ QUIET_HOURS_START: '24' })).toThrow();
+    expect(() => parseMarketingSettings({ QUIET_HOURS_END: '08:60' })).toThrow(/QUIET_HOURS_END/);
+    expect(() => parseMarketingSettings({ PROPERTY_TIME_ZONE: 'Asia/Bombay ' })).toThrow(
+      /PROPERTY_TIME_ZONE/,
+    );
+    expect(
+      parseMarketingSettings({
+        QUIET_HOURS_START: '22:00',
+        QUIET_HOURS_END: '08:30',
+        PROPERTY_TIME_ZONE: 'Asia/Kolkata',
+      }),
+    ).toMatchObject({
+      quietHoursStart: { hour: 22, minute: 0 },
+      quietHoursEnd: { hour: 8, minute: 30 },
+      timeZone: 'Asia/Kolkata',
+    });
     expect(() => parseMarketingSettings({ SMTP_PORT: '0' })).toThrow();
     expect(() => parseMarketingSettings({ SMS_WEBHOOK_URL: 'not a url' })).toThrow();
     expect(() => parseMarketingSettings({ SMTP_FROM: 'nobody' })).toThrow();

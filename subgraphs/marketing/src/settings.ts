@@ -1,4 +1,5 @@
-import { parseEnv, z } from '@casino/config';
+import { DEFAULT_PROPERTY_TIME_ZONE, localClockSetting, parseEnv, propertyTimeEnv, z } from '@casino/config';
+import type { LocalClock } from '@casino/config';
 
 /** Tunable rules of the marketing domain, with their defaults. */
 export interface MarketingSettings {
@@ -29,11 +30,14 @@ export interface MarketingSettings {
   /** How long an SMS or push webhook call may take before the send fails */
   webhookTimeoutMs: number;
   /**
-   * Quiet hours (UTC hours, start inclusive, end exclusive; may wrap past midnight): non-critical sends that
-   * fall in them are deferred to their end. Both null (or equal) means no quiet hours.
+   * Quiet hours (local times in the property's time zone, start inclusive, end exclusive; may wrap past
+   * midnight): non-critical sends that fall in them are deferred to their end. Both null (or equal) means no
+   * quiet hours.
    */
-  quietHoursStart: number | null;
-  quietHoursEnd: number | null;
+  quietHoursStart: LocalClock | null;
+  quietHoursEnd: LocalClock | null;
+  /** The property's IANA time zone (PROPERTY_TIME_ZONE): quiet hours and dashboard days are local to it */
+  timeZone: string;
   /** How often the dispatcher looks for scheduled notifications that are due */
   dispatchIntervalMs: number;
   /** At most this many due notifications per dispatcher round */
@@ -124,6 +128,7 @@ export const DEFAULT_MARKETING_SETTINGS: MarketingSettings = {
   webhookTimeoutMs: 5_000,
   quietHoursStart: null,
   quietHoursEnd: null,
+  timeZone: DEFAULT_PROPERTY_TIME_ZONE,
   dispatchIntervalMs: 30_000,
   dispatchBatchSize: 100,
   maxDashboardRangeDays: 366,
@@ -141,7 +146,8 @@ const optionalText = z
   .optional()
   .transform((v) => (v ? v : undefined));
 
-const hour = z.coerce.number().int().min(0).max(23).optional();
+/** A local time HH:MM; a whole hour (`22`) still reads as `22:00`. */
+const localTime = localClockSetting().optional();
 const optionalUrl = z
   .string()
   .optional()
@@ -194,8 +200,15 @@ export const marketingEnv = z
     SMS_WEBHOOK_URL: optionalUrl,
     PUSH_WEBHOOK_URL: optionalUrl,
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(DEFAULT_MARKETING_SETTINGS.webhookTimeoutMs),
-    QUIET_HOURS_START: hour,
-    QUIET_HOURS_END: hour,
+    QUIET_HOURS_START: localTime.describe(
+      'Start of the quiet hours, a local time HH:MM in PROPERTY_TIME_ZONE (a whole hour such as `22` reads as ' +
+        '22:00): non-critical sends from then are deferred to QUIET_HOURS_END; unset (or equal to the end): none',
+    ),
+    QUIET_HOURS_END: localTime.describe(
+      'End of the quiet hours (exclusive), a local time HH:MM in PROPERTY_TIME_ZONE such as `08:30`; may be ' +
+        'before the start (quiet hours over midnight)',
+    ),
+    ...propertyTimeEnv,
     NOTIFICATION_DISPATCH_INTERVAL_MS: z.coerce
       .number()
       .int()
@@ -265,6 +278,7 @@ export function parseMarketingSettings(env?: Record<string, string | undefined>)
     webhookTimeoutMs: parsed.WEBHOOK_TIMEOUT_MS,
     quietHoursStart: parsed.QUIET_HOURS_START ?? null,
     quietHoursEnd: parsed.QUIET_HOURS_END ?? null,
+    timeZone: parsed.PROPERTY_TIME_ZONE,
     dispatchIntervalMs: parsed.NOTIFICATION_DISPATCH_INTERVAL_MS,
     dispatchBatchSize: parsed.NOTIFICATION_DISPATCH_BATCH_SIZE,
     maxDashboardRangeDays: parsed.MARKETING_DASHBOARD_MAX_RANGE_DAYS,

@@ -107,7 +107,11 @@ export class NotificationService {
     const requested = input.scheduledAt && input.scheduledAt > now ? input.scheduledAt : now;
     const dueAt = releaseTime(
       requested,
-      { start: this.settings.quietHoursStart, end: this.settings.quietHoursEnd },
+      {
+        start: this.settings.quietHoursStart,
+        end: this.settings.quietHoursEnd,
+        timeZone: this.settings.timeZone,
+      },
       priority === 'critical',
     );
     const deferred = dueAt.getTime() !== requested.getTime();

@@ -31,8 +31,13 @@ describe('template variables', () => {
 describe('quiet hours', () => {
   const at = (hour: number, minute = 0) => new Date(Date.UTC(2026, 5, 10, hour, minute));
 
+  const hours = (start: number | null, end: number | null) => ({
+    start: start === null ? null : { hour: start, minute: 0 },
+    end: end === null ? null : { hour: end, minute: 0 },
+    timeZone: 'UTC',
+  });
   it('wrap past midnight and defer to their end, the next day when needed', () => {
-    const quiet = { start: 22, end: 6 };
+    const quiet = hours(22, 6);
     expect(inQuietHours(at(21, 59), quiet)).toBe(false);
     expect(inQuietHours(at(22), quiet)).toBe(true);
     expect(inQuietHours(at(5, 59), quiet)).toBe(true);
@@ -43,9 +48,9 @@ describe('quiet hours', () => {
   });
 
   it('within one day, and never for critical priority or when unset', () => {
-    expect(releaseTime(at(13), { start: 12, end: 14 }, false)).toEqual(at(14));
-    expect(releaseTime(at(13), { start: 12, end: 14 }, true)).toEqual(at(13));
-    expect(releaseTime(at(13), { start: null, end: null }, false)).toEqual(at(13));
-    expect(releaseTime(at(13), { start: 5, end: 5 }, false)).toEqual(at(13));
+    expect(releaseTime(at(13), hours(12, 14), false)).toEqual(at(14));
+    expect(releaseTime(at(13), hours(12, 14), true)).toEqual(at(13));
+    expect(releaseTime(at(13), hours(null, null), false)).toEqual(at(13));
+    expect(releaseTime(at(13), hours(5, 5), false)).toEqual(at(13));
   });
 });

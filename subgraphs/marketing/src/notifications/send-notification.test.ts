@@ -413,7 +413,10 @@ describe('sendNotification and markNotificationRead', () => {
 
   it('defers non-critical sends in quiet hours to their end; critical ones go at once', async () => {
     const hour = new Date().getUTCHours();
-    await start({ quietHoursStart: (hour + 23) % 24, quietHoursEnd: (hour + 2) % 24 });
+    await start({
+      quietHoursStart: { hour: (hour + 23) % 24, minute: 0 },
+      quietHoursEnd: { hour: (hour + 2) % 24, minute: 0 },
+    });
     const deferred = (await send(welcome({ channels: ['in_app'] }))).data!.sendNotification;
     expect(deferred.status).toBe('pending');
     expect(deferred.statusHistory[0]!.reason).toContain('quiet hours');
