@@ -22,6 +22,7 @@ import {
   withScratchDatabase,
 } from '@casino/testing';
 import { loyaltySubgraph, seedLoyalty } from '../src/index';
+import { LOYALTY_COMP_FIGURES, LOYALTY_POINTS_FIGURES } from '../src/testing/dashboard';
 
 const { values } = parseArgs({
   options: {
@@ -39,41 +40,12 @@ const NOW = new Date('2026-11-01T00:00:00.000Z');
 const QUERY = /* GraphQL */ `
   query Dashboard($range: DateRangeInput!) {
     loyaltyDashboard(range: $range) {
-      membersByTier {
-        tier
-        count
-      }
-      newMembers
-      activeMembers
-      pointsIssued
-      pointsRedeemed
-      pointsExpired
-      pointsAdjusted
-      outstandingPoints
-      topRewards {
-        reward {
-          id
-          name
-        }
-        redemptions
-        pointsSpent
-      }
-      compsIssued
-      compsRedeemed
-      compsVoided
-      compsOutstanding
-      compsPendingApproval
-      compsPendingApprovalAmount
-      compBalanceOutstanding
-      compsAccrued
-      reinvestmentByTier {
-        tier
-        theo
-        comps
-        ratio
-      }
+      ...PointsFigures
+      ...CompFigures
     }
   }
+  ${LOYALTY_POINTS_FIGURES}
+  ${LOYALTY_COMP_FIGURES}
 `;
 
 interface Dashboard {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
+import { LOYALTY_COMP_FIGURES } from '../testing/dashboard';
 import { loyaltySubgraph } from '../index';
 import { DEFAULT_LOYALTY_SETTINGS } from '../settings';
 import type { MemberDocument, Tier } from '../members/member-store';
@@ -12,22 +13,10 @@ import { CompService } from './comp-service';
 const DASHBOARD = /* GraphQL */ `
   query ($range: DateRangeInput!) {
     loyaltyDashboard(range: $range) {
-      compsIssued
-      compsRedeemed
-      compsVoided
-      compsOutstanding
-      compsPendingApproval
-      compsPendingApprovalAmount
-      compBalanceOutstanding
-      compsAccrued
-      reinvestmentByTier {
-        tier
-        theo
-        comps
-        ratio
-      }
+      ...CompFigures
     }
   }
+  ${LOYALTY_COMP_FIGURES}
 `;
 
 const ISSUE = /* GraphQL */ `

@@ -5,33 +5,17 @@ import type { MemberDocument } from '../members/member-store';
 import { admin, memberDocument, rewardDocument } from '../testing/fixtures';
 import { startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
+import { LOYALTY_POINTS_FIGURES } from '../testing/dashboard';
 
 const DASHBOARD = /* GraphQL */ `
   query ($range: DateRangeInput!) {
     loyaltyDashboard(range: $range) {
       from
       to
-      membersByTier {
-        tier
-        count
-      }
-      newMembers
-      activeMembers
-      pointsIssued
-      pointsRedeemed
-      pointsExpired
-      pointsAdjusted
-      outstandingPoints
-      topRewards {
-        reward {
-          id
-          name
-        }
-        redemptions
-        pointsSpent
-      }
+      ...PointsFigures
     }
   }
+  ${LOYALTY_POINTS_FIGURES}
 `;
 
 const IN = new Date('2026-03-10T00:00:00Z');

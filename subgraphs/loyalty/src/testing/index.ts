@@ -1,2 +1,3 @@
 /** Fixtures other packages' tests use: `import { ... } from '@casino/loyalty/testing'`. */
 export * from './fixtures';
+export * from './dashboard';
