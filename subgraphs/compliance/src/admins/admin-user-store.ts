@@ -53,6 +53,9 @@ export const adminUserIndexes: IndexDescription[] = [
   { key: { created_at: -1, id: -1 }, name: 'created_at_-1_id_-1' },
 ];
 
+/** The document field each key of the list filter matches (see equalityFilter). */
+const ADMIN_USER_FILTER_FIELDS = { role: 'role', department: 'department', isActive: 'is_active' } as const;
+
 export class AdminUserStore {
   private readonly collection: Collection<AdminUserDocument>;
 
@@ -109,11 +112,7 @@ export class AdminUserStore {
   }
 
   page(input: AdminUserFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<AdminUserDocument> = equalityFilter(input, {
-      role: 'role',
-      department: 'department',
-      isActive: 'is_active',
-    });
+    const filter: Filter<AdminUserDocument> = equalityFilter(input, ADMIN_USER_FILTER_FIELDS);
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
   }
 }

@@ -102,6 +102,14 @@ export interface AuditActivityFigures {
   denied: { _id: { id: string | null; name: string | null }; n: number }[];
 }
 
+/** The document field each key of the list filter matches (see equalityFilter). */
+const AUDIT_LOG_FILTER_FIELDS = {
+  actorId: 'admin_user_id',
+  action: 'action',
+  targetType: 'target_type',
+  outcome: 'outcome',
+} as const;
+
 export class AuditLogStore {
   private readonly collection: Collection<AuditLogDocument>;
 
@@ -193,12 +201,7 @@ export class AuditLogStore {
   }
 
   page(input: AuditLogFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<AuditLogDocument> = equalityFilter(input, {
-      actorId: 'admin_user_id',
-      action: 'action',
-      targetType: 'target_type',
-      outcome: 'outcome',
-    });
+    const filter: Filter<AuditLogDocument> = equalityFilter(input, AUDIT_LOG_FILTER_FIELDS);
     // a member's id finds the entries about them too, whatever their target
     if (input.targetId) filter.$or = [{ target_id: input.targetId }, { member_id: input.targetId }];
     if (input.from || input.to) {

@@ -56,6 +56,9 @@ export interface RetentionPolicyFigures {
 
 const afterUpdate = { returnDocument: 'after', projection: { _id: 0 } } as const;
 
+/** The document field each key of the list filter matches (see equalityFilter). */
+const DATA_RETENTION_POLICY_FILTER_FIELDS = { dataCategory: 'data_category', status: 'status' } as const;
+
 export class RetentionPolicyStore {
   private readonly collection: Collection<DataRetentionPolicyDocument>;
 
@@ -165,10 +168,10 @@ export class RetentionPolicyStore {
   }
 
   page(input: RetentionPolicyFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<DataRetentionPolicyDocument> = equalityFilter(input, {
-      dataCategory: 'data_category',
-      status: 'status',
-    });
+    const filter: Filter<DataRetentionPolicyDocument> = equalityFilter(
+      input,
+      DATA_RETENTION_POLICY_FILTER_FIELDS,
+    );
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
   }
 }

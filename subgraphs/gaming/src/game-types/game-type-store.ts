@@ -35,6 +35,9 @@ export const gameTypeIndexes: IndexDescription[] = [
   { key: { code: 1 }, name: 'code_1', unique: true },
 ];
 
+/** The document field each key of the list filter matches (see equalityFilter). */
+const GAME_TYPE_FILTER_FIELDS = { kind: 'kind', isActive: 'is_active' } as const;
+
 export class GameTypeStore {
   private readonly collection: Collection<GameTypeDocument>;
 
@@ -44,7 +47,7 @@ export class GameTypeStore {
 
   /** Ordered by code: the list is short and read by people picking a game. */
   page(input: GameTypeFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<GameTypeDocument> = equalityFilter(input, { kind: 'kind', isActive: 'is_active' });
+    const filter: Filter<GameTypeDocument> = equalityFilter(input, GAME_TYPE_FILTER_FIELDS);
     return paginate(this.collection, filter, args, { field: 'code', direction: 1, type: 'string' }, paging);
   }
 

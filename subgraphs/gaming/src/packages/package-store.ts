@@ -29,6 +29,9 @@ export const packageIndexes: IndexDescription[] = [
   { key: { created_at: -1, id: -1 }, name: 'created_at_-1_id_-1' },
 ];
 
+/** The document field each key of the list filter matches (see equalityFilter). */
+const GAMING_PACKAGE_FILTER_FIELDS = { isActive: 'is_active', tier: 'tier_access' } as const;
+
 export class GamingPackageStore {
   private readonly collection: Collection<GamingPackageDocument>;
 
@@ -37,10 +40,7 @@ export class GamingPackageStore {
   }
 
   page(input: GamingPackageFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<GamingPackageDocument> = equalityFilter(input, {
-      isActive: 'is_active',
-      tier: 'tier_access',
-    });
+    const filter: Filter<GamingPackageDocument> = equalityFilter(input, GAMING_PACKAGE_FILTER_FIELDS);
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
   }
 

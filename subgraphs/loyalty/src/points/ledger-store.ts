@@ -65,6 +65,14 @@ export const ledgerIndexes: IndexDescription[] = [
   { key: { balance: 1, type: 1, created_at: -1 }, name: 'balance_1_type_1_created_at_-1' },
 ];
 
+/** The document field each key of the list filter matches (see equalityFilter). */
+const POINTS_LEDGER_FILTER_FIELDS = {
+  memberId: 'member_id',
+  balance: 'balance',
+  type: 'type',
+  source: 'source',
+} as const;
+
 export class LedgerStore {
   private readonly collection: Collection<PointsLedgerDocument>;
 
@@ -73,12 +81,7 @@ export class LedgerStore {
   }
 
   page(input: LedgerFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<PointsLedgerDocument> = equalityFilter(input, {
-      memberId: 'member_id',
-      balance: 'balance',
-      type: 'type',
-      source: 'source',
-    });
+    const filter: Filter<PointsLedgerDocument> = equalityFilter(input, POINTS_LEDGER_FILTER_FIELDS);
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
   }
 

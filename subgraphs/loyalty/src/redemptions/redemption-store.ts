@@ -39,6 +39,13 @@ export interface TopRewardFigures {
   points: number;
 }
 
+/** The document field each key of the list filter matches (see equalityFilter). */
+const REWARD_REDEMPTION_FILTER_FIELDS = {
+  memberId: 'member_id',
+  rewardId: 'reward_id',
+  status: 'status',
+} as const;
+
 export class RedemptionStore {
   private readonly collection: Collection<RewardRedemptionDocument>;
 
@@ -47,11 +54,7 @@ export class RedemptionStore {
   }
 
   page(input: RedemptionFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<RewardRedemptionDocument> = equalityFilter(input, {
-      memberId: 'member_id',
-      rewardId: 'reward_id',
-      status: 'status',
-    });
+    const filter: Filter<RewardRedemptionDocument> = equalityFilter(input, REWARD_REDEMPTION_FILTER_FIELDS);
     return paginate(this.collection, filter, args, { field: 'redeemed_at', direction: -1 }, paging);
   }
 

@@ -41,6 +41,9 @@ export const rewardIndexes: IndexDescription[] = [
   { key: { created_at: -1, id: -1 }, name: 'created_at_-1_id_-1' },
 ];
 
+/** The document field each key of the list filter matches (see equalityFilter). */
+const REWARD_FILTER_FIELDS = { category: 'category', isActive: 'is_active', tier: 'tier_access' } as const;
+
 export class RewardStore {
   private readonly collection: Collection<RewardDocument>;
 
@@ -49,11 +52,7 @@ export class RewardStore {
   }
 
   page(input: RewardFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<RewardDocument> = equalityFilter(input, {
-      category: 'category',
-      isActive: 'is_active',
-      tier: 'tier_access',
-    });
+    const filter: Filter<RewardDocument> = equalityFilter(input, REWARD_FILTER_FIELDS);
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
   }
 

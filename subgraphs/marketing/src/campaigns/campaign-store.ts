@@ -44,11 +44,11 @@ export const campaignIndexes: IndexDescription[] = [
   { key: { campaign_type: 1 }, name: 'campaign_type_1' },
 ];
 
+/** The document field each key of the list filter matches (see equalityFilter). */
+const MARKETING_CAMPAIGN_FILTER_FIELDS = { status: 'status', campaignType: 'campaign_type' } as const;
+
 export function campaignFilter(input: CampaignFilterInput): Filter<MarketingCampaignDocument> {
-  const filter: Filter<MarketingCampaignDocument> = equalityFilter(input, {
-    status: 'status',
-    campaignType: 'campaign_type',
-  });
+  const filter: Filter<MarketingCampaignDocument> = equalityFilter(input, MARKETING_CAMPAIGN_FILTER_FIELDS);
   if (input.activeOn) {
     filter.start_date = { $lte: input.activeOn };
     filter.end_date = { $gt: input.activeOn };

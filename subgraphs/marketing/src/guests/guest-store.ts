@@ -94,14 +94,17 @@ export const guestIndexes: IndexDescription[] = [
   { key: { id_document_index: 1 }, name: 'id_document_index_1' },
 ];
 
+/** The document field each key of the list filter matches (see equalityFilter). */
+const WALK_IN_GUEST_FILTER_FIELDS = {
+  convertedToMember: 'converted_to_member',
+  followUpRequired: 'follow_up_required',
+} as const;
+
 export function guestFilter(
   input: GuestFilterInput,
   protector?: FieldProtector,
 ): Filter<WalkInGuestDocument> {
-  const filter: Filter<WalkInGuestDocument> = equalityFilter(input, {
-    convertedToMember: 'converted_to_member',
-    followUpRequired: 'follow_up_required',
-  });
+  const filter: Filter<WalkInGuestDocument> = equalityFilter(input, WALK_IN_GUEST_FILTER_FIELDS);
   // an empty document number matches nothing (it is not "no filter")
   if (input.idDocument != null) {
     if (!protector) throw new Error('looking guests up by identity document needs the field protector');

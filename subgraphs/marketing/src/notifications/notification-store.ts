@@ -130,6 +130,14 @@ export interface NotificationFacets {
   byChannel: { _id: { channel: NotificationChannel; status: 'delivered' | 'failed' }; n: number }[];
 }
 
+/** The document field each key of the list filter matches (see equalityFilter). */
+const NOTIFICATION_FILTER_FIELDS = {
+  recipientId: 'recipient_id',
+  status: 'status',
+  category: 'category',
+  priority: 'priority',
+} as const;
+
 export class NotificationStore {
   private readonly collection: Collection<NotificationDocument>;
 
@@ -144,12 +152,7 @@ export class NotificationStore {
 
   /** Newest first. */
   page(input: NotificationFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<NotificationDocument> = equalityFilter(input, {
-      recipientId: 'recipient_id',
-      status: 'status',
-      category: 'category',
-      priority: 'priority',
-    });
+    const filter: Filter<NotificationDocument> = equalityFilter(input, NOTIFICATION_FILTER_FIELDS);
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
   }
 

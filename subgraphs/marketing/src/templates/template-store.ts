@@ -44,6 +44,13 @@ export const templateIndexes: IndexDescription[] = [
   { key: { category: 1, is_active: 1 }, name: 'category_1_is_active_1' },
 ];
 
+/** The document field each key of the list filter matches (see equalityFilter). */
+const NOTIFICATION_TEMPLATE_FILTER_FIELDS = {
+  category: 'category',
+  isActive: 'is_active',
+  channel: 'channels',
+} as const;
+
 export class TemplateStore {
   private readonly collection: Collection<NotificationTemplateDocument>;
 
@@ -53,11 +60,10 @@ export class TemplateStore {
 
   /** Newest first. */
   page(input: TemplateFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<NotificationTemplateDocument> = equalityFilter(input, {
-      category: 'category',
-      isActive: 'is_active',
-      channel: 'channels',
-    });
+    const filter: Filter<NotificationTemplateDocument> = equalityFilter(
+      input,
+      NOTIFICATION_TEMPLATE_FILTER_FIELDS,
+    );
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
   }
 

@@ -67,12 +67,15 @@ export const staffMemberIndexes: IndexDescription[] = [
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** The document field each key of the list filter matches (see equalityFilter). */
+const STAFF_MEMBER_FILTER_FIELDS = {
+  employmentStatus: 'employment_status',
+  position: 'position',
+  managerId: 'manager_id',
+} as const;
+
 export function staffMemberFilter(input: StaffMemberFilterInput): Filter<StaffMemberDocument> {
-  const filter: Filter<StaffMemberDocument> = equalityFilter(input, {
-    employmentStatus: 'employment_status',
-    position: 'position',
-    managerId: 'manager_id',
-  });
+  const filter: Filter<StaffMemberDocument> = equalityFilter(input, STAFF_MEMBER_FILTER_FIELDS);
   if (input.department != null) {
     const department = departmentSchema.safeParse(input.department);
     if (!department.success) throw badUserInput('filter.department', department.error.issues[0]!.message);

@@ -54,6 +54,15 @@ export function isRequiredFor(course: TrainingCourseDocument, position: string):
   return course.is_active && course.is_mandatory && course.required_for_positions.includes(position);
 }
 
+/** The document field each key of the list filter matches (see equalityFilter). */
+const TRAINING_COURSE_FILTER_FIELDS = {
+  category: 'category',
+  difficultyLevel: 'difficulty_level',
+  isMandatory: 'is_mandatory',
+  isActive: 'is_active',
+  requiredForPosition: 'required_for_positions',
+} as const;
+
 export class TrainingCourseStore {
   private readonly collection: Collection<TrainingCourseDocument>;
 
@@ -62,13 +71,7 @@ export class TrainingCourseStore {
   }
 
   page(input: TrainingCourseFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<TrainingCourseDocument> = equalityFilter(input, {
-      category: 'category',
-      difficultyLevel: 'difficulty_level',
-      isMandatory: 'is_mandatory',
-      isActive: 'is_active',
-      requiredForPosition: 'required_for_positions',
-    });
+    const filter: Filter<TrainingCourseDocument> = equalityFilter(input, TRAINING_COURSE_FILTER_FIELDS);
     return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
   }
 

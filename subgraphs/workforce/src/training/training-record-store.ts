@@ -68,6 +68,9 @@ export interface DepartmentCompletions {
   complete: { _id: string; n: number }[];
 }
 
+/** The document field each key of the list filter matches (see equalityFilter). */
+const TRAINING_RECORD_FILTER_FIELDS = { courseId: 'course_id', status: 'status' } as const;
+
 export class TrainingRecordStore {
   private readonly collection: Collection<TrainingRecordDocument>;
 
@@ -76,10 +79,7 @@ export class TrainingRecordStore {
   }
 
   page(input: TrainingRecordFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<TrainingRecordDocument> = equalityFilter(input, {
-      courseId: 'course_id',
-      status: 'status',
-    });
+    const filter: Filter<TrainingRecordDocument> = equalityFilter(input, TRAINING_RECORD_FILTER_FIELDS);
     if (input.staffMemberId || input.staffMemberIds) {
       filter.staff_member_id = {
         ...(input.staffMemberId ? { $eq: input.staffMemberId } : {}),
