@@ -62,6 +62,17 @@ describe('LocalTime', () => {
     expect(iso(newYork.instantOf('2025-11-02', { hour: 1, minute: 30 }))).toBe('2025-11-02T05:30:00.000Z');
   });
 
+  it('adds calendar days at the same local time, and finds the local start of a period of months', () => {
+    expect(iso(london.plusDays(new Date('2025-03-29T12:00:00Z'), 1))).toBe('2025-03-30T11:00:00.000Z');
+    expect(iso(london.plusDays(new Date('2025-10-27T12:00:00Z'), -2))).toBe('2025-10-25T11:00:00.000Z');
+    expect(iso(new LocalTime().plusDays(new Date('2025-03-29T12:00:00Z'), 90))).toBe(
+      '2025-06-27T12:00:00.000Z',
+    );
+    expect(iso(newYork.periodStart(new Date('2025-05-10T12:00:00Z'), 3))).toBe('2025-04-01T04:00:00.000Z');
+    expect(iso(newYork.periodStart(new Date('2025-01-01T03:00:00Z'), 3))).toBe('2024-10-01T04:00:00.000Z');
+    expect(iso(kolkata.periodStart(new Date('2025-12-31T19:00:00Z'), 12))).toBe('2025-12-31T18:30:00.000Z');
+  });
+
   it('lists the local days of a range, each with its own length', () => {
     const days = london.daysBetween(new Date('2025-03-29T12:00:00Z'), new Date('2025-03-31T12:00:00Z'));
     expect(days.map((d) => d.day)).toEqual(['2025-03-29', '2025-03-30', '2025-03-31']);

@@ -115,6 +115,22 @@ export class LocalTime {
     return { hour: local.hour, minute: local.minute };
   }
 
+  /**
+   * The instant at the same local wall-clock time `days` calendar days later (earlier when negative): across a
+   * daylight-saving change that is 23 or 25 hours per day crossed, not 24. A time that does not exist on the
+   * target day moves forward by the gap's length.
+   */
+  plusDays(instant: Date, days: number): Date {
+    return this.at(instant).plus({ days }).toJSDate();
+  }
+
+  /** The first instant of the local month of an instant whose month counted from January is a multiple of `months`. */
+  periodStart(instant: Date, months: number): Date {
+    const local = this.at(instant);
+    const month = local.month - ((local.month - 1) % months);
+    return this.instantOf(`${String(local.year).padStart(4, '0')}-${String(month).padStart(2, '0')}-01`);
+  }
+
   /** The date `days` calendar days after (or before) a `YYYY-MM-DD` date. */
   addDays(date: string, days: number): string {
     return DateTime.fromISO(date, { zone: 'UTC' }).plus({ days }).toISODate()!;

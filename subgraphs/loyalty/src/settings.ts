@@ -1,4 +1,4 @@
-import { parseEnv, z } from '@casino/config';
+import { DEFAULT_PROPERTY_TIME_ZONE, parseEnv, propertyTimeEnv, z } from '@casino/config';
 import type { Tier } from './members/member-store';
 
 /** Tunable rules of the loyalty domain (PRODUCT.md §5), with their defaults. */
@@ -11,8 +11,15 @@ export interface LoyaltySettings {
   managerAdjustmentLimit: number;
   /** Days without activity after which a member's points expire */
   pointsExpiryDays: number;
-  /** Length of a tier period in months; periods start on 1 January UTC and every this many months after */
+  /**
+   * Length of a tier period in months; periods start on 1 January (local midnight in the property's time zone)
+   * and every this many months after
+   */
   tierPeriodMonths: number;
+  /**
+   * The property's IANA time zone (PROPERTY_TIME_ZONE): points expire and tier periods start by its calendar
+   */
+  timeZone: string;
   /** How often the background loyalty jobs (points expiry) run; 0 disables them */
   jobsIntervalMs: number;
   /** The longest range a dashboard accepts */
@@ -47,6 +54,7 @@ export const DEFAULT_LOYALTY_SETTINGS: LoyaltySettings = {
   managerAdjustmentLimit: 1_000,
   pointsExpiryDays: 180,
   tierPeriodMonths: 12,
+  timeZone: DEFAULT_PROPERTY_TIME_ZONE,
   jobsIntervalMs: 3_600_000,
   maxDashboardRangeDays: 366,
   dashboardTopRewards: 10,
@@ -86,6 +94,7 @@ export const loyaltyEnv = z
       .int()
       .refine((m) => [1, 2, 3, 4, 6, 12].includes(m), 'must divide 12 (1, 2, 3, 4, 6 or 12)')
       .default(D.tierPeriodMonths),
+    ...propertyTimeEnv,
     LOYALTY_JOBS_INTERVAL_MS: z.coerce.number().int().min(0).default(D.jobsIntervalMs),
     LOYALTY_MAX_DASHBOARD_RANGE_DAYS: z.coerce
       .number()
@@ -142,6 +151,7 @@ export function parseLoyaltySettings(env?: Record<string, string | undefined>): 
     managerAdjustmentLimit: p.LOYALTY_MANAGER_ADJUSTMENT_LIMIT,
     pointsExpiryDays: p.LOYALTY_POINTS_EXPIRY_DAYS,
     tierPeriodMonths: p.LOYALTY_TIER_PERIOD_MONTHS,
+    timeZone: p.PROPERTY_TIME_ZONE,
     jobsIntervalMs: p.LOYALTY_JOBS_INTERVAL_MS,
     maxDashboardRangeDays: p.LOYALTY_MAX_DASHBOARD_RANGE_DAYS,
     dashboardTopRewards: p.LOYALTY_DASHBOARD_TOP_REWARDS,

@@ -202,5 +202,25 @@ describe('loyalty jobs', () => {
   it('starts tier periods on 1 January and every configured number of months', () => {
     expect(currentTierPeriodStart(NOW, 12)).toEqual(new Date('2026-01-01T00:00:00Z'));
     expect(currentTierPeriodStart(NOW, 3)).toEqual(new Date('2026-04-01T00:00:00Z'));
+    // at local midnight in the property's time zone: 03:00 UTC on 1 January is still 31 December in New York
+    expect(currentTierPeriodStart(NOW, 12, 'America/New_York')).toEqual(new Date('2026-01-01T05:00:00Z'));
+    expect(currentTierPeriodStart(new Date('2026-01-01T03:00:00Z'), 12, 'America/New_York')).toEqual(
+      new Date('2025-01-01T05:00:00Z'),
+    );
+    expect(currentTierPeriodStart(NOW, 3, 'Asia/Kolkata')).toEqual(new Date('2026-03-31T18:30:00Z'));
+  });
+
+  it('counts the expiry days as local calendar days across a daylight-saving change, keyed by the local date', async () => {
+    // NOW is 23:00 EDT on 14 June; 180 local days before is 23:00 EST on 16 December, 04:00 UTC on the 17th
+    const local = new LoyaltyJobs(harness.db, { ...DEFAULT_LOYALTY_SETTINGS, timeZone: 'America/New_York' });
+    const lastActive = new Date('2025-12-17T03:30:00Z'); // 22:30 EST on 16 December: 180 days and 30 minutes
+    const stillActive = new Date('2025-12-17T04:30:00Z'); // 23:30 EST: 23 hours 30 minutes short of 180 days
+    const idle = await member([{ points: 40, at: lastActive }], { last_visit: lastActive });
+    const kept = await member([{ points: 60, at: stillActive }], { last_visit: stillActive });
+    expect(await local.expirePoints(NOW)).toEqual({ membersExpired: 1, pointsExpired: 40 });
+    expect(await sums(kept.id)).toMatchObject({ points: 60, pointsLedger: 60 });
+    expect(await ledger().findOne({ member_id: idle.id, type: 'expire' })).toMatchObject({
+      idempotency_key: `expire:${idle.id}:2025-12-16`,
+    });
   });
 });

@@ -12,7 +12,7 @@ import { CompService } from '../comps/comp-service';
 import type { SweepResult } from '../points/points-service';
 import { TIER_ORDER, tierForCredits } from '../settings';
 import type { LoyaltySettings } from '../settings';
-import { DAY_MS } from '@casino/config';
+import { LocalTime } from '@casino/config';
 
 export interface ExpiryResult {
   membersExpired: number;
@@ -24,14 +24,15 @@ export interface TierPeriodResult {
   membersEvaluated: number;
 }
 
-const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 const latest = (...dates: (Date | null | undefined)[]) =>
   new Date(Math.max(...dates.filter((d): d is Date => d instanceof Date).map((d) => d.getTime())));
 
-/** When the tier period containing `now` started: periods of `months` months counted from 1 January UTC. */
-export function currentTierPeriodStart(now: Date, months: number): Date {
-  const month = now.getUTCMonth();
-  return new Date(Date.UTC(now.getUTCFullYear(), month - (month % months), 1));
+/**
+ * When the tier period containing `now` started: periods of `months` months counted from 1 January, at local
+ * midnight in the property's time zone.
+ */
+export function currentTierPeriodStart(now: Date, months: number, timeZone = 'UTC'): Date {
+  return new LocalTime(timeZone).periodStart(now, months);
 }
 
 /** When a member last did something that keeps points alive, given their last earn. */
@@ -88,7 +89,8 @@ export class LoyaltyJobs {
 
   /** Expires the whole balance of members with a positive balance and no activity for the configured days. */
   async expirePoints(now: Date, batchSize = 500): Promise<ExpiryResult> {
-    const cutoff = new Date(now.getTime() - this.settings.pointsExpiryDays * DAY_MS);
+    // the same local time that many calendar days before: a day over a daylight-saving change is 23 or 25 hours
+    const cutoff = new LocalTime(this.settings.timeZone).plusDays(now, -this.settings.pointsExpiryDays);
     const result: ExpiryResult = { membersExpired: 0, pointsExpired: 0 };
     const count = (expired: number) => {
       if (expired <= 0) return;
@@ -128,7 +130,7 @@ export class LoyaltyJobs {
         type: 'expire',
         amount: -member.points_balance,
         source: 'points_expiry',
-        key: `expire:${member.id}:${isoDay(lastActivity)}`,
+        key: `expire:${member.id}:${new LocalTime(this.settings.timeZone).localDate(lastActivity)}`,
         at: now,
       }),
     );
@@ -202,7 +204,7 @@ export class LoyaltyJobs {
     };
     const expiry = await this.expirePoints(now);
     const tierPeriod = await this.evaluateTierPeriod(
-      currentTierPeriodStart(now, this.settings.tierPeriodMonths),
+      currentTierPeriodStart(now, this.settings.tierPeriodMonths, this.settings.timeZone),
     );
     return { interrupted, expiry, tierPeriod };
   }

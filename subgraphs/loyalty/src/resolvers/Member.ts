@@ -1,5 +1,5 @@
 import { revealIdentityDocument } from '@casino/audit';
-import { DAY_MS } from '@casino/config';
+import { LocalTime } from '@casino/config';
 import { lastActivity } from '../jobs/loyalty-jobs';
 import { TIER_ORDER } from '../settings';
 import { money } from '../comps/money';
@@ -34,7 +34,8 @@ export const Member: MemberResolvers = {
     const last = lastActivity(member, await ctx.loaders.lastEarn.load(member.id));
     return {
       points: member.points_balance,
-      expiresAt: new Date(last.getTime() + ctx.settings.pointsExpiryDays * DAY_MS),
+      // the same local time that many calendar days later (23- or 25-hour days across a change)
+      expiresAt: new LocalTime(ctx.settings.timeZone).plusDays(last, ctx.settings.pointsExpiryDays),
     };
   },
 };
