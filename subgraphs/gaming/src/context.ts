@@ -10,7 +10,7 @@ import type { GamingPackageDocument } from './packages/package-store';
 import type { PackagePurchaseDocument } from './packages/purchase-store';
 import type { GamingPrivacy } from './privacy/gaming-privacy';
 import type { GamingServices, GamingStores } from './services';
-import { emptyPlayStats, playStatsOf } from './sessions/session-store';
+import { PLAY_STATS_FIELDS, emptyPlayStats, playStatsOf } from './sessions/session-store';
 import type { GamingSessionDocument, GamingSessionStatus, PlayStatsSummary } from './sessions/session-store';
 import type { GamingSettings } from './settings';
 
@@ -22,7 +22,12 @@ export interface GamingLoaders {
    * The newest sessions of each member (of one status, or all). Every (first, status) pair of a request reads
    * the same batched `find` of the members' sessions.
    */
-  memberSessions(first: number, status: GamingSessionStatus | null): Pick<MemberSessionsLoader, 'load'>;
+  memberSessions(
+    first: number,
+    status: GamingSessionStatus | null,
+    /** The stored fields the selection reads (`projectionOf`); null: whole sessions */
+    reads: Record<string, 1> | null,
+  ): Pick<MemberSessionsLoader, 'load'>;
   /**
    * Totals per member: summed from the member's sessions when the request reads those anyway, otherwise one
    * aggregation per batch.
@@ -52,10 +57,31 @@ type MemberSessionsLoader = DataLoader<string, GamingSessionDocument[]>;
 
 function createLoaders(stores: GamingStores, paging: PagingConfig, settings: GamingSettings): GamingLoaders {
   const adtLoaders = new Map<number, DataLoader<string, Decimal128>>();
-  /** Every session of each member, newest first, and the members whose sessions this request reads. */
-  const sessionsOf = stores.sessions.byMemberLoader();
+  /**
+   * Every session of each member, newest first, and the members whose sessions this request reads. A batch
+   * reads the stored fields asked for until it goes out (always the key, the order, the status and what
+   * PlayStats sums); a later load that needs more than its member's sessions were read with reads them again.
+   */
+  const wanted = new Set<string>(['id', 'member_id', 'status', ...PLAY_STATS_FIELDS]);
+  let wholeSessions = false;
+  const readWith = new Map<string, { whole: boolean; fields: ReadonlySet<string> }>();
+  const sessionsOf = new DataLoader<string, GamingSessionDocument[]>((memberIds) => {
+    const snapshot = { whole: wholeSessions, fields: new Set(wanted) };
+    for (const id of memberIds) readWith.set(id, snapshot);
+    return stores.sessions.sessionsOfMembers(memberIds, snapshot.whole ? null : [...snapshot.fields]);
+  }, BATCH_OPTIONS);
+  const loadSessions = (memberId: string, reads: Record<string, 1> | null) => {
+    const fields = reads ? Object.keys(reads) : [];
+    if (!reads) wholeSessions = true;
+    for (const field of fields) wanted.add(field);
+    const held = readWith.get(memberId);
+    if (held && !held.whole && (!reads || fields.some((field) => !held.fields.has(field)))) {
+      readWith.delete(memberId);
+      sessionsOf.clear(memberId);
+    }
+    return sessionsOf.load(memberId);
+  };
   const sessionsRead = new Set<string>();
-  const memberSessionLoaders = new Map<string, Pick<MemberSessionsLoader, 'load'>>();
   const now = new Date();
   const packageLoaders = {
     valid: stores.purchases.byMemberLoader(now),
@@ -65,23 +91,17 @@ function createLoaders(stores: GamingStores, paging: PagingConfig, settings: Gam
     session: stores.sessions.byIdLoader(),
     gameType: stores.gameTypes.byIdLoader(),
     gamingPackage: stores.packages.byIdLoader(),
-    memberSessions(first, status) {
+    memberSessions(first, status, reads) {
       if (!Number.isInteger(first) || first < 0 || first > paging.maxSize) {
         throw badUserInput('first', `must be an integer between 0 and ${paging.maxSize}`);
       }
-      const cacheKey = `${first}:${status ?? '*'}`;
-      let loader = memberSessionLoaders.get(cacheKey);
-      if (!loader) {
-        loader = {
-          load: async (memberId) => {
-            sessionsRead.add(memberId);
-            const sessions = await sessionsOf.load(memberId);
-            return (status ? sessions.filter((s) => s.status === status) : sessions).slice(0, first);
-          },
-        };
-        memberSessionLoaders.set(cacheKey, loader);
-      }
-      return loader;
+      return {
+        load: async (memberId) => {
+          sessionsRead.add(memberId);
+          const sessions = await loadSessions(memberId, reads);
+          return (status ? sessions.filter((s) => s.status === status) : sessions).slice(0, first);
+        },
+      };
     },
     playStats: new DataLoader<string, PlayStatsSummary>(async (memberIds) => {
       // the sessions are requested in the same turn as the totals (sibling fields), before either batch runs

@@ -232,4 +232,33 @@ describe('Member.gamingSessions and Member.playStats', () => {
     );
     expect(alone.data!._entities[0]!.playStats).toMatchObject({ sessionCount: 3, averageBet: '37.51' });
   });
+
+  it('reads only the selected fields, and reads the sessions again when a later part of the request needs more', async () => {
+    const FIELDS = 'id tableNumber seatNumber machineNumber durationMinutes pointsEarned creditStatus coinIn';
+    const NESTED = /* GraphQL */ `
+      query Nested($r: [_Any!]!) {
+        _entities(representations: $r) {
+          ... on Member {
+            gamingSessions(first: 1) { id member { gamingSessions { ${FIELDS} } } }
+          }
+        }
+      }
+    `;
+    const WHOLE = `query Whole($r: [_Any!]!) { _entities(representations: $r) { ... on Member { gamingSessions { ${FIELDS} } } } }`;
+    type Sessions = { gamingSessions: Record<string, unknown>[] };
+    const nested = await harness.execute<{ _entities: { gamingSessions: { member: Sessions }[] }[] }>(
+      NESTED,
+      {
+        r: representations([player]),
+      },
+    );
+    const whole = await harness.execute<{ _entities: Sessions[] }>(WHOLE, { r: representations([player]) });
+    expect(nested.errors).toBeUndefined();
+    expect(nested.data!._entities[0]!.gamingSessions[0]!.member.gamingSessions).toEqual(
+      whole.data!._entities[0]!.gamingSessions,
+    );
+    expect(whole.data!._entities[0]!.gamingSessions).toHaveLength(3);
+    // the first read had only ids; the nested list needed more, so the member's sessions were read again
+    expect(nested.commands).toEqual(['find', 'find']);
+  });
 });

@@ -1,7 +1,6 @@
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
 import type { Collection, Db, Decimal128, Filter, IndexDescription } from 'mongodb';
 import {
-  BATCH_OPTIONS,
   applyRetentionBatch,
   archiveIndexes,
   archiveOf,
@@ -184,33 +183,15 @@ interface PlayStatsGroup {
 /** The totals of a member without sessions. */
 export const emptyPlayStats = (): PlayStatsSummary => playStatsOf([]);
 
-/**
- * What a member's sessions are read with: every field the GamingSession type and PlayStats read, without the
- * credit's delivery bookkeeping or the seat lock.
- */
-const MEMBER_SESSION_PROJECTION = {
-  _id: 0,
-  id: 1,
-  member_id: 1,
-  session_start: 1,
-  session_end: 1,
-  game_type: 1,
-  game_type_id: 1,
-  table_number: 1,
-  seat_number: 1,
-  machine_number: 1,
-  buy_in_amount: 1,
-  cash_out_amount: 1,
-  net_result: 1,
-  average_bet: 1,
-  coin_in: 1,
-  theo: 1,
-  duration_minutes: 1,
-  points_earned: 1,
-  tier_credits: 1,
-  'credit.status': 1,
-  status: 1,
-} as const;
+/** The stored fields PlayStats sums (`playStatsOf`), and orders by. */
+export const PLAY_STATS_FIELDS = [
+  'session_start',
+  'buy_in_amount',
+  'cash_out_amount',
+  'net_result',
+  'theo',
+  'average_bet',
+] as const;
 
 /** Newest first, ties broken by id (descending), as the member's session list is ordered. */
 function newestFirst(a: GamingSessionDocument, b: GamingSessionDocument): number {
@@ -286,19 +267,22 @@ export class GamingSessionStore {
   }
 
   /**
-   * Every session of each member, newest first, with the fields the GamingSession type and PlayStats read; one
-   * `find` per batch, ordered here rather than by the server (which would sort every matching session).
+   * Every session of each member, newest first: only the stored `fields` (whole sessions when null), one
+   * `find` for all the members, ordered here rather than by the server (which would sort every match).
    */
-  byMemberLoader(): DataLoader<string, GamingSessionDocument[]> {
-    return new DataLoader<string, GamingSessionDocument[]>(async (memberIds) => {
-      const sessions = await this.collection
-        .find({ member_id: { $in: [...memberIds] } }, { projection: MEMBER_SESSION_PROJECTION })
-        .toArray();
-      const byMember = new Map<string, GamingSessionDocument[]>(memberIds.map((id) => [id, []]));
-      for (const session of sessions) byMember.get(String(session.member_id))?.push(session);
-      for (const list of byMember.values()) list.sort(newestFirst);
-      return memberIds.map((id) => byMember.get(id)!);
-    }, BATCH_OPTIONS);
+  async sessionsOfMembers(
+    memberIds: readonly string[],
+    fields: readonly string[] | null,
+  ): Promise<GamingSessionDocument[][]> {
+    const projection: Record<string, 0 | 1> = { _id: 0 };
+    for (const field of fields ?? []) projection[field] = 1;
+    const sessions = await this.collection
+      .find({ member_id: { $in: [...memberIds] } }, { projection })
+      .toArray();
+    const byMember = new Map<string, GamingSessionDocument[]>(memberIds.map((id) => [id, []]));
+    for (const session of sessions) byMember.get(String(session.member_id))?.push(session);
+    for (const list of byMember.values()) list.sort(newestFirst);
+    return memberIds.map((id) => byMember.get(id)!);
   }
 
   findById(id: string): Promise<GamingSessionDocument | null> {
