@@ -1,4 +1,11 @@
-import { ConfigError, DEFAULT_GAMING_DAY_START_HOUR, gamingDayEnv, parseEnv, z } from '@casino/config';
+import {
+  ConfigError,
+  DEFAULT_GAMING_DAY_START_HOUR,
+  DEFAULT_PROPERTY_TIME_ZONE,
+  gamingDayEnv,
+  parseEnv,
+  z,
+} from '@casino/config';
 import type { LoginThrottlePolicy } from './auth/login-throttle-store';
 import type { MemberViolationRules } from './reports/compliance-report-store';
 
@@ -44,6 +51,8 @@ export interface ComplianceSettings {
   jurisdictions: Record<string, JurisdictionRules>;
   /** Local hour (0-23) at which the property's gaming day starts: play before it counts for the previous day */
   gamingDayStartHour: number;
+  /** The property's IANA time zone (PROPERTY_TIME_ZONE): gaming days, report periods and review dates are local */
+  timeZone: string;
   /** Members not KYC-verified whose buy-ins in a report period add up to more than this are flagged */
   kycPlayThreshold: string;
   /** kyc_compliance: identity documents expiring within this many days after the period end are a finding */
@@ -114,6 +123,7 @@ export const DEFAULT_COMPLIANCE_SETTINGS: ComplianceSettings = {
     [DEFAULT_JURISDICTION]: { ctrThreshold: '10000.00', mtlThreshold: '3000.00' },
   },
   gamingDayStartHour: DEFAULT_GAMING_DAY_START_HOUR,
+  timeZone: DEFAULT_PROPERTY_TIME_ZONE,
   kycPlayThreshold: '5000.00',
   documentExpiryWarningDays: 60,
   documentExpiryPageSize: 1_000,
@@ -227,6 +237,7 @@ export function parseComplianceSettings(env?: Record<string, string | undefined>
       ]),
     ),
     gamingDayStartHour: parsed.GAMING_DAY_START_HOUR,
+    timeZone: parsed.PROPERTY_TIME_ZONE,
     kycPlayThreshold: parsed.COMPLIANCE_KYC_PLAY_THRESHOLD,
     documentExpiryWarningDays: parsed.COMPLIANCE_DOCUMENT_EXPIRY_WARNING_DAYS,
     documentExpiryPageSize: parsed.COMPLIANCE_DOCUMENT_EXPIRY_PAGE_SIZE,

@@ -11,7 +11,7 @@ import type { Upstream, UpstreamLog } from '../reports/upstream';
 import type { RetentionPolicyStore } from '../retention/retention-policy-store';
 import type { ComplianceSettings } from '../settings';
 import { jurisdictionRulesOf } from '../settings';
-import { DAY_MS } from '@casino/config';
+import { LocalTime } from '@casino/config';
 
 const SEVERITIES: readonly ViolationSeverity[] = ['critical', 'high', 'medium', 'low'];
 const REPORT_STATUSES: readonly ComplianceReportStatus[] = ['draft', 'completed', 'submitted', 'approved'];
@@ -67,7 +67,10 @@ export class ComplianceDashboardService {
     log: UpstreamLog | undefined,
   ): Promise<ComplianceDashboardResult> {
     const rules = jurisdictionRulesOf(this.settings);
-    const reviewBy = new Date(now.getTime() + this.settings.policyReviewDueWithinDays * DAY_MS);
+    const reviewBy = new LocalTime(this.settings.timeZone).plusDays(
+      now,
+      this.settings.policyReviewDueWithinDays,
+    );
     const [members, cash, own, due] = await Promise.all([
       this.upstream.loyalty.loggingTo(log).request(ComplianceMemberCountsDocument, {}),
       this.upstream.gaming.loggingTo(log).request(ComplianceCashCountsDocument, {

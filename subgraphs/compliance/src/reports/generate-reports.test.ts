@@ -1,4 +1,5 @@
-import { complianceSubgraph } from '../index';
+import { complianceSubgraph, createComplianceSubgraph } from '../index';
+import { DEFAULT_COMPLIANCE_SETTINGS } from '../settings';
 import { ADMIN_USERS } from '../admins/admin-user-store';
 import { AUDIT_LOGS } from '../audit/audit-log-store';
 import { DATA_RETENTION_POLICIES } from '../retention/retention-policy-store';
@@ -426,6 +427,40 @@ describe('generateComplianceReport', () => {
     expect(
       await bad({ periodStart: '2025-01-01T00:00:00.000Z', periodEnd: '2026-01-03T00:00:00.000Z' }),
     ).toBe('input.periodEnd');
+  });
+
+  it("counts the longest period in the property's local calendar days, across daylight-saving changes", async () => {
+    // London, at most 2 days: over fall-back (26 October 2025) two local days are 49 hours, over spring-forward
+    // (30 March) 47; a limit of 48 UTC hours would refuse the first and accept 48 hours in spring
+    const london = await startSubgraphHarness(
+      createComplianceSubgraph({
+        ...DEFAULT_COMPLIANCE_SETTINGS,
+        timeZone: 'Europe/London',
+        maxReportPeriodDays: 2,
+      }),
+      { services: { gaming: gaming.client, loyalty: loyalty.client } },
+    );
+    try {
+      await london.db.collection(ADMIN_USERS).insertMany([accountOf(IDENTITIES.superAdmin)]);
+      const codeOf = async (periodStart: string, periodEnd: string) => {
+        const result = await london.execute(GENERATE, {
+          input: { reportType: 'audit_trail', periodStart, periodEnd },
+        });
+        return result.errors ? [errorCode(result), result.errors[0]!.extensions!.field] : 'ok';
+      };
+      expect(await codeOf('2025-10-24T23:00:00.000Z', '2025-10-27T00:00:00.000Z')).toBe('ok');
+      expect(await codeOf('2025-10-24T23:00:00.000Z', '2025-10-27T00:00:00.001Z')).toEqual([
+        'BAD_USER_INPUT',
+        'input.periodEnd',
+      ]);
+      expect(await codeOf('2025-03-29T00:00:00.000Z', '2025-03-30T23:00:00.000Z')).toBe('ok');
+      expect(await codeOf('2025-03-29T00:00:00.000Z', '2025-03-31T00:00:00.000Z')).toEqual([
+        'BAD_USER_INPUT',
+        'input.periodEnd',
+      ]);
+    } finally {
+      await london.close();
+    }
   });
 
   it('is for GeneralAdmin and above', async () => {

@@ -25,7 +25,7 @@ import type {
 } from './compliance-report-store';
 import { cents, moneyText } from './upstream';
 import type { Upstream } from './upstream';
-import { DAY_MS } from '@casino/config';
+import { LocalTime } from '@casino/config';
 
 export interface ReportPeriod {
   from: Date;
@@ -185,7 +185,7 @@ async function kycReport(p: ReportPeriod, sources: ReportSources, settings: Comp
     );
   const unknown = heavy.filter((m) => !verified.has(m.memberId)).length;
 
-  const warnUntil = new Date(p.to.getTime() + settings.documentExpiryWarningDays * DAY_MS);
+  const warnUntil = new LocalTime(settings.timeZone).plusDays(p.to, settings.documentExpiryWarningDays);
   const expired: ComplianceViolation[] = [];
   const expiring: ComplianceViolation[] = [];
   for (let after: string | null = null; ;) {

@@ -18,7 +18,7 @@ import { REPORT_BUILDERS } from './report-builders';
 import type { ReportSources } from './report-builders';
 import type { UpstreamLog } from './upstream';
 import { complianceScore } from './score';
-import { DAY_MS } from '@casino/config';
+import { LocalTime } from '@casino/config';
 
 export interface GenerateReportInput {
   reportType: ComplianceReportType;
@@ -66,7 +66,12 @@ export class ComplianceReportService {
     const caller = adminOf(identity);
     const span = input.periodEnd.getTime() - input.periodStart.getTime();
     if (span <= 0) throw badUserInput('input.periodEnd', 'must be after periodStart');
-    if (span > this.settings.maxReportPeriodDays * DAY_MS) {
+    // counted in local calendar days: a period over a daylight-saving change is an hour longer or shorter
+    const latestEnd = new LocalTime(this.settings.timeZone).plusDays(
+      input.periodStart,
+      this.settings.maxReportPeriodDays,
+    );
+    if (input.periodEnd.getTime() > latestEnd.getTime()) {
       throw badUserInput(
         'input.periodEnd',
         `the period must not exceed ${this.settings.maxReportPeriodDays} days`,
