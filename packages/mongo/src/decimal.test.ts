@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { Decimal128 } from 'mongodb';
-import { decimalParts, decimalText } from './decimal';
+import { decimalFromParts, decimalParts, decimalText } from './decimal';
 
 function randomDigits(length: number): string {
   let digits = String(randomInt(1, 10));
@@ -90,5 +90,19 @@ describe('decimalParts', () => {
       return rebuilt.toString() === value.toString() ? [] : [[text, rebuilt.toString()]];
     });
     expect(mismatches).toEqual([]);
+  });
+});
+
+describe('decimalFromParts', () => {
+  it('encodes exactly the bytes bson parses the same value to', () => {
+    const mismatches = samples().flatMap((text) => {
+      const value = Decimal128.fromString(text);
+      const parts = decimalParts(value);
+      if (!parts) return [];
+      const built = decimalFromParts(parts.negative, BigInt(parts.coefficient), parts.exponent);
+      return Buffer.from(built.bytes).equals(Buffer.from(value.bytes)) ? [] : [text];
+    });
+    expect(mismatches).toEqual([]);
+    expect(() => decimalFromParts(false, 10n ** 34n, 0)).toThrow(RangeError);
   });
 });

@@ -1,4 +1,4 @@
-import type { Decimal128 } from 'mongodb';
+import { Decimal128 } from 'mongodb';
 
 /** A finite Decimal128 read off its 16 bytes: the value is (-1)^negative x coefficient x 10^exponent. */
 export interface DecimalParts {
@@ -58,4 +58,20 @@ export function decimalText(value: Decimal128): string {
       point > 0 ? `${digits.slice(0, point)}.${digits.slice(point)}` : `0.${'0'.repeat(-point)}${digits}`;
   }
   return parts.negative ? `-${text}` : text;
+}
+
+/**
+ * The Decimal128 of sign x coefficient x 10^exponent, encoded directly (canonical, as `Decimal128.fromString`
+ * encodes the same value written out); bson's parser goes through 64-bit emulated arithmetic digit by digit.
+ */
+export function decimalFromParts(negative: boolean, coefficient: bigint, exponent: number): Decimal128 {
+  if (coefficient < 0n || coefficient >= MAX_COEFFICIENT || exponent < -EXPONENT_BIAS || exponent > 6111) {
+    throw new RangeError(`not a Decimal128: ${negative ? '-' : ''}${coefficient}E${exponent}`);
+  }
+  const bytes = new Uint8Array(16);
+  const view = new DataView(bytes.buffer);
+  const biased = BigInt(exponent + EXPONENT_BIAS);
+  view.setBigUint64(0, coefficient & 0xffff_ffff_ffff_ffffn, true);
+  view.setBigUint64(8, (coefficient >> 64n) | (biased << 49n) | (negative ? 1n << 63n : 0n), true);
+  return new Decimal128(bytes);
 }

@@ -39,3 +39,16 @@ describe('toCents', () => {
     expect(() => toCents(Decimal128.fromString('NaN'))).toThrow(RangeError);
   });
 });
+
+describe('centsToMoney', () => {
+  it('is the amount with two decimals, as bson parses its text', () => {
+    const cents = [0n, 1n, -1n, 5n, -5n, 15_050n, -20_000n, 999_999_999_999n, -(10n ** 20n)];
+    for (let i = 0; i < 1000; i++) cents.push(BigInt(randomInt(-1e12, 1e12)));
+    const wrong = cents.filter((c) => {
+      const text = `${c < 0n ? '-' : ''}${(c < 0n ? -c : c) / 100n}.${String((c < 0n ? -c : c) % 100n).padStart(2, '0')}`;
+      return !Buffer.from(centsToMoney(c).bytes).equals(Buffer.from(Decimal128.fromString(text).bytes));
+    });
+    expect(wrong).toEqual([]);
+    expect(centsToMoney(-12_345n).toString()).toBe('-123.45');
+  });
+});

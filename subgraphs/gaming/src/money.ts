@@ -1,5 +1,5 @@
 import { Decimal128 } from 'mongodb';
-import { decimalParts } from '@casino/mongo';
+import { decimalFromParts, decimalParts } from '@casino/mongo';
 
 const DECIMAL = /^([+-]?)(\d+)(?:\.(\d*))?(?:E([+-]?\d+))?$/i;
 
@@ -39,10 +39,7 @@ export function toCents(value: Decimal128 | number | null | undefined): bigint {
 /** A Decimal128 with exactly two decimals. */
 export function centsToMoney(cents: bigint): Decimal128 {
   const negative = cents < 0n;
-  const abs = negative ? -cents : cents;
-  const whole = abs / 100n;
-  const fraction = (abs % 100n).toString().padStart(2, '0');
-  return Decimal128.fromString(`${negative ? '-' : ''}${whole}.${fraction}`);
+  return decimalFromParts(negative, negative ? -cents : cents, -2);
 }
 
 /** Mean in cents, rounded half away from zero; null when there is nothing to average. */
