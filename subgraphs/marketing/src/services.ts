@@ -101,7 +101,12 @@ export function createMarketingServices(deps: SubgraphDeps, settings: MarketingS
         sampleSize: settings.audienceSampleSize,
         checkBatchSize: settings.audienceCheckBatchSize,
       }),
-    guests: new GuestService(stores.guests, protector, loyaltyWalkInRegistration(deps.services.loyalty)),
+    guests: new GuestService(
+      stores.guests,
+      protector,
+      loyaltyWalkInRegistration(deps.services.loyalty),
+      settings.timeZone,
+    ),
     templates: new TemplateService(stores.templates),
     notifications: new NotificationService(
       stores.notifications,

@@ -330,6 +330,4 @@ export const WALK_IN_RULES = {
   /** Games or services listed on one visit */
   maxVisitItems: 50,
   visitItemMaxLength: 60,
-  /** The visit day used for "one open visit per document per day" starts at this UTC hour */
-  visitDayStartHourUtc: 0,
 };

@@ -1,3 +1,4 @@
+import { DEFAULT_PROPERTY_TIME_ZONE, LocalTime } from '@casino/config';
 import { z } from 'zod';
 import {
   badUserInput,
@@ -88,18 +89,17 @@ export interface GuestChange {
 
 export type RegisterWalkInGuestInput = z.input<typeof registerGuestSchema>;
 
-/** The day (YYYY-MM-DD) a visit belongs to. */
-export function visitDay(at: Date): string {
-  const shifted = new Date(at.getTime() - WALK_IN_RULES.visitDayStartHourUtc * 3_600_000);
-  return shifted.toISOString().slice(0, 10);
+/** The day (YYYY-MM-DD) a visit belongs to: the local date in the property's time zone. */
+export function visitDay(at: Date, timeZone = DEFAULT_PROPERTY_TIME_ZONE): string {
+  return new LocalTime(timeZone).localDate(at);
 }
 
 /**
  * Identifies an open visit: the same document cannot have two on one visit day. Built from the document's
  * blind index (`protector.lookupKey`), never from the document number itself.
  */
-export function openVisitKey(documentIndex: string, at: Date): string {
-  return `${documentIndex}:${visitDay(at)}`;
+export function openVisitKey(documentIndex: string, at: Date, timeZone = DEFAULT_PROPERTY_TIME_ZONE): string {
+  return `${documentIndex}:${visitDay(at, timeZone)}`;
 }
 
 export class GuestService {
@@ -107,6 +107,8 @@ export class GuestService {
     private readonly guests: GuestStore,
     private readonly protector: FieldProtector,
     private readonly registerMember: WalkInMemberRegistration,
+    /** The property's IANA time zone: one open visit per document per local day */
+    private readonly timeZone = DEFAULT_PROPERTY_TIME_ZONE,
   ) {}
 
   /** A page of walk-in visits, most recent first. */
@@ -138,7 +140,7 @@ export class GuestService {
       follow_up_required: false,
       notes: input.notes,
       marketing_consent: input.marketingConsent,
-      open_visit_key: openVisitKey(document.id_document_index, now),
+      open_visit_key: openVisitKey(document.id_document_index, now, this.timeZone),
     };
     try {
       await this.guests.insert(guest);
