@@ -250,8 +250,10 @@ export function offsetExpression(field: unknown, segments: readonly OffsetSegmen
 /**
  * A date-valued MongoDB expression moved to the property's wall clock (minus `shiftMs`), for `$dateToString`
  * and `$hour` in UTC: the offset is the one in force at each value, so a daylight-saving change inside the
- * range is honoured. mongo-java-server (the embedded store) has no `timezone` option on the date operators,
- * hence the offsets computed here from the zone's rules.
+ * range is honoured. A `timezone` option would not do: mongo-java-server (the embedded store) reads it on
+ * `$dateToString` and `$hour` but has no `$dateTrunc`, and a gaming day starting at 06:00 is the local date
+ * of the wall clock six hours back, which no operator's `timezone` expresses (subtracting six real hours
+ * first puts 06:30 on a spring-forward morning in the day before).
  */
 export function localWallExpression(
   field: unknown,
