@@ -8,31 +8,15 @@
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { Faker, en } from '@faker-js/faker';
-import { createRequestAudit } from '@casino/audit';
 import type { AdminIdentity } from '@casino/auth';
 import { generateKeySpec, protectorFromEnv, resealBatch } from '@casino/crypto';
 import { createLogger } from '@casino/logger';
 import { loyaltySubgraph, seedLoyalty } from '@casino/loyalty';
-import {
-  createProtector,
-  createServiceClients,
-  createSubgraphServices,
-  createSubgraphApollo,
-  parseSubgraphEnv,
-} from '@casino/server';
-import { percentile, withScratchDatabase } from '@casino/testing';
+import { parseSubgraphEnv } from '@casino/server';
+import { IDENTITIES, percentile, startInProcessSubgraph, withScratchDatabase } from '@casino/testing';
 
 const RUNS = Number(process.argv[2] ?? 300);
 const MEMBERS = Number(process.argv[3] ?? 2_000);
-
-const admin = (username: string, role: AdminIdentity['role']): AdminIdentity => ({
-  kind: 'admin',
-  userId: `00000000-0000-4000-8000-${Buffer.from(username).toString('hex').padEnd(12, '0').slice(0, 12)}`,
-  username,
-  role,
-  department: role === 'Supervisor' ? 'Gaming' : null,
-  permissions: [],
-});
 
 const median = (values: number[]) =>
   percentile(
@@ -59,44 +43,25 @@ async function main(): Promise<void> {
     });
     const logger = createLogger({ name: 'bench', level: 'silent' });
     const env = parseSubgraphEnv(loyaltySubgraph, { MONGODB_URI: uri, MONGODB_DATABASE: database, ...v1 });
-    const deps = {
-      db: mongo.db,
-      env,
-      logger,
-      paging: { defaultSize: 20, maxSize: 200 },
-      services: createServiceClients('loyalty', env),
-      protector: createProtector(loyaltySubgraph, env),
-    };
-    const services = createSubgraphServices(loyaltySubgraph, deps);
-    const apollo = createSubgraphApollo({ ...loyaltySubgraph, logger });
-    await apollo.start();
+    const loyalty = await startInProcessSubgraph(loyaltySubgraph, { db: mongo.db, env, logger });
     const run = (identity: AdminIdentity, extraField: string) => async () => {
       const query = `{ members(first: 100) { edges { node { id firstName lastName tier ${extraField} } } } }`;
-      const base = { requestId: 'b', clientName: null, ip: null, log: logger, identity };
-      const audit = createRequestAudit({ ...base, service: 'loyalty' }, () => undefined);
       const started = performance.now();
-      const response = await apollo.executeOperation(
-        { query },
-        { contextValue: loyaltySubgraph.createContext({ ...base, audit }, services) as never },
-      );
-      const elapsed = performance.now() - started;
-      if (response.body.kind !== 'single' || response.body.singleResult.errors) {
-        throw new Error(`bench query failed: ${JSON.stringify(response.body)}`);
-      }
-      return elapsed;
+      await loyalty.data(query, undefined, identity);
+      return performance.now() - started;
     };
     const cases = {
-      'not selected': run(admin('superadmin', 'SuperAdmin'), ''),
-      'plain field instead': run(admin('superadmin', 'SuperAdmin'), 'email'),
-      'masked (Supervisor)': run(admin('supervisor', 'Supervisor'), 'nicPassport'),
-      'decrypted (SuperAdmin)': run(admin('superadmin', 'SuperAdmin'), 'nicPassport'),
+      'not selected': run(IDENTITIES.SuperAdmin, ''),
+      'plain field instead': run(IDENTITIES.SuperAdmin, 'email'),
+      'masked (Supervisor)': run(IDENTITIES.Supervisor, 'nicPassport'),
+      'decrypted (SuperAdmin)': run(IDENTITIES.SuperAdmin, 'nicPassport'),
     };
     const samples: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
     for (let i = 0; i < 50; i++) for (const work of Object.values(cases)) await work();
     for (let i = 0; i < RUNS; i++) {
       for (const [name, work] of Object.entries(cases)) samples[name]!.push(await work());
     }
-    await apollo.stop();
+    await loyalty.stop();
 
     const stored = await mongo.db
       .collection('members')
