@@ -8,11 +8,12 @@
  *
  * Per checkout (the working tree, and with --baseline a git worktree of that ref after `pnpm install
  * --offline`) and per store: that checkout's embedded MongoDB starts (on disk in a temporary directory, or in
- * memory), its scripts/seed.ts seeds it (timed, with a fixed reference instant so every store holds the same
- * data), its scripts/stack.ts runs the five subgraphs and the gateway in one process, an admin signs in, and each
- * operation is asked `--warmup` times unmeasured, `--requests` times one after another, and twice
- * `--concurrency` at once. The on-disk store is then reopened on its data (timed). Everything started is
- * stopped, whichever way the run ends.
+ * memory), its scripts/seed.ts seeds it (timed; dates from the start of today, so every store holds the same
+ * data), its scripts/stack.ts runs the five subgraphs and the gateway in one process, and an admin signs in.
+ * With every store of the checkout up, each operation is asked `--warmup` times (the first timed as the cold
+ * request), `--requests` times one after another, and twice `--concurrency` at once, the requests going to the
+ * stores in turn so that other work on the machine weighs on both alike. The on-disk store is then reopened on
+ * its data (timed). Everything started is stopped, whichever way the run ends.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -298,8 +299,21 @@ async function run(
 
   const runs: StoreRun[] = [];
   for (const checkout of checkouts) {
-    for (const store of settings.stores) {
-      runs.push(await runStore(checkout, store, operations, settings, context));
+    // every store of a checkout is seeded and served at once, and each operation's requests alternate between
+    // them: other work on the machine then weighs on both stores alike
+    const prepared: PreparedStore[] = [];
+    for (const store of settings.stores)
+      prepared.push(await prepareStore(checkout, store, settings, context));
+    const results = new Map<PreparedStore, OperationResult[]>(prepared.map((p) => [p, []]));
+    for (const operation of operations) {
+      log(`${checkout.label}: ${operation.name}`);
+      const measured = await measureOperation(prepared, operation, settings);
+      prepared.forEach((p, i) => results.get(p)!.push(measured[i]!));
+    }
+    const rss = prepared.map((p) => (p.mongoPid === null ? null : memoryMb(p.mongoPid).rss));
+    await context.processes.stopAll();
+    for (const [i, p] of prepared.entries()) {
+      runs.push(await finishStore(p, results.get(p)!, rss[i]!, settings, context));
     }
   }
 
@@ -329,13 +343,29 @@ async function run(
   process.stdout.write(`\nresults: ${settings.out}\n`);
 }
 
-async function runStore(
+interface PreparedStore {
+  checkout: Checkout;
+  store: StoreKind;
+  startEmbeddedMongo: EmbeddedModule['startEmbeddedMongo'];
+  mongo: Embedded;
+  mongoPid: number | null;
+  dataDir: string | undefined;
+  stackPid: number;
+  gatewayUrl: string;
+  token: string;
+  startMs: number;
+  seedMs: number;
+  dataBytes: number | null;
+  stackStartMs: number;
+}
+
+/** Starts a checkout's embedded MongoDB (on disk or in memory), seeds it and starts its stack; signs in. */
+async function prepareStore(
   checkout: Checkout,
   store: StoreKind,
-  operations: BenchOperation[],
   settings: Settings,
   context: { runDir: string; processes: ProcessSet; stores: Set<Embedded> },
-): Promise<StoreRun> {
+): Promise<PreparedStore> {
   const { runDir, processes, stores } = context;
   const tag = `${checkout.label === 'work' ? 'work' : 'baseline'}-${store}`;
   const { startEmbeddedMongo } = (await import(
@@ -346,7 +376,7 @@ async function runStore(
   log(`${checkout.label} ${store}: starting the embedded MongoDB`);
   const before = new Set(childPidsMatching('EmbeddedMongo'));
   let started = performance.now();
-  let mongo = await startEmbeddedMongo({ dataDir });
+  const mongo = await startEmbeddedMongo({ dataDir });
   stores.add(mongo);
   const startMs = performance.now() - started;
   const mongoPid = childPidsMatching('EmbeddedMongo').find((pid) => !before.has(pid)) ?? null;
@@ -410,22 +440,38 @@ async function runStore(
   });
   const token = (login.json.data as { login?: { token?: string } } | undefined)?.login?.token;
   if (!token) throw new Error(`login as ${settings.user} failed: ${JSON.stringify(login.json.errors)}`);
+  return {
+    checkout,
+    store,
+    startEmbeddedMongo,
+    mongo,
+    mongoPid,
+    dataDir,
+    stackPid: stack.pid,
+    gatewayUrl,
+    token,
+    startMs,
+    seedMs,
+    dataBytes,
+    stackStartMs,
+  };
+}
 
-  const results: OperationResult[] = [];
-  for (const operation of operations) {
-    log(`${checkout.label} ${store}: ${operation.name}`);
-    results.push(await measureOperation(gatewayUrl, token, operation, settings, mongoPid, stack.pid));
-  }
-  const mongoRssMb = mongoPid === null ? null : memoryMb(mongoPid).rss;
-
-  await processes.stopAll();
-  await mongo.stop();
-  stores.delete(mongo);
-
+/** Stops the store (its stack is stopped already); on disk, times opening it again on its data. */
+async function finishStore(
+  prepared: PreparedStore,
+  operations: OperationResult[],
+  mongoRssMb: number | null,
+  settings: Settings,
+  context: { stores: Set<Embedded> },
+): Promise<StoreRun> {
+  const { stores } = context;
+  await prepared.mongo.stop();
+  stores.delete(prepared.mongo);
   let reopenMs: number | null = null;
-  if (dataDir) {
-    started = performance.now();
-    mongo = await startEmbeddedMongo({ dataDir });
+  if (prepared.dataDir) {
+    const started = performance.now();
+    const mongo = await prepared.startEmbeddedMongo({ dataDir: prepared.dataDir });
     stores.add(mongo);
     const { MongoClient } = await import('mongodb');
     const client = await MongoClient.connect(mongo.uri);
@@ -438,86 +484,106 @@ async function runStore(
       await mongo.stop();
       stores.delete(mongo);
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(prepared.dataDir, { recursive: true, force: true });
   }
   return {
-    checkout: checkout.label,
-    store,
-    startMs,
-    seedMs,
-    dataBytes,
-    stackStartMs,
+    checkout: prepared.checkout.label,
+    store: prepared.store,
+    startMs: prepared.startMs,
+    seedMs: prepared.seedMs,
+    dataBytes: prepared.dataBytes,
+    stackStartMs: prepared.stackStartMs,
     reopenMs,
     mongoRssMb,
-    operations: results,
+    operations,
   };
 }
 
+/**
+ * One operation on every prepared store, each request going to the stores in turn: the first request (cold),
+ * the rest of the warm-up, the sequential requests (with the JVM's and the stack's CPU around each), then the
+ * concurrent batches. One result per store, in their order.
+ */
 async function measureOperation(
-  url: string,
-  token: string,
+  targets: PreparedStore[],
   operation: BenchOperation,
   settings: Settings,
-  mongoPid: number | null,
-  stackPid: number,
-): Promise<OperationResult> {
+): Promise<OperationResult[]> {
   const body = {
     query: operation.query,
     operationName: operation.operationName,
     variables: operation.variables,
   };
-  let failures = 0;
-  let firstError: string | null = null;
-  let answer: string | null = null;
-  const once = async (): Promise<number> => {
+  const states = targets.map((target) => ({
+    target,
+    failures: 0,
+    firstError: null as string | null,
+    answer: null as string | null,
+    firstMs: 0,
+    sequential: [] as number[],
+    concurrent: [] as number[],
+    wallMs: [] as number[],
+    mongoCpuMs: 0,
+    stackCpuMs: 0,
+  }));
+  type State = (typeof states)[number];
+  const once = async (state: State): Promise<number> => {
     const started = performance.now();
     try {
-      const { status, json } = await postGraphql(url, body, token);
+      const { status, json } = await postGraphql(state.target.gatewayUrl, body, state.target.token);
       const elapsed = performance.now() - started;
       if (status !== 200 || json.errors) {
-        failures += 1;
+        state.failures += 1;
         const messages = [...new Set(json.errors?.map((e) => e.message))];
-        firstError ??= `${status} ${JSON.stringify(messages)}`.slice(0, 300);
+        state.firstError ??= `${status} ${JSON.stringify(messages)}`.slice(0, 300);
       } else {
-        answer ??= canonical(json.data);
+        state.answer ??= canonical(json.data);
       }
       return elapsed;
     } catch (error) {
-      failures += 1;
-      firstError ??= error instanceof Error ? error.message : String(error);
+      state.failures += 1;
+      state.firstError ??= error instanceof Error ? error.message : String(error);
       return performance.now() - started;
     }
   };
-  const firstMs = await once();
-  for (let i = 1; i < settings.warmup; i++) await once();
+  const cpu = (state: State) => ({
+    mongo: state.target.mongoPid === null ? 0 : cpuMs(state.target.mongoPid),
+    stack: cpuMs(state.target.stackPid),
+  });
 
-  const cpuBefore = { mongo: mongoPid === null ? 0 : cpuMs(mongoPid), stack: cpuMs(stackPid) };
-  const sequential: number[] = [];
-  for (let i = 0; i < settings.requests; i++) sequential.push(await once());
-  const cpuAfter = { mongo: mongoPid === null ? 0 : cpuMs(mongoPid), stack: cpuMs(stackPid) };
-
-  let concurrent: OperationResult['concurrent'] = null;
-  if (settings.concurrency > 0) {
-    const samples: number[] = [];
-    const wallMs: number[] = [];
-    for (let batch = 0; batch < 2; batch++) {
-      const started = performance.now();
-      samples.push(...(await Promise.all(Array.from({ length: settings.concurrency }, once))));
-      wallMs.push(performance.now() - started);
+  for (const state of states) state.firstMs = await once(state);
+  for (let i = 1; i < settings.warmup; i++) for (const state of states) await once(state);
+  for (let i = 0; i < settings.requests; i++) {
+    for (const state of states) {
+      const before = cpu(state);
+      state.sequential.push(await once(state));
+      const after = cpu(state);
+      state.mongoCpuMs += after.mongo - before.mongo;
+      state.stackCpuMs += after.stack - before.stack;
     }
-    concurrent = { ...summary(samples), wallMs };
   }
-  return {
+  if (settings.concurrency > 0) {
+    for (let batch = 0; batch < 2; batch++) {
+      for (const state of states) {
+        const started = performance.now();
+        state.concurrent.push(
+          ...(await Promise.all(Array.from({ length: settings.concurrency }, () => once(state)))),
+        );
+        state.wallMs.push(performance.now() - started);
+      }
+    }
+  }
+  return states.map((state) => ({
     operation: operation.name,
-    failures,
-    firstError,
-    answer,
-    firstMs,
-    sequential: summary(sequential),
-    concurrent,
-    mongoCpuMsPerRequest: mongoPid === null ? null : (cpuAfter.mongo - cpuBefore.mongo) / settings.requests,
-    stackCpuMsPerRequest: (cpuAfter.stack - cpuBefore.stack) / settings.requests,
-  };
+    failures: state.failures,
+    firstError: state.firstError,
+    answer: state.answer,
+    firstMs: state.firstMs,
+    sequential: summary(state.sequential),
+    concurrent: settings.concurrency > 0 ? { ...summary(state.concurrent), wallMs: state.wallMs } : null,
+    mongoCpuMsPerRequest: state.target.mongoPid === null ? null : state.mongoCpuMs / settings.requests,
+    stackCpuMsPerRequest: state.stackCpuMs / settings.requests,
+  }));
 }
 
 /**
