@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Decimal128 } from 'mongodb';
+import { LocalTime } from '@casino/config';
 import { badUserInput } from '@casino/errors';
 import { BATCH_OPTIONS } from '@casino/mongo';
 import type { DeadLetters, PagingConfig } from '@casino/mongo';
@@ -120,7 +121,8 @@ function createLoaders(stores: GamingStores, paging: PagingConfig, settings: Gam
       }
       let loader = adtLoaders.get(days);
       if (!loader) {
-        const since = new Date(now.getTime() - days * 86_400_000);
+        // `days` local calendar days back: across a daylight-saving change a day is 23 or 25 hours
+        const since = new LocalTime(settings.timeZone).plusDays(now, -days);
         loader = new DataLoader<string, Decimal128>(async (memberIds) => {
           const adt = await stores.sessions.averageDailyTheoByMember(
             memberIds,
