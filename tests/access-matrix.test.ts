@@ -56,6 +56,13 @@ const EXPECTED: Record<string, Who[]> = {
   'Mutation.declineComp': MANAGERS_UP,
   'Mutation.redeemComp': ADMINS,
   'Mutation.voidComp': MANAGERS_UP,
+  'Query.vipExperience': ADMINS,
+  'Query.vipExperiences': ADMINS,
+  'Mutation.requestVipExperience': ADMINS,
+  'Mutation.approveVipExperience': MANAGERS_UP,
+  'Mutation.scheduleVipExperience': ADMINS,
+  'Mutation.completeVipExperience': ADMINS,
+  'Mutation.cancelVipExperience': ADMINS,
   'Mutation.runLoyaltyJobs': ['SuperAdmin'],
   // dead outbox rows, in every subgraph: SuperAdmins only
   'Query.loyaltyDeadLetters': ['SuperAdmin'],

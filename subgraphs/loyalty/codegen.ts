@@ -20,5 +20,8 @@ export default subgraphCodegen({
     Comp: '../comps/comp-store#CompDocument',
     CompConnection: '@casino/mongo#Connection',
     CompChange: '../comps/comp-service#CompChange as CompChangeResult',
+    VipExperience: '../vip/vip-experience-store#VipExperienceDocument',
+    VipExperienceConnection: '@casino/mongo#Connection',
+    VipExperienceChange: '../vip/vip-experience-service#VipExperienceChange as VipExperienceChangeResult',
   },
 });

@@ -21,6 +21,8 @@ import { LoyaltyJobs } from './jobs/loyalty-jobs';
 import { PointsService } from './points/points-service';
 import { CompService } from './comps/comp-service';
 import type { CompDocument } from './comps/comp-store';
+import { VipExperienceService } from './vip/vip-experience-service';
+import type { VipExperienceDocument } from './vip/vip-experience-store';
 import { GamingSessionCredits, gamingSessionLookup } from './points/gaming-session-credits';
 import { LoyaltyPrivacy } from './privacy/loyalty-privacy';
 import { DEFAULT_LOYALTY_SETTINGS } from './settings';
@@ -47,6 +49,8 @@ export interface LoyaltyProcess {
     points: PointsService;
     /** Comps: the comp balance earned from theo, comps issued against it, charges by other flows */
     comps: CompService;
+    /** VIP experiences booked by hosts, charged to the comp balance on approval */
+    vipExperiences: VipExperienceService;
     /** creditGamingSession: gaming's credits, checked against gaming's record before they are posted */
     sessionCredits: GamingSessionCredits;
     jobs: LoyaltyJobs;
@@ -69,6 +73,7 @@ export interface LoyaltyContext extends SubgraphRequestBase, Omit<LoyaltyProcess
     /** Each member's self-exclusion periods, newest first */
     selfExclusions: DataLoader<string, SelfExclusionDocument[]>;
     comp: DataLoader<string, CompDocument | null>;
+    vipExperience: DataLoader<string, VipExperienceDocument | null>;
   };
 }
 
@@ -81,6 +86,7 @@ export function createLoyaltyServices(
   const protector = requireProtector(deps, 'loyalty');
   const stores = createStores(deps.db, protector);
   const points = new PointsService(stores, settings);
+  const comps = new CompService(stores, settings, points.ledger);
   return {
     deadLetters: new DeadLetters([auditDeadLetterSource(deps.db)]),
     paging: deps.paging,
@@ -93,7 +99,8 @@ export function createLoyaltyServices(
       selfExclusions: new SelfExclusionService(stores.members, stores.selfExclusions),
       rewards: new RewardService(stores.rewards),
       points,
-      comps: new CompService(stores, settings, points.ledger),
+      comps,
+      vipExperiences: new VipExperienceService(stores, settings, comps, points.ledger),
       sessionCredits: new GamingSessionCredits(points, gamingSessionLookup(deps.services.gaming)),
       jobs: new LoyaltyJobs(stores, settings),
       dashboard: new LoyaltyDashboardService(stores, settings, dashboardCacheOf(deps)),
@@ -116,6 +123,7 @@ export function createLoyaltyContext(base: SubgraphRequestBase, process: Loyalty
       lastEarn: stores.ledger.lastEarnLoader(),
       selfExclusions: stores.selfExclusions.byMemberLoader(),
       comp: stores.comps.byIdLoader(),
+      vipExperience: stores.vipExperiences.byIdLoader(),
     },
   };
 }

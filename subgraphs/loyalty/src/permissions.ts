@@ -38,6 +38,8 @@ export const rules: RuleTree = {
     loyaltyDashboard: atLeast('Manager'),
     comp: isAuthenticated,
     comps: isAuthenticated,
+    vipExperience: isAuthenticated,
+    vipExperiences: isAuthenticated,
     // compliance feed: member figures for compliance's reports and dashboard, service identities only
     complianceMemberCounts: compliance,
     selfExcludedMemberIds: compliance,
@@ -69,6 +71,14 @@ export const rules: RuleTree = {
     declineComp: atLeast('Manager'),
     redeemComp: isAuthenticated,
     voidComp: atLeast('Manager'),
+    // VIP experiences: any role requests (the host), schedules and completes; approving needs a Manager (and
+    // the service checks the comp limit covers the cost); cancelling is checked by the service, as it depends on
+    // the experience: a Manager at any stage, the requester while it is still requested
+    requestVipExperience: isAuthenticated,
+    approveVipExperience: atLeast('Manager'),
+    scheduleVipExperience: isAuthenticated,
+    completeVipExperience: isAuthenticated,
+    cancelVipExperience: isAuthenticated,
     // key rotation: the orchestrating service re-seals protected fields in batches
     resealLoyaltyProtectedFields: compliance,
     // right to erasure: compliance's eraseMember anonymises the member here
@@ -116,6 +126,10 @@ export const rules: RuleTree = {
   CompEdge: isAuthenticated,
   CompConnection: isAuthenticated,
   CompChange: isAuthenticated,
+  VipExperience: isAuthenticated,
+  VipExperienceEdge: isAuthenticated,
+  VipExperienceConnection: isAuthenticated,
+  VipExperienceChange: isAuthenticated,
   TierProgress: isAuthenticated,
   PointsExpiry: isAuthenticated,
   GamingSessionCredit: gaming,

@@ -1,5 +1,6 @@
 import { DEFAULT_PROPERTY_TIME_ZONE, parseEnv, propertyTimeEnv, z } from '@casino/config';
 import type { Tier } from './members/member-store';
+import type { VipExperienceKind } from './vip/vip-experience-store';
 
 /** Tunable rules of the loyalty domain (PRODUCT.md §5), with their defaults. */
 export interface LoyaltySettings {
@@ -46,6 +47,8 @@ export interface LoyaltySettings {
    * covers it. GeneralAdmin and above have no limit
    */
   compIssueLimitCents: { Supervisor: number; Manager: number };
+  /** The lowest tier a member needs for each kind of VIP experience */
+  vipMinimumTier: Record<VipExperienceKind, Tier>;
 }
 
 export const DEFAULT_LOYALTY_SETTINGS: LoyaltySettings = {
@@ -63,12 +66,20 @@ export const DEFAULT_LOYALTY_SETTINGS: LoyaltySettings = {
   interruptedAfterMs: 60_000,
   compReinvestmentPercent: { Ruby: 10, Sapphire: 15, Diamond: 20, VIP: 25 },
   compIssueLimitCents: { Supervisor: 10_000, Manager: 50_000 },
+  vipMinimumTier: {
+    private_dining: 'Sapphire',
+    event_tickets: 'Sapphire',
+    suite: 'Diamond',
+    limousine: 'Diamond',
+    private_salon: 'VIP',
+  },
 };
 
 const D = DEFAULT_LOYALTY_SETTINGS;
 const multiplier = (value: number) => z.coerce.number().min(0).max(100).default(value);
 const threshold = (value: number) => z.coerce.number().int().min(1).default(value);
 const compRate = (value: number) => z.coerce.number().min(0).max(100).default(value);
+const minimumTier = (tier: Tier) => z.enum(['Ruby', 'Sapphire', 'Diamond', 'VIP']).default(tier);
 /** A comp limit in whole currency units (the setting), kept in cents */
 const compLimit = (cents: number) =>
   z.coerce
@@ -118,6 +129,16 @@ export const loyaltyEnv = z
     LOYALTY_COMP_LIMIT_SUPERVISOR: compLimit(D.compIssueLimitCents.Supervisor),
     /** The largest comp a Manager issues without approval, in whole currency units */
     LOYALTY_COMP_LIMIT_MANAGER: compLimit(D.compIssueLimitCents.Manager),
+    /** The lowest tier that may book a private dining VIP experience */
+    LOYALTY_VIP_MIN_TIER_PRIVATE_DINING: minimumTier(D.vipMinimumTier.private_dining),
+    /** The lowest tier that may book event tickets as a VIP experience */
+    LOYALTY_VIP_MIN_TIER_EVENT_TICKETS: minimumTier(D.vipMinimumTier.event_tickets),
+    /** The lowest tier that may book a suite as a VIP experience */
+    LOYALTY_VIP_MIN_TIER_SUITE: minimumTier(D.vipMinimumTier.suite),
+    /** The lowest tier that may book a limousine as a VIP experience */
+    LOYALTY_VIP_MIN_TIER_LIMOUSINE: minimumTier(D.vipMinimumTier.limousine),
+    /** The lowest tier that may book a private gaming salon as a VIP experience */
+    LOYALTY_VIP_MIN_TIER_PRIVATE_SALON: minimumTier(D.vipMinimumTier.private_salon),
   })
   .refine(
     (env) =>
@@ -167,6 +188,13 @@ export function parseLoyaltySettings(env?: Record<string, string | undefined>): 
     compIssueLimitCents: {
       Supervisor: p.LOYALTY_COMP_LIMIT_SUPERVISOR * 100,
       Manager: p.LOYALTY_COMP_LIMIT_MANAGER * 100,
+    },
+    vipMinimumTier: {
+      private_dining: p.LOYALTY_VIP_MIN_TIER_PRIVATE_DINING,
+      event_tickets: p.LOYALTY_VIP_MIN_TIER_EVENT_TICKETS,
+      suite: p.LOYALTY_VIP_MIN_TIER_SUITE,
+      limousine: p.LOYALTY_VIP_MIN_TIER_LIMOUSINE,
+      private_salon: p.LOYALTY_VIP_MIN_TIER_PRIVATE_SALON,
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import type { FieldProtector } from '@casino/crypto';
 import { CompStore } from './comps/comp-store';
+import { VipExperienceStore } from './vip/vip-experience-store';
 import { JobRunStore } from './jobs/job-run-store';
 import { MemberStore } from './members/member-store';
 import { LedgerStore } from './points/ledger-store';
@@ -17,6 +18,7 @@ export interface LoyaltyStores {
   jobRuns: JobRunStore;
   selfExclusions: SelfExclusionStore;
   comps: CompStore;
+  vipExperiences: VipExperienceStore;
 }
 
 /** `protector` is needed only for look-ups by identity document (members' blind index). */
@@ -29,5 +31,6 @@ export function createStores(db: Db, protector?: FieldProtector): LoyaltyStores 
     jobRuns: new JobRunStore(db),
     selfExclusions: new SelfExclusionStore(db),
     comps: new CompStore(db),
+    vipExperiences: new VipExperienceStore(db),
   };
 }

@@ -191,6 +191,14 @@ export type RegisterMemberInput = {
   preferences?: InputMaybe<Scalars['JSON']['input']>;
 };
 
+export type RequestVipExperienceInput = {
+  cost: Scalars['Money']['input'];
+  description: Scalars['String']['input'];
+  kind: VipExperienceKind;
+  memberId: Scalars['ID']['input'];
+  startsAt: Scalars['DateTime']['input'];
+};
+
 export type RewardCategory =
   | 'accommodation'
   | 'dining'
@@ -257,6 +265,41 @@ export type UpdateRewardInput = {
   /** An explicit null makes the stock unlimited; leaving it out keeps it */
   stockQuantity?: InputMaybe<Scalars['Int']['input']>;
   tierAccess?: InputMaybe<Array<Tier>>;
+};
+
+export type VipExperienceFilter = {
+  kind?: InputMaybe<VipExperienceKind>;
+  memberId?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<VipExperienceStatus>;
+};
+
+export type VipExperienceKind =
+  | 'event_tickets'
+  | 'limousine'
+  | 'private_dining'
+  | 'private_salon'
+  | 'suite';
+
+/**
+ * requested: booked, nothing charged; approving: the cost being charged to the comp balance (a moment);
+ * approved: charged; scheduled: date and place confirmed; completed: it took place; cancelled: called off before
+ * completion (a charged one's cost refunded to the comp balance, once)
+ */
+export type VipExperienceStatus =
+  | 'approved'
+  | 'approving'
+  | 'cancelled'
+  | 'completed'
+  | 'requested'
+  | 'scheduled';
+
+export type VipExperienceStepInput = {
+  experienceId: Scalars['ID']['input'];
+  memberId: Scalars['ID']['input'];
+  /** Why (cancelling) */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** A new time (scheduling) */
+  startsAt?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 export type Link__Purpose =

@@ -11,6 +11,8 @@ import type { TopRewardRow, LoyaltyDashboard as LoyaltyDashboardFigures, TierRei
 import type { LedgerCheck as LedgerCheckFigures } from '../points/points-service';
 import type { CompDocument } from '../comps/comp-store';
 import type { CompChange as CompChangeResult } from '../comps/comp-service';
+import type { VipExperienceDocument } from '../vip/vip-experience-store';
+import type { VipExperienceChange as VipExperienceChangeResult } from '../vip/vip-experience-service';
 import type { LoyaltyContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -390,6 +392,8 @@ export type Member = {
   /** How far the member is from the next tier */
   tierProgress: TierProgress;
   totalPointsEarned: Scalars['Int']['output'];
+  /** The member's VIP experiences, most recently requested first (the history is kept); any admin role */
+  vipExperiences: VipExperienceConnection;
 };
 
 
@@ -402,6 +406,13 @@ export type MemberPointsLedgerArgs = {
 
 /** A loyalty club member. Gaming, marketing and compliance extend this entity with their own fields. */
 export type MemberRedemptionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A loyalty club member. Gaming, marketing and compliance extend this entity with their own fields. */
+export type MemberVipExperiencesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -446,8 +457,21 @@ export type Mutation = {
    * covers it); Manager and above, and the caller's limit must cover the amount
    */
   approveComp: CompChange;
+  /**
+   * Approves a requested VIP experience and charges its cost to the member's comp balance, once; Manager and
+   * above, and the caller's comp limit must cover the cost. CONFLICT, still requested and nothing charged, when
+   * the balance does not cover it or another approval won
+   */
+  approveVipExperience: VipExperienceChange;
   /** Gives back the points and the unit of stock of a completed redemption */
   cancelRedemption: RewardRedemption;
+  /**
+   * Cancels a VIP experience before it is completed: Manager and above at any stage (a charged one's cost goes
+   * back on the comp balance, once), or the admin user who requested it while it is still requested (any role)
+   */
+  cancelVipExperience: VipExperienceChange;
+  /** Records that a scheduled VIP experience took place; any admin role */
+  completeVipExperience: VipExperienceChange;
   createReward: Reward;
   /** Service only (gaming): credits a finished session's points and tier credits, once per session */
   creditGamingSession: GamingSessionCredit;
@@ -489,6 +513,11 @@ export type Mutation = {
    */
   reinstateMember: Member;
   /**
+   * Books a VIP experience for an active member; any admin role (the host). FORBIDDEN when the member's tier is
+   * below the kind's minimum (LOYALTY_VIP_MIN_TIER_*). Nothing is charged until approval
+   */
+  requestVipExperience: VipExperienceChange;
+  /**
    * Re-seals up to batchSize (1-1000) values of each of loyalty's protected fields under the current key; call
    * again until every remaining is 0. Service only.
    */
@@ -497,6 +526,8 @@ export type Mutation = {
   retryLoyaltyDeadLetter: Scalars['Boolean']['output'];
   /** Runs points expiry and the tier period close as of now (default: the current time); safe to repeat */
   runLoyaltyJobs: LoyaltyJobsResult;
+  /** Schedules an approved VIP experience (or moves a scheduled one to startsAt); any admin role */
+  scheduleVipExperience: VipExperienceChange;
   /**
    * Sets or lifts a member's self-exclusion (kept for existing clients; recordSelfExclusion and reinstateMember
    * choose the length and say more): true records a period of the shortest length (SIX_MONTHS) unless one is in
@@ -529,8 +560,23 @@ export type MutationApproveCompArgs = {
 };
 
 
+export type MutationApproveVipExperienceArgs = {
+  input: VipExperienceStepInput;
+};
+
+
 export type MutationCancelRedemptionArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationCancelVipExperienceArgs = {
+  input: VipExperienceStepInput;
+};
+
+
+export type MutationCompleteVipExperienceArgs = {
+  input: VipExperienceStepInput;
 };
 
 
@@ -590,6 +636,11 @@ export type MutationReinstateMemberArgs = {
 };
 
 
+export type MutationRequestVipExperienceArgs = {
+  input: RequestVipExperienceInput;
+};
+
+
 export type MutationResealLoyaltyProtectedFieldsArgs = {
   batchSize: Scalars['Int']['input'];
 };
@@ -602,6 +653,11 @@ export type MutationRetryLoyaltyDeadLetterArgs = {
 
 export type MutationRunLoyaltyJobsArgs = {
   now?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type MutationScheduleVipExperienceArgs = {
+  input: VipExperienceStepInput;
 };
 
 
@@ -724,6 +780,10 @@ export type Query = {
    * member's overlapping periods joined), by member; service only (compliance's gambling report)
    */
   selfExclusionsInEffect: Array<SelfExclusionWindow>;
+  /** One VIP experience; any admin role */
+  vipExperience?: Maybe<VipExperience>;
+  /** VIP experiences, most recently requested first; any admin role */
+  vipExperiences: VipExperienceConnection;
 };
 
 
@@ -814,6 +874,18 @@ export type QuerySelfExclusionsInEffectArgs = {
   to: Scalars['DateTime']['input'];
 };
 
+
+export type QueryVipExperienceArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryVipExperiencesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<VipExperienceFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type RecordSelfExclusionInput = {
   length: SelfExclusionLength;
   memberId: Scalars['ID']['input'];
@@ -844,6 +916,14 @@ export type RegisterMemberInput = {
   nicPassport: Scalars['String']['input'];
   phone: Scalars['String']['input'];
   preferences?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+export type RequestVipExperienceInput = {
+  cost: Scalars['Money']['input'];
+  description: Scalars['String']['input'];
+  kind: VipExperienceKind;
+  memberId: Scalars['ID']['input'];
+  startsAt: Scalars['DateTime']['input'];
 };
 
 export type Reward = {
@@ -1027,6 +1107,92 @@ export type UpdateRewardInput = {
   tierAccess?: InputMaybe<Array<Tier>>;
 };
 
+/** A VIP experience booked for a member by a host */
+export type VipExperience = {
+  __typename?: 'VipExperience';
+  approvedAt?: Maybe<Scalars['DateTime']['output']>;
+  approvedBy?: Maybe<Scalars['ID']['output']>;
+  cancelReason?: Maybe<Scalars['String']['output']>;
+  cancelledAt?: Maybe<Scalars['DateTime']['output']>;
+  cancelledBy?: Maybe<Scalars['ID']['output']>;
+  completedAt?: Maybe<Scalars['DateTime']['output']>;
+  completedBy?: Maybe<Scalars['ID']['output']>;
+  /** Charged to the member's comp balance when approved */
+  cost: Scalars['Money']['output'];
+  /** What is booked: the suite, the show, the route */
+  description: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  kind: VipExperienceKind;
+  member: Member;
+  requestedAt: Scalars['DateTime']['output'];
+  /** The admin user who requested it (the host) */
+  requestedBy: Scalars['ID']['output'];
+  requestedRole: Scalars['String']['output'];
+  scheduledAt?: Maybe<Scalars['DateTime']['output']>;
+  scheduledBy?: Maybe<Scalars['ID']['output']>;
+  /** When it takes place */
+  startsAt: Scalars['DateTime']['output'];
+  status: VipExperienceStatus;
+  /** The member's tier when it was requested */
+  tier: Tier;
+};
+
+/** What a VIP experience operation changed: the experience, its member and the member's comp balance after it */
+export type VipExperienceChange = {
+  __typename?: 'VipExperienceChange';
+  compBalance: Scalars['Money']['output'];
+  experience: VipExperience;
+  member: Member;
+};
+
+export type VipExperienceConnection = {
+  __typename?: 'VipExperienceConnection';
+  edges: Array<VipExperienceEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type VipExperienceEdge = {
+  __typename?: 'VipExperienceEdge';
+  cursor: Scalars['String']['output'];
+  node: VipExperience;
+};
+
+export type VipExperienceFilter = {
+  kind?: InputMaybe<VipExperienceKind>;
+  memberId?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<VipExperienceStatus>;
+};
+
+export type VipExperienceKind =
+  | 'event_tickets'
+  | 'limousine'
+  | 'private_dining'
+  | 'private_salon'
+  | 'suite';
+
+/**
+ * requested: booked, nothing charged; approving: the cost being charged to the comp balance (a moment);
+ * approved: charged; scheduled: date and place confirmed; completed: it took place; cancelled: called off before
+ * completion (a charged one's cost refunded to the comp balance, once)
+ */
+export type VipExperienceStatus =
+  | 'approved'
+  | 'approving'
+  | 'cancelled'
+  | 'completed'
+  | 'requested'
+  | 'scheduled';
+
+export type VipExperienceStepInput = {
+  experienceId: Scalars['ID']['input'];
+  memberId: Scalars['ID']['input'];
+  /** Why (cancelling) */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** A new time (scheduling) */
+  startsAt?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
 export type Link__Purpose =
   | 'EXECUTION'
   | 'SECURITY';
@@ -1165,6 +1331,7 @@ export type ResolversTypes = ResolversObject<{
   RedeemRewardInput: RedeemRewardInput;
   RedemptionStatus: RedemptionStatus;
   RegisterMemberInput: RegisterMemberInput;
+  RequestVipExperienceInput: RequestVipExperienceInput;
   Reward: ResolverTypeWrapper<RewardDocument>;
   RewardCategory: RewardCategory;
   RewardConnection: ResolverTypeWrapper<Connection>;
@@ -1185,6 +1352,14 @@ export type ResolversTypes = ResolversObject<{
   TopReward: ResolverTypeWrapper<TopRewardRow>;
   UpdateMemberInput: UpdateMemberInput;
   UpdateRewardInput: UpdateRewardInput;
+  VipExperience: ResolverTypeWrapper<VipExperienceDocument>;
+  VipExperienceChange: ResolverTypeWrapper<VipExperienceChangeResult>;
+  VipExperienceConnection: ResolverTypeWrapper<Connection>;
+  VipExperienceEdge: ResolverTypeWrapper<Omit<VipExperienceEdge, 'node'> & { node: ResolversTypes['VipExperience'] }>;
+  VipExperienceFilter: VipExperienceFilter;
+  VipExperienceKind: VipExperienceKind;
+  VipExperienceStatus: VipExperienceStatus;
+  VipExperienceStepInput: VipExperienceStepInput;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   link__Purpose: Link__Purpose;
@@ -1240,6 +1415,7 @@ export type ResolversParentTypes = ResolversObject<{
   RecordSelfExclusionInput: RecordSelfExclusionInput;
   RedeemRewardInput: RedeemRewardInput;
   RegisterMemberInput: RegisterMemberInput;
+  RequestVipExperienceInput: RequestVipExperienceInput;
   Reward: RewardDocument;
   RewardConnection: Connection;
   RewardEdge: Omit<RewardEdge, 'node'> & { node: ResolversParentTypes['Reward'] };
@@ -1257,6 +1433,12 @@ export type ResolversParentTypes = ResolversObject<{
   TopReward: TopRewardRow;
   UpdateMemberInput: UpdateMemberInput;
   UpdateRewardInput: UpdateRewardInput;
+  VipExperience: VipExperienceDocument;
+  VipExperienceChange: VipExperienceChangeResult;
+  VipExperienceConnection: Connection;
+  VipExperienceEdge: Omit<VipExperienceEdge, 'node'> & { node: ResolversParentTypes['VipExperience'] };
+  VipExperienceFilter: VipExperienceFilter;
+  VipExperienceStepInput: VipExperienceStepInput;
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   link__Import: Scalars['link__Import']['output'];
   Boolean: Scalars['Boolean']['output'];
@@ -1489,6 +1671,7 @@ export type MemberResolvers<ContextType = LoyaltyContext, ParentType extends Res
   tierCredits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   tierProgress?: Resolver<ResolversTypes['TierProgress'], ParentType, ContextType>;
   totalPointsEarned?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  vipExperiences?: Resolver<ResolversTypes['VipExperienceConnection'], ParentType, ContextType, Partial<MemberVipExperiencesArgs>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1513,7 +1696,10 @@ export type MutationResolvers<ContextType = LoyaltyContext, ParentType extends R
   adjustPoints?: Resolver<ResolversTypes['PointsLedgerEntry'], ParentType, ContextType, RequireFields<MutationAdjustPointsArgs, 'input'>>;
   applyLoyaltyRetention?: Resolver<ResolversTypes['LoyaltyRetentionResult'], ParentType, ContextType, RequireFields<MutationApplyLoyaltyRetentionArgs, 'input'>>;
   approveComp?: Resolver<ResolversTypes['CompChange'], ParentType, ContextType, RequireFields<MutationApproveCompArgs, 'input'>>;
+  approveVipExperience?: Resolver<ResolversTypes['VipExperienceChange'], ParentType, ContextType, RequireFields<MutationApproveVipExperienceArgs, 'input'>>;
   cancelRedemption?: Resolver<ResolversTypes['RewardRedemption'], ParentType, ContextType, RequireFields<MutationCancelRedemptionArgs, 'id'>>;
+  cancelVipExperience?: Resolver<ResolversTypes['VipExperienceChange'], ParentType, ContextType, RequireFields<MutationCancelVipExperienceArgs, 'input'>>;
+  completeVipExperience?: Resolver<ResolversTypes['VipExperienceChange'], ParentType, ContextType, RequireFields<MutationCompleteVipExperienceArgs, 'input'>>;
   createReward?: Resolver<ResolversTypes['Reward'], ParentType, ContextType, RequireFields<MutationCreateRewardArgs, 'input'>>;
   creditGamingSession?: Resolver<ResolversTypes['GamingSessionCredit'], ParentType, ContextType, RequireFields<MutationCreditGamingSessionArgs, 'input'>>;
   declineComp?: Resolver<ResolversTypes['CompChange'], ParentType, ContextType, RequireFields<MutationDeclineCompArgs, 'input'>>;
@@ -1525,9 +1711,11 @@ export type MutationResolvers<ContextType = LoyaltyContext, ParentType extends R
   registerMember?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationRegisterMemberArgs, 'input'>>;
   registerMemberFromWalkIn?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationRegisterMemberFromWalkInArgs, 'input' | 'walkInGuestId'>>;
   reinstateMember?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationReinstateMemberArgs, 'memberId'>>;
+  requestVipExperience?: Resolver<ResolversTypes['VipExperienceChange'], ParentType, ContextType, RequireFields<MutationRequestVipExperienceArgs, 'input'>>;
   resealLoyaltyProtectedFields?: Resolver<Array<ResolversTypes['ProtectedFieldRotation']>, ParentType, ContextType, RequireFields<MutationResealLoyaltyProtectedFieldsArgs, 'batchSize'>>;
   retryLoyaltyDeadLetter?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRetryLoyaltyDeadLetterArgs, 'id'>>;
   runLoyaltyJobs?: Resolver<ResolversTypes['LoyaltyJobsResult'], ParentType, ContextType, Partial<MutationRunLoyaltyJobsArgs>>;
+  scheduleVipExperience?: Resolver<ResolversTypes['VipExperienceChange'], ParentType, ContextType, RequireFields<MutationScheduleVipExperienceArgs, 'input'>>;
   setSelfExclusion?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationSetSelfExclusionArgs, 'input'>>;
   updateMember?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationUpdateMemberArgs, 'input'>>;
   updateReward?: Resolver<ResolversTypes['Reward'], ParentType, ContextType, RequireFields<MutationUpdateRewardArgs, 'input'>>;
@@ -1602,6 +1790,8 @@ export type QueryResolvers<ContextType = LoyaltyContext, ParentType extends Reso
   rewards?: Resolver<ResolversTypes['RewardConnection'], ParentType, ContextType, Partial<QueryRewardsArgs>>;
   selfExcludedMemberIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   selfExclusionsInEffect?: Resolver<Array<ResolversTypes['SelfExclusionWindow']>, ParentType, ContextType, RequireFields<QuerySelfExclusionsInEffectArgs, 'from' | 'to'>>;
+  vipExperience?: Resolver<Maybe<ResolversTypes['VipExperience']>, ParentType, ContextType, RequireFields<QueryVipExperienceArgs, 'id'>>;
+  vipExperiences?: Resolver<ResolversTypes['VipExperienceConnection'], ParentType, ContextType, Partial<QueryVipExperiencesArgs>>;
 }>;
 
 export type RewardResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['Reward'] = ResolversParentTypes['Reward']> = ResolversObject<{
@@ -1704,6 +1894,50 @@ export type TopRewardResolvers<ContextType = LoyaltyContext, ParentType extends 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type VipExperienceResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['VipExperience'] = ResolversParentTypes['VipExperience']> = ResolversObject<{
+  approvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  approvedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  cancelReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  cancelledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  cancelledBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  completedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  cost?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['VipExperienceKind'], ParentType, ContextType>;
+  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  requestedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  requestedBy?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  requestedRole?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  scheduledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  scheduledBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  startsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['VipExperienceStatus'], ParentType, ContextType>;
+  tier?: Resolver<ResolversTypes['Tier'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type VipExperienceChangeResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['VipExperienceChange'] = ResolversParentTypes['VipExperienceChange']> = ResolversObject<{
+  compBalance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  experience?: Resolver<ResolversTypes['VipExperience'], ParentType, ContextType>;
+  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type VipExperienceConnectionResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['VipExperienceConnection'] = ResolversParentTypes['VipExperienceConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['VipExperienceEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type VipExperienceEdgeResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['VipExperienceEdge'] = ResolversParentTypes['VipExperienceEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['VipExperience'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export interface Federation__FieldSetScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['federation__FieldSet'], any> {
   name: 'federation__FieldSet';
 }
@@ -1755,6 +1989,10 @@ export type Resolvers<ContextType = LoyaltyContext> = ResolversObject<{
   TierProgress?: TierProgressResolvers<ContextType>;
   TierReinvestment?: TierReinvestmentResolvers<ContextType>;
   TopReward?: TopRewardResolvers<ContextType>;
+  VipExperience?: VipExperienceResolvers<ContextType>;
+  VipExperienceChange?: VipExperienceChangeResolvers<ContextType>;
+  VipExperienceConnection?: VipExperienceConnectionResolvers<ContextType>;
+  VipExperienceEdge?: VipExperienceEdgeResolvers<ContextType>;
   federation__FieldSet?: GraphQLScalarType;
   link__Import?: GraphQLScalarType;
 }>;

@@ -477,13 +477,7 @@ export class CompService {
   async settleInterrupted(olderThan: Date): Promise<CompSweepResult> {
     const result: CompSweepResult = { finished: 0, undone: 0 };
     for await (const comp of this.stores.comps.issuingSince(olderThan)) {
-      const entry = await this.stores.ledger.findByKey(`comp:${comp.id}:issue`);
-      const outcome = !entry
-        ? 'gone'
-        : entry.applied !== false
-          ? 'applied'
-          : await this.ledger.cancelPending(entry);
-      if (outcome === 'applied') {
+      if ((await this.ledger.settleByKey(`comp:${comp.id}:issue`)) === 'applied') {
         await this.finishIssuing(comp);
         result.finished += 1;
       } else {

@@ -7,7 +7,13 @@ import { createLoyaltySubgraph } from '../index';
 import { DEFAULT_LOYALTY_SETTINGS } from '../settings';
 import type { MemberDocument, Tier } from '../members/member-store';
 import type { PointsLedgerDocument } from '../points/ledger-store';
-import { admin, COMPLIANCE_SERVICE, memberDocument, SERVICE } from '../testing/fixtures';
+import {
+  admin,
+  COMPLIANCE_SERVICE,
+  insertMemberWithComps,
+  memberDocument,
+  SERVICE,
+} from '../testing/fixtures';
 import { CreditGamingSessionDocument } from '../__generated__/operations';
 import type { CreditGamingSessionInput } from '../__generated__/operations';
 import { createStores } from '../stores';
@@ -93,25 +99,8 @@ describe('comps', () => {
   const comps = () => harness.db.collection<CompDocument>('comps');
 
   /** A member whose comp balance (in cents) is backed by a ledger entry, as every balance must be. */
-  async function memberWithComps(cents: number, overrides: Partial<MemberDocument> = {}) {
-    const member = memberDocument({ comp_balance_cents: cents, ...overrides });
-    await members().insertOne({ ...member });
-    await ledger().insertOne({
-      id: randomUUID(),
-      member_id: member.id,
-      balance: 'comps',
-      type: 'earn',
-      amount: cents,
-      source: 'test',
-      source_id: null,
-      reason: null,
-      tier: member.tier,
-      theo_cents: cents * 10,
-      idempotency_key: `test:comps:${member.id}`,
-      created_at: new Date(),
-    });
-    return member;
-  }
+  const memberWithComps = (cents: number, overrides: Partial<MemberDocument> = {}) =>
+    insertMemberWithComps(harness.db, cents, overrides);
   const balanceOf = async (memberId: string) =>
     (await members().findOne({ id: memberId }))!.comp_balance_cents;
   async function ledgerSum(memberId: string) {

@@ -9,6 +9,7 @@ import { ledgerEntry } from '../points/points-ledger';
 import type { PostingHooks } from '../points/points-ledger';
 import { PointsService } from '../points/points-service';
 import { CompService } from '../comps/comp-service';
+import { VipExperienceService } from '../vip/vip-experience-service';
 import type { SweepResult } from '../points/points-service';
 import { TIER_ORDER, tierForCredits } from '../settings';
 import type { LoyaltySettings } from '../settings';
@@ -69,6 +70,7 @@ export class LoyaltyJobs {
   private readonly stores: LoyaltyStores;
   private readonly points: PointsService;
   private readonly comps: CompService;
+  private readonly vipExperiences: VipExperienceService;
   private readonly interruptedAfterMs: number;
 
   /** Works on the process's stores, or on stores of its own over `db`. */
@@ -80,6 +82,7 @@ export class LoyaltyJobs {
     this.stores = 'jobRuns' in source ? source : createStores(source);
     this.points = new PointsService(this.stores, settings, options.hooks);
     this.comps = new CompService(this.stores, settings, this.points.ledger);
+    this.vipExperiences = new VipExperienceService(this.stores, settings, this.comps, this.points.ledger);
     this.interruptedAfterMs = options.interruptedAfterMs ?? settings.interruptedAfterMs;
   }
 
@@ -198,9 +201,11 @@ export class LoyaltyJobs {
     const points = await this.points.settleInterrupted(olderThan);
     // comps left issuing, voids not yet credited back, charges that never applied (see CompService)
     const comps = await this.comps.settleInterrupted(olderThan);
+    // VIP approvals left charging, cancellations not yet refunded (see VipExperienceService)
+    const vip = await this.vipExperiences.settleInterrupted(olderThan);
     const interrupted = {
-      finished: points.finished + comps.finished,
-      undone: points.undone + comps.undone,
+      finished: points.finished + comps.finished + vip.finished,
+      undone: points.undone + comps.undone + vip.undone,
     };
     const expiry = await this.expirePoints(now);
     const tierPeriod = await this.evaluateTierPeriod(

@@ -361,6 +361,17 @@ export class PointsLedger {
     return this.settle(entry.member_id, [entry]);
   }
 
+  /**
+   * What became of the entry a crashed flow recorded under `key`: `applied` when it moved the balance,
+   * otherwise it is cancelled now (`voided`), or `gone` when none was recorded.
+   */
+  async settleByKey(key: string): Promise<'applied' | 'voided' | 'gone'> {
+    const entry = await this.ledger.findByKey(key);
+    if (!entry) return 'gone';
+    if (entry.applied !== false) return 'applied';
+    return this.cancelPending(entry);
+  }
+
   /** `cancelPending` for entries that apply together (all or none). */
   private async settle(
     memberId: string,

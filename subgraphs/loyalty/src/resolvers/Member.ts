@@ -23,6 +23,8 @@ export const Member: MemberResolvers = {
     ctx.services.points.redemptionPage({ memberId: member.id }, { first, after }, ctx.paging),
   pointsLedger: (member, { first, after }, ctx) =>
     ctx.services.points.ledgerPage({ memberId: member.id }, { first, after }, ctx.paging),
+  vipExperiences: (member, { first, after }, ctx) =>
+    ctx.services.vipExperiences.page({ memberId: member.id }, { first, after }, ctx.paging),
   tierProgress: (member, _, ctx) => {
     const next = TIER_ORDER[TIER_ORDER.indexOf(member.tier) + 1];
     if (!next || next === 'Ruby') return { nextTier: null, creditsToNextTier: 0 };
@@ -50,6 +52,7 @@ const MEMBER_READS: Record<string, readonly string[]> = {
   selfExclusions: ['id'],
   redemptions: ['id'],
   pointsLedger: ['id'],
+  vipExperiences: ['id'],
   tierProgress: ['tier', 'tier_credits'],
   pointsExpiringSoon: ['id', 'points_balance', 'last_visit', 'registration_date'],
 };

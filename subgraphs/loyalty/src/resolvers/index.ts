@@ -13,17 +13,25 @@ import {
   LoyaltyDashboard,
   TierReinvestment,
 } from './comps';
+import {
+  VipExperience,
+  VipExperienceChange,
+  vipExperienceMutations,
+  vipExperienceQueries,
+} from './vip-experiences';
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
-  Query: { ...Query, ...deadLetterQuery, ...compQueries },
-  Mutation: { ...Mutation, ...deadLetterMutation, ...compMutations },
+  Query: { ...Query, ...deadLetterQuery, ...compQueries, ...vipExperienceQueries },
+  Mutation: { ...Mutation, ...deadLetterMutation, ...compMutations, ...vipExperienceMutations },
   Member,
   Comp,
   CompChange,
   LedgerCheck,
   LoyaltyDashboard,
   TierReinvestment,
+  VipExperience,
+  VipExperienceChange,
   Reward: {
     __resolveReference: (reference, ctx) => ctx.loaders.reward.load(reference.id),
   },

@@ -124,6 +124,31 @@ export async function insertMemberWithPoints(
   return member;
 }
 
+/** Stores a member holding `cents` of comp balance, backed by the comp earn entry every balance must have. */
+export async function insertMemberWithComps(
+  db: Db,
+  cents: number,
+  overrides: Partial<MemberDocument> = {},
+): Promise<MemberDocument> {
+  const member = memberDocument({ comp_balance_cents: cents, ...overrides });
+  await db.collection<MemberDocument>('members').insertOne({ ...member });
+  await db.collection('points_ledger').insertOne({
+    id: randomUUID(),
+    member_id: member.id,
+    balance: 'comps',
+    type: 'earn',
+    amount: cents,
+    source: 'test',
+    source_id: null,
+    reason: null,
+    tier: member.tier,
+    theo_cents: cents * 10,
+    idempotency_key: `test:comps:${member.id}`,
+    created_at: new Date(),
+  });
+  return member;
+}
+
 /** Stores a reward (rewardDocument with `overrides`). */
 export async function insertReward(db: Db, overrides: Partial<RewardDocument> = {}): Promise<RewardDocument> {
   const reward = rewardDocument(overrides);

@@ -1,0 +1,87 @@
+import type { Identity } from '@casino/auth';
+import type {
+  MutationApproveVipExperienceArgs,
+  MutationCancelVipExperienceArgs,
+  MutationCompleteVipExperienceArgs,
+  MutationRequestVipExperienceArgs,
+  MutationResolvers,
+  MutationScheduleVipExperienceArgs,
+  QueryResolvers,
+  VipExperienceChangeResolvers,
+  VipExperienceResolvers,
+} from '../__generated__/resolvers-types';
+import type { LoyaltyContext } from '../context';
+import { money, moneyText } from '../comps/money';
+import type { VipExperienceChange as Change, VipExperienceService } from '../vip/vip-experience-service';
+
+/**
+ * What a VIP experience mutation leaves in the audit trail: the member's comp balance before and after, and the
+ * experience. The member id is in the change, so `auditLogs(filter: { targetId: <memberId> })` finds it.
+ */
+function auditedChange(change: Change) {
+  return {
+    before: { memberId: change.memberId, compBalance: moneyText(change.balanceBeforeCents) },
+    after: {
+      memberId: change.memberId,
+      compBalance: moneyText(change.balanceAfterCents),
+      vipExperience: {
+        id: change.experience.id,
+        kind: change.experience.kind,
+        status: change.experience.status,
+        cost: moneyText(change.experience.cost_cents),
+        startsAt: change.experience.starts_at.toISOString(),
+      },
+    },
+  };
+}
+
+export const vipExperienceQueries: Pick<QueryResolvers, 'vipExperience' | 'vipExperiences'> = {
+  vipExperience: (_, { id }, ctx) => ctx.loaders.vipExperience.load(id),
+  vipExperiences: (_, { filter, first, after }, ctx) =>
+    ctx.services.vipExperiences.page(filter ?? {}, { first, after }, ctx.paging),
+};
+
+/** A VIP experience mutation: the service call, then its change recorded for the audit trail. */
+function recorded<A>(call: (vip: VipExperienceService, args: A, identity: Identity) => Promise<Change>) {
+  return async (_: unknown, args: A, ctx: LoyaltyContext) => {
+    const change = await call(ctx.services.vipExperiences, args, ctx.identity);
+    const { before, after } = auditedChange(change);
+    ctx.audit.setChanges(before, after);
+    return change;
+  };
+}
+
+type VipMutation =
+  | 'requestVipExperience'
+  | 'approveVipExperience'
+  | 'scheduleVipExperience'
+  | 'completeVipExperience'
+  | 'cancelVipExperience';
+
+export const vipExperienceMutations: Pick<MutationResolvers, VipMutation> = {
+  requestVipExperience: recorded<MutationRequestVipExperienceArgs>((vip, { input }, who) =>
+    vip.request(input, who),
+  ),
+  approveVipExperience: recorded<MutationApproveVipExperienceArgs>((vip, { input }, who) =>
+    vip.approve(input, who),
+  ),
+  scheduleVipExperience: recorded<MutationScheduleVipExperienceArgs>((vip, { input }, who) =>
+    vip.schedule(input, who),
+  ),
+  completeVipExperience: recorded<MutationCompleteVipExperienceArgs>((vip, { input }, who) =>
+    vip.complete(input, who),
+  ),
+  cancelVipExperience: recorded<MutationCancelVipExperienceArgs>((vip, { input }, who) =>
+    vip.cancel(input, who),
+  ),
+};
+
+export const VipExperience: VipExperienceResolvers = {
+  member: async (experience, _, ctx) => (await ctx.loaders.member.load(experience.member_id))!,
+  cost: (experience) => money(experience.cost_cents),
+};
+
+export const VipExperienceChange: VipExperienceChangeResolvers = {
+  member: async (change, _, ctx) => (await ctx.loaders.member.load(change.memberId))!,
+  compBalance: (change) => money(change.balanceAfterCents),
+};
