@@ -9,28 +9,27 @@
  * (uses MONGODB_URI when set, otherwise starts the embedded MongoDB)
  */
 import { performance } from 'node:perf_hooks';
-import { createRequestAudit } from '@casino/audit';
 import { closeRedis, connectRedis } from '@casino/auth';
+import { DAY_MS } from '@casino/config';
 import { createLogger } from '@casino/logger';
 import { ensureIndexes, toMoney } from '@casino/mongo';
-import {
-  createServiceClients,
-  createSubgraphApollo,
-  createSubgraphServices,
-  parseSubgraphEnv,
-} from '@casino/server';
+import { parseSubgraphEnv } from '@casino/server';
 import type { SubgraphDeps } from '@casino/server';
 import { createGamingSubgraph, parseGamingSettings } from '@casino/gaming';
-import type { GamingServices } from '@casino/gaming';
 import { sessionFixture, standardGameTypes } from '@casino/gaming/testing';
-import { startRedisServer } from '@casino/testing';
-import { IDENTITIES } from '@casino/testing';
-import { percentile, withScratchDatabase } from '@casino/testing';
+import {
+  IDENTITIES,
+  mongoLabel,
+  percentile,
+  startInProcessSubgraph,
+  startRedisServer,
+  withScratchDatabase,
+} from '@casino/testing';
+import type { InProcessSubgraph } from '@casino/testing';
 
 const HITS = Number(process.argv[2] ?? 1_000);
 const MISSES = Number(process.argv[3] ?? 50);
 const SESSIONS = Number(process.argv[4] ?? 20_000);
-const DAY_MS = 86_400_000;
 const WARMUP = 20;
 
 const manager = IDENTITIES.Manager;
@@ -70,46 +69,29 @@ async function main(): Promise<void> {
 
     const redisServer = await startRedisServer();
     const logger = createLogger({ name: 'bench', level: 'silent' });
-    const apollo = createSubgraphApollo({ ...definition, logger });
-    await apollo.start();
-    const depsWith = (ttlSeconds: number, redis: SubgraphDeps['redis']): SubgraphDeps => {
+    // the subgraph's services (with its dashboard cache) are built once per process: here once per mode
+    const running: InProcessSubgraph[] = [];
+    const gamingWith = async (ttlSeconds: number, redis: SubgraphDeps['redis']) => {
       const env = parseSubgraphEnv(definition, {
         MONGODB_URI: uri,
         MONGODB_DATABASE: database,
         DASHBOARD_CACHE_TTL_SECONDS: String(ttlSeconds),
       });
-      return {
-        db: mongo.db,
-        env,
-        logger,
-        paging: { defaultSize: env.DEFAULT_PAGE_SIZE, maxSize: env.MAX_PAGE_SIZE },
-        services: createServiceClients('gaming', env),
-        redis,
-      };
+      const gaming = await startInProcessSubgraph(definition, { db: mongo.db, env, logger, redis });
+      running.push(gaming);
+      return gaming;
     };
-    // the subgraph's services (with its dashboard cache) are built once per process: here once per mode
-    const servicesOf = new Map<SubgraphDeps, GamingServices>();
-    const ask = async (deps: SubgraphDeps, rangeEnd: number): Promise<number> => {
-      if (!servicesOf.has(deps)) servicesOf.set(deps, createSubgraphServices(definition, deps));
+    const ask = async (gaming: InProcessSubgraph, rangeEnd: number): Promise<number> => {
       const range = { from: new Date(end - 30 * DAY_MS).toISOString(), to: new Date(rangeEnd).toISOString() };
-      const base = { requestId: 'bench', clientName: null, ip: null, log: logger, identity: manager };
-      const audit = createRequestAudit({ ...base, service: 'gaming' }, () => undefined);
       const started = performance.now();
-      const response = await apollo.executeOperation(
-        { query: QUERY, variables: { range } },
-        { contextValue: definition.createContext({ ...base, audit }, servicesOf.get(deps)!) },
-      );
-      const elapsed = performance.now() - started;
-      if (response.body.kind !== 'single' || response.body.singleResult.errors) {
-        throw new Error(`dashboard failed: ${JSON.stringify(response.body)}`);
-      }
-      return elapsed;
+      await gaming.data(QUERY, { range }, manager);
+      return performance.now() - started;
     };
     /**
      * Misses: a new range end each time; hits: one range per mode, cached by its first request. The modes take
      * turns, so none always runs on a colder or warmer process.
      */
-    const measure = async (modes: Record<'off' | 'memory' | 'redis', SubgraphDeps>) => {
+    const measure = async (modes: Record<'off' | 'memory' | 'redis', InProcessSubgraph>) => {
       const names = Object.keys(modes) as (keyof typeof modes)[];
       const samples = Object.fromEntries(
         names.map((name) => [name, { misses: [] as number[], hits: [] as number[] }]),
@@ -139,20 +121,20 @@ async function main(): Promise<void> {
         memory,
         redis: shared,
       } = await measure({
-        off: depsWith(0, null),
-        memory: depsWith(3_600, null),
-        redis: depsWith(3_600, redis),
+        off: await gamingWith(0, null),
+        memory: await gamingWith(3_600, null),
+        redis: await gamingWith(3_600, redis),
       });
       const lines = [
         `gamingDashboard over 30 days, ${SESSIONS.toLocaleString('en')} sessions, through Apollo Server as a Manager`,
         `  cache off (DASHBOARD_CACHE_TTL_SECONDS=0): ${summary(off.misses)} (${MISSES} runs)`,
         `  memory: miss ${summary(memory.misses)} (${MISSES} runs); hit ${summary(memory.hits)} (${HITS} runs)`,
         `  Redis:  miss ${summary(shared.misses)} (${MISSES} runs); hit ${summary(shared.hits)} (${HITS} runs)`,
-        `  MongoDB: ${embedded ? 'embedded mongo-java-server' : uri.replace(/\/\/[^@]*@/, '//')}; Redis: local redis-server`,
+        `  MongoDB: ${mongoLabel({ uri, embedded })}; Redis: local redis-server`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     } finally {
-      await apollo.stop();
+      await Promise.all(running.map((gaming) => gaming.stop()));
       await closeRedis(redis);
       await redisServer.stop();
     }

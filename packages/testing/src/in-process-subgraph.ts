@@ -13,7 +13,7 @@ import {
   createSubgraphApollo,
   createSubgraphServices,
 } from '@casino/server';
-import type { RequestBase, ServiceName, SubgraphDefinition } from '@casino/server';
+import type { RequestBase, ServiceName, SubgraphDefinition, SubgraphDeps } from '@casino/server';
 import type { FieldProtector } from '@casino/crypto';
 
 /** A subgraph's Apollo Server (shield, audit middleware, resolvers) with its services, run without HTTP. */
@@ -54,6 +54,8 @@ export async function startInProcessSubgraph<C extends BaseContext & RequestBase
     logger: Logger;
     /** Clients for the other subgraphs it calls, instead of those the environment names */
     services?: Partial<Record<ServiceName, ServiceClient>>;
+    /** Redis for the state replicas share (the dashboard cache, one-time ids), as REDIS_URL gives a process */
+    redis?: SubgraphDeps['redis'];
   },
 ): Promise<InProcessSubgraph> {
   const { db, env, logger } = deps;
@@ -67,6 +69,7 @@ export async function startInProcessSubgraph<C extends BaseContext & RequestBase
     paging: { defaultSize: env.DEFAULT_PAGE_SIZE, maxSize: env.MAX_PAGE_SIZE },
     services: { ...createServiceClients(definition.name, env), ...deps.services },
     protector,
+    redis: deps.redis,
   });
   const subgraph: InProcessSubgraph = {
     protector,
