@@ -41,4 +41,17 @@ describe('checkDateRange', () => {
       'window.to: the window must not exceed 7 days',
     );
   });
+
+  it("counts the days in the property's time zone, 23 or 25 hours over a daylight-saving change", () => {
+    const at = (iso: string) => new Date(iso);
+    const london = (from: string, to: string) =>
+      refusal(() => checkDateRange({ from: at(from), to: at(to) }, 2, undefined, 'Europe/London'))?.field ??
+      null;
+    // two local days from midnight BST on 25 October 2025 end at midnight GMT on the 27th: 49 hours
+    expect(london('2025-10-24T23:00:00Z', '2025-10-27T00:00:00Z')).toBeNull();
+    expect(london('2025-10-24T23:00:00Z', '2025-10-27T00:00:01Z')).toBe('range.to');
+    // over spring-forward (30 March) two local days are 47 hours
+    expect(london('2025-03-29T00:00:00Z', '2025-03-30T23:00:00Z')).toBeNull();
+    expect(london('2025-03-29T00:00:00Z', '2025-03-31T00:00:00Z')).toBe('range.to');
+  });
 });

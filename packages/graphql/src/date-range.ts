@@ -1,5 +1,5 @@
 import { badUserInput } from '@casino/errors';
-import { DAY_MS } from '@casino/config';
+import { LocalTime } from '@casino/config';
 
 /** Where a range's ends sit in the operation's arguments, for the error's `field`. */
 export interface RangeFields {
@@ -11,15 +11,17 @@ export interface RangeFields {
 
 /**
  * A dashboard's or report's date range: `to` after `from`, and no longer than `maxDays` (the subgraph's
- * `maxDashboardRangeDays`), else BAD_USER_INPUT naming `to`.
+ * `maxDashboardRangeDays`) local calendar days in `timeZone` (the property's; a day over a daylight-saving
+ * change is 23 or 25 hours), else BAD_USER_INPUT naming `to`.
  */
 export function checkDateRange(
   range: { from: Date; to: Date },
   maxDays: number,
   fields: RangeFields = { from: 'range.from', to: 'range.to' },
+  timeZone = 'UTC',
 ): void {
   const span = range.to.getTime() - range.from.getTime();
   if (span <= 0) throw badUserInput(fields.to, `must be after ${fields.from}`);
-  if (span > maxDays * DAY_MS)
+  if (range.to.getTime() > new LocalTime(timeZone).plusDays(range.from, maxDays).getTime())
     throw badUserInput(fields.to, `the ${fields.name ?? 'range'} must not exceed ${maxDays} days`);
 }

@@ -55,7 +55,7 @@ export class ComplianceDashboardService {
 
   /** `log`: where a failed upstream call is logged (the request's logger). */
   async dashboard(range: DashboardRange, log?: UpstreamLog): Promise<ComplianceDashboardResult> {
-    checkDateRange(range, this.settings.maxDashboardRangeDays);
+    checkDateRange(range, this.settings.maxDashboardRangeDays, undefined, this.settings.timeZone);
     return this.cache.figures({ dashboard: 'complianceDashboard', scope: {}, range }, () =>
       this.compute(range, new Date(), log),
     );

@@ -42,7 +42,12 @@ export class AmlCashSummary {
   ) {}
 
   async summary(args: CashSummaryArgs): Promise<MemberCashDayResult[]> {
-    checkDateRange(args, this.settings.maxDashboardRangeDays, { from: 'from', to: 'to' });
+    checkDateRange(
+      args,
+      this.settings.maxDashboardRangeDays,
+      { from: 'from', to: 'to' },
+      this.settings.timeZone,
+    );
     if (!Number.isInteger(args.dayStartHour) || args.dayStartHour < 0 || args.dayStartHour > 23) {
       throw badUserInput('dayStartHour', 'must be a whole hour between 0 and 23');
     }

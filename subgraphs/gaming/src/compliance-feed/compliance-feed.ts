@@ -42,7 +42,12 @@ export class ComplianceFeed {
   ) {}
 
   private checkRange(range: FeedRange): void {
-    checkDateRange(range, this.settings.maxDashboardRangeDays, { from: 'from', to: 'to' });
+    checkDateRange(
+      range,
+      this.settings.maxDashboardRangeDays,
+      { from: 'from', to: 'to' },
+      this.settings.timeZone,
+    );
   }
 
   private static checkHour(dayStartHour: number): void {

@@ -61,11 +61,12 @@ export class MemberPlayProfiles {
 
   async page(args: MemberPlayProfileArgs): Promise<MemberPlayProfilePageResult> {
     const { window, first, after, longSessionMinutes, topGames } = args;
-    checkDateRange(window, this.settings.maxDashboardRangeDays, {
-      from: 'window.from',
-      to: 'window.to',
-      name: 'window',
-    });
+    checkDateRange(
+      window,
+      this.settings.maxDashboardRangeDays,
+      { from: 'window.from', to: 'window.to', name: 'window' },
+      this.settings.timeZone,
+    );
     if (!Number.isInteger(first) || first < 1 || first > MAX_PROFILES_PER_PAGE) {
       throw badUserInput('first', `must be an integer between 1 and ${MAX_PROFILES_PER_PAGE}`);
     }

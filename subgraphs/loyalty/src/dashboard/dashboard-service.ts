@@ -65,7 +65,7 @@ export class LoyaltyDashboardService {
   ) {}
 
   checkRange(range: DateRange): void {
-    checkDateRange(range, this.settings.maxDashboardRangeDays);
+    checkDateRange(range, this.settings.maxDashboardRangeDays, undefined, this.settings.timeZone);
   }
 
   async dashboard(range: DateRange): Promise<LoyaltyDashboard> {

@@ -69,7 +69,7 @@ export class MarketingDashboardService {
   ) {}
 
   async dashboard(range: DateRange): Promise<MarketingDashboardFigures> {
-    checkDateRange(range, this.settings.maxDashboardRangeDays);
+    checkDateRange(range, this.settings.maxDashboardRangeDays, undefined, this.settings.timeZone);
     return this.cache.figures({ dashboard: 'marketingDashboard', scope: {}, range }, () =>
       this.compute(range),
     );
