@@ -159,7 +159,10 @@ export class LocalTime {
 
   /**
    * The operating day an instant belongs to, `YYYY-MM-DD`: a day that starts at the local time `dayStart`
-   * (a gaming day starting at 06:00: play at 02:00 local belongs to the day before).
+   * (a gaming day starting at 06:00: play at 02:00 local belongs to the day before). Decided by the local wall
+   * clock, as operatingDayExpression decides in MongoDB; a day start inside the hour a fall-back repeats (say
+   * 01:30 where clocks go back at 02:00) would put the repeated minutes before it in the day before, so keep
+   * the start outside the changeover hours (zones change between 00:00 and 03:00 local).
    */
   operatingDayOf(instant: Date, dayStart: LocalClock): string {
     const local = this.at(instant);
