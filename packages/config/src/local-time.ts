@@ -218,28 +218,54 @@ export class LocalTime {
    */
   offsetSegments(from: Date, to: Date): OffsetSegment[] {
     const segments: OffsetSegment[] = [{ from: null, offsetMs: this.offsetMs(from) }];
-    let at = from.getTime();
-    const end = Math.max(at, to.getTime());
-    while (at < end) {
-      const next = Math.min(at + SCAN_STEP_MS, end);
+    const [start, end] = [from.getTime(), Math.max(from.getTime(), to.getTime())];
+    const lastYear = new Date(end).getUTCFullYear();
+    for (let year = new Date(start).getUTCFullYear(); year <= lastYear; year++) {
+      for (const change of this.changesIn(year)) {
+        if (change.at > start && change.at <= end) {
+          segments.push({ from: new Date(change.at), offsetMs: change.offsetMinutes * MINUTE_MS });
+        }
+      }
+    }
+    return segments;
+  }
+
+  /**
+   * The offset changes in a UTC calendar year, each the first millisecond of its new offset. Found once per
+   * zone and year (Intl answers an offset in tens of microseconds, and a scan of a year asks about a hundred
+   * times), then kept for the process: zone rules do not change while it runs.
+   */
+  private changesIn(year: number): readonly { at: number; offsetMinutes: number }[] {
+    const key = `${this.timeZone}:${year}`;
+    const known = CHANGES_BY_ZONE_YEAR.get(key);
+    if (known) return known;
+    const changes: { at: number; offsetMinutes: number }[] = [];
+    const yearEnd = Date.UTC(year + 1, 0, 1);
+    let at = Date.UTC(year, 0, 1);
+    while (at < yearEnd) {
+      const next = Math.min(at + SCAN_STEP_MS, yearEnd);
       let before = at;
       let after = next;
-      if (this.zone.offset(before) !== this.zone.offset(after)) {
+      const offsetBefore = this.zone.offset(before);
+      if (offsetBefore !== this.zone.offset(after)) {
         // the change lies in (before, after]: halve to the millisecond
         while (after - before > 1) {
           const mid = Math.floor((before + after) / 2);
-          if (this.zone.offset(mid) === this.zone.offset(before)) before = mid;
+          if (this.zone.offset(mid) === offsetBefore) before = mid;
           else after = mid;
         }
-        segments.push({ from: new Date(after), offsetMs: this.offsetMs(new Date(after)) });
+        changes.push({ at: after, offsetMinutes: this.zone.offset(after) });
         at = after;
       } else {
         at = next;
       }
     }
-    return segments;
+    CHANGES_BY_ZONE_YEAR.set(key, changes);
+    return changes;
   }
 }
+
+const CHANGES_BY_ZONE_YEAR = new Map<string, readonly { at: number; offsetMinutes: number }[]>();
 
 /** The offset in force at a date-valued MongoDB expression, from the segments of a range (milliseconds). */
 export function offsetExpression(field: unknown, segments: readonly OffsetSegment[]): unknown {
