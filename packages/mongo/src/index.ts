@@ -7,3 +7,4 @@ export * from './dead-letters';
 export * from './index-check';
 export * from './seed';
 export * from './decimal';
+export * from './money';

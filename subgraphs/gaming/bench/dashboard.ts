@@ -8,10 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createLogger } from '@casino/logger';
-import { ensureIndexes } from '@casino/mongo';
+import { centsToMoney, ensureIndexes } from '@casino/mongo';
 import { parseSubgraphEnv } from '@casino/server';
 import { createGamingSubgraph, parseGamingSettings } from '../src/index';
-import { centsToMoney } from '../src/money';
 import { GAMING_SESSIONS } from '../src/sessions/session-store';
 import type { GamingSessionDocument } from '../src/sessions/session-store';
 import { insertGameTypes, standardGameTypes } from '../src/testing/fixtures';

@@ -4,7 +4,7 @@ import type { SeededMember } from '@casino/loyalty';
 import { GAME_TYPES } from './game-types/game-type-store';
 import type { GameTypeDocument } from './game-types/game-type-store';
 import { gamingSubgraph, seedGaming } from './index';
-import { toCents } from './money';
+import { toCents } from '@casino/mongo';
 import { GAMING_PACKAGES } from './packages/package-store';
 import { GAMING_SESSIONS } from './sessions/session-store';
 import type { GamingSessionDocument } from './sessions/session-store';

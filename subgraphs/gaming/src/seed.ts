@@ -1,11 +1,10 @@
 import type { Faker } from '@faker-js/faker';
 import type { Db } from 'mongodb';
 import type { SeededMember } from '@casino/loyalty';
-import { ensureIndexes, insertInBatches } from '@casino/mongo';
+import { centsToMoney, ensureIndexes, insertInBatches } from '@casino/mongo';
 import type { GameTypeDocument } from './game-types/game-type-store';
 import { GAME_TYPES } from './game-types/game-type-store';
 import { GAMING_INDEXES } from './indexes';
-import { centsToMoney } from './money';
 import type { GamingPackageDocument, Tier } from './packages/package-store';
 import { GAMING_PACKAGES } from './packages/package-store';
 import type { GamingSessionDocument } from './sessions/session-store';

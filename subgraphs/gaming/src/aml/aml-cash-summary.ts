@@ -1,7 +1,7 @@
 import type { Decimal128 } from 'mongodb';
 import { badUserInput } from '@casino/errors';
 import { checkDateRange } from '@casino/graphql';
-import { centsToMoney, toCents } from '../money';
+import { centsToMoney, toCents } from '@casino/mongo';
 import type { CashTransactionKind, SessionReportStore } from '../sessions/session-report-store';
 import type { GamingSettings } from '../settings';
 

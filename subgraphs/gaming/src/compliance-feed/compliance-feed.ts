@@ -2,7 +2,7 @@ import type { QueryResolvers } from '../__generated__/resolvers-types';
 import type { Decimal128 } from 'mongodb';
 import { badUserInput } from '@casino/errors';
 import { checkDateRange } from '@casino/graphql';
-import { centsToMoney, toCents } from '../money';
+import { centsToMoney, toCents } from '@casino/mongo';
 import type { ResponsibleGamingArgs, SessionReportStore } from '../sessions/session-report-store';
 import type { GamingSettings } from '../settings';
 

@@ -1,7 +1,7 @@
 import type { Decimal128 } from 'mongodb';
 import type { DashboardCache } from '@casino/cache';
 import { checkDateRange } from '@casino/graphql';
-import { centsToMoney, toCents } from '../money';
+import { centsToMoney, toCents } from '@casino/mongo';
 import type { PerformanceGroup, SessionReportStore } from '../sessions/session-report-store';
 import type { GamingSessionStore } from '../sessions/session-store';
 import type { GamingSettings } from '../settings';

@@ -3,7 +3,7 @@ import { badUserInput } from '@casino/errors';
 import { checkDateRange } from '@casino/graphql';
 import type { QueryResolvers, VisitTime } from '../__generated__/resolvers-types';
 export { VISIT_TIME_BUCKETS } from '../sessions/session-report-store';
-import { averageCents, centsToMoney, toCents } from '../money';
+import { averageCents, centsToMoney, toCents } from '@casino/mongo';
 import type { SessionReportStore } from '../sessions/session-report-store';
 import type { GamingSettings } from '../settings';
 

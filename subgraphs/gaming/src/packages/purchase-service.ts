@@ -2,10 +2,9 @@ import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { badUserInput, ErrorCode, validateInput } from '@casino/errors';
 import type { Logger } from '@casino/logger';
-import { newId } from '@casino/mongo';
+import { newId, toCents } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { LoyaltyMembers } from '../members/loyalty-members';
-import { toCents } from '../money';
 import type { GamingPackageFilterInput, GamingPackageStore } from './package-store';
 import type { PackagePurchaseDocument, PackagePurchaseStore } from './purchase-store';
 

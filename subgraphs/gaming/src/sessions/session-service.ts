@@ -1,14 +1,13 @@
 import { Decimal128 } from 'mongodb';
 import { z } from 'zod';
 import { badUserInput, conflict, ErrorCode, notFound, validateInput } from '@casino/errors';
-import { duplicateKeyField, newId } from '@casino/mongo';
+import { centsToMoney, duplicateKeyField, multiplyCents, newId, toCents } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import { GraphQLError } from 'graphql';
 import type { Logger } from '@casino/logger';
 import type { GameTypeFilterInput, GameTypeStore } from '../game-types/game-type-store';
 import type { LoyaltyMembers } from '../members/loyalty-members';
 import type { GameTypeDocument } from '../game-types/game-type-store';
-import { centsToMoney, multiplyCents, toCents } from '../money';
 import type {
   GamingSessionDocument,
   GamingSessionFilterInput,

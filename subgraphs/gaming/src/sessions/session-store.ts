@@ -4,8 +4,11 @@ import {
   applyRetentionBatch,
   archiveIndexes,
   archiveOf,
+  averageCents,
+  centsToMoney,
   createOneByKeyLoader,
   paginate,
+  toCents,
 } from '@casino/mongo';
 import type {
   DeliveryFailure,
@@ -17,7 +20,6 @@ import type {
 } from '@casino/mongo';
 import { gamingDayExpression } from '../gaming-day';
 import type { GamingDay } from '../gaming-day';
-import { averageCents, centsToMoney, toCents } from '../money';
 
 export type GamingSessionStatus = 'active' | 'completed' | 'suspended';
 

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { Decimal128 } from 'mongodb';
-import { centsToMoney, toCents } from './money';
+import { centsText, centsToMoney, decimalFraction, toCents } from './money';
 
 /** Cents of a decimal text, rounded half away from zero, worked out digit by digit. */
 function centsOfText(text: string): bigint {
@@ -50,5 +50,30 @@ describe('centsToMoney', () => {
     });
     expect(wrong).toEqual([]);
     expect(centsToMoney(-12_345n).toString()).toBe('-123.45');
+  });
+});
+
+describe('centsText', () => {
+  it('writes what the Decimal128 of the same cents writes', () => {
+    const cents = [0n, 1n, -1n, 5n, -5n, 15_050n, -20_000n, 999_999_999_999n];
+    for (let i = 0; i < 500; i++) cents.push(BigInt(randomInt(-1e12, 1e12)));
+    const wrong = cents.filter(
+      (c) => centsText(c) !== centsToMoney(c).toString() || centsText(Number(c)) !== centsText(c),
+    );
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe('toCents and decimalFraction on decimal text', () => {
+  it('read text and Decimal128 alike', () => {
+    expect(toCents('12.50')).toBe(1250n);
+    expect(toCents(' 0.005 ')).toBe(1n);
+    expect(toCents(Decimal128.fromString('1E+2'))).toBe(10_000n);
+    expect(decimalFraction(Decimal128.fromString('123.456'))).toEqual({
+      numerator: 123_456n,
+      denominator: 1000n,
+    });
+    expect(decimalFraction('0.10')).toEqual({ numerator: 10n, denominator: 100n });
+    expect(() => toCents('twelve')).toThrow(RangeError);
   });
 });

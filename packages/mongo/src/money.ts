@@ -1,5 +1,5 @@
 import { Decimal128 } from 'mongodb';
-import { decimalFromParts, decimalParts } from '@casino/mongo';
+import { decimalFromParts, decimalParts } from './decimal';
 
 const DECIMAL = /^([+-]?)(\d+)(?:\.(\d*))?(?:E([+-]?\d+))?$/i;
 
@@ -13,10 +13,17 @@ function divideRounded(numerator: bigint, divisor: bigint): bigint {
 }
 
 /**
- * Exact integer cents from a stored amount. Aggregations hand back Decimal128 for decimal inputs, but a plain 0
- * when nothing was summed and, on some servers, a double for averages; all three are accepted.
+ * Money is integer cents wherever it is stored or summed and an exact Decimal128 at the API: no binary floating
+ * point touches an amount. Gaming keeps cents as bigint, loyalty's comps as safe-integer numbers; both read
+ * and write amounts through these functions.
  */
-export function toCents(value: Decimal128 | number | null | undefined): bigint {
+
+/**
+ * Exact integer cents from a stored amount. Aggregations hand back Decimal128 for decimal inputs, but a plain 0
+ * when nothing was summed and, on some servers, a double for averages; all three are accepted, and decimal
+ * text ("12.50") too.
+ */
+export function toCents(value: Decimal128 | number | string | null | undefined): bigint {
   if (value === null || value === undefined) return 0n;
   // read off the stored bytes: the same value as parsing its text, without bson's costly toString
   const parts = value instanceof Decimal128 ? decimalParts(value) : null;
@@ -26,7 +33,12 @@ export function toCents(value: Decimal128 | number | null | undefined): bigint {
     const cents = shift >= 0 ? digits * 10n ** BigInt(shift) : divideRounded(digits, 10n ** BigInt(-shift));
     return parts.negative ? -cents : cents;
   }
-  const text = value instanceof Decimal128 ? value.toString() : value.toFixed(2);
+  const text =
+    value instanceof Decimal128
+      ? value.toString()
+      : typeof value === 'number'
+        ? value.toFixed(2)
+        : value.trim();
   const match = DECIMAL.exec(text);
   if (!match) throw new RangeError(`not a decimal amount: ${text}`);
   const [, sign, whole, fraction = '', exponent = '0'] = match;
@@ -49,11 +61,15 @@ export function averageCents(totalCents: bigint, count: number): bigint | null {
 
 /**
  * A finite number as an exact fraction of its shortest decimal form (0.0106 is 106/10000), so rates stored
- * as doubles multiply money without binary rounding.
+ * as doubles multiply money without binary rounding; a Decimal128 or decimal text as the fraction it writes.
  */
-export function decimalFraction(value: number): { numerator: bigint; denominator: bigint } {
-  if (!Number.isFinite(value)) throw new RangeError(`not a finite rate: ${value}`);
-  const match = DECIMAL.exec(String(value));
+export function decimalFraction(value: number | Decimal128 | string): {
+  numerator: bigint;
+  denominator: bigint;
+} {
+  if (typeof value === 'number' && !Number.isFinite(value))
+    throw new RangeError(`not a finite rate: ${value}`);
+  const match = DECIMAL.exec(String(value).trim());
   if (!match) throw new RangeError(`not a decimal rate: ${value}`);
   const [, sign, whole, fraction = '', exponent = '0'] = match;
   const digits = BigInt(`${sign === '-' ? '-' : ''}${whole}${fraction}`);
@@ -76,4 +92,12 @@ export function multiplyCents(cents: bigint, factors: number[], divisor = 1n): b
     denominator *= fraction.denominator;
   }
   return divideRounded(numerator, denominator);
+}
+
+/** Cents as Money text, 1234 → "12.34" (what the Decimal128 of `centsToMoney` writes). */
+export function centsText(cents: bigint | number): string {
+  const value = typeof cents === 'bigint' ? cents : BigInt(Math.trunc(cents));
+  const negative = value < 0n;
+  const abs = negative ? -value : value;
+  return `${negative ? '-' : ''}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
 }
