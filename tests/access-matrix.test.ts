@@ -63,6 +63,7 @@ const EXPECTED: Record<string, Who[]> = {
   'Mutation.scheduleVipExperience': ADMINS,
   'Mutation.completeVipExperience': ADMINS,
   'Mutation.cancelVipExperience': ADMINS,
+  'Mutation.assignHost': MANAGERS_UP,
   'Mutation.runLoyaltyJobs': ['SuperAdmin'],
   // dead outbox rows, in every subgraph: SuperAdmins only
   'Query.loyaltyDeadLetters': ['SuperAdmin'],
@@ -103,6 +104,8 @@ const EXPECTED: Record<string, Who[]> = {
   'Query.workforceDashboard': MANAGERS_UP,
   'Mutation.updateStaffMember': ['SuperAdmin', 'GeneralAdmin', 'Manager'],
   'Mutation.recordTrainingCompletion': ['SuperAdmin', 'GeneralAdmin', 'Manager', 'Supervisor'],
+  // loyalty's check of a host (service only)
+  'Query.hostCandidate': [],
   'Mutation.createPerformanceReview': ['SuperAdmin', 'GeneralAdmin', 'Manager'],
   // key rotation: compliance's service identity only
   'Mutation.resealWorkforceProtectedFields': [],

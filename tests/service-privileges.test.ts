@@ -214,6 +214,13 @@ const OPERATIONS: ServiceOperation[] = [
     callers: ['compliance'],
     document: reseal('resealWorkforceProtectedFields'),
   },
+  {
+    subgraph: 'workforce',
+    field: 'Query.hostCandidate',
+    callers: ['loyalty'],
+    document: `query ($id: ID!) { hostCandidate(id: $id) { id active department } }`,
+    variables: () => ({ id: randomUUID() }),
+  },
   // marketing
   {
     subgraph: 'marketing',

@@ -21,6 +21,8 @@ export default subgraphCodegen({
     CompConnection: '@casino/mongo#Connection',
     CompChange: '../comps/comp-service#CompChange as CompChangeResult',
     VipExperience: '../vip/vip-experience-store#VipExperienceDocument',
+    HostedMember: '../hosts/host-service#HostedMemberRow',
+    StaffMember: '../hosts/host-service#StaffMemberReference',
     VipExperienceConnection: '@casino/mongo#Connection',
     VipExperienceChange: '../vip/vip-experience-service#VipExperienceChange as VipExperienceChangeResult',
   },

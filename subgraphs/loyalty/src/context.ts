@@ -22,6 +22,7 @@ import { PointsService } from './points/points-service';
 import { CompService } from './comps/comp-service';
 import type { CompDocument } from './comps/comp-store';
 import { VipExperienceService } from './vip/vip-experience-service';
+import { HostService, workforceHostLookup } from './hosts/host-service';
 import type { VipExperienceDocument } from './vip/vip-experience-store';
 import { GamingSessionCredits, gamingSessionLookup } from './points/gaming-session-credits';
 import { LoyaltyPrivacy } from './privacy/loyalty-privacy';
@@ -51,6 +52,8 @@ export interface LoyaltyProcess {
     comps: CompService;
     /** VIP experiences booked by hosts, charged to the comp balance on approval */
     vipExperiences: VipExperienceService;
+    /** Members' hosts (workforce staff, checked there) and each host's portfolio */
+    hosts: HostService;
     /** creditGamingSession: gaming's credits, checked against gaming's record before they are posted */
     sessionCredits: GamingSessionCredits;
     jobs: LoyaltyJobs;
@@ -101,6 +104,7 @@ export function createLoyaltyServices(
       points,
       comps,
       vipExperiences: new VipExperienceService(stores, settings, comps, points.ledger),
+      hosts: new HostService(stores, settings, workforceHostLookup(deps.services.workforce)),
       sessionCredits: new GamingSessionCredits(points, gamingSessionLookup(deps.services.gaming)),
       jobs: new LoyaltyJobs(stores, settings),
       dashboard: new LoyaltyDashboardService(stores, settings, dashboardCacheOf(deps)),

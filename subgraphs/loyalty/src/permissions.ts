@@ -79,6 +79,8 @@ export const rules: RuleTree = {
     scheduleVipExperience: isAuthenticated,
     completeVipExperience: isAuthenticated,
     cancelVipExperience: isAuthenticated,
+    // hosts: the service checks the staff member is active and in the caller's department scope
+    assignHost: atLeast('Manager'),
     // key rotation: the orchestrating service re-seals protected fields in batches
     resealLoyaltyProtectedFields: compliance,
     // right to erasure: compliance's eraseMember anonymises the member here
@@ -130,6 +132,9 @@ export const rules: RuleTree = {
   VipExperienceEdge: isAuthenticated,
   VipExperienceConnection: isAuthenticated,
   VipExperienceChange: isAuthenticated,
+  // the portfolio: the service applies workforce's department scope (Managers and Supervisors: their own)
+  StaffMember: isAuthenticated,
+  HostedMember: isAuthenticated,
   TierProgress: isAuthenticated,
   PointsExpiry: isAuthenticated,
   GamingSessionCredit: gaming,

@@ -49,6 +49,8 @@ export interface LoyaltySettings {
   compIssueLimitCents: { Supervisor: number; Manager: number };
   /** The lowest tier a member needs for each kind of VIP experience */
   vipMinimumTier: Record<VipExperienceKind, Tier>;
+  /** The most members a host's portfolio (StaffMember.hostedMembers) lists */
+  hostPortfolioLimit: number;
 }
 
 export const DEFAULT_LOYALTY_SETTINGS: LoyaltySettings = {
@@ -73,6 +75,7 @@ export const DEFAULT_LOYALTY_SETTINGS: LoyaltySettings = {
     limousine: 'Diamond',
     private_salon: 'VIP',
   },
+  hostPortfolioLimit: 200,
 };
 
 const D = DEFAULT_LOYALTY_SETTINGS;
@@ -139,6 +142,8 @@ export const loyaltyEnv = z
     LOYALTY_VIP_MIN_TIER_LIMOUSINE: minimumTier(D.vipMinimumTier.limousine),
     /** The lowest tier that may book a private gaming salon as a VIP experience */
     LOYALTY_VIP_MIN_TIER_PRIVATE_SALON: minimumTier(D.vipMinimumTier.private_salon),
+    /** The most members a host's portfolio lists */
+    LOYALTY_HOST_PORTFOLIO_LIMIT: z.coerce.number().int().min(1).max(5000).default(D.hostPortfolioLimit),
   })
   .refine(
     (env) =>
@@ -196,6 +201,7 @@ export function parseLoyaltySettings(env?: Record<string, string | undefined>): 
       limousine: p.LOYALTY_VIP_MIN_TIER_LIMOUSINE,
       private_salon: p.LOYALTY_VIP_MIN_TIER_PRIVATE_SALON,
     },
+    hostPortfolioLimit: p.LOYALTY_HOST_PORTFOLIO_LIMIT,
   };
 }
 

@@ -150,6 +150,8 @@ export const rules: RuleTree = {
     overdueTraining: departmentArgInScope,
     // Managers get their own department's figures (the resolver confines the pipelines to it)
     workforceDashboard: managerOrAbove,
+    // loyalty checks a host's employment and department (assignHost, StaffMember.hostedMembers)
+    hostCandidate: fromService('loyalty'),
   },
   Mutation: {
     retryWorkforceDeadLetter: atLeast('SuperAdmin'),
@@ -183,6 +185,7 @@ export const rules: RuleTree = {
   WorkforcePayroll: salariesInDashboardScope,
   DepartmentPayroll: salariesInDashboardScope,
   ProtectedFieldRotation: fromService('compliance'),
+  HostCandidate: fromService('loyalty'),
   WorkforceFigures: managerOrAbove,
   HeadcountByStatus: managerOrAbove,
   AdminUser: isAuthenticated,

@@ -311,7 +311,7 @@ export type AnalyticsMemberFactsQueryVariables = Exact<{
 }>;
 
 
-export type AnalyticsMemberFactsQuery = { __typename?: 'Query', _entities: Array<{ __typename?: 'Member', id: string, tier: Tier, pointsBalance: number, totalPointsEarned: number, registrationDate: string, dateOfBirth: string, marketingConsent: boolean, selfExcluded: boolean, isActive: boolean } | { __typename?: 'PointsLedgerEntry' } | { __typename?: 'Reward' } | { __typename?: 'RewardRedemption' } | null> };
+export type AnalyticsMemberFactsQuery = { __typename?: 'Query', _entities: Array<{ __typename?: 'Member', id: string, tier: Tier, pointsBalance: number, totalPointsEarned: number, registrationDate: string, dateOfBirth: string, marketingConsent: boolean, selfExcluded: boolean, isActive: boolean } | { __typename?: 'PointsLedgerEntry' } | { __typename?: 'Reward' } | { __typename?: 'RewardRedemption' } | { __typename?: 'StaffMember' } | null> };
 
 export type ApplyLoyaltyRetentionMutationVariables = Exact<{
   input: LoyaltyRetentionInput;
@@ -325,7 +325,7 @@ export type CampaignAudienceCheckQueryVariables = Exact<{
 }>;
 
 
-export type CampaignAudienceCheckQuery = { __typename?: 'Query', _entities: Array<{ __typename?: 'Member', id: string, selfExcluded: boolean, marketingConsent: boolean, isActive: boolean } | { __typename?: 'PointsLedgerEntry' } | { __typename?: 'Reward' } | { __typename?: 'RewardRedemption' } | null> };
+export type CampaignAudienceCheckQuery = { __typename?: 'Query', _entities: Array<{ __typename?: 'Member', id: string, selfExcluded: boolean, marketingConsent: boolean, isActive: boolean } | { __typename?: 'PointsLedgerEntry' } | { __typename?: 'Reward' } | { __typename?: 'RewardRedemption' } | { __typename?: 'StaffMember' } | null> };
 
 export type ComplianceExpiringDocumentsQueryVariables = Exact<{
   before: Scalars['DateTime']['input'];
@@ -346,7 +346,7 @@ export type ComplianceMembersKycQueryVariables = Exact<{
 }>;
 
 
-export type ComplianceMembersKycQuery = { __typename?: 'Query', _entities: Array<{ __typename?: 'Member', id: string, kycVerified: boolean } | { __typename?: 'PointsLedgerEntry' } | { __typename?: 'Reward' } | { __typename?: 'RewardRedemption' } | null> };
+export type ComplianceMembersKycQuery = { __typename?: 'Query', _entities: Array<{ __typename?: 'Member', id: string, kycVerified: boolean } | { __typename?: 'PointsLedgerEntry' } | { __typename?: 'Reward' } | { __typename?: 'RewardRedemption' } | { __typename?: 'StaffMember' } | null> };
 
 export type ComplianceSelfExcludedQueryVariables = Exact<{ [key: string]: never; }>;
 

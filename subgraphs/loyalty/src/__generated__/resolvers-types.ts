@@ -12,6 +12,7 @@ import type { LedgerCheck as LedgerCheckFigures } from '../points/points-service
 import type { CompDocument } from '../comps/comp-store';
 import type { CompChange as CompChangeResult } from '../comps/comp-service';
 import type { VipExperienceDocument } from '../vip/vip-experience-store';
+import type { HostedMemberRow, StaffMemberReference } from '../hosts/host-service';
 import type { VipExperienceChange as VipExperienceChangeResult } from '../vip/vip-experience-service';
 import type { LoyaltyContext } from '../context';
 export type Maybe<T> = T | null;
@@ -219,6 +220,19 @@ export type GamingSessionCredit = {
   tierCredits: Scalars['Int']['output'];
 };
 
+/** A member of a host's portfolio */
+export type HostedMember = {
+  __typename?: 'HostedMember';
+  /** Whole days since the last visit; null when the member never visited */
+  daysSinceLastVisit?: Maybe<Scalars['Int']['output']>;
+  lastVisit?: Maybe<Scalars['DateTime']['output']>;
+  member: Member;
+  /** Gaming sessions credited in the window */
+  sessions: Scalars['Int']['output'];
+  /** Theo of the member's gaming sessions credited in the window */
+  theo: Scalars['Money']['output'];
+};
+
 export type IssueCompInput = {
   amount: Scalars['Money']['input'];
   category: CompCategory;
@@ -362,6 +376,8 @@ export type Member = {
   documentExpiry?: Maybe<Scalars['DateTime']['output']>;
   email: Scalars['String']['output'];
   firstName: Scalars['String']['output'];
+  /** The member's host (a workforce staff member); null when none is assigned */
+  host?: Maybe<StaffMember>;
   id: Scalars['ID']['output'];
   isActive: Scalars['Boolean']['output'];
   kycVerified: Scalars['Boolean']['output'];
@@ -463,6 +479,12 @@ export type Mutation = {
    * the balance does not cover it or another approval won
    */
   approveVipExperience: VipExperienceChange;
+  /**
+   * Makes a staff member the member's host, or with no staffId removes the host; Manager and above, for an
+   * active staff member of a department the caller may act in (GeneralAdmin and above: any). BAD_USER_INPUT for
+   * an unknown member or staff member or an inactive one, FORBIDDEN outside the caller's department
+   */
+  assignHost: Member;
   /** Gives back the points and the unit of stock of a completed redemption */
   cancelRedemption: RewardRedemption;
   /**
@@ -562,6 +584,12 @@ export type MutationApproveCompArgs = {
 
 export type MutationApproveVipExperienceArgs = {
   input: VipExperienceStepInput;
+};
+
+
+export type MutationAssignHostArgs = {
+  memberId: Scalars['ID']['input'];
+  staffId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -1041,6 +1069,22 @@ export type SetSelfExclusionInput = {
   selfExcluded: Scalars['Boolean']['input'];
 };
 
+export type StaffMember = {
+  __typename?: 'StaffMember';
+  /**
+   * The members this staff member hosts, most theo in the window first (then longest away), at most
+   * LOYALTY_HOST_PORTFOLIO_LIMIT; any admin role within their staff scope (Managers and Supervisors: their own
+   * department, else FORBIDDEN). BAD_USER_INPUT when the window is empty or longer than the dashboard maximum
+   */
+  hostedMembers: Array<HostedMember>;
+  id: Scalars['ID']['output'];
+};
+
+
+export type StaffMemberHostedMembersArgs = {
+  window: DateRangeInput;
+};
+
 export type Tier =
   | 'Diamond'
   | 'Ruby'
@@ -1303,6 +1347,7 @@ export type ResolversTypes = ResolversObject<{
   ExpiringDocumentMember: ResolverTypeWrapper<ExpiringDocumentMember>;
   ExpiringDocumentPage: ResolverTypeWrapper<ExpiringDocumentPage>;
   GamingSessionCredit: ResolverTypeWrapper<GamingSessionCredit>;
+  HostedMember: ResolverTypeWrapper<HostedMemberRow>;
   IssueCompInput: IssueCompInput;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   LedgerBalance: LedgerBalance;
@@ -1345,6 +1390,7 @@ export type ResolversTypes = ResolversObject<{
   SelfExclusionLength: SelfExclusionLength;
   SelfExclusionWindow: ResolverTypeWrapper<SelfExclusionWindow>;
   SetSelfExclusionInput: SetSelfExclusionInput;
+  StaffMember: ResolverTypeWrapper<StaffMemberReference>;
   Tier: Tier;
   TierCount: ResolverTypeWrapper<TierCount>;
   TierProgress: ResolverTypeWrapper<TierProgress>;
@@ -1390,6 +1436,7 @@ export type ResolversParentTypes = ResolversObject<{
   ExpiringDocumentMember: ExpiringDocumentMember;
   ExpiringDocumentPage: ExpiringDocumentPage;
   GamingSessionCredit: GamingSessionCredit;
+  HostedMember: HostedMemberRow;
   IssueCompInput: IssueCompInput;
   JSON: Scalars['JSON']['output'];
   LedgerCheck: LedgerCheckFigures;
@@ -1427,6 +1474,7 @@ export type ResolversParentTypes = ResolversObject<{
   SelfExclusion: SelfExclusionDocument;
   SelfExclusionWindow: SelfExclusionWindow;
   SetSelfExclusionInput: SetSelfExclusionInput;
+  StaffMember: StaffMemberReference;
   TierCount: TierCount;
   TierProgress: TierProgress;
   TierReinvestment: TierReinvestmentRow;
@@ -1575,6 +1623,15 @@ export type GamingSessionCreditResolvers<ContextType = LoyaltyContext, ParentTyp
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type HostedMemberResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['HostedMember'] = ResolversParentTypes['HostedMember']> = ResolversObject<{
+  daysSinceLastVisit?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  lastVisit?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  sessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  theo?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
@@ -1648,6 +1705,7 @@ export type MemberResolvers<ContextType = LoyaltyContext, ParentType extends Res
   documentExpiry?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   firstName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  host?: Resolver<Maybe<ResolversTypes['StaffMember']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isActive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   kycVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1697,6 +1755,7 @@ export type MutationResolvers<ContextType = LoyaltyContext, ParentType extends R
   applyLoyaltyRetention?: Resolver<ResolversTypes['LoyaltyRetentionResult'], ParentType, ContextType, RequireFields<MutationApplyLoyaltyRetentionArgs, 'input'>>;
   approveComp?: Resolver<ResolversTypes['CompChange'], ParentType, ContextType, RequireFields<MutationApproveCompArgs, 'input'>>;
   approveVipExperience?: Resolver<ResolversTypes['VipExperienceChange'], ParentType, ContextType, RequireFields<MutationApproveVipExperienceArgs, 'input'>>;
+  assignHost?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationAssignHostArgs, 'memberId'>>;
   cancelRedemption?: Resolver<ResolversTypes['RewardRedemption'], ParentType, ContextType, RequireFields<MutationCancelRedemptionArgs, 'id'>>;
   cancelVipExperience?: Resolver<ResolversTypes['VipExperienceChange'], ParentType, ContextType, RequireFields<MutationCancelVipExperienceArgs, 'input'>>;
   completeVipExperience?: Resolver<ResolversTypes['VipExperienceChange'], ParentType, ContextType, RequireFields<MutationCompleteVipExperienceArgs, 'input'>>;
@@ -1867,6 +1926,13 @@ export type SelfExclusionWindowResolvers<ContextType = LoyaltyContext, ParentTyp
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type StaffMemberResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['StaffMember'] = ResolversParentTypes['StaffMember']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['StaffMember']>, { __typename: 'StaffMember' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  hostedMembers?: Resolver<Array<ResolversTypes['HostedMember']>, ParentType, ContextType, RequireFields<StaffMemberHostedMembersArgs, 'window'>>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type TierCountResolvers<ContextType = LoyaltyContext, ParentType extends ResolversParentTypes['TierCount'] = ResolversParentTypes['TierCount']> = ResolversObject<{
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   tier?: Resolver<ResolversTypes['Tier'], ParentType, ContextType>;
@@ -1959,6 +2025,7 @@ export type Resolvers<ContextType = LoyaltyContext> = ResolversObject<{
   ExpiringDocumentMember?: ExpiringDocumentMemberResolvers<ContextType>;
   ExpiringDocumentPage?: ExpiringDocumentPageResolvers<ContextType>;
   GamingSessionCredit?: GamingSessionCreditResolvers<ContextType>;
+  HostedMember?: HostedMemberResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   LedgerCheck?: LedgerCheckResolvers<ContextType>;
   LoyaltyDashboard?: LoyaltyDashboardResolvers<ContextType>;
@@ -1985,6 +2052,7 @@ export type Resolvers<ContextType = LoyaltyContext> = ResolversObject<{
   RewardRedemptionEdge?: RewardRedemptionEdgeResolvers<ContextType>;
   SelfExclusion?: SelfExclusionResolvers<ContextType>;
   SelfExclusionWindow?: SelfExclusionWindowResolvers<ContextType>;
+  StaffMember?: StaffMemberResolvers<ContextType>;
   TierCount?: TierCountResolvers<ContextType>;
   TierProgress?: TierProgressResolvers<ContextType>;
   TierReinvestment?: TierReinvestmentResolvers<ContextType>;

@@ -48,6 +48,8 @@ export interface MemberDocument {
   document_expiry?: Date | null;
   /** The walk-in guest (marketing) this member was registered from; absent for members registered directly */
   walk_in_guest_id?: string;
+  /** The member's host: a workforce StaffMember id; absent or null when none is assigned */
+  host_staff_id?: string | null;
 }
 
 export interface MemberFilterInput {
@@ -84,6 +86,8 @@ export const memberIndexes: IndexDescription[] = [
   { key: { last_name: 1 }, name: 'last_name_1' },
   // compliance's expiring-documents feed walks members by expiry (then id)
   { key: { document_expiry: 1 }, name: 'document_expiry_1' },
+  // a host's portfolio (StaffMember.hostedMembers)
+  { key: { host_staff_id: 1 }, name: 'host_staff_id_1', sparse: true },
 ];
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -214,6 +218,19 @@ export class MemberStore {
       { $set: set },
       { returnDocument: 'before', projection: { _id: 0 } },
     );
+  }
+
+  /** The members a staff member hosts, at most `limit` (the portfolio's fields only). */
+  hostedBy(
+    staffId: string,
+    limit: number,
+  ): Promise<Pick<MemberDocument, 'id' | 'last_visit' | 'tier' | 'is_active'>[]> {
+    return this.collection
+      .find(
+        { host_staff_id: staffId },
+        { projection: { _id: 0, id: 1, last_visit: 1, tier: 1, is_active: 1 }, sort: { id: 1 }, limit },
+      )
+      .toArray();
   }
 
   /** Moves the member up to `tier` if it holds one of the `lower` tiers. */

@@ -25,6 +25,7 @@ export const Member: MemberResolvers = {
     ctx.services.points.ledgerPage({ memberId: member.id }, { first, after }, ctx.paging),
   vipExperiences: (member, { first, after }, ctx) =>
     ctx.services.vipExperiences.page({ memberId: member.id }, { first, after }, ctx.paging),
+  host: (member) => (member.host_staff_id ? { id: member.host_staff_id } : null),
   tierProgress: (member, _, ctx) => {
     const next = TIER_ORDER[TIER_ORDER.indexOf(member.tier) + 1];
     if (!next || next === 'Ruby') return { nextTier: null, creditsToNextTier: 0 };
@@ -53,6 +54,7 @@ const MEMBER_READS: Record<string, readonly string[]> = {
   redemptions: ['id'],
   pointsLedger: ['id'],
   vipExperiences: ['id'],
+  host: ['host_staff_id'],
   tierProgress: ['tier', 'tier_credits'],
   pointsExpiringSoon: ['id', 'points_balance', 'last_visit', 'registration_date'],
 };

@@ -4,6 +4,7 @@ import { Member } from './Member';
 import { Mutation } from './Mutation';
 import { Query } from './Query';
 import { deadLetterMutation, deadLetterQuery } from './dead-letters';
+import { HostedMember, hostMutations, StaffMember } from './hosts';
 import {
   Comp,
   CompChange,
@@ -23,7 +24,13 @@ import {
 export const resolvers: Resolvers = {
   ...scalarResolvers,
   Query: { ...Query, ...deadLetterQuery, ...compQueries, ...vipExperienceQueries },
-  Mutation: { ...Mutation, ...deadLetterMutation, ...compMutations, ...vipExperienceMutations },
+  Mutation: {
+    ...Mutation,
+    ...deadLetterMutation,
+    ...compMutations,
+    ...vipExperienceMutations,
+    ...hostMutations,
+  },
   Member,
   Comp,
   CompChange,
@@ -32,6 +39,8 @@ export const resolvers: Resolvers = {
   TierReinvestment,
   VipExperience,
   VipExperienceChange,
+  StaffMember,
+  HostedMember,
   Reward: {
     __resolveReference: (reference, ctx) => ctx.loaders.reward.load(reference.id),
   },

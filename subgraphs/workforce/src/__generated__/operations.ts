@@ -165,6 +165,13 @@ export type Link__Purpose =
   | 'EXECUTION'
   | 'SECURITY';
 
+export type LoyaltyHostCandidateQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type LoyaltyHostCandidateQuery = { __typename?: 'Query', hostCandidate: { __typename?: 'HostCandidate', id: string, active: boolean, department: string } | null };
+
 export type ResealWorkforceProtectedFieldsMutationVariables = Exact<{
   batchSize: Scalars['Int']['input'];
 }>;
@@ -173,4 +180,5 @@ export type ResealWorkforceProtectedFieldsMutationVariables = Exact<{
 export type ResealWorkforceProtectedFieldsMutation = { __typename?: 'Mutation', resealWorkforceProtectedFields: Array<{ __typename?: 'ProtectedFieldRotation', collection: string, field: string, resealed: number, remaining: number, keyId: string }> };
 
 
+export const LoyaltyHostCandidateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"LoyaltyHostCandidate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hostCandidate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"active"}},{"kind":"Field","name":{"kind":"Name","value":"department"}}]}}]}}]} as unknown as DocumentNode<LoyaltyHostCandidateQuery, LoyaltyHostCandidateQueryVariables>;
 export const ResealWorkforceProtectedFieldsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ResealWorkforceProtectedFields"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"batchSize"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resealWorkforceProtectedFields"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"batchSize"},"value":{"kind":"Variable","name":{"kind":"Name","value":"batchSize"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"collection"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"resealed"}},{"kind":"Field","name":{"kind":"Name","value":"remaining"}},{"kind":"Field","name":{"kind":"Name","value":"keyId"}}]}}]}}]} as unknown as DocumentNode<ResealWorkforceProtectedFieldsMutation, ResealWorkforceProtectedFieldsMutationVariables>;

@@ -153,6 +153,15 @@ export type HeadcountByStatus = {
   employmentStatus: EmploymentStatus;
 };
 
+/** A staff member as loyalty checks a host: employed or not, and in which department */
+export type HostCandidate = {
+  __typename?: 'HostCandidate';
+  /** Employment status is active */
+  active: Scalars['Boolean']['output'];
+  department: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -281,6 +290,11 @@ export type ProtectedFieldRotation = {
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * A staff member loyalty is about to make a member's host, or whose portfolio it shows (for the caller's
+   * department scope); null when there is none. Service only (loyalty)
+   */
+  hostCandidate?: Maybe<HostCandidate>;
   /** Active staff of the department with mandatory courses for their position not completed or expired, by last name */
   overdueTraining: Array<OverdueTraining>;
   performanceReview?: Maybe<PerformanceReview>;
@@ -305,6 +319,11 @@ export type Query = {
   workforceDashboard: WorkforceDashboard;
   /** Outbox rows (audit events) set aside after too many failed deliveries, newest first; SuperAdmin */
   workforceDeadLetters: DeadLetterPage;
+};
+
+
+export type QueryHostCandidateArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -711,6 +730,7 @@ export type ResolversTypes = ResolversObject<{
   DifficultyLevel: DifficultyLevel;
   EmploymentStatus: EmploymentStatus;
   HeadcountByStatus: ResolverTypeWrapper<HeadcountByStatus>;
+  HostCandidate: ResolverTypeWrapper<HostCandidate>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Money: ResolverTypeWrapper<Scalars['Money']['output']>;
   Mutation: ResolverTypeWrapper<{}>;
@@ -764,6 +784,7 @@ export type ResolversParentTypes = ResolversObject<{
   DeliveryFailure: DeliveryFailure;
   DepartmentPayroll: DepartmentPayroll;
   HeadcountByStatus: HeadcountByStatus;
+  HostCandidate: HostCandidate;
   JSON: Scalars['JSON']['output'];
   Money: Scalars['Money']['output'];
   Mutation: {};
@@ -874,6 +895,13 @@ export type HeadcountByStatusResolvers<ContextType = WorkforceContext, ParentTyp
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type HostCandidateResolvers<ContextType = WorkforceContext, ParentType extends ResolversParentTypes['HostCandidate'] = ResolversParentTypes['HostCandidate']> = ResolversObject<{
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  department?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
@@ -951,6 +979,7 @@ export type ProtectedFieldRotationResolvers<ContextType = WorkforceContext, Pare
 }>;
 
 export type QueryResolvers<ContextType = WorkforceContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  hostCandidate?: Resolver<Maybe<ResolversTypes['HostCandidate']>, ParentType, ContextType, RequireFields<QueryHostCandidateArgs, 'id'>>;
   overdueTraining?: Resolver<Array<ResolversTypes['OverdueTraining']>, ParentType, ContextType, RequireFields<QueryOverdueTrainingArgs, 'department'>>;
   performanceReview?: Resolver<Maybe<ResolversTypes['PerformanceReview']>, ParentType, ContextType, RequireFields<QueryPerformanceReviewArgs, 'id'>>;
   performanceReviews?: Resolver<ResolversTypes['PerformanceReviewConnection'], ParentType, ContextType, Partial<QueryPerformanceReviewsArgs>>;
@@ -1117,6 +1146,7 @@ export type Resolvers<ContextType = WorkforceContext> = ResolversObject<{
   DeliveryFailure?: DeliveryFailureResolvers<ContextType>;
   DepartmentPayroll?: DepartmentPayrollResolvers<ContextType>;
   HeadcountByStatus?: HeadcountByStatusResolvers<ContextType>;
+  HostCandidate?: HostCandidateResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Money?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;

@@ -14,6 +14,12 @@ export const Query: QueryResolvers = {
   overdueTraining: (_, { department }, ctx) => ctx.services.training.overdue(department),
   workforceDashboard: (_, { range }, ctx) =>
     ctx.services.dashboard.dashboard(range, staffDepartmentScope(ctx.identity)),
+  hostCandidate: async (_, { id }, ctx) => {
+    const staff = await ctx.loaders.staffMember.load(id);
+    return staff
+      ? { id: staff.id, active: staff.employment_status === 'active', department: staff.department }
+      : null;
+  },
   performanceReview: (_, { id }, ctx) => ctx.loaders.performanceReview.load(id),
   performanceReviews: (_, { filter, first, after }, ctx) =>
     ctx.services.reviews.page(filter ?? {}, ctx.identity, { first, after }, ctx.paging),

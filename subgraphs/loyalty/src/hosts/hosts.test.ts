@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { startServedSubgraph, startSubgraphHarness } from '@casino/testing';
+import type { ServedSubgraph, SubgraphHarness } from '@casino/testing';
+import { workforceSubgraph } from '@casino/workforce';
+import { staffDoc, useFixtureProtector } from '@casino/workforce/testing';
+import { DAY_MS } from '@casino/config';
+import { loyaltySubgraph } from '../index';
+import type { MemberDocument } from '../members/member-store';
+import type { PointsLedgerDocument } from '../points/ledger-store';
+import { admin, memberDocument } from '../testing/fixtures';
+
+const ASSIGN = /* GraphQL */ `
+  mutation Assign($memberId: ID!, $staffId: ID) {
+    assignHost(memberId: $memberId, staffId: $staffId) {
+      id
+      host {
+        id
+      }
+    }
+  }
+`;
+
+const PORTFOLIO = /* GraphQL */ `
+  query Portfolio($representations: [_Any!]!, $window: DateRangeInput!) {
+    _entities(representations: $representations) {
+      ... on StaffMember {
+        id
+        hostedMembers(window: $window) {
+          member {
+            id
+          }
+          theo
+          sessions
+          lastVisit
+          daysSinceLastVisit
+        }
+      }
+    }
+  }
+`;
+
+interface Row {
+  member: { id: string };
+  theo: string;
+  sessions: number;
+  lastVisit: string | null;
+  daysSinceLastVisit: number | null;
+}
+
+const WINDOW = {
+  from: new Date(Date.now() - 30 * DAY_MS).toISOString(),
+  to: new Date(Date.now() + DAY_MS).toISOString(),
+};
+
+describe('hosts', () => {
+  let workforce: ServedSubgraph;
+  let harness: SubgraphHarness;
+  const host = randomUUID();
+  const otherDepartmentHost = randomUUID();
+  const formerHost = randomUUID();
+  const members = () => harness.db.collection<MemberDocument>('members');
+
+  async function member(overrides: Partial<MemberDocument> = {}) {
+    const doc = memberDocument(overrides);
+    await members().insertOne({ ...doc });
+    return doc;
+  }
+  /** A credited gaming session: the comp accrual entry carries the session's theo */
+  async function credited(memberId: string, theoCents: number, at = new Date()) {
+    await harness.db.collection<PointsLedgerDocument>('points_ledger').insertOne({
+      id: randomUUID(),
+      member_id: memberId,
+      balance: 'comps',
+      type: 'earn',
+      amount: Math.floor(theoCents / 10),
+      source: 'gaming_session',
+      source_id: randomUUID(),
+      reason: null,
+      tier: 'Diamond',
+      theo_cents: theoCents,
+      idempotency_key: `test:${randomUUID()}`,
+      created_at: at,
+    });
+  }
+  const assign = (memberId: string, staffId: string | null, identity = admin('Manager')) =>
+    harness.execute<{ assignHost: { id: string; host: { id: string } | null } }>(
+      ASSIGN,
+      { memberId, staffId },
+      { identity },
+    );
+  const portfolio = (staffId: string, identity = admin('Supervisor'), window = WINDOW) =>
+    harness.execute<{ _entities: { id: string; hostedMembers: Row[] }[] }>(
+      PORTFOLIO,
+      { representations: [{ __typename: 'StaffMember', id: staffId }], window },
+      { identity },
+    );
+  const codes = (result: { errors?: { extensions?: Record<string, unknown> }[] }) =>
+    (result.errors ?? []).map((e) => e.extensions?.code);
+
+  beforeAll(async () => {
+    workforce = await startServedSubgraph(workforceSubgraph);
+    useFixtureProtector(workforce.protector);
+    await workforce.db
+      .collection('staff_members')
+      .insertMany([
+        staffDoc(host, 'Hana', 'Gaming', null),
+        staffDoc(otherDepartmentHost, 'Omar', 'F&B', null),
+        staffDoc(formerHost, 'Fay', 'Gaming', null, { employment_status: 'terminated' }),
+      ]);
+    harness = await startSubgraphHarness(loyaltySubgraph, {
+      services: { workforce: workforce.clientAs('loyalty') },
+    });
+  });
+  afterAll(async () => {
+    useFixtureProtector(undefined);
+    await harness.close();
+    await workforce.stop();
+  });
+
+  describe('assignHost', () => {
+    it('a Manager assigns an active staff member of their department, audited under the member', async () => {
+      const m = await member();
+      harness.auditEvents.length = 0;
+      const result = await assign(m.id, host);
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.assignHost).toEqual({ id: m.id, host: { id: host } });
+      expect((await members().findOne({ id: m.id }))!.host_staff_id).toBe(host);
+      expect(harness.auditEvents.map((e) => [e.action, e.outcome])).toEqual([['assignHost', 'allowed']]);
+      expect(harness.auditEvents[0]!.changes).toEqual({
+        before: { memberId: m.id, hostStaffId: null },
+        after: { memberId: m.id, hostStaffId: host },
+      });
+      // and removes them again
+      const removed = await assign(m.id, null);
+      expect(removed.data!.assignHost.host).toBeNull();
+      expect((await members().findOne({ id: m.id }))!.host_staff_id).toBeNull();
+    });
+
+    it('refuses a Supervisor, another department, an unknown or inactive staff member; nothing changes', async () => {
+      const m = await member();
+      expect(codes(await assign(m.id, host, admin('Supervisor')))).toEqual(['FORBIDDEN']);
+      expect(codes(await assign(m.id, otherDepartmentHost, admin('Manager')))).toEqual(['FORBIDDEN']);
+      expect(codes(await assign(m.id, randomUUID()))).toEqual(['BAD_USER_INPUT']);
+      const inactive = await assign(m.id, formerHost);
+      expect(codes(inactive)).toEqual(['BAD_USER_INPUT']);
+      expect(inactive.errors![0]!.message).toBe('staffId: this staff member is not active');
+      expect(codes(await assign(randomUUID(), host))).toEqual(['BAD_USER_INPUT']);
+      expect((await members().findOne({ id: m.id }))!.host_staff_id).toBeUndefined();
+      // a GeneralAdmin assigns across departments
+      const general = await assign(m.id, otherDepartmentHost, admin('GeneralAdmin', null));
+      expect(general.data!.assignHost.host).toEqual({ id: otherDepartmentHost });
+    });
+  });
+
+  describe('StaffMember.hostedMembers', () => {
+    it("lists the host's members with theo in the window and days since the last visit, most theo first", async () => {
+      const big = await member({
+        host_staff_id: host,
+        last_visit: new Date(Date.now() - 3 * DAY_MS - 60_000),
+      });
+      const small = await member({ host_staff_id: host, last_visit: new Date(Date.now() - 40 * DAY_MS) });
+      const never = await member({ host_staff_id: host, last_visit: null });
+      await member({ host_staff_id: otherDepartmentHost });
+      await credited(big.id, 150_000);
+      await credited(big.id, 50_050);
+      await credited(small.id, 9_999);
+      // outside the window: not counted
+      await credited(small.id, 1_000_000, new Date(Date.now() - 60 * DAY_MS));
+
+      const result = await portfolio(host, admin('Supervisor', 'Gaming'));
+      expect(result.errors).toBeUndefined();
+      const rows = result.data!._entities[0]!.hostedMembers;
+      expect(rows.map((r) => [r.member.id, r.theo, r.sessions, r.daysSinceLastVisit])).toEqual([
+        [big.id, '2000.50', 2, 3],
+        [small.id, '99.99', 1, 40],
+        [never.id, '0.00', 0, null],
+      ]);
+      expect(rows[0]!.lastVisit).toBe(big.last_visit!.toISOString());
+    });
+
+    it("is FORBIDDEN outside the caller's department, open to GeneralAdmin", async () => {
+      await member({ host_staff_id: otherDepartmentHost });
+      for (const identity of [admin('Supervisor', 'Gaming'), admin('Manager', 'Gaming')]) {
+        const refused = await portfolio(otherDepartmentHost, identity);
+        expect(codes(refused)).toEqual(['FORBIDDEN']);
+      }
+      const own = await portfolio(otherDepartmentHost, admin('Supervisor', 'F&B'));
+      expect(own.errors).toBeUndefined();
+      const general = await portfolio(otherDepartmentHost, admin('GeneralAdmin', null));
+      expect(general.data!._entities[0]!.hostedMembers.length).toBeGreaterThan(0);
+    });
+
+    it('refuses an empty window with BAD_USER_INPUT', async () => {
+      const result = await portfolio(host, admin('Manager'), { from: WINDOW.to, to: WINDOW.from });
+      expect(codes(result)).toEqual(['BAD_USER_INPUT']);
+    });
+  });
+});
