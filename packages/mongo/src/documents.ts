@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Decimal128, MongoServerError } from 'mongodb';
+import type { Collection, Document, OptionalUnlessRequiredId } from 'mongodb';
 
 /** Ids are UUID strings in `id`; MongoDB's own `_id` is never exposed. */
 export const newId = (): string => randomUUID();
@@ -27,6 +28,24 @@ export function duplicateKeyField(error: unknown): string | null {
   if (pattern) return Object.keys(pattern)[0] ?? 'key';
   const index = /index: ([\w.]+?)(?:_-?1)+\b/.exec(error.message) ?? /index: (\S+)/.exec(error.message);
   return index?.[1] ?? 'key';
+}
+
+/**
+ * Inserts a document (a copy: the driver would add `_id` to the caller's object); false instead of an error
+ * when a unique index already holds its key (an idempotency key, an id), so a retried or concurrent write finds
+ * the earlier one rather than failing. Any other error is thrown.
+ */
+export async function insertUnlessDuplicate<T extends Document>(
+  collection: Collection<T>,
+  document: OptionalUnlessRequiredId<T>,
+): Promise<boolean> {
+  try {
+    await collection.insertOne({ ...document });
+    return true;
+  } catch (error) {
+    if (duplicateKeyField(error) === null) throw error;
+    return false;
+  }
 }
 
 export const isNegativeMoney = (amount: Decimal128): boolean => amount.toString().startsWith('-');

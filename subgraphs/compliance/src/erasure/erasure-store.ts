@@ -1,5 +1,5 @@
 import type { Collection, Db, IndexDescription } from 'mongodb';
-import { paginate } from '@casino/mongo';
+import { insertUnlessDuplicate, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 /** The subgraphs that hold something about a member, in the order an erasure runs their steps. */
@@ -70,12 +70,7 @@ export class ErasureRequestStore {
    * race) marks it in progress again with one more attempt. Returns the request as the attempt starts.
    */
   async startAttempt(request: ErasureRequestDocument): Promise<ErasureRequestDocument> {
-    try {
-      await this.collection.insertOne({ ...request });
-      return request;
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== 11000) throw error;
-    }
+    if (await insertUnlessDuplicate(this.collection, request)) return request;
     const resumed = await this.collection.findOneAndUpdate(
       { member_id: request.member_id },
       {

@@ -1,5 +1,5 @@
 import type { Collection, Db, IndexDescription } from 'mongodb';
-import { MongoServerError } from 'mongodb';
+import { insertUnlessDuplicate } from '@casino/mongo';
 
 /**
  * A legal hold: while active, retention enforcement leaves every record of its subject (a member id, or the
@@ -32,14 +32,8 @@ export class LegalHoldStore {
   }
 
   /** Stores an active hold; false when its subject is already on hold. */
-  async insertActive(hold: LegalHoldDocument): Promise<boolean> {
-    try {
-      await this.collection.insertOne({ ...hold });
-      return true;
-    } catch (error) {
-      if (error instanceof MongoServerError && error.code === 11000) return false;
-      throw error;
-    }
+  insertActive(hold: LegalHoldDocument): Promise<boolean> {
+    return insertUnlessDuplicate(this.collection, hold);
   }
 
   /** Releases the hold if it is still active; the hold as released, or null. */

@@ -1,5 +1,5 @@
 import type { Collection, Db, IndexDescription } from 'mongodb';
-import { MongoServerError } from 'mongodb';
+import { insertUnlessDuplicate } from '@casino/mongo';
 import type { RetentionCounts } from '@casino/mongo';
 import type { RetentionDataCategory } from './retention-policy-store';
 
@@ -54,14 +54,8 @@ export class RetentionRunStore {
   }
 
   /** Stores a run in progress; false when a run of the same policy is already in progress. */
-  async insertRunning(run: RetentionRunDocument): Promise<boolean> {
-    try {
-      await this.collection.insertOne({ ...run });
-      return true;
-    } catch (error) {
-      if (error instanceof MongoServerError && error.code === 11000) return false;
-      throw error;
-    }
+  insertRunning(run: RetentionRunDocument): Promise<boolean> {
+    return insertUnlessDuplicate(this.collection, run);
   }
 
   /** Stores how the run ended and releases its policy. */

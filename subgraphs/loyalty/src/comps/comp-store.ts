@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { createOneByKeyLoader, duplicateKeyField, paginate } from '@casino/mongo';
+import { createOneByKeyLoader, insertUnlessDuplicate, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { Tier } from '../members/member-store';
 
@@ -101,14 +101,8 @@ export class CompStore {
   }
 
   /** Stores a new comp; false when one is already stored under its idempotency key. */
-  async insertUnlessKeyed(comp: CompDocument): Promise<boolean> {
-    try {
-      await this.collection.insertOne({ ...comp });
-      return true;
-    } catch (error) {
-      if (duplicateKeyField(error) === null) throw error;
-      return false;
-    }
+  insertUnlessKeyed(comp: CompDocument): Promise<boolean> {
+    return insertUnlessDuplicate(this.collection, comp);
   }
 
   /**

@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { createOneByKeyLoader, duplicateKeyField, equalityFilter, paginate } from '@casino/mongo';
+import { createOneByKeyLoader, equalityFilter, insertUnlessDuplicate, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export interface RewardRedemptionDocument {
@@ -69,11 +69,7 @@ export class RedemptionStore {
 
   /** Stores a redemption unless one is stored under its id already (an earlier attempt, the sweep). */
   async insertOnce(redemption: RewardRedemptionDocument): Promise<void> {
-    try {
-      await this.collection.insertOne({ ...redemption });
-    } catch (error) {
-      if (duplicateKeyField(error) === null) throw error;
-    }
+    await insertUnlessDuplicate(this.collection, redemption);
   }
 
   /** Cancels a completed redemption (its unit of stock still to return); null unless it was completed. */

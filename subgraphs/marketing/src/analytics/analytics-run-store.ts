@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db, IndexDescription } from 'mongodb';
-import { MongoServerError } from 'mongodb';
+import { insertUnlessDuplicate } from '@casino/mongo';
 
 export type AnalyticsRunTrigger = 'scheduled' | 'on_demand';
 export type AnalyticsRunStatus = 'running' | 'completed' | 'failed';
@@ -76,13 +76,7 @@ export class AnalyticsRunStore {
       heartbeat_at: now,
       lock: LOCK,
     };
-    try {
-      await this.collection.insertOne({ ...run });
-      return run;
-    } catch (error) {
-      if (error instanceof MongoServerError && error.code === 11000) return null;
-      throw error;
-    }
+    return (await insertUnlessDuplicate(this.collection, run)) ? run : null;
   }
 
   /** Records a finished batch. */
