@@ -44,7 +44,7 @@ export class LoyaltyPrivacy implements PrivacyParticipant<unknown, RetentionCoun
   constructor(
     private readonly stores: Pick<
       LoyaltyStores,
-      'members' | 'ledger' | 'redemptions' | 'selfExclusions' | 'comps'
+      'members' | 'ledger' | 'redemptions' | 'selfExclusions' | 'comps' | 'vipExperiences'
     >,
     private readonly db: Db,
     private readonly protector: FieldProtector,
@@ -81,6 +81,8 @@ export class LoyaltyPrivacy implements PrivacyParticipant<unknown, RetentionCoun
     await this.stores.selfExclusions.eraseReasons(memberId, '[erased]');
     // comps are financial records (amounts, outlets, who issued them): kept; their free-text notes go
     await this.stores.comps.eraseNotes(memberId, '[erased]');
+    // VIP experiences likewise (kinds, costs, dates kept); what was booked and why it was cancelled go
+    await this.stores.vipExperiences.eraseDescriptions(memberId, '[erased]');
     const [ledgerEntriesKept, redemptionsKept, compsKept] = await Promise.all([
       this.stores.ledger.countByMember(memberId),
       this.stores.redemptions.countByMember(memberId),

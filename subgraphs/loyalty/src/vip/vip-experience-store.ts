@@ -131,8 +131,12 @@ export class VipExperienceStore {
     return this.collection.countDocuments({ member_id: memberId });
   }
 
-  /** Erasure: the free-text descriptions of a member's experiences replaced by `marker` (costs stay). */
+  /** Erasure: a member's experiences' free text (what was booked, why cancelled) replaced by `marker`. */
   async eraseDescriptions(memberId: string, marker: string): Promise<number> {
+    await this.collection.updateMany(
+      { member_id: memberId, cancel_reason: { $nin: [null, marker] } },
+      { $set: { cancel_reason: marker } },
+    );
     const result = await this.collection.updateMany(
       { member_id: memberId, description: { $ne: marker } },
       { $set: { description: marker } },

@@ -9,7 +9,8 @@ import { PointsLedger } from '../points/points-ledger';
 import type { PostingHooks } from '../points/points-ledger';
 import { CompService } from '../comps/comp-service';
 import { createStores } from '../stores';
-import { admin, insertMemberWithComps } from '../testing/fixtures';
+import { admin, COMPLIANCE_SERVICE, insertMemberWithComps } from '../testing/fixtures';
+import { EraseLoyaltyMemberDataDocument } from '../__generated__/operations';
 import { VipExperienceService } from './vip-experience-service';
 import type { VipExperienceDocument } from './vip-experience-store';
 
@@ -386,6 +387,26 @@ describe('VIP experiences', () => {
       expect(await ledgerSum(m.id)).toBe(50_000);
       expect(await ledger().countDocuments({ member_id: m.id, applied: false })).toBe(0);
     });
+  });
+
+  it('erasing the member erases what was booked and why it was cancelled; the costs stay', async () => {
+    const m = await member(50_000);
+    const kept = await requested(m.id);
+    const called = await requested(m.id, '50.00');
+    await act('cancelVipExperience', { memberId: m.id, experienceId: called.id, reason: 'family emergency' });
+    const erased = await harness.execute(
+      EraseLoyaltyMemberDataDocument,
+      { memberId: m.id },
+      { identity: COMPLIANCE_SERVICE },
+    );
+    expect(erased.errors).toBeUndefined();
+    const stored = await experiences()
+      .find({ member_id: m.id }, { sort: { cost_cents: 1 } })
+      .toArray();
+    expect(stored.map((e) => [e.id, e.description, e.cancel_reason, e.cost_cents])).toEqual([
+      [called.id, '[erased]', '[erased]', 5_000],
+      [kept.id, '[erased]', null, 30_000],
+    ]);
   });
 
   it('the Money input is exact (Decimal128 in, cents stored)', async () => {
