@@ -2,6 +2,8 @@
  * What the embedded-store benchmark asks: the 100-member 360° page (the gateway benchmark's `members-100`) and
  * every subgraph's dashboard over the last 30 days, each asking for all of its figures.
  */
+import { COMPLIANCE_DASHBOARD } from '@casino/compliance/testing';
+import { MARKETING_DASHBOARD } from '@casino/marketing/testing';
 import { benchOperations } from '../gateway/operations';
 import type { BenchOperation } from '../gateway/operations';
 
@@ -30,74 +32,6 @@ const LOYALTY_DASHBOARD = /* GraphQL */ `
         redemptions
         pointsSpent
       }
-    }
-  }
-`;
-
-const MARKETING_DASHBOARD = /* GraphQL */ `
-  query MarketingDashboard($range: DateRangeInput!) {
-    marketingDashboard(range: $range) {
-      from
-      to
-      campaigns {
-        total
-        byStatus {
-          status
-          count
-          budget
-        }
-        totalBudget
-        estimatedReach
-        actualReach
-        reachVsEstimate
-        averageConversionRate
-      }
-      walkIns {
-        visits
-        converted
-        conversionRate
-        totalSpend
-      }
-      notifications {
-        total
-        byStatus {
-          status
-          count
-        }
-        deliveryRate
-        readRate
-        byChannel {
-          channel
-          delivered
-          failed
-          deliveryRate
-        }
-      }
-    }
-  }
-`;
-
-const COMPLIANCE_DASHBOARD = /* GraphQL */ `
-  query ComplianceDashboard($range: DateRangeInput!) {
-    complianceDashboard(range: $range) {
-      from
-      to
-      memberCount
-      kycVerifiedCount
-      kycRate
-      selfExcludedCount
-      ctrCount
-      mtlCount
-      openViolations {
-        severity
-        count
-      }
-      reportsByStatus {
-        status
-        count
-      }
-      policiesDueForReview
-      policyReviewWindowDays
     }
   }
 `;

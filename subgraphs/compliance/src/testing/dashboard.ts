@@ -1,6 +1,6 @@
 /** The whole complianceDashboard as a back-office client asks for it (its tests and its bench run it). */
 export const COMPLIANCE_DASHBOARD = /* GraphQL */ `
-  query Dashboard($range: DateRangeInput!) {
+  query ComplianceDashboard($range: DateRangeInput!) {
     complianceDashboard(range: $range) {
       from
       to

@@ -1,6 +1,6 @@
 /** The whole marketingDashboard as a back-office client asks for it (its tests and its bench run it). */
 export const MARKETING_DASHBOARD = /* GraphQL */ `
-  query ($range: DateRangeInput!) {
+  query MarketingDashboard($range: DateRangeInput!) {
     marketingDashboard(range: $range) {
       from
       to
