@@ -11,7 +11,7 @@ import type { MemberDocument } from '../members/member-store';
 import type { PointsLedgerDocument } from '../points/ledger-store';
 import { ledgerEntry } from '../points/points-ledger';
 import type { PointsLedger } from '../points/points-ledger';
-import type { CompDocument, CompFilterInput } from './comp-store';
+import type { CompDocument, CompFilterInput, CompStatus } from './comp-store';
 import { centsOf, moneyText } from './money';
 
 export const COMP_CATEGORIES = ['dining', 'hotel', 'show', 'free_play', 'travel'] as const;
@@ -123,6 +123,25 @@ export class CompService {
   }
 
   /** A comp of that member, or NOT_FOUND (also for a comp of another member). */
+  /** A decision's validated input, the admin making it and the member's comp it names. */
+  private async decisionOn(raw: z.input<typeof decisionSchema>, identity: Identity) {
+    const input = validateInput(decisionSchema, raw);
+    const actor = this.admin(identity);
+    return { input, actor, comp: await this.requireComp(input.memberId, input.compId) };
+  }
+
+  /** Moves a comp out of one of the `from` states; CONFLICT naming `state` when it is no longer in one. */
+  private async move(
+    comp: CompDocument,
+    from: CompStatus[],
+    state: string,
+    set: Partial<CompDocument>,
+  ): Promise<CompDocument> {
+    const moved = await this.stores.comps.transition(comp.id, comp.member_id, from, set);
+    if (!moved) throw await this.notInState(comp, state);
+    return moved;
+  }
+
   private async requireComp(memberId: string, compId: string): Promise<CompDocument> {
     const comp = await this.stores.comps.findById(compId);
     if (!comp || comp.member_id !== memberId) throw notFound('Comp', compId);
@@ -298,46 +317,37 @@ export class CompService {
 
   /** Approves a pending comp: a role whose limit covers it; the balance is debited now. */
   async approve(raw: z.input<typeof decisionSchema>, identity: Identity): Promise<CompChange> {
-    const input = validateInput(decisionSchema, raw);
-    const actor = this.admin(identity);
-    const comp = await this.requireComp(input.memberId, input.compId);
+    const { actor, comp } = await this.decisionOn(raw, identity);
     this.requireAuthority(actor, comp, 'Approving');
-    const claimed = await this.stores.comps.transition(comp.id, comp.member_id, ['pending_approval'], {
+    const claimed = await this.move(comp, ['pending_approval'], 'pending approval', {
       status: 'issuing',
       approved_by: actor.userId,
       approved_at: new Date(),
     });
-    if (!claimed) throw await this.notInState(comp, 'pending approval');
     return this.debit(claimed);
   }
 
   /** Declines a pending comp (nothing was taken from the balance). */
   async decline(raw: z.input<typeof decisionSchema>, identity: Identity): Promise<CompChange> {
-    const input = validateInput(decisionSchema, raw);
-    const actor = this.admin(identity);
-    const comp = await this.requireComp(input.memberId, input.compId);
+    const { input, actor, comp } = await this.decisionOn(raw, identity);
     this.requireAuthority(actor, comp, 'Declining');
-    const declined = await this.stores.comps.transition(comp.id, comp.member_id, ['pending_approval'], {
+    const declined = await this.move(comp, ['pending_approval'], 'pending approval', {
       status: 'declined',
       declined_by: actor.userId,
       declined_at: new Date(),
       decline_reason: input.reason ?? null,
     });
-    if (!declined) throw await this.notInState(comp, 'pending approval');
     return this.unchanged(declined);
   }
 
   /** Marks an issued comp used at its outlet (once: CONFLICT otherwise). The balance paid for it at issue. */
   async redeem(raw: z.input<typeof decisionSchema>, identity: Identity): Promise<CompChange> {
-    const input = validateInput(decisionSchema, raw);
-    const actor = this.admin(identity);
-    const comp = await this.requireComp(input.memberId, input.compId);
-    const redeemed = await this.stores.comps.transition(comp.id, comp.member_id, ['issued'], {
+    const { actor, comp } = await this.decisionOn(raw, identity);
+    const redeemed = await this.move(comp, ['issued'], 'issued', {
       status: 'redeemed',
       redeemed_by: actor.userId,
       redeemed_at: new Date(),
     });
-    if (!redeemed) throw await this.notInState(comp, 'issued');
     return this.unchanged(redeemed);
   }
 
@@ -347,9 +357,7 @@ export class CompService {
    * answers CONFLICT.
    */
   async void(raw: z.input<typeof decisionSchema>, identity: Identity): Promise<CompChange> {
-    const input = validateInput(decisionSchema, raw);
-    const actor = this.admin(identity);
-    const comp = await this.requireComp(input.memberId, input.compId);
+    const { input, actor, comp } = await this.decisionOn(raw, identity);
     this.requireAuthority(actor, comp, 'Voiding');
     const voided = await this.stores.comps.transition(comp.id, comp.member_id, ['issued'], {
       status: 'voided',
