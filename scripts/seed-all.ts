@@ -5,7 +5,7 @@ import type { ProtectionEnv } from '@casino/crypto';
 import { demoAdmins, seedCompliance } from '@casino/compliance';
 import { seedGaming } from '@casino/gaming';
 import type { Logger } from '@casino/logger';
-import { seedLoyalty } from '@casino/loyalty';
+import { seedLoyalty, seedLoyaltyHosts } from '@casino/loyalty';
 import { seedMarketing } from '@casino/marketing';
 import { seedWorkforce } from '@casino/workforce';
 import type { SubgraphName } from './stack';
@@ -77,6 +77,8 @@ export async function seedAll(options: SeedOptions): Promise<void> {
     const workforce = await timed('workforce', () =>
       seedWorkforce(db('workforce'), { faker: fakerFor('workforce', now), now, adminIds, protector }),
     );
+    // members' hosts are staff members, so they are assigned once workforce has its staff
+    await timed('loyalty hosts', () => seedLoyaltyHosts(db('loyalty'), workforce.staff));
     await timed('gaming', () =>
       seedGaming(db('gaming'), { faker: fakerFor('gaming', now), now, members: loyalty.members }),
     );

@@ -44,4 +44,5 @@ export { GAMING_SESSION_FOR_CREDIT } from './points/gaming-session-credits';
 export { DEFAULT_LOYALTY_SETTINGS, parseLoyaltySettings } from './settings';
 export type { LoyaltySettings } from './settings';
 export { seedLoyalty } from './seed';
+export { seedLoyaltyHosts } from './hosts/seed-hosts';
 export type { LoyaltySeedResult, SeededMember } from './seed';

@@ -14,6 +14,8 @@ import { SELF_EXCLUSIONS } from './exclusions/self-exclusion-store';
 import type { SelfExclusionDocument, SelfExclusionLength } from './exclusions/self-exclusion-store';
 import { COMPS } from './comps/comp-store';
 import { seededComps } from './comps/seed-comps';
+import { VIP_EXPERIENCES } from './vip/vip-experience-store';
+import { seededVipExperiences } from './vip/seed-vip';
 
 /** What other subgraphs' seeds need to know about each demo member. */
 export interface SeededMember {
@@ -225,6 +227,8 @@ export async function seedLoyalty(
   const exclusions = members.filter((m) => m.self_excluded).map((m, n) => seededExclusion(m, n, now));
   const comps = seededComps(members, now);
   ledger.push(...comps.entries);
+  const vip = seededVipExperiences(members, now);
+  ledger.push(...vip.entries);
 
   await insertInBatches(db, 'rewards', rewards);
   await insertInBatches(db, 'members', members);
@@ -232,6 +236,7 @@ export async function seedLoyalty(
   await insertInBatches(db, 'reward_redemptions', redemptions);
   await insertInBatches(db, 'points_ledger', ledger);
   await insertInBatches(db, COMPS, comps.comps);
+  await insertInBatches(db, VIP_EXPERIENCES, vip.experiences);
 
   return {
     members: members.map((m) => ({

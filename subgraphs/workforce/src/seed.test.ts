@@ -87,6 +87,7 @@ describe('seedWorkforce', () => {
       firstName: sample.first_name,
       lastName: sample.last_name,
       position: sample.position,
+      active: sample.employment_status === 'active',
     });
   });
 

@@ -39,6 +39,8 @@ export interface SeededStaffMember {
   firstName: string;
   lastName: string;
   position: string;
+  /** Employment status is active (loyalty makes only active staff members hosts) */
+  active: boolean;
 }
 
 export interface WorkforceSeedResult {
@@ -138,6 +140,7 @@ export async function seedWorkforce(db: Db, options: WorkforceSeedOptions): Prom
       firstName: s.first_name,
       lastName: s.last_name,
       position: s.position,
+      active: s.employment_status === 'active',
     })),
     trainingRecords: records.length,
     performanceReviews: reviews.length,

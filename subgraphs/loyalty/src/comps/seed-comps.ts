@@ -18,7 +18,7 @@ const OUTLETS: Record<CompCategory, string[]> = {
 const STATES: CompStatus[] = ['issued', 'redeemed', 'redeemed', 'issued', 'voided', 'pending_approval'];
 
 /** An id of the member's own (UUID-shaped, unique per kind and member), so no faker draw is spent on it. */
-const derivedId = (member: MemberDocument, kind: string, n: number) =>
+export const derivedId = (member: MemberDocument, kind: string, n: number) =>
   `${member.id.slice(0, 23)}${kind}${String(n).padStart(12, '0')}`;
 
 /**

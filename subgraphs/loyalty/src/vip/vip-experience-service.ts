@@ -60,7 +60,7 @@ const isRefusal = (error: unknown) =>
   ['CONFLICT', 'BAD_USER_INPUT', 'NOT_FOUND'].includes(String(error.extensions.code));
 
 /** The caller-chosen key of an experience's charge (`chargeComps`/`refundComps`); one per approval attempt. */
-const chargeKey = (experience: VipExperienceDocument) =>
+export const chargeKey = (experience: Pick<VipExperienceDocument, 'id' | 'approved_at'>) =>
   `vip_experience:${experience.id}:${experience.approved_at?.getTime() ?? 0}`;
 
 /**
