@@ -1,12 +1,9 @@
 import type { Identity } from '@casino/auth';
-import { complianceSubgraph } from '../index';
-import { ADMIN_USERS } from '../admins/admin-user-store';
 import { COMPLIANCE_REPORTS } from './compliance-report-store';
 import type { ComplianceViolation } from './compliance-report-store';
-import { IDENTITIES, accountOf, reportDoc } from '../testing/fixtures';
-import { startTestGaming, startTestLoyalty } from '../testing/upstreams';
-import type { TestUpstream } from '../testing/upstreams';
-import { startSubgraphHarness } from '@casino/testing';
+import { IDENTITIES, reportDoc } from '../testing/fixtures';
+import { startComplianceWithUpstreams } from '../testing/harness';
+import type { ComplianceWithUpstreams } from '../testing/harness';
 import type { SubgraphHarness } from '@casino/testing';
 
 const MEMBER_STATUS = /* GraphQL */ `
@@ -66,9 +63,8 @@ interface DashboardView {
 }
 
 describe('findings of draft reports', () => {
-  let gaming: TestUpstream;
-  let loyalty: TestUpstream;
   let harness: SubgraphHarness;
+  let stack: ComplianceWithUpstreams | undefined;
   const draft = reportDoc({
     status: 'draft',
     created_at: detected,
@@ -103,17 +99,11 @@ describe('findings of draft reports', () => {
   };
 
   beforeAll(async () => {
-    [gaming, loyalty] = await Promise.all([startTestGaming(), startTestLoyalty()]);
-    harness = await startSubgraphHarness(complianceSubgraph, {
-      services: { gaming: gaming.client, loyalty: loyalty.client },
-    });
-    await harness.db.collection(ADMIN_USERS).insertMany([accountOf(IDENTITIES.generalAdmin)]);
+    stack = await startComplianceWithUpstreams([IDENTITIES.generalAdmin]);
+    ({ harness } = stack);
     await harness.db.collection(COMPLIANCE_REPORTS).insertMany([{ ...draft }, { ...completed }]);
   });
-  afterAll(async () => {
-    await harness?.close();
-    await Promise.all([gaming?.stop(), loyalty?.stop()]);
-  });
+  afterAll(() => stack?.close());
 
   it("count neither in a member's status nor on the dashboard until the report is completed", async () => {
     expect(await statusOf()).toEqual({

@@ -6,12 +6,9 @@ import { DATA_RETENTION_POLICIES } from '../retention/retention-policy-store';
 import { COMPLIANCE_REPORTS } from './compliance-report-store';
 import { RETENTION_RUNS } from '../retention/retention-run-store';
 import { IDENTITIES, accountOf, auditLogDoc, errorCode, policyDoc } from '../testing/fixtures';
-import {
-  insertTestMembers,
-  insertTestSessions,
-  startTestGaming,
-  startTestLoyalty,
-} from '../testing/upstreams';
+import { startComplianceWithUpstreams } from '../testing/harness';
+import type { ComplianceWithUpstreams } from '../testing/harness';
+import { insertTestMembers, insertTestSessions } from '../testing/upstreams';
 import type { TestUpstream } from '../testing/upstreams';
 import { unreachableService } from '@casino/gaming/testing';
 import { startSubgraphHarness } from '@casino/testing';
@@ -63,6 +60,7 @@ describe('generateComplianceReport', () => {
   let gaming: TestUpstream;
   let loyalty: TestUpstream;
   let harness: SubgraphHarness;
+  let stack: ComplianceWithUpstreams | undefined;
   let a: string, b: string, c: string, d: string, x: string, y: string;
   let expiredAtEnd: string, expiringAfterEnd: string, expiringAtWarningEdge: string;
   let sessions: string[];
@@ -78,13 +76,8 @@ describe('generateComplianceReport', () => {
     report.violations.filter((v) => v[key] === value);
 
   beforeAll(async () => {
-    [gaming, loyalty] = await Promise.all([startTestGaming(), startTestLoyalty()]);
-    harness = await startSubgraphHarness(complianceSubgraph, {
-      services: { gaming: gaming.client, loyalty: loyalty.client },
-    });
-    await harness.db
-      .collection(ADMIN_USERS)
-      .insertMany([accountOf(IDENTITIES.superAdmin), accountOf(IDENTITIES.generalAdmin)]);
+    stack = await startComplianceWithUpstreams([IDENTITIES.superAdmin, IDENTITIES.generalAdmin]);
+    ({ harness, gaming, loyalty } = stack);
     // a verified; b, c, d not verified; x and y self-excluded (only x plays)
     [a, b, c, d, x, y] = await insertTestMembers(loyalty.db, [
       { kyc_verified: true },
@@ -186,10 +179,7 @@ describe('generateComplianceReport', () => {
       },
     ]);
   });
-  afterAll(async () => {
-    await harness?.close();
-    await Promise.all([gaming?.stop(), loyalty?.stop()]);
-  });
+  afterAll(() => stack?.close());
 
   it('aml_report: a CTR per member day and direction above 10,000, an MTL per transaction from 3,000', async () => {
     const report = await generate('aml_report');

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '@casino/auth';
-import { complianceSubgraph } from '../index';
-import { ADMIN_USERS } from '../admins/admin-user-store';
 import { COMPLIANCE_REPORTS } from './compliance-report-store';
-import { IDENTITIES, accountOf, errorCode, reportDoc } from '../testing/fixtures';
-import { startSubgraphHarness } from '@casino/testing';
+import { IDENTITIES, errorCode, reportDoc } from '../testing/fixtures';
+import { startComplianceHarness } from '../testing/harness';
 import type { SubgraphHarness } from '@casino/testing';
 
 const FIELDS = `id status completedBy { username } completedAt submittedBy { username } approvedBy { username }`;
@@ -58,10 +56,7 @@ describe('compliance report drafts and typed findings', () => {
   const lastAudit = (action: string) => [...harness.auditEvents].reverse().find((e) => e.action === action);
 
   beforeAll(async () => {
-    harness = await startSubgraphHarness(complianceSubgraph);
-    await harness.db
-      .collection(ADMIN_USERS)
-      .insertMany([accountOf(superAdmin), accountOf(generalAdmin), accountOf(gamingManager)]);
+    harness = await startComplianceHarness([superAdmin, generalAdmin, gamingManager]);
   });
   afterAll(() => harness.close());
 

@@ -1,10 +1,8 @@
 import type { AdminIdentity, Identity } from '@casino/auth';
-import { complianceSubgraph } from '../index';
-import { ADMIN_USERS } from '../admins/admin-user-store';
 import { COMPLIANCE_REPORTS } from './compliance-report-store';
 import type { ComplianceReportStatus } from './compliance-report-store';
-import { IDENTITIES, accountOf, errorCode, reportDoc } from '../testing/fixtures';
-import { startSubgraphHarness } from '@casino/testing';
+import { IDENTITIES, errorCode, reportDoc } from '../testing/fixtures';
+import { startComplianceHarness } from '../testing/harness';
 import type { SubgraphHarness } from '@casino/testing';
 
 const FIELDS = `id status submittedTo submissionDate submittedBy { id username } approvedBy { id username } approvedAt`;
@@ -42,15 +40,7 @@ describe('compliance report lifecycle', () => {
     harness.execute<{ approveComplianceReport: ReportView }>(APPROVE, { id }, { identity });
 
   beforeAll(async () => {
-    harness = await startSubgraphHarness(complianceSubgraph);
-    await harness.db
-      .collection(ADMIN_USERS)
-      .insertMany([
-        accountOf(superAdmin),
-        accountOf(generalAdmin),
-        accountOf(gamingManager),
-        accountOf(secondSuperAdmin),
-      ]);
+    harness = await startComplianceHarness([superAdmin, generalAdmin, gamingManager, secondSuperAdmin]);
   });
   afterAll(() => harness.close());
 

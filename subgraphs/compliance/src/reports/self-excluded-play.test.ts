@@ -1,15 +1,9 @@
 import { SELF_EXCLUSIONS, selfExclusionDocument } from '@casino/loyalty/testing';
-import { startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
-import { complianceSubgraph } from '../index';
-import { ADMIN_USERS } from '../admins/admin-user-store';
-import { IDENTITIES, accountOf } from '../testing/fixtures';
-import {
-  insertTestMembers,
-  insertTestSessions,
-  startTestGaming,
-  startTestLoyalty,
-} from '../testing/upstreams';
+import { IDENTITIES } from '../testing/fixtures';
+import { startComplianceWithUpstreams } from '../testing/harness';
+import type { ComplianceWithUpstreams } from '../testing/harness';
+import { insertTestMembers, insertTestSessions } from '../testing/upstreams';
 import type { TestUpstream } from '../testing/upstreams';
 
 const GENERATE = /* GraphQL */ `
@@ -58,14 +52,12 @@ describe('gambling_activity: only play during a self-exclusion is a breach', () 
   let gaming: TestUpstream;
   let loyalty: TestUpstream;
   let harness: SubgraphHarness;
+  let stack: ComplianceWithUpstreams | undefined;
   let late: string, during: string, twice: string;
 
   beforeAll(async () => {
-    [gaming, loyalty] = await Promise.all([startTestGaming(), startTestLoyalty()]);
-    harness = await startSubgraphHarness(complianceSubgraph, {
-      services: { gaming: gaming.client, loyalty: loyalty.client },
-    });
-    await harness.db.collection(ADMIN_USERS).insertMany([accountOf(IDENTITIES.superAdmin)]);
+    stack = await startComplianceWithUpstreams([IDENTITIES.superAdmin]);
+    ({ harness, gaming, loyalty } = stack);
     [late, during, twice] = await insertTestMembers(loyalty.db, [
       { self_excluded: true },
       { self_excluded: true },
@@ -96,10 +88,7 @@ describe('gambling_activity: only play during a self-exclusion is a breach', () 
       session(twice!, '2026-03-25T10:00:00', '2026-03-25T11:00:00'),
     ]);
   });
-  afterAll(async () => {
-    await harness?.close();
-    await Promise.all([gaming?.stop(), loyalty?.stop()]);
-  });
+  afterAll(() => stack?.close());
 
   it('flags sessions started while an exclusion was in effect, never play before it began or after reinstatement', async () => {
     const result = await harness.execute<{

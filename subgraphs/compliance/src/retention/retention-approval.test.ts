@@ -1,9 +1,7 @@
-import { complianceSubgraph } from '../index';
-import { ADMIN_USERS } from '../admins/admin-user-store';
 import { DATA_RETENTION_POLICIES } from './retention-policy-store';
 import { RETENTION_EXCEPTIONS } from './retention-service';
-import { IDENTITIES, accountOf, errorCode, policyDoc } from '../testing/fixtures';
-import { startSubgraphHarness } from '@casino/testing';
+import { IDENTITIES, errorCode, policyDoc } from '../testing/fixtures';
+import { startComplianceHarness } from '../testing/harness';
 import type { SubgraphHarness } from '@casino/testing';
 
 const FIELDS = `id policyName dataCategory status retentionPeriodDays archiveAfterDays autoDelete encryptionRequired
@@ -40,10 +38,7 @@ describe('data retention policy create and approve', () => {
     harness.execute<{ approveDataRetentionPolicy: PolicyView }>(APPROVE, { id }, { identity });
 
   beforeAll(async () => {
-    harness = await startSubgraphHarness(complianceSubgraph);
-    await harness.db
-      .collection(ADMIN_USERS)
-      .insertMany([accountOf(superAdmin), accountOf(generalAdmin), accountOf(gamingManager)]);
+    harness = await startComplianceHarness([superAdmin, generalAdmin, gamingManager]);
   });
   afterAll(() => harness.close());
 
