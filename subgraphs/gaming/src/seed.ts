@@ -8,7 +8,7 @@ import { GAMING_INDEXES } from './indexes';
 import type { GamingPackageDocument, Tier } from './packages/package-store';
 import { GAMING_PACKAGES } from './packages/package-store';
 import type { GamingSessionDocument } from './sessions/session-store';
-import { GAMING_SESSIONS } from './sessions/session-store';
+import { GAMING_SESSIONS, OPEN_SESSION_FIELDS } from './sessions/session-store';
 
 export interface GamingSeedResult {
   sessions: number;
@@ -452,21 +452,13 @@ export async function seedGaming(
         session_start: new Date(
           Math.max(now.getTime() - minutesAgo * MINUTE, member.registrationDate.getTime()),
         ),
-        session_end: null,
+        ...OPEN_SESSION_FIELDS,
         game_type: gameType.code,
         game_type_id: gameType.id,
         table_number: isTable ? seat : null,
         seat_number: seatNumber,
         machine_number: isTable ? null : seat,
         buy_in_amount: cents(buyIn),
-        cash_out_amount: null,
-        net_result: null,
-        average_bet: null,
-        coin_in: null,
-        theo: null,
-        duration_minutes: null,
-        points_earned: 0,
-        status: 'active',
         seat_lock: lock,
       });
     }

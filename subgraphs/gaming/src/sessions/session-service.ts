@@ -14,6 +14,7 @@ import type {
   GamingSessionStore,
   SessionSettlement,
 } from './session-store';
+import { OPEN_SESSION_FIELDS } from './session-store';
 import { SESSION_RULES } from '../settings';
 
 export type SessionRules = typeof SESSION_RULES;
@@ -189,21 +190,13 @@ export class GamingSessionService {
       id: newId(),
       member_id: input.memberId,
       session_start: input.startedAt ?? now,
-      session_end: null,
+      ...OPEN_SESSION_FIELDS,
       game_type: gameType.code,
       game_type_id: gameType.id,
       table_number: tableNumber,
       seat_number: seatNumber,
       machine_number: machineNumber,
       buy_in_amount: input.buyInAmount,
-      cash_out_amount: null,
-      net_result: null,
-      average_bet: null,
-      coin_in: null,
-      theo: null,
-      duration_minutes: null,
-      points_earned: 0,
-      status: 'active',
       // absent rather than null when there is no lock: a sparse index still indexes an explicit null
       ...(seatLock ? { seat_lock: seatLock } : {}),
     };

@@ -256,6 +256,19 @@ export function playStatsOf(sessions: readonly GamingSessionDocument[]): PlaySta
   return playStatsSummary(totals);
 }
 
+/** What a session holds while it is open: no end and none of the figures its end records. */
+export const OPEN_SESSION_FIELDS = {
+  session_end: null,
+  cash_out_amount: null,
+  net_result: null,
+  average_bet: null,
+  coin_in: null,
+  theo: null,
+  duration_minutes: null,
+  points_earned: 0,
+  status: 'active',
+} as const satisfies Partial<GamingSessionDocument>;
+
 export class GamingSessionStore {
   private readonly collection: Collection<GamingSessionDocument>;
 
