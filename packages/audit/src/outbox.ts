@@ -246,43 +246,34 @@ export class AuditOutbox {
   private async failed(row: { id: string; attempts: number }, error: unknown, token: string): Promise<void> {
     const attempts = row.attempts + 1;
     const lastError = deliveryFailureOf(error);
+    let next: { next_attempt_at: Date | null; dead_at?: Date };
     if (attempts >= this.settings.maxAttempts) {
       this.log.error(
         { auditEventId: row.id, attempts, code: lastError.code },
         'audit event set aside as dead after repeated failures',
       );
-      await this.collection.updateOne(
-        { id: row.id, ...this.claims.held(token) },
-        {
-          $set: {
-            attempts,
-            last_error: lastError,
-            next_attempt_at: null,
-            dead_at: new Date(),
-            ...this.claims.released(),
-          },
-        },
+      next = { next_attempt_at: null, dead_at: new Date() };
+    } else {
+      const delay = retryDelayMs(
+        attempts,
+        this.settings.retryBaseMs,
+        this.settings.retryMaxMs,
+        this.settings.retryJitter,
+        this.settings.random,
       );
-      return;
+      this.log.warn(
+        { auditEventId: row.id, attempts, retryInMs: delay, code: lastError.code },
+        'audit delivery failed',
+      );
+      next = { next_attempt_at: new Date(Date.now() + delay) };
     }
-    const delay = retryDelayMs(
-      attempts,
-      this.settings.retryBaseMs,
-      this.settings.retryMaxMs,
-      this.settings.retryJitter,
-      this.settings.random,
-    );
-    this.log.warn(
-      { auditEventId: row.id, attempts, retryInMs: delay, code: lastError.code },
-      'audit delivery failed',
-    );
     await this.collection.updateOne(
       { id: row.id, ...this.claims.held(token) },
       {
         $set: {
           attempts,
           last_error: lastError,
-          next_attempt_at: new Date(Date.now() + delay),
+          ...next,
           ...this.claims.released(),
         },
       },
