@@ -106,6 +106,8 @@ const EXPECTED: Record<string, Who[]> = {
   'Mutation.recordTrainingCompletion': ['SuperAdmin', 'GeneralAdmin', 'Manager', 'Supervisor'],
   // loyalty's check of a host (service only)
   'Query.hostCandidate': [],
+  // loyalty's theo of a host's members (service only)
+  'Query.membersTheo': [],
   'Mutation.createPerformanceReview': ['SuperAdmin', 'GeneralAdmin', 'Manager'],
   // key rotation: compliance's service identity only
   'Mutation.resealWorkforceProtectedFields': [],

@@ -188,6 +188,13 @@ const OPERATIONS: ServiceOperation[] = [
   },
   {
     subgraph: 'gaming',
+    field: 'Query.membersTheo',
+    callers: ['loyalty'],
+    document: `query ($ids: [ID!]!, $window: DateRangeInput!) { membersTheo(memberIds: $ids, window: $window) { memberId theo } }`,
+    variables: () => ({ ids: [randomUUID()], window: RANGE }),
+  },
+  {
+    subgraph: 'gaming',
     field: 'Query.gamingSessionForCredit',
     callers: ['loyalty'],
     document: `query ($id: ID!) { gamingSessionForCredit(id: $id) { id theo } }`,

@@ -40,6 +40,8 @@ export const rules: RuleTree = {
     memberPlayProfiles: marketing,
     // loyalty re-checks a credit against the session before it posts points
     gamingSessionForCredit: loyalty,
+    // loyalty's host portfolios: theo of the host's members over a window
+    membersTheo: loyalty,
   },
   Mutation: {
     retryGamingDeadLetter: atLeast('SuperAdmin'),
@@ -82,4 +84,5 @@ export const rules: RuleTree = {
   MemberPlayProfilePage: marketing,
   GamingRetentionResult: compliance,
   GamingSessionCreditCheck: loyalty,
+  MemberTheo: loyalty,
 };

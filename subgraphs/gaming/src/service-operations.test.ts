@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '@casino/auth';
-import { GAMING_SESSION_FOR_CREDIT } from '@casino/loyalty';
+import { GAMING_SESSION_FOR_CREDIT, HOST_PORTFOLIO_THEO } from '@casino/loyalty';
 import { toMoney } from '@casino/mongo';
 import { startSubgraphHarness, testIdentity } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
@@ -89,6 +89,30 @@ describe('gaming operations as other subgraphs send them', () => {
         { memberId: regular, sessions: 1, totalBuyIn: '300.00', favoriteGames: ['blackjack'] },
       ].sort((a, b) => a.memberId.localeCompare(b.memberId)),
     );
+  });
+
+  it("answers loyalty's theo of a host's members (loyalty's own document), zero for a member without sessions", async () => {
+    const nobody = randomUUID();
+    const window = { from: '2025-01-01T00:00:00.000Z', to: '2025-12-31T00:00:00.000Z' };
+    const result = await harness.execute<{
+      membersTheo: { memberId: string; theo: string; sessions: number; lastSessionEnd: string | null }[];
+    }>(HOST_PORTFOLIO_THEO, { memberIds: [whale, nobody], window }, { identity: LOYALTY });
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.membersTheo).toEqual([
+      {
+        memberId: whale,
+        theo: big.theo!.toString(),
+        sessions: 1,
+        lastSessionEnd: big.session_end!.toISOString(),
+      },
+      { memberId: nobody, theo: '0.00', sessions: 0, lastSessionEnd: null },
+    ]);
+    const empty = await harness.execute(
+      HOST_PORTFOLIO_THEO,
+      { memberIds: [whale], window: { from: window.to, to: window.from } },
+      { identity: LOYALTY },
+    );
+    expect(empty.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
   });
 
   it("answers loyalty's credit check of a session (loyalty's own document: gaming already depends on loyalty)", async () => {

@@ -22,7 +22,7 @@ import { PointsService } from './points/points-service';
 import { CompService } from './comps/comp-service';
 import type { CompDocument } from './comps/comp-store';
 import { VipExperienceService } from './vip/vip-experience-service';
-import { HostService, workforceHostLookup } from './hosts/host-service';
+import { gamingTheoLookup, HostService, workforceHostLookup } from './hosts/host-service';
 import type { VipExperienceDocument } from './vip/vip-experience-store';
 import { GamingSessionCredits, gamingSessionLookup } from './points/gaming-session-credits';
 import { LoyaltyPrivacy } from './privacy/loyalty-privacy';
@@ -104,7 +104,12 @@ export function createLoyaltyServices(
       points,
       comps,
       vipExperiences: new VipExperienceService(stores, settings, comps, points.ledger),
-      hosts: new HostService(stores, settings, workforceHostLookup(deps.services.workforce)),
+      hosts: new HostService(
+        stores,
+        settings,
+        workforceHostLookup(deps.services.workforce),
+        gamingTheoLookup(deps.services.gaming),
+      ),
       sessionCredits: new GamingSessionCredits(points, gamingSessionLookup(deps.services.gaming)),
       jobs: new LoyaltyJobs(stores, settings),
       dashboard: new LoyaltyDashboardService(stores, settings, dashboardCacheOf(deps)),

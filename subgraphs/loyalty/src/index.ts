@@ -41,6 +41,8 @@ export const loyaltySubgraph: SubgraphDefinition<LoyaltyContext, LoyaltyProcess>
 export { LoyaltyJobs } from './jobs/loyalty-jobs';
 /** The credit check loyalty sends gaming (gaming's contract test runs this very document) */
 export { GAMING_SESSION_FOR_CREDIT } from './points/gaming-session-credits';
+/** The theo of a host's members loyalty asks gaming for (gaming's contract test runs this very document) */
+export { HOST_PORTFOLIO_THEO } from './hosts/host-service';
 export { DEFAULT_LOYALTY_SETTINGS, parseLoyaltySettings } from './settings';
 export type { LoyaltySettings } from './settings';
 export { seedLoyalty } from './seed';

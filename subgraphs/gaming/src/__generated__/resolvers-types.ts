@@ -482,6 +482,15 @@ export type MemberPlayVolume = {
   sessionCount: Scalars['Int']['output'];
 };
 
+/** Theo of one member's completed sessions that ended in a window */
+export type MemberTheo = {
+  __typename?: 'MemberTheo';
+  lastSessionEnd?: Maybe<Scalars['DateTime']['output']>;
+  memberId: Scalars['ID']['output'];
+  sessions: Scalars['Int']['output'];
+  theo: Scalars['Money']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** One bounded batch of the gaming_logs retention policy (compliance's service only) */
@@ -597,6 +606,12 @@ export type Query = {
    * when the window is empty or longer than the dashboard maximum.
    */
   memberPlayProfiles: MemberPlayProfilePage;
+  /**
+   * Theo, session count and latest end of each named member's completed sessions that ended in the window (zero
+   * for a member without any), in the order named; at most 5000 members. Service only (loyalty's host
+   * portfolios). BAD_USER_INPUT for more members or a window that is empty or longer than the dashboard maximum
+   */
+  membersTheo: Array<MemberTheo>;
   /** Sessions started in [from, to): totals, long sessions, large member-day losses, play of the watched members; service only */
   responsibleGamingSummary: ResponsibleGamingSummary;
 };
@@ -681,6 +696,12 @@ export type QueryMemberPlayProfilesArgs = {
   first: Scalars['Int']['input'];
   longSessionMinutes: Scalars['Int']['input'];
   topGames: Scalars['Int']['input'];
+  window: DateRangeInput;
+};
+
+
+export type QueryMembersTheoArgs = {
+  memberIds: Array<Scalars['ID']['input']>;
   window: DateRangeInput;
 };
 
@@ -872,6 +893,7 @@ export type ResolversTypes = ResolversObject<{
   MemberPlayProfile: ResolverTypeWrapper<MemberPlayProfile>;
   MemberPlayProfilePage: ResolverTypeWrapper<MemberPlayProfilePage>;
   MemberPlayVolume: ResolverTypeWrapper<MemberPlayVolume>;
+  MemberTheo: ResolverTypeWrapper<MemberTheo>;
   Money: ResolverTypeWrapper<Scalars['Money']['output']>;
   Mutation: ResolverTypeWrapper<{}>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -933,6 +955,7 @@ export type ResolversParentTypes = ResolversObject<{
   MemberPlayProfile: MemberPlayProfile;
   MemberPlayProfilePage: MemberPlayProfilePage;
   MemberPlayVolume: MemberPlayVolume;
+  MemberTheo: MemberTheo;
   Money: Scalars['Money']['output'];
   Mutation: {};
   PageInfo: PageInfo;
@@ -1260,6 +1283,14 @@ export type MemberPlayVolumeResolvers<ContextType = GamingContext, ParentType ex
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type MemberTheoResolvers<ContextType = GamingContext, ParentType extends ResolversParentTypes['MemberTheo'] = ResolversParentTypes['MemberTheo']> = ResolversObject<{
+  lastSessionEnd?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  theo?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Money'], any> {
   name: 'Money';
 }
@@ -1313,6 +1344,7 @@ export type QueryResolvers<ContextType = GamingContext, ParentType extends Resol
   gamingSessionForCredit?: Resolver<Maybe<ResolversTypes['GamingSessionCreditCheck']>, ParentType, ContextType, RequireFields<QueryGamingSessionForCreditArgs, 'id'>>;
   gamingSessions?: Resolver<ResolversTypes['GamingSessionConnection'], ParentType, ContextType, Partial<QueryGamingSessionsArgs>>;
   memberPlayProfiles?: Resolver<ResolversTypes['MemberPlayProfilePage'], ParentType, ContextType, RequireFields<QueryMemberPlayProfilesArgs, 'first' | 'longSessionMinutes' | 'topGames' | 'window'>>;
+  membersTheo?: Resolver<Array<ResolversTypes['MemberTheo']>, ParentType, ContextType, RequireFields<QueryMembersTheoArgs, 'memberIds' | 'window'>>;
   responsibleGamingSummary?: Resolver<ResolversTypes['ResponsibleGamingSummary'], ParentType, ContextType, RequireFields<QueryResponsibleGamingSummaryArgs, 'asOf' | 'dayStartHour' | 'from' | 'largeLoss' | 'longSessionMinutes' | 'to' | 'watchMemberIds'>>;
 }>;
 
@@ -1372,6 +1404,7 @@ export type Resolvers<ContextType = GamingContext> = ResolversObject<{
   MemberPlayProfile?: MemberPlayProfileResolvers<ContextType>;
   MemberPlayProfilePage?: MemberPlayProfilePageResolvers<ContextType>;
   MemberPlayVolume?: MemberPlayVolumeResolvers<ContextType>;
+  MemberTheo?: MemberTheoResolvers<ContextType>;
   Money?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;

@@ -11,6 +11,16 @@ import type { GamingSettings } from '../settings';
 export const MAX_PROFILES_PER_PAGE = 1_000;
 /** Most favourite games one call may ask for. */
 export const MAX_TOP_GAMES = 20;
+/** The most members one membersTheo call names (a host's portfolio is at most LOYALTY_HOST_PORTFOLIO_LIMIT) */
+export const MAX_THEO_MEMBERS = 5_000;
+
+/** One member's theo over a window, as membersTheo answers loyalty. */
+export interface MemberTheoResult {
+  memberId: string;
+  theo: Decimal128;
+  sessions: number;
+  lastSessionEnd: Date | null;
+}
 
 /** A member's play over a window, shaped like the GraphQL MemberPlayProfile type. */
 export interface MemberPlayProfileResult {
@@ -58,6 +68,33 @@ export class MemberPlayProfiles {
     private readonly reports: SessionReportStore,
     private readonly settings: GamingSettings,
   ) {}
+
+  /**
+   * Theo of each named member's completed sessions that ended in the window, with their count and the latest
+   * end; a member without any answers zero (loyalty's host portfolios). BAD_USER_INPUT for too many members
+   * or a bad window.
+   */
+  async theoOf(memberIds: readonly string[], window: { from: Date; to: Date }): Promise<MemberTheoResult[]> {
+    checkDateRange(
+      window,
+      this.settings.maxDashboardRangeDays,
+      { from: 'window.from', to: 'window.to', name: 'window' },
+      this.settings.timeZone,
+    );
+    if (memberIds.length > MAX_THEO_MEMBERS) {
+      throw badUserInput('memberIds', `must name at most ${MAX_THEO_MEMBERS} members`);
+    }
+    const rows = new Map((await this.reports.theoByMember(memberIds, window)).map((r) => [r._id, r]));
+    return [...new Set(memberIds)].map((memberId) => {
+      const row = rows.get(memberId);
+      return {
+        memberId,
+        theo: centsToMoney(row ? toCents(row.theo) : 0n),
+        sessions: row?.sessions ?? 0,
+        lastSessionEnd: row?.last ?? null,
+      };
+    });
+  }
 
   async page(args: MemberPlayProfileArgs): Promise<MemberPlayProfilePageResult> {
     const { window, first, after, longSessionMinutes, topGames } = args;
@@ -127,7 +164,8 @@ export class MemberPlayProfiles {
 }
 
 /** The service-only query marketing's analytics job walks (see schema.graphql). */
-export const memberProfileQueries: Pick<QueryResolvers, 'memberPlayProfiles'> = {
+export const memberProfileQueries: Pick<QueryResolvers, 'memberPlayProfiles' | 'membersTheo'> = {
+  membersTheo: (_, { memberIds, window }, ctx) => ctx.services.memberProfiles.theoOf(memberIds, window),
   memberPlayProfiles: (_, args, ctx) =>
     ctx.services.memberProfiles.page({
       window: args.window,

@@ -135,6 +135,35 @@ export class SessionReportStore {
     this.collection = db.collection<GamingSessionDocument>(GAMING_SESSIONS);
   }
 
+  /**
+   * Each member's completed sessions that ended in the window: their theo summed (as stored, Decimal128) and
+   * counted, and the latest end. Members without such sessions are absent.
+   */
+  theoByMember(
+    memberIds: readonly string[],
+    window: { from: Date; to: Date },
+  ): Promise<{ _id: string; theo: Decimal128 | number; sessions: number; last: Date }[]> {
+    return this.collection
+      .aggregate<{ _id: string; theo: Decimal128 | number; sessions: number; last: Date }>([
+        {
+          $match: {
+            member_id: { $in: [...memberIds] },
+            status: 'completed',
+            session_end: { $gte: window.from, $lt: window.to },
+          },
+        },
+        {
+          $group: {
+            _id: '$member_id',
+            theo: { $sum: '$theo' },
+            sessions: { $sum: 1 },
+            last: { $max: '$session_end' },
+          },
+        },
+      ])
+      .toArray();
+  }
+
   /** The floor's sums over sessions started in a range: in total, per game type, per gaming day, top players. */
   async dashboardFacets(
     range: { from: Date; to: Date },

@@ -227,9 +227,9 @@ export type HostedMember = {
   daysSinceLastVisit?: Maybe<Scalars['Int']['output']>;
   lastVisit?: Maybe<Scalars['DateTime']['output']>;
   member: Member;
-  /** Gaming sessions credited in the window */
+  /** Completed gaming sessions that ended in the window */
   sessions: Scalars['Int']['output'];
-  /** Theo of the member's gaming sessions credited in the window */
+  /** Theo of the member's completed gaming sessions that ended in the window (gaming's figures) */
   theo: Scalars['Money']['output'];
 };
 

@@ -10,6 +10,7 @@ import type { LoyaltyHostCandidateQuery } from '@casino/workforce/operations';
 import type { LoyaltyStores } from '../stores';
 import type { LoyaltySettings } from '../settings';
 import type { MemberDocument } from '../members/member-store';
+import { centsOf } from '../comps/money';
 
 /** Workforce's answer about a staff member: employed or not, and where (null: no such staff member). */
 export type HostCandidate = NonNullable<LoyaltyHostCandidateQuery['hostCandidate']>;
@@ -25,6 +26,54 @@ export function workforceHostLookup(workforce: ServiceClient): HostLookup {
       throw serviceUnavailable('Workforce could not be reached to check the host; try again shortly', {
         cause: error,
       });
+    }
+  };
+}
+
+/** The theo of a host's members, as gaming's membersTheo answers (gaming's contract test runs this document). */
+export const HOST_PORTFOLIO_THEO = /* GraphQL */ `
+  query LoyaltyHostPortfolioTheo($memberIds: [ID!]!, $window: DateRangeInput!) {
+    membersTheo(memberIds: $memberIds, window: $window) {
+      memberId
+      theo
+      sessions
+      lastSessionEnd
+    }
+  }
+`;
+
+/** Gaming's figures for one member over the window (gaming owns sessions and their theo). */
+export interface MemberTheoRecord {
+  memberId: string;
+  theo: string;
+  sessions: number;
+  lastSessionEnd: string | null;
+}
+
+export type TheoLookup = (
+  memberIds: string[],
+  window: { from: Date; to: Date },
+  log?: Logger,
+) => Promise<Map<string, MemberTheoRecord>>;
+
+/** Asks gaming, as the loyalty service; without an answer there is no portfolio (SERVICE_UNAVAILABLE). */
+export function gamingTheoLookup(gaming: ServiceClient): TheoLookup {
+  return async (memberIds, window, log) => {
+    if (memberIds.length === 0) return new Map();
+    try {
+      const data = await gaming.request<{ membersTheo: MemberTheoRecord[] }>(HOST_PORTFOLIO_THEO, {
+        memberIds,
+        window: { from: window.from.toISOString(), to: window.to.toISOString() },
+      });
+      return new Map(data.membersTheo.map((row) => [row.memberId, row]));
+    } catch (error) {
+      log?.warn({ err: error }, 'gaming theo lookup failed');
+      throw serviceUnavailable(
+        'Gaming could not be reached for the theo of the portfolio; try again shortly',
+        {
+          cause: error,
+        },
+      );
     }
   };
 }
@@ -67,6 +116,7 @@ export class HostService {
     private readonly stores: LoyaltyStores,
     private readonly settings: LoyaltySettings,
     private readonly lookup: HostLookup,
+    private readonly theo: TheoLookup,
   ) {}
 
   /** Assigns (or, with no staffId, removes) a member's host. */
@@ -93,7 +143,7 @@ export class HostService {
   }
 
   /**
-   * A host's members with the theo of their sessions credited in the window and the days since their last
+   * A host's members with gaming's theo of their sessions that ended in the window and the days since their last
    * visit, most theo first (then longest away), at most LOYALTY_HOST_PORTFOLIO_LIMIT. FORBIDDEN outside the
    * caller's department scope; empty for an unknown staff member.
    */
@@ -118,15 +168,16 @@ export class HostService {
       }
     }
     const members = await this.stores.members.hostedBy(staffId, this.settings.hostPortfolioLimit);
-    const theo = await this.stores.ledger.theoOf(
+    const theo = await this.theo(
       members.map((m) => m.id),
       window,
+      log,
     );
     const now = Date.now();
     return members
       .map((member) => ({
         member,
-        theoCents: theo.get(member.id)?.theoCents ?? 0,
+        theoCents: centsOf(theo.get(member.id)?.theo ?? '0'),
         sessions: theo.get(member.id)?.sessions ?? 0,
         daysSinceLastVisit: member.last_visit
           ? Math.floor((now - member.last_visit.getTime()) / DAY_MS)

@@ -6,7 +6,8 @@ import { staffDoc, useFixtureProtector } from '@casino/workforce/testing';
 import { DAY_MS } from '@casino/config';
 import { loyaltySubgraph } from '../index';
 import type { MemberDocument } from '../members/member-store';
-import type { PointsLedgerDocument } from '../points/ledger-store';
+import { startTestGaming } from '@casino/gaming/testing';
+import type { TestGaming } from '@casino/gaming/testing';
 import { admin, memberDocument } from '../testing/fixtures';
 
 const ASSIGN = /* GraphQL */ `
@@ -52,8 +53,10 @@ const WINDOW = {
   to: new Date(Date.now() + DAY_MS).toISOString(),
 };
 
+/** Hosts, with real workforce and gaming subgraphs answering loyalty's checks and theo look-ups. */
 describe('hosts', () => {
   let workforce: ServedSubgraph;
+  let gaming: TestGaming;
   let harness: SubgraphHarness;
   const host = randomUUID();
   const otherDepartmentHost = randomUUID();
@@ -65,23 +68,9 @@ describe('hosts', () => {
     await members().insertOne({ ...doc });
     return doc;
   }
-  /** A credited gaming session: the comp accrual entry carries the session's theo */
-  async function credited(memberId: string, theoCents: number, at = new Date()) {
-    await harness.db.collection<PointsLedgerDocument>('points_ledger').insertOne({
-      id: randomUUID(),
-      member_id: memberId,
-      balance: 'comps',
-      type: 'earn',
-      amount: Math.floor(theoCents / 10),
-      source: 'gaming_session',
-      source_id: randomUUID(),
-      reason: null,
-      tier: 'Diamond',
-      theo_cents: theoCents,
-      idempotency_key: `test:${randomUUID()}`,
-      created_at: at,
-    });
-  }
+  /** A completed gaming session of the member (gaming holds it; its theo is gaming's figure) */
+  const played = (memberId: string, theo: string, endedAt = new Date(Date.now() - DAY_MS)) =>
+    gaming.addSession({ memberId, theo, endedAt });
   const assign = (memberId: string, staffId: string | null, identity = admin('Manager')) =>
     harness.execute<{ assignHost: { id: string; host: { id: string } | null } }>(
       ASSIGN,
@@ -107,14 +96,16 @@ describe('hosts', () => {
         staffDoc(otherDepartmentHost, 'Omar', 'F&B', null),
         staffDoc(formerHost, 'Fay', 'Gaming', null, { employment_status: 'terminated' }),
       ]);
+    gaming = await startTestGaming();
     harness = await startSubgraphHarness(loyaltySubgraph, {
-      services: { workforce: workforce.clientAs('loyalty') },
+      services: { workforce: workforce.clientAs('loyalty'), gaming: gaming.client },
     });
   });
   afterAll(async () => {
     useFixtureProtector(undefined);
     await harness.close();
     await workforce.stop();
+    await gaming.stop();
   });
 
   describe('assignHost', () => {
@@ -161,11 +152,11 @@ describe('hosts', () => {
       const small = await member({ host_staff_id: host, last_visit: new Date(Date.now() - 40 * DAY_MS) });
       const never = await member({ host_staff_id: host, last_visit: null });
       await member({ host_staff_id: otherDepartmentHost });
-      await credited(big.id, 150_000);
-      await credited(big.id, 50_050);
-      await credited(small.id, 9_999);
+      await played(big.id, '1500.00');
+      await played(big.id, '500.50');
+      await played(small.id, '99.99');
       // outside the window: not counted
-      await credited(small.id, 1_000_000, new Date(Date.now() - 60 * DAY_MS));
+      await played(small.id, '10000.00', new Date(Date.now() - 60 * DAY_MS));
 
       const result = await portfolio(host, admin('Supervisor', 'Gaming'));
       expect(result.errors).toBeUndefined();

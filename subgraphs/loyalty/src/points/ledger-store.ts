@@ -158,31 +158,6 @@ export class LedgerStore {
     return new Map(earns.map((e) => [e._id, e.last]));
   }
 
-  /**
-   * Theo (cents) and sessions of each member's gaming credits recorded in the range: the comp accrual of every
-   * credited session carries the session's theo, as gaming's record stated it when the credit was checked.
-   */
-  async theoOf(
-    memberIds: readonly string[],
-    range: { from: Date; to: Date },
-  ): Promise<Map<string, { theoCents: number; sessions: number }>> {
-    const rows = await this.collection
-      .aggregate<{ _id: string; theo: number; sessions: number }>([
-        {
-          $match: {
-            member_id: { $in: [...memberIds] },
-            created_at: { $gte: range.from, $lt: range.to },
-            balance: 'comps',
-            type: 'earn',
-            source: 'gaming_session',
-          },
-        },
-        { $group: { _id: '$member_id', theo: { $sum: '$theo_cents' }, sessions: { $sum: 1 } } },
-      ])
-      .toArray();
-    return new Map(rows.map((r) => [r._id, { theoCents: r.theo, sessions: r.sessions }]));
-  }
-
   /** When each member last earned points (null if never), batched per request. */
   lastEarnLoader(): DataLoader<string, Date | null> {
     return new DataLoader(async (ids) => {
