@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { BATCH_OPTIONS, duplicateKeyField, equalityFilter, paginate } from '@casino/mongo';
+import { BATCH_OPTIONS, equalityFilter, insertUnlessDuplicate, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { Tier } from '../members/member-store';
 
@@ -106,14 +106,8 @@ export class LedgerStore {
   }
 
   /** Records an entry as it is; false when an entry is already recorded under its idempotency key. */
-  async insertUnlessKeyed(entry: PointsLedgerDocument): Promise<boolean> {
-    try {
-      await this.collection.insertOne({ ...entry });
-      return true;
-    } catch (error) {
-      if (duplicateKeyField(error) === null) throw error;
-      return false;
-    }
+  insertUnlessKeyed(entry: PointsLedgerDocument): Promise<boolean> {
+    return insertUnlessDuplicate(this.collection, entry);
   }
 
   async deleteUnapplied(ids: string[]): Promise<void> {
