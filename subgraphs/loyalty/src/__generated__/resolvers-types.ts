@@ -223,8 +223,9 @@ export type GamingSessionCredit = {
 /** A member of a host's portfolio */
 export type HostedMember = {
   __typename?: 'HostedMember';
-  /** Whole days since the last visit; null when the member never visited */
+  /** Whole days (24 hours) since lastVisit; null when the member never visited */
   daysSinceLastVisit?: Maybe<Scalars['Int']['output']>;
+  /** The later of the member's last visit and the end of their last session in the window; null when never */
   lastVisit?: Maybe<Scalars['DateTime']['output']>;
   member: Member;
   /** Completed gaming sessions that ended in the window */

@@ -102,6 +102,8 @@ export interface HostedMemberRow {
   member: Pick<MemberDocument, 'id' | 'last_visit' | 'tier' | 'is_active'>;
   theoCents: number;
   sessions: number;
+  /** The later of the member's last visit and the end of their last session in the window */
+  lastVisit: Date | null;
   daysSinceLastVisit: number | null;
 }
 
@@ -175,14 +177,20 @@ export class HostService {
     );
     const now = Date.now();
     return members
-      .map((member) => ({
-        member,
-        theoCents: centsOf(theo.get(member.id)?.theo ?? '0'),
-        sessions: theo.get(member.id)?.sessions ?? 0,
-        daysSinceLastVisit: member.last_visit
-          ? Math.floor((now - member.last_visit.getTime()) / DAY_MS)
-          : null,
-      }))
+      .map((member) => {
+        const played = theo.get(member.id);
+        // the later of loyalty's last visit (moved by credited sessions) and gaming's last session end
+        const ended = played?.lastSessionEnd ? new Date(played.lastSessionEnd) : null;
+        const lastVisit =
+          ended && (!member.last_visit || ended > member.last_visit) ? ended : member.last_visit;
+        return {
+          member,
+          theoCents: centsOf(played?.theo ?? '0'),
+          sessions: played?.sessions ?? 0,
+          lastVisit,
+          daysSinceLastVisit: lastVisit ? Math.floor((now - lastVisit.getTime()) / DAY_MS) : null,
+        };
+      })
       .sort(
         (a, b) =>
           b.theoCents - a.theoCents ||

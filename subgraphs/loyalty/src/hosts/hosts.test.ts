@@ -152,9 +152,11 @@ describe('hosts', () => {
       const small = await member({ host_staff_id: host, last_visit: new Date(Date.now() - 40 * DAY_MS) });
       const never = await member({ host_staff_id: host, last_visit: null });
       await member({ host_staff_id: otherDepartmentHost });
-      await played(big.id, '1500.00');
-      await played(big.id, '500.50');
-      await played(small.id, '99.99');
+      await played(big.id, '1500.00', new Date(Date.now() - 5 * DAY_MS));
+      await played(big.id, '500.50', new Date(Date.now() - 6 * DAY_MS));
+      // gaming's session ended after loyalty's recorded last visit: it counts as the last visit
+      const smallEnd = new Date(Date.now() - DAY_MS - 60_000);
+      await played(small.id, '99.99', smallEnd);
       // outside the window: not counted
       await played(small.id, '10000.00', new Date(Date.now() - 60 * DAY_MS));
 
@@ -163,10 +165,14 @@ describe('hosts', () => {
       const rows = result.data!._entities[0]!.hostedMembers;
       expect(rows.map((r) => [r.member.id, r.theo, r.sessions, r.daysSinceLastVisit])).toEqual([
         [big.id, '2000.50', 2, 3],
-        [small.id, '99.99', 1, 40],
+        [small.id, '99.99', 1, 1],
         [never.id, '0.00', 0, null],
       ]);
-      expect(rows[0]!.lastVisit).toBe(big.last_visit!.toISOString());
+      expect(rows.map((r) => r.lastVisit)).toEqual([
+        big.last_visit!.toISOString(),
+        smallEnd.toISOString(),
+        null,
+      ]);
     });
 
     it("is FORBIDDEN outside the caller's department, open to GeneralAdmin", async () => {

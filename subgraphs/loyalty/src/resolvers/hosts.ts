@@ -26,5 +26,4 @@ export const StaffMember: StaffMemberResolvers = {
 export const HostedMember: HostedMemberResolvers = {
   member: async (row, _, ctx) => (await ctx.loaders.member.load(row.member.id))!,
   theo: (row) => money(row.theoCents),
-  lastVisit: (row) => row.member.last_visit,
 };
