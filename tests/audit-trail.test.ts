@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { IDENTITIES, startTestStack } from './support/stack-harness';
 import type { TestStack } from './support/stack-harness';
+import { waitForAuditEntries } from './support/audit-entries';
 
 interface AuditEntry {
   action: string;
@@ -44,20 +45,8 @@ describe('audit trail through compliance', () => {
   afterAll(() => stack?.stop());
 
   /** Audit delivery is asynchronous (outbox, then compliance's API), so poll for the entry. */
-  async function waitForEntries(filter: Record<string, unknown>, count = 1): Promise<AuditEntry[]> {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const result = await stack.query<{ auditLogs: { edges: { node: AuditEntry }[] } }>(
-        AUDIT_LOGS,
-        { filter },
-        { as: IDENTITIES.GeneralAdmin },
-      );
-      expect(result.errors).toBeUndefined();
-      const entries = result.data!.auditLogs.edges.map((e) => e.node);
-      if (entries.length >= count || Date.now() > deadline) return entries;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
+  const waitForEntries = (filter: Record<string, unknown>, count = 1) =>
+    waitForAuditEntries<AuditEntry>(stack, AUDIT_LOGS, filter, count);
 
   it('records an allowed mutation with actor, target, request, client and redacted changes', async () => {
     const requestId = `audit-${randomUUID()}`;

@@ -1,5 +1,6 @@
 import { IDENTITIES, startTestStack } from './support/stack-harness';
 import type { TestStack } from './support/stack-harness';
+import { waitForAuditEntries } from './support/audit-entries';
 
 interface AuditEntry {
   action: string;
@@ -51,20 +52,8 @@ describe('comps through the gateway', () => {
   }, 180_000);
   afterAll(() => stack?.stop());
 
-  async function waitForEntries(filter: Record<string, unknown>, count: number): Promise<AuditEntry[]> {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const result = await stack.query<{ auditLogs: { edges: { node: AuditEntry }[] } }>(
-        AUDIT_LOGS,
-        { filter },
-        { as: IDENTITIES.GeneralAdmin },
-      );
-      expect(result.errors).toBeUndefined();
-      const entries = result.data!.auditLogs.edges.map((e) => e.node);
-      if (entries.length >= count || Date.now() > deadline) return entries;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
+  const waitForEntries = (filter: Record<string, unknown>, count: number) =>
+    waitForAuditEntries<AuditEntry>(stack, AUDIT_LOGS, filter, count);
 
   it("issues, holds for approval and declines comps against a seeded member's balance, audited under the member", async () => {
     const listed = await stack.query<{ members: { edges: { node: { id: string; compBalance: string } }[] } }>(
