@@ -50,6 +50,16 @@ describe('dashboardCacheKey', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
+  it("differs by the shape version, so two releases never read each other's figures", () => {
+    expect(dashboardCacheKey(key({ version: 'schema-a' }))).not.toBe(
+      dashboardCacheKey(key({ version: 'schema-b' })),
+    );
+    expect(dashboardCacheKey(key({ version: 'schema-a' }))).not.toBe(dashboardCacheKey(key()));
+    expect(dashboardCacheKey(key({ version: 'schema-a' }))).toMatch(
+      /^casino:dashboard:v1:schema-a:workforceDashboard:/,
+    );
+  });
+
   it('names the dashboard and keeps the scope out of sight', () => {
     const text = dashboardCacheKey(key({ scope: { department: 'Surveillance Room 7' } }));
     expect(text).toMatch(/^casino:dashboard:v1:workforceDashboard:[\w-]{43}$/);

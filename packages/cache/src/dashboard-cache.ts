@@ -14,6 +14,8 @@ export interface DashboardKey {
    */
   scope: Readonly<Record<string, string | null>>;
   range: { from: Date; to: Date };
+  /** The figures' shape version (the cache's own `version` option when it has one) */
+  version?: string;
 }
 
 export interface DashboardCacheOptions {
@@ -26,6 +28,11 @@ export interface DashboardCacheOptions {
   log: Pick<Logger, 'warn' | 'info'>;
   /** The clock entries expire by in memory (Redis expires its own) */
   now?: () => number;
+  /**
+   * The version of the figures' shape (the service's schema digest): entries of another version are never read,
+   * so a replica of the next release does not serve figures lacking its new fields during a rolling update
+   */
+  version?: string;
 }
 
 /** Bumped when the shape of a cached dashboard changes, so replicas of two versions never read each other's. */
@@ -36,14 +43,14 @@ const KEY_PREFIX = 'casino:dashboard:v1:';
  * range's two instants (the same range written in another time zone is the same key). Nothing a caller typed
  * or that names a person is stored in the clear.
  */
-export function dashboardCacheKey({ dashboard, scope, range }: DashboardKey): string {
+export function dashboardCacheKey({ dashboard, scope, range, version }: DashboardKey): string {
   const scopeEntries = Object.keys(scope)
     .sort()
     .map((name) => [name, scope[name] ?? null]);
   const digest = createHash('sha256')
     .update(JSON.stringify([scopeEntries, range.from.getTime(), range.to.getTime()]))
     .digest('base64url');
-  return `${KEY_PREFIX}${dashboard}:${digest}`;
+  return `${KEY_PREFIX}${version ? `${version}:` : ''}${dashboard}:${digest}`;
 }
 
 interface MemoryEntry {
@@ -76,7 +83,7 @@ export class DashboardCache {
 
   figures<T>(key: DashboardKey, compute: () => Promise<T>): Promise<T> {
     if (!this.enabled) return compute();
-    const id = dashboardCacheKey(key);
+    const id = dashboardCacheKey({ ...key, version: this.options.version ?? key.version });
     if (!this.options.redis) {
       const entry = this.memory.get(id);
       if (entry && entry.expiresAt > this.now()) return Promise.resolve(entry.value as T);
@@ -161,6 +168,7 @@ export function dashboardCacheOf(deps: {
   env: DashboardCacheEnv;
   redis?: Redis | null;
   logger: Pick<Logger, 'warn' | 'info'>;
+  schemaDigest?: string;
 }): DashboardCache {
   let cache = perService.get(deps);
   if (!cache) {
@@ -169,6 +177,7 @@ export function dashboardCacheOf(deps: {
       maxEntries: deps.env.DASHBOARD_CACHE_MAX_ENTRIES,
       redis: deps.redis ?? null,
       log: deps.logger,
+      version: deps.schemaDigest,
     });
     perService.set(deps, cache);
   }

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { BaseContext } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, print } from 'graphql';
 import type { DocumentNode } from 'graphql';
 import {
   AUDIT_OUTBOX,
@@ -77,6 +78,11 @@ export interface SubgraphDeps {
   metrics?: ServiceMetrics | null;
   /** This service's traces: background jobs run each pass and delivery in a span of its own (`withSpan`). */
   telemetry?: Telemetry;
+  /**
+   * A digest of the subgraph's SDL: what one version of the service caches for every replica (dashboard figures)
+   * is not read by a replica of another version during a rolling update, whose result types may differ.
+   */
+  schemaDigest?: string;
 }
 
 /**
@@ -391,6 +397,7 @@ export async function startSubgraph<C extends BaseContext & RequestBase, S>(
     tokens: accessTokensOf(definition, env),
     metrics,
     telemetry,
+    schemaDigest: createHash('sha256').update(print(definition.typeDefs)).digest('base64url').slice(0, 16),
   };
   const router = env.ROUTER_TRUST.length > 0 ? createRouterTrust(definition, deps, verifier) : null;
   await router?.revocations.start();
