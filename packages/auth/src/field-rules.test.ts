@@ -14,6 +14,9 @@ import {
   isAuthenticated,
   not,
   or,
+  inOwnDepartmentScope,
+  requirementOf,
+  requiring,
   rule,
 } from './rules';
 import type { RuleTree } from './rules';
@@ -99,10 +102,12 @@ const counted = rule('counted', { cache: 'contextual' })((_p, _a, ctx: { identit
   evaluations += 1;
   return ctx.identity.kind === 'admin';
 });
-const sameDepartment = rule('sameDepartment', { cache: 'strict' })(
-  (parent: { department?: string }, _a, ctx: { identity: Identity }) =>
-    ctx.identity.kind === 'admin' &&
-    (ctx.identity.role === 'SuperAdmin' || ctx.identity.department === parent.department),
+const sameDepartment = inOwnDepartmentScope(
+  rule('sameDepartment', { cache: 'strict' })(
+    (parent: { department?: string }, _a, ctx: { identity: Identity }) =>
+      ctx.identity.kind === 'admin' &&
+      (ctx.identity.role === 'SuperAdmin' || ctx.identity.department === parent.department),
+  ),
 );
 const asyncCaller = rule('asyncCaller', { cache: 'contextual' })(
   async (_p, _a, ctx: { identity: Identity }) => ctx.identity.kind === 'admin',
@@ -253,15 +258,21 @@ describe('applyFieldRules', () => {
     );
     expect(result.data?.open).toBe('open');
     expect(result.data?.signedIn).toBe('signedIn');
-    expect(errors.managers).toEqual(['Not allowed: Query.managers', 'FORBIDDEN']);
+    expect(errors.managers).toEqual(['Requires Manager or above: Query.managers', 'FORBIDDEN']);
     expect(errors.nothing).toEqual(['Not allowed: Query.nothing', 'FORBIDDEN']);
     expect(errors.unruled).toEqual(['Not allowed: Query.unruled', 'FORBIDDEN']);
     expect(errors.failing).toEqual(['Internal server error', 'INTERNAL_SERVER_ERROR']);
     expect(errors.failingPublic).toEqual(['bad id', 'BAD_USER_INPUT']);
     expect(errors.fromCaller).toEqual(['custom refusal', undefined]);
     // the supervisor's own department only; salary never
-    expect(errors['staff.0.id']).toEqual(['Not allowed: Staff.id', 'FORBIDDEN']);
-    expect(errors['staff.1.salary']).toEqual(['Not allowed: Staff.salary', 'FORBIDDEN']);
+    expect(errors['staff.0.id']).toEqual([
+      'Requires any signed-in staff role within their own department (GeneralAdmin or above: any department): Staff.id',
+      'FORBIDDEN',
+    ]);
+    expect(errors['staff.1.salary']).toEqual([
+      'Requires Manager or above, within their own department (GeneralAdmin or above: any department): Staff.salary',
+      'FORBIDDEN',
+    ]);
     expect(errors['staff.1.total']).toEqual(['Internal server error', 'INTERNAL_SERVER_ERROR']);
 
     const anonymous = await execute({
@@ -284,5 +295,49 @@ describe('applyFieldRules', () => {
     const schema = makeExecutableSchema();
     expect(() => applyFieldRules(schema, { Query: { missing: allow } })).toThrow(/Query.missing/);
     expect(() => applyFieldRules(schema, { Missing: allow })).toThrow(/Missing/);
+  });
+});
+
+describe('requirementOf', () => {
+  it('states what a rule requires, combined as and/or combine it', () => {
+    expect(requirementOf(isAuthenticated)).toBe('any signed-in staff role');
+    expect(requirementOf(atLeast('Manager'))).toBe('Manager or above');
+    expect(requirementOf(atLeast('SuperAdmin'))).toBe('SuperAdmin');
+    expect(requirementOf(atLeast('GeneralAdmin', 'audit:read'))).toBe(
+      'GeneralAdmin or above, or the audit:read permission',
+    );
+    expect(requirementOf(fromService('gaming', 'loyalty'))).toBe('internal service only');
+    expect(requirementOf(or(atLeast('GeneralAdmin'), fromService('gaming')))).toBe(
+      'GeneralAdmin or above, or an internal service',
+    );
+    expect(requirementOf(and(isAuthenticated, atLeast('Manager')))).toBe('Manager or above');
+    expect(requirementOf(chain(isAuthenticated, atLeast('SuperAdmin', 'extra')))).toBe(
+      'SuperAdmin, or the extra permission',
+    );
+    expect(
+      requirementOf(
+        or(
+          atLeast('Manager'),
+          requiring(
+            "the notification's recipient",
+            rule('recipient')(() => true),
+          ),
+        ),
+      ),
+    ).toBe("Manager or above, or the notification's recipient");
+  });
+
+  it('states nothing for a rule without a stated requirement, a negation or allow', () => {
+    expect(requirementOf(counted)).toBeUndefined();
+    expect(
+      requirementOf(
+        and(
+          isAuthenticated,
+          rule('unstated')(() => true),
+        ),
+      ),
+    ).toBeUndefined();
+    expect(requirementOf(not(fromService('gaming')))).toBeUndefined();
+    expect(requirementOf(allow)).toBeUndefined();
   });
 });

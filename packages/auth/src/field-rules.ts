@@ -3,7 +3,7 @@ import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLSchema } from 'gr
 import { deny } from 'graphql-shield';
 import type { IRule, IRules } from 'graphql-shield';
 import type { AuthContext } from './rules';
-import { createPermissions, fallbackRuleError, withFederationRules } from './rules';
+import { createPermissions, fallbackRuleError, requirementOf, ruleOf, withFederationRules } from './rules';
 
 /** A rule or a logic rule (and/or/chain/race/not/allow/deny): graphql-shield exports one type for both. */
 type ShieldRule = IRule;
@@ -31,9 +31,6 @@ interface RuleShape {
 /** graphql-shield tells its rules apart by constructor name too (rules from another copy of it). */
 const kindOf = (rule: unknown): string | undefined =>
   (rule as { constructor?: { name?: string } } | null)?.constructor?.name;
-
-const LOGIC = new Set(['RuleAnd', 'RuleOr', 'RuleChain', 'RuleRace', 'RuleNot', 'RuleTrue', 'RuleFalse']);
-const isRuleFunction = (value: unknown) => kindOf(value) === 'Rule' || LOGIC.has(kindOf(value) ?? '');
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   value !== null &&
@@ -161,18 +158,6 @@ function evaluate(
   }
 }
 
-/** The rule graphql-shield applies to a field: the field's own, else the type's `'*'` or rule, else deny. */
-function ruleOf(tree: IRules, type: string, field: string, fallback: ShieldRule): ShieldRule {
-  if (isRuleFunction(tree)) return tree as ShieldRule;
-  const entry = (tree as Record<string, unknown>)[type];
-  if (isRuleFunction(entry)) return entry as ShieldRule;
-  if (entry && typeof entry === 'object' && Object.values(entry).every(isRuleFunction)) {
-    const fields = entry as Record<string, ShieldRule | undefined>;
-    return fields[field] ?? fields['*'] ?? fallback;
-  }
-  return fallback;
-}
-
 /** Where a request keeps its caller-only answers, one slot per distinct rule of the schema. */
 const DECISIONS = Symbol('callerRuleDecisions');
 type DecisionSlots = Pending<RuleResult>[];
@@ -183,6 +168,7 @@ type Refusal = (
   args: unknown,
   ctx: unknown,
   info: GraphQLResolveInfo,
+  requirement: string | undefined,
 ) => unknown;
 
 /**
@@ -205,10 +191,11 @@ function guarded(resolve: Resolver): Resolver {
   };
 }
 
-const refuse: Refusal = (result, parent, args, ctx, info) =>
-  result === false ? fallbackRuleError(null, parent, args, ctx as AuthContext, info) : result;
+const refuse: Refusal = (result, parent, args, ctx, info, requirement) =>
+  result === false ? fallbackRuleError(null, parent, args, ctx as AuthContext, info, requirement) : result;
 
 function callerChecked(rule: ShieldRule, slot: number, resolve: Resolver): Resolver {
+  const requirement = requirementOf(rule);
   return (parent, args, ctx, info) => {
     const holder = ctx as { [DECISIONS]?: DecisionSlots };
     const slots = (holder[DECISIONS] ??= []);
@@ -217,10 +204,12 @@ function callerChecked(rule: ShieldRule, slot: number, resolve: Resolver): Resol
     if (decision === true) return resolve(parent, args, ctx, info);
     if (isThenable(decision)) {
       return decision.then((settled) =>
-        settled === true ? resolve(parent, args, ctx, info) : refuse(settled, parent, args, ctx, info),
+        settled === true
+          ? resolve(parent, args, ctx, info)
+          : refuse(settled, parent, args, ctx, info, requirement),
       );
     }
-    return refuse(decision, parent, args, ctx, info);
+    return refuse(decision, parent, args, ctx, info, requirement);
   };
 }
 

@@ -21,9 +21,82 @@ export const unauthenticatedError = (message = 'Sign in first') =>
 export const forbiddenError = (message = 'Not allowed') =>
   new GraphQLError(message, { extensions: { code: ErrorCode.Forbidden } });
 
+/**
+ * What each rule requires of a caller, in words a refusal and a schema description can show: a role, a
+ * permission, a department scope, or "internal service only", never the rule's internals. Rules made by the
+ * factories below have one; a subgraph's own rules get theirs through `requiring`. `scope` marks a requirement
+ * that narrows another ("within their own department"): it reads after a role in `and`.
+ */
+interface Requirement {
+  text: string;
+  scope?: boolean;
+}
+const requirementOfRule = new WeakMap<object, Requirement>();
+
+const ANY_ROLE = 'any signed-in staff role';
+const SERVICE_ONLY = 'internal service only';
+const OWN_DEPARTMENT = 'within their own department (GeneralAdmin or above: any department)';
+
+/** Gives a rule the requirement refusals and descriptions state for it; returns the rule. */
+export function requiring<T extends IRule>(text: string, rule: T, options: { scope?: boolean } = {}): T {
+  requirementOfRule.set(rule as object, { text, scope: options.scope === true });
+  return rule;
+}
+
+/** A subgraph's rule that narrows a role to the caller's own department (GeneralAdmin or above: any). */
+export const inOwnDepartmentScope = <T extends IRule>(rule: T): T =>
+  requiring(OWN_DEPARTMENT, rule, { scope: true });
+
+const ruleKind = (rule: unknown): string | undefined =>
+  (rule as { constructor?: { name?: string } } | null)?.constructor?.name;
+
+const standalone = (requirement: Requirement) =>
+  requirement.scope ? `${ANY_ROLE} ${requirement.text}` : requirement.text;
+
+function describeRule(rule: unknown): Requirement | undefined {
+  if (!rule || typeof rule !== 'object') return undefined;
+  const own = requirementOfRule.get(rule);
+  if (own) return own;
+  const kind = ruleKind(rule);
+  if (kind === 'RuleFalse') return { text: 'nobody' };
+  const logic = rule as { getRules?: () => unknown[] };
+  if (typeof logic.getRules !== 'function') return undefined;
+  const parts = logic.getRules().map(describeRule);
+  if (parts.some((part) => part === undefined)) return undefined;
+  const known = parts as Requirement[];
+  if (kind === 'RuleAnd' || kind === 'RuleChain') {
+    let roles = [...new Set(known.filter((part) => !part.scope).map((part) => part.text))];
+    if (roles.length > 1) roles = roles.filter((text) => text !== ANY_ROLE);
+    if (roles.length === 0) roles = [ANY_ROLE];
+    const scopes = [...new Set(known.filter((part) => part.scope).map((part) => part.text))];
+    return { text: [roles.join(' and '), ...scopes].join(', ') };
+  }
+  if (kind === 'RuleOr' || kind === 'RuleRace') {
+    const texts = [...new Set(known.map(standalone))];
+    if (texts.length > 1 && texts.includes(SERVICE_ONLY)) {
+      texts.splice(texts.indexOf(SERVICE_ONLY), 1);
+      texts.push('an internal service');
+    }
+    return { text: texts.join(', or ') };
+  }
+  return undefined;
+}
+
+/**
+ * What a rule (alone or combined with and/or/chain/race) requires of a caller, e.g. "Manager or above";
+ * undefined for `allow`, a negation, or a rule without a stated requirement.
+ */
+export function requirementOf(rule: unknown): string | undefined {
+  const requirement = describeRule(rule);
+  return requirement && standalone(requirement);
+}
+
 /** Anyone signed in as an admin user. */
-export const isAuthenticated = rule('isAuthenticated', { cache: 'contextual' })(
-  (_parent, _args, ctx: AuthContext) => ctx.identity.kind === 'admin',
+export const isAuthenticated = requiring(
+  ANY_ROLE,
+  rule('isAuthenticated', { cache: 'contextual' })(
+    (_parent, _args, ctx: AuthContext) => ctx.identity.kind === 'admin',
+  ),
 );
 
 const serviceRules = new Map<string, IRule>();
@@ -49,6 +122,7 @@ export function fromService(...services: [string, ...string[]]): IRule {
     );
     serviceRules.set(name, existing);
     servicesOfRule.set(existing, Object.freeze(names));
+    requiring(SERVICE_ONLY, existing);
   }
   return existing;
 }
@@ -75,6 +149,8 @@ export function servicesAllowedBy(ruleOrTree: unknown): string[] {
 
 const roleRules = new Map<string, IRule>();
 
+const roleAndAbove = (role: Role) => (role === 'SuperAdmin' ? 'SuperAdmin' : `${role} or above`);
+
 /** The role or above; `permission` names an extra that grants the same to a lower role (e.g. `audit:read`). */
 export function atLeast(role: Role, permission?: string): IRule {
   const name = `atLeast:${role}:${permission ?? ''}`;
@@ -84,6 +160,8 @@ export function atLeast(role: Role, permission?: string): IRule {
       hasRoleOrPermission(ctx.identity, role, permission),
     );
     roleRules.set(name, existing);
+    const text = roleAndAbove(role);
+    requiring(permission === undefined ? text : `${text}, or the ${permission} permission`, existing);
   }
   return existing!;
 }
@@ -96,8 +174,10 @@ export function inOwnDepartment(
   name: string,
   departmentOf: (parent: unknown, args: Record<string, unknown>) => string | null | undefined,
 ) {
-  return rule(`inOwnDepartment:${name}`, { cache: 'strict' })((parent, args, ctx: AuthContext) =>
-    inDepartmentScope(ctx.identity, departmentOf(parent, args as Record<string, unknown>)),
+  return inOwnDepartmentScope(
+    rule(`inOwnDepartment:${name}`, { cache: 'strict' })((parent, args, ctx: AuthContext) =>
+      inDepartmentScope(ctx.identity, departmentOf(parent, args as Record<string, unknown>)),
+    ),
   );
 }
 
@@ -114,9 +194,37 @@ export function withFederationRules(tree: RuleTree): RuleTree {
   return merged as RuleTree;
 }
 
+/** graphql-shield tells its rules apart by constructor name too (rules from another copy of it). */
+const LOGIC = new Set(['RuleAnd', 'RuleOr', 'RuleChain', 'RuleRace', 'RuleNot', 'RuleTrue', 'RuleFalse']);
+export const isRuleFunction = (value: unknown) =>
+  ruleKind(value) === 'Rule' || LOGIC.has(ruleKind(value) ?? '');
+
+/** The rule graphql-shield applies to a field: the field's own, else the type's `'*'` or rule, else `fallback`. */
+export function ruleOf(tree: IRules, type: string, field: string, fallback: IRule): IRule {
+  if (isRuleFunction(tree)) return tree as IRule;
+  const entry = (tree as Record<string, unknown>)[type];
+  if (isRuleFunction(entry)) return entry as IRule;
+  if (entry && typeof entry === 'object' && Object.values(entry).every(isRuleFunction)) {
+    const fields = entry as Record<string, IRule | undefined>;
+    return fields[field] ?? fields['*'] ?? fallback;
+  }
+  return fallback;
+}
+
+/**
+ * The FORBIDDEN error of a field its rule refused: the field and what its rule requires (a role, a permission,
+ * a department scope), nothing about the caller or the data.
+ */
+export function refusalError(field: string, requirement: string | undefined) {
+  return requirement === undefined || requirement === 'nobody'
+    ? forbiddenError(`Not allowed: ${field}`)
+    : forbiddenError(`Requires ${requirement}: ${field}`);
+}
+
 /**
  * The error a field gets when a rule says no, or when its resolver throws: public errors (bad input,
- * conflicts...) pass through; anything else is logged and replaced, so no internal text leaks.
+ * conflicts...) pass through; anything else is logged and replaced, so no internal text leaks. `requirement`
+ * is what the field's rule requires (see `requirementOf`), stated in the refusal.
  */
 export function fallbackRuleError(
   thrown: unknown,
@@ -124,12 +232,11 @@ export function fallbackRuleError(
   _args: unknown,
   ctx: AuthContext,
   info: GraphQLResolveInfo,
+  requirement?: string,
 ) {
   const field = `${info.parentType.name}.${info.fieldName}`;
   if (thrown === null || thrown === undefined) {
-    return ctx.identity.kind === 'anonymous'
-      ? unauthenticatedError()
-      : forbiddenError(`Not allowed: ${field}`);
+    return ctx.identity.kind === 'anonymous' ? unauthenticatedError() : refusalError(field, requirement);
   }
   if (thrown instanceof GraphQLError && PUBLIC_ERROR_CODES.has(String(thrown.extensions.code))) return thrown;
   ctx.log?.error({ err: thrown, field }, 'unexpected error while resolving');
@@ -138,10 +245,28 @@ export function fallbackRuleError(
 
 /** graphql-shield with the project's defaults: deny by default, federation fields allowed, errors masked. */
 export function createPermissions(tree: RuleTree): IMiddlewareGenerator<unknown, unknown, unknown> {
-  return shield(withFederationRules(tree), {
+  const merged = withFederationRules(tree);
+  const fallbackError = (
+    thrown: unknown,
+    parent: unknown,
+    args: unknown,
+    ctx: AuthContext,
+    info: GraphQLResolveInfo,
+  ) =>
+    fallbackRuleError(
+      thrown,
+      parent,
+      args,
+      ctx,
+      info,
+      thrown == null
+        ? requirementOf(ruleOf(merged, info.parentType.name, info.fieldName, deny as unknown as IRule))
+        : undefined,
+    );
+  return shield(merged, {
     fallbackRule: deny,
     allowExternalErrors: false,
-    fallbackError: fallbackRuleError as never,
+    fallbackError: fallbackError as never,
     debug: false,
   });
 }
