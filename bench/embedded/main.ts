@@ -15,7 +15,6 @@
  * stores in turn so that other work on the machine weighs on both alike. The on-disk store is then reopened on
  * its data (timed). Everything started is stopped, whichever way the run ends.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -28,8 +27,15 @@ import { ProcessSet, childPidsMatching, cpuMs, memoryMb, waitReady } from '../ga
 import type { BenchOperation } from '../gateway/operations';
 import { freePort } from '../../scripts/stack';
 import { embeddedOperations } from './operations';
+import {
+  REPO_ROOT,
+  addBaselineWorktree,
+  describeCheckout,
+  guardRun,
+  removeWorktree,
+} from '../support/run-lifecycle';
+import type { Checkout } from '../support/run-lifecycle';
 
-const REPO_ROOT = path.resolve(__dirname, '../..');
 const STACK_ENTRY = path.join(__dirname, 'stack-process.ts');
 const STORES = ['on-disk', 'in-memory'] as const;
 type StoreKind = (typeof STORES)[number];
@@ -111,24 +117,6 @@ function parseSettings(): Settings | null {
 }
 
 const log = (line: string) => process.stderr.write(`[bench:embedded] ${line}\n`);
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-
-interface Checkout {
-  /** `work` for the working tree, the ref for a baseline. */
-  label: string;
-  root: string;
-  commit: string;
-  dirty: boolean;
-}
-
-const describeCheckout = (label: string, root: string): Checkout => ({
-  label,
-  root,
-  commit: git(root, 'rev-parse', 'HEAD'),
-  dirty: git(root, 'status', '--porcelain', '--untracked-files=no').length > 0,
-});
 
 /** What a checkout's @casino/embedded-mongo exports (the part every version has). */
 interface EmbeddedModule {
@@ -215,52 +203,26 @@ async function main(): Promise<void> {
   const processes = new ProcessSet();
   const stores = new Set<Embedded>();
   let worktree: string | null = null;
-  let failed = false;
 
-  let cleaning: Promise<void> | null = null;
-  const cleanup = () =>
-    (cleaning ??= (async () => {
-      await processes.stopAll().catch(() => processes.killAllNow());
-      await Promise.allSettled([...stores].map((store) => store.stop()));
-      if (worktree) {
-        try {
-          git(REPO_ROOT, 'worktree', 'remove', '--force', worktree);
-        } catch {
-          rmSync(worktree, { recursive: true, force: true });
-          git(REPO_ROOT, 'worktree', 'prune');
-        }
-      }
-      if (failed || settings.keepLogs) log(`logs kept in ${runDir}`);
-      else rmSync(runDir, { recursive: true, force: true });
-    })());
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (cleaning) {
-      processes.killAllNow();
-      process.exit(130);
-    }
-    log(`${signal}: stopping everything this benchmark started`);
-    failed = true;
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
-  // the stack processes end with this one whichever way it ends (the JVMs end when their stdin closes)
-  process.on('exit', () => processes.killAllNow());
-
-  try {
-    await run(settings, {
-      runDir,
+  await guardRun(
+    {
       processes,
-      stores,
-      setWorktree: (dir) => (worktree = dir),
-    });
-  } catch (error) {
-    failed = true;
-    throw error;
-  } finally {
-    await cleanup();
-  }
+      log,
+      cleanup: async (failed) => {
+        await Promise.allSettled([...stores].map((store) => store.stop()));
+        if (worktree) removeWorktree(worktree);
+        if (failed || settings.keepLogs) log(`logs kept in ${runDir}`);
+        else rmSync(runDir, { recursive: true, force: true });
+      },
+    },
+    () =>
+      run(settings, {
+        runDir,
+        processes,
+        stores,
+        setWorktree: (dir) => (worktree = dir),
+      }),
+  );
 }
 
 async function run(
@@ -283,17 +245,9 @@ async function run(
 
   const checkouts: Checkout[] = [];
   if (settings.baseline) {
-    const dir = mkdtempSync(path.join(tmpdir(), 'casino-bench-embedded-baseline-'));
-    rmSync(dir, { recursive: true, force: true });
-    log(`baseline: git worktree of ${settings.baseline} in ${dir}`);
-    git(REPO_ROOT, 'worktree', 'add', '--detach', dir, settings.baseline);
-    context.setWorktree(dir);
-    log('baseline: pnpm install --offline --frozen-lockfile');
-    execFileSync('pnpm', ['install', '--offline', '--frozen-lockfile'], {
-      cwd: dir,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    checkouts.push(describeCheckout(settings.baseline, dir));
+    checkouts.push(
+      addBaselineWorktree(settings.baseline, 'casino-bench-embedded-baseline-', log, context.setWorktree),
+    );
   }
   checkouts.push(describeCheckout('work', REPO_ROOT));
 

@@ -14,7 +14,6 @@
  * gateway's; `--runtime tsx` runs the TypeScript sources through tsx instead. With --baseline, a git worktree of that ref runs its own
  * subgraphs and gateway on the same databases as a further set of targets.
  */
-import { execFileSync } from 'node:child_process';
 import ts from 'typescript';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,13 +42,20 @@ import { build } from '../../scripts/build';
 import { freePort } from '../../scripts/stack';
 import { ProcessSet, childPidsMatching, cpuMs, memoryMb, waitReady } from './processes';
 import type { Service } from './processes';
+import {
+  REPO_ROOT,
+  addBaselineWorktree,
+  describeCheckout,
+  guardRun,
+  removeWorktree,
+} from '../support/run-lifecycle';
+import type { Checkout } from '../support/run-lifecycle';
 
 const SUBGRAPHS = ['loyalty', 'gaming', 'workforce', 'marketing', 'compliance'] as const;
 type SubgraphName = (typeof SUBGRAPHS)[number];
 const TARGET_KINDS = ['ours', 'stock', 'floor'] as const;
 type TargetKind = (typeof TARGET_KINDS)[number];
 
-const REPO_ROOT = path.resolve(__dirname, '../..');
 const STOCK_GATEWAY_ENTRY = path.join(__dirname, 'stock-gateway.ts');
 const TOKEN_RENEW_AFTER_MS = 10 * 60_000;
 
@@ -167,14 +173,6 @@ function credentialKeys(): { seeds: Record<string, string>; publicKeys: string }
   return { seeds, publicKeys };
 }
 
-interface Checkout {
-  /** `work` for the working tree, the ref for a baseline. */
-  label: string;
-  root: string;
-  commit: string;
-  dirty: boolean;
-}
-
 interface Deployment {
   checkout: Checkout;
   subgraphs: Record<SubgraphName, Service>;
@@ -188,18 +186,6 @@ interface Target {
   name: string;
   kind: TargetKind;
   deployment: Deployment;
-}
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-
-function describeCheckout(label: string, root: string): Checkout {
-  return {
-    label,
-    root,
-    commit: git(root, 'rev-parse', 'HEAD'),
-    dirty: git(root, 'status', '--porcelain', '--untracked-files=no').length > 0,
-  };
 }
 
 /** `{ "b": 1, "a": [..] }` and `{ "a": [..], "b": 1 }` compare equal; arrays keep their order. */
@@ -245,53 +231,27 @@ async function main(): Promise<void> {
   const processes = new ProcessSet(runDir);
   let embedded: EmbeddedMongo | null = null;
   let worktree: string | null = null;
-  let failed = false;
 
-  let cleaning: Promise<void> | null = null;
-  const cleanup = () =>
-    (cleaning ??= (async () => {
-      await processes.stopAll().catch(() => processes.killAllNow());
-      await embedded?.stop().catch(() => undefined);
-      if (worktree) {
-        try {
-          git(REPO_ROOT, 'worktree', 'remove', '--force', worktree);
-        } catch {
-          rmSync(worktree, { recursive: true, force: true });
-          git(REPO_ROOT, 'worktree', 'prune');
-        }
-      }
-      if (failed || settings.keepLogs) log(`service logs kept in ${runDir}`);
-      else rmSync(runDir, { recursive: true, force: true });
-    })());
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (cleaning) {
-      processes.killAllNow();
-      process.exit(130);
-    }
-    log(`${signal}: stopping everything this benchmark started`);
-    failed = true;
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
-  // nothing survives this process, whichever way it ends
-  process.on('exit', () => processes.killAllNow());
-
-  try {
-    await run(settings, {
-      runDir,
+  await guardRun(
+    {
       processes,
-      setEmbedded: (mongo) => (embedded = mongo),
-      setWorktree: (dir) => (worktree = dir),
-      startedAt,
-    });
-  } catch (error) {
-    failed = true;
-    throw error;
-  } finally {
-    await cleanup();
-  }
+      log,
+      cleanup: async (failed) => {
+        await embedded?.stop().catch(() => undefined);
+        if (worktree) removeWorktree(worktree);
+        if (failed || settings.keepLogs) log(`service logs kept in ${runDir}`);
+        else rmSync(runDir, { recursive: true, force: true });
+      },
+    },
+    () =>
+      run(settings, {
+        runDir,
+        processes,
+        setEmbedded: (mongo) => (embedded = mongo),
+        setWorktree: (dir) => (worktree = dir),
+        startedAt,
+      }),
+  );
 }
 
 const log = (line: string) => process.stderr.write(`[bench:gateway] ${line}\n`);
@@ -319,17 +279,9 @@ async function run(
 
   const checkouts = [describeCheckout('work', REPO_ROOT)];
   if (settings.baseline) {
-    const dir = mkdtempSync(path.join(tmpdir(), 'casino-bench-baseline-'));
-    rmSync(dir, { recursive: true, force: true });
-    log(`baseline: git worktree of ${settings.baseline} in ${dir}`);
-    git(REPO_ROOT, 'worktree', 'add', '--detach', dir, settings.baseline);
-    context.setWorktree(dir);
-    log('baseline: pnpm install --offline --frozen-lockfile');
-    execFileSync('pnpm', ['install', '--offline', '--frozen-lockfile'], {
-      cwd: dir,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    checkouts.push(describeCheckout(settings.baseline, dir));
+    checkouts.push(
+      addBaselineWorktree(settings.baseline, 'casino-bench-baseline-', log, context.setWorktree),
+    );
   }
 
   log('starting the embedded MongoDB (in memory)');
