@@ -38,13 +38,13 @@ const SERVICE_ONLY = 'internal service only';
 const OWN_DEPARTMENT = 'within their own department (GeneralAdmin or above: any department)';
 
 /** Gives a rule the requirement refusals and descriptions state for it; returns the rule. */
-export function requiring<T extends IRule>(text: string, rule: T, options: { scope?: boolean } = {}): T {
-  requirementOfRule.set(rule as object, { text, scope: options.scope === true });
+export function requiring<T extends object>(text: string, rule: T, options: { scope?: boolean } = {}): T {
+  requirementOfRule.set(rule, { text, scope: options.scope === true });
   return rule;
 }
 
 /** A subgraph's rule that narrows a role to the caller's own department (GeneralAdmin or above: any). */
-export const inOwnDepartmentScope = <T extends IRule>(rule: T): T =>
+export const inOwnDepartmentScope = <T extends object>(rule: T): T =>
   requiring(OWN_DEPARTMENT, rule, { scope: true });
 
 const ruleKind = (rule: unknown): string | undefined =>
@@ -69,7 +69,9 @@ function describeRule(rule: unknown): Requirement | undefined {
     if (roles.length > 1) roles = roles.filter((text) => text !== ANY_ROLE);
     if (roles.length === 0) roles = [ANY_ROLE];
     const scopes = [...new Set(known.filter((part) => part.scope).map((part) => part.text))];
-    return { text: [roles.join(' and '), ...scopes].join(', ') };
+    // "any signed-in staff role within …" as alone; "Manager or above, within …"
+    const joint = roles.length === 1 && roles[0] === ANY_ROLE ? ' ' : ', ';
+    return { text: [roles.join(' and '), ...scopes].join(joint) };
   }
   if (kind === 'RuleOr' || kind === 'RuleRace') {
     const texts = [...new Set(known.map(standalone))];
@@ -200,7 +202,12 @@ export const isRuleFunction = (value: unknown) =>
   ruleKind(value) === 'Rule' || LOGIC.has(ruleKind(value) ?? '');
 
 /** The rule graphql-shield applies to a field: the field's own, else the type's `'*'` or rule, else `fallback`. */
-export function ruleOf(tree: IRules, type: string, field: string, fallback: IRule): IRule {
+export function ruleOf(
+  tree: IRules,
+  type: string,
+  field: string,
+  fallback: IRule = deny as unknown as IRule,
+): IRule {
   if (isRuleFunction(tree)) return tree as IRule;
   const entry = (tree as Record<string, unknown>)[type];
   if (isRuleFunction(entry)) return entry as IRule;
@@ -259,9 +266,7 @@ export function createPermissions(tree: RuleTree): IMiddlewareGenerator<unknown,
       args,
       ctx,
       info,
-      thrown == null
-        ? requirementOf(ruleOf(merged, info.parentType.name, info.fieldName, deny as unknown as IRule))
-        : undefined,
+      thrown == null ? requirementOf(ruleOf(merged, info.parentType.name, info.fieldName)) : undefined,
     );
   return shield(merged, {
     fallbackRule: deny,

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { allow, atLeast, fromService, isAuthenticated, or, rule } from '@casino/auth';
+import { allow, atLeast, fromService, isAuthenticated, or, requiring, rule } from '@casino/auth';
 import type { AuthContext, RuleTree } from '@casino/auth';
 
 const callerId = (ctx: AuthContext) => (ctx.identity.kind === 'admin' ? ctx.identity.userId : null);
@@ -31,6 +31,11 @@ const inSignInResult = rule('compliance:inSignInResult', { cache: 'no_cache' })(
   }
   return false;
 });
+
+// what refusals and the schema's descriptions state for the rules above
+requiring("the account's owner", isOwnRecord);
+requiring("the account's owner", isOwnId);
+requiring('a sign-in in the same request', inSignInResult);
 
 const superAdmin = atLeast('SuperAdmin');
 const reportApprover = atLeast('SuperAdmin', 'reports:approve');

@@ -4,6 +4,7 @@ import {
   inDepartmentScope,
   fromService,
   isAuthenticated,
+  requiring,
   rule,
 } from '@casino/auth';
 import type { AuthContext, RuleTree } from '@casino/auth';
@@ -86,6 +87,14 @@ export const readsNotificationOfArgs = rule('marketing:readsNotificationOfArgs',
   const notification = await ctx.loaders.notification.load(args.id);
   return notification?.recipient_type === 'admin' && notification.recipient_id === identity.userId;
 });
+
+// what refusals and the schema's descriptions state for the rules above
+const MANAGER_OF_DEPARTMENT =
+  'Manager or above, within their own department (GeneralAdmin or above: any department)';
+requiring(MANAGER_OF_DEPARTMENT, managesDepartmentOfInput);
+requiring(MANAGER_OF_DEPARTMENT, managesCampaignOfInput);
+requiring(MANAGER_OF_DEPARTMENT, managesTemplateOfInput);
+requiring("Manager or above, or the notification's admin recipient", readsNotificationOfArgs);
 
 /**
  * Every admin role reads everything marketing owns; `WalkInGuest.idDocument` is readable by all of them too,

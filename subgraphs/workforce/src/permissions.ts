@@ -7,6 +7,8 @@ import {
   isAdmin,
   fromService,
   isAuthenticated,
+  inOwnDepartmentScope,
+  requiring,
   rule,
 } from '@casino/auth';
 import type { RuleTree } from '@casino/auth';
@@ -119,6 +121,12 @@ const inputStaffMemberInScope = rule('input.staffMemberId.inScope', { cache: 'st
 const departmentArgInScope = inOwnDepartment('overdueTraining.department', (_parent, args) =>
   typeof args.department === 'string' ? args.department : undefined,
 );
+
+// what refusals and the schema's descriptions state for the rules above
+[aboutStaffInScope, staffListInScope, recordListInScope, staffUpdateInScope, inputStaffMemberInScope].forEach(
+  (scoped) => inOwnDepartmentScope(scoped),
+);
+requiring('Manager or above with a department (GeneralAdmin or above: any)', salariesInDashboardScope);
 
 /**
  * Who may do what in workforce (PRODUCT.md §4). Every admin role reads staff, but Managers and Supervisors

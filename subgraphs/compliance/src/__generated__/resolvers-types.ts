@@ -614,28 +614,67 @@ export type MemberComplianceStatus = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Approves a submitted report; SuperAdmin (or an admin granted reports:approve), never the admin who submitted it */
+  /**
+   * Approves a submitted report; SuperAdmin (or an admin granted reports:approve), never the admin who submitted it
+   *
+   * Requires: SuperAdmin, or the reports:approve permission.
+   */
   approveComplianceReport: ComplianceReport;
-  /** Makes a pending policy active (retiring the category's previous active policy); SuperAdmin, not the creator */
+  /**
+   * Makes a pending policy active (retiring the category's previous active policy); SuperAdmin, not the creator
+   *
+   * Requires: SuperAdmin.
+   */
   approveDataRetentionPolicy: DataRetentionPolicy;
-  /** Starts two-factor enrolment for the caller */
+  /**
+   * Starts two-factor enrolment for the caller
+   *
+   * Requires: any signed-in staff role.
+   */
   beginTwoFactorEnrollment: TwoFactorEnrollment;
-  /** Changes an account's role, department and permissions; when anything changes, its sessions end */
+  /**
+   * Changes an account's role, department and permissions; when anything changes, its sessions end
+   *
+   * Requires: GeneralAdmin or above.
+   */
   changeAdminRole: AdminUser;
-  /** Changes the caller's own password; every refresh token of the account is revoked */
+  /**
+   * Changes the caller's own password; every refresh token of the account is revoked
+   *
+   * Requires: any signed-in staff role.
+   */
   changeOwnPassword: AdminUser;
-  /** Completes a draft report (draft -> completed) so that it can be submitted; CONFLICT for any other status; GeneralAdmin+ */
+  /**
+   * Completes a draft report (draft -> completed) so that it can be submitted; CONFLICT for any other status; GeneralAdmin+
+   *
+   * Requires: GeneralAdmin or above.
+   */
   completeComplianceReport: ComplianceReport;
-  /** Enables two-factor sign-in for the caller with a current code of the enrolled secret */
+  /**
+   * Enables two-factor sign-in for the caller with a current code of the enrolled secret
+   *
+   * Requires: any signed-in staff role.
+   */
   confirmTwoFactor: AdminUser;
+  /** Requires: GeneralAdmin or above. */
   createAdminUser: AdminUser;
-  /** A new policy waiting for approval; GeneralAdmin+ */
+  /**
+   * A new policy waiting for approval; GeneralAdmin+
+   *
+   * Requires: GeneralAdmin or above.
+   */
   createDataRetentionPolicy: DataRetentionPolicy;
-  /** Deactivated accounts cannot sign in; their refresh tokens are revoked */
+  /**
+   * Deactivated accounts cannot sign in; their refresh tokens are revoked
+   *
+   * Requires: GeneralAdmin or above.
+   */
   deactivateAdminUser: AdminUser;
   /**
    * Builds a report like generateComplianceReport and stores it as a draft, for a GeneralAdmin to complete before
    * it is submitted; Manager and above
+   *
+   * Requires: Manager or above.
    */
   draftComplianceReport: ComplianceReport;
   /**
@@ -644,31 +683,69 @@ export type Mutation = {
    * are kept under the member id. GeneralAdmin and above. NOT_FOUND for an unknown member; when a subgraph
    * cannot finish its step the request is recorded as failed naming it (SERVICE_UNAVAILABLE) and calling again
    * resumes it. Idempotent.
+   *
+   * Requires: GeneralAdmin or above.
    */
   eraseMember: ErasureRequest;
-  /** Builds a report over the period from this and other subgraphs' data and stores it as completed; GeneralAdmin+ */
+  /**
+   * Builds a report over the period from this and other subgraphs' data and stores it as completed; GeneralAdmin+
+   *
+   * Requires: GeneralAdmin or above.
+   */
   generateComplianceReport: ComplianceReport;
   /** Signs in with username and password (and TOTP code when enabled); refused failures lock the username for a while */
   login: LoginPayload;
-  /** Revokes one of the caller's refresh tokens; whether it was still valid */
+  /**
+   * Revokes one of the caller's refresh tokens; whether it was still valid
+   *
+   * Requires: any signed-in staff role.
+   */
   logout: Scalars['Boolean']['output'];
-  /** Holds a subject's records from retention enforcement; GeneralAdmin+ */
+  /**
+   * Holds a subject's records from retention enforcement; GeneralAdmin+
+   *
+   * Requires: GeneralAdmin or above.
+   */
   placeLegalHold: LegalHold;
   /** Stores audit events delivered by other subgraphs (service identities only); returns how many were new */
   recordAuditEvents: Scalars['Int']['output'];
   /** Exchanges a refresh token for a new access token and refresh token; the old refresh token stops working */
   refreshToken: LoginPayload;
-  /** Releases an active legal hold; GeneralAdmin+ */
+  /**
+   * Releases an active legal hold; GeneralAdmin+
+   *
+   * Requires: GeneralAdmin or above.
+   */
   releaseLegalHold: LegalHold;
-  /** Sets another account's password; its refresh tokens are revoked */
+  /**
+   * Sets another account's password; its refresh tokens are revoked
+   *
+   * Requires: GeneralAdmin or above.
+   */
   resetAdminPassword: AdminUser;
-  /** Puts a dead outbox row back in line with a fresh count of attempts; false when no dead row has this id; SuperAdmin */
+  /**
+   * Puts a dead outbox row back in line with a fresh count of attempts; false when no dead row has this id; SuperAdmin
+   *
+   * Requires: SuperAdmin.
+   */
   retryComplianceDeadLetter: Scalars['Boolean']['output'];
-  /** Re-seals every protected field of loyalty, marketing and workforce under the services' current key, in batches; resumes whatever an earlier run left; SuperAdmin */
+  /**
+   * Re-seals every protected field of loyalty, marketing and workforce under the services' current key, in batches; resumes whatever an earlier run left; SuperAdmin
+   *
+   * Requires: SuperAdmin.
+   */
   rotateEncryptionKey: KeyRotationRun;
-  /** Enforces an active, approved policy now (archive, then delete or anonymise); GeneralAdmin+ */
+  /**
+   * Enforces an active, approved policy now (archive, then delete or anonymise); GeneralAdmin+
+   *
+   * Requires: GeneralAdmin or above.
+   */
   runRetentionPolicy: RetentionRun;
-  /** Records that a completed report went to a regulatory body; GeneralAdmin+ */
+  /**
+   * Records that a completed report went to a regulatory body; GeneralAdmin+
+   *
+   * Requires: GeneralAdmin or above.
+   */
   submitComplianceReport: ComplianceReport;
 };
 
@@ -803,28 +880,54 @@ export type PlaceLegalHoldInput = {
 
 export type Query = {
   __typename?: 'Query';
+  /** Requires: GeneralAdmin or above, or the account's owner. */
   adminUser?: Maybe<AdminUser>;
+  /** Requires: GeneralAdmin or above. */
   adminUsers: AdminUserConnection;
+  /** Requires: GeneralAdmin or above, or the audit:read permission. */
   auditLog?: Maybe<AuditLog>;
+  /** Requires: GeneralAdmin or above, or the audit:read permission. */
   auditLogs: AuditLogConnection;
   /**
    * Compliance KPIs, with member counts from loyalty and CTR/MTL counts from gaming; Manager and above. Served
    * from a cache: the figures are computed once per range (every caller gets the same) and served for
    * DASHBOARD_CACHE_TTL_SECONDS (30 s by default; in Redis, shared by every replica, when REDIS_URL is set), so
    * they may be that old. Writes do not refresh them: the first request after they expire computes them again.
+   *
+   * Requires: Manager or above.
    */
   complianceDashboard: ComplianceDashboard;
-  /** Outbox rows (audit events) set aside after too many failed deliveries, newest first; SuperAdmin */
+  /**
+   * Outbox rows (audit events) set aside after too many failed deliveries, newest first; SuperAdmin
+   *
+   * Requires: SuperAdmin.
+   */
   complianceDeadLetters: DeadLetterPage;
+  /** Requires: Manager or above. */
   complianceReport?: Maybe<ComplianceReport>;
+  /** Requires: Manager or above. */
   complianceReports: ComplianceReportConnection;
+  /** Requires: Manager or above. */
   dataRetentionPolicies: DataRetentionPolicyConnection;
+  /** Requires: Manager or above. */
   dataRetentionPolicy?: Maybe<DataRetentionPolicy>;
-  /** Erasure requests, most recent first; GeneralAdmin and above */
+  /**
+   * Erasure requests, most recent first; GeneralAdmin and above
+   *
+   * Requires: GeneralAdmin or above.
+   */
   erasureRequests: ErasureRequestConnection;
-  /** Key rotation runs, newest first; SuperAdmin */
+  /**
+   * Key rotation runs, newest first; SuperAdmin
+   *
+   * Requires: SuperAdmin.
+   */
   keyRotationRuns: KeyRotationRunConnection;
-  /** The signed-in admin's own account */
+  /**
+   * The signed-in admin's own account
+   *
+   * Requires: any signed-in staff role.
+   */
   me?: Maybe<AdminUser>;
   /** Sign-in sessions ended at or after since, oldest first (at most 500): the gateway and routers refuse their access tokens. Services only */
   revokedSessions: Array<RevokedSession>;

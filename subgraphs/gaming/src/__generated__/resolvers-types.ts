@@ -495,18 +495,34 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** One bounded batch of the gaming_logs retention policy (compliance's service only) */
   applyGamingRetention: GamingRetentionResult;
-  /** Settles an active session (net result, duration, theo) and queues its points credit with loyalty */
+  /**
+   * Settles an active session (net result, duration, theo) and queues its points credit with loyalty
+   *
+   * Requires: any signed-in staff role.
+   */
   endGamingSession: GamingSession;
   /**
    * Gaming's step of a member's erasure: sessions and package purchases are kept under the member id, which
    * alone identifies no one; reports what was kept. Idempotent. Service only (compliance's eraseMember).
    */
   eraseGamingMemberData: GamingMemberErasure;
-  /** Sells an active package to a member whose tier it allows; credits are valid for the package's validity hours */
+  /**
+   * Sells an active package to a member whose tier it allows; credits are valid for the package's validity hours
+   *
+   * Requires: any signed-in staff role.
+   */
   purchaseGamingPackage: GamingPackagePurchase;
-  /** Puts a dead outbox row back in line with a fresh count of attempts; false when no dead row has this id; SuperAdmin */
+  /**
+   * Puts a dead outbox row back in line with a fresh count of attempts; false when no dead row has this id; SuperAdmin
+   *
+   * Requires: SuperAdmin.
+   */
   retryGamingDeadLetter: Scalars['Boolean']['output'];
-  /** Opens an active session at a free table seat or machine; settlement, theo and points come when it ends */
+  /**
+   * Opens an active session at a free table seat or machine; settlement, theo and points come when it ends
+   *
+   * Requires: any signed-in staff role.
+   */
   startGamingSession: GamingSession;
 };
 
@@ -577,28 +593,44 @@ export type PurchaseGamingPackageInput = {
 
 export type Query = {
   __typename?: 'Query';
-  /** Cash in and out per member per gaming day for transactions in [from, to); compliance's service, GeneralAdmin+ */
+  /**
+   * Cash in and out per member per gaming day for transactions in [from, to); compliance's service, GeneralAdmin+
+   *
+   * Requires: GeneralAdmin or above, or an internal service.
+   */
   amlCashSummary: Array<MemberCashDay>;
   /** Counts of CTR and MTL entries for transactions in [from, to); service only */
   complianceCashCounts: ComplianceCashCounts;
   /** Members whose buy-ins of sessions started in [from, to) exceed minBuyIn, biggest first; service only */
   compliancePlayVolumes: Array<MemberPlayVolume>;
+  /** Requires: any signed-in staff role. */
   gameType?: Maybe<GameType>;
+  /** Requires: any signed-in staff role. */
   gameTypes: GameTypeConnection;
   /**
    * Floor performance over the range; Manager and above. Served from a cache: the figures are computed once per
    * range (every caller gets the same) and served for DASHBOARD_CACHE_TTL_SECONDS (30 s by default; in Redis,
    * shared by every replica, when REDIS_URL is set), so they may be that old. Writes do not refresh them: the
    * first request after they expire computes them again.
+   *
+   * Requires: Manager or above.
    */
   gamingDashboard: GamingDashboard;
-  /** Outbox rows (audit events and point credits to loyalty) set aside after too many failed deliveries, newest first; SuperAdmin */
+  /**
+   * Outbox rows (audit events and point credits to loyalty) set aside after too many failed deliveries, newest first; SuperAdmin
+   *
+   * Requires: SuperAdmin.
+   */
   gamingDeadLetters: DeadLetterPage;
+  /** Requires: any signed-in staff role. */
   gamingPackage?: Maybe<GamingPackage>;
+  /** Requires: any signed-in staff role. */
   gamingPackages: GamingPackageConnection;
+  /** Requires: any signed-in staff role. */
   gamingSession?: Maybe<GamingSession>;
   /** A session's credit terms, for loyalty to check a points credit against; null when there is no such session; service only (loyalty) */
   gamingSessionForCredit?: Maybe<GamingSessionCreditCheck>;
+  /** Requires: any signed-in staff role. */
   gamingSessions: GamingSessionConnection;
   /**
    * Play profiles of the members with sessions started in the window, ordered by member id, first (1 to 1000)

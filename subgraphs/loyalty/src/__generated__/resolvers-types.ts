@@ -465,40 +465,65 @@ export type MemberFilter = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** A hand adjustment of a member's points, recorded in the ledger */
+  /**
+   * A hand adjustment of a member's points, recorded in the ledger
+   *
+   * Requires: Manager or above.
+   */
   adjustPoints: PointsLedgerEntry;
   /** One bounded batch of the member_data retention policy (compliance's service only) */
   applyLoyaltyRetention: LoyaltyRetentionResult;
   /**
    * Approves a pending comp and pays it from the balance (CONFLICT, still pending, when the balance no longer
    * covers it); Manager and above, and the caller's limit must cover the amount
+   *
+   * Requires: Manager or above.
    */
   approveComp: CompChange;
   /**
    * Approves a requested VIP experience and charges its cost to the member's comp balance, once; Manager and
    * above, and the caller's comp limit must cover the cost. CONFLICT, still requested and nothing charged, when
    * the balance does not cover it or another approval won
+   *
+   * Requires: Manager or above.
    */
   approveVipExperience: VipExperienceChange;
   /**
    * Makes a staff member the member's host, or with no staffId removes the host; Manager and above, for an
    * active staff member of a department the caller may act in (GeneralAdmin and above: any). BAD_USER_INPUT for
    * an unknown member or staff member or an inactive one, FORBIDDEN outside the caller's department
+   *
+   * Requires: Manager or above.
    */
   assignHost: Member;
-  /** Gives back the points and the unit of stock of a completed redemption */
+  /**
+   * Gives back the points and the unit of stock of a completed redemption
+   *
+   * Requires: Manager or above.
+   */
   cancelRedemption: RewardRedemption;
   /**
    * Cancels a VIP experience before it is completed: Manager and above at any stage (a charged one's cost goes
    * back on the comp balance, once), or the admin user who requested it while it is still requested (any role)
+   *
+   * Requires: any signed-in staff role.
    */
   cancelVipExperience: VipExperienceChange;
-  /** Records that a scheduled VIP experience took place; any admin role */
+  /**
+   * Records that a scheduled VIP experience took place; any admin role
+   *
+   * Requires: any signed-in staff role.
+   */
   completeVipExperience: VipExperienceChange;
+  /** Requires: Manager or above. */
   createReward: Reward;
   /** Service only (gaming): credits a finished session's points and tier credits, once per session */
   creditGamingSession: GamingSessionCredit;
-  /** Declines a pending comp; Manager and above, and the caller's limit must cover the amount */
+  /**
+   * Declines a pending comp; Manager and above, and the caller's limit must cover the amount
+   *
+   * Requires: Manager or above.
+   */
   declineComp: CompChange;
   /**
    * Anonymises a member's personal data (names, contact details, identity document, preferences; date of birth
@@ -511,18 +536,34 @@ export type Mutation = {
    * (LOYALTY_COMP_LIMIT_SUPERVISOR, LOYALTY_COMP_LIMIT_MANAGER; GeneralAdmin and above have none) it is paid at
    * once, CONFLICT when the balance does not cover it; above the limit it is stored pending_approval and nothing
    * is taken until a role whose limit covers it approves it
+   *
+   * Requires: any signed-in staff role.
    */
   issueComp: CompChange;
   /**
    * Self-excludes a member at once for at least the chosen length, kept in the member's history; any admin role.
    * While an exclusion is in effect, a new period can only make it longer
+   *
+   * Requires: any signed-in staff role.
    */
   recordSelfExclusion: SelfExclusion;
-  /** Marks an issued comp used at its outlet, once; any admin role */
+  /**
+   * Marks an issued comp used at its outlet, once; any admin role
+   *
+   * Requires: any signed-in staff role.
+   */
   redeemComp: CompChange;
-  /** Spends points on a reward: tier access, stock and balance are enforced */
+  /**
+   * Spends points on a reward: tier access, stock and balance are enforced
+   *
+   * Requires: any signed-in staff role.
+   */
   redeemReward: RewardRedemption;
-  /** Enrols a new member at tier Ruby with empty balances */
+  /**
+   * Enrols a new member at tier Ruby with empty balances
+   *
+   * Requires: any signed-in staff role.
+   */
   registerMember: Member;
   /**
    * Service only (marketing): enrols the member a walk-in guest becomes, as registerMember does, once per guest:
@@ -533,11 +574,15 @@ export type Mutation = {
   /**
    * Ends a member's self-exclusion once its length has passed; before that (or for a lifetime exclusion)
    * BAD_USER_INPUT saying until when it runs. Manager and above
+   *
+   * Requires: Manager or above.
    */
   reinstateMember: Member;
   /**
    * Books a VIP experience for an active member; any admin role (the host). FORBIDDEN when the member's tier is
    * below the kind's minimum (LOYALTY_VIP_MIN_TIER_*). Nothing is charged until approval
+   *
+   * Requires: any signed-in staff role.
    */
   requestVipExperience: VipExperienceChange;
   /**
@@ -545,24 +590,45 @@ export type Mutation = {
    * again until every remaining is 0. Service only.
    */
   resealLoyaltyProtectedFields: Array<ProtectedFieldRotation>;
-  /** Puts a dead outbox row back in line with a fresh count of attempts; false when no dead row has this id; SuperAdmin */
+  /**
+   * Puts a dead outbox row back in line with a fresh count of attempts; false when no dead row has this id; SuperAdmin
+   *
+   * Requires: SuperAdmin.
+   */
   retryLoyaltyDeadLetter: Scalars['Boolean']['output'];
-  /** Runs points expiry and the tier period close as of now (default: the current time); safe to repeat */
+  /**
+   * Runs points expiry and the tier period close as of now (default: the current time); safe to repeat
+   *
+   * Requires: SuperAdmin.
+   */
   runLoyaltyJobs: LoyaltyJobsResult;
-  /** Schedules an approved VIP experience (or moves a scheduled one to startsAt); any admin role */
+  /**
+   * Schedules an approved VIP experience (or moves a scheduled one to startsAt); any admin role
+   *
+   * Requires: any signed-in staff role.
+   */
   scheduleVipExperience: VipExperienceChange;
   /**
    * Sets or lifts a member's self-exclusion (kept for existing clients; recordSelfExclusion and reinstateMember
    * choose the length and say more): true records a period of the shortest length (SIX_MONTHS) unless one is in
    * effect; false reinstates under reinstateMember's rules. Manager and above
+   *
+   * Requires: Manager or above.
    */
   setSelfExclusion: Member;
-  /** Contact details, preferences and consent; kycVerified needs GeneralAdmin or above */
+  /**
+   * Contact details, preferences and consent; kycVerified needs GeneralAdmin or above
+   *
+   * Requires: any signed-in staff role.
+   */
   updateMember: Member;
+  /** Requires: Manager or above. */
   updateReward: Reward;
   /**
    * Voids an issued, unused comp and puts its amount back on the balance, once; Manager and above, and the
    * caller's limit must cover the amount
+   *
+   * Requires: Manager or above.
    */
   voidComp: CompChange;
 };
@@ -772,35 +838,61 @@ export type ProtectedFieldRotation = {
 
 export type Query = {
   __typename?: 'Query';
-  /** One comp; any admin role */
+  /**
+   * One comp; any admin role
+   *
+   * Requires: any signed-in staff role.
+   */
   comp?: Maybe<Comp>;
   /** All members, KYC-verified and self-excluded, counted; service only */
   complianceMemberCounts: ComplianceMemberCounts;
-  /** Comps, most recently requested first; any admin role */
+  /**
+   * Comps, most recently requested first; any admin role
+   *
+   * Requires: any signed-in staff role.
+   */
   comps: CompConnection;
   /**
    * Programme KPIs for Managers and above. Served from a cache: the figures are computed once per range (every
    * caller gets the same) and served for DASHBOARD_CACHE_TTL_SECONDS (30 s by default; in Redis, shared by every
    * replica, when REDIS_URL is set), so they may be that old. Writes do not refresh them: the first request
    * after they expire computes them again.
+   *
+   * Requires: Manager or above.
    */
   loyaltyDashboard: LoyaltyDashboard;
-  /** Outbox rows (audit events) set aside after too many failed deliveries, newest first; SuperAdmin */
+  /**
+   * Outbox rows (audit events) set aside after too many failed deliveries, newest first; SuperAdmin
+   *
+   * Requires: SuperAdmin.
+   */
   loyaltyDeadLetters: DeadLetterPage;
+  /** Requires: any signed-in staff role, or an internal service. */
   member?: Maybe<Member>;
-  /** A member's balances next to the sums of their ledger entries (they must be equal) */
+  /**
+   * A member's balances next to the sums of their ledger entries (they must be equal)
+   *
+   * Requires: Manager or above.
+   */
   memberLedgerCheck: LedgerCheck;
+  /** Requires: any signed-in staff role. */
   members: MemberConnection;
   /**
    * Active members whose identity document expires before the given instant (already expired ones included), sorted
    * by expiry then member id; first is 1-1000, after the endCursor of the previous page. Service only.
    */
   membersWithExpiringDocuments: ExpiringDocumentPage;
+  /** Requires: any signed-in staff role. */
   pointsLedgerEntries: PointsLedgerConnection;
+  /** Requires: any signed-in staff role. */
   pointsLedgerEntry?: Maybe<PointsLedgerEntry>;
+  /** Requires: any signed-in staff role. */
   reward?: Maybe<Reward>;
+  /** Requires: any signed-in staff role. */
   rewardRedemption?: Maybe<RewardRedemption>;
+  /** Requires: any signed-in staff role. */
   rewardRedemptions: RewardRedemptionConnection;
+  /** Requires: any signed-in staff role. */
   rewards: RewardConnection;
   /** Ids of the self-excluded members; service only */
   selfExcludedMemberIds: Array<Scalars['ID']['output']>;
@@ -809,9 +901,17 @@ export type Query = {
    * member's overlapping periods joined), by member; service only (compliance's gambling report)
    */
   selfExclusionsInEffect: Array<SelfExclusionWindow>;
-  /** One VIP experience; any admin role */
+  /**
+   * One VIP experience; any admin role
+   *
+   * Requires: any signed-in staff role.
+   */
   vipExperience?: Maybe<VipExperience>;
-  /** VIP experiences, most recently requested first; any admin role */
+  /**
+   * VIP experiences, most recently requested first; any admin role
+   *
+   * Requires: any signed-in staff role.
+   */
   vipExperiences: VipExperienceConnection;
 };
 

@@ -386,11 +386,21 @@ export type Mutation = {
    * member from the guest's details in the same call (CONFLICT, with nothing written, when a member holds the
    * same identity document); with memberId, links a member registered before. A guest is converted once
    * (CONFLICT after that)
+   *
+   * Requires: any signed-in staff role.
    */
   convertWalkInGuest: WalkInGuest;
-  /** Creates a campaign in draft, created by the calling admin user */
+  /**
+   * Creates a campaign in draft, created by the calling admin user
+   *
+   * Requires: Manager or above, within their own department (GeneralAdmin or above: any department).
+   */
   createMarketingCampaign: MarketingCampaign;
-  /** Creates an active template, created by the calling admin user */
+  /**
+   * Creates an active template, created by the calling admin user
+   *
+   * Requires: Manager or above, within their own department (GeneralAdmin or above: any department).
+   */
   createNotificationTemplate: NotificationTemplate;
   /**
    * Erases a member's personal data in marketing: analytics deleted, notifications to them and the walk-in
@@ -398,33 +408,55 @@ export type Mutation = {
    * (compliance's eraseMember).
    */
   eraseMarketingMemberData: MarketingMemberErasure;
-  /** A delivered notification becomes read (by its admin recipient, or Manager and above); once */
+  /**
+   * A delivered notification becomes read (by its admin recipient, or Manager and above); once
+   *
+   * Requires: Manager or above, or the notification's admin recipient.
+   */
   markNotificationRead: Notification;
   /**
    * Recomputes every member's customer analytics now (visits, spend, favourite games, visit times, risk score,
    * segments) from gaming's play and loyalty's members; GeneralAdmin and above. CONFLICT while another run is
    * in progress; SERVICE_UNAVAILABLE when gaming or loyalty cannot be reached (the run is recorded as failed).
+   *
+   * Requires: GeneralAdmin or above.
    */
   recomputeCustomerAnalytics: AnalyticsRun;
-  /** Records that a guest left, with what they spent and did; a visit ends once (CONFLICT after that) */
+  /**
+   * Records that a guest left, with what they spent and did; a visit ends once (CONFLICT after that)
+   *
+   * Requires: any signed-in staff role.
+   */
   recordGuestExit: WalkInGuest;
-  /** Records a guest's entry now, with no spend yet; one open visit per identity document per day */
+  /**
+   * Records a guest's entry now, with no spend yet; one open visit per identity document per day
+   *
+   * Requires: any signed-in staff role.
+   */
   registerWalkInGuest: WalkInGuest;
   /**
    * Re-seals up to batchSize (1-1000) values of each of marketing's protected fields under the current key;
    * call again until every remaining is 0. Service only.
    */
   resealMarketingProtectedFields: Array<ProtectedFieldRotation>;
-  /** Puts a dead outbox row back in line with a fresh count of attempts; false when no dead row has this id; SuperAdmin */
+  /**
+   * Puts a dead outbox row back in line with a fresh count of attempts; false when no dead row has this id; SuperAdmin
+   *
+   * Requires: SuperAdmin.
+   */
   retryMarketingDeadLetter: Scalars['Boolean']['output'];
   /**
    * Renders a template for one recipient and sends it now (or leaves it pending until it is due). Marketing
    * to a member needs their consent and is never sent to a self-excluded member (CONFLICT).
+   *
+   * Requires: Manager or above, within their own department (GeneralAdmin or above: any department).
    */
   sendNotification: Notification;
   /**
    * Moves a campaign along its lifecycle; a Manager only for their own department's campaigns. A move the
    * campaign's current status does not allow (or that another request made first) is a CONFLICT.
+   *
+   * Requires: Manager or above, within their own department (GeneralAdmin or above: any department).
    */
   updateCampaignStatus: MarketingCampaign;
 };
@@ -658,8 +690,11 @@ export type ProtectedFieldRotation = {
 
 export type Query = {
   __typename?: 'Query';
+  /** Requires: any signed-in staff role. */
   customerAnalytics?: Maybe<CustomerAnalytics>;
+  /** Requires: any signed-in staff role. */
   marketingCampaign?: Maybe<MarketingCampaign>;
+  /** Requires: any signed-in staff role. */
   marketingCampaigns: MarketingCampaignConnection;
   /**
    * Campaigns by status, reach against the estimate, conversion, budget, walk-in conversion and notification
@@ -668,17 +703,33 @@ export type Query = {
    * range (every caller gets the same) and served for DASHBOARD_CACHE_TTL_SECONDS (30 s by default; in Redis,
    * shared by every replica, when REDIS_URL is set), so they may be that old. Writes do not refresh them: the
    * first request after they expire computes them again.
+   *
+   * Requires: Manager or above.
    */
   marketingDashboard: MarketingDashboard;
-  /** Outbox rows (audit events and notifications) set aside after too many failed deliveries, newest first; SuperAdmin */
+  /**
+   * Outbox rows (audit events and notifications) set aside after too many failed deliveries, newest first; SuperAdmin
+   *
+   * Requires: SuperAdmin.
+   */
   marketingDeadLetters: DeadLetterPage;
+  /** Requires: any signed-in staff role. */
   notification?: Maybe<Notification>;
+  /** Requires: any signed-in staff role. */
   notificationTemplate?: Maybe<NotificationTemplate>;
+  /** Requires: any signed-in staff role. */
   notificationTemplates: NotificationTemplateConnection;
+  /** Requires: any signed-in staff role. */
   notifications: NotificationConnection;
-  /** Who the campaign would reach; for those who manage the campaign's department */
+  /**
+   * Who the campaign would reach; for those who manage the campaign's department
+   *
+   * Requires: Manager or above, within their own department (GeneralAdmin or above: any department).
+   */
   previewCampaignAudience: CampaignAudiencePreview;
+  /** Requires: any signed-in staff role. */
   walkInGuest?: Maybe<WalkInGuest>;
+  /** Requires: any signed-in staff role. */
   walkInGuests: WalkInGuestConnection;
 };
 

@@ -168,19 +168,41 @@ export type Mutation = {
    * Records a review written by the caller, whose account must be linked to a staff record that is the staff
    * member's manager or above them in the hierarchy, and makes its scores the staff member's current ones (when
    * it is the latest period)
+   *
+   * Requires: Manager or above, within their own department (GeneralAdmin or above: any department).
    */
   createPerformanceReview: PerformanceReview;
-  /** Hires a staff member: scores and training completion start at 0, the first review is due one review interval after the hire date */
+  /**
+   * Hires a staff member: scores and training completion start at 0, the first review is due one review interval after the hire date
+   *
+   * Requires: Manager or above, within their own department (GeneralAdmin or above: any department).
+   */
   createStaffMember: StaffMember;
-  /** Adds a course to the catalogue, created by the caller */
+  /**
+   * Adds a course to the catalogue, created by the caller
+   *
+   * Requires: Manager or above.
+   */
   createTrainingCourse: TrainingCourse;
-  /** Records an assessed attempt: completed at or above the passing score, failed below it */
+  /**
+   * Records an assessed attempt: completed at or above the passing score, failed below it
+   *
+   * Requires: any signed-in staff role within their own department (GeneralAdmin or above: any department).
+   */
   recordTrainingCompletion: TrainingRecord;
   /** Key rotation (service only, called by compliance's rotateEncryptionKey): re-seals up to batchSize values of each protected field under the current key (1-1000) */
   resealWorkforceProtectedFields: Array<ProtectedFieldRotation>;
-  /** Puts a dead outbox row back in line with a fresh count of attempts; false when no dead row has this id; SuperAdmin */
+  /**
+   * Puts a dead outbox row back in line with a fresh count of attempts; false when no dead row has this id; SuperAdmin
+   *
+   * Requires: SuperAdmin.
+   */
   retryWorkforceDeadLetter: Scalars['Boolean']['output'];
-  /** Changes the given fields; employmentStatus: terminated terminates the employment */
+  /**
+   * Changes the given fields; employmentStatus: terminated terminates the employment
+   *
+   * Requires: Manager or above, within their own department (GeneralAdmin or above: any department).
+   */
   updateStaffMember: StaffMember;
 };
 
@@ -295,19 +317,43 @@ export type Query = {
    * department scope); null when there is none. Service only (loyalty)
    */
   hostCandidate?: Maybe<HostCandidate>;
-  /** Active staff of the department with mandatory courses for their position not completed or expired, by last name */
+  /**
+   * Active staff of the department with mandatory courses for their position not completed or expired, by last name
+   *
+   * Requires: any signed-in staff role within their own department (GeneralAdmin or above: any department).
+   */
   overdueTraining: Array<OverdueTraining>;
+  /** Requires: Manager or above. */
   performanceReview?: Maybe<PerformanceReview>;
-  /** Newest first */
+  /**
+   * Newest first
+   *
+   * Requires: Manager or above, within their own department (GeneralAdmin or above: any department).
+   */
   performanceReviews: PerformanceReviewConnection;
+  /** Requires: any signed-in staff role. */
   staffMember?: Maybe<StaffMember>;
-  /** Most recently added first */
+  /**
+   * Most recently added first
+   *
+   * Requires: any signed-in staff role within their own department (GeneralAdmin or above: any department).
+   */
   staffMembers: StaffMemberConnection;
+  /** Requires: any signed-in staff role. */
   trainingCourse?: Maybe<TrainingCourse>;
-  /** Newest first */
+  /**
+   * Newest first
+   *
+   * Requires: any signed-in staff role.
+   */
   trainingCourses: TrainingCourseConnection;
+  /** Requires: any signed-in staff role. */
   trainingRecord?: Maybe<TrainingRecord>;
-  /** Newest first */
+  /**
+   * Newest first
+   *
+   * Requires: any signed-in staff role within their own department (GeneralAdmin or above: any department).
+   */
   trainingRecords: TrainingRecordConnection;
   /**
    * Workforce KPIs: Managers see their own department only. Served from a cache: the figures are computed once
@@ -315,9 +361,15 @@ export type Query = {
    * (30 s by default; in Redis, shared by every replica, when REDIS_URL is set), so they may be that old. Writes
    * do not refresh them: the first request after they expire computes them again. The payroll is computed for
    * each request.
+   *
+   * Requires: Manager or above.
    */
   workforceDashboard: WorkforceDashboard;
-  /** Outbox rows (audit events) set aside after too many failed deliveries, newest first; SuperAdmin */
+  /**
+   * Outbox rows (audit events) set aside after too many failed deliveries, newest first; SuperAdmin
+   *
+   * Requires: SuperAdmin.
+   */
   workforceDeadLetters: DeadLetterPage;
 };
 
