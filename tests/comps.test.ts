@@ -97,6 +97,8 @@ describe('comps through the gateway', () => {
       { as: IDENTITIES.Supervisor },
     );
     expect(supervisorDecline.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    // the refusal names the role the mutation needs, nothing else
+    expect(supervisorDecline.errors![0]!.message).toBe('Requires Manager or above: Mutation.declineComp');
     const declined = await stack.query<{ declineComp: { comp: { status: string } } }>(
       'mutation ($input: CompDecisionInput!) { declineComp(input: $input) { comp { status } } }',
       { input: { memberId, compId: held.data!.issueComp.comp.id, reason: 'over budget' } },
