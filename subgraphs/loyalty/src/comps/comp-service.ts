@@ -13,6 +13,8 @@ import { ledgerEntry } from '../points/points-ledger';
 import type { PointsLedger } from '../points/points-ledger';
 import type { CompDocument, CompFilterInput, CompStatus } from './comp-store';
 import { centsOf, moneyText } from './money';
+import { balanceOf, balanceUnchanged, notInState, settleMoneyMove, sweep, sweepOf } from './balance-records';
+import type { BalanceChange, SweepResult } from './balance-records';
 
 export const COMP_CATEGORIES = ['dining', 'hotel', 'show', 'free_play', 'travel'] as const;
 
@@ -51,11 +53,8 @@ const chargeSchema = z.object({
 });
 
 /** What a comp operation changed: the comp and the member's comp balance before and after (in cents). */
-export interface CompChange {
+export interface CompChange extends BalanceChange {
   comp: CompDocument;
-  memberId: string;
-  balanceBeforeCents: number;
-  balanceAfterCents: number;
 }
 
 /** A charge (or its refund) to the comp balance by another flow, e.g. a VIP experience. */
@@ -67,10 +66,7 @@ export interface CompCharge {
 }
 
 /** What the sweep did with comp flows a crash interrupted. */
-export interface CompSweepResult {
-  finished: number;
-  undone: number;
-}
+export type CompSweepResult = SweepResult;
 
 const ROLE_ORDER: readonly Role[] = ['Supervisor', 'Manager', 'GeneralAdmin', 'SuperAdmin'];
 
@@ -118,8 +114,8 @@ export class CompService {
     return member;
   }
 
-  private async balanceOf(memberId: string): Promise<number> {
-    return (await this.stores.members.findById(memberId))?.comp_balance_cents ?? 0;
+  private balanceOf(memberId: string): Promise<number> {
+    return balanceOf(this.stores, memberId);
   }
 
   /** A comp of that member, or NOT_FOUND (also for a comp of another member). */
@@ -233,8 +229,7 @@ export class CompService {
 
   /** A change of the comp alone: the member's balance as it is now, before and after. */
   private async unchanged(comp: CompDocument): Promise<CompChange> {
-    const balance = await this.balanceOf(comp.member_id);
-    return { comp, memberId: comp.member_id, balanceBeforeCents: balance, balanceAfterCents: balance };
+    return { comp, ...(await balanceUnchanged(this.stores, comp.member_id)) };
   }
 
   /** The debit entry of a comp (every attempt derives the same one, under the comp's key). */
@@ -301,9 +296,8 @@ export class CompService {
    * The CONFLICT of a state change that did not apply, naming the comp's state as it is now (a concurrent
    * caller may have changed it since it was read).
    */
-  private async notInState(comp: CompDocument, wanted: string) {
-    const status = (await this.stores.comps.findById(comp.id))?.status ?? comp.status;
-    return conflict(`This comp is ${status.replace('_', ' ')}, not ${wanted}`, 'input.compId');
+  private notInState(comp: CompDocument, wanted: string) {
+    return notInState(this.stores.comps, comp, 'comp', wanted, 'input.compId');
   }
 
   /** FORBIDDEN unless the caller's limit covers the comp (approving, declining and voiding need that). */
@@ -483,30 +477,24 @@ export class CompService {
    * charge whose entry never applied is undone (its caller got an error and retries under the same key).
    */
   async settleInterrupted(olderThan: Date): Promise<CompSweepResult> {
-    const result: CompSweepResult = { finished: 0, undone: 0 };
-    for await (const comp of this.stores.comps.issuingSince(olderThan)) {
-      if ((await this.ledger.settleByKey(`comp:${comp.id}:issue`)) === 'applied') {
-        await this.finishIssuing(comp);
-        result.finished += 1;
-      } else {
-        await this.undoIssuing(comp);
-        result.undone += 1;
-      }
-    }
-    for await (const comp of this.stores.comps.voidsUnsettledSince(olderThan)) {
-      await this.finishVoid(comp);
-      result.finished += 1;
-    }
-    for await (const entry of this.stores.ledger.unapplied(['comp_charge'], olderThan)) {
-      if (entry.type === 'reverse') {
+    return sweep([
+      sweepOf(this.stores.comps.issuingSince(olderThan), (comp) =>
+        settleMoneyMove(
+          this.ledger,
+          `comp:${comp.id}:issue`,
+          () => this.finishIssuing(comp),
+          () => this.undoIssuing(comp),
+        ),
+      ),
+      sweepOf(this.stores.comps.voidsUnsettledSince(olderThan), async (comp) => {
+        await this.finishVoid(comp);
+        return true;
+      }),
+      sweepOf(this.stores.ledger.unapplied(['comp_charge'], olderThan), async (entry) => {
+        if (entry.type !== 'reverse') return (await this.ledger.cancelPending(entry)) === 'applied';
         await this.ledger.post([entry]);
-        result.finished += 1;
-      } else if ((await this.ledger.cancelPending(entry)) === 'applied') {
-        result.finished += 1;
-      } else {
-        result.undone += 1;
-      }
-    }
-    return result;
+        return true;
+      }),
+    ]);
   }
 }

@@ -1,8 +1,8 @@
-import type DataLoader from 'dataloader';
-import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { createOneByKeyLoader, insertUnlessDuplicate, paginate } from '@casino/mongo';
+import type { Db, Filter, IndexDescription } from 'mongodb';
+import { insertUnlessDuplicate, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { Tier } from '../members/member-store';
+import { BalanceRecordStore } from './balance-records';
 
 export type CompCategory = 'dining' | 'hotel' | 'show' | 'free_play' | 'travel';
 
@@ -73,11 +73,10 @@ export const compIndexes: IndexDescription[] = [
   { key: { redeemed_at: -1 }, name: 'redeemed_at_-1', sparse: true },
 ];
 
-export class CompStore {
-  private readonly collection: Collection<CompDocument>;
-
+/** Comps; lookups by id, the guarded transition and the settled mark are BalanceRecordStore's. */
+export class CompStore extends BalanceRecordStore<CompStatus, CompDocument> {
   constructor(db: Db) {
-    this.collection = db.collection<CompDocument>(COMPS);
+    super(db.collection<CompDocument>(COMPS));
   }
 
   page(input: CompFilterInput, args: PageArgs, paging: PagingConfig) {
@@ -86,14 +85,6 @@ export class CompStore {
     if (input.status) filter.status = input.status;
     if (input.category) filter.category = input.category;
     return paginate(this.collection, filter, args, { field: 'requested_at', direction: -1 }, paging);
-  }
-
-  byIdLoader(): DataLoader<string, CompDocument | null> {
-    return createOneByKeyLoader(this.collection, 'id');
-  }
-
-  findById(id: string): Promise<CompDocument | null> {
-    return this.collection.findOne({ id }, { projection: { _id: 0 } });
   }
 
   findByKey(key: string): Promise<CompDocument | null> {
@@ -105,23 +96,6 @@ export class CompStore {
     return insertUnlessDuplicate(this.collection, comp);
   }
 
-  /**
-   * THE state change of a comp: one guarded update that applies only while the comp (of that member) is in one
-   * of the `from` states, so of concurrent callers exactly one moves it. The comp after the change, or null.
-   */
-  transition(
-    id: string,
-    memberId: string,
-    from: CompStatus[],
-    set: Partial<CompDocument>,
-  ): Promise<CompDocument | null> {
-    return this.collection.findOneAndUpdate(
-      { id, member_id: memberId, status: { $in: from } },
-      { $set: set },
-      { returnDocument: 'after', projection: { _id: 0 } },
-    );
-  }
-
   /** Removes a comp whose issue was refused before it took anything (only while it is still `issuing`). */
   async deleteIssuing(id: string): Promise<void> {
     await this.collection.deleteOne({ id, status: 'issuing' });
@@ -129,29 +103,19 @@ export class CompStore {
 
   /** Comps left `issuing` since before `before` (an issue or approval interrupted by a crash). */
   issuingSince(before: Date): AsyncIterable<CompDocument> {
-    return this.collection.find(
-      {
-        status: 'issuing',
-        $or: [{ approved_at: { $lt: before } }, { approved_at: null, requested_at: { $lt: before } }],
-      },
-      { projection: { _id: 0 } },
-    );
+    return this.interruptedSince({
+      status: 'issuing',
+      $or: [{ approved_at: { $lt: before } }, { approved_at: null, requested_at: { $lt: before } }],
+    });
   }
 
   /** Comps voided before `before` whose amount is not yet back on the balance (a void interrupted by a crash). */
   voidsUnsettledSince(before: Date): AsyncIterable<CompDocument> {
-    return this.collection.find(
-      { status: 'voided', void_settled: false, voided_at: { $lt: before } },
-      { projection: { _id: 0 } },
-    );
+    return this.interruptedSince({ status: 'voided', void_settled: false, voided_at: { $lt: before } });
   }
 
-  async markVoidSettled(id: string): Promise<void> {
-    await this.collection.updateOne({ id, void_settled: false }, { $set: { void_settled: true } });
-  }
-
-  countByMember(memberId: string): Promise<number> {
-    return this.collection.countDocuments({ member_id: memberId });
+  markVoidSettled(id: string): Promise<void> {
+    return this.markSettled(id, 'void_settled');
   }
 
   /** Erasure: the free-text notes of a member's comps replaced by `marker` (amounts and outlets stay). */

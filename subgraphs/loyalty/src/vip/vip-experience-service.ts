@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { forbiddenError, hasRoleOrPermission, isAdmin } from '@casino/auth';
 import type { AdminIdentity, Identity } from '@casino/auth';
-import { badUserInput, conflict, notFound, validateInput } from '@casino/errors';
+import { badUserInput, notFound, validateInput } from '@casino/errors';
 import { newId } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { LoyaltyStores } from '../stores';
@@ -12,6 +12,8 @@ import { TIER_ORDER } from '../settings';
 import type { CompService } from '../comps/comp-service';
 import { centsOf, moneyText } from '../comps/money';
 import type { PointsLedger } from '../points/points-ledger';
+import { balanceUnchanged, notInState, settleMoneyMove, sweep, sweepOf } from '../comps/balance-records';
+import type { BalanceChange, SweepResult } from '../comps/balance-records';
 import { VIP_EXPERIENCE_KINDS } from './vip-experience-store';
 import type {
   VipExperienceDocument,
@@ -42,17 +44,11 @@ const stepSchema = z.object({
 });
 
 /** What a VIP experience operation changed: the experience and the member's comp balance before and after. */
-export interface VipExperienceChange {
+export interface VipExperienceChange extends BalanceChange {
   experience: VipExperienceDocument;
-  memberId: string;
-  balanceBeforeCents: number;
-  balanceAfterCents: number;
 }
 
-export interface VipSweepResult {
-  finished: number;
-  undone: number;
-}
+export type VipSweepResult = SweepResult;
 
 /** An error of chargeComps that says nothing was charged (balance short, member gone). */
 const isRefusal = (error: unknown) =>
@@ -93,10 +89,6 @@ export class VipExperienceService {
     return identity;
   }
 
-  private async balanceOf(memberId: string): Promise<number> {
-    return (await this.stores.members.findById(memberId))?.comp_balance_cents ?? 0;
-  }
-
   private async requireExperience(memberId: string, experienceId: string): Promise<VipExperienceDocument> {
     const experience = await this.stores.vipExperiences.findById(experienceId);
     if (!experience || experience.member_id !== memberId) throw notFound('VipExperience', experienceId);
@@ -104,19 +96,12 @@ export class VipExperienceService {
   }
 
   /** CONFLICT for a state change that did not apply, naming the state as it is now. */
-  private async notInState(experience: VipExperienceDocument, wanted: string) {
-    const status = (await this.stores.vipExperiences.findById(experience.id))?.status ?? experience.status;
-    return conflict(`This VIP experience is ${status}, not ${wanted}`, 'input.experienceId');
+  private notInState(experience: VipExperienceDocument, wanted: string) {
+    return notInState(this.stores.vipExperiences, experience, 'VIP experience', wanted, 'input.experienceId');
   }
 
   private async unchanged(experience: VipExperienceDocument): Promise<VipExperienceChange> {
-    const balance = await this.balanceOf(experience.member_id);
-    return {
-      experience,
-      memberId: experience.member_id,
-      balanceBeforeCents: balance,
-      balanceAfterCents: balance,
-    };
+    return { experience, ...(await balanceUnchanged(this.stores, experience.member_id)) };
   }
 
   /** FORBIDDEN unless the member's tier reaches the kind's minimum. */
@@ -344,21 +329,19 @@ export class VipExperienceService {
    * requested; a cancelled one whose refund never happened is refunded.
    */
   async settleInterrupted(olderThan: Date): Promise<VipSweepResult> {
-    const result: VipSweepResult = { finished: 0, undone: 0 };
-    for await (const experience of this.stores.vipExperiences.approvingSince(olderThan)) {
-      const outcome = await this.ledger.settleByKey(`comp_charge:${chargeKey(experience)}`);
-      if (outcome === 'applied') {
-        await this.finishApproval(experience);
-        result.finished += 1;
-      } else {
-        await this.backToRequested(experience);
-        result.undone += 1;
-      }
-    }
-    for await (const experience of this.stores.vipExperiences.refundsUnsettledSince(olderThan)) {
-      await this.finishRefund(experience);
-      result.finished += 1;
-    }
-    return result;
+    return sweep([
+      sweepOf(this.stores.vipExperiences.approvingSince(olderThan), (experience) =>
+        settleMoneyMove(
+          this.ledger,
+          `comp_charge:${chargeKey(experience)}`,
+          () => this.finishApproval(experience),
+          () => this.backToRequested(experience),
+        ),
+      ),
+      sweepOf(this.stores.vipExperiences.refundsUnsettledSince(olderThan), async (experience) => {
+        await this.finishRefund(experience);
+        return true;
+      }),
+    ]);
   }
 }

@@ -1,8 +1,8 @@
-import type DataLoader from 'dataloader';
-import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { createOneByKeyLoader, equalityFilter, paginate } from '@casino/mongo';
+import type { Db, Filter, IndexDescription } from 'mongodb';
+import { equalityFilter, paginate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { Tier } from '../members/member-store';
+import { BalanceRecordStore } from '../comps/balance-records';
 
 export const VIP_EXPERIENCE_KINDS = [
   'private_salon',
@@ -66,11 +66,10 @@ export const vipExperienceIndexes: IndexDescription[] = [
 
 const VIP_EXPERIENCE_FILTER_FIELDS = { memberId: 'member_id', status: 'status', kind: 'kind' } as const;
 
-export class VipExperienceStore {
-  private readonly collection: Collection<VipExperienceDocument>;
-
+/** VIP experiences; lookups by id, insert, the guarded transition and the settled mark are BalanceRecordStore's. */
+export class VipExperienceStore extends BalanceRecordStore<VipExperienceStatus, VipExperienceDocument> {
   constructor(db: Db) {
-    this.collection = db.collection<VipExperienceDocument>(VIP_EXPERIENCES);
+    super(db.collection<VipExperienceDocument>(VIP_EXPERIENCES));
   }
 
   page(input: VipExperienceFilterInput, args: PageArgs, paging: PagingConfig) {
@@ -78,57 +77,22 @@ export class VipExperienceStore {
     return paginate(this.collection, filter, args, { field: 'requested_at', direction: -1 }, paging);
   }
 
-  byIdLoader(): DataLoader<string, VipExperienceDocument | null> {
-    return createOneByKeyLoader(this.collection, 'id');
-  }
-
-  findById(id: string): Promise<VipExperienceDocument | null> {
-    return this.collection.findOne({ id }, { projection: { _id: 0 } });
-  }
-
-  async insert(experience: VipExperienceDocument): Promise<void> {
-    await this.collection.insertOne({ ...experience });
-  }
-
-  /**
-   * THE state change of an experience: one guarded update that applies only while it (of that member) is in
-   * one of the `from` states, so of concurrent callers exactly one moves it. The experience after, or null.
-   */
-  transition(
-    id: string,
-    memberId: string,
-    from: VipExperienceStatus[],
-    set: Partial<VipExperienceDocument>,
-  ): Promise<VipExperienceDocument | null> {
-    return this.collection.findOneAndUpdate(
-      { id, member_id: memberId, status: { $in: from } },
-      { $set: set },
-      { returnDocument: 'after', projection: { _id: 0 } },
-    );
-  }
-
   /** Experiences left `approving` since before `before` (an approval interrupted by a crash). */
   approvingSince(before: Date): AsyncIterable<VipExperienceDocument> {
-    return this.collection.find(
-      { status: 'approving', approved_at: { $lt: before } },
-      { projection: { _id: 0 } },
-    );
+    return this.interruptedSince({ status: 'approving', approved_at: { $lt: before } });
   }
 
   /** Cancelled before `before` with the charge not yet refunded (a cancellation interrupted by a crash). */
   refundsUnsettledSince(before: Date): AsyncIterable<VipExperienceDocument> {
-    return this.collection.find(
-      { status: 'cancelled', refund_settled: false, cancelled_at: { $lt: before } },
-      { projection: { _id: 0 } },
-    );
+    return this.interruptedSince({
+      status: 'cancelled',
+      refund_settled: false,
+      cancelled_at: { $lt: before },
+    });
   }
 
-  async markRefundSettled(id: string): Promise<void> {
-    await this.collection.updateOne({ id, refund_settled: false }, { $set: { refund_settled: true } });
-  }
-
-  countByMember(memberId: string): Promise<number> {
-    return this.collection.countDocuments({ member_id: memberId });
+  markRefundSettled(id: string): Promise<void> {
+    return this.markSettled(id, 'refund_settled');
   }
 
   /** Erasure: a member's experiences' free text (what was booked, why cancelled) replaced by `marker`. */
