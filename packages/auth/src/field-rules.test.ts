@@ -329,6 +329,12 @@ describe('requirementOf', () => {
 
   it('states nothing for a rule without a stated requirement, a negation or allow', () => {
     expect(requirementOf(counted)).toBeUndefined();
+    const silent = requiring(
+      '',
+      rule('silent')(() => true),
+    );
+    expect(requirementOf(silent)).toBeUndefined();
+    expect(requirementOf(or(isAuthenticated, silent))).toBe('any signed-in staff role');
     expect(
       requirementOf(
         and(

@@ -37,7 +37,10 @@ const ANY_ROLE = 'any signed-in staff role';
 const SERVICE_ONLY = 'internal service only';
 const OWN_DEPARTMENT = 'within their own department (GeneralAdmin or above: any department)';
 
-/** Gives a rule the requirement refusals and descriptions state for it; returns the rule. */
+/**
+ * Gives a rule the requirement refusals and descriptions state for it; returns the rule. '' states nothing:
+ * in `or` the rule adds no alternative a refused caller could act on.
+ */
 export function requiring<T extends object>(text: string, rule: T, options: { scope?: boolean } = {}): T {
   requirementOfRule.set(rule, { text, scope: options.scope === true });
   return rule;
@@ -65,7 +68,7 @@ function describeRule(rule: unknown): Requirement | undefined {
   if (parts.some((part) => part === undefined)) return undefined;
   const known = parts as Requirement[];
   if (kind === 'RuleAnd' || kind === 'RuleChain') {
-    let roles = [...new Set(known.filter((part) => !part.scope).map((part) => part.text))];
+    let roles = [...new Set(known.filter((part) => !part.scope).map((part) => part.text))].filter(Boolean);
     if (roles.length > 1) roles = roles.filter((text) => text !== ANY_ROLE);
     if (roles.length === 0) roles = [ANY_ROLE];
     const scopes = [...new Set(known.filter((part) => part.scope).map((part) => part.text))];
@@ -74,7 +77,8 @@ function describeRule(rule: unknown): Requirement | undefined {
     return { text: [roles.join(' and '), ...scopes].join(joint) };
   }
   if (kind === 'RuleOr' || kind === 'RuleRace') {
-    const texts = [...new Set(known.map(standalone))];
+    // an alternative stated as '' (e.g. a sign-in's own result) adds nothing a refused caller could act on
+    const texts = [...new Set(known.map(standalone))].filter((text) => text !== '');
     if (texts.length > 1 && texts.includes(SERVICE_ONLY)) {
       texts.splice(texts.indexOf(SERVICE_ONLY), 1);
       texts.push('an internal service');
@@ -90,7 +94,7 @@ function describeRule(rule: unknown): Requirement | undefined {
  */
 export function requirementOf(rule: unknown): string | undefined {
   const requirement = describeRule(rule);
-  return requirement && standalone(requirement);
+  return requirement && requirement.text !== '' ? standalone(requirement) : undefined;
 }
 
 /** Anyone signed in as an admin user. */
