@@ -12,32 +12,27 @@ import type {
   QueryResolvers,
   TierReinvestmentResolvers,
 } from '../__generated__/resolvers-types';
-import type { Identity } from '@casino/auth';
-import type { CompChange as CompChangeResult, CompService } from '../comps/comp-service';
-import type { LoyaltyContext } from '../context';
+import type { CompChange as CompChangeResult } from '../comps/comp-service';
 import { money, moneyText } from '../comps/money';
+import { balanceMutations } from './balance-mutations';
 
 /**
- * What a comp mutation leaves in the audit trail: the member's comp balance before and after, and the comp.
- * The mutation's input names the member, and its result (a CompChange) has no id of its own, so the event's
- * target is the member: `auditLogs(filter: { targetId: <memberId> })` finds every comp of a member.
+ * A comp mutation's change in the audit trail: the member's comp balance before and after, and the comp. The
+ * mutation's input names the member, and its result (a CompChange) has no id of its own, so the event's target
+ * is the member: `auditLogs(filter: { targetId: <memberId> })` finds every comp of a member.
  */
-function auditedChange(change: CompChangeResult) {
-  return {
-    before: { memberId: change.memberId, compBalance: moneyText(change.balanceBeforeCents) },
-    after: {
-      memberId: change.memberId,
-      compBalance: money(change.balanceAfterCents),
-      comp: {
-        id: change.comp.id,
-        status: change.comp.status,
-        category: change.comp.category,
-        outlet: change.comp.outlet,
-        amount: moneyText(change.comp.amount_cents),
-      },
+const recorded = balanceMutations(
+  (ctx) => ctx.services.comps,
+  (change: CompChangeResult) => ({
+    comp: {
+      id: change.comp.id,
+      status: change.comp.status,
+      category: change.comp.category,
+      outlet: change.comp.outlet,
+      amount: moneyText(change.comp.amount_cents),
     },
-  };
-}
+  }),
+);
 
 export const compQueries: Pick<QueryResolvers, 'comp' | 'comps'> = {
   comp: (_, { id }, ctx) => ctx.loaders.comp.load(id),
@@ -46,16 +41,6 @@ export const compQueries: Pick<QueryResolvers, 'comp' | 'comps'> = {
 };
 
 type CompMutation = 'issueComp' | 'approveComp' | 'declineComp' | 'redeemComp' | 'voidComp';
-
-/** A comp mutation: the service call, then its change recorded for the audit trail. */
-function recorded<A>(call: (comps: CompService, args: A, identity: Identity) => Promise<CompChangeResult>) {
-  return async (_: unknown, args: A, ctx: LoyaltyContext) => {
-    const change = await call(ctx.services.comps, args, ctx.identity);
-    const { before, after } = auditedChange(change);
-    ctx.audit.setChanges(before, after);
-    return change;
-  };
-}
 
 export const compMutations: Pick<MutationResolvers, CompMutation> = {
   issueComp: recorded<MutationIssueCompArgs>((comps, { input }, who) => comps.issue(input, who)),

@@ -1,4 +1,3 @@
-import type { Identity } from '@casino/auth';
 import type {
   MutationApproveVipExperienceArgs,
   MutationCancelVipExperienceArgs,
@@ -10,46 +9,29 @@ import type {
   VipExperienceChangeResolvers,
   VipExperienceResolvers,
 } from '../__generated__/resolvers-types';
-import type { LoyaltyContext } from '../context';
 import { money, moneyText } from '../comps/money';
-import type { VipExperienceChange as Change, VipExperienceService } from '../vip/vip-experience-service';
+import type { VipExperienceChange as Change } from '../vip/vip-experience-service';
+import { balanceMutations } from './balance-mutations';
 
-/**
- * What a VIP experience mutation leaves in the audit trail: the member's comp balance before and after, and the
- * experience. The member id is in the change, so `auditLogs(filter: { targetId: <memberId> })` finds it.
- */
-function auditedChange(change: Change) {
-  return {
-    before: { memberId: change.memberId, compBalance: moneyText(change.balanceBeforeCents) },
-    after: {
-      memberId: change.memberId,
-      compBalance: moneyText(change.balanceAfterCents),
-      vipExperience: {
-        id: change.experience.id,
-        kind: change.experience.kind,
-        status: change.experience.status,
-        cost: moneyText(change.experience.cost_cents),
-        startsAt: change.experience.starts_at.toISOString(),
-      },
+/** A VIP experience mutation's change in the audit trail: the comp balance before and after, and the experience. */
+const recorded = balanceMutations(
+  (ctx) => ctx.services.vipExperiences,
+  (change: Change) => ({
+    vipExperience: {
+      id: change.experience.id,
+      kind: change.experience.kind,
+      status: change.experience.status,
+      cost: moneyText(change.experience.cost_cents),
+      startsAt: change.experience.starts_at.toISOString(),
     },
-  };
-}
+  }),
+);
 
 export const vipExperienceQueries: Pick<QueryResolvers, 'vipExperience' | 'vipExperiences'> = {
   vipExperience: (_, { id }, ctx) => ctx.loaders.vipExperience.load(id),
   vipExperiences: (_, { filter, first, after }, ctx) =>
     ctx.services.vipExperiences.page(filter ?? {}, { first, after }, ctx.paging),
 };
-
-/** A VIP experience mutation: the service call, then its change recorded for the audit trail. */
-function recorded<A>(call: (vip: VipExperienceService, args: A, identity: Identity) => Promise<Change>) {
-  return async (_: unknown, args: A, ctx: LoyaltyContext) => {
-    const change = await call(ctx.services.vipExperiences, args, ctx.identity);
-    const { before, after } = auditedChange(change);
-    ctx.audit.setChanges(before, after);
-    return change;
-  };
-}
 
 type VipMutation =
   | 'requestVipExperience'
