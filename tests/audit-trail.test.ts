@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { IDENTITIES, startTestStack } from './support/stack-harness';
 import type { TestStack } from './support/stack-harness';
-import { waitForAuditEntries } from './support/audit-entries';
+import { auditLogsQuery, waitForAuditEntries } from './support/audit-entries';
 
 interface AuditEntry {
   action: string;
@@ -16,26 +16,9 @@ interface AuditEntry {
   actorUsername: string | null;
 }
 
-const AUDIT_LOGS = /* GraphQL */ `
-  query ($filter: AuditLogFilter) {
-    auditLogs(filter: $filter, first: 50) {
-      edges {
-        node {
-          action
-          outcome
-          role
-          actorUsername
-          targetType
-          targetId
-          requestId
-          clientName
-          ip
-          changes
-        }
-      }
-    }
-  }
-`;
+const AUDIT_LOGS = auditLogsQuery(
+  'action outcome role actorUsername targetType targetId requestId clientName ip changes',
+);
 
 describe('audit trail through compliance', () => {
   let stack: TestStack;

@@ -1,6 +1,6 @@
 import { IDENTITIES, startTestStack } from './support/stack-harness';
 import type { TestStack } from './support/stack-harness';
-import { waitForAuditEntries } from './support/audit-entries';
+import { auditLogsQuery, waitForAuditEntries } from './support/audit-entries';
 
 interface AuditEntry {
   action: string;
@@ -11,22 +11,7 @@ interface AuditEntry {
   changes: { before: Record<string, unknown> | null; after: Record<string, unknown> | null } | null;
 }
 
-const AUDIT_LOGS = /* GraphQL */ `
-  query ($filter: AuditLogFilter) {
-    auditLogs(filter: $filter, first: 50) {
-      edges {
-        node {
-          action
-          outcome
-          role
-          targetType
-          targetId
-          changes
-        }
-      }
-    }
-  }
-`;
+const AUDIT_LOGS = auditLogsQuery('action outcome role targetType targetId changes');
 
 const ISSUE = /* GraphQL */ `
   mutation ($input: IssueCompInput!) {

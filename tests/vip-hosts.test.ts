@@ -1,19 +1,8 @@
 import { IDENTITIES, startTestStack } from './support/stack-harness';
 import type { TestStack } from './support/stack-harness';
+import { auditLogsQuery, waitForAuditEntries } from './support/audit-entries';
 
-const AUDIT_LOGS = /* GraphQL */ `
-  query ($filter: AuditLogFilter) {
-    auditLogs(filter: $filter, first: 50) {
-      edges {
-        node {
-          action
-          outcome
-          targetId
-        }
-      }
-    }
-  }
-`;
+const AUDIT_LOGS = auditLogsQuery('action outcome targetId');
 
 const PORTFOLIO = /* GraphQL */ `
   query ($memberId: ID!, $window: DateRangeInput!) {
@@ -162,20 +151,17 @@ describe('VIP experiences and hosts through the gateway', () => {
     expect(other.errors?.map((e) => e.extensions?.code)).toContain('FORBIDDEN');
 
     // the audit trail files every change under the member
-    const deadline = Date.now() + 15_000;
-    let actions: string[] = [];
-    while (Date.now() < deadline) {
-      const audit = await stack.query<{
-        auditLogs: { edges: { node: { action: string; outcome: string } }[] };
-      }>(AUDIT_LOGS, { filter: { targetId: member!.id } }, { as: IDENTITIES.GeneralAdmin });
-      expect(audit.errors).toBeUndefined();
-      actions = audit
-        .data!.auditLogs.edges.filter((e) => e.node.outcome === 'allowed')
-        .map((e) => e.node.action);
-      if (['assignHost', 'requestVipExperience', 'approveVipExperience'].every((a) => actions.includes(a)))
-        break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    const changes = ['assignHost', 'requestVipExperience', 'approveVipExperience'];
+    const allowed = (entries: { action: string; outcome: string }[]) =>
+      entries.filter((e) => e.outcome === 'allowed').map((e) => e.action);
+    const actions = allowed(
+      await waitForAuditEntries<{ action: string; outcome: string }>(
+        stack,
+        AUDIT_LOGS,
+        { targetId: member!.id },
+        (entries) => changes.every((a) => allowed(entries).includes(a)),
+      ),
+    );
     expect(actions).toEqual(
       expect.arrayContaining(['assignHost', 'requestVipExperience', 'approveVipExperience']),
     );
