@@ -1,8 +1,9 @@
 import type DataLoader from 'dataloader';
 import type { Collection, Filter, OptionalUnlessRequiredId } from 'mongodb';
-import { conflict } from '@casino/errors';
+import { badUserInput, conflict, notFound } from '@casino/errors';
 import { createOneByKeyLoader } from '@casino/mongo';
 import type { LoyaltyStores } from '../stores';
+import type { MemberDocument } from '../members/member-store';
 import type { PointsLedger } from '../points/points-ledger';
 
 /**
@@ -76,6 +77,25 @@ export class BalanceRecordStore<S extends string, T extends BalanceRecord<S>> {
   countByMember(memberId: string): Promise<number> {
     return this.collection.countDocuments({ member_id: memberId } as Filter<T>);
   }
+}
+
+/** The member an input names, or BAD_USER_INPUT on `input.memberId`. */
+export async function requireMember(stores: LoyaltyStores, memberId: string): Promise<MemberDocument> {
+  const member = await stores.members.findById(memberId);
+  if (!member) throw badUserInput('input.memberId', 'no member with this id');
+  return member;
+}
+
+/** A record of that member, or NOT_FOUND naming `typename` (also for a record of another member). */
+export async function requireOwnRecord<T extends BalanceRecord>(
+  store: { findById(id: string): Promise<T | null> },
+  typename: string,
+  memberId: string,
+  id: string,
+): Promise<T> {
+  const record = await store.findById(id);
+  if (!record || record.member_id !== memberId) throw notFound(typename, id);
+  return record;
 }
 
 /** The member's comp balance now, in cents (0 for a member gone). */

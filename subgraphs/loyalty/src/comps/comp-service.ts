@@ -2,7 +2,7 @@ import type { Decimal128 } from 'mongodb';
 import { z } from 'zod';
 import { forbiddenError, isAdmin } from '@casino/auth';
 import type { AdminIdentity, Identity, Role } from '@casino/auth';
-import { badUserInput, conflict, notFound, validateInput } from '@casino/errors';
+import { conflict, notFound, validateInput } from '@casino/errors';
 import { newId } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { LoyaltyStores } from '../stores';
@@ -13,7 +13,16 @@ import { ledgerEntry } from '../points/points-ledger';
 import type { PointsLedger } from '../points/points-ledger';
 import type { CompDocument, CompFilterInput, CompStatus } from './comp-store';
 import { centsOf, moneyText } from './money';
-import { balanceOf, balanceUnchanged, notInState, settleMoneyMove, sweep, sweepOf } from './balance-records';
+import {
+  balanceOf,
+  balanceUnchanged,
+  notInState,
+  requireMember,
+  requireOwnRecord,
+  settleMoneyMove,
+  sweep,
+  sweepOf,
+} from './balance-records';
 import type { BalanceChange, SweepResult } from './balance-records';
 
 export const COMP_CATEGORIES = ['dining', 'hotel', 'show', 'free_play', 'travel'] as const;
@@ -108,10 +117,8 @@ export class CompService {
     return identity;
   }
 
-  private async requireMember(memberId: string): Promise<MemberDocument> {
-    const member = await this.stores.members.findById(memberId);
-    if (!member) throw badUserInput('input.memberId', 'no member with this id');
-    return member;
+  private requireMember(memberId: string): Promise<MemberDocument> {
+    return requireMember(this.stores, memberId);
   }
 
   private balanceOf(memberId: string): Promise<number> {
@@ -138,10 +145,8 @@ export class CompService {
     return moved;
   }
 
-  private async requireComp(memberId: string, compId: string): Promise<CompDocument> {
-    const comp = await this.stores.comps.findById(compId);
-    if (!comp || comp.member_id !== memberId) throw notFound('Comp', compId);
-    return comp;
+  private requireComp(memberId: string, compId: string): Promise<CompDocument> {
+    return requireOwnRecord(this.stores.comps, 'Comp', memberId, compId);
   }
 
   findById(compId: string): Promise<CompDocument | null> {

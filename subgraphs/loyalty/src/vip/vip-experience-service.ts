@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { forbiddenError, hasRoleOrPermission, isAdmin } from '@casino/auth';
 import type { AdminIdentity, Identity } from '@casino/auth';
-import { badUserInput, notFound, validateInput } from '@casino/errors';
+import { validateInput } from '@casino/errors';
 import { newId } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { LoyaltyStores } from '../stores';
@@ -12,7 +12,15 @@ import { TIER_ORDER } from '../settings';
 import type { CompService } from '../comps/comp-service';
 import { centsOf, moneyText } from '../comps/money';
 import type { PointsLedger } from '../points/points-ledger';
-import { balanceUnchanged, notInState, settleMoneyMove, sweep, sweepOf } from '../comps/balance-records';
+import {
+  balanceUnchanged,
+  notInState,
+  requireMember,
+  requireOwnRecord,
+  settleMoneyMove,
+  sweep,
+  sweepOf,
+} from '../comps/balance-records';
 import type { BalanceChange, SweepResult } from '../comps/balance-records';
 import { VIP_EXPERIENCE_KINDS } from './vip-experience-store';
 import type {
@@ -89,10 +97,8 @@ export class VipExperienceService {
     return identity;
   }
 
-  private async requireExperience(memberId: string, experienceId: string): Promise<VipExperienceDocument> {
-    const experience = await this.stores.vipExperiences.findById(experienceId);
-    if (!experience || experience.member_id !== memberId) throw notFound('VipExperience', experienceId);
-    return experience;
+  private requireExperience(memberId: string, experienceId: string): Promise<VipExperienceDocument> {
+    return requireOwnRecord(this.stores.vipExperiences, 'VipExperience', memberId, experienceId);
   }
 
   /** CONFLICT for a state change that did not apply, naming the state as it is now. */
@@ -126,8 +132,7 @@ export class VipExperienceService {
   async request(raw: z.input<typeof requestSchema>, identity: Identity): Promise<VipExperienceChange> {
     const input = validateInput(requestSchema, raw);
     const actor = this.admin(identity);
-    const member = await this.stores.members.findById(input.memberId);
-    if (!member) throw badUserInput('input.memberId', 'no member with this id');
+    const member = await requireMember(this.stores, input.memberId);
     if (!member.is_active) throw forbiddenError('This member is not active');
     this.requireEligible(member.tier, input.kind);
     const experience: VipExperienceDocument = {
