@@ -2,13 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { IDENTITIES, startTestStack } from './support/stack-harness';
 import type { TestStack } from './support/stack-harness';
 import { auditLogsQuery, waitForAuditEntries } from './support/audit-entries';
+import type { AuditEntryBase } from './support/audit-entries';
 
-interface AuditEntry {
-  action: string;
-  outcome: string;
-  role: string | null;
-  targetType: string;
-  targetId: string | null;
+interface AuditEntry extends AuditEntryBase {
   requestId: string | null;
   clientName: string | null;
   ip: string | null;

@@ -1,13 +1,9 @@
 import { IDENTITIES, startTestStack } from './support/stack-harness';
 import type { TestStack } from './support/stack-harness';
 import { auditLogsQuery, waitForAuditEntries } from './support/audit-entries';
+import type { AuditEntryBase } from './support/audit-entries';
 
-interface AuditEntry {
-  action: string;
-  outcome: string;
-  role: string | null;
-  targetType: string;
-  targetId: string | null;
+interface AuditEntry extends AuditEntryBase {
   changes: { before: Record<string, unknown> | null; after: Record<string, unknown> | null } | null;
 }
 

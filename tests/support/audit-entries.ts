@@ -1,6 +1,15 @@
 import { IDENTITIES } from './stack-harness';
 import type { TestStack } from './stack-harness';
 
+/** The fields of an audit entry the stack tests read; a test's own entry type adds the others it asks for. */
+export interface AuditEntryBase {
+  action: string;
+  outcome: string;
+  role: string | null;
+  targetType: string;
+  targetId: string | null;
+}
+
 /** An auditLogs query taking `$filter` that reads the first 50 entries' `fields` (e.g. 'action outcome targetId'). */
 export const auditLogsQuery = (fields: string) => /* GraphQL */ `
   query ($filter: AuditLogFilter) {
