@@ -35,6 +35,7 @@ import {
   removeWorktree,
 } from '../support/run-lifecycle';
 import type { Checkout } from '../support/run-lifecycle';
+import { RUN_OPTIONS, optionParsers, resultsFile } from '../support/options';
 
 const STACK_ENTRY = path.join(__dirname, 'stack-process.ts');
 const STORES = ['on-disk', 'in-memory'] as const;
@@ -72,44 +73,25 @@ interface Settings {
 function parseSettings(): Settings | null {
   const { values } = parseArgs({
     options: {
+      ...RUN_OPTIONS,
       members: { type: 'string', default: '10000' },
       requests: { type: 'string', default: '10' },
-      warmup: { type: 'string', default: '2' },
       concurrency: { type: 'string', default: '4' },
       stores: { type: 'string', default: STORES.join(',') },
       operations: { type: 'string' },
-      baseline: { type: 'string' },
-      out: { type: 'string' },
-      user: { type: 'string', default: 'superadmin' },
-      'keep-logs': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
     },
   });
   if (values.help) return null;
-  const integer = (name: string, value: string, min: number) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}\n${USAGE}`);
-    return n;
-  };
-  const list = (value: string) =>
-    value
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-  const stores = list(values.stores);
-  for (const store of stores) {
-    if (!(STORES as readonly string[]).includes(store)) throw new Error(`unknown store ${store}\n${USAGE}`);
-  }
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const { integer, list, listOf } = optionParsers(USAGE);
   return {
     members: integer('members', values.members, 1),
     requests: integer('requests', values.requests, 1),
     warmup: integer('warmup', values.warmup, 1),
     concurrency: integer('concurrency', values.concurrency, 0),
-    stores: stores as StoreKind[],
+    stores: listOf('store', values.stores, STORES),
     operations: values.operations ? list(values.operations) : null,
     baseline: values.baseline ?? null,
-    out: path.resolve(values.out ?? path.join(__dirname, 'results', `${stamp}.json`)),
+    out: resultsFile(__dirname, values.out),
     user: values.user,
     password: readProcessEnv().DEMO_PASSWORD ?? 'demo-password-2026',
     keepLogs: values['keep-logs'],

@@ -50,6 +50,7 @@ import {
   removeWorktree,
 } from '../support/run-lifecycle';
 import type { Checkout } from '../support/run-lifecycle';
+import { RUN_OPTIONS, optionParsers, resultsFile } from '../support/options';
 
 const SUBGRAPHS = ['loyalty', 'gaming', 'workforce', 'marketing', 'compliance'] as const;
 type SubgraphName = (typeof SUBGRAPHS)[number];
@@ -100,41 +101,22 @@ interface Settings {
 function parseSettings(): Settings | null {
   const { values } = parseArgs({
     options: {
+      ...RUN_OPTIONS,
       duration: { type: 'string', default: '5' },
       rounds: { type: 'string', default: '3' },
-      warmup: { type: 'string', default: '2' },
       connections: { type: 'string', default: '10' },
       members: { type: 'string', default: '300' },
       operations: { type: 'string', default: 'me,members-20,members-100,dashboard-30d' },
       targets: { type: 'string', default: TARGET_KINDS.join(',') },
-      baseline: { type: 'string' },
-      out: { type: 'string' },
       'log-level': { type: 'string', default: 'warn' },
-      user: { type: 'string', default: 'superadmin' },
-      'keep-logs': { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
       runtime: { type: 'string', default: 'compiled' },
       env: { type: 'string', multiple: true, default: [] },
-      help: { type: 'boolean', default: false },
     },
   });
   if (values.help) return null;
-  const positive = (name: string, value: string, min = 1) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}\n${USAGE}`);
-    return n;
-  };
-  const list = (value: string) =>
-    value
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-  const targets = list(values.targets);
-  for (const target of targets) {
-    if (!(TARGET_KINDS as readonly string[]).includes(target)) {
-      throw new Error(`unknown target ${target}\n${USAGE}`);
-    }
-  }
+  const { integer: positive, list, listOf } = optionParsers(USAGE);
+  const targets = listOf('target', values.targets, TARGET_KINDS);
   if (values.runtime !== 'compiled' && values.runtime !== 'tsx')
     throw new Error(`--runtime must be compiled or tsx\n${USAGE}`);
   const env: Record<string, string> = {};
@@ -143,7 +125,6 @@ function parseSettings(): Settings | null {
     if (!match) throw new Error(`--env takes NAME=VALUE, not ${setting}\n${USAGE}`);
     env[match[1]!] = match[2]!;
   }
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   return {
     duration: positive('duration', values.duration),
     rounds: positive('rounds', values.rounds),
@@ -151,9 +132,9 @@ function parseSettings(): Settings | null {
     connections: positive('connections', values.connections),
     members: positive('members', values.members),
     operations: list(values.operations),
-    targets: targets as TargetKind[],
+    targets,
     baseline: values.baseline ?? null,
-    out: path.resolve(values.out ?? path.join(__dirname, 'results', `${stamp}.json`)),
+    out: resultsFile(__dirname, values.out),
     logLevel: values['log-level'],
     user: values.user,
     password: readProcessEnv().DEMO_PASSWORD ?? 'demo-password-2026',
