@@ -125,6 +125,22 @@ export async function notInState<S extends string>(
 }
 
 /**
+ * The guarded transition of `record` out of one of the `from` states, or the CONFLICT of notInState when it is
+ * no longer in one: the record after the change.
+ */
+export async function moveOrConflict<S extends string, T extends BalanceRecord<S>>(
+  store: BalanceRecordStore<S, T>,
+  record: T,
+  from: S[],
+  set: Partial<T>,
+  refusal: { what: string; wanted: string; field: string },
+): Promise<T> {
+  const moved = await store.transition(record.id, record.member_id, from, set);
+  if (!moved) throw await notInState(store, record, refusal.what, refusal.wanted, refusal.field);
+  return moved;
+}
+
+/**
  * The money-move-once step of the sweep: the flow's keyed ledger entry is settled (applied or voided), then the
  * flow is finished when it applied, undone otherwise. True when finished.
  */

@@ -16,6 +16,7 @@ import { centsOf, moneyText } from './money';
 import {
   balanceOf,
   balanceUnchanged,
+  moveOrConflict,
   notInState,
   requireMember,
   requireOwnRecord,
@@ -140,9 +141,11 @@ export class CompService {
     state: string,
     set: Partial<CompDocument>,
   ): Promise<CompDocument> {
-    const moved = await this.stores.comps.transition(comp.id, comp.member_id, from, set);
-    if (!moved) throw await this.notInState(comp, state);
-    return moved;
+    return moveOrConflict(this.stores.comps, comp, from, set, {
+      what: 'comp',
+      wanted: state,
+      field: 'input.compId',
+    });
   }
 
   private requireComp(memberId: string, compId: string): Promise<CompDocument> {

@@ -14,6 +14,7 @@ import { centsOf, moneyText } from '../comps/money';
 import type { PointsLedger } from '../points/points-ledger';
 import {
   balanceUnchanged,
+  moveOrConflict,
   notInState,
   requireMember,
   requireOwnRecord,
@@ -106,6 +107,27 @@ export class VipExperienceService {
     return notInState(this.stores.vipExperiences, experience, 'VIP experience', wanted, 'input.experienceId');
   }
 
+  /** Moves an experience out of one of the `from` states; CONFLICT naming `wanted` when it is no longer in one. */
+  private move(
+    experience: VipExperienceDocument,
+    from: VipExperienceStatus[],
+    wanted: string,
+    set: Partial<VipExperienceDocument>,
+  ): Promise<VipExperienceDocument> {
+    return moveOrConflict(this.stores.vipExperiences, experience, from, set, {
+      what: 'VIP experience',
+      wanted,
+      field: 'input.experienceId',
+    });
+  }
+
+  /** A step's validated input, the admin taking it and the member's experience it names. */
+  private async stepOn(raw: z.input<typeof stepSchema>, identity: Identity) {
+    const input = validateInput(stepSchema, raw);
+    const actor = this.admin(identity);
+    return { input, actor, experience: await this.requireExperience(input.memberId, input.experienceId) };
+  }
+
   private async unchanged(experience: VipExperienceDocument): Promise<VipExperienceChange> {
     return { experience, ...(await balanceUnchanged(this.stores, experience.member_id)) };
   }
@@ -167,9 +189,7 @@ export class VipExperienceService {
    * the cost (FORBIDDEN), a balance that does not cover it (CONFLICT).
    */
   async approve(raw: z.input<typeof stepSchema>, identity: Identity): Promise<VipExperienceChange> {
-    const input = validateInput(stepSchema, raw);
-    const actor = this.admin(identity);
-    const experience = await this.requireExperience(input.memberId, input.experienceId);
+    const { actor, experience } = await this.stepOn(raw, identity);
     if (experience.cost_cents > this.comps.limitOf(actor.role)) {
       throw forbiddenError(
         `Approving a VIP experience of ${moneyText(experience.cost_cents)} is above your comp limit`,
@@ -177,17 +197,11 @@ export class VipExperienceService {
     }
     const member = await this.stores.members.findById(experience.member_id);
     if (member) this.requireEligible(member.tier, experience.kind);
-    const claimed = await this.stores.vipExperiences.transition(
-      experience.id,
-      experience.member_id,
-      ['requested'],
-      {
-        status: 'approving',
-        approved_by: actor.userId,
-        approved_at: new Date(),
-      },
-    );
-    if (!claimed) throw await this.notInState(experience, 'requested');
+    const claimed = await this.move(experience, ['requested'], 'requested', {
+      status: 'approving',
+      approved_by: actor.userId,
+      approved_at: new Date(),
+    });
     let charged;
     try {
       charged = await this.comps.chargeComps({
@@ -233,40 +247,24 @@ export class VipExperienceService {
 
   /** Confirms an approved (or reschedules a scheduled) experience, optionally at a new time; any admin role. */
   async schedule(raw: z.input<typeof stepSchema>, identity: Identity): Promise<VipExperienceChange> {
-    const input = validateInput(stepSchema, raw);
-    const actor = this.admin(identity);
-    const experience = await this.requireExperience(input.memberId, input.experienceId);
-    const scheduled = await this.stores.vipExperiences.transition(
-      experience.id,
-      experience.member_id,
-      ['approved', 'scheduled'],
-      {
-        status: 'scheduled',
-        scheduled_by: actor.userId,
-        scheduled_at: new Date(),
-        ...(input.startsAt ? { starts_at: input.startsAt } : {}),
-      },
-    );
-    if (!scheduled) throw await this.notInState(experience, 'approved or scheduled');
+    const { input, actor, experience } = await this.stepOn(raw, identity);
+    const scheduled = await this.move(experience, ['approved', 'scheduled'], 'approved or scheduled', {
+      status: 'scheduled',
+      scheduled_by: actor.userId,
+      scheduled_at: new Date(),
+      ...(input.startsAt ? { starts_at: input.startsAt } : {}),
+    });
     return this.unchanged(scheduled);
   }
 
   /** Records that a scheduled experience took place; any admin role. */
   async complete(raw: z.input<typeof stepSchema>, identity: Identity): Promise<VipExperienceChange> {
-    const input = validateInput(stepSchema, raw);
-    const actor = this.admin(identity);
-    const experience = await this.requireExperience(input.memberId, input.experienceId);
-    const completed = await this.stores.vipExperiences.transition(
-      experience.id,
-      experience.member_id,
-      ['scheduled'],
-      {
-        status: 'completed',
-        completed_by: actor.userId,
-        completed_at: new Date(),
-      },
-    );
-    if (!completed) throw await this.notInState(experience, 'scheduled');
+    const { actor, experience } = await this.stepOn(raw, identity);
+    const completed = await this.move(experience, ['scheduled'], 'scheduled', {
+      status: 'completed',
+      completed_by: actor.userId,
+      completed_at: new Date(),
+    });
     return this.unchanged(completed);
   }
 
@@ -277,9 +275,7 @@ export class VipExperienceService {
    * refund an interrupted one left undone, then answers CONFLICT.
    */
   async cancel(raw: z.input<typeof stepSchema>, identity: Identity): Promise<VipExperienceChange> {
-    const input = validateInput(stepSchema, raw);
-    const actor = this.admin(identity);
-    const experience = await this.requireExperience(input.memberId, input.experienceId);
+    const { input, actor, experience } = await this.stepOn(raw, identity);
     const manager = hasRoleOrPermission(actor, 'Manager');
     if (!manager && experience.requested_by !== actor.userId) {
       throw forbiddenError(
