@@ -152,10 +152,6 @@ export class CompService {
     return requireOwnRecord(this.stores.comps, 'Comp', memberId, compId);
   }
 
-  findById(compId: string): Promise<CompDocument | null> {
-    return this.stores.comps.findById(compId);
-  }
-
   page(filter: CompFilterInput, args: PageArgs, paging: PagingConfig) {
     return this.stores.comps.page(filter, args, paging);
   }

@@ -142,10 +142,6 @@ export class VipExperienceService {
     }
   }
 
-  findById(experienceId: string): Promise<VipExperienceDocument | null> {
-    return this.stores.vipExperiences.findById(experienceId);
-  }
-
   page(filter: VipExperienceFilterInput, args: PageArgs, paging: PagingConfig) {
     return this.stores.vipExperiences.page(filter, args, paging);
   }
@@ -245,27 +241,34 @@ export class VipExperienceService {
     });
   }
 
-  /** Confirms an approved (or reschedules a scheduled) experience, optionally at a new time; any admin role. */
-  async schedule(raw: z.input<typeof stepSchema>, identity: Identity): Promise<VipExperienceChange> {
+  /** A step that only moves the experience (nothing charged or refunded): `set` from the admin and the input. */
+  private async advance(
+    raw: z.input<typeof stepSchema>,
+    identity: Identity,
+    from: VipExperienceStatus[],
+    set: (actor: AdminIdentity, input: z.output<typeof stepSchema>) => Partial<VipExperienceDocument>,
+  ): Promise<VipExperienceChange> {
     const { input, actor, experience } = await this.stepOn(raw, identity);
-    const scheduled = await this.move(experience, ['approved', 'scheduled'], 'approved or scheduled', {
+    return this.unchanged(await this.move(experience, from, from.join(' or '), set(actor, input)));
+  }
+
+  /** Confirms an approved (or reschedules a scheduled) experience, optionally at a new time; any admin role. */
+  schedule(raw: z.input<typeof stepSchema>, identity: Identity): Promise<VipExperienceChange> {
+    return this.advance(raw, identity, ['approved', 'scheduled'], (actor, input) => ({
       status: 'scheduled',
       scheduled_by: actor.userId,
       scheduled_at: new Date(),
       ...(input.startsAt ? { starts_at: input.startsAt } : {}),
-    });
-    return this.unchanged(scheduled);
+    }));
   }
 
   /** Records that a scheduled experience took place; any admin role. */
-  async complete(raw: z.input<typeof stepSchema>, identity: Identity): Promise<VipExperienceChange> {
-    const { actor, experience } = await this.stepOn(raw, identity);
-    const completed = await this.move(experience, ['scheduled'], 'scheduled', {
+  complete(raw: z.input<typeof stepSchema>, identity: Identity): Promise<VipExperienceChange> {
+    return this.advance(raw, identity, ['scheduled'], (actor) => ({
       status: 'completed',
       completed_by: actor.userId,
       completed_at: new Date(),
-    });
-    return this.unchanged(completed);
+    }));
   }
 
   /**
