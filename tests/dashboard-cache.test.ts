@@ -172,7 +172,7 @@ describe('the dashboard cache shared through Redis', () => {
     try {
       // the replicas connect to Redis as they start: ask until the first answer is stored there
       let first = await askGaming(a);
-      for (let i = 0; (await inspector.keys('casino:dashboard:v1:gamingDashboard:*')).length === 0; i++) {
+      for (let i = 0; (await inspector.keys('casino:dashboard:v1:*gamingDashboard:*')).length === 0; i++) {
         if (i > 40) throw new Error('the figures never reached Redis');
         await sleep(25);
         first = await askGaming(a);
