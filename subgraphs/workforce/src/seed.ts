@@ -20,7 +20,6 @@ import {
 import type { PositionSpec } from './seed-catalog';
 import { DEFAULT_WORKFORCE_SETTINGS } from './settings';
 import type { Department } from './staff/departments';
-import { addMonths } from './staff/review-schedule';
 import { sealSalary } from './staff/salary';
 import { STAFF_MEMBERS } from './staff/staff-store';
 import type { EmploymentStatus, StaffMemberDocument } from './staff/staff-store';
@@ -29,7 +28,7 @@ import { isRequiredFor, TRAINING_COURSES } from './training/course-store';
 import type { TrainingCourseDocument } from './training/course-store';
 import { TRAINING_RECORDS } from './training/training-record-store';
 import type { TrainingRecordDocument, TrainingRecordStatus } from './training/training-record-store';
-import { DAY_MS } from '@casino/config';
+import { DAY_MS, addMonths } from '@casino/config';
 
 /** What other subgraphs' seeds need to know about each demo staff member (compliance links admins to them). */
 export interface SeededStaffMember {

@@ -1,3 +1,4 @@
+import { addMonths } from '@casino/config';
 import { z } from 'zod';
 import { badUserInput, conflict, validateInput } from '@casino/errors';
 import { newId } from '@casino/mongo';
@@ -12,17 +13,6 @@ const recordSchema = z.object({
   length: z.enum(['SIX_MONTHS', 'ONE_YEAR', 'FIVE_YEARS', 'LIFETIME']),
   reason,
 });
-
-/** The same calendar day `months` later (UTC), or the month's last day when it has no such day. */
-export function addMonths(from: Date, months: number): Date {
-  const target = new Date(from.getTime());
-  const day = target.getUTCDate();
-  target.setUTCDate(1);
-  target.setUTCMonth(target.getUTCMonth() + months);
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(day, lastDay));
-  return target;
-}
 
 /** When a period of this length starting at `from` ends; null for a lifetime exclusion. */
 export function exclusionEnd(from: Date, length: SelfExclusionLength): Date | null {

@@ -1,3 +1,4 @@
+import { addMonths } from '@casino/config';
 import { z } from 'zod';
 import { forbiddenError } from '@casino/auth';
 import type { Identity } from '@casino/auth';
@@ -7,7 +8,6 @@ import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { WorkforceSettings } from '../settings';
 import type { AdminStaffLinks } from '../staff/admin-staff-links';
 import { isInChainAbove } from '../staff/hierarchy';
-import { addMonths } from '../staff/review-schedule';
 import { staffIdsInScope } from '../staff/scope';
 import type { StaffMemberDocument, StaffMemberStore } from '../staff/staff-store';
 import type {

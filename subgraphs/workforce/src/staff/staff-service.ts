@@ -7,12 +7,11 @@ import type { Identity } from '@casino/auth';
 import type { FieldProtector } from '@casino/crypto';
 import type { WorkforceSettings } from '../settings';
 import { departmentSchema } from './departments';
-import { addMonths } from './review-schedule';
 import { scopedStaffFilter } from './scope';
 import type { StaffMemberDocument, StaffMemberFilterInput, StaffMemberStore } from './staff-store';
 import { isInChainAbove } from './hierarchy';
 import { sealSalary } from './salary';
-import { DAY_MS } from '@casino/config';
+import { DAY_MS, addMonths } from '@casino/config';
 import { STAFF_RULES } from '../settings';
 
 const name = z.string().trim().min(1, 'is required').max(100, 'is too long');

@@ -1,3 +1,4 @@
+import { addMonths } from '@casino/config';
 import { z } from 'zod';
 import { badUserInput, conflict, notFound, validateInput } from '@casino/errors';
 import { newId } from '@casino/mongo';
@@ -5,7 +6,6 @@ import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { Identity } from '@casino/auth';
 import type { Department } from '../staff/departments';
 import { departmentSchema } from '../staff/departments';
-import { addMonths } from '../staff/review-schedule';
 import { staffIdsInScope } from '../staff/scope';
 import type { StaffMemberDocument, StaffMemberStore } from '../staff/staff-store';
 import type { TrainingCourseDocument, TrainingCourseStore } from './course-store';
