@@ -10,6 +10,7 @@ import { PointsLedger } from '../points/points-ledger';
 import type { PostingHooks } from '../points/points-ledger';
 import { PointsService } from '../points/points-service';
 import { createStores } from '../stores';
+import { Crash, crashOnce } from '../testing/crash';
 import { admin, memberDocument } from '../testing/fixtures';
 import { CompService } from './comp-service';
 import type { CompDocument } from './comp-store';
@@ -19,20 +20,6 @@ const STEPS: [string, Step][] = [
   ['after recording the entries (step a)', 'afterRecord'],
   ['after moving the balances (step b)', 'afterApply'],
 ];
-
-class Crash extends Error {}
-
-/** Hooks that make the first posting die at `step`, like a process killed there. */
-function crashOnce(step: Step): PostingHooks {
-  let armed = true;
-  return {
-    [step]: () => {
-      if (!armed) return;
-      armed = false;
-      throw new Crash(`crashed ${step}`);
-    },
-  };
-}
 
 const SETTINGS = DEFAULT_LOYALTY_SETTINGS;
 /** A sweep that treats everything as old enough to be interrupted */

@@ -6,28 +6,13 @@ import type { MemberDocument } from '../members/member-store';
 import type { RewardRedemptionDocument } from '../redemptions/redemption-store';
 import type { RewardDocument } from '../rewards/reward-store';
 import { DEFAULT_LOYALTY_SETTINGS } from '../settings';
+import { Crash, crashOnce } from '../testing/crash';
 import { admin, insertMemberWithPoints, insertReward } from '../testing/fixtures';
 import { PointsLedger } from './points-ledger';
 import type { PostingHooks } from './points-ledger';
 import { PointsService } from './points-service';
 import { startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
-
-class Crash extends Error {}
-
-type Step = 'afterRecord' | 'afterPrepare' | 'afterApply';
-
-/** Hooks that make the first posting die at `step`, like a process killed there. */
-function crashOnce(step: Step): PostingHooks {
-  let armed = true;
-  return {
-    [step]: () => {
-      if (!armed) return;
-      armed = false;
-      throw new Crash(`crashed ${step}`);
-    },
-  };
-}
 
 const REDEEM = /* GraphQL */ `
   mutation Redeem($input: RedeemRewardInput!) {

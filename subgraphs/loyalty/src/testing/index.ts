@@ -1,3 +1,4 @@
 /** Fixtures other packages' tests use: `import { ... } from '@casino/loyalty/testing'`. */
 export * from './fixtures';
 export * from './dashboard';
+export * from './crash';

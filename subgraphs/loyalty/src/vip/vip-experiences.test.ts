@@ -9,6 +9,7 @@ import { PointsLedger } from '../points/points-ledger';
 import type { PostingHooks } from '../points/points-ledger';
 import { CompService } from '../comps/comp-service';
 import { createStores } from '../stores';
+import { Crash, crashOnce } from '../testing/crash';
 import { admin, COMPLIANCE_SERVICE, insertMemberWithComps } from '../testing/fixtures';
 import { EraseLoyaltyMemberDataDocument } from '../__generated__/operations';
 import { VipExperienceService } from './vip-experience-service';
@@ -79,18 +80,6 @@ type Changed = Record<string, { experience: Experience; compBalance: string }>;
 
 const SETTINGS = DEFAULT_LOYALTY_SETTINGS;
 const STARTS = '2026-12-24T20:00:00.000Z';
-
-class Crash extends Error {}
-function crashOnce(at: 'afterRecord' | 'afterApply'): PostingHooks {
-  let armed = true;
-  return {
-    [at]: () => {
-      if (!armed) return;
-      armed = false;
-      throw new Crash(`crashed ${at}`);
-    },
-  };
-}
 
 describe('VIP experiences', () => {
   let harness: SubgraphHarness;
