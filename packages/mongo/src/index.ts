@@ -2,6 +2,7 @@ export * from './client';
 export * from './documents';
 export * from './loaders';
 export * from './paginate';
+export * from './collection-store';
 export * from './retention';
 export * from './dead-letters';
 export * from './index-check';
