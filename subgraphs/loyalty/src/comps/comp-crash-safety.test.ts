@@ -11,9 +11,9 @@ import type { PostingHooks } from '../points/points-ledger';
 import { PointsService } from '../points/points-service';
 import { createStores } from '../stores';
 import { Crash, crashOnce } from '../testing/crash';
-import { admin, memberDocument } from '../testing/fixtures';
+import { admin, insertMemberWithComps } from '../testing/fixtures';
 import { CompService } from './comp-service';
-import type { CompDocument } from './comp-store';
+import type { CompCategory, CompDocument } from './comp-store';
 
 type Step = 'afterRecord' | 'afterApply';
 const STEPS: [string, Step][] = [
@@ -35,25 +35,14 @@ describe('comp balance moves survive a crash between the steps of their posting'
   const compService = (hooks: PostingHooks = {}) =>
     new CompService(stores(), SETTINGS, new PointsLedger(stores(), SETTINGS, hooks));
 
-  async function memberWithComps(cents: number, tier: MemberDocument['tier'] = 'Ruby') {
-    const member = memberDocument({ tier, comp_balance_cents: cents });
-    await members().insertOne({ ...member });
-    if (cents > 0) {
-      await ledger().insertOne({
-        id: randomUUID(),
-        member_id: member.id,
-        balance: 'comps',
-        type: 'earn',
-        amount: cents,
-        source: 'test',
-        source_id: null,
-        reason: null,
-        idempotency_key: `test:comps:${member.id}`,
-        created_at: new Date(),
-      });
-    }
-    return member;
-  }
+  const memberWithComps = (cents: number, tier: MemberDocument['tier'] = 'Ruby') =>
+    insertMemberWithComps(harness.db, cents, { tier });
+  /** A comp a supervisor asks for: issued within their limit, pending approval above it. */
+  const issueComp = (memberId: string, category: CompCategory, outlet: string, amount: string) =>
+    compService().issue(
+      { memberId, category, outlet, amount: Decimal128.fromString(amount) },
+      admin('Supervisor'),
+    );
 
   /** No entry half-done, the comp balance equal to the sum of ALL the member's comp entries, the check agreeing. */
   async function expectSettled(memberId: string, cents: number) {
@@ -146,15 +135,7 @@ describe('comp balance moves survive a crash between the steps of their posting'
 
     it('approving a comp: the sweep finishes it, or puts it back to pending', async () => {
       const member = await memberWithComps(50_000);
-      const asked = await compService().issue(
-        {
-          memberId: member.id,
-          category: 'travel',
-          outlet: 'Airport transfer',
-          amount: Decimal128.fromString('150.00'),
-        },
-        admin('Supervisor'),
-      );
+      const asked = await issueComp(member.id, 'travel', 'Airport transfer', '150.00');
       expect(asked.comp.status).toBe('pending_approval');
       const decision = { memberId: member.id, compId: asked.comp.id };
       await expect(compService(crashOnce(step)).approve(decision, admin('Manager'))).rejects.toBeInstanceOf(
@@ -176,15 +157,7 @@ describe('comp balance moves survive a crash between the steps of their posting'
 
     it('voiding a comp: the sweep (or a repeated void) puts the amount back once', async () => {
       const member = await memberWithComps(10_000);
-      const issued = await compService().issue(
-        {
-          memberId: member.id,
-          category: 'show',
-          outlet: 'Main Stage',
-          amount: Decimal128.fromString('25.00'),
-        },
-        admin('Supervisor'),
-      );
+      const issued = await issueComp(member.id, 'show', 'Main Stage', '25.00');
       const decision = { memberId: member.id, compId: issued.comp.id };
       await expect(compService(crashOnce(step)).void(decision, admin('Manager'))).rejects.toBeInstanceOf(
         Crash,
