@@ -102,6 +102,58 @@ describe('LocalTime', () => {
     ]);
   });
 
+  it('adds months by the local calendar on both sides of a change, clamped to the month end', () => {
+    // New York, 23:30 EDT on 31 March 2026 is 03:30Z on 1 April: twelve months on is 31 March 2027, not 1 April
+    const lateMarch = newYork.plusMonths(new Date('2026-04-01T03:30:00Z'), 12);
+    expect(iso(lateMarch)).toBe('2027-04-01T03:30:00.000Z');
+    expect(newYork.localDate(lateMarch)).toBe('2027-03-31');
+    // noon EST before the March change is noon EDT after it (an hour less in UTC), and back in November
+    expect(iso(newYork.plusMonths(new Date('2026-02-10T17:00:00Z'), 1))).toBe('2026-03-10T16:00:00.000Z');
+    expect(iso(newYork.plusMonths(new Date('2026-03-10T16:00:00Z'), -1))).toBe('2026-02-10T17:00:00.000Z');
+    expect(iso(newYork.plusMonths(new Date('2025-10-15T16:00:00Z'), 1))).toBe('2025-11-15T17:00:00.000Z');
+    // 02:30 does not exist on 8 March 2026 (forward by the gap: 03:30 EDT); 01:30 on 2 November 2025 is twice
+    expect(iso(newYork.plusMonths(new Date('2026-02-08T07:30:00Z'), 1))).toBe('2026-03-08T07:30:00.000Z');
+    expect(iso(newYork.plusMonths(new Date('2025-12-02T06:30:00Z'), -1))).toBe('2025-11-02T05:30:00.000Z');
+    expect(iso(newYork.plusMonths(new Date('2025-10-02T05:30:00Z'), 1))).toBe('2025-11-02T05:30:00.000Z');
+    // London: 00:30 BST on 15 October is still the 14th in UTC; a month on is 00:30 GMT on 15 November
+    expect(iso(london.plusMonths(new Date('2025-10-14T23:30:00Z'), 1))).toBe('2025-11-15T00:30:00.000Z');
+    expect(iso(london.plusMonths(new Date('2025-03-15T00:30:00Z'), 1))).toBe('2025-04-14T23:30:00.000Z');
+    expect(iso(london.plusMonths(new Date('2025-01-31T23:30:00Z'), 1))).toBe('2025-02-28T23:30:00.000Z');
+    expect(iso(london.plusMonths(new Date('2024-01-31T23:30:00Z'), 1))).toBe('2024-02-29T23:30:00.000Z');
+    // India (+05:30): 03:00 on 31 January is 21:30Z on the 30th; a month on is 03:00 on 28 February
+    expect(iso(kolkata.plusMonths(new Date('2026-01-30T21:30:00Z'), 1))).toBe('2026-02-27T21:30:00.000Z');
+    expect(iso(kolkata.plusMonths(new Date('2026-03-30T18:45:00Z'), 1))).toBe('2026-04-29T18:45:00.000Z');
+    // seconds and milliseconds stay; in UTC it is plain calendar arithmetic
+    expect(iso(new LocalTime().plusMonths(new Date('2024-01-31T00:00:01.250Z'), 12))).toBe(
+      '2025-01-31T00:00:01.250Z',
+    );
+    expect(iso(new LocalTime().plusMonths(new Date('2024-03-31T10:00:00Z'), -1))).toBe(
+      '2024-02-29T10:00:00.000Z',
+    );
+  });
+
+  it('counts local calendar days between instants, not 24-hour spans, on both sides of a change', () => {
+    const days = (zone: LocalTime, from: string, to: string) =>
+      zone.calendarDaysBetween(new Date(from), new Date(to));
+    // New York: 23:50 and 00:10 the next local day are a day apart, in EST and in EDT
+    expect(days(newYork, '2026-03-07T04:50:00Z', '2026-03-07T05:10:00Z')).toBe(1);
+    expect(days(newYork, '2026-03-10T03:50:00Z', '2026-03-10T04:10:00Z')).toBe(1);
+    // 23:50 EST on 7 March to 00:10 EDT on 9 March: 47h20m, two local days
+    expect(days(newYork, '2026-03-08T04:50:00Z', '2026-03-09T04:10:00Z')).toBe(2);
+    // 00:10 EDT to 23:50 EST on 2 November 2025: 24h40m within one local day
+    expect(days(newYork, '2025-11-02T04:10:00Z', '2025-11-03T04:50:00Z')).toBe(0);
+    expect(days(newYork, '2025-11-02T03:50:00Z', '2025-11-02T04:10:00Z')).toBe(1);
+    // London: 23:50 GMT to 00:10 GMT, and 00:10 GMT to 23:50 BST on the spring-forward day
+    expect(days(london, '2025-03-29T23:50:00Z', '2025-03-30T00:10:00Z')).toBe(1);
+    expect(days(london, '2025-03-30T00:10:00Z', '2025-03-30T22:50:00Z')).toBe(0);
+    expect(days(london, '2025-10-25T22:50:00Z', '2025-10-26T23:10:00Z')).toBe(1);
+    // India: 23:50 IST to 00:10 IST is a day; 05:30 to 23:59 IST none; earlier to later is negative
+    expect(days(kolkata, '2026-06-01T18:20:00Z', '2026-06-01T18:40:00Z')).toBe(1);
+    expect(days(kolkata, '2026-06-01T00:00:00Z', '2026-06-01T18:29:00Z')).toBe(0);
+    expect(days(kolkata, '2026-06-01T18:40:00Z', '2026-06-01T18:20:00Z')).toBe(-1);
+    expect(days(kolkata, '2025-06-01T00:00:00Z', '2026-06-01T00:00:00Z')).toBe(365);
+  });
+
   it('builds a constant-offset day expression where no change falls in the range', () => {
     const segments = kolkata.offsetSegments(
       new Date('2025-06-01T00:00:00Z'),

@@ -124,6 +124,28 @@ export class LocalTime {
     return this.at(instant).plus({ days }).toJSDate();
   }
 
+  /**
+   * The instant at the same local wall-clock time on the same local calendar date `months` later (earlier when
+   * negative), clamped to the last day of a shorter month (31 January + 1 month is 28 or 29 February): an expiry
+   * or due date N months after an instant, by the property's calendar. A time that does not exist on the target
+   * date moves forward by the gap's length, one that happens twice names its first occurrence.
+   */
+  plusMonths(instant: Date, months: number): Date {
+    const target = this.at(instant).plus({ months });
+    return this.resolve(target);
+  }
+
+  /**
+   * Local calendar days from the day of `from` to the day of `to` (negative when `to` is on an earlier day): a
+   * visit at 23:50 local and now at 00:10 the next local day are 1 day apart, 24 hours within one local day 0 or
+   * 1 whatever the daylight-saving changes between.
+   */
+  calendarDaysBetween(from: Date, to: Date): number {
+    const start = DateTime.fromISO(this.localDate(from), { zone: 'UTC' });
+    const end = DateTime.fromISO(this.localDate(to), { zone: 'UTC' });
+    return Math.round(end.diff(start, 'days').days);
+  }
+
   /** The first instant of the local month of an instant whose month counted from January is a multiple of `months`. */
   periodStart(instant: Date, months: number): Date {
     const local = this.at(instant);
@@ -147,6 +169,14 @@ export class LocalTime {
       { zone: this.zone },
     );
     if (!local.isValid) throw new Error(`not a local date: ${date}`);
+    return this.resolve(local);
+  }
+
+  /**
+   * The instant a local wall-clock reading names: the first of two in a fall-back overlap; in a spring-forward
+   * gap Luxon's own reading, forward by the gap's length.
+   */
+  private resolve(local: DateTime): Date {
     const candidates = local.getPossibleOffsets();
     const first = candidates.length > 0 ? Math.min(...candidates.map((c) => c.toMillis())) : local.toMillis();
     return new Date(first);
