@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'graphql';
 import type { DocumentNode } from 'graphql';
+import { subgraphSdl } from '@casino/graphql';
 
 /** The subgraphs in the order of the public contract, with the routing URLs written into the supergraph. */
 export const SUBGRAPHS = [
@@ -19,6 +19,6 @@ export function loadSubgraphSdl(): { name: string; url: string; typeDefs: Docume
   return SUBGRAPHS.map(({ name, url }) => ({
     name,
     url,
-    typeDefs: parse(readFileSync(path.join(__dirname, '..', 'subgraphs', name, 'schema.graphql'), 'utf8')),
+    typeDefs: parse(subgraphSdl(path.join(__dirname, '..', 'subgraphs', name, 'schema.graphql'))),
   }));
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { SHARED_TYPES_SDL_PATH } from './src/subgraph-sdl';
 
 const GENERATED_HEADER = (from: string) => ({
   add: {
@@ -44,7 +45,11 @@ export function subgraphCodegen(options: {
   const operations = path.join(options.dir, 'operations');
   return {
     overwrite: true,
-    schema: [path.join(options.dir, 'schema.graphql'), path.join(__dirname, 'federation-directives.graphql')],
+    schema: [
+      path.join(options.dir, 'schema.graphql'),
+      SHARED_TYPES_SDL_PATH,
+      path.join(__dirname, 'federation-directives.graphql'),
+    ],
     generates: {
       ...(existsSync(operations) && {
         [path.join(options.dir, 'src/__generated__/operations.ts')]: {

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gql } from 'graphql-tag';
+import { subgraphSdl } from '@casino/graphql';
 import { accessTokenJwks, accessTokenSettingsFromEnv } from '@casino/auth';
 import type { SubgraphDefinition } from '@casino/server';
 import { RevokedSessionStore } from './auth/revoked-session-store';
@@ -18,7 +18,7 @@ import { resolvers } from './resolvers';
 import { DEFAULT_COMPLIANCE_SETTINGS } from './settings';
 import type { ComplianceSettings } from './settings';
 
-export const typeDefs = gql(readFileSync(path.join(__dirname, '../schema.graphql'), 'utf8'));
+export const typeDefs = gql(subgraphSdl(path.join(__dirname, '../schema.graphql')));
 
 /**
  * The compliance subgraph with the given settings: admin users and sign-in, audit logs, compliance reports

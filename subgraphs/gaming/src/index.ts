@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gql } from 'graphql-tag';
+import { subgraphSdl } from '@casino/graphql';
 import type { SubgraphDefinition } from '@casino/server';
 import { createGamingContext } from './context';
 import type { GamingContext } from './context';
@@ -13,7 +13,7 @@ import { CreditOutbox } from './credits/credit-dispatcher';
 import { DEFAULT_GAMING_SETTINGS } from './settings';
 import type { GamingSettings } from './settings';
 
-export const typeDefs = gql(readFileSync(path.join(__dirname, '../schema.graphql'), 'utf8'));
+export const typeDefs = gql(subgraphSdl(path.join(__dirname, '../schema.graphql')));
 
 /**
  * The gaming subgraph with the given settings: game types, gaming sessions and packages, members' play, and

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gql } from 'graphql-tag';
+import { subgraphSdl } from '@casino/graphql';
 import type { SubgraphDefinition } from '@casino/server';
 import { createLoyaltyContext, createLoyaltyServices } from './context';
 import type { LoyaltyContext, LoyaltyProcess } from './context';
@@ -11,7 +11,7 @@ import { resolvers } from './resolvers';
 import { DEFAULT_LOYALTY_SETTINGS } from './settings';
 import type { LoyaltySettings } from './settings';
 
-export const typeDefs = gql(readFileSync(path.join(__dirname, '../schema.graphql'), 'utf8'));
+export const typeDefs = gql(subgraphSdl(path.join(__dirname, '../schema.graphql')));
 
 /** The loyalty subgraph with the given rules: members, rewards, redemptions and the points ledger. */
 export function createLoyaltySubgraph(

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gql } from 'graphql-tag';
+import { subgraphSdl } from '@casino/graphql';
 import type { SubgraphDefinition } from '@casino/server';
 import { analyticsRecomputeJobs } from './analytics/recompute-job';
 import { createMarketingContext } from './context';
@@ -14,7 +14,7 @@ import type { MarketingServices } from './services';
 import { DEFAULT_MARKETING_SETTINGS } from './settings';
 import type { MarketingSettings } from './settings';
 
-export const typeDefs = gql(readFileSync(path.join(__dirname, '../schema.graphql'), 'utf8'));
+export const typeDefs = gql(subgraphSdl(path.join(__dirname, '../schema.graphql')));
 
 /**
  * The marketing subgraph with the given rules: campaigns, customer analytics, walk-in guests, notifications

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gql } from 'graphql-tag';
+import { subgraphSdl } from '@casino/graphql';
 import type { SubgraphDefinition } from '@casino/server';
 import { createWorkforceContext } from './context';
 import type { WorkforceContext } from './context';
@@ -12,7 +12,7 @@ import { resolvers } from './resolvers';
 import { DEFAULT_WORKFORCE_SETTINGS } from './settings';
 import type { WorkforceSettings } from './settings';
 
-export const typeDefs = gql(readFileSync(path.join(__dirname, '../schema.graphql'), 'utf8'));
+export const typeDefs = gql(subgraphSdl(path.join(__dirname, '../schema.graphql')));
 
 /** The workforce subgraph with the given rules: staff, training courses and records, performance reviews. */
 export function createWorkforceSubgraph(
