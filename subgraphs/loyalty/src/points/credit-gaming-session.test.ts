@@ -4,7 +4,7 @@ import type { TestGaming, TestSession } from '@casino/gaming/testing';
 import { createLoyaltySubgraph, loyaltySubgraph } from '../index';
 import { DEFAULT_LOYALTY_SETTINGS, parseLoyaltySettings } from '../settings';
 import type { MemberDocument } from '../members/member-store';
-import { admin, memberDocument, SERVICE } from '../testing/fixtures';
+import { admin, insertMember, SERVICE } from '../testing/fixtures';
 import { startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 import { CreditGamingSessionDocument, GamingMemberCheckDocument } from '../__generated__/operations';
@@ -34,6 +34,21 @@ async function playedSession(gaming: TestGaming, session: TestSession) {
   };
 }
 
+/** Starts a real gaming subgraph and a loyalty that checks its credits there before the describe's tests, stops both after. */
+function startWithGaming(started: (subgraphs: { gaming: TestGaming; harness: SubgraphHarness }) => void) {
+  let gaming: TestGaming;
+  let harness: SubgraphHarness;
+  beforeAll(async () => {
+    gaming = await startTestGaming();
+    harness = await startSubgraphHarness(loyaltySubgraph, { services: { gaming: gaming.client } });
+    started({ gaming, harness });
+  });
+  afterAll(async () => {
+    await harness.close();
+    await gaming.stop();
+  });
+}
+
 /** Loyalty's credit arithmetic, on sessions a real gaming subgraph holds (every credit is checked there). */
 describe('creditGamingSession', () => {
   let gaming: TestGaming;
@@ -45,23 +60,11 @@ describe('creditGamingSession', () => {
   /** The credit of a new session of the member that gaming holds with this theo and rate */
   const input = (memberId: string, theo: string, pointsRate = 1) =>
     playedSession(gaming, { memberId, theo, pointsRate, endedAt: new Date('2026-03-01T22:00:00.000Z') });
-  async function insertMember(overrides: Partial<MemberDocument> = {}) {
-    const member = memberDocument(overrides);
-    await members().insertOne({ ...member });
-    return member;
-  }
 
-  beforeAll(async () => {
-    gaming = await startTestGaming();
-    harness = await startSubgraphHarness(loyaltySubgraph, { services: { gaming: gaming.client } });
-  });
-  afterAll(async () => {
-    await harness.close();
-    await gaming.stop();
-  });
+  startWithGaming((started) => ({ gaming, harness } = started));
 
   it('credits points with the tier multiplier and tier credits without it, once per session', async () => {
-    const member = await insertMember({ tier: 'Ruby' });
+    const member = await insertMember(harness.db, { tier: 'Ruby' });
     const session = await input(member.id, '1000.50', 2);
     const first = await credit(session);
     expect(first.errors).toBeUndefined();
@@ -92,7 +95,7 @@ describe('creditGamingSession', () => {
   });
 
   it('counts concurrent retries of one session once', async () => {
-    const member = await insertMember();
+    const member = await insertMember(harness.db);
     const session = await input(member.id, '100.00', 1);
     const results = await Promise.all(Array.from({ length: 10 }, () => credit(session)));
     expect(results.every((r) => r.errors === undefined)).toBe(true);
@@ -108,32 +111,32 @@ describe('creditGamingSession', () => {
     ['Diamond', 150],
     ['VIP', 200],
   ] as const)('applies the %s multiplier to points only', async (tier, points) => {
-    const member = await insertMember({ tier });
+    const member = await insertMember(harness.db, { tier });
     const result = await credit(await input(member.id, '100.00'));
     expect(result.data!.creditGamingSession).toMatchObject({ points, tierCredits: 100 });
   });
 
   it('floors exact decimal products without floating point loss', async () => {
-    const member = await insertMember({ tier: 'Ruby' });
+    const member = await insertMember(harness.db, { tier: 'Ruby' });
     const result = await credit(await input(member.id, '0.29', 100));
     expect(result.data!.creditGamingSession).toMatchObject({ points: 29, tierCredits: 29 });
   });
 
   it('moves the tier up as soon as credits cross a threshold, never down', async () => {
-    const member = await insertMember();
+    const member = await insertMember(harness.db);
     await credit(await input(member.id, '4999.00'));
     expect((await members().findOne({ id: member.id }))!.tier).toBe('Ruby');
     await credit(await input(member.id, '1.00'));
     expect((await members().findOne({ id: member.id }))!.tier).toBe('Sapphire');
     await credit(await input(member.id, '80000.00'));
     expect((await members().findOne({ id: member.id }))!.tier).toBe('VIP');
-    const vip = await insertMember({ tier: 'VIP' });
+    const vip = await insertMember(harness.db, { tier: 'VIP' });
     await credit(await input(vip.id, '10.00'));
     expect((await members().findOne({ id: vip.id }))!.tier).toBe('VIP');
   });
 
   it('keeps the balances equal to the ledger sums', async () => {
-    const member = await insertMember();
+    const member = await insertMember(harness.db);
     await credit(await input(member.id, '123.45', 1.5));
     await credit(await input(member.id, '99.99', 0.5));
     const check = await harness.execute(CHECK, { memberId: member.id });
@@ -155,14 +158,14 @@ describe('creditGamingSession', () => {
       code: 'BAD_USER_INPUT',
       field: 'input.memberId',
     });
-    const member = await insertMember();
+    const member = await insertMember(harness.db);
     const negative = await credit({ ...(await input(member.id, '10.00')), theo: '-10.00' });
     expect(negative.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.theo' });
     expect(await harness.db.collection('points_ledger').countDocuments({ member_id: member.id })).toBe(0);
   });
 
   it("is for gaming's service only", async () => {
-    const member = await insertMember();
+    const member = await insertMember(harness.db);
     const session = await input(member.id, '10.00');
     for (const identity of [
       admin('SuperAdmin', null),
@@ -176,7 +179,7 @@ describe('creditGamingSession', () => {
   });
 
   it('lets a service read what gaming needs of a member, and nothing more', async () => {
-    const member = await insertMember({ self_excluded: true, tier: 'Diamond' });
+    const member = await insertMember(harness.db, { self_excluded: true, tier: 'Diamond' });
     const read = await harness.execute(GamingMemberCheckDocument, { id: member.id }, { identity: SERVICE });
     expect(read.errors).toBeUndefined();
     expect(read.data).toEqual({
@@ -197,7 +200,7 @@ describe('creditGamingSession', () => {
   });
 
   it('lets only Managers and above check the ledger', async () => {
-    const member = await insertMember();
+    const member = await insertMember(harness.db);
     const supervisor = await harness.execute(
       CHECK,
       { memberId: member.id },
@@ -209,7 +212,7 @@ describe('creditGamingSession', () => {
   });
 
   it('finishes a credit whose first attempt died after recording it, and applies it once', async () => {
-    const member = await insertMember({
+    const member = await insertMember(harness.db, {
       tier: 'Ruby',
       points_balance: 0,
       tier_credits: 0,
@@ -266,16 +269,6 @@ describe("creditGamingSession checked against gaming's record", () => {
       { input: input as CreditGamingSessionInput },
       { identity: SERVICE },
     );
-  async function insertMember() {
-    const member = memberDocument({
-      tier: 'Ruby',
-      points_balance: 0,
-      tier_credits: 0,
-      total_points_earned: 0,
-    });
-    await members().insertOne({ ...member });
-    return member;
-  }
   const stored = (id: string) => members().findOne({ id }, { projection: { _id: 0 } });
   /** Another loyalty on the same database whose gaming is down */
   async function loyaltyWithoutGaming() {
@@ -285,17 +278,10 @@ describe("creditGamingSession checked against gaming's record", () => {
     });
   }
 
-  beforeAll(async () => {
-    gaming = await startTestGaming();
-    harness = await startSubgraphHarness(loyaltySubgraph, { services: { gaming: gaming.client } });
-  });
-  afterAll(async () => {
-    await harness.close();
-    await gaming.stop();
-  });
+  startWithGaming((started) => ({ gaming, harness } = started));
 
   it('refuses a forged credit for a session gaming never had, moves nothing and audits it as denied', async () => {
-    const member = await insertMember();
+    const member = await insertMember(harness.db);
     const before = await stored(member.id);
     const ledgerBefore = await ledger().countDocuments();
     harness.auditEvents.length = 0;
@@ -324,7 +310,7 @@ describe("creditGamingSession checked against gaming's record", () => {
     ['another points rate', { pointsRate: 10 }],
     ['another end', { endedAt: '2026-03-01T22:01:00.000Z' }],
   ])('refuses a real session sent with %s, then credits the true one', async (_, change) => {
-    const member = await insertMember();
+    const member = await insertMember(harness.db);
     const session = await playedSession(gaming, {
       memberId: member.id,
       theo: '250.00',
@@ -343,8 +329,8 @@ describe("creditGamingSession checked against gaming's record", () => {
   });
 
   it("refuses crediting another member's session to a member", async () => {
-    const player = await insertMember();
-    const other = await insertMember();
+    const player = await insertMember(harness.db);
+    const other = await insertMember(harness.db);
     const session = await playedSession(gaming, { memberId: player.id, theo: '300.00' });
     const before = [await stored(player.id), await stored(other.id)];
     const refused = await credit({ ...session, memberId: other.id });
@@ -354,7 +340,7 @@ describe("creditGamingSession checked against gaming's record", () => {
   });
 
   it('refuses a session still being played', async () => {
-    const member = await insertMember();
+    const member = await insertMember(harness.db);
     const session = await playedSession(gaming, { memberId: member.id, active: true });
     const refused = await credit({ ...session, theo: '100.00' });
     expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
@@ -363,7 +349,7 @@ describe("creditGamingSession checked against gaming's record", () => {
   });
 
   it('credits the real session once; a retry is answered from the ledger even with gaming down', async () => {
-    const member = await insertMember();
+    const member = await insertMember(harness.db);
     const session = await playedSession(gaming, { memberId: member.id, theo: '120.00', pointsRate: 1 });
     const first = await credit(session);
     expect(first.data!.creditGamingSession).toMatchObject({
@@ -392,7 +378,7 @@ describe("creditGamingSession checked against gaming's record", () => {
   });
 
   it('answers SERVICE_UNAVAILABLE while gaming cannot be reached, crediting nothing', async () => {
-    const member = await insertMember();
+    const member = await insertMember(harness.db);
     const session = await playedSession(gaming, { memberId: member.id, theo: '80.00' });
     const offline = await loyaltyWithoutGaming();
     try {

@@ -101,6 +101,13 @@ export function selfExclusionDocument(
   };
 }
 
+/** Stores a member (memberDocument with `overrides`): no balances, so no ledger entries to back them. */
+export async function insertMember(db: Db, overrides: Partial<MemberDocument> = {}): Promise<MemberDocument> {
+  const member = memberDocument(overrides);
+  await db.collection<MemberDocument>('members').insertOne({ ...member });
+  return member;
+}
+
 /** Stores a member holding `points`, backed by the earn entry in the ledger every balance must have. */
 export async function insertMemberWithPoints(
   db: Db,
