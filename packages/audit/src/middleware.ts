@@ -3,7 +3,7 @@ import { GraphQLError, getNamedType } from 'graphql';
 import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import type { Identity } from '@casino/auth';
 import type { AuditEvent, AuditOutcome } from './event';
-import { actorOf } from './event';
+import { actorOf, memberIdOf } from './event';
 import { redact } from './redact';
 
 /** The per-request handle resolvers use to add to the audit trail. */
@@ -81,6 +81,41 @@ interface AuditedContext {
   audit: ReturnType<typeof createRequestAudit>;
 }
 
+/**
+ * The member a mutation's target belongs to (a redemption's member), by the target's id: what a subgraph
+ * answers cheaply (a request's DataLoader), or null when the target is unknown.
+ */
+export type TargetMemberLookup<C = never> = {
+  // a method's parameters are compared both ways, so a definition's lookups fit any subgraph's definition
+  lookup(targetId: string, ctx: C): Promise<string | null | undefined>;
+}['lookup'];
+
+/** A subgraph's member lookups, by the GraphQL type a mutation returns (its audit target type). */
+export type TargetMemberLookups<C = never> = Readonly<Record<string, TargetMemberLookup<C>>>;
+
+/**
+ * The change with the member it is about when it does not name one yet: a mutation whose arguments name only
+ * its target (`cancelRedemption(id)`), refused before the resolver loaded the target (denied by the rules,
+ * invalid, in the wrong state), is then still in the member's history. A lookup that fails names no member:
+ * the audit event is recorded all the same.
+ */
+async function withTargetMember(
+  event: Pick<AuditEvent, 'targetType' | 'targetId' | 'changes'>,
+  lookups: TargetMemberLookups,
+  ctx: unknown,
+): Promise<AuditEvent['changes']> {
+  const lookup = event.targetType ? lookups[event.targetType] : undefined;
+  if (!lookup || !event.targetId || memberIdOf(event) !== null) return event.changes;
+  const memberId = await lookup(event.targetId, ctx as never).catch(() => null);
+  if (!memberId) return event.changes;
+  const after = event.changes?.after ?? null;
+  const named =
+    after && typeof after === 'object' && !Array.isArray(after)
+      ? { ...after, memberId }
+      : { memberId, after };
+  return { before: event.changes?.before ?? null, after: named };
+}
+
 type MutationResolver = (
   parent: unknown,
   args: Record<string, unknown>,
@@ -88,8 +123,11 @@ type MutationResolver = (
   info: GraphQLResolveInfo,
 ) => unknown;
 
-/** One audit event for the mutation field `resolve` answers, whether it was allowed, denied or failed. */
-function audited(resolve: MutationResolver): MutationResolver {
+/**
+ * One audit event for the mutation field `resolve` answers, whether it was allowed, denied or failed; a
+ * target whose type `lookups` names gives the event its member when nothing else does.
+ */
+function audited(resolve: MutationResolver, lookups: TargetMemberLookups): MutationResolver {
   return async (parent, args, ctx, info) => {
     let result: unknown;
     let thrown: unknown;
@@ -101,12 +139,15 @@ function audited(resolve: MutationResolver): MutationResolver {
     const error = thrown ?? (result instanceof Error ? result : null);
     const outcome = outcomeOf(error);
     const stated = ctx.audit.takeChanges();
+    const targetType = getNamedType(info.returnType).name;
+    const targetId = targetIdOf(error ? null : result, args);
+    const changes = stated ?? { before: null, after: outcome === 'allowed' ? result : (args.input ?? args) };
     ctx.audit.record({
       action: info.fieldName,
-      targetType: getNamedType(info.returnType).name,
-      targetId: targetIdOf(error ? null : result, args),
+      targetType,
+      targetId,
       outcome,
-      changes: stated ?? { before: null, after: outcome === 'allowed' ? result : (args.input ?? args) },
+      changes: await withTargetMember({ targetType, targetId, changes }, lookups, ctx),
     });
     if (thrown) throw thrown;
     return result;
@@ -117,13 +158,18 @@ function audited(resolve: MutationResolver): MutationResolver {
  * Wraps every field of the schema's Mutation type, in place, around its resolver as it stands (with the rules
  * already applied, so it sees denials too): every mutation field, allowed, denied or failed, becomes one
  * audit event. Queries are not audited here (they record their own PII reads), so no other field is touched.
- * `skip` names mutations that are part of the audit plumbing itself.
+ * `skip` names mutations that are part of the audit plumbing itself; `lookups` find the member of a target
+ * (see `TargetMemberLookups`).
  */
-export function auditMutations(schema: GraphQLSchema, skip: ReadonlySet<string> = new Set()): void {
+export function auditMutations(
+  schema: GraphQLSchema,
+  skip: ReadonlySet<string> = new Set(),
+  lookups: TargetMemberLookups = {},
+): void {
   const mutation = schema.getMutationType();
   if (!mutation) return;
   for (const field of Object.values(mutation.getFields())) {
     if (skip.has(field.name) || !field.resolve) continue;
-    field.resolve = audited(field.resolve as MutationResolver) as typeof field.resolve;
+    field.resolve = audited(field.resolve as MutationResolver, lookups) as typeof field.resolve;
   }
 }

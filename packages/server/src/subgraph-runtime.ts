@@ -10,7 +10,7 @@ import {
   auditOutboxIndexes,
   createRequestAudit,
 } from '@casino/audit';
-import type { AuditSink, RequestAudit } from '@casino/audit';
+import type { AuditSink, RequestAudit, TargetMemberLookups } from '@casino/audit';
 import {
   CredentialConfigError,
   IdentityError,
@@ -154,6 +154,12 @@ export interface SubgraphDefinition<C extends BaseContext & RequestBase, S = Sub
   rules: RuleTree;
   /** Mutations that are part of the audit plumbing and are not themselves audited. */
   unauditedMutations?: readonly string[];
+  /**
+   * The member a mutation's target belongs to, by target type (a redemption's member), looked up with the
+   * request's context when the audit event names no member: a mutation refused before it loaded its target
+   * is then still in that member's history.
+   */
+  auditTargetMembers?: TargetMemberLookups<C>;
   indexes: IndexPlan;
   /** Indexes older versions created and this one must not keep, by collection: dropped at start */
   retiredIndexes?: Record<string, readonly string[]>;

@@ -6,6 +6,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { isIntrospectionType, isObjectType } from 'graphql';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { auditMutations } from '@casino/audit';
+import type { TargetMemberLookups } from '@casino/audit';
 import { applyFieldRules } from '@casino/auth';
 import type { RuleTree } from '@casino/auth';
 import { createJsonScalar, snakeCaseFieldResolver, snakeCaseResolverFor } from '@casino/graphql';
@@ -23,6 +24,8 @@ export interface SubgraphSchemaParts {
   rules: RuleTree;
   /** Mutations that are audit plumbing themselves and so are not audited. */
   unauditedMutations?: readonly string[];
+  /** The member of a mutation's target, by target type, for the audit events that do not name one. */
+  auditTargetMembers?: TargetMemberLookups;
   /** Bounds on `JSON` inputs from the subgraph's settings (the scalar's defaults otherwise). */
   jsonLimits?: JsonInputLimits;
 }
@@ -49,7 +52,7 @@ export function buildSecuredSubgraphSchema(parts: SubgraphSchemaParts): GraphQLS
     for (const field of Object.values(type.getFields())) field.resolve ??= snakeCaseResolverFor(field.name);
   }
   applyFieldRules(schema, parts.rules);
-  auditMutations(schema, new Set(parts.unauditedMutations ?? []));
+  auditMutations(schema, new Set(parts.unauditedMutations ?? []), parts.auditTargetMembers);
   return schema;
 }
 

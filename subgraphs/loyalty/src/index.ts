@@ -24,6 +24,10 @@ export function createLoyaltySubgraph(
     typeDefs,
     resolvers,
     rules,
+    // cancelRedemption(id) names only the redemption: refused, its member comes from the redemption
+    auditTargetMembers: {
+      RewardRedemption: async (id, ctx) => (await ctx.loaders.redemption.load(id))?.member_id,
+    },
     indexes: LOYALTY_INDEXES,
     // the plaintext document's unique index, from before identity documents were sealed (blind index now)
     retiredIndexes: { members: ['nic_passport_1'] },

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { memberIdOf } from '@casino/audit';
 import { createLoyaltySubgraph } from '../index';
 import { DEFAULT_LOYALTY_SETTINGS } from '../settings';
 import type { MemberDocument } from '../members/member-store';
@@ -239,6 +240,26 @@ describe('redemptions and adjustments', () => {
       expect(supervisor.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       const unknown = await harness.execute(CANCEL, { id: randomUUID() }, { identity: admin('Manager') });
       expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    });
+
+    it("keeps a refused cancellation in the member's history: denied, or the redemption already cancelled", async () => {
+      const member = await memberWith(300);
+      const id = (await redeem(member.id, (await reward()).id)).data!.redeemReward.id;
+      const from = harness.auditEvents.length;
+      expect((await harness.execute(CANCEL, { id }, { identity: admin('Supervisor') })).errors).toBeDefined();
+      expect((await harness.execute(CANCEL, { id }, { identity: admin('Manager') })).errors).toBeUndefined();
+      const again = await harness.execute(CANCEL, { id }, { identity: admin('Manager') });
+      expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+      await harness.execute(CANCEL, { id: randomUUID() }, { identity: admin('Manager') });
+      const events = harness.auditEvents.slice(from).filter((e) => e.action === 'cancelRedemption');
+      // the member compliance keeps beside the target, which auditLogs(filter: { targetId }) matches
+      expect(events.map((e) => [e.outcome, e.targetId, memberIdOf(e)])).toEqual([
+        ['denied', id, member.id],
+        ['allowed', id, member.id],
+        ['failed', id, member.id],
+        ['failed', expect.any(String), null],
+      ]);
+      expect(events[0]!.changes).toEqual({ before: null, after: { id, memberId: member.id } });
     });
   });
 
