@@ -5,6 +5,7 @@ import { loyaltySubgraph, typeDefs } from './index';
 import { protectIdentityDocument } from './members/member-store';
 import type { MemberDocument } from './members/member-store';
 import { rules } from './permissions';
+import { memberDocument } from './testing/fixtures';
 import { startSubgraphHarness, TEST_SUPERADMIN, testIdentity, withoutExplicitRule } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 
@@ -161,33 +162,17 @@ const REGISTER = /* GraphQL */ `
 `;
 
 let sequence = 0;
-function memberDocument(overrides: Partial<MemberDocument> = {}): MemberDocument {
-  sequence += 1;
-  return {
-    id: randomUUID(),
-    member_number: `M${String(700_000_000 + sequence)}`,
-    first_name: 'Ama',
-    last_name: `Fernando${sequence}`,
-    email: `ama.${sequence}@example.com`,
-    phone: '+94 77 000 0000',
-    date_of_birth: new Date('1980-05-05T00:00:00Z'),
-    nationality: 'Sri Lanka',
-    nic_passport: `NIC${String(100_000 + sequence)}`,
+/** A Sapphire member with points, and a plaintext document number that `sealed` seals as the service would. */
+const sapphireMember = (overrides: Partial<MemberDocument> = {}): MemberDocument =>
+  memberDocument({
+    nic_passport: `NIC${String(100_000 + ++sequence)}`,
     tier: 'Sapphire',
     points_balance: 100,
     tier_credits: 50,
     total_points_earned: 100,
     lifetime_spend: toMoney('1200.00'),
-    registration_date: new Date(Date.UTC(2024, 0, 1) + sequence * 60_000),
-    last_visit: null,
-    is_active: true,
-    self_excluded: false,
-    kyc_verified: true,
-    marketing_consent: false,
-    preferences: {},
     ...overrides,
-  };
-}
+  });
 
 function registerInput(nicPassport: string) {
   return {
@@ -203,7 +188,7 @@ function registerInput(nicPassport: string) {
 
 describe('loyalty permissions', () => {
   let harness: SubgraphHarness;
-  const member = memberDocument({ nic_passport: 'P4455667788' });
+  const member = sapphireMember({ nic_passport: 'P4455667788' });
   const rewardId = randomUUID();
   const redemptionId = randomUUID();
   const entryId = randomUUID();
@@ -337,7 +322,7 @@ describe('loyalty permissions', () => {
     });
 
     it('audits one read per revealed value in a list', async () => {
-      const extra = [memberDocument(), memberDocument()];
+      const extra = [sapphireMember(), sapphireMember()];
       await members().insertMany(extra.map(sealed));
       const query = /* GraphQL */ `
         {
@@ -367,7 +352,7 @@ describe('loyalty permissions', () => {
     });
 
     it('reveals nothing and audits nothing for a member without a document number', async () => {
-      const old = memberDocument();
+      const old = sapphireMember();
       const { nic_passport: _none, ...withoutDocument } = old;
       await members().insertOne(withoutDocument);
       const { result, events } = await audited(() =>
