@@ -28,7 +28,7 @@ import { isRequiredFor, TRAINING_COURSES } from './training/course-store';
 import type { TrainingCourseDocument } from './training/course-store';
 import { TRAINING_RECORDS } from './training/training-record-store';
 import type { TrainingRecordDocument, TrainingRecordStatus } from './training/training-record-store';
-import { DAY_MS, addMonths } from '@casino/config';
+import { DAY_MS, LocalTime } from '@casino/config';
 
 /** What other subgraphs' seeds need to know about each demo staff member (compliance links admins to them). */
 export interface SeededStaffMember {
@@ -58,6 +58,11 @@ export interface WorkforceSeedOptions {
   protector: FieldProtector;
   /** Defaults to the subgraph's default review interval */
   reviewIntervalMonths?: number;
+  /**
+   * The property's IANA time zone (PROPERTY_TIME_ZONE): due dates, expiry dates and day offsets follow its
+   * calendar, as the services compute them. Defaults to the subgraph's default (UTC)
+   */
+  timeZone?: string;
   /** Multiplies the head count of every position below the department heads (default 1: about 120 staff) */
   staffScale?: number;
 }
@@ -83,7 +88,6 @@ const OUTCOME_WEIGHTS: { weight: number; value: Outcome }[] = [
 
 const latest = (dates: Date[]): Date => new Date(Math.max(...dates.map((d) => d.getTime())));
 const later = (a: Date, b: Date): Date => (a.getTime() >= b.getTime() ? a : b);
-const plusDays = (date: Date, days: number): Date => new Date(date.getTime() + days * DAY_MS);
 
 /**
  * Fills workforce's collections with believable, deterministic demo data (given a seeded faker): about 120
@@ -94,6 +98,7 @@ const plusDays = (date: Date, days: number): Date => new Date(date.getTime() + d
 export async function seedWorkforce(db: Db, options: WorkforceSeedOptions): Promise<WorkforceSeedResult> {
   const { faker, now } = options;
   const interval = options.reviewIntervalMonths ?? DEFAULT_WORKFORCE_SETTINGS.reviewIntervalMonths;
+  const local = new LocalTime(options.timeZone ?? DEFAULT_WORKFORCE_SETTINGS.timeZone);
   await ensureIndexes(db, WORKFORCE_INDEXES);
 
   const courses = seedCourses(faker, now, options.adminIds);
@@ -103,21 +108,21 @@ export async function seedWorkforce(db: Db, options: WorkforceSeedOptions): Prom
   const reviewerOfTopManager = staff.find((s) => s.position === HR_MANAGER)!;
 
   for (const person of staff) {
-    const own = seedTrainingRecords(faker, now, person, courses);
+    const own = seedTrainingRecords(faker, now, local, person, courses);
     records.push(...own);
     person.training_completion_rate = trainingCompletionRate(person.position, courses, own);
 
     const reviewerId = person.manager_id ?? reviewerOfTopManager.id;
-    const history = seedReviews(faker, now, person, reviewerId, interval);
+    const history = seedReviews(faker, now, local, person, reviewerId, interval);
     reviews.push(...history);
     const last = history.at(-1);
     if (last) {
       person.performance_score = last.performance_score;
       person.commitment_score = last.commitment_score;
       person.last_performance_review = last.created_at;
-      person.next_review_due = addMonths(last.review_period_end, interval);
+      person.next_review_due = local.plusMonths(last.review_period_end, interval);
     } else {
-      person.next_review_due = addMonths(person.hire_date, interval);
+      person.next_review_due = local.plusMonths(person.hire_date, interval);
     }
     person.last_updated = latest([
       person.created_at,
@@ -287,12 +292,13 @@ function seedStaff(faker: Faker, now: Date, scale: number, protector: FieldProte
 function seedTrainingRecords(
   faker: Faker,
   now: Date,
+  local: LocalTime,
   person: StaffMemberDocument,
   courses: TrainingCourseDocument[],
 ): TrainingRecordDocument[] {
   const records: TrainingRecordDocument[] = [];
   const firstCompletion = new Map<string, Date>();
-  const latestStart = now.getTime() - 2 * DAY_MS;
+  const latestStart = local.plusDays(now, -2).getTime();
 
   for (const course of courses) {
     const required = isRequiredFor(course, person.position);
@@ -329,10 +335,10 @@ function seedTrainingRecords(
     /** A completion on `completedAt`, started up to four weeks before it but not before `from` */
     const completion = (from: Date, completedAt: Date) => {
       const startedAt = faker.date.between({
-        from: later(from, new Date(completedAt.getTime() - 28 * DAY_MS)),
+        from: later(from, local.plusDays(completedAt, -28)),
         to: completedAt,
       });
-      const expiresAt = course.validity_months ? addMonths(completedAt, course.validity_months) : null;
+      const expiresAt = course.validity_months ? local.plusMonths(completedAt, course.validity_months) : null;
       const expired = expiresAt !== null && expiresAt.getTime() <= now.getTime();
       return record(expired ? 'expired' : 'completed', startedAt, {
         score: passingScore(),
@@ -344,7 +350,7 @@ function seedTrainingRecords(
 
     const outcome = faker.helpers.weightedArrayElement(OUTCOME_WEIGHTS);
     if (outcome === 'enrolled' || outcome === 'in_progress') {
-      const from = later(earliest, new Date(now.getTime() - (outcome === 'enrolled' ? 45 : 120) * DAY_MS));
+      const from = later(earliest, local.plusDays(now, outcome === 'enrolled' ? -45 : -120));
       records.push(record(outcome, faker.date.between({ from, to: latestStart }), {}));
       continue;
     }
@@ -361,9 +367,9 @@ function seedTrainingRecords(
     }
 
     const validity = course.validity_months;
-    const renewalWindowStart = validity ? addMonths(now, -validity) : null;
+    const renewalWindowStart = validity ? local.plusMonths(now, -validity) : null;
     const lapsed = validity !== null && faker.datatype.boolean(0.12);
-    const earliestCompletion = plusDays(earliest, 1);
+    const earliestCompletion = local.plusDays(earliest, 1);
     if (lapsed && renewalWindowStart && earliestCompletion < renewalWindowStart) {
       const completedAt = faker.date.between({ from: earliestCompletion, to: renewalWindowStart });
       records.push(completion(earliest, completedAt));
@@ -371,7 +377,7 @@ function seedTrainingRecords(
       continue;
     }
     const windowStart = renewalWindowStart
-      ? later(earliestCompletion, plusDays(renewalWindowStart, 1))
+      ? later(earliestCompletion, local.plusDays(renewalWindowStart, 1))
       : earliestCompletion;
     if (windowStart.getTime() >= now.getTime()) continue;
     const completedAt = faker.date.between({ from: windowStart, to: now });
@@ -379,8 +385,8 @@ function seedTrainingRecords(
     let first = completedAt;
     // the completion this one renewed, when the person was already here for it
     if (validity && faker.datatype.boolean(0.5)) {
-      const previousCompletedAt = plusDays(
-        addMonths(completedAt, -validity),
+      const previousCompletedAt = local.plusDays(
+        local.plusMonths(completedAt, -validity),
         -faker.number.int({ min: 1, max: 30 }),
       );
       if (previousCompletedAt.getTime() > earliestCompletion.getTime()) {
@@ -398,6 +404,7 @@ function seedTrainingRecords(
 function seedReviews(
   faker: Faker,
   now: Date,
+  local: LocalTime,
   person: StaffMemberDocument,
   reviewerId: string,
   interval: number,
@@ -407,12 +414,12 @@ function seedReviews(
   const baseCommitment = faker.number.float({ min: 55, max: 98, fractionDigits: 1 });
   const score = (base: number) =>
     Math.round(Math.min(100, Math.max(0, base + faker.number.float({ min: -8, max: 8 }))) * 10) / 10;
-  const cutOff = now.getTime() - 7 * DAY_MS;
+  const cutOff = local.plusDays(now, -7).getTime();
   let periodStart = person.hire_date;
-  for (let periodEnd = addMonths(periodStart, interval); periodEnd.getTime() <= cutOff;) {
+  for (let periodEnd = local.plusMonths(periodStart, interval); periodEnd.getTime() <= cutOff;) {
     const createdAt = faker.date.between({
       from: periodEnd,
-      to: Math.min(now.getTime(), plusDays(periodEnd, 21).getTime()),
+      to: Math.min(now.getTime(), local.plusDays(periodEnd, 21).getTime()),
     });
     const performance = score(basePerformance);
     reviews.push({
@@ -434,7 +441,7 @@ function seedReviews(
       created_at: createdAt,
     });
     periodStart = periodEnd;
-    periodEnd = addMonths(periodStart, interval);
+    periodEnd = local.plusMonths(periodStart, interval);
   }
   return reviews.slice(-REVIEW_HISTORY);
 }

@@ -1,5 +1,6 @@
 import { auditDeadLetterSource } from '@casino/audit';
 import { dashboardCacheOf } from '@casino/cache';
+import { LocalTime } from '@casino/config';
 import type { FieldProtector } from '@casino/crypto';
 import { DeadLetters } from '@casino/mongo';
 import type { PagingConfig } from '@casino/mongo';
@@ -59,7 +60,12 @@ export interface WorkforceServices {
 export function createWorkforceServices(deps: SubgraphDeps, settings: WorkforceSettings): WorkforceServices {
   const stores = createStores(deps.db);
   const protector = requireProtector(deps, 'workforce');
-  const training = new TrainingService(stores.staff, stores.courses, stores.trainingRecords);
+  const training = new TrainingService(
+    stores.staff,
+    stores.courses,
+    stores.trainingRecords,
+    new LocalTime(settings.timeZone),
+  );
   return {
     deadLetters: new DeadLetters([auditDeadLetterSource(deps.db)]),
     paging: deps.paging,

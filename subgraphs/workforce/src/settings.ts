@@ -1,4 +1,4 @@
-import { parseEnv, z } from '@casino/config';
+import { DEFAULT_PROPERTY_TIME_ZONE, parseEnv, propertyTimeEnv, z } from '@casino/config';
 
 /** Tunable rules of the workforce domain, with their defaults. */
 export interface WorkforceSettings {
@@ -8,12 +8,18 @@ export interface WorkforceSettings {
   maxHierarchyDepth: number;
   /** Longest dashboard date range, in days */
   maxDashboardRangeDays: number;
+  /**
+   * The property's IANA time zone (PROPERTY_TIME_ZONE): review due dates, training expiry and dashboard days
+   * follow its calendar
+   */
+  timeZone: string;
 }
 
 export const DEFAULT_WORKFORCE_SETTINGS: WorkforceSettings = {
   reviewIntervalMonths: 12,
   maxHierarchyDepth: 50,
   maxDashboardRangeDays: 366,
+  timeZone: DEFAULT_PROPERTY_TIME_ZONE,
 };
 
 export const workforceEnv = z.object({
@@ -35,6 +41,7 @@ export const workforceEnv = z.object({
     .min(1)
     .max(3_660)
     .default(DEFAULT_WORKFORCE_SETTINGS.maxDashboardRangeDays),
+  ...propertyTimeEnv,
 });
 
 /** Reads the workforce settings from the environment (the process's, unless one is given). */
@@ -44,6 +51,7 @@ export function parseWorkforceSettings(env?: Record<string, string | undefined>)
     reviewIntervalMonths: parsed.WORKFORCE_REVIEW_INTERVAL_MONTHS,
     maxHierarchyDepth: parsed.WORKFORCE_MAX_HIERARCHY_DEPTH,
     maxDashboardRangeDays: parsed.WORKFORCE_MAX_DASHBOARD_RANGE_DAYS,
+    timeZone: parsed.PROPERTY_TIME_ZONE,
   };
 }
 

@@ -1,4 +1,4 @@
-import { addMonths } from '@casino/config';
+import { LocalTime } from '@casino/config';
 import { z } from 'zod';
 import { forbiddenError } from '@casino/auth';
 import type { Identity } from '@casino/auth';
@@ -47,12 +47,16 @@ const createReviewSchema = z
 export type CreatePerformanceReviewInput = z.input<typeof createReviewSchema>;
 
 export class PerformanceReviewService {
+  private readonly local: LocalTime;
+
   constructor(
     private readonly staff: StaffMemberStore,
     private readonly reviews: PerformanceReviewStore,
     private readonly settings: WorkforceSettings,
     private readonly links: AdminStaffLinks,
-  ) {}
+  ) {
+    this.local = new LocalTime(settings.timeZone);
+  }
 
   /** A page of reviews, newest first; a Manager or Supervisor sees their department's staff only. */
   async page(filter: PerformanceReviewFilterInput, identity: Identity, args: PageArgs, paging: PagingConfig) {
@@ -139,7 +143,7 @@ export class PerformanceReviewService {
       performance_score: review.performance_score,
       commitment_score: review.commitment_score,
       last_performance_review: now,
-      next_review_due: addMonths(review.review_period_end, this.settings.reviewIntervalMonths),
+      next_review_due: this.local.plusMonths(review.review_period_end, this.settings.reviewIntervalMonths),
       last_updated: now,
     });
     return { review, staffMember: updated ?? staffMember };

@@ -11,7 +11,7 @@ import { scopedStaffFilter } from './scope';
 import type { StaffMemberDocument, StaffMemberFilterInput, StaffMemberStore } from './staff-store';
 import { isInChainAbove } from './hierarchy';
 import { sealSalary } from './salary';
-import { DAY_MS, addMonths } from '@casino/config';
+import { LocalTime } from '@casino/config';
 import { STAFF_RULES } from '../settings';
 
 const name = z.string().trim().min(1, 'is required').max(100, 'is too long');
@@ -29,12 +29,8 @@ const createStaffMemberSchema = z.object({
   phone: phoneNumber,
   position: z.string().trim().min(2, 'is required').max(100, 'is too long'),
   department: departmentSchema,
-  hireDate: z
-    .date()
-    .refine(
-      (d) => d.getTime() <= Date.now() + STAFF_RULES.maxDaysHiredAhead * DAY_MS,
-      `must be at most ${STAFF_RULES.maxDaysHiredAhead} days ahead`,
-    ),
+  /** At most STAFF_RULES.maxDaysHiredAhead local days ahead: checked where the property's zone is known */
+  hireDate: z.date(),
   salary: z
     .instanceof(Decimal128, { error: 'must be a money amount' })
     .refine((amount) => !isNegativeMoney(amount), 'must not be negative'),
@@ -93,6 +89,8 @@ export type CreateStaffMemberInput = Omit<z.input<typeof createStaffMemberSchema
 const FIELD_NAMES: Record<string, string> = { employee_id: 'input.employeeId', email: 'input.email' };
 
 export class StaffMemberService {
+  private readonly local: LocalTime;
+
   constructor(
     private readonly staff: StaffMemberStore,
     private readonly settings: WorkforceSettings,
@@ -100,7 +98,9 @@ export class StaffMemberService {
     private readonly protector: FieldProtector,
     /** Recomputes a person's training completion rate (after a change of position) */
     private readonly refreshTrainingRate: (staffMember: StaffMemberDocument) => Promise<StaffMemberDocument>,
-  ) {}
+  ) {
+    this.local = new LocalTime(settings.timeZone);
+  }
 
   /** A page of staff, newest first; a Manager or Supervisor reads only their own department (else FORBIDDEN). */
   page(filter: StaffMemberFilterInput, identity: Identity, args: PageArgs, paging: PagingConfig) {
@@ -157,6 +157,9 @@ export class StaffMemberService {
 
   async create(rawInput: CreateStaffMemberInput, now = new Date()): Promise<StaffMemberDocument> {
     const input = validateInput(createStaffMemberSchema, rawInput);
+    if (input.hireDate.getTime() > this.local.plusDays(now, STAFF_RULES.maxDaysHiredAhead).getTime()) {
+      throw badUserInput('input.hireDate', `must be at most ${STAFF_RULES.maxDaysHiredAhead} days ahead`);
+    }
     if (input.managerId && !(await this.staff.exists(input.managerId))) {
       throw badUserInput('input.managerId', 'is not an existing staff member');
     }
@@ -180,7 +183,7 @@ export class StaffMemberService {
       commitment_score: 0,
       training_completion_rate: 0,
       last_performance_review: null,
-      next_review_due: addMonths(input.hireDate, this.settings.reviewIntervalMonths),
+      next_review_due: this.local.plusMonths(input.hireDate, this.settings.reviewIntervalMonths),
       emergency_contact: input.emergencyContact ?? {},
       created_at: now,
       last_updated: now,

@@ -1,4 +1,4 @@
-import { addMonths } from '@casino/config';
+import type { LocalTime } from '@casino/config';
 import { z } from 'zod';
 import { badUserInput, conflict, notFound, validateInput } from '@casino/errors';
 import { newId } from '@casino/mongo';
@@ -48,6 +48,8 @@ export class TrainingService {
     private readonly staff: StaffMemberStore,
     private readonly courses: TrainingCourseStore,
     private readonly records: TrainingRecordStore,
+    /** The property's calendar: a completion expires on the same local date `validity_months` later */
+    private readonly local: LocalTime,
   ) {}
 
   /** A page of training records, newest first; a Manager or Supervisor sees their department's staff only. */
@@ -119,7 +121,9 @@ export class TrainingService {
 
     const passed = input.score >= course.passing_score;
     const expiresAt =
-      passed && course.validity_months ? addMonths(input.completedAt, course.validity_months) : null;
+      passed && course.validity_months
+        ? this.local.plusMonths(input.completedAt, course.validity_months)
+        : null;
     const status: TrainingRecordDocument['status'] = !passed
       ? 'failed'
       : expiresAt !== null && expiresAt.getTime() <= now.getTime()
