@@ -1,6 +1,5 @@
-import type DataLoader from 'dataloader';
-import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { createOneByKeyLoader, equalityFilter, paginate } from '@casino/mongo';
+import type { Db, IndexDescription } from 'mongodb';
+import { CollectionStore } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export type GameKind = 'table' | 'machine';
@@ -38,35 +37,27 @@ export const gameTypeIndexes: IndexDescription[] = [
 /** The document field each key of the list filter matches (see equalityFilter). */
 const GAME_TYPE_FILTER_FIELDS = { kind: 'kind', isActive: 'is_active' } as const;
 
-export class GameTypeStore {
-  private readonly collection: Collection<GameTypeDocument>;
-
+export class GameTypeStore extends CollectionStore<GameTypeDocument> {
   constructor(db: Db) {
-    this.collection = db.collection<GameTypeDocument>(GAME_TYPES);
+    super(db, GAME_TYPES);
   }
 
   /** Ordered by code: the list is short and read by people picking a game. */
   page(input: GameTypeFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<GameTypeDocument> = equalityFilter(input, GAME_TYPE_FILTER_FIELDS);
-    return paginate(this.collection, filter, args, { field: 'code', direction: 1, type: 'string' }, paging);
+    return this.filteredPage(input, GAME_TYPE_FILTER_FIELDS, args, paging, {
+      field: 'code',
+      direction: 1,
+      type: 'string',
+    });
   }
 
   findActiveByCode(code: string): Promise<GameTypeDocument | null> {
     return this.collection.findOne({ code, is_active: true }, { projection: { _id: 0 } });
   }
 
-  findById(id: string): Promise<GameTypeDocument | null> {
-    return this.collection.findOne({ id }, { projection: { _id: 0 } });
-  }
-
   /** The game type's points rate; undefined when there is no such game type. */
   async pointsRateOf(id: string): Promise<number | undefined> {
     const gameType = await this.collection.findOne({ id }, { projection: { _id: 0, points_rate: 1 } });
     return gameType?.points_rate;
-  }
-
-  /** Game types by id, one `find` per batch (per request). */
-  byIdLoader(): DataLoader<string, GameTypeDocument | null> {
-    return createOneByKeyLoader(this.collection, 'id');
   }
 }

@@ -1,6 +1,5 @@
-import type DataLoader from 'dataloader';
-import type { Collection, Db, Decimal128, Filter, IndexDescription } from 'mongodb';
-import { createOneByKeyLoader, equalityFilter, paginate } from '@casino/mongo';
+import type { Db, Decimal128, IndexDescription } from 'mongodb';
+import { CollectionStore } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export type Tier = 'Ruby' | 'Sapphire' | 'Diamond' | 'VIP';
@@ -32,24 +31,12 @@ export const packageIndexes: IndexDescription[] = [
 /** The document field each key of the list filter matches (see equalityFilter). */
 const GAMING_PACKAGE_FILTER_FIELDS = { isActive: 'is_active', tier: 'tier_access' } as const;
 
-export class GamingPackageStore {
-  private readonly collection: Collection<GamingPackageDocument>;
-
+export class GamingPackageStore extends CollectionStore<GamingPackageDocument> {
   constructor(db: Db) {
-    this.collection = db.collection<GamingPackageDocument>(GAMING_PACKAGES);
+    super(db, GAMING_PACKAGES);
   }
 
   page(input: GamingPackageFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<GamingPackageDocument> = equalityFilter(input, GAMING_PACKAGE_FILTER_FIELDS);
-    return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
-  }
-
-  findById(id: string): Promise<GamingPackageDocument | null> {
-    return this.collection.findOne({ id }, { projection: { _id: 0 } });
-  }
-
-  /** Packages by id, one `find` per batch (per request). */
-  byIdLoader(): DataLoader<string, GamingPackageDocument | null> {
-    return createOneByKeyLoader(this.collection, 'id');
+    return this.filteredPage(input, GAMING_PACKAGE_FILTER_FIELDS, args, paging);
   }
 }

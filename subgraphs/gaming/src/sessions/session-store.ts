@@ -1,13 +1,11 @@
-import type DataLoader from 'dataloader';
-import type { Collection, Db, Decimal128, Filter, IndexDescription } from 'mongodb';
+import type { Db, Decimal128, Filter, IndexDescription } from 'mongodb';
 import {
   applyRetentionBatch,
   archiveIndexes,
   archiveOf,
   averageCents,
   centsToMoney,
-  createOneByKeyLoader,
-  paginate,
+  CollectionStore,
   toCents,
 } from '@casino/mongo';
 import type {
@@ -269,16 +267,9 @@ export const OPEN_SESSION_FIELDS = {
   status: 'active',
 } as const satisfies Partial<GamingSessionDocument>;
 
-export class GamingSessionStore {
-  private readonly collection: Collection<GamingSessionDocument>;
-
+export class GamingSessionStore extends CollectionStore<GamingSessionDocument> {
   constructor(private readonly db: Db) {
-    this.collection = db.collection<GamingSessionDocument>(GAMING_SESSIONS);
-  }
-
-  /** Sessions by id, one `find` per batch (per request). */
-  byIdLoader(): DataLoader<string, GamingSessionDocument | null> {
-    return createOneByKeyLoader(this.collection, 'id');
+    super(db, GAMING_SESSIONS);
   }
 
   /**
@@ -298,10 +289,6 @@ export class GamingSessionStore {
     for (const session of sessions) byMember.get(String(session.member_id))?.push(session);
     for (const list of byMember.values()) list.sort(newestFirst);
     return memberIds.map((id) => byMember.get(id)!);
-  }
-
-  findById(id: string): Promise<GamingSessionDocument | null> {
-    return this.collection.findOne({ id }, { projection: { _id: 0 } });
   }
 
   /**
@@ -331,13 +318,7 @@ export class GamingSessionStore {
   }
 
   page(filter: GamingSessionFilterInput, args: PageArgs, paging: PagingConfig) {
-    return paginate(
-      this.collection,
-      sessionFilter(filter),
-      args,
-      { field: 'session_start', direction: -1 },
-      paging,
-    );
+    return this.pageWhere(sessionFilter(filter), args, paging, { field: 'session_start', direction: -1 });
   }
 
   /** Rejects with a duplicate-key error on `seat_lock` when the seat already has an active session. */
