@@ -11,6 +11,7 @@ import {
   staffDoc,
   useFixtureProtector,
 } from '../testing/fixtures';
+import { startWorkforceHarness } from '../testing/harness';
 import { startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 
@@ -225,15 +226,14 @@ describe('workforceDashboard from the cache', () => {
   });
 
   beforeAll(async () => {
-    harness = await startSubgraphHarness(workforceSubgraph, { env: { DASHBOARD_CACHE_TTL_SECONDS: '1' } });
-    useFixtureProtector(harness.protector);
-    await harness.db
-      .collection('staff_members')
-      .insertMany([
+    harness = await startWorkforceHarness(
+      () => [
         staffDoc('g1', 'Gia', 'Gaming', null),
         staffDoc('g2', 'Gus', 'Gaming', null),
         staffDoc('f1', 'Fay', 'F&B', null, { position: 'Waiter' }),
-      ]);
+      ],
+      { env: { DASHBOARD_CACHE_TTL_SECONDS: '1' } },
+    );
   });
   afterAll(() => harness.close());
 

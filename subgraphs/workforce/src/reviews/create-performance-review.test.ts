@@ -1,14 +1,8 @@
 import type { Identity } from '@casino/auth';
 import { complianceSubgraph } from '@casino/compliance';
-import { workforceSubgraph } from '../index';
-import {
-  adminIdentity,
-  FNB_MANAGER,
-  GAMING_SUPERVISOR,
-  staffDoc,
-  useFixtureProtector,
-} from '../testing/fixtures';
-import { startServedSubgraph, startSubgraphHarness, testIdentity } from '@casino/testing';
+import { adminIdentity, FNB_MANAGER, GAMING_SUPERVISOR, staffDoc } from '../testing/fixtures';
+import { startWorkforceHarness } from '../testing/harness';
+import { startServedSubgraph, testIdentity } from '@casino/testing';
 import type { ServedSubgraph, SubgraphHarness } from '@casino/testing';
 
 const CREATE = /* GraphQL */ `
@@ -116,13 +110,8 @@ describe('createPerformanceReview', () => {
         };
       }),
     );
-    harness = await startSubgraphHarness(workforceSubgraph, {
-      services: { compliance: compliance.clientAs('workforce') },
-    });
-    useFixtureProtector(harness.protector);
-    await harness.db
-      .collection('staff_members')
-      .insertMany([
+    harness = await startWorkforceHarness(
+      () => [
         staffDoc(ids.gm, 'Gehan', 'Management', null),
         staffDoc(ids.director, 'Gayan', 'Gaming', ids.gm),
         staffDoc(ids.pitBoss, 'Pradeep', 'Gaming', ids.director),
@@ -130,7 +119,9 @@ describe('createPerformanceReview', () => {
         staffDoc(ids.peer, 'Piyal', 'Gaming', ids.pitBoss),
         staffDoc(ids.fnbDirector, 'Fathima', 'F&B', ids.gm),
         staffDoc(ids.gone, 'Gone', 'Gaming', ids.pitBoss, { employment_status: 'terminated' }),
-      ]);
+      ],
+      { services: { compliance: compliance.clientAs('workforce') } },
+    );
   });
   afterAll(async () => {
     await harness.close();

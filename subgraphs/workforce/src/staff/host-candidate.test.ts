@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
-import { workforceSubgraph } from '../index';
 import { LoyaltyHostCandidateDocument } from '../__generated__/operations';
 import { GAMING_MANAGER, staffDoc, useFixtureProtector } from '../testing/fixtures';
+import { startWorkforceHarness } from '../testing/harness';
 
 /** The contract of the document loyalty sends before it assigns a host or shows a host's portfolio. */
 describe('hostCandidate (loyalty service only)', () => {
@@ -13,14 +12,10 @@ describe('hostCandidate (loyalty service only)', () => {
   const terminated = randomUUID();
 
   beforeAll(async () => {
-    harness = await startSubgraphHarness(workforceSubgraph);
-    useFixtureProtector(harness.protector);
-    await harness.db
-      .collection('staff_members')
-      .insertMany([
-        staffDoc(active, 'Hana', 'Gaming', null),
-        staffDoc(terminated, 'Fay', 'F&B', null, { employment_status: 'terminated' }),
-      ]);
+    harness = await startWorkforceHarness(() => [
+      staffDoc(active, 'Hana', 'Gaming', null),
+      staffDoc(terminated, 'Fay', 'F&B', null, { employment_status: 'terminated' }),
+    ]);
   });
   afterAll(async () => {
     useFixtureProtector(undefined);

@@ -1,5 +1,5 @@
 import type { Identity } from '@casino/auth';
-import { DEFAULT_WORKFORCE_SETTINGS, createWorkforceSubgraph, workforceSubgraph } from '../index';
+import { DEFAULT_WORKFORCE_SETTINGS, createWorkforceSubgraph } from '../index';
 import {
   FNB_MANAGER,
   GAMING_MANAGER,
@@ -9,6 +9,7 @@ import {
   staffDoc,
   useFixtureProtector,
 } from '../testing/fixtures';
+import { startWorkforceHarness } from '../testing/harness';
 import { startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 
@@ -55,19 +56,15 @@ describe('updateStaffMember', () => {
   const stored = (id: string) => harness.db.collection('staff_members').findOne({ id });
 
   beforeAll(async () => {
-    harness = await startSubgraphHarness(workforceSubgraph);
-    useFixtureProtector(harness.protector);
-    await harness.db
-      .collection('staff_members')
-      .insertMany([
-        staffDoc(ids.gm, 'Gehan', 'Management', null, { position: 'General Manager' }),
-        staffDoc(ids.gamingDirector, 'Gayan', 'Gaming', ids.gm, { position: 'Gaming Director' }),
-        staffDoc(ids.pitBoss, 'Pradeep', 'Gaming', ids.gamingDirector, { position: 'Pit Boss' }),
-        staffDoc(ids.dealer, 'Dilan', 'Gaming', ids.pitBoss),
-        staffDoc(ids.fnbDirector, 'Fathima', 'F&B', ids.gm, { position: 'F&B Director' }),
-        staffDoc(ids.waiter, 'Wasantha', 'F&B', ids.fnbDirector, { position: 'Waiter' }),
-        staffDoc(ids.spare, 'Sunil', 'Gaming', ids.pitBoss),
-      ]);
+    harness = await startWorkforceHarness(() => [
+      staffDoc(ids.gm, 'Gehan', 'Management', null, { position: 'General Manager' }),
+      staffDoc(ids.gamingDirector, 'Gayan', 'Gaming', ids.gm, { position: 'Gaming Director' }),
+      staffDoc(ids.pitBoss, 'Pradeep', 'Gaming', ids.gamingDirector, { position: 'Pit Boss' }),
+      staffDoc(ids.dealer, 'Dilan', 'Gaming', ids.pitBoss),
+      staffDoc(ids.fnbDirector, 'Fathima', 'F&B', ids.gm, { position: 'F&B Director' }),
+      staffDoc(ids.waiter, 'Wasantha', 'F&B', ids.fnbDirector, { position: 'Waiter' }),
+      staffDoc(ids.spare, 'Sunil', 'Gaming', ids.pitBoss),
+    ]);
     await harness.db.collection('training_courses').insertMany([
       courseDoc(ids.courseA, 'Responsible Gaming', {
         is_mandatory: true,

@@ -1,5 +1,4 @@
 import type { Identity } from '@casino/auth';
-import { workforceSubgraph } from '../index';
 import {
   FNB_MANAGER,
   FNB_SUPERVISOR,
@@ -8,9 +7,8 @@ import {
   courseDoc,
   recordDoc,
   staffDoc,
-  useFixtureProtector,
 } from '../testing/fixtures';
-import { startSubgraphHarness } from '@casino/testing';
+import { startWorkforceHarness } from '../testing/harness';
 import type { SubgraphHarness } from '@casino/testing';
 
 const RECORD = /* GraphQL */ `
@@ -84,19 +82,18 @@ describe('recordTrainingCompletion and overdueTraining', () => {
   const record = (input: Record<string, unknown>, identity?: Identity) =>
     harness.execute<Recorded>(RECORD, { input }, identity ? { identity } : {});
   const records = () => harness.db.collection('training_records');
+  // Advanced Dealing requires Dealing Basics, current on the completion date
+  const completeAdvancedYesterday = (staffMemberId: string) =>
+    record({ staffMemberId, courseId: ids.advanced, score: 95, completedAt: ago(1).toISOString() });
 
   beforeAll(async () => {
-    harness = await startSubgraphHarness(workforceSubgraph);
-    useFixtureProtector(harness.protector);
-    await harness.db
-      .collection('staff_members')
-      .insertMany([
-        staffDoc(ids.pitBoss, 'Pradeep', 'Gaming', null, { position: 'Pit Boss' }),
-        staffDoc(ids.dealer, 'Dilan', 'Gaming', ids.pitBoss),
-        staffDoc(ids.dealer2, 'Chamara', 'Gaming', ids.pitBoss),
-        staffDoc(ids.waiter, 'Wasantha', 'F&B', null, { position: 'Waiter' }),
-        staffDoc(ids.gone, 'Gone', 'Gaming', ids.pitBoss, { employment_status: 'terminated' }),
-      ]);
+    harness = await startWorkforceHarness(() => [
+      staffDoc(ids.pitBoss, 'Pradeep', 'Gaming', null, { position: 'Pit Boss' }),
+      staffDoc(ids.dealer, 'Dilan', 'Gaming', ids.pitBoss),
+      staffDoc(ids.dealer2, 'Chamara', 'Gaming', ids.pitBoss),
+      staffDoc(ids.waiter, 'Wasantha', 'F&B', null, { position: 'Waiter' }),
+      staffDoc(ids.gone, 'Gone', 'Gaming', ids.pitBoss, { employment_status: 'terminated' }),
+    ]);
     const forDealers = { is_mandatory: true, required_for_positions: ['Dealer'] };
     await harness.db.collection('training_courses').insertMany([
       courseDoc(ids.basics, 'Dealing Basics', forDealers),
@@ -148,12 +145,7 @@ describe('recordTrainingCompletion and overdueTraining', () => {
 
   it('refuses a course whose prerequisite is not completed, naming it, and writes nothing', async () => {
     const before = await records().countDocuments();
-    const result = await record({
-      staffMemberId: ids.dealer,
-      courseId: ids.advanced,
-      score: 95,
-      completedAt: ago(1).toISOString(),
-    });
+    const result = await completeAdvancedYesterday(ids.dealer);
     expect(firstError(result)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.courseId' });
     expect(result.errors![0]!.message).toMatch(/Dealing Basics/);
     expect(await records().countDocuments()).toBe(before);
@@ -255,12 +247,7 @@ describe('recordTrainingCompletion and overdueTraining', () => {
     await harness.db
       .collection('staff_members')
       .updateOne({ id: ids.waiter }, { $set: { position: 'Dealer' } });
-    const result = await record({
-      staffMemberId: ids.waiter,
-      courseId: ids.advanced,
-      score: 95,
-      completedAt: ago(1).toISOString(),
-    });
+    const result = await completeAdvancedYesterday(ids.waiter);
     expect(firstError(result)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.courseId' });
     await harness.db
       .collection('staff_members')
