@@ -7,6 +7,7 @@ import { RevokedSessionStore } from './auth/revoked-session-store';
 import { REVOCATION_FEED_PAGE } from './auth/session-revocations';
 import { AuditLogSink } from './audit/audit-events';
 import { AuditLogStore } from './audit/audit-log-store';
+import { AuditMemberBackfill, auditMemberBackfillJobs } from './audit/member-backfill';
 import { createComplianceContext } from './context';
 import type { ComplianceContext } from './context';
 import { COMPLIANCE_INDEXES } from './indexes';
@@ -57,8 +58,12 @@ export function createComplianceSubgraph(
       const store = new RevokedSessionStore(deps.db);
       return { since: (since) => store.since(since, REVOCATION_FEED_PAGE) };
     },
-    // every active retention policy on wall-clock slots (retentionRunIntervalMinutes from retentionRunAt)
-    jobs: (_deps, services) => retentionJobs(services.retentionEnforcement.runner, settings),
+    // every active retention policy on wall-clock slots (retentionRunIntervalMinutes from retentionRunAt), and
+    // the member ids of audit entries stored before they were kept, until every entry has been seen
+    jobs: (deps, services) => [
+      ...retentionJobs(services.retentionEnforcement.runner, settings),
+      ...auditMemberBackfillJobs(new AuditMemberBackfill(deps.db), settings, deps.logger),
+    ],
   };
 }
 

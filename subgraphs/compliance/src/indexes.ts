@@ -6,6 +6,7 @@ import {
   auditLogArchiveIndexes,
   auditLogIndexes,
 } from './audit/audit-log-store';
+import { AUDIT_LOG_MIGRATIONS, auditLogMigrationIndexes } from './audit/member-backfill';
 import { LOGIN_THROTTLE, loginThrottleIndexes } from './auth/login-throttle-store';
 import { ADMIN_SESSIONS, adminSessionIndexes } from './auth/session-store';
 import { REVOKED_SESSIONS, revokedSessionIndexes } from './auth/revoked-session-store';
@@ -26,6 +27,7 @@ export const COMPLIANCE_INDEXES: IndexPlan = {
   [LOGIN_THROTTLE]: loginThrottleIndexes,
   [AUDIT_LOGS]: auditLogIndexes,
   [AUDIT_LOGS_ARCHIVE]: auditLogArchiveIndexes,
+  [AUDIT_LOG_MIGRATIONS]: auditLogMigrationIndexes,
   [COMPLIANCE_REPORTS]: complianceReportIndexes,
   [DATA_RETENTION_POLICIES]: retentionPolicyIndexes,
   [RETENTION_RUNS]: retentionRunIndexes,

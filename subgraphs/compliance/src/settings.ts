@@ -86,6 +86,15 @@ export interface ComplianceSettings {
   retentionRunAt: string;
   /** A run of a policy still marked running after this long is taken as abandoned */
   retentionRunStaleMinutes: number;
+  /**
+   * How often, in minutes, the backfill of older audit entries' member ids runs (until it has seen every
+   * entry, then a pass only reads its progress); 0 disables it
+   */
+  auditMemberBackfillIntervalMinutes: number;
+  /** Audit entries the member id backfill reads per batch */
+  auditMemberBackfillBatchSize: number;
+  /** Most batches of the member id backfill in one pass (the next pass carries on) */
+  auditMemberBackfillMaxBatches: number;
 }
 
 /** AML thresholds of one jurisdiction: decimal amounts in its currency. */
@@ -139,6 +148,9 @@ export const DEFAULT_COMPLIANCE_SETTINGS: ComplianceSettings = {
   retentionRunIntervalMinutes: 24 * 60,
   retentionRunAt: '03:00',
   retentionRunStaleMinutes: 120,
+  auditMemberBackfillIntervalMinutes: 60,
+  auditMemberBackfillBatchSize: 500,
+  auditMemberBackfillMaxBatches: 100,
 };
 
 const D = DEFAULT_COMPLIANCE_SETTINGS;
@@ -205,6 +217,9 @@ export const complianceEnv = z.object({
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a UTC time of day, HH:MM')
     .default(D.retentionRunAt),
   RETENTION_RUN_STALE_MINUTES: int(1, 7 * 24 * 60, D.retentionRunStaleMinutes),
+  AUDIT_MEMBER_BACKFILL_INTERVAL_MINUTES: int(0, 7 * 24 * 60, D.auditMemberBackfillIntervalMinutes),
+  AUDIT_MEMBER_BACKFILL_BATCH_SIZE: int(1, 10_000, D.auditMemberBackfillBatchSize),
+  AUDIT_MEMBER_BACKFILL_MAX_BATCHES: int(1, 1_000_000, D.auditMemberBackfillMaxBatches),
   ...gamingDayEnv,
 });
 
@@ -253,6 +268,9 @@ export function parseComplianceSettings(env?: Record<string, string | undefined>
     retentionRunIntervalMinutes: parsed.RETENTION_RUN_INTERVAL_MINUTES,
     retentionRunAt: parsed.RETENTION_RUN_AT,
     retentionRunStaleMinutes: parsed.RETENTION_RUN_STALE_MINUTES,
+    auditMemberBackfillIntervalMinutes: parsed.AUDIT_MEMBER_BACKFILL_INTERVAL_MINUTES,
+    auditMemberBackfillBatchSize: parsed.AUDIT_MEMBER_BACKFILL_BATCH_SIZE,
+    auditMemberBackfillMaxBatches: parsed.AUDIT_MEMBER_BACKFILL_MAX_BATCHES,
   };
   const problems = Object.entries(parsed.COMPLIANCE_JURISDICTIONS)
     .filter(
