@@ -223,7 +223,7 @@ export type GamingSessionCredit = {
 /** A member of a host's portfolio */
 export type HostedMember = {
   __typename?: 'HostedMember';
-  /** Whole days (24 hours) since lastVisit; null when the member never visited */
+  /** Calendar days in the property's time zone from lastVisit's day to today (23:50 yesterday is 1 day at 00:10); null when never visited */
   daysSinceLastVisit?: Maybe<Scalars['Int']['output']>;
   /** The later of the member's last visit and the end of their last session in the window; null when never */
   lastVisit?: Maybe<Scalars['DateTime']['output']>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { forbiddenError, hasRoleOrPermission, inDepartmentScope, isAdmin } from '@casino/auth';
 import type { Identity, ServiceClient } from '@casino/auth';
-import { DAY_MS } from '@casino/config';
+import { LocalTime } from '@casino/config';
 import { badUserInput, serviceUnavailable, validateInput } from '@casino/errors';
 import { checkDateRange } from '@casino/graphql';
 import type { Logger } from '@casino/logger';
@@ -104,6 +104,7 @@ export interface HostedMemberRow {
   sessions: number;
   /** The later of the member's last visit and the end of their last session in the window */
   lastVisit: Date | null;
+  /** Local calendar days (the property's time zone) from the day of the last visit to today */
   daysSinceLastVisit: number | null;
 }
 
@@ -146,14 +147,16 @@ export class HostService {
 
   /**
    * A host's members with gaming's theo of their sessions that ended in the window and the days since their last
-   * visit, most theo first (then longest away), at most LOYALTY_HOST_PORTFOLIO_LIMIT. FORBIDDEN outside the
-   * caller's department scope; empty for an unknown staff member.
+   * visit (local calendar days at `now`: a visit at 23:50 is a day ago at 00:10), most theo first (then longest
+   * away), at most LOYALTY_HOST_PORTFOLIO_LIMIT. FORBIDDEN outside the caller's department scope; empty for an
+   * unknown staff member. The window is the caller's (its length in local days is checked like a dashboard's).
    */
   async portfolio(
     staffId: string,
     window: { from: Date; to: Date },
     identity: Identity,
     log?: Logger,
+    now = new Date(),
   ): Promise<HostedMemberRow[]> {
     checkDateRange(
       window,
@@ -175,7 +178,7 @@ export class HostService {
       window,
       log,
     );
-    const now = Date.now();
+    const local = new LocalTime(this.settings.timeZone);
     return members
       .map((member) => {
         const played = theo.get(member.id);
@@ -188,7 +191,7 @@ export class HostService {
           theoCents: centsOf(played?.theo ?? '0'),
           sessions: played?.sessions ?? 0,
           lastVisit,
-          daysSinceLastVisit: lastVisit ? Math.floor((now - lastVisit.getTime()) / DAY_MS) : null,
+          daysSinceLastVisit: lastVisit ? local.calendarDaysBetween(lastVisit, now) : null,
         };
       })
       .sort(

@@ -4,7 +4,9 @@ import type { ServedSubgraph, SubgraphHarness } from '@casino/testing';
 import { workforceSubgraph } from '@casino/workforce';
 import { staffDoc, useFixtureProtector } from '@casino/workforce/testing';
 import { DAY_MS } from '@casino/config';
-import { loyaltySubgraph } from '../index';
+import { DEFAULT_LOYALTY_SETTINGS, loyaltySubgraph } from '../index';
+import { createStores } from '../stores';
+import { HostService, gamingTheoLookup, workforceHostLookup } from './host-service';
 import type { MemberDocument } from '../members/member-store';
 import { startTestGaming } from '@casino/gaming/testing';
 import type { TestGaming } from '@casino/gaming/testing';
@@ -147,7 +149,8 @@ describe('hosts', () => {
     it("lists the host's members with theo in the window and days since the last visit, most theo first", async () => {
       const big = await member({
         host_staff_id: host,
-        last_visit: new Date(Date.now() - 3 * DAY_MS - 60_000),
+        // whole days back, so the day count is the same in local days (UTC here) at any time of day
+        last_visit: new Date(Date.now() - 3 * DAY_MS),
       });
       const small = await member({ host_staff_id: host, last_visit: new Date(Date.now() - 40 * DAY_MS) });
       const never = await member({ host_staff_id: host, last_visit: null });
@@ -155,7 +158,7 @@ describe('hosts', () => {
       await played(big.id, '1500.00', new Date(Date.now() - 5 * DAY_MS));
       await played(big.id, '500.50', new Date(Date.now() - 6 * DAY_MS));
       // gaming's session ended after loyalty's recorded last visit: it counts as the last visit
-      const smallEnd = new Date(Date.now() - DAY_MS - 60_000);
+      const smallEnd = new Date(Date.now() - DAY_MS);
       await played(small.id, '99.99', smallEnd);
       // outside the window: not counted
       await played(small.id, '10000.00', new Date(Date.now() - 60 * DAY_MS));
@@ -190,6 +193,42 @@ describe('hosts', () => {
     it('refuses an empty window with BAD_USER_INPUT', async () => {
       const result = await portfolio(host, admin('Manager'), { from: WINDOW.to, to: WINDOW.from });
       expect(codes(result)).toEqual(['BAD_USER_INPUT']);
+    });
+
+    it("counts days since the last visit as local calendar days in the property's zone, either side of a change", async () => {
+      const hosts = new HostService(
+        createStores(harness.db, harness.protector),
+        { ...DEFAULT_LOYALTY_SETTINGS, timeZone: 'America/New_York' },
+        workforceHostLookup(workforce.clientAs('loyalty')),
+        gamingTheoLookup(gaming.client),
+      );
+      const daysAt = async (now: string, visits: Record<string, string>) => {
+        const staffId = randomUUID();
+        const ids = new Map<string, string>();
+        for (const [name, at] of Object.entries(visits)) {
+          ids.set((await member({ host_staff_id: staffId, last_visit: new Date(at) })).id, name);
+        }
+        const at = new Date(now);
+        const window = { from: new Date(at.getTime() - 30 * DAY_MS), to: at };
+        const rows = await hosts.portfolio(staffId, window, admin('GeneralAdmin', null), undefined, at);
+        return Object.fromEntries(rows.map((row) => [ids.get(row.member.id), row.daysSinceLastVisit]));
+      };
+      // 00:10 EDT on 9 March 2026, the day after the clocks went forward
+      expect(
+        await daysAt('2026-03-09T04:10:00Z', {
+          lastNight: '2026-03-09T03:50:00Z', // 23:50 EDT on the 8th: 20 minutes ago, yesterday
+          today: '2026-03-09T04:05:00Z', // 00:05 EDT
+          beforeChange: '2026-03-08T04:50:00Z', // 23:50 EST on the 7th: 47h20m ago, two days
+        }),
+      ).toEqual({ beforeChange: 2, lastNight: 1, today: 0 });
+      // 00:10 EST on 3 November 2025, the day after the clocks went back
+      expect(
+        await daysAt('2025-11-03T05:10:00Z', {
+          lastNight: '2025-11-03T04:50:00Z', // 23:50 EST on the 2nd
+          changeDay: '2025-11-02T04:10:00Z', // 00:10 EDT on the 2nd: 25 hours ago, one day
+          beforeChange: '2025-11-02T03:50:00Z', // 23:50 EDT on the 1st: 25h20m ago, two days
+        }),
+      ).toEqual({ beforeChange: 2, changeDay: 1, lastNight: 1 });
     });
   });
 });
