@@ -1,7 +1,10 @@
+import type { BaseContext } from '@apollo/server';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { ConfigError } from '@casino/config';
 import type { ProtectedFieldRotation } from '@casino/crypto';
 import { parseSubgraphEnv } from '@casino/server';
+import type { RequestBase, SubgraphDefinition } from '@casino/server';
+import { keyRotationEnvs, startSubgraphHarness } from './subgraph-harness';
 import type { SubgraphHarness } from './subgraph-harness';
 
 /**
@@ -28,6 +31,53 @@ export async function resealInBatches(
     await between();
   } while (calls.at(-1)!.remaining > 0 && calls.length < 10);
   return calls;
+}
+
+/** What a key change on a subgraph's sealed documents did: the records it re-sealed and how. */
+export interface DocumentKeyChange {
+  /** The ids `register` returned, one per document, in the order of the documents */
+  ids: string[];
+  /** Every re-seal call's progress of the first protected field, in order */
+  calls: ProtectedFieldRotation[];
+}
+
+/**
+ * A key change on a subgraph that seals documents, as an operator runs it (fresh keyrings from keyRotationEnvs):
+ * starts it on the old keyring and `register`s each of `documents`; restarts it on both keyrings and runs
+ * `readAll` (the test's expectations that every document reads back), re-seals through `reseal` in batches of
+ * `batchSize` with `readAll` after every call, and runs `resealed` on that subgraph; then restarts it on the new
+ * keyring only, runs `readAll` and `after` there, and stops it.
+ */
+export async function rotateKeysAndReseal<C extends BaseContext & RequestBase, S>(
+  definition: SubgraphDefinition<C, S>,
+  steps: {
+    documents: readonly string[];
+    register: (harness: SubgraphHarness, document: string) => Promise<string>;
+    readAll: (harness: SubgraphHarness, ids: string[]) => Promise<void>;
+    reseal: TypedDocumentNode<object, { batchSize: number }>;
+    batchSize: number;
+    resealed: (harness: SubgraphHarness, change: DocumentKeyChange) => Promise<void>;
+    after: (harness: SubgraphHarness, change: DocumentKeyChange) => Promise<void>;
+  },
+): Promise<void> {
+  const keyrings = keyRotationEnvs();
+  const first = await startSubgraphHarness(definition, { env: keyrings.before });
+  const ids: string[] = [];
+  for (const document of steps.documents) ids.push(await steps.register(first, document));
+  const rotating = await first.restart(keyrings.during);
+  await steps.readAll(rotating, ids);
+  // mid-way, old and new ciphertexts are both readable
+  const calls = await resealInBatches(rotating, steps.reseal, steps.batchSize, () =>
+    steps.readAll(rotating, ids),
+  );
+  await steps.resealed(rotating, { ids, calls });
+  const after = await rotating.restart(keyrings.after);
+  try {
+    await steps.readAll(after, ids);
+    await steps.after(after, { ids, calls });
+  } finally {
+    await after.close();
+  }
 }
 
 /**

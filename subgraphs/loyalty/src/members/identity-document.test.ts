@@ -2,12 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { keyIdOf } from '@casino/crypto';
 import { loyaltySubgraph } from '../index';
 import { admin, COMPLIANCE_SERVICE, memberDocument } from '../testing/fixtures';
-import {
-  keyRotationEnvs,
-  problemsWithoutDataKeys,
-  resealInBatches,
-  startSubgraphHarness,
-} from '@casino/testing';
+import { problemsWithoutDataKeys, rotateKeysAndReseal, startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 import { ResealLoyaltyProtectedFieldsDocument } from '../__generated__/operations';
 import { MEMBERS } from './member-store';
@@ -51,6 +46,14 @@ function registerInput(nicPassport: string) {
   };
 }
 
+async function register(harness: SubgraphHarness, nicPassport: string) {
+  const result = await harness.execute<{ registerMember: { id: string; nicPassport: string } }>(REGISTER, {
+    input: registerInput(nicPassport),
+  });
+  expect(result.errors).toBeUndefined();
+  return result.data!.registerMember;
+}
+
 const GENERAL_ADMIN = admin('GeneralAdmin', 'Management');
 const MANAGER = admin('Manager', 'Gaming');
 
@@ -62,17 +65,9 @@ describe('members.nic_passport: sealed at rest, found by blind index', () => {
   });
   afterAll(() => harness.close());
 
-  async function register(nicPassport: string) {
-    const result = await harness.execute<{ registerMember: { id: string; nicPassport: string } }>(REGISTER, {
-      input: registerInput(nicPassport),
-    });
-    expect(result.errors).toBeUndefined();
-    return result.data!.registerMember;
-  }
-
   it('stores only the sealed document and its blind index, and audits neither', async () => {
     harness.auditEvents.length = 0;
-    const { id } = await register('N7712345');
+    const { id } = await register(harness, 'N7712345');
     const raw = await members().findOne({ id });
     expect(JSON.stringify(raw)).not.toContain('N7712345');
     expect(raw!.nic_passport).toMatch(/^enc\.v1\./);
@@ -86,7 +81,7 @@ describe('members.nic_passport: sealed at rest, found by blind index', () => {
   });
 
   it('refuses the same document typed differently as CONFLICT on input.nicPassport, writing nothing', async () => {
-    await register('P5544332');
+    await register(harness, 'P5544332');
     const before = await members().countDocuments();
     for (const typed of ['p5544332', ' P554-4332 ', 'p-5544-332']) {
       const result = await harness.execute(REGISTER, { input: registerInput(typed) });
@@ -107,7 +102,7 @@ describe('members.nic_passport: sealed at rest, found by blind index', () => {
   });
 
   it('looks a member up by the document however it is typed, through the blind index', async () => {
-    const { id } = await register('K9988776');
+    const { id } = await register(harness, 'K9988776');
     await members().insertOne(memberDocument({}, harness.protector, 'K9988777'));
     const found = await harness.execute<{
       members: { totalCount: number; edges: { node: { id: string; nicPassport: string } }[] };
@@ -120,7 +115,7 @@ describe('members.nic_passport: sealed at rest, found by blind index', () => {
   });
 
   it('reveals the document to GeneralAdmin with a pii.read audit entry, masks it for a Manager', async () => {
-    const { id } = await register('M1234987');
+    const { id } = await register(harness, 'M1234987');
     harness.auditEvents.length = 0;
     const manager = await harness.execute(NIC, { id }, { identity: MANAGER });
     expect(manager.data).toEqual({ member: { id, nicPassport: '****4987' } });
@@ -143,53 +138,44 @@ describe('members.nic_passport: sealed at rest, found by blind index', () => {
 });
 
 describe('re-sealing members after a key change', () => {
-  const keyrings = keyRotationEnvs();
   const documents = ['R1000001', 'R1000002', 'R1000003', 'R1000004', 'R1000005'];
 
   it('re-seals every document in batches, readable throughout and with the new key only at the end', async () => {
-    const first = await startSubgraphHarness(loyaltySubgraph, { env: keyrings.before });
-    const ids: string[] = [];
-    for (const nic of documents) {
-      const result = await first.execute<{ registerMember: { id: string } }>(REGISTER, {
-        input: registerInput(nic),
-      });
-      expect(result.errors).toBeUndefined();
-      ids.push(result.data!.registerMember.id);
-    }
-    const rotating = await first.restart(keyrings.during);
-    const readAll = async (harness: SubgraphHarness) => {
+    const readAll = async (harness: SubgraphHarness, ids: string[]) => {
       for (const [i, id] of ids.entries()) {
         const result = await harness.execute(NIC, { id });
         expect(result.errors).toBeUndefined();
         expect(result.data).toEqual({ member: { id, nicPassport: documents[i] } });
       }
     };
-    await readAll(rotating);
-    // mid-way, old and new ciphertexts are both readable
-    const calls = await resealInBatches(rotating, RESEAL, 2, () => readAll(rotating));
-    for (const progress of calls) {
-      expect(progress).toMatchObject({ collection: 'members', field: 'nic_passport', keyId: 'k2' });
-    }
-    expect(calls.map((c) => [c.resealed, c.remaining])).toEqual([
-      [2, 3],
-      [2, 1],
-      [1, 0],
-    ]);
-    const raw = await rotating.db
-      .collection<MemberDocument>(MEMBERS)
-      .find({ id: { $in: ids } })
-      .toArray();
-    for (const member of raw) expect(keyIdOf(member.nic_passport!)).toBe('k2');
-    const after = await rotating.restart(keyrings.after);
-    try {
-      await readAll(after);
-      const found = await after.execute<{ members: { edges: { node: { id: string } }[] } }>(BY_DOCUMENT, {
-        nic: 'r100-0003',
-      });
-      expect(found.data!.members.edges.map((e) => e.node.id)).toEqual([ids[2]]);
-    } finally {
-      await after.close();
-    }
+    await rotateKeysAndReseal(loyaltySubgraph, {
+      documents,
+      register: async (harness, nic) => (await register(harness, nic)).id,
+      readAll,
+      reseal: RESEAL,
+      batchSize: 2,
+      resealed: async (rotating, { ids, calls }) => {
+        for (const progress of calls) {
+          expect(progress).toMatchObject({ collection: 'members', field: 'nic_passport', keyId: 'k2' });
+        }
+        expect(calls.map((c) => [c.resealed, c.remaining])).toEqual([
+          [2, 3],
+          [2, 1],
+          [1, 0],
+        ]);
+        const raw = await rotating.db
+          .collection<MemberDocument>(MEMBERS)
+          .find({ id: { $in: ids } })
+          .toArray();
+        for (const member of raw) expect(keyIdOf(member.nic_passport!)).toBe('k2');
+      },
+      after: async (after, { ids }) => {
+        const found = await after.execute<{ members: { edges: { node: { id: string } }[] } }>(BY_DOCUMENT, {
+          nic: 'r100-0003',
+        });
+        expect(found.data!.members.edges.map((e) => e.node.id)).toEqual([ids[2]]);
+      },
+    });
   });
 });
 

@@ -1,12 +1,7 @@
 import { keyIdOf } from '@casino/crypto';
 import { marketingSubgraph } from '../index';
 import { AS } from '../testing/identities';
-import {
-  keyRotationEnvs,
-  problemsWithoutDataKeys,
-  resealInBatches,
-  startSubgraphHarness,
-} from '@casino/testing';
+import { problemsWithoutDataKeys, rotateKeysAndReseal, startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 import { ResealMarketingProtectedFieldsDocument } from '../__generated__/operations';
 import { WALK_IN_GUESTS } from './guest-store';
@@ -116,47 +111,44 @@ describe('walk_in_guests.id_document: sealed at rest, found by blind index', () 
 });
 
 describe('re-sealing walk-in guests after a key change', () => {
-  const keyrings = keyRotationEnvs();
   const documents = ['W2000001', 'W2000002', 'W2000003', 'W2000004', 'W2000005'];
 
   it('re-seals every document in batches, readable throughout and with the new key only at the end', async () => {
-    const first = await startSubgraphHarness(marketingSubgraph, { env: keyrings.before });
-    const ids: string[] = [];
-    for (const doc of documents) ids.push(await register(first, doc));
-    const rotating = await first.restart(keyrings.during);
-    const readAll = async (harness: SubgraphHarness) => {
+    const readAll = async (harness: SubgraphHarness, ids: string[]) => {
       for (const [i, id] of ids.entries()) {
         const result = await harness.execute(DOC, { id });
         expect(result.errors).toBeUndefined();
         expect(result.data).toEqual({ walkInGuest: { id, idDocument: documents[i] } });
       }
     };
-    await readAll(rotating);
-    // mid-way, old and new ciphertexts are both readable
-    const calls = await resealInBatches(rotating, RESEAL, 2, () => readAll(rotating));
-    for (const progress of calls) {
-      expect(progress).toMatchObject({ collection: 'walk_in_guests', field: 'id_document', keyId: 'k2' });
-    }
-    expect(calls.map((c) => [c.resealed, c.remaining])).toEqual([
-      [2, 3],
-      [2, 1],
-      [1, 0],
-    ]);
-    const raw = await rotating.db.collection<WalkInGuestDocument>(WALK_IN_GUESTS).find().toArray();
-    for (const guest of raw) expect(keyIdOf(guest.id_document)).toBe('k2');
-    const after = await rotating.restart(keyrings.after);
-    try {
-      await readAll(after);
-      const found = await after.execute<{ walkInGuests: { edges: { node: { id: string } }[] } }>(
-        BY_DOCUMENT,
-        {
-          doc: 'w200-0004',
-        },
-      );
-      expect(found.data!.walkInGuests.edges.map((e) => e.node.id)).toEqual([ids[3]]);
-    } finally {
-      await after.close();
-    }
+    await rotateKeysAndReseal(marketingSubgraph, {
+      documents,
+      register,
+      readAll,
+      reseal: RESEAL,
+      batchSize: 2,
+      resealed: async (rotating, { calls }) => {
+        for (const progress of calls) {
+          expect(progress).toMatchObject({ collection: 'walk_in_guests', field: 'id_document', keyId: 'k2' });
+        }
+        expect(calls.map((c) => [c.resealed, c.remaining])).toEqual([
+          [2, 3],
+          [2, 1],
+          [1, 0],
+        ]);
+        const raw = await rotating.db.collection<WalkInGuestDocument>(WALK_IN_GUESTS).find().toArray();
+        for (const guest of raw) expect(keyIdOf(guest.id_document)).toBe('k2');
+      },
+      after: async (after, { ids }) => {
+        const found = await after.execute<{ walkInGuests: { edges: { node: { id: string } }[] } }>(
+          BY_DOCUMENT,
+          {
+            doc: 'w200-0004',
+          },
+        );
+        expect(found.data!.walkInGuests.edges.map((e) => e.node.id)).toEqual([ids[3]]);
+      },
+    });
   });
 });
 
