@@ -436,30 +436,17 @@ describe('admin user management', () => {
     it('refuses a wrong current password, and a short or unchanged new one, changing nothing', async () => {
       const self = await account('Supervisor');
       const identity: Identity = { ...gamingSupervisor, userId: self.id, username: self.username };
-      const wrong = await run(
-        CHANGE_OWN,
-        { input: { currentPassword: 'not my password', newPassword: 'my own new password' } },
-        identity,
-      );
-      expect(wrong.errors![0]!.extensions).toMatchObject({
+      const refusal = async (currentPassword: string, newPassword: string) =>
+        (await run(CHANGE_OWN, { input: { currentPassword, newPassword } }, identity)).errors![0]!.extensions;
+      expect(await refusal('not my password', 'my own new password')).toMatchObject({
         code: 'BAD_USER_INPUT',
         field: 'input.currentPassword',
       });
-      const short = await run(
-        CHANGE_OWN,
-        { input: { currentPassword: PASSWORD, newPassword: 'short' } },
-        identity,
-      );
-      expect(short.errors![0]!.extensions).toMatchObject({
+      expect(await refusal(PASSWORD, 'short')).toMatchObject({
         code: 'BAD_USER_INPUT',
         field: 'input.newPassword',
       });
-      const same = await run(
-        CHANGE_OWN,
-        { input: { currentPassword: PASSWORD, newPassword: PASSWORD } },
-        identity,
-      );
-      expect(same.errors![0]!.extensions).toMatchObject({
+      expect(await refusal(PASSWORD, PASSWORD)).toMatchObject({
         code: 'BAD_USER_INPUT',
         field: 'input.newPassword',
       });

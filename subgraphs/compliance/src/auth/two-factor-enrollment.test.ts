@@ -44,6 +44,22 @@ describe('two-factor enrolment', () => {
     harness.db
       .collection<AdminTwoFactorDocument>(ADMIN_TWO_FACTOR)
       .findOne({ user_id: manager.userId }, { projection: { _id: 0 } });
+  /** The stored field holds the secret sealed for this admin, and no part of the raw document its plaintext. */
+  const expectSealed = (
+    stored: AdminTwoFactorDocument | null,
+    field: 'pending_secret' | 'secret',
+    secret: string,
+  ) => {
+    expect(stored![field]).toMatch(/^enc\.v1\./);
+    expect(JSON.stringify(stored)).not.toContain(secret);
+    expect(
+      harness.protector!.open(stored![field]!, {
+        collection: ADMIN_TWO_FACTOR,
+        field,
+        documentId: manager.userId,
+      }),
+    ).toBe(secret);
+  };
 
   beforeAll(async () => {
     harness = await startSubgraphHarness(createComplianceSubgraph());
@@ -86,15 +102,7 @@ describe('two-factor enrolment', () => {
     // stored sealed for this admin: the raw document holds no plaintext of the secret
     const stored = await twoFactorOf();
     expect(stored).toMatchObject({ id: manager.userId, secret: null });
-    expect(stored!.pending_secret).toMatch(/^enc\.v1\./);
-    expect(JSON.stringify(stored)).not.toContain(secret);
-    expect(
-      harness.protector!.open(stored!.pending_secret!, {
-        collection: ADMIN_TWO_FACTOR,
-        field: 'pending_secret',
-        documentId: manager.userId,
-      }),
-    ).toBe(secret);
+    expectSealed(stored, 'pending_secret', secret);
     const account = await harness.db.collection(ADMIN_USERS).findOne({ id: manager.userId });
     expect(account!.two_factor_enabled).toBe(false);
     // the audit entry of the enrolment does not keep the secret
@@ -123,15 +131,7 @@ describe('two-factor enrolment', () => {
     expect(confirmed.data!.confirmTwoFactor).toEqual({ id: manager.userId, twoFactorEnabled: true });
     const stored = await twoFactorOf();
     expect(stored).toMatchObject({ pending_secret: null });
-    expect(stored!.secret).toMatch(/^enc\.v1\./);
-    expect(JSON.stringify(stored)).not.toContain(secret);
-    expect(
-      harness.protector!.open(stored!.secret!, {
-        collection: ADMIN_TWO_FACTOR,
-        field: 'secret',
-        documentId: manager.userId,
-      }),
-    ).toBe(secret);
+    expectSealed(stored, 'secret', secret);
     expect(harness.auditEvents[0]!.changes).toMatchObject({
       before: { two_factor_enabled: false },
       after: { two_factor_enabled: true },

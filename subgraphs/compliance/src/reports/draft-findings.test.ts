@@ -1,6 +1,7 @@
 import type { Identity } from '@casino/auth';
 import { COMPLIANCE_REPORTS } from './compliance-report-store';
 import type { ComplianceViolation } from './compliance-report-store';
+import { COMPLIANCE_DASHBOARD } from '../testing/dashboard';
 import { IDENTITIES, reportDoc } from '../testing/fixtures';
 import { startComplianceWithUpstreams } from '../testing/harness';
 import type { ComplianceWithUpstreams } from '../testing/harness';
@@ -16,21 +17,6 @@ const MEMBER_STATUS = /* GraphQL */ `
           openViolations
           lastReportedAt
         }
-      }
-    }
-  }
-`;
-
-const OPEN_FINDINGS = /* GraphQL */ `
-  query ($range: DateRangeInput!) {
-    complianceDashboard(range: $range) {
-      openViolations {
-        severity
-        count
-      }
-      reportsByStatus {
-        status
-        count
       }
     }
   }
@@ -88,7 +74,11 @@ describe('findings of draft reports', () => {
   /** Each call asks for its own range, so no cached figures answer it. */
   const dashboard = async (toDay: number) => {
     const range = { from: '2026-05-01T06:00:00.000Z', to: `2026-05-0${toDay}T06:00:00.000Z` };
-    const result = await harness.execute<DashboardView>(OPEN_FINDINGS, { range }, as(IDENTITIES.superAdmin));
+    const result = await harness.execute<DashboardView>(
+      COMPLIANCE_DASHBOARD,
+      { range },
+      as(IDENTITIES.superAdmin),
+    );
     expect(result.errors).toBeUndefined();
     const counts = (rows: { count: number }[], key: (row: never) => string) =>
       Object.fromEntries(rows.map((row) => [key(row as never), row.count]));
