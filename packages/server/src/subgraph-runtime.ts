@@ -10,7 +10,7 @@ import {
   auditOutboxIndexes,
   createRequestAudit,
 } from '@casino/audit';
-import type { AuditSink, RequestAudit, TargetMemberLookups } from '@casino/audit';
+import type { AuditEvent, AuditSink, RequestAudit, TargetMemberLookups } from '@casino/audit';
 import {
   CredentialConfigError,
   IdentityError,
@@ -83,6 +83,22 @@ export interface SubgraphDeps {
    * is not read by a replica of another version during a rolling update, whose result types may differ.
    */
   schemaDigest?: string;
+  /**
+   * Records in the audit trail a change no request asked for (a background job's repair), as this service
+   * (`serviceAudit`); absent where nothing keeps an audit trail.
+   */
+  audit?: RequestAudit['record'];
+}
+
+/** Audit events of work this service does on its own: the actor is the service, there is no request. */
+export function serviceAudit(service: string, sink: (event: AuditEvent) => void): RequestAudit['record'] {
+  const info = {
+    identity: { kind: 'service', service } as const,
+    requestId: null,
+    clientName: null,
+    ip: null,
+  };
+  return createRequestAudit({ ...info, service }, sink).record;
 }
 
 /**
@@ -416,6 +432,7 @@ export async function startSubgraph<C extends BaseContext & RequestBase, S>(
     claimMs: env.SCHEDULER_LEASE_MS,
   });
   metrics?.observeBacklog('casino_audit_outbox', 'Audit events in the outbox', outbox);
+  deps.audit = serviceAudit(definition.name, (event) => outbox.record(event));
   const services = createSubgraphServices(definition, deps);
   const scheduler = new Scheduler({
     db: mongo.db,

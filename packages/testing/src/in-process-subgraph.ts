@@ -12,6 +12,7 @@ import {
   createServiceClients,
   createSubgraphApollo,
   createSubgraphServices,
+  serviceAudit,
 } from '@casino/server';
 import type { RequestBase, ServiceName, SubgraphDefinition, SubgraphDeps } from '@casino/server';
 import type { FieldProtector } from '@casino/crypto';
@@ -56,6 +57,8 @@ export async function startInProcessSubgraph<C extends BaseContext & RequestBase
     services?: Partial<Record<ServiceName, ServiceClient>>;
     /** Redis for the state replicas share (the dashboard cache, one-time ids), as REDIS_URL gives a process */
     redis?: SubgraphDeps['redis'];
+    /** Where the audit events of its background work go (the service's own changes; dropped without it) */
+    onAudit?: (event: AuditEvent) => void;
   },
 ): Promise<InProcessSubgraph> {
   const { db, env, logger } = deps;
@@ -70,6 +73,7 @@ export async function startInProcessSubgraph<C extends BaseContext & RequestBase
     services: { ...createServiceClients(definition.name, env), ...deps.services },
     protector,
     redis: deps.redis,
+    audit: serviceAudit(definition.name, (event) => deps.onAudit?.(event)),
   });
   const subgraph: InProcessSubgraph = {
     protector,

@@ -53,7 +53,10 @@ export interface SubgraphHarness {
   mongo: MongoConnection;
   /** The subgraph's field protector (when it holds personal data), to seal fixtures and open raw values. */
   protector: FieldProtector | undefined;
-  /** Audit events the operations produced, in order (the harness keeps them instead of sending them). */
+  /**
+   * Audit events the operations produced, and those the subgraph's background work recorded as the service
+   * (`deps.audit`), in order (the harness keeps them instead of sending them).
+   */
   auditEvents: AuditEvent[];
   /**
    * Runs an operation through the subgraph's Apollo Server (no HTTP) and returns the single result with the
@@ -119,6 +122,7 @@ export async function startSubgraphHarness<C extends BaseContext & RequestBase, 
     env,
     logger,
     services: options.services,
+    onAudit: (event) => auditEvents.push(event),
   });
   const harness: SubgraphHarness = {
     db: mongo.db,

@@ -111,7 +111,7 @@ export function createLoyaltyServices(
         gamingTheoLookup(deps.services.gaming),
       ),
       sessionCredits: new GamingSessionCredits(points, gamingSessionLookup(deps.services.gaming)),
-      jobs: new LoyaltyJobs(stores, settings),
+      jobs: new LoyaltyJobs(stores, settings, { audit: deps.audit }),
       dashboard: new LoyaltyDashboardService(stores, settings, dashboardCacheOf(deps)),
       complianceFeed: new LoyaltyComplianceFeed(stores.members),
     },

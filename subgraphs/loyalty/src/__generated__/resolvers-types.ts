@@ -1152,7 +1152,13 @@ export type SelfExclusionLength =
   | 'FIVE_YEARS'
   | 'LIFETIME'
   | 'ONE_YEAR'
-  | 'SIX_MONTHS';
+  | 'SIX_MONTHS'
+  /**
+   * An exclusion set before periods were recorded, kept as a period when the member's exclusion next changed
+   * (started when the member's exclusion was last changed, or at registration when that was not stored); it
+   * may be lifted at any time. Never accepted as input
+   */
+  | 'UNRECORDED';
 
 /** When a member was self-excluded (compliance's service) */
 export type SelfExclusionWindow = {

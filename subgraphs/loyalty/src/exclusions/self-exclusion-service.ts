@@ -4,6 +4,7 @@ import { badUserInput, conflict, validateInput } from '@casino/errors';
 import { newId } from '@casino/mongo';
 import type { MemberDocument, MemberStore } from '../members/member-store';
 import { SELF_EXCLUSION_RULES } from '../settings';
+import { earlierExclusionId } from './self-exclusion-store';
 import type { SelfExclusionDocument, SelfExclusionLength, SelfExclusionStore } from './self-exclusion-store';
 
 const reason = z.string().trim().min(3, 'is required').max(500, 'is too long');
@@ -34,18 +35,43 @@ export interface SelfExclusionChange {
 }
 
 /**
+ * Crash points for tests, named like a posting's: after the periods are written (a period recorded, or the
+ * periods ended by a reinstatement), after the member is flagged (any function fits, a posting's hooks too).
+ */
+export type SelfExclusionHooks = Partial<
+  Record<'afterRecord' | 'afterApply', (...args: never[]) => Promise<unknown> | unknown>
+>;
+
+/** A period whose flag a sweep finished, and its member before (null when there was no such member). */
+export interface FinishedFlag {
+  period: SelfExclusionDocument;
+  before: MemberDocument | null;
+}
+
+/** Who is named as having recorded (or reinstated) a kept earlier exclusion that nobody recorded. */
+export const UNRECORDED_BY = 'unrecorded';
+
+/**
  * Self-exclusion (PRODUCT.md §5): any admin records a period, in effect at once; a Manager or above reinstates
  * the member once the period's end has come, never before; the periods are kept as the history.
  *
  * The member's `self_excluded` flag is the current state every check reads (gaming's seating, redemptions,
  * marketing audiences); it and the end of the current exclusion are changed by one guarded update of the
- * member. The period is stored first, so a flag set to true always has its period (a failed member update
- * removes the period again).
+ * member. Recording stores the period first, marked `flag_pending`, then flags the member, then clears the
+ * mark: a process that dies in between leaves the mark, and the same request again (same member, length,
+ * reason and admin) finishes that period instead of adding one, as the loyalty jobs' sweep does for periods
+ * older than the interrupted-flow age. Reinstating ends the periods first and lifts the flag last, so a crash
+ * in between leaves the member excluded (the safe side) until the reinstatement is asked again.
+ *
+ * An exclusion from before periods were recorded (flagged, no period in effect) is kept as a period of its
+ * own (UNRECORDED, from the member's stored change time) when the member's exclusion next changes, so the
+ * gambling report still sees play during it once a new period is in effect or the member is reinstated.
  */
 export class SelfExclusionService {
   constructor(
     private readonly members: MemberStore,
     private readonly periods: SelfExclusionStore,
+    private readonly hooks: SelfExclusionHooks = {},
   ) {}
 
   /** Records a period for the member, in effect from `now`. */
@@ -55,7 +81,17 @@ export class SelfExclusionService {
     now = new Date(),
   ): Promise<SelfExclusionChange & { period: SelfExclusionDocument }> {
     const input = validateInput(recordSchema, raw);
-    const period: SelfExclusionDocument = {
+    const member = await this.members.findById(input.memberId);
+    if (!member) throw badUserInput('input.memberId', 'no member with this id');
+    await this.keepEarlierExclusion(member);
+    // periods an earlier request stored without flagging the member: finished first; the same request again
+    // is answered with its period
+    const pending = await this.periods.flagPendingOf(input.memberId);
+    const retried = pending.find(
+      (p) => p.length === input.length && p.reason === input.reason && p.recorded_by === recordedBy,
+    );
+    for (const earlier of pending) if (earlier !== retried) await this.flag(earlier);
+    const period: SelfExclusionDocument = retried ?? {
       id: newId(),
       member_id: input.memberId,
       length: input.length,
@@ -65,35 +101,84 @@ export class SelfExclusionService {
       recorded_by: recordedBy,
       reinstated_at: null,
       reinstated_by: null,
+      flag_pending: true,
     };
-    if (!(await this.members.findById(input.memberId))) {
-      throw badUserInput('input.memberId', 'no member with this id');
+    if (!retried) {
+      await this.periods.insert(period);
+      await this.hooks.afterRecord?.();
     }
-    await this.periods.insert(period);
-    let before: MemberDocument | null;
-    try {
-      before = await this.members.recordExclusion(input.memberId, {
-        reason: input.reason,
-        at: now,
-        endsAt: period.ends_at,
-      });
-    } catch (error) {
-      await this.periods.remove(period.id);
-      throw error;
-    }
-    if (!before) {
-      await this.periods.remove(period.id);
-      throw badUserInput('input.memberId', 'no member with this id');
-    }
+    const before = await this.flag(period);
+    if (!before) throw badUserInput('input.memberId', 'no member with this id');
     const endsAt = laterEnd(before, period.ends_at);
+    const changedAt = before.self_exclusion_changed_at;
     const after: MemberDocument = {
       ...before,
       self_excluded: true,
       self_exclusion_reason: input.reason,
-      self_exclusion_changed_at: now,
+      self_exclusion_changed_at:
+        changedAt && changedAt.getTime() > period.started_at.getTime() ? changedAt : period.started_at,
       self_exclusion_ends_at: endsAt,
     };
-    return { before, after, period };
+    const { flag_pending: _pending, ...recorded } = period;
+    return { before, after, period: recorded };
+  }
+
+  /**
+   * Flags the member for a stored period (the later end and change time win) and clears the period's mark; the
+   * member before, or null when there is no such member (the period is then removed: its request failed).
+   */
+  private async flag(period: SelfExclusionDocument): Promise<MemberDocument | null> {
+    const before = await this.members.recordExclusion(period.member_id, {
+      reason: period.reason,
+      at: period.started_at,
+      endsAt: period.ends_at,
+    });
+    if (!before) {
+      await this.periods.remove(period.id);
+      return null;
+    }
+    await this.hooks.afterApply?.();
+    await this.periods.flagDone(period.id);
+    return before;
+  }
+
+  /**
+   * The sweep: flags the members of periods recorded before `olderThan` whose flag never followed (a process
+   * that died between the two writes), oldest first, up to `limit`; what it did, for the audit trail.
+   */
+  async finishInterrupted(olderThan: Date, limit = 500): Promise<FinishedFlag[]> {
+    const finished: FinishedFlag[] = [];
+    for (const period of await this.periods.flagPendingBefore(olderThan, limit)) {
+      const { flag_pending: _pending, ...kept } = period;
+      finished.push({ period: kept, before: await this.flag(period) });
+    }
+    return finished;
+  }
+
+  /**
+   * Keeps a flagged member's exclusion from before periods were recorded (no end stored) as a period,
+   * from the member's stored change time (their registration when none is stored: the earliest it can have
+   * begun), ended by `reinstated` when given. One per member whatever runs it first (a fixed id).
+   */
+  private async keepEarlierExclusion(
+    member: MemberDocument,
+    reinstated: { at: Date; by: string } | null = null,
+  ): Promise<void> {
+    // every flag a period set has an end (null for life); only an exclusion from before periods has none
+    if (!member.self_excluded || member.self_exclusion_ends_at !== undefined) return;
+    const startedAt = member.self_exclusion_changed_at ?? member.registration_date;
+    await this.periods.insertOnce({
+      id: earlierExclusionId(member.id),
+      member_id: member.id,
+      length: 'UNRECORDED',
+      started_at: startedAt,
+      // no length was chosen: it may be lifted at any time (as the member's missing end says)
+      ends_at: startedAt,
+      reason: member.self_exclusion_reason ?? 'recorded before self-exclusion periods were kept',
+      recorded_by: UNRECORDED_BY,
+      reinstated_at: reinstated?.at ?? null,
+      reinstated_by: reinstated?.by ?? null,
+    });
   }
 
   /**
@@ -101,10 +186,16 @@ export class SelfExclusionService {
    * were recorded has none and may be lifted). Before the end: BAD_USER_INPUT saying until when it runs.
    */
   async reinstate(memberId: string, by: string, field = 'memberId', now = new Date()) {
+    const member = await this.members.findById(memberId);
+    if (!member || !mayBeLifted(member, now)) throw await this.whyNotReinstated(memberId, field, now);
+    const since = member.self_exclusion_changed_at ?? now;
+    await this.keepEarlierExclusion(member, { at: now, by });
+    // the periods that were in effect when the member was reinstated end now; one recorded since stays. They
+    // end before the flag is lifted: a crash in between leaves the member excluded until this is asked again
+    await this.periods.reinstate(memberId, since, now, by);
+    await this.hooks.afterRecord?.();
     const before = await this.members.reinstateIf(memberId, now);
     if (!before) throw await this.whyNotReinstated(memberId, field, now);
-    // the periods that were in effect when the member was reinstated end now; one recorded since stays
-    await this.periods.reinstate(memberId, before.self_exclusion_changed_at ?? now, now, by);
     const after: MemberDocument = { ...before, self_excluded: false, self_exclusion_changed_at: now };
     return { before, after, period: null };
   }
@@ -180,6 +271,13 @@ export class SelfExclusionService {
 export function auditedSelfExclusion(period: SelfExclusionDocument) {
   const { reason: _reason, ...rest } = period;
   return rest;
+}
+
+/** Whether the member's exclusion may be lifted at `now`: its end has come, or none was recorded. */
+function mayBeLifted(member: MemberDocument, now: Date): boolean {
+  if (!member.self_excluded) return false;
+  const end = member.self_exclusion_ends_at;
+  return end === undefined || (end !== null && end.getTime() <= now.getTime());
 }
 
 /** The end of the exclusion once a period ending at `end` is added to the member's current one. */

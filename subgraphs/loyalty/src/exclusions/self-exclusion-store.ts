@@ -12,7 +12,11 @@ export type SelfExclusionLength = 'SIX_MONTHS' | 'ONE_YEAR' | 'FIVE_YEARS' | 'LI
 export interface SelfExclusionDocument {
   id: string;
   member_id: string;
-  length: SelfExclusionLength;
+  /**
+   * UNRECORDED: an exclusion set before periods (and lengths) were recorded, kept as a period when the member's
+   * exclusion next changed; it may be lifted at any time
+   */
+  length: SelfExclusionLength | 'UNRECORDED';
   started_at: Date;
   /** The earliest the member may be reinstated; null for a lifetime exclusion */
   ends_at: Date | null;
@@ -23,7 +27,15 @@ export interface SelfExclusionDocument {
   /** When a Manager or above reinstated the member, ending the period; null while it is in effect */
   reinstated_at: Date | null;
   reinstated_by: string | null;
+  /**
+   * Present (true) from the insert until the member's flag reflects the period: a process that dies between
+   * the two writes leaves it, and a retry of the request or the loyalty jobs' sweep finishes the flag.
+   */
+  flag_pending?: true;
 }
+
+/** The id of the period kept for a member's exclusion from before periods were recorded: one per member. */
+export const earlierExclusionId = (memberId: string) => `earlier:${memberId}`;
 
 export const SELF_EXCLUSIONS = 'self_exclusions';
 
@@ -33,6 +45,8 @@ export const selfExclusionIndexes: IndexDescription[] = [
   { key: { member_id: 1, started_at: -1 }, name: 'member_id_1_started_at_-1' },
   // periods in effect over a range (compliance's gambling report)
   { key: { started_at: 1 }, name: 'started_at_1' },
+  // periods whose member is not flagged yet (the sweep); only those carry the field
+  { key: { flag_pending: 1, started_at: 1 }, name: 'flag_pending_1_started_at_1', sparse: true },
 ];
 
 export class SelfExclusionStore {
@@ -46,9 +60,36 @@ export class SelfExclusionStore {
     await this.collection.insertOne({ ...period });
   }
 
-  /** Undoes an insert whose member update failed (no transactions on the embedded server). */
+  /** Inserts the period unless one with its id is stored already (then that one stays as it is). */
+  async insertOnce(period: SelfExclusionDocument): Promise<void> {
+    await this.collection.updateOne({ id: period.id }, { $setOnInsert: period }, { upsert: true });
+  }
+
+  /** The member's periods still waiting for the member's flag, oldest first. */
+  flagPendingOf(memberId: string): Promise<SelfExclusionDocument[]> {
+    return this.collection
+      .find({ flag_pending: true, member_id: memberId }, { projection: { _id: 0 } })
+      .sort({ started_at: 1 })
+      .toArray();
+  }
+
+  /** Periods recorded before `startedBefore` still waiting for their member's flag, oldest first. */
+  flagPendingBefore(startedBefore: Date, limit: number): Promise<SelfExclusionDocument[]> {
+    return this.collection
+      .find({ flag_pending: true, started_at: { $lt: startedBefore } }, { projection: { _id: 0 } })
+      .sort({ started_at: 1 })
+      .limit(limit)
+      .toArray();
+  }
+
+  /** Removes a period whose member does not exist (its request failed). */
   async remove(id: string): Promise<void> {
     await this.collection.deleteOne({ id });
+  }
+
+  /** The member's flag reflects the period now. */
+  async flagDone(id: string): Promise<void> {
+    await this.collection.updateOne({ id }, { $unset: { flag_pending: '' } });
   }
 
   /** Each member's periods, newest first, one query per batch. */

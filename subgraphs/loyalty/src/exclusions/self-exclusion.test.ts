@@ -324,6 +324,66 @@ describe('self-exclusion periods', () => {
     }
   });
 
+  it('keeps an exclusion from before periods as a period when a new one is recorded or the member reinstated', async () => {
+    const since = new Date('2026-01-05T09:30:00Z');
+    const windows = async (from: string, to: string, memberId: string) => {
+      const result = await harness.execute(
+        ComplianceSelfExclusionWindowsDocument,
+        { from, to },
+        { identity: COMPLIANCE_SERVICE },
+      );
+      expect(result.errors).toBeUndefined();
+      return result.data!.selfExclusionsInEffect.filter((w) => w.memberId === memberId);
+    };
+    // flagged with its date, no period: a new period keeps the earlier exclusion from that date
+    const dated = await insertMember({ self_excluded: true, self_exclusion_changed_at: since });
+    const period = await record(dated.id, 'ONE_YEAR');
+    const history = await harness.execute<{
+      member: { selfExclusions: { length: string; startedAt: string; reinstatedAt: string | null }[] };
+    }>(HISTORY, { id: dated.id }, { identity: supervisor });
+    expect(history.errors).toBeUndefined();
+    expect(history.data!.member.selfExclusions).toEqual([
+      expect.objectContaining({ length: 'ONE_YEAR', startedAt: period.startedAt }),
+      expect.objectContaining({ length: 'UNRECORDED', startedAt: since.toISOString(), reinstatedAt: null }),
+    ]);
+    // play in January is still in an exclusion for the gambling report
+    expect(await windows('2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z', dated.id)).toEqual([
+      { memberId: dated.id, from: since.toISOString(), to: null },
+    ]);
+    // a second period adds no second earlier one
+    await record(dated.id, 'FIVE_YEARS');
+    expect(await periods().countDocuments({ member_id: dated.id, length: 'UNRECORDED' })).toBe(1);
+
+    // no date stored: from the member's registration, the earliest it can have begun
+    const undated = await insertMember({ self_excluded: true });
+    await record(undated.id, 'SIX_MONTHS');
+    expect(await periods().findOne({ member_id: undated.id, length: 'UNRECORDED' })).toMatchObject({
+      started_at: undated.registration_date,
+      reinstated_at: null,
+    });
+
+    // reinstated (it may be lifted at any time): the earlier exclusion is kept, ended then
+    const lifted = await insertMember({ self_excluded: true, self_exclusion_changed_at: since });
+    expect(
+      (await harness.execute(REINSTATE, { memberId: lifted.id }, { identity: manager })).errors,
+    ).toBeUndefined();
+    const kept = (await periods().findOne({ member_id: lifted.id }))!;
+    expect(kept).toMatchObject({
+      length: 'UNRECORDED',
+      started_at: since,
+      reinstated_by: (manager as { userId: string }).userId,
+    });
+    expect(await windows('2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z', lifted.id)).toEqual([
+      { memberId: lifted.id, from: since.toISOString(), to: kept.reinstated_at!.toISOString() },
+    ]);
+
+    // never chosen as a length
+    const refused = await harness.execute(RECORD, {
+      input: { memberId: dated.id, length: 'UNRECORDED', reason: 'asked at the desk' },
+    });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.length' });
+  });
+
   it("erasing a member clears its periods' reasons and keeps their dates", async () => {
     const member = await insertMember();
     const period = await record(member.id, 'FIVE_YEARS');

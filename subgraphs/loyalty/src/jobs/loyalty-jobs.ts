@@ -14,6 +14,9 @@ import type { SweepResult } from '../points/points-service';
 import { TIER_ORDER, tierForCredits } from '../settings';
 import type { LoyaltySettings } from '../settings';
 import { LocalTime } from '@casino/config';
+import type { RequestAudit } from '@casino/audit';
+import { SelfExclusionService, auditedSelfExclusion } from '../exclusions/self-exclusion-service';
+import type { SelfExclusionHooks } from '../exclusions/self-exclusion-service';
 
 export interface ExpiryResult {
   membersExpired: number;
@@ -59,6 +62,10 @@ export interface LoyaltyJobsOptions {
   hooks?: PostingHooks;
   /** Overrides `settings.interruptedAfterMs` (tests) */
   interruptedAfterMs?: number;
+  /** Crash points of self-exclusion's two writes (tests) */
+  exclusionHooks?: SelfExclusionHooks;
+  /** Where the passes record what they changed on their own (the service's audit trail) */
+  audit?: RequestAudit['record'];
 }
 
 /**
@@ -71,7 +78,9 @@ export class LoyaltyJobs {
   private readonly points: PointsService;
   private readonly comps: CompService;
   private readonly vipExperiences: VipExperienceService;
+  private readonly exclusions: SelfExclusionService;
   private readonly interruptedAfterMs: number;
+  private readonly audit: RequestAudit['record'] | undefined;
 
   /** Works on the process's stores, or on stores of its own over `db`. */
   constructor(
@@ -83,7 +92,43 @@ export class LoyaltyJobs {
     this.points = new PointsService(this.stores, settings, options.hooks);
     this.comps = new CompService(this.stores, settings, this.points.ledger);
     this.vipExperiences = new VipExperienceService(this.stores, settings, this.comps, this.points.ledger);
+    this.exclusions = new SelfExclusionService(
+      this.stores.members,
+      this.stores.selfExclusions,
+      options.exclusionHooks,
+    );
     this.interruptedAfterMs = options.interruptedAfterMs ?? settings.interruptedAfterMs;
+    this.audit = options.audit;
+  }
+
+  /**
+   * Flags the members of self-exclusion periods whose flag never followed (a crash between the two writes),
+   * each recorded in the audit trail as this service's change; how many periods it finished.
+   */
+  async finishSelfExclusions(olderThan: Date): Promise<number> {
+    const finished = await this.exclusions.finishInterrupted(olderThan);
+    for (const { period, before } of finished) {
+      this.audit?.({
+        action: 'finishSelfExclusion',
+        targetType: 'SelfExclusion',
+        targetId: period.id,
+        outcome: before ? 'allowed' : 'failed',
+        changes: {
+          before: before && {
+            memberId: before.id,
+            self_excluded: before.self_excluded,
+            self_exclusion_ends_at: before.self_exclusion_ends_at ?? null,
+          },
+          // a period without its member is removed: its request had failed
+          after: {
+            memberId: period.member_id,
+            self_excluded: before !== null,
+            period: auditedSelfExclusion(period),
+          },
+        },
+      });
+    }
+    return finished.length;
   }
 
   private get ledger() {
@@ -192,11 +237,15 @@ export class LoyaltyJobs {
 
   /**
    * Everything due at `now`: the entries of interactive flows that crashed midway (settled: see
-   * PointsService.settleInterrupted), points expiry, and the close of the tier period that ended last.
+   * PointsService.settleInterrupted), self-exclusions whose member was not flagged, points expiry, and the
+   * close of the tier period that ended last.
    */
-  async run(
-    now: Date,
-  ): Promise<{ interrupted: SweepResult; expiry: ExpiryResult; tierPeriod: TierPeriodResult }> {
+  async run(now: Date): Promise<{
+    interrupted: SweepResult;
+    selfExclusionsFinished: number;
+    expiry: ExpiryResult;
+    tierPeriod: TierPeriodResult;
+  }> {
     const olderThan = new Date(Date.now() - this.interruptedAfterMs);
     const points = await this.points.settleInterrupted(olderThan);
     // comps left issuing, voids not yet credited back, charges that never applied (see CompService)
@@ -207,11 +256,12 @@ export class LoyaltyJobs {
       finished: points.finished + comps.finished + vip.finished,
       undone: points.undone + comps.undone + vip.undone,
     };
+    const selfExclusionsFinished = await this.finishSelfExclusions(olderThan);
     const expiry = await this.expirePoints(now);
     const tierPeriod = await this.evaluateTierPeriod(
       currentTierPeriodStart(now, this.settings.tierPeriodMonths, this.settings.timeZone),
     );
-    return { interrupted, expiry, tierPeriod };
+    return { interrupted, selfExclusionsFinished, expiry, tierPeriod };
   }
 }
 

@@ -402,22 +402,20 @@ export class MemberStore {
 
   /**
    * Self-excludes the member at once, until at least `endsAt` (null: for life): an exclusion already in effect
-   * keeps the later end. One guarded update each way; the member as it was before, null when unknown.
+   * keeps the later end, and the later change time (a period whose flag is finished late never moves it back).
+   * One guarded update each way; the member as it was before, null when unknown.
    */
   async recordExclusion(
     id: string,
     change: { reason: string; at: Date; endsAt: Date | null },
   ): Promise<MemberDocument | null> {
-    const set = {
-      self_excluded: true,
-      self_exclusion_reason: change.reason,
-      self_exclusion_changed_at: change.at,
-    };
+    const set = { self_excluded: true, self_exclusion_reason: change.reason };
+    const changedAt = { self_exclusion_changed_at: change.at };
     const options = { returnDocument: 'before', projection: { _id: 0 } } as const;
     if (change.endsAt === null) {
       return this.collection.findOneAndUpdate(
         { id },
-        { $set: { ...set, self_exclusion_ends_at: null } },
+        { $set: { ...set, self_exclusion_ends_at: null }, $max: changedAt },
         options,
       );
     }
@@ -431,11 +429,11 @@ export class MemberStore {
           { self_exclusion_ends_at: { $exists: false } },
         ],
       },
-      { $set: set, $max: { self_exclusion_ends_at: change.endsAt } },
+      { $set: set, $max: { ...changedAt, self_exclusion_ends_at: change.endsAt } },
       options,
     );
     // otherwise excluded for life already: that end stays
-    return dated ?? this.collection.findOneAndUpdate({ id }, { $set: set }, options);
+    return dated ?? this.collection.findOneAndUpdate({ id }, { $set: set, $max: changedAt }, options);
   }
 
   /** Lifts a self-exclusion whose end has come (or that has none recorded); the member before, or null. */
