@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { loyaltySubgraph } from '../index';
-import type { LedgerEntryType } from '../points/ledger-store';
+import type { LedgerBalance, LedgerEntryType } from '../points/ledger-store';
+import { ledgerEntry } from '../points/points-ledger';
 import type { MemberDocument } from '../members/member-store';
 import { admin, memberDocument, rewardDocument } from '../testing/fixtures';
 import { startSubgraphHarness } from '@casino/testing';
@@ -46,47 +47,28 @@ describe('loyaltyDashboard', () => {
       ['adjust', 'manual_adjustment', 25, IN],
       ['adjust', 'manual_adjustment', -5, IN],
     ];
-    await db.collection('points_ledger').insertMany(
-      entries.map(([type, source, amount, at]) => ({
-        id: randomUUID(),
-        member_id: members[0]!.id,
-        balance: 'points',
+    /** An entry of the first member written in one step (no `applied` flag: it counts as applied) */
+    const entry = (balance: LedgerBalance, type: LedgerEntryType, source: string, amount: number, at: Date) =>
+      ledgerEntry({
+        memberId: members[0]!.id,
+        balance,
         type,
         amount,
         source,
-        source_id: null,
-        reason: null,
-        idempotency_key: `test:${randomUUID()}`,
-        created_at: at,
-      })),
-    );
+        key: `test:${randomUUID()}`,
+        at,
+      });
+    await db
+      .collection('points_ledger')
+      .insertMany(entries.map(([type, source, amount, at]) => entry('points', type, source, amount, at)));
     // a redemption's debit recorded but never applied (its flow crashed) is not part of the figures
-    await db.collection('points_ledger').insertOne({
-      id: randomUUID(),
-      member_id: members[0]!.id,
-      balance: 'points',
-      type: 'redeem',
-      amount: -900,
-      source: 'redemption',
-      source_id: null,
-      reason: null,
-      idempotency_key: `test:${randomUUID()}`,
-      applied: false,
-      created_at: IN,
-    });
+    await db
+      .collection('points_ledger')
+      .insertOne({ ...entry('points', 'redeem', 'redemption', -900, IN), applied: false });
     // tier credits are not points: they never count as issued
-    await db.collection('points_ledger').insertOne({
-      id: randomUUID(),
-      member_id: members[0]!.id,
-      balance: 'tier_credits',
-      type: 'earn',
-      amount: 5_000,
-      source: 'gaming_session',
-      source_id: null,
-      reason: null,
-      idempotency_key: `test:${randomUUID()}`,
-      created_at: IN,
-    });
+    await db
+      .collection('points_ledger')
+      .insertOne(entry('tier_credits', 'earn', 'gaming_session', 5_000, IN));
     const dinner = rewardDocument({ name: 'Dinner' });
     const spa = rewardDocument({ name: 'Spa' });
     await db.collection('rewards').insertMany([dinner, spa].map((r) => ({ ...r })));
