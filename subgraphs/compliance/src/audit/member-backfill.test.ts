@@ -147,6 +147,27 @@ describe('backfill of audit entries stored before member_id was kept', () => {
     for (const replica of replicas) await replica.stop();
   });
 
+  it("reads an older entry's snake_case changes with the API's key names", async () => {
+    const memberId = randomUUID();
+    const entry = auditLogDoc({
+      action: 'redeemReward',
+      target_type: 'RewardRedemption',
+      changes: {
+        before: null,
+        after: { member_id: memberId, points_spent: 200, preferences: { seat_row: 'A' } },
+      },
+    });
+    await entries().insertOne({ ...entry });
+    const result = await harness.execute<{ auditLog: { changes: unknown } }>(
+      'query ($id: ID!) { auditLog(id: $id) { changes } }',
+      { id: entry.id },
+    );
+    expect(result.data!.auditLog.changes).toEqual({
+      before: null,
+      after: { memberId, pointsSpent: 200, preferences: { seat_row: 'A' } },
+    });
+  });
+
   it('carries on where the last pass stopped, batch by batch', async () => {
     await harness.db.collection(AUDIT_LOG_MIGRATIONS).deleteMany({});
     const memberId = randomUUID();

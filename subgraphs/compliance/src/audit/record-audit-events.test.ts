@@ -371,7 +371,7 @@ describe("a member's audit history", () => {
     expect((await history({ targetId: other })).totalCount).toBe(1);
   });
 
-  it('still reads entries stored before, as they were stored', async () => {
+  it("still reads entries stored before, their changes with the API's key names", async () => {
     const member = randomUUID();
     await harness.db.collection(AUDIT_LOGS).insertOne({
       id: randomUUID(),
@@ -392,7 +392,7 @@ describe("a member's audit history", () => {
       expect.objectContaining({
         action: 'updateMember',
         targetType: 'Member',
-        changes: { before: { self_excluded: false }, after: { self_excluded: true } },
+        changes: { before: { selfExcluded: false }, after: { selfExcluded: true } },
       }),
     ]);
   });
