@@ -1,7 +1,6 @@
-import type DataLoader from 'dataloader';
-import type { Collection, Filter, OptionalUnlessRequiredId } from 'mongodb';
+import type { Filter, OptionalUnlessRequiredId } from 'mongodb';
 import { badUserInput, conflict, notFound } from '@casino/errors';
-import { createOneByKeyLoader } from '@casino/mongo';
+import { CollectionStore } from '@casino/mongo';
 import type { LoyaltyStores } from '../stores';
 import type { MemberDocument } from '../members/member-store';
 import type { PointsLedger } from '../points/points-ledger';
@@ -31,21 +30,11 @@ export interface SweepResult {
   undone: number;
 }
 
-/** The store side: lookups by id and THE state change, one guarded update. */
-export class BalanceRecordStore<S extends string, T extends BalanceRecord<S>> {
-  constructor(protected readonly collection: Collection<T>) {}
-
-  byIdLoader(): DataLoader<string, T | null> {
-    return createOneByKeyLoader(this.collection as unknown as Collection<{ id: string }>, 'id') as DataLoader<
-      string,
-      T | null
-    >;
-  }
-
-  findById(id: string): Promise<T | null> {
-    return this.collection.findOne({ id } as Filter<T>, { projection: { _id: 0 } }) as Promise<T | null>;
-  }
-
+/** The store side: lookups by id (CollectionStore's) and THE state change, one guarded update. */
+export abstract class BalanceRecordStore<
+  S extends string,
+  T extends BalanceRecord<S>,
+> extends CollectionStore<T> {
   async insert(record: T): Promise<void> {
     await this.collection.insertOne({ ...record } as OptionalUnlessRequiredId<T>);
   }

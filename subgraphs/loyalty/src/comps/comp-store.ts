@@ -1,5 +1,5 @@
-import type { Db, Filter, IndexDescription } from 'mongodb';
-import { insertUnlessDuplicate, paginate } from '@casino/mongo';
+import type { Db, IndexDescription } from 'mongodb';
+import { insertUnlessDuplicate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { Tier } from '../members/member-store';
 import { BalanceRecordStore } from './balance-records';
@@ -73,18 +73,20 @@ export const compIndexes: IndexDescription[] = [
   { key: { redeemed_at: -1 }, name: 'redeemed_at_-1', sparse: true },
 ];
 
+/** The document field each key of the list filter matches (see equalityFilter). */
+const COMP_FILTER_FIELDS = { memberId: 'member_id', status: 'status', category: 'category' } as const;
+
 /** Comps; lookups by id, the guarded transition and the settled mark are BalanceRecordStore's. */
 export class CompStore extends BalanceRecordStore<CompStatus, CompDocument> {
   constructor(db: Db) {
-    super(db.collection<CompDocument>(COMPS));
+    super(db, COMPS);
   }
 
   page(input: CompFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<CompDocument> = {};
-    if (input.memberId) filter.member_id = input.memberId;
-    if (input.status) filter.status = input.status;
-    if (input.category) filter.category = input.category;
-    return paginate(this.collection, filter, args, { field: 'requested_at', direction: -1 }, paging);
+    return this.filteredPage(input, COMP_FILTER_FIELDS, args, paging, {
+      field: 'requested_at',
+      direction: -1,
+    });
   }
 
   findByKey(key: string): Promise<CompDocument | null> {

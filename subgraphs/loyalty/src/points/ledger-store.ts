@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
-import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { BATCH_OPTIONS, equalityFilter, insertUnlessDuplicate, paginate } from '@casino/mongo';
+import type { Db, IndexDescription } from 'mongodb';
+import { BATCH_OPTIONS, CollectionStore, insertUnlessDuplicate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { Tier } from '../members/member-store';
 
@@ -73,20 +73,13 @@ const POINTS_LEDGER_FILTER_FIELDS = {
   source: 'source',
 } as const;
 
-export class LedgerStore {
-  private readonly collection: Collection<PointsLedgerDocument>;
-
+export class LedgerStore extends CollectionStore<PointsLedgerDocument> {
   constructor(db: Db) {
-    this.collection = db.collection<PointsLedgerDocument>(POINTS_LEDGER);
+    super(db, POINTS_LEDGER);
   }
 
   page(input: LedgerFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<PointsLedgerDocument> = equalityFilter(input, POINTS_LEDGER_FILTER_FIELDS);
-    return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
-  }
-
-  findById(id: string): Promise<PointsLedgerDocument | null> {
-    return this.collection.findOne({ id }, { projection: { _id: 0 } });
+    return this.filteredPage(input, POINTS_LEDGER_FILTER_FIELDS, args, paging);
   }
 
   findByKey(key: string): Promise<PointsLedgerDocument | null> {

@@ -1,6 +1,5 @@
-import type DataLoader from 'dataloader';
-import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { createOneByKeyLoader, equalityFilter, insertUnlessDuplicate, paginate } from '@casino/mongo';
+import type { Db, IndexDescription } from 'mongodb';
+import { CollectionStore, insertUnlessDuplicate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export interface RewardRedemptionDocument {
@@ -46,25 +45,16 @@ const REWARD_REDEMPTION_FILTER_FIELDS = {
   status: 'status',
 } as const;
 
-export class RedemptionStore {
-  private readonly collection: Collection<RewardRedemptionDocument>;
-
+export class RedemptionStore extends CollectionStore<RewardRedemptionDocument> {
   constructor(db: Db) {
-    this.collection = db.collection<RewardRedemptionDocument>(REWARD_REDEMPTIONS);
+    super(db, REWARD_REDEMPTIONS);
   }
 
   page(input: RedemptionFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<RewardRedemptionDocument> = equalityFilter(input, REWARD_REDEMPTION_FILTER_FIELDS);
-    return paginate(this.collection, filter, args, { field: 'redeemed_at', direction: -1 }, paging);
-  }
-
-  /** Redemptions by id, batched per request. */
-  byIdLoader(): DataLoader<string, RewardRedemptionDocument | null> {
-    return createOneByKeyLoader(this.collection, 'id');
-  }
-
-  findById(id: string): Promise<RewardRedemptionDocument | null> {
-    return this.collection.findOne({ id }, { projection: { _id: 0 } });
+    return this.filteredPage(input, REWARD_REDEMPTION_FILTER_FIELDS, args, paging, {
+      field: 'redeemed_at',
+      direction: -1,
+    });
   }
 
   /** Stores a redemption unless one is stored under its id already (an earlier attempt, the sweep). */

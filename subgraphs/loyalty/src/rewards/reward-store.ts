@@ -1,6 +1,5 @@
-import type DataLoader from 'dataloader';
-import type { Collection, Db, Decimal128, Filter, IndexDescription } from 'mongodb';
-import { createOneByKeyLoader, equalityFilter, paginate } from '@casino/mongo';
+import type { Db, Decimal128, IndexDescription } from 'mongodb';
+import { CollectionStore } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { Tier } from '../members/member-store';
 
@@ -44,25 +43,13 @@ export const rewardIndexes: IndexDescription[] = [
 /** The document field each key of the list filter matches (see equalityFilter). */
 const REWARD_FILTER_FIELDS = { category: 'category', isActive: 'is_active', tier: 'tier_access' } as const;
 
-export class RewardStore {
-  private readonly collection: Collection<RewardDocument>;
-
+export class RewardStore extends CollectionStore<RewardDocument> {
   constructor(db: Db) {
-    this.collection = db.collection<RewardDocument>(REWARDS);
+    super(db, REWARDS);
   }
 
   page(input: RewardFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<RewardDocument> = equalityFilter(input, REWARD_FILTER_FIELDS);
-    return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
-  }
-
-  /** Rewards by id, batched per request. */
-  byIdLoader(): DataLoader<string, RewardDocument | null> {
-    return createOneByKeyLoader(this.collection, 'id');
-  }
-
-  findById(id: string): Promise<RewardDocument | null> {
-    return this.collection.findOne({ id }, { projection: { _id: 0 } });
+    return this.filteredPage(input, REWARD_FILTER_FIELDS, args, paging);
   }
 
   async insert(reward: RewardDocument): Promise<void> {

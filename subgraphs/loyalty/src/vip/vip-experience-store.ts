@@ -1,5 +1,4 @@
-import type { Db, Filter, IndexDescription } from 'mongodb';
-import { equalityFilter, paginate } from '@casino/mongo';
+import type { Db, IndexDescription } from 'mongodb';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type { Tier } from '../members/member-store';
 import { BalanceRecordStore } from '../comps/balance-records';
@@ -69,12 +68,14 @@ const VIP_EXPERIENCE_FILTER_FIELDS = { memberId: 'member_id', status: 'status', 
 /** VIP experiences; lookups by id, insert, the guarded transition and the settled mark are BalanceRecordStore's. */
 export class VipExperienceStore extends BalanceRecordStore<VipExperienceStatus, VipExperienceDocument> {
   constructor(db: Db) {
-    super(db.collection<VipExperienceDocument>(VIP_EXPERIENCES));
+    super(db, VIP_EXPERIENCES);
   }
 
   page(input: VipExperienceFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<VipExperienceDocument> = equalityFilter(input, VIP_EXPERIENCE_FILTER_FIELDS);
-    return paginate(this.collection, filter, args, { field: 'requested_at', direction: -1 }, paging);
+    return this.filteredPage(input, VIP_EXPERIENCE_FILTER_FIELDS, args, paging, {
+      field: 'requested_at',
+      direction: -1,
+    });
   }
 
   /** Experiences left `approving` since before `before` (an approval interrupted by a crash). */
