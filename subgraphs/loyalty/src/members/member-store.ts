@@ -1,7 +1,6 @@
-import type DataLoader from 'dataloader';
 import type { Collection, Db, Decimal128, Document, Filter, IndexDescription } from 'mongodb';
 import type { FieldProtector } from '@casino/crypto';
-import { createOneByKeyLoader, paginate } from '@casino/mongo';
+import { CollectionStore } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export type Tier = 'Ruby' | 'Sapphire' | 'Diamond' | 'VIP';
@@ -167,40 +166,28 @@ function inactiveFilter({ cutoff }: InactiveMembersQuery): Filter<Document> {
   };
 }
 
-export class MemberStore {
-  private readonly collection: Collection<MemberDocument>;
-
+export class MemberStore extends CollectionStore<MemberDocument> {
   /** The protector is needed only to look members up by identity document (the blind index). */
   constructor(
     db: Db,
     private readonly protector?: FieldProtector,
   ) {
-    this.collection = db.collection<MemberDocument>(MEMBERS);
+    super(db, MEMBERS);
   }
 
   /** A page of members; `projection` names the stored fields the caller reads (whole documents by default). */
   page(filter: MemberFilterInput, args: PageArgs, paging: PagingConfig, projection: Document | null = null) {
-    return paginate(
-      this.collection,
+    return this.pageWhere(
       memberFilter(filter, this.protector),
       args,
-      { field: 'registration_date', direction: -1 },
       paging,
+      { field: 'registration_date', direction: -1 },
       projection,
     );
   }
 
-  /** Members by id, batched per request. */
-  byIdLoader(): DataLoader<string, MemberDocument | null> {
-    return createOneByKeyLoader(this.collection, 'id');
-  }
-
   async insert(member: MemberDocument): Promise<void> {
     await this.collection.insertOne({ ...member });
-  }
-
-  findById(id: string): Promise<MemberDocument | null> {
-    return this.collection.findOne({ id }, { projection: { _id: 0 } });
   }
 
   /** The member holding this identity document, found through its blind index (null when none does). */
