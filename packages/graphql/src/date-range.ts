@@ -25,3 +25,16 @@ export function checkDateRange(
   if (range.to.getTime() > new LocalTime(timeZone).plusDays(range.from, maxDays).getTime())
     throw badUserInput(fields.to, `the ${fields.name ?? 'range'} must not exceed ${maxDays} days`);
 }
+
+/** What a dashboard's range is checked against: every subgraph's settings carry both. */
+export interface DashboardRangeSettings {
+  /** The longest range a dashboard covers, in local calendar days */
+  maxDashboardRangeDays: number;
+  /** The property's time zone, in which those days are counted */
+  timeZone: string;
+}
+
+/** A dashboard's `range` argument, checked by checkDateRange against the subgraph's settings. */
+export function checkDashboardRange(range: { from: Date; to: Date }, settings: DashboardRangeSettings): void {
+  checkDateRange(range, settings.maxDashboardRangeDays, undefined, settings.timeZone);
+}

@@ -1,6 +1,6 @@
 import type { Decimal128 } from 'mongodb';
 import type { DashboardCache } from '@casino/cache';
-import { checkDateRange } from '@casino/graphql';
+import { checkDashboardRange } from '@casino/graphql';
 import { centsToMoney, toCents } from '@casino/mongo';
 import type { PerformanceGroup, SessionReportStore } from '../sessions/session-report-store';
 import type { GamingSessionStore } from '../sessions/session-store';
@@ -64,12 +64,8 @@ export class GamingDashboardService {
     private readonly cache: DashboardCache,
   ) {}
 
-  checkRange(range: DateRange): void {
-    checkDateRange(range, this.settings.maxDashboardRangeDays, undefined, this.settings.timeZone);
-  }
-
   async dashboard(range: DateRange): Promise<GamingDashboardResult> {
-    this.checkRange(range);
+    checkDashboardRange(range, this.settings);
     return this.cache.figures({ dashboard: 'gamingDashboard', scope: {}, range }, () => this.compute(range));
   }
 

@@ -1,5 +1,5 @@
 import type { DashboardCache } from '@casino/cache';
-import { checkDateRange } from '@casino/graphql';
+import { checkDashboardRange } from '@casino/graphql';
 import type { LoyaltyStores } from '../stores';
 import type { LedgerEntryType } from '../points/ledger-store';
 import type { Tier } from '../members/member-store';
@@ -64,12 +64,8 @@ export class LoyaltyDashboardService {
     private readonly cache: DashboardCache,
   ) {}
 
-  checkRange(range: DateRange): void {
-    checkDateRange(range, this.settings.maxDashboardRangeDays, undefined, this.settings.timeZone);
-  }
-
   async dashboard(range: DateRange): Promise<LoyaltyDashboard> {
-    this.checkRange(range);
+    checkDashboardRange(range, this.settings);
     return this.cache.figures({ dashboard: 'loyaltyDashboard', scope: {}, range }, () => this.compute(range));
   }
 
