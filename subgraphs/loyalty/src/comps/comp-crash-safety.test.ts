@@ -37,10 +37,16 @@ describe('comp balance moves survive a crash between the steps of their posting'
 
   const memberWithComps = (cents: number, tier: MemberDocument['tier'] = 'Ruby') =>
     insertMemberWithComps(harness.db, cents, { tier });
-  /** A comp a supervisor asks for: issued within their limit, pending approval above it. */
-  const issueComp = (memberId: string, category: CompCategory, outlet: string, amount: string) =>
-    compService().issue(
-      { memberId, category, outlet, amount: Decimal128.fromString(amount) },
+  /** A comp a supervisor asks for (issued within their limit, pending approval above it), posted with `hooks`. */
+  const issueComp = (
+    memberId: string,
+    category: CompCategory,
+    outlet: string,
+    amount: string,
+    { idempotencyKey, hooks }: { idempotencyKey?: string; hooks?: PostingHooks } = {},
+  ) =>
+    compService(hooks).issue(
+      { memberId, category, outlet, amount: Decimal128.fromString(amount), idempotencyKey },
       admin('Supervisor'),
     );
 
@@ -92,18 +98,11 @@ describe('comp balance moves survive a crash between the steps of their posting'
 
     it('issuing a comp: the retry under the same key finishes it, debited once', async () => {
       const member = await memberWithComps(10_000);
-      const input = {
-        memberId: member.id,
-        category: 'dining' as const,
-        outlet: 'Ocean Grill',
-        amount: Decimal128.fromString('40.00'),
-        idempotencyKey: 'retry-me',
-      };
-      await expect(compService(crashOnce(step)).issue(input, admin('Supervisor'))).rejects.toBeInstanceOf(
-        Crash,
-      );
+      const issue = (hooks?: PostingHooks) =>
+        issueComp(member.id, 'dining', 'Ocean Grill', '40.00', { idempotencyKey: 'retry-me', hooks });
+      await expect(issue(crashOnce(step))).rejects.toBeInstanceOf(Crash);
       expect((await comps().findOne({ member_id: member.id }))!.status).toBe('issuing');
-      const retried = await compService().issue(input, admin('Supervisor'));
+      const retried = await issue();
       expect(retried.comp.status).toBe('issued');
       await expectSettled(member.id, 6_000);
       expect(await comps().countDocuments({ member_id: member.id })).toBe(1);
@@ -111,15 +110,9 @@ describe('comp balance moves survive a crash between the steps of their posting'
 
     it('issuing a comp: without a retry the sweep finishes it (balance moved) or undoes it (it did not)', async () => {
       const member = await memberWithComps(10_000);
-      const input = {
-        memberId: member.id,
-        category: 'hotel' as const,
-        outlet: 'Tower Suites',
-        amount: Decimal128.fromString('40.00'),
-      };
-      await expect(compService(crashOnce(step)).issue(input, admin('Supervisor'))).rejects.toBeInstanceOf(
-        Crash,
-      );
+      await expect(
+        issueComp(member.id, 'hotel', 'Tower Suites', '40.00', { hooks: crashOnce(step) }),
+      ).rejects.toBeInstanceOf(Crash);
       const swept = await compService().settleInterrupted(LATER());
       if (step === 'afterApply') {
         expect(swept).toMatchObject({ finished: 1, undone: 0 });
