@@ -100,6 +100,35 @@ describe('audit trail through compliance', () => {
 
     const allowed = await adjust(500, IDENTITIES.GeneralAdmin);
     expect(allowed.errors).toBeUndefined();
+    const reward = await stack.query<{ createReward: { id: string } }>(
+      'mutation ($input: CreateRewardInput!) { createReward(input: $input) { id } }',
+      {
+        input: {
+          name: `Buffet ${randomUUID()}`,
+          description: 'Dinner buffet for one',
+          category: 'dining',
+          pointsRequired: 100,
+          cashValue: '25.00',
+          tierAccess: ['Ruby', 'Sapphire', 'Diamond', 'VIP'],
+        },
+      },
+      { as: IDENTITIES.Manager },
+    );
+    expect(reward.errors).toBeUndefined();
+    const redeemed = await stack.query<{ redeemReward: { id: string } }>(
+      'mutation ($input: RedeemRewardInput!) { redeemReward(input: $input) { id } }',
+      { input: { memberId, rewardId: reward.data!.createReward.id } },
+      { as: IDENTITIES.Supervisor },
+    );
+    expect(redeemed.errors).toBeUndefined();
+    const redemptionId = redeemed.data!.redeemReward.id;
+    // refused before the resolver loads the redemption, whose id is all the arguments name
+    const cancel = await stack.query(
+      'mutation ($id: ID!) { cancelRedemption(id: $id) { id } }',
+      { id: redemptionId },
+      { as: IDENTITIES.Supervisor },
+    );
+    expect(cancel.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await adjust(10, IDENTITIES.Supervisor)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     // more than the balance: refused by the service
     expect((await adjust(-100_000, IDENTITIES.GeneralAdmin)).errors).toBeDefined();
@@ -116,13 +145,15 @@ describe('audit trail through compliance', () => {
     );
     expect(updated.errors).toBeUndefined();
 
-    const entries = await waitForEntries({ targetId: memberId }, 6);
+    const entries = await waitForEntries({ targetId: memberId }, 8);
     const seen = entries.map((e) => [e.action, e.outcome]).sort();
     expect(seen).toEqual(
       [
         ['adjustPoints', 'allowed'],
         ['adjustPoints', 'denied'],
         ['adjustPoints', 'failed'],
+        ['cancelRedemption', 'denied'],
+        ['redeemReward', 'allowed'],
         ['recordSelfExclusion', 'allowed'],
         ['registerMember', 'allowed'],
         ['updateMember', 'allowed'],
@@ -133,8 +164,15 @@ describe('audit trail through compliance', () => {
       targetId: allowed.data!.adjustPoints.id,
       changes: { after: { memberId, entry: { memberId, amount: 500 } } },
     });
-    expect(entries.find((e) => e.outcome === 'denied')!.changes).toMatchObject({
-      after: { memberId, amount: 10 },
+    expect(entries.find((e) => e.action === 'adjustPoints' && e.outcome === 'denied')!.changes).toMatchObject(
+      {
+        after: { memberId, amount: 10 },
+      },
+    );
+    expect(entries.find((e) => e.action === 'cancelRedemption')).toMatchObject({
+      targetType: 'RewardRedemption',
+      targetId: redemptionId,
+      changes: { after: { id: redemptionId, memberId } },
     });
     for (const entry of entries) {
       // snake_case keys of stored documents are stored as the API names them
