@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { propertyTimeEnv } from './local-time';
 import { declaredNames, readSecretFiles } from './secret-files';
 
-export { DAY_MS, addMonths } from './time';
+export { DAY_MS } from './time';
 export * from './local-time';
 
 export class ConfigError extends Error {

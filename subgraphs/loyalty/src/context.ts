@@ -99,7 +99,7 @@ export function createLoyaltyServices(
     services: {
       members: new MemberService(stores.members, protector),
       memberAdmin: new MemberAdminService(stores.members),
-      selfExclusions: new SelfExclusionService(stores.members, stores.selfExclusions),
+      selfExclusions: new SelfExclusionService(stores.members, stores.selfExclusions, {}, settings.timeZone),
       rewards: new RewardService(stores.rewards),
       points,
       comps,

@@ -1,4 +1,4 @@
-import { addMonths } from '@casino/config';
+import { DEFAULT_PROPERTY_TIME_ZONE, LocalTime } from '@casino/config';
 import { z } from 'zod';
 import { badUserInput, conflict, validateInput } from '@casino/errors';
 import { newId } from '@casino/mongo';
@@ -15,9 +15,17 @@ const recordSchema = z.object({
   reason,
 });
 
-/** When a period of this length starting at `from` ends; null for a lifetime exclusion. */
-export function exclusionEnd(from: Date, length: SelfExclusionLength): Date | null {
-  return length === 'LIFETIME' ? null : addMonths(from, SELF_EXCLUSION_RULES.lengthMonths[length]);
+/**
+ * When a period of this length starting at `from` ends: the same local date and time that many months on in
+ * the property's time zone; null for a lifetime exclusion.
+ */
+export function exclusionEnd(
+  from: Date,
+  length: SelfExclusionLength,
+  timeZone = DEFAULT_PROPERTY_TIME_ZONE,
+): Date | null {
+  if (length === 'LIFETIME') return null;
+  return new LocalTime(timeZone).plusMonths(from, SELF_EXCLUSION_RULES.lengthMonths[length]);
 }
 
 /** A member's self-exclusion in effect over part of a range; `from` null: since an unknown time. */
@@ -72,6 +80,8 @@ export class SelfExclusionService {
     private readonly members: MemberStore,
     private readonly periods: SelfExclusionStore,
     private readonly hooks: SelfExclusionHooks = {},
+    /** The property's time zone (PROPERTY_TIME_ZONE): a period ends by its calendar */
+    private readonly timeZone = DEFAULT_PROPERTY_TIME_ZONE,
   ) {}
 
   /** Records a period for the member, in effect from `now`. */
@@ -96,7 +106,7 @@ export class SelfExclusionService {
       member_id: input.memberId,
       length: input.length,
       started_at: now,
-      ends_at: exclusionEnd(now, input.length),
+      ends_at: exclusionEnd(now, input.length, this.timeZone),
       reason: input.reason,
       recorded_by: recordedBy,
       reinstated_at: null,

@@ -96,6 +96,7 @@ export class LoyaltyJobs {
       this.stores.members,
       this.stores.selfExclusions,
       options.exclusionHooks,
+      settings.timeZone,
     );
     this.interruptedAfterMs = options.interruptedAfterMs ?? settings.interruptedAfterMs;
     this.audit = options.audit;
