@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type DataLoader from 'dataloader';
-import type { AnyBulkWriteOperation, Collection, Db, Decimal128, IndexDescription } from 'mongodb';
-import { createOneByKeyLoader } from '@casino/mongo';
+import type { AnyBulkWriteOperation, Db, Decimal128, IndexDescription } from 'mongodb';
+import { CollectionStore, createOneByKeyLoader } from '@casino/mongo';
 
 export interface CustomerAnalyticsDocument {
   id: string;
@@ -54,16 +54,9 @@ export type DerivedAnalytics = Pick<
 /** The segment marking self-excluded members, who are never in a marketing audience. */
 export const SELF_EXCLUDED_SEGMENT = 'self_excluded';
 
-export class AnalyticsStore {
-  private readonly collection: Collection<CustomerAnalyticsDocument>;
-
+export class AnalyticsStore extends CollectionStore<CustomerAnalyticsDocument> {
   constructor(db: Db) {
-    this.collection = db.collection<CustomerAnalyticsDocument>(CUSTOMER_ANALYTICS);
-  }
-
-  /** Analytics documents by id, batched per request. */
-  byIdLoader(): DataLoader<string, CustomerAnalyticsDocument | null> {
-    return createOneByKeyLoader(this.collection, 'id');
+    super(db, CUSTOMER_ANALYTICS);
   }
 
   /** Each member's analytics document, batched per request. */

@@ -1,6 +1,5 @@
-import type DataLoader from 'dataloader';
-import type { Collection, Db, Decimal128, Filter, IndexDescription } from 'mongodb';
-import { createOneByKeyLoader, equalityFilter, paginate } from '@casino/mongo';
+import type { Db, Decimal128, Filter, IndexDescription } from 'mongodb';
+import { CollectionStore, equalityFilter } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export type CampaignStatus = 'draft' | 'active' | 'completed' | 'cancelled';
@@ -62,16 +61,9 @@ export interface CampaignFacets {
   totals: { n: number; budget: Decimal128; estimated: number; actual: number; conversion: number | null }[];
 }
 
-export class CampaignStore {
-  private readonly collection: Collection<MarketingCampaignDocument>;
-
+export class CampaignStore extends CollectionStore<MarketingCampaignDocument> {
   constructor(db: Db) {
-    this.collection = db.collection<MarketingCampaignDocument>(MARKETING_CAMPAIGNS);
-  }
-
-  /** Campaigns by id, batched per request. */
-  byIdLoader(): DataLoader<string, MarketingCampaignDocument | null> {
-    return createOneByKeyLoader(this.collection, 'id');
+    super(db, MARKETING_CAMPAIGNS);
   }
 
   /** Campaigns running in [from, to) (period overlapping it), by status with budget, and their totals. */
@@ -106,13 +98,7 @@ export class CampaignStore {
 
   /** Newest campaigns (by start date) first. */
   page(filter: CampaignFilterInput, args: PageArgs, paging: PagingConfig) {
-    return paginate(
-      this.collection,
-      campaignFilter(filter),
-      args,
-      { field: 'start_date', direction: -1 },
-      paging,
-    );
+    return this.pageWhere(campaignFilter(filter), args, paging, { field: 'start_date', direction: -1 });
   }
 
   /**
@@ -125,10 +111,6 @@ export class CampaignStore {
       { $set: { status: to, status_changed_at: at } },
       { returnDocument: 'after', projection: { _id: 0 } },
     );
-  }
-
-  findById(id: string) {
-    return this.collection.findOne({ id }, { projection: { _id: 0 } });
   }
 
   async insert(campaign: MarketingCampaignDocument): Promise<void> {

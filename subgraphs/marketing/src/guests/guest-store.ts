@@ -1,14 +1,8 @@
 import type DataLoader from 'dataloader';
-import type { Collection, Db, Decimal128, Filter, IndexDescription } from 'mongodb';
+import type { Db, Decimal128, Filter, IndexDescription } from 'mongodb';
 import { resealProtectedFields } from '@casino/crypto';
 import type { FieldProtector, ProtectedField, ProtectedFieldRotation } from '@casino/crypto';
-import {
-  applyRetentionBatch,
-  createManyByKeyLoader,
-  createOneByKeyLoader,
-  equalityFilter,
-  paginate,
-} from '@casino/mongo';
+import { applyRetentionBatch, CollectionStore, createManyByKeyLoader, equalityFilter } from '@casino/mongo';
 import type {
   PageArgs,
   PagingConfig,
@@ -159,20 +153,13 @@ export interface GuestTotals {
   spend: Decimal128;
 }
 
-export class GuestStore {
-  private readonly collection: Collection<WalkInGuestDocument>;
-
+export class GuestStore extends CollectionStore<WalkInGuestDocument> {
   /** The protector is needed only to look guests up by identity document (the blind index) and to re-seal. */
   constructor(
     private readonly db: Db,
     private readonly protector?: FieldProtector,
   ) {
-    this.collection = db.collection<WalkInGuestDocument>(WALK_IN_GUESTS);
-  }
-
-  /** Guests by id, batched per request. */
-  byIdLoader(): DataLoader<string, WalkInGuestDocument | null> {
-    return createOneByKeyLoader(this.collection, 'id');
+    super(db, WALK_IN_GUESTS);
   }
 
   /** The visits of the guests converted into each member, most recent first, batched per request. */
@@ -242,17 +229,10 @@ export class GuestStore {
 
   /** Most recent visits first. */
   page(filter: GuestFilterInput, args: PageArgs, paging: PagingConfig) {
-    return paginate(
-      this.collection,
-      guestFilter(filter, this.protector),
-      args,
-      { field: 'visit_date', direction: -1 },
-      paging,
-    );
-  }
-
-  findById(id: string) {
-    return this.collection.findOne({ id }, { projection: { _id: 0 } });
+    return this.pageWhere(guestFilter(filter, this.protector), args, paging, {
+      field: 'visit_date',
+      direction: -1,
+    });
   }
 
   /** Ends an open visit (no exit time yet) in one atomic update, freeing its open-visit key; null if none. */

@@ -1,6 +1,5 @@
-import type DataLoader from 'dataloader';
-import type { AnyBulkWriteOperation, Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { applyRetentionBatch, createOneByKeyLoader, equalityFilter, paginate } from '@casino/mongo';
+import type { AnyBulkWriteOperation, Db, IndexDescription } from 'mongodb';
+import { applyRetentionBatch, CollectionStore } from '@casino/mongo';
 import type {
   DeadLetterPage,
   DeadLetterSource,
@@ -138,26 +137,14 @@ const NOTIFICATION_FILTER_FIELDS = {
   priority: 'priority',
 } as const;
 
-export class NotificationStore {
-  private readonly collection: Collection<NotificationDocument>;
-
+export class NotificationStore extends CollectionStore<NotificationDocument> {
   constructor(private readonly db: Db) {
-    this.collection = db.collection<NotificationDocument>(NOTIFICATIONS);
-  }
-
-  /** Notifications by id, batched per request. */
-  byIdLoader(): DataLoader<string, NotificationDocument | null> {
-    return createOneByKeyLoader(this.collection, 'id');
+    super(db, NOTIFICATIONS);
   }
 
   /** Newest first. */
   page(input: NotificationFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<NotificationDocument> = equalityFilter(input, NOTIFICATION_FILTER_FIELDS);
-    return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
-  }
-
-  findById(id: string) {
-    return this.collection.findOne({ id }, { projection: { _id: 0 } });
+    return this.filteredPage(input, NOTIFICATION_FILTER_FIELDS, args, paging);
   }
 
   async insert(notification: NotificationDocument): Promise<void> {

@@ -1,6 +1,5 @@
-import type DataLoader from 'dataloader';
-import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { createOneByKeyLoader, equalityFilter, paginate } from '@casino/mongo';
+import type { Db, IndexDescription } from 'mongodb';
+import { CollectionStore } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import type {
   NotificationCategory,
@@ -51,29 +50,14 @@ const NOTIFICATION_TEMPLATE_FILTER_FIELDS = {
   channel: 'channels',
 } as const;
 
-export class TemplateStore {
-  private readonly collection: Collection<NotificationTemplateDocument>;
-
+export class TemplateStore extends CollectionStore<NotificationTemplateDocument> {
   constructor(db: Db) {
-    this.collection = db.collection<NotificationTemplateDocument>(NOTIFICATION_TEMPLATES);
+    super(db, NOTIFICATION_TEMPLATES);
   }
 
   /** Newest first. */
   page(input: TemplateFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<NotificationTemplateDocument> = equalityFilter(
-      input,
-      NOTIFICATION_TEMPLATE_FILTER_FIELDS,
-    );
-    return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
-  }
-
-  /** Templates by id, batched per request. */
-  byIdLoader(): DataLoader<string, NotificationTemplateDocument | null> {
-    return createOneByKeyLoader(this.collection, 'id');
-  }
-
-  findById(id: string) {
-    return this.collection.findOne({ id }, { projection: { _id: 0 } });
+    return this.filteredPage(input, NOTIFICATION_TEMPLATE_FILTER_FIELDS, args, paging);
   }
 
   async insert(template: NotificationTemplateDocument): Promise<void> {
