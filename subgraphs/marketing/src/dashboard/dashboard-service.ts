@@ -1,6 +1,6 @@
 import type { Decimal128 } from 'mongodb';
 import type { DashboardCache } from '@casino/cache';
-import { checkDateRange } from '@casino/graphql';
+import { checkDashboardRange } from '@casino/graphql';
 import { toMoney } from '@casino/mongo';
 import type { CampaignStatus, CampaignStore } from '../campaigns/campaign-store';
 import type { GuestStore } from '../guests/guest-store';
@@ -69,7 +69,7 @@ export class MarketingDashboardService {
   ) {}
 
   async dashboard(range: DateRange): Promise<MarketingDashboardFigures> {
-    checkDateRange(range, this.settings.maxDashboardRangeDays, undefined, this.settings.timeZone);
+    checkDashboardRange(range, this.settings);
     return this.cache.figures({ dashboard: 'marketingDashboard', scope: {}, range }, () =>
       this.compute(range),
     );
