@@ -9,18 +9,13 @@ import {
 } from './credential';
 import type { CredentialVerifier } from './credential';
 import { CredentialConfigError, credentialKeysFromEnv, developmentSigner } from './credential-env';
-import type { AdminIdentity } from './identity';
 import { MemoryReplayGuard } from './replay-guard';
+import { testIdentity } from './testing';
 
-const manager: AdminIdentity = {
-  kind: 'admin',
-  userId: '00000000-0000-4000-8000-000000000002',
-  username: 'manager',
-  role: 'Manager',
+const manager = testIdentity('Manager', {
   department: 'Gaming',
-  permissions: [],
   sessionId: 'a7d1c0de-0000-4000-8000-000000000001',
-};
+});
 const body = '{"query":"{ members { totalCount } }"}';
 const gateway = developmentSigner('gateway');
 

@@ -3,6 +3,7 @@ import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { applyFieldRules } from './field-rules';
 import type { Identity } from './identity';
+import { testIdentity } from './testing';
 import {
   allow,
   and,
@@ -136,30 +137,9 @@ const rules: RuleTree = {
 
 const identities: Record<string, Identity> = {
   anonymous: { kind: 'anonymous' },
-  superAdmin: {
-    kind: 'admin',
-    userId: 'u1',
-    username: 'root',
-    role: 'SuperAdmin',
-    department: null,
-    permissions: [],
-  },
-  manager: {
-    kind: 'admin',
-    userId: 'u2',
-    username: 'm',
-    role: 'Manager',
-    department: 'Gaming',
-    permissions: ['extra'],
-  },
-  supervisor: {
-    kind: 'admin',
-    userId: 'u3',
-    username: 's',
-    role: 'Supervisor',
-    department: 'F&B',
-    permissions: [],
-  },
+  superAdmin: testIdentity('SuperAdmin'),
+  manager: testIdentity('Manager', { department: 'Gaming', permissions: ['extra'] }),
+  supervisor: testIdentity('Supervisor', { department: 'F&B' }),
   gaming: { kind: 'service', service: 'gaming' },
   marketing: { kind: 'service', service: 'marketing' },
 };

@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { developmentTokenSettings } from './credential-env';
+import { testIdentity } from './testing';
 import {
   AccessTokenVerifier,
   TokenError,
@@ -11,14 +12,10 @@ import {
 } from './tokens';
 
 const settings = developmentTokenSettings();
-const user = {
-  userId: '7d9c2a3e-0000-4000-8000-000000000001',
-  username: 'generaladmin',
-  role: 'GeneralAdmin' as const,
-  department: null,
-  permissions: [],
+/** The claims of a signed-in GeneralAdmin with a session: the identity without its kind, as tokens carry it. */
+const { kind: _kind, ...user } = testIdentity('GeneralAdmin', {
   sessionId: '0c6f2d4e-0000-4000-8000-000000000009',
-};
+});
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 

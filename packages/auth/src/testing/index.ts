@@ -1,0 +1,2 @@
+/** Identities for tests, here and in every package above auth: `import { ... } from '@casino/auth/testing'`. */
+export * from './identities';
