@@ -65,6 +65,9 @@ describe('LocalTime', () => {
   it('adds calendar days at the same local time, and finds the local start of a period of months', () => {
     expect(iso(london.plusDays(new Date('2025-03-29T12:00:00Z'), 1))).toBe('2025-03-30T11:00:00.000Z');
     expect(iso(london.plusDays(new Date('2025-10-27T12:00:00Z'), -2))).toBe('2025-10-25T11:00:00.000Z');
+    // 01:30 on 2 November 2025 in New York happens twice: a day back from 01:30 EST on the 3rd is the first
+    expect(iso(newYork.plusDays(new Date('2025-11-03T06:30:00Z'), -1))).toBe('2025-11-02T05:30:00.000Z');
+    expect(iso(newYork.plusDays(new Date('2025-11-01T05:30:00Z'), 1))).toBe('2025-11-02T05:30:00.000Z');
     expect(iso(new LocalTime().plusDays(new Date('2025-03-29T12:00:00Z'), 90))).toBe(
       '2025-06-27T12:00:00.000Z',
     );

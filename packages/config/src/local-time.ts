@@ -118,10 +118,10 @@ export class LocalTime {
   /**
    * The instant at the same local wall-clock time `days` calendar days later (earlier when negative): across a
    * daylight-saving change that is 23 or 25 hours per day crossed, not 24. A time that does not exist on the
-   * target day moves forward by the gap's length.
+   * target day moves forward by the gap's length, one that happens twice names its first occurrence.
    */
   plusDays(instant: Date, days: number): Date {
-    return this.at(instant).plus({ days }).toJSDate();
+    return this.resolve(this.at(instant).plus({ days }));
   }
 
   /**
