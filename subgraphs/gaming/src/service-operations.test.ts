@@ -8,6 +8,7 @@ import {
   AnalyticsPlayProfilesDocument,
   ComplianceCashCountsDocument,
   CompliancePlayVolumesDocument,
+  ComplianceResponsibleGamingDocument,
 } from './__generated__/operations';
 import { gamingSubgraph } from './index';
 import { insertGameTypes, insertSessions, sessionFixture, standardGameTypes } from './testing/fixtures';
@@ -65,6 +66,49 @@ describe('gaming operations as other subgraphs send them', () => {
     expect(counts.errors).toBeUndefined();
     // the whale's 6000.00 cash-in on 2025-03-01 reaches both thresholds; nothing else does
     expect(counts.data!.complianceCashCounts).toEqual({ ctrCount: 1, mtlCount: 1 });
+  });
+
+  it("answers compliance's responsible-gaming summary with a watched member's session ids, the earliest 50", async () => {
+    const watched = randomUUID();
+    // 55 sessions an hour apart from 4 March, inserted latest first
+    const sessions = Array.from({ length: 55 }, (_, i) =>
+      sessionFixture(types.blackjack, {
+        member_id: watched,
+        session_start: new Date(Date.UTC(2025, 2, 4, 0) + i * 3_600_000),
+        session_end: new Date(Date.UTC(2025, 2, 4, 0, 30) + i * 3_600_000),
+      }),
+    );
+    await insertSessions(harness.db, [...sessions].reverse());
+    const result = await harness.execute(
+      ComplianceResponsibleGamingDocument,
+      {
+        from: '2025-03-01T00:00:00.000Z',
+        to: '2025-03-10T00:00:00.000Z',
+        dayStartHour: 6,
+        longSessionMinutes: 600,
+        largeLoss: '100000.00',
+        watchMemberIds: [watched, whale, randomUUID()],
+        asOf: '2025-03-10T00:00:00.000Z',
+      },
+      { identity: COMPLIANCE },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.responsibleGamingSummary.watchedMembers).toEqual(
+      [
+        {
+          memberId: watched,
+          sessionCount: 55,
+          firstSessionAt: '2025-03-04T00:00:00.000Z',
+          sessionIds: sessions.slice(0, 50).map((x) => x.id),
+        },
+        {
+          memberId: whale,
+          sessionCount: 1,
+          firstSessionAt: big.session_start.toISOString(),
+          sessionIds: [big.id],
+        },
+      ].sort((a, b) => (a.memberId < b.memberId ? -1 : 1)),
+    );
   });
 
   it("answers marketing's play profiles page", async () => {

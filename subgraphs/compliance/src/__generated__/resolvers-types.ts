@@ -217,7 +217,10 @@ export type ComplianceFinding = {
   id: Scalars['ID']['output'];
   /** The member it is about; null when it is about no member */
   member?: Maybe<Member>;
-  /** The gaming sessions it names; empty when none */
+  /**
+   * The gaming sessions it names; empty when none. A self-exclusion finding names the sessions started during the
+   * exclusion, earliest first, at most 50 (its description then says only the first are listed)
+   */
   sessionIds: Array<Scalars['ID']['output']>;
   severity: ViolationSeverity;
   status: FindingStatus;

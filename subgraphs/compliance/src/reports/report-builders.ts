@@ -250,12 +250,19 @@ async function kycReport(p: ReportPeriod, sources: ReportSources, settings: Comp
   };
 }
 
-/** A member's play while self-excluded: the sessions started inside one of their windows of exclusion. */
+/**
+ * A member's play while self-excluded: the sessions started inside one of their windows of exclusion, with the
+ * ids of the earliest (gaming lists at most 50 per window; a finding keeps at most as many over all of them).
+ */
 interface ExcludedPlay {
   memberId: string;
   sessionCount: number;
   firstSessionAt: string;
+  sessionIds: string[];
 }
+
+/** The most session ids a self-exclusion finding lists (its description says when there are more). */
+export const EXCLUDED_SESSION_IDS_LIMIT = 50;
 
 /** What gaming's responsible-gaming summary needs besides the range, the members to watch and its clock. */
 type SummaryArgs = Omit<ComplianceResponsibleGamingQueryVariables, 'from' | 'to' | 'watchMemberIds' | 'asOf'>;
@@ -311,9 +318,10 @@ async function playWhileExcluded(
       );
       found.push(...part.watchedMembers);
     }
-    // a member excluded twice in the period (reinstated in between) has one finding for both windows
+    // a member excluded twice in the period (reinstated in between) has one finding for both windows, their
+    // sessions in order (a member's windows do not overlap, so the earlier window's sessions come first)
     const byMember = new Map<string, ExcludedPlay>();
-    for (const m of found) {
+    for (const m of found.sort((a, b) => Date.parse(a.firstSessionAt) - Date.parse(b.firstSessionAt))) {
       const seen = byMember.get(m.memberId);
       byMember.set(
         m.memberId,
@@ -321,14 +329,23 @@ async function playWhileExcluded(
           ? {
               memberId: m.memberId,
               sessionCount: seen.sessionCount + m.sessionCount,
-              firstSessionAt: seen.firstSessionAt < m.firstSessionAt ? seen.firstSessionAt : m.firstSessionAt,
+              firstSessionAt: seen.firstSessionAt,
+              sessionIds: [...seen.sessionIds, ...m.sessionIds].slice(0, EXCLUDED_SESSION_IDS_LIMIT),
             }
-          : m,
+          : { ...m, sessionIds: m.sessionIds.slice(0, EXCLUDED_SESSION_IDS_LIMIT) },
       );
     }
     return [...byMember.values()];
   };
   return { excludedMembers, whole, play };
+}
+
+/** What a self-exclusion finding says, and that its session ids are only the earliest when some are left out. */
+function excludedPlayDescription(m: ExcludedPlay): string {
+  const played = `Member played ${m.sessionCount} session(s) while self-excluded`;
+  return m.sessionIds.length < m.sessionCount
+    ? `${played} (the first ${m.sessionIds.length} listed)`
+    : played;
 }
 
 /**
@@ -358,13 +375,12 @@ async function gamblingReport(
   const excludedPlay = await excluded.play(rg.watchedMembers);
   const violations: ComplianceViolation[] = [
     ...excludedPlay.map((m) =>
-      finding(
-        'self_exclusion',
-        'high',
-        `Member played ${m.sessionCount} session(s) while self-excluded`,
-        now,
-        { member_id: m.memberId, session_count: m.sessionCount, first_session_at: m.firstSessionAt },
-      ),
+      finding('self_exclusion', 'high', excludedPlayDescription(m), now, {
+        member_id: m.memberId,
+        session_count: m.sessionCount,
+        first_session_at: m.firstSessionAt,
+        session_ids: m.sessionIds,
+      }),
     ),
     ...rg.largeLossDays.map((d) =>
       finding('responsible_gambling', 'medium', `Lost ${d.netLoss} on gaming day ${d.gamingDay}`, now, {

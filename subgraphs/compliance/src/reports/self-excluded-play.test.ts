@@ -54,6 +54,7 @@ describe('gambling_activity: only play during a self-exclusion is a breach', () 
   let harness: SubgraphHarness;
   let stack: ComplianceWithUpstreams | undefined;
   let late: string, during: string, twice: string;
+  let sessionIds: string[];
 
   beforeAll(async () => {
     stack = await startComplianceWithUpstreams([IDENTITIES.superAdmin]);
@@ -79,7 +80,7 @@ describe('gambling_activity: only play during a self-exclusion is a breach', () 
       buy_in: '100.00',
       cash_out: '80.00',
     });
-    await insertTestSessions(gaming.db, [
+    sessionIds = await insertTestSessions(gaming.db, [
       session(late!, '2026-03-10T21:47:00', '2026-03-10T22:47:00'),
       session(during!, '2026-03-12T14:00:00', '2026-03-12T15:00:00'),
       // during the first exclusion, after the reinstatement (no breach), during the second
@@ -117,6 +118,10 @@ describe('gambling_activity: only play during a self-exclusion is a breach', () 
         [twice, 'high', 'Member played 2 session(s) while self-excluded'],
       ].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)),
     );
+    // the sessions themselves, earliest first over both of a member's windows; none before or after them
+    const idsOf = (member: string) => breaches.find((f) => f.member?.id === member)!.sessionIds;
+    expect(idsOf(during!)).toEqual([sessionIds[1]]);
+    expect(idsOf(twice!)).toEqual([sessionIds[2], sessionIds[4]]);
     expect(report.findings.some((f) => f.member?.id === late)).toBe(false);
     expect(report.complianceScore).toBe(70);
     expect(report.recommendations).toContain(

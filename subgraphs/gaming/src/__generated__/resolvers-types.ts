@@ -791,6 +791,8 @@ export type WatchedMemberPlay = {
   firstSessionAt: Scalars['DateTime']['output'];
   memberId: Scalars['ID']['output'];
   sessionCount: Scalars['Int']['output'];
+  /** The ids of the member's sessions, earliest first: at most 50 (sessionCount counts them all) */
+  sessionIds: Array<Scalars['ID']['output']>;
 };
 
 export type Link__Purpose =
@@ -1393,6 +1395,7 @@ export type WatchedMemberPlayResolvers<ContextType = GamingContext, ParentType e
   firstSessionAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   sessionCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sessionIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 

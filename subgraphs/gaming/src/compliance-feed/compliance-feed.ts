@@ -28,7 +28,7 @@ export interface ResponsibleGamingSummaryResult {
   memberCount: number;
   longSessions: { sessionId: string; memberId: string; sessionStart: Date; durationMinutes: number }[];
   largeLossDays: { memberId: string; gamingDay: string; netLoss: Decimal128; sessionCount: number }[];
-  watchedMembers: { memberId: string; sessionCount: number; firstSessionAt: Date }[];
+  watchedMembers: { memberId: string; sessionCount: number; firstSessionAt: Date; sessionIds: string[] }[];
 }
 
 /**
@@ -119,6 +119,7 @@ export class ComplianceFeed {
         memberId: w._id,
         sessionCount: w.sessions,
         firstSessionAt: w.first,
+        sessionIds: w.ids,
       })),
     };
   }

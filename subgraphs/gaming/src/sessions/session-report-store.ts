@@ -38,8 +38,12 @@ export interface ResponsibleGamingFacets {
   totals: { sessions: number; members: string[] }[];
   long: { id: string; member_id: string; session_start: Date; minutes: number }[];
   losses: { _id: { member: string; day: string }; net: Decimal128 | number; sessions: number }[];
-  watched: { _id: string; sessions: number; first: Date }[];
+  /** `ids`: the earliest WATCHED_SESSION_IDS_LIMIT sessions of the member, earliest first */
+  watched: { _id: string; sessions: number; first: Date; ids: string[] }[];
 }
+
+/** How many session ids a watched member's play lists (the count covers them all). */
+export const WATCHED_SESSION_IDS_LIMIT = 50;
 
 type Amount = Decimal128 | number | null;
 
@@ -343,7 +347,16 @@ export class SessionReportStore {
             ],
             watched: [
               { $match: { member_id: { $in: [...args.watchMemberIds] } } },
-              { $group: { _id: '$member_id', sessions: { $sum: 1 }, first: { $min: '$session_start' } } },
+              { $sort: { session_start: 1, id: 1 } },
+              {
+                $group: {
+                  _id: '$member_id',
+                  sessions: { $sum: 1 },
+                  first: { $min: '$session_start' },
+                  ids: { $push: '$id' },
+                },
+              },
+              { $project: { sessions: 1, first: 1, ids: { $slice: ['$ids', WATCHED_SESSION_IDS_LIMIT] } } },
               { $sort: { _id: 1 } },
             ],
           },
