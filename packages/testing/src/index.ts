@@ -1,6 +1,7 @@
 export * from './subgraph-harness';
 export * from './identities';
 export * from './bench';
+export * from './dashboard-bench';
 export * from './in-process-subgraph';
 export * from './tls-certificates';
 export * from './retention';

@@ -9,19 +9,17 @@
  * Uses MONGODB_URI when set, otherwise starts the embedded MongoDB.
  */
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
-import { Faker, en } from '@faker-js/faker';
 import { DEV_PROTECTION_ENV, protectorFromEnv } from '@casino/crypto';
 import { gamingSubgraph, seedGaming } from '@casino/gaming';
-import { createLogger } from '@casino/logger';
 import { loyaltySubgraph, seedLoyalty } from '@casino/loyalty';
-import { parseSubgraphEnv } from '@casino/server';
 import { complianceSubgraph, demoAdmins, seedCompliance } from '../src/index';
 import { COMPLIANCE_DASHBOARD } from '../src/testing/dashboard';
 import {
+  benchOptions,
   latencySummary,
   runBench,
-  startInProcessSubgraph,
+  seededFaker,
+  startDashboardBenchSubgraph,
   startServedSubgraph,
   IDENTITIES,
   timeRuns,
@@ -29,33 +27,21 @@ import {
 } from '@casino/testing';
 import type { ServedSubgraph } from '@casino/testing';
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: 'string', default: '200' },
-    members: { type: 'string', default: '10000' },
-    profile: { type: 'boolean', default: false },
-  },
-});
-const RUNS = Number(values.runs);
-const MEMBERS = Number(values.members);
+const {
+  runs: RUNS,
+  members: MEMBERS,
+  profile: PROFILE,
+} = benchOptions({ runs: 200, members: 10_000 }, ['profile']);
 const NOW = new Date('2026-11-01T00:00:00.000Z');
 // the 90 days before the seed's reference instant, where the seeded play is
 const RANGE = { from: '2026-08-03T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z' };
 
 /** scripts/seed-all's faker seeds, so the data is the same as `pnpm seed` writes */
-function faker(seed: number): Faker {
-  const f = new Faker({ locale: [en] });
-  f.seed(seed);
-  f.setDefaultRefDate(NOW);
-  return f;
-}
+const faker = (seed: number) => seededFaker(seed, NOW);
 
 async function main(): Promise<void> {
-  if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs must be a positive integer');
-  if (!Number.isInteger(MEMBERS) || MEMBERS < 1) throw new Error('--members must be a positive integer');
   await withScratchDatabase('bench_compliance', async ({ mongo, uri, database }) => {
     const databases = { loyalty: `${database}_loyalty`, gaming: `${database}_gaming` };
-    const logger = createLogger({ name: 'bench', level: 'silent' });
     const protection = { ...DEV_PROTECTION_ENV };
     const upstreams: { stop(): Promise<void> }[] = [];
     try {
@@ -97,20 +83,12 @@ async function main(): Promise<void> {
         asCompliance(startServedSubgraph(loyaltySubgraph, upstream(databases.loyalty))),
         asCompliance(startServedSubgraph(gamingSubgraph, upstream(databases.gaming))),
       ]);
-      const env = parseSubgraphEnv(complianceSubgraph, {
-        ...protection,
-        MONGODB_URI: uri,
-        MONGODB_DATABASE: database,
-        // every run computes the figures: this measures the computation, not the dashboard cache
-        DASHBOARD_CACHE_TTL_SECONDS: '0',
-      });
       // built once, as the service does at start; compliance holds personal data (the sealed TOTP secrets)
-      const compliance = await startInProcessSubgraph(complianceSubgraph, {
-        db: mongo.db,
-        env,
-        logger,
-        services: { loyalty, gaming },
-      });
+      const compliance = await startDashboardBenchSubgraph(
+        complianceSubgraph,
+        { mongo, uri, database },
+        { services: { loyalty, gaming } },
+      );
       const [sessions, members] = await Promise.all([
         mongo.client.db(databases.gaming).collection('gaming_sessions').estimatedDocumentCount(),
         mongo.client.db(databases.loyalty).collection('members').estimatedDocumentCount(),
@@ -119,7 +97,7 @@ async function main(): Promise<void> {
       const run = async () => {
         last = await compliance.data(COMPLIANCE_DASHBOARD, { range: RANGE }, IDENTITIES.GeneralAdmin);
       };
-      if (values.profile) {
+      if (PROFILE) {
         const { ComplianceCashCountsDocument } = await import('@casino/gaming/operations');
         const { ComplianceMemberCountsDocument } = await import('@casino/loyalty/operations');
         for (const [label, call] of [

@@ -2,31 +2,29 @@
  * Latency of gamingDashboard over 30 days on a realistic floor: 200,000 sessions spread over 35 days (about
  * 5,700 a day, 5,000 members, four game types), queried through the subgraph's Apollo Server with shield and
  * audit (no HTTP), as a Manager. Prints median and p99 of the measured runs.
- * Run: pnpm exec tsx subgraphs/gaming/bench/dashboard.ts [runs=200] [sessions=200000]
+ * Run: pnpm exec tsx subgraphs/gaming/bench/dashboard.ts [--runs 200] [--sessions 200000]
  * (uses MONGODB_URI when set, otherwise starts the embedded MongoDB)
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { createLogger } from '@casino/logger';
 import { centsToMoney, ensureIndexes } from '@casino/mongo';
-import { parseSubgraphEnv } from '@casino/server';
 import { createGamingSubgraph, parseGamingSettings } from '../src/index';
 import { GAMING_SESSIONS } from '../src/sessions/session-store';
 import type { GamingSessionDocument } from '../src/sessions/session-store';
 import { insertGameTypes, standardGameTypes } from '../src/testing/fixtures';
 import {
+  benchOptions,
   latencySummary,
   mongoLabel,
   runBench,
-  startInProcessSubgraph,
+  startDashboardBenchSubgraph,
   IDENTITIES,
   timeRuns,
   withScratchDatabase,
 } from '@casino/testing';
 import { DAY_MS } from '@casino/config';
 
-const RUNS = Number(process.argv[2] ?? 200);
-const SESSIONS = Number(process.argv[3] ?? 200_000);
+const { runs: RUNS, sessions: SESSIONS } = benchOptions({ runs: 200, sessions: 200_000 });
 const DAYS = 35;
 const MEMBERS = 5_000;
 const BATCH = 5_000;
@@ -127,14 +125,7 @@ async function main(): Promise<void> {
     }
     const insertSeconds = (performance.now() - insertStarted) / 1000;
 
-    const logger = createLogger({ name: 'bench', level: 'silent' });
-    const env = parseSubgraphEnv(definition, {
-      MONGODB_URI: uri,
-      MONGODB_DATABASE: database,
-      // every run computes the figures: this measures the computation, not the dashboard cache
-      DASHBOARD_CACHE_TTL_SECONDS: '0',
-    });
-    const gaming = await startInProcessSubgraph(definition, { db: mongo.db, env, logger });
+    const gaming = await startDashboardBenchSubgraph(definition, { mongo, uri, database });
     const range = { from: new Date(end - 30 * DAY_MS).toISOString(), to: new Date(end).toISOString() };
     let last: { gamingDashboard: { totals: { sessionCount: number }; byDay: unknown[] } } | undefined;
     const sorted = await timeRuns(RUNS, WARMUP, async () => {

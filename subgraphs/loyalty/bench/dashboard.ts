@@ -6,17 +6,15 @@
  * Run: pnpm exec tsx subgraphs/loyalty/bench/dashboard.ts [--runs 30] [--members 10000] [--days 30]
  * (uses MONGODB_URI when set, otherwise starts the embedded MongoDB)
  */
-import { parseArgs } from 'node:util';
-import { Faker, en } from '@faker-js/faker';
 import { DAY_MS } from '@casino/config';
 import { DEV_PROTECTION_ENV, protectorFromEnv } from '@casino/crypto';
-import { createLogger } from '@casino/logger';
-import { parseSubgraphEnv } from '@casino/server';
 import {
+  benchOptions,
   latencySummary,
   mongoLabel,
   runBench,
-  startInProcessSubgraph,
+  seededFaker,
+  startDashboardBenchSubgraph,
   IDENTITIES,
   timeRuns,
   withScratchDatabase,
@@ -24,16 +22,7 @@ import {
 import { loyaltySubgraph, seedLoyalty } from '../src/index';
 import { LOYALTY_COMP_FIGURES, LOYALTY_POINTS_FIGURES } from '../src/testing/dashboard';
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: 'string', default: '30' },
-    members: { type: 'string', default: '10000' },
-    days: { type: 'string', default: '30' },
-  },
-});
-const RUNS = Number(values.runs);
-const MEMBERS = Number(values.members);
-const DAYS = Number(values.days);
+const { runs: RUNS, members: MEMBERS, days: DAYS } = benchOptions({ runs: 30, members: 10_000, days: 30 });
 const WARMUP = 3;
 const NOW = new Date('2026-11-01T00:00:00.000Z');
 
@@ -57,25 +46,15 @@ interface Dashboard {
   };
 }
 
-/** scripts/seed-all's faker seed for loyalty, so the data is the same as `pnpm seed` writes */
-function faker(): Faker {
-  const f = new Faker({ locale: [en] });
-  f.seed(2026_01);
-  f.setDefaultRefDate(NOW);
-  return f;
-}
-
 async function main(): Promise<void> {
-  if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs must be a positive integer');
-  if (!Number.isInteger(MEMBERS) || MEMBERS < 1) throw new Error('--members must be a positive integer');
   await withScratchDatabase('bench_loyalty', async ({ mongo, uri, database, embedded }) => {
-    const protection = { ...DEV_PROTECTION_ENV };
     const seedStarted = Date.now();
     await seedLoyalty(mongo.db, {
-      faker: faker(),
+      // scripts/seed-all's faker seed for loyalty, so the data is the same as `pnpm seed` writes
+      faker: seededFaker(2026_01, NOW),
       members: MEMBERS,
       now: NOW,
-      protector: protectorFromEnv(protection),
+      protector: protectorFromEnv(DEV_PROTECTION_ENV),
     });
     const seedSeconds = (Date.now() - seedStarted) / 1000;
     const [members, entries, comps] = await Promise.all([
@@ -83,15 +62,7 @@ async function main(): Promise<void> {
       mongo.db.collection('points_ledger').estimatedDocumentCount(),
       mongo.db.collection('comps').estimatedDocumentCount(),
     ]);
-    const env = parseSubgraphEnv(loyaltySubgraph, {
-      ...protection,
-      MONGODB_URI: uri,
-      MONGODB_DATABASE: database,
-      // every run computes the figures: this measures the computation, not the dashboard cache
-      DASHBOARD_CACHE_TTL_SECONDS: '0',
-    });
-    const logger = createLogger({ name: 'bench', level: 'silent' });
-    const loyalty = await startInProcessSubgraph(loyaltySubgraph, { db: mongo.db, env, logger });
+    const loyalty = await startDashboardBenchSubgraph(loyaltySubgraph, { mongo, uri, database });
     const range = { from: new Date(NOW.getTime() - DAYS * DAY_MS).toISOString(), to: NOW.toISOString() };
     let last: Dashboard | undefined;
     const sorted = await timeRuns(RUNS, WARMUP, async () => {

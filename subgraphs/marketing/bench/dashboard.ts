@@ -7,13 +7,9 @@
  * Uses MONGODB_URI when set, otherwise starts the embedded MongoDB.
  */
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
-import { Faker, en } from '@faker-js/faker';
 import { demoAdmins } from '@casino/compliance';
 import { DEV_PROTECTION_ENV, protectorFromEnv } from '@casino/crypto';
-import { createLogger } from '@casino/logger';
 import { seedLoyalty } from '@casino/loyalty';
-import { parseSubgraphEnv } from '@casino/server';
 import { CUSTOMER_ANALYTICS } from '../src/analytics/analytics-store';
 import { MARKETING_CAMPAIGNS } from '../src/campaigns/campaign-store';
 import { WALK_IN_GUESTS } from '../src/guests/guest-store';
@@ -21,33 +17,26 @@ import { marketingSubgraph, seedMarketing } from '../src/index';
 import { NOTIFICATIONS } from '../src/notifications/notification-store';
 import { MARKETING_DASHBOARD } from '../src/testing/dashboard';
 import {
+  benchOptions,
   latencySummary,
   mongoLabel,
   runBench,
-  startInProcessSubgraph,
+  seededFaker,
+  startDashboardBenchSubgraph,
   IDENTITIES,
   timeRuns,
   withScratchDatabase,
 } from '@casino/testing';
 import { DAY_MS } from '@casino/config';
 
-const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '200' }, members: { type: 'string', default: '10000' } },
-});
-const RUNS = Number(values.runs);
-const MEMBERS = Number(values.members);
+const { runs: RUNS, members: MEMBERS } = benchOptions({ runs: 200, members: 10_000 });
 const WARMUP = 20;
 const NOW = new Date('2026-11-01T00:00:00.000Z');
 // the 30 days ending at the seed's reference instant
 const RANGE = { from: new Date(NOW.getTime() - 30 * DAY_MS).toISOString(), to: NOW.toISOString() };
 
 /** scripts/seed-all's faker seeds, so the data is the same as `pnpm seed` writes */
-function faker(seed: number): Faker {
-  const f = new Faker({ locale: [en] });
-  f.seed(seed);
-  f.setDefaultRefDate(NOW);
-  return f;
-}
+const faker = (seed: number) => seededFaker(seed, NOW);
 
 interface DashboardData {
   marketingDashboard: {
@@ -58,8 +47,6 @@ interface DashboardData {
 }
 
 async function main(): Promise<void> {
-  if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs must be a positive integer');
-  if (!Number.isInteger(MEMBERS) || MEMBERS < 1) throw new Error('--members must be a positive integer');
   await withScratchDatabase('bench_marketing', async ({ mongo, uri, database, embedded }) => {
     const loyaltyDatabase = `${database}_loyalty`;
     try {
@@ -86,15 +73,7 @@ async function main(): Promise<void> {
         ),
       );
 
-      const env = parseSubgraphEnv(marketingSubgraph, {
-        MONGODB_URI: uri,
-        MONGODB_DATABASE: database,
-        ...DEV_PROTECTION_ENV,
-        // every run computes the figures: this measures the computation, not the dashboard cache
-        DASHBOARD_CACHE_TTL_SECONDS: '0',
-      });
-      const logger = createLogger({ name: 'bench', level: 'silent' });
-      const marketing = await startInProcessSubgraph(marketingSubgraph, { db: mongo.db, env, logger });
+      const marketing = await startDashboardBenchSubgraph(marketingSubgraph, { mongo, uri, database });
       let last: DashboardData | undefined;
       const samples = await timeRuns(RUNS, WARMUP, async () => {
         last = await marketing.data<DashboardData>(
