@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
-import type { Collection, Db, Filter, IndexDescription, UpdateFilter } from 'mongodb';
-import { createOneByKeyLoader, equalityFilter, paginate } from '@casino/mongo';
+import type { Db, Filter, IndexDescription, UpdateFilter } from 'mongodb';
+import { CollectionStore, createOneByKeyLoader } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export type AdminRole = 'SuperAdmin' | 'GeneralAdmin' | 'Manager' | 'Supervisor';
@@ -56,25 +56,14 @@ export const adminUserIndexes: IndexDescription[] = [
 /** The document field each key of the list filter matches (see equalityFilter). */
 const ADMIN_USER_FILTER_FIELDS = { role: 'role', department: 'department', isActive: 'is_active' } as const;
 
-export class AdminUserStore {
-  private readonly collection: Collection<AdminUserDocument>;
-
+export class AdminUserStore extends CollectionStore<AdminUserDocument> {
   constructor(db: Db) {
-    this.collection = db.collection<AdminUserDocument>(ADMIN_USERS);
-  }
-
-  /** Accounts by id, one query per batch (per request: one caller's cache never serves another). */
-  byIdLoader(): DataLoader<string, AdminUserDocument | null> {
-    return createOneByKeyLoader(this.collection, 'id');
+    super(db, ADMIN_USERS);
   }
 
   /** Accounts by the staff member they belong to, one query per batch. */
   byStaffMemberLoader(): DataLoader<string, AdminUserDocument | null> {
     return createOneByKeyLoader(this.collection, 'staff_member_id');
-  }
-
-  async findById(id: string): Promise<AdminUserDocument | null> {
-    return this.collection.findOne({ id }, { projection: { _id: 0 } });
   }
 
   async findByUsername(username: string): Promise<AdminUserDocument | null> {
@@ -112,7 +101,6 @@ export class AdminUserStore {
   }
 
   page(input: AdminUserFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<AdminUserDocument> = equalityFilter(input, ADMIN_USER_FILTER_FIELDS);
-    return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
+    return this.filteredPage(input, ADMIN_USER_FILTER_FIELDS, args, paging);
   }
 }

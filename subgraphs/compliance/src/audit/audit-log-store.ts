@@ -1,13 +1,11 @@
 import { MongoBulkWriteError } from 'mongodb';
-import type DataLoader from 'dataloader';
-import type { AnyBulkWriteOperation, Collection, Db, Filter, IndexDescription } from 'mongodb';
+import type { AnyBulkWriteOperation, Db, Filter, IndexDescription } from 'mongodb';
 import {
   applyRetentionBatch,
   archiveIndexes,
   archiveOf,
-  createOneByKeyLoader,
+  CollectionStore,
   equalityFilter,
-  paginate,
 } from '@casino/mongo';
 import type {
   PageArgs,
@@ -110,16 +108,9 @@ const AUDIT_LOG_FILTER_FIELDS = {
   outcome: 'outcome',
 } as const;
 
-export class AuditLogStore {
-  private readonly collection: Collection<AuditLogDocument>;
-
+export class AuditLogStore extends CollectionStore<AuditLogDocument> {
   constructor(private readonly db: Db) {
-    this.collection = db.collection<AuditLogDocument>(AUDIT_LOGS);
-  }
-
-  /** Entries by id, one query per batch. */
-  byIdLoader(): DataLoader<string, AuditLogDocument | null> {
-    return createOneByKeyLoader(this.collection, 'id');
+    super(db, AUDIT_LOGS);
   }
 
   /**
@@ -210,6 +201,6 @@ export class AuditLogStore {
         ...(input.to ? { $lt: input.to } : {}),
       };
     }
-    return paginate(this.collection, filter, args, { field: 'timestamp', direction: -1 }, paging);
+    return this.pageWhere(filter, args, paging, { field: 'timestamp', direction: -1 });
   }
 }

@@ -1,5 +1,5 @@
-import type { Collection, Db, IndexDescription } from 'mongodb';
-import { insertUnlessDuplicate, paginate } from '@casino/mongo';
+import type { Db, IndexDescription } from 'mongodb';
+import { CollectionStore, insertUnlessDuplicate } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 /** The subgraphs that hold something about a member, in the order an erasure runs their steps. */
@@ -50,19 +50,13 @@ export const erasureRequestIndexes: IndexDescription[] = [
   { key: { requested_at: -1, id: -1 }, name: 'requested_at_-1_id_-1' },
 ];
 
-export class ErasureRequestStore {
-  private readonly collection: Collection<ErasureRequestDocument>;
-
+export class ErasureRequestStore extends CollectionStore<ErasureRequestDocument> {
   constructor(db: Db) {
-    this.collection = db.collection<ErasureRequestDocument>(ERASURE_REQUESTS);
+    super(db, ERASURE_REQUESTS);
   }
 
   findByMember(memberId: string) {
     return this.collection.findOne({ member_id: memberId }, { projection: { _id: 0 } });
-  }
-
-  findById(id: string) {
-    return this.collection.findOne({ id }, { projection: { _id: 0 } });
   }
 
   /**
@@ -105,6 +99,6 @@ export class ErasureRequestStore {
 
   /** Most recent requests first. */
   page(args: PageArgs, paging: PagingConfig) {
-    return paginate(this.collection, {}, args, { field: 'requested_at', direction: -1 }, paging);
+    return this.pageWhere({}, args, paging, { field: 'requested_at', direction: -1 });
   }
 }

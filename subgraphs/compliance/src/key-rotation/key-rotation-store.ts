@@ -1,5 +1,5 @@
-import type { Collection, Db, IndexDescription } from 'mongodb';
-import { paginate } from '@casino/mongo';
+import type { Db, IndexDescription } from 'mongodb';
+import { CollectionStore } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export type KeyRotationStatus = 'completed' | 'incomplete' | 'failed';
@@ -48,16 +48,14 @@ export const keyRotationIndexes: IndexDescription[] = [
   { key: { started_at: -1, id: -1 }, name: 'started_at_-1_id_-1' },
 ];
 
-export class KeyRotationStore {
-  private readonly collection: Collection<KeyRotationRunDocument>;
-
+export class KeyRotationStore extends CollectionStore<KeyRotationRunDocument> {
   constructor(db: Db) {
-    this.collection = db.collection<KeyRotationRunDocument>(KEY_ROTATIONS);
+    super(db, KEY_ROTATIONS);
   }
 
   /** Newest first. */
   page(args: PageArgs, paging: PagingConfig) {
-    return paginate(this.collection, {}, args, { field: 'started_at', direction: -1 }, paging);
+    return this.pageWhere({}, args, paging, { field: 'started_at', direction: -1 });
   }
 
   async insert(run: KeyRotationRunDocument): Promise<void> {
@@ -67,9 +65,5 @@ export class KeyRotationStore {
   async save(run: KeyRotationRunDocument): Promise<void> {
     const { id, ...rest } = run;
     await this.collection.updateOne({ id }, { $set: rest });
-  }
-
-  findById(id: string): Promise<KeyRotationRunDocument | null> {
-    return this.collection.findOne({ id }, { projection: { _id: 0 } });
   }
 }

@@ -1,6 +1,5 @@
-import type DataLoader from 'dataloader';
-import type { Collection, Db, Filter, IndexDescription, UpdateFilter } from 'mongodb';
-import { createOneByKeyLoader, paginate } from '@casino/mongo';
+import type { Db, Filter, IndexDescription, UpdateFilter } from 'mongodb';
+import { CollectionStore } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export type ComplianceReportType =
@@ -104,24 +103,13 @@ export interface ReportDashboardFigures {
   violations: { _id: ViolationSeverity; n: number }[];
 }
 
-export class ComplianceReportStore {
-  private readonly collection: Collection<ComplianceReportDocument>;
-
+export class ComplianceReportStore extends CollectionStore<ComplianceReportDocument> {
   constructor(db: Db) {
-    this.collection = db.collection<ComplianceReportDocument>(COMPLIANCE_REPORTS);
-  }
-
-  /** Reports by id, one query per batch. */
-  byIdLoader(): DataLoader<string, ComplianceReportDocument | null> {
-    return createOneByKeyLoader(this.collection, 'id');
+    super(db, COMPLIANCE_REPORTS);
   }
 
   async insert(report: ComplianceReportDocument): Promise<void> {
     await this.collection.insertOne({ ...report });
-  }
-
-  findById(id: string): Promise<ComplianceReportDocument | null> {
-    return this.collection.findOne({ id }, { projection: { _id: 0 } });
   }
 
   /** The report's status alone (null when there is no such report). */
@@ -217,7 +205,7 @@ export class ComplianceReportStore {
     // periods overlapping [periodFrom, periodTo)
     if (input.periodFrom) filter.report_period_end = { $gt: input.periodFrom };
     if (input.periodTo) filter.report_period_start = { $lt: input.periodTo };
-    return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
+    return this.pageWhere(filter, args, paging);
   }
 
   /**

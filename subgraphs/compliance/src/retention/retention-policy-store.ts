@@ -1,6 +1,5 @@
-import type DataLoader from 'dataloader';
-import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { createOneByKeyLoader, equalityFilter, paginate } from '@casino/mongo';
+import type { Db, IndexDescription } from 'mongodb';
+import { CollectionStore } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export type RetentionDataCategory = 'member_data' | 'gaming_logs' | 'audit_logs' | 'marketing_data';
@@ -59,24 +58,13 @@ const afterUpdate = { returnDocument: 'after', projection: { _id: 0 } } as const
 /** The document field each key of the list filter matches (see equalityFilter). */
 const DATA_RETENTION_POLICY_FILTER_FIELDS = { dataCategory: 'data_category', status: 'status' } as const;
 
-export class RetentionPolicyStore {
-  private readonly collection: Collection<DataRetentionPolicyDocument>;
-
+export class RetentionPolicyStore extends CollectionStore<DataRetentionPolicyDocument> {
   constructor(db: Db) {
-    this.collection = db.collection<DataRetentionPolicyDocument>(DATA_RETENTION_POLICIES);
-  }
-
-  /** Policies by id, one query per batch. */
-  byIdLoader(): DataLoader<string, DataRetentionPolicyDocument | null> {
-    return createOneByKeyLoader(this.collection, 'id');
+    super(db, DATA_RETENTION_POLICIES);
   }
 
   async insert(policy: DataRetentionPolicyDocument): Promise<void> {
     await this.collection.insertOne({ ...policy });
-  }
-
-  findById(id: string): Promise<DataRetentionPolicyDocument | null> {
-    return this.collection.findOne({ id }, { projection: { _id: 0 } });
   }
 
   /** The policy's status alone (null when there is no such policy). */
@@ -168,10 +156,6 @@ export class RetentionPolicyStore {
   }
 
   page(input: RetentionPolicyFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<DataRetentionPolicyDocument> = equalityFilter(
-      input,
-      DATA_RETENTION_POLICY_FILTER_FIELDS,
-    );
-    return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
+    return this.filteredPage(input, DATA_RETENTION_POLICY_FILTER_FIELDS, args, paging);
   }
 }
