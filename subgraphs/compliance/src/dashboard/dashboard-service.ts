@@ -1,7 +1,7 @@
 import type { DashboardCache } from '@casino/cache';
 import { ComplianceCashCountsDocument } from '@casino/gaming/operations';
 import { ComplianceMemberCountsDocument } from '@casino/loyalty/operations';
-import { checkDateRange } from '@casino/graphql';
+import { checkDashboardRange } from '@casino/graphql';
 import type {
   ComplianceReportStatus,
   ComplianceReportStore,
@@ -55,7 +55,7 @@ export class ComplianceDashboardService {
 
   /** `log`: where a failed upstream call is logged (the request's logger). */
   async dashboard(range: DashboardRange, log?: UpstreamLog): Promise<ComplianceDashboardResult> {
-    checkDateRange(range, this.settings.maxDashboardRangeDays, undefined, this.settings.timeZone);
+    checkDashboardRange(range, this.settings);
     return this.cache.figures({ dashboard: 'complianceDashboard', scope: {}, range }, () =>
       this.compute(range, new Date(), log),
     );
