@@ -7,13 +7,7 @@ import { createLoyaltySubgraph } from '../index';
 import { DEFAULT_LOYALTY_SETTINGS } from '../settings';
 import type { MemberDocument, Tier } from '../members/member-store';
 import type { PointsLedgerDocument } from '../points/ledger-store';
-import {
-  admin,
-  COMPLIANCE_SERVICE,
-  insertMemberWithComps,
-  memberDocument,
-  SERVICE,
-} from '../testing/fixtures';
+import { admin, COMPLIANCE_SERVICE, insertMember, insertMemberWithComps, SERVICE } from '../testing/fixtures';
 import { CreditGamingSessionDocument } from '../__generated__/operations';
 import type { CreditGamingSessionInput } from '../__generated__/operations';
 import { createStores } from '../stores';
@@ -169,8 +163,7 @@ describe('comps', () => {
     ])(
       'a %s member earns theo × the tier rate (theo %s → %i cents), rounded down',
       async (tier, theo, cents) => {
-        const member = memberDocument({ tier });
-        await members().insertOne({ ...member });
+        const member = await insertMember(harness.db, { tier });
         const result = await harness.execute(
           CreditGamingSessionDocument,
           { input: await credit(member.id, theo) },
@@ -187,8 +180,7 @@ describe('comps', () => {
     );
 
     it('credits the comps of a session exactly once under concurrent retries', async () => {
-      const member = memberDocument({ tier: 'Diamond' });
-      await members().insertOne({ ...member });
+      const member = await insertMember(harness.db, { tier: 'Diamond' });
       const input = await credit(member.id, '250.00');
       const results = await Promise.all(
         Array.from({ length: 10 }, () =>

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { loyaltySubgraph } from '../index';
 import type { MemberDocument } from './member-store';
-import { admin, memberDocument } from '../testing/fixtures';
+import { admin, insertMember } from '../testing/fixtures';
 import { startSubgraphHarness } from '@casino/testing';
 import type { SubgraphHarness } from '@casino/testing';
 
@@ -67,11 +67,6 @@ const rewardInput = {
 describe('managing rewards and members', () => {
   let harness: SubgraphHarness;
   const members = () => harness.db.collection<MemberDocument>('members');
-  async function insertMember(overrides: Partial<MemberDocument> = {}) {
-    const member = memberDocument(overrides);
-    await members().insertOne({ ...member });
-    return member;
-  }
   const lastAudit = (action: string) => [...harness.auditEvents].reverse().find((e) => e.action === action);
 
   beforeAll(async () => {
@@ -136,7 +131,7 @@ describe('managing rewards and members', () => {
   });
 
   it('updates contact fields, consent and preferences for any admin, kycVerified for GeneralAdmin+', async () => {
-    const member = await insertMember({ kyc_verified: false });
+    const member = await insertMember(harness.db, { kyc_verified: false });
     const result = await harness.execute(
       UPDATE_MEMBER,
       {
@@ -180,7 +175,7 @@ describe('managing rewards and members', () => {
   });
 
   it('sets and lifts self-exclusion for Managers and above, audited with before and after', async () => {
-    const member = await insertMember();
+    const member = await insertMember(harness.db);
     const input = { memberId: member.id, selfExcluded: true, reason: 'asked at the desk' };
     const supervisor = await harness.execute(SELF_EXCLUDE, { input }, { identity: admin('Supervisor') });
     expect(supervisor.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
