@@ -6,6 +6,8 @@ import type { FieldProtector } from '@casino/crypto';
 import { toMoney } from '@casino/mongo';
 import { protectIdentityDocument } from '../members/member-store';
 import type { MemberDocument } from '../members/member-store';
+import type { LedgerBalance, PointsLedgerDocument } from '../points/ledger-store';
+import { ledgerEntry } from '../points/points-ledger';
 import type { RewardDocument } from '../rewards/reward-store';
 import type { SelfExclusionDocument } from '../exclusions/self-exclusion-store';
 export { SELF_EXCLUSIONS } from '../exclusions/self-exclusion-store';
@@ -114,20 +116,14 @@ export async function insertMemberWithPoints(
   points: number,
   overrides: Partial<MemberDocument> = {},
 ): Promise<MemberDocument> {
-  const member = memberDocument({ points_balance: points, total_points_earned: points, ...overrides });
-  await db.collection<MemberDocument>('members').insertOne({ ...member });
-  await db.collection('points_ledger').insertOne({
-    id: randomUUID(),
-    member_id: member.id,
-    balance: 'points',
-    type: 'earn',
-    amount: points,
-    source: 'test',
-    source_id: null,
-    reason: null,
-    idempotency_key: `test:${member.id}`,
-    created_at: new Date(),
+  const member = await insertMember(db, {
+    points_balance: points,
+    total_points_earned: points,
+    ...overrides,
   });
+  await db
+    .collection<PointsLedgerDocument>('points_ledger')
+    .insertOne(openingEntry(member, 'points', points, `test:${member.id}`));
   return member;
 }
 
@@ -137,24 +133,18 @@ export async function insertMemberWithComps(
   cents: number,
   overrides: Partial<MemberDocument> = {},
 ): Promise<MemberDocument> {
-  const member = memberDocument({ comp_balance_cents: cents, ...overrides });
-  await db.collection<MemberDocument>('members').insertOne({ ...member });
-  await db.collection('points_ledger').insertOne({
-    id: randomUUID(),
-    member_id: member.id,
-    balance: 'comps',
-    type: 'earn',
-    amount: cents,
-    source: 'test',
-    source_id: null,
-    reason: null,
+  const member = await insertMember(db, { comp_balance_cents: cents, ...overrides });
+  await db.collection<PointsLedgerDocument>('points_ledger').insertOne({
+    ...openingEntry(member, 'comps', cents, `test:comps:${member.id}`),
     tier: member.tier,
     theo_cents: cents * 10,
-    idempotency_key: `test:comps:${member.id}`,
-    created_at: new Date(),
   });
   return member;
 }
+
+/** The earn entry, written in one step, that backs a fixture member's opening balance. */
+const openingEntry = (member: MemberDocument, balance: LedgerBalance, amount: number, key: string) =>
+  ledgerEntry({ memberId: member.id, balance, type: 'earn', amount, source: 'test', key, at: new Date() });
 
 /** Stores a reward (rewardDocument with `overrides`). */
 export async function insertReward(db: Db, overrides: Partial<RewardDocument> = {}): Promise<RewardDocument> {
