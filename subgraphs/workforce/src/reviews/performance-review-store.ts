@@ -1,6 +1,5 @@
-import type DataLoader from 'dataloader';
-import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { createOneByKeyLoader, paginate } from '@casino/mongo';
+import type { Db, Filter, IndexDescription } from 'mongodb';
+import { CollectionStore } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export interface PerformanceReviewDocument {
@@ -36,11 +35,9 @@ export const performanceReviewIndexes: IndexDescription[] = [
   { key: { created_at: -1, id: -1 }, name: 'created_at_-1_id_-1' },
 ];
 
-export class PerformanceReviewStore {
-  private readonly collection: Collection<PerformanceReviewDocument>;
-
+export class PerformanceReviewStore extends CollectionStore<PerformanceReviewDocument> {
   constructor(db: Db) {
-    this.collection = db.collection<PerformanceReviewDocument>(PERFORMANCE_REVIEWS);
+    super(db, PERFORMANCE_REVIEWS);
   }
 
   page(input: PerformanceReviewFilterInput, args: PageArgs, paging: PagingConfig) {
@@ -52,12 +49,7 @@ export class PerformanceReviewStore {
       };
     }
     if (input.reviewerId) filter.reviewer_id = input.reviewerId;
-    return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
-  }
-
-  /** Per request: reviews by id, batched. */
-  byIdLoader(): DataLoader<string, PerformanceReviewDocument | null> {
-    return createOneByKeyLoader(this.collection, 'id');
+    return this.pageWhere(filter, args, paging);
   }
 
   /** Whether a review of the person already covers part of the period from `start` to `end`. */

@@ -1,9 +1,9 @@
 import type DataLoader from 'dataloader';
-import type { Collection, Db, Decimal128, Document, Filter, IndexDescription } from 'mongodb';
+import type { Db, Decimal128, Document, Filter, IndexDescription } from 'mongodb';
 import { notSealedWithCurrentKey, resealBatch } from '@casino/crypto';
 import type { FieldProtector, RotationProgress } from '@casino/crypto';
 import { badUserInput } from '@casino/errors';
-import { createManyByKeyLoader, createOneByKeyLoader, equalityFilter, paginate } from '@casino/mongo';
+import { CollectionStore, createManyByKeyLoader, equalityFilter } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 import { departmentSchema } from './departments';
 import type { Department } from './departments';
@@ -102,16 +102,9 @@ export type LatestReviewFields = Pick<
 
 const activeScores = [{ $match: { employment_status: 'active', last_performance_review: { $ne: null } } }];
 
-export class StaffMemberStore {
-  private readonly collection: Collection<StaffMemberDocument>;
-
+export class StaffMemberStore extends CollectionStore<StaffMemberDocument> {
   constructor(private readonly db: Db) {
-    this.collection = db.collection<StaffMemberDocument>(STAFF_MEMBERS);
-  }
-
-  /** Per request: staff members by id, batched. */
-  byIdLoader(): DataLoader<string, StaffMemberDocument | null> {
-    return createOneByKeyLoader(this.collection, 'id');
+    super(db, STAFF_MEMBERS);
   }
 
   /** Per request: direct reports keyed by their manager's id, by name. */
@@ -122,13 +115,7 @@ export class StaffMemberStore {
   }
 
   page(filter: StaffMemberFilterInput, args: PageArgs, paging: PagingConfig) {
-    return paginate(
-      this.collection,
-      staffMemberFilter(filter),
-      args,
-      { field: 'created_at', direction: -1 },
-      paging,
-    );
+    return this.pageWhere(staffMemberFilter(filter), args, paging);
   }
 
   /** The ids of everyone in a department, to confine training records and reviews to it. */
@@ -148,10 +135,6 @@ export class StaffMemberStore {
   async managerIdOf(id: string): Promise<string | null> {
     const found = await this.collection.findOne({ id }, { projection: { _id: 0, manager_id: 1 } });
     return found?.manager_id ?? null;
-  }
-
-  findById(id: string): Promise<StaffMemberDocument | null> {
-    return this.collection.findOne({ id }, { projection: { _id: 0 } });
   }
 
   async insert(staffMember: StaffMemberDocument): Promise<void> {

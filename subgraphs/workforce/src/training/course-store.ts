@@ -1,6 +1,5 @@
-import type DataLoader from 'dataloader';
-import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { createOneByKeyLoader, equalityFilter, paginate } from '@casino/mongo';
+import type { Db, IndexDescription } from 'mongodb';
+import { CollectionStore } from '@casino/mongo';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
 export type CourseCategory = 'safety' | 'technical' | 'customer_service' | 'compliance' | 'leadership';
@@ -63,16 +62,13 @@ const TRAINING_COURSE_FILTER_FIELDS = {
   requiredForPosition: 'required_for_positions',
 } as const;
 
-export class TrainingCourseStore {
-  private readonly collection: Collection<TrainingCourseDocument>;
-
+export class TrainingCourseStore extends CollectionStore<TrainingCourseDocument> {
   constructor(db: Db) {
-    this.collection = db.collection<TrainingCourseDocument>(TRAINING_COURSES);
+    super(db, TRAINING_COURSES);
   }
 
   page(input: TrainingCourseFilterInput, args: PageArgs, paging: PagingConfig) {
-    const filter: Filter<TrainingCourseDocument> = equalityFilter(input, TRAINING_COURSE_FILTER_FIELDS);
-    return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
+    return this.filteredPage(input, TRAINING_COURSE_FILTER_FIELDS, args, paging);
   }
 
   /** The subset of `ids` that name existing courses. */
@@ -86,15 +82,6 @@ export class TrainingCourseStore {
 
   async insert(course: TrainingCourseDocument): Promise<void> {
     await this.collection.insertOne({ ...course });
-  }
-
-  /** Per request: courses by id, batched. */
-  byIdLoader(): DataLoader<string, TrainingCourseDocument | null> {
-    return createOneByKeyLoader(this.collection, 'id');
-  }
-
-  findById(id: string): Promise<TrainingCourseDocument | null> {
-    return this.collection.findOne({ id }, { projection: { _id: 0 } });
   }
 
   /** The active mandatory courses required for a position. */

@@ -1,6 +1,5 @@
-import type DataLoader from 'dataloader';
-import type { Collection, Db, Document, Filter, IndexDescription } from 'mongodb';
-import { createOneByKeyLoader, equalityFilter, paginate } from '@casino/mongo';
+import type { Db, Document, Filter, IndexDescription } from 'mongodb';
+import { CollectionStore, equalityFilter } from '@casino/mongo';
 import { STAFF_MEMBERS } from '../staff/staff-store';
 import type { PageArgs, PagingConfig } from '@casino/mongo';
 
@@ -71,11 +70,9 @@ export interface DepartmentCompletions {
 /** The document field each key of the list filter matches (see equalityFilter). */
 const TRAINING_RECORD_FILTER_FIELDS = { courseId: 'course_id', status: 'status' } as const;
 
-export class TrainingRecordStore {
-  private readonly collection: Collection<TrainingRecordDocument>;
-
+export class TrainingRecordStore extends CollectionStore<TrainingRecordDocument> {
   constructor(db: Db) {
-    this.collection = db.collection<TrainingRecordDocument>(TRAINING_RECORDS);
+    super(db, TRAINING_RECORDS);
   }
 
   page(input: TrainingRecordFilterInput, args: PageArgs, paging: PagingConfig) {
@@ -86,12 +83,7 @@ export class TrainingRecordStore {
         ...(input.staffMemberIds ? { $in: input.staffMemberIds } : {}),
       };
     }
-    return paginate(this.collection, filter, args, { field: 'created_at', direction: -1 }, paging);
-  }
-
-  /** Per request: records by id, batched. */
-  byIdLoader(): DataLoader<string, TrainingRecordDocument | null> {
-    return createOneByKeyLoader(this.collection, 'id');
+    return this.pageWhere(filter, args, paging);
   }
 
   async insert(record: TrainingRecordDocument): Promise<void> {
