@@ -2,7 +2,7 @@ import type { Decimal128 } from 'mongodb';
 import type { DashboardCache } from '@casino/cache';
 import { toMoney } from '@casino/mongo';
 import type { FieldProtector } from '@casino/crypto';
-import { checkDateRange } from '@casino/graphql';
+import { checkDashboardRange } from '@casino/graphql';
 import type { WorkforceSettings } from '../settings';
 import { DEPARTMENTS } from '../staff/departments';
 import { averageCents, centsToMoney, openSalary, toCents } from '../staff/salary';
@@ -69,12 +69,8 @@ export class WorkforceDashboardService {
     private readonly cache: DashboardCache,
   ) {}
 
-  checkRange(range: DateRange): void {
-    checkDateRange(range, this.settings.maxDashboardRangeDays, undefined, this.settings.timeZone);
-  }
-
   async dashboard(range: DateRange, department: string | null): Promise<WorkforceDashboardData> {
-    this.checkRange(range);
+    checkDashboardRange(range, this.settings);
     // the department is the only thing about the caller the computation sees: it is the key's scope
     return this.cache.figures({ dashboard: 'workforceDashboard', scope: { department }, range }, () =>
       this.compute(range, department, new Date()),
