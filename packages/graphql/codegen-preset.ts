@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CodegenConfig } from '@graphql-codegen/cli';
-import { SHARED_TYPES_SDL_PATH } from './src/subgraph-sdl';
+import { sharedSdlFiles } from './src/subgraph-sdl';
 
 const GENERATED_HEADER = (from: string) => ({
   add: {
@@ -47,7 +47,7 @@ export function subgraphCodegen(options: {
     overwrite: true,
     schema: [
       path.join(options.dir, 'schema.graphql'),
-      SHARED_TYPES_SDL_PATH,
+      ...sharedSdlFiles(path.join(options.dir, 'schema.graphql')),
       path.join(__dirname, 'federation-directives.graphql'),
     ],
     generates: {
