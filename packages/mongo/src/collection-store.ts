@@ -19,7 +19,7 @@ export abstract class CollectionStore<T extends Document & { id: string }> {
     this.collection = db.collection<T>(name);
   }
 
-  /** Per request: documents by id, one `find` per batch. */
+  /** Documents by id, one `find` per batch; built per request, so one caller's cache never serves another. */
   byIdLoader(): DataLoader<string, T | null> {
     return createOneByKeyLoader(this.collection, 'id');
   }
