@@ -166,11 +166,20 @@ export class ComplianceReportStore extends CollectionStore<ComplianceReportDocum
     return row;
   }
 
-  /** The members with an unresolved AML finding (a retention exception: `open_aml_case`). */
+  /**
+   * The members with an unresolved AML finding in a completed, submitted or approved report (a retention
+   * exception: `open_aml_case`). A draft's findings hold nothing: a Manager drafts it and only a GeneralAdmin
+   * makes its findings the organisation's word by completing it; until then they hold no personal data.
+   */
   async membersWithOpenAmlFindings(rules: MemberViolationRules): Promise<string[]> {
     const rows = await this.collection
       .aggregate<{ _id: string }>([
-        { $match: { 'violations.category': { $in: [...rules.amlCategories] } } },
+        {
+          $match: {
+            status: { $in: [...FINDINGS_COUNTED_IN] },
+            'violations.category': { $in: [...rules.amlCategories] },
+          },
+        },
         { $unwind: '$violations' },
         {
           $match: {

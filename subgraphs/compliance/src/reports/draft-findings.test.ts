@@ -1,5 +1,6 @@
 import type { Identity } from '@casino/auth';
-import { COMPLIANCE_REPORTS } from './compliance-report-store';
+import { COMPLIANCE_REPORTS, ComplianceReportStore } from './compliance-report-store';
+import { MEMBER_COMPLIANCE_RULES } from '../settings';
 import type { ComplianceViolation } from './compliance-report-store';
 import { COMPLIANCE_DASHBOARD } from '../testing/dashboard';
 import { IDENTITIES, reportDoc } from '../testing/fixtures';
@@ -94,6 +95,33 @@ describe('findings of draft reports', () => {
     await harness.db.collection(COMPLIANCE_REPORTS).insertMany([{ ...draft }, { ...completed }]);
   });
   afterAll(() => stack?.close());
+
+  it('hold no member from retention (open_aml_case) until the report is completed', async () => {
+    const [drafted, completedOnly, submitted, approved, resolved] = Array.from(
+      { length: 5 },
+      (_, i) => `c3c3c3c3-0000-4000-8000-00000000000${i}`,
+    );
+    const aml = (memberId: string, status: ComplianceViolation['status'] = 'open') =>
+      // detected before the dashboard ranges below, so their figures stay those of the reports above
+      finding({ member_id: memberId, status, detected_at: new Date('2026-01-15T12:00:00.000Z') });
+    const drafts = reportDoc({ status: 'draft', violations: [aml(drafted!)] });
+    await harness.db
+      .collection(COMPLIANCE_REPORTS)
+      .insertMany([
+        drafts,
+        reportDoc({ status: 'completed', violations: [aml(completedOnly!), aml(resolved!, 'resolved')] }),
+        reportDoc({ status: 'submitted', violations: [aml(submitted!)] }),
+        reportDoc({ status: 'approved', violations: [aml(approved!)] }),
+      ]);
+    const held = async () =>
+      (
+        await new ComplianceReportStore(harness.db).membersWithOpenAmlFindings(MEMBER_COMPLIANCE_RULES)
+      ).filter((id) => id.startsWith('c3c3c3c3'));
+    expect((await held()).sort()).toEqual([approved, completedOnly, submitted].sort());
+    const done = await harness.execute(COMPLETE, { id: drafts.id }, as(IDENTITIES.generalAdmin));
+    expect(done.errors).toBeUndefined();
+    expect((await held()).sort()).toEqual([approved, completedOnly, drafted, submitted].sort());
+  });
 
   it("count neither in a member's status nor on the dashboard until the report is completed", async () => {
     expect(await statusOf()).toEqual({

@@ -90,9 +90,10 @@ describe('runRetentionPolicy end to end with the real gaming subgraph', () => {
     await harness.db
       .collection(ADMIN_USERS)
       .insertMany([accountOf(superAdmin), accountOf(generalAdmin), accountOf(gamingManager)]);
-    // an open AML finding holds amlMember's data
+    // an open AML finding of a completed report holds amlMember's data
     await harness.db.collection(COMPLIANCE_REPORTS).insertOne(
       reportDoc({
+        status: 'completed',
         violations: [
           {
             id: randomUUID(),
