@@ -321,6 +321,11 @@ export type LoyaltyJobsResult = {
   membersExpired: Scalars['Int']['output'];
   membersTierEvaluated: Scalars['Int']['output'];
   pointsExpired: Scalars['Int']['output'];
+  /**
+   * Self-exclusion periods whose member was not flagged yet (a write interrupted between the period and the flag)
+   * that the run flagged, each in the audit trail
+   */
+  selfExclusionsFinished: Scalars['Int']['output'];
   /** The end of the tier period that was closed (nothing happens when it was already closed) */
   tierPeriodEnd: Scalars['DateTime']['output'];
 };
@@ -597,7 +602,8 @@ export type Mutation = {
    */
   retryLoyaltyDeadLetter: Scalars['Boolean']['output'];
   /**
-   * Runs points expiry and the tier period close as of now (default: the current time); safe to repeat
+   * Runs points expiry and the tier period close as of now (default: the current time), after settling flows a
+   * crash interrupted (self-exclusions whose member was not flagged among them); safe to repeat
    *
    * Requires: SuperAdmin.
    */
@@ -1782,6 +1788,7 @@ export type LoyaltyJobsResultResolvers<ContextType = LoyaltyContext, ParentType 
   membersExpired?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   membersTierEvaluated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pointsExpired?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  selfExclusionsFinished?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   tierPeriodEnd?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;

@@ -147,8 +147,9 @@ describe('self-exclusion converges after a crash between its writes', () => {
     const stray = (await periods().findOne({ member_id: member.id }, { projection: { _id: 0 } }))!;
     await periods().insertOne({ ...stray, id: 'orphan-period', member_id: 'no-such-member' });
     harness.auditEvents.length = 0;
-    const ran = await harness.execute(`mutation { runLoyaltyJobs { membersExpired } }`);
+    const ran = await harness.execute(`mutation { runLoyaltyJobs { selfExclusionsFinished } }`);
     expect(ran.errors).toBeUndefined();
+    expect(ran.data).toEqual({ runLoyaltyJobs: { selfExclusionsFinished: 2 } });
     await expectExcluded(member.id);
     expect((await members().findOne({ id: member.id }))!.self_exclusion_changed_at).toEqual(longAgo);
     expect(await periods().countDocuments({ id: 'orphan-period' })).toBe(0);

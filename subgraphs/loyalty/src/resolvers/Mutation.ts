@@ -66,8 +66,9 @@ export const Mutation: MutationResolvers = {
     return after;
   },
   runLoyaltyJobs: async (_, { now }, ctx) => {
-    const { expiry, tierPeriod } = await ctx.services.jobs.run(now ?? new Date());
+    const { expiry, tierPeriod, selfExclusionsFinished } = await ctx.services.jobs.run(now ?? new Date());
     return {
+      selfExclusionsFinished,
       ...expiry,
       tierPeriodEnd: tierPeriod.periodEnd,
       membersTierEvaluated: tierPeriod.membersEvaluated,
