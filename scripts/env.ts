@@ -1,10 +1,12 @@
 import path from 'node:path';
-import { commonEnv, parseEnv, z } from '@casino/config';
+import { commonEnv, parseEnv, propertyTimeEnv, z } from '@casino/config';
 import { DEV_PROTECTION_ENV } from '@casino/crypto';
 
 /** Configuration of the one-command local stack (`pnpm start`) and of `pnpm seed`. */
 export const stackEnvSchema = z.object({
   ...commonEnv,
+  /** The property's time zone: the demo seed dates by its calendar as the services do */
+  ...propertyTimeEnv,
   /** The MongoDB server to use; unset: `pnpm start`/`pnpm seed` launch the embedded mongo-java-server */
   MONGODB_URI: z
     .string()

@@ -1,5 +1,6 @@
 import { Faker, en } from '@faker-js/faker';
 import { MongoClient } from 'mongodb';
+import { DEFAULT_PROPERTY_TIME_ZONE } from '@casino/config';
 import { protectorFromEnv } from '@casino/crypto';
 import type { ProtectionEnv } from '@casino/crypto';
 import { demoAdmins, seedCompliance } from '@casino/compliance';
@@ -20,6 +21,9 @@ export interface SeedOptions {
   /** Data keys: the seed seals protected fields exactly as the services do. */
   protection: ProtectionEnv;
   logger: Logger;
+  /** The property's IANA time zone (the stack's PROPERTY_TIME_ZONE; UTC when not given): seeded due dates, expiries and
+   * exclusion ends fall on its calendar as the services compute them */
+  timeZone?: string;
 }
 
 /** Each subgraph gets its own seeded faker, so its data does not shift when another seed changes. */
@@ -54,6 +58,7 @@ export async function isEmpty(mongoUri: string, databases: Record<SubgraphName, 
  */
 export async function seedAll(options: SeedOptions): Promise<void> {
   const { now, logger } = options;
+  const timeZone = options.timeZone ?? DEFAULT_PROPERTY_TIME_ZONE;
   const protector = protectorFromEnv(options.protection);
   const client = await MongoClient.connect(options.mongoUri);
   const db = (name: SubgraphName) => client.db(options.databases[name]);
@@ -72,10 +77,17 @@ export async function seedAll(options: SeedOptions): Promise<void> {
         members: options.members,
         now,
         protector,
+        timeZone,
       }),
     );
     const workforce = await timed('workforce', () =>
-      seedWorkforce(db('workforce'), { faker: fakerFor('workforce', now), now, adminIds, protector }),
+      seedWorkforce(db('workforce'), {
+        faker: fakerFor('workforce', now),
+        now,
+        adminIds,
+        protector,
+        timeZone,
+      }),
     );
     // members' hosts are staff members, so they are assigned once workforce has its staff
     await timed('loyalty hosts', () => seedLoyaltyHosts(db('loyalty'), workforce.staff));

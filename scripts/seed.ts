@@ -68,6 +68,7 @@ async function main(): Promise<void> {
       demoPassword: env.DEMO_PASSWORD,
       protection: protectionEnvOf(env),
       logger,
+      timeZone: env.PROPERTY_TIME_ZONE,
     });
     logger.info({ members, ms: Date.now() - started }, 'demo data ready');
   } finally {

@@ -64,6 +64,7 @@ async function main(): Promise<void> {
       demoPassword: env.DEMO_PASSWORD,
       protection: protectionEnvOf(env),
       logger,
+      timeZone: env.PROPERTY_TIME_ZONE,
     });
   }
 

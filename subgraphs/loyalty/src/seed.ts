@@ -86,6 +86,8 @@ export async function seedLoyalty(
     now: Date;
     /** Seals identity documents exactly as the service does (with the stack's keys) */
     protector: FieldProtector;
+    /** The property's IANA time zone: self-exclusion periods end on its calendar, as the service ends them */
+    timeZone?: string;
   },
 ): Promise<LoyaltySeedResult> {
   const { faker, now } = options;
@@ -224,7 +226,9 @@ export async function seedLoyalty(
     });
   }
 
-  const exclusions = members.filter((m) => m.self_excluded).map((m, n) => seededExclusion(m, n, now));
+  const exclusions = members
+    .filter((m) => m.self_excluded)
+    .map((m, n) => seededExclusion(m, n, now, options.timeZone));
   const comps = seededComps(members, now);
   ledger.push(...comps.entries);
   const vip = seededVipExperiences(members, now);
@@ -259,10 +263,15 @@ const SEEDED_LENGTHS: SelfExclusionLength[] = ['SIX_MONTHS', 'ONE_YEAR', 'FIVE_Y
  * The period behind a seeded member's self-exclusion (the member's fields follow it): begun halfway between
  * registration and now, lengths taken in turn. No faker draws, so the rest of the demo data stays as it was.
  */
-function seededExclusion(member: MemberDocument, n: number, now: Date): SelfExclusionDocument {
+function seededExclusion(
+  member: MemberDocument,
+  n: number,
+  now: Date,
+  timeZone?: string,
+): SelfExclusionDocument {
   const startedAt = new Date((member.registration_date.getTime() + now.getTime()) / 2);
   const length = SEEDED_LENGTHS[n % SEEDED_LENGTHS.length]!;
-  const endsAt = exclusionEnd(startedAt, length);
+  const endsAt = exclusionEnd(startedAt, length, timeZone);
   member.self_exclusion_reason = 'Asked at the cage';
   member.self_exclusion_changed_at = startedAt;
   member.self_exclusion_ends_at = endsAt;
