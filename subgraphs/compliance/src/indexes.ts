@@ -6,7 +6,7 @@ import {
   auditLogArchiveIndexes,
   auditLogIndexes,
 } from './audit/audit-log-store';
-import { AUDIT_LOG_MIGRATIONS, auditLogMigrationIndexes } from './audit/member-backfill';
+import { AUDIT_LOG_MIGRATIONS, auditLogMigrationIndexes } from './audit/audit-log-migration-store';
 import { LOGIN_THROTTLE, loginThrottleIndexes } from './auth/login-throttle-store';
 import { ADMIN_SESSIONS, adminSessionIndexes } from './auth/session-store';
 import { REVOKED_SESSIONS, revokedSessionIndexes } from './auth/revoked-session-store';

@@ -114,6 +114,40 @@ export class AuditLogStore extends CollectionStore<AuditLogDocument> {
   }
 
   /**
+   * Entries stored before `member_id` was kept that may name a member (not Member targets: those are found by
+   * their target), after `cursor` in id order, at most `limit`: what the member-id backfill walks.
+   */
+  withoutMemberAfter(
+    cursor: string | null,
+    limit: number,
+  ): Promise<Pick<AuditLogDocument, 'id' | 'target_type' | 'target_id' | 'changes'>[]> {
+    return this.collection
+      .find(
+        {
+          ...(cursor === null ? {} : { id: { $gt: cursor } }),
+          member_id: { $exists: false },
+          target_type: { $ne: 'Member' },
+        },
+        { projection: { _id: 0, id: 1, target_type: 1, target_id: 1, changes: 1 } },
+      )
+      .sort({ id: 1 })
+      .limit(limit)
+      .toArray();
+  }
+
+  /**
+   * Gives entries their member, each only while it has none (so repeated or overlapping passes change nothing),
+   * in one unordered bulk write; how many changed.
+   */
+  async setMemberIds(members: readonly { id: string; memberId: string }[]): Promise<number> {
+    if (members.length === 0) return 0;
+    const updates: AnyBulkWriteOperation<AuditLogDocument>[] = members.map(({ id, memberId }) => ({
+      updateOne: { filter: { id, member_id: { $exists: false } }, update: { $set: { member_id: memberId } } },
+    }));
+    return (await this.collection.bulkWrite(updates, { ordered: false })).modifiedCount;
+  }
+
+  /**
    * The audit report's figures for [from, to), in one aggregation: entries by outcome, `pii.read` entries,
    * sign-ins by outcome, and actors with more denied attempts than `deniedAttemptsThreshold`, most first.
    */

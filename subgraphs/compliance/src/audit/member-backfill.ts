@@ -1,17 +1,14 @@
-import type { AnyBulkWriteOperation, Collection, Db, IndexDescription } from 'mongodb';
+import type { Db } from 'mongodb';
 import { camelCaseKeys, memberIdOf } from '@casino/audit';
 import type { AuditEvent } from '@casino/audit';
 import type { Logger } from '@casino/logger';
 import type { ScheduledJob } from '@casino/scheduler';
 import type { ComplianceSettings } from '../settings';
-import { AUDIT_LOGS } from './audit-log-store';
+import { AuditLogStore } from './audit-log-store';
 import type { AuditLogDocument } from './audit-log-store';
+import { AuditLogMigrationStore } from './audit-log-migration-store';
 
-/** Progress of the one-off passes over `audit_logs`, one document per migration (`name`). */
-export const AUDIT_LOG_MIGRATIONS = 'audit_log_migrations';
-export const auditLogMigrationIndexes: IndexDescription[] = [
-  { key: { name: 1 }, name: 'name_1', unique: true },
-];
+export { AUDIT_LOG_MIGRATIONS } from './audit-log-migration-store';
 
 /** The migration that gives entries stored before `member_id` was kept the member they are about. */
 export const MEMBER_ID_BACKFILL = 'member-ids';
@@ -19,18 +16,7 @@ export const MEMBER_ID_BACKFILL = 'member-ids';
 /** The backfill's job in `scheduler_jobs` */
 export const MEMBER_ID_BACKFILL_JOB = 'audit-log-member-ids';
 
-interface AuditLogMigrationDocument {
-  name: string;
-  /** The last entry id handled (entries are walked in id order); null before the first batch */
-  cursor: string | null;
-  /** When every entry had been handled: later passes do nothing */
-  finished_at: Date | null;
-  scanned: number;
-  updated: number;
-  updated_at: Date;
-}
-
-type StoredEntry = Pick<AuditLogDocument, 'id' | 'target_type' | 'target_id' | 'changes'>;
+type StoredEntry = Pick<AuditLogDocument, 'target_type' | 'target_id' | 'changes'>;
 
 /**
  * The member an entry stored before `member_id` was kept is about, as `toAuditLogDocument` works it out
@@ -72,57 +58,36 @@ export interface BackfillCounts {
  * whose member is its target keeps none (it is found by its target).
  */
 export class AuditMemberBackfill {
-  private readonly entries: Collection<AuditLogDocument>;
-  private readonly migrations: Collection<AuditLogMigrationDocument>;
+  private readonly entries: AuditLogStore;
+  private readonly migrations: AuditLogMigrationStore;
 
   constructor(db: Db) {
-    this.entries = db.collection<AuditLogDocument>(AUDIT_LOGS);
-    this.migrations = db.collection<AuditLogMigrationDocument>(AUDIT_LOG_MIGRATIONS);
+    this.entries = new AuditLogStore(db);
+    this.migrations = new AuditLogMigrationStore(db);
   }
 
   /** At most `maxBatches` batches of `batchSize` entries; what it looked at and changed. */
   async run(limits: { batchSize: number; maxBatches: number }, now = new Date()): Promise<BackfillCounts> {
-    const progress = await this.migrations.findOne({ name: MEMBER_ID_BACKFILL });
+    const progress = await this.migrations.progress(MEMBER_ID_BACKFILL);
     if (progress?.finished_at) return { scanned: 0, updated: 0, finished: true };
     let cursor = progress?.cursor ?? null;
     const counts: BackfillCounts = { scanned: 0, updated: 0, finished: false };
     for (let batch = 0; batch < limits.maxBatches && !counts.finished; batch += 1) {
-      const entries = await this.entries
-        .find(
-          {
-            ...(cursor === null ? {} : { id: { $gt: cursor } }),
-            member_id: { $exists: false },
-            target_type: { $ne: 'Member' },
-          },
-          { projection: { _id: 0, id: 1, target_type: 1, target_id: 1, changes: 1 } },
-        )
-        .sort({ id: 1 })
-        .limit(limits.batchSize)
-        .toArray();
-      const updates: AnyBulkWriteOperation<AuditLogDocument>[] = [];
+      const entries = await this.entries.withoutMemberAfter(cursor, limits.batchSize);
+      const members: { id: string; memberId: string }[] = [];
       for (const entry of entries) {
         const memberId = storedMemberIdOf(entry);
-        if (memberId === null || memberId === entry.target_id) continue;
-        updates.push({
-          updateOne: {
-            filter: { id: entry.id, member_id: { $exists: false } },
-            update: { $set: { member_id: memberId } },
-          },
-        });
+        if (memberId !== null && memberId !== entry.target_id) members.push({ id: entry.id, memberId });
       }
-      const updated =
-        updates.length > 0 ? (await this.entries.bulkWrite(updates, { ordered: false })).modifiedCount : 0;
+      const updated = await this.entries.setMemberIds(members);
       counts.scanned += entries.length;
       counts.updated += updated;
       counts.finished = entries.length < limits.batchSize;
       cursor = entries.at(-1)?.id ?? cursor;
-      await this.migrations.updateOne(
-        { name: MEMBER_ID_BACKFILL },
-        {
-          $set: { cursor, updated_at: now, finished_at: counts.finished ? now : null },
-          $inc: { scanned: entries.length, updated },
-        },
-        { upsert: true },
+      await this.migrations.recordBatch(
+        MEMBER_ID_BACKFILL,
+        { cursor, finished: counts.finished, scanned: entries.length, updated },
+        now,
       );
     }
     return counts;
