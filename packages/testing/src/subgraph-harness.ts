@@ -88,6 +88,18 @@ export interface HarnessResult<T> {
   commands: string[];
 }
 
+/**
+ * Where a subgraph under test reaches the other subgraphs unless a test says otherwise: a closed loopback port.
+ * Without it the URLs default to the supergraph's routing URLs (`localhost:4001`-`4005`), so a stack left running
+ * on the default ports (`pnpm start`) would receive a test's audit deliveries and service calls.
+ */
+export const UNREACHABLE_SERVICE_URLS: Readonly<Record<string, string>> = Object.fromEntries(
+  ['LOYALTY', 'GAMING', 'WORKFORCE', 'MARKETING', 'COMPLIANCE'].map((name) => [
+    `${name}_URL`,
+    'http://127.0.0.1:9/graphql',
+  ]),
+);
+
 export async function startSubgraphHarness<C extends BaseContext & RequestBase, S>(
   definition: SubgraphDefinition<C, S>,
   options: {
@@ -103,6 +115,7 @@ export async function startSubgraphHarness<C extends BaseContext & RequestBase, 
     PORT: '0',
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
+    ...UNREACHABLE_SERVICE_URLS,
     ...testProtectionEnv(),
     ...options.env,
   });
@@ -202,6 +215,7 @@ export async function startServedSubgraph<C extends BaseContext & RequestBase, S
   options: { env?: Record<string, string> } = {},
 ): Promise<ServedSubgraph> {
   const env = parseSubgraphEnv(definition, {
+    ...UNREACHABLE_SERVICE_URLS,
     ...testProtectionEnv(),
     MONGODB_URI: readProcessEnv().MONGODB_URI,
     MONGODB_DATABASE: uniqueDatabase(definition.name),
