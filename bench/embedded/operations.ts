@@ -3,38 +3,10 @@
  * every subgraph's dashboard over the last 30 days, each asking for all of its figures.
  */
 import { COMPLIANCE_DASHBOARD } from '@casino/compliance/testing';
+import { LOYALTY_DASHBOARD } from '@casino/loyalty/testing';
 import { MARKETING_DASHBOARD } from '@casino/marketing/testing';
 import { benchOperations } from '../gateway/operations';
 import type { BenchOperation } from '../gateway/operations';
-
-const LOYALTY_DASHBOARD = /* GraphQL */ `
-  query LoyaltyDashboard($range: DateRangeInput!) {
-    loyaltyDashboard(range: $range) {
-      from
-      to
-      membersByTier {
-        tier
-        count
-      }
-      newMembers
-      activeMembers
-      pointsIssued
-      pointsRedeemed
-      pointsExpired
-      pointsAdjusted
-      outstandingPoints
-      topRewards {
-        reward {
-          id
-          name
-          pointsRequired
-        }
-        redemptions
-        pointsSpent
-      }
-    }
-  }
-`;
 
 const WORKFORCE_DASHBOARD = /* GraphQL */ `
   query WorkforceDashboard($range: DateRangeInput!) {

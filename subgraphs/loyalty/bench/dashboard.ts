@@ -20,22 +20,11 @@ import {
   withScratchDatabase,
 } from '@casino/testing';
 import { loyaltySubgraph, seedLoyalty } from '../src/index';
-import { LOYALTY_COMP_FIGURES, LOYALTY_POINTS_FIGURES } from '../src/testing/dashboard';
+import { LOYALTY_DASHBOARD } from '../src/testing/dashboard';
 
 const { runs: RUNS, members: MEMBERS, days: DAYS } = benchOptions({ runs: 30, members: 10_000, days: 30 });
 const WARMUP = 3;
 const NOW = new Date('2026-11-01T00:00:00.000Z');
-
-const QUERY = /* GraphQL */ `
-  query Dashboard($range: DateRangeInput!) {
-    loyaltyDashboard(range: $range) {
-      ...PointsFigures
-      ...CompFigures
-    }
-  }
-  ${LOYALTY_POINTS_FIGURES}
-  ${LOYALTY_COMP_FIGURES}
-`;
 
 interface Dashboard {
   loyaltyDashboard: {
@@ -66,7 +55,7 @@ async function main(): Promise<void> {
     const range = { from: new Date(NOW.getTime() - DAYS * DAY_MS).toISOString(), to: NOW.toISOString() };
     let last: Dashboard | undefined;
     const sorted = await timeRuns(RUNS, WARMUP, async () => {
-      last = await loyalty.data<Dashboard>(QUERY, { range }, IDENTITIES.Manager);
+      last = await loyalty.data<Dashboard>(LOYALTY_DASHBOARD, { range }, IDENTITIES.Manager);
     });
     await loyalty.stop();
     const d = last!.loyaltyDashboard;

@@ -42,3 +42,17 @@ export const LOYALTY_COMP_FIGURES = /* GraphQL */ `
     }
   }
 `;
+
+/** Every figure of loyaltyDashboard over a range, as the loyalty and embedded-store benchmarks ask for it. */
+export const LOYALTY_DASHBOARD = /* GraphQL */ `
+  query LoyaltyDashboard($range: DateRangeInput!) {
+    loyaltyDashboard(range: $range) {
+      from
+      to
+      ...PointsFigures
+      ...CompFigures
+    }
+  }
+  ${LOYALTY_POINTS_FIGURES}
+  ${LOYALTY_COMP_FIGURES}
+`;
